@@ -1,0 +1,64 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * Graviton GPU device core: everything the device does, independent of QEMU.
+ *
+ * The core is plain C.  It sees the outside world only through struct
+ * gv_host_ops (guest-memory DMA, the interrupt line, guest-error logging),
+ * so it can be driven by the QEMU glue (hw/qemu/), by CUnit tests, fuzzers
+ * and benchmarks in one process.  Nothing a guest can do makes it abort:
+ * bad accesses are refused, counted and reported through guest_error().
+ */
+#ifndef GV_CORE_H
+#define GV_CORE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct gv_dev;
+
+struct gv_host_ops {
+    /* Guest-physical DMA.  Return 0 on success, -1 if the range is not
+     * (entirely) guest memory.  May be NULL when no DMA is needed. */
+    int (*dma_read)(void *opaque, uint64_t addr, void *buf, uint64_t len);
+    int (*dma_write)(void *opaque, uint64_t addr, const void *buf,
+                     uint64_t len);
+    /* The interrupt condition (status & mask != 0) changed to @level. */
+    void (*set_irq)(void *opaque, bool level);
+    /* A guest mistake, already formatted (no trailing newline). */
+    void (*guest_error)(void *opaque, const char *msg);
+};
+
+struct gv_config {
+    uint64_t vram_size;         /* bytes, see GV_VRAM_{MIN,MAX,ALIGN} */
+};
+
+/* Create a device.  On failure returns NULL and, if @err is not NULL, a
+ * static English message in *err. */
+struct gv_dev *gv_dev_new(const struct gv_config *cfg,
+                          const struct gv_host_ops *ops, void *opaque,
+                          const char **err);
+void gv_dev_free(struct gv_dev *dev);
+
+/* Power-on / device reset: registers to their reset values, interrupts
+ * cleared. */
+void gv_dev_reset(struct gv_dev *dev);
+
+/* BAR0.  @size is 1, 2, 4 or 8; registers are 32-bit and only naturally
+ * aligned 32-bit accesses reach them (8-byte accesses are split in two);
+ * anything else is refused and counted. */
+uint64_t gv_mmio_read(struct gv_dev *dev, uint64_t off, unsigned size);
+void gv_mmio_write(struct gv_dev *dev, uint64_t off, uint64_t val,
+                   unsigned size);
+
+/* BAR2: the device-memory aperture.  @size is 1, 2, 4 or 8 and the access
+ * must not cross the end of the aperture. */
+uint64_t gv_aperture_read(struct gv_dev *dev, uint64_t off, unsigned size);
+void gv_aperture_write(struct gv_dev *dev, uint64_t off, uint64_t val,
+                       unsigned size);
+
+uint64_t gv_dev_vram_size(const struct gv_dev *dev);
+/* The BAR2 size: vram_size rounded up to a power of two. */
+uint64_t gv_dev_aperture_size(const struct gv_dev *dev);
+
+#endif /* GV_CORE_H */

@@ -1,0 +1,295 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * QEMU glue for the Graviton trusted GPU (PCIe device "graviton-gpu").
+ *
+ * All device behaviour lives in the QEMU-independent core (../core/); this
+ * file only connects it to QEMU: BAR0 registers, the BAR2 device-memory
+ * aperture, MSI (or INTx), guest DMA through one checked helper, reset and
+ * properties.
+ *
+ * Properties:
+ *   vram-size   device memory in bytes (default 256 MiB; a multiple of
+ *               2 MiB between 16 MiB and 64 GiB).  BAR2 is this size
+ *               rounded up to a power of two.
+ *   msi         use MSI (default on); off falls back to INTx.
+ */
+#include "qemu/osdep.h"
+#include "qemu/log.h"
+#include "qemu/module.h"
+#include "qemu/units.h"
+#include "qapi/error.h"
+#include "hw/pci/pci.h"
+#include "hw/pci/msi.h"
+#include "hw/pci/pcie.h"
+#include "hw/qdev-properties.h"
+#include "migration/vmstate.h"
+#include "qom/object.h"
+#include "trace.h"
+
+#include "../core/gv_core.h"
+#include "graviton/gv_regs.h"
+
+#define TYPE_GRAVITON_GPU "graviton-gpu"
+OBJECT_DECLARE_SIMPLE_TYPE(GravitonGPUState, GRAVITON_GPU)
+
+struct GravitonGPUState {
+    PCIDevice parent_obj;
+
+    MemoryRegion regs;
+    MemoryRegion aperture;
+    struct gv_dev *core;
+
+    /* properties */
+    uint64_t vram_size;
+    bool msi;
+};
+
+/* ---- host services for the core ---- */
+
+/*
+ * The one place guest DMA happens.  Refuses wrapping ranges, and ranges
+ * that overlap our own BARs (the device would otherwise re-enter itself).
+ */
+static bool gv_dma_range_ok(GravitonGPUState *s, uint64_t addr, uint64_t len)
+{
+    PCIDevice *pdev = PCI_DEVICE(s);
+    int bars[] = { GV_BAR_REGS, GV_BAR_VRAM };
+
+    if (len == 0 || addr + len < addr) {
+        return false;
+    }
+    for (size_t i = 0; i < ARRAY_SIZE(bars); i++) {
+        pcibus_t base = pci_get_bar_addr(pdev, bars[i]);
+        uint64_t size = pdev->io_regions[bars[i]].size;
+
+        if (base != PCI_BAR_UNMAPPED && addr < base + size &&
+            base < addr + len) {
+            return false;
+        }
+    }
+    return true;
+}
+
+static int gv_dma(GravitonGPUState *s, uint64_t addr, void *buf,
+                  uint64_t len, DMADirection dir)
+{
+    MemTxResult r;
+
+    if (!gv_dma_range_ok(s, addr, len)) {
+        trace_graviton_dma_refused(addr, len);
+        return -1;
+    }
+    r = pci_dma_rw(PCI_DEVICE(s), addr, buf, len, dir, MEMTXATTRS_UNSPECIFIED);
+    if (r != MEMTX_OK) {
+        trace_graviton_dma_failed(addr, len);
+        return -1;
+    }
+    return 0;
+}
+
+static int gv_dma_read(void *opaque, uint64_t addr, void *buf, uint64_t len)
+{
+    return gv_dma(opaque, addr, buf, len, DMA_DIRECTION_TO_DEVICE);
+}
+
+static int gv_dma_write(void *opaque, uint64_t addr, const void *buf,
+                        uint64_t len)
+{
+    return gv_dma(opaque, addr, (void *)buf, len, DMA_DIRECTION_FROM_DEVICE);
+}
+
+static void gv_set_irq(void *opaque, bool level)
+{
+    GravitonGPUState *s = opaque;
+    PCIDevice *pdev = PCI_DEVICE(s);
+
+    trace_graviton_irq(level);
+    if (msi_enabled(pdev)) {
+        if (level) {
+            msi_notify(pdev, 0);
+        }
+    } else {
+        pci_set_irq(pdev, level);
+    }
+}
+
+static void gv_qemu_guest_error(void *opaque, const char *msg)
+{
+    trace_graviton_guest_error(msg);
+    qemu_log_mask(LOG_GUEST_ERROR, "%s\n", msg);
+}
+
+static const struct gv_host_ops gv_qemu_ops = {
+    .dma_read = gv_dma_read,
+    .dma_write = gv_dma_write,
+    .set_irq = gv_set_irq,
+    .guest_error = gv_qemu_guest_error,
+};
+
+/* ---- BAR0: registers ---- */
+
+static uint64_t gv_regs_read(void *opaque, hwaddr addr, unsigned size)
+{
+    GravitonGPUState *s = opaque;
+    uint64_t val = gv_mmio_read(s->core, addr, size);
+
+    trace_graviton_reg_read(addr, size, val);
+    return val;
+}
+
+static void gv_regs_write(void *opaque, hwaddr addr, uint64_t val,
+                          unsigned size)
+{
+    GravitonGPUState *s = opaque;
+
+    trace_graviton_reg_write(addr, size, val);
+    gv_mmio_write(s->core, addr, val, size);
+}
+
+static const MemoryRegionOps gv_regs_ops = {
+    .read = gv_regs_read,
+    .write = gv_regs_write,
+    .endianness = DEVICE_LITTLE_ENDIAN,
+    .valid = { .min_access_size = 1, .max_access_size = 8 },
+    .impl = { .min_access_size = 1, .max_access_size = 8 },
+};
+
+/* ---- BAR2: device-memory aperture ---- */
+
+static uint64_t gv_aperture_mr_read(void *opaque, hwaddr addr, unsigned size)
+{
+    GravitonGPUState *s = opaque;
+
+    return gv_aperture_read(s->core, addr, size);
+}
+
+static void gv_aperture_mr_write(void *opaque, hwaddr addr, uint64_t val,
+                                 unsigned size)
+{
+    GravitonGPUState *s = opaque;
+
+    gv_aperture_write(s->core, addr, val, size);
+}
+
+static const MemoryRegionOps gv_aperture_ops = {
+    .read = gv_aperture_mr_read,
+    .write = gv_aperture_mr_write,
+    .endianness = DEVICE_LITTLE_ENDIAN,
+    .valid = { .min_access_size = 1, .max_access_size = 8 },
+    .impl = { .min_access_size = 1, .max_access_size = 8 },
+};
+
+/* ---- lifetime ---- */
+
+static void gv_realize(PCIDevice *pdev, Error **errp)
+{
+    GravitonGPUState *s = GRAVITON_GPU(pdev);
+    struct gv_config cfg = { .vram_size = s->vram_size };
+    const char *why = NULL;
+    uint8_t *conf = pdev->config;
+
+    s->core = gv_dev_new(&cfg, &gv_qemu_ops, s, &why);
+    if (!s->core) {
+        error_setg(errp, "graviton-gpu: %s", why);
+        return;
+    }
+
+    pci_config_set_interrupt_pin(conf, 1);
+    if (pci_is_express(pdev) && pcie_endpoint_cap_init(pdev, 0x80) < 0) {
+        error_setg(errp, "graviton-gpu: cannot add the PCIe capability");
+        goto fail;
+    }
+    if (s->msi && msi_init(pdev, 0xd0, 1, true, false, errp) < 0) {
+        goto fail;
+    }
+
+    memory_region_init_io(&s->regs, OBJECT(s), &gv_regs_ops, s,
+                          "graviton-regs", GV_REGS_SIZE);
+    pci_register_bar(pdev, GV_BAR_REGS, PCI_BASE_ADDRESS_SPACE_MEMORY,
+                     &s->regs);
+
+    memory_region_init_io(&s->aperture, OBJECT(s), &gv_aperture_ops, s,
+                          "graviton-vram", gv_dev_aperture_size(s->core));
+    pci_register_bar(pdev, GV_BAR_VRAM,
+                     PCI_BASE_ADDRESS_SPACE_MEMORY |
+                     PCI_BASE_ADDRESS_MEM_TYPE_64 |
+                     PCI_BASE_ADDRESS_MEM_PREFETCH,
+                     &s->aperture);
+    trace_graviton_realize(s->vram_size, gv_dev_aperture_size(s->core));
+    return;
+
+fail:
+    if (pci_is_express(pdev)) {
+        pcie_cap_exit(pdev);
+    }
+    gv_dev_free(s->core);
+    s->core = NULL;
+}
+
+static void gv_exit(PCIDevice *pdev)
+{
+    GravitonGPUState *s = GRAVITON_GPU(pdev);
+
+    msi_uninit(pdev);
+    if (pci_is_express(pdev)) {
+        pcie_cap_exit(pdev);
+    }
+    gv_dev_free(s->core);
+    s->core = NULL;
+}
+
+static void gv_reset(DeviceState *dev)
+{
+    GravitonGPUState *s = GRAVITON_GPU(dev);
+
+    trace_graviton_reset();
+    gv_dev_reset(s->core);
+}
+
+static Property gv_properties[] = {
+    DEFINE_PROP_SIZE("vram-size", GravitonGPUState, vram_size, 256 * MiB),
+    DEFINE_PROP_BOOL("msi", GravitonGPUState, msi, true),
+    DEFINE_PROP_END_OF_LIST(),
+};
+
+/* Device memory and keys must never leave the device: not migratable. */
+static const VMStateDescription gv_vmstate = {
+    .name = TYPE_GRAVITON_GPU,
+    .unmigratable = 1,
+};
+
+static void gv_class_init(ObjectClass *klass, void *data)
+{
+    DeviceClass *dc = DEVICE_CLASS(klass);
+    PCIDeviceClass *k = PCI_DEVICE_CLASS(klass);
+
+    k->realize = gv_realize;
+    k->exit = gv_exit;
+    k->vendor_id = GV_PCI_VENDOR_ID;
+    k->device_id = GV_PCI_DEVICE_ID;
+    k->revision = GV_PCI_REVISION;
+    k->class_id = GV_PCI_CLASS;
+    dc->desc = "Graviton-style trusted GPU";
+    dc->reset = gv_reset;
+    dc->vmsd = &gv_vmstate;
+    device_class_set_props(dc, gv_properties);
+    set_bit(DEVICE_CATEGORY_DISPLAY, dc->categories);
+}
+
+static const TypeInfo gv_info = {
+    .name = TYPE_GRAVITON_GPU,
+    .parent = TYPE_PCI_DEVICE,
+    .instance_size = sizeof(GravitonGPUState),
+    .class_init = gv_class_init,
+    .interfaces = (InterfaceInfo[]) {
+        { INTERFACE_PCIE_DEVICE },
+        { }
+    },
+};
+
+static void gv_register_types(void)
+{
+    type_register_static(&gv_info);
+}
+
+type_init(gv_register_types)
