@@ -219,7 +219,7 @@ static void reg_write(struct gv_dev *dev, uint64_t off, uint32_t val)
 
 uint64_t gv_mmio_read(struct gv_dev *dev, uint64_t off, unsigned size)
 {
-    if (size == 8 && off % 8 == 0 && off + 8 <= GV_REGS_SIZE) {
+    if (size == 8 && off % 8 == 0 && off < GV_REGS_SIZE) {
         return reg_read(dev, off) | (uint64_t)reg_read(dev, off + 4) << 32;
     }
     if (size != 4 || off % 4 || off >= GV_REGS_SIZE) {
@@ -232,7 +232,7 @@ uint64_t gv_mmio_read(struct gv_dev *dev, uint64_t off, unsigned size)
 void gv_mmio_write(struct gv_dev *dev, uint64_t off, uint64_t val,
                    unsigned size)
 {
-    if (size == 8 && off % 8 == 0 && off + 8 <= GV_REGS_SIZE) {
+    if (size == 8 && off % 8 == 0 && off < GV_REGS_SIZE) {
         reg_write(dev, off, (uint32_t)val);
         reg_write(dev, off + 4, (uint32_t)(val >> 32));
         return;

@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# Assemble the guest initramfs (busybox-static, our module, our programs).
+#
+#   scripts/mkinitramfs.sh OUT.cpio.gz INIT MODULE.ko [--bin F]... [--test F]...
+#
+# --bin files go to /gv/bin/<name>, --test files to /gv/tests/<name> (a
+# trailing .sh is dropped from the name).
+# SPDX-License-Identifier: GPL-2.0-or-later
+set -euo pipefail
+out=$(realpath -m "$1") init=$2 ko=$3
+shift 3
+busybox=/bin/busybox
+[ -x "$busybox" ] && ! readelf -l "$busybox" | grep -q INTERP ||
+    { echo "mkinitramfs: $busybox is not static: apt-get install busybox-static" >&2; exit 1; }
+
+stage=$(mktemp -d "${out}.stage.XXXXXX")
+trap 'rm -rf "$stage"' EXIT
+mkdir -p "$stage"/{bin,dev,proc,sys,tmp,lib/modules,gv/bin,gv/tests}
+cp "$busybox" "$stage/bin/busybox"
+ln -s busybox "$stage/bin/sh"
+install -m 0755 "$init" "$stage/init"
+strip --strip-debug -o "$stage/lib/modules/graviton.ko" "$ko"
+while [ $# -gt 0 ]; do
+    case "$1" in
+    --bin) install -m 0755 "$2" "$stage/gv/bin/$(basename "$2")" ;;
+    --test) install -m 0755 "$2" "$stage/gv/tests/$(basename "$2" .sh)" ;;
+    *) echo "mkinitramfs: unknown argument $1" >&2; exit 1 ;;
+    esac
+    shift 2
+done
+(cd "$stage" && find . -print0 | LC_ALL=C sort -z |
+    cpio --null -o -H newc --quiet --owner=0:0 | gzip -1 >"$out.tmp")
+mv "$out.tmp" "$out"
