@@ -34,7 +34,8 @@ def parse_size(text):
 def qemu_command(args, mode, extra):
     d = args.guest_dir
     append = ["console=ttyS0", "panic=-1", "oops=panic", "quiet",
-              "loglevel=4", f"gv.mode={mode}", f"gv.vram={args.vram_size}"]
+              "loglevel=4", f"gv.mode={mode}",
+              f"gv.vram={args.claim_vram_size or args.vram_size}"]
     append += extra
     cmd = [os.path.join(d, "qemu-system-x86_64"),
            "-L", os.path.join(d, "firmware"),
@@ -192,6 +193,9 @@ def main():
     p.add_argument("--log", help="console log file")
     p.add_argument("--qemu-log", help="QEMU guest-error log file")
     p.add_argument("--name", default="test", help="log name for 'test'")
+    p.add_argument("--claim-vram-size", type=parse_size,
+                   help="tell the guest tests a vram size other than the "
+                        "device's (the harness self-test uses it)")
     p.add_argument("-v", "--verbose", action="store_true")
     p.add_argument("mode", choices=["test", "demo", "shell"])
     p.add_argument("names", nargs="*")
