@@ -6,8 +6,8 @@
   gvboot.py --guest-dir DIR demo [NAME...] run the sample programs
   gvboot.py --guest-dir DIR shell          interactive shell on the console
 
-DIR holds what the build made: qemu-system-x86_64, firmware/, vmlinuz and
-initramfs.cpio.gz.  One boot runs every test named; each test program's
+DIR holds the guest image the build made (vmlinuz, initramfs.cpio.gz);
+--qemu-dir the QEMU build (qemu-system-x86_64, firmware/).  One boot runs every test named; each test program's
 exit status becomes one TAP result, its output goes into the console log.
 A guest that does not finish within --timeout seconds is killed; the tests
 it did not finish are reported as failures and the console log is kept.
@@ -33,12 +33,13 @@ def parse_size(text):
 
 def qemu_command(args, mode, extra):
     d = args.guest_dir
+    q = args.qemu_dir or d
     append = ["console=ttyS0", "panic=-1", "oops=panic", "quiet",
               "loglevel=4", f"gv.mode={mode}",
               f"gv.vram={args.claim_vram_size or args.vram_size}"]
     append += extra
-    cmd = [os.path.join(d, "qemu-system-x86_64"),
-           "-L", os.path.join(d, "firmware"),
+    cmd = [os.path.join(q, "qemu-system-x86_64"),
+           "-L", os.path.join(q, "firmware"),
            "-M", "q35", "-accel", "tcg", "-cpu", "max",
            "-smp", str(args.smp), "-m", args.memory,
            "-nographic", "-nodefaults", "-no-reboot",
@@ -185,7 +186,10 @@ def cmd_shell(args):
 def main():
     p = argparse.ArgumentParser(description=__doc__,
                                 formatter_class=argparse.RawTextHelpFormatter)
-    p.add_argument("--guest-dir", required=True)
+    p.add_argument("--guest-dir", required=True,
+                   help="vmlinuz and initramfs.cpio.gz (build/guest)")
+    p.add_argument("--qemu-dir", help="qemu-system-x86_64 and firmware/ "
+                   "(build/hw; default: the guest dir)")
     p.add_argument("--vram-size", type=parse_size, default=256 << 20)
     p.add_argument("--memory", default="512M")
     p.add_argument("--smp", type=int, default=1)

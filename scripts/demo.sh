@@ -15,4 +15,5 @@ else
 fi
 [ -f "$build/build.ninja" ] || meson setup "$build" >/dev/null
 ninja -C "$build"
-exec python3 guest/gvboot.py --guest-dir "$build/guest" demo "$@"
+exec python3 guest/gvboot.py --guest-dir "$build/guest" --qemu-dir "$build/hw" \
+    demo "$@"

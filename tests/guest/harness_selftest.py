@@ -9,11 +9,11 @@ import re
 import subprocess
 import sys
 
-gvboot, guest_dir = sys.argv[1], sys.argv[2]
+gvboot, guest_dir, qemu_dir = sys.argv[1], sys.argv[2], sys.argv[3]
 log = os.path.join(guest_dir, "console-harness-selftest.log")
 if os.path.exists(log):
     os.unlink(log)
-cmd = [sys.executable, gvboot, "--guest-dir", guest_dir,
+cmd = [sys.executable, gvboot, "--guest-dir", guest_dir, "--qemu-dir", qemu_dir,
        "--vram-size", "64M", "--claim-vram-size", "128M",
        "--timeout", "25", "--log", log,
        "test", "identity", "selftest_fail", "selftest_hang", "never_ran"]
