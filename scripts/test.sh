@@ -17,4 +17,22 @@ UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
     meson test -C "$san" --print-errorlogs --suite unit
 
 [ -f "$build/build.ninja" ] || meson setup "$build" >/dev/null
-exec meson test -C "$build" --print-errorlogs "$@"
+rc=0
+meson test -C "$build" --print-errorlogs "$@" || rc=$?
+
+# One plain summary line to finish with, counted from meson's JSON log.
+python3 - "$build/meson-logs/testlog.json" <<'PY' || rc=1
+import json, sys
+passed = failed = skipped = 0
+for line in open(sys.argv[1]):
+    t = json.loads(line)
+    r = t["result"]
+    if r in ("OK", "EXPECTEDFAIL"):
+        passed += 1
+    elif r == "SKIP":
+        skipped += 1
+    else:
+        failed += 1
+print(f"{passed} passed, {failed} failed, {skipped} skipped")
+PY
+exit $rc
