@@ -155,13 +155,20 @@ def cmd_test(args):
 
 
 def cmd_demo(args):
+    started = [args.verbose]    # firmware noise is shown only with -v
+
     def on_line(line):
         m = MARK.search(line)
         if m:
-            if m.group(1) == "DEMO":
+            if m.group(1) == "INSMOD":
+                started[0] = True
+                if m.group(2) != "0":
+                    print(f"[insmod graviton.ko failed: {m.group(2)}]")
+            elif m.group(1) == "DEMO":
                 print(f"[{m.group(2)} exited with {m.group(3)}]")
             return
-        print(line, flush=True)
+        if started[0]:
+            print(line, flush=True)
 
     names = ",".join(args.names) if args.names else "gv-identity"
     lines, timed_out, _ = run_guest(args, "demo", ["gv.demo=" + names],
