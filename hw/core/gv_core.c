@@ -5,16 +5,12 @@
  */
 #include "gv_internal.h"
 
-#include <graviton/gv_regs.h>
-
 #include <inttypes.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
-
-#define GV_FW_VERSION 0x00010000u
 
 /* Device memory is little-endian and copied with memcpy. */
 _Static_assert(__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__,
@@ -54,6 +50,19 @@ void gv_irq_raise(struct gv_dev *dev, uint32_t bits)
 {
     dev->intr_status |= bits & GV_INTR_ALL;
     gv_irq_update(dev);
+}
+
+void gv_report_error(struct gv_dev *dev, unsigned code, unsigned chid,
+                     uint32_t pos)
+{
+    dev->error_code = code;
+    dev->error_chid = chid;
+    dev->error_pos = pos;
+    dev->error_count++;
+    if (chid < GV_MAX_CHANNELS) {
+        dev->chan[chid].error = true;
+    }
+    gv_irq_raise(dev, GV_INTR_ERROR);
 }
 
 static uint64_t pow2_ceil(uint64_t v)
@@ -105,6 +114,12 @@ struct gv_dev *gv_dev_new(const struct gv_config *cfg,
     dev->opaque = opaque;
     dev->vram = mem;
     dev->aperture_size = pow2_ceil(cfg->vram_size);
+    if (gv_attest_init(dev, err) != 0) {
+        munmap(mem, cfg->vram_size);
+        free(dev);
+        return NULL;
+    }
+    dev->cfg.ek_path = NULL;    /* not kept: the caller owns the string */
     gv_dev_reset(dev);
     return dev;
 }
@@ -114,18 +129,55 @@ void gv_dev_free(struct gv_dev *dev)
     if (!dev) {
         return;
     }
+    gv_channels_reset(dev);
+    gv_attest_free(dev);
     munmap(dev->vram, dev->cfg.vram_size);
     free(dev);
 }
 
+/*
+ * Reset scrubs protected and hidden memory (so the PMM, contexts, keys and
+ * counters are gone), unlocks the regions, frees every channel and makes
+ * a fresh attestation key: nothing of the previous life is reachable.
+ */
 void gv_dev_reset(struct gv_dev *dev)
 {
+    gv_channels_reset(dev);
+    gv_regions_reset(dev);
+    gv_attest_reset(dev);
     dev->scratch = 0;
     dev->intr_status = 0;
     dev->intr_mask = 0;
     dev->intr_count = 0;
     dev->bad_access_count = 0;
+    dev->prot_access_count = 0;
+    dev->error_code = dev->error_chid = dev->error_pos = 0;
+    dev->error_count = 0;
     gv_irq_update(dev);
+}
+
+void gv_debug_read(struct gv_dev *dev, uint64_t pa, void *buf, uint64_t len)
+{
+    if (pa < dev->cfg.vram_size && len <= dev->cfg.vram_size - pa) {
+        memcpy(buf, dev->vram + pa, len);
+    }
+}
+
+void gv_debug_write(struct gv_dev *dev, uint64_t pa, const void *buf,
+                    uint64_t len)
+{
+    if (pa < dev->cfg.vram_size && len <= dev->cfg.vram_size - pa) {
+        memcpy(dev->vram + pa, buf, len);
+    }
+}
+
+uint64_t gv_debug_pmm(struct gv_dev *dev, uint64_t pa)
+{
+    if (gv_region_of(dev, pa & ~(uint64_t)(GV_PAGE_SIZE - 1),
+                     GV_PAGE_SIZE) != GV_REGION_PROT) {
+        return 0;
+    }
+    return *gv_pmm_entry(dev, pa);
 }
 
 uint64_t gv_dev_vram_size(const struct gv_dev *dev)
@@ -177,11 +229,59 @@ static uint32_t reg_read(struct gv_dev *dev, uint64_t off)
         return dev->intr_count;
     case GV_REG_BAD_ACCESS_COUNT:
         return dev->bad_access_count;
+    case GV_REG_PROT_ACCESS_COUNT:
+        return dev->prot_access_count;
+    case GV_REG_ERROR_CODE:
+        return dev->error_code;
+    case GV_REG_ERROR_CHID:
+        return dev->error_chid;
+    case GV_REG_ERROR_POS:
+        return dev->error_pos;
+    case GV_REG_ERROR_COUNT:
+        return dev->error_count;
+    case GV_REG_UNPROT_SIZE_LO:
+        return (uint32_t)dev->unprot_size;
+    case GV_REG_UNPROT_SIZE_HI:
+        return (uint32_t)(dev->unprot_size >> 32);
+    case GV_REG_PROT_SIZE_LO:
+        return (uint32_t)dev->prot_size;
+    case GV_REG_PROT_SIZE_HI:
+        return (uint32_t)(dev->prot_size >> 32);
+    case GV_REG_HIDDEN_SIZE_LO:
+    case GV_REG_HIDDEN_SIZE_HI: {
+        uint64_t h = dev->locked ? dev->cfg.vram_size - dev->hidden_base : 0;
+
+        return off == GV_REG_HIDDEN_SIZE_LO ? (uint32_t)h : (uint32_t)(h >> 32);
+    }
+    case GV_REG_HIDDEN_USED_LO:
+        return (uint32_t)dev->hidden_used;
+    case GV_REG_HIDDEN_USED_HI:
+        return (uint32_t)(dev->hidden_used >> 32);
+    case GV_REG_HIDDEN_NEEDED_LO:
+        return (uint32_t)gv_hidden_needed(dev->prot_size);
+    case GV_REG_HIDDEN_NEEDED_HI:
+        return (uint32_t)(gv_hidden_needed(dev->prot_size) >> 32);
+    case GV_REG_REGION_LOCK:
+        return dev->locked;
     case GV_REG_RESET:
     case GV_REG_INTR_ACK:
     case GV_REG_INTR_RAISE:
+    case GV_REG_ERROR_ACK:
         return 0;               /* write-only */
     default:
+        if (off >= GV_REG_ATTEST_STATUS && off < GV_REG_ATTEST_STATUS + 0x100) {
+            uint32_t v = gv_attest_reg_read(dev, off);
+
+            if (v != GV_REG_INVALID_READ || off == GV_REG_ATTEST_STATUS) {
+                return v;
+            }
+        }
+        if (off >= GV_REG_CHAN_BASE &&
+            off < GV_REG_CHAN(GV_MAX_CHANNELS, 0)) {
+            return gv_chan_reg_read(dev, (off - GV_REG_CHAN_BASE) /
+                                    GV_CHAN_STRIDE,
+                                    (off - GV_REG_CHAN_BASE) % GV_CHAN_STRIDE);
+        }
         bad_access(dev, "read of unknown register", off, 4);
         return GV_REG_INVALID_READ;
     }
@@ -211,7 +311,43 @@ static void reg_write(struct gv_dev *dev, uint64_t off, uint32_t val)
     case GV_REG_INTR_RAISE:
         gv_irq_raise(dev, GV_INTR_SOFT);
         break;
+    case GV_REG_ERROR_ACK:
+        dev->error_code = dev->error_chid = dev->error_pos = 0;
+        break;
+    case GV_REG_UNPROT_SIZE_LO:
+    case GV_REG_UNPROT_SIZE_HI:
+    case GV_REG_PROT_SIZE_LO:
+    case GV_REG_PROT_SIZE_HI: {
+        uint64_t *r = off < GV_REG_PROT_SIZE_LO ? &dev->unprot_size
+                                                : &dev->prot_size;
+
+        if (dev->locked) {
+            bad_access(dev, "region size written after the lock", off, 4);
+        } else if (off == GV_REG_UNPROT_SIZE_LO || off == GV_REG_PROT_SIZE_LO) {
+            *r = (*r & ~0xffffffffull) | val;
+        } else {
+            *r = (*r & 0xffffffffull) | (uint64_t)val << 32;
+        }
+        break;
+    }
+    case GV_REG_REGION_LOCK:
+        if (val != GV_LOCK_MAGIC) {
+            bad_access(dev, "bad region lock magic", off, 4);
+        } else {
+            int e = gv_regions_lock(dev);
+
+            if (e != GV_ERR_NONE) {
+                gv_report_error(dev, e, GV_MAX_CHANNELS, 0);
+            }
+        }
+        break;
     default:
+        if (off >= GV_REG_CHAN_BASE &&
+            off < GV_REG_CHAN(GV_MAX_CHANNELS, 0)) {
+            gv_chan_reg_write(dev, (off - GV_REG_CHAN_BASE) / GV_CHAN_STRIDE,
+                              (off - GV_REG_CHAN_BASE) % GV_CHAN_STRIDE, val);
+            break;
+        }
         bad_access(dev, "write to unknown or read-only register", off, 4);
         break;
     }
@@ -259,12 +395,35 @@ static bool aperture_ok(struct gv_dev *dev, uint64_t off, unsigned size,
     return true;
 }
 
+/*
+ * Once the regions are locked the aperture reaches only the unprotected
+ * region.  Protected memory reads as all ones and ignores writes, and each
+ * attempt is counted and logged; hidden memory looks like the space past
+ * the end of device memory (reads zero, writes dropped), as if absent.
+ */
+static bool aperture_protected(struct gv_dev *dev, uint64_t off,
+                               unsigned size, const char *what)
+{
+    if (!dev->locked || off + size <= dev->unprot_size) {
+        return false;
+    }
+    if (off < dev->hidden_base) {
+        dev->prot_access_count++;
+        gv_guest_error(dev, "graviton-gpu: aperture %s of protected memory "
+                       "at 0x%" PRIx64 " refused", what, off);
+    }
+    return true;
+}
+
 uint64_t gv_aperture_read(struct gv_dev *dev, uint64_t off, unsigned size)
 {
     uint64_t val = 0;
 
     if (!aperture_ok(dev, off, size, "read")) {
         return 0;
+    }
+    if (aperture_protected(dev, off, size, "read")) {
+        return off < dev->hidden_base ? ~0ull >> (64 - 8 * size) : 0;
     }
     /* The aperture is a power of two; device memory may end before it.
      * Beyond the end reads as zero. */
@@ -277,7 +436,8 @@ uint64_t gv_aperture_read(struct gv_dev *dev, uint64_t off, unsigned size)
 void gv_aperture_write(struct gv_dev *dev, uint64_t off, uint64_t val,
                        unsigned size)
 {
-    if (!aperture_ok(dev, off, size, "write")) {
+    if (!aperture_ok(dev, off, size, "write") ||
+        aperture_protected(dev, off, size, "write")) {
         return;
     }
     if (off + size <= dev->cfg.vram_size) {

@@ -31,6 +31,9 @@ struct gv_host_ops {
 
 struct gv_config {
     uint64_t vram_size;         /* bytes, see GV_VRAM_{MIN,MAX,ALIGN} */
+    /* PEM file with the endorsement key (P-256 private key) made by
+     * tools/gv-provision; NULL: no EK, secure channels are refused. */
+    const char *ek_path;
 };
 
 /* Create a device.  On failure returns NULL and, if @err is not NULL, a
@@ -58,6 +61,19 @@ void gv_aperture_write(struct gv_dev *dev, uint64_t off, uint64_t val,
                        unsigned size);
 
 uint64_t gv_dev_vram_size(const struct gv_dev *dev);
+
+/* Internal consistency check (tests and fuzzers call it after every
+ * command): the PMM against every channel's page tables.  Returns 0, or
+ * -1 with a description of the first inconsistency in @why. */
+int gv_dev_check(struct gv_dev *dev, char *why, size_t why_len);
+
+/* Debug/test access to device memory by physical address, bypassing the
+ * region rules.  Not reachable from a guest. */
+void gv_debug_read(struct gv_dev *dev, uint64_t pa, void *buf, uint64_t len);
+void gv_debug_write(struct gv_dev *dev, uint64_t pa, const void *buf,
+                    uint64_t len);
+/* The raw PMM entry of protected page @pa (0 if none). */
+uint64_t gv_debug_pmm(struct gv_dev *dev, uint64_t pa);
 /* The BAR2 size: vram_size rounded up to a power of two. */
 uint64_t gv_dev_aperture_size(const struct gv_dev *dev);
 

@@ -5,6 +5,123 @@
 
 #include "gv_core.h"
 
+#include <stddef.h>
+#include <string.h>
+
+#include "graviton/gv_cmds.h"
+#include "graviton/gv_regs.h"
+
+struct gvc_aead;
+struct gvc_key;
+
+/* ---- PMM: one 64-bit entry per 4 KiB page of the protected region ---- */
+/*
+ *  bits  0..7   owner: the context (index into the context table) whose
+ *               channels map the page; the design's owner_id
+ *  bit   8      state: 0 FREE, 1 MAPPED
+ *  bit   9      lock:  0 UNLOCKED, 1 LOCKED
+ *  bit   10     big:   mapped as part of a 128 KiB page
+ *  bits 11..13  type:  what the page holds (GV_PT_*)
+ *  bit   14     head:  first page of a page table
+ *  bits 16..23  refcnt
+ *  bits 24..36  pgd_index of the table mapping the page
+ *  bits 40..55  pgt_entrycnt (first page of a page table only)
+ */
+#define PMM_OWNER_SHIFT   0
+#define PMM_MAPPED        (1ull << 8)
+#define PMM_LOCKED        (1ull << 9)
+#define PMM_BIG           (1ull << 10)
+#define PMM_TYPE_SHIFT    11
+#define PMM_HEAD          (1ull << 14)
+#define PMM_REF_SHIFT     16
+#define PMM_PGDI_SHIFT    24
+#define PMM_CNT_SHIFT     40
+
+enum gv_page_type {
+    GV_PT_DATA = 0,
+    GV_PT_DESC = 1,
+    GV_PT_PGD = 2,
+    GV_PT_PGT_SMALL = 3,
+    GV_PT_PGT_BIG = 4,
+};
+
+static inline unsigned pmm_owner(uint64_t e) { return e & 0xff; }
+static inline bool pmm_mapped(uint64_t e) { return e & PMM_MAPPED; }
+static inline bool pmm_locked(uint64_t e) { return e & PMM_LOCKED; }
+static inline bool pmm_big(uint64_t e) { return e & PMM_BIG; }
+static inline unsigned pmm_type(uint64_t e) { return (e >> PMM_TYPE_SHIFT) & 7; }
+static inline unsigned pmm_refcnt(uint64_t e) { return (e >> PMM_REF_SHIFT) & 0xff; }
+static inline unsigned pmm_pgd_index(uint64_t e)
+{
+    return (e >> PMM_PGDI_SHIFT) & 0x1fff;
+}
+static inline unsigned pmm_entrycnt(uint64_t e)
+{
+    return (e >> PMM_CNT_SHIFT) & 0xffff;
+}
+static inline uint64_t pmm_make(unsigned owner, bool locked, bool big,
+                                unsigned type, unsigned refcnt,
+                                unsigned pgd_index)
+{
+    return (uint64_t)owner | PMM_MAPPED | (locked ? PMM_LOCKED : 0) |
+           (big ? PMM_BIG : 0) | (uint64_t)type << PMM_TYPE_SHIFT |
+           (uint64_t)refcnt << PMM_REF_SHIFT |
+           (uint64_t)pgd_index << PMM_PGDI_SHIFT;
+}
+static inline uint64_t pmm_set_refcnt(uint64_t e, unsigned refcnt)
+{
+    return (e & ~(0xffull << PMM_REF_SHIFT)) |
+           (uint64_t)refcnt << PMM_REF_SHIFT;
+}
+static inline uint64_t pmm_set_entrycnt(uint64_t e, unsigned cnt)
+{
+    return (e & ~(0xffffull << PMM_CNT_SHIFT)) |
+           (uint64_t)cnt << PMM_CNT_SHIFT;
+}
+#define PMM_MAX_REFCNT 0xff
+
+/* ---- secrets, kept in hidden memory ---- */
+
+/* A context: the channels created with one UK_pub (secure), or a normal
+ * channel and those created to share it. */
+struct gv_ctx {
+    uint32_t in_use;
+    uint32_t secure;
+    uint32_t nchannels;
+    uint32_t pad;
+    uint8_t uk_hash[GV_HASH_LEN];
+    uint8_t cek[GV_CEK_LEN];
+};
+
+/* Per-channel counters of a secure channel. */
+struct gv_chan_secret {
+    uint64_t cmd_counter;       /* next expected command-group counter */
+    uint64_t auth_counter;      /* next expected unmap/destroy MAC counter */
+    uint64_t report_counter;    /* next summary/measurement counter */
+};
+
+/* ---- channels (control state; nothing secret) ---- */
+struct gv_chan {
+    unsigned type;              /* GV_CHAN_TYPE_* */
+    bool error;
+    unsigned ctx;               /* index into the context table */
+    uint64_t desc_addr;
+    uint64_t pgd_addr;
+    uint32_t desc_lo_latch;
+    uint64_t ring_base;
+    uint32_t ring_entries;
+    uint32_t put, get;
+    struct gvc_aead *aead;      /* the crypto engine's key schedule for CEK */
+};
+
+/* ---- TLB: direct-mapped, per channel, flushed by generation ---- */
+#define GV_TLB_ENTRIES 64
+struct gv_tlb_entry {
+    uint64_t vpage;             /* va >> 12 */
+    uint64_t ppage_flags;       /* device-physical 4 KiB page | PTE flags */
+    uint64_t gen;
+};
+
 struct gv_dev {
     struct gv_config cfg;
     const struct gv_host_ops *ops;
@@ -19,7 +136,37 @@ struct gv_dev {
     uint32_t intr_mask;
     uint32_t intr_count;
     uint32_t bad_access_count;
+    uint32_t prot_access_count;
     bool irq_level;
+    uint32_t error_code, error_chid, error_pos, error_count;
+
+    /* regions */
+    uint64_t unprot_size;       /* also the protected region's base */
+    uint64_t prot_size;
+    bool locked;
+    uint64_t hidden_base;
+    uint64_t hidden_used;
+    uint64_t prot_pages;
+
+    /* in hidden memory once locked */
+    uint64_t *pmm;
+    struct gv_ctx *ctx;                 /* GV_MAX_CHANNELS contexts */
+    struct gv_chan_secret *chsec;       /* GV_MAX_CHANNELS */
+
+    struct gv_chan chan[GV_MAX_CHANNELS];
+    struct gv_tlb_entry tlb[GV_MAX_CHANNELS][GV_TLB_ENTRIES];
+    uint64_t tlb_gen;
+
+    /* attestation */
+    struct gvc_key *ek;
+    struct gvc_key *ak;
+    uint8_t ak_pub[GV_EC_PUB_LEN];
+    uint8_t ak_sig[GV_EC_SIG_LEN];
+    uint8_t ek_pub[GV_EC_PUB_LEN];
+    uint32_t attest_status;
+
+    /* position of the command being executed, for error reports */
+    uint32_t cur_pos;
 };
 
 #if defined(__GNUC__)
@@ -28,13 +175,97 @@ struct gv_dev {
 #define GV_PRINTF(a, b)
 #endif
 
-/* Report a guest mistake through ops->guest_error (rate-unlimited: the
- * QEMU side decides whether LOG_GUEST_ERROR is on). */
-void gv_guest_error(struct gv_dev *dev, const char *fmt, ...) GV_PRINTF(2, 3);
+#define GV_FW_VERSION 0x00010000u
 
-/* Recompute the interrupt line after a change of status or mask. */
+/* gv_core.c */
+void gv_guest_error(struct gv_dev *dev, const char *fmt, ...) GV_PRINTF(2, 3);
 void gv_irq_update(struct gv_dev *dev);
-/* Set interrupt sources in INTR_STATUS and update the line. */
 void gv_irq_raise(struct gv_dev *dev, uint32_t bits);
+/* Record a failed command in the error registers and interrupt. */
+void gv_report_error(struct gv_dev *dev, unsigned code, unsigned chid,
+                     uint32_t pos);
+
+/* gv_regions.c */
+enum gv_region { GV_REGION_UNPROT, GV_REGION_PROT, GV_REGION_HIDDEN,
+                 GV_REGION_NONE };
+/* Which region [addr, addr + len) lies entirely in (GV_REGION_NONE if it
+ * straddles or leaves device memory, or regions are not locked). */
+enum gv_region gv_region_of(const struct gv_dev *dev, uint64_t addr,
+                            uint64_t len);
+uint64_t gv_hidden_needed(uint64_t prot_size);
+int gv_regions_lock(struct gv_dev *dev);
+void gv_regions_reset(struct gv_dev *dev);
+/* Zero [addr, addr + len) of device memory (page-aligned runs are handed
+ * back to the host kernel). */
+void gv_scrub(struct gv_dev *dev, uint64_t addr, uint64_t len);
+static inline uint64_t *gv_pmm_entry(struct gv_dev *dev, uint64_t pa)
+{
+    return &dev->pmm[(pa - dev->unprot_size) >> GV_PAGE_SHIFT];
+}
+
+/* gv_mmu.c */
+void gv_tlb_flush(struct gv_dev *dev);
+/* Translate @va of channel @chid for an engine access of @len bytes
+ * (within one page); returns 0 and the device-physical address, or
+ * GV_ERR_FAULT. */
+int gv_translate(struct gv_dev *dev, unsigned chid, uint64_t va,
+                 bool write, uint64_t *pa);
+/* Copy to/from a channel's virtual memory (engine accesses). */
+int gv_vm_read(struct gv_dev *dev, unsigned chid, uint64_t va, void *buf,
+               uint64_t len);
+int gv_vm_write(struct gv_dev *dev, unsigned chid, uint64_t va,
+                const void *buf, uint64_t len);
+static inline uint64_t gv_pde_get(struct gv_dev *dev, unsigned chid,
+                                  unsigned pgd_index, bool big)
+{
+    uint64_t v;
+
+    memcpy(&v, dev->vram + dev->chan[chid].pgd_addr + pgd_index * 16 +
+               (big ? 8 : 0), 8);
+    return v;
+}
+static inline uint64_t *gv_pte_ptr(struct gv_dev *dev, uint64_t table,
+                                   unsigned index)
+{
+    return (uint64_t *)(dev->vram + table) + index;
+}
+
+/* gv_channel.c */
+uint32_t gv_chan_reg_read(struct gv_dev *dev, unsigned chid, unsigned reg);
+void gv_chan_reg_write(struct gv_dev *dev, unsigned chid, unsigned reg,
+                       uint32_t val);
+void gv_channels_reset(struct gv_dev *dev);
+/* Run a command group (already fetched and authenticated) on @chid;
+ * returns GV_ERR_NONE or the first failing command's error. */
+int gv_exec_group(struct gv_dev *dev, unsigned chid, const uint8_t *cmds,
+                  uint32_t len, uint32_t ring_index);
+/* Result writes go to guest memory through the host's DMA. */
+int gv_dma_write(struct gv_dev *dev, uint64_t addr, const void *buf,
+                 uint64_t len);
+void gv_iv(uint8_t iv[12], uint32_t domain, uint64_t counter);
+
+/* gv_mgmt.c: the CH_* commands; each returns GV_ERR_* */
+int gv_ch_create(struct gv_dev *dev, const uint8_t *cmd, uint32_t size);
+int gv_ch_pde(struct gv_dev *dev, const uint8_t *cmd, uint32_t size);
+int gv_ch_pte(struct gv_dev *dev, const uint8_t *cmd, uint32_t size);
+int gv_ch_destroy(struct gv_dev *dev, const uint8_t *cmd, uint32_t size);
+int gv_ch_measure(struct gv_dev *dev, const uint8_t *cmd, uint32_t size);
+void gv_ctx_release(struct gv_dev *dev, unsigned chid);
+
+/* gv_attest.c */
+int gv_attest_init(struct gv_dev *dev, const char **err);
+void gv_attest_reset(struct gv_dev *dev);
+void gv_attest_free(struct gv_dev *dev);
+uint32_t gv_attest_reg_read(struct gv_dev *dev, uint64_t off);
+/* Fill @q for a new secure channel: CEK wrapped under UK_pub, signed by
+ * the AK.  GV_ERR_BAD_COMMAND if uk_pub is not a valid P-256 point. */
+int gv_attest_quote(struct gv_dev *dev, unsigned chid, const uint8_t *uk_pub,
+                    const uint8_t *nonce, const uint8_t *cek,
+                    struct gv_quote *q);
+/* The message the EK signs to endorse the AK: "GVAK" || fw_version (u32
+ * LE) || AK_pub (65 bytes). */
+#define GV_AK_ENDORSE_LEN (4 + 4 + GV_EC_PUB_LEN)
+void gv_attest_ak_message(uint32_t fw_version, const uint8_t *ak_pub,
+                          uint8_t msg[GV_AK_ENDORSE_LEN]);
 
 #endif /* GV_INTERNAL_H */

@@ -12,6 +12,9 @@
  *               2 MiB between 16 MiB and 64 GiB).  BAR2 is this size
  *               rounded up to a power of two.
  *   msi         use MSI (default on); off falls back to INTx.
+ *   ek          PEM file with the device's endorsement key (made by
+ *               tools/gv-provision).  Without it the device has no
+ *               attestation and refuses secure channels.
  */
 #include "qemu/osdep.h"
 #include "qemu/log.h"
@@ -42,6 +45,7 @@ struct GravitonGPUState {
     /* properties */
     uint64_t vram_size;
     bool msi;
+    char *ek_path;
 };
 
 /* ---- host services for the core ---- */
@@ -184,7 +188,8 @@ static const MemoryRegionOps gv_aperture_ops = {
 static void gv_realize(PCIDevice *pdev, Error **errp)
 {
     GravitonGPUState *s = GRAVITON_GPU(pdev);
-    struct gv_config cfg = { .vram_size = s->vram_size };
+    struct gv_config cfg = { .vram_size = s->vram_size,
+                             .ek_path = s->ek_path };
     const char *why = NULL;
     uint8_t *conf = pdev->config;
 
@@ -249,6 +254,7 @@ static void gv_reset(DeviceState *dev)
 static Property gv_properties[] = {
     DEFINE_PROP_SIZE("vram-size", GravitonGPUState, vram_size, 256 * MiB),
     DEFINE_PROP_BOOL("msi", GravitonGPUState, msi, true),
+    DEFINE_PROP_STRING("ek", GravitonGPUState, ek_path),
     DEFINE_PROP_END_OF_LIST(),
 };
 

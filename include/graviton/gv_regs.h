@@ -31,7 +31,7 @@
 /* Identity */
 #define GV_ID_MAGIC             0x47525654u     /* "GRVT" */
 #define GV_ABI_MAJOR            1u
-#define GV_ABI_MINOR            0u
+#define GV_ABI_MINOR            1u
 #define GV_ABI_VERSION          ((GV_ABI_MAJOR << 16) | GV_ABI_MINOR)
 
 /* ---- BAR0 register map (offsets in bytes; all registers 32 bits) ---- */
@@ -57,13 +57,74 @@
 
 /* Error reporting, 0x0060 - 0x007f */
 #define GV_REG_BAD_ACCESS_COUNT 0x0060  /* RO  refused MMIO accesses since reset */
+#define GV_REG_ERROR_CODE       0x0064  /* RO  first unacknowledged GV_ERR_* */
+#define GV_REG_ERROR_CHID       0x0068  /* RO  channel whose command failed */
+#define GV_REG_ERROR_POS        0x006c  /* RO  ring index << 16 | command index */
+#define GV_REG_ERROR_COUNT      0x0070  /* RO  command errors since reset */
+#define GV_REG_ERROR_ACK        0x0074  /* WO  any write clears ERROR_CODE/CHID/POS */
+#define GV_REG_PROT_ACCESS_COUNT 0x0078 /* RO  refused aperture accesses to protected memory */
+
+/* Memory regions, 0x0080 - 0x00bf.  Unprotected [0, U), protected
+ * [U, U + P), hidden [U + P, VRAM).  Sizes are written, then LOCK; they
+ * cannot change until device reset. */
+#define GV_REG_UNPROT_SIZE_LO   0x0080  /* RW until locked */
+#define GV_REG_UNPROT_SIZE_HI   0x0084
+#define GV_REG_PROT_SIZE_LO     0x0088  /* RW until locked */
+#define GV_REG_PROT_SIZE_HI     0x008c
+#define GV_REG_HIDDEN_SIZE_LO   0x0090  /* RO  VRAM - U - P */
+#define GV_REG_HIDDEN_SIZE_HI   0x0094
+#define GV_REG_HIDDEN_USED_LO   0x0098  /* RO  bytes of hidden memory in use */
+#define GV_REG_HIDDEN_USED_HI   0x009c
+#define GV_REG_REGION_LOCK      0x00a0  /* W: GV_LOCK_MAGIC locks; R: 1 if locked */
+#define GV_REG_HIDDEN_NEEDED_LO 0x00a4  /* RO  hidden bytes the current P needs */
+#define GV_REG_HIDDEN_NEEDED_HI 0x00a8
+
+/* Attestation, 0x0100 - 0x01ff: byte arrays, read 32 bits at a time. */
+#define GV_REG_ATTEST_STATUS    0x0100  /* RO  GV_ATTEST_* bits */
+#define GV_REG_AK_PUB           0x0110  /* RO  65 bytes: P-256 point 04||X||Y */
+#define GV_REG_AK_SIG           0x0160  /* RO  64 bytes: EK signature, see docs */
+#define GV_REG_EK_PUB           0x01a0  /* RO  65 bytes: the device's EK */
+#define GV_ATTEST_EK            (1u << 0)  /* an EK is provisioned */
+#define GV_ATTEST_AK            (1u << 1)  /* an AK was generated at reset */
+
+/* Channel control area: GV_MAX_CHANNELS slots of GV_CHAN_STRIDE bytes. */
+#define GV_MAX_CHANNELS         64
+#define GV_REG_CHAN_BASE        0x1000
+#define GV_CHAN_STRIDE          0x40
+#define GV_REG_CHAN(chid, reg)  (GV_REG_CHAN_BASE + (chid) * GV_CHAN_STRIDE + (reg))
+#define GV_CHAN_DESC_LO         0x00    /* W (free slot): bootstrap descriptor */
+#define GV_CHAN_DESC_HI         0x04
+#define GV_CHAN_RING_LO         0x08    /* RW while idle: GPFIFO, guest memory */
+#define GV_CHAN_RING_HI         0x0c
+#define GV_CHAN_RING_ENTRIES    0x10    /* RW while idle: power of two */
+#define GV_CHAN_PUT             0x14    /* RW: doorbell */
+#define GV_CHAN_GET             0x18    /* RO */
+#define GV_CHAN_STATUS          0x1c    /* RO: GV_CHAN_TYPE_* | flags */
+#define GV_CHAN_CTRL            0x20    /* WO: GV_CHAN_CTRL_* */
+#define GV_CHAN_COUNTER_LO      0x24    /* RO: next expected group counter */
+#define GV_CHAN_COUNTER_HI      0x28
+
+#define GV_CHAN_TYPE_MASK       0x3u
+#define GV_CHAN_TYPE_FREE       0u
+#define GV_CHAN_TYPE_BOOTSTRAP  1u
+#define GV_CHAN_TYPE_NORMAL     2u
+#define GV_CHAN_TYPE_SECURE     3u
+#define GV_CHAN_STATUS_ERROR    (1u << 4)  /* a group of this channel failed */
+
+#define GV_CHAN_CTRL_RELEASE    1u      /* free a bootstrap channel */
+#define GV_CHAN_CTRL_CLEAR_ERR  2u
+
+#define GV_LOCK_MAGIC           0x4c4f434bu     /* "LOCK" */
+#define GV_REGION_ALIGN         (128u << 10)    /* big-page size */
 
 /* GV_REG_CAPS bits (none defined by ABI 1.0 yet: features arrive with
  * later ABI minors and are advertised here) */
 
 /* GV_REG_INTR_* bits */
 #define GV_INTR_SOFT            (1u << 0)  /* written through INTR_RAISE */
-#define GV_INTR_ALL             (GV_INTR_SOFT)
+#define GV_INTR_ERROR           (1u << 1)  /* a command failed: ERROR_* regs */
+#define GV_INTR_CHANNEL         (1u << 2)  /* a GPFIFO entry with GV_GPFIFO_IRQ completed */
+#define GV_INTR_ALL             (GV_INTR_SOFT | GV_INTR_ERROR | GV_INTR_CHANNEL)
 
 #define GV_RESET_MAGIC          0x52534554u     /* "RSET" */
 

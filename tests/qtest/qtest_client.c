@@ -85,26 +85,24 @@ void qt_quit(struct qt *qt)
     free(qt);
 }
 
-/* Send one command, return the value after "OK" (0 if none). */
-static uint64_t qt_cmd(struct qt *qt, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
-static uint64_t qt_cmd(struct qt *qt, const char *fmt, ...)
+/* Send one command; the reply line (after "OK") goes to @reply. */
+static bool qt_cmd_reply(struct qt *qt, char *reply, size_t reply_len,
+                         const char *fmt, va_list ap)
 {
-    char line[512];
-    va_list ap;
+    char *line = NULL;
+    size_t cap = 0;
 
     if (qt->broken) {
-        return ~0ull;
+        return false;
     }
-    va_start(ap, fmt);
     vfprintf(qt->to, fmt, ap);
-    va_end(ap);
     fputc('\n', qt->to);
     fflush(qt->to);
     for (;;) {
-        if (!fgets(line, sizeof(line), qt->from)) {
+        if (getline(&line, &cap, qt->from) < 0) {
             qt->broken = true;
-            return ~0ull;
+            free(line);
+            return false;
         }
         if (!strncmp(line, "IRQ", 3)) {
             continue;   /* asynchronous interrupt notification */
@@ -112,10 +110,77 @@ static uint64_t qt_cmd(struct qt *qt, const char *fmt, ...)
         if (strncmp(line, "OK", 2)) {
             fprintf(stderr, "qtest: unexpected reply: %s", line);
             qt->broken = true;
-            return ~0ull;
+            free(line);
+            return false;
         }
-        return strtoull(line + 2, NULL, 0);
+        snprintf(reply, reply_len, "%s", line + 2);
+        free(line);
+        return true;
     }
+}
+
+static void qt_cmdf(struct qt *qt, char *reply, size_t len,
+                    const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+static void qt_cmdf(struct qt *qt, char *reply, size_t len,
+                    const char *fmt, ...)
+{
+    va_list ap;
+
+    va_start(ap, fmt);
+    if (!qt_cmd_reply(qt, reply, len, fmt, ap)) {
+        reply[0] = 0;
+    }
+    va_end(ap);
+}
+
+void qt_memread(struct qt *qt, uint64_t addr, void *buf, size_t len)
+{
+    size_t cap = 2 * len + 16;
+    char *r = malloc(cap), *p;
+    uint8_t *b = buf;
+
+    qt_cmdf(qt, r, cap, "read 0x%" PRIx64 " 0x%zx", addr, len);
+    p = strstr(r, "0x");
+    memset(buf, 0xff, len);
+    for (size_t i = 0; p && i < len; i++) {
+        unsigned v;
+
+        if (sscanf(p + 2 + 2 * i, "%2x", &v) != 1) {
+            qt->broken = true;
+            break;
+        }
+        b[i] = (uint8_t)v;
+    }
+    free(r);
+}
+
+void qt_memwrite(struct qt *qt, uint64_t addr, const void *buf, size_t len)
+{
+    char *hex = malloc(2 * len + 1), r[64];
+    const uint8_t *b = buf;
+
+    for (size_t i = 0; i < len; i++) {
+        sprintf(hex + 2 * i, "%02x", b[i]);
+    }
+    hex[2 * len] = 0;
+    qt_cmdf(qt, r, sizeof(r), "write 0x%" PRIx64 " 0x%zx 0x%s", addr, len,
+            hex);
+    free(hex);
+}
+
+/* Send one command, return the value after "OK" (0 if none). */
+static uint64_t qt_cmd(struct qt *qt, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+static uint64_t qt_cmd(struct qt *qt, const char *fmt, ...)
+{
+    char r[512];
+    va_list ap;
+    bool ok;
+
+    va_start(ap, fmt);
+    ok = qt_cmd_reply(qt, r, sizeof(r), fmt, ap);
+    va_end(ap);
+    return ok ? strtoull(r, NULL, 0) : ~0ull;
 }
 
 uint32_t qt_inl(struct qt *qt, uint16_t port)

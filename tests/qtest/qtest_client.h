@@ -30,6 +30,10 @@ void qt_outl(struct qt *qt, uint16_t port, uint32_t val);
 uint64_t qt_read(struct qt *qt, uint64_t addr, unsigned size);
 void qt_write(struct qt *qt, uint64_t addr, unsigned size, uint64_t val);
 
+/* Bulk guest-memory access ("read"/"write" qtest commands). */
+void qt_memread(struct qt *qt, uint64_t addr, void *buf, size_t len);
+void qt_memwrite(struct qt *qt, uint64_t addr, const void *buf, size_t len);
+
 /* PCI configuration space of bus 0 device @dev function 0 (port 0xcf8). */
 uint32_t qt_cfg_read32(struct qt *qt, int dev, int reg);
 void qt_cfg_write32(struct qt *qt, int dev, int reg, uint32_t val);

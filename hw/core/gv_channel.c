@@ -1,0 +1,383 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * Graviton GPU device core: channels.  The channel control area in BAR0,
+ * bootstrap channels, ring (GPFIFO) processing, command-group fetch and
+ * authentication, and dispatch of the commands in a group.
+ *
+ * Processing is synchronous: a PUT write runs every entry from GET to PUT
+ * before the MMIO write returns.  A group that fails (fetch, format or
+ * authentication) is skipped: it does not execute, GET moves past it, the
+ * error registers describe it and GV_INTR_ERROR is raised; the channel
+ * keeps running.  A secure channel's counter only advances on groups that
+ * authenticate, so after a dropped group every later one fails too until
+ * the runtime resynchronises (it sees the error).  Inside a group, the
+ * first failing command stops the group.
+ */
+#include "gv_internal.h"
+
+#include "gv_crypto.h"
+
+#include <stdlib.h>
+
+#define GV_FETCH_MAX (sizeof(struct gv_group_hdr) + GV_GROUP_MAX + GV_TAG_LEN)
+
+void gv_iv(uint8_t iv[12], uint32_t domain, uint64_t counter)
+{
+    for (int i = 0; i < 4; i++) {
+        iv[i] = domain >> (8 * i);
+    }
+    for (int i = 0; i < 8; i++) {
+        iv[4 + i] = counter >> (8 * i);
+    }
+}
+
+int gv_dma_write(struct gv_dev *dev, uint64_t addr, const void *buf,
+                 uint64_t len)
+{
+    if (!dev->ops || !dev->ops->dma_write ||
+        dev->ops->dma_write(dev->opaque, addr, buf, len) != 0) {
+        return GV_ERR_RESULT;
+    }
+    return GV_ERR_NONE;
+}
+
+static int dma_read(struct gv_dev *dev, uint64_t addr, void *buf,
+                    uint64_t len)
+{
+    if (!dev->ops || !dev->ops->dma_read ||
+        dev->ops->dma_read(dev->opaque, addr, buf, len) != 0) {
+        return GV_ERR_FETCH;
+    }
+    return GV_ERR_NONE;
+}
+
+void gv_channels_reset(struct gv_dev *dev)
+{
+    for (unsigned i = 0; i < GV_MAX_CHANNELS; i++) {
+        gvc_aead_free(dev->chan[i].aead);
+    }
+    memset(dev->chan, 0, sizeof(dev->chan));
+    memset(dev->tlb, 0, sizeof(dev->tlb));
+    dev->tlb_gen = 1;
+}
+
+/* ---- command dispatch ---- */
+
+static bool is_mgmt(uint32_t op)
+{
+    return op >= GV_OP_CH_CREATE && op <= GV_OP_CH_MEASURE;
+}
+
+static int exec_fence(struct gv_dev *dev, unsigned chid, const uint8_t *cmd,
+                      uint32_t size)
+{
+    struct gv_cmd_fence f;
+
+    if (size != sizeof(f)) {
+        return GV_ERR_BAD_COMMAND;
+    }
+    memcpy(&f, cmd, sizeof(f));
+    if (f.va % 8) {
+        return GV_ERR_BAD_ADDRESS;
+    }
+    return gv_vm_write(dev, chid, f.va, &f.value, sizeof(f.value));
+}
+
+static int exec_cmd(struct gv_dev *dev, unsigned chid, const uint8_t *cmd,
+                    uint32_t size)
+{
+    struct gv_cmd_hdr h;
+    unsigned type = dev->chan[chid].type;
+
+    memcpy(&h, cmd, sizeof(h));
+    if (is_mgmt(h.op)) {
+        if (type != GV_CHAN_TYPE_BOOTSTRAP) {
+            return GV_ERR_NOT_BOOTSTRAP;
+        }
+        switch (h.op) {
+        case GV_OP_CH_CREATE:
+            return gv_ch_create(dev, cmd, size);
+        case GV_OP_CH_PDE:
+            return gv_ch_pde(dev, cmd, size);
+        case GV_OP_CH_PTE:
+            return gv_ch_pte(dev, cmd, size);
+        case GV_OP_CH_DESTROY:
+            return gv_ch_destroy(dev, cmd, size);
+        default:
+            return gv_ch_measure(dev, cmd, size);
+        }
+    }
+    if (h.op != GV_OP_NOP && h.op != GV_OP_FENCE) {
+        return GV_ERR_BAD_COMMAND;
+    }
+    /* Engine commands: a bootstrap channel may not carry them (its
+     * tables could otherwise be aimed at a secure context's pages). */
+    if (type == GV_CHAN_TYPE_BOOTSTRAP) {
+        return GV_ERR_BOOTSTRAP;
+    }
+    if (h.op == GV_OP_NOP) {
+        return size == sizeof(h) ? GV_ERR_NONE : GV_ERR_BAD_COMMAND;
+    }
+    return exec_fence(dev, chid, cmd, size);
+}
+
+int gv_exec_group(struct gv_dev *dev, unsigned chid, const uint8_t *cmds,
+                  uint32_t len, uint32_t ring_index)
+{
+    uint32_t off = 0, n = 0;
+
+    while (off < len) {
+        struct gv_cmd_hdr h;
+        int err;
+
+        dev->cur_pos = ring_index << 16 | (n & 0xffff);
+        if (len - off < sizeof(h)) {
+            return GV_ERR_BAD_COMMAND;
+        }
+        memcpy(&h, cmds + off, sizeof(h));
+        if (h.size < sizeof(h) || h.size % 8 || h.size > len - off) {
+            return GV_ERR_BAD_COMMAND;
+        }
+        err = exec_cmd(dev, chid, cmds + off, h.size);
+        if (err != GV_ERR_NONE) {
+            return err;
+        }
+        off += h.size;
+        n++;
+    }
+    return GV_ERR_NONE;
+}
+
+/* ---- fetching and authenticating a group ---- */
+
+static int fetch(struct gv_dev *dev, const struct gv_gpfifo_entry *e,
+                 uint8_t *buf)
+{
+    if (e->flags & GV_GPFIFO_VRAM) {
+        /* Only the unprotected region: the host could not have put a
+         * group anywhere else, and must not make the device read it. */
+        if (gv_region_of(dev, e->addr, e->len) != GV_REGION_UNPROT) {
+            return GV_ERR_BAD_ADDRESS;
+        }
+        memcpy(buf, dev->vram + e->addr, e->len);
+        return GV_ERR_NONE;
+    }
+    return dma_read(dev, e->addr, buf, e->len);
+}
+
+static int run_entry(struct gv_dev *dev, unsigned chid,
+                     const struct gv_gpfifo_entry *e, uint32_t ring_index,
+                     uint8_t *buf)
+{
+    struct gv_chan *ch = &dev->chan[chid];
+    struct gv_group_hdr h;
+    uint32_t tag = 0;
+    int err;
+
+    dev->cur_pos = ring_index << 16;
+    if ((e->flags & ~GV_GPFIFO_FLAGS) || e->len < sizeof(h) ||
+        e->len > GV_FETCH_MAX) {
+        return GV_ERR_BAD_GROUP;
+    }
+    err = fetch(dev, e, buf);
+    if (err != GV_ERR_NONE) {
+        return err;
+    }
+    memcpy(&h, buf, sizeof(h));
+    if (h.magic != GV_GROUP_MAGIC || h.reserved ||
+        (h.flags & ~GV_GROUP_ENCRYPTED) || h.payload_len > GV_GROUP_MAX) {
+        return GV_ERR_BAD_GROUP;
+    }
+    if (ch->type == GV_CHAN_TYPE_SECURE) {
+        uint8_t iv[12], aad[sizeof(h) + 4];
+        struct gv_chan_secret *sec = &dev->chsec[chid];
+
+        /* Every group of a secure channel is authenticated. */
+        if (!(h.flags & GV_GROUP_ENCRYPTED)) {
+            return GV_ERR_AUTH;
+        }
+        tag = GV_TAG_LEN;
+        if (e->len != sizeof(h) + h.payload_len + tag) {
+            return GV_ERR_BAD_GROUP;
+        }
+        gv_iv(iv, GV_IV_DOMAIN_CMDG, sec->cmd_counter);
+        memcpy(aad, &h, sizeof(h));
+        memcpy(aad + sizeof(h), &(uint32_t){ chid }, 4);
+        if (gvc_aead_open(ch->aead, iv, aad, sizeof(aad), buf + sizeof(h),
+                          h.payload_len, buf + sizeof(h),
+                          buf + sizeof(h) + h.payload_len) != GVC_OK) {
+            return GV_ERR_AUTH;
+        }
+        sec->cmd_counter++;
+    } else if ((h.flags & GV_GROUP_ENCRYPTED) ||
+               e->len != sizeof(h) + h.payload_len) {
+        return GV_ERR_BAD_GROUP;
+    }
+    return gv_exec_group(dev, chid, buf + sizeof(h), h.payload_len,
+                         ring_index);
+}
+
+static void process_ring(struct gv_dev *dev, unsigned chid)
+{
+    struct gv_chan *ch = &dev->chan[chid];
+    uint8_t *buf;
+
+    if (!dev->locked) {
+        gv_report_error(dev, GV_ERR_NOT_LOCKED, chid, ch->get << 16);
+        return;
+    }
+    if (ch->ring_entries == 0) {
+        gv_report_error(dev, GV_ERR_BAD_CHANNEL, chid, ch->get << 16);
+        return;
+    }
+    buf = malloc(GV_FETCH_MAX);
+    if (!buf) {
+        gv_report_error(dev, GV_ERR_NO_RESOURCES, chid, ch->get << 16);
+        return;
+    }
+    while (ch->get != ch->put && ch->type != GV_CHAN_TYPE_FREE) {
+        struct gv_gpfifo_entry e;
+        uint32_t idx = ch->get;
+        int err = dma_read(dev, ch->ring_base + (uint64_t)idx * sizeof(e),
+                           &e, sizeof(e));
+
+        if (err == GV_ERR_NONE) {
+            err = run_entry(dev, chid, &e, idx, buf);
+        }
+        ch->get = (idx + 1) % ch->ring_entries;
+        if (err != GV_ERR_NONE) {
+            gv_report_error(dev, err, chid, dev->cur_pos);
+        } else if (e.flags & GV_GPFIFO_IRQ) {
+            gv_irq_raise(dev, GV_INTR_CHANNEL);
+        }
+    }
+    free(buf);
+}
+
+/* ---- the channel control area ---- */
+
+uint32_t gv_chan_reg_read(struct gv_dev *dev, unsigned chid, unsigned reg)
+{
+    struct gv_chan *ch = &dev->chan[chid];
+    uint64_t counter = 0;
+
+    if (ch->type == GV_CHAN_TYPE_SECURE) {
+        counter = dev->chsec[chid].cmd_counter;
+    }
+    switch (reg) {
+    case GV_CHAN_DESC_LO:
+        return (uint32_t)ch->desc_addr;
+    case GV_CHAN_DESC_HI:
+        return (uint32_t)(ch->desc_addr >> 32);
+    case GV_CHAN_RING_LO:
+        return (uint32_t)ch->ring_base;
+    case GV_CHAN_RING_HI:
+        return (uint32_t)(ch->ring_base >> 32);
+    case GV_CHAN_RING_ENTRIES:
+        return ch->ring_entries;
+    case GV_CHAN_PUT:
+        return ch->put;
+    case GV_CHAN_GET:
+        return ch->get;
+    case GV_CHAN_STATUS:
+        return ch->type | (ch->error ? GV_CHAN_STATUS_ERROR : 0);
+    case GV_CHAN_COUNTER_LO:
+        return (uint32_t)counter;
+    case GV_CHAN_COUNTER_HI:
+        return (uint32_t)(counter >> 32);
+    case GV_CHAN_CTRL:
+        return 0;
+    default:
+        dev->bad_access_count++;
+        gv_guest_error(dev, "graviton-gpu: read of unknown channel "
+                       "register %u.0x%x", chid, reg);
+        return GV_REG_INVALID_READ;
+    }
+}
+
+static void bootstrap_create(struct gv_dev *dev, unsigned chid, uint64_t addr)
+{
+    struct gv_chan *ch = &dev->chan[chid];
+
+    if (!dev->locked) {
+        gv_report_error(dev, GV_ERR_NOT_LOCKED, chid, 0);
+        return;
+    }
+    /* A bootstrap channel is recognised by a descriptor in the
+     * unprotected region. */
+    if (addr % GV_PAGE_SIZE ||
+        gv_region_of(dev, addr, GV_DESC_BYTES) != GV_REGION_UNPROT) {
+        gv_report_error(dev, GV_ERR_BAD_ADDRESS, chid, 0);
+        return;
+    }
+    memset(ch, 0, sizeof(*ch));
+    ch->type = GV_CHAN_TYPE_BOOTSTRAP;
+    ch->desc_addr = addr;
+}
+
+static bool idle(struct gv_chan *ch)
+{
+    return ch->get == ch->put;
+}
+
+void gv_chan_reg_write(struct gv_dev *dev, unsigned chid, unsigned reg,
+                       uint32_t val)
+{
+    struct gv_chan *ch = &dev->chan[chid];
+
+    switch (reg) {
+    case GV_CHAN_DESC_LO:
+        ch->desc_lo_latch = val;
+        return;
+    case GV_CHAN_DESC_HI:
+        /* The high half commits the address written to DESC_LO. */
+        if (ch->type != GV_CHAN_TYPE_FREE) {
+            gv_report_error(dev, GV_ERR_CHANNEL_BUSY, chid, 0);
+            return;
+        }
+        bootstrap_create(dev, chid,
+                         (uint64_t)val << 32 | ch->desc_lo_latch);
+        return;
+    case GV_CHAN_RING_LO:
+    case GV_CHAN_RING_HI:
+    case GV_CHAN_RING_ENTRIES:
+        if (ch->type == GV_CHAN_TYPE_FREE || !idle(ch)) {
+            gv_report_error(dev, GV_ERR_BAD_CHANNEL, chid, 0);
+            return;
+        }
+        if (reg == GV_CHAN_RING_LO) {
+            ch->ring_base = (ch->ring_base & ~0xffffffffull) | val;
+        } else if (reg == GV_CHAN_RING_HI) {
+            ch->ring_base = (ch->ring_base & 0xffffffffull) |
+                            (uint64_t)val << 32;
+        } else if (val == 0 || val > GV_RING_MAX_ENTRIES || (val & (val - 1))) {
+            gv_report_error(dev, GV_ERR_BAD_CHANNEL, chid, 0);
+        } else {
+            ch->ring_entries = val;
+            ch->put = ch->get = 0;
+        }
+        return;
+    case GV_CHAN_PUT:
+        if (ch->type == GV_CHAN_TYPE_FREE || val >= ch->ring_entries) {
+            gv_report_error(dev, GV_ERR_BAD_CHANNEL, chid, 0);
+            return;
+        }
+        ch->put = val;
+        process_ring(dev, chid);
+        return;
+    case GV_CHAN_CTRL:
+        if (val == GV_CHAN_CTRL_RELEASE && ch->type == GV_CHAN_TYPE_BOOTSTRAP) {
+            memset(ch, 0, sizeof(*ch));
+        } else if (val == GV_CHAN_CTRL_CLEAR_ERR) {
+            ch->error = false;
+        } else {
+            gv_report_error(dev, GV_ERR_BAD_CHANNEL, chid, 0);
+        }
+        return;
+    default:
+        dev->bad_access_count++;
+        gv_guest_error(dev, "graviton-gpu: write to read-only or unknown "
+                       "channel register %u.0x%x", chid, reg);
+        return;
+    }
+}

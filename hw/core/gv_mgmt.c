@@ -1,0 +1,819 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * Graviton GPU device core: the management commands CH_CREATE, CH_PDE,
+ * CH_PTE, CH_DESTROY and CH_MEASURE (design section 7).
+ *
+ * Every command validates everything first and only then changes state,
+ * so a refused command leaves the PMM, the tables and the counters as they
+ * were.  A page's owner is its context (the channels of one context own
+ * its pages jointly, so destroying one stream leaves the others whole).  refcnt counts references: for a data page, the page-table entries
+ * (in distinct tables) that map it; for a page-table page, the PDEs that
+ * point at its table; descriptors and PGDs have exactly one.
+ */
+#include "gv_internal.h"
+
+#include "gv_crypto.h"
+
+/* ---- contexts and channels ---- */
+
+static bool chan_active(const struct gv_dev *dev, unsigned chid)
+{
+    return chid < GV_MAX_CHANNELS &&
+           (dev->chan[chid].type == GV_CHAN_TYPE_NORMAL ||
+            dev->chan[chid].type == GV_CHAN_TYPE_SECURE);
+}
+
+static bool chan_secure(const struct gv_dev *dev, unsigned chid)
+{
+    return dev->chan[chid].type == GV_CHAN_TYPE_SECURE;
+}
+
+void gv_ctx_release(struct gv_dev *dev, unsigned chid)
+{
+    struct gv_ctx *c = &dev->ctx[dev->chan[chid].ctx];
+
+    if (c->nchannels > 0 && --c->nchannels == 0) {
+        /* The last channel of the context: its key dies with it. */
+        memset(c, 0, sizeof(*c));
+    }
+}
+
+/* ---- PMM helpers ---- */
+
+/* May protected page @pa be mapped into @chid as @type? */
+static int can_map(struct gv_dev *dev, unsigned chid, uint64_t pa,
+                   unsigned type, bool big)
+{
+    uint64_t e = *gv_pmm_entry(dev, pa);
+
+    if (!pmm_mapped(e)) {
+        return GV_ERR_NONE;
+    }
+    if (pmm_owner(e) != dev->chan[chid].ctx) {
+        return GV_ERR_OTHER_CONTEXT;
+    }
+    if (pmm_type(e) != type || (type == GV_PT_DATA && pmm_big(e) != big)) {
+        return GV_ERR_PAGE_IN_USE;
+    }
+    if (pmm_refcnt(e) >= PMM_MAX_REFCNT) {
+        return GV_ERR_NO_RESOURCES;
+    }
+    return GV_ERR_NONE;
+}
+
+static void do_map(struct gv_dev *dev, unsigned chid, uint64_t pa,
+                   unsigned type, bool big, unsigned pgdi)
+{
+    uint64_t *e = gv_pmm_entry(dev, pa);
+
+    if (pmm_mapped(*e)) {
+        *e = pmm_set_refcnt(*e, pmm_refcnt(*e) + 1);
+    } else {
+        *e = pmm_make(dev->chan[chid].ctx, chan_secure(dev, chid), big, type,
+                      1, pgdi);
+    }
+}
+
+/* Drop one reference; at zero the page is FREE (and scrubbed if asked).
+ * Returns true if the page became free. */
+static bool do_unmap(struct gv_dev *dev, uint64_t pa, bool scrub)
+{
+    uint64_t *e = gv_pmm_entry(dev, pa);
+    unsigned r = pmm_refcnt(*e);
+
+    if (r > 1) {
+        *e = pmm_set_refcnt(*e, r - 1);
+        return false;
+    }
+    if (scrub) {
+        gv_scrub(dev, pa, GV_PAGE_SIZE);
+    }
+    *e = 0;
+    return true;
+}
+
+static unsigned pte_pages(bool big)
+{
+    return big ? GV_BIG_PAGE_SIZE / GV_PAGE_SIZE : 1;
+}
+
+/* Drop a data mapping of a (small or big) page at @pa. */
+static void unmap_data(struct gv_dev *dev, uint64_t pa, bool big,
+                       bool scrub_locked)
+{
+    uint64_t bytes = (uint64_t)pte_pages(big) * GV_PAGE_SIZE;
+
+    if (gv_region_of(dev, pa, bytes) != GV_REGION_PROT) {
+        return;     /* unprotected pages are not tracked */
+    }
+    for (unsigned i = 0; i < pte_pages(big); i++) {
+        uint64_t p = pa + (uint64_t)i * GV_PAGE_SIZE;
+
+        do_unmap(dev, p, scrub_locked && pmm_locked(*gv_pmm_entry(dev, p)));
+    }
+}
+
+static uint32_t table_bytes(bool big)
+{
+    return big ? GV_PGT_BIG_BYTES : GV_PGT_SMALL_BYTES;
+}
+
+static uint32_t table_entries(bool big)
+{
+    return big ? GV_PGT_BIG_ENTRIES : GV_PGT_SMALL_ENTRIES;
+}
+
+/* Drop @chid's reference to the table at @pa.  The last reference unmaps
+ * what the table still maps and frees (and scrubs) the table. */
+static void remove_table(struct gv_dev *dev, uint64_t pa, bool big,
+                         bool scrub_data)
+{
+    unsigned pages = table_bytes(big) / GV_PAGE_SIZE;
+
+    if (pmm_refcnt(*gv_pmm_entry(dev, pa)) > 1) {
+        for (unsigned i = 0; i < pages; i++) {
+            do_unmap(dev, pa + (uint64_t)i * GV_PAGE_SIZE, false);
+        }
+        return;
+    }
+    if (pmm_entrycnt(*gv_pmm_entry(dev, pa))) {
+        for (unsigned i = 0; i < table_entries(big); i++) {
+            uint64_t pte = *gv_pte_ptr(dev, pa, i);
+
+            if (pte & GV_PTE_VALID) {
+                unmap_data(dev, pte & GV_PTE_ADDR_MASK, big, scrub_data);
+            }
+        }
+    }
+    gv_scrub(dev, pa, table_bytes(big));
+    for (unsigned i = 0; i < pages; i++) {
+        *gv_pmm_entry(dev, pa + (uint64_t)i * GV_PAGE_SIZE) = 0;
+    }
+}
+
+/* Check that [pa, pa + bytes) is page-aligned protected memory. */
+static int check_prot(struct gv_dev *dev, uint64_t pa, uint64_t bytes)
+{
+    if (pa % GV_PAGE_SIZE) {
+        return GV_ERR_BAD_ADDRESS;
+    }
+    switch (gv_region_of(dev, pa, bytes)) {
+    case GV_REGION_PROT:
+        return GV_ERR_NONE;
+    case GV_REGION_UNPROT:
+        return GV_ERR_NOT_PROTECTED;
+    default:
+        return GV_ERR_BAD_ADDRESS;
+    }
+}
+
+static int check_free(struct gv_dev *dev, uint64_t pa, uint64_t bytes)
+{
+    for (uint64_t off = 0; off < bytes; off += GV_PAGE_SIZE) {
+        if (pmm_mapped(*gv_pmm_entry(dev, pa + off))) {
+            return GV_ERR_PAGE_IN_USE;
+        }
+    }
+    return GV_ERR_NONE;
+}
+
+/* A GMAC under the channel's CEK: iv = domain || counter. */
+static int chan_gmac(struct gv_dev *dev, unsigned chid, uint32_t domain,
+                     uint64_t counter, const void *aad, size_t aad_len,
+                     uint8_t tag[GV_TAG_LEN])
+{
+    uint8_t iv[12];
+
+    gv_iv(iv, domain, counter);
+    return gvc_aead_seal(dev->chan[chid].aead, iv, aad, aad_len, NULL, 0,
+                         NULL, tag) == GVC_OK ? GV_ERR_NONE : GV_ERR_CRYPTO;
+}
+
+static int chan_check_mac(struct gv_dev *dev, unsigned chid,
+                          const void *aad, size_t aad_len,
+                          const uint8_t mac[GV_TAG_LEN])
+{
+    struct gv_chan_secret *sec = &dev->chsec[chid];
+    uint8_t iv[12];
+
+    gv_iv(iv, GV_IV_DOMAIN_AUTH, sec->auth_counter);
+    if (gvc_aead_open(dev->chan[chid].aead, iv, aad, aad_len, NULL, 0, NULL,
+                      mac) != GVC_OK) {
+        return GV_ERR_MAC;
+    }
+    sec->auth_counter++;
+    return GV_ERR_NONE;
+}
+
+/* ---- CH_CREATE ---- */
+
+struct gv_desc {
+    uint32_t magic;
+    uint32_t chid;
+    uint32_t flags;
+    uint32_t pad;
+    uint64_t pgd_addr;
+};
+#define GV_DESC_MAGIC 0x44435647u       /* "GVCD" */
+
+static int find_ctx(struct gv_dev *dev, const uint8_t *uk_hash)
+{
+    for (unsigned i = 0; i < GV_MAX_CHANNELS; i++) {
+        struct gv_ctx *c = &dev->ctx[i];
+
+        if (c->in_use && c->secure && uk_hash &&
+            gvc_memcmp_ct(c->uk_hash, uk_hash, GV_HASH_LEN) == 0) {
+            return i;
+        }
+    }
+    return -1;
+}
+
+static int free_ctx(struct gv_dev *dev)
+{
+    for (unsigned i = 0; i < GV_MAX_CHANNELS; i++) {
+        if (!dev->ctx[i].in_use) {
+            return i;
+        }
+    }
+    return -1;
+}
+
+int gv_ch_create(struct gv_dev *dev, const uint8_t *cmd, uint32_t size)
+{
+    struct gv_cmd_ch_create c;
+    struct gv_chan *ch;
+    struct gv_quote q;
+    struct gv_desc d;
+    bool secure;
+    int err, ctx;
+    uint8_t uk_hash[GV_HASH_LEN];
+    bool new_ctx = false;
+
+    if (size != sizeof(c)) {
+        return GV_ERR_BAD_COMMAND;
+    }
+    memcpy(&c, cmd, sizeof(c));
+    secure = c.flags & GV_CREATE_SECURE;
+    if ((c.flags & ~(GV_CREATE_SECURE | GV_CREATE_SHARE)) || c.pad ||
+        (secure && (c.flags & GV_CREATE_SHARE))) {
+        return GV_ERR_BAD_COMMAND;
+    }
+    if (c.chid >= GV_MAX_CHANNELS) {
+        return GV_ERR_BAD_CHANNEL;
+    }
+    if (dev->chan[c.chid].type != GV_CHAN_TYPE_FREE) {
+        return GV_ERR_CHANNEL_BUSY;
+    }
+    /* Descriptor and PGD: FREE protected pages, not overlapping. */
+    err = check_prot(dev, c.desc_addr, GV_DESC_BYTES);
+    if (err == GV_ERR_NONE) {
+        err = check_prot(dev, c.pgd_addr, GV_PGD_BYTES);
+    }
+    if (err != GV_ERR_NONE) {
+        return err;
+    }
+    if (c.desc_addr + GV_DESC_BYTES > c.pgd_addr &&
+        c.pgd_addr + GV_PGD_BYTES > c.desc_addr) {
+        return GV_ERR_BAD_ADDRESS;
+    }
+    err = check_free(dev, c.desc_addr, GV_DESC_BYTES);
+    if (err == GV_ERR_NONE) {
+        err = check_free(dev, c.pgd_addr, GV_PGD_BYTES);
+    }
+    if (err != GV_ERR_NONE) {
+        return err;
+    }
+
+    /* The context: by UK_pub for secure channels, by share_chid or a new
+     * one for normal channels. */
+    if (secure) {
+        if (!(dev->attest_status & GV_ATTEST_AK)) {
+            return GV_ERR_NO_ATTESTATION;
+        }
+        if (gvc_sha256(c.uk_pub, GV_EC_PUB_LEN, uk_hash) != GVC_OK) {
+            return GV_ERR_CRYPTO;
+        }
+        ctx = find_ctx(dev, uk_hash);
+    } else if (c.flags & GV_CREATE_SHARE) {
+        if (!chan_active(dev, c.share_chid) ||
+            chan_secure(dev, c.share_chid)) {
+            return GV_ERR_BAD_CHANNEL;
+        }
+        ctx = dev->chan[c.share_chid].ctx;
+    } else {
+        ctx = -1;
+    }
+    if (ctx < 0) {
+        ctx = free_ctx(dev);
+        if (ctx < 0) {
+            return GV_ERR_NO_RESOURCES;
+        }
+        new_ctx = true;
+    }
+
+    ch = &dev->chan[c.chid];
+    if (secure) {
+        struct gv_ctx *x = &dev->ctx[ctx];
+
+        if (new_ctx) {
+            memset(x, 0, sizeof(*x));
+            if (gvc_random(x->cek, sizeof(x->cek)) != GVC_OK) {
+                return GV_ERR_CRYPTO;
+            }
+            memcpy(x->uk_hash, uk_hash, GV_HASH_LEN);
+        }
+        /* The quote wraps CEK under UK_pub: a bad key fails here. */
+        err = gv_attest_quote(dev, c.chid, c.uk_pub, c.nonce, x->cek, &q);
+        if (err == GV_ERR_NONE &&
+            gvc_aead_new(&ch->aead, x->cek) != GVC_OK) {
+            err = GV_ERR_CRYPTO;
+        }
+        if (err == GV_ERR_NONE && c.result_addr) {
+            err = gv_dma_write(dev, c.result_addr, &q, sizeof(q));
+        } else if (err == GV_ERR_NONE) {
+            err = GV_ERR_RESULT;        /* a quote must go somewhere */
+        }
+        if (err != GV_ERR_NONE) {
+            gvc_aead_free(ch->aead);
+            ch->aead = NULL;
+            if (new_ctx) {
+                memset(x, 0, sizeof(*x));
+            }
+            return err;
+        }
+        x->secure = 1;
+    }
+
+    /* Commit. */
+    dev->ctx[ctx].in_use = 1;
+    dev->ctx[ctx].nchannels++;
+    ch->type = secure ? GV_CHAN_TYPE_SECURE : GV_CHAN_TYPE_NORMAL;
+    ch->ctx = ctx;
+    ch->desc_addr = c.desc_addr;
+    ch->pgd_addr = c.pgd_addr;
+    ch->error = false;
+    ch->ring_base = 0;
+    ch->ring_entries = 0;
+    ch->put = ch->get = 0;
+    memset(&dev->chsec[c.chid], 0, sizeof(dev->chsec[c.chid]));
+
+    do_map(dev, c.chid, c.desc_addr, GV_PT_DESC, false, 0);
+    for (uint64_t off = 0; off < GV_PGD_BYTES; off += GV_PAGE_SIZE) {
+        do_map(dev, c.chid, c.pgd_addr + off, GV_PT_PGD, false, 0);
+    }
+    /* No stale translations: the PGD starts empty. */
+    gv_scrub(dev, c.pgd_addr, GV_PGD_BYTES);
+    gv_scrub(dev, c.desc_addr, GV_DESC_BYTES);
+    d = (struct gv_desc){ .magic = GV_DESC_MAGIC, .chid = c.chid,
+                          .flags = c.flags, .pgd_addr = c.pgd_addr };
+    memcpy(dev->vram + c.desc_addr, &d, sizeof(d));
+    gv_tlb_flush(dev);
+    return GV_ERR_NONE;
+}
+
+/* ---- CH_PDE ---- */
+
+int gv_ch_pde(struct gv_dev *dev, const uint8_t *cmd, uint32_t size)
+{
+    struct gv_cmd_ch_pde c;
+    uint64_t old, bytes, *slot;
+    unsigned type, pages;
+    bool big, fresh = true;
+
+    if (size != sizeof(c)) {
+        return GV_ERR_BAD_COMMAND;
+    }
+    memcpy(&c, cmd, sizeof(c));
+    if ((c.flags & ~GV_PDE_BIG) || c.pad) {
+        return GV_ERR_BAD_COMMAND;
+    }
+    if (!chan_active(dev, c.chid)) {
+        return dev->chan[c.chid % GV_MAX_CHANNELS].type ==
+               GV_CHAN_TYPE_BOOTSTRAP && c.chid < GV_MAX_CHANNELS ?
+               GV_ERR_BOOTSTRAP : GV_ERR_BAD_CHANNEL;
+    }
+    if (c.pgd_index >= GV_PGD_ENTRIES) {
+        return GV_ERR_RANGE;
+    }
+    big = c.flags & GV_PDE_BIG;
+    type = big ? GV_PT_PGT_BIG : GV_PT_PGT_SMALL;
+    bytes = table_bytes(big);
+    pages = bytes / GV_PAGE_SIZE;
+    old = gv_pde_get(dev, c.chid, c.pgd_index, big);
+
+    if (c.pgt_addr && (old & GV_PDE_VALID) &&
+        (old & GV_PTE_ADDR_MASK) == c.pgt_addr) {
+        return GV_ERR_NONE;     /* already there */
+    }
+    /* The old table may go only if unlocked or empty. */
+    if (old & GV_PDE_VALID) {
+        uint64_t e = *gv_pmm_entry(dev, old & GV_PTE_ADDR_MASK);
+
+        if (pmm_locked(e) && pmm_entrycnt(e) &&
+            pmm_refcnt(e) == 1) {
+            return GV_ERR_PAGE_LOCKED;
+        }
+    }
+    /* The new table: FREE protected pages, or the whole of a table of
+     * the same kind already mapped in this context (streams). */
+    if (c.pgt_addr) {
+        int err = check_prot(dev, c.pgt_addr, bytes);
+
+        if (err != GV_ERR_NONE) {
+            return err;
+        }
+        for (unsigned i = 0; i < pages; i++) {
+            uint64_t pa = c.pgt_addr + (uint64_t)i * GV_PAGE_SIZE;
+            uint64_t e = *gv_pmm_entry(dev, pa);
+
+            err = can_map(dev, c.chid, pa, type, false);
+            if (err != GV_ERR_NONE) {
+                return err;
+            }
+            if (i == 0) {
+                fresh = !pmm_mapped(e);
+            }
+            if (pmm_mapped(e) == fresh ||
+                (!fresh && !!(e & PMM_HEAD) != (i == 0))) {
+                return GV_ERR_PAGE_IN_USE;  /* not one whole table */
+            }
+        }
+    }
+
+    /* Commit. */
+    if (old & GV_PDE_VALID) {
+        remove_table(dev, old & GV_PTE_ADDR_MASK, big, false);
+    }
+    slot = (uint64_t *)(dev->vram + dev->chan[c.chid].pgd_addr +
+                        c.pgd_index * 16 + (big ? 8 : 0));
+    *slot = 0;
+    if (c.pgt_addr) {
+        for (unsigned i = 0; i < pages; i++) {
+            uint64_t pa = c.pgt_addr + (uint64_t)i * GV_PAGE_SIZE;
+
+            do_map(dev, c.chid, pa, type, false, c.pgd_index);
+            if (i == 0 && fresh) {
+                *gv_pmm_entry(dev, pa) |= PMM_HEAD;
+            }
+        }
+        if (fresh) {
+            gv_scrub(dev, c.pgt_addr, bytes);   /* no stale entries */
+        }
+        *slot = c.pgt_addr | GV_PDE_VALID;
+    }
+    gv_tlb_flush(dev);
+    return GV_ERR_NONE;
+}
+
+/* ---- CH_PTE ---- */
+
+struct pte_auth {
+    uint32_t chid;
+    uint32_t pad;
+    uint64_t va;
+    uint64_t size;
+};
+
+static int check_new_pte(struct gv_dev *dev, unsigned chid, uint64_t pte,
+                         bool big, bool *prot)
+{
+    uint64_t pa = pte & GV_PTE_ADDR_MASK;
+    uint64_t bytes = big ? GV_BIG_PAGE_SIZE : GV_PAGE_SIZE;
+
+    if (pte & ~(GV_PTE_ADDR_MASK | GV_PTE_FLAGS)) {
+        return GV_ERR_BAD_COMMAND;
+    }
+    if (pa % bytes) {
+        return GV_ERR_BAD_ADDRESS;
+    }
+    switch (gv_region_of(dev, pa, bytes)) {
+    case GV_REGION_UNPROT:
+        *prot = false;
+        return GV_ERR_NONE;
+    case GV_REGION_PROT:
+        *prot = true;
+        for (uint64_t off = 0; off < bytes; off += GV_PAGE_SIZE) {
+            int err = can_map(dev, chid, pa + off, GV_PT_DATA, big);
+
+            if (err != GV_ERR_NONE) {
+                return err;
+            }
+        }
+        return GV_ERR_NONE;
+    default:
+        return GV_ERR_BAD_ADDRESS;    /* outside memory, or hidden */
+    }
+}
+
+/* Is the virtual page of entry @idx also mapped by the other page size? */
+static bool double_mapped(struct gv_dev *dev, unsigned chid, unsigned pgdi,
+                          unsigned idx, bool big)
+{
+    uint64_t other = gv_pde_get(dev, chid, pgdi, !big);
+    unsigned ratio = GV_BIG_PAGE_SIZE / GV_PAGE_SIZE;
+
+    if (!(other & GV_PDE_VALID)) {
+        return false;
+    }
+    other &= GV_PTE_ADDR_MASK;
+    if (!big) {
+        return *gv_pte_ptr(dev, other, idx / ratio) & GV_PTE_VALID;
+    }
+    for (unsigned i = 0; i < ratio; i++) {
+        if (*gv_pte_ptr(dev, other, idx * ratio + i) & GV_PTE_VALID) {
+            return true;
+        }
+    }
+    return false;
+}
+
+static int write_summary(struct gv_dev *dev, unsigned chid, uint64_t va,
+                         const uint64_t *pte, uint32_t count, bool big,
+                         uint64_t result_addr)
+{
+    struct gv_chan_secret *sec = &dev->chsec[chid];
+    struct gvc_sha256_ctx *h = NULL;
+    struct gv_pte_summary s = { .magic = GV_SUMMARY_MAGIC, .chid = chid,
+                                .va = va, .counter = sec->report_counter };
+    uint64_t pbytes = big ? GV_BIG_PAGE_SIZE : GV_PAGE_SIZE;
+    int err = GV_ERR_CRYPTO;
+
+    if (gvc_sha256_new(&h) != GVC_OK) {
+        return GV_ERR_CRYPTO;
+    }
+    for (uint32_t i = 0; i < count; i++) {
+        uint64_t pa = pte[i] & GV_PTE_ADDR_MASK;
+
+        if (!(pte[i] & GV_PTE_VALID)) {
+            continue;
+        }
+        s.k++;
+        if (gv_region_of(dev, pa, pbytes) == GV_REGION_PROT) {
+            s.n++;
+            if (gvc_sha256_update(h, &pa, sizeof(pa)) != GVC_OK) {
+                goto done;
+            }
+        }
+    }
+    if (gvc_sha256_final(h, s.hash) != GVC_OK ||
+        chan_gmac(dev, chid, GV_IV_DOMAIN_SUMM, s.counter, &s,
+                  offsetof(struct gv_pte_summary, mac), s.mac) != GV_ERR_NONE) {
+        goto done;
+    }
+    sec->report_counter++;
+    err = gv_dma_write(dev, result_addr, &s, sizeof(s));
+done:
+    gvc_sha256_free(h);
+    return err;
+}
+
+int gv_ch_pte(struct gv_dev *dev, const uint8_t *cmd, uint32_t size)
+{
+    struct gv_cmd_ch_pte c;
+    const uint8_t *ptes = cmd + sizeof(c);
+    uint64_t table, *cur, va, pbytes;
+    uint64_t pte[GV_PTE_MAX_COUNT];
+    bool big, need_auth = false, secure;
+    unsigned type;
+    int err;
+
+    if (size < sizeof(c)) {
+        return GV_ERR_BAD_COMMAND;
+    }
+    memcpy(&c, cmd, sizeof(c));
+    if ((c.flags & ~GV_PTE_BIG) || c.pad || c.count == 0 ||
+        c.count > GV_PTE_MAX_COUNT ||
+        size != sizeof(c) + (uint64_t)c.count * 8) {
+        return GV_ERR_BAD_COMMAND;
+    }
+    if (!chan_active(dev, c.chid)) {
+        return c.chid < GV_MAX_CHANNELS &&
+               dev->chan[c.chid].type == GV_CHAN_TYPE_BOOTSTRAP ?
+               GV_ERR_BOOTSTRAP : GV_ERR_BAD_CHANNEL;
+    }
+    big = c.flags & GV_PTE_BIG;
+    if (c.pgd_index >= GV_PGD_ENTRIES ||
+        c.pgt_index >= table_entries(big) ||
+        c.count > table_entries(big) - c.pgt_index) {
+        return GV_ERR_RANGE;
+    }
+    table = gv_pde_get(dev, c.chid, c.pgd_index, big);
+    if (!(table & GV_PDE_VALID)) {
+        return GV_ERR_NO_TABLE;
+    }
+    table &= GV_PTE_ADDR_MASK;
+    secure = chan_secure(dev, c.chid);
+    type = GV_PT_DATA;
+    pbytes = big ? GV_BIG_PAGE_SIZE : GV_PAGE_SIZE;
+    va = (uint64_t)c.pgd_index << GV_PDE_SHIFT | (uint64_t)c.pgt_index *
+         pbytes;
+    memcpy(pte, ptes, (size_t)c.count * 8);
+
+    /* Validate every entry before changing anything. */
+    for (uint32_t i = 0; i < c.count; i++) {
+        uint64_t old = *gv_pte_ptr(dev, table, c.pgt_index + i);
+        bool prot = false;
+
+        if (old == pte[i]) {
+            continue;   /* unchanged */
+        }
+        if (old & GV_PTE_VALID) {
+            uint64_t opa = old & GV_PTE_ADDR_MASK;
+
+            if (gv_region_of(dev, opa, pbytes) == GV_REGION_PROT &&
+                pmm_locked(*gv_pmm_entry(dev, opa))) {
+                need_auth = true;
+            }
+        }
+        if (!(pte[i] & GV_PTE_VALID)) {
+            if (pte[i]) {
+                return GV_ERR_BAD_COMMAND;  /* an invalid entry is 0 */
+            }
+            continue;
+        }
+        err = check_new_pte(dev, c.chid, pte[i], big, &prot);
+        if (err != GV_ERR_NONE) {
+            return err;
+        }
+        if (double_mapped(dev, c.chid, c.pgd_index, c.pgt_index + i, big)) {
+            return GV_ERR_DOUBLE_MAP;
+        }
+        /* One physical page once per command (keeps refcnt exact). */
+        for (uint32_t j = 0; j < i && prot; j++) {
+            if ((pte[j] & GV_PTE_VALID) &&
+                (pte[j] & GV_PTE_ADDR_MASK) == (pte[i] & GV_PTE_ADDR_MASK)) {
+                return GV_ERR_PAGE_IN_USE;
+            }
+        }
+    }
+    if (need_auth) {
+        struct pte_auth a = { .chid = c.chid, .va = va,
+                              .size = (uint64_t)c.count * pbytes };
+
+        if (!secure) {
+            return GV_ERR_PAGE_LOCKED;
+        }
+        err = chan_check_mac(dev, c.chid, &a, sizeof(a), c.mac);
+        if (err != GV_ERR_NONE) {
+            return GV_ERR_PAGE_LOCKED;
+        }
+    }
+
+    /* Commit: removals, then new mappings. */
+    cur = gv_pte_ptr(dev, table, c.pgt_index);
+    {
+        uint64_t *head = gv_pmm_entry(dev, table);
+        unsigned cnt = pmm_entrycnt(*head);
+
+        for (uint32_t i = 0; i < c.count; i++) {
+            if (cur[i] == pte[i]) {
+                continue;
+            }
+            if (cur[i] & GV_PTE_VALID) {
+                unmap_data(dev, cur[i] & GV_PTE_ADDR_MASK, big, false);
+                cnt--;
+            }
+            if (pte[i] & GV_PTE_VALID) {
+                uint64_t pa = pte[i] & GV_PTE_ADDR_MASK;
+
+                if (gv_region_of(dev, pa, pbytes) == GV_REGION_PROT) {
+                    for (uint64_t off = 0; off < pbytes; off += GV_PAGE_SIZE) {
+                        do_map(dev, c.chid, pa + off, type, big, c.pgd_index);
+                    }
+                }
+                cnt++;
+            }
+            cur[i] = pte[i];
+        }
+        *head = pmm_set_entrycnt(*head, cnt);
+    }
+    gv_tlb_flush(dev);
+
+    if (secure && c.result_addr) {
+        return write_summary(dev, c.chid, va, pte, c.count, big,
+                             c.result_addr);
+    }
+    return GV_ERR_NONE;
+}
+
+/* ---- CH_DESTROY ---- */
+
+int gv_ch_destroy(struct gv_dev *dev, const uint8_t *cmd, uint32_t size)
+{
+    struct gv_cmd_ch_destroy c;
+    struct gv_chan *ch;
+    bool authorised;
+
+    if (size != sizeof(c)) {
+        return GV_ERR_BAD_COMMAND;
+    }
+    memcpy(&c, cmd, sizeof(c));
+    if (c.flags & ~GV_DESTROY_AUTH) {
+        return GV_ERR_BAD_COMMAND;
+    }
+    if (!chan_active(dev, c.chid)) {
+        return c.chid < GV_MAX_CHANNELS &&
+               dev->chan[c.chid].type == GV_CHAN_TYPE_BOOTSTRAP ?
+               GV_ERR_BOOTSTRAP : GV_ERR_BAD_CHANNEL;
+    }
+    ch = &dev->chan[c.chid];
+    authorised = c.flags & GV_DESTROY_AUTH;
+    if (authorised) {
+        struct { uint32_t chid, pad; } a = { c.chid, 0 };
+        int err;
+
+        if (!chan_secure(dev, c.chid)) {
+            return GV_ERR_NOT_SECURE;
+        }
+        err = chan_check_mac(dev, c.chid, &a, sizeof(a), c.mac);
+        if (err != GV_ERR_NONE) {
+            return err;
+        }
+    }
+
+    /* Walk only this channel's address space: the cost follows what the
+     * channel maps, not the size of device memory.  Without the owner's
+     * authorisation, every secure page that becomes free is scrubbed. */
+    for (unsigned i = 0; i < GV_PGD_ENTRIES; i++) {
+        for (int big = 0; big < 2; big++) {
+            uint64_t pde = gv_pde_get(dev, c.chid, i, big);
+
+            if (pde & GV_PDE_VALID) {
+                remove_table(dev, pde & GV_PTE_ADDR_MASK, big, !authorised);
+            }
+        }
+    }
+    gv_scrub(dev, ch->pgd_addr, GV_PGD_BYTES);
+    gv_scrub(dev, ch->desc_addr, GV_DESC_BYTES);
+    for (uint64_t off = 0; off < GV_PGD_BYTES; off += GV_PAGE_SIZE) {
+        *gv_pmm_entry(dev, ch->pgd_addr + off) = 0;
+    }
+    *gv_pmm_entry(dev, ch->desc_addr) = 0;
+
+    gv_ctx_release(dev, c.chid);
+    memset(&dev->chsec[c.chid], 0, sizeof(dev->chsec[c.chid]));
+    gvc_aead_free(ch->aead);
+    memset(ch, 0, sizeof(*ch));
+    gv_tlb_flush(dev);
+    return GV_ERR_NONE;
+}
+
+/* ---- CH_MEASURE ---- */
+
+int gv_ch_measure(struct gv_dev *dev, const uint8_t *cmd, uint32_t size)
+{
+    struct gv_cmd_ch_measure c;
+    struct gv_measurement m;
+    struct gvc_sha256_ctx *h = NULL;
+    uint8_t buf[GV_PAGE_SIZE];
+    int err = GV_ERR_CRYPTO;
+
+    if (size != sizeof(c)) {
+        return GV_ERR_BAD_COMMAND;
+    }
+    memcpy(&c, cmd, sizeof(c));
+    if (c.pad) {
+        return GV_ERR_BAD_COMMAND;
+    }
+    if (!chan_active(dev, c.chid)) {
+        return GV_ERR_BAD_CHANNEL;
+    }
+    if (!chan_secure(dev, c.chid)) {
+        return GV_ERR_NOT_SECURE;
+    }
+    if (c.size == 0 || c.size > GV_MEASURE_MAX || c.va + c.size < c.va) {
+        return GV_ERR_RANGE;
+    }
+    if (gvc_sha256_new(&h) != GVC_OK) {
+        return GV_ERR_CRYPTO;
+    }
+    for (uint64_t off = 0; off < c.size;) {
+        uint64_t n = GV_PAGE_SIZE - ((c.va + off) & (GV_PAGE_SIZE - 1));
+
+        if (n > c.size - off) {
+            n = c.size - off;
+        }
+        if (gv_vm_read(dev, c.chid, c.va + off, buf, n) != GV_ERR_NONE) {
+            err = GV_ERR_FAULT;
+            goto done;
+        }
+        if (gvc_sha256_update(h, buf, n) != GVC_OK) {
+            goto done;
+        }
+        off += n;
+    }
+    m = (struct gv_measurement){ .magic = GV_MEASURE_MAGIC, .chid = c.chid,
+                                 .va = c.va, .size = c.size,
+                                 .counter = dev->chsec[c.chid].report_counter };
+    if (gvc_sha256_final(h, m.digest) != GVC_OK ||
+        chan_gmac(dev, c.chid, GV_IV_DOMAIN_MEAS, m.counter, &m,
+                  offsetof(struct gv_measurement, mac), m.mac) != GV_ERR_NONE) {
+        goto done;
+    }
+    dev->chsec[c.chid].report_counter++;
+    err = gv_dma_write(dev, c.result_addr, &m, sizeof(m));
+done:
+    gvc_sha256_free(h);
+    return err;
+}

@@ -1,0 +1,521 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* A device-core test bench.  See gv_testdev.h. */
+#define _GNU_SOURCE
+#include "gv_testdev.h"
+
+#include <CUnit/CUnit.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "gv_crypto.h"
+
+#define RING_AREA       0x0             /* rings: 4 KiB per channel */
+#define GROUP_AREA      (1ull << 20)    /* command groups */
+#define RESULT_AREA     (7ull << 20)    /* results */
+
+static int fake_dma_read(void *opaque, uint64_t addr, void *buf, uint64_t len)
+{
+    struct td *td = opaque;
+
+    if (addr < TD_GUEST_BASE || len > TD_GUEST_SIZE ||
+        addr - TD_GUEST_BASE > TD_GUEST_SIZE - len) {
+        return -1;
+    }
+    memcpy(buf, td->guest + (addr - TD_GUEST_BASE), len);
+    return 0;
+}
+
+static int fake_dma_write(void *opaque, uint64_t addr, const void *buf,
+                          uint64_t len)
+{
+    struct td *td = opaque;
+
+    if (addr < TD_GUEST_BASE || len > TD_GUEST_SIZE ||
+        addr - TD_GUEST_BASE > TD_GUEST_SIZE - len) {
+        return -1;
+    }
+    memcpy(td->guest + (addr - TD_GUEST_BASE), buf, len);
+    return 0;
+}
+
+static void fake_set_irq(void *opaque, bool level)
+{
+    struct td *td = opaque;
+
+    if (level && !td->irq) {
+        td->irq_edges++;
+    }
+    td->irq = level;
+}
+
+static void fake_guest_error(void *opaque, const char *msg)
+{
+    struct td *td = opaque;
+
+    td->guest_errors++;
+}
+
+static const struct gv_host_ops td_ops = {
+    .dma_read = fake_dma_read,
+    .dma_write = fake_dma_write,
+    .set_irq = fake_set_irq,
+    .guest_error = fake_guest_error,
+};
+
+uint32_t td_rd(struct td *td, uint32_t reg)
+{
+    return (uint32_t)gv_mmio_read(td->dev, reg, 4);
+}
+
+void td_wr(struct td *td, uint32_t reg, uint32_t val)
+{
+    gv_mmio_write(td->dev, reg, val, 4);
+}
+
+void td_ring_setup(struct td *td, unsigned chid)
+{
+    uint64_t ring = TD_GUEST_BASE + RING_AREA + chid * 4096ull;
+
+    td_wr(td, GV_REG_CHAN(chid, GV_CHAN_RING_LO), (uint32_t)ring);
+    td_wr(td, GV_REG_CHAN(chid, GV_CHAN_RING_HI), (uint32_t)(ring >> 32));
+    td_wr(td, GV_REG_CHAN(chid, GV_CHAN_RING_ENTRIES), TD_RING_ENTRIES);
+    td->put[chid] = 0;
+}
+
+struct td *td_new(uint64_t vram, uint64_t unprot, uint64_t prot, bool with_ek)
+{
+    struct td *td = calloc(1, sizeof(*td));
+    struct gv_config cfg = { .vram_size = vram };
+    const char *err = NULL;
+
+    td->guest = calloc(1, TD_GUEST_SIZE);
+    td->vram = vram;
+    td->unprot = unprot;
+    td->prot = prot;
+    if (with_ek) {
+        struct gvc_key *ek = NULL;
+
+        snprintf(td->tmpdir, sizeof(td->tmpdir), "/tmp/gvtest-XXXXXX");
+        if (!mkdtemp(td->tmpdir) || gvc_key_generate(&ek) != GVC_OK) {
+            abort();
+        }
+        snprintf(td->ek_path, sizeof(td->ek_path), "%s/ek.pem", td->tmpdir);
+        if (gvc_key_save_pem(ek, td->ek_path, true) != GVC_OK) {
+            abort();
+        }
+        gvc_key_free(ek);
+        cfg.ek_path = td->ek_path;
+    }
+    td->dev = gv_dev_new(&cfg, &td_ops, td, &err);
+    if (!td->dev) {
+        fprintf(stderr, "td_new: %s\n", err);
+        abort();
+    }
+    td_wr(td, GV_REG_UNPROT_SIZE_LO, (uint32_t)unprot);
+    td_wr(td, GV_REG_UNPROT_SIZE_HI, (uint32_t)(unprot >> 32));
+    td_wr(td, GV_REG_PROT_SIZE_LO, (uint32_t)prot);
+    td_wr(td, GV_REG_PROT_SIZE_HI, (uint32_t)(prot >> 32));
+    td_wr(td, GV_REG_REGION_LOCK, GV_LOCK_MAGIC);
+    td->prot_next = unprot;
+    td->unprot_next = GV_PAGE_SIZE * 16;   /* bootstrap descriptors below */
+    /* Bootstrap channel: a descriptor in unprotected memory. */
+    td_wr(td, GV_REG_CHAN(TD_BOOT_CHID, GV_CHAN_DESC_LO), 0);
+    td_wr(td, GV_REG_CHAN(TD_BOOT_CHID, GV_CHAN_DESC_HI), 0);
+    td_ring_setup(td, TD_BOOT_CHID);
+    td_wr(td, GV_REG_INTR_MASK, GV_INTR_ALL);
+    return td;
+}
+
+void td_free(struct td *td)
+{
+    if (!td) {
+        return;
+    }
+    gv_dev_free(td->dev);
+    if (td->ek_path[0]) {
+        unlink(td->ek_path);
+        rmdir(td->tmpdir);
+    }
+    free(td->guest);
+    free(td);
+}
+
+uint64_t td_alloc_prot(struct td *td, uint64_t bytes, uint64_t align)
+{
+    uint64_t a = (td->prot_next + align - 1) & ~(align - 1);
+
+    td->prot_next = a + bytes;
+    CU_ASSERT_FATAL(td->prot_next <= td->unprot + td->prot);
+    return a;
+}
+
+uint64_t td_alloc_unprot(struct td *td, uint64_t bytes, uint64_t align)
+{
+    uint64_t a = (td->unprot_next + align - 1) & ~(align - 1);
+
+    td->unprot_next = a + bytes;
+    CU_ASSERT_FATAL(td->unprot_next <= td->unprot);
+    return a;
+}
+
+int td_submit_raw(struct td *td, unsigned chid, const void *group,
+                  uint32_t len, uint32_t gpfifo_flags)
+{
+    uint64_t ring = RING_AREA + chid * 4096ull;
+    uint64_t gaddr = GROUP_AREA;
+    struct gv_gpfifo_entry e = { .addr = TD_GUEST_BASE + gaddr, .len = len,
+                                 .flags = gpfifo_flags };
+    uint32_t before = td_rd(td, GV_REG_ERROR_COUNT);
+    uint32_t idx = td->put[chid];
+
+    CU_ASSERT_FATAL(len <= RESULT_AREA - GROUP_AREA);
+    memcpy(td->guest + gaddr, group, len);
+    memcpy(td->guest + ring + idx * sizeof(e), &e, sizeof(e));
+    td->put[chid] = (idx + 1) % TD_RING_ENTRIES;
+    td_wr(td, GV_REG_CHAN(chid, GV_CHAN_PUT), td->put[chid]);
+    CU_ASSERT_EQUAL(td_rd(td, GV_REG_CHAN(chid, GV_CHAN_GET)), td->put[chid]);
+    if (td_rd(td, GV_REG_ERROR_COUNT) == before) {
+        return GV_ERR_NONE;
+    }
+    return (int)td_rd(td, GV_REG_ERROR_CODE);
+}
+
+int td_submit(struct td *td, unsigned chid, const void *cmds, uint32_t len)
+{
+    uint8_t *g = malloc(sizeof(struct gv_group_hdr) + len);
+    struct gv_group_hdr h = { .magic = GV_GROUP_MAGIC, .payload_len = len };
+    int r;
+
+    memcpy(g, &h, sizeof(h));
+    memcpy(g + sizeof(h), cmds, len);
+    r = td_submit_raw(td, chid, g, sizeof(h) + len, 0);
+    free(g);
+    return r;
+}
+
+static void iv_of(uint8_t iv[12], uint32_t domain, uint64_t counter)
+{
+    memcpy(iv, &domain, 4);
+    memcpy(iv + 4, &counter, 8);
+}
+
+uint32_t td_seal_group(const struct td_secure *s, unsigned chid,
+                       uint64_t counter, const void *cmds, uint32_t len,
+                       uint8_t *out)
+{
+    struct gv_group_hdr h = { .magic = GV_GROUP_MAGIC,
+                              .flags = GV_GROUP_ENCRYPTED,
+                              .payload_len = len };
+    uint8_t iv[12], aad[sizeof(h) + 4];
+    uint32_t c32 = chid;
+
+    iv_of(iv, GV_IV_DOMAIN_CMDG, counter);
+    memcpy(aad, &h, sizeof(h));
+    memcpy(aad + sizeof(h), &c32, 4);
+    memcpy(out, &h, sizeof(h));
+    if (gvc_gcm_seal(s->cek, iv, aad, sizeof(aad), cmds, len,
+                     out + sizeof(h), out + sizeof(h) + len) != GVC_OK) {
+        abort();
+    }
+    return sizeof(h) + len + GV_TAG_LEN;
+}
+
+int td_submit_secure(struct td *td, struct td_secure *s, unsigned chid,
+                     const void *cmds, uint32_t len)
+{
+    uint8_t *g = malloc(sizeof(struct gv_group_hdr) + len + GV_TAG_LEN);
+    uint32_t n = td_seal_group(s, chid, s->cmd_counter[chid], cmds, len, g);
+    int r = td_submit_raw(td, chid, g, n, 0);
+
+    if (r != GV_ERR_AUTH) {
+        s->cmd_counter[chid]++;     /* the group authenticated */
+    }
+    free(g);
+    return r;
+}
+
+int td_create_at(struct td *td, unsigned chid, uint32_t flags,
+                 uint64_t desc, uint64_t pgd, const uint8_t *uk_pub,
+                 const uint8_t *nonce, struct gv_quote *quote)
+{
+    struct gv_cmd_ch_create c = {
+        .hdr = { GV_OP_CH_CREATE, sizeof(c) },
+        .chid = chid, .flags = flags, .desc_addr = desc, .pgd_addr = pgd,
+        .result_addr = TD_GUEST_BASE + RESULT_AREA,
+    };
+    int r;
+
+    if (uk_pub) {
+        memcpy(c.uk_pub, uk_pub, GV_EC_PUB_LEN);
+    }
+    if (nonce) {
+        memcpy(c.nonce, nonce, GV_NONCE_LEN);
+    }
+    r = td_submit(td, TD_BOOT_CHID, &c, sizeof(c));
+    if (r == GV_ERR_NONE && quote) {
+        memcpy(quote, td->guest + RESULT_AREA, sizeof(*quote));
+    }
+    return r;
+}
+
+int td_create_normal(struct td *td, unsigned chid, unsigned share_chid)
+{
+    struct gv_cmd_ch_create c = {
+        .hdr = { GV_OP_CH_CREATE, sizeof(c) },
+        .chid = chid,
+        .desc_addr = td_alloc_prot(td, GV_DESC_BYTES, GV_PAGE_SIZE),
+        .pgd_addr = td_alloc_prot(td, GV_PGD_BYTES, GV_PAGE_SIZE),
+    };
+    int r;
+
+    if (share_chid != chid) {
+        c.flags = GV_CREATE_SHARE;
+        c.share_chid = share_chid;
+    }
+    r = td_submit(td, TD_BOOT_CHID, &c, sizeof(c));
+    if (r == GV_ERR_NONE) {
+        td_ring_setup(td, chid);
+    }
+    return r;
+}
+
+int td_create_secure(struct td *td, unsigned chid, struct td_secure *s)
+{
+    uint8_t nonce[GV_NONCE_LEN], msg[4 + 4 + GV_EC_PUB_LEN];
+    uint8_t ak_pub[GV_EC_PUB_LEN], ak_sig[GV_EC_SIG_LEN], h[GV_HASH_LEN];
+    struct gvc_key *ak = NULL;
+    struct gv_quote q;
+    uint32_t fw;
+    int r;
+
+    if (!s->uk) {
+        if (gvc_key_generate(&s->uk) != GVC_OK ||
+            gvc_key_pub(s->uk, s->uk_pub) != GVC_OK) {
+            abort();
+        }
+    }
+    gvc_random(nonce, sizeof(nonce));
+    r = td_create_at(td, chid, GV_CREATE_SECURE,
+                     td_alloc_prot(td, GV_DESC_BYTES, GV_PAGE_SIZE),
+                     td_alloc_prot(td, GV_PGD_BYTES, GV_PAGE_SIZE),
+                     s->uk_pub, nonce, &q);
+    if (r != GV_ERR_NONE) {
+        return r;
+    }
+    /* The runtime's checks: AK endorsed by EK, quote signed by AK, for
+     * our key and our nonce; then unwrap CEK. */
+    for (unsigned i = 0; i < GV_EC_PUB_LEN; i += 4) {
+        uint32_t v = td_rd(td, GV_REG_AK_PUB + i);
+
+        memcpy(ak_pub + i, &v, i + 4 <= GV_EC_PUB_LEN ? 4 : GV_EC_PUB_LEN - i);
+    }
+    for (unsigned i = 0; i < GV_EC_SIG_LEN; i += 4) {
+        uint32_t v = td_rd(td, GV_REG_AK_SIG + i);
+
+        memcpy(ak_sig + i, &v, 4);
+    }
+    fw = td_rd(td, GV_REG_FW_VERSION);
+    memcpy(msg, "GVAK", 4);
+    memcpy(msg + 4, &fw, 4);
+    memcpy(msg + 8, ak_pub, GV_EC_PUB_LEN);
+    {
+        struct gvc_key *ek = NULL;
+        uint8_t ek_pub[GV_EC_PUB_LEN];
+
+        for (unsigned i = 0; i < GV_EC_PUB_LEN; i += 4) {
+            uint32_t v = td_rd(td, GV_REG_EK_PUB + i);
+
+            memcpy(ek_pub + i, &v,
+                   i + 4 <= GV_EC_PUB_LEN ? 4 : GV_EC_PUB_LEN - i);
+        }
+        CU_ASSERT_FATAL(gvc_key_from_pub(&ek, ek_pub) == GVC_OK);
+        CU_ASSERT(gvc_verify(ek, msg, sizeof(msg), ak_sig) == GVC_OK);
+        gvc_key_free(ek);
+    }
+    CU_ASSERT_FATAL(gvc_key_from_pub(&ak, ak_pub) == GVC_OK);
+    CU_ASSERT(gvc_verify(ak, &q, offsetof(struct gv_quote, sig), q.sig) ==
+              GVC_OK);
+    gvc_key_free(ak);
+    gvc_sha256(s->uk_pub, GV_EC_PUB_LEN, h);
+    CU_ASSERT_EQUAL(q.magic, GV_QUOTE_MAGIC);
+    CU_ASSERT_EQUAL(q.chid, chid);
+    CU_ASSERT(memcmp(q.uk_hash, h, GV_HASH_LEN) == 0);
+    CU_ASSERT(memcmp(q.nonce, nonce, GV_NONCE_LEN) == 0);
+    CU_ASSERT_FATAL(gvc_unwrap(s->uk, q.wrapped_cek, sizeof(q.wrapped_cek),
+                               s->cek, GV_CEK_LEN) == GVC_OK);
+    s->cmd_counter[chid] = s->auth_counter[chid] = 0;
+    s->report_counter[chid] = 0;
+    td_ring_setup(td, chid);
+    return GV_ERR_NONE;
+}
+
+int td_pde(struct td *td, unsigned chid, unsigned pgdi, bool big,
+           uint64_t table)
+{
+    struct gv_cmd_ch_pde c = {
+        .hdr = { GV_OP_CH_PDE, sizeof(c) }, .chid = chid,
+        .pgd_index = pgdi, .flags = big ? GV_PDE_BIG : 0, .pgt_addr = table,
+    };
+
+    return td_submit(td, TD_BOOT_CHID, &c, sizeof(c));
+}
+
+uint64_t td_table(struct td *td, unsigned chid, unsigned pgdi, bool big)
+{
+    uint64_t bytes = big ? GV_PGT_BIG_BYTES : GV_PGT_SMALL_BYTES;
+    uint64_t t = td_alloc_prot(td, bytes, GV_PAGE_SIZE);
+
+    CU_ASSERT_EQUAL(td_pde(td, chid, pgdi, big, t), GV_ERR_NONE);
+    return t;
+}
+
+int td_pte(struct td *td, unsigned chid, unsigned pgdi, unsigned pgti,
+           unsigned count, const uint64_t *ptes, bool big,
+           const uint8_t *mac, struct gv_pte_summary *summary)
+{
+    size_t n = sizeof(struct gv_cmd_ch_pte) + count * 8ull;
+    struct gv_cmd_ch_pte *c = calloc(1, n);
+    int r;
+
+    c->hdr.op = GV_OP_CH_PTE;
+    c->hdr.size = n;
+    c->chid = chid;
+    c->pgd_index = pgdi;
+    c->pgt_index = pgti;
+    c->count = count;
+    c->flags = big ? GV_PTE_BIG : 0;
+    c->result_addr = summary ? TD_GUEST_BASE + RESULT_AREA : 0;
+    if (mac) {
+        memcpy(c->mac, mac, GV_TAG_LEN);
+    }
+    memcpy(c->pte, ptes, count * 8ull);
+    memset(td->guest + RESULT_AREA, 0, sizeof(*summary));
+    r = td_submit(td, TD_BOOT_CHID, c, n);
+    if (summary) {
+        memcpy(summary, td->guest + RESULT_AREA, sizeof(*summary));
+    }
+    free(c);
+    return r;
+}
+
+int td_destroy(struct td *td, unsigned chid, const uint8_t *mac)
+{
+    struct gv_cmd_ch_destroy c = {
+        .hdr = { GV_OP_CH_DESTROY, sizeof(c) }, .chid = chid,
+        .flags = mac ? GV_DESTROY_AUTH : 0,
+    };
+
+    if (mac) {
+        memcpy(c.mac, mac, GV_TAG_LEN);
+    }
+    return td_submit(td, TD_BOOT_CHID, &c, sizeof(c));
+}
+
+int td_measure(struct td *td, unsigned chid, uint64_t va, uint64_t size,
+               struct gv_measurement *m)
+{
+    struct gv_cmd_ch_measure c = {
+        .hdr = { GV_OP_CH_MEASURE, sizeof(c) }, .chid = chid, .va = va,
+        .size = size, .result_addr = TD_GUEST_BASE + RESULT_AREA,
+    };
+    int r;
+
+    memset(td->guest + RESULT_AREA, 0, sizeof(*m));
+    r = td_submit(td, TD_BOOT_CHID, &c, sizeof(c));
+    memcpy(m, td->guest + RESULT_AREA, sizeof(*m));
+    return r;
+}
+
+int td_fence(struct td *td, struct td_secure *s, unsigned chid, uint64_t va,
+             uint64_t value)
+{
+    struct gv_cmd_fence f = { .hdr = { GV_OP_FENCE, sizeof(f) }, .va = va,
+                              .value = value };
+
+    return s ? td_submit_secure(td, s, chid, &f, sizeof(f))
+             : td_submit(td, chid, &f, sizeof(f));
+}
+
+static void gmac(const uint8_t *cek, uint32_t domain, uint64_t counter,
+                 const void *aad, size_t aad_len, uint8_t tag[GV_TAG_LEN])
+{
+    uint8_t iv[12];
+
+    iv_of(iv, domain, counter);
+    if (gvc_gcm_seal(cek, iv, aad, aad_len, NULL, 0, NULL, tag) != GVC_OK) {
+        abort();
+    }
+}
+
+void td_mac_unmap(struct td_secure *s, unsigned chid, uint64_t va,
+                  uint64_t size, uint8_t mac[GV_TAG_LEN])
+{
+    struct { uint32_t chid, pad; uint64_t va, size; } a = { chid, 0, va,
+                                                             size };
+
+    gmac(s->cek, GV_IV_DOMAIN_AUTH, s->auth_counter[chid]++, &a, sizeof(a),
+         mac);
+}
+
+void td_mac_destroy(struct td_secure *s, unsigned chid,
+                    uint8_t mac[GV_TAG_LEN])
+{
+    struct { uint32_t chid, pad; } a = { chid, 0 };
+
+    gmac(s->cek, GV_IV_DOMAIN_AUTH, s->auth_counter[chid]++, &a, sizeof(a),
+         mac);
+}
+
+bool td_summary_ok(struct td_secure *s, const struct gv_pte_summary *sum)
+{
+    uint8_t tag[GV_TAG_LEN];
+
+    if (sum->magic != GV_SUMMARY_MAGIC ||
+        sum->counter != s->report_counter[sum->chid]) {
+        return false;
+    }
+    gmac(s->cek, GV_IV_DOMAIN_SUMM, sum->counter, sum,
+         offsetof(struct gv_pte_summary, mac), tag);
+    if (memcmp(tag, sum->mac, GV_TAG_LEN)) {
+        return false;
+    }
+    s->report_counter[sum->chid]++;
+    return true;
+}
+
+bool td_measurement_ok(struct td_secure *s, const struct gv_measurement *m)
+{
+    uint8_t tag[GV_TAG_LEN];
+
+    if (m->magic != GV_MEASURE_MAGIC ||
+        m->counter != s->report_counter[m->chid]) {
+        return false;
+    }
+    gmac(s->cek, GV_IV_DOMAIN_MEAS, m->counter, m,
+         offsetof(struct gv_measurement, mac), tag);
+    if (memcmp(tag, m->mac, GV_TAG_LEN)) {
+        return false;
+    }
+    s->report_counter[m->chid]++;
+    return true;
+}
+
+void td_check(struct td *td)
+{
+    char why[256];
+    int r = gv_dev_check(td->dev, why, sizeof(why));
+
+    if (r != 0) {
+        fprintf(stderr, "\n    consistency check: %s\n", why);
+    }
+    CU_ASSERT_EQUAL(r, 0);
+}
+
+void td_secure_free(struct td_secure *s)
+{
+    gvc_key_free(s->uk);
+    memset(s, 0, sizeof(*s));
+}

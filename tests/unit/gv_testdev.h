@@ -1,0 +1,113 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * A device-core test bench: a device with fake guest memory, regions
+ * locked, a bootstrap channel, and helpers that build and submit commands
+ * the way the driver and the runtime will.  Used by the CUnit tests and the
+ * benchmarks.
+ */
+#ifndef GV_TESTDEV_H
+#define GV_TESTDEV_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "graviton/gv_cmds.h"
+#include "graviton/gv_regs.h"
+#include "gv_core.h"
+
+#define TD_GUEST_BASE   0x100000ull     /* fake guest RAM */
+#define TD_GUEST_SIZE   (8ull << 20)
+#define TD_RING_ENTRIES 256
+#define TD_BOOT_CHID    0
+
+struct td {
+    struct gv_dev *dev;
+    uint8_t *guest;             /* TD_GUEST_SIZE bytes at TD_GUEST_BASE */
+    uint64_t vram, unprot, prot;
+    uint64_t prot_next;         /* bump allocator over protected memory */
+    uint64_t unprot_next;       /* ... and over unprotected memory */
+    /* per channel: ring in guest memory */
+    uint32_t put[GV_MAX_CHANNELS];
+    bool irq;
+    int irq_edges;
+    int guest_errors;
+    char ek_path[256];
+    char tmpdir[128];
+};
+
+/* Runtime-side state of a secure context. */
+struct td_secure {
+    struct gvc_key *uk;
+    uint8_t uk_pub[GV_EC_PUB_LEN];
+    uint8_t cek[GV_CEK_LEN];
+    uint64_t cmd_counter[GV_MAX_CHANNELS];
+    uint64_t auth_counter[GV_MAX_CHANNELS];
+    uint64_t report_counter[GV_MAX_CHANNELS];
+};
+
+/* A device of @vram bytes with @unprot / @prot region sizes locked, an EK
+ * if @with_ek, and bootstrap channel TD_BOOT_CHID ready. */
+struct td *td_new(uint64_t vram, uint64_t unprot, uint64_t prot, bool with_ek);
+void td_free(struct td *td);
+
+uint32_t td_rd(struct td *td, uint32_t reg);
+void td_wr(struct td *td, uint32_t reg, uint32_t val);
+
+/* Give a channel a ring in guest memory. */
+void td_ring_setup(struct td *td, unsigned chid);
+/* Submit one group (already formatted: header + payload [+ tag]) on
+ * @chid; returns the error code it produced (GV_ERR_NONE if none). */
+int td_submit_raw(struct td *td, unsigned chid, const void *group,
+                  uint32_t len, uint32_t gpfifo_flags);
+/* Wrap @cmds (one or more commands) in a plaintext group and submit. */
+int td_submit(struct td *td, unsigned chid, const void *cmds, uint32_t len);
+/* Encrypt @cmds under the context's CEK with counter @counter. */
+uint32_t td_seal_group(const struct td_secure *s, unsigned chid,
+                       uint64_t counter, const void *cmds, uint32_t len,
+                       uint8_t *out);
+/* Encrypt with the channel's next counter, submit, advance the counter
+ * on success. */
+int td_submit_secure(struct td *td, struct td_secure *s, unsigned chid,
+                     const void *cmds, uint32_t len);
+
+/* Allocate device-physical memory from the test's bump allocators. */
+uint64_t td_alloc_prot(struct td *td, uint64_t bytes, uint64_t align);
+uint64_t td_alloc_unprot(struct td *td, uint64_t bytes, uint64_t align);
+
+/* Management commands through the bootstrap channel. */
+int td_create_normal(struct td *td, unsigned chid, unsigned share_chid);
+/* Secure channel: generates the UK pair on first use of @s, verifies the
+ * quote (AK signature, uk hash, nonce) and unwraps the CEK into @s. */
+int td_create_secure(struct td *td, unsigned chid, struct td_secure *s);
+int td_create_at(struct td *td, unsigned chid, uint32_t flags,
+                 uint64_t desc, uint64_t pgd, const uint8_t *uk_pub,
+                 const uint8_t *nonce, struct gv_quote *quote);
+int td_pde(struct td *td, unsigned chid, unsigned pgdi, bool big,
+           uint64_t table);
+/* Map/unmap @count entries; @mac may be NULL; @summary may be NULL. */
+int td_pte(struct td *td, unsigned chid, unsigned pgdi, unsigned pgti,
+           unsigned count, const uint64_t *ptes, bool big,
+           const uint8_t *mac, struct gv_pte_summary *summary);
+int td_destroy(struct td *td, unsigned chid, const uint8_t *mac);
+int td_measure(struct td *td, unsigned chid, uint64_t va, uint64_t size,
+               struct gv_measurement *m);
+int td_fence(struct td *td, struct td_secure *s, unsigned chid, uint64_t va,
+             uint64_t value);
+
+/* Runtime-side MACs. */
+void td_mac_unmap(struct td_secure *s, unsigned chid, uint64_t va,
+                  uint64_t size, uint8_t mac[GV_TAG_LEN]);
+void td_mac_destroy(struct td_secure *s, unsigned chid,
+                    uint8_t mac[GV_TAG_LEN]);
+bool td_summary_ok(struct td_secure *s, const struct gv_pte_summary *sum);
+bool td_measurement_ok(struct td_secure *s, const struct gv_measurement *m);
+
+/* Allocate and install a small (or big) page table at @pgdi. */
+uint64_t td_table(struct td *td, unsigned chid, unsigned pgdi, bool big);
+
+/* gv_dev_check, failing the current CUnit test with the reason. */
+void td_check(struct td *td);
+
+void td_secure_free(struct td_secure *s);
+
+#endif /* GV_TESTDEV_H */

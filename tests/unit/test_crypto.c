@@ -1,0 +1,1347 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * Unit tests of gv_crypto: published test vectors, round trips, tampering,
+ * argument checks, key and certificate files.
+ */
+#include <dirent.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "cunit_main.h"
+#include "gv_crypto.h"
+
+/* ---- helpers ---- */
+
+static int hexval(char c)
+{
+    if (c >= '0' && c <= '9') {
+        return c - '0';
+    }
+    if (c >= 'a' && c <= 'f') {
+        return c - 'a' + 10;
+    }
+    if (c >= 'A' && c <= 'F') {
+        return c - 'A' + 10;
+    }
+    return -1;
+}
+
+/* Decode @hex into @out, which must be exactly @n bytes long. */
+static void unhex(const char *hex, uint8_t *out, size_t n)
+{
+    size_t len = strlen(hex);
+
+    CU_ASSERT_EQUAL_FATAL(len, 2 * n);
+    for (size_t i = 0; i < n; i++) {
+        int hi = hexval(hex[2 * i]);
+        int lo = hexval(hex[2 * i + 1]);
+
+        CU_ASSERT_FATAL(hi >= 0 && lo >= 0);
+        out[i] = (uint8_t)(hi << 4 | lo);
+    }
+}
+
+static bool all_zero(const void *p, size_t n)
+{
+    const uint8_t *b = p;
+
+    for (size_t i = 0; i < n; i++) {
+        if (b[i]) {
+            return false;
+        }
+    }
+    return true;
+}
+
+/* A scratch directory for the file tests, made and removed per test. */
+static char tmpdir[64];
+
+static void tmpdir_setup(void)
+{
+    snprintf(tmpdir, sizeof(tmpdir), "/tmp/gvc-test-XXXXXX");
+    CU_ASSERT_PTR_NOT_NULL_FATAL(mkdtemp(tmpdir));
+}
+
+static void tmpdir_teardown(void)
+{
+    DIR *d = opendir(tmpdir);
+    struct dirent *e;
+    char path[512];
+
+    if (!d) {
+        return;
+    }
+    while ((e = readdir(d)) != NULL) {
+        if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0) {
+            continue;
+        }
+        snprintf(path, sizeof(path), "%s/%s", tmpdir, e->d_name);
+        unlink(path);
+    }
+    closedir(d);
+    rmdir(tmpdir);
+}
+
+static void tmp_path(char *buf, size_t size, const char *name)
+{
+    snprintf(buf, size, "%s/%s", tmpdir, name);
+}
+
+static void write_raw(const char *path, const void *data, size_t len)
+{
+    FILE *f = fopen(path, "wb");
+
+    CU_ASSERT_PTR_NOT_NULL_FATAL(f);
+    CU_ASSERT_EQUAL(fwrite(data, 1, len, f), len);
+    CU_ASSERT_EQUAL(fclose(f), 0);
+}
+
+/* The first @n bytes of @path, NUL-terminated into @buf. */
+static void read_head(const char *path, char *buf, size_t n)
+{
+    FILE *f = fopen(path, "rb");
+    size_t got;
+
+    CU_ASSERT_PTR_NOT_NULL_FATAL(f);
+    got = fread(buf, 1, n - 1, f);
+    buf[got] = '\0';
+    fclose(f);
+}
+
+/* ---- AES-256-GCM ---- */
+
+/*
+ * The GCM specification's AES-256 test cases: D. McGrew, J. Viega, "The
+ * Galois/Counter Mode of Operation (GCM)", revised 2005, appendix B, test
+ * cases 13, 14 and 16 (also in NIST's GCM validation examples).
+ */
+#define TC16_KEY "feffe9928665731c6d6a8f9467308308" \
+                 "feffe9928665731c6d6a8f9467308308"
+#define TC16_IV  "cafebabefacedbaddecaf888"
+#define TC16_PT  "d9313225f88406e5a55909c5aff5269a" \
+                 "86a7a9531534f7da2e4c303d8a318a72" \
+                 "1c3c0c95956809532fcf0e2449a6b525" \
+                 "b16aedf5aa0de657ba637b39"
+#define TC16_AAD "feedfacedeadbeeffeedfacedeadbeefabaddad2"
+#define TC16_CT  "522dc1f099567d07f47f37a32a84427d" \
+                 "643a8cdcbfe5c0c97598a2bd2555d1aa" \
+                 "8cb08e48590dbb3da7b08b1056828838" \
+                 "c5f61e6393ba7a0abcc9f662"
+#define TC16_TAG "76fc6ece0f4e1768cddf8853bb2d551b"
+#define TC13_TAG "530f8afbc74536b9a963b4f1c4cb738b"
+#define TC14_CT  "cea7403d4d606b6e074ec5d3baf39d18"
+#define TC14_TAG "d0d1c8a799996bf0265b98b5d48ab919"
+
+struct tc16 {
+    uint8_t key[32], iv[12], pt[60], aad[20], ct[60], tag[16];
+};
+
+static void tc16_load(struct tc16 *v)
+{
+    unhex(TC16_KEY, v->key, sizeof(v->key));
+    unhex(TC16_IV, v->iv, sizeof(v->iv));
+    unhex(TC16_PT, v->pt, sizeof(v->pt));
+    unhex(TC16_AAD, v->aad, sizeof(v->aad));
+    unhex(TC16_CT, v->ct, sizeof(v->ct));
+    unhex(TC16_TAG, v->tag, sizeof(v->tag));
+}
+
+static void test_gcm_vector_oneshot(void)
+{
+    struct tc16 v;
+    uint8_t out[60], tag[16];
+
+    tc16_load(&v);
+    memset(out, 0, sizeof(out));
+    CU_ASSERT_EQUAL(gvc_gcm_seal(v.key, v.iv, v.aad, sizeof(v.aad), v.pt,
+                                 sizeof(v.pt), out, tag), GVC_OK);
+    CU_ASSERT_EQUAL(memcmp(out, v.ct, sizeof(out)), 0);
+    CU_ASSERT_EQUAL(memcmp(tag, v.tag, sizeof(tag)), 0);
+
+    memset(out, 0, sizeof(out));
+    CU_ASSERT_EQUAL(gvc_gcm_open(v.key, v.iv, v.aad, sizeof(v.aad), v.ct,
+                                 sizeof(v.ct), out, v.tag), GVC_OK);
+    CU_ASSERT_EQUAL(memcmp(out, v.pt, sizeof(out)), 0);
+}
+
+static void test_gcm_vector_zero_key(void)
+{
+    uint8_t key[32] = { 0 }, iv[12] = { 0 }, pt[16] = { 0 };
+    uint8_t ct[16], tag[16], want[16], want_tag[16];
+
+    /* Test case 13: no plaintext, no AAD (GMAC of nothing). */
+    unhex(TC13_TAG, want_tag, sizeof(want_tag));
+    CU_ASSERT_EQUAL(gvc_gcm_seal(key, iv, NULL, 0, NULL, 0, NULL, tag),
+                    GVC_OK);
+    CU_ASSERT_EQUAL(memcmp(tag, want_tag, 16), 0);
+    CU_ASSERT_EQUAL(gvc_gcm_open(key, iv, NULL, 0, NULL, 0, NULL, want_tag),
+                    GVC_OK);
+
+    /* Test case 14: one zero block. */
+    unhex(TC14_CT, want, sizeof(want));
+    unhex(TC14_TAG, want_tag, sizeof(want_tag));
+    CU_ASSERT_EQUAL(gvc_gcm_seal(key, iv, NULL, 0, pt, 16, ct, tag), GVC_OK);
+    CU_ASSERT_EQUAL(memcmp(ct, want, 16), 0);
+    CU_ASSERT_EQUAL(memcmp(tag, want_tag, 16), 0);
+}
+
+static void test_gcm_vector_aead(void)
+{
+    struct gvc_aead *a = NULL;
+    struct tc16 v;
+    uint8_t out[60], tag[16];
+
+    tc16_load(&v);
+    CU_ASSERT_EQUAL_FATAL(gvc_aead_new(&a, v.key), GVC_OK);
+    /* Several messages through one object: the key schedule is reused. */
+    for (int i = 0; i < 3; i++) {
+        memset(out, 0, sizeof(out));
+        CU_ASSERT_EQUAL(gvc_aead_seal(a, v.iv, v.aad, sizeof(v.aad), v.pt,
+                                      sizeof(v.pt), out, tag), GVC_OK);
+        CU_ASSERT_EQUAL(memcmp(out, v.ct, sizeof(out)), 0);
+        CU_ASSERT_EQUAL(memcmp(tag, v.tag, sizeof(tag)), 0);
+        memset(out, 0, sizeof(out));
+        CU_ASSERT_EQUAL(gvc_aead_open(a, v.iv, v.aad, sizeof(v.aad), v.ct,
+                                      sizeof(v.ct), out, v.tag), GVC_OK);
+        CU_ASSERT_EQUAL(memcmp(out, v.pt, sizeof(out)), 0);
+    }
+    /* A failed open does not disturb the next message. */
+    v.tag[0] ^= 1;
+    CU_ASSERT_EQUAL(gvc_aead_open(a, v.iv, v.aad, sizeof(v.aad), v.ct,
+                                  sizeof(v.ct), out, v.tag), GVC_ERR_AUTH);
+    v.tag[0] ^= 1;
+    CU_ASSERT_EQUAL(gvc_aead_open(a, v.iv, v.aad, sizeof(v.aad), v.ct,
+                                  sizeof(v.ct), out, v.tag), GVC_OK);
+    CU_ASSERT_EQUAL(memcmp(out, v.pt, sizeof(out)), 0);
+    gvc_aead_free(a);
+    gvc_aead_free(NULL);
+}
+
+static void test_gcm_roundtrip_inplace(void)
+{
+    uint8_t key[32], iv[12], aad[37], msg[1000], buf[1000], tag[16];
+    uint8_t tag2[16];
+    struct gvc_aead *a = NULL;
+
+    CU_ASSERT_EQUAL_FATAL(gvc_random(key, sizeof(key)), GVC_OK);
+    CU_ASSERT_EQUAL_FATAL(gvc_random(iv, sizeof(iv)), GVC_OK);
+    CU_ASSERT_EQUAL_FATAL(gvc_random(aad, sizeof(aad)), GVC_OK);
+    CU_ASSERT_EQUAL_FATAL(gvc_random(msg, sizeof(msg)), GVC_OK);
+
+    /* One-shot, in place. */
+    memcpy(buf, msg, sizeof(buf));
+    CU_ASSERT_EQUAL(gvc_gcm_seal(key, iv, aad, sizeof(aad), buf, sizeof(buf),
+                                 buf, tag), GVC_OK);
+    CU_ASSERT_NOT_EQUAL(memcmp(buf, msg, sizeof(buf)), 0);
+    CU_ASSERT_EQUAL(gvc_gcm_open(key, iv, aad, sizeof(aad), buf, sizeof(buf),
+                                 buf, tag), GVC_OK);
+    CU_ASSERT_EQUAL(memcmp(buf, msg, sizeof(buf)), 0);
+
+    /* The object, in place, gives the same ciphertext and tag. */
+    CU_ASSERT_EQUAL_FATAL(gvc_aead_new(&a, key), GVC_OK);
+    CU_ASSERT_EQUAL(gvc_aead_seal(a, iv, aad, sizeof(aad), buf, sizeof(buf),
+                                  buf, tag2), GVC_OK);
+    CU_ASSERT_EQUAL(memcmp(tag, tag2, 16), 0);
+    CU_ASSERT_EQUAL(gvc_aead_open(a, iv, aad, sizeof(aad), buf, sizeof(buf),
+                                  buf, tag2), GVC_OK);
+    CU_ASSERT_EQUAL(memcmp(buf, msg, sizeof(buf)), 0);
+
+    /* Odd lengths, out of place. */
+    for (size_t len = 1; len < 40; len += 7) {
+        uint8_t ct[40], pt[40];
+
+        CU_ASSERT_EQUAL(gvc_aead_seal(a, iv, NULL, 0, msg, len, ct, tag),
+                        GVC_OK);
+        CU_ASSERT_EQUAL(gvc_gcm_open(key, iv, NULL, 0, ct, len, pt, tag),
+                        GVC_OK);
+        CU_ASSERT_EQUAL(memcmp(pt, msg, len), 0);
+    }
+    gvc_aead_free(a);
+}
+
+static void test_gcm_gmac(void)
+{
+    uint8_t key[32], iv[12], aad[64], tag[16], tag2[16];
+    struct gvc_aead *a = NULL;
+
+    CU_ASSERT_EQUAL_FATAL(gvc_random(key, sizeof(key)), GVC_OK);
+    CU_ASSERT_EQUAL_FATAL(gvc_random(iv, sizeof(iv)), GVC_OK);
+    CU_ASSERT_EQUAL_FATAL(gvc_random(aad, sizeof(aad)), GVC_OK);
+    CU_ASSERT_EQUAL_FATAL(gvc_aead_new(&a, key), GVC_OK);
+
+    CU_ASSERT_EQUAL(gvc_gcm_seal(key, iv, aad, sizeof(aad), NULL, 0, NULL,
+                                 tag), GVC_OK);
+    CU_ASSERT_EQUAL(gvc_aead_seal(a, iv, aad, sizeof(aad), NULL, 0, NULL,
+                                  tag2), GVC_OK);
+    CU_ASSERT_EQUAL(memcmp(tag, tag2, 16), 0);
+    CU_ASSERT_EQUAL(gvc_gcm_open(key, iv, aad, sizeof(aad), NULL, 0, NULL,
+                                 tag), GVC_OK);
+    CU_ASSERT_EQUAL(gvc_aead_open(a, iv, aad, sizeof(aad), NULL, 0, NULL,
+                                  tag), GVC_OK);
+    /* The tag covers the AAD. */
+    aad[63] ^= 0x80;
+    CU_ASSERT_EQUAL(gvc_gcm_open(key, iv, aad, sizeof(aad), NULL, 0, NULL,
+                                 tag), GVC_ERR_AUTH);
+    CU_ASSERT_EQUAL(gvc_aead_open(a, iv, aad, sizeof(aad), NULL, 0, NULL,
+                                  tag), GVC_ERR_AUTH);
+    gvc_aead_free(a);
+}
+
+static void test_gcm_tamper(void)
+{
+    uint8_t key[32], iv[12], aad[16], msg[64], ct[64], pt[64], tag[16];
+    struct gvc_aead *a = NULL;
+
+    CU_ASSERT_EQUAL_FATAL(gvc_random(key, sizeof(key)), GVC_OK);
+    CU_ASSERT_EQUAL_FATAL(gvc_random(iv, sizeof(iv)), GVC_OK);
+    CU_ASSERT_EQUAL_FATAL(gvc_random(aad, sizeof(aad)), GVC_OK);
+    memset(msg, 0x5a, sizeof(msg));
+    CU_ASSERT_EQUAL_FATAL(gvc_gcm_seal(key, iv, aad, sizeof(aad), msg,
+                                       sizeof(msg), ct, tag), GVC_OK);
+    CU_ASSERT_EQUAL_FATAL(gvc_aead_new(&a, key), GVC_OK);
+
+    /* Every bit of ciphertext counts. */
+    for (size_t i = 0; i < sizeof(ct); i += 9) {
+        ct[i] ^= 0x04;
+        memset(pt, 0xee, sizeof(pt));
+        CU_ASSERT_EQUAL(gvc_gcm_open(key, iv, aad, sizeof(aad), ct,
+                                     sizeof(ct), pt, tag), GVC_ERR_AUTH);
+        /* Unauthenticated plaintext is never handed out. */
+        CU_ASSERT_NOT_EQUAL(memcmp(pt, msg, sizeof(pt)), 0);
+        CU_ASSERT_EQUAL(gvc_aead_open(a, iv, aad, sizeof(aad), ct,
+                                      sizeof(ct), pt, tag), GVC_ERR_AUTH);
+        ct[i] ^= 0x04;
+    }
+    for (size_t i = 0; i < sizeof(tag); i++) {
+        tag[i] ^= 0x01;
+        CU_ASSERT_EQUAL(gvc_gcm_open(key, iv, aad, sizeof(aad), ct,
+                                     sizeof(ct), pt, tag), GVC_ERR_AUTH);
+        tag[i] ^= 0x01;
+    }
+    aad[5] ^= 0x10;
+    CU_ASSERT_EQUAL(gvc_gcm_open(key, iv, aad, sizeof(aad), ct, sizeof(ct),
+                                 pt, tag), GVC_ERR_AUTH);
+    aad[5] ^= 0x10;
+    /* Dropping the AAD altogether. */
+    CU_ASSERT_EQUAL(gvc_gcm_open(key, iv, NULL, 0, ct, sizeof(ct), pt, tag),
+                    GVC_ERR_AUTH);
+    iv[11] ^= 0x01;
+    CU_ASSERT_EQUAL(gvc_gcm_open(key, iv, aad, sizeof(aad), ct, sizeof(ct),
+                                 pt, tag), GVC_ERR_AUTH);
+    CU_ASSERT_EQUAL(gvc_aead_open(a, iv, aad, sizeof(aad), ct, sizeof(ct),
+                                  pt, tag), GVC_ERR_AUTH);
+    iv[11] ^= 0x01;
+    /* A truncated message. */
+    CU_ASSERT_EQUAL(gvc_gcm_open(key, iv, aad, sizeof(aad), ct,
+                                 sizeof(ct) - 1, pt, tag), GVC_ERR_AUTH);
+    key[0] ^= 0x01;
+    CU_ASSERT_EQUAL(gvc_gcm_open(key, iv, aad, sizeof(aad), ct, sizeof(ct),
+                                 pt, tag), GVC_ERR_AUTH);
+    key[0] ^= 0x01;
+    /* And untouched, it opens. */
+    CU_ASSERT_EQUAL(gvc_aead_open(a, iv, aad, sizeof(aad), ct, sizeof(ct),
+                                  pt, tag), GVC_OK);
+    CU_ASSERT_EQUAL(memcmp(pt, msg, sizeof(pt)), 0);
+    gvc_aead_free(a);
+}
+
+static void test_gcm_args(void)
+{
+    uint8_t key[32] = { 1 }, iv[12] = { 0 }, buf[16] = { 0 }, tag[16];
+    struct gvc_aead *a = NULL;
+
+    CU_ASSERT_EQUAL(gvc_gcm_seal(NULL, iv, NULL, 0, buf, 16, buf, tag),
+                    GVC_ERR_ARG);
+    CU_ASSERT_EQUAL(gvc_gcm_seal(key, NULL, NULL, 0, buf, 16, buf, tag),
+                    GVC_ERR_ARG);
+    CU_ASSERT_EQUAL(gvc_gcm_seal(key, iv, NULL, 4, buf, 16, buf, tag),
+                    GVC_ERR_ARG);
+    CU_ASSERT_EQUAL(gvc_gcm_seal(key, iv, NULL, 0, NULL, 16, buf, tag),
+                    GVC_ERR_ARG);
+    CU_ASSERT_EQUAL(gvc_gcm_seal(key, iv, NULL, 0, buf, 16, NULL, tag),
+                    GVC_ERR_ARG);
+    CU_ASSERT_EQUAL(gvc_gcm_seal(key, iv, NULL, 0, buf, 16, buf, NULL),
+                    GVC_ERR_ARG);
+    CU_ASSERT_EQUAL(gvc_gcm_seal(key, iv, NULL, 0, buf,
+                                 (size_t)GVC_GCM_MAX_LEN + 1, buf, tag),
+                    GVC_ERR_ARG);
+    CU_ASSERT_EQUAL(gvc_gcm_open(NULL, iv, NULL, 0, buf, 16, buf, tag),
+                    GVC_ERR_ARG);
+    CU_ASSERT_EQUAL(gvc_gcm_open(key, iv, NULL, 0, buf, 16, buf, NULL),
+                    GVC_ERR_ARG);
+    CU_ASSERT_EQUAL(gvc_gcm_open(key, iv, NULL, 0, NULL, 16, buf, tag),
+                    GVC_ERR_ARG);
+
+    CU_ASSERT_EQUAL(gvc_aead_new(NULL, key), GVC_ERR_ARG);
+    CU_ASSERT_EQUAL(gvc_aead_new(&a, NULL), GVC_ERR_ARG);
+    CU_ASSERT_PTR_NULL(a);
+    CU_ASSERT_EQUAL(gvc_aead_seal(NULL, iv, NULL, 0, buf, 16, buf, tag),
+                    GVC_ERR_ARG);
+    CU_ASSERT_EQUAL(gvc_aead_open(NULL, iv, NULL, 0, buf, 16, buf, tag),
+                    GVC_ERR_ARG);
+    CU_ASSERT_EQUAL_FATAL(gvc_aead_new(&a, key), GVC_OK);
+    CU_ASSERT_EQUAL(gvc_aead_seal(a, NULL, NULL, 0, buf, 16, buf, tag),
+                    GVC_ERR_ARG);
+    CU_ASSERT_EQUAL(gvc_aead_seal(a, iv, NULL, 0, buf, 16, NULL, tag),
+                    GVC_ERR_ARG);
+    CU_ASSERT_EQUAL(gvc_aead_open(a, iv, NULL, 1, buf, 16, buf, tag),
+                    GVC_ERR_ARG);
+    CU_ASSERT_EQUAL(gvc_aead_open(a, iv, NULL, 0, buf, 16, buf, NULL),
+                    GVC_ERR_ARG);
+    gvc_aead_free(a);
+}
+
+/* ---- SHA-256, HMAC, HKDF ---- */
+
+static void test_sha256_vectors(void)
+{
+    /* FIPS 180-2, appendix B.1 and B.2; and the empty message. */
+    static const char msg2[] =
+        "abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq";
+    uint8_t out[32], want[32];
+
+    unhex("ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad",
+          want, 32);
+    CU_ASSERT_EQUAL(gvc_sha256("abc", 3, out), GVC_OK);
+    CU_ASSERT_EQUAL(memcmp(out, want, 32), 0);
+
+    unhex("248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1",
+          want, 32);
+    CU_ASSERT_EQUAL(gvc_sha256(msg2, strlen(msg2), out), GVC_OK);
+    CU_ASSERT_EQUAL(memcmp(out, want, 32), 0);
+
+    unhex("e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855",
+          want, 32);
+    CU_ASSERT_EQUAL(gvc_sha256(NULL, 0, out), GVC_OK);
+    CU_ASSERT_EQUAL(memcmp(out, want, 32), 0);
+}
+
+static void test_sha256_incremental(void)
+{
+    static uint8_t data[10000];
+    struct gvc_sha256_ctx *c = NULL;
+    uint8_t one[32], inc[32], abc[32];
+    static const size_t steps[] = { 1, 63, 64, 65, 1000, 4093 };
+
+    CU_ASSERT_EQUAL_FATAL(gvc_random(data, sizeof(data)), GVC_OK);
+    CU_ASSERT_EQUAL_FATAL(gvc_sha256(data, sizeof(data), one), GVC_OK);
+    CU_ASSERT_EQUAL_FATAL(gvc_sha256_new(&c), GVC_OK);
+
+    /* Reused after every final, for each chunking. */
+    for (size_t s = 0; s < sizeof(steps) / sizeof(steps[0]); s++) {
+        for (size_t off = 0; off < sizeof(data); off += steps[s]) {
+            size_t n = sizeof(data) - off < steps[s] ? sizeof(data) - off
+                                                     : steps[s];
+
+            CU_ASSERT_EQUAL(gvc_sha256_update(c, data + off, n), GVC_OK);
+            /* Empty updates change nothing. */
+            CU_ASSERT_EQUAL(gvc_sha256_update(c, NULL, 0), GVC_OK);
+        }
+        memset(inc, 0, sizeof(inc));
+        CU_ASSERT_EQUAL(gvc_sha256_final(c, inc), GVC_OK);
+        CU_ASSERT_EQUAL(memcmp(one, inc, 32), 0);
+    }
+    /* After final, a fresh message. */
+    CU_ASSERT_EQUAL(gvc_sha256_update(c, "ab", 2), GVC_OK);
+    CU_ASSERT_EQUAL(gvc_sha256_update(c, "c", 1), GVC_OK);
+    CU_ASSERT_EQUAL(gvc_sha256_final(c, inc), GVC_OK);
+    CU_ASSERT_EQUAL(gvc_sha256("abc", 3, abc), GVC_OK);
+    CU_ASSERT_EQUAL(memcmp(abc, inc, 32), 0);
+    gvc_sha256_free(c);
+    gvc_sha256_free(NULL);
+}
+
+static void test_sha256_args(void)
+{
+    struct gvc_sha256_ctx *c = NULL;
+    uint8_t out[32];
+
+    CU_ASSERT_EQUAL(gvc_sha256(NULL, 1, out), GVC_ERR_ARG);
+    CU_ASSERT_EQUAL(gvc_sha256("a", 1, NULL), GVC_ERR_ARG);
+    CU_ASSERT_EQUAL(gvc_sha256_new(NULL), GVC_ERR_ARG);
+    CU_ASSERT_EQUAL(gvc_sha256_update(NULL, "a", 1), GVC_ERR_ARG);
+    CU_ASSERT_EQUAL(gvc_sha256_final(NULL, out), GVC_ERR_ARG);
+    CU_ASSERT_EQUAL_FATAL(gvc_sha256_new(&c), GVC_OK);
+    CU_ASSERT_EQUAL(gvc_sha256_update(c, NULL, 5), GVC_ERR_ARG);
+    CU_ASSERT_EQUAL(gvc_sha256_final(c, NULL), GVC_ERR_ARG);
+    gvc_sha256_free(c);
+}
+
+static void test_hmac_vectors(void)
+{
+    /* RFC 4231, test cases 1 and 2. */
+    uint8_t key1[20], out[32], want[32];
+
+    memset(key1, 0x0b, sizeof(key1));
+    unhex("b0344c61d8db38535ca8afceaf0bf12b881dc200c9833da726e9376c2e32cff7",
+          want, 32);
+    CU_ASSERT_EQUAL(gvc_hmac_sha256(key1, sizeof(key1), "Hi There", 8, out),
+                    GVC_OK);
+    CU_ASSERT_EQUAL(memcmp(out, want, 32), 0);
+
+    unhex("5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843",
+          want, 32);
+    CU_ASSERT_EQUAL(gvc_hmac_sha256("Jefe", 4, "what do ya want for nothing?",
+                                    28, out), GVC_OK);
+    CU_ASSERT_EQUAL(memcmp(out, want, 32), 0);
+
+    CU_ASSERT_EQUAL(gvc_hmac_sha256(NULL, 0, "x", 1, out), GVC_ERR_ARG);
+    CU_ASSERT_EQUAL(gvc_hmac_sha256("k", 0, "x", 1, out), GVC_ERR_ARG);
+    CU_ASSERT_EQUAL(gvc_hmac_sha256("k", 1, NULL, 1, out), GVC_ERR_ARG);
+    CU_ASSERT_EQUAL(gvc_hmac_sha256("k", 1, "x", 1, NULL), GVC_ERR_ARG);
+    CU_ASSERT_EQUAL(gvc_hmac_sha256("k", 1, NULL, 0, out), GVC_OK);
+}
+
+static void test_hkdf_vectors(void)
+{
+    /* RFC 5869, test cases 1 and 3 (no salt, no info). */
+    uint8_t ikm[22], salt[13], info[10], out[42], want[42];
+
+    memset(ikm, 0x0b, sizeof(ikm));
+    unhex("000102030405060708090a0b0c", salt, sizeof(salt));
+    unhex("f0f1f2f3f4f5f6f7f8f9", info, sizeof(info));
+    unhex("3cb25f25faacd57a90434f64d0362f2a2d2d0a90cf1a5a4c5db02d56ecc4c5bf"
+          "34007208d5b887185865", want, sizeof(want));
+    CU_ASSERT_EQUAL(gvc_hkdf_sha256(ikm, sizeof(ikm), salt, sizeof(salt),
+                                    info, sizeof(info), out, sizeof(out)),
+                    GVC_OK);
+    CU_ASSERT_EQUAL(memcmp(out, want, sizeof(out)), 0);
+
+    unhex("8da4e775a563c18f715f802a063c5a31b8a11f5c5ee1879ec3454e5f3c738d2d"
+          "9d201395faa4b61a96c8", want, sizeof(want));
+    CU_ASSERT_EQUAL(gvc_hkdf_sha256(ikm, sizeof(ikm), NULL, 0, NULL, 0, out,
+                                    sizeof(out)), GVC_OK);
+    CU_ASSERT_EQUAL(memcmp(out, want, sizeof(out)), 0);
+}
+
+static void test_hkdf_args(void)
+{
+    static uint8_t big[GVC_HKDF_MAX_OUT + 1];
+    uint8_t out[32];
+
+    CU_ASSERT_EQUAL(gvc_hkdf_sha256(NULL, 1, NULL, 0, NULL, 0, out, 32),
+                    GVC_ERR_ARG);
+    CU_ASSERT_EQUAL(gvc_hkdf_sha256("k", 0, NULL, 0, NULL, 0, out, 32),
+                    GVC_ERR_ARG);
+    CU_ASSERT_EQUAL(gvc_hkdf_sha256("k", 1, NULL, 3, NULL, 0, out, 32),
+                    GVC_ERR_ARG);
+    CU_ASSERT_EQUAL(gvc_hkdf_sha256("k", 1, NULL, 0, NULL, 3, out, 32),
+                    GVC_ERR_ARG);
+    CU_ASSERT_EQUAL(gvc_hkdf_sha256("k", 1, NULL, 0, big,
+                                    GVC_HKDF_MAX_INFO + 1, out, 32),
+                    GVC_ERR_ARG);
+    CU_ASSERT_EQUAL(gvc_hkdf_sha256("k", 1, NULL, 0, NULL, 0, NULL, 32),
+                    GVC_ERR_ARG);
+    CU_ASSERT_EQUAL(gvc_hkdf_sha256("k", 1, NULL, 0, NULL, 0, out, 0),
+                    GVC_ERR_ARG);
+    CU_ASSERT_EQUAL(gvc_hkdf_sha256("k", 1, NULL, 0, NULL, 0, big,
+                                    sizeof(big)), GVC_ERR_ARG);
+    /* The limits themselves are accepted. */
+    CU_ASSERT_EQUAL(gvc_hkdf_sha256("k", 1, NULL, 0, big, GVC_HKDF_MAX_INFO,
+                                    big, GVC_HKDF_MAX_OUT), GVC_OK);
+}
+
+static void test_memcmp_ct(void)
+{
+    uint8_t a[33], b[33];
+
+    CU_ASSERT_EQUAL_FATAL(gvc_random(a, sizeof(a)), GVC_OK);
+    memcpy(b, a, sizeof(b));
+    CU_ASSERT_EQUAL(gvc_memcmp_ct(a, b, sizeof(a)), 0);
+    b[32] ^= 0x80;
+    CU_ASSERT_NOT_EQUAL(gvc_memcmp_ct(a, b, sizeof(a)), 0);
+    CU_ASSERT_EQUAL(gvc_memcmp_ct(a, b, 32), 0);
+    b[0] ^= 0x01;
+    CU_ASSERT_NOT_EQUAL(gvc_memcmp_ct(a, b, 32), 0);
+    CU_ASSERT_EQUAL(gvc_memcmp_ct(NULL, b, 1), GVC_ERR_ARG);
+    CU_ASSERT_EQUAL(gvc_memcmp_ct(a, NULL, 1), GVC_ERR_ARG);
+    CU_ASSERT_EQUAL(gvc_memcmp_ct(a, a, 0), GVC_ERR_ARG);
+}
+
+static void test_random_and_strerror(void)
+{
+    uint8_t a[32] = { 0 }, b[32] = { 0 };
+    const int codes[] = { GVC_OK, GVC_ERR_ARG, GVC_ERR_AUTH, GVC_ERR_NOMEM,
+                          GVC_ERR_CRYPTO, GVC_ERR_IO, GVC_ERR_FORMAT };
+
+    CU_ASSERT_EQUAL(gvc_random(a, sizeof(a)), GVC_OK);
+    CU_ASSERT_EQUAL(gvc_random(b, sizeof(b)), GVC_OK);
+    CU_ASSERT_FALSE(all_zero(a, sizeof(a)));
+    CU_ASSERT_NOT_EQUAL(memcmp(a, b, sizeof(a)), 0);
+    CU_ASSERT_EQUAL(gvc_random(NULL, 4), GVC_ERR_ARG);
+    CU_ASSERT_EQUAL(gvc_random(a, 0), GVC_ERR_ARG);
+
+    /* Every code has its own message; unknown ones get a generic one. */
+    for (size_t i = 0; i < sizeof(codes) / sizeof(codes[0]); i++) {
+        CU_ASSERT_PTR_NOT_NULL_FATAL(gvc_strerror(codes[i]));
+        CU_ASSERT_STRING_NOT_EQUAL(gvc_strerror(codes[i]),
+                                   gvc_strerror(-100));
+        for (size_t j = 0; j < i; j++) {
+            CU_ASSERT_STRING_NOT_EQUAL(gvc_strerror(codes[i]),
+                                       gvc_strerror(codes[j]));
+        }
+    }
+    CU_ASSERT_PTR_NOT_NULL(gvc_strerror(12345));
+}
+
+/* ---- ECDSA P-256 ---- */
+
+/* The P-256 base point G (SEC 2 / FIPS 186-4 D.1.2.3), uncompressed. */
+#define P256_G "046b17d1f2e12c4247f8bce6e563a440f277037d812deb33a0f4a13945d898" \
+               "c2964fe342e2fe1a7f9b8ee7eb4a7c0f9e162bce33576b315ececbb6406837" \
+               "bf51f5"
+
+static void test_ecdsa_roundtrip(void)
+{
+    static const char msg[] = "graviton attestation report";
+    struct gvc_key *k = NULL, *other = NULL, *pubk = NULL;
+    uint8_t sig[64], sig2[64], pub[65];
+
+    CU_ASSERT_EQUAL_FATAL(gvc_key_generate(&k), GVC_OK);
+    CU_ASSERT_EQUAL_FATAL(gvc_key_generate(&other), GVC_OK);
+    CU_ASSERT_TRUE(gvc_key_has_private(k));
+    CU_ASSERT_FALSE(gvc_key_has_private(NULL));
+
+    CU_ASSERT_EQUAL(gvc_key_pub(k, pub), GVC_OK);
+    CU_ASSERT_EQUAL(pub[0], 0x04);
+    CU_ASSERT_EQUAL_FATAL(gvc_key_from_pub(&pubk, pub), GVC_OK);
+    CU_ASSERT_FALSE(gvc_key_has_private(pubk));
+
+    CU_ASSERT_EQUAL(gvc_sign(k, msg, sizeof(msg), sig), GVC_OK);
+    CU_ASSERT_EQUAL(gvc_verify(k, msg, sizeof(msg), sig), GVC_OK);
+    CU_ASSERT_EQUAL(gvc_verify(pubk, msg, sizeof(msg), sig), GVC_OK);
+    /* Randomised: a second signature differs but verifies too. */
+    CU_ASSERT_EQUAL(gvc_sign(k, msg, sizeof(msg), sig2), GVC_OK);
+    CU_ASSERT_NOT_EQUAL(memcmp(sig, sig2, 64), 0);
+    CU_ASSERT_EQUAL(gvc_verify(pubk, msg, sizeof(msg), sig2), GVC_OK);
+
+    /* Empty message. */
+    CU_ASSERT_EQUAL(gvc_sign(k, NULL, 0, sig2), GVC_OK);
+    CU_ASSERT_EQUAL(gvc_verify(pubk, NULL, 0, sig2), GVC_OK);
+    CU_ASSERT_EQUAL(gvc_verify(pubk, "", 0, sig2), GVC_OK);
+    CU_ASSERT_EQUAL(gvc_verify(pubk, msg, sizeof(msg), sig2), GVC_ERR_AUTH);
+
+    gvc_key_free(k);
+    gvc_key_free(other);
+    gvc_key_free(pubk);
+    gvc_key_free(NULL);
+}
+
+static void test_ecdsa_reject(void)
+{
+    char msg[] = "graviton attestation report";
+    struct gvc_key *k = NULL, *other = NULL;
+    uint8_t sig[64], bad[64];
+
+    CU_ASSERT_EQUAL_FATAL(gvc_key_generate(&k), GVC_OK);
+    CU_ASSERT_EQUAL_FATAL(gvc_key_generate(&other), GVC_OK);
+    CU_ASSERT_EQUAL_FATAL(gvc_sign(k, msg, sizeof(msg), sig), GVC_OK);
+    CU_ASSERT_EQUAL(gvc_verify(k, msg, sizeof(msg), sig), GVC_OK);
+
+    /* Altered message. */
+    msg[0] ^= 0x20;
+    CU_ASSERT_EQUAL(gvc_verify(k, msg, sizeof(msg), sig), GVC_ERR_AUTH);
+    msg[0] ^= 0x20;
+    CU_ASSERT_EQUAL(gvc_verify(k, msg, sizeof(msg) - 1, sig), GVC_ERR_AUTH);
+    /* Altered signature, in r and in s. */
+    for (size_t i = 0; i < 64; i += 13) {
+        memcpy(bad, sig, 64);
+        bad[i] ^= 0x01;
+        CU_ASSERT_EQUAL(gvc_verify(k, msg, sizeof(msg), bad), GVC_ERR_AUTH);
+    }
+    /* r = 0, s = 0, all ones (>= n). */
+    memcpy(bad, sig, 64);
+    memset(bad, 0, 32);
+    CU_ASSERT_EQUAL(gvc_verify(k, msg, sizeof(msg), bad), GVC_ERR_AUTH);
+    memcpy(bad, sig, 64);
+    memset(bad + 32, 0, 32);
+    CU_ASSERT_EQUAL(gvc_verify(k, msg, sizeof(msg), bad), GVC_ERR_AUTH);
+    memset(bad, 0xff, 64);
+    CU_ASSERT_EQUAL(gvc_verify(k, msg, sizeof(msg), bad), GVC_ERR_AUTH);
+    /* The other key. */
+    CU_ASSERT_EQUAL(gvc_verify(other, msg, sizeof(msg), sig), GVC_ERR_AUTH);
+    /* And the original still verifies. */
+    CU_ASSERT_EQUAL(gvc_verify(k, msg, sizeof(msg), sig), GVC_OK);
+
+    gvc_key_free(k);
+    gvc_key_free(other);
+}
+
+static void test_key_from_pub(void)
+{
+    struct gvc_key *k = NULL;
+    uint8_t g[65], pt[65], back[65];
+
+    unhex(P256_G, g, sizeof(g));
+    CU_ASSERT_EQUAL(gvc_key_from_pub(&k, g), GVC_OK);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(k);
+    CU_ASSERT_EQUAL(gvc_key_pub(k, back), GVC_OK);
+    CU_ASSERT_EQUAL(memcmp(back, g, 65), 0);
+    gvc_key_free(k);
+    k = NULL;
+
+    /* (Gx, Gy + 1): the only points with x = Gx are (Gx, +-Gy). */
+    memcpy(pt, g, 65);
+    pt[64] ^= 0x01;
+    CU_ASSERT_EQUAL(gvc_key_from_pub(&k, pt), GVC_ERR_FORMAT);
+    CU_ASSERT_PTR_NULL(k);
+    /* Compressed, hybrid and garbage prefixes. */
+    memcpy(pt, g, 65);
+    pt[0] = 0x02;
+    CU_ASSERT_EQUAL(gvc_key_from_pub(&k, pt), GVC_ERR_FORMAT);
+    pt[0] = 0x06 | (g[64] & 1);
+    CU_ASSERT_EQUAL(gvc_key_from_pub(&k, pt), GVC_ERR_FORMAT);
+    pt[0] = 0x00;
+    CU_ASSERT_EQUAL(gvc_key_from_pub(&k, pt), GVC_ERR_FORMAT);
+    /* Coordinates >= p; all zeros. */
+    memset(pt, 0xff, 65);
+    pt[0] = 0x04;
+    CU_ASSERT_EQUAL(gvc_key_from_pub(&k, pt), GVC_ERR_FORMAT);
+    memset(pt, 0, 65);
+    pt[0] = 0x04;
+    CU_ASSERT_EQUAL(gvc_key_from_pub(&k, pt), GVC_ERR_FORMAT);
+    CU_ASSERT_PTR_NULL(k);
+
+    CU_ASSERT_EQUAL(gvc_key_from_pub(NULL, g), GVC_ERR_ARG);
+    CU_ASSERT_EQUAL(gvc_key_from_pub(&k, NULL), GVC_ERR_ARG);
+}
+
+static void test_ecdsa_args(void)
+{
+    struct gvc_key *k = NULL, *pubk = NULL;
+    uint8_t sig[64] = { 0 }, pub[65];
+
+    CU_ASSERT_EQUAL(gvc_key_generate(NULL), GVC_ERR_ARG);
+    CU_ASSERT_EQUAL_FATAL(gvc_key_generate(&k), GVC_OK);
+    CU_ASSERT_EQUAL_FATAL(gvc_key_pub(k, pub), GVC_OK);
+    CU_ASSERT_EQUAL_FATAL(gvc_key_from_pub(&pubk, pub), GVC_OK);
+
+    CU_ASSERT_EQUAL(gvc_key_pub(NULL, pub), GVC_ERR_ARG);
+    CU_ASSERT_EQUAL(gvc_key_pub(k, NULL), GVC_ERR_ARG);
+    CU_ASSERT_EQUAL(gvc_sign(NULL, "m", 1, sig), GVC_ERR_ARG);
+    CU_ASSERT_EQUAL(gvc_sign(pubk, "m", 1, sig), GVC_ERR_ARG);
+    CU_ASSERT_EQUAL(gvc_sign(k, NULL, 1, sig), GVC_ERR_ARG);
+    CU_ASSERT_EQUAL(gvc_sign(k, "m", 1, NULL), GVC_ERR_ARG);
+    CU_ASSERT_EQUAL(gvc_verify(NULL, "m", 1, sig), GVC_ERR_ARG);
+    CU_ASSERT_EQUAL(gvc_verify(k, NULL, 1, sig), GVC_ERR_ARG);
+    CU_ASSERT_EQUAL(gvc_verify(k, "m", 1, NULL), GVC_ERR_ARG);
+    gvc_key_free(k);
+    gvc_key_free(pubk);
+}
+
+/* ---- keys in PEM files ---- */
+
+static void test_pem_private_roundtrip(void)
+{
+    struct gvc_key *k = NULL, *l = NULL;
+    uint8_t pub[65], pub2[65], sig[64];
+    char path[256], head[64];
+    struct stat st;
+
+    tmp_path(path, sizeof(path), "device.key");
+    CU_ASSERT_EQUAL_FATAL(gvc_key_generate(&k), GVC_OK);
+    CU_ASSERT_EQUAL(gvc_key_save_pem(k, path, true), GVC_OK);
+    CU_ASSERT_EQUAL_FATAL(stat(path, &st), 0);
+    CU_ASSERT_EQUAL(st.st_mode & 0777, 0600);
+    read_head(path, head, sizeof(head));
+    CU_ASSERT_EQUAL(strncmp(head, "-----BEGIN PRIVATE KEY-----\n", 28), 0);
+
+    CU_ASSERT_EQUAL_FATAL(gvc_key_load_pem(&l, path), GVC_OK);
+    CU_ASSERT_TRUE(gvc_key_has_private(l));
+    CU_ASSERT_EQUAL(gvc_key_pub(k, pub), GVC_OK);
+    CU_ASSERT_EQUAL(gvc_key_pub(l, pub2), GVC_OK);
+    CU_ASSERT_EQUAL(memcmp(pub, pub2, 65), 0);
+    /* The loaded key signs for the original one. */
+    CU_ASSERT_EQUAL(gvc_sign(l, "x", 1, sig), GVC_OK);
+    CU_ASSERT_EQUAL(gvc_verify(k, "x", 1, sig), GVC_OK);
+
+    /* Saving over a world-readable file still ends up 0600. */
+    CU_ASSERT_EQUAL(chmod(path, 0644), 0);
+    CU_ASSERT_EQUAL(gvc_key_save_pem(l, path, true), GVC_OK);
+    CU_ASSERT_EQUAL_FATAL(stat(path, &st), 0);
+    CU_ASSERT_EQUAL(st.st_mode & 0777, 0600);
+    gvc_key_free(k);
+    gvc_key_free(l);
+}
+
+static void test_pem_public_roundtrip(void)
+{
+    struct gvc_key *k = NULL, *l = NULL;
+    uint8_t pub[65], pub2[65], sig[64];
+    char path[256], head[64];
+
+    tmp_path(path, sizeof(path), "device.pub");
+    CU_ASSERT_EQUAL_FATAL(gvc_key_generate(&k), GVC_OK);
+    CU_ASSERT_EQUAL(gvc_key_save_pem(k, path, false), GVC_OK);
+    read_head(path, head, sizeof(head));
+    CU_ASSERT_EQUAL(strncmp(head, "-----BEGIN PUBLIC KEY-----\n", 27), 0);
+
+    CU_ASSERT_EQUAL_FATAL(gvc_key_load_pem(&l, path), GVC_OK);
+    CU_ASSERT_FALSE(gvc_key_has_private(l));
+    CU_ASSERT_EQUAL(gvc_key_pub(k, pub), GVC_OK);
+    CU_ASSERT_EQUAL(gvc_key_pub(l, pub2), GVC_OK);
+    CU_ASSERT_EQUAL(memcmp(pub, pub2, 65), 0);
+    CU_ASSERT_EQUAL(gvc_sign(k, "x", 1, sig), GVC_OK);
+    CU_ASSERT_EQUAL(gvc_verify(l, "x", 1, sig), GVC_OK);
+    CU_ASSERT_EQUAL(gvc_sign(l, "x", 1, sig), GVC_ERR_ARG);
+    /* A public-only key has no private part to save. */
+    CU_ASSERT_EQUAL(gvc_key_save_pem(l, path, true), GVC_ERR_ARG);
+    /* ... but its public part saves again. */
+    CU_ASSERT_EQUAL(gvc_key_save_pem(l, path, false), GVC_OK);
+    gvc_key_free(k);
+    gvc_key_free(l);
+}
+
+static void test_pem_errors(void)
+{
+    static const char junk[] = "-----BEGIN PRIVATE KEY-----\nAAAA\n"
+                               "-----END PRIVATE KEY-----\n";
+    struct gvc_key *k = NULL, *l = NULL;
+    char path[256], cert_path[256];
+    uint8_t pub[65], der[1024];
+    size_t der_len = sizeof(der);
+
+    tmp_path(path, sizeof(path), "nothing-here.pem");
+    CU_ASSERT_EQUAL(gvc_key_load_pem(&l, path), GVC_ERR_IO);
+    CU_ASSERT_EQUAL(gvc_key_load_pem(&l, tmpdir), GVC_ERR_IO);
+
+    tmp_path(path, sizeof(path), "junk.pem");
+    write_raw(path, junk, strlen(junk));
+    CU_ASSERT_EQUAL(gvc_key_load_pem(&l, path), GVC_ERR_FORMAT);
+    write_raw(path, "", 0);
+    CU_ASSERT_EQUAL(gvc_key_load_pem(&l, path), GVC_ERR_FORMAT);
+
+    /* A certificate is not a key. */
+    CU_ASSERT_EQUAL_FATAL(gvc_key_generate(&k), GVC_OK);
+    CU_ASSERT_EQUAL_FATAL(gvc_key_pub(k, pub), GVC_OK);
+    CU_ASSERT_EQUAL_FATAL(gvc_x509_issue(k, NULL, 0, pub, "ca", 1, 1, true,
+                                         der, &der_len), GVC_OK);
+    tmp_path(cert_path, sizeof(cert_path), "ca.pem");
+    CU_ASSERT_EQUAL_FATAL(gvc_x509_save_pem(cert_path, der, der_len), GVC_OK);
+    CU_ASSERT_EQUAL(gvc_key_load_pem(&l, cert_path), GVC_ERR_FORMAT);
+    CU_ASSERT_PTR_NULL(l);
+
+    /* Unwritable destination. */
+    tmp_path(path, sizeof(path), "no-such-dir/k.pem");
+    CU_ASSERT_EQUAL(gvc_key_save_pem(k, path, true), GVC_ERR_IO);
+
+    CU_ASSERT_EQUAL(gvc_key_load_pem(NULL, cert_path), GVC_ERR_ARG);
+    CU_ASSERT_EQUAL(gvc_key_load_pem(&l, NULL), GVC_ERR_ARG);
+    CU_ASSERT_EQUAL(gvc_key_save_pem(NULL, cert_path, false), GVC_ERR_ARG);
+    CU_ASSERT_EQUAL(gvc_key_save_pem(k, NULL, false), GVC_ERR_ARG);
+    gvc_key_free(k);
+}
+
+/* ---- key wrapping ---- */
+
+static void test_wrap_roundtrip(void)
+{
+    struct gvc_key *r = NULL;
+    uint8_t pub[65], key[32], out[GVC_WRAP_LEN(32)], out2[GVC_WRAP_LEN(32)];
+    uint8_t back[32];
+
+    CU_ASSERT_EQUAL_FATAL(gvc_key_generate(&r), GVC_OK);
+    CU_ASSERT_EQUAL_FATAL(gvc_key_pub(r, pub), GVC_OK);
+    CU_ASSERT_EQUAL_FATAL(gvc_random(key, sizeof(key)), GVC_OK);
+    CU_ASSERT_EQUAL(GVC_WRAP_LEN(32), 113u);
+
+    CU_ASSERT_EQUAL_FATAL(gvc_wrap(pub, key, sizeof(key), out, sizeof(out)),
+                          GVC_OK);
+    /* The blob starts with a valid ephemeral point. */
+    CU_ASSERT_EQUAL(out[0], 0x04);
+    CU_ASSERT_NOT_EQUAL(memcmp(out, pub, 65), 0);
+    /* The key does not appear in the clear. */
+    CU_ASSERT_NOT_EQUAL(memcmp(out + 65, key, 32), 0);
+    CU_ASSERT_EQUAL(gvc_unwrap(r, out, sizeof(out), back, sizeof(back)),
+                    GVC_OK);
+    CU_ASSERT_EQUAL(memcmp(back, key, 32), 0);
+
+    /* Fresh ephemeral key each time. */
+    CU_ASSERT_EQUAL(gvc_wrap(pub, key, sizeof(key), out2, sizeof(out2)),
+                    GVC_OK);
+    CU_ASSERT_NOT_EQUAL(memcmp(out, out2, sizeof(out)), 0);
+    memset(back, 0, sizeof(back));
+    CU_ASSERT_EQUAL(gvc_unwrap(r, out2, sizeof(out2), back, sizeof(back)),
+                    GVC_OK);
+    CU_ASSERT_EQUAL(memcmp(back, key, 32), 0);
+
+    /* Other lengths; a larger output buffer is fine. */
+    {
+        uint8_t big[GVC_WRAP_LEN(100) + 10], k1[100], b1[100];
+
+        CU_ASSERT_EQUAL_FATAL(gvc_random(k1, sizeof(k1)), GVC_OK);
+        CU_ASSERT_EQUAL(gvc_wrap(pub, k1, 1, big, sizeof(big)), GVC_OK);
+        CU_ASSERT_EQUAL(gvc_unwrap(r, big, GVC_WRAP_LEN(1), b1, 1), GVC_OK);
+        CU_ASSERT_EQUAL(b1[0], k1[0]);
+        CU_ASSERT_EQUAL(gvc_wrap(pub, k1, 100, big, sizeof(big)), GVC_OK);
+        CU_ASSERT_EQUAL(gvc_unwrap(r, big, GVC_WRAP_LEN(100), b1, 100),
+                        GVC_OK);
+        CU_ASSERT_EQUAL(memcmp(b1, k1, 100), 0);
+    }
+    gvc_key_free(r);
+}
+
+static void test_wrap_reject(void)
+{
+    struct gvc_key *r = NULL, *other = NULL;
+    uint8_t pub[65], key[32], out[GVC_WRAP_LEN(32)], back[32];
+
+    CU_ASSERT_EQUAL_FATAL(gvc_key_generate(&r), GVC_OK);
+    CU_ASSERT_EQUAL_FATAL(gvc_key_generate(&other), GVC_OK);
+    CU_ASSERT_EQUAL_FATAL(gvc_key_pub(r, pub), GVC_OK);
+    memset(key, 0xa5, sizeof(key));
+    CU_ASSERT_EQUAL_FATAL(gvc_wrap(pub, key, sizeof(key), out, sizeof(out)),
+                          GVC_OK);
+
+    /* The wrong recipient. */
+    memset(back, 0, sizeof(back));
+    CU_ASSERT_EQUAL(gvc_unwrap(other, out, sizeof(out), back, sizeof(back)),
+                    GVC_ERR_AUTH);
+    CU_ASSERT_TRUE(all_zero(back, sizeof(back)));
+
+    /* Any flipped byte: point, ciphertext or tag. */
+    for (size_t i = 0; i < sizeof(out); i++) {
+        out[i] ^= 0x01;
+        memset(back, 0x33, sizeof(back));
+        CU_ASSERT_EQUAL(gvc_unwrap(r, out, sizeof(out), back, sizeof(back)),
+                        GVC_ERR_AUTH);
+        /* Wiped on failure. */
+        CU_ASSERT_TRUE(all_zero(back, sizeof(back)));
+        out[i] ^= 0x01;
+    }
+    CU_ASSERT_EQUAL(gvc_unwrap(r, out, sizeof(out), back, sizeof(back)),
+                    GVC_OK);
+    CU_ASSERT_EQUAL(memcmp(back, key, 32), 0);
+    gvc_key_free(r);
+    gvc_key_free(other);
+}
+
+static void test_wrap_args(void)
+{
+    struct gvc_key *r = NULL, *pubk = NULL;
+    uint8_t pub[65], badpub[65], key[32] = { 1 }, out[GVC_WRAP_LEN(32)];
+    uint8_t back[32];
+
+    CU_ASSERT_EQUAL_FATAL(gvc_key_generate(&r), GVC_OK);
+    CU_ASSERT_EQUAL_FATAL(gvc_key_pub(r, pub), GVC_OK);
+    CU_ASSERT_EQUAL_FATAL(gvc_key_from_pub(&pubk, pub), GVC_OK);
+
+    CU_ASSERT_EQUAL(gvc_wrap(NULL, key, 32, out, sizeof(out)), GVC_ERR_ARG);
+    CU_ASSERT_EQUAL(gvc_wrap(pub, NULL, 32, out, sizeof(out)), GVC_ERR_ARG);
+    CU_ASSERT_EQUAL(gvc_wrap(pub, key, 0, out, sizeof(out)), GVC_ERR_ARG);
+    CU_ASSERT_EQUAL(gvc_wrap(pub, key, 32, NULL, sizeof(out)), GVC_ERR_ARG);
+    CU_ASSERT_EQUAL(gvc_wrap(pub, key, 32, out, sizeof(out) - 1),
+                    GVC_ERR_ARG);
+    memcpy(badpub, pub, 65);
+    badpub[0] = 0x05;
+    CU_ASSERT_EQUAL(gvc_wrap(badpub, key, 32, out, sizeof(out)),
+                    GVC_ERR_FORMAT);
+
+    CU_ASSERT_EQUAL_FATAL(gvc_wrap(pub, key, 32, out, sizeof(out)), GVC_OK);
+    CU_ASSERT_EQUAL(gvc_unwrap(NULL, out, sizeof(out), back, 32),
+                    GVC_ERR_ARG);
+    CU_ASSERT_EQUAL(gvc_unwrap(pubk, out, sizeof(out), back, 32),
+                    GVC_ERR_ARG);
+    CU_ASSERT_EQUAL(gvc_unwrap(r, NULL, sizeof(out), back, 32), GVC_ERR_ARG);
+    CU_ASSERT_EQUAL(gvc_unwrap(r, out, sizeof(out), NULL, 32), GVC_ERR_ARG);
+    CU_ASSERT_EQUAL(gvc_unwrap(r, out, sizeof(out), back, 0), GVC_ERR_ARG);
+    CU_ASSERT_EQUAL(gvc_unwrap(r, out, sizeof(out) - 1, back, 32),
+                    GVC_ERR_ARG);
+    CU_ASSERT_EQUAL(gvc_unwrap(r, out, sizeof(out), back, 31), GVC_ERR_ARG);
+    CU_ASSERT_EQUAL(gvc_unwrap(r, out, sizeof(out), back, 32), GVC_OK);
+    gvc_key_free(r);
+    gvc_key_free(pubk);
+}
+
+/* ---- X.509 ---- */
+
+/* A CA, and a leaf it issued; fresh for every test. */
+static struct gvc_key *ca_key, *leaf_key;
+static uint8_t ca_der[2048], leaf_der[2048];
+static size_t ca_len, leaf_len;
+
+static void x509_setup(void)
+{
+    uint8_t pub[65];
+
+    tmpdir_setup();
+    CU_ASSERT_EQUAL_FATAL(gvc_key_generate(&ca_key), GVC_OK);
+    CU_ASSERT_EQUAL_FATAL(gvc_key_generate(&leaf_key), GVC_OK);
+    CU_ASSERT_EQUAL_FATAL(gvc_key_pub(ca_key, pub), GVC_OK);
+    ca_len = sizeof(ca_der);
+    CU_ASSERT_EQUAL_FATAL(gvc_x509_issue(ca_key, NULL, 0, pub,
+                                         "Graviton Root CA", 1, 3650, true,
+                                         ca_der, &ca_len), GVC_OK);
+    CU_ASSERT_EQUAL_FATAL(gvc_key_pub(leaf_key, pub), GVC_OK);
+    leaf_len = sizeof(leaf_der);
+    CU_ASSERT_EQUAL_FATAL(gvc_x509_issue(ca_key, ca_der, ca_len, pub,
+                                         "graviton-gpu-0", 2, 365, false,
+                                         leaf_der, &leaf_len), GVC_OK);
+}
+
+static void x509_teardown(void)
+{
+    gvc_key_free(ca_key);
+    gvc_key_free(leaf_key);
+    ca_key = NULL;
+    leaf_key = NULL;
+    tmpdir_teardown();
+}
+
+static void test_x509_chain(void)
+{
+    CU_ASSERT_TRUE(ca_len > 100 && ca_len < sizeof(ca_der));
+    CU_ASSERT_TRUE(leaf_len > 100 && leaf_len < sizeof(leaf_der));
+    CU_ASSERT_EQUAL(gvc_x509_verify(leaf_der, leaf_len, ca_der, ca_len),
+                    GVC_OK);
+    /* The self-signed root verifies against itself. */
+    CU_ASSERT_EQUAL(gvc_x509_verify(ca_der, ca_len, ca_der, ca_len), GVC_OK);
+    /* The CA is not signed by the leaf. */
+    CU_ASSERT_EQUAL(gvc_x509_verify(ca_der, ca_len, leaf_der, leaf_len),
+                    GVC_ERR_AUTH);
+}
+
+static void test_x509_wrong_issuer(void)
+{
+    struct gvc_key *k2 = NULL;
+    uint8_t pub[65], ca2[2048], twin[2048];
+    size_t ca2_len = sizeof(ca2), twin_len = sizeof(twin);
+
+    /* Another CA, with another name. */
+    CU_ASSERT_EQUAL_FATAL(gvc_key_generate(&k2), GVC_OK);
+    CU_ASSERT_EQUAL_FATAL(gvc_key_pub(k2, pub), GVC_OK);
+    CU_ASSERT_EQUAL_FATAL(gvc_x509_issue(k2, NULL, 0, pub, "Other CA", 1, 30,
+                                         true, ca2, &ca2_len), GVC_OK);
+    CU_ASSERT_EQUAL(gvc_x509_verify(leaf_der, leaf_len, ca2, ca2_len),
+                    GVC_ERR_AUTH);
+    /* Another key under the very same name: only the signature differs. */
+    CU_ASSERT_EQUAL_FATAL(gvc_x509_issue(k2, NULL, 0, pub,
+                                         "Graviton Root CA", 1, 30, true,
+                                         twin, &twin_len), GVC_OK);
+    CU_ASSERT_EQUAL(gvc_x509_verify(leaf_der, leaf_len, twin, twin_len),
+                    GVC_ERR_AUTH);
+    gvc_key_free(k2);
+}
+
+static void test_x509_leaf_not_ca(void)
+{
+    uint8_t lpub[65], cpub[65], fake_ca[2048], child[2048];
+    size_t fake_len = sizeof(fake_ca), child_len = sizeof(child);
+    struct gvc_key *ck = NULL;
+
+    CU_ASSERT_EQUAL_FATAL(gvc_key_pub(leaf_key, lpub), GVC_OK);
+    CU_ASSERT_EQUAL_FATAL(gvc_key_generate(&ck), GVC_OK);
+    CU_ASSERT_EQUAL_FATAL(gvc_key_pub(ck, cpub), GVC_OK);
+
+    /* gvc_x509_issue() refuses a leaf as issuer. */
+    CU_ASSERT_EQUAL(gvc_x509_issue(leaf_key, leaf_der, leaf_len, cpub,
+                                   "child", 3, 1, false, child, &child_len),
+                    GVC_ERR_ARG);
+    /* Nor may the issuer certificate be for another key. */
+    CU_ASSERT_EQUAL(gvc_x509_issue(leaf_key, ca_der, ca_len, cpub, "child",
+                                   3, 1, false, child, &child_len),
+                    GVC_ERR_ARG);
+    /* A leaf is not its own issuer. */
+    CU_ASSERT_EQUAL(gvc_x509_verify(leaf_der, leaf_len, leaf_der, leaf_len),
+                    GVC_ERR_AUTH);
+
+    /*
+     * Make a certificate the leaf would have issued: go through a CA
+     * certificate with the leaf's key and name.  It verifies against that
+     * CA, and not against the leaf, which differs only in not being a CA.
+     */
+    CU_ASSERT_EQUAL_FATAL(gvc_x509_issue(leaf_key, NULL, 0, lpub,
+                                         "graviton-gpu-0", 9, 1, true,
+                                         fake_ca, &fake_len), GVC_OK);
+    CU_ASSERT_EQUAL_FATAL(gvc_x509_issue(leaf_key, fake_ca, fake_len, cpub,
+                                         "child", 3, 1, false, child,
+                                         &child_len), GVC_OK);
+    CU_ASSERT_EQUAL(gvc_x509_verify(child, child_len, fake_ca, fake_len),
+                    GVC_OK);
+    CU_ASSERT_EQUAL(gvc_x509_verify(child, child_len, leaf_der, leaf_len),
+                    GVC_ERR_AUTH);
+    gvc_key_free(ck);
+}
+
+static void test_x509_tamper(void)
+{
+    uint8_t bad[2048];
+    size_t i;
+
+    /* The last byte is in the signature's s. */
+    memcpy(bad, leaf_der, leaf_len);
+    bad[leaf_len - 1] ^= 0x01;
+    CU_ASSERT_EQUAL(gvc_x509_verify(bad, leaf_len, ca_der, ca_len),
+                    GVC_ERR_AUTH);
+    /* A letter of the subject name, inside the signed part. */
+    memcpy(bad, leaf_der, leaf_len);
+    for (i = 0; i + 8 <= leaf_len; i++) {
+        if (memcmp(bad + i, "graviton", 8) == 0) {
+            break;
+        }
+    }
+    CU_ASSERT_FATAL(i + 8 <= leaf_len);
+    bad[i] = 'G';
+    CU_ASSERT_EQUAL(gvc_x509_verify(bad, leaf_len, ca_der, ca_len),
+                    GVC_ERR_AUTH);
+    /* Trailing junk, truncation. */
+    memcpy(bad, leaf_der, leaf_len);
+    bad[leaf_len] = 0;
+    CU_ASSERT_EQUAL(gvc_x509_verify(bad, leaf_len + 1, ca_der, ca_len),
+                    GVC_ERR_FORMAT);
+    CU_ASSERT_EQUAL(gvc_x509_verify(bad, leaf_len - 1, ca_der, ca_len),
+                    GVC_ERR_FORMAT);
+    CU_ASSERT_EQUAL(gvc_x509_verify(leaf_der, leaf_len, ca_der, ca_len - 1),
+                    GVC_ERR_FORMAT);
+}
+
+static void test_x509_fields(void)
+{
+    static const char utf8_cn[] = "GPU \xc3\xa9t\xc3\xa9 \xe2\x9c\x93";
+    uint8_t pub[65], got[65], der[2048];
+    size_t der_len = sizeof(der);
+    char cn[GVC_X509_CN_MAX + 1];
+
+    CU_ASSERT_EQUAL(gvc_x509_pub(leaf_der, leaf_len, got), GVC_OK);
+    CU_ASSERT_EQUAL_FATAL(gvc_key_pub(leaf_key, pub), GVC_OK);
+    CU_ASSERT_EQUAL(memcmp(got, pub, 65), 0);
+    CU_ASSERT_EQUAL(gvc_x509_pub(ca_der, ca_len, got), GVC_OK);
+    CU_ASSERT_EQUAL_FATAL(gvc_key_pub(ca_key, pub), GVC_OK);
+    CU_ASSERT_EQUAL(memcmp(got, pub, 65), 0);
+
+    CU_ASSERT_EQUAL(gvc_x509_cn(leaf_der, leaf_len, cn, sizeof(cn)), GVC_OK);
+    CU_ASSERT_STRING_EQUAL(cn, "graviton-gpu-0");
+    CU_ASSERT_EQUAL(gvc_x509_cn(ca_der, ca_len, cn, sizeof(cn)), GVC_OK);
+    CU_ASSERT_STRING_EQUAL(cn, "Graviton Root CA");
+    /* Exactly enough room for the NUL, and one byte short. */
+    CU_ASSERT_EQUAL(gvc_x509_cn(leaf_der, leaf_len, cn, 15), GVC_OK);
+    CU_ASSERT_STRING_EQUAL(cn, "graviton-gpu-0");
+    CU_ASSERT_EQUAL(gvc_x509_cn(leaf_der, leaf_len, cn, 14), GVC_ERR_ARG);
+
+    /* UTF-8 comes back as it went in. */
+    CU_ASSERT_EQUAL_FATAL(gvc_key_pub(leaf_key, pub), GVC_OK);
+    CU_ASSERT_EQUAL_FATAL(gvc_x509_issue(ca_key, ca_der, ca_len, pub,
+                                         utf8_cn, 77, 1, false, der,
+                                         &der_len), GVC_OK);
+    CU_ASSERT_EQUAL(gvc_x509_cn(der, der_len, cn, sizeof(cn)), GVC_OK);
+    CU_ASSERT_STRING_EQUAL(cn, utf8_cn);
+    CU_ASSERT_EQUAL(gvc_x509_verify(der, der_len, ca_der, ca_len), GVC_OK);
+}
+
+static void test_x509_files(void)
+{
+    uint8_t der[2048];
+    size_t der_len = sizeof(der);
+    char path[256], head[64];
+    struct stat st;
+
+    tmp_path(path, sizeof(path), "leaf.pem");
+    CU_ASSERT_EQUAL(gvc_x509_save_pem(path, leaf_der, leaf_len), GVC_OK);
+    read_head(path, head, sizeof(head));
+    CU_ASSERT_EQUAL(strncmp(head, "-----BEGIN CERTIFICATE-----\n", 28), 0);
+    CU_ASSERT_EQUAL_FATAL(stat(path, &st), 0);
+    CU_ASSERT_EQUAL(st.st_mode & 0777, 0644);
+    CU_ASSERT_EQUAL(gvc_x509_load(path, der, &der_len), GVC_OK);
+    CU_ASSERT_EQUAL(der_len, leaf_len);
+    CU_ASSERT_EQUAL(memcmp(der, leaf_der, leaf_len), 0);
+
+    /* DER files load as they are. */
+    tmp_path(path, sizeof(path), "ca.der");
+    write_raw(path, ca_der, ca_len);
+    der_len = sizeof(der);
+    CU_ASSERT_EQUAL(gvc_x509_load(path, der, &der_len), GVC_OK);
+    CU_ASSERT_EQUAL(der_len, ca_len);
+    CU_ASSERT_EQUAL(memcmp(der, ca_der, ca_len), 0);
+
+    /* Too small a buffer says how much is needed. */
+    der_len = ca_len - 1;
+    CU_ASSERT_EQUAL(gvc_x509_load(path, der, &der_len), GVC_ERR_ARG);
+    CU_ASSERT_EQUAL(der_len, ca_len);
+
+    /* Not certificates. */
+    tmp_path(path, sizeof(path), "key.pem");
+    CU_ASSERT_EQUAL_FATAL(gvc_key_save_pem(ca_key, path, false), GVC_OK);
+    der_len = sizeof(der);
+    CU_ASSERT_EQUAL(gvc_x509_load(path, der, &der_len), GVC_ERR_FORMAT);
+    tmp_path(path, sizeof(path), "short.der");
+    write_raw(path, ca_der, ca_len / 2);
+    CU_ASSERT_EQUAL(gvc_x509_load(path, der, &der_len), GVC_ERR_FORMAT);
+    tmp_path(path, sizeof(path), "missing.pem");
+    CU_ASSERT_EQUAL(gvc_x509_load(path, der, &der_len), GVC_ERR_IO);
+    CU_ASSERT_EQUAL(gvc_x509_save_pem(path, ca_der, ca_len / 2),
+                    GVC_ERR_FORMAT);
+    tmp_path(path, sizeof(path), "no-such-dir/c.pem");
+    CU_ASSERT_EQUAL(gvc_x509_save_pem(path, ca_der, ca_len), GVC_ERR_IO);
+}
+
+static void test_x509_args(void)
+{
+    uint8_t pub[65], lpub[65], out[2048], got[65];
+    size_t len = sizeof(out), small;
+    char cn[80], longcn[GVC_X509_CN_MAX + 2];
+    struct gvc_key *pubk = NULL;
+
+    CU_ASSERT_EQUAL_FATAL(gvc_key_pub(ca_key, pub), GVC_OK);
+    CU_ASSERT_EQUAL_FATAL(gvc_key_pub(leaf_key, lpub), GVC_OK);
+    CU_ASSERT_EQUAL_FATAL(gvc_key_from_pub(&pubk, pub), GVC_OK);
+
+#define ISSUE(k, ic, il, p, n, s, d, out_, len_) \
+    gvc_x509_issue(k, ic, il, p, n, s, d, false, out_, len_)
+    CU_ASSERT_EQUAL(ISSUE(NULL, ca_der, ca_len, lpub, "x", 5, 1, out, &len),
+                    GVC_ERR_ARG);
+    CU_ASSERT_EQUAL(ISSUE(pubk, ca_der, ca_len, lpub, "x", 5, 1, out, &len),
+                    GVC_ERR_ARG);
+    CU_ASSERT_EQUAL(ISSUE(ca_key, ca_der, 0, lpub, "x", 5, 1, out, &len),
+                    GVC_ERR_ARG);
+    CU_ASSERT_EQUAL(ISSUE(ca_key, NULL, ca_len, lpub, "x", 5, 1, out, &len),
+                    GVC_ERR_ARG);
+    CU_ASSERT_EQUAL(ISSUE(ca_key, ca_der, ca_len, NULL, "x", 5, 1, out,
+                          &len), GVC_ERR_ARG);
+    CU_ASSERT_EQUAL(ISSUE(ca_key, ca_der, ca_len, lpub, NULL, 5, 1, out,
+                          &len), GVC_ERR_ARG);
+    CU_ASSERT_EQUAL(ISSUE(ca_key, ca_der, ca_len, lpub, "", 5, 1, out, &len),
+                    GVC_ERR_ARG);
+    memset(longcn, 'a', sizeof(longcn) - 1);
+    longcn[sizeof(longcn) - 1] = '\0';
+    CU_ASSERT_EQUAL(ISSUE(ca_key, ca_der, ca_len, lpub, longcn, 5, 1, out,
+                          &len), GVC_ERR_ARG);
+    longcn[GVC_X509_CN_MAX] = '\0';
+    CU_ASSERT_EQUAL(ISSUE(ca_key, ca_der, ca_len, lpub, longcn, 5, 1, out,
+                          &len), GVC_OK);
+    len = sizeof(out);
+    CU_ASSERT_EQUAL(ISSUE(ca_key, ca_der, ca_len, lpub, "bad \xc3", 5, 1, out,
+                          &len), GVC_ERR_ARG);
+    CU_ASSERT_EQUAL(ISSUE(ca_key, ca_der, ca_len, lpub, "x", 0, 1, out,
+                          &len), GVC_ERR_ARG);
+    CU_ASSERT_EQUAL(ISSUE(ca_key, ca_der, ca_len, lpub, "x", 5, 0, out,
+                          &len), GVC_ERR_ARG);
+    CU_ASSERT_EQUAL(ISSUE(ca_key, ca_der, ca_len, lpub, "x", 5,
+                          GVC_X509_MAX_DAYS + 1, out, &len), GVC_ERR_ARG);
+    CU_ASSERT_EQUAL(ISSUE(ca_key, ca_der, ca_len, lpub, "x", 5, 1, NULL,
+                          &len), GVC_ERR_ARG);
+    CU_ASSERT_EQUAL(ISSUE(ca_key, ca_der, ca_len, lpub, "x", 5, 1, out,
+                          NULL), GVC_ERR_ARG);
+    /* Self-signed for someone else's key. */
+    CU_ASSERT_EQUAL(ISSUE(ca_key, NULL, 0, lpub, "x", 5, 1, out, &len),
+                    GVC_ERR_ARG);
+    /* A malformed issuer certificate or subject key. */
+    CU_ASSERT_EQUAL(ISSUE(ca_key, ca_der, ca_len - 1, lpub, "x", 5, 1, out,
+                          &len), GVC_ERR_FORMAT);
+    got[0] = 0x03;
+    memcpy(got + 1, lpub + 1, 64);
+    CU_ASSERT_EQUAL(ISSUE(ca_key, ca_der, ca_len, got, "x", 5, 1, out, &len),
+                    GVC_ERR_FORMAT);
+    /* Too small an output: *len says how much is needed. */
+    small = 10;
+    CU_ASSERT_EQUAL(ISSUE(ca_key, ca_der, ca_len, lpub, "x", 5, 1, out,
+                          &small), GVC_ERR_ARG);
+    CU_ASSERT_TRUE(small > 10 && small < sizeof(out));
+    len = small;
+    CU_ASSERT_EQUAL(ISSUE(ca_key, ca_der, ca_len, lpub, "x", 5, 1, out,
+                          &len), GVC_OK);
+    CU_ASSERT_EQUAL(len, small);
+#undef ISSUE
+
+    CU_ASSERT_EQUAL(gvc_x509_verify(NULL, leaf_len, ca_der, ca_len),
+                    GVC_ERR_ARG);
+    CU_ASSERT_EQUAL(gvc_x509_verify(leaf_der, 0, ca_der, ca_len),
+                    GVC_ERR_ARG);
+    CU_ASSERT_EQUAL(gvc_x509_verify(leaf_der, leaf_len, NULL, ca_len),
+                    GVC_ERR_ARG);
+    CU_ASSERT_EQUAL(gvc_x509_verify(leaf_der, leaf_len, ca_der, 0),
+                    GVC_ERR_ARG);
+    CU_ASSERT_EQUAL(gvc_x509_pub(NULL, leaf_len, got), GVC_ERR_ARG);
+    CU_ASSERT_EQUAL(gvc_x509_pub(leaf_der, 0, got), GVC_ERR_ARG);
+    CU_ASSERT_EQUAL(gvc_x509_pub(leaf_der, leaf_len, NULL), GVC_ERR_ARG);
+    CU_ASSERT_EQUAL(gvc_x509_pub(leaf_der, leaf_len - 1, got),
+                    GVC_ERR_FORMAT);
+    CU_ASSERT_EQUAL(gvc_x509_cn(NULL, leaf_len, cn, sizeof(cn)),
+                    GVC_ERR_ARG);
+    CU_ASSERT_EQUAL(gvc_x509_cn(leaf_der, 0, cn, sizeof(cn)), GVC_ERR_ARG);
+    CU_ASSERT_EQUAL(gvc_x509_cn(leaf_der, leaf_len, NULL, sizeof(cn)),
+                    GVC_ERR_ARG);
+    CU_ASSERT_EQUAL(gvc_x509_cn(leaf_der, leaf_len, cn, 0), GVC_ERR_ARG);
+    CU_ASSERT_EQUAL(gvc_x509_load(NULL, out, &len), GVC_ERR_ARG);
+    CU_ASSERT_EQUAL(gvc_x509_load("/nonexistent", NULL, &len), GVC_ERR_ARG);
+    CU_ASSERT_EQUAL(gvc_x509_load("/nonexistent", out, NULL), GVC_ERR_ARG);
+    CU_ASSERT_EQUAL(gvc_x509_save_pem(NULL, leaf_der, leaf_len),
+                    GVC_ERR_ARG);
+    CU_ASSERT_EQUAL(gvc_x509_save_pem("/tmp/x", NULL, leaf_len),
+                    GVC_ERR_ARG);
+    CU_ASSERT_EQUAL(gvc_x509_save_pem("/tmp/x", leaf_der, 0), GVC_ERR_ARG);
+    gvc_key_free(pubk);
+}
+
+/* ---- registration ---- */
+
+static const struct gv_cunit_test gcm_tests[] = {
+    { "GCM spec test case 16, one-shot", test_gcm_vector_oneshot },
+    { "GCM spec test cases 13 and 14", test_gcm_vector_zero_key },
+    { "GCM spec test case 16, aead object", test_gcm_vector_aead },
+    { "round trips, in place", test_gcm_roundtrip_inplace },
+    { "len 0 is GMAC over the AAD", test_gcm_gmac },
+    { "tampered ct/tag/AAD/IV/key fail", test_gcm_tamper },
+    { "argument checks", test_gcm_args },
+    { NULL, NULL },
+};
+
+static const struct gv_cunit_test hash_tests[] = {
+    { "SHA-256 FIPS 180-2 vectors", test_sha256_vectors },
+    { "SHA-256 incremental equals one-shot", test_sha256_incremental },
+    { "SHA-256 argument checks", test_sha256_args },
+    { "HMAC-SHA256 RFC 4231 vectors", test_hmac_vectors },
+    { "HKDF-SHA256 RFC 5869 vectors", test_hkdf_vectors },
+    { "HKDF argument checks", test_hkdf_args },
+    { "constant-time compare", test_memcmp_ct },
+    { "random bytes and error strings", test_random_and_strerror },
+    { NULL, NULL },
+};
+
+static const struct gv_cunit_test ecdsa_tests[] = {
+    { "sign/verify round trip", test_ecdsa_roundtrip },
+    { "altered message/signature/key fail", test_ecdsa_reject },
+    { "public points are validated", test_key_from_pub },
+    { "argument checks", test_ecdsa_args },
+    { NULL, NULL },
+};
+
+static const struct gv_cunit_test pem_tests[] = {
+    { "private key round trip, mode 0600", test_pem_private_roundtrip },
+    { "public key round trip", test_pem_public_roundtrip },
+    { "errors", test_pem_errors },
+    { NULL, NULL },
+};
+
+static const struct gv_cunit_test wrap_tests[] = {
+    { "wrap/unwrap round trip", test_wrap_roundtrip },
+    { "wrong key and every flipped byte fail", test_wrap_reject },
+    { "argument checks", test_wrap_args },
+    { NULL, NULL },
+};
+
+static const struct gv_cunit_test x509_tests[] = {
+    { "CA -> leaf verifies", test_x509_chain },
+    { "wrong issuer fails", test_x509_wrong_issuer },
+    { "a leaf is not a CA", test_x509_leaf_not_ca },
+    { "tampered certificates fail", test_x509_tamper },
+    { "public key and CN", test_x509_fields },
+    { "PEM and DER files", test_x509_files },
+    { "argument checks", test_x509_args },
+    { NULL, NULL },
+};
+
+int gv_register_suites(void)
+{
+    if (gv_add_suite("aes-gcm", NULL, NULL, gcm_tests) ||
+        gv_add_suite("sha-hmac-hkdf", NULL, NULL, hash_tests) ||
+        gv_add_suite("ecdsa", NULL, NULL, ecdsa_tests) ||
+        gv_add_suite("pem", tmpdir_setup, tmpdir_teardown, pem_tests) ||
+        gv_add_suite("wrap", NULL, NULL, wrap_tests) ||
+        gv_add_suite("x509", x509_setup, x509_teardown, x509_tests)) {
+        return -1;
+    }
+    return 0;
+}
