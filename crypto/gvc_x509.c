@@ -36,12 +36,8 @@ static int x509_parse(const uint8_t *der, size_t len, X509 **out)
     return GVC_OK;
 }
 
-/*
- * An ECDSA P-256 signature's DER is 70 to 72 bytes (rarely less), so a
- * certificate signed again can be up to 2 bytes longer, and 1 more if its
- * outer length then needs another byte.
- */
-#define X509_RESIGN_SLACK 3
+/* The longest DER ECDSA-Sig-Value for P-256: 2 + 2 * (2 + 33) bytes. */
+#define X509_ECDSA_SIG_MAX 72
 
 /*
  * DER of @x into @out, capacity *len.  Too small: GVC_ERR_ARG, and *len is
@@ -119,6 +115,7 @@ int gvc_x509_issue(const struct gvc_key *issuer_key,
     X509 *icert = NULL;
     X509 *x = NULL;
     X509_NAME *name = NULL;
+    const ASN1_BIT_STRING *sig = NULL;
     X509V3_CTX v3;
     size_t cn_len;
     int rc;
@@ -208,7 +205,19 @@ int gvc_x509_issue(const struct gvc_key *issuer_key,
         rc = GVC_ERR_CRYPTO;
         goto done;
     }
-    rc = x509_to_der(x, out, len, X509_RESIGN_SLACK);
+    /*
+     * Signatures vary in length (r and s lose a byte to a leading zero or
+     * gain one for a high bit), so if the caller must retry, ask for room
+     * for the longest, plus a byte in case the outer length then grows.
+     */
+    X509_get0_signature(&sig, NULL, x);
+    if (!sig || ASN1_STRING_length(sig) <= 0 ||
+        ASN1_STRING_length(sig) > X509_ECDSA_SIG_MAX) {
+        rc = GVC_ERR_CRYPTO;
+        goto done;
+    }
+    rc = x509_to_der(x, out, len,
+                     X509_ECDSA_SIG_MAX - ASN1_STRING_length(sig) + 1);
 done:
     X509_NAME_free(name);
     X509_free(x);

@@ -3,7 +3,6 @@
 #define _GNU_SOURCE
 #include "gv_testdev.h"
 
-#include <CUnit/CUnit.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -11,6 +10,24 @@
 #include <unistd.h>
 
 #include "gv_crypto.h"
+
+/* Built into the CUnit tests (a failed check fails the running test) and,
+ * with TD_NO_CUNIT, into the benchmarks (a failed check aborts). */
+#ifdef TD_NO_CUNIT
+#define TD_CHECK(x)                                                       \
+    do {                                                                  \
+        if (!(x)) {                                                       \
+            fprintf(stderr, "%s:%d: check failed: %s\n", __FILE__,        \
+                    __LINE__, #x);                                        \
+            abort();                                                      \
+        }                                                                 \
+    } while (0)
+#define TD_CHECK_FATAL(x) TD_CHECK(x)
+#else
+#include <CUnit/CUnit.h>
+#define TD_CHECK(x) CU_ASSERT(x)
+#define TD_CHECK_FATAL(x) CU_ASSERT_FATAL(x)
+#endif
 
 #define RING_AREA       0x0             /* rings: 4 KiB per channel */
 #define GROUP_AREA      (1ull << 20)    /* command groups */
@@ -148,7 +165,7 @@ uint64_t td_alloc_prot(struct td *td, uint64_t bytes, uint64_t align)
     uint64_t a = (td->prot_next + align - 1) & ~(align - 1);
 
     td->prot_next = a + bytes;
-    CU_ASSERT_FATAL(td->prot_next <= td->unprot + td->prot);
+    TD_CHECK_FATAL(td->prot_next <= td->unprot + td->prot);
     return a;
 }
 
@@ -157,7 +174,7 @@ uint64_t td_alloc_unprot(struct td *td, uint64_t bytes, uint64_t align)
     uint64_t a = (td->unprot_next + align - 1) & ~(align - 1);
 
     td->unprot_next = a + bytes;
-    CU_ASSERT_FATAL(td->unprot_next <= td->unprot);
+    TD_CHECK_FATAL(td->unprot_next <= td->unprot);
     return a;
 }
 
@@ -171,12 +188,12 @@ int td_submit_raw(struct td *td, unsigned chid, const void *group,
     uint32_t before = td_rd(td, GV_REG_ERROR_COUNT);
     uint32_t idx = td->put[chid];
 
-    CU_ASSERT_FATAL(len <= RESULT_AREA - GROUP_AREA);
+    TD_CHECK_FATAL(len <= RESULT_AREA - GROUP_AREA);
     memcpy(td->guest + gaddr, group, len);
     memcpy(td->guest + ring + idx * sizeof(e), &e, sizeof(e));
     td->put[chid] = (idx + 1) % TD_RING_ENTRIES;
     td_wr(td, GV_REG_CHAN(chid, GV_CHAN_PUT), td->put[chid]);
-    CU_ASSERT_EQUAL(td_rd(td, GV_REG_CHAN(chid, GV_CHAN_GET)), td->put[chid]);
+    TD_CHECK((td_rd(td, GV_REG_CHAN(chid, GV_CHAN_GET))) == (td->put[chid]));
     if (td_rd(td, GV_REG_ERROR_COUNT) == before) {
         return GV_ERR_NONE;
     }
@@ -331,20 +348,20 @@ int td_create_secure(struct td *td, unsigned chid, struct td_secure *s)
             memcpy(ek_pub + i, &v,
                    i + 4 <= GV_EC_PUB_LEN ? 4 : GV_EC_PUB_LEN - i);
         }
-        CU_ASSERT_FATAL(gvc_key_from_pub(&ek, ek_pub) == GVC_OK);
-        CU_ASSERT(gvc_verify(ek, msg, sizeof(msg), ak_sig) == GVC_OK);
+        TD_CHECK_FATAL(gvc_key_from_pub(&ek, ek_pub) == GVC_OK);
+        TD_CHECK(gvc_verify(ek, msg, sizeof(msg), ak_sig) == GVC_OK);
         gvc_key_free(ek);
     }
-    CU_ASSERT_FATAL(gvc_key_from_pub(&ak, ak_pub) == GVC_OK);
-    CU_ASSERT(gvc_verify(ak, &q, offsetof(struct gv_quote, sig), q.sig) ==
+    TD_CHECK_FATAL(gvc_key_from_pub(&ak, ak_pub) == GVC_OK);
+    TD_CHECK(gvc_verify(ak, &q, offsetof(struct gv_quote, sig), q.sig) ==
               GVC_OK);
     gvc_key_free(ak);
     gvc_sha256(s->uk_pub, GV_EC_PUB_LEN, h);
-    CU_ASSERT_EQUAL(q.magic, GV_QUOTE_MAGIC);
-    CU_ASSERT_EQUAL(q.chid, chid);
-    CU_ASSERT(memcmp(q.uk_hash, h, GV_HASH_LEN) == 0);
-    CU_ASSERT(memcmp(q.nonce, nonce, GV_NONCE_LEN) == 0);
-    CU_ASSERT_FATAL(gvc_unwrap(s->uk, q.wrapped_cek, sizeof(q.wrapped_cek),
+    TD_CHECK((q.magic) == (GV_QUOTE_MAGIC));
+    TD_CHECK((q.chid) == (chid));
+    TD_CHECK(memcmp(q.uk_hash, h, GV_HASH_LEN) == 0);
+    TD_CHECK(memcmp(q.nonce, nonce, GV_NONCE_LEN) == 0);
+    TD_CHECK_FATAL(gvc_unwrap(s->uk, q.wrapped_cek, sizeof(q.wrapped_cek),
                                s->cek, GV_CEK_LEN) == GVC_OK);
     s->cmd_counter[chid] = s->auth_counter[chid] = 0;
     s->report_counter[chid] = 0;
@@ -368,7 +385,7 @@ uint64_t td_table(struct td *td, unsigned chid, unsigned pgdi, bool big)
     uint64_t bytes = big ? GV_PGT_BIG_BYTES : GV_PGT_SMALL_BYTES;
     uint64_t t = td_alloc_prot(td, bytes, GV_PAGE_SIZE);
 
-    CU_ASSERT_EQUAL(td_pde(td, chid, pgdi, big, t), GV_ERR_NONE);
+    TD_CHECK((td_pde(td, chid, pgdi, big, t)) == (GV_ERR_NONE));
     return t;
 }
 
@@ -511,7 +528,7 @@ void td_check(struct td *td)
     if (r != 0) {
         fprintf(stderr, "\n    consistency check: %s\n", why);
     }
-    CU_ASSERT_EQUAL(r, 0);
+    TD_CHECK((r) == (0));
 }
 
 void td_secure_free(struct td_secure *s)
