@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Build everything and run every test:
-#   1. the host unit tests again under ASan+UBSan (build-sanitize/),
-#   2. all tests: host unit tests, qtest device tests, and the guest tests
+#   1. the host unit tests under ASan+UBSan (build-sanitize/),
+#   2. the host unit tests under valgrind (build/, --setup valgrind),
+#   3. all tests: host unit tests, qtest device tests, and the guest tests
 #      (boots Linux in our QEMU with the emulated GPU).
 # Extra arguments go to the second `meson test` (e.g. --suite unit).
 # SPDX-License-Identifier: GPL-2.0-or-later
@@ -17,6 +18,8 @@ UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
     meson test -C "$san" --print-errorlogs --suite unit
 
 [ -f "$build/build.ninja" ] || meson setup "$build" >/dev/null
+meson test -C "$build" --setup valgrind --print-errorlogs --suite unit
+
 rc=0
 meson test -C "$build" --print-errorlogs "$@" || rc=$?
 

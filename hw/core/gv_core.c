@@ -52,9 +52,47 @@ void gv_irq_raise(struct gv_dev *dev, uint32_t bits)
     gv_irq_update(dev);
 }
 
+const char *gv_error_name(unsigned code)
+{
+    static const char *const names[GV_ERR__COUNT] = {
+        [GV_ERR_NONE] = "none",
+        [GV_ERR_NOT_LOCKED] = "regions not locked",
+        [GV_ERR_REGION_CONFIG] = "bad region configuration",
+        [GV_ERR_BAD_CHANNEL] = "bad channel",
+        [GV_ERR_CHANNEL_BUSY] = "channel busy",
+        [GV_ERR_NOT_BOOTSTRAP] = "management command on a non-bootstrap "
+                                 "channel",
+        [GV_ERR_BOOTSTRAP] = "bootstrap channel misuse",
+        [GV_ERR_FETCH] = "fetch failed",
+        [GV_ERR_BAD_GROUP] = "malformed command group",
+        [GV_ERR_BAD_COMMAND] = "malformed command",
+        [GV_ERR_AUTH] = "command group failed authentication",
+        [GV_ERR_NOT_PROTECTED] = "address not in protected memory",
+        [GV_ERR_PAGE_IN_USE] = "page in use",
+        [GV_ERR_PAGE_LOCKED] = "page locked",
+        [GV_ERR_OTHER_CONTEXT] = "page of another context",
+        [GV_ERR_BAD_ADDRESS] = "bad address",
+        [GV_ERR_DOUBLE_MAP] = "virtual page mapped by both page sizes",
+        [GV_ERR_NO_TABLE] = "no page table",
+        [GV_ERR_RANGE] = "index out of range",
+        [GV_ERR_MAC] = "bad authorisation MAC",
+        [GV_ERR_NO_RESOURCES] = "out of resources",
+        [GV_ERR_RESULT] = "result not written",
+        [GV_ERR_FAULT] = "engine fault",
+        [GV_ERR_NO_ATTESTATION] = "no attestation key",
+        [GV_ERR_CRYPTO] = "crypto failure",
+        [GV_ERR_NOT_SECURE] = "not a secure channel",
+    };
+
+    return code < GV_ERR__COUNT && names[code] ? names[code] : "unknown";
+}
+
 void gv_report_error(struct gv_dev *dev, unsigned code, unsigned chid,
                      uint32_t pos)
 {
+    gv_guest_error(dev, "graviton-gpu: channel %u, ring entry %u, command "
+                   "%u: %s (error %u)", chid, pos >> 16, pos & 0xffff,
+                   gv_error_name(code), code);
     dev->error_code = code;
     dev->error_chid = chid;
     dev->error_pos = pos;

@@ -62,6 +62,9 @@ void gv_aperture_write(struct gv_dev *dev, uint64_t off, uint64_t val,
 
 uint64_t gv_dev_vram_size(const struct gv_dev *dev);
 
+/* English name of a GV_ERR_* code (for logs and tools). */
+const char *gv_error_name(unsigned code);
+
 /* Internal consistency check (tests and fuzzers call it after every
  * command): the PMM against every channel's page tables.  Returns 0, or
  * -1 with a description of the first inconsistency in @why. */

@@ -251,7 +251,6 @@ enum gv_error {
     GV_ERR_NO_ATTESTATION = 23, /* secure channel requested, no EK/AK */
     GV_ERR_CRYPTO = 24,         /* internal crypto failure */
     GV_ERR_NOT_SECURE = 25,     /* operation needs a secure channel */
-    GV_ERR_TABLE_IN_USE = 26,   /* replacing a page table that still maps pages */
     GV_ERR__COUNT
 };
 

@@ -10,6 +10,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <openssl/err.h>
+#include <openssl/pem.h>
+#include <openssl/x509.h>
+
 #include "cunit_main.h"
 #include "gv_crypto.h"
 
@@ -1177,6 +1181,63 @@ static void test_x509_tamper(void)
                     GVC_ERR_FORMAT);
 }
 
+/*
+ * The API only makes certificates valid now, so build others with OpenSSL
+ * itself: the leaf, its validity moved by @nb_s/@na_s seconds from now,
+ * signed again with the CA's key (read back from a PEM file).
+ */
+static size_t resign_leaf(long nb_s, long na_s, bool move, uint8_t *out)
+{
+    const unsigned char *p = leaf_der;
+    unsigned char *q = out;
+    char path[256];
+    EVP_PKEY *pkey;
+    X509 *x;
+    FILE *f;
+    int n;
+
+    tmp_path(path, sizeof(path), "ca-for-openssl.key");
+    CU_ASSERT_EQUAL_FATAL(gvc_key_save_pem(ca_key, path, true), GVC_OK);
+    f = fopen(path, "r");
+    CU_ASSERT_PTR_NOT_NULL_FATAL(f);
+    pkey = PEM_read_PrivateKey(f, NULL, NULL, NULL);
+    fclose(f);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(pkey);
+    x = d2i_X509(NULL, &p, (long)leaf_len);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(x);
+    if (move) {
+        CU_ASSERT_PTR_NOT_NULL(X509_gmtime_adj(X509_getm_notBefore(x), nb_s));
+        CU_ASSERT_PTR_NOT_NULL(X509_gmtime_adj(X509_getm_notAfter(x), na_s));
+    }
+    CU_ASSERT(X509_sign(x, pkey, EVP_sha256()) > 0);
+    n = i2d_X509(x, NULL);
+    CU_ASSERT_FATAL(n > 0 && n <= 2048);
+    CU_ASSERT_EQUAL(i2d_X509(x, &q), n);
+    X509_free(x);
+    EVP_PKEY_free(pkey);
+    return (size_t)n;
+}
+
+static void test_x509_validity(void)
+{
+    uint8_t der[2048];
+    size_t len;
+
+    /* Control: signed again, dates untouched, still good. */
+    len = resign_leaf(0, 0, false, der);
+    CU_ASSERT_EQUAL(gvc_x509_verify(der, len, ca_der, ca_len), GVC_OK);
+    CU_ASSERT_NOT_EQUAL(memcmp(der, leaf_der, len), 0);
+    /* Expired a minute ago. */
+    len = resign_leaf(-86400, -60, true, der);
+    CU_ASSERT_EQUAL(gvc_x509_verify(der, len, ca_der, ca_len), GVC_ERR_AUTH);
+    /* Not valid for another hour. */
+    len = resign_leaf(3600, 86400, true, der);
+    CU_ASSERT_EQUAL(gvc_x509_verify(der, len, ca_der, ca_len), GVC_ERR_AUTH);
+    /* Valid now, once more. */
+    len = resign_leaf(-60, 60, true, der);
+    CU_ASSERT_EQUAL(gvc_x509_verify(der, len, ca_der, ca_len), GVC_OK);
+}
+
 static void test_x509_fields(void)
 {
     static const char utf8_cn[] = "GPU \xc3\xa9t\xc3\xa9 \xe2\x9c\x93";
@@ -1360,6 +1421,46 @@ static void test_x509_args(void)
     gvc_key_free(pubk);
 }
 
+/* ---- OpenSSL's error queue ---- */
+
+static void test_error_queue_clean(void)
+{
+    static const char junk[] = "-----BEGIN PUBLIC KEY-----\nAAAA\n"
+                               "-----END PUBLIC KEY-----\n";
+    struct gvc_key *k = NULL, *other = NULL, *l = NULL;
+    uint8_t key[32] = { 0 }, iv[12] = { 0 }, tag[16] = { 0 }, buf[16];
+    uint8_t pub[65], sig[64] = { 1 }, blob[GVC_WRAP_LEN(16)];
+    uint8_t der[8] = { 0x30, 0x06, 0x02, 0x01, 0x01, 0x02, 0x01, 0x01 };
+    char path[256];
+
+    ERR_clear_error();
+    CU_ASSERT_EQUAL_FATAL(gvc_key_generate(&k), GVC_OK);
+    CU_ASSERT_EQUAL_FATAL(gvc_key_generate(&other), GVC_OK);
+    CU_ASSERT_EQUAL_FATAL(gvc_key_pub(k, pub), GVC_OK);
+    memset(buf, 0, sizeof(buf));
+
+    CU_ASSERT_EQUAL(gvc_gcm_open(key, iv, NULL, 0, buf, 16, buf, tag),
+                    GVC_ERR_AUTH);
+    CU_ASSERT_EQUAL(gvc_verify(k, "m", 1, sig), GVC_ERR_AUTH);
+    pub[64] ^= 1;
+    CU_ASSERT_EQUAL(gvc_key_from_pub(&l, pub), GVC_ERR_FORMAT);
+    pub[64] ^= 1;
+    CU_ASSERT_EQUAL_FATAL(gvc_wrap(pub, buf, 16, blob, sizeof(blob)), GVC_OK);
+    CU_ASSERT_EQUAL(gvc_unwrap(other, blob, sizeof(blob), buf, 16),
+                    GVC_ERR_AUTH);
+    blob[10] ^= 1;
+    CU_ASSERT_EQUAL(gvc_unwrap(k, blob, sizeof(blob), buf, 16),
+                    GVC_ERR_AUTH);
+    CU_ASSERT_EQUAL(gvc_x509_verify(der, sizeof(der), der, sizeof(der)),
+                    GVC_ERR_FORMAT);
+    tmp_path(path, sizeof(path), "junk.pem");
+    write_raw(path, junk, strlen(junk));
+    CU_ASSERT_EQUAL(gvc_key_load_pem(&l, path), GVC_ERR_FORMAT);
+    CU_ASSERT_EQUAL(ERR_peek_error(), 0);
+    gvc_key_free(k);
+    gvc_key_free(other);
+}
+
 /* ---- registration ---- */
 
 static const struct gv_cunit_test gcm_tests[] = {
@@ -1414,9 +1515,15 @@ static const struct gv_cunit_test x509_tests[] = {
     { "wrong issuer fails", test_x509_wrong_issuer },
     { "a leaf is not a CA", test_x509_leaf_not_ca },
     { "tampered certificates fail", test_x509_tamper },
+    { "expired and not-yet-valid fail", test_x509_validity },
     { "public key and CN", test_x509_fields },
     { "PEM and DER files", test_x509_files },
     { "argument checks", test_x509_args },
+    { NULL, NULL },
+};
+
+static const struct gv_cunit_test misc_tests[] = {
+    { "failures leave no OpenSSL errors", test_error_queue_clean },
     { NULL, NULL },
 };
 
@@ -1427,7 +1534,8 @@ int gv_register_suites(void)
         gv_add_suite("ecdsa", NULL, NULL, ecdsa_tests) ||
         gv_add_suite("pem", tmpdir_setup, tmpdir_teardown, pem_tests) ||
         gv_add_suite("wrap", tmpdir_setup, tmpdir_teardown, wrap_tests) ||
-        gv_add_suite("x509", x509_setup, x509_teardown, x509_tests)) {
+        gv_add_suite("x509", x509_setup, x509_teardown, x509_tests) ||
+        gv_add_suite("openssl", tmpdir_setup, tmpdir_teardown, misc_tests)) {
         return -1;
     }
     return 0;
