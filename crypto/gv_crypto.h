@@ -45,7 +45,7 @@ const char *gvc_strerror(int err);
 #define GVC_GCM_TAG_LEN 16
 #define GVC_SHA256_LEN 32
 #define GVC_EC_PUB_LEN 65    /* P-256 uncompressed point 0x04||X||Y */
-#define GVC_EC_SIG_LEN 64    /* P-256 ECDSA raw r||s, each 32 bytes big-endian */
+#define GVC_EC_SIG_LEN 64    /* P-256 ECDSA raw r||s, 32-byte big-endian each */
 #define GVC_WRAP_OVERHEAD (GVC_EC_PUB_LEN + GVC_GCM_TAG_LEN)  /* 81 */
 
 /* Largest message one AES-GCM call takes: 2^36 - 32 bytes (SP 800-38D). */
@@ -197,7 +197,8 @@ int gvc_key_from_pub(struct gvc_key **out, const uint8_t pub[65]);
 int gvc_key_load_pem(struct gvc_key **out, const char *path);
 
 /*
- * Write @k to @path as PEM, replacing the file: with @private_part the
+ * Write @k to @path as PEM, atomically replacing the file (through a
+ * temporary file in the same directory, renamed): with @private_part the
  * unencrypted PKCS#8 private key, file mode 0600; otherwise the
  * SubjectPublicKeyInfo public key, mode 0644.
  * GVC_ERR_ARG: @k or @path NULL, or @private_part for a public-only key.
@@ -292,8 +293,9 @@ int gvc_unwrap(const struct gvc_key *recipient, const uint8_t *in,
  * authorityKeyIdentifier are always present.
  * GVC_ERR_ARG: a NULL pointer; @issuer_key public-only; @subject_cn
  * empty, longer than GVC_X509_CN_MAX bytes or not valid UTF-8; @serial 0;
- * @days 0 or > GVC_X509_MAX_DAYS; @issuer_len 0 with an issuer certificate;
- * self-signed with a @subject_pub other than the issuer's; an issuer
+ * @days 0 or > GVC_X509_MAX_DAYS; @issuer_cert_der and @issuer_len not
+ * both set or both NULL/0; self-signed with a @subject_pub other than the
+ * issuer's; an issuer
  * certificate that is not a CA, has no subjectKeyIdentifier or whose key
  * is not @issuer_key; *len too small (then *len is enough for a retry).
  * GVC_ERR_FORMAT: @subject_pub invalid, or @issuer_cert_der malformed.
@@ -345,7 +347,8 @@ int gvc_x509_cn(const uint8_t *cert, size_t cert_len, char *cn,
 int gvc_x509_load(const char *path, uint8_t *out, size_t *len);
 
 /*
- * Write a DER certificate to @path as PEM (mode 0644), replacing the file.
+ * Write a DER certificate to @path as PEM (mode 0644), atomically replacing
+ * the file (through a temporary file in the same directory).
  * GVC_ERR_ARG: NULL or 0-length argument.  GVC_ERR_FORMAT: @der is not a
  * certificate.  GVC_ERR_IO.  GVC_ERR_NOMEM, GVC_ERR_CRYPTO.
  */

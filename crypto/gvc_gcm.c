@@ -123,9 +123,9 @@ static int gcm_crypt(struct gvc_aead *a, bool enc, const uint8_t *iv,
         goto done;
     }
     if (!enc) {
-        params[0] = OSSL_PARAM_construct_octet_string(
-            OSSL_CIPHER_PARAM_AEAD_TAG, tag, GVC_GCM_TAG_LEN);
-        params[1] = OSSL_PARAM_construct_end();
+        gvc_param_octets(&params[0], OSSL_CIPHER_PARAM_AEAD_TAG, tag,
+                         GVC_GCM_TAG_LEN);
+        gvc_param_end(&params[1]);
         if (!EVP_CIPHER_CTX_set_params(a->ctx, params)) {
             rc = GVC_ERR_CRYPTO;
             goto done;
@@ -139,9 +139,9 @@ static int gcm_crypt(struct gvc_aead *a, bool enc, const uint8_t *iv,
             rc = GVC_ERR_CRYPTO;
             goto done;
         }
-        params[0] = OSSL_PARAM_construct_octet_string(
-            OSSL_CIPHER_PARAM_AEAD_TAG, tag, GVC_GCM_TAG_LEN);
-        params[1] = OSSL_PARAM_construct_end();
+        gvc_param_octets(&params[0], OSSL_CIPHER_PARAM_AEAD_TAG, tag,
+                         GVC_GCM_TAG_LEN);
+        gvc_param_end(&params[1]);
         if (!EVP_CIPHER_CTX_get_params(a->ctx, params)) {
             rc = GVC_ERR_CRYPTO;
             goto done;

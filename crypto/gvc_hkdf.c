@@ -35,22 +35,16 @@ int gvc_hkdf_sha256(const void *ikm, size_t ikm_len,
         rc = GVC_ERR_NOMEM;
         goto done;
     }
-    params[n++] = OSSL_PARAM_construct_utf8_string(OSSL_KDF_PARAM_DIGEST,
-                                                   (char *)"SHA2-256", 0);
-    params[n++] = OSSL_PARAM_construct_octet_string(OSSL_KDF_PARAM_KEY,
-                                                    (void *)ikm, ikm_len);
+    gvc_param_utf8(&params[n++], OSSL_KDF_PARAM_DIGEST, "SHA2-256");
+    gvc_param_octets(&params[n++], OSSL_KDF_PARAM_KEY, ikm, ikm_len);
     /* Absent salt and info take RFC 5869's defaults (zeros, empty). */
     if (salt_len) {
-        params[n++] = OSSL_PARAM_construct_octet_string(OSSL_KDF_PARAM_SALT,
-                                                        (void *)salt,
-                                                        salt_len);
+        gvc_param_octets(&params[n++], OSSL_KDF_PARAM_SALT, salt, salt_len);
     }
     if (info_len) {
-        params[n++] = OSSL_PARAM_construct_octet_string(OSSL_KDF_PARAM_INFO,
-                                                        (void *)info,
-                                                        info_len);
+        gvc_param_octets(&params[n++], OSSL_KDF_PARAM_INFO, info, info_len);
     }
-    params[n] = OSSL_PARAM_construct_end();
+    gvc_param_end(&params[n]);
     if (EVP_KDF_derive(ctx, out, out_len, params) != 1) {
         rc = GVC_ERR_CRYPTO;
         goto done;

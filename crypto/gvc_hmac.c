@@ -31,9 +31,8 @@ int gvc_hmac_sha256(const void *key, size_t key_len,
         rc = GVC_ERR_NOMEM;
         goto done;
     }
-    params[0] = OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_DIGEST,
-                                                 (char *)"SHA2-256", 0);
-    params[1] = OSSL_PARAM_construct_end();
+    gvc_param_utf8(&params[0], OSSL_MAC_PARAM_DIGEST, "SHA2-256");
+    gvc_param_end(&params[1]);
     if (!EVP_MAC_init(ctx, key, key_len, params) ||
         !EVP_MAC_update(ctx, data ? data : &empty, len) ||
         !EVP_MAC_final(ctx, out, &outl, GVC_SHA256_LEN) ||

@@ -6,7 +6,10 @@
 #ifndef GVC_INTERNAL_H
 #define GVC_INTERNAL_H
 
+#include <string.h>
+
 #include <openssl/evp.h>
+#include <openssl/params.h>
 
 #include "gv_crypto.h"
 
@@ -42,9 +45,47 @@ int gvc_pkey_from_pub(EVP_PKEY **out, const uint8_t pub[GVC_EC_PUB_LEN]);
  */
 int gvc_read_file(const char *path, size_t max, uint8_t **buf, size_t *len);
 
-/* Create or replace @path with @len bytes of @data, mode @mode; GVC_ERR_IO. */
+/*
+ * Create or atomically replace @path with @len bytes of @data, mode @mode,
+ * through a temporary file in the same directory.  GVC_ERR_IO,
+ * GVC_ERR_NOMEM.
+ */
 int gvc_write_file(const char *path, const void *data, size_t len,
                    unsigned mode);
+
+/*
+ * OSSL_PARAM builders that leave no uninitialised padding in the array.
+ * The structs OSSL_PARAM_construct_*() return carry 4 bytes of padding,
+ * which gcc copies through vector registers; OpenSSL's GHASH assembly later
+ * reads a don't-care lane of such a register, and valgrind then reports
+ * the GCM tag check as depending on uninitialised data.
+ */
+static inline void gvc_param_octets(OSSL_PARAM *p, const char *key,
+                                    const void *data, size_t len)
+{
+    memset(p, 0, sizeof(*p));
+    p->key = key;
+    p->data_type = OSSL_PARAM_OCTET_STRING;
+    p->data = (void *)data;
+    p->data_size = len;
+    p->return_size = OSSL_PARAM_UNMODIFIED;
+}
+
+static inline void gvc_param_utf8(OSSL_PARAM *p, const char *key,
+                                  const char *str)
+{
+    memset(p, 0, sizeof(*p));
+    p->key = key;
+    p->data_type = OSSL_PARAM_UTF8_STRING;
+    p->data = (void *)str;
+    p->data_size = strlen(str);
+    p->return_size = OSSL_PARAM_UNMODIFIED;
+}
+
+static inline void gvc_param_end(OSSL_PARAM *p)
+{
+    memset(p, 0, sizeof(*p));
+}
 
 /*
  * PEM passphrase callback that never gives one, so that an encrypted PEM

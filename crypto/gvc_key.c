@@ -76,12 +76,10 @@ int gvc_pkey_from_pub(EVP_PKEY **out, const uint8_t pub[GVC_EC_PUB_LEN])
         rc = GVC_ERR_NOMEM;
         goto done;
     }
-    params[0] = OSSL_PARAM_construct_utf8_string(OSSL_PKEY_PARAM_GROUP_NAME,
-                                                 (char *)GVC_CURVE_NAME, 0);
-    params[1] = OSSL_PARAM_construct_octet_string(OSSL_PKEY_PARAM_PUB_KEY,
-                                                  (void *)pub,
-                                                  GVC_EC_PUB_LEN);
-    params[2] = OSSL_PARAM_construct_end();
+    gvc_param_utf8(&params[0], OSSL_PKEY_PARAM_GROUP_NAME, GVC_CURVE_NAME);
+    gvc_param_octets(&params[1], OSSL_PKEY_PARAM_PUB_KEY, pub,
+                     GVC_EC_PUB_LEN);
+    gvc_param_end(&params[2]);
     if (EVP_PKEY_fromdata_init(ctx) != 1) {
         rc = GVC_ERR_CRYPTO;
         goto done;

@@ -4,6 +4,8 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -100,39 +102,55 @@ done:
 int gvc_write_file(const char *path, const void *data, size_t len,
                    unsigned mode)
 {
+    static const char suffix[] = ".XXXXXX";
+    size_t path_len = strlen(path);
     const uint8_t *p = data;
-    size_t done_len = 0;
+    size_t off = 0;
+    char *tmp;
     int rc = GVC_OK;
     int fd;
 
-    fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, (mode_t)mode);
+    /*
+     * Write a temporary file beside @path, then rename it over @path: a
+     * crash never leaves a half-written key, and the mode of any file
+     * already there never applies to the new contents.
+     */
+    tmp = OPENSSL_malloc(path_len + sizeof(suffix));
+    if (!tmp) {
+        return GVC_ERR_NOMEM;
+    }
+    memcpy(tmp, path, path_len);
+    memcpy(tmp + path_len, suffix, sizeof(suffix));
+    fd = mkstemp(tmp);  /* created 0600 */
     if (fd < 0) {
+        OPENSSL_free(tmp);
         return GVC_ERR_IO;
     }
-    /* An existing file keeps its mode through open(); set ours first. */
     if (fchmod(fd, (mode_t)mode) != 0) {
         rc = GVC_ERR_IO;
-        goto done;
     }
-    while (done_len < len) {
-        ssize_t n = write(fd, p + done_len, len - done_len);
+    while (rc == GVC_OK && off < len) {
+        ssize_t n = write(fd, p + off, len - off);
 
-        if (n < 0) {
-            if (errno == EINTR) {
-                continue;
-            }
+        if (n < 0 && errno != EINTR) {
             rc = GVC_ERR_IO;
-            goto done;
+        } else if (n > 0) {
+            off += (size_t)n;
         }
-        done_len += (size_t)n;
     }
-    if (fsync(fd) != 0) {
+    if (rc == GVC_OK && fsync(fd) != 0) {
         rc = GVC_ERR_IO;
     }
-done:
     if (close(fd) != 0 && rc == GVC_OK) {
         rc = GVC_ERR_IO;
     }
+    if (rc == GVC_OK && rename(tmp, path) != 0) {
+        rc = GVC_ERR_IO;
+    }
+    if (rc != GVC_OK) {
+        unlink(tmp);
+    }
+    OPENSSL_free(tmp);
     return rc;
 }
 

@@ -89,6 +89,21 @@ static void tmpdir_teardown(void)
     rmdir(tmpdir);
 }
 
+/* How many entries the scratch directory holds. */
+static int count_files(void)
+{
+    DIR *d = opendir(tmpdir);
+    struct dirent *e;
+    int n = 0;
+
+    CU_ASSERT_PTR_NOT_NULL_FATAL(d);
+    while ((e = readdir(d)) != NULL) {
+        n += strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0;
+    }
+    closedir(d);
+    return n;
+}
+
 static void tmp_path(char *buf, size_t size, const char *name)
 {
     snprintf(buf, size, "%s/%s", tmpdir, name);
@@ -597,18 +612,20 @@ static void test_random_and_strerror(void)
 /* ---- ECDSA P-256 ---- */
 
 /* The P-256 base point G (SEC 2 / FIPS 186-4 D.1.2.3), uncompressed. */
-#define P256_G "046b17d1f2e12c4247f8bce6e563a440f277037d812deb33a0f4a13945d898" \
-               "c2964fe342e2fe1a7f9b8ee7eb4a7c0f9e162bce33576b315ececbb6406837" \
-               "bf51f5"
+#define P256_G \
+    "04" \
+    "6b17d1f2e12c4247f8bce6e563a440f277037d812deb33a0f4a13945d898c296" \
+    "4fe342e2fe1a7f9b8ee7eb4a7c0f9e162bce33576b315ececbb6406837bf51f5"
 
 /*
  * RFC 6979, appendix A.2.5: the P-256 key and its SHA-256 signatures of
  * "sample" and "test".  Our signatures are randomised, so this checks
  * verification and the raw r||s layout.
  */
-#define RFC6979_PUB "0460fed4ba255a9d31c961eb74c6356d68c049b8923b61fa6ce669622e" \
-                    "60f29fb67903fe1008b8bc99a41ae9e95628bc64f2f1b20c2d7e9f5177" \
-                    "a3c294d4462299"
+#define RFC6979_PUB \
+    "04" \
+    "60fed4ba255a9d31c961eb74c6356d68c049b8923b61fa6ce669622e60f29fb6" \
+    "7903fe1008b8bc99a41ae9e95628bc64f2f1b20c2d7e9f5177a3c294d4462299"
 #define RFC6979_SAMPLE_SIG \
     "efd48b2aacb6a8fd1140dd9cd45e81d69d2c877b56aaf991c34d0ea84eaf3716" \
     "f7cb1c942d657c41d436c7a1b6e29f65f3e900dbb9aff4064dc4ab2f843acda8"
@@ -805,6 +822,8 @@ static void test_pem_private_roundtrip(void)
     CU_ASSERT_EQUAL(gvc_key_save_pem(l, path, true), GVC_OK);
     CU_ASSERT_EQUAL_FATAL(stat(path, &st), 0);
     CU_ASSERT_EQUAL(st.st_mode & 0777, 0600);
+    /* And no temporary file is left behind. */
+    CU_ASSERT_EQUAL(count_files(), 1);
     gvc_key_free(k);
     gvc_key_free(l);
 }
@@ -869,6 +888,34 @@ static void test_pem_errors(void)
     /* Unwritable destination. */
     tmp_path(path, sizeof(path), "no-such-dir/k.pem");
     CU_ASSERT_EQUAL(gvc_key_save_pem(k, path, true), GVC_ERR_IO);
+
+    /* An encrypted PKCS#8 key is refused, without asking for a password. */
+    {
+        char enc_path[256];
+        EVP_PKEY *pkey;
+        FILE *f;
+
+        tmp_path(path, sizeof(path), "plain.key");
+        CU_ASSERT_EQUAL_FATAL(gvc_key_save_pem(k, path, true), GVC_OK);
+        f = fopen(path, "r");
+        CU_ASSERT_PTR_NOT_NULL_FATAL(f);
+        pkey = PEM_read_PrivateKey(f, NULL, NULL, NULL);
+        fclose(f);
+        CU_ASSERT_PTR_NOT_NULL_FATAL(pkey);
+        tmp_path(enc_path, sizeof(enc_path), "encrypted.key");
+        f = fopen(enc_path, "w");
+        CU_ASSERT_PTR_NOT_NULL_FATAL(f);
+        CU_ASSERT(PEM_write_PKCS8PrivateKey(f, pkey, EVP_aes_256_cbc(),
+                                            "secret", 6, NULL, NULL) == 1);
+        fclose(f);
+        EVP_PKEY_free(pkey);
+        CU_ASSERT_EQUAL(gvc_key_load_pem(&l, enc_path), GVC_ERR_FORMAT);
+        CU_ASSERT_PTR_NULL(l);
+        /* The plain one loads. */
+        CU_ASSERT_EQUAL(gvc_key_load_pem(&l, path), GVC_OK);
+        gvc_key_free(l);
+        l = NULL;
+    }
 
     CU_ASSERT_EQUAL(gvc_key_load_pem(NULL, cert_path), GVC_ERR_ARG);
     CU_ASSERT_EQUAL(gvc_key_load_pem(&l, NULL), GVC_ERR_ARG);
