@@ -6,6 +6,8 @@
 #include <linux/fs.h>
 #include <linux/idr.h>
 #include <linux/module.h>
+#include <linux/slab.h>
+#include <linux/string.h>
 #include <linux/uaccess.h>
 
 #include "graviton/graviton_uapi.h"
@@ -15,13 +17,45 @@ static dev_t gv_devt;
 static struct class *gv_class;
 static DEFINE_IDA(gv_minors);
 
+/* An open file: the device, and the context it is. */
+struct gv_file {
+	struct gv_device *gdev;
+	struct gv_ctx *ctx;
+};
+
 static int gv_open(struct inode *inode, struct file *file)
 {
 	struct gv_device *gdev =
 		container_of(inode->i_cdev, struct gv_device, cdev);
+	struct gv_file *f = kzalloc(sizeof(*f), GFP_KERNEL);
 
-	file->private_data = gdev;
+	if (!f)
+		return -ENOMEM;
+	f->gdev = gdev;
+	f->ctx = gv_ctx_create(gdev);
+	if (!f->ctx) {
+		kfree(f);
+		return -ENOMEM;
+	}
+	file->private_data = f;
 	return 0;
+}
+
+/* Also runs when the process dies: everything it made is reclaimed. */
+static int gv_release(struct inode *inode, struct file *file)
+{
+	struct gv_file *f = file->private_data;
+
+	gv_ctx_destroy(f->ctx);
+	kfree(f);
+	return 0;
+}
+
+static int gv_mmap(struct file *file, struct vm_area_struct *vma)
+{
+	struct gv_file *f = file->private_data;
+
+	return gv_ctx_mmap(f->ctx, vma);
 }
 
 static bool gv_all_zero(const void *p, size_t n)
@@ -94,9 +128,151 @@ static long gv_ioc_get_param(struct gv_device *gdev, void __user *uarg)
 	return 0;
 }
 
+static long gv_ioc_get_ak_info(struct gv_device *gdev, void __user *uarg)
+{
+	return copy_to_user(uarg, &gdev->ak, sizeof(gdev->ak)) ? -EFAULT : 0;
+}
+
+/* The CA's certificate for the AK, installed by an administrator (the
+ * driver relays it; runtimes verify it). */
+static long gv_ioc_set_ak_cert(struct gv_device *gdev, void __user *uarg)
+{
+	struct graviton_blob b;
+	u8 *cert;
+
+	if (!capable(CAP_SYS_ADMIN))
+		return -EPERM;
+	if (copy_from_user(&b, uarg, sizeof(b)))
+		return -EFAULT;
+	if (b.flags || !b.len || b.len > GRAVITON_AK_CERT_MAX)
+		return -EINVAL;
+	cert = memdup_user(u64_to_user_ptr(b.ptr), b.len);
+	if (IS_ERR(cert))
+		return PTR_ERR(cert);
+	mutex_lock(&gdev->cert_lock);
+	kfree(gdev->ak_cert);
+	gdev->ak_cert = cert;
+	gdev->ak_cert_len = b.len;
+	mutex_unlock(&gdev->cert_lock);
+	return 0;
+}
+
+static long gv_ioc_get_ak_cert(struct gv_device *gdev, void __user *uarg)
+{
+	struct graviton_blob b;
+	long err = 0;
+
+	if (copy_from_user(&b, uarg, sizeof(b)))
+		return -EFAULT;
+	if (b.flags)
+		return -EINVAL;
+	mutex_lock(&gdev->cert_lock);
+	if (!gdev->ak_cert) {
+		err = -ENOENT;
+	} else if (b.len < gdev->ak_cert_len) {
+		err = -ENOSPC;
+	} else if (copy_to_user(u64_to_user_ptr(b.ptr), gdev->ak_cert,
+				gdev->ak_cert_len)) {
+		err = -EFAULT;
+	}
+	b.len = gdev->ak_cert_len;
+	mutex_unlock(&gdev->cert_lock);
+	if ((!err || err == -ENOSPC) && copy_to_user(uarg, &b, sizeof(b)))
+		err = -EFAULT;
+	return err;
+}
+
+/*
+ * The context ioctls: copy in, check every reserved field, run, copy out.
+ * Arguments are validated here; the context code checks what depends on
+ * its state.
+ */
+#define GV_COPY_IN(type, var)						\
+	do {								\
+		if (copy_from_user(&(var), uarg, sizeof(type)))		\
+			return -EFAULT;					\
+	} while (0)
+
+static long gv_ctx_ioctl(struct gv_ctx *ctx, unsigned int cmd,
+			 void __user *uarg)
+{
+	union {
+		struct graviton_chan_create create;
+		struct graviton_chan_destroy destroy;
+		struct graviton_mem_alloc alloc;
+		struct graviton_mem_free free;
+		struct graviton_measure measure;
+		struct graviton_submit submit;
+		struct graviton_wait wait;
+	} a;
+	long err;
+
+	switch (cmd) {
+	case GRAVITON_IOC_CHAN_CREATE:
+		GV_COPY_IN(struct graviton_chan_create, a.create);
+		if ((a.create.flags & ~GRAVITON_CHAN_SECURE) || a.create.handle ||
+		    !gv_all_zero(a.create.pad, sizeof(a.create.pad)) ||
+		    a.create.fence_va ||
+		    !gv_all_zero(a.create.reserved, sizeof(a.create.reserved)))
+			return -EINVAL;
+		if (!(a.create.flags & GRAVITON_CHAN_SECURE) &&
+		    (!gv_all_zero(a.create.uk_pub, sizeof(a.create.uk_pub)) ||
+		     !gv_all_zero(a.create.nonce, sizeof(a.create.nonce)) ||
+		     a.create.quote_ptr))
+			return -EINVAL;
+		err = gv_ctx_chan_create(ctx, &a.create);
+		if (!err && copy_to_user(uarg, &a.create, sizeof(a.create)))
+			err = -EFAULT;
+		return err;
+	case GRAVITON_IOC_CHAN_DESTROY:
+		GV_COPY_IN(struct graviton_chan_destroy, a.destroy);
+		if (a.destroy.flags & ~GRAVITON_DESTROY_AUTH)
+			return -EINVAL;
+		return gv_ctx_chan_destroy(ctx, &a.destroy);
+	case GRAVITON_IOC_MEM_ALLOC:
+		GV_COPY_IN(struct graviton_mem_alloc, a.alloc);
+		if ((a.alloc.flags & ~GRAVITON_MEM_FLAGS) || a.alloc.va ||
+		    a.alloc.summaries_count ||
+		    !gv_all_zero(a.alloc.reserved, sizeof(a.alloc.reserved)))
+			return -EINVAL;
+		err = gv_ctx_mem_alloc(ctx, &a.alloc);
+		if (!err && copy_to_user(uarg, &a.alloc, sizeof(a.alloc)))
+			err = -EFAULT;
+		return err;
+	case GRAVITON_IOC_MEM_FREE:
+		GV_COPY_IN(struct graviton_mem_free, a.free);
+		return gv_ctx_mem_free(ctx, &a.free);
+	case GRAVITON_IOC_MEASURE:
+		GV_COPY_IN(struct graviton_measure, a.measure);
+		if (a.measure.pad)
+			return -EINVAL;
+		return gv_ctx_measure(ctx, &a.measure);
+	case GRAVITON_IOC_SUBMIT:
+		GV_COPY_IN(struct graviton_submit, a.submit);
+		if (a.submit.flags || a.submit.error)
+			return -EINVAL;
+		err = gv_ctx_submit(ctx, &a.submit);
+		if (!err && copy_to_user(uarg, &a.submit, sizeof(a.submit)))
+			err = -EFAULT;
+		return err;
+	case GRAVITON_IOC_WAIT:
+		GV_COPY_IN(struct graviton_wait, a.wait);
+		if (a.wait.current_value)
+			return -EINVAL;
+		err = gv_ctx_wait(ctx, &a.wait);
+		if ((!err || err == -ETIMEDOUT) &&
+		    copy_to_user(uarg, &a.wait, sizeof(a.wait)))
+			err = -EFAULT;
+		return err;
+	default:
+		return -ENOTTY;
+	}
+}
+
 static long gv_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 {
-	struct gv_device *gdev = file->private_data;
+	struct gv_file *f = file->private_data;
+	struct gv_device *gdev = f->gdev;
 	void __user *uarg = (void __user *)arg;
 
 	switch (cmd) {
@@ -104,14 +280,22 @@ static long gv_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 		return gv_ioc_get_info(gdev, uarg);
 	case GRAVITON_IOC_GET_PARAM:
 		return gv_ioc_get_param(gdev, uarg);
+	case GRAVITON_IOC_GET_AK_INFO:
+		return gv_ioc_get_ak_info(gdev, uarg);
+	case GRAVITON_IOC_SET_AK_CERT:
+		return gv_ioc_set_ak_cert(gdev, uarg);
+	case GRAVITON_IOC_GET_AK_CERT:
+		return gv_ioc_get_ak_cert(gdev, uarg);
 	default:
-		return -ENOTTY;
+		return gv_ctx_ioctl(f->ctx, cmd, uarg);
 	}
 }
 
 static const struct file_operations gv_fops = {
 	.owner = THIS_MODULE,
 	.open = gv_open,
+	.release = gv_release,
+	.mmap = gv_mmap,
 	.unlocked_ioctl = gv_ioctl,
 	.compat_ioctl = compat_ptr_ioctl,
 	.llseek = noop_llseek,

@@ -10,6 +10,11 @@
 
 #include "gv_drv.h"
 
+static unsigned int unprot_mib;
+module_param(unprot_mib, uint, 0444);
+MODULE_PARM_DESC(unprot_mib,
+		 "unprotected region in MiB (default: 1/16 of device memory, at least 4)");
+
 static irqreturn_t gv_irq(int irq, void *arg)
 {
 	struct gv_device *gdev = arg;
@@ -21,6 +26,12 @@ static irqreturn_t gv_irq(int irq, void *arg)
 	atomic_inc(&gdev->irq_count);
 	if (status & GV_INTR_SOFT)
 		complete(&gdev->selftest_done);
+	if (status & GV_INTR_ERROR)
+		atomic_inc(&gdev->error_irq_count);
+	if (status & GV_INTR_CHANNEL) {
+		atomic_inc(&gdev->chan_irq_count);
+		wake_up_all(&gdev->fence_wq);
+	}
 	return IRQ_HANDLED;
 }
 
@@ -35,6 +46,71 @@ static void gv_irq_selftest(struct gv_device *gdev)
 		dev_warn(&gdev->pdev->dev, "interrupt self-test timed out\n");
 }
 
+static u64 rd64(struct gv_device *gdev, u32 lo, u32 hi)
+{
+	return readl(gdev->regs + lo) | (u64)readl(gdev->regs + hi) << 32;
+}
+
+/*
+ * Split device memory: U unprotected (module parameter), the hidden
+ * region as small as the device needs for the PMM of what is left, the
+ * rest protected.  Then lock: the split holds until device reset.
+ */
+static int gv_regions_setup(struct gv_device *gdev)
+{
+	u64 vram = gdev->vram_size, u, p, need;
+
+	u = unprot_mib ? (u64)unprot_mib << 20 : max_t(u64, vram / 16, SZ_4M);
+	u = round_up(u, GV_REGION_ALIGN);
+	if (u >= vram / 2) {
+		dev_err(&gdev->pdev->dev, "unprotected region too large\n");
+		return -EINVAL;
+	}
+	p = vram - u;
+	for (int i = 0; i < 4; i++) {
+		gv_wr(gdev, GV_REG_PROT_SIZE_LO, lower_32_bits(p));
+		gv_wr(gdev, GV_REG_PROT_SIZE_HI, upper_32_bits(p));
+		need = round_up(rd64(gdev, GV_REG_HIDDEN_NEEDED_LO,
+				     GV_REG_HIDDEN_NEEDED_HI), GV_REGION_ALIGN);
+		if (u + p + need <= vram)
+			break;
+		p = vram - u - need;
+	}
+	gv_wr(gdev, GV_REG_UNPROT_SIZE_LO, lower_32_bits(u));
+	gv_wr(gdev, GV_REG_UNPROT_SIZE_HI, upper_32_bits(u));
+	gv_wr(gdev, GV_REG_REGION_LOCK, GV_LOCK_MAGIC);
+	if (gv_rd(gdev, GV_REG_REGION_LOCK) != 1) {
+		dev_err(&gdev->pdev->dev, "region lock refused (error %u)\n",
+			gv_rd(gdev, GV_REG_ERROR_CODE));
+		return -EIO;
+	}
+	gdev->unprot_size = u;
+	gdev->prot_size = p;
+	gdev->hidden_size = rd64(gdev, GV_REG_HIDDEN_SIZE_LO,
+				 GV_REG_HIDDEN_SIZE_HI);
+	return 0;
+}
+
+static void gv_read_bytes(struct gv_device *gdev, u32 reg, u8 *out, size_t n)
+{
+	for (size_t i = 0; i < n; i += 4) {
+		u32 v = readl(gdev->regs + reg + i);
+
+		memcpy(out + i, &v, min_t(size_t, 4, n - i));
+	}
+}
+
+static void gv_read_ak(struct gv_device *gdev)
+{
+	struct graviton_ak_info *ak = &gdev->ak;
+
+	ak->status = gv_rd(gdev, GV_REG_ATTEST_STATUS);
+	ak->fw_version = gdev->fw_version;
+	gv_read_bytes(gdev, GV_REG_AK_PUB, ak->ak_pub, sizeof(ak->ak_pub));
+	gv_read_bytes(gdev, GV_REG_AK_SIG, ak->ak_sig, sizeof(ak->ak_sig));
+	gv_read_bytes(gdev, GV_REG_EK_PUB, ak->ek_pub, sizeof(ak->ek_pub));
+}
+
 static int gv_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 {
 	struct gv_device *gdev;
@@ -46,7 +122,14 @@ static int gv_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 		return -ENOMEM;
 	gdev->pdev = pdev;
 	atomic_set(&gdev->irq_count, 0);
+	atomic_set(&gdev->chan_irq_count, 0);
+	atomic_set(&gdev->error_irq_count, 0);
 	init_completion(&gdev->selftest_done);
+	init_waitqueue_head(&gdev->fence_wq);
+	mutex_init(&gdev->ctx_lock);
+	mutex_init(&gdev->cert_lock);
+	INIT_LIST_HEAD(&gdev->contexts);
+	ida_init(&gdev->chids);
 	pci_set_drvdata(pdev, gdev);
 
 	ret = pcim_enable_device(pdev);
@@ -82,6 +165,17 @@ static int gv_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 		dev_err(&pdev->dev, "device memory larger than its BAR\n");
 		return -ENODEV;
 	}
+	ret = gv_regions_setup(gdev);
+	if (ret)
+		return ret;
+	/* Only the unprotected region is ever mapped: the rest would read
+	 * as all ones anyway. */
+	gdev->unprot = pcim_iomap(pdev, GV_BAR_VRAM, gdev->unprot_size);
+	if (!gdev->unprot) {
+		dev_err(&pdev->dev, "cannot map the unprotected region\n");
+		return -ENOMEM;
+	}
+	gv_read_ak(gdev);
 
 	pci_set_master(pdev);
 	ret = pci_alloc_irq_vectors(pdev, 1, 1, PCI_IRQ_MSI | PCI_IRQ_LEGACY);
@@ -99,17 +193,31 @@ static int gv_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 	gv_wr(gdev, GV_REG_INTR_MASK, GV_INTR_ALL);
 	gv_irq_selftest(gdev);
 
-	ret = gv_chardev_add(gdev);
+	ret = gv_mem_init(gdev);
 	if (ret)
 		goto err_mask_irq;
+	ret = gv_boot_init(gdev);
+	if (ret)
+		goto err_mem;
+	ret = gv_chardev_add(gdev);
+	if (ret)
+		goto err_boot;
+	gv_debugfs_init(gdev);
 
 	dev_info(&pdev->dev,
-		 "graviton%d: abi %u.%u fw 0x%08x, %llu MiB device memory, %s\n",
+		 "graviton%d: abi %u.%u fw 0x%08x, %llu MiB device memory (%llu unprotected, %llu protected, %llu hidden), %s, attestation %s\n",
 		 gdev->minor, gdev->abi_version >> 16,
 		 gdev->abi_version & 0xffff, gdev->fw_version,
-		 gdev->vram_size >> 20, gdev->msi ? "MSI" : "INTx");
+		 gdev->vram_size >> 20, gdev->unprot_size >> 20,
+		 gdev->prot_size >> 20, gdev->hidden_size >> 20,
+		 gdev->msi ? "MSI" : "INTx",
+		 gdev->ak.status & GV_ATTEST_AK ? "on" : "off");
 	return 0;
 
+err_boot:
+	gv_boot_fini(gdev);
+err_mem:
+	gv_mem_fini(gdev);
 err_mask_irq:
 	gv_wr(gdev, GV_REG_INTR_MASK, 0);
 	free_irq(pci_irq_vector(pdev, 0), gdev);
@@ -122,10 +230,18 @@ static void gv_remove(struct pci_dev *pdev)
 {
 	struct gv_device *gdev = pci_get_drvdata(pdev);
 
+	gv_debugfs_fini(gdev);
 	gv_chardev_remove(gdev);
+	/* A device reset scrubs protected memory and forgets every key: the
+	 * next driver starts from a clean device. */
+	gv_wr(gdev, GV_REG_RESET, GV_RESET_MAGIC);
 	gv_wr(gdev, GV_REG_INTR_MASK, 0);
 	free_irq(pci_irq_vector(pdev, 0), gdev);
 	pci_free_irq_vectors(pdev);
+	gv_boot_fini(gdev);
+	gv_mem_fini(gdev);
+	kfree(gdev->ak_cert);
+	ida_destroy(&gdev->chids);
 }
 
 static const struct pci_device_id gv_pci_ids[] = {
@@ -157,6 +273,7 @@ static void __exit gv_exit(void)
 {
 	pci_unregister_driver(&gv_pci_driver);
 	gv_chardev_exit();
+	gv_debugfs_exit();
 }
 
 module_init(gv_init);

@@ -48,7 +48,8 @@ def qemu_command(args, mode, extra):
            "-initrd", os.path.join(d, "initramfs.cpio.gz"),
            "-append", " ".join(append),
            "-device", "pcie-root-port,id=rp0,chassis=1",
-           "-device", f"graviton-gpu,bus=rp0,vram-size={args.vram_size}"]
+           "-device", f"graviton-gpu,bus=rp0,vram-size={args.vram_size}"
+           + (f",ek={args.ek}" if args.ek else "")]
     if args.qemu_log:
         cmd += ["-d", "guest_errors", "-D", args.qemu_log]
     return cmd
@@ -199,6 +200,8 @@ def main():
                    "(build/hw; default: the guest dir)")
     p.add_argument("--vram-size", type=parse_size, default=256 << 20)
     p.add_argument("--memory", default="512M")
+    p.add_argument("--ek", help="the device's EK (PEM, from gv-provision); "
+                   "without it the device refuses secure channels")
     p.add_argument("--smp", type=int, default=1)
     p.add_argument("--timeout", type=float, default=120)
     p.add_argument("--log", help="console log file")

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/mman.h>
 #include <unistd.h>
 
 int gvrt_dev_open(struct gvrt_dev *dev, int index)
@@ -50,6 +51,141 @@ int gvrt_dev_get_param(struct gvrt_dev *dev, uint32_t param, uint64_t *value)
 
     if (r == 0) {
         *value = p.value;
+    }
+    return r;
+}
+
+int gvrt_dev_ak_info(struct gvrt_dev *dev, struct graviton_ak_info *ak)
+{
+    memset(ak, 0, sizeof(*ak));
+    return gvrt_dev_ioctl(dev, GRAVITON_IOC_GET_AK_INFO, ak);
+}
+
+int gvrt_dev_set_ak_cert(struct gvrt_dev *dev, const void *der, uint32_t len)
+{
+    struct graviton_blob b = { .ptr = (uintptr_t)der, .len = len };
+
+    return gvrt_dev_ioctl(dev, GRAVITON_IOC_SET_AK_CERT, &b);
+}
+
+int gvrt_dev_get_ak_cert(struct gvrt_dev *dev, void *der, uint32_t *len)
+{
+    struct graviton_blob b = { .ptr = (uintptr_t)der, .len = *len };
+    int r = gvrt_dev_ioctl(dev, GRAVITON_IOC_GET_AK_CERT, &b);
+
+    *len = b.len;
+    return r;
+}
+
+int gvrt_chan_create(struct gvrt_dev *dev, bool secure, const uint8_t *uk_pub,
+                     const uint8_t *nonce, struct gv_quote *q,
+                     uint32_t *handle, uint64_t *fence_va)
+{
+    struct graviton_chan_create c = { 0 };
+    int r;
+
+    if (secure) {
+        c.flags = GRAVITON_CHAN_SECURE;
+        memcpy(c.uk_pub, uk_pub, sizeof(c.uk_pub));
+        memcpy(c.nonce, nonce, sizeof(c.nonce));
+        c.quote_ptr = (uintptr_t)q;
+    }
+    r = gvrt_dev_ioctl(dev, GRAVITON_IOC_CHAN_CREATE, &c);
+    if (r == 0) {
+        *handle = c.handle;
+        if (fence_va) {
+            *fence_va = c.fence_va;
+        }
+    }
+    return r;
+}
+
+int gvrt_chan_destroy(struct gvrt_dev *dev, uint32_t handle,
+                      const uint8_t *mac)
+{
+    struct graviton_chan_destroy d = { .handle = handle };
+
+    if (mac) {
+        d.flags = GRAVITON_DESTROY_AUTH;
+        memcpy(d.mac, mac, sizeof(d.mac));
+    }
+    return gvrt_dev_ioctl(dev, GRAVITON_IOC_CHAN_DESTROY, &d);
+}
+
+int gvrt_mem_alloc(struct gvrt_dev *dev, uint32_t handle, uint32_t flags,
+                   uint64_t size, uint64_t *va, struct gv_pte_summary *sums,
+                   uint32_t cap, uint32_t *count)
+{
+    struct graviton_mem_alloc a = { .handle = handle, .flags = flags,
+                                    .size = size,
+                                    .summaries_ptr = (uintptr_t)sums,
+                                    .summaries_cap = cap };
+    int r = gvrt_dev_ioctl(dev, GRAVITON_IOC_MEM_ALLOC, &a);
+
+    if (r == 0) {
+        *va = a.va;
+        if (count) {
+            *count = a.summaries_count;
+        }
+    }
+    return r;
+}
+
+int gvrt_mem_free(struct gvrt_dev *dev, uint32_t handle, uint64_t va,
+                  const uint8_t (*macs)[GV_TAG_LEN], uint32_t count)
+{
+    struct graviton_mem_free f = { .handle = handle, .va = va,
+                                   .macs_ptr = (uintptr_t)macs,
+                                   .macs_count = count };
+
+    return gvrt_dev_ioctl(dev, GRAVITON_IOC_MEM_FREE, &f);
+}
+
+int gvrt_measure(struct gvrt_dev *dev, uint32_t handle, uint64_t va,
+                 uint64_t size, struct gv_measurement *m)
+{
+    struct graviton_measure c = { .handle = handle, .va = va, .size = size,
+                                  .result_ptr = (uintptr_t)m };
+
+    return gvrt_dev_ioctl(dev, GRAVITON_IOC_MEASURE, &c);
+}
+
+void *gvrt_cmdbuf_map(struct gvrt_dev *dev, uint32_t handle)
+{
+    void *p = mmap(NULL, GRAVITON_CMDBUF_SIZE, PROT_READ | PROT_WRITE,
+                   MAP_SHARED, dev->fd,
+                   (off_t)handle * GRAVITON_CMDBUF_SIZE);
+
+    return p == MAP_FAILED ? NULL : p;
+}
+
+void gvrt_cmdbuf_unmap(void *buf)
+{
+    if (buf) {
+        munmap(buf, GRAVITON_CMDBUF_SIZE);
+    }
+}
+
+int gvrt_submit(struct gvrt_dev *dev, uint32_t handle, uint64_t offset,
+                uint32_t len, uint32_t *error)
+{
+    struct graviton_submit s = { .handle = handle, .offset = offset,
+                                 .len = len };
+    int r = gvrt_dev_ioctl(dev, GRAVITON_IOC_SUBMIT, &s);
+
+    *error = s.error;
+    return r;
+}
+
+int gvrt_wait(struct gvrt_dev *dev, uint32_t handle, uint64_t value,
+              uint32_t timeout_ms, uint64_t *current)
+{
+    struct graviton_wait w = { .handle = handle, .timeout_ms = timeout_ms,
+                               .value = value };
+    int r = gvrt_dev_ioctl(dev, GRAVITON_IOC_WAIT, &w);
+
+    if (current) {
+        *current = w.current_value;
     }
     return r;
 }

@@ -8,9 +8,11 @@
 #ifndef GVRT_DEV_H
 #define GVRT_DEV_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "graviton/graviton_uapi.h"
+#include "graviton/gv_cmds.h"
 
 struct gvrt_dev {
     int fd;
@@ -26,5 +28,33 @@ int gvrt_dev_get_param(struct gvrt_dev *dev, uint32_t param, uint64_t *value);
 
 /* Raw ioctl, for tests that hand the driver malformed arguments. */
 int gvrt_dev_ioctl(struct gvrt_dev *dev, unsigned long cmd, void *arg);
+
+int gvrt_dev_ak_info(struct gvrt_dev *dev, struct graviton_ak_info *ak);
+int gvrt_dev_set_ak_cert(struct gvrt_dev *dev, const void *der, uint32_t len);
+int gvrt_dev_get_ak_cert(struct gvrt_dev *dev, void *der, uint32_t *len);
+
+/* Create a channel in this file's context.  Secure: @uk_pub and @nonce in,
+ * the quote out (@q).  Normal: pass NULLs. */
+int gvrt_chan_create(struct gvrt_dev *dev, bool secure, const uint8_t *uk_pub,
+                     const uint8_t *nonce, struct gv_quote *q,
+                     uint32_t *handle, uint64_t *fence_va);
+int gvrt_chan_destroy(struct gvrt_dev *dev, uint32_t handle,
+                      const uint8_t *mac);
+int gvrt_mem_alloc(struct gvrt_dev *dev, uint32_t handle, uint32_t flags,
+                   uint64_t size, uint64_t *va, struct gv_pte_summary *sums,
+                   uint32_t cap, uint32_t *count);
+int gvrt_mem_free(struct gvrt_dev *dev, uint32_t handle, uint64_t va,
+                  const uint8_t (*macs)[GV_TAG_LEN], uint32_t count);
+int gvrt_measure(struct gvrt_dev *dev, uint32_t handle, uint64_t va,
+                 uint64_t size, struct gv_measurement *m);
+/* The channel's command buffer (GRAVITON_CMDBUF_SIZE bytes), or NULL. */
+void *gvrt_cmdbuf_map(struct gvrt_dev *dev, uint32_t handle);
+void gvrt_cmdbuf_unmap(void *buf);
+/* Run the group at @offset of the command buffer; *@error gets the
+ * device's verdict (0 or a GV_ERR_* code). */
+int gvrt_submit(struct gvrt_dev *dev, uint32_t handle, uint64_t offset,
+                uint32_t len, uint32_t *error);
+int gvrt_wait(struct gvrt_dev *dev, uint32_t handle, uint64_t value,
+              uint32_t timeout_ms, uint64_t *current);
 
 #endif /* GVRT_DEV_H */

@@ -16,4 +16,4 @@ fi
 [ -f "$build/build.ninja" ] || meson setup "$build" >/dev/null
 ninja -C "$build"
 exec python3 guest/gvboot.py --guest-dir "$build/guest" --qemu-dir "$build/hw" \
-    demo "$@"
+    --ek "$build/guest/pki/gpu0-ek.pem" demo "$@"

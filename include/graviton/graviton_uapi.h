@@ -15,7 +15,7 @@
 #include <linux/types.h>
 
 #define GRAVITON_UAPI_MAJOR     1
-#define GRAVITON_UAPI_MINOR     0
+#define GRAVITON_UAPI_MINOR     1
 #define GRAVITON_UAPI_VERSION   ((GRAVITON_UAPI_MAJOR << 16) | GRAVITON_UAPI_MINOR)
 
 #define GRAVITON_DEV_NAME       "graviton"      /* /dev/graviton0, ... */
@@ -78,9 +78,192 @@ enum graviton_param_id {
 	GRAVITON_PARAM_CAPS = 6,          /* GRAVITON_CAP_* */
 };
 
+/**
+ * struct graviton_ak_info - what the device publishes for attestation
+ * @status: GV_ATTEST_* bits of the device (EK present, AK generated)
+ * @fw_version: command-processor firmware version
+ * @ak_pub: the attestation key, P-256 point 04||X||Y
+ * @pad: 0
+ * @ak_sig: the EK's signature over "GVAK" || fw_version || ak_pub
+ * @ek_pub: the endorsement key's public half
+ * @pad2: 0
+ */
+struct graviton_ak_info {
+	__u32 status;
+	__u32 fw_version;
+	__u8 ak_pub[65];
+	__u8 pad[3];
+	__u8 ak_sig[64];
+	__u8 ek_pub[65];
+	__u8 pad2[3];
+};
+
+/**
+ * struct graviton_blob - a byte string passed in or out
+ * @ptr: user buffer
+ * @len: in: bytes in (set) or capacity of (get) the buffer; out (get): size
+ * @flags: must be 0
+ */
+struct graviton_blob {
+	__u64 ptr;
+	__u32 len;
+	__u32 flags;
+};
+#define GRAVITON_AK_CERT_MAX    4096
+
+/**
+ * struct graviton_chan_create - create a channel in this file's context
+ *
+ * A file is one context: the first channel decides whether it is secure
+ * (and with which UK_pub); later channels are streams of the same context
+ * and share its address space.
+ *
+ * @flags: in: GRAVITON_CHAN_SECURE or 0
+ * @handle: out: the channel's handle (the device channel id)
+ * @uk_pub: in (secure): the runtime's public key, P-256 04||X||Y
+ * @pad: 0
+ * @nonce: in (secure): copied into the quote
+ * @quote_ptr: in (secure): user buffer of sizeof(struct gv_quote) bytes
+ * @fence_va: out: VA of this channel's fence word (an unprotected page)
+ * @reserved: 0
+ */
+struct graviton_chan_create {
+	__u32 flags;
+	__u32 handle;
+	__u8 uk_pub[65];
+	__u8 pad[7];
+	__u8 nonce[32];
+	__u64 quote_ptr;
+	__u64 fence_va;
+	__u64 reserved[2];
+};
+#define GRAVITON_CHAN_SECURE    (1u << 0)
+
+/**
+ * struct graviton_chan_destroy - destroy a channel
+ * @handle: in
+ * @flags: in: GRAVITON_DESTROY_AUTH to send @mac (secure channels)
+ * @mac: in: the runtime's authorisation (docs/commands.md, CH_DESTROY)
+ */
+struct graviton_chan_destroy {
+	__u32 handle;
+	__u32 flags;
+	__u8 mac[16];
+};
+#define GRAVITON_DESTROY_AUTH   (1u << 0)
+
+/**
+ * struct graviton_mem_alloc - allocate device memory and map it
+ *
+ * The range is mapped with one CH_PTE per run of entries that lies in one
+ * page table and is at most 1024 entries long; for a secure context each
+ * CH_PTE returns a summary, copied to @summaries_ptr in order.
+ *
+ * @handle: in: a channel of the context (its id goes into the summaries)
+ * @flags: in: GRAVITON_MEM_*
+ * @size: in: bytes, rounded up to the page size
+ * @va: out: virtual address
+ * @summaries_ptr: in: user array of struct gv_pte_summary
+ * @summaries_cap: in: its capacity (entries)
+ * @summaries_count: out: summaries written
+ * @reserved: 0
+ */
+struct graviton_mem_alloc {
+	__u32 handle;
+	__u32 flags;
+	__u64 size;
+	__u64 va;
+	__u64 summaries_ptr;
+	__u32 summaries_cap;
+	__u32 summaries_count;
+	__u64 reserved[2];
+};
+#define GRAVITON_MEM_BIG        (1u << 0)  /* 128 KiB pages */
+#define GRAVITON_MEM_UNPROTECTED (1u << 1) /* unprotected region (not for secrets) */
+#define GRAVITON_MEM_READONLY   (1u << 2)
+#define GRAVITON_MEM_FLAGS      (GRAVITON_MEM_BIG | GRAVITON_MEM_UNPROTECTED | \
+				 GRAVITON_MEM_READONLY)
+
+/**
+ * struct graviton_mem_free - unmap and free an allocation
+ * @handle: in: a channel of the context
+ * @macs_count: in: entries in @macs_ptr
+ * @va: in: the address GRAVITON_IOC_MEM_ALLOC returned
+ * @macs_ptr: in: secure contexts: one 16-byte unmap MAC per summary the
+ *	allocation returned, in the same order
+ */
+struct graviton_mem_free {
+	__u32 handle;
+	__u32 macs_count;
+	__u64 va;
+	__u64 macs_ptr;
+};
+
+/**
+ * struct graviton_measure - CH_MEASURE a range of a secure channel
+ * @handle: in
+ * @pad: 0
+ * @va: in
+ * @size: in
+ * @result_ptr: in: user buffer of sizeof(struct gv_measurement) bytes
+ */
+struct graviton_measure {
+	__u32 handle;
+	__u32 pad;
+	__u64 va;
+	__u64 size;
+	__u64 result_ptr;
+};
+
+/**
+ * struct graviton_submit - run a command group from the channel's buffer
+ *
+ * The channel's command buffer (GRAVITON_CMDBUF_SIZE bytes of DMA memory)
+ * is mapped with mmap(offset = handle * GRAVITON_CMDBUF_SIZE); the group
+ * is written there (encrypted, for a secure channel) and submitted here.
+ *
+ * @handle: in
+ * @flags: in: 0
+ * @offset: in: where the group starts in the command buffer
+ * @len: in: its length
+ * @error: out: the device's error code for the group (0: none)
+ */
+struct graviton_submit {
+	__u32 handle;
+	__u32 flags;
+	__u64 offset;
+	__u32 len;
+	__u32 error;
+};
+#define GRAVITON_CMDBUF_SIZE    (256u << 10)
+
+/**
+ * struct graviton_wait - wait for a channel's fence word to reach a value
+ * @handle: in
+ * @timeout_ms: in
+ * @value: in: wait until the fence word >= value
+ * @current_value: out: the fence word when the wait ended
+ */
+struct graviton_wait {
+	__u32 handle;
+	__u32 timeout_ms;
+	__u64 value;
+	__u64 current_value;
+};
+
 #define GRAVITON_IOC_MAGIC      'G'
 #define GRAVITON_IOC_GET_INFO   _IOWR(GRAVITON_IOC_MAGIC, 0x00, struct graviton_info)
 #define GRAVITON_IOC_GET_PARAM  _IOWR(GRAVITON_IOC_MAGIC, 0x01, struct graviton_param)
+#define GRAVITON_IOC_GET_AK_INFO _IOR(GRAVITON_IOC_MAGIC, 0x02, struct graviton_ak_info)
+#define GRAVITON_IOC_SET_AK_CERT _IOW(GRAVITON_IOC_MAGIC, 0x03, struct graviton_blob)
+#define GRAVITON_IOC_GET_AK_CERT _IOWR(GRAVITON_IOC_MAGIC, 0x04, struct graviton_blob)
+#define GRAVITON_IOC_CHAN_CREATE _IOWR(GRAVITON_IOC_MAGIC, 0x10, struct graviton_chan_create)
+#define GRAVITON_IOC_CHAN_DESTROY _IOW(GRAVITON_IOC_MAGIC, 0x11, struct graviton_chan_destroy)
+#define GRAVITON_IOC_MEM_ALLOC  _IOWR(GRAVITON_IOC_MAGIC, 0x12, struct graviton_mem_alloc)
+#define GRAVITON_IOC_MEM_FREE   _IOW(GRAVITON_IOC_MAGIC, 0x13, struct graviton_mem_free)
+#define GRAVITON_IOC_MEASURE    _IOW(GRAVITON_IOC_MAGIC, 0x14, struct graviton_measure)
+#define GRAVITON_IOC_SUBMIT     _IOWR(GRAVITON_IOC_MAGIC, 0x15, struct graviton_submit)
+#define GRAVITON_IOC_WAIT       _IOWR(GRAVITON_IOC_MAGIC, 0x16, struct graviton_wait)
 
 #ifdef __cplusplus
 #define GRAVITON_STATIC_ASSERT static_assert
@@ -89,5 +272,14 @@ enum graviton_param_id {
 #endif
 GRAVITON_STATIC_ASSERT(sizeof(struct graviton_info) == 88, "graviton_info ABI");
 GRAVITON_STATIC_ASSERT(sizeof(struct graviton_param) == 16, "graviton_param ABI");
+GRAVITON_STATIC_ASSERT(sizeof(struct graviton_ak_info) == 208, "graviton_ak_info ABI");
+GRAVITON_STATIC_ASSERT(sizeof(struct graviton_blob) == 16, "graviton_blob ABI");
+GRAVITON_STATIC_ASSERT(sizeof(struct graviton_chan_create) == 144, "graviton_chan_create ABI");
+GRAVITON_STATIC_ASSERT(sizeof(struct graviton_chan_destroy) == 24, "graviton_chan_destroy ABI");
+GRAVITON_STATIC_ASSERT(sizeof(struct graviton_mem_alloc) == 56, "graviton_mem_alloc ABI");
+GRAVITON_STATIC_ASSERT(sizeof(struct graviton_mem_free) == 24, "graviton_mem_free ABI");
+GRAVITON_STATIC_ASSERT(sizeof(struct graviton_measure) == 32, "graviton_measure ABI");
+GRAVITON_STATIC_ASSERT(sizeof(struct graviton_submit) == 24, "graviton_submit ABI");
+GRAVITON_STATIC_ASSERT(sizeof(struct graviton_wait) == 24, "graviton_wait ABI");
 
 #endif /* GRAVITON_UAPI_H */

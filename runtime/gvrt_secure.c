@@ -1,0 +1,203 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* Graviton runtime: the trusted side of the protocol.  See gvrt_secure.h. */
+#include "gvrt_secure.h"
+
+#include <string.h>
+
+#include "gv_crypto.h"
+
+static void iv_of(uint8_t iv[12], uint32_t domain, uint64_t counter)
+{
+    for (int i = 0; i < 4; i++) {
+        iv[i] = (uint8_t)(domain >> (8 * i));
+    }
+    for (int i = 0; i < 8; i++) {
+        iv[4 + i] = (uint8_t)(counter >> (8 * i));
+    }
+}
+
+static int gmac(const uint8_t *cek, uint32_t domain, uint64_t counter,
+                const void *aad, size_t len, uint8_t tag[GV_TAG_LEN])
+{
+    uint8_t iv[12];
+
+    iv_of(iv, domain, counter);
+    return gvc_gcm_seal(cek, iv, aad, len, NULL, 0, NULL, tag) == GVC_OK ?
+           0 : GVRT_ECRYPTO;
+}
+
+int gvrt_secure_init(struct gvrt_secure *s)
+{
+    memset(s, 0, sizeof(*s));
+    if (gvc_key_generate(&s->uk) != GVC_OK ||
+        gvc_key_pub(s->uk, s->uk_pub) != GVC_OK) {
+        gvrt_secure_fini(s);
+        return GVRT_ECRYPTO;
+    }
+    return 0;
+}
+
+void gvrt_secure_fini(struct gvrt_secure *s)
+{
+    gvc_key_free(s->uk);
+    memset(s, 0, sizeof(*s));
+}
+
+int gvrt_quote_accept(struct gvrt_secure *s, const struct gv_quote *q,
+                      const uint8_t ak_pub[GV_EC_PUB_LEN],
+                      const uint8_t nonce[GV_NONCE_LEN])
+{
+    struct gvc_key *ak = NULL;
+    uint8_t h[GV_HASH_LEN], cek[GV_CEK_LEN];
+    int r = GVRT_EAUTH;
+
+    if (q->magic != GV_QUOTE_MAGIC || q->version != GV_QUOTE_VERSION ||
+        q->chid >= 64 || gvc_key_from_pub(&ak, ak_pub) != GVC_OK) {
+        return GVRT_EAUTH;
+    }
+    if (gvc_verify(ak, q, offsetof(struct gv_quote, sig), q->sig) != GVC_OK ||
+        gvc_sha256(s->uk_pub, GV_EC_PUB_LEN, h) != GVC_OK ||
+        gvc_memcmp_ct(h, q->uk_hash, GV_HASH_LEN) != 0 ||
+        gvc_memcmp_ct(nonce, q->nonce, GV_NONCE_LEN) != 0 ||
+        gvc_unwrap(s->uk, q->wrapped_cek, sizeof(q->wrapped_cek), cek,
+                   sizeof(cek)) != GVC_OK) {
+        goto done;
+    }
+    /* Streams of one context share the key: a different one is a lie. */
+    if (s->have_cek && gvc_memcmp_ct(cek, s->cek, sizeof(cek)) != 0) {
+        goto done;
+    }
+    memcpy(s->cek, cek, sizeof(cek));
+    s->have_cek = true;
+    s->cmd_counter[q->chid] = 0;
+    s->auth_counter[q->chid] = 0;
+    s->report_counter[q->chid] = 0;
+    r = 0;
+done:
+    memset(cek, 0, sizeof(cek));
+    gvc_key_free(ak);
+    return r;
+}
+
+int gvrt_ak_endorsed(const uint8_t ek_pub[GV_EC_PUB_LEN], uint32_t fw,
+                     const uint8_t ak_pub[GV_EC_PUB_LEN],
+                     const uint8_t ak_sig[GV_EC_SIG_LEN])
+{
+    uint8_t msg[8 + GV_EC_PUB_LEN];
+    struct gvc_key *ek = NULL;
+    int r;
+
+    memcpy(msg, "GVAK", 4);
+    for (int i = 0; i < 4; i++) {
+        msg[4 + i] = (uint8_t)(fw >> (8 * i));
+    }
+    memcpy(msg + 8, ak_pub, GV_EC_PUB_LEN);
+    if (gvc_key_from_pub(&ek, ek_pub) != GVC_OK) {
+        return GVRT_EAUTH;
+    }
+    r = gvc_verify(ek, msg, sizeof(msg), ak_sig) == GVC_OK ? 0 : GVRT_EAUTH;
+    gvc_key_free(ek);
+    return r;
+}
+
+int gvrt_ak_cert_verify(const uint8_t *ca_cert, size_t ca_len,
+                        const uint8_t *ak_cert, size_t ak_len,
+                        uint8_t ak_pub[GV_EC_PUB_LEN])
+{
+    if (gvc_x509_verify(ak_cert, ak_len, ca_cert, ca_len) != GVC_OK ||
+        gvc_x509_pub(ak_cert, ak_len, ak_pub) != GVC_OK) {
+        return GVRT_EAUTH;
+    }
+    return 0;
+}
+
+uint32_t gvrt_seal_group_at(const struct gvrt_secure *s, unsigned chid,
+                            uint64_t counter, const void *cmds, uint32_t len,
+                            uint8_t *out)
+{
+    struct gv_group_hdr h = { .magic = GV_GROUP_MAGIC,
+                              .flags = GV_GROUP_ENCRYPTED,
+                              .payload_len = len };
+    uint8_t iv[12], aad[sizeof(h) + 4];
+    uint32_t c32 = chid;
+
+    iv_of(iv, GV_IV_DOMAIN_CMDG, counter);
+    memcpy(aad, &h, sizeof(h));
+    memcpy(aad + sizeof(h), &c32, 4);
+    memcpy(out, &h, sizeof(h));
+    if (gvc_gcm_seal(s->cek, iv, aad, sizeof(aad), cmds, len,
+                     out + sizeof(h), out + sizeof(h) + len) != GVC_OK) {
+        return 0;
+    }
+    return sizeof(h) + len + GV_TAG_LEN;
+}
+
+uint32_t gvrt_seal_group(struct gvrt_secure *s, unsigned chid,
+                         const void *cmds, uint32_t len, uint8_t *out)
+{
+    uint32_t n = gvrt_seal_group_at(s, chid, s->cmd_counter[chid % 64], cmds,
+                                    len, out);
+
+    if (n) {
+        s->cmd_counter[chid % 64]++;
+    }
+    return n;
+}
+
+static int report_accept(struct gvrt_secure *s, unsigned chid,
+                         uint32_t domain, uint64_t counter, const void *msg,
+                         size_t len, const uint8_t mac[GV_TAG_LEN])
+{
+    uint8_t tag[GV_TAG_LEN];
+
+    if (chid >= 64 || counter != s->report_counter[chid] ||
+        gmac(s->cek, domain, counter, msg, len, tag) != 0 ||
+        gvc_memcmp_ct(tag, mac, GV_TAG_LEN) != 0) {
+        return GVRT_EAUTH;
+    }
+    s->report_counter[chid]++;
+    return 0;
+}
+
+int gvrt_summary_accept(struct gvrt_secure *s, const struct gv_pte_summary *m,
+                        bool all_protected)
+{
+    if (m->magic != GV_SUMMARY_MAGIC) {
+        return GVRT_EAUTH;
+    }
+    if (report_accept(s, m->chid, GV_IV_DOMAIN_SUMM, m->counter, m,
+                      offsetof(struct gv_pte_summary, mac), m->mac) != 0) {
+        return GVRT_EAUTH;
+    }
+    /* attack 9: "secure" memory outside the protected region */
+    return all_protected && m->n != m->k ? GVRT_EAUTH : 0;
+}
+
+int gvrt_measurement_accept(struct gvrt_secure *s,
+                            const struct gv_measurement *m)
+{
+    if (m->magic != GV_MEASURE_MAGIC) {
+        return GVRT_EAUTH;
+    }
+    return report_accept(s, m->chid, GV_IV_DOMAIN_MEAS, m->counter, m,
+                         offsetof(struct gv_measurement, mac), m->mac);
+}
+
+void gvrt_mac_unmap(struct gvrt_secure *s, unsigned chid, uint64_t va,
+                    uint64_t size, uint8_t mac[GV_TAG_LEN])
+{
+    struct { uint32_t chid, pad; uint64_t va, size; } a = { chid, 0, va,
+                                                             size };
+
+    gmac(s->cek, GV_IV_DOMAIN_AUTH, s->auth_counter[chid % 64]++, &a,
+         sizeof(a), mac);
+}
+
+void gvrt_mac_destroy(struct gvrt_secure *s, unsigned chid,
+                      uint8_t mac[GV_TAG_LEN])
+{
+    struct { uint32_t chid, pad; } a = { chid, 0 };
+
+    gmac(s->cek, GV_IV_DOMAIN_AUTH, s->auth_counter[chid % 64]++, &a,
+         sizeof(a), mac);
+}

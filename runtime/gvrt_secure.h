@@ -1,0 +1,83 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * Graviton runtime: the trusted side of the secure-context protocol.
+ *
+ * Everything the runtime must check or produce itself because the driver
+ * is not trusted: the user key pair (UK), quote verification and CEK
+ * unwrapping, command-group encryption, CH_PTE summaries and measurements
+ * (MAC and freshness), and the MACs that authorise unmapping and channel
+ * destruction.  Formats: docs/commands.md and docs/crypto.md.
+ */
+#ifndef GVRT_SECURE_H
+#define GVRT_SECURE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "graviton/gv_cmds.h"
+
+struct gvc_key;
+struct gvc_aead;
+
+struct gvrt_secure {
+    struct gvc_key *uk;
+    uint8_t uk_pub[GV_EC_PUB_LEN];
+    uint8_t cek[GV_CEK_LEN];
+    bool have_cek;
+    /* per channel id: what the device expects next */
+    uint64_t cmd_counter[64];
+    uint64_t auth_counter[64];
+    uint64_t report_counter[64];
+};
+
+/* 0 or a negative GVRT_E* (errno-style) code. */
+#define GVRT_EAUTH   (-74)  /* -EBADMSG: a signature, MAC or check failed */
+#define GVRT_EINVAL  (-22)
+#define GVRT_ECRYPTO (-5)
+
+int gvrt_secure_init(struct gvrt_secure *s);     /* makes the UK pair */
+void gvrt_secure_fini(struct gvrt_secure *s);    /* wipes the keys */
+
+/* Check a quote for a new channel and take its CEK: signed by @ak_pub, for
+ * our UK_pub and @nonce.  A second quote of the same context must carry
+ * the same CEK. */
+int gvrt_quote_accept(struct gvrt_secure *s, const struct gv_quote *q,
+                      const uint8_t ak_pub[GV_EC_PUB_LEN],
+                      const uint8_t nonce[GV_NONCE_LEN]);
+
+/* Check the EK's endorsement of an AK (AK info as the device publishes
+ * it), for the runtime that trusts a known EK directly. */
+int gvrt_ak_endorsed(const uint8_t ek_pub[GV_EC_PUB_LEN], uint32_t fw,
+                     const uint8_t ak_pub[GV_EC_PUB_LEN],
+                     const uint8_t ak_sig[GV_EC_SIG_LEN]);
+
+/* Verify @ak_cert (DER) under @ca_cert (DER) and return its key. */
+int gvrt_ak_cert_verify(const uint8_t *ca_cert, size_t ca_len,
+                        const uint8_t *ak_cert, size_t ak_len,
+                        uint8_t ak_pub[GV_EC_PUB_LEN]);
+
+/* Encrypt @cmds for channel @chid with its next counter; returns the group
+ * length written to @out (header + ciphertext + tag), the counter is
+ * advanced.  @out needs len + 32 bytes. */
+uint32_t gvrt_seal_group(struct gvrt_secure *s, unsigned chid,
+                         const void *cmds, uint32_t len, uint8_t *out);
+/* The same with an explicit counter (tests of replay and reordering). */
+uint32_t gvrt_seal_group_at(const struct gvrt_secure *s, unsigned chid,
+                            uint64_t counter, const void *cmds, uint32_t len,
+                            uint8_t *out);
+
+/* Check a CH_PTE summary: MAC, freshness (the channel's next report
+ * counter) and, with @all_protected, n == k.  Advances the counter. */
+int gvrt_summary_accept(struct gvrt_secure *s, const struct gv_pte_summary *m,
+                        bool all_protected);
+int gvrt_measurement_accept(struct gvrt_secure *s,
+                            const struct gv_measurement *m);
+
+/* Authorisations, each consuming the channel's next auth counter. */
+void gvrt_mac_unmap(struct gvrt_secure *s, unsigned chid, uint64_t va,
+                    uint64_t size, uint8_t mac[GV_TAG_LEN]);
+void gvrt_mac_destroy(struct gvrt_secure *s, unsigned chid,
+                      uint8_t mac[GV_TAG_LEN]);
+
+#endif /* GVRT_SECURE_H */
