@@ -330,6 +330,9 @@ long gv_ctx_mem_alloc(struct gv_ctx *ctx, struct graviton_mem_alloc *arg)
 	a->flags = arg->flags;
 	a->npages = DIV_ROUND_UP(arg->size, pb);
 	a->size = (u64)a->npages * pb;
+	if (a->size > gen_pool_avail(unprot ? gdev->unprot_pool
+					     : gdev->prot_pool))
+		goto out_free;		/* -ENOMEM */
 	a->va = va_find(ctx, a->size, &after);
 	if (a->va == GV_NO_MEM)
 		goto out_free;
