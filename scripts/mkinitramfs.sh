@@ -3,8 +3,8 @@
 #
 #   scripts/mkinitramfs.sh OUT.cpio.gz INIT MODULE.ko [--bin F]... [--test F]...
 #
-# --bin files go to /gv/bin/<name>, --test files to /gv/tests/<name> (a
-# trailing .sh is dropped from the name).
+# --bin files go to /gv/bin/<name> (or --bin SRC=NAME), --test files to /gv/tests/<name> (a
+# trailing .sh is dropped from the name), --file SRC=DEST anywhere.
 # SPDX-License-Identifier: GPL-2.0-or-later
 set -euo pipefail
 out=$(realpath -m "$1") init=$2 ko=$3
@@ -22,8 +22,13 @@ install -m 0755 "$init" "$stage/init"
 strip --strip-debug -o "$stage/lib/modules/graviton.ko" "$ko"
 while [ $# -gt 0 ]; do
     case "$1" in
-    --bin) install -m 0755 "$2" "$stage/gv/bin/$(basename "$2")" ;;
+    --bin)
+        case "$2" in
+        *=*) install -m 0755 "${2%%=*}" "$stage/gv/bin/${2#*=}" ;;
+        *) install -m 0755 "$2" "$stage/gv/bin/$(basename "$2" .sh)" ;;
+        esac ;;
     --test) install -m 0755 "$2" "$stage/gv/tests/$(basename "$2" .sh)" ;;
+    --file) install -D -m 0644 "${2%%=*}" "$stage/${2#*=}" ;;
     *) echo "mkinitramfs: unknown argument $1" >&2; exit 1 ;;
     esac
     shift 2
