@@ -5,6 +5,13 @@ fail=0
 check() { if eval "$1"; then echo "  ok - $2"; else echo "  not ok - $2"; fail=1; fi; }
 
 check '[ -c /dev/graviton0 ]' "/dev/graviton0 exists before unload"
+# an open file pins the module
+sleep 30 </dev/graviton0 &
+holder=$!
+sleep 0.2
+check '! rmmod graviton 2>/dev/null' "rmmod refused while a file is open"
+check 'grep -q "^graviton " /proc/modules' "module still loaded"
+kill $holder; wait $holder 2>/dev/null
 check 'rmmod graviton' "rmmod graviton"
 check '! grep -q "^graviton " /proc/modules' "module gone from /proc/modules"
 check '[ ! -e /dev/graviton0 ]' "/dev/graviton0 removed"
