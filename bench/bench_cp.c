@@ -70,7 +70,7 @@ static void ok(int err, const char *what)
 }
 
 /* A secure channel with a small and a big table and 8 + 8 pages. */
-static void populate(struct td *td, struct td_secure *s, unsigned chid,
+static void populate(struct td *td, struct gvrt_secure *s, unsigned chid,
                      double *t)
 {
     uint64_t ptes[8], bptes[8], st, bt;
@@ -103,12 +103,12 @@ static void populate(struct td *td, struct td_secure *s, unsigned chid,
     t[MEASURE] = now_us() - t0;
 }
 
-static double destroy_once(struct td *td, struct td_secure *s, unsigned chid)
+static double destroy_once(struct td *td, struct gvrt_secure *s, unsigned chid)
 {
     uint8_t mac[GV_TAG_LEN];
     double t0;
 
-    td_mac_destroy(s, chid, mac);
+    gvrt_mac_destroy(s, chid, mac);
     t0 = now_us();
     ok(td_destroy(td, chid, mac), "CH_DESTROY");
     return now_us() - t0;
@@ -119,7 +119,7 @@ int main(int argc, char **argv)
     int runs = 100;
     double *samples[NROWS], *d_small, *d_large;
     struct td *td, *big;
-    struct td_secure s = { 0 }, sb = { 0 };
+    struct gvrt_secure s = { 0 }, sb = { 0 };
 
     for (int i = 1; i < argc; i++) {
         if (!strcmp(argv[i], "--runs") && i + 1 < argc) {
@@ -204,8 +204,8 @@ int main(int argc, char **argv)
     printf("\nPaper totals add MMIO traps and a host interrupt per command; "
            "ratio = paper / this device.\n");
 
-    td_secure_free(&s);
-    td_secure_free(&sb);
+    gvrt_secure_fini(&s);
+    gvrt_secure_fini(&sb);
     td_free(td);
     td_free(big);
     for (int r = 0; r < NROWS; r++) {

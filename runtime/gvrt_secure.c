@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "gv_crypto.h"
+#include "graviton/gv_endorse.h"
 
 static void iv_of(uint8_t iv[12], uint32_t domain, uint64_t counter)
 {
@@ -83,15 +84,11 @@ int gvrt_ak_endorsed(const uint8_t ek_pub[GV_EC_PUB_LEN], uint32_t fw,
                      const uint8_t ak_pub[GV_EC_PUB_LEN],
                      const uint8_t ak_sig[GV_EC_SIG_LEN])
 {
-    uint8_t msg[8 + GV_EC_PUB_LEN];
+    uint8_t msg[GV_ENDORSE_MSG_LEN];
     struct gvc_key *ek = NULL;
     int r;
 
-    memcpy(msg, "GVAK", 4);
-    for (int i = 0; i < 4; i++) {
-        msg[4 + i] = (uint8_t)(fw >> (8 * i));
-    }
-    memcpy(msg + 8, ak_pub, GV_EC_PUB_LEN);
+    gv_endorse_msg(fw, ak_pub, msg);
     if (gvc_key_from_pub(&ek, ek_pub) != GVC_OK) {
         return GVRT_EAUTH;
     }

@@ -2,19 +2,10 @@
 /* The attestation CA's check-and-issue step.  See gv_ca.h. */
 #include "gv_ca.h"
 
+#include "graviton/gv_endorse.h"
+
 #include <stdio.h>
 #include <string.h>
-
-void gv_ca_ak_message(uint32_t fw_version,
-                      const uint8_t ak_pub[GVC_EC_PUB_LEN],
-                      uint8_t msg[8 + GVC_EC_PUB_LEN])
-{
-    memcpy(msg, "GVAK", 4);
-    for (int i = 0; i < 4; i++) {
-        msg[4 + i] = (uint8_t)(fw_version >> (8 * i));
-    }
-    memcpy(msg + 8, ak_pub, GVC_EC_PUB_LEN);
-}
 
 int gv_ca_issue_ak(const struct gvc_key *ca_key,
                    const uint8_t *ca_cert, size_t ca_cert_len,
@@ -24,7 +15,7 @@ int gv_ca_issue_ak(const struct gvc_key *ca_key,
                    const uint8_t ak_sig[GVC_EC_SIG_LEN], uint32_t fw_version,
                    uint64_t serial, uint8_t *out, size_t *out_len)
 {
-    uint8_t ek_pub[GVC_EC_PUB_LEN], msg[8 + GVC_EC_PUB_LEN];
+    uint8_t ek_pub[GVC_EC_PUB_LEN], msg[GV_ENDORSE_MSG_LEN];
     struct gvc_key *ek = NULL, *ak = NULL;
     char cn[GVC_X509_CN_MAX + 16], ek_cn[GVC_X509_CN_MAX];
     int r;
@@ -40,7 +31,7 @@ int gv_ca_issue_ak(const struct gvc_key *ca_key,
         r = gvc_key_from_pub(&ek, ek_pub);
     }
     if (r == GVC_OK) {
-        gv_ca_ak_message(fw_version, ak_pub, msg);
+        gv_endorse_msg(fw_version, ak_pub, msg);
         r = gvc_verify(ek, msg, sizeof(msg), ak_sig);
     }
     /* 3. AK_pub is a valid key; issue its certificate. */

@@ -33,9 +33,4 @@ int gv_ca_issue_ak(const struct gvc_key *ca_key,
                    const uint8_t ak_sig[GVC_EC_SIG_LEN], uint32_t fw_version,
                    uint64_t serial, uint8_t *out, size_t *out_len);
 
-/* The message the EK signs: "GVAK" || fw_version (u32 LE) || AK_pub. */
-void gv_ca_ak_message(uint32_t fw_version,
-                      const uint8_t ak_pub[GVC_EC_PUB_LEN],
-                      uint8_t msg[8 + GVC_EC_PUB_LEN]);
-
 #endif /* GV_CA_H */

@@ -11,16 +11,7 @@
 #include "gv_internal.h"
 
 #include "gv_crypto.h"
-
-void gv_attest_ak_message(uint32_t fw_version, const uint8_t *ak_pub,
-                          uint8_t msg[GV_AK_ENDORSE_LEN])
-{
-    memcpy(msg, "GVAK", 4);
-    for (int i = 0; i < 4; i++) {
-        msg[4 + i] = fw_version >> (8 * i);
-    }
-    memcpy(msg + 8, ak_pub, GV_EC_PUB_LEN);
-}
+#include "graviton/gv_endorse.h"
 
 int gv_attest_init(struct gv_dev *dev, const char **err)
 {
@@ -50,7 +41,7 @@ void gv_attest_free(struct gv_dev *dev)
 
 void gv_attest_reset(struct gv_dev *dev)
 {
-    uint8_t msg[GV_AK_ENDORSE_LEN];
+    uint8_t msg[GV_ENDORSE_MSG_LEN];
 
     gvc_key_free(dev->ak);
     dev->ak = NULL;
@@ -64,7 +55,7 @@ void gv_attest_reset(struct gv_dev *dev)
         gvc_key_pub(dev->ak, dev->ak_pub) != GVC_OK) {
         goto fail;
     }
-    gv_attest_ak_message(GV_FW_VERSION, dev->ak_pub, msg);
+    gv_endorse_msg(GV_FW_VERSION, dev->ak_pub, msg);
     if (gvc_sign(dev->ek, msg, sizeof(msg), dev->ak_sig) != GVC_OK) {
         goto fail;
     }

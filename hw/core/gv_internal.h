@@ -262,10 +262,6 @@ uint32_t gv_attest_reg_read(struct gv_dev *dev, uint64_t off);
 int gv_attest_quote(struct gv_dev *dev, unsigned chid, const uint8_t *uk_pub,
                     const uint8_t *nonce, const uint8_t *cek,
                     struct gv_quote *q);
-/* The message the EK signs to endorse the AK: "GVAK" || fw_version (u32
- * LE) || AK_pub (65 bytes). */
-#define GV_AK_ENDORSE_LEN (4 + 4 + GV_EC_PUB_LEN)
-void gv_attest_ak_message(uint32_t fw_version, const uint8_t *ak_pub,
-                          uint8_t msg[GV_AK_ENDORSE_LEN]);
+
 
 #endif /* GV_INTERNAL_H */

@@ -213,38 +213,12 @@ int td_submit(struct td *td, unsigned chid, const void *cmds, uint32_t len)
     return r;
 }
 
-static void iv_of(uint8_t iv[12], uint32_t domain, uint64_t counter)
-{
-    memcpy(iv, &domain, 4);
-    memcpy(iv + 4, &counter, 8);
-}
-
-uint32_t td_seal_group(const struct td_secure *s, unsigned chid,
-                       uint64_t counter, const void *cmds, uint32_t len,
-                       uint8_t *out)
-{
-    struct gv_group_hdr h = { .magic = GV_GROUP_MAGIC,
-                              .flags = GV_GROUP_ENCRYPTED,
-                              .payload_len = len };
-    uint8_t iv[12], aad[sizeof(h) + 4];
-    uint32_t c32 = chid;
-
-    iv_of(iv, GV_IV_DOMAIN_CMDG, counter);
-    memcpy(aad, &h, sizeof(h));
-    memcpy(aad + sizeof(h), &c32, 4);
-    memcpy(out, &h, sizeof(h));
-    if (gvc_gcm_seal(s->cek, iv, aad, sizeof(aad), cmds, len,
-                     out + sizeof(h), out + sizeof(h) + len) != GVC_OK) {
-        abort();
-    }
-    return sizeof(h) + len + GV_TAG_LEN;
-}
-
-int td_submit_secure(struct td *td, struct td_secure *s, unsigned chid,
+int td_submit_secure(struct td *td, struct gvrt_secure *s, unsigned chid,
                      const void *cmds, uint32_t len)
 {
     uint8_t *g = malloc(sizeof(struct gv_group_hdr) + len + GV_TAG_LEN);
-    uint32_t n = td_seal_group(s, chid, s->cmd_counter[chid], cmds, len, g);
+    uint32_t n = gvrt_seal_group_at(s, chid, s->cmd_counter[chid], cmds,
+                                    len, g);
     int r = td_submit_raw(td, chid, g, n, 0);
 
     if (r != GV_ERR_AUTH) {
@@ -299,20 +273,24 @@ int td_create_normal(struct td *td, unsigned chid, unsigned share_chid)
     return r;
 }
 
-int td_create_secure(struct td *td, unsigned chid, struct td_secure *s)
+static void read_bytes(struct td *td, uint32_t reg, uint8_t *out, size_t n)
 {
-    uint8_t nonce[GV_NONCE_LEN], msg[4 + 4 + GV_EC_PUB_LEN];
-    uint8_t ak_pub[GV_EC_PUB_LEN], ak_sig[GV_EC_SIG_LEN], h[GV_HASH_LEN];
-    struct gvc_key *ak = NULL;
+    for (size_t i = 0; i < n; i += 4) {
+        uint32_t v = td_rd(td, reg + i);
+
+        memcpy(out + i, &v, n - i < 4 ? n - i : 4);
+    }
+}
+
+int td_create_secure(struct td *td, unsigned chid, struct gvrt_secure *s)
+{
+    uint8_t nonce[GV_NONCE_LEN], ak_pub[GV_EC_PUB_LEN];
+    uint8_t ak_sig[GV_EC_SIG_LEN], ek_pub[GV_EC_PUB_LEN];
     struct gv_quote q;
-    uint32_t fw;
     int r;
 
     if (!s->uk) {
-        if (gvc_key_generate(&s->uk) != GVC_OK ||
-            gvc_key_pub(s->uk, s->uk_pub) != GVC_OK) {
-            abort();
-        }
+        TD_CHECK_FATAL(gvrt_secure_init(s) == 0);
     }
     gvc_random(nonce, sizeof(nonce));
     r = td_create_at(td, chid, GV_CREATE_SECURE,
@@ -322,49 +300,15 @@ int td_create_secure(struct td *td, unsigned chid, struct td_secure *s)
     if (r != GV_ERR_NONE) {
         return r;
     }
-    /* The runtime's checks: AK endorsed by EK, quote signed by AK, for
-     * our key and our nonce; then unwrap CEK. */
-    for (unsigned i = 0; i < GV_EC_PUB_LEN; i += 4) {
-        uint32_t v = td_rd(td, GV_REG_AK_PUB + i);
-
-        memcpy(ak_pub + i, &v, i + 4 <= GV_EC_PUB_LEN ? 4 : GV_EC_PUB_LEN - i);
-    }
-    for (unsigned i = 0; i < GV_EC_SIG_LEN; i += 4) {
-        uint32_t v = td_rd(td, GV_REG_AK_SIG + i);
-
-        memcpy(ak_sig + i, &v, 4);
-    }
-    fw = td_rd(td, GV_REG_FW_VERSION);
-    memcpy(msg, "GVAK", 4);
-    memcpy(msg + 4, &fw, 4);
-    memcpy(msg + 8, ak_pub, GV_EC_PUB_LEN);
-    {
-        struct gvc_key *ek = NULL;
-        uint8_t ek_pub[GV_EC_PUB_LEN];
-
-        for (unsigned i = 0; i < GV_EC_PUB_LEN; i += 4) {
-            uint32_t v = td_rd(td, GV_REG_EK_PUB + i);
-
-            memcpy(ek_pub + i, &v,
-                   i + 4 <= GV_EC_PUB_LEN ? 4 : GV_EC_PUB_LEN - i);
-        }
-        TD_CHECK_FATAL(gvc_key_from_pub(&ek, ek_pub) == GVC_OK);
-        TD_CHECK(gvc_verify(ek, msg, sizeof(msg), ak_sig) == GVC_OK);
-        gvc_key_free(ek);
-    }
-    TD_CHECK_FATAL(gvc_key_from_pub(&ak, ak_pub) == GVC_OK);
-    TD_CHECK(gvc_verify(ak, &q, offsetof(struct gv_quote, sig), q.sig) ==
-              GVC_OK);
-    gvc_key_free(ak);
-    gvc_sha256(s->uk_pub, GV_EC_PUB_LEN, h);
-    TD_CHECK((q.magic) == (GV_QUOTE_MAGIC));
+    /* The runtime's checks, with the runtime's own code: the EK endorses
+     * the AK, the quote is the AK's, for our key and nonce; CEK. */
+    read_bytes(td, GV_REG_AK_PUB, ak_pub, sizeof(ak_pub));
+    read_bytes(td, GV_REG_AK_SIG, ak_sig, sizeof(ak_sig));
+    read_bytes(td, GV_REG_EK_PUB, ek_pub, sizeof(ek_pub));
+    TD_CHECK(gvrt_ak_endorsed(ek_pub, td_rd(td, GV_REG_FW_VERSION), ak_pub,
+                              ak_sig) == 0);
     TD_CHECK((q.chid) == (chid));
-    TD_CHECK(memcmp(q.uk_hash, h, GV_HASH_LEN) == 0);
-    TD_CHECK(memcmp(q.nonce, nonce, GV_NONCE_LEN) == 0);
-    TD_CHECK_FATAL(gvc_unwrap(s->uk, q.wrapped_cek, sizeof(q.wrapped_cek),
-                               s->cek, GV_CEK_LEN) == GVC_OK);
-    s->cmd_counter[chid] = s->auth_counter[chid] = 0;
-    s->report_counter[chid] = 0;
+    TD_CHECK_FATAL(gvrt_quote_accept(s, &q, ak_pub, nonce) == 0);
     td_ring_setup(td, chid);
     return GV_ERR_NONE;
 }
@@ -446,7 +390,7 @@ int td_measure(struct td *td, unsigned chid, uint64_t va, uint64_t size,
     return r;
 }
 
-int td_fence(struct td *td, struct td_secure *s, unsigned chid, uint64_t va,
+int td_fence(struct td *td, struct gvrt_secure *s, unsigned chid, uint64_t va,
              uint64_t value)
 {
     struct gv_cmd_fence f = { .hdr = { GV_OP_FENCE, sizeof(f) }, .va = va,
@@ -454,70 +398,6 @@ int td_fence(struct td *td, struct td_secure *s, unsigned chid, uint64_t va,
 
     return s ? td_submit_secure(td, s, chid, &f, sizeof(f))
              : td_submit(td, chid, &f, sizeof(f));
-}
-
-static void gmac(const uint8_t *cek, uint32_t domain, uint64_t counter,
-                 const void *aad, size_t aad_len, uint8_t tag[GV_TAG_LEN])
-{
-    uint8_t iv[12];
-
-    iv_of(iv, domain, counter);
-    if (gvc_gcm_seal(cek, iv, aad, aad_len, NULL, 0, NULL, tag) != GVC_OK) {
-        abort();
-    }
-}
-
-void td_mac_unmap(struct td_secure *s, unsigned chid, uint64_t va,
-                  uint64_t size, uint8_t mac[GV_TAG_LEN])
-{
-    struct { uint32_t chid, pad; uint64_t va, size; } a = { chid, 0, va,
-                                                             size };
-
-    gmac(s->cek, GV_IV_DOMAIN_AUTH, s->auth_counter[chid]++, &a, sizeof(a),
-         mac);
-}
-
-void td_mac_destroy(struct td_secure *s, unsigned chid,
-                    uint8_t mac[GV_TAG_LEN])
-{
-    struct { uint32_t chid, pad; } a = { chid, 0 };
-
-    gmac(s->cek, GV_IV_DOMAIN_AUTH, s->auth_counter[chid]++, &a, sizeof(a),
-         mac);
-}
-
-bool td_summary_ok(struct td_secure *s, const struct gv_pte_summary *sum)
-{
-    uint8_t tag[GV_TAG_LEN];
-
-    if (sum->magic != GV_SUMMARY_MAGIC ||
-        sum->counter != s->report_counter[sum->chid]) {
-        return false;
-    }
-    gmac(s->cek, GV_IV_DOMAIN_SUMM, sum->counter, sum,
-         offsetof(struct gv_pte_summary, mac), tag);
-    if (memcmp(tag, sum->mac, GV_TAG_LEN)) {
-        return false;
-    }
-    s->report_counter[sum->chid]++;
-    return true;
-}
-
-bool td_measurement_ok(struct td_secure *s, const struct gv_measurement *m)
-{
-    uint8_t tag[GV_TAG_LEN];
-
-    if (m->magic != GV_MEASURE_MAGIC ||
-        m->counter != s->report_counter[m->chid]) {
-        return false;
-    }
-    gmac(s->cek, GV_IV_DOMAIN_MEAS, m->counter, m,
-         offsetof(struct gv_measurement, mac), tag);
-    if (memcmp(tag, m->mac, GV_TAG_LEN)) {
-        return false;
-    }
-    s->report_counter[m->chid]++;
-    return true;
 }
 
 void td_check(struct td *td)
@@ -529,10 +409,4 @@ void td_check(struct td *td)
         fprintf(stderr, "\n    consistency check: %s\n", why);
     }
     TD_CHECK((r) == (0));
-}
-
-void td_secure_free(struct td_secure *s)
-{
-    gvc_key_free(s->uk);
-    memset(s, 0, sizeof(*s));
 }

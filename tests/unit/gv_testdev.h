@@ -14,6 +14,7 @@
 #include "graviton/gv_cmds.h"
 #include "graviton/gv_regs.h"
 #include "gv_core.h"
+#include "gvrt_secure.h"
 
 #define TD_GUEST_BASE   0x100000ull     /* fake guest RAM */
 #define TD_GUEST_SIZE   (8ull << 20)
@@ -35,15 +36,8 @@ struct td {
     char tmpdir[128];
 };
 
-/* Runtime-side state of a secure context. */
-struct td_secure {
-    struct gvc_key *uk;
-    uint8_t uk_pub[GV_EC_PUB_LEN];
-    uint8_t cek[GV_CEK_LEN];
-    uint64_t cmd_counter[GV_MAX_CHANNELS];
-    uint64_t auth_counter[GV_MAX_CHANNELS];
-    uint64_t report_counter[GV_MAX_CHANNELS];
-};
+/* The runtime side of a secure context is the runtime's own code
+ * (runtime/gvrt_secure.c): the tests exercise it against the device. */
 
 /* A device of @vram bytes with @unprot / @prot region sizes locked, an EK
  * if @with_ek, and bootstrap channel TD_BOOT_CHID ready. */
@@ -61,13 +55,9 @@ int td_submit_raw(struct td *td, unsigned chid, const void *group,
                   uint32_t len, uint32_t gpfifo_flags);
 /* Wrap @cmds (one or more commands) in a plaintext group and submit. */
 int td_submit(struct td *td, unsigned chid, const void *cmds, uint32_t len);
-/* Encrypt @cmds under the context's CEK with counter @counter. */
-uint32_t td_seal_group(const struct td_secure *s, unsigned chid,
-                       uint64_t counter, const void *cmds, uint32_t len,
-                       uint8_t *out);
 /* Encrypt with the channel's next counter, submit, advance the counter
  * on success. */
-int td_submit_secure(struct td *td, struct td_secure *s, unsigned chid,
+int td_submit_secure(struct td *td, struct gvrt_secure *s, unsigned chid,
                      const void *cmds, uint32_t len);
 
 /* Allocate device-physical memory from the test's bump allocators. */
@@ -78,7 +68,7 @@ uint64_t td_alloc_unprot(struct td *td, uint64_t bytes, uint64_t align);
 int td_create_normal(struct td *td, unsigned chid, unsigned share_chid);
 /* Secure channel: generates the UK pair on first use of @s, verifies the
  * quote (AK signature, uk hash, nonce) and unwraps the CEK into @s. */
-int td_create_secure(struct td *td, unsigned chid, struct td_secure *s);
+int td_create_secure(struct td *td, unsigned chid, struct gvrt_secure *s);
 int td_create_at(struct td *td, unsigned chid, uint32_t flags,
                  uint64_t desc, uint64_t pgd, const uint8_t *uk_pub,
                  const uint8_t *nonce, struct gv_quote *quote);
@@ -91,23 +81,14 @@ int td_pte(struct td *td, unsigned chid, unsigned pgdi, unsigned pgti,
 int td_destroy(struct td *td, unsigned chid, const uint8_t *mac);
 int td_measure(struct td *td, unsigned chid, uint64_t va, uint64_t size,
                struct gv_measurement *m);
-int td_fence(struct td *td, struct td_secure *s, unsigned chid, uint64_t va,
+int td_fence(struct td *td, struct gvrt_secure *s, unsigned chid, uint64_t va,
              uint64_t value);
 
-/* Runtime-side MACs. */
-void td_mac_unmap(struct td_secure *s, unsigned chid, uint64_t va,
-                  uint64_t size, uint8_t mac[GV_TAG_LEN]);
-void td_mac_destroy(struct td_secure *s, unsigned chid,
-                    uint8_t mac[GV_TAG_LEN]);
-bool td_summary_ok(struct td_secure *s, const struct gv_pte_summary *sum);
-bool td_measurement_ok(struct td_secure *s, const struct gv_measurement *m);
 
 /* Allocate and install a small (or big) page table at @pgdi. */
 uint64_t td_table(struct td *td, unsigned chid, unsigned pgdi, bool big);
 
 /* gv_dev_check, failing the current CUnit test with the reason. */
 void td_check(struct td *td);
-
-void td_secure_free(struct td_secure *s);
 
 #endif /* GV_TESTDEV_H */

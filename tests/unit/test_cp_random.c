@@ -78,7 +78,7 @@ static uint64_t any_pte(bool big)
 
 struct world {
     struct td *td;
-    struct td_secure ctx[2];
+    struct gvrt_secure ctx[2];
 };
 
 static void op_create(struct world *w, unsigned chid)
@@ -87,7 +87,7 @@ static void op_create(struct world *w, unsigned chid)
     uint64_t desc = any_addr() & ~0xfffull, pgd = any_addr() & ~0xfffull;
 
     if (kind < 2) {
-        struct td_secure *s = &w->ctx[kind];
+        struct gvrt_secure *s = &w->ctx[kind];
         uint8_t nonce[GV_NONCE_LEN] = { 0 };
 
         if (!s->uk) {
@@ -127,14 +127,14 @@ static void op_pte(struct world *w, unsigned chid)
     uint64_t ptes[4];
     uint8_t mac[GV_TAG_LEN];
     struct gv_pte_summary sum;
-    struct td_secure *s = &w->ctx[pick(2)];
+    struct gvrt_secure *s = &w->ctx[pick(2)];
 
     for (unsigned i = 0; i < count; i++) {
         ptes[i] = any_pte(big);
     }
     if (s->uk && pick(2)) {
         /* a MAC for this range under some context's key */
-        td_mac_unmap(s, chid % GV_MAX_CHANNELS, (uint64_t)pgdi << GV_PDE_SHIFT |
+        gvrt_mac_unmap(s, chid % GV_MAX_CHANNELS, (uint64_t)pgdi << GV_PDE_SHIFT |
                      (uint64_t)pgti << (big ? GV_BIG_PAGE_SHIFT :
                                         GV_PAGE_SHIFT),
                      count * (big ? GV_BIG_PAGE_SIZE : GV_PAGE_SIZE), mac);
@@ -151,10 +151,10 @@ static void op_pte(struct world *w, unsigned chid)
 static void op_destroy(struct world *w, unsigned chid)
 {
     uint8_t mac[GV_TAG_LEN];
-    struct td_secure *s = &w->ctx[pick(2)];
+    struct gvrt_secure *s = &w->ctx[pick(2)];
 
     if (s->uk && pick(2)) {
-        td_mac_destroy(s, chid, mac);
+        gvrt_mac_destroy(s, chid, mac);
         td_destroy(w->td, chid, mac);
     } else {
         td_destroy(w->td, chid, NULL);
@@ -170,7 +170,7 @@ static bool alive(struct world *w, unsigned chid)
 
 static void op_engine(struct world *w, unsigned chid)
 {
-    struct td_secure *s = &w->ctx[pick(2)];
+    struct gvrt_secure *s = &w->ctx[pick(2)];
     uint64_t va = (uint64_t)pick(3) << GV_PDE_SHIFT |
                   (uint64_t)pick(64) << GV_PAGE_SHIFT | pick(8) * 8;
 
@@ -263,8 +263,8 @@ static void run_seed(uint64_t seed, unsigned ops)
     /* The device still works: a fresh channel can be created. */
     w.td->prot_next = UNPROT + (32ull << 20);   /* beyond the pools */
     CU_ASSERT_EQUAL(td_create_normal(w.td, 9, 9), GV_ERR_NONE);
-    td_secure_free(&w.ctx[0]);
-    td_secure_free(&w.ctx[1]);
+    gvrt_secure_fini(&w.ctx[0]);
+    gvrt_secure_fini(&w.ctx[1]);
     td_free(w.td);
 }
 
