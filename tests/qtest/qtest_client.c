@@ -253,3 +253,11 @@ int qt_cfg_find_cap(struct qt *qt, int dev, uint8_t id)
     }
     return 0;
 }
+
+void qt_place_bars(struct qt *qt, int dev, uint32_t bar0, uint64_t bar2)
+{
+    qt_cfg_write32(qt, dev, 0x10, bar0);
+    qt_cfg_write32(qt, dev, 0x18, (uint32_t)bar2);
+    qt_cfg_write32(qt, dev, 0x1c, (uint32_t)(bar2 >> 32));
+    qt_cfg_write16(qt, dev, 0x04, 0x0006);     /* memory + bus master */
+}

@@ -42,4 +42,8 @@ void qt_cfg_write16(struct qt *qt, int dev, int reg, uint16_t val);
 /* Offset of capability @id, or 0. */
 int qt_cfg_find_cap(struct qt *qt, int dev, uint8_t id);
 
+/* Play firmware for a device with a 32-bit BAR0 and a 64-bit BAR2: place
+ * them and enable memory decoding and bus mastering. */
+void qt_place_bars(struct qt *qt, int dev, uint32_t bar0, uint64_t bar2);
+
 #endif /* QTEST_CLIENT_H */

@@ -57,10 +57,7 @@ static void setup(void)
              "vram-size=64M,ek=%s/gpu0-ek.pem", DEV, dir);
     qt = qt_start(args);
     CU_ASSERT_PTR_NOT_NULL_FATAL(qt);
-    qt_cfg_write32(qt, DEV, 0x10, (uint32_t)BAR0);
-    qt_cfg_write32(qt, DEV, 0x18, (uint32_t)BAR2);
-    qt_cfg_write32(qt, DEV, 0x1c, (uint32_t)(BAR2 >> 32));
-    qt_cfg_write16(qt, DEV, 0x04, 0x0006);
+    qt_place_bars(qt, DEV, (uint32_t)BAR0, BAR2);
     memset(put, 0, sizeof(put));
 }
 

@@ -56,11 +56,7 @@ static void start(const char *props)
              DEV, props);
     qt = qt_start(args);
     CU_ASSERT_PTR_NOT_NULL_FATAL(qt);
-    qt_cfg_write32(qt, DEV, 0x10, (uint32_t)BAR0_ADDR);
-    qt_cfg_write32(qt, DEV, 0x18, (uint32_t)BAR2_ADDR);
-    qt_cfg_write32(qt, DEV, 0x1c, (uint32_t)(BAR2_ADDR >> 32));
-    /* memory decoding + bus mastering */
-    qt_cfg_write16(qt, DEV, 0x04, 0x0006);
+    qt_place_bars(qt, DEV, (uint32_t)BAR0_ADDR, BAR2_ADDR);
 }
 
 static void setup(void)
