@@ -17,6 +17,10 @@ static dev_t gv_devt;
 static struct class *gv_class;
 static DEFINE_IDA(gv_minors);
 
+/* minor -> device, for open(); cleared when the device goes. */
+static DEFINE_MUTEX(gv_table_lock);
+static struct gv_device *gv_table[GV_MAX_DEVICES];
+
 /* An open file: the device, and the context it is. */
 struct gv_file {
 	struct gv_device *gdev;
@@ -25,37 +29,67 @@ struct gv_file {
 
 static int gv_open(struct inode *inode, struct file *file)
 {
-	struct gv_device *gdev =
-		container_of(inode->i_cdev, struct gv_device, cdev);
-	struct gv_file *f = kzalloc(sizeof(*f), GFP_KERNEL);
+	struct gv_device *gdev;
+	struct gv_file *f;
+	int err = 0;
 
-	if (!f)
-		return -ENOMEM;
+	mutex_lock(&gv_table_lock);
+	gdev = iminor(inode) < GV_MAX_DEVICES ? gv_table[iminor(inode)] : NULL;
+	if (gdev)
+		kref_get(&gdev->ref);	/* the file's reference */
+	mutex_unlock(&gv_table_lock);
+	if (!gdev)
+		return -ENODEV;
+
+	down_read(&gdev->gone_lock);
+	if (gdev->gone) {
+		err = -ENODEV;
+		goto out;
+	}
+	f = kzalloc(sizeof(*f), GFP_KERNEL);
+	if (!f) {
+		err = -ENOMEM;
+		goto out;
+	}
 	f->gdev = gdev;
 	f->ctx = gv_ctx_create(gdev);
 	if (!f->ctx) {
 		kfree(f);
-		return -ENOMEM;
+		err = -ENOMEM;
+		goto out;
 	}
 	file->private_data = f;
-	return 0;
+out:
+	up_read(&gdev->gone_lock);
+	if (err)
+		gv_device_put(gdev);
+	return err;
 }
 
 /* Also runs when the process dies: everything it made is reclaimed. */
 static int gv_release(struct inode *inode, struct file *file)
 {
 	struct gv_file *f = file->private_data;
+	struct gv_device *gdev = f->gdev;
 
-	gv_ctx_destroy(f->ctx);
+	down_read(&gdev->gone_lock);
+	gv_ctx_destroy(f->ctx);		/* without the hardware if gone */
+	up_read(&gdev->gone_lock);
 	kfree(f);
+	gv_device_put(gdev);
 	return 0;
 }
 
 static int gv_mmap(struct file *file, struct vm_area_struct *vma)
 {
 	struct gv_file *f = file->private_data;
+	int err = -ENODEV;
 
-	return gv_ctx_mmap(f->ctx, vma);
+	down_read(&f->gdev->gone_lock);
+	if (!f->gdev->gone)
+		err = gv_ctx_mmap(f->ctx, vma);
+	up_read(&f->gdev->gone_lock);
+	return err;
 }
 
 static bool gv_all_zero(const void *p, size_t n)
@@ -269,11 +303,10 @@ static long gv_ctx_ioctl(struct gv_ctx *ctx, unsigned int cmd,
 	}
 }
 
-static long gv_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
+static long gv_ioctl_locked(struct gv_file *f, unsigned int cmd,
+			    void __user *uarg)
 {
-	struct gv_file *f = file->private_data;
 	struct gv_device *gdev = f->gdev;
-	void __user *uarg = (void __user *)arg;
 
 	switch (cmd) {
 	case GRAVITON_IOC_GET_INFO:
@@ -289,6 +322,18 @@ static long gv_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 	default:
 		return gv_ctx_ioctl(f->ctx, cmd, uarg);
 	}
+}
+
+static long gv_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
+{
+	struct gv_file *f = file->private_data;
+	long err = -ENODEV;
+
+	down_read(&f->gdev->gone_lock);
+	if (!f->gdev->gone)
+		err = gv_ioctl_locked(f, cmd, (void __user *)arg);
+	up_read(&f->gdev->gone_lock);
+	return err;
 }
 
 static const struct file_operations gv_fops = {
@@ -312,11 +357,19 @@ int gv_chardev_add(struct gv_device *gdev)
 	gdev->minor = ret;
 	devt = MKDEV(MAJOR(gv_devt), gdev->minor);
 
-	cdev_init(&gdev->cdev, &gv_fops);
-	gdev->cdev.owner = THIS_MODULE;
-	ret = cdev_add(&gdev->cdev, devt, 1);
-	if (ret)
+	gdev->cdev = cdev_alloc();
+	if (!gdev->cdev) {
+		ret = -ENOMEM;
 		goto err_free_minor;
+	}
+	gdev->cdev->ops = &gv_fops;
+	gdev->cdev->owner = THIS_MODULE;
+	ret = cdev_add(gdev->cdev, devt, 1);
+	if (ret)
+		goto err_del_cdev;
+	mutex_lock(&gv_table_lock);
+	gv_table[gdev->minor] = gdev;
+	mutex_unlock(&gv_table_lock);
 
 	gdev->chardev = device_create(gv_class, &gdev->pdev->dev, devt, gdev,
 				      GRAVITON_DEV_NAME "%d", gdev->minor);
@@ -327,7 +380,10 @@ int gv_chardev_add(struct gv_device *gdev)
 	return 0;
 
 err_del_cdev:
-	cdev_del(&gdev->cdev);
+	mutex_lock(&gv_table_lock);
+	gv_table[gdev->minor] = NULL;
+	mutex_unlock(&gv_table_lock);
+	cdev_del(gdev->cdev);	/* frees it once no file uses it */
 err_free_minor:
 	ida_free(&gv_minors, gdev->minor);
 	return ret;
@@ -336,7 +392,10 @@ err_free_minor:
 void gv_chardev_remove(struct gv_device *gdev)
 {
 	device_destroy(gv_class, MKDEV(MAJOR(gv_devt), gdev->minor));
-	cdev_del(&gdev->cdev);
+	mutex_lock(&gv_table_lock);
+	gv_table[gdev->minor] = NULL;
+	mutex_unlock(&gv_table_lock);
+	cdev_del(gdev->cdev);
 	ida_free(&gv_minors, gdev->minor);
 }
 

@@ -690,7 +690,9 @@ void gv_ctx_destroy(struct gv_ctx *ctx)
 
 	mutex_lock(&ctx->lock);
 	list_for_each_entry_safe(ch, tmp, &ctx->chans, node) {
-		int err = cmd_destroy(ctx, ch->chid, NULL);
+		/* After an unbind the device has been reset (everything
+		 * scrubbed): only the driver's bookkeeping is left. */
+		int err = gdev->gone ? 0 : cmd_destroy(ctx, ch->chid, NULL);
 
 		if (err) {
 			/* cannot happen for a channel we created; leak its
@@ -796,8 +798,11 @@ long gv_ctx_wait(struct gv_ctx *ctx, struct graviton_wait *arg)
 	 * the channel is destroyed meanwhile we read a stale word of the
 	 * unprotected window, which is harmless, and time out. */
 	left = wait_event_interruptible_timeout(gdev->fence_wq,
+			READ_ONCE(gdev->gone) ||
 			fence_read(gdev, fence_pa) >= arg->value,
 			msecs_to_jiffies(arg->timeout_ms));
+	if (READ_ONCE(gdev->gone))
+		return -ENODEV;	/* the device is being removed */
 	arg->current_value = fence_read(gdev, fence_pa);
 	if (left < 0)
 		return left;

@@ -111,26 +111,27 @@ static void gv_read_ak(struct gv_device *gdev)
 	gv_read_bytes(gdev, GV_REG_EK_PUB, ak->ek_pub, sizeof(ak->ek_pub));
 }
 
-static int gv_probe(struct pci_dev *pdev, const struct pci_device_id *id)
+static void gv_device_release(struct kref *ref)
 {
-	struct gv_device *gdev;
+	struct gv_device *gdev = container_of(ref, struct gv_device, ref);
+
+	gv_mem_fini(gdev);
+	ida_destroy(&gdev->chids);
+	kfree(gdev->ak_cert);
+	pci_dev_put(gdev->pdev);
+	kfree(gdev);
+}
+
+void gv_device_put(struct gv_device *gdev)
+{
+	kref_put(&gdev->ref, gv_device_release);
+}
+
+static int gv_probe_hw(struct gv_device *gdev)
+{
+	struct pci_dev *pdev = gdev->pdev;
 	int ret;
 	u32 magic;
-
-	gdev = devm_kzalloc(&pdev->dev, sizeof(*gdev), GFP_KERNEL);
-	if (!gdev)
-		return -ENOMEM;
-	gdev->pdev = pdev;
-	atomic_set(&gdev->irq_count, 0);
-	atomic_set(&gdev->chan_irq_count, 0);
-	atomic_set(&gdev->error_irq_count, 0);
-	init_completion(&gdev->selftest_done);
-	init_waitqueue_head(&gdev->fence_wq);
-	mutex_init(&gdev->ctx_lock);
-	mutex_init(&gdev->cert_lock);
-	INIT_LIST_HEAD(&gdev->contexts);
-	ida_init(&gdev->chids);
-	pci_set_drvdata(pdev, gdev);
 
 	ret = pcim_enable_device(pdev);
 	if (ret) {
@@ -226,12 +227,48 @@ err_free_vectors:
 	return ret;
 }
 
+static int gv_probe(struct pci_dev *pdev, const struct pci_device_id *id)
+{
+	struct gv_device *gdev;
+	int ret;
+
+	gdev = kzalloc(sizeof(*gdev), GFP_KERNEL);
+	if (!gdev)
+		return -ENOMEM;
+	kref_init(&gdev->ref);
+	init_rwsem(&gdev->gone_lock);
+	gdev->pdev = pci_dev_get(pdev);
+	atomic_set(&gdev->irq_count, 0);
+	atomic_set(&gdev->chan_irq_count, 0);
+	atomic_set(&gdev->error_irq_count, 0);
+	init_completion(&gdev->selftest_done);
+	init_waitqueue_head(&gdev->fence_wq);
+	mutex_init(&gdev->ctx_lock);
+	mutex_init(&gdev->cert_lock);
+	INIT_LIST_HEAD(&gdev->contexts);
+	ida_init(&gdev->chids);
+	pci_set_drvdata(pdev, gdev);
+
+	ret = gv_probe_hw(gdev);
+	if (ret) {
+		pci_set_drvdata(pdev, NULL);
+		gv_device_put(gdev);
+	}
+	return ret;
+}
+
 static void gv_remove(struct pci_dev *pdev)
 {
 	struct gv_device *gdev = pci_get_drvdata(pdev);
 
 	gv_debugfs_fini(gdev);
-	gv_chardev_remove(gdev);
+	gv_chardev_remove(gdev);	/* no new opens */
+	/* Files may stay open (an unbind through sysfs): from here on they
+	 * get ENODEV and never touch the hardware.  Waiters are woken first
+	 * so that they drop gone_lock. */
+	WRITE_ONCE(gdev->gone, true);
+	wake_up_all(&gdev->fence_wq);
+	down_write(&gdev->gone_lock);
 	/* A device reset scrubs protected memory and forgets every key: the
 	 * next driver starts from a clean device. */
 	gv_wr(gdev, GV_REG_RESET, GV_RESET_MAGIC);
@@ -239,9 +276,9 @@ static void gv_remove(struct pci_dev *pdev)
 	free_irq(pci_irq_vector(pdev, 0), gdev);
 	pci_free_irq_vectors(pdev);
 	gv_boot_fini(gdev);
-	gv_mem_fini(gdev);
-	kfree(gdev->ak_cert);
-	ida_destroy(&gdev->chids);
+	up_write(&gdev->gone_lock);
+	pci_set_drvdata(pdev, NULL);
+	gv_device_put(gdev);		/* the probe's reference */
 }
 
 static const struct pci_device_id gv_pci_ids[] = {

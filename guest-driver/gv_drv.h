@@ -11,7 +11,9 @@
 #include <linux/io.h>
 #include <linux/list.h>
 #include <linux/mutex.h>
+#include <linux/kref.h>
 #include <linux/pci.h>
+#include <linux/rwsem.h>
 #include <linux/wait.h>
 
 #include "graviton/gv_cmds.h"
@@ -28,6 +30,17 @@
 #define GV_POOL_BIAS (1ull << 48)
 
 struct gv_device {
+	/*
+	 * Lifetime: open files hold references, so the structure (and the
+	 * memory pools their contexts return memory to) outlives an unbind.
+	 * @gone is set when the device is removed; from then on nothing may
+	 * touch the hardware.  Every file operation holds @gone_lock for
+	 * reading and checks @gone; remove takes it for writing.
+	 */
+	struct kref ref;
+	struct rw_semaphore gone_lock;
+	bool gone;
+
 	struct pci_dev *pdev;
 	void __iomem *regs;		/* BAR0 */
 	void __iomem *unprot;		/* BAR2 window onto the unprotected region */
@@ -62,7 +75,9 @@ struct gv_device {
 	u32 ak_cert_len;
 
 	int minor;
-	struct cdev cdev;
+	struct cdev *cdev;		/* refcounted on its own: open files
+					 * may outlive this structure's
+					 * device */
 	struct device *chardev;
 	struct dentry *debugfs;
 
@@ -77,6 +92,8 @@ struct gv_device {
 	struct completion selftest_done;
 	bool irq_selftest_ok;
 };
+
+void gv_device_put(struct gv_device *gdev);
 
 /* Register accessors: the register's name goes into the debug log. */
 #define gv_rd(gdev, reg) gv_rd_named(gdev, reg, #reg)
