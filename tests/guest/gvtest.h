@@ -11,6 +11,7 @@
 
 #include <errno.h>
 #include <inttypes.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -85,6 +86,21 @@ static inline int gvtest_read_file(const char *path, char *buf, size_t len)
     buf[n] = 0;
     fclose(f);
     return 0;
+}
+
+/* True if the kernel log has no BUG, oops or WARNING. */
+static inline bool gvtest_kernel_clean(void)
+{
+    static char buf[1 << 16];
+    FILE *f = popen("dmesg", "r");
+    size_t n = f ? fread(buf, 1, sizeof(buf) - 1, f) : 0;
+
+    buf[n] = 0;
+    if (f) {
+        pclose(f);
+    }
+    return f && !strstr(buf, "BUG:") && !strstr(buf, "Oops") &&
+           !strstr(buf, "WARNING:");
 }
 
 #endif /* GVTEST_H */
