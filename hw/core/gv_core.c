@@ -60,8 +60,7 @@ const char *gv_error_name(unsigned code)
         [GV_ERR_REGION_CONFIG] = "bad region configuration",
         [GV_ERR_BAD_CHANNEL] = "bad channel",
         [GV_ERR_CHANNEL_BUSY] = "channel busy",
-        [GV_ERR_NOT_BOOTSTRAP] = "management command on a non-bootstrap "
-                                 "channel",
+        [GV_ERR_NOT_BOOTSTRAP] = "CH_* on a non-bootstrap channel",
         [GV_ERR_BOOTSTRAP] = "bootstrap channel misuse",
         [GV_ERR_FETCH] = "fetch failed",
         [GV_ERR_BAD_GROUP] = "malformed command group",

@@ -104,28 +104,40 @@ void td_ring_setup(struct td *td, unsigned chid)
 
 struct td *td_new(uint64_t vram, uint64_t unprot, uint64_t prot, bool with_ek)
 {
+    char dir[64] = "", path[128] = "";
+    struct td *td;
+
+    if (with_ek) {
+        struct gvc_key *ek = NULL;
+
+        snprintf(dir, sizeof(dir), "/tmp/gvtest-XXXXXX");
+        if (!mkdtemp(dir) || gvc_key_generate(&ek) != GVC_OK) {
+            abort();
+        }
+        snprintf(path, sizeof(path), "%s/ek.pem", dir);
+        if (gvc_key_save_pem(ek, path, true) != GVC_OK) {
+            abort();
+        }
+        gvc_key_free(ek);
+    }
+    td = td_new_ek(vram, unprot, prot, with_ek ? path : NULL);
+    /* td_free removes the key it made */
+    snprintf(td->tmpdir, sizeof(td->tmpdir), "%s", dir);
+    snprintf(td->ek_path, sizeof(td->ek_path), "%s", path);
+    return td;
+}
+
+struct td *td_new_ek(uint64_t vram, uint64_t unprot, uint64_t prot,
+                     const char *ek_path)
+{
     struct td *td = calloc(1, sizeof(*td));
-    struct gv_config cfg = { .vram_size = vram };
+    struct gv_config cfg = { .vram_size = vram, .ek_path = ek_path };
     const char *err = NULL;
 
     td->guest = calloc(1, TD_GUEST_SIZE);
     td->vram = vram;
     td->unprot = unprot;
     td->prot = prot;
-    if (with_ek) {
-        struct gvc_key *ek = NULL;
-
-        snprintf(td->tmpdir, sizeof(td->tmpdir), "/tmp/gvtest-XXXXXX");
-        if (!mkdtemp(td->tmpdir) || gvc_key_generate(&ek) != GVC_OK) {
-            abort();
-        }
-        snprintf(td->ek_path, sizeof(td->ek_path), "%s/ek.pem", td->tmpdir);
-        if (gvc_key_save_pem(ek, td->ek_path, true) != GVC_OK) {
-            abort();
-        }
-        gvc_key_free(ek);
-        cfg.ek_path = td->ek_path;
-    }
     td->dev = gv_dev_new(&cfg, &td_ops, td, &err);
     if (!td->dev) {
         fprintf(stderr, "td_new: %s\n", err);

@@ -42,6 +42,9 @@ struct td {
 /* A device of @vram bytes with @unprot / @prot region sizes locked, an EK
  * if @with_ek, and bootstrap channel TD_BOOT_CHID ready. */
 struct td *td_new(uint64_t vram, uint64_t unprot, uint64_t prot, bool with_ek);
+/* The same with an existing EK file (NULL: none). */
+struct td *td_new_ek(uint64_t vram, uint64_t unprot, uint64_t prot,
+                     const char *ek_path);
 void td_free(struct td *td);
 
 uint32_t td_rd(struct td *td, uint32_t reg);
