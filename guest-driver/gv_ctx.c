@@ -30,6 +30,18 @@
 #define GV_ALLOC_MAX	(4ull << 30)
 #define GV_RING_ENTRIES	256
 
+/*
+ * A channel's command buffer.  User space maps it, and a mapping may
+ * outlive the channel: the buffer is freed when the channel and the last
+ * mapping have let go of it.
+ */
+struct gv_cmdbuf {
+	struct kref ref;
+	struct device *dev;
+	void *cpu;
+	dma_addr_t dma;
+};
+
 struct gv_chan {
 	struct list_head node;
 	u32 chid;
@@ -38,8 +50,7 @@ struct gv_chan {
 	struct gv_gpfifo_entry *ring;
 	dma_addr_t ring_dma;
 	u32 put;
-	void *cmdbuf;
-	dma_addr_t cmdbuf_dma;
+	struct gv_cmdbuf *cmdbuf;
 };
 
 /* One CH_PTE's worth of an allocation. */
@@ -118,6 +129,56 @@ static struct gv_chan *any_chan(struct gv_ctx *ctx)
 {
 	return list_first_entry_or_null(&ctx->chans, struct gv_chan, node);
 }
+
+/* ---- command buffers ---- */
+
+static struct gv_cmdbuf *cmdbuf_new(struct device *dev)
+{
+	struct gv_cmdbuf *cb = kzalloc(sizeof(*cb), GFP_KERNEL);
+
+	if (!cb)
+		return NULL;
+	cb->cpu = dma_alloc_coherent(dev, GRAVITON_CMDBUF_SIZE, &cb->dma,
+				     GFP_KERNEL);
+	if (!cb->cpu) {
+		kfree(cb);
+		return NULL;
+	}
+	kref_init(&cb->ref);
+	cb->dev = dev;
+	return cb;
+}
+
+static void cmdbuf_release(struct kref *ref)
+{
+	struct gv_cmdbuf *cb = container_of(ref, struct gv_cmdbuf, ref);
+
+	dma_free_coherent(cb->dev, GRAVITON_CMDBUF_SIZE, cb->cpu, cb->dma);
+	kfree(cb);
+}
+
+static void cmdbuf_put(struct gv_cmdbuf *cb)
+{
+	if (cb)
+		kref_put(&cb->ref, cmdbuf_release);
+}
+
+static void cmdbuf_vm_open(struct vm_area_struct *vma)
+{
+	struct gv_cmdbuf *cb = vma->vm_private_data;
+
+	kref_get(&cb->ref);
+}
+
+static void cmdbuf_vm_close(struct vm_area_struct *vma)
+{
+	cmdbuf_put(vma->vm_private_data);
+}
+
+static const struct vm_operations_struct cmdbuf_vm_ops = {
+	.open = cmdbuf_vm_open,
+	.close = cmdbuf_vm_close,
+};
 
 /* ---- commands ---- */
 
@@ -483,9 +544,8 @@ static void chan_free_buffers(struct gv_device *gdev, struct gv_chan *ch)
 	if (ch->ring)
 		dma_free_coherent(dev, GV_RING_ENTRIES * sizeof(*ch->ring),
 				  ch->ring, ch->ring_dma);
-	if (ch->cmdbuf)
-		dma_free_coherent(dev, GRAVITON_CMDBUF_SIZE, ch->cmdbuf,
-				  ch->cmdbuf_dma);
+	cmdbuf_put(ch->cmdbuf);		/* mappings may keep it alive */
+	ch->cmdbuf = NULL;
 }
 
 /* Everything of a channel the device has let go of. */
@@ -581,8 +641,7 @@ long gv_ctx_chan_create(struct gv_ctx *ctx, struct graviton_chan_create *arg)
 	ch->pgd = gv_prot_alloc(gdev, GV_PGD_BYTES, GV_PAGE_SIZE);
 	ch->ring = dma_alloc_coherent(dev, GV_RING_ENTRIES * sizeof(*ch->ring),
 				      &ch->ring_dma, GFP_KERNEL);
-	ch->cmdbuf = dma_alloc_coherent(dev, GRAVITON_CMDBUF_SIZE,
-					&ch->cmdbuf_dma, GFP_KERNEL);
+	ch->cmdbuf = cmdbuf_new(dev);
 	if (ch->desc == GV_NO_MEM || ch->pgd == GV_NO_MEM || !ch->ring ||
 	    !ch->cmdbuf)
 		goto out_resources;
@@ -758,7 +817,7 @@ long gv_ctx_submit(struct gv_ctx *ctx, struct graviton_submit *arg)
 	}
 	mutex_lock(&gdev->boot_lock);	/* one doorbell at a time */
 	e = &ch->ring[ch->put];
-	e->addr = ch->cmdbuf_dma + arg->offset;
+	e->addr = ch->cmdbuf->dma + arg->offset;
 	e->len = arg->len;
 	e->flags = GV_GPFIFO_IRQ;
 	put = (ch->put + 1) % GV_RING_ENTRIES;
@@ -823,8 +882,13 @@ int gv_ctx_mmap(struct gv_ctx *ctx, struct vm_area_struct *vma)
 	ch = find_chan(ctx, handle);
 	if (ch) {
 		vma->vm_pgoff = 0;
-		err = dma_mmap_coherent(&ctx->gdev->pdev->dev, vma, ch->cmdbuf,
-					ch->cmdbuf_dma, size);
+		err = dma_mmap_coherent(ch->cmdbuf->dev, vma, ch->cmdbuf->cpu,
+					ch->cmdbuf->dma, size);
+		if (!err) {
+			vma->vm_private_data = ch->cmdbuf;
+			vma->vm_ops = &cmdbuf_vm_ops;
+			kref_get(&ch->cmdbuf->ref);
+		}
 	}
 	mutex_unlock(&ctx->lock);
 	return err;

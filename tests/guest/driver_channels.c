@@ -113,6 +113,11 @@ static void normal_context(void)
     CHECK(gvrt_chan_destroy(&dev, h2, NULL) == 0, "destroy stream");
     CHECK(gvrt_chan_destroy(&dev, h1, NULL) == 0, "destroy channel");
     CHECK(gvrt_chan_destroy(&dev, h1, NULL) == -ENOENT, "destroy twice");
+    /* the mapping outlives the channel: the buffer stays ours until
+     * munmap (the driver must not free it under us) */
+    memset(cb, 0x5a, GRAVITON_CMDBUF_SIZE);
+    CHECK(cb[GRAVITON_CMDBUF_SIZE - 1] == 0x5a,
+          "command buffer still usable after its channel is gone");
     gvrt_cmdbuf_unmap(cb);
     gvrt_dev_close(&dev);
 }
