@@ -49,6 +49,7 @@ int gv_err_to_errno(int gv_err)
 		[GV_ERR_NO_ATTESTATION] = ENODEV,
 		[GV_ERR_CRYPTO] = EIO,
 		[GV_ERR_NOT_SECURE] = EINVAL,
+		[GV_ERR_DATA_AUTH] = EBADMSG,
 	};
 
 	if (gv_err < 0)

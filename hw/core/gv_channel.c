@@ -107,7 +107,8 @@ static int exec_cmd(struct gv_dev *dev, unsigned chid, const uint8_t *cmd,
             return gv_ch_measure(dev, cmd, size);
         }
     }
-    if (h.op != GV_OP_NOP && h.op != GV_OP_FENCE) {
+    if (h.op != GV_OP_NOP && h.op != GV_OP_FENCE && h.op != GV_OP_COPY &&
+        h.op != GV_OP_SET_COPY_KEY) {
         return GV_ERR_BAD_COMMAND;
     }
     /* Engine commands: a bootstrap channel may not carry them (its
@@ -115,10 +116,16 @@ static int exec_cmd(struct gv_dev *dev, unsigned chid, const uint8_t *cmd,
     if (type == GV_CHAN_TYPE_BOOTSTRAP) {
         return GV_ERR_BOOTSTRAP;
     }
-    if (h.op == GV_OP_NOP) {
+    switch (h.op) {
+    case GV_OP_NOP:
         return size == sizeof(h) ? GV_ERR_NONE : GV_ERR_BAD_COMMAND;
+    case GV_OP_COPY:
+        return gv_exec_copy(dev, chid, cmd, size);
+    case GV_OP_SET_COPY_KEY:
+        return gv_exec_set_copy_key(dev, chid, cmd, size);
+    default:
+        return exec_fence(dev, chid, cmd, size);
     }
-    return exec_fence(dev, chid, cmd, size);
 }
 
 int gv_exec_group(struct gv_dev *dev, unsigned chid, const uint8_t *cmds,
@@ -285,6 +292,12 @@ uint32_t gv_chan_reg_read(struct gv_dev *dev, unsigned chid, unsigned reg)
         return (uint32_t)counter;
     case GV_CHAN_COUNTER_HI:
         return (uint32_t)(counter >> 32);
+    case GV_CHAN_HOSTWIN_LO:
+        return (uint32_t)ch->hostwin_base;
+    case GV_CHAN_HOSTWIN_HI:
+        return (uint32_t)(ch->hostwin_base >> 32);
+    case GV_CHAN_HOSTWIN_SIZE:
+        return ch->hostwin_size;
     case GV_CHAN_CTRL:
         return 0;
     default:
@@ -355,6 +368,20 @@ void gv_chan_reg_write(struct gv_dev *dev, unsigned chid, unsigned reg,
         } else {
             ch->ring_entries = val;
             ch->put = ch->get = 0;
+        }
+        return;
+    case GV_CHAN_HOSTWIN_LO:
+    case GV_CHAN_HOSTWIN_HI:
+    case GV_CHAN_HOSTWIN_SIZE:
+        if (ch->type == GV_CHAN_TYPE_FREE || !idle(ch)) {
+            gv_report_error(dev, GV_ERR_BAD_CHANNEL, chid, 0);
+        } else if (reg == GV_CHAN_HOSTWIN_LO) {
+            ch->hostwin_base = (ch->hostwin_base & ~0xffffffffull) | val;
+        } else if (reg == GV_CHAN_HOSTWIN_HI) {
+            ch->hostwin_base = (ch->hostwin_base & 0xffffffffull) |
+                               (uint64_t)val << 32;
+        } else {
+            ch->hostwin_size = val;
         }
         return;
     case GV_CHAN_PUT:

@@ -81,6 +81,7 @@ const char *gv_error_name(unsigned code)
         [GV_ERR_NO_ATTESTATION] = "no attestation key",
         [GV_ERR_CRYPTO] = "crypto failure",
         [GV_ERR_NOT_SECURE] = "not a secure channel",
+        [GV_ERR_DATA_AUTH] = "copied data failed authentication",
     };
 
     return code < GV_ERR__COUNT && names[code] ? names[code] : "unknown";

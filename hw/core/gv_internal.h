@@ -91,6 +91,9 @@ struct gv_ctx {
     uint32_t pad;
     uint8_t uk_hash[GV_HASH_LEN];
     uint8_t cek[GV_CEK_LEN];
+    uint8_t copy_key[32];       /* the copy engine's crypto mode */
+    uint32_t has_copy_key;
+    uint32_t pad2;
 };
 
 /* Per-channel counters of a secure channel. */
@@ -111,6 +114,8 @@ struct gv_chan {
     uint64_t ring_base;
     uint32_t ring_entries;
     uint32_t put, get;
+    uint64_t hostwin_base;      /* copy engine's window onto guest memory */
+    uint32_t hostwin_size;
     struct gvc_aead *aead;      /* the crypto engine's key schedule for CEK */
 };
 
@@ -243,6 +248,12 @@ int gv_exec_group(struct gv_dev *dev, unsigned chid, const uint8_t *cmds,
 int gv_dma_write(struct gv_dev *dev, uint64_t addr, const void *buf,
                  uint64_t len);
 void gv_iv(uint8_t iv[12], uint32_t domain, uint64_t counter);
+
+/* gv_copy.c: the copy engine */
+int gv_exec_copy(struct gv_dev *dev, unsigned chid, const uint8_t *cmd,
+                 uint32_t size);
+int gv_exec_set_copy_key(struct gv_dev *dev, unsigned chid,
+                         const uint8_t *cmd, uint32_t size);
 
 /* gv_mgmt.c: the CH_* commands; each returns GV_ERR_* */
 int gv_ch_create(struct gv_dev *dev, const uint8_t *cmd, uint32_t size);

@@ -354,6 +354,8 @@ int gv_ch_create(struct gv_dev *dev, const uint8_t *cmd, uint32_t size)
     ch->pgd_addr = c.pgd_addr;
     ch->error = false;
     ch->ring_base = 0;
+    ch->hostwin_base = 0;
+    ch->hostwin_size = 0;
     ch->ring_entries = 0;
     ch->put = ch->get = 0;
     memset(&dev->chsec[c.chid], 0, sizeof(dev->chsec[c.chid]));

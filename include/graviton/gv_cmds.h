@@ -91,6 +91,8 @@ enum gv_op {
     /* engine commands: only on normal and secure channels */
     GV_OP_NOP = 0x0100,
     GV_OP_FENCE = 0x0101,
+    GV_OP_COPY = 0x0102,
+    GV_OP_SET_COPY_KEY = 0x0103,
 };
 
 #define GV_EC_PUB_LEN           65
@@ -177,6 +179,38 @@ struct gv_cmd_fence {
 };
 GV_ABI_ASSERT(struct gv_cmd_fence, 24);
 
+/* COPY: the copy engine.  Device addresses are virtual (the channel's page
+ * tables); host addresses are offsets into the channel's host window
+ * (HOSTWIN registers, set by the driver).  With GV_COPY_DECRYPT the source
+ * holds AES-256-GCM ciphertext || tag under the context's copy key, with
+ * iv from the command and aad = the destination address (u64 LE); the
+ * destination is written only if the tag verifies.  GV_COPY_ENCRYPT
+ * writes ciphertext || tag (size + 16 bytes). */
+struct gv_cmd_copy {
+    struct gv_cmd_hdr hdr;
+    uint32_t flags;             /* GV_COPY_* */
+    uint32_t pad;
+    uint64_t src;
+    uint64_t dst;
+    uint64_t size;              /* plaintext bytes */
+    uint8_t iv[12];
+    uint32_t pad2;
+};
+GV_ABI_ASSERT(struct gv_cmd_copy, 56);
+#define GV_COPY_SRC_HOST        (1u << 0)
+#define GV_COPY_DST_HOST        (1u << 1)
+#define GV_COPY_DECRYPT         (1u << 2)
+#define GV_COPY_ENCRYPT         (1u << 3)
+#define GV_COPY_MAX             (64u << 20)
+
+/* SET_COPY_KEY: the context's key for the copy engine's crypto mode.
+ * Accepted only inside an authenticated group of a secure channel. */
+struct gv_cmd_set_copy_key {
+    struct gv_cmd_hdr hdr;
+    uint8_t key[32];
+};
+GV_ABI_ASSERT(struct gv_cmd_set_copy_key, 40);
+
 /* ---- what the command processor returns ---- */
 
 #define GV_QUOTE_MAGIC          0x54515647u     /* "GVQT" */
@@ -251,6 +285,7 @@ enum gv_error {
     GV_ERR_NO_ATTESTATION = 23, /* secure channel requested, no EK/AK */
     GV_ERR_CRYPTO = 24,         /* internal crypto failure */
     GV_ERR_NOT_SECURE = 25,     /* operation needs a secure channel */
+    GV_ERR_DATA_AUTH = 26,      /* copy engine: data failed its tag */
     GV_ERR__COUNT
 };
 

@@ -31,7 +31,7 @@
 /* Identity */
 #define GV_ID_MAGIC             0x47525654u     /* "GRVT" */
 #define GV_ABI_MAJOR            1u
-#define GV_ABI_MINOR            1u
+#define GV_ABI_MINOR            2u
 #define GV_ABI_VERSION          ((GV_ABI_MAJOR << 16) | GV_ABI_MINOR)
 
 /* ---- BAR0 register map (offsets in bytes; all registers 32 bits) ---- */
@@ -103,6 +103,9 @@
 #define GV_CHAN_CTRL            0x20    /* WO: GV_CHAN_CTRL_* */
 #define GV_CHAN_COUNTER_LO      0x24    /* RO: next expected group counter */
 #define GV_CHAN_COUNTER_HI      0x28
+#define GV_CHAN_HOSTWIN_LO      0x2c    /* RW while idle: copy engine's */
+#define GV_CHAN_HOSTWIN_HI      0x30    /*   window onto guest memory */
+#define GV_CHAN_HOSTWIN_SIZE    0x34    /*   (bytes; 0: no host copies) */
 
 #define GV_CHAN_TYPE_MASK       0x3u
 #define GV_CHAN_TYPE_FREE       0u

@@ -1,0 +1,136 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * Graviton GPU device core: the copy engine.
+ *
+ * COPY moves bytes between a channel's virtual memory and its host window
+ * (a range of guest memory the driver assigned to the channel), or within
+ * virtual memory.  Every page is translated and checked before anything is
+ * written, so a fault changes nothing.  In crypto mode (the H100-style
+ * alternative to the paper's AuthDec kernel) the engine decrypts or
+ * encrypts with AES-256-GCM under the context's copy key while copying;
+ * a bad tag leaves the destination untouched.
+ */
+#include "gv_internal.h"
+
+#include <stdlib.h>
+
+#include "gv_crypto.h"
+
+#define COPY_FLAGS (GV_COPY_SRC_HOST | GV_COPY_DST_HOST | GV_COPY_DECRYPT | \
+                    GV_COPY_ENCRYPT)
+
+/* [off, off + len) of @chid's host window, as a guest-physical address. */
+static int host_addr(struct gv_dev *dev, unsigned chid, uint64_t off,
+                     uint64_t len, uint64_t *addr)
+{
+    struct gv_chan *ch = &dev->chan[chid];
+
+    if (!ch->hostwin_size || off > ch->hostwin_size ||
+        len > ch->hostwin_size - off) {
+        return GV_ERR_BAD_ADDRESS;
+    }
+    *addr = ch->hostwin_base + off;
+    return GV_ERR_NONE;
+}
+
+static int copy_in(struct gv_dev *dev, unsigned chid, bool host,
+                   uint64_t src, void *buf, uint64_t len)
+{
+    uint64_t a;
+    int err;
+
+    if (!host) {
+        return gv_vm_read(dev, chid, src, buf, len);
+    }
+    err = host_addr(dev, chid, src, len, &a);
+    if (err == GV_ERR_NONE && (!dev->ops || !dev->ops->dma_read ||
+                               dev->ops->dma_read(dev->opaque, a, buf, len))) {
+        err = GV_ERR_FETCH;
+    }
+    return err;
+}
+
+static int copy_out(struct gv_dev *dev, unsigned chid, bool host,
+                    uint64_t dst, const void *buf, uint64_t len)
+{
+    uint64_t a;
+    int err;
+
+    if (!host) {
+        return gv_vm_write(dev, chid, dst, buf, len);
+    }
+    err = host_addr(dev, chid, dst, len, &a);
+    return err == GV_ERR_NONE ? gv_dma_write(dev, a, buf, len) : err;
+}
+
+int gv_exec_copy(struct gv_dev *dev, unsigned chid, const uint8_t *cmd,
+                 uint32_t size)
+{
+    struct gv_cmd_copy c;
+    struct gv_ctx *ctx = &dev->ctx[dev->chan[chid].ctx];
+    bool dec, enc;
+    uint64_t in_len, out_len;
+    uint8_t *buf;
+    int err;
+
+    if (size != sizeof(c)) {
+        return GV_ERR_BAD_COMMAND;
+    }
+    memcpy(&c, cmd, sizeof(c));
+    dec = c.flags & GV_COPY_DECRYPT;
+    enc = c.flags & GV_COPY_ENCRYPT;
+    if ((c.flags & ~COPY_FLAGS) || c.pad || c.pad2 || (dec && enc)) {
+        return GV_ERR_BAD_COMMAND;
+    }
+    if (c.size == 0 || c.size > GV_COPY_MAX) {
+        return GV_ERR_RANGE;
+    }
+    if ((dec || enc) && (!ctx->secure || !ctx->has_copy_key)) {
+        return GV_ERR_NOT_SECURE;
+    }
+    in_len = c.size + (dec ? GV_TAG_LEN : 0);
+    out_len = c.size + (enc ? GV_TAG_LEN : 0);
+    buf = malloc(in_len > out_len ? in_len : out_len);
+    if (!buf) {
+        return GV_ERR_NO_RESOURCES;
+    }
+    err = copy_in(dev, chid, c.flags & GV_COPY_SRC_HOST, c.src, buf, in_len);
+    if (err == GV_ERR_NONE && dec &&
+        gvc_gcm_open(ctx->copy_key, c.iv, &c.dst, sizeof(c.dst), buf, c.size,
+                     buf, buf + c.size) != GVC_OK) {
+        err = GV_ERR_DATA_AUTH;
+    }
+    if (err == GV_ERR_NONE && enc &&
+        gvc_gcm_seal(ctx->copy_key, c.iv, &c.src, sizeof(c.src), buf, c.size,
+                     buf, buf + c.size) != GVC_OK) {
+        err = GV_ERR_CRYPTO;
+    }
+    if (err == GV_ERR_NONE) {
+        err = copy_out(dev, chid, c.flags & GV_COPY_DST_HOST, c.dst, buf,
+                       out_len);
+    }
+    memset(buf, 0, in_len > out_len ? in_len : out_len);
+    free(buf);
+    return err;
+}
+
+int gv_exec_set_copy_key(struct gv_dev *dev, unsigned chid,
+                         const uint8_t *cmd, uint32_t size)
+{
+    struct gv_cmd_set_copy_key k;
+    struct gv_ctx *ctx = &dev->ctx[dev->chan[chid].ctx];
+
+    if (size != sizeof(k)) {
+        return GV_ERR_BAD_COMMAND;
+    }
+    /* Only a secure channel's groups are authenticated: a key set any
+     * other way could be the driver's. */
+    if (dev->chan[chid].type != GV_CHAN_TYPE_SECURE) {
+        return GV_ERR_NOT_SECURE;
+    }
+    memcpy(&k, cmd, sizeof(k));
+    memcpy(ctx->copy_key, k.key, sizeof(ctx->copy_key));
+    ctx->has_copy_key = 1;
+    memset(&k, 0, sizeof(k));
+    return GV_ERR_NONE;
+}

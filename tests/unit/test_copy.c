@@ -1,0 +1,274 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * Unit tests of the copy engine: host window <-> device virtual memory,
+ * device <-> device, the fault rules (unmapped, read-only, another
+ * context's page, hidden memory, outside the host window) and the crypto
+ * mode (decrypt/encrypt under the context's copy key; a bad tag leaves
+ * the destination untouched).
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "cunit_main.h"
+#include "gv_crypto.h"
+#include "gv_testdev.h"
+
+#define VRAM    (64ull << 20)
+#define UNPROT  (8ull << 20)
+#define PROT    (48ull << 20)
+#define WIN_OFF (4ull << 20)                   /* in the fake guest RAM */
+#define WIN     (TD_GUEST_BASE + WIN_OFF)
+#define WIN_SIZE (1u << 20)
+
+static struct td *td;
+static struct gvrt_secure sa;
+static uint64_t pages[8];                      /* physical, chid 1 */
+
+static uint8_t *win(uint64_t off)
+{
+    return td->guest + WIN_OFF + off;
+}
+
+static void set_window(unsigned chid)
+{
+    td_wr(td, GV_REG_CHAN(chid, GV_CHAN_HOSTWIN_LO), (uint32_t)WIN);
+    td_wr(td, GV_REG_CHAN(chid, GV_CHAN_HOSTWIN_HI), (uint32_t)(WIN >> 32));
+    td_wr(td, GV_REG_CHAN(chid, GV_CHAN_HOSTWIN_SIZE), WIN_SIZE);
+}
+
+/* Channel 1: normal, 8 small pages at VA 0; channel 2: secure, 8 pages. */
+static void setup(void)
+{
+    uint64_t ptes[8];
+
+    td = td_new(VRAM, UNPROT, PROT, true);
+    memset(&sa, 0, sizeof(sa));
+    CU_ASSERT_EQUAL_FATAL(td_create_normal(td, 1, 1), GV_ERR_NONE);
+    td_table(td, 1, 0, false);
+    for (int i = 0; i < 8; i++) {
+        pages[i] = td_alloc_prot(td, 4096, 4096);
+        ptes[i] = pages[i] | GV_PTE_VALID | (i == 7 ? GV_PTE_READONLY : 0);
+    }
+    CU_ASSERT_EQUAL(td_pte(td, 1, 0, 0, 8, ptes, false, NULL, NULL),
+                    GV_ERR_NONE);
+    CU_ASSERT_EQUAL_FATAL(td_create_secure(td, 2, &sa), GV_ERR_NONE);
+    td_table(td, 2, 0, false);
+    for (int i = 0; i < 8; i++) {
+        ptes[i] = td_alloc_prot(td, 4096, 4096) | GV_PTE_VALID;
+    }
+    CU_ASSERT_EQUAL(td_pte(td, 2, 0, 0, 8, ptes, false, NULL, NULL),
+                    GV_ERR_NONE);
+    set_window(1);
+    set_window(2);
+}
+
+static void teardown(void)
+{
+    td_check(td);
+    td_free(td);
+    gvrt_secure_fini(&sa);
+}
+
+static int copy(struct gvrt_secure *s, unsigned chid, uint32_t flags,
+                uint64_t src, uint64_t dst, uint64_t size, const uint8_t *iv)
+{
+    struct gv_cmd_copy c = { .hdr = { GV_OP_COPY, sizeof(c) },
+                             .flags = flags, .src = src, .dst = dst,
+                             .size = size };
+
+    if (iv) {
+        memcpy(c.iv, iv, sizeof(c.iv));
+    }
+    return s ? td_submit_secure(td, s, chid, &c, sizeof(c))
+             : td_submit(td, chid, &c, sizeof(c));
+}
+
+static void test_host_device_round_trip(void)
+{
+    uint8_t *in = malloc(3 * 4096), *back;
+    uint64_t v;
+
+    for (int i = 0; i < 3 * 4096; i++) {
+        in[i] = (uint8_t)(i * 13 + 5);
+    }
+    memcpy(win(100), in, 3 * 4096 - 200);
+    /* host -> device, across page boundaries at odd offsets */
+    CU_ASSERT_EQUAL(copy(NULL, 1, GV_COPY_SRC_HOST, 100, 4096 + 50,
+                         3 * 4096 - 200, NULL), GV_ERR_NONE);
+    gv_debug_read(td->dev, pages[1] + 50, &v, 8);
+    CU_ASSERT(memcmp(&v, in, 8) == 0);
+    /* device -> host */
+    memset(win(65536), 0, 3 * 4096);
+    CU_ASSERT_EQUAL(copy(NULL, 1, GV_COPY_DST_HOST, 4096 + 50, 65536,
+                         3 * 4096 - 200, NULL), GV_ERR_NONE);
+    back = win(65536);
+    CU_ASSERT(memcmp(back, in, 3 * 4096 - 200) == 0);
+    free(in);
+}
+
+static void test_device_to_device_overlap(void)
+{
+    uint8_t pattern[256], out[256];
+
+    for (int i = 0; i < 256; i++) {
+        pattern[i] = (uint8_t)i;
+    }
+    memcpy(win(0), pattern, sizeof(pattern));
+    CU_ASSERT_EQUAL(copy(NULL, 1, GV_COPY_SRC_HOST, 0, 4000, 256, NULL),
+                    GV_ERR_NONE);
+    /* overlapping move by 16 bytes, across a page boundary */
+    CU_ASSERT_EQUAL(copy(NULL, 1, 0, 4000, 4016, 256, NULL), GV_ERR_NONE);
+    CU_ASSERT_EQUAL(copy(NULL, 1, GV_COPY_DST_HOST, 4016, 8192, 256, NULL),
+                    GV_ERR_NONE);
+    memcpy(out, win(8192), sizeof(out));
+    CU_ASSERT(memcmp(out, pattern, sizeof(pattern)) == 0);
+}
+
+static void test_faults_change_nothing(void)
+{
+    uint64_t before, after;
+
+    gv_debug_read(td->dev, pages[6], &before, 8);
+    memset(win(0), 0xee, 3 * 4096);
+    /* runs from page 6 into page 7 (read-only): refused, page 6 intact */
+    CU_ASSERT_EQUAL(copy(NULL, 1, GV_COPY_SRC_HOST, 0, 6 * 4096, 2 * 4096,
+                         NULL), GV_ERR_FAULT);
+    gv_debug_read(td->dev, pages[6], &after, 8);
+    CU_ASSERT_EQUAL(before, after);
+    /* beyond the mapping */
+    CU_ASSERT_EQUAL(copy(NULL, 1, GV_COPY_SRC_HOST, 0, 8 * 4096 - 8, 16,
+                         NULL), GV_ERR_FAULT);
+    /* outside the host window, or wrapping it */
+    CU_ASSERT_EQUAL(copy(NULL, 1, GV_COPY_SRC_HOST, WIN_SIZE - 8, 0, 16,
+                         NULL), GV_ERR_BAD_ADDRESS);
+    CU_ASSERT_EQUAL(copy(NULL, 1, GV_COPY_DST_HOST, 0, ~0ull - 4, 8, NULL),
+                    GV_ERR_BAD_ADDRESS);
+    /* no window */
+    td_wr(td, GV_REG_CHAN(1, GV_CHAN_HOSTWIN_SIZE), 0);
+    CU_ASSERT_EQUAL(copy(NULL, 1, GV_COPY_SRC_HOST, 0, 0, 8, NULL),
+                    GV_ERR_BAD_ADDRESS);
+    /* malformed */
+    set_window(1);
+    CU_ASSERT_EQUAL(copy(NULL, 1, 0x80, 0, 0, 8, NULL), GV_ERR_BAD_COMMAND);
+    CU_ASSERT_EQUAL(copy(NULL, 1, 0, 0, 8, 0, NULL), GV_ERR_RANGE);
+    CU_ASSERT_EQUAL(copy(NULL, 1, 0, 0, 8, GV_COPY_MAX + 1ull, NULL),
+                    GV_ERR_RANGE);
+    CU_ASSERT_EQUAL(copy(NULL, 1, GV_COPY_ENCRYPT | GV_COPY_DECRYPT, 0, 8, 8,
+                         NULL), GV_ERR_BAD_COMMAND);
+    /* the bootstrap channel has no copy engine */
+    {
+        struct gv_cmd_copy c = { .hdr = { GV_OP_COPY, sizeof(c) },
+                                 .size = 8 };
+
+        CU_ASSERT_EQUAL(td_submit(td, TD_BOOT_CHID, &c, sizeof(c)),
+                        GV_ERR_BOOTSTRAP);
+    }
+}
+
+/* Attacks 4 and 13 through the copy engine: even a forged page-table
+ * entry cannot make it read another context's page or hidden memory. */
+static void test_copy_confined(void)
+{
+    uint64_t t1 = UNPROT + GV_DESC_BYTES + GV_PGD_BYTES;   /* chid 1's table */
+    uint64_t secret = 0x5ec2e7, forged, zero = 0;
+    uint64_t victim = td->prot_next - 4096;                 /* chid 2's page */
+
+    gv_debug_write(td->dev, victim, &secret, 8);
+    forged = victim | GV_PTE_VALID;
+    gv_debug_write(td->dev, t1 + 20 * 8, &forged, 8);       /* VA 20 pages */
+    memset(win(0), 0, 8);
+    CU_ASSERT_EQUAL(copy(NULL, 1, GV_COPY_DST_HOST, 20 * 4096, 0, 8, NULL),
+                    GV_ERR_FAULT);
+    CU_ASSERT_EQUAL(*(uint64_t *)win(0), 0);
+    forged = (UNPROT + PROT) | GV_PTE_VALID;                /* hidden */
+    gv_debug_write(td->dev, t1 + 20 * 8, &forged, 8);
+    CU_ASSERT_EQUAL(copy(NULL, 1, GV_COPY_DST_HOST, 20 * 4096, 0, 8, NULL),
+                    GV_ERR_FAULT);
+    gv_debug_write(td->dev, t1 + 20 * 8, &zero, 8);         /* undo */
+}
+
+static void set_key(const uint8_t key[32])
+{
+    struct gv_cmd_set_copy_key k = { .hdr = { GV_OP_SET_COPY_KEY,
+                                              sizeof(k) } };
+
+    memcpy(k.key, key, 32);
+    CU_ASSERT_EQUAL(td_submit_secure(td, &sa, 2, &k, sizeof(k)),
+                    GV_ERR_NONE);
+}
+
+static void test_crypto_decrypt(void)
+{
+    uint8_t key[32], iv[12] = { 1, 2, 3 }, pt[5000], got[5000];
+    uint64_t dst = 1000, before;
+    struct gv_measurement m;
+    uint8_t h[GV_HASH_LEN];
+
+    gvc_random(key, sizeof(key));
+    for (size_t i = 0; i < sizeof(pt); i++) {
+        pt[i] = (uint8_t)(i ^ 0x5a);
+    }
+    /* the runtime encrypts in the trusted host, puts it in the window */
+    CU_ASSERT_EQUAL(gvc_gcm_seal(key, iv, &dst, 8, pt, sizeof(pt), win(0),
+                                 win(sizeof(pt))), GVC_OK);
+    /* no key yet */
+    CU_ASSERT_EQUAL(copy(&sa, 2, GV_COPY_SRC_HOST | GV_COPY_DECRYPT, 0, dst,
+                         sizeof(pt), iv), GV_ERR_NOT_SECURE);
+    set_key(key);
+    CU_ASSERT_EQUAL(copy(&sa, 2, GV_COPY_SRC_HOST | GV_COPY_DECRYPT, 0, dst,
+                         sizeof(pt), iv), GV_ERR_NONE);
+    CU_ASSERT_EQUAL(td_measure(td, 2, dst, sizeof(pt), &m), GV_ERR_NONE);
+    gvc_sha256(pt, sizeof(pt), h);
+    CU_ASSERT(memcmp(h, m.digest, sizeof(h)) == 0);
+
+    /* a flipped ciphertext byte, or another destination: refused, and
+     * the destination is untouched */
+    gv_debug_read(td->dev, td->prot_next - 8 * 4096 + 4096, &before, 8);
+    win(10)[0] ^= 1;
+    CU_ASSERT_EQUAL(copy(&sa, 2, GV_COPY_SRC_HOST | GV_COPY_DECRYPT, 0,
+                         4096, sizeof(pt), iv), GV_ERR_DATA_AUTH);
+    win(10)[0] ^= 1;
+    CU_ASSERT_EQUAL(copy(&sa, 2, GV_COPY_SRC_HOST | GV_COPY_DECRYPT, 0,
+                         4096, sizeof(pt), iv), GV_ERR_DATA_AUTH);
+    {
+        uint64_t after;
+
+        gv_debug_read(td->dev, td->prot_next - 8 * 4096 + 4096, &after, 8);
+        CU_ASSERT_EQUAL(before, after);
+    }
+
+    /* encrypt on the way out: the runtime can decrypt it */
+    memset(win(65536), 0, sizeof(pt) + 16);
+    CU_ASSERT_EQUAL(copy(&sa, 2, GV_COPY_DST_HOST | GV_COPY_ENCRYPT, dst,
+                         65536, sizeof(pt), iv), GV_ERR_NONE);
+    CU_ASSERT(memcmp(win(65536), pt, 64) != 0);     /* not in the clear */
+    CU_ASSERT_EQUAL(gvc_gcm_open(key, iv, &dst, 8, win(65536), sizeof(pt),
+                                 got, win(65536 + sizeof(pt))), GVC_OK);
+    CU_ASSERT(memcmp(got, pt, sizeof(pt)) == 0);
+}
+
+static void test_crypto_needs_secure_channel(void)
+{
+    struct gv_cmd_set_copy_key k = { .hdr = { GV_OP_SET_COPY_KEY,
+                                              sizeof(k) } };
+
+    CU_ASSERT_EQUAL(td_submit(td, 1, &k, sizeof(k)), GV_ERR_NOT_SECURE);
+    CU_ASSERT_EQUAL(copy(NULL, 1, GV_COPY_SRC_HOST | GV_COPY_DECRYPT, 0, 0,
+                         8, NULL), GV_ERR_NOT_SECURE);
+}
+
+int gv_register_suites(void)
+{
+    static const struct gv_cunit_test t[] = {
+        { "host <-> device round trip", test_host_device_round_trip },
+        { "device -> device, overlapping", test_device_to_device_overlap },
+        { "faults change nothing", test_faults_change_nothing },
+        { "confined by the MMU (attacks 4, 13)", test_copy_confined },
+        { "crypto mode: decrypt/encrypt", test_crypto_decrypt },
+        { "crypto mode needs a secure channel",
+          test_crypto_needs_secure_channel },
+        { NULL, NULL },
+    };
+
+    return gv_add_suite("copy-engine", setup, teardown, t);
+}
