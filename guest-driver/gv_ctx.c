@@ -696,6 +696,14 @@ long gv_ctx_chan_create(struct gv_ctx *ctx, struct graviton_chan_create *arg)
 	      upper_32_bits(ch->ring_dma));
 	gv_wr(gdev, GV_REG_CHAN(ch->chid, GV_CHAN_RING_ENTRIES),
 	      GV_RING_ENTRIES);
+	/* The copy engine's host window is the command buffer: host
+	 * offsets in COPY commands are offsets into what user space maps. */
+	gv_wr(gdev, GV_REG_CHAN(ch->chid, GV_CHAN_HOSTWIN_LO),
+	      lower_32_bits(ch->cmdbuf->dma));
+	gv_wr(gdev, GV_REG_CHAN(ch->chid, GV_CHAN_HOSTWIN_HI),
+	      upper_32_bits(ch->cmdbuf->dma));
+	gv_wr(gdev, GV_REG_CHAN(ch->chid, GV_CHAN_HOSTWIN_SIZE),
+	      GRAVITON_CMDBUF_SIZE);
 	ctx->has_chan = true;
 	ctx->secure = secure;
 	if (secure)
