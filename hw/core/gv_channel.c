@@ -51,6 +51,13 @@ static int dma_read(struct gv_dev *dev, uint64_t addr, void *buf,
     return GV_ERR_NONE;
 }
 
+void gv_channels_free(struct gv_dev *dev)
+{
+    gv_channels_reset(dev);
+    free(dev->fetch_buf);
+    dev->fetch_buf = NULL;
+}
+
 void gv_channels_reset(struct gv_dev *dev)
 {
     for (unsigned i = 0; i < GV_MAX_CHANNELS; i++) {
@@ -237,7 +244,12 @@ static void process_ring(struct gv_dev *dev, unsigned chid)
         gv_report_error(dev, GV_ERR_BAD_CHANNEL, chid, ch->get << 16);
         return;
     }
-    buf = malloc(GV_FETCH_MAX);
+    /* One fetch buffer for the device, made on first use (groups run one
+     * at a time: processing is synchronous). */
+    if (!dev->fetch_buf) {
+        dev->fetch_buf = malloc(GV_FETCH_MAX);
+    }
+    buf = dev->fetch_buf;
     if (!buf) {
         gv_report_error(dev, GV_ERR_NO_RESOURCES, chid, ch->get << 16);
         return;
@@ -258,7 +270,6 @@ static void process_ring(struct gv_dev *dev, unsigned chid)
             gv_irq_raise(dev, GV_INTR_CHANNEL);
         }
     }
-    free(buf);
 }
 
 /* ---- the channel control area ---- */

@@ -167,7 +167,7 @@ void gv_dev_free(struct gv_dev *dev)
     if (!dev) {
         return;
     }
-    gv_channels_reset(dev);
+    gv_channels_free(dev);
     gv_attest_free(dev);
     munmap(dev->vram, dev->cfg.vram_size);
     free(dev);

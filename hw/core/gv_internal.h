@@ -172,6 +172,7 @@ struct gv_dev {
 
     /* position of the command being executed, for error reports */
     uint32_t cur_pos;
+    uint8_t *fetch_buf;         /* a command group being run */
 };
 
 #if defined(__GNUC__)
@@ -240,6 +241,7 @@ uint32_t gv_chan_reg_read(struct gv_dev *dev, unsigned chid, unsigned reg);
 void gv_chan_reg_write(struct gv_dev *dev, unsigned chid, unsigned reg,
                        uint32_t val);
 void gv_channels_reset(struct gv_dev *dev);
+void gv_channels_free(struct gv_dev *dev);
 /* Run a command group (already fetched and authenticated) on @chid;
  * returns GV_ERR_NONE or the first failing command's error. */
 int gv_exec_group(struct gv_dev *dev, unsigned chid, const uint8_t *cmds,
