@@ -19,15 +19,24 @@ mkdir -p "$stage"/{bin,dev,proc,sys,tmp,lib/modules,gv/bin,gv/tests}
 cp "$busybox" "$stage/bin/busybox"
 ln -s busybox "$stage/bin/sh"
 install -m 0755 "$init" "$stage/init"
+# Programs lose their debug information (the image is loaded by TCG on
+# every boot); shell scripts are copied as they are.
+install_bin() {
+    if head -c 4 "$1" | grep -q ELF; then
+        install -s -m 0755 "$1" "$2"
+    else
+        install -m 0755 "$1" "$2"
+    fi
+}
 strip --strip-debug -o "$stage/lib/modules/graviton.ko" "$ko"
 while [ $# -gt 0 ]; do
     case "$1" in
     --bin)
         case "$2" in
-        *=*) install -m 0755 "${2%%=*}" "$stage/gv/bin/${2#*=}" ;;
-        *) install -m 0755 "$2" "$stage/gv/bin/$(basename "$2" .sh)" ;;
+        *=*) install_bin "${2%%=*}" "$stage/gv/bin/${2#*=}" ;;
+        *) install_bin "$2" "$stage/gv/bin/$(basename "$2" .sh)" ;;
         esac ;;
-    --test) install -m 0755 "$2" "$stage/gv/tests/$(basename "$2" .sh)" ;;
+    --test) install_bin "$2" "$stage/gv/tests/$(basename "$2" .sh)" ;;
     --file) install -D -m 0644 "${2%%=*}" "$stage/${2#*=}" ;;
     *) echo "mkinitramfs: unknown argument $1" >&2; exit 1 ;;
     esac
