@@ -223,6 +223,11 @@ uint64_t gv_dev_vram_size(const struct gv_dev *dev)
     return dev->cfg.vram_size;
 }
 
+uint8_t *gv_dev_vram(struct gv_dev *dev)
+{
+    return dev->vram;
+}
+
 uint64_t gv_dev_aperture_size(const struct gv_dev *dev)
 {
     return dev->aperture_size;

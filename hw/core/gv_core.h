@@ -27,6 +27,11 @@ struct gv_host_ops {
     void (*set_irq)(void *opaque, bool level);
     /* A guest mistake, already formatted (no trailing newline). */
     void (*guest_error)(void *opaque, const char *msg);
+    /* The regions were locked (@unprot_size > 0) or unlocked (0): a host
+     * may then map [0, unprot_size) of device memory directly into the
+     * aperture (gv_dev_vram()) instead of trapping every access.  May be
+     * NULL. */
+    void (*regions_changed)(void *opaque, uint64_t unprot_size);
 };
 
 struct gv_config {
@@ -79,5 +84,9 @@ void gv_debug_write(struct gv_dev *dev, uint64_t pa, const void *buf,
 uint64_t gv_debug_pmm(struct gv_dev *dev, uint64_t pa);
 /* The BAR2 size: vram_size rounded up to a power of two. */
 uint64_t gv_dev_aperture_size(const struct gv_dev *dev);
+/* Device memory, for a host that maps the unprotected region directly
+ * (see regions_changed).  Nothing beyond the unprotected region may be
+ * exposed to the guest. */
+uint8_t *gv_dev_vram(struct gv_dev *dev);
 
 #endif /* GV_CORE_H */

@@ -110,11 +110,17 @@ int gv_regions_lock(struct gv_dev *dev)
     dev->chsec = (struct gv_chan_secret *)(h + pmm_bytes + ctx_table_bytes());
     dev->hidden_used = gv_hidden_needed(p);
     dev->locked = true;
+    if (dev->ops && dev->ops->regions_changed) {
+        dev->ops->regions_changed(dev->opaque, u);
+    }
     return GV_ERR_NONE;
 }
 
 void gv_regions_reset(struct gv_dev *dev)
 {
+    if (dev->locked && dev->ops && dev->ops->regions_changed) {
+        dev->ops->regions_changed(dev->opaque, 0);
+    }
     /* Scrub everything that was protected or hidden (before any lock,
      * nothing was: then the whole memory is left as it is). */
     if (dev->locked) {

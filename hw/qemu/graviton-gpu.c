@@ -39,7 +39,11 @@ struct GravitonGPUState {
     PCIDevice parent_obj;
 
     MemoryRegion regs;
-    MemoryRegion aperture;
+    MemoryRegion aperture;      /* BAR2: a container ... */
+    MemoryRegion aperture_io;   /* ... over the trapped, checked path */
+    MemoryRegion vram_ram;      /* device memory as RAM (never mapped whole) */
+    MemoryRegion unprot_alias;  /* the unprotected region, mapped directly */
+    bool unprot_mapped;
     struct gv_dev *core;
 
     /* properties */
@@ -123,11 +127,39 @@ static void gv_qemu_guest_error(void *opaque, const char *msg)
     qemu_log_mask(LOG_GUEST_ERROR, "%s\n", msg);
 }
 
+/*
+ * Once the regions are locked the unprotected region is mapped straight
+ * into BAR2 (over the trapped path), so guest accesses to it run at memory
+ * speed; everything else of the BAR still goes through the core's checks.
+ */
+static void gv_regions_changed(void *opaque, uint64_t unprot_size)
+{
+    GravitonGPUState *s = opaque;
+
+    memory_region_transaction_begin();
+    if (s->unprot_mapped) {
+        memory_region_del_subregion(&s->aperture, &s->unprot_alias);
+        object_unparent(OBJECT(&s->unprot_alias));
+        s->unprot_mapped = false;
+    }
+    if (unprot_size) {
+        memory_region_init_alias(&s->unprot_alias, OBJECT(s),
+                                 "graviton-unprotected", &s->vram_ram, 0,
+                                 unprot_size);
+        memory_region_add_subregion_overlap(&s->aperture, 0,
+                                            &s->unprot_alias, 1);
+        s->unprot_mapped = true;
+    }
+    memory_region_transaction_commit();
+    trace_graviton_unprot_window(unprot_size);
+}
+
 static const struct gv_host_ops gv_qemu_ops = {
     .dma_read = gv_dma_read,
     .dma_write = gv_dma_write,
     .set_irq = gv_set_irq,
     .guest_error = gv_qemu_guest_error,
+    .regions_changed = gv_regions_changed,
 };
 
 /* ---- BAR0: registers ---- */
@@ -213,8 +245,14 @@ static void gv_realize(PCIDevice *pdev, Error **errp)
     pci_register_bar(pdev, GV_BAR_REGS, PCI_BASE_ADDRESS_SPACE_MEMORY,
                      &s->regs);
 
-    memory_region_init_io(&s->aperture, OBJECT(s), &gv_aperture_ops, s,
-                          "graviton-vram", gv_dev_aperture_size(s->core));
+    memory_region_init(&s->aperture, OBJECT(s), "graviton-vram",
+                       gv_dev_aperture_size(s->core));
+    memory_region_init_io(&s->aperture_io, OBJECT(s), &gv_aperture_ops, s,
+                          "graviton-vram-checked",
+                          gv_dev_aperture_size(s->core));
+    memory_region_add_subregion(&s->aperture, 0, &s->aperture_io);
+    memory_region_init_ram_ptr(&s->vram_ram, OBJECT(s), "graviton-vram-ram",
+                               s->vram_size, gv_dev_vram(s->core));
     pci_register_bar(pdev, GV_BAR_VRAM,
                      PCI_BASE_ADDRESS_SPACE_MEMORY |
                      PCI_BASE_ADDRESS_MEM_TYPE_64 |
