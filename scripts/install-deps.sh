@@ -16,8 +16,8 @@ pkgs=(
     git xz-utils cpio gzip dpkg-dev
     # QEMU 7.2 build dependencies and firmware
     libglib2.0-dev libpixman-1-dev libfdt-dev flex bison seabios
-    # our libraries and tests
-    libssl-dev libcunit1-dev valgrind
+    # our libraries and tests; clang compiles the CUDA C test kernels to PTX
+    libssl-dev libcunit1-dev valgrind clang llvm lld
     # guest: static busybox for the initramfs
     busybox-static
 )

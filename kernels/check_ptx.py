@@ -1,0 +1,33 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-or-later
+"""Check the PTX clang made of each test kernel: the PTX version and target
+the translator is written for, one visible entry named like the file's
+kernel, its parameters, and a body that ends in ret."""
+import os
+import re
+import sys
+
+ENTRY = {"vector_add": "vector_add", "memset32": "memset32",
+         "matmul": "matmul", "reduce": "reduce_sum",
+         "blackscholes": "blackscholes"}
+bad = 0
+print(f"1..{len(sys.argv) - 1}")
+for i, path in enumerate(sys.argv[1:], 1):
+    text = open(path).read()
+    name = ENTRY[os.path.basename(path)[:-4]]
+    problems = []
+    if not re.search(r"^\.version 7\.0$", text, re.M):
+        problems.append("not PTX 7.0")
+    if not re.search(r"^\.target sm_70$", text, re.M):
+        problems.append("not sm_70")
+    if not re.search(rf"^\.visible \.entry {name}\(", text, re.M):
+        problems.append(f"no .entry {name}")
+    if not re.search(r"\.param \.(u64|u32|f32) ", text):
+        problems.append("no parameters")
+    if "ret;" not in text:
+        problems.append("no ret")
+    ok = not problems
+    bad += not ok
+    print(f"{'ok' if ok else 'not ok'} {i} - {name}" +
+          ("" if ok else " # " + ", ".join(problems)))
+sys.exit(1 if bad else 0)
