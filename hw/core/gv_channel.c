@@ -56,6 +56,9 @@ void gv_channels_free(struct gv_dev *dev)
     gv_channels_reset(dev);
     free(dev->fetch_buf);
     dev->fetch_buf = NULL;
+    free(dev->copy_buf);
+    dev->copy_buf = NULL;
+    dev->copy_buf_size = 0;
 }
 
 void gv_channels_reset(struct gv_dev *dev)

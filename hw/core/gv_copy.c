@@ -90,7 +90,14 @@ int gv_exec_copy(struct gv_dev *dev, unsigned chid, const uint8_t *cmd,
     }
     in_len = c.size + (dec ? GV_TAG_LEN : 0);
     out_len = c.size + (enc ? GV_TAG_LEN : 0);
-    buf = malloc(in_len > out_len ? in_len : out_len);
+    /* The engine's staging buffer is kept between copies: allocating and
+     * faulting in tens of MiB per command would dominate large copies. */
+    if (dev->copy_buf_size < GV_COPY_MAX + GV_TAG_LEN) {
+        free(dev->copy_buf);
+        dev->copy_buf = malloc(GV_COPY_MAX + GV_TAG_LEN);
+        dev->copy_buf_size = dev->copy_buf ? GV_COPY_MAX + GV_TAG_LEN : 0;
+    }
+    buf = dev->copy_buf;
     if (!buf) {
         return GV_ERR_NO_RESOURCES;
     }
@@ -109,8 +116,8 @@ int gv_exec_copy(struct gv_dev *dev, unsigned chid, const uint8_t *cmd,
         err = copy_out(dev, chid, c.flags & GV_COPY_DST_HOST, c.dst, buf,
                        out_len);
     }
+    /* no plaintext of a secure context lingers in the staging buffer */
     memset(buf, 0, in_len > out_len ? in_len : out_len);
-    free(buf);
     return err;
 }
 

@@ -173,6 +173,8 @@ struct gv_dev {
     /* position of the command being executed, for error reports */
     uint32_t cur_pos;
     uint8_t *fetch_buf;         /* a command group being run */
+    uint8_t *copy_buf;          /* the copy engine's staging buffer */
+    uint64_t copy_buf_size;
 };
 
 #if defined(__GNUC__)

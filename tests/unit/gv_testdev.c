@@ -37,6 +37,9 @@ static int fake_dma_read(void *opaque, uint64_t addr, void *buf, uint64_t len)
 {
     struct td *td = opaque;
 
+    if (td->dma_read_hook) {
+        return td->dma_read_hook(td, addr, buf, len);
+    }
     if (addr < TD_GUEST_BASE || len > TD_GUEST_SIZE ||
         addr - TD_GUEST_BASE > TD_GUEST_SIZE - len) {
         return -1;
@@ -156,6 +159,13 @@ struct td *td_new_ek(uint64_t vram, uint64_t unprot, uint64_t prot,
     td_ring_setup(td, TD_BOOT_CHID);
     td_wr(td, GV_REG_INTR_MASK, GV_INTR_ALL);
     return td;
+}
+
+void td_set_dma_read(struct td *td,
+                     int (*fn)(void *td, uint64_t addr, void *buf,
+                               uint64_t len))
+{
+    td->dma_read_hook = fn;
 }
 
 void td_free(struct td *td)

@@ -34,6 +34,8 @@ struct td {
     int guest_errors;
     char ek_path[256];
     char tmpdir[128];
+    /* optional: replaces the fake guest memory for DMA reads */
+    int (*dma_read_hook)(void *td, uint64_t addr, void *buf, uint64_t len);
 };
 
 /* The runtime side of a secure context is the runtime's own code
@@ -46,6 +48,10 @@ struct td *td_new(uint64_t vram, uint64_t unprot, uint64_t prot, bool with_ek);
 struct td *td_new_ek(uint64_t vram, uint64_t unprot, uint64_t prot,
                      const char *ek_path);
 void td_free(struct td *td);
+/* Route the device's DMA reads through @fn (it gets the struct td). */
+void td_set_dma_read(struct td *td,
+                     int (*fn)(void *td, uint64_t addr, void *buf,
+                               uint64_t len));
 
 uint32_t td_rd(struct td *td, uint32_t reg);
 void td_wr(struct td *td, uint32_t reg, uint32_t val);
