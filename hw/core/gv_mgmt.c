@@ -23,6 +23,15 @@ static bool chan_active(const struct gv_dev *dev, unsigned chid)
             dev->chan[chid].type == GV_CHAN_TYPE_SECURE);
 }
 
+/* The error for a CH_* aimed at @chid when it is not a normal or secure
+ * channel: bootstrap channels are never a CH_* target. */
+static int target_error(const struct gv_dev *dev, unsigned chid)
+{
+    return chid < GV_MAX_CHANNELS &&
+           dev->chan[chid].type == GV_CHAN_TYPE_BOOTSTRAP ?
+           GV_ERR_BOOTSTRAP : GV_ERR_BAD_CHANNEL;
+}
+
 static bool chan_secure(const struct gv_dev *dev, unsigned chid)
 {
     return dev->chan[chid].type == GV_CHAN_TYPE_SECURE;
@@ -391,9 +400,7 @@ int gv_ch_pde(struct gv_dev *dev, const uint8_t *cmd, uint32_t size)
         return GV_ERR_BAD_COMMAND;
     }
     if (!chan_active(dev, c.chid)) {
-        return dev->chan[c.chid % GV_MAX_CHANNELS].type ==
-               GV_CHAN_TYPE_BOOTSTRAP && c.chid < GV_MAX_CHANNELS ?
-               GV_ERR_BOOTSTRAP : GV_ERR_BAD_CHANNEL;
+        return target_error(dev, c.chid);
     }
     if (c.pgd_index >= GV_PGD_ENTRIES) {
         return GV_ERR_RANGE;
@@ -590,9 +597,7 @@ int gv_ch_pte(struct gv_dev *dev, const uint8_t *cmd, uint32_t size)
         return GV_ERR_BAD_COMMAND;
     }
     if (!chan_active(dev, c.chid)) {
-        return c.chid < GV_MAX_CHANNELS &&
-               dev->chan[c.chid].type == GV_CHAN_TYPE_BOOTSTRAP ?
-               GV_ERR_BOOTSTRAP : GV_ERR_BAD_CHANNEL;
+        return target_error(dev, c.chid);
     }
     big = c.flags & GV_PTE_BIG;
     if (c.pgd_index >= GV_PGD_ENTRIES ||
@@ -715,9 +720,7 @@ int gv_ch_destroy(struct gv_dev *dev, const uint8_t *cmd, uint32_t size)
         return GV_ERR_BAD_COMMAND;
     }
     if (!chan_active(dev, c.chid)) {
-        return c.chid < GV_MAX_CHANNELS &&
-               dev->chan[c.chid].type == GV_CHAN_TYPE_BOOTSTRAP ?
-               GV_ERR_BOOTSTRAP : GV_ERR_BAD_CHANNEL;
+        return target_error(dev, c.chid);
     }
     ch = &dev->chan[c.chid];
     authorised = c.flags & GV_DESTROY_AUTH;
