@@ -782,7 +782,7 @@ int gv_ch_measure(struct gv_dev *dev, const uint8_t *cmd, uint32_t size)
         return GV_ERR_BAD_COMMAND;
     }
     if (!chan_active(dev, c.chid)) {
-        return GV_ERR_BAD_CHANNEL;
+        return target_error(dev, c.chid);
     }
     if (!chan_secure(dev, c.chid)) {
         return GV_ERR_NOT_SECURE;

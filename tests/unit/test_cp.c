@@ -258,6 +258,13 @@ static void test_mgmt_only_on_bootstrap(void)
         CU_ASSERT_EQUAL(td_submit(td, TD_BOOT_CHID, &p, sizeof(p)),
                         GV_ERR_BOOTSTRAP);
     }
+    {
+        struct gv_measurement m;
+
+        CU_ASSERT_EQUAL(td_measure(td, TD_BOOT_CHID, 0, 8, &m),
+                        GV_ERR_BOOTSTRAP);
+        CU_ASSERT_EQUAL(td_measure(td, 40, 0, 8, &m), GV_ERR_BAD_CHANNEL);
+    }
 }
 
 static void test_malformed_groups_and_commands(void)
