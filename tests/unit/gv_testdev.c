@@ -295,10 +295,10 @@ int td_create_normal(struct td *td, unsigned chid, unsigned share_chid)
     return r;
 }
 
-static void read_bytes(struct td *td, uint32_t reg, uint8_t *out, size_t n)
+void td_read_bytes(struct gv_dev *dev, uint32_t reg, uint8_t *out, size_t n)
 {
     for (size_t i = 0; i < n; i += 4) {
-        uint32_t v = td_rd(td, reg + i);
+        uint32_t v = (uint32_t)gv_mmio_read(dev, reg + i, 4);
 
         memcpy(out + i, &v, n - i < 4 ? n - i : 4);
     }
@@ -324,9 +324,9 @@ int td_create_secure(struct td *td, unsigned chid, struct gvrt_secure *s)
     }
     /* The runtime's checks, with the runtime's own code: the EK endorses
      * the AK, the quote is the AK's, for our key and nonce; CEK. */
-    read_bytes(td, GV_REG_AK_PUB, ak_pub, sizeof(ak_pub));
-    read_bytes(td, GV_REG_AK_SIG, ak_sig, sizeof(ak_sig));
-    read_bytes(td, GV_REG_EK_PUB, ek_pub, sizeof(ek_pub));
+    td_read_bytes(td->dev, GV_REG_AK_PUB, ak_pub, sizeof(ak_pub));
+    td_read_bytes(td->dev, GV_REG_AK_SIG, ak_sig, sizeof(ak_sig));
+    td_read_bytes(td->dev, GV_REG_EK_PUB, ek_pub, sizeof(ek_pub));
     TD_CHECK(gvrt_ak_endorsed(ek_pub, td_rd(td, GV_REG_FW_VERSION), ak_pub,
                               ak_sig) == 0);
     TD_CHECK((q.chid) == (chid));

@@ -9,6 +9,7 @@
 #define GV_TESTDEV_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "graviton/gv_cmds.h"
@@ -54,6 +55,8 @@ void td_set_dma_read(struct td *td,
                                uint64_t len));
 
 uint32_t td_rd(struct td *td, uint32_t reg);
+/* A byte array of BAR0 (AK_PUB, AK_SIG, EK_PUB), read 32 bits at a time. */
+void td_read_bytes(struct gv_dev *dev, uint32_t reg, uint8_t *out, size_t n);
 void td_wr(struct td *td, uint32_t reg, uint32_t val);
 
 /* Give a channel a ring in guest memory. */

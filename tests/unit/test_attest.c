@@ -64,15 +64,6 @@ static struct gv_dev *device(const char *name)
     return gv_dev_new(&cfg, NULL, NULL, NULL);
 }
 
-static void read_bytes(struct gv_dev *d, uint32_t reg, uint8_t *out, size_t n)
-{
-    for (size_t i = 0; i < n; i += 4) {
-        uint32_t v = (uint32_t)gv_mmio_read(d, reg + i, 4);
-
-        memcpy(out + i, &v, n - i < 4 ? n - i : 4);
-    }
-}
-
 /* What the driver hands the CA: fw || AK_pub || EK signature. */
 static void write_ak_info(struct gv_dev *d, const char *path)
 {
@@ -81,8 +72,8 @@ static void write_ak_info(struct gv_dev *d, const char *path)
     FILE *f = fopen(path, "wb");
 
     memcpy(info, &fw, 4);
-    read_bytes(d, GV_REG_AK_PUB, info + 4, GVC_EC_PUB_LEN);
-    read_bytes(d, GV_REG_AK_SIG, info + 4 + GVC_EC_PUB_LEN, GVC_EC_SIG_LEN);
+    td_read_bytes(d, GV_REG_AK_PUB, info + 4, GVC_EC_PUB_LEN);
+    td_read_bytes(d, GV_REG_AK_SIG, info + 4 + GVC_EC_PUB_LEN, GVC_EC_SIG_LEN);
     CU_ASSERT_PTR_NOT_NULL_FATAL(f);
     CU_ASSERT_EQUAL(fwrite(info, 1, sizeof(info), f), sizeof(info));
     fclose(f);
@@ -112,7 +103,7 @@ static void test_cli_flow(void)
         snprintf(p, sizeof(p), "%s/ak.crt", dir);
         CU_ASSERT_EQUAL_FATAL(gvc_x509_load(p, der, &len), GVC_OK);
         CU_ASSERT_EQUAL(gvc_x509_pub(der, len, pub), GVC_OK);
-        read_bytes(d, GV_REG_AK_PUB, ak, sizeof(ak));
+        td_read_bytes(d, GV_REG_AK_PUB, ak, sizeof(ak));
         CU_ASSERT(memcmp(pub, ak, sizeof(ak)) == 0);
     }
     /* After a reset the device has a new AK: the old endorsement no longer
@@ -124,7 +115,7 @@ static void test_cli_flow(void)
 
         CU_ASSERT_EQUAL(fread(old, 1, sizeof(old), f), sizeof(old));
         fclose(f);
-        read_bytes(d, GV_REG_AK_PUB, ak2, sizeof(ak2));
+        td_read_bytes(d, GV_REG_AK_PUB, ak2, sizeof(ak2));
         CU_ASSERT(memcmp(ak2, old + 4, sizeof(ak2)) != 0);
         /* new AK with the old signature */
         memcpy(old + 4, ak2, sizeof(ak2));
@@ -156,8 +147,8 @@ static int issue(struct gv_dev *d, const char *manu_dir, const char *ek_name,
     CU_ASSERT_EQUAL_FATAL(gvc_x509_load(p, md, &ml), GVC_OK);
     snprintf(p, sizeof(p), "%s/%s-ek.crt", dir, ek_name);
     CU_ASSERT_EQUAL_FATAL(gvc_x509_load(p, ed, &el), GVC_OK);
-    read_bytes(d, GV_REG_AK_PUB, ak, sizeof(ak));
-    read_bytes(d, GV_REG_AK_SIG, sig, sizeof(sig));
+    td_read_bytes(d, GV_REG_AK_PUB, ak, sizeof(ak));
+    td_read_bytes(d, GV_REG_AK_SIG, sig, sizeof(sig));
     if (flip_sig) {
         sig[10] ^= 1;
     }
