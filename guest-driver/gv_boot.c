@@ -50,6 +50,8 @@ int gv_err_to_errno(int gv_err)
 		[GV_ERR_CRYPTO] = EIO,
 		[GV_ERR_NOT_SECURE] = EINVAL,
 		[GV_ERR_DATA_AUTH] = EBADMSG,
+		[GV_ERR_BAD_MODULE] = ENOEXEC,
+		[GV_ERR_TIMEOUT] = ETIMEDOUT,
 	};
 
 	if (gv_err < 0)

@@ -82,6 +82,8 @@ const char *gv_error_name(unsigned code)
         [GV_ERR_CRYPTO] = "crypto failure",
         [GV_ERR_NOT_SECURE] = "not a secure channel",
         [GV_ERR_DATA_AUTH] = "copied data failed authentication",
+        [GV_ERR_BAD_MODULE] = "bad compute module or launch",
+        [GV_ERR_TIMEOUT] = "launch stopped by the watchdog or a reset",
     };
 
     return code < GV_ERR__COUNT && names[code] ? names[code] : "unknown";

@@ -93,6 +93,7 @@ enum gv_op {
     GV_OP_FENCE = 0x0101,
     GV_OP_COPY = 0x0102,
     GV_OP_SET_COPY_KEY = 0x0103,
+    GV_OP_LAUNCH = 0x0104,
 };
 
 #define GV_EC_PUB_LEN           65
@@ -211,6 +212,35 @@ struct gv_cmd_set_copy_key {
 };
 GV_ABI_ASSERT(struct gv_cmd_set_copy_key, 40);
 
+/* LAUNCH: run function @func of the GVX module (include/graviton/gv_isa.h)
+ * at @module_va (256-byte aligned, @module_size bytes, read through the
+ * channel's page tables) on the compute engine.  The parameter buffer
+ * (param_size bytes, padded to 8) follows the command.  A LAUNCH must be
+ * the last command of its group: the channel runs nothing more until the
+ * launch ends; then, if @fence_va is not 0, @fence_value (8 bytes) is
+ * written there through the page tables, GV_INTR_LAUNCH is raised if
+ * GV_LAUNCH_IRQ is set, and the ring moves on.  A fault, a trap or the
+ * watchdog ends the launch with an error (GV_ERR_FAULT, GV_ERR_TIMEOUT)
+ * and no fence write. */
+struct gv_cmd_launch {
+    struct gv_cmd_hdr hdr;
+    uint32_t func;              /* index into the module's functions */
+    uint32_t flags;             /* GV_LAUNCH_* */
+    uint64_t module_va;
+    uint32_t module_size;
+    uint32_t shared_dyn;        /* dynamic shared memory per block, bytes */
+    uint32_t grid[3];
+    uint32_t block[3];
+    uint64_t fence_va;
+    uint64_t fence_value;
+    uint32_t param_size;
+    uint32_t pad;
+    uint8_t params[];
+};
+GV_ABI_ASSERT(struct gv_cmd_launch, 80);
+#define GV_LAUNCH_IRQ           (1u << 0)
+#define GV_LAUNCH_FLAGS         GV_LAUNCH_IRQ
+
 /* ---- what the command processor returns ---- */
 
 #define GV_QUOTE_MAGIC          0x54515647u     /* "GVQT" */
@@ -286,6 +316,8 @@ enum gv_error {
     GV_ERR_CRYPTO = 24,         /* internal crypto failure */
     GV_ERR_NOT_SECURE = 25,     /* operation needs a secure channel */
     GV_ERR_DATA_AUTH = 26,      /* copy engine: data failed its tag */
+    GV_ERR_BAD_MODULE = 27,     /* LAUNCH: module or launch shape invalid */
+    GV_ERR_TIMEOUT = 28,        /* LAUNCH: stopped by the watchdog or a reset */
     GV_ERR__COUNT
 };
 

@@ -127,7 +127,9 @@
 #define GV_INTR_SOFT            (1u << 0)  /* written through INTR_RAISE */
 #define GV_INTR_ERROR           (1u << 1)  /* a command failed: ERROR_* regs */
 #define GV_INTR_CHANNEL         (1u << 2)  /* a GPFIFO entry with GV_GPFIFO_IRQ completed */
-#define GV_INTR_ALL             (GV_INTR_SOFT | GV_INTR_ERROR | GV_INTR_CHANNEL)
+#define GV_INTR_LAUNCH          (1u << 3)  /* a LAUNCH with GV_LAUNCH_IRQ ended */
+#define GV_INTR_ALL             (GV_INTR_SOFT | GV_INTR_ERROR | GV_INTR_CHANNEL | \
+                                 GV_INTR_LAUNCH)
 
 #define GV_RESET_MAGIC          0x52534554u     /* "RSET" */
 
