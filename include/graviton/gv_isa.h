@@ -240,7 +240,7 @@ struct gv_isa_module {
     uint32_t nconsts, consts_off;       /* uint64_t[] */
     uint32_t strings_size, strings_off; /* NUL-terminated names */
     uint32_t data_size, data_off;       /* initial .global/.const image */
-    uint32_t reserved[3];
+    uint32_t reserved;
 };
 GV_ISA_ASSERT(struct gv_isa_module, 64);
 
