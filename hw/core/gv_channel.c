@@ -63,6 +63,7 @@ void gv_channels_free(struct gv_dev *dev)
 
 void gv_channels_reset(struct gv_dev *dev)
 {
+    gv_engine_abort(dev);
     for (unsigned i = 0; i < GV_MAX_CHANNELS; i++) {
         gvc_aead_free(dev->chan[i].aead);
     }
@@ -118,7 +119,7 @@ static int exec_cmd(struct gv_dev *dev, unsigned chid, const uint8_t *cmd,
         }
     }
     if (h.op != GV_OP_NOP && h.op != GV_OP_FENCE && h.op != GV_OP_COPY &&
-        h.op != GV_OP_SET_COPY_KEY) {
+        h.op != GV_OP_SET_COPY_KEY && h.op != GV_OP_LAUNCH) {
         return GV_ERR_BAD_COMMAND;
     }
     /* Engine commands: a bootstrap channel may not carry them (its
@@ -133,6 +134,8 @@ static int exec_cmd(struct gv_dev *dev, unsigned chid, const uint8_t *cmd,
         return gv_exec_copy(dev, chid, cmd, size);
     case GV_OP_SET_COPY_KEY:
         return gv_exec_set_copy_key(dev, chid, cmd, size);
+    case GV_OP_LAUNCH:
+        return gv_exec_launch(dev, chid, cmd, size);
     default:
         return exec_fence(dev, chid, cmd, size);
     }
@@ -153,6 +156,10 @@ int gv_exec_group(struct gv_dev *dev, unsigned chid, const uint8_t *cmds,
         }
         memcpy(&h, cmds + off, sizeof(h));
         if (h.size < sizeof(h) || h.size % 8 || h.size > len - off) {
+            return GV_ERR_BAD_COMMAND;
+        }
+        /* A LAUNCH ends its group: the channel waits for it. */
+        if (h.op == GV_OP_LAUNCH && off + h.size != len) {
             return GV_ERR_BAD_COMMAND;
         }
         err = exec_cmd(dev, chid, cmds + off, h.size);
@@ -257,20 +264,51 @@ static void process_ring(struct gv_dev *dev, unsigned chid)
         gv_report_error(dev, GV_ERR_NO_RESOURCES, chid, ch->get << 16);
         return;
     }
-    while (ch->get != ch->put && ch->type != GV_CHAN_TYPE_FREE) {
+    /* While a launch runs every ring waits (page tables must not change
+     * under it); gv_dev_engine_poll() resumes them. */
+    while (ch->get != ch->put && ch->type != GV_CHAN_TYPE_FREE &&
+           !gv_engine_busy(dev)) {
         struct gv_gpfifo_entry e;
         uint32_t idx = ch->get;
         int err = dma_read(dev, ch->ring_base + (uint64_t)idx * sizeof(e),
                            &e, sizeof(e));
 
+        dev->launch_started = false;
         if (err == GV_ERR_NONE) {
             err = run_entry(dev, chid, &e, idx, buf);
+        }
+        if (dev->launch_started) {
+            /* GET moves past this entry when the launch ends. */
+            dev->launch_started = false;
+            ch->launch_wait = true;
+            ch->launch_entry_irq = e.flags & GV_GPFIFO_IRQ;
+            if (dev->ops && dev->ops->engine_done) {
+                return;
+            }
+            gv_engine_finish(dev, true);
+            continue;
         }
         ch->get = (idx + 1) % ch->ring_entries;
         if (err != GV_ERR_NONE) {
             gv_report_error(dev, err, chid, dev->cur_pos);
         } else if (e.flags & GV_GPFIFO_IRQ) {
             gv_irq_raise(dev, GV_INTR_CHANNEL);
+        }
+    }
+}
+
+void gv_dev_engine_poll(struct gv_dev *dev)
+{
+    if (!gv_engine_finish(dev, false)) {
+        return;
+    }
+    /* Resume the rings that waited, in channel order. */
+    for (unsigned k = 0; k < GV_MAX_CHANNELS && !gv_engine_busy(dev); k++) {
+        struct gv_chan *ch = &dev->chan[k];
+
+        if (ch->type != GV_CHAN_TYPE_FREE && ch->ring_entries &&
+            ch->get != ch->put) {
+            process_ring(dev, k);
         }
     }
 }

@@ -160,6 +160,13 @@ struct gv_dev *gv_dev_new(const struct gv_config *cfg,
         return NULL;
     }
     dev->cfg.ek_path = NULL;    /* not kept: the caller owns the string */
+    if (gv_engine_init(dev, cfg->compute_sms, err) != 0) {
+        gv_engine_free(dev);
+        gv_attest_free(dev);
+        munmap(mem, cfg->vram_size);
+        free(dev);
+        return NULL;
+    }
     gv_dev_reset(dev);
     return dev;
 }
@@ -169,6 +176,7 @@ void gv_dev_free(struct gv_dev *dev)
     if (!dev) {
         return;
     }
+    gv_engine_free(dev);
     gv_channels_free(dev);
     gv_attest_free(dev);
     munmap(dev->vram, dev->cfg.vram_size);

@@ -32,6 +32,11 @@ struct gv_host_ops {
      * aperture (gv_dev_vram()) instead of trapping every access.  May be
      * NULL. */
     void (*regions_changed)(void *opaque, uint64_t unprot_size);
+    /* A launch has ended: call gv_dev_engine_poll() soon, on the thread
+     * that makes the other calls.  Called from a compute-engine thread.
+     * NULL: launches complete before the PUT write that started them
+     * returns (tests, benchmarks). */
+    void (*engine_done)(void *opaque);
 };
 
 struct gv_config {
@@ -39,6 +44,10 @@ struct gv_config {
     /* PEM file with the endorsement key (P-256 private key) made by
      * tools/gv-provision; NULL: no EK, secure channels are refused. */
     const char *ek_path;
+    /* Compute engine: worker threads (SMs), 0 = one per host CPU; and
+     * the watchdog: a launch running longer is stopped (0 = never). */
+    unsigned compute_sms;
+    uint32_t launch_timeout_ms;
 };
 
 /* Create a device.  On failure returns NULL and, if @err is not NULL, a
@@ -66,6 +75,15 @@ void gv_aperture_write(struct gv_dev *dev, uint64_t off, uint64_t val,
                        unsigned size);
 
 uint64_t gv_dev_vram_size(const struct gv_dev *dev);
+
+/* After engine_done(): finish the ended launch (fence, interrupts) and
+ * run the rings that waited for it. */
+void gv_dev_engine_poll(struct gv_dev *dev);
+/* Lane-instructions the compute engine has executed (statistics). */
+uint64_t gv_dev_compute_lane_insns(const struct gv_dev *dev);
+/* Validate a GVX module image as LAUNCH does: 0, or -1 and why. */
+int gv_compute_check_module(const uint8_t *img, uint32_t size, char *why,
+                            size_t why_len);
 
 /* English name of a GV_ERR_* code (for logs and tools). */
 const char *gv_error_name(unsigned code);

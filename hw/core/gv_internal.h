@@ -5,6 +5,7 @@
 
 #include "gv_core.h"
 
+#include <inttypes.h>
 #include <stddef.h>
 #include <string.h>
 
@@ -117,6 +118,8 @@ struct gv_chan {
     uint64_t hostwin_base;      /* copy engine's window onto guest memory */
     uint32_t hostwin_size;
     struct gvc_aead *aead;      /* the crypto engine's key schedule for CEK */
+    bool launch_wait;           /* the entry at GET holds a running LAUNCH */
+    bool launch_entry_irq;      /* ... with GV_GPFIFO_IRQ */
 };
 
 /* ---- TLB: direct-mapped, per channel, flushed by generation ---- */
@@ -175,6 +178,12 @@ struct gv_dev {
     uint8_t *fetch_buf;         /* a command group being run */
     uint8_t *copy_buf;          /* the copy engine's staging buffer */
     uint64_t copy_buf_size;
+
+    /* the compute engine (gv_compute.c) */
+    struct gv_engine *eng;
+    unsigned compute_sms;
+    bool launch_started;        /* set by a LAUNCH just accepted */
+    uint64_t compute_lane_insns;
 };
 
 #if defined(__GNUC__)
@@ -258,6 +267,16 @@ int gv_exec_copy(struct gv_dev *dev, unsigned chid, const uint8_t *cmd,
                  uint32_t size);
 int gv_exec_set_copy_key(struct gv_dev *dev, unsigned chid,
                          const uint8_t *cmd, uint32_t size);
+
+/* gv_compute.c: the compute engine */
+int gv_engine_init(struct gv_dev *dev, unsigned nsm, const char **err);
+void gv_engine_free(struct gv_dev *dev);
+/* Stop the running launch (reset), forget decoded modules. */
+void gv_engine_abort(struct gv_dev *dev);
+bool gv_engine_busy(struct gv_dev *dev);
+int gv_exec_launch(struct gv_dev *dev, unsigned chid, const uint8_t *cmd,
+                   uint32_t size);
+bool gv_engine_finish(struct gv_dev *dev, bool wait);
 
 /* gv_mgmt.c: the CH_* commands; each returns GV_ERR_* */
 int gv_ch_create(struct gv_dev *dev, const uint8_t *cmd, uint32_t size);

@@ -6,6 +6,7 @@
  * the checked engine accesses built on the translation.
  */
 #include "gv_internal.h"
+#include "gv_simt.h"
 
 void gv_tlb_flush(struct gv_dev *dev)
 {
@@ -144,4 +145,19 @@ int gv_vm_write(struct gv_dev *dev, unsigned chid, uint64_t va,
         return GV_ERR_FAULT;
     }
     return vm_copy(dev, chid, va, (void *)buf, len, true);
+}
+
+int gv_translate_mt(struct gv_dev *dev, unsigned chid, uint64_t va,
+                    uint64_t *pa, bool *ro)
+{
+    uint64_t p, flags;
+
+    if (chid >= GV_MAX_CHANNELS || va >> GV_VA_BITS ||
+        walk(dev, chid, va, &p, &flags) != 0 ||
+        !page_allowed(dev, chid, p)) {
+        return -1;
+    }
+    *pa = p;
+    *ro = flags & GV_PTE_READONLY;
+    return 0;
 }

@@ -1,0 +1,1250 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * Graviton GPU device core: the SIMT interpreter.  Runs one thread block
+ * of a launch on one SM (worker thread): warps of 32 lanes with a
+ * slot-major register file (each instruction loops over its lanes, and
+ * the common full-warp case is a plain loop the compiler vectorises).
+ *
+ * Divergence: each warp runs the group of lanes with the lowest program
+ * counter; the others are parked with their own pc and rejoin when the
+ * running group reaches it.  With the structured layout compilers emit
+ * (the PTX order is kept by the translator) this reconverges at the
+ * immediate post-dominator; it is correct for any control flow.
+ * Barriers: every live thread of the block must arrive; exited threads do
+ * not count.
+ *
+ * Memory: every global access is translated through the channel's page
+ * tables (gv_translate_mt: ownership re-checked, hidden memory never
+ * reachable) into a per-SM TLB that lives for one launch (the command
+ * processor does not change page tables while a launch runs).  All lanes
+ * of an access are checked before any is performed: a faulting
+ * instruction changes nothing and stops the launch.  Misaligned accesses
+ * fault, as on real GPUs.
+ */
+#include "gv_simt.h"
+
+#include <fenv.h>
+#include <math.h>
+#include <stdlib.h>
+#include <time.h>
+
+#define FULL 0xffffffffu
+
+uint64_t gv_now_ns(void)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (uint64_t)ts.tv_sec * 1000000000ull + ts.tv_nsec;
+}
+
+/* ---- types ---- */
+
+static inline unsigned tbits(unsigned t)
+{
+    static const uint8_t bits[GV_T__COUNT] = {
+        [GV_T_U8] = 8, [GV_T_S8] = 8, [GV_T_U16] = 16, [GV_T_S16] = 16,
+        [GV_T_U32] = 32, [GV_T_S32] = 32, [GV_T_U64] = 64, [GV_T_S64] = 64,
+        [GV_T_F32] = 32, [GV_T_F64] = 64, [GV_T_PRED] = 1, [GV_T_F16] = 16,
+    };
+    return t < GV_T__COUNT ? bits[t] : 64;
+}
+
+static inline bool tsig(unsigned t)
+{
+    return t == GV_T_S8 || t == GV_T_S16 || t == GV_T_S32 || t == GV_T_S64;
+}
+
+static inline bool tflt(unsigned t)
+{
+    return t == GV_T_F32 || t == GV_T_F64 || t == GV_T_F16;
+}
+
+static inline uint64_t zx(uint64_t v, unsigned n)
+{
+    return n >= 64 ? v : v & ((1ull << n) - 1);
+}
+
+static inline int64_t sx(uint64_t v, unsigned n)
+{
+    return n >= 64 ? (int64_t)v : (int64_t)(v << (64 - n)) >> (64 - n);
+}
+
+static inline uint64_t lmask(unsigned k)
+{
+    return k >= 64 ? ~0ull : (1ull << k) - 1;
+}
+
+static inline float f32(uint64_t v)
+{
+    uint32_t u = (uint32_t)v;
+    float f;
+
+    memcpy(&f, &u, 4);
+    return f;
+}
+
+static inline uint64_t bf(float f)
+{
+    uint32_t u;
+
+    memcpy(&u, &f, 4);
+    return u;
+}
+
+static inline double f64(uint64_t v)
+{
+    double d;
+
+    memcpy(&d, &v, 8);
+    return d;
+}
+
+static inline uint64_t bd(double d)
+{
+    uint64_t v;
+
+    memcpy(&v, &d, 8);
+    return v;
+}
+
+static float h2f(uint16_t h)
+{
+    unsigned e = (h >> 10) & 0x1f, m = h & 0x3ff;
+    float r;
+
+    if (e == 0) {
+        r = ldexpf((float)m, -24);
+    } else if (e == 31) {
+        r = m ? NAN : INFINITY;
+    } else {
+        r = ldexpf((float)(m | 0x400), (int)e - 25);
+    }
+    return (h & 0x8000) ? -r : r;
+}
+
+/* float -> half, round to nearest even */
+static uint16_t f2h(float f)
+{
+    uint32_t x = (uint32_t)bf(f), ax = x & 0x7fffffff;
+    uint16_t sign = (x >> 16) & 0x8000;
+
+    if (ax >= 0x7f800000) {
+        return sign | 0x7c00 | (ax > 0x7f800000 ? 0x200 : 0);
+    }
+    if (ax >= 0x477ff000) {             /* >= 65520 rounds to infinity */
+        return sign | 0x7c00;
+    }
+    if (ax < 0x38800000) {              /* below 2^-14: subnormal half */
+        return sign | (uint16_t)nearbyintf(fabsf(f) * 16777216.0f);
+    }
+    uint32_t h = ((((ax >> 23) - 127 + 15) << 10) | ((ax & 0x7fffff) >> 13));
+    uint32_t rem = ax & 0x1fff;
+
+    if (rem > 0x1000 || (rem == 0x1000 && (h & 1))) {
+        h++;
+    }
+    return sign | (uint16_t)h;
+}
+
+static inline float ftz(float x)
+{
+    return fpclassify(x) == FP_SUBNORMAL ? copysignf(0.0f, x) : x;
+}
+
+static inline double sat01(double x)
+{
+    return isnan(x) ? 0.0 : x < 0.0 ? 0.0 : x > 1.0 ? 1.0 : x;
+}
+
+/* ---- the per-lane ALU ---- */
+
+static bool fcmp(unsigned cmp, double x, double y)
+{
+    bool un = isnan(x) || isnan(y);
+
+    switch (cmp) {
+    case GV_CMP_EQ: return !un && x == y;
+    case GV_CMP_NE: return !un && x != y;
+    case GV_CMP_LT: return !un && x < y;
+    case GV_CMP_LE: return !un && x <= y;
+    case GV_CMP_GT: return !un && x > y;
+    case GV_CMP_GE: return !un && x >= y;
+    case GV_CMP_EQU: return un || x == y;
+    case GV_CMP_NEU: return un || x != y;
+    case GV_CMP_LTU: return un || x < y;
+    case GV_CMP_LEU: return un || x <= y;
+    case GV_CMP_GTU: return un || x > y;
+    case GV_CMP_GEU: return un || x >= y;
+    case GV_CMP_NUM: return !un;
+    default: return un;
+    }
+}
+
+static bool icmp(unsigned cmp, bool s, uint64_t a, uint64_t b, unsigned n)
+{
+    if (s) {
+        int64_t x = sx(a, n), y = sx(b, n);
+
+        switch (cmp) {
+        case GV_CMP_EQ: return x == y;
+        case GV_CMP_NE: return x != y;
+        case GV_CMP_LT: return x < y;
+        case GV_CMP_LE: return x <= y;
+        case GV_CMP_GT: return x > y;
+        default: return x >= y;
+        }
+    }
+    a = zx(a, n);
+    b = zx(b, n);
+    switch (cmp) {
+    case GV_CMP_EQ: return a == b;
+    case GV_CMP_NE: return a != b;
+    case GV_CMP_LT: return a < b;
+    case GV_CMP_LE: return a <= b;
+    case GV_CMP_GT: return a > b;
+    default: return a >= b;
+    }
+}
+
+static double fget(unsigned t, uint64_t v)
+{
+    return t == GV_T_F32 ? f32(v) : t == GV_T_F16 ? h2f((uint16_t)v) : f64(v);
+}
+
+static uint64_t fop32(const struct gv_dinsn *i, float x, float y, float z)
+{
+    float r;
+
+    if (i->mod & GV_M_FTZ) {
+        x = ftz(x);
+        y = ftz(y);
+        z = ftz(z);
+    }
+    switch (i->op) {
+    case GV_I_ADD: r = x + y; break;
+    case GV_I_SUB: r = x - y; break;
+    case GV_I_MUL: r = x * y; break;
+    case GV_I_MAD:
+    case GV_I_FMA: r = fmaf(x, y, z); break;
+    case GV_I_DIV: r = x / y; break;
+    case GV_I_ABS: r = fabsf(x); break;
+    case GV_I_NEG: r = -x; break;
+    case GV_I_MIN: r = fminf(x, y); break;
+    case GV_I_MAX: r = fmaxf(x, y); break;
+    case GV_I_RCP: r = 1.0f / x; break;
+    case GV_I_SQRT: r = sqrtf(x); break;
+    case GV_I_RSQRT: r = 1.0f / sqrtf(x); break;
+    case GV_I_SIN: r = sinf(x); break;
+    case GV_I_COS: r = cosf(x); break;
+    case GV_I_EX2: r = exp2f(x); break;
+    case GV_I_LG2: r = log2f(x); break;
+    case GV_I_TANH: r = tanhf(x); break;
+    case GV_I_COPYSIGN: r = copysignf(y, x); break;
+    default: r = 0; break;
+    }
+    if (i->mod & GV_M_FTZ) {
+        r = ftz(r);
+    }
+    if (i->mod & GV_M_SAT) {
+        r = (float)sat01(r);
+    }
+    return bf(r);
+}
+
+static uint64_t fop64(const struct gv_dinsn *i, double x, double y, double z)
+{
+    double r;
+
+    switch (i->op) {
+    case GV_I_ADD: r = x + y; break;
+    case GV_I_SUB: r = x - y; break;
+    case GV_I_MUL: r = x * y; break;
+    case GV_I_MAD:
+    case GV_I_FMA: r = fma(x, y, z); break;
+    case GV_I_DIV: r = x / y; break;
+    case GV_I_ABS: r = fabs(x); break;
+    case GV_I_NEG: r = -x; break;
+    case GV_I_MIN: r = fmin(x, y); break;
+    case GV_I_MAX: r = fmax(x, y); break;
+    case GV_I_RCP: r = 1.0 / x; break;
+    case GV_I_SQRT: r = sqrt(x); break;
+    case GV_I_RSQRT: r = 1.0 / sqrt(x); break;
+    case GV_I_SIN: r = sin(x); break;
+    case GV_I_COS: r = cos(x); break;
+    case GV_I_EX2: r = exp2(x); break;
+    case GV_I_LG2: r = log2(x); break;
+    case GV_I_TANH: r = tanh(x); break;
+    case GV_I_COPYSIGN: r = copysign(y, x); break;
+    default: r = 0; break;
+    }
+    if (i->mod & GV_M_SAT) {
+        r = sat01(r);
+    }
+    return bd(r);
+}
+
+static bool testp(unsigned kind, double x)
+{
+    switch (kind) {
+    case GV_TESTP_FINITE: return isfinite(x);
+    case GV_TESTP_INFINITE: return isinf(x);
+    case GV_TESTP_NUMBER: return !isnan(x);
+    case GV_TESTP_NOTANUMBER: return isnan(x);
+    case GV_TESTP_NORMAL: return isnormal(x);
+    default: return fpclassify(x) == FP_SUBNORMAL;
+    }
+}
+
+static const int rnd_mode[] = {
+    [GV_RND_RN] = FE_TONEAREST, [GV_RND_RZ] = FE_TOWARDZERO,
+    [GV_RND_RM] = FE_DOWNWARD, [GV_RND_RP] = FE_UPWARD,
+};
+
+/* Integer -> float in rounding mode @rnd. */
+static uint64_t cvt_i2f(unsigned dt, unsigned st, unsigned rnd, uint64_t a)
+{
+    int old = 0;
+    uint64_t r;
+    bool mode = rnd == GV_RND_RZ || rnd == GV_RND_RM || rnd == GV_RND_RP;
+
+    if (mode) {
+        old = fegetround();
+        fesetround(rnd_mode[rnd]);
+    }
+    if (dt == GV_T_F64) {
+        r = bd(tsig(st) ? (double)sx(a, tbits(st)) : (double)zx(a, tbits(st)));
+    } else {
+        float f = tsig(st) ? (float)sx(a, tbits(st)) : (float)zx(a, tbits(st));
+
+        r = dt == GV_T_F16 ? f2h(f) : bf(f);
+    }
+    if (mode) {
+        fesetround(old);
+    }
+    return r;
+}
+
+static double round_int(unsigned rnd, double x)
+{
+    switch (rnd) {
+    case GV_RND_RNI: return nearbyint(x);
+    case GV_RND_RMI: return floor(x);
+    case GV_RND_RPI: return ceil(x);
+    default: return trunc(x);
+    }
+}
+
+static uint64_t cvt(const struct gv_dinsn *i, uint64_t a)
+{
+    unsigned dt = i->type, st = i->stype, dn = tbits(dt), sn = tbits(st);
+    bool sat = i->mod & GV_M_SAT;
+
+    if (!tflt(dt) && !tflt(st)) {
+        if (sat) {
+            bool ds = tsig(dt);
+            int64_t lo = ds ? -(int64_t)(lmask(dn - 1)) - 1 : 0;
+            uint64_t hi = ds ? lmask(dn - 1) : lmask(dn);
+
+            if (tsig(st)) {
+                int64_t v = sx(a, sn);
+
+                if (v < lo) {
+                    return zx((uint64_t)lo, dn);
+                }
+                if (v > 0 && (uint64_t)v > hi) {
+                    return hi;
+                }
+                return zx((uint64_t)v, dn);
+            }
+            return zx(a, sn) > hi ? hi : zx(a, sn);
+        }
+        return zx(tsig(st) ? (uint64_t)sx(a, sn) : zx(a, sn), dn);
+    }
+    if (!tflt(st)) {
+        return cvt_i2f(dt, st, i->rnd, a);
+    }
+    double x = fget(st, a);
+
+    if ((i->mod & GV_M_FTZ) && st == GV_T_F32) {
+        x = ftz((float)x);
+    }
+    if (!tflt(dt)) {
+        bool ds = tsig(dt);
+
+        x = round_int(i->rnd, x);
+        if (isnan(x)) {
+            return 0;
+        }
+        if (ds) {
+            double lo = -ldexp(1.0, dn - 1), hi = ldexp(1.0, dn - 1);
+
+            if (x < lo) {
+                return zx((uint64_t)(-(int64_t)lmask(dn - 1) - 1), dn);
+            }
+            if (x >= hi) {
+                return lmask(dn - 1);
+            }
+            return zx((uint64_t)(int64_t)x, dn);
+        }
+        if (x <= 0) {
+            return 0;
+        }
+        if (x >= ldexp(1.0, dn)) {
+            return lmask(dn);
+        }
+        return (uint64_t)x;
+    }
+    /* float -> float */
+    if (i->rnd >= GV_RND_RNI) {
+        x = round_int(i->rnd, x);
+    }
+    if (sat) {
+        x = sat01(x);
+    }
+    if (dt == GV_T_F64) {
+        return bd(x);
+    }
+    if (dt == GV_T_F16) {
+        return f2h((float)x);
+    }
+    float f;
+
+    if (st == GV_T_F64 && i->rnd >= GV_RND_RZ && i->rnd <= GV_RND_RP) {
+        int old = fegetround();
+
+        fesetround(rnd_mode[i->rnd]);
+        f = (float)*(volatile double *)&x;
+        fesetround(old);
+    } else {
+        f = (float)x;
+    }
+    if (i->mod & GV_M_FTZ) {
+        f = ftz(f);
+    }
+    return bf(f);
+}
+
+static uint64_t brev(uint64_t v, unsigned n)
+{
+    uint64_t r = 0;
+
+    for (unsigned k = 0; k < n; k++) {
+        r |= ((v >> k) & 1) << (n - 1 - k);
+    }
+    return r;
+}
+
+static uint32_t prmt(unsigned mode, uint32_t a, uint32_t b, uint32_t c)
+{
+    uint64_t t = (uint64_t)b << 32 | a;
+    unsigned n = c & 3;
+    uint32_t r = 0;
+
+    for (unsigned k = 0; k < 4; k++) {
+        unsigned sel;
+        uint32_t byte;
+
+        switch (mode) {
+        case GV_PRMT_F4E: sel = (n + k) & 7; break;
+        case GV_PRMT_B4E: sel = (n - k) & 7; break;
+        case GV_PRMT_RC8: sel = n; break;
+        case GV_PRMT_ECL: sel = k > n ? k : n; break;
+        case GV_PRMT_ECR: sel = k < n ? k : n; break;
+        case GV_PRMT_RC16: sel = 2 * (n & 1) + (k & 1); break;
+        default: sel = (c >> (4 * k)) & 0xf; break;
+        }
+        byte = (t >> (8 * (sel & 7))) & 0xff;
+        if (mode == GV_PRMT_DEFAULT && (sel & 8)) {
+            byte = (byte & 0x80) ? 0xff : 0;
+        }
+        r |= byte << (8 * k);
+    }
+    return r;
+}
+
+uint64_t gv_simt_alu(const struct gv_dinsn *i, uint64_t a, uint64_t b,
+                     uint64_t c, uint64_t e)
+{
+    unsigned t = i->type, n = tbits(t);
+    bool s = tsig(t);
+
+    if (t == GV_T_F32 && i->op != GV_I_SETP && i->op != GV_I_SELP &&
+        i->op != GV_I_MOV && i->op != GV_I_CVT && i->op != GV_I_TESTP) {
+        return fop32(i, f32(a), f32(b), f32(c));
+    }
+    if (t == GV_T_F64 && i->op != GV_I_SETP && i->op != GV_I_SELP &&
+        i->op != GV_I_MOV && i->op != GV_I_CVT && i->op != GV_I_TESTP) {
+        return fop64(i, f64(a), f64(b), f64(c));
+    }
+    switch (i->op) {
+    case GV_I_MOV:
+        return zx(a, n);
+    case GV_I_ADD:
+    case GV_I_SUB:
+        if ((i->mod & GV_M_SAT) && t == GV_T_S32) {
+            int64_t r = i->op == GV_I_ADD ? sx(a, 32) + sx(b, 32)
+                                          : sx(a, 32) - sx(b, 32);
+
+            r = r > INT32_MAX ? INT32_MAX : r < INT32_MIN ? INT32_MIN : r;
+            return zx((uint64_t)r, 32);
+        }
+        return zx(i->op == GV_I_ADD ? a + b : a - b, n);
+    case GV_I_MUL:
+        return zx(a * b, n);
+    case GV_I_MULHI:
+    case GV_I_MADHI: {
+        uint64_t hi;
+
+        if (n == 64) {
+            hi = s ? (uint64_t)(((__int128)(int64_t)a * (int64_t)b) >> 64)
+                   : (uint64_t)(((unsigned __int128)a * b) >> 64);
+        } else {
+            hi = s ? (uint64_t)((sx(a, n) * sx(b, n)) >> n)
+                   : (zx(a, n) * zx(b, n)) >> n;
+        }
+        return zx(i->op == GV_I_MADHI ? hi + c : hi, n);
+    }
+    case GV_I_MULWIDE:
+    case GV_I_MADWIDE: {
+        uint64_t w = s ? (uint64_t)(sx(a, n) * sx(b, n)) : zx(a, n) * zx(b, n);
+
+        return zx(i->op == GV_I_MADWIDE ? w + c : w, 2 * n);
+    }
+    case GV_I_MAD:
+        return zx(a * b + c, n);
+    case GV_I_DIV:
+    case GV_I_REM:
+        if (s) {
+            int64_t x = sx(a, n), y = sx(b, n);
+
+            if (y == 0) {
+                return i->op == GV_I_DIV ? zx(~0ull, n) : zx(a, n);
+            }
+            if (y == -1) {      /* avoids INT_MIN / -1 */
+                return i->op == GV_I_DIV ? zx(-(uint64_t)x, n) : 0;
+            }
+            return zx((uint64_t)(i->op == GV_I_DIV ? x / y : x % y), n);
+        }
+        if (zx(b, n) == 0) {
+            return i->op == GV_I_DIV ? zx(~0ull, n) : zx(a, n);
+        }
+        return i->op == GV_I_DIV ? zx(a, n) / zx(b, n) : zx(a, n) % zx(b, n);
+    case GV_I_ABS:
+        return zx(sx(a, n) < 0 ? -(uint64_t)sx(a, n) : a, n);
+    case GV_I_NEG:
+        return zx(-a, n);
+    case GV_I_MIN:
+    case GV_I_MAX: {
+        bool lt = icmp(GV_CMP_LT, s, a, b, n);
+
+        return zx((i->op == GV_I_MIN) == lt ? a : b, n);
+    }
+    case GV_I_AND:
+        return zx(a & b, n);
+    case GV_I_OR:
+        return zx(a | b, n);
+    case GV_I_XOR:
+        return zx(a ^ b, n);
+    case GV_I_NOT:
+        return zx(~a, n);
+    case GV_I_CNOT:
+        return zx(a, n) == 0;
+    case GV_I_SHL:
+        return (uint32_t)b >= n ? 0 : zx(a << (uint32_t)b, n);
+    case GV_I_SHR:
+        if (s) {
+            unsigned sh = (uint32_t)b >= n ? n - 1 : (uint32_t)b;
+
+            return zx((uint64_t)(sx(a, n) >> sh), n);
+        }
+        return (uint32_t)b >= n ? 0 : zx(a, n) >> (uint32_t)b;
+    case GV_I_POPC:
+        return (uint64_t)__builtin_popcountll(zx(a, n));
+    case GV_I_CLZ:
+        return zx(a, n) ? (uint64_t)(__builtin_clzll(zx(a, n)) - (64 - n)) : n;
+    case GV_I_BREV:
+        return brev(zx(a, n), n);
+    case GV_I_BFE:
+    case GV_I_BFI: {
+        unsigned pos = (i->op == GV_I_BFE ? b : c) & 0xff;
+        unsigned len = (i->op == GV_I_BFE ? c : e) & 0xff;
+        unsigned k = pos >= n ? 0 : (len < n - pos ? len : n - pos);
+        uint64_t m = lmask(k);
+
+        if (i->op == GV_I_BFI) {
+            return zx((b & ~(m << pos)) | ((a << pos) & (m << pos)), n);
+        }
+        uint64_t f = k ? (zx(a, n) >> pos) & m : 0;
+        if (s && len) {
+            unsigned sb = pos + len - 1 < n - 1 ? pos + len - 1 : n - 1;
+
+            if ((a >> sb) & 1) {
+                f |= ~m;
+            }
+        }
+        return zx(f, n);
+    }
+    case GV_I_PRMT:
+        return prmt(i->mod, (uint32_t)a, (uint32_t)b, (uint32_t)c);
+    case GV_I_SHF: {
+        uint64_t v = (uint64_t)(uint32_t)b << 32 | (uint32_t)a;
+        uint32_t sh = (uint32_t)c;
+
+        sh = (i->mod & GV_SHF_WRAP) ? sh & 31 : (sh > 32 ? 32 : sh);
+        return (i->mod & GV_SHF_R) ? (uint32_t)(v >> sh)
+                                   : (uint32_t)((v << sh) >> 32);
+    }
+    case GV_I_TESTP:
+        return testp(i->mod, fget(t, a));
+    case GV_I_SETP:
+        if (tflt(t)) {
+            return fcmp(i->mod & 0x1f, fget(t, a), fget(t, b));
+        }
+        return icmp(i->mod & 0x1f, s, a, b, n);
+    case GV_I_SELP:
+        return zx((c & 1) ? a : b, n);
+    case GV_I_CVT:
+        return cvt(i, a);
+    default:
+        return 0;
+    }
+}
+
+/* ---- memory ---- */
+
+static void fault(struct gv_launch *L, uint64_t va)
+{
+    int none = GV_ERR_NONE;
+
+    if (atomic_compare_exchange_strong(&L->status, &none, GV_ERR_FAULT)) {
+        L->fault_va = va;
+    }
+}
+
+static inline uint8_t *gptr(struct gv_launch *L, struct gv_sm *sm,
+                            uint64_t va, bool write)
+{
+    struct gv_simt_tlbe *t = &sm->tlb[(va >> GV_PAGE_SHIFT) % GV_SIMT_TLB];
+
+    if (t->vpage != (va >> GV_PAGE_SHIFT) + 1) {
+        uint64_t pa;
+        bool ro;
+
+        if (gv_translate_mt(L->dev, L->chid, va & ~(uint64_t)0xfff, &pa,
+                            &ro) != 0) {
+            return NULL;
+        }
+        t->vpage = (va >> GV_PAGE_SHIFT) + 1;
+        t->host = L->dev->vram + pa;
+        t->ro = ro;
+    }
+    if (write && t->ro) {
+        return NULL;
+    }
+    return t->host + (va & 0xfff);
+}
+
+/* The host address of an access of @size bytes at @addr in @space by lane
+ * @lane of @w, or NULL (the launch faults). */
+static uint8_t *resolve(struct gv_launch *L, struct gv_sm *sm,
+                        struct gv_warp *w, unsigned lane, unsigned space,
+                        uint64_t addr, unsigned size, bool write)
+{
+    if (addr % size) {
+        return NULL;
+    }
+    if (space == GV_SPACE_GENERIC) {
+        if (addr < (1ull << GV_VA_BITS)) {
+            space = GV_SPACE_GLOBAL;
+        } else if (addr - GV_GENERIC_SHARED < GV_GENERIC_WINDOW) {
+            space = GV_SPACE_SHARED;
+            addr -= GV_GENERIC_SHARED;
+        } else if (addr - GV_GENERIC_LOCAL < GV_GENERIC_WINDOW) {
+            space = GV_SPACE_LOCAL;
+            addr -= GV_GENERIC_LOCAL;
+        } else {
+            return NULL;
+        }
+    }
+    switch (space) {
+    case GV_SPACE_GLOBAL:
+        return gptr(L, sm, addr, write);
+    case GV_SPACE_SHARED:
+        return addr + size <= L->shared_total ? sm->shared + addr : NULL;
+    case GV_SPACE_LOCAL:
+        return addr + size <= L->f->local_size
+                   ? w->local + (uint64_t)lane * L->f->local_size + addr
+                   : NULL;
+    case GV_SPACE_PARAM:
+        return !write && addr + size <= L->param_size ? L->params + addr
+                                                      : NULL;
+    default:
+        return NULL;
+    }
+}
+
+static inline uint64_t load(const uint8_t *p, unsigned t)
+{
+    switch (t) {
+    case GV_T_U8: return *p;
+    case GV_T_S8: return (uint64_t)(int64_t)(int8_t)*p;
+    case GV_T_U16:
+    case GV_T_F16: { uint16_t v; memcpy(&v, p, 2); return v; }
+    case GV_T_S16: { int16_t v; memcpy(&v, p, 2); return (uint64_t)(int64_t)v; }
+    case GV_T_U32:
+    case GV_T_F32: { uint32_t v; memcpy(&v, p, 4); return v; }
+    case GV_T_S32: { int32_t v; memcpy(&v, p, 4); return (uint64_t)(int64_t)v; }
+    default: { uint64_t v; memcpy(&v, p, 8); return v; }
+    }
+}
+
+static inline void store(uint8_t *p, unsigned size, uint64_t v)
+{
+    switch (size) {
+    case 1: *p = (uint8_t)v; break;
+    case 2: { uint16_t x = (uint16_t)v; memcpy(p, &x, 2); break; }
+    case 4: { uint32_t x = (uint32_t)v; memcpy(p, &x, 4); break; }
+    default: memcpy(p, &v, 8); break;
+    }
+}
+
+static uint64_t atom32(uint32_t *q, unsigned t, unsigned op, uint32_t b,
+                       uint32_t c)
+{
+    uint32_t old, nv;
+
+    switch (op) {
+    case GV_ATOM_ADD:
+        if (t != GV_T_F32) {
+            return __atomic_fetch_add(q, b, __ATOMIC_SEQ_CST);
+        }
+        break;
+    case GV_ATOM_AND: return __atomic_fetch_and(q, b, __ATOMIC_SEQ_CST);
+    case GV_ATOM_OR: return __atomic_fetch_or(q, b, __ATOMIC_SEQ_CST);
+    case GV_ATOM_XOR: return __atomic_fetch_xor(q, b, __ATOMIC_SEQ_CST);
+    case GV_ATOM_EXCH: return __atomic_exchange_n(q, b, __ATOMIC_SEQ_CST);
+    case GV_ATOM_CAS:
+        old = b;
+        __atomic_compare_exchange_n(q, &old, c, false, __ATOMIC_SEQ_CST,
+                                    __ATOMIC_SEQ_CST);
+        return old;
+    default:
+        break;
+    }
+    old = __atomic_load_n(q, __ATOMIC_SEQ_CST);
+    do {
+        switch (op) {
+        case GV_ATOM_ADD: nv = (uint32_t)bf(f32(old) + f32(b)); break;
+        case GV_ATOM_MIN:
+            nv = t == GV_T_S32 ? ((int32_t)old < (int32_t)b ? old : b)
+                 : t == GV_T_F32 ? (uint32_t)bf(fminf(f32(old), f32(b)))
+                 : (old < b ? old : b);
+            break;
+        case GV_ATOM_MAX:
+            nv = t == GV_T_S32 ? ((int32_t)old > (int32_t)b ? old : b)
+                 : t == GV_T_F32 ? (uint32_t)bf(fmaxf(f32(old), f32(b)))
+                 : (old > b ? old : b);
+            break;
+        case GV_ATOM_INC: nv = old >= b ? 0 : old + 1; break;
+        default: nv = (old == 0 || old > b) ? b : old - 1; break;
+        }
+    } while (!__atomic_compare_exchange_n(q, &old, nv, false,
+                                          __ATOMIC_SEQ_CST,
+                                          __ATOMIC_SEQ_CST));
+    return old;
+}
+
+static uint64_t atom64(uint64_t *q, unsigned t, unsigned op, uint64_t b,
+                       uint64_t c)
+{
+    uint64_t old, nv;
+
+    switch (op) {
+    case GV_ATOM_ADD:
+        if (t != GV_T_F64) {
+            return __atomic_fetch_add(q, b, __ATOMIC_SEQ_CST);
+        }
+        break;
+    case GV_ATOM_AND: return __atomic_fetch_and(q, b, __ATOMIC_SEQ_CST);
+    case GV_ATOM_OR: return __atomic_fetch_or(q, b, __ATOMIC_SEQ_CST);
+    case GV_ATOM_XOR: return __atomic_fetch_xor(q, b, __ATOMIC_SEQ_CST);
+    case GV_ATOM_EXCH: return __atomic_exchange_n(q, b, __ATOMIC_SEQ_CST);
+    case GV_ATOM_CAS:
+        old = b;
+        __atomic_compare_exchange_n(q, &old, c, false, __ATOMIC_SEQ_CST,
+                                    __ATOMIC_SEQ_CST);
+        return old;
+    default:
+        break;
+    }
+    old = __atomic_load_n(q, __ATOMIC_SEQ_CST);
+    do {
+        switch (op) {
+        case GV_ATOM_ADD: nv = bd(f64(old) + f64(b)); break;
+        case GV_ATOM_MIN:
+            nv = t == GV_T_S64 ? ((int64_t)old < (int64_t)b ? old : b)
+                 : t == GV_T_F64 ? bd(fmin(f64(old), f64(b)))
+                 : (old < b ? old : b);
+            break;
+        case GV_ATOM_MAX:
+            nv = t == GV_T_S64 ? ((int64_t)old > (int64_t)b ? old : b)
+                 : t == GV_T_F64 ? bd(fmax(f64(old), f64(b)))
+                 : (old > b ? old : b);
+            break;
+        case GV_ATOM_INC: nv = old >= b ? 0 : old + 1; break;
+        default: nv = (old == 0 || old > b) ? b : old - 1; break;
+        }
+    } while (!__atomic_compare_exchange_n(q, &old, nv, false,
+                                          __ATOMIC_SEQ_CST,
+                                          __ATOMIC_SEQ_CST));
+    return old;
+}
+
+/* ---- warps ---- */
+
+static inline uint32_t predmask(const uint64_t *P)
+{
+    uint32_t m = 0;
+
+    for (unsigned l = 0; l < GV_WARP; l++) {
+        m |= (uint32_t)(P[l] & 1) << l;
+    }
+    return m;
+}
+
+static void recompute_min(struct gv_warp *w)
+{
+    uint32_t min = UINT32_MAX;
+
+    for (uint32_t m = w->waiting; m; m &= m - 1) {
+        unsigned l = __builtin_ctz(m);
+
+        if (w->lane_pc[l] < min) {
+            min = w->lane_pc[l];
+        }
+    }
+    w->min_wait = min;
+}
+
+/* Make the lowest-pc group the running one. */
+static void resched(struct gv_warp *w)
+{
+    uint32_t m;
+
+    if (w->active && w->pc < w->min_wait) {
+        return;
+    }
+    for (m = w->active; m; m &= m - 1) {
+        w->lane_pc[__builtin_ctz(m)] = w->pc;
+    }
+    w->waiting |= w->active;
+    w->active = 0;
+    if (!w->waiting) {
+        w->min_wait = UINT32_MAX;
+        return;
+    }
+    recompute_min(w);
+    w->pc = w->min_wait;
+    for (m = w->waiting; m; m &= m - 1) {
+        unsigned l = __builtin_ctz(m);
+
+        if (w->lane_pc[l] == w->pc) {
+            w->active |= 1u << l;
+        }
+    }
+    w->waiting &= ~w->active;
+    recompute_min(w);
+}
+
+static void merge(struct gv_warp *w)
+{
+    for (uint32_t m = w->waiting; m; m &= m - 1) {
+        unsigned l = __builtin_ctz(m);
+
+        if (w->lane_pc[l] == w->pc) {
+            w->active |= 1u << l;
+        }
+    }
+    w->waiting &= ~w->active;
+    recompute_min(w);
+}
+
+static uint64_t sreg(struct gv_launch *L, struct gv_sm *sm, struct gv_warp *w,
+                     unsigned id, unsigned l)
+{
+    uint32_t t = w->id * GV_WARP + l, bx = L->block[0], by = L->block[1];
+
+    switch (id) {
+    case GV_SR_TID_X: return t % bx;
+    case GV_SR_TID_Y: return (t / bx) % by;
+    case GV_SR_TID_Z: return t / (bx * by);
+    case GV_SR_NTID_X: case GV_SR_NTID_Y: case GV_SR_NTID_Z:
+        return L->block[id - GV_SR_NTID_X];
+    case GV_SR_CTAID_X: case GV_SR_CTAID_Y: case GV_SR_CTAID_Z:
+        return sm->ctaid[id - GV_SR_CTAID_X];
+    case GV_SR_NCTAID_X: case GV_SR_NCTAID_Y: case GV_SR_NCTAID_Z:
+        return L->grid[id - GV_SR_NCTAID_X];
+    case GV_SR_LANEID: return l;
+    case GV_SR_WARPID: return w->id;
+    case GV_SR_NWARPID: return L->nwarps;
+    case GV_SR_SMID: return sm->id;
+    case GV_SR_NSMID: return L->dev->compute_sms;
+    case GV_SR_GRIDID: return 1;
+    case GV_SR_LANEMASK_EQ: return 1u << l;
+    case GV_SR_LANEMASK_LT: return (1u << l) - 1;
+    case GV_SR_LANEMASK_LE: return (uint32_t)((2ull << l) - 1);
+    case GV_SR_LANEMASK_GT: return (uint32_t)~((2ull << l) - 1);
+    case GV_SR_LANEMASK_GE: return ~((1u << l) - 1);
+    case GV_SR_CLOCK: return (uint32_t)w->issued;
+    case GV_SR_CLOCK64: return w->issued;
+    default: return gv_now_ns();
+    }
+}
+
+/* Every lane in @m, or the full-warp fast path. */
+#define LANES(m, body) do {                                             \
+        if ((m) == FULL) {                                              \
+            for (unsigned l = 0; l < GV_WARP; l++) { body; }            \
+        } else {                                                        \
+            for (uint32_t mm_ = (m); mm_; mm_ &= mm_ - 1) {             \
+                unsigned l = __builtin_ctz(mm_);                        \
+                body;                                                   \
+            }                                                           \
+        }                                                               \
+    } while (0)
+
+#define F32(x) f32(x)
+#define BF(x) bf(x)
+
+__attribute__((target_clones("fma", "default")))
+static void fma_f32(uint64_t *D, const uint64_t *A, const uint64_t *B,
+                    const uint64_t *C, uint32_t m)
+{
+    LANES(m, D[l] = bf(fmaf(f32(A[l]), f32(B[l]), f32(C[l]))));
+}
+
+__attribute__((target_clones("fma", "default")))
+static void fma_f64(uint64_t *D, const uint64_t *A, const uint64_t *B,
+                    const uint64_t *C, uint32_t m)
+{
+    LANES(m, D[l] = bd(fma(f64(A[l]), f64(B[l]), f64(C[l]))));
+}
+
+#define SETP_CASES(T, CONV)                                             \
+    switch (i->mod & 0x1f) {                                            \
+    case GV_CMP_EQ: LANES(m, D[l] = (T)CONV(A[l]) == (T)CONV(B[l])); break; \
+    case GV_CMP_NE: LANES(m, D[l] = (T)CONV(A[l]) != (T)CONV(B[l])); break; \
+    case GV_CMP_LT: LANES(m, D[l] = (T)CONV(A[l]) < (T)CONV(B[l])); break; \
+    case GV_CMP_LE: LANES(m, D[l] = (T)CONV(A[l]) <= (T)CONV(B[l])); break; \
+    case GV_CMP_GT: LANES(m, D[l] = (T)CONV(A[l]) > (T)CONV(B[l])); break; \
+    default: LANES(m, D[l] = (T)CONV(A[l]) >= (T)CONV(B[l])); break;    \
+    }
+
+#define ID(x) (x)
+
+enum { W_STOP, W_IDLE };
+
+/* Run warp @w until none of its lanes can run (all exited or at a
+ * barrier) or the launch stops. */
+static int run_warp(struct gv_launch *L, struct gv_sm *sm, struct gv_warp *w)
+{
+    const struct gv_dinsn *code = L->f->code;
+    uint64_t *R = w->R;
+    uint64_t lanes = 0;
+
+    for (;;) {
+        const struct gv_dinsn *i;
+        uint32_t m;
+
+        if (!w->active) {
+            resched(w);
+            if (!w->active) {
+                sm->lane_insns += lanes;
+                return W_IDLE;
+            }
+        }
+        if (w->pc == w->min_wait) {
+            merge(w);
+        }
+        if (--sm->check == 0) {
+            sm->check = 4096;
+            if (atomic_load_explicit(&L->status, memory_order_relaxed)) {
+                return W_STOP;
+            }
+            if (L->deadline_ns && gv_now_ns() > L->deadline_ns) {
+                int none = GV_ERR_NONE;
+
+                atomic_compare_exchange_strong(&L->status, &none,
+                                               GV_ERR_TIMEOUT);
+                return W_STOP;
+            }
+        }
+        i = &code[w->pc];
+        m = w->active;
+        if (i->guard) {
+            uint32_t p = predmask(R + i->g);
+
+            m &= (i->guard & GV_G_NEG) ? ~p : p;
+        }
+        w->issued++;
+        lanes += (unsigned)__builtin_popcount(m);
+
+        uint64_t *D = R + i->d;
+        const uint64_t *A = R + i->a, *B = R + i->b, *C = R + i->c;
+
+        switch (i->k) {
+        case GV_K_NOP:
+            break;
+        case GV_K_GENERIC: {
+            const uint64_t *E = R + i->e;
+
+            LANES(m, D[l] = gv_simt_alu(i, A[l], B[l], C[l], E[l]));
+            break;
+        }
+        case GV_K_MOV32: LANES(m, D[l] = (uint32_t)A[l]); break;
+        case GV_K_MOV64: LANES(m, D[l] = A[l]); break;
+        case GV_K_ADD32: LANES(m, D[l] = (uint32_t)(A[l] + B[l])); break;
+        case GV_K_ADD64: LANES(m, D[l] = A[l] + B[l]); break;
+        case GV_K_SUB32: LANES(m, D[l] = (uint32_t)(A[l] - B[l])); break;
+        case GV_K_SUB64: LANES(m, D[l] = A[l] - B[l]); break;
+        case GV_K_MUL32: LANES(m, D[l] = (uint32_t)(A[l] * B[l])); break;
+        case GV_K_MUL64: LANES(m, D[l] = A[l] * B[l]); break;
+        case GV_K_MAD32:
+            LANES(m, D[l] = (uint32_t)(A[l] * B[l] + C[l]));
+            break;
+        case GV_K_MULWIDE_S32:
+            LANES(m, D[l] = (uint64_t)((int64_t)(int32_t)A[l] *
+                                       (int32_t)B[l]));
+            break;
+        case GV_K_MULWIDE_U32:
+            LANES(m, D[l] = (uint64_t)(uint32_t)A[l] * (uint32_t)B[l]);
+            break;
+        case GV_K_AND32: LANES(m, D[l] = (uint32_t)(A[l] & B[l])); break;
+        case GV_K_AND64: LANES(m, D[l] = A[l] & B[l]); break;
+        case GV_K_OR32: LANES(m, D[l] = (uint32_t)(A[l] | B[l])); break;
+        case GV_K_OR64: LANES(m, D[l] = A[l] | B[l]); break;
+        case GV_K_XOR32: LANES(m, D[l] = (uint32_t)(A[l] ^ B[l])); break;
+        case GV_K_XOR64: LANES(m, D[l] = A[l] ^ B[l]); break;
+        case GV_K_SHL32:
+            LANES(m, D[l] = (uint32_t)B[l] >= 32 ? 0
+                            : (uint32_t)(A[l] << (uint32_t)B[l]));
+            break;
+        case GV_K_SHL64:
+            LANES(m, D[l] = (uint32_t)B[l] >= 64 ? 0
+                            : A[l] << (uint32_t)B[l]);
+            break;
+        case GV_K_SHR_U32:
+            LANES(m, D[l] = (uint32_t)B[l] >= 32 ? 0
+                            : (uint32_t)A[l] >> (uint32_t)B[l]);
+            break;
+        case GV_K_SHR_S32:
+            LANES(m, D[l] = (uint32_t)((int32_t)A[l] >>
+                            ((uint32_t)B[l] >= 32 ? 31 : (uint32_t)B[l])));
+            break;
+        case GV_K_SHR_U64:
+            LANES(m, D[l] = (uint32_t)B[l] >= 64 ? 0
+                            : A[l] >> (uint32_t)B[l]);
+            break;
+        case GV_K_SHR_S64:
+            LANES(m, D[l] = (uint64_t)((int64_t)A[l] >>
+                            ((uint32_t)B[l] >= 64 ? 63 : (uint32_t)B[l])));
+            break;
+        case GV_K_ADDF: LANES(m, D[l] = bf(f32(A[l]) + f32(B[l]))); break;
+        case GV_K_SUBF: LANES(m, D[l] = bf(f32(A[l]) - f32(B[l]))); break;
+        case GV_K_MULF: LANES(m, D[l] = bf(f32(A[l]) * f32(B[l]))); break;
+        case GV_K_DIVF: LANES(m, D[l] = bf(f32(A[l]) / f32(B[l]))); break;
+        case GV_K_FMAF: fma_f32(D, A, B, C, m); break;
+        case GV_K_ADDD: LANES(m, D[l] = bd(f64(A[l]) + f64(B[l]))); break;
+        case GV_K_SUBD: LANES(m, D[l] = bd(f64(A[l]) - f64(B[l]))); break;
+        case GV_K_MULD: LANES(m, D[l] = bd(f64(A[l]) * f64(B[l]))); break;
+        case GV_K_FMAD: fma_f64(D, A, B, C, m); break;
+        case GV_K_SETP_S32: SETP_CASES(int32_t, ID); break;
+        case GV_K_SETP_U32: SETP_CASES(uint32_t, ID); break;
+        case GV_K_SETP_S64: SETP_CASES(int64_t, ID); break;
+        case GV_K_SETP_U64: SETP_CASES(uint64_t, ID); break;
+        case GV_K_SETP_F32: SETP_CASES(float, F32); break;
+        case GV_K_SELP32:
+            LANES(m, D[l] = (uint32_t)((C[l] & 1) ? A[l] : B[l]));
+            break;
+        case GV_K_SELP64: LANES(m, D[l] = (C[l] & 1) ? A[l] : B[l]); break;
+        case GV_K_CVT_U64_U32: LANES(m, D[l] = (uint32_t)A[l]); break;
+        case GV_K_CVT_S64_S32:
+            LANES(m, D[l] = (uint64_t)(int64_t)(int32_t)A[l]);
+            break;
+        case GV_K_CVT_U32_U64: LANES(m, D[l] = (uint32_t)A[l]); break;
+        case GV_K_LD:
+        case GV_K_ST:
+        case GV_K_ATOM: {
+            uint8_t *p[GV_WARP];
+            unsigned size = tbits(i->type) / 8, space = i->mod & 0xf;
+            bool wr = i->k != GV_K_LD;
+
+            for (uint32_t mm = m; mm; mm &= mm - 1) {
+                unsigned l = __builtin_ctz(mm);
+                uint64_t addr = A[l] + (int64_t)i->imm;
+
+                p[l] = resolve(L, sm, w, l, space, addr, size, wr);
+                if (!p[l]) {
+                    fault(L, space == GV_SPACE_GLOBAL ||
+                             space == GV_SPACE_GENERIC ? addr : UINT64_MAX);
+                    return W_STOP;
+                }
+            }
+            if (i->k == GV_K_LD) {
+                LANES(m, D[l] = load(p[l], i->type));
+            } else if (i->k == GV_K_ST) {
+                LANES(m, store(p[l], size, B[l]));
+            } else {
+                for (uint32_t mm = m; mm; mm &= mm - 1) {
+                    unsigned l = __builtin_ctz(mm);
+                    uint64_t old;
+
+                    if (size == 4) {
+                        old = atom32((uint32_t *)p[l], i->type, i->mod >> 4,
+                                     (uint32_t)B[l], (uint32_t)C[l]);
+                    } else {
+                        old = atom64((uint64_t *)p[l], i->type, i->mod >> 4,
+                                     B[l], C[l]);
+                    }
+                    D[l] = old;     /* no result: the sink slot */
+                }
+            }
+            break;
+        }
+        case GV_K_BRA: {
+            uint32_t nt = w->active & ~m;
+
+            if (!m) {
+                break;
+            }
+            if (nt) {
+                for (uint32_t mm = nt; mm; mm &= mm - 1) {
+                    w->lane_pc[__builtin_ctz(mm)] = w->pc + 1;
+                }
+                w->waiting |= nt;
+                w->active = m;
+                if (w->pc + 1 < w->min_wait) {
+                    w->min_wait = w->pc + 1;
+                }
+            }
+            w->pc = (uint32_t)i->imm;
+            if (w->pc > w->min_wait) {
+                resched(w);
+            }
+            continue;
+        }
+        case GV_K_EXIT:
+            w->alive &= ~m;
+            w->active &= ~m;
+            break;
+        case GV_K_BAR:
+            for (uint32_t mm = m; mm; mm &= mm - 1) {
+                w->lane_pc[__builtin_ctz(mm)] = w->pc + 1;
+            }
+            w->at_bar |= m;
+            w->active &= ~m;
+            break;
+        case GV_K_S2R:
+            LANES(m, D[l] = sreg(L, sm, w, i->mod, l));
+            break;
+        case GV_K_MADDR:
+            LANES(m, D[l] = L->module_va + A[l]);
+            break;
+        case GV_K_SHFL: {
+            uint64_t src[GV_WARP];
+
+            memcpy(src, A, sizeof(src));
+            for (uint32_t mm = m; mm; mm &= mm - 1) {
+                unsigned l = __builtin_ctz(mm);
+                uint32_t bv = B[l] & 31, cv = C[l] & 31, seg = (C[l] >> 8) & 31;
+                int32_t maxl = (int32_t)((l & seg) | (cv & ~seg));
+                int32_t minl = (int32_t)(l & seg), j;
+                bool ok;
+
+                switch (i->mod) {
+                case GV_SHFL_UP: j = (int32_t)l - (int32_t)bv; ok = j >= maxl; break;
+                case GV_SHFL_DOWN: j = (int32_t)(l + bv); ok = j <= maxl; break;
+                case GV_SHFL_BFLY: j = (int32_t)(l ^ bv); ok = j <= maxl; break;
+                default: j = minl | (int32_t)(bv & ~seg); ok = j <= maxl; break;
+                }
+                D[l] = (uint32_t)src[ok ? j : (int32_t)l];
+            }
+            break;
+        }
+        case GV_K_VOTE: {
+            uint32_t ballot = 0;
+
+            for (uint32_t mm = m; mm; mm &= mm - 1) {
+                unsigned l = __builtin_ctz(mm);
+
+                ballot |= (uint32_t)(A[l] & 1) << l;
+            }
+            uint64_t v;
+
+            switch (i->mod) {
+            case GV_VOTE_ALL: v = ballot == m; break;
+            case GV_VOTE_ANY: v = ballot != 0; break;
+            case GV_VOTE_UNI: v = ballot == 0 || ballot == m; break;
+            default: v = ballot; break;
+            }
+            LANES(m, D[l] = v);
+            break;
+        }
+        default: /* GV_K_TRAP */
+            if (m) {
+                fault(L, UINT64_MAX);
+                return W_STOP;
+            }
+            break;
+        }
+        w->pc++;
+    }
+}
+
+int gv_simt_run_block(struct gv_launch *L, struct gv_sm *sm, uint64_t block)
+{
+    const struct gv_kfunc *f = L->f;
+    uint32_t nw = L->nwarps;
+
+    sm->block = block;
+    sm->ctaid[0] = block % L->grid[0];
+    sm->ctaid[1] = (block / L->grid[0]) % L->grid[1];
+    sm->ctaid[2] = block / ((uint64_t)L->grid[0] * L->grid[1]);
+    for (uint32_t k = 0; k < nw; k++) {
+        struct gv_warp *w = &sm->warps[k];
+        uint32_t left = L->nthreads - k * GV_WARP;
+
+        w->R = sm->regs + (size_t)k * f->nslots * GV_WARP;
+        w->local = sm->local + (size_t)k * GV_WARP * f->local_size;
+        w->pc = 0;
+        w->alive = left >= GV_WARP ? FULL : (1u << left) - 1;
+        w->active = w->alive;
+        w->waiting = w->at_bar = 0;
+        w->min_wait = UINT32_MAX;
+        w->id = k;
+    }
+    for (;;) {
+        bool bar = false;
+
+        for (uint32_t k = 0; k < nw; k++) {
+            struct gv_warp *w = &sm->warps[k];
+
+            if ((w->active || w->waiting) && run_warp(L, sm, w) == W_STOP) {
+                return atomic_load(&L->status);
+            }
+            bar |= w->at_bar != 0;
+        }
+        if (!bar) {
+            return atomic_load(&L->status);
+        }
+        /* Every live thread has arrived: release the barrier. */
+        for (uint32_t k = 0; k < nw; k++) {
+            struct gv_warp *w = &sm->warps[k];
+
+            w->waiting |= w->at_bar;
+            w->at_bar = 0;
+            recompute_min(w);
+        }
+    }
+}

@@ -1,0 +1,140 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * Graviton GPU device core: the compute engine's private structures.
+ * gv_compute.c validates and decodes modules, runs the LAUNCH command and
+ * the worker threads (SMs); gv_simt.c executes thread blocks.
+ */
+#ifndef GV_SIMT_H
+#define GV_SIMT_H
+
+#include "gv_internal.h"
+
+#include "graviton/gv_isa.h"
+
+#include <stdatomic.h>
+
+#define GV_WARP 32
+#define GV_SIMT_TLB 256
+
+/* A decoded instruction.  Register operands are offsets (in uint64_t
+ * units) into a warp's register file, laid out slot-major: slot s of lane
+ * l is R[s * 32 + l]; constants are read-only slots after the registers. */
+struct gv_dinsn {
+    uint16_t k;                 /* handler (GV_K_*) */
+    uint8_t op, type, mod, guard, stype, rnd;
+    uint32_t g, d, a, b, c, e;  /* slot offsets (unused: slot 0; no result:
+                                   the sink slot, the last one) */
+    int32_t imm;                /* memory offset, or branch target pc */
+};
+
+struct gv_kfunc {
+    struct gv_dinsn *code;
+    uint32_t ncode;
+    uint32_t nregs, nslots;     /* registers, then constants, then the sink */
+    uint64_t *consts;           /* values of slots nregs..nslots-1 */
+    uint32_t param_size, shared_size, local_size;
+    uint32_t reqntid[3];
+};
+
+struct gv_kmodule {
+    unsigned ctx;               /* the context it was loaded for */
+    uint64_t va;
+    uint32_t size;
+    uint8_t *raw;               /* the bytes it was decoded from */
+    struct gv_kfunc *funcs;
+    uint32_t nfuncs;
+};
+
+struct gv_launch {
+    struct gv_dev *dev;
+    unsigned chid;
+    const struct gv_kfunc *f;
+    uint64_t module_va;
+    uint32_t grid[3], block[3];
+    uint32_t nthreads, nwarps, shared_total;
+    uint64_t nblocks;
+    uint8_t params[GV_ISA_MAX_PARAM];
+    uint32_t param_size;
+    uint64_t fence_va, fence_value;
+    uint32_t flags;
+    uint64_t deadline_ns;       /* 0: no watchdog */
+    atomic_uint_fast64_t next_block;
+    atomic_int status;          /* GV_ERR_NONE while running well */
+    atomic_uint_fast64_t lane_insns;
+    uint64_t fault_va;          /* first fault (under the engine lock) */
+};
+
+struct gv_simt_tlbe {
+    uint64_t vpage;             /* va >> 12, + 1 (0: empty) */
+    uint8_t *host;
+    bool ro;
+};
+
+struct gv_warp {
+    uint64_t *R;
+    uint32_t pc;
+    uint32_t active;            /* lanes running at pc */
+    uint32_t alive;             /* lanes not exited */
+    uint32_t waiting;           /* diverged lanes, parked at lane_pc */
+    uint32_t at_bar;            /* lanes waiting at a barrier (at lane_pc) */
+    uint32_t min_wait;          /* lowest lane_pc of waiting lanes */
+    uint32_t lane_pc[GV_WARP];
+    uint32_t id;
+    uint64_t issued;
+    uint8_t *local;             /* GV_WARP * local_size bytes */
+};
+
+/* One streaming multiprocessor: a worker thread's private state. */
+struct gv_sm {
+    unsigned id;
+    struct gv_warp *warps;
+    uint32_t nwarps_alloc;
+    uint64_t *regs;
+    size_t regs_size;
+    uint8_t *local;
+    size_t local_size;
+    uint8_t *shared;
+    size_t shared_size;
+    struct gv_simt_tlbe tlb[GV_SIMT_TLB];
+    uint64_t block;             /* index of the block being run */
+    uint32_t ctaid[3];
+    uint64_t lane_insns;
+    unsigned check;             /* countdown to the next watchdog check */
+};
+
+enum {
+    GV_K_NOP = 0,
+    GV_K_GENERIC,               /* per-lane ALU evaluator */
+    GV_K_MOV32, GV_K_MOV64,
+    GV_K_ADD32, GV_K_ADD64, GV_K_SUB32, GV_K_SUB64, GV_K_MUL32, GV_K_MUL64,
+    GV_K_MAD32, GV_K_MULWIDE_S32, GV_K_MULWIDE_U32,
+    GV_K_AND32, GV_K_AND64, GV_K_OR32, GV_K_OR64, GV_K_XOR32, GV_K_XOR64,
+    GV_K_SHL32, GV_K_SHL64, GV_K_SHR_U32, GV_K_SHR_S32, GV_K_SHR_U64,
+    GV_K_SHR_S64,
+    GV_K_ADDF, GV_K_SUBF, GV_K_MULF, GV_K_FMAF, GV_K_DIVF,
+    GV_K_ADDD, GV_K_SUBD, GV_K_MULD, GV_K_FMAD,
+    GV_K_SETP_S32, GV_K_SETP_U32, GV_K_SETP_S64, GV_K_SETP_U64,
+    GV_K_SETP_F32,
+    GV_K_SELP32, GV_K_SELP64,
+    GV_K_CVT_U64_U32, GV_K_CVT_S64_S32, GV_K_CVT_U32_U64,
+    GV_K_LD, GV_K_ST, GV_K_ATOM,
+    GV_K_BRA, GV_K_EXIT, GV_K_BAR, GV_K_S2R, GV_K_MADDR, GV_K_SHFL,
+    GV_K_VOTE, GV_K_TRAP,
+};
+
+/* gv_simt.c */
+/* Run block @block of launch @L on @sm.  Returns GV_ERR_NONE, or the
+ * error that stops the launch (GV_ERR_FAULT with L->fault_va set,
+ * GV_ERR_TIMEOUT). */
+int gv_simt_run_block(struct gv_launch *L, struct gv_sm *sm, uint64_t block);
+/* Per-lane evaluation of the ALU instructions (exported for tests). */
+uint64_t gv_simt_alu(const struct gv_dinsn *i, uint64_t a, uint64_t b,
+                     uint64_t c, uint64_t e);
+uint64_t gv_now_ns(void);
+
+/* gv_mmu.c: translation without the (main-thread) TLB, for the engine's
+ * worker threads: 0 and the physical address and read-only flag, or -1. */
+int gv_translate_mt(struct gv_dev *dev, unsigned chid, uint64_t va,
+                    uint64_t *pa, bool *ro);
+
+#endif /* GV_SIMT_H */
