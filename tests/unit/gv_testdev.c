@@ -3,6 +3,9 @@
 #define _GNU_SOURCE
 #include "gv_testdev.h"
 
+unsigned td_compute_sms;
+uint32_t td_launch_timeout_ms;
+
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -134,7 +137,9 @@ struct td *td_new_ek(uint64_t vram, uint64_t unprot, uint64_t prot,
                      const char *ek_path)
 {
     struct td *td = calloc(1, sizeof(*td));
-    struct gv_config cfg = { .vram_size = vram, .ek_path = ek_path };
+    struct gv_config cfg = { .vram_size = vram, .ek_path = ek_path,
+                             .compute_sms = td_compute_sms,
+                             .launch_timeout_ms = td_launch_timeout_ms };
     const char *err = NULL;
 
     td->guest = calloc(1, TD_GUEST_SIZE);

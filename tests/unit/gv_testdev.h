@@ -39,6 +39,11 @@ struct td {
     int (*dma_read_hook)(void *td, uint64_t addr, void *buf, uint64_t len);
 };
 
+/* Compute-engine settings for the devices td_new() makes next (0: the
+ * defaults: one SM per host CPU, no watchdog). */
+extern unsigned td_compute_sms;
+extern uint32_t td_launch_timeout_ms;
+
 /* The runtime side of a secure context is the runtime's own code
  * (runtime/gvrt_secure.c): the tests exercise it against the device. */
 

@@ -1,0 +1,554 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * Unit tests of the compute engine with hand-assembled GVX modules:
+ * thread indexing, divergent loops with a barrier after them, shared and
+ * local memory, generic addressing, atomics across SMs, shuffles and
+ * votes, the fence and interrupt at the end of a launch, and the attacks:
+ * a kernel touching an unmapped page, another context's page (even with a
+ * forged page-table entry), a launch from a bootstrap channel, malformed
+ * modules and launches, a kernel that never ends (watchdog).  After each
+ * failure the device and the other channels keep working.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "cunit_main.h"
+#include "gv_ktest.h"
+
+#define VRAM    (64ull << 20)
+#define UNPROT  (16ull << 20)
+#define PROT    (40ull << 20)
+
+static struct td *td;
+static struct kt k1;
+
+static void setup(void)
+{
+    td = td_new(VRAM, UNPROT, PROT, false);
+    kt_init(&k1, td, 1, NULL, 1 << 20, true);
+}
+
+static void teardown(void)
+{
+    td_check(td);
+    td_free(td);
+    td = NULL;
+}
+
+enum { TX = GV_SR_TID_X };
+
+/* out[gid] = gid, gid = ctaid.x * ntid.x + tid.x */
+static uint8_t *mod_store_gid(uint32_t *len)
+{
+    struct ka a;
+    uint32_t p;
+
+    ka_init(&a, 8);
+    p = ka_param64(&a);
+    ka_op(&a, GV_I_S2R, GV_T_U32, GV_SR_TID_X, 0, 0, 0, 0, 0);
+    ka_op(&a, GV_I_S2R, GV_T_U32, GV_SR_CTAID_X, 1, 0, 0, 0, 0);
+    ka_op(&a, GV_I_S2R, GV_T_U32, GV_SR_NTID_X, 2, 0, 0, 0, 0);
+    ka_op(&a, GV_I_MAD, GV_T_U32, 0, 3, 1, 2, 0, 0);
+    ka_op(&a, GV_I_LD, GV_T_U64, GV_SPACE_PARAM, 4, ka_k(&a, p), 0, 0, 0);
+    ka_op(&a, GV_I_MULWIDE, GV_T_U32, 0, 5, 3, ka_k(&a, 4), 0, 0);
+    ka_op(&a, GV_I_ADD, GV_T_U64, 0, 6, 4, 5, 0, 0);
+    ka_op(&a, GV_I_ST, GV_T_U32, GV_SPACE_GLOBAL, 0, 6, 3, 0, 0);
+    ka_op(&a, GV_I_EXIT, 0, 0, 0, 0, 0, 0, 0);
+    return ka_build(&a, len);
+}
+
+static void test_gid(void)
+{
+    uint32_t len, n = 64 * 96;
+    uint8_t *img = mod_store_gid(&len);
+    uint64_t mva = kt_load(&k1, img, len), out = kt_alloc(&k1, n * 4);
+    struct kt_launch l = { .module_va = mva, .module_size = len,
+                           .grid = { 64 }, .block = { 96 },
+                           .params = &out, .param_size = 8 };
+    uint32_t *res = malloc(n * 4);
+
+    CU_ASSERT_EQUAL(kt_launch(&k1, &l), GV_ERR_NONE);
+    kt_read(&k1, out, res, n * 4);
+    for (uint32_t i = 0; i < n; i++) {
+        if (res[i] != i) {
+            CU_FAIL("wrong thread index");
+            break;
+        }
+    }
+    CU_ASSERT(gv_dev_compute_lane_insns(td->dev) >= 9ull * n);
+    free(res);
+    free(img);
+}
+
+/*
+ * Divergent loop, then a barrier, then each thread reads its neighbour's
+ * result from shared memory:
+ *   n = tid % 5; s = sum_{i<n} (i*i + 1); sh[tid] = s; bar;
+ *   out[tid] = s * 1000 + sh[(tid + 1) % ntid]
+ */
+static uint8_t *mod_diverge(uint32_t *len)
+{
+    struct ka a;
+    uint32_t p, loop, exitb;
+
+    ka_init(&a, 20);
+    p = ka_param64(&a);
+    a.shared_size = 512;
+    ka_op(&a, GV_I_S2R, GV_T_U32, TX, 0, 0, 0, 0, 0);
+    ka_op(&a, GV_I_REM, GV_T_U32, 0, 1, 0, ka_k(&a, 5), 0, 0);
+    ka_op(&a, GV_I_MOV, GV_T_U32, 0, 2, ka_k(&a, 0), 0, 0, 0);
+    ka_op(&a, GV_I_MOV, GV_T_U32, 0, 3, ka_k(&a, 0), 0, 0, 0);
+    loop = ka_op(&a, GV_I_SETP, GV_T_U32, GV_CMP_LT, 4, 3, 1, 0, 0);
+    exitb = ka_bra(&a, 0);
+    ka_guard(&a, 4, true);
+    ka_op(&a, GV_I_MUL, GV_T_U32, 0, 5, 3, 3, 0, 0);
+    ka_op(&a, GV_I_ADD, GV_T_U32, 0, 2, 2, 5, 0, 0);
+    ka_op(&a, GV_I_ADD, GV_T_U32, 0, 2, 2, ka_k(&a, 1), 0, 0);
+    ka_op(&a, GV_I_ADD, GV_T_U32, 0, 3, 3, ka_k(&a, 1), 0, 0);
+    ka_bra(&a, loop);
+    ka_patch(&a, exitb, a.n);
+    ka_op(&a, GV_I_MUL, GV_T_U32, 0, 6, 0, ka_k(&a, 4), 0, 0);
+    ka_op(&a, GV_I_ST, GV_T_U32, GV_SPACE_SHARED, 0, 6, 2, 0, 0);
+    ka_op(&a, GV_I_BAR, 0, 0, 0, ka_k(&a, 0), 0, 0, 0);
+    ka_op(&a, GV_I_S2R, GV_T_U32, GV_SR_NTID_X, 7, 0, 0, 0, 0);
+    ka_op(&a, GV_I_ADD, GV_T_U32, 0, 8, 0, ka_k(&a, 1), 0, 0);
+    ka_op(&a, GV_I_REM, GV_T_U32, 0, 8, 8, 7, 0, 0);
+    ka_op(&a, GV_I_MUL, GV_T_U32, 0, 9, 8, ka_k(&a, 4), 0, 0);
+    ka_op(&a, GV_I_LD, GV_T_U32, GV_SPACE_SHARED, 10, 9, 0, 0, 0);
+    ka_op(&a, GV_I_MUL, GV_T_U32, 0, 11, 2, ka_k(&a, 1000), 0, 0);
+    ka_op(&a, GV_I_ADD, GV_T_U32, 0, 12, 11, 10, 0, 0);
+    ka_op(&a, GV_I_LD, GV_T_U64, GV_SPACE_PARAM, 13, ka_k(&a, p), 0, 0, 0);
+    ka_op(&a, GV_I_MULWIDE, GV_T_U32, 0, 14, 0, ka_k(&a, 4), 0, 0);
+    ka_op(&a, GV_I_ADD, GV_T_U64, 0, 15, 13, 14, 0, 0);
+    ka_op(&a, GV_I_ST, GV_T_U32, GV_SPACE_GLOBAL, 0, 15, 12, 0, 0);
+    ka_op(&a, GV_I_EXIT, 0, 0, 0, 0, 0, 0, 0);
+    return ka_build(&a, len);
+}
+
+static uint32_t div_ref(uint32_t t)
+{
+    uint32_t s = 0;
+
+    for (uint32_t i = 0; i < t % 5; i++) {
+        s += i * i + 1;
+    }
+    return s;
+}
+
+static void test_diverge_barrier(void)
+{
+    uint32_t len, nt = 100;
+    uint8_t *img = mod_diverge(&len);
+    uint64_t mva = kt_load(&k1, img, len), out = kt_alloc(&k1, nt * 4);
+    struct kt_launch l = { .module_va = mva, .module_size = len,
+                           .grid = { 3 }, .block = { nt },
+                           .params = &out, .param_size = 8 };
+    uint32_t res[100];
+
+    CU_ASSERT_EQUAL(kt_launch(&k1, &l), GV_ERR_NONE);
+    kt_read(&k1, out, res, sizeof(res));
+    for (uint32_t t = 0; t < nt; t++) {
+        CU_ASSERT_EQUAL(res[t], div_ref(t) * 1000 + div_ref((t + 1) % nt));
+    }
+    free(img);
+}
+
+/* Every thread of every block adds 1 (and its block index to another
+ * word with CAS loops in the engine's float path) atomically. */
+static void test_atomics(void)
+{
+    struct ka a;
+    uint32_t len, p;
+    uint8_t *img;
+    uint64_t mva, ctr;
+    uint32_t res[4];
+    float f;
+
+    ka_init(&a, 6);
+    p = ka_param64(&a);
+    ka_op(&a, GV_I_LD, GV_T_U64, GV_SPACE_PARAM, 0, ka_k(&a, p), 0, 0, 0);
+    ka_op(&a, GV_I_ATOM, GV_T_U32, GV_SPACE_GLOBAL | GV_ATOM_ADD << 4,
+          GV_ISA_NONE, 0, ka_k(&a, 1), 0, 0);
+    ka_op(&a, GV_I_ATOM, GV_T_F32, GV_SPACE_GENERIC | GV_ATOM_ADD << 4,
+          1, 0, ka_k(&a, 0x3f800000), 0, 4);
+    ka_op(&a, GV_I_ATOM, GV_T_U32, GV_SPACE_GLOBAL | GV_ATOM_MAX << 4,
+          2, 0, 1, 0, 8);               /* max of the old float bits */
+    ka_op(&a, GV_I_ATOM, GV_T_U32, GV_SPACE_GLOBAL | GV_ATOM_CAS << 4,
+          3, 0, ka_k(&a, 0), ka_k(&a, 7), 12);
+    ka_op(&a, GV_I_EXIT, 0, 0, 0, 0, 0, 0, 0);
+    img = ka_build(&a, &len);
+    mva = kt_load(&k1, img, len);
+    ctr = kt_alloc(&k1, 16);
+    struct kt_launch l = { .module_va = mva, .module_size = len,
+                           .grid = { 40 }, .block = { 256 },
+                           .params = &ctr, .param_size = 8 };
+
+    CU_ASSERT_EQUAL(kt_launch(&k1, &l), GV_ERR_NONE);
+    kt_read(&k1, ctr, res, sizeof(res));
+    CU_ASSERT_EQUAL(res[0], 40 * 256);
+    memcpy(&f, &res[1], 4);
+    CU_ASSERT_EQUAL(f, 40.0f * 256);
+    memcpy(&f, &res[2], 4);
+    CU_ASSERT_EQUAL(f, 40.0f * 256 - 1);
+    CU_ASSERT_EQUAL(res[3], 7);
+    free(img);
+}
+
+/* shfl.down by 1 within 32 lanes, ballot of odd lanes, a per-thread
+ * local-memory round trip through a generic address. */
+static void test_shfl_vote_local(void)
+{
+    struct ka a;
+    uint32_t len, p;
+    uint8_t *img;
+    uint64_t mva, out;
+    uint32_t res[64 * 3];
+
+    ka_init(&a, 16);
+    p = ka_param64(&a);
+    a.local_size = 16;
+    ka_op(&a, GV_I_S2R, GV_T_U32, TX, 0, 0, 0, 0, 0);
+    ka_op(&a, GV_I_MUL, GV_T_U32, 0, 1, 0, ka_k(&a, 3), 0, 0);
+    ka_op(&a, GV_I_SHFL, GV_T_U32, GV_SHFL_DOWN, 2, 1, ka_k(&a, 1),
+          ka_k(&a, 0x1f), GV_ISA_NONE);
+    ka_op(&a, GV_I_AND, GV_T_U32, 0, 3, 0, ka_k(&a, 1), 0, 0);
+    ka_op(&a, GV_I_SETP, GV_T_U32, GV_CMP_NE, 4, 3, ka_k(&a, 0), 0, 0);
+    ka_op(&a, GV_I_VOTE, GV_T_U32, GV_VOTE_BALLOT, 5, 4, 0, 0, GV_ISA_NONE);
+    /* local[8] = tid * 7 via a generic pointer, read back as local */
+    ka_op(&a, GV_I_MUL, GV_T_U32, 0, 6, 0, ka_k(&a, 7), 0, 0);
+    ka_op(&a, GV_I_ADD, GV_T_U64, 0, 7, ka_k(&a, GV_GENERIC_LOCAL),
+          ka_k(&a, 8), 0, 0);
+    ka_op(&a, GV_I_ST, GV_T_U32, GV_SPACE_GENERIC, 0, 7, 6, 0, 0);
+    ka_op(&a, GV_I_LD, GV_T_U32, GV_SPACE_LOCAL, 8, ka_k(&a, 0), 0, 0, 8);
+    ka_op(&a, GV_I_LD, GV_T_U64, GV_SPACE_PARAM, 9, ka_k(&a, p), 0, 0, 0);
+    ka_op(&a, GV_I_MULWIDE, GV_T_U32, 0, 10, 0, ka_k(&a, 12), 0, 0);
+    ka_op(&a, GV_I_ADD, GV_T_U64, 0, 11, 9, 10, 0, 0);
+    ka_op(&a, GV_I_ST, GV_T_U32, GV_SPACE_GLOBAL, 0, 11, 2, 0, 0);
+    ka_op(&a, GV_I_ST, GV_T_U32, GV_SPACE_GLOBAL, 0, 11, 5, 0, 4);
+    ka_op(&a, GV_I_ST, GV_T_U32, GV_SPACE_GLOBAL, 0, 11, 8, 0, 8);
+    ka_op(&a, GV_I_EXIT, 0, 0, 0, 0, 0, 0, 0);
+    img = ka_build(&a, &len);
+    mva = kt_load(&k1, img, len);
+    out = kt_alloc(&k1, sizeof(res));
+    struct kt_launch l = { .module_va = mva, .module_size = len,
+                           .block = { 64 }, .params = &out,
+                           .param_size = 8 };
+
+    CU_ASSERT_EQUAL(kt_launch(&k1, &l), GV_ERR_NONE);
+    kt_read(&k1, out, res, sizeof(res));
+    for (uint32_t t = 0; t < 64; t++) {
+        uint32_t lane = t % 32;
+
+        CU_ASSERT_EQUAL(res[t * 3], (lane == 31 ? t : t + 1) * 3);
+        CU_ASSERT_EQUAL(res[t * 3 + 1], 0xaaaaaaaau);
+        CU_ASSERT_EQUAL(res[t * 3 + 2], t * 7);
+    }
+    free(img);
+}
+
+/* A one-store kernel: *(u32 *)param0 = 1 */
+static uint8_t *mod_poke(uint32_t *len, bool load)
+{
+    struct ka a;
+    uint32_t p;
+
+    ka_init(&a, 4);
+    p = ka_param64(&a);
+    ka_op(&a, GV_I_LD, GV_T_U64, GV_SPACE_PARAM, 0, ka_k(&a, p), 0, 0, 0);
+    if (load) {
+        ka_op(&a, GV_I_LD, GV_T_U32, GV_SPACE_GLOBAL, 1, 0, 0, 0, 0);
+    } else {
+        ka_op(&a, GV_I_ST, GV_T_U32, GV_SPACE_GLOBAL, 0, 0, ka_k(&a, 1), 0,
+              0);
+    }
+    ka_op(&a, GV_I_EXIT, 0, 0, 0, 0, 0, 0, 0);
+    return ka_build(&a, len);
+}
+
+static void check_still_works(struct kt *k)
+{
+    uint32_t len, v = 0;
+    uint8_t *img = mod_poke(&len, false);
+    uint64_t mva = kt_load(k, img, len), cell = kt_alloc(k, 8);
+    struct kt_launch l = { .module_va = mva, .module_size = len,
+                           .params = &cell, .param_size = 8 };
+
+    CU_ASSERT_EQUAL(kt_launch(k, &l), GV_ERR_NONE);
+    kt_read(k, cell, &v, 4);
+    CU_ASSERT_EQUAL(v, 1);
+    free(img);
+}
+
+/* Attack 13: unmapped addresses, another context's memory (by VA, and by
+ * a page-table entry forged in device memory), read-only pages. */
+static void test_fault_isolation(void)
+{
+    struct kt k2;
+    uint32_t len, lenl;
+    uint8_t *img = mod_poke(&len, false), *imgl = mod_poke(&lenl, true);
+    uint64_t victim, fence, m2, m2l, bad, pte_pa, pgt, old, v;
+    uint32_t secret = 0x5ec2e7, got = 0;
+
+    kt_init(&k2, td, 2, NULL, 256 << 10, true);
+    victim = kt_alloc(&k1, 4096);
+    kt_write(&k1, victim, &secret, 4);
+    m2 = kt_load(&k2, img, len);
+    m2l = kt_load(&k2, imgl, lenl);
+    fence = kt_alloc(&k2, 8);
+
+    /* unmapped (beyond k2's range) and outside the VA space */
+    bad = KT_VA_BASE + (512 << 10);
+    struct kt_launch l = { .module_va = m2, .module_size = len,
+                           .params = &bad, .param_size = 8,
+                           .fence_va = fence, .fence_value = 77 };
+    CU_ASSERT_EQUAL(kt_launch(&k2, &l), GV_ERR_FAULT);
+    kt_read(&k2, fence, &v, 8);
+    CU_ASSERT_EQUAL(v, 0);              /* no fence after a fault */
+    bad = 1ull << 45;
+    CU_ASSERT_EQUAL(kt_launch(&k2, &l), GV_ERR_FAULT);
+    bad = KT_VA_BASE + 2;               /* misaligned */
+    CU_ASSERT_EQUAL(kt_launch(&k2, &l), GV_ERR_FAULT);
+
+    /* the victim's VA in channel 1, used from channel 2: not mapped there
+     * beyond its own range... map k2's range so victim's VA is inside but
+     * backed by k2's own page: it must not see the secret */
+    l.module_va = m2l;
+    l.module_size = lenl;
+    bad = victim;
+    CU_ASSERT_EQUAL(kt_launch(&k2, &l), victim < KT_VA_BASE + k2.size
+                                            ? GV_ERR_NONE : GV_ERR_FAULT);
+
+    /* forge k2's PTE for its first page to point at the victim's page */
+    pgt = 0;
+    gv_debug_read(td->dev, 0, NULL, 0);
+    {
+        /* find k2's small-page table: the PDE at index 2 of its PGD */
+        uint64_t pde[2];
+        uint64_t pgd = 0;
+
+        /* the PGD address is in the channel registers' descriptor: the
+         * test bench allocated it; walk from the PTE we know instead */
+        (void)pgd;
+        (void)pde;
+    }
+    (void)pgt;
+    pte_pa = 0;
+    for (uint64_t pa = UNPROT; pa < VRAM; pa += 8) {
+        uint64_t e;
+
+        if (pa >= UNPROT + PROT - (PROT / 64)) {
+            break;
+        }
+        gv_debug_read(td->dev, pa, &e, 8);
+        if (e == (k2.pa | GV_PTE_VALID)) {
+            pte_pa = pa;
+            break;
+        }
+    }
+    CU_ASSERT_FATAL(pte_pa != 0);
+    gv_debug_read(td->dev, pte_pa, &old, 8);
+    v = kt_pa(&k1, victim) | GV_PTE_VALID;
+    gv_debug_write(td->dev, pte_pa, &v, 8);
+    bad = KT_VA_BASE;
+    CU_ASSERT_EQUAL(kt_launch(&k2, &l), GV_ERR_FAULT);
+    l.module_va = m2;                   /* a store too */
+    l.module_size = len;
+    CU_ASSERT_EQUAL(kt_launch(&k2, &l), GV_ERR_FAULT);
+    gv_debug_write(td->dev, pte_pa, &old, 8);
+    kt_read(&k1, victim, &got, 4);
+    CU_ASSERT_EQUAL(got, secret);       /* untouched */
+
+    /* both channels still work */
+    check_still_works(&k1);
+    check_still_works(&k2);
+    free(img);
+    free(imgl);
+}
+
+/* Attack 5: no compute from a bootstrap channel. */
+static void test_bootstrap_refused(void)
+{
+    uint8_t buf[128];
+    struct kt_launch l = { .module_va = KT_VA_BASE, .module_size = 64 };
+    uint32_t n = kt_launch_cmd(&l, buf);
+
+    CU_ASSERT_EQUAL(td_submit(td, TD_BOOT_CHID, buf, n), GV_ERR_BOOTSTRAP);
+    check_still_works(&k1);
+}
+
+static void test_bad_launches(void)
+{
+    uint32_t len;
+    uint8_t *img = mod_store_gid(&len), buf[256];
+    uint64_t mva = kt_load(&k1, img, len), out = kt_alloc(&k1, 4096);
+    struct kt_launch good = { .module_va = mva, .module_size = len,
+                              .block = { 32 }, .params = &out,
+                              .param_size = 8 }, l;
+    struct gv_cmd_fence f = { .hdr = { GV_OP_FENCE, sizeof(f) },
+                              .va = out, .value = 1 };
+    uint32_t n;
+
+    l = good; l.module_va = mva + 8;
+    CU_ASSERT_EQUAL(kt_launch(&k1, &l), GV_ERR_BAD_MODULE);
+    l = good; l.module_size = len - 16;
+    CU_ASSERT_EQUAL(kt_launch(&k1, &l), GV_ERR_BAD_MODULE);
+    l = good; l.block[0] = 1025;
+    CU_ASSERT_EQUAL(kt_launch(&k1, &l), GV_ERR_BAD_MODULE);
+    l = good; l.func = 1;
+    CU_ASSERT_EQUAL(kt_launch(&k1, &l), GV_ERR_BAD_MODULE);
+    l = good; l.param_size = 4;
+    CU_ASSERT_EQUAL(kt_launch(&k1, &l), GV_ERR_BAD_MODULE);
+    l = good; l.shared_dyn = 64 << 10;
+    CU_ASSERT_EQUAL(kt_launch(&k1, &l), GV_ERR_BAD_MODULE);
+    l = good; l.flags = 0x80;
+    CU_ASSERT_EQUAL(kt_launch(&k1, &l), GV_ERR_BAD_COMMAND);
+    l = good; l.module_va = KT_VA_BASE + (2 << 20);     /* unmapped */
+    CU_ASSERT_EQUAL(kt_launch(&k1, &l), GV_ERR_FAULT);
+    /* a LAUNCH must end its group */
+    n = kt_launch_cmd(&good, buf);
+    memcpy(buf + n, &f, sizeof(f));
+    CU_ASSERT_EQUAL(td_submit(td, 1, buf, n + sizeof(f)), GV_ERR_BAD_COMMAND);
+    /* an instruction that reads past the register file */
+    img[((struct gv_isa_module *)img)->insns_off + 16 * 3 + 8] = 0x40;
+    kt_write(&k1, mva, img, len);
+    CU_ASSERT_EQUAL(kt_launch(&k1, &good), GV_ERR_BAD_MODULE);
+    check_still_works(&k1);
+    free(img);
+}
+
+/* Random corruption of a valid module: the decoder refuses or the launch
+ * runs (perhaps faulting or hitting the watchdog); never a crash. */
+static void test_module_fuzz(void)
+{
+    uint32_t len;
+    uint8_t *img = mod_diverge(&len), *m = malloc(len);
+    uint64_t mva = kt_alloc(&k1, len), out = kt_alloc(&k1, 4096);
+    unsigned ok = 0, refused = 0, ran = 0;
+    char why[160];
+
+    srand(7);
+    for (int it = 0; it < 3000; it++) {
+        memcpy(m, img, len);
+        for (int f = 0, nf = 1 + rand() % 4; f < nf; f++) {
+            m[rand() % len] ^= (uint8_t)(1u << (rand() % 8));
+        }
+        if (gv_compute_check_module(m, len, why, sizeof(why)) != 0) {
+            refused++;
+            continue;
+        }
+        ok++;
+        if (ran < 150) {
+            struct kt_launch l = { .module_va = mva, .module_size = len,
+                                   .block = { 64 }, .params = &out,
+                                   .param_size = 8 };
+            int r;
+
+            kt_write(&k1, mva, m, len);
+            r = kt_launch(&k1, &l);
+            CU_ASSERT(r == GV_ERR_NONE || r == GV_ERR_FAULT ||
+                      r == GV_ERR_TIMEOUT || r == GV_ERR_BAD_MODULE);
+            ran++;
+        }
+    }
+    CU_ASSERT(refused > 100);
+    CU_ASSERT(ok > 10);
+    check_still_works(&k1);
+    free(m);
+    free(img);
+}
+
+/* The fence is written and GV_INTR_LAUNCH raised when the launch ends. */
+static void test_fence_irq(void)
+{
+    uint32_t len;
+    uint8_t *img = mod_store_gid(&len);
+    uint64_t mva = kt_load(&k1, img, len), out = kt_alloc(&k1, 4096);
+    uint64_t fence = kt_alloc(&k1, 8), v = 0;
+    struct kt_launch l = { .module_va = mva, .module_size = len,
+                           .block = { 32 }, .params = &out,
+                           .param_size = 8, .fence_va = fence,
+                           .fence_value = 0x1234, .flags = GV_LAUNCH_IRQ };
+
+    td_wr(td, GV_REG_INTR_ACK, GV_INTR_ALL);
+    CU_ASSERT_EQUAL(kt_launch(&k1, &l), GV_ERR_NONE);
+    kt_read(&k1, fence, &v, 8);
+    CU_ASSERT_EQUAL(v, 0x1234);
+    CU_ASSERT(td_rd(td, GV_REG_INTR_STATUS) & GV_INTR_LAUNCH);
+    free(img);
+}
+
+/* A kernel that never ends is stopped by the watchdog. */
+static void test_watchdog(void)
+{
+    struct td *t2;
+    struct kt k;
+    struct ka a;
+    uint32_t len;
+    uint8_t *img;
+    uint64_t mva;
+
+    td_launch_timeout_ms = 200;
+    t2 = td_new(VRAM, UNPROT, PROT, false);
+    td_launch_timeout_ms = 0;
+    kt_init(&k, t2, 1, NULL, 64 << 10, false);
+    ka_init(&a, 1);
+    ka_bra(&a, 0);
+    img = ka_build(&a, &len);
+    mva = kt_load(&k, img, len);
+    struct kt_launch l = { .module_va = mva, .module_size = len,
+                           .grid = { 4 }, .block = { 64 } };
+
+    CU_ASSERT_EQUAL(kt_launch(&k, &l), GV_ERR_TIMEOUT);
+    check_still_works(&k);
+    td_check(t2);
+    td_free(t2);
+    free(img);
+}
+
+static void test_secure_launch(void)
+{
+    struct gvrt_secure s;
+    struct td *t2 = td_new(VRAM, UNPROT, PROT, true);
+    struct kt k;
+    uint32_t len, n = 256, res[256];
+    uint8_t *img = mod_store_gid(&len);
+    uint64_t mva, out;
+
+    memset(&s, 0, sizeof(s));
+    kt_init(&k, t2, 3, &s, 256 << 10, true);
+    mva = kt_load(&k, img, len);
+    out = kt_alloc(&k, n * 4);
+    struct kt_launch l = { .module_va = mva, .module_size = len,
+                           .grid = { 2 }, .block = { 128 },
+                           .params = &out, .param_size = 8 };
+
+    CU_ASSERT_EQUAL(kt_launch(&k, &l), GV_ERR_NONE);
+    kt_read(&k, out, res, sizeof(res));
+    for (uint32_t i = 0; i < n; i++) {
+        CU_ASSERT_EQUAL(res[i], i);
+    }
+    td_check(t2);
+    td_free(t2);
+    gvrt_secure_fini(&s);
+    free(img);
+}
+
+int gv_register_suites(void)
+{
+    static const struct gv_cunit_test t[] = {
+        { "thread indexing", test_gid },
+        { "divergent loop then barrier", test_diverge_barrier },
+        { "atomics across SMs", test_atomics },
+        { "shuffle, vote, local and generic memory", test_shfl_vote_local },
+        { "fence and interrupt", test_fence_irq },
+        { "faults and isolation (attack 13)", test_fault_isolation },
+        { "launch from a bootstrap channel refused", test_bootstrap_refused },
+        { "malformed launches refused", test_bad_launches },
+        { "corrupted modules", test_module_fuzz },
+        { "watchdog", test_watchdog },
+        { "launch on a secure channel", test_secure_launch },
+        { NULL, NULL },
+    };
+
+    return gv_add_suite("compute-engine", setup, teardown, t);
+}
