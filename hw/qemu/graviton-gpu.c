@@ -15,9 +15,19 @@
  *   ek          PEM file with the device's endorsement key (made by
  *               tools/gv-provision).  Without it the device has no
  *               attestation and refuses secure channels.
+ *   sms         compute-engine worker threads (default 0: one per host
+ *               CPU).
+ *   launch-timeout-ms
+ *               watchdog: a kernel running longer is stopped with
+ *               GV_ERR_TIMEOUT (default 60000; 0 = never).
+ *
+ * Kernels run on the core's worker threads; when one ends the core calls
+ * engine_done() from that thread, which schedules a bottom half, and the
+ * bottom half finishes the launch on the main loop (fence, interrupts).
  */
 #include "qemu/osdep.h"
 #include "qemu/log.h"
+#include "qemu/main-loop.h"
 #include "qemu/module.h"
 #include "qemu/units.h"
 #include "qapi/error.h"
@@ -45,11 +55,14 @@ struct GravitonGPUState {
     MemoryRegion unprot_alias;  /* the unprotected region, mapped directly */
     bool unprot_mapped;
     struct gv_dev *core;
+    QEMUBH *engine_bh;          /* finishes launches on the main loop */
 
     /* properties */
     uint64_t vram_size;
     bool msi;
     char *ek_path;
+    uint32_t sms;
+    uint32_t launch_timeout_ms;
 };
 
 /* ---- host services for the core ---- */
@@ -154,12 +167,30 @@ static void gv_regions_changed(void *opaque, uint64_t unprot_size)
     trace_graviton_unprot_window(unprot_size);
 }
 
+static void gv_engine_bh(void *opaque)
+{
+    GravitonGPUState *s = opaque;
+
+    if (s->core) {
+        gv_dev_engine_poll(s->core);
+    }
+}
+
+/* Called from a compute-engine thread: qemu_bh_schedule is thread-safe. */
+static void gv_engine_done(void *opaque)
+{
+    GravitonGPUState *s = opaque;
+
+    qemu_bh_schedule(s->engine_bh);
+}
+
 static const struct gv_host_ops gv_qemu_ops = {
     .dma_read = gv_dma_read,
     .dma_write = gv_dma_write,
     .set_irq = gv_set_irq,
     .guest_error = gv_qemu_guest_error,
     .regions_changed = gv_regions_changed,
+    .engine_done = gv_engine_done,
 };
 
 /* ---- BAR0: registers ---- */
@@ -221,13 +252,18 @@ static void gv_realize(PCIDevice *pdev, Error **errp)
 {
     GravitonGPUState *s = GRAVITON_GPU(pdev);
     struct gv_config cfg = { .vram_size = s->vram_size,
-                             .ek_path = s->ek_path };
+                             .ek_path = s->ek_path,
+                             .compute_sms = s->sms,
+                             .launch_timeout_ms = s->launch_timeout_ms };
     const char *why = NULL;
     uint8_t *conf = pdev->config;
 
+    s->engine_bh = qemu_bh_new(gv_engine_bh, s);
     s->core = gv_dev_new(&cfg, &gv_qemu_ops, s, &why);
     if (!s->core) {
         error_setg(errp, "graviton-gpu: %s", why);
+        qemu_bh_delete(s->engine_bh);
+        s->engine_bh = NULL;
         return;
     }
 
@@ -267,6 +303,8 @@ fail:
     }
     gv_dev_free(s->core);
     s->core = NULL;
+    qemu_bh_delete(s->engine_bh);
+    s->engine_bh = NULL;
 }
 
 static void gv_exit(PCIDevice *pdev)
@@ -279,6 +317,8 @@ static void gv_exit(PCIDevice *pdev)
     }
     gv_dev_free(s->core);
     s->core = NULL;
+    qemu_bh_delete(s->engine_bh);
+    s->engine_bh = NULL;
 }
 
 static void gv_reset(DeviceState *dev)
@@ -293,6 +333,9 @@ static Property gv_properties[] = {
     DEFINE_PROP_SIZE("vram-size", GravitonGPUState, vram_size, 256 * MiB),
     DEFINE_PROP_BOOL("msi", GravitonGPUState, msi, true),
     DEFINE_PROP_STRING("ek", GravitonGPUState, ek_path),
+    DEFINE_PROP_UINT32("sms", GravitonGPUState, sms, 0),
+    DEFINE_PROP_UINT32("launch-timeout-ms", GravitonGPUState,
+                       launch_timeout_ms, 60000),
     DEFINE_PROP_END_OF_LIST(),
 };
 
