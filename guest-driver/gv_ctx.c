@@ -824,12 +824,20 @@ long gv_ctx_submit(struct gv_ctx *ctx, struct graviton_submit *arg)
 		return -ENOENT;
 	}
 	mutex_lock(&gdev->boot_lock);	/* one doorbell at a time */
+	put = (ch->put + 1) % GV_RING_ENTRIES;
+	/* Launches run asynchronously, so the ring can fill up. */
+	if (put == gv_rd(gdev, GV_REG_CHAN(ch->chid, GV_CHAN_GET))) {
+		mutex_unlock(&gdev->boot_lock);
+		mutex_unlock(&ctx->lock);
+		return -EBUSY;
+	}
 	e = &ch->ring[ch->put];
 	e->addr = ch->cmdbuf->dma + arg->offset;
 	e->len = arg->len;
 	e->flags = GV_GPFIFO_IRQ;
-	put = (ch->put + 1) % GV_RING_ENTRIES;
 	wmb();
+	/* WAIT reports errors from here on. */
+	gv_wr(gdev, GV_REG_CHAN(ch->chid, GV_CHAN_CTRL), GV_CHAN_CTRL_CLEAR_ERR);
 	before = gv_rd(gdev, GV_REG_ERROR_COUNT);
 	gv_wr(gdev, GV_REG_CHAN(ch->chid, GV_CHAN_PUT), put);
 	ch->put = put;
@@ -848,16 +856,29 @@ static u64 fence_read(struct gv_device *gdev, u64 fence_pa)
 	return readq(gdev->unprot + fence_pa);
 }
 
+/* Has the channel failed a group since the last SUBMIT? */
+static bool chan_failed(struct gv_device *gdev, u32 chid)
+{
+	return gv_rd(gdev, GV_REG_CHAN(chid, GV_CHAN_STATUS)) &
+	       GV_CHAN_STATUS_ERROR;
+}
+
 long gv_ctx_wait(struct gv_ctx *ctx, struct graviton_wait *arg)
 {
 	struct gv_device *gdev = ctx->gdev;
 	struct gv_chan *ch;
 	u64 fence_pa;
+	u32 chid = 0;
 	long left;
 
+	if (arg->pad)
+		return -EINVAL;
+	arg->error = 0;
 	mutex_lock(&ctx->lock);
 	ch = find_chan(ctx, arg->handle);
 	fence_pa = ch ? ch->fence_pa : GV_NO_MEM;
+	if (ch)
+		chid = ch->chid;
 	mutex_unlock(&ctx->lock);
 	if (fence_pa == GV_NO_MEM)
 		return -ENOENT;
@@ -866,13 +887,20 @@ long gv_ctx_wait(struct gv_ctx *ctx, struct graviton_wait *arg)
 	 * unprotected window, which is harmless, and time out. */
 	left = wait_event_interruptible_timeout(gdev->fence_wq,
 			READ_ONCE(gdev->gone) ||
-			fence_read(gdev, fence_pa) >= arg->value,
+			fence_read(gdev, fence_pa) >= arg->value ||
+			chan_failed(gdev, chid),
 			msecs_to_jiffies(arg->timeout_ms));
 	if (READ_ONCE(gdev->gone))
 		return -ENODEV;	/* the device is being removed */
 	arg->current_value = fence_read(gdev, fence_pa);
 	if (left < 0)
 		return left;
+	if (arg->current_value < arg->value && chan_failed(gdev, chid)) {
+		arg->error = READ_ONCE(gdev->chan_err[chid]);
+		if (!arg->error)
+			arg->error = gv_rd(gdev, GV_REG_ERROR_CODE);
+		return -EIO;
+	}
 	return arg->current_value >= arg->value ? 0 : -ETIMEDOUT;
 }
 

@@ -26,8 +26,17 @@ static irqreturn_t gv_irq(int irq, void *arg)
 	atomic_inc(&gdev->irq_count);
 	if (status & GV_INTR_SOFT)
 		complete(&gdev->selftest_done);
-	if (status & GV_INTR_ERROR)
+	if (status & GV_INTR_ERROR) {
+		u32 chid = gv_rd(gdev, GV_REG_ERROR_CHID);
+
 		atomic_inc(&gdev->error_irq_count);
+		if (chid < GV_MAX_CHANNELS)
+			WRITE_ONCE(gdev->chan_err[chid],
+				   gv_rd(gdev, GV_REG_ERROR_CODE));
+		wake_up_all(&gdev->fence_wq);
+	}
+	if (status & GV_INTR_LAUNCH)
+		wake_up_all(&gdev->fence_wq);
 	if (status & GV_INTR_CHANNEL) {
 		atomic_inc(&gdev->chan_irq_count);
 		wake_up_all(&gdev->fence_wq);

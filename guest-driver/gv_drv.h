@@ -87,6 +87,8 @@ struct gv_device {
 
 	atomic_t irq_count;
 	atomic_t chan_irq_count;
+	/* the last error code the device reported per channel (ISR) */
+	u32 chan_err[GV_MAX_CHANNELS];
 	atomic_t error_irq_count;
 	wait_queue_head_t fence_wq;
 	struct completion selftest_done;

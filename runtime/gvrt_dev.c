@@ -180,12 +180,21 @@ int gvrt_submit(struct gvrt_dev *dev, uint32_t handle, uint64_t offset,
 int gvrt_wait(struct gvrt_dev *dev, uint32_t handle, uint64_t value,
               uint32_t timeout_ms, uint64_t *current)
 {
+    return gvrt_wait_err(dev, handle, value, timeout_ms, current, NULL);
+}
+
+int gvrt_wait_err(struct gvrt_dev *dev, uint32_t handle, uint64_t value,
+                  uint32_t timeout_ms, uint64_t *current, uint32_t *error)
+{
     struct graviton_wait w = { .handle = handle, .timeout_ms = timeout_ms,
                                .value = value };
     int r = gvrt_dev_ioctl(dev, GRAVITON_IOC_WAIT, &w);
 
     if (current) {
         *current = w.current_value;
+    }
+    if (error) {
+        *error = w.error;
     }
     return r;
 }

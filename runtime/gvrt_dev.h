@@ -56,5 +56,9 @@ int gvrt_submit(struct gvrt_dev *dev, uint32_t handle, uint64_t offset,
                 uint32_t len, uint32_t *error);
 int gvrt_wait(struct gvrt_dev *dev, uint32_t handle, uint64_t value,
               uint32_t timeout_ms, uint64_t *current);
+/* The same; when it fails with EIO (-1, errno EIO) *@error gets the
+ * device's error code for the channel (a kernel fault, the watchdog). */
+int gvrt_wait_err(struct gvrt_dev *dev, uint32_t handle, uint64_t value,
+                  uint32_t timeout_ms, uint64_t *current, uint32_t *error);
 
 #endif /* GVRT_DEV_H */

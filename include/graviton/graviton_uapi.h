@@ -15,7 +15,7 @@
 #include <linux/types.h>
 
 #define GRAVITON_UAPI_MAJOR     1
-#define GRAVITON_UAPI_MINOR     1
+#define GRAVITON_UAPI_MINOR     2
 #define GRAVITON_UAPI_VERSION   ((GRAVITON_UAPI_MAJOR << 16) | GRAVITON_UAPI_MINOR)
 
 #define GRAVITON_DEV_NAME       "graviton"      /* /dev/graviton0, ... */
@@ -243,12 +243,22 @@ struct graviton_submit {
  * @timeout_ms: in
  * @value: in: wait until the fence word >= value
  * @current_value: out: the fence word when the wait ended
+ * @error: out: when the wait fails with EIO, the device's error code for
+ *	the channel (e.g. GV_ERR_FAULT: a kernel faulted); 0 otherwise
+ * @pad: 0
+ *
+ * Since uapi 1.2 a LAUNCH runs asynchronously: SUBMIT returns once the
+ * group is accepted, and its failure (fault, watchdog) is reported here.
+ * A group's bytes in the command buffer may be reused once a WAIT that
+ * covers it has returned.
  */
 struct graviton_wait {
 	__u32 handle;
 	__u32 timeout_ms;
 	__u64 value;
 	__u64 current_value;
+	__u32 error;
+	__u32 pad;
 };
 
 #define GRAVITON_IOC_MAGIC      'G'
@@ -280,6 +290,6 @@ GRAVITON_STATIC_ASSERT(sizeof(struct graviton_mem_alloc) == 56, "graviton_mem_al
 GRAVITON_STATIC_ASSERT(sizeof(struct graviton_mem_free) == 24, "graviton_mem_free ABI");
 GRAVITON_STATIC_ASSERT(sizeof(struct graviton_measure) == 32, "graviton_measure ABI");
 GRAVITON_STATIC_ASSERT(sizeof(struct graviton_submit) == 24, "graviton_submit ABI");
-GRAVITON_STATIC_ASSERT(sizeof(struct graviton_wait) == 24, "graviton_wait ABI");
+GRAVITON_STATIC_ASSERT(sizeof(struct graviton_wait) == 32, "graviton_wait ABI");
 
 #endif /* GRAVITON_UAPI_H */
