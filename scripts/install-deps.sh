@@ -18,6 +18,8 @@ pkgs=(
     libglib2.0-dev libpixman-1-dev libfdt-dev flex bison seabios
     # our libraries and tests; clang compiles the CUDA C test kernels to PTX
     libssl-dev libcunit1-dev valgrind clang llvm lld
+    # OpenCL baselines of the compute benchmark (bench-ocl): pocl, oclgrind
+    ocl-icd-opencl-dev opencl-headers pocl-opencl-icd oclgrind clinfo
     # guest: static busybox for the initramfs
     busybox-static
 )
