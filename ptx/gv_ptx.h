@@ -1,0 +1,50 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * The PTX translator: PTX text (as clang or nvcc emit it) in, a GVX module
+ * (include/graviton/gv_isa.h) out; plus the structural checker, a lookup
+ * and a disassembler for GVX modules.  Self-contained (libc and libm), so
+ * that guest programs can link it statically.  docs/ptx.md describes the
+ * supported PTX subset, docs/isa.md the module format.
+ */
+#ifndef GV_PTX_H
+#define GV_PTX_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "graviton/gv_isa.h"
+
+/*
+ * Translate @len bytes of PTX text at @ptx into a GVX module image.  On
+ * success returns 0 and *@out (malloc'd, the caller frees it) holds
+ * *@out_len bytes.  On failure returns -1, leaves *@out NULL and writes a
+ * message "line N: <construct>: <why>" to @err (NUL-terminated, truncated
+ * to @err_len bytes; @err may be NULL).
+ */
+int gv_ptx_translate(const char *ptx, size_t len, uint8_t **out,
+                     size_t *out_len, char *err, size_t err_len);
+
+/*
+ * Check a GVX image's structure the way the engine does before running it
+ * (header, section bounds and alignment, every function, parameter, string
+ * and instruction: opcodes, types, modifiers, register and constant
+ * operands, branch targets).  0, or -1 with a message in @err.
+ */
+int gv_isa_check(const uint8_t *img, size_t len, char *err, size_t err_len);
+
+/* The index of the function named @name in a valid image, or -1. */
+int gv_isa_find_func(const uint8_t *img, size_t len, const char *name);
+
+/*
+ * A human-readable listing of the image (functions, their parameters and
+ * instructions, constants, data): a malloc'd string, NULL only when out of
+ * memory.  An invalid image gives a one-line message saying why.
+ */
+char *gv_isa_disasm(const uint8_t *img, size_t len);
+
+/* Name of a GVX opcode, type or special register ("?" when out of range). */
+const char *gv_isa_op_name(unsigned op);
+const char *gv_isa_type_name(unsigned type);
+const char *gv_isa_sreg_name(unsigned sreg);
+
+#endif /* GV_PTX_H */
