@@ -280,7 +280,7 @@ static int check_header(struct img *m)
         return bad(m, "module of %u bytes exceeds the %u byte limit",
                    h->total_size, GV_ISA_MODULE_MAX);
     }
-    if (h->reserved[0] || h->reserved[1] || h->reserved[2]) {
+    if (h->reserved) {
         return bad(m, "reserved header fields are not zero");
     }
     sec[0].name = "functions";
