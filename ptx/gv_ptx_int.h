@@ -27,6 +27,7 @@ struct gvp {
 };
 
 void *gvp_alloc(struct gvp *p, size_t n);       /* zeroed; never NULL */
+void gvp_free_all(struct gvp *p);               /* the whole arena */
 char *gvp_strndup(struct gvp *p, const char *s, size_t n);
 /* Grow an arena array of *cap elements of @esz bytes to hold @need. */
 void *gvp_grow(struct gvp *p, void *arr, size_t *cap, size_t need,

@@ -1293,3 +1293,13 @@ void gvp_parse(struct gvp *p, struct gvp_module *m)
         gvp_fail(p, t->line, t->s, "directive not supported");
     }
 }
+
+void gvp_free_all(struct gvp *p)
+{
+    while (p->blocks) {
+        struct gvp_block *b = p->blocks;
+
+        p->blocks = b->next;
+        free(b);
+    }
+}
