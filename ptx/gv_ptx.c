@@ -1048,6 +1048,10 @@ static void do_setp(struct cg *cg, const struct gvp_stmt *s, struct opc *o)
     if (bk >= 0) {
         c = psrc(cg, &s->opd[3]);
     }
+    if (q == GV_ISA_NONE && bk < 0) {
+        emit(cg, GV_I_SETP, t, cmp, p, a, b, 0, 0);
+        return;
+    }
     r = (uint16_t)new_slot(cg);
     emit(cg, GV_I_SETP, t, cmp, r, a, b, 0, 0);
     if (q != GV_ISA_NONE) {

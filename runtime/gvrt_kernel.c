@@ -1,0 +1,320 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* Runtime: streams, copies, modules and launches.  See gvrt_kernel.h. */
+#include "gvrt_kernel.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "graviton/gv_cmds.h"
+#include "graviton/gv_isa.h"
+#include "graviton/graviton_uapi.h"
+#include "gv_crypto.h"
+#include "gv_ptx.h"
+
+/* Command-buffer layout: groups at 0, data from DATA_OFF. */
+#define GROUP_MAX  (8u << 10)
+#define DATA_OFF   (16u << 10)
+#define CHUNK      (112u << 10)         /* data (+ tag) per copy */
+
+int gvrt_stream_open(struct gvrt_stream *st, struct gvrt_dev *dev,
+                     uint32_t handle, struct gvrt_secure *s,
+                     uint64_t fence_va)
+{
+    memset(st, 0, sizeof(*st));
+    st->dev = dev;
+    st->handle = handle;
+    st->s = s;
+    st->fence_va = fence_va;
+    st->timeout_ms = 60000;
+    st->cb = gvrt_cmdbuf_map(dev, handle);
+    if (!st->cb) {
+        return -errno;
+    }
+    if (s) {
+        struct gv_cmd_set_copy_key k = { .hdr = { GV_OP_SET_COPY_KEY,
+                                                  sizeof(k) } };
+        int r;
+
+        if (gvc_random(st->copy_key, sizeof(st->copy_key)) != GVC_OK) {
+            return -EIO;
+        }
+        memcpy(k.key, st->copy_key, sizeof(k.key));
+        r = gvrt_stream_run(st, &k, sizeof(k));
+        memset(&k, 0, sizeof(k));
+        return r;
+    }
+    return 0;
+}
+
+void gvrt_stream_close(struct gvrt_stream *st)
+{
+    if (st->cb) {
+        gvrt_cmdbuf_unmap(st->cb);
+    }
+    memset(st->copy_key, 0, sizeof(st->copy_key));
+    st->cb = NULL;
+}
+
+/* Put @cmds plus a fence into a group at offset 0, submit, wait. */
+int gvrt_stream_run(struct gvrt_stream *st, const void *cmds, uint32_t len)
+{
+    uint8_t *buf = malloc(len + sizeof(struct gv_cmd_fence));
+    struct gv_group_hdr h = { .magic = GV_GROUP_MAGIC };
+    struct gv_cmd_hdr last;
+    uint32_t n, err = 0, plen = len;
+    uint64_t seq = st->seq + 1;
+    int r;
+
+    if (!buf) {
+        return -ENOMEM;
+    }
+    if (len + sizeof(struct gv_cmd_fence) + 64 > GROUP_MAX) {
+        free(buf);
+        return -E2BIG;
+    }
+    memcpy(buf, cmds, len);
+    /* the fence: a LAUNCH carries it, anything else gets a FENCE */
+    last.op = 0;
+    last.size = 0;
+    for (uint32_t off = 0; off + sizeof(last) <= len;) {
+        struct gv_cmd_hdr c;
+
+        memcpy(&c, buf + off, sizeof(c));
+        if (c.size < sizeof(c) || c.size > len - off) {
+            break;
+        }
+        last = c;
+        off += c.size;
+    }
+    if (last.op == GV_OP_LAUNCH && last.size <= len) {
+        struct gv_cmd_launch *l = (void *)(buf + len - last.size);
+
+        l->fence_va = st->fence_va;
+        l->fence_value = seq;
+    } else {
+        struct gv_cmd_fence f = { .hdr = { GV_OP_FENCE, sizeof(f) },
+                                  .va = st->fence_va, .value = seq };
+
+        memcpy(buf + len, &f, sizeof(f));
+        plen += sizeof(f);
+    }
+    if (st->s) {
+        n = gvrt_seal_group(st->s, st->handle, buf, plen, st->cb);
+    } else {
+        h.payload_len = plen;
+        memcpy(st->cb, &h, sizeof(h));
+        memcpy(st->cb + sizeof(h), buf, plen);
+        n = sizeof(h) + plen;
+    }
+    free(buf);
+    r = gvrt_submit(st->dev, st->handle, 0, n, &err);
+    if (r) {
+        return r;
+    }
+    if (err) {
+        return (int)err;
+    }
+    st->seq = seq;
+    r = gvrt_wait_err(st->dev, st->handle, seq, st->timeout_ms, NULL, &err);
+    if (r == -EIO && err) {
+        return (int)err;
+    }
+    return r;
+}
+
+int gvrt_malloc(struct gvrt_stream *st, uint64_t size, uint64_t *va)
+{
+    struct gv_pte_summary sums[64];
+    uint32_t count = 0;
+    int r = gvrt_mem_alloc(st->dev, st->handle, 0, size, va,
+                           st->s ? sums : NULL, st->s ? 64 : 0, &count);
+
+    if (r || !st->s) {
+        return r;
+    }
+    /* Invariant 5.3: every page of secure memory is protected, and the
+     * summaries are the device's (MAC) and fresh (counter). */
+    for (uint32_t i = 0; i < count; i++) {
+        if (gvrt_summary_accept(st->s, &sums[i], true) != 0) {
+            return -EPERM;
+        }
+    }
+    return 0;
+}
+
+static void next_iv(struct gvrt_stream *st, uint8_t iv[12])
+{
+    uint64_t c = ++st->iv_counter;
+
+    memcpy(iv, "CPYE", 4);
+    memcpy(iv + 4, &c, 8);
+}
+
+static int copy_chunk(struct gvrt_stream *st, bool in, uint64_t va,
+                      uint8_t *host, uint32_t n)
+{
+    struct gv_cmd_copy c = { .hdr = { GV_OP_COPY, sizeof(c) }, .size = n };
+    uint8_t *data = st->cb + DATA_OFF;
+    int r;
+
+    if (in) {
+        c.flags = GV_COPY_SRC_HOST;
+        c.src = DATA_OFF;
+        c.dst = va;
+        if (st->s) {
+            c.flags |= GV_COPY_DECRYPT;
+            next_iv(st, c.iv);
+            if (gvc_gcm_seal(st->copy_key, c.iv, &va, 8, host, n, data,
+                             data + n) != GVC_OK) {
+                return -EIO;
+            }
+        } else {
+            memcpy(data, host, n);
+        }
+        return gvrt_stream_run(st, &c, sizeof(c));
+    }
+    c.flags = GV_COPY_DST_HOST;
+    c.src = va;
+    c.dst = DATA_OFF;
+    if (st->s) {
+        c.flags |= GV_COPY_ENCRYPT;
+        next_iv(st, c.iv);
+    }
+    r = gvrt_stream_run(st, &c, sizeof(c));
+    if (r) {
+        return r;
+    }
+    if (st->s) {
+        /* aad = the device address the data came from */
+        return gvc_gcm_open(st->copy_key, c.iv, &va, 8, data, n, host,
+                            data + n) == GVC_OK ? 0 : -EBADMSG;
+    }
+    memcpy(host, data, n);
+    return 0;
+}
+
+int gvrt_memcpy_htod(struct gvrt_stream *st, uint64_t va, const void *src,
+                     size_t len)
+{
+    for (size_t off = 0; off < len; off += CHUNK) {
+        uint32_t n = len - off < CHUNK ? (uint32_t)(len - off) : CHUNK;
+        int r = copy_chunk(st, true, va + off, (uint8_t *)src + off, n);
+
+        if (r) {
+            return r;
+        }
+    }
+    return 0;
+}
+
+int gvrt_memcpy_dtoh(struct gvrt_stream *st, void *dst, uint64_t va,
+                     size_t len)
+{
+    for (size_t off = 0; off < len; off += CHUNK) {
+        uint32_t n = len - off < CHUNK ? (uint32_t)(len - off) : CHUNK;
+        int r = copy_chunk(st, false, va + off, (uint8_t *)dst + off, n);
+
+        if (r) {
+            return r;
+        }
+    }
+    return 0;
+}
+
+int gvrt_module_load(struct gvrt_stream *st, const char *ptx, size_t len,
+                     struct gvrt_module *m, char *err, size_t err_len)
+{
+    size_t size;
+    int r;
+
+    memset(m, 0, sizeof(*m));
+    if (gv_ptx_translate(ptx, len, &m->img, &size, err, err_len) != 0) {
+        return -EINVAL;
+    }
+    m->size = (uint32_t)size;
+    /* allocations are page-aligned, so the module is 256-aligned */
+    r = gvrt_malloc(st, size, &m->va);
+    if (!r) {
+        r = gvrt_memcpy_htod(st, m->va, m->img, size);
+    }
+    if (r) {
+        free(m->img);
+        m->img = NULL;
+    }
+    return r;
+}
+
+void gvrt_module_unload(struct gvrt_module *m)
+{
+    free(m->img);
+    m->img = NULL;
+}
+
+int gvrt_module_function(const struct gvrt_module *m, const char *name)
+{
+    return gv_isa_find_func(m->img, m->size, name);
+}
+
+static const struct gv_isa_func *func_of(const struct gvrt_module *m,
+                                         int func)
+{
+    const struct gv_isa_module *h = (const void *)m->img;
+
+    if (func < 0 || (uint32_t)func >= h->nfuncs) {
+        return NULL;
+    }
+    return (const void *)(m->img + h->funcs_off +
+                          func * sizeof(struct gv_isa_func));
+}
+
+int gvrt_pack_params(const struct gvrt_module *m, int func, void **args,
+                     uint8_t *buf, uint32_t cap)
+{
+    const struct gv_isa_module *h = (const void *)m->img;
+    const struct gv_isa_func *f = func_of(m, func);
+    const struct gv_isa_param *p;
+
+    if (!f || f->param_size > cap) {
+        return -1;
+    }
+    p = (const void *)(m->img + h->params_off);
+    memset(buf, 0, f->param_size);
+    for (uint32_t i = 0; i < f->nparams; i++) {
+        const struct gv_isa_param *q = &p[f->param_start + i];
+
+        memcpy(buf + q->offset, args[i], q->size);
+    }
+    return (int)f->param_size;
+}
+
+int gvrt_launch(struct gvrt_stream *st, const struct gvrt_module *m,
+                int func, const uint32_t grid[3], const uint32_t block[3],
+                uint32_t shared_dyn, const void *params,
+                uint32_t param_size)
+{
+    uint32_t size = sizeof(struct gv_cmd_launch) + ((param_size + 7) & ~7u);
+    uint8_t *buf;
+    struct gv_cmd_launch c = {
+        .hdr = { GV_OP_LAUNCH, size },
+        .func = (uint32_t)func,
+        .module_va = m->va, .module_size = m->size,
+        .shared_dyn = shared_dyn, .param_size = param_size,
+    };
+    int r;
+
+    if (func < 0 || param_size > GV_ISA_MAX_PARAM) {
+        return -EINVAL;
+    }
+    buf = calloc(1, size);
+    if (!buf) {
+        return -ENOMEM;
+    }
+    memcpy(c.grid, grid, sizeof(c.grid));
+    memcpy(c.block, block, sizeof(c.block));
+    memcpy(buf, &c, sizeof(c));
+    memcpy(buf + sizeof(c), params, param_size);
+    r = gvrt_stream_run(st, buf, size);
+    free(buf);
+    return r;
+}

@@ -1,0 +1,76 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * Runtime: running kernels on a channel.  A stream is one channel as the
+ * runtime drives it: groups go through the channel's command buffer
+ * (sealed when the channel is secure), each ends with a fence the runtime
+ * waits for.  Copies go through the copy engine; on a secure channel in
+ * its crypto mode (AES-256-GCM under a per-stream key set by an
+ * authenticated command), so the driver only ever sees ciphertext.
+ * Modules are PTX translated here (ptx/, the equivalent of the CUDA
+ * driver's JIT) and copied into device memory.
+ *
+ * Functions return 0, a positive GV_ERR_* code from the device, or a
+ * negative errno.
+ */
+#ifndef GVRT_KERNEL_H
+#define GVRT_KERNEL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "gvrt_dev.h"
+#include "gvrt_secure.h"
+
+struct gvrt_stream {
+    struct gvrt_dev *dev;
+    uint32_t handle;
+    struct gvrt_secure *s;      /* secure channel, or NULL */
+    uint8_t *cb;                /* the mapped command buffer */
+    uint64_t fence_va, seq;
+    uint8_t copy_key[32];       /* secure: the copy engine's key */
+    uint64_t iv_counter;
+    uint32_t timeout_ms;        /* per wait; default 60 s */
+};
+
+/* Drive channel @handle (created by the caller; @fence_va from
+ * gvrt_chan_create; @s for a secure channel whose quote was accepted). */
+int gvrt_stream_open(struct gvrt_stream *st, struct gvrt_dev *dev,
+                     uint32_t handle, struct gvrt_secure *s,
+                     uint64_t fence_va);
+void gvrt_stream_close(struct gvrt_stream *st);
+/* Run @cmds (one group) and wait for it.  A LAUNCH may be the last
+ * command only if it has no fence of its own (the stream adds it). */
+int gvrt_stream_run(struct gvrt_stream *st, const void *cmds, uint32_t len);
+
+/* Device memory of the stream's context (secure: protected, with every
+ * summary checked). */
+int gvrt_malloc(struct gvrt_stream *st, uint64_t size, uint64_t *va);
+int gvrt_memcpy_htod(struct gvrt_stream *st, uint64_t va, const void *src,
+                     size_t len);
+int gvrt_memcpy_dtoh(struct gvrt_stream *st, void *dst, uint64_t va,
+                     size_t len);
+
+struct gvrt_module {
+    uint8_t *img;               /* the GVX image */
+    uint32_t size;
+    uint64_t va;                /* where it lives in device memory */
+};
+/* Translate PTX and load it; on a translation error, -EINVAL and the
+ * translator's message in @err. */
+int gvrt_module_load(struct gvrt_stream *st, const char *ptx, size_t len,
+                     struct gvrt_module *m, char *err, size_t err_len);
+void gvrt_module_unload(struct gvrt_module *m);
+/* Index of entry @name, or -1. */
+int gvrt_module_function(const struct gvrt_module *m, const char *name);
+/* Launch and wait.  @params: the parameter buffer (see
+ * gvrt_pack_params). */
+int gvrt_launch(struct gvrt_stream *st, const struct gvrt_module *m,
+                int func, const uint32_t grid[3], const uint32_t block[3],
+                uint32_t shared_dyn, const void *params,
+                uint32_t param_size);
+/* Pack CUDA-style argument pointers into @buf by the function's parameter
+ * table; returns the size, or -1 if it does not fit @cap. */
+int gvrt_pack_params(const struct gvrt_module *m, int func, void **args,
+                     uint8_t *buf, uint32_t cap);
+
+#endif /* GVRT_KERNEL_H */

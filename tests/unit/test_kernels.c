@@ -1,0 +1,355 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * The test kernels (kernels/NAME.cu, compiled to PTX by clang at build time),
+ * translated by the PTX translator and run by the compute engine
+ * in-process, against CPU references: bit-exact for integers and for the
+ * float kernels whose inputs make every operation exact (vector add,
+ * matmul), within a documented bound for BlackScholes (approximate
+ * exp2/log2).  Also: a kernel with divergent branches inside loops and a
+ * barrier after them, with SMs from 1 to 4.
+ */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../../bench/bench_inputs.h"
+#include "cunit_main.h"
+#include "gv_ktest.h"
+#include "gv_ptx.h"
+
+#define VRAM    (128ull << 20)
+#define UNPROT  (16ull << 20)
+#define PROT    (96ull << 20)
+
+static struct td *td;
+static struct kt k1;
+
+static void setup(void)
+{
+    td = td_new(VRAM, UNPROT, PROT, false);
+    kt_init(&k1, td, 1, NULL, 64 << 20, true);
+}
+
+static void teardown(void)
+{
+    td_check(td);
+    td_free(td);
+    td = NULL;
+}
+
+/* Translate build/kernels/<name>.ptx and load it; 0 on failure. */
+static uint64_t load_kernel(struct kt *k, const char *name, uint32_t *len,
+                            uint8_t **img_out)
+{
+    const char *dir = getenv("GV_KERNELS");
+    char path[512], err[256];
+    FILE *f;
+    char *text;
+    long n;
+    uint8_t *img;
+    size_t ilen;
+    uint64_t va;
+
+    snprintf(path, sizeof(path), "%s/%s.ptx", dir ? dir : "kernels", name);
+    f = fopen(path, "rb");
+    CU_ASSERT_PTR_NOT_NULL_FATAL(f);
+    fseek(f, 0, SEEK_END);
+    n = ftell(f);
+    fseek(f, 0, SEEK_SET);
+    text = malloc((size_t)n + 1);
+    CU_ASSERT_FATAL(fread(text, 1, (size_t)n, f) == (size_t)n);
+    fclose(f);
+    if (gv_ptx_translate(text, (size_t)n, &img, &ilen, err, sizeof(err))) {
+        fprintf(stderr, "%s: %s\n", path, err);
+        CU_FAIL_FATAL("translation failed");
+    }
+    free(text);
+    va = kt_load(k, img, (uint32_t)ilen);
+    *len = (uint32_t)ilen;
+    if (img_out) {
+        *img_out = img;
+    } else {
+        free(img);
+    }
+    return va;
+}
+
+static uint64_t put(struct kt *k, const void *buf, size_t len)
+{
+    uint64_t va = kt_alloc(k, len);
+
+    kt_write(k, va, buf, len);
+    return va;
+}
+
+static void test_vector_add(void)
+{
+    unsigned n = 100000;            /* not a multiple of the block */
+    float *a = malloc(n * 4), *b = malloc(n * 4), *c = malloc(n * 4),
+          *want = malloc(n * 4);
+    uint32_t len;
+    uint64_t m = load_kernel(&k1, "vector_add", &len, NULL);
+    uint64_t va = put(&k1, (gv_bench_fill_vector_add(a, b, n), a), n * 4),
+             vb = put(&k1, b, n * 4), vc = kt_alloc(&k1, n * 4);
+    struct gv_bench_launch g = gv_bench_launch_vector_add(n);
+    struct { uint64_t a, b, c; int32_t n; } __attribute__((packed)) p = {
+        va, vb, vc, (int32_t)n };
+    struct kt_launch l = { .module_va = m, .module_size = len,
+                           .grid = { g.grid_x }, .block = { g.block_x },
+                           .params = &p, .param_size = 28 };
+
+    CU_ASSERT_EQUAL(kt_launch(&k1, &l), GV_ERR_NONE);
+    kt_read(&k1, vc, c, n * 4);
+    gv_bench_ref_vector_add(a, b, want, n);
+    CU_ASSERT_EQUAL(gv_bench_check_floats(c, want, n, 0, NULL), 0);
+    free(a); free(b); free(c); free(want);
+}
+
+static void run_matmul(unsigned n)
+{
+    float *a = malloc(n * n * 4), *b = malloc(n * n * 4),
+          *c = malloc(n * n * 4), *want = malloc(n * n * 4);
+    uint32_t len;
+    uint64_t m = load_kernel(&k1, "matmul", &len, NULL), va, vb, vc;
+    struct gv_bench_launch g = gv_bench_launch_matmul(n);
+
+    gv_bench_fill_matmul(a, b, n);
+    va = put(&k1, a, n * n * 4);
+    vb = put(&k1, b, n * n * 4);
+    vc = kt_alloc(&k1, n * n * 4);
+    struct { uint64_t a, b, c; int32_t n; } __attribute__((packed)) p = {
+        va, vb, vc, (int32_t)n };
+    struct kt_launch l = { .module_va = m, .module_size = len,
+                           .grid = { g.grid_x, g.grid_y },
+                           .block = { g.block_x, g.block_y },
+                           .params = &p, .param_size = 28 };
+
+    CU_ASSERT_EQUAL(kt_launch(&k1, &l), GV_ERR_NONE);
+    kt_read(&k1, vc, c, n * n * 4);
+    gv_bench_ref_matmul(a, b, want, n);
+    CU_ASSERT_EQUAL(gv_bench_check_floats(c, want, (size_t)n * n, 0, NULL),
+                    0);
+    free(a); free(b); free(c); free(want);
+}
+
+static void test_matmul(void)
+{
+    run_matmul(16);
+    run_matmul(96);
+}
+
+static void test_reduce(void)
+{
+    unsigned n = 300001;
+    int *in = malloc(n * 4), sum = 12345;
+    uint32_t len;
+    uint64_t m = load_kernel(&k1, "reduce", &len, NULL), vin, vs;
+    struct gv_bench_launch g = gv_bench_launch_reduce(n);
+
+    gv_bench_fill_reduce(in, n);
+    vin = put(&k1, in, n * 4);
+    vs = kt_alloc(&k1, 4);
+    struct { uint64_t in, sum; int32_t n; } __attribute__((packed)) p = {
+        vin, vs, (int32_t)n };
+    struct kt_launch l = { .module_va = m, .module_size = len,
+                           .grid = { g.grid_x }, .block = { g.block_x },
+                           .params = &p, .param_size = 20 };
+
+    CU_ASSERT_EQUAL(kt_launch(&k1, &l), GV_ERR_NONE);
+    kt_read(&k1, vs, &sum, 4);
+    CU_ASSERT_EQUAL(sum, gv_bench_ref_reduce(in, n));
+    free(in);
+}
+
+/* BlackScholes: approximate ex2/lg2 in float against a double reference.
+  * Bound: |got - want| <= 5e-5 + 1e-5 * |want| (prices up to ~100). */
+#define BS_ABS 5e-5
+#define BS_REL 1e-5
+
+static void test_blackscholes(void)
+{
+    unsigned n = 40000;
+    size_t sz = n * 4;
+    float *price = malloc(sz), *strike = malloc(sz), *years = malloc(sz),
+          *call = malloc(sz), *putv = malloc(sz), *wc = malloc(sz),
+          *wp = malloc(sz);
+    uint32_t len;
+    uint64_t m = load_kernel(&k1, "blackscholes", &len, NULL);
+    struct gv_bench_launch g = gv_bench_launch_blackscholes(n);
+    double worst = 0;
+    size_t bad = 0;
+
+    gv_bench_fill_blackscholes(price, strike, years, n);
+    struct {
+        uint64_t call, put, price, strike, years;
+        float r, v;
+        int32_t n;
+    } __attribute__((packed)) p = {
+        kt_alloc(&k1, sz), kt_alloc(&k1, sz), put(&k1, price, sz),
+        put(&k1, strike, sz), put(&k1, years, sz), GV_BENCH_BS_R,
+        GV_BENCH_BS_V, (int32_t)n };
+    struct kt_launch l = { .module_va = m, .module_size = len,
+                           .grid = { g.grid_x }, .block = { g.block_x },
+                           .params = &p, .param_size = 52 };
+
+    CU_ASSERT_EQUAL(kt_launch(&k1, &l), GV_ERR_NONE);
+    kt_read(&k1, p.call, call, sz);
+    kt_read(&k1, p.put, putv, sz);
+    gv_bench_ref_blackscholes(wc, wp, price, strike, years, GV_BENCH_BS_R,
+                              GV_BENCH_BS_V, n);
+    for (unsigned i = 0; i < n; i++) {
+        double e1 = fabs((double)call[i] - wc[i]);
+        double e2 = fabs((double)putv[i] - wp[i]);
+
+        bad += !(e1 <= BS_ABS + BS_REL * fabs(wc[i]));
+        bad += !(e2 <= BS_ABS + BS_REL * fabs(wp[i]));
+        worst = fmax(worst, fmax(e1, e2));
+    }
+    printf("(max abs error %.3g) ", worst);
+    CU_ASSERT_EQUAL(bad, 0);
+    free(price); free(strike); free(years); free(call); free(putv);
+    free(wc); free(wp);
+}
+
+static void test_memset32(void)
+{
+    unsigned n = 70001;
+    uint32_t *buf = malloc(n * 4 + 8), len;
+    uint64_t m = load_kernel(&k1, "memset32", &len, NULL);
+    uint64_t va = kt_alloc(&k1, n * 4 + 8);
+    struct { uint64_t p; uint32_t v, pad; uint64_t n; } p = {
+        va, 0xdeadbeef, 0, n };
+    struct kt_launch l = { .module_va = m, .module_size = len,
+                           .grid = { 7 }, .block = { 96 },
+                           .params = &p, .param_size = 24 };
+
+    CU_ASSERT_EQUAL(kt_launch(&k1, &l), GV_ERR_NONE);
+    kt_read(&k1, va, buf, n * 4 + 8);
+    for (unsigned i = 0; i < n; i++) {
+        if (buf[i] != 0xdeadbeef) {
+            CU_FAIL("memset32 missed a word");
+            break;
+        }
+    }
+    CU_ASSERT_EQUAL(buf[n], 0);             /* and not one word more */
+    free(buf);
+}
+
+/*
+ * Divergent branches inside loops, then a barrier: each thread loops
+ * tid % 7 times, taking one of three paths per iteration by (i + tid) % 3,
+ * stores to shared memory, syncs, and reads a neighbour's value.
+ */
+static const char diverge_ptx[] =
+    ".version 7.0\n.target sm_70\n.address_size 64\n"
+    ".visible .entry div(.param .u64 out)\n{\n"
+    ".reg .pred %p<4>;\n.reg .b32 %r<20>;\n.reg .b64 %rd<6>;\n"
+    ".shared .align 4 .b8 sh[1024];\n"
+    "mov.u32 %r1, %tid.x;\n"
+    "rem.u32 %r2, %r1, 7;\n"
+    "mov.u32 %r3, 0;\n"         /* i */
+    "mov.u32 %r4, 0;\n"         /* acc */
+    "LOOP:\n"
+    "setp.ge.u32 %p1, %r3, %r2;\n"
+    "@%p1 bra DONE;\n"
+    "add.u32 %r5, %r3, %r1;\n"
+    "rem.u32 %r6, %r5, 3;\n"
+    "setp.eq.u32 %p2, %r6, 0;\n"
+    "@%p2 bra A;\n"
+    "setp.eq.u32 %p3, %r6, 1;\n"
+    "@%p3 bra B;\n"
+    "mad.lo.u32 %r4, %r4, 3, %r3;\n"    /* path C */
+    "bra NEXT;\n"
+    "A:\n"
+    "add.u32 %r4, %r4, 100;\n"
+    "bra NEXT;\n"
+    "B:\n"
+    "xor.b32 %r4, %r4, %r1;\n"
+    "NEXT:\n"
+    "add.u32 %r3, %r3, 1;\n"
+    "bra LOOP;\n"
+    "DONE:\n"
+    "shl.b32 %r7, %r1, 2;\n"
+    "mov.u32 %r8, sh;\n"
+    "add.u32 %r9, %r8, %r7;\n"
+    "st.shared.u32 [%r9], %r4;\n"
+    "bar.sync 0;\n"
+    "mov.u32 %r10, %ntid.x;\n"
+    "add.u32 %r11, %r1, 1;\n"
+    "rem.u32 %r12, %r11, %r10;\n"
+    "shl.b32 %r13, %r12, 2;\n"
+    "add.u32 %r14, %r8, %r13;\n"
+    "ld.shared.u32 %r15, [%r14];\n"
+    "add.u32 %r16, %r15, %r4;\n"
+    "ld.param.u64 %rd1, [out];\n"
+    "cvta.to.global.u64 %rd2, %rd1;\n"
+    "mul.wide.u32 %rd3, %r1, 4;\n"
+    "add.s64 %rd4, %rd2, %rd3;\n"
+    "st.global.u32 [%rd4], %r16;\n"
+    "ret;\n}\n";
+
+static uint32_t div_ref1(uint32_t t)
+{
+    uint32_t acc = 0;
+
+    for (uint32_t i = 0; i < t % 7; i++) {
+        switch ((i + t) % 3) {
+        case 0: acc += 100; break;
+        case 1: acc ^= t; break;
+        default: acc = acc * 3 + i; break;
+        }
+    }
+    return acc;
+}
+
+static void test_divergent_loops_barrier(void)
+{
+    uint8_t *img;
+    size_t ilen;
+    char err[256];
+    uint32_t out[200];
+
+    CU_ASSERT_EQUAL_FATAL(gv_ptx_translate(diverge_ptx, sizeof(diverge_ptx) - 1,
+                                           &img, &ilen, err, sizeof(err)), 0);
+    for (unsigned sms = 1; sms <= 4; sms++) {
+        struct td *t2;
+        struct kt k;
+        uint64_t m, vo;
+
+        td_compute_sms = sms;
+        t2 = td_new(32 << 20, 8 << 20, 16 << 20, false);
+        td_compute_sms = 0;
+        kt_init(&k, t2, 1, NULL, 256 << 10, false);
+        m = kt_load(&k, img, (uint32_t)ilen);
+        vo = kt_alloc(&k, sizeof(out));
+        struct kt_launch l = { .module_va = m, .module_size = (uint32_t)ilen,
+                               .grid = { 5 }, .block = { 200 },
+                               .params = &vo, .param_size = 8 };
+
+        CU_ASSERT_EQUAL(kt_launch(&k, &l), GV_ERR_NONE);
+        kt_read(&k, vo, out, sizeof(out));
+        for (uint32_t t = 0; t < 200; t++) {
+            CU_ASSERT_EQUAL(out[t], div_ref1(t) + div_ref1((t + 1) % 200));
+        }
+        td_check(t2);
+        td_free(t2);
+    }
+    free(img);
+}
+
+int gv_register_suites(void)
+{
+    static const struct gv_cunit_test t[] = {
+        { "vector_add", test_vector_add },
+        { "matmul (shared memory tiles, barriers)", test_matmul },
+        { "reduce_sum (shuffles, atomics)", test_reduce },
+        { "blackscholes", test_blackscholes },
+        { "memset32", test_memset32 },
+        { "divergent loops then a barrier, 1-4 SMs",
+          test_divergent_loops_barrier },
+        { NULL, NULL },
+    };
+
+    return gv_add_suite("kernels", setup, teardown, t);
+}
