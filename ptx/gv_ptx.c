@@ -1930,6 +1930,67 @@ static uint32_t add_string(struct cg *cg, const char *s)
     return off;
 }
 
+static uint32_t bra_target(const struct gv_insn *i)
+{
+    return (uint32_t)i->b | (uint32_t)i->c << 16;
+}
+
+static void set_target(struct gv_insn *i, uint32_t t)
+{
+    i->b = (uint16_t)t;
+    i->c = (uint16_t)(t >> 16);
+}
+
+/*
+ * Peephole over one function [start, nins): "@p bra X; bra Y; X:" (how
+ * compilers write loop back-edges) becomes "@!p bra Y; X:", and NOPs go.
+ * Instruction order is otherwise kept.
+ */
+static void peephole(struct cg *cg, uint32_t start)
+{
+    uint32_t n = (uint32_t)cg->nins - start, w = 0;
+    uint8_t *target = gvp_alloc(cg->p, n + 1), *dead = gvp_alloc(cg->p, n);
+    uint32_t *map = gvp_alloc(cg->p, (n + 1) * sizeof(*map));
+    struct gv_insn *ins = cg->ins + start;
+
+    for (uint32_t k = 0; k < n; k++) {
+        if (ins[k].op == GV_I_BRA) {
+            target[bra_target(&ins[k]) - start] = 1;
+        }
+    }
+    for (uint32_t k = 0; k + 1 < n; k++) {
+        struct gv_insn *i = &ins[k], *j = &ins[k + 1];
+
+        if (i->op == GV_I_BRA && i->guard && j->op == GV_I_BRA && !j->guard &&
+            bra_target(i) == start + k + 2 && !target[k + 1] && !dead[k]) {
+            i->guard ^= GV_G_NEG;
+            set_target(i, bra_target(j));
+            dead[k + 1] = 1;
+        } else if (i->op == GV_I_NOP) {
+            dead[k] = 1;
+        }
+    }
+    /* map[k]: new index of instruction k (dead: of the next live one) */
+    for (uint32_t k = 0; k < n; k++) {
+        map[k] = start + w;
+        if (!dead[k]) {
+            w++;
+        }
+    }
+    map[n] = start + w;
+    for (uint32_t k = 0, o = 0; k < n; k++) {
+        if (dead[k]) {
+            continue;
+        }
+        ins[o] = ins[k];
+        if (ins[o].op == GV_I_BRA) {
+            set_target(&ins[o], map[bra_target(&ins[o]) - start]);
+        }
+        o++;
+    }
+    cg->nins = start + w;
+}
+
 static void translate_entry(struct cg *cg, const struct gvp_func *f)
 {
     struct gv_isa_func *out = PUSH(cg, cg->funcs, cg->nfuncs, cg->capfuncs);
@@ -1980,6 +2041,7 @@ static void translate_entry(struct cg *cg, const struct gvp_func *f)
     }
     cg->depth = 0;
     sym_pop(cg, -1);
+    peephole(cg, start);
     cg->shared_size = align_up(cg->shared_size, 16);
     if (cg->shared_size > GV_ISA_MAX_SHARED) {
         FAIL(cg, "more than %u bytes of shared memory", GV_ISA_MAX_SHARED);

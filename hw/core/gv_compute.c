@@ -247,8 +247,26 @@ static unsigned pick_kind(const struct gv_insn *x)
             return GV_K_CVT_U32_U64;
         }
         return GV_K_GENERIC;
-    case GV_I_LD: return GV_K_LD;
-    case GV_I_ST: return GV_K_ST;
+    case GV_I_LD:
+    case GV_I_ST: {
+        bool ld = x->op == GV_I_LD, b32 = t == GV_T_U32 || t == GV_T_S32 ||
+                  t == GV_T_F32, b64 = t == GV_T_U64 || t == GV_T_S64 ||
+                  t == GV_T_F64;
+
+        /* 32-bit loads may zero-extend: s32 must sign-extend */
+        if (ld && t == GV_T_S32) {
+            b32 = false;
+        }
+        if ((mod & 0xf) == GV_SPACE_SHARED) {
+            return ld ? (b32 ? GV_K_LDS32 : b64 ? GV_K_LDS64 : GV_K_LD)
+                      : (b32 ? GV_K_STS32 : GV_K_ST);
+        }
+        if ((mod & 0xf) == GV_SPACE_GLOBAL) {
+            return ld ? (b32 ? GV_K_LDG32 : b64 ? GV_K_LDG64 : GV_K_LD)
+                      : (b32 ? GV_K_STG32 : b64 ? GV_K_STG64 : GV_K_ST);
+        }
+        return ld ? GV_K_LD : GV_K_ST;
+    }
     case GV_I_ATOM: return GV_K_ATOM;
     case GV_I_BRA: return GV_K_BRA;
     case GV_I_EXIT: return GV_K_EXIT;

@@ -21,6 +21,10 @@
  * instruction changes nothing and stops the launch.  Misaligned accesses
  * fault, as on real GPUs.
  */
+/* The lane loops are the engine's hot path: let the compiler vectorise
+ * them whatever the build type. */
+#pragma GCC optimize("O3")
+
 #include "gv_simt.h"
 
 #include <fenv.h>
@@ -1073,6 +1077,76 @@ static int run_warp(struct gv_launch *L, struct gv_sm *sm, struct gv_warp *w)
             LANES(m, D[l] = (uint64_t)(int64_t)(int32_t)A[l]);
             break;
         case GV_K_CVT_U32_U64: LANES(m, D[l] = (uint32_t)A[l]); break;
+        case GV_K_LDS32:
+        case GV_K_LDS64:
+        case GV_K_STS32: {
+            unsigned sz = i->k == GV_K_LDS64 ? 8 : 4;
+            uint64_t total = L->shared_total;
+            uint8_t *sh = sm->shared;
+            int64_t imm = i->imm;
+
+            for (uint32_t mm = m; mm; mm &= mm - 1) {
+                uint64_t off = A[__builtin_ctz(mm)] + (uint64_t)imm;
+
+                if (off >= total || total - off < sz || (off & (sz - 1))) {
+                    fault(L, UINT64_MAX);
+                    return W_STOP;
+                }
+            }
+            if (i->k == GV_K_LDS32) {
+                LANES(m, { uint32_t v; memcpy(&v, sh + A[l] + imm, 4);
+                           D[l] = v; });
+            } else if (i->k == GV_K_LDS64) {
+                LANES(m, memcpy(&D[l], sh + A[l] + imm, 8));
+            } else {
+                LANES(m, { uint32_t v = (uint32_t)B[l];
+                           memcpy(sh + A[l] + imm, &v, 4); });
+            }
+            break;
+        }
+        case GV_K_LDG32:
+        case GV_K_LDG64:
+        case GV_K_STG32:
+        case GV_K_STG64: {
+            uint8_t *p[GV_WARP], *base = NULL;
+            bool wr = i->k == GV_K_STG32 || i->k == GV_K_STG64;
+            unsigned sz = i->k == GV_K_LDG32 || i->k == GV_K_STG32 ? 4 : 8;
+            uint64_t lastp = UINT64_MAX;
+
+            for (uint32_t mm = m; mm; mm &= mm - 1) {
+                unsigned l = __builtin_ctz(mm);
+                uint64_t va = A[l] + (uint64_t)(int64_t)i->imm;
+
+                if ((va >> GV_PAGE_SHIFT) != lastp) {
+                    base = (va & (sz - 1)) ? NULL
+                           : gptr(L, sm, va & ~(uint64_t)0xfff, wr);
+                    if (!base) {
+                        fault(L, va);
+                        return W_STOP;
+                    }
+                    lastp = va >> GV_PAGE_SHIFT;
+                } else if (va & (sz - 1)) {
+                    fault(L, va);
+                    return W_STOP;
+                }
+                p[l] = base + (va & 0xfff);
+            }
+            switch (i->k) {
+            case GV_K_LDG32:
+                LANES(m, { uint32_t v; memcpy(&v, p[l], 4); D[l] = v; });
+                break;
+            case GV_K_LDG64:
+                LANES(m, memcpy(&D[l], p[l], 8));
+                break;
+            case GV_K_STG32:
+                LANES(m, { uint32_t v = (uint32_t)B[l]; memcpy(p[l], &v, 4); });
+                break;
+            default:
+                LANES(m, memcpy(p[l], &B[l], 8));
+                break;
+            }
+            break;
+        }
         case GV_K_LD:
         case GV_K_ST:
         case GV_K_ATOM: {
