@@ -202,6 +202,19 @@ static unsigned pick_kind(const struct gv_insn *x)
                : GV_K_GENERIC;
     case GV_I_DIV:
         return !mod && t == GV_T_F32 ? GV_K_DIVF : GV_K_GENERIC;
+    case GV_I_ABS: case GV_I_NEG: case GV_I_MIN: case GV_I_MAX:
+    case GV_I_SQRT: case GV_I_RCP: case GV_I_RSQRT: case GV_I_EX2:
+    case GV_I_LG2: {
+        static const uint16_t f32k[GV_I__COUNT] = {
+            [GV_I_ABS] = GV_K_ABSF, [GV_I_NEG] = GV_K_NEGF,
+            [GV_I_MIN] = GV_K_MINF, [GV_I_MAX] = GV_K_MAXF,
+            [GV_I_SQRT] = GV_K_SQRTF, [GV_I_RCP] = GV_K_RCPF,
+            [GV_I_RSQRT] = GV_K_RSQRTF, [GV_I_EX2] = GV_K_EX2F,
+            [GV_I_LG2] = GV_K_LG2F,
+        };
+
+        return !mod && t == GV_T_F32 ? f32k[x->op] : GV_K_GENERIC;
+    }
     case GV_I_MULWIDE:
         return t == GV_T_S32 ? GV_K_MULWIDE_S32
                : t == GV_T_U32 ? GV_K_MULWIDE_U32 : GV_K_GENERIC;
@@ -494,6 +507,7 @@ static struct gv_kmodule *module_decode(const uint8_t *img, uint32_t size,
     }
     memcpy(km->raw, img, size);
     km->size = size;
+    km->data_off = h.data_off;
     for (uint32_t fi = 0; fi < h.nfuncs; fi++) {
         struct gv_isa_func fn;
 
@@ -877,6 +891,7 @@ int gv_exec_launch(struct gv_dev *dev, unsigned chid, const uint8_t *cmd,
     L->chid = chid;
     L->f = f;
     L->module_va = c.module_va;
+    L->data_va = c.module_va + km->data_off;
     memcpy(L->grid, c.grid, sizeof(L->grid));
     memcpy(L->block, c.block, sizeof(L->block));
     L->nthreads = (uint32_t)nthreads;

@@ -807,6 +807,14 @@ static uint64_t atom64(uint64_t *q, unsigned t, unsigned op, uint64_t b,
 
 /* ---- warps ---- */
 
+/* No popcnt instruction in the baseline x86-64 ISA: SWAR. */
+static inline unsigned popc32(uint32_t v)
+{
+    v = v - ((v >> 1) & 0x55555555u);
+    v = (v & 0x33333333u) + ((v >> 2) & 0x33333333u);
+    return (((v + (v >> 4)) & 0x0f0f0f0fu) * 0x01010101u) >> 24;
+}
+
 static inline uint32_t predmask(const uint64_t *P)
 {
     uint32_t m = 0;
@@ -907,13 +915,13 @@ static uint64_t sreg(struct gv_launch *L, struct gv_sm *sm, struct gv_warp *w,
 }
 
 /* Every lane in @m, or the full-warp fast path. */
-#define LANES(m, body) do {                                             \
+#define LANES(m, ...) do {                                              \
         if ((m) == FULL) {                                              \
-            for (unsigned l = 0; l < GV_WARP; l++) { body; }            \
+            for (unsigned l = 0; l < GV_WARP; l++) { __VA_ARGS__; }     \
         } else {                                                        \
             for (uint32_t mm_ = (m); mm_; mm_ &= mm_ - 1) {             \
                 unsigned l = __builtin_ctz(mm_);                        \
-                body;                                                   \
+                __VA_ARGS__;                                            \
             }                                                           \
         }                                                               \
     } while (0)
@@ -992,7 +1000,7 @@ static int run_warp(struct gv_launch *L, struct gv_sm *sm, struct gv_warp *w)
             m &= (i->guard & GV_G_NEG) ? ~p : p;
         }
         w->issued++;
-        lanes += (unsigned)__builtin_popcount(m);
+        lanes += m == FULL ? GV_WARP : popc32(m);
 
         uint64_t *D = R + i->d;
         const uint64_t *A = R + i->a, *B = R + i->b, *C = R + i->c;
@@ -1059,6 +1067,21 @@ static int run_warp(struct gv_launch *L, struct gv_sm *sm, struct gv_warp *w)
         case GV_K_MULF: LANES(m, D[l] = bf(f32(A[l]) * f32(B[l]))); break;
         case GV_K_DIVF: LANES(m, D[l] = bf(f32(A[l]) / f32(B[l]))); break;
         case GV_K_FMAF: fma_f32(D, A, B, C, m); break;
+        case GV_K_ABSF: LANES(m, D[l] = bf(fabsf(f32(A[l])))); break;
+        case GV_K_NEGF: LANES(m, D[l] = bf(-f32(A[l]))); break;
+        case GV_K_MINF:
+            LANES(m, D[l] = bf(fminf(f32(A[l]), f32(B[l]))));
+            break;
+        case GV_K_MAXF:
+            LANES(m, D[l] = bf(fmaxf(f32(A[l]), f32(B[l]))));
+            break;
+        case GV_K_SQRTF: LANES(m, D[l] = bf(sqrtf(f32(A[l])))); break;
+        case GV_K_RCPF: LANES(m, D[l] = bf(1.0f / f32(A[l]))); break;
+        case GV_K_RSQRTF:
+            LANES(m, D[l] = bf(1.0f / sqrtf(f32(A[l]))));
+            break;
+        case GV_K_EX2F: LANES(m, D[l] = bf(exp2f(f32(A[l])))); break;
+        case GV_K_LG2F: LANES(m, D[l] = bf(log2f(f32(A[l])))); break;
         case GV_K_ADDD: LANES(m, D[l] = bd(f64(A[l]) + f64(B[l]))); break;
         case GV_K_SUBD: LANES(m, D[l] = bd(f64(A[l]) - f64(B[l]))); break;
         case GV_K_MULD: LANES(m, D[l] = bd(f64(A[l]) * f64(B[l]))); break;
@@ -1080,27 +1103,51 @@ static int run_warp(struct gv_launch *L, struct gv_sm *sm, struct gv_warp *w)
         case GV_K_LDS32:
         case GV_K_LDS64:
         case GV_K_STS32: {
-            unsigned sz = i->k == GV_K_LDS64 ? 8 : 4;
             uint64_t total = L->shared_total;
             uint8_t *sh = sm->shared;
             int64_t imm = i->imm;
 
-            for (uint32_t mm = m; mm; mm &= mm - 1) {
-                uint64_t off = A[__builtin_ctz(mm)] + (uint64_t)imm;
+            bool bad = false;
 
-                if (off >= total || total - off < sz || (off & (sz - 1))) {
-                    fault(L, UINT64_MAX);
-                    return W_STOP;
+            /* Loads in one pass (a fault stops the launch, so a partly
+             * written destination is never seen); stores check first. */
+            if (i->k == GV_K_LDS32) {
+                LANES(m, {
+                    uint64_t off = A[l] + (uint64_t)imm;
+                    uint32_t v = 0;
+
+                    if (off >= total || total - off < 4 || (off & 3)) {
+                        bad = true;
+                    } else {
+                        memcpy(&v, sh + off, 4);
+                    }
+                    D[l] = v;
+                });
+            } else if (i->k == GV_K_LDS64) {
+                LANES(m, {
+                    uint64_t off = A[l] + (uint64_t)imm, v = 0;
+
+                    if (off >= total || total - off < 8 || (off & 7)) {
+                        bad = true;
+                    } else {
+                        memcpy(&v, sh + off, 8);
+                    }
+                    D[l] = v;
+                });
+            } else {
+                LANES(m, {
+                    uint64_t off = A[l] + (uint64_t)imm;
+
+                    bad |= off >= total || total - off < 4 || (off & 3);
+                });
+                if (!bad) {
+                    LANES(m, { uint32_t v = (uint32_t)B[l];
+                               memcpy(sh + A[l] + imm, &v, 4); });
                 }
             }
-            if (i->k == GV_K_LDS32) {
-                LANES(m, { uint32_t v; memcpy(&v, sh + A[l] + imm, 4);
-                           D[l] = v; });
-            } else if (i->k == GV_K_LDS64) {
-                LANES(m, memcpy(&D[l], sh + A[l] + imm, 8));
-            } else {
-                LANES(m, { uint32_t v = (uint32_t)B[l];
-                           memcpy(sh + A[l] + imm, &v, 4); });
+            if (bad) {
+                fault(L, UINT64_MAX);
+                return W_STOP;
             }
             break;
         }
@@ -1223,7 +1270,7 @@ static int run_warp(struct gv_launch *L, struct gv_sm *sm, struct gv_warp *w)
             LANES(m, D[l] = sreg(L, sm, w, i->mod, l));
             break;
         case GV_K_MADDR:
-            LANES(m, D[l] = L->module_va + A[l]);
+            LANES(m, D[l] = L->data_va + A[l]);
             break;
         case GV_K_SHFL: {
             uint64_t src[GV_WARP];

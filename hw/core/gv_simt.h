@@ -41,6 +41,7 @@ struct gv_kmodule {
     uint64_t va;
     uint32_t size;
     uint8_t *raw;               /* the bytes it was decoded from */
+    uint32_t data_off;          /* the data section's offset */
     struct gv_kfunc *funcs;
     uint32_t nfuncs;
 };
@@ -50,6 +51,7 @@ struct gv_launch {
     unsigned chid;
     const struct gv_kfunc *f;
     uint64_t module_va;
+    uint64_t data_va;           /* module_va + the data section's offset */
     uint32_t grid[3], block[3];
     uint32_t nthreads, nwarps, shared_total;
     uint64_t nblocks;
@@ -112,6 +114,8 @@ enum {
     GV_K_SHL32, GV_K_SHL64, GV_K_SHR_U32, GV_K_SHR_S32, GV_K_SHR_U64,
     GV_K_SHR_S64,
     GV_K_ADDF, GV_K_SUBF, GV_K_MULF, GV_K_FMAF, GV_K_DIVF,
+    GV_K_ABSF, GV_K_NEGF, GV_K_MINF, GV_K_MAXF, GV_K_SQRTF, GV_K_RCPF,
+    GV_K_RSQRTF, GV_K_EX2F, GV_K_LG2F,
     GV_K_ADDD, GV_K_SUBD, GV_K_MULD, GV_K_FMAD,
     GV_K_SETP_S32, GV_K_SETP_U32, GV_K_SETP_S64, GV_K_SETP_U64,
     GV_K_SETP_F32,

@@ -114,7 +114,8 @@ enum gv_isa_op {
     GV_I_BAR,           /* block barrier: every thread of the block that has not exited waits
                            here; a = barrier id (constant, 0..15) */
     GV_I_S2R,           /* d = special register mod (GV_SR_*), u32 unless noted */
-    GV_I_MADDR,         /* d (u64) = the module's device address + a (u64): .global/.const data */
+    GV_I_MADDR,         /* d (u64) = address of the module's data section + a (u64):
+                           .global/.const variables (a = offset in the data section) */
     GV_I_SHFL,          /* d = value of a in the source lane; mod = GV_SHFL_*; b = lane or
                            offset; c = PTX's c operand (clamp | segment mask << 8); e =
                            member mask (GV_ISA_NONE: all lanes).  An out-of-range source

@@ -5,8 +5,9 @@
  * in-process, against CPU references: bit-exact for integers and for the
  * float kernels whose inputs make every operation exact (vector add,
  * matmul), within a documented bound for BlackScholes (approximate
- * exp2/log2).  Also: a kernel with divergent branches inside loops and a
- * barrier after them, with SMs from 1 to 4.
+ * exp2/log2); the AES-256-GCM AuthDec/AuthEnc kernels bit-exact against
+ * OpenSSL, with tampering detected.  Also: a kernel with divergent
+ * branches inside loops and a barrier after them, with SMs from 1 to 4.
  */
 #include <math.h>
 #include <stdio.h>
@@ -14,7 +15,9 @@
 #include <string.h>
 
 #include "../../bench/bench_inputs.h"
+#include "../../kernels/gv_gcm_args.h"
 #include "cunit_main.h"
+#include "gv_crypto.h"
 #include "gv_ktest.h"
 #include "gv_ptx.h"
 
@@ -163,7 +166,7 @@ static void test_reduce(void)
 }
 
 /* BlackScholes: approximate ex2/lg2 in float against a double reference.
-  * Bound: |got - want| <= 5e-5 + 1e-5 * |want| (prices up to ~100). */
+ * Bound: |got - want| <= 5e-5 + 1e-5 * |want| (prices up to ~100). */
 #define BS_ABS 5e-5
 #define BS_REL 1e-5
 
@@ -338,6 +341,140 @@ static void test_divergent_loops_barrier(void)
     free(img);
 }
 
+/* ---- AES-256-GCM: AuthDec and AuthEnc against OpenSSL ---- */
+
+static uint8_t *gcm_img;
+static uint32_t gcm_len;
+static uint64_t gcm_va;
+
+static int gcm_launch(struct kt *k, const char *entry,
+                      const struct gv_gcm_args *a, uint32_t grid,
+                      uint32_t block)
+{
+    int f = gv_isa_find_func(gcm_img, gcm_len, entry);
+    struct kt_launch l = { .module_va = gcm_va, .module_size = gcm_len,
+                           .func = (uint32_t)f, .grid = { grid },
+                           .block = { block }, .params = a,
+                           .param_size = sizeof(*a) };
+
+    CU_ASSERT_FATAL(f >= 0);
+    return kt_launch(k, &l);
+}
+
+static uint32_t gcm_result(struct kt *k, uint64_t state)
+{
+    uint32_t r;
+
+    kt_read(k, state + GV_GCM_ST_RESULT, &r, 4);
+    return r;
+}
+
+static void run_gcm(size_t len, uint32_t aad_len, uint32_t grid,
+                    uint32_t block)
+{
+    uint8_t key[32], iv[12], aad[GV_GCM_AAD_MAX], tag[16], etag[16];
+    uint8_t *pt = malloc(len + 1), *ct = malloc(len + 1),
+            *got = malloc(len + 1);
+    uint64_t vdata = kt_alloc(&k1, len + 16),
+             vstate = kt_alloc(&k1, GV_GCM_STATE_SIZE(grid));
+    struct gv_gcm_args a;
+
+    gvc_random(key, sizeof(key));
+    gvc_random(iv, sizeof(iv));
+    gvc_random(aad, sizeof(aad));
+    gvc_random(pt, len + 1);
+    CU_ASSERT_EQUAL_FATAL(gvc_gcm_seal(key, iv, aad, aad_len, pt, len, ct,
+                                       tag), GVC_OK);
+    memset(&a, 0, sizeof(a));
+    a.data = vdata;
+    a.len = len;
+    a.state = vstate;
+    memcpy(a.key, key, 32);
+    memcpy(a.iv, iv, 12);
+    memcpy(a.tag, tag, 16);
+    a.aad_len = aad_len;
+    memcpy(a.aad, aad, aad_len);
+
+    /* AuthDec in place: the device holds the plaintext afterwards */
+    kt_write(&k1, vdata, ct, len);
+    CU_ASSERT_EQUAL(gcm_launch(&k1, "gv_gcm_ghash", &a, grid, block),
+                    GV_ERR_NONE);
+    CU_ASSERT_EQUAL(gcm_launch(&k1, "gv_gcm_decrypt", &a, grid, block),
+                    GV_ERR_NONE);
+    CU_ASSERT_EQUAL(gcm_result(&k1, vstate), GV_GCM_OK);
+    kt_read(&k1, vdata, got, len);
+    CU_ASSERT(memcmp(got, pt, len) == 0);
+
+    /* a flipped ciphertext bit: refused, data untouched */
+    if (len) {
+        ct[len / 2] ^= 0x10;
+        kt_write(&k1, vdata, ct, len);
+        gcm_launch(&k1, "gv_gcm_ghash", &a, grid, block);
+        gcm_launch(&k1, "gv_gcm_decrypt", &a, grid, block);
+        CU_ASSERT_EQUAL(gcm_result(&k1, vstate), GV_GCM_MISMATCH);
+        kt_read(&k1, vdata, got, len);
+        CU_ASSERT(memcmp(got, ct, len) == 0);
+        ct[len / 2] ^= 0x10;
+    }
+    /* a wrong expected tag */
+    a.tag[3] ^= 1;
+    kt_write(&k1, vdata, ct, len);
+    gcm_launch(&k1, "gv_gcm_ghash", &a, grid, block);
+    gcm_launch(&k1, "gv_gcm_decrypt", &a, grid, block);
+    CU_ASSERT_EQUAL(gcm_result(&k1, vstate), GV_GCM_MISMATCH);
+    a.tag[3] ^= 1;
+
+    /* AuthEnc in place: ciphertext and tag equal OpenSSL's */
+    kt_write(&k1, vdata, pt, len);
+    CU_ASSERT_EQUAL(gcm_launch(&k1, "gv_gcm_encrypt", &a, grid, block),
+                    GV_ERR_NONE);
+    CU_ASSERT_EQUAL(gcm_launch(&k1, "gv_gcm_ghash", &a, grid, block),
+                    GV_ERR_NONE);
+    CU_ASSERT_EQUAL(gcm_launch(&k1, "gv_gcm_tag", &a, grid, block),
+                    GV_ERR_NONE);
+    CU_ASSERT_EQUAL(gcm_result(&k1, vstate), GV_GCM_OK);
+    kt_read(&k1, vdata, got, len);
+    kt_read(&k1, vstate + GV_GCM_ST_TAG, etag, 16);
+    CU_ASSERT(memcmp(got, ct, len) == 0);
+    CU_ASSERT(memcmp(etag, tag, 16) == 0);
+    free(pt);
+    free(ct);
+    free(got);
+}
+
+static void test_aesgcm(void)
+{
+    static const struct { size_t len; uint32_t aad, grid, block; } c[] = {
+        { 0, 0, 1, 32 }, { 1, 5, 1, 32 }, { 16, 0, 2, 64 },
+        { 4095, 13, 3, 128 }, { 65536, 64, 16, 256 }, { 100003, 7, 7, 96 },
+    };
+    size_t n;
+    char err[256];
+    const char *dir = getenv("GV_KERNELS");
+    char path[512];
+    FILE *f;
+    char *text;
+
+    snprintf(path, sizeof(path), "%s/aesgcm.ptx", dir ? dir : "kernels");
+    f = fopen(path, "rb");
+    CU_ASSERT_PTR_NOT_NULL_FATAL(f);
+    text = malloc(1 << 22);
+    n = fread(text, 1, 1 << 22, f);
+    fclose(f);
+    size_t ilen;
+
+    CU_ASSERT_EQUAL_FATAL(gv_ptx_translate(text, n, &gcm_img, &ilen, err,
+                                           sizeof(err)), 0);
+    free(text);
+    gcm_len = (uint32_t)ilen;
+    gcm_va = kt_load(&k1, gcm_img, gcm_len);
+    for (size_t i = 0; i < sizeof(c) / sizeof(c[0]); i++) {
+        run_gcm(c[i].len, c[i].aad, c[i].grid, c[i].block);
+    }
+    free(gcm_img);
+    gcm_img = NULL;
+}
+
 int gv_register_suites(void)
 {
     static const struct gv_cunit_test t[] = {
@@ -346,6 +483,7 @@ int gv_register_suites(void)
         { "reduce_sum (shuffles, atomics)", test_reduce },
         { "blackscholes", test_blackscholes },
         { "memset32", test_memset32 },
+        { "AES-256-GCM AuthDec/AuthEnc vs OpenSSL", test_aesgcm },
         { "divergent loops then a barrier, 1-4 SMs",
           test_divergent_loops_barrier },
         { NULL, NULL },
