@@ -921,7 +921,9 @@ static void parse_insn(struct ps *ps, struct gvp_stmt *s)
         parse_operand(ps, &s->opd[s->nopd++], s->opc, call);
     } while (accept(ps, ','));
     if (!is_punct(peek(ps), ';')) {
-        gvp_fail(ps->p, peek(ps)->line, s->opc,
+        /* the line the statement ends on, not the next one's (a missing
+         * ';' is found at the following instruction) */
+        gvp_fail(ps->p, ps->p->toks[ps->i - 1].line, s->opc,
                  "expected ',' or ';' after an operand, found %s",
                  tok_desc(peek(ps)));
     }
