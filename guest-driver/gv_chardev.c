@@ -291,10 +291,10 @@ static long gv_ctx_ioctl(struct gv_ctx *ctx, unsigned int cmd,
 		return err;
 	case GRAVITON_IOC_WAIT:
 		GV_COPY_IN(struct graviton_wait, a.wait);
-		if (a.wait.current_value)
+		if (a.wait.current_value || a.wait.error)
 			return -EINVAL;
 		err = gv_ctx_wait(ctx, &a.wait);
-		if ((!err || err == -ETIMEDOUT) &&
+		if ((!err || err == -ETIMEDOUT || err == -EIO) &&
 		    copy_to_user(uarg, &a.wait, sizeof(a.wait)))
 			err = -EFAULT;
 		return err;

@@ -845,6 +845,9 @@ long gv_ctx_submit(struct gv_ctx *ctx, struct graviton_submit *arg)
 	if (gv_rd(gdev, GV_REG_ERROR_COUNT) != before) {
 		arg->error = gv_rd(gdev, GV_REG_ERROR_CODE);
 		gv_wr(gdev, GV_REG_ERROR_ACK, 1);
+		/* reported here, so WAIT does not report it again */
+		gv_wr(gdev, GV_REG_CHAN(ch->chid, GV_CHAN_CTRL),
+		      GV_CHAN_CTRL_CLEAR_ERR);
 	}
 	mutex_unlock(&gdev->boot_lock);
 	mutex_unlock(&ctx->lock);

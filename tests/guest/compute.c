@@ -1,0 +1,306 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * Guest test: kernels through the driver.  The runtime translates the test
+ * kernels' PTX (embedded in this program), copies modules and data in with
+ * the copy engine, launches, waits for the fence and copies results out;
+ * everything is checked against CPU references.  On a normal channel:
+ * vector_add, matmul, reduce_sum, blackscholes; a kernel that writes to an
+ * unmapped address is stopped (WAIT: EIO, GV_ERR_FAULT) and the channel
+ * keeps working.  On a secure channel: copies in the copy engine's crypto
+ * mode, encrypted launches, and the paper's secure memcpy with the AuthDec
+ * kernel (ciphertext in, decrypted and verified on the device; a tampered
+ * copy refused).
+ */
+#include <math.h>
+#include <sys/random.h>
+
+#include "../../bench/bench_inputs.h"
+#include "../../kernels/gv_gcm_args.h"
+#include "graviton/gv_cmds.h"
+#include "gv_crypto.h"
+#include "gv_kernels_embed.h"
+#include "gvrt_kernel.h"
+#include "gvtest.h"
+
+static int load(struct gvrt_stream *st, const char *name,
+                struct gvrt_module *m)
+{
+    char err[256] = "";
+    const char *ptx = gv_embedded_ptx(name);
+    int r = ptx ? gvrt_module_load(st, ptx, strlen(ptx), m, err, sizeof(err))
+                : -ENOENT;
+
+    CHECK(r == 0, "%s: translated and loaded (%d %s)", name, r, err);
+    return r;
+}
+
+static const uint32_t one[3] = { 1, 1, 1 };
+
+static void dims(uint32_t d[3], unsigned x, unsigned y)
+{
+    d[0] = x;
+    d[1] = y ? y : 1;
+    d[2] = 1;
+}
+
+static void run_vector_add(struct gvrt_stream *st, unsigned n)
+{
+    struct gvrt_module m;
+    size_t sz = n * 4;
+    float *a = malloc(sz), *b = malloc(sz), *c = malloc(sz), *w = malloc(sz);
+    uint64_t va, vb, vc;
+    int32_t nn = (int32_t)n;
+    void *args[] = { &va, &vb, &vc, &nn };
+    uint8_t p[64];
+    uint32_t g[3], bl[3];
+    struct gv_bench_launch gl = gv_bench_launch_vector_add(n);
+    int r;
+
+    if (load(st, "vector_add", &m)) {
+        return;
+    }
+    gv_bench_fill_vector_add(a, b, n);
+    CHECK(gvrt_malloc(st, sz, &va) == 0 && gvrt_malloc(st, sz, &vb) == 0 &&
+          gvrt_malloc(st, sz, &vc) == 0 &&
+          gvrt_memcpy_htod(st, va, a, sz) == 0 &&
+          gvrt_memcpy_htod(st, vb, b, sz) == 0, "inputs copied in");
+    dims(g, gl.grid_x, 0);
+    dims(bl, gl.block_x, 0);
+    r = gvrt_launch(st, &m, gvrt_module_function(&m, "vector_add"), g, bl,
+                    0, p, (uint32_t)gvrt_pack_params(&m, 0, args, p,
+                                                      sizeof(p)));
+    CHECK(r == 0, "vector_add of %u elements ran (%d)", n, r);
+    CHECK(gvrt_memcpy_dtoh(st, c, vc, sz) == 0, "result copied out");
+    gv_bench_ref_vector_add(a, b, w, n);
+    CHECK(gv_bench_check_floats(c, w, n, 0, NULL) == 0,
+          "vector_add equals the CPU's, bit for bit");
+
+    /* attack: the kernel writes to an address that is not mapped */
+    vc = 0x7f000000000ull;
+    r = gvrt_launch(st, &m, 0, g, bl, 0, p,
+                    (uint32_t)gvrt_pack_params(&m, 0, args, p, sizeof(p)));
+    CHECK(r == GV_ERR_FAULT, "a kernel writing to an unmapped address is "
+          "stopped with a fault (%d)", r);
+    CHECK(gvrt_malloc(st, sz, &vc) == 0, "memory");
+    r = gvrt_launch(st, &m, 0, g, bl, 0, p,
+                    (uint32_t)gvrt_pack_params(&m, 0, args, p, sizeof(p)));
+    memset(c, 0, sz);
+    CHECK(r == 0 && gvrt_memcpy_dtoh(st, c, vc, sz) == 0 &&
+          gv_bench_check_floats(c, w, n, 0, NULL) == 0,
+          "the channel works after the fault (%d)", r);
+    gvrt_module_unload(&m);
+    free(a); free(b); free(c); free(w);
+}
+
+static void run_matmul(struct gvrt_stream *st, unsigned n)
+{
+    struct gvrt_module m;
+    size_t sz = (size_t)n * n * 4;
+    float *a = malloc(sz), *b = malloc(sz), *c = malloc(sz), *w = malloc(sz);
+    uint64_t va, vb, vc;
+    int32_t nn = (int32_t)n;
+    void *args[] = { &va, &vb, &vc, &nn };
+    uint8_t p[64];
+    uint32_t g[3], bl[3];
+    struct gv_bench_launch gl = gv_bench_launch_matmul(n);
+    int r;
+
+    if (load(st, "matmul", &m)) {
+        return;
+    }
+    gv_bench_fill_matmul(a, b, n);
+    CHECK(gvrt_malloc(st, sz, &va) == 0 && gvrt_malloc(st, sz, &vb) == 0 &&
+          gvrt_malloc(st, sz, &vc) == 0 &&
+          gvrt_memcpy_htod(st, va, a, sz) == 0 &&
+          gvrt_memcpy_htod(st, vb, b, sz) == 0, "matrices copied in");
+    dims(g, gl.grid_x, gl.grid_y);
+    dims(bl, gl.block_x, gl.block_y);
+    r = gvrt_launch(st, &m, 0, g, bl, 0, p,
+                    (uint32_t)gvrt_pack_params(&m, 0, args, p, sizeof(p)));
+    CHECK(r == 0, "matmul %ux%u ran (%d)", n, n, r);
+    CHECK(gvrt_memcpy_dtoh(st, c, vc, sz) == 0, "product copied out");
+    gv_bench_ref_matmul(a, b, w, n);
+    CHECK(gv_bench_check_floats(c, w, (size_t)n * n, 0, NULL) == 0,
+          "matmul equals the CPU's exactly");
+    gvrt_module_unload(&m);
+    free(a); free(b); free(c); free(w);
+}
+
+static void run_reduce(struct gvrt_stream *st, unsigned n)
+{
+    struct gvrt_module m;
+    int *in = malloc(n * 4), sum = -1, zero = 0;
+    uint64_t vin, vs;
+    int32_t nn = (int32_t)n;
+    void *args[] = { &vin, &vs, &nn };
+    uint8_t p[64];
+    uint32_t g[3], bl[3];
+    struct gv_bench_launch gl = gv_bench_launch_reduce(n);
+    int r;
+
+    if (load(st, "reduce", &m)) {
+        return;
+    }
+    gv_bench_fill_reduce(in, n);
+    CHECK(gvrt_malloc(st, n * 4, &vin) == 0 && gvrt_malloc(st, 64, &vs) == 0 &&
+          gvrt_memcpy_htod(st, vin, in, n * 4) == 0 &&
+          gvrt_memcpy_htod(st, vs, &zero, 4) == 0, "input copied in");
+    dims(g, gl.grid_x, 0);
+    dims(bl, gl.block_x, 0);
+    r = gvrt_launch(st, &m, 0, g, bl, 0, p,
+                    (uint32_t)gvrt_pack_params(&m, 0, args, p, sizeof(p)));
+    CHECK(r == 0 && gvrt_memcpy_dtoh(st, &sum, vs, 4) == 0 &&
+          sum == gv_bench_ref_reduce(in, n),
+          "reduce_sum of %u ints: %d (CPU %d)", n, sum,
+          gv_bench_ref_reduce(in, n));
+    gvrt_module_unload(&m);
+    free(in);
+}
+
+static void run_blackscholes(struct gvrt_stream *st, unsigned n)
+{
+    struct gvrt_module m;
+    size_t sz = n * 4;
+    float *pr = malloc(sz), *sk = malloc(sz), *yr = malloc(sz),
+          *c = malloc(sz), *pu = malloc(sz), *wc = malloc(sz),
+          *wp = malloc(sz), r_ = GV_BENCH_BS_R, v_ = GV_BENCH_BS_V;
+    uint64_t vc, vp, vpr, vsk, vyr;
+    int32_t nn = (int32_t)n;
+    void *args[] = { &vc, &vp, &vpr, &vsk, &vyr, &r_, &v_, &nn };
+    uint8_t p[96];
+    uint32_t g[3], bl[3];
+    struct gv_bench_launch gl = gv_bench_launch_blackscholes(n);
+    double worst = 0;
+    int r;
+
+    if (load(st, "blackscholes", &m)) {
+        return;
+    }
+    gv_bench_fill_blackscholes(pr, sk, yr, n);
+    CHECK(gvrt_malloc(st, sz, &vc) == 0 && gvrt_malloc(st, sz, &vp) == 0 &&
+          gvrt_malloc(st, sz, &vpr) == 0 && gvrt_malloc(st, sz, &vsk) == 0 &&
+          gvrt_malloc(st, sz, &vyr) == 0 &&
+          gvrt_memcpy_htod(st, vpr, pr, sz) == 0 &&
+          gvrt_memcpy_htod(st, vsk, sk, sz) == 0 &&
+          gvrt_memcpy_htod(st, vyr, yr, sz) == 0, "options copied in");
+    dims(g, gl.grid_x, 0);
+    dims(bl, gl.block_x, 0);
+    r = gvrt_launch(st, &m, 0, g, bl, 0, p,
+                    (uint32_t)gvrt_pack_params(&m, 0, args, p, sizeof(p)));
+    CHECK(r == 0 && gvrt_memcpy_dtoh(st, c, vc, sz) == 0 &&
+          gvrt_memcpy_dtoh(st, pu, vp, sz) == 0, "blackscholes ran (%d)", r);
+    gv_bench_ref_blackscholes(wc, wp, pr, sk, yr, r_, v_, n);
+    for (unsigned i = 0; i < n; i++) {
+        worst = fmax(worst, fmax(fabs((double)c[i] - wc[i]),
+                                 fabs((double)pu[i] - wp[i])));
+    }
+    CHECK(worst < 1e-4, "blackscholes within 1e-4 of the double-precision "
+          "reference (max error %.3g)", worst);
+    gvrt_module_unload(&m);
+    free(pr); free(sk); free(yr); free(c); free(pu); free(wc); free(wp);
+}
+
+static void normal_channel(void)
+{
+    struct gvrt_dev dev;
+    struct gvrt_stream st;
+    uint32_t h;
+    uint64_t fence;
+
+    printf("  -- normal channel\n");
+    CHECK(gvrt_dev_open(&dev, 0) == 0 &&
+          gvrt_chan_create(&dev, false, NULL, NULL, NULL, &h, &fence) == 0 &&
+          gvrt_stream_open(&st, &dev, h, NULL, fence) == 0, "stream");
+    run_vector_add(&st, 50000);
+    run_matmul(&st, 64);
+    run_reduce(&st, 100000);
+    run_blackscholes(&st, 10000);
+    gvrt_stream_close(&st);
+    gvrt_dev_close(&dev);
+}
+
+/* The paper's secure memcpy: encrypt on the host with a fresh key, copy
+ * the ciphertext in, AuthDec (ghash, decrypt) with key and tag as
+ * parameters of an encrypted launch. */
+static void secure_channel(void)
+{
+    struct gvrt_dev dev;
+    struct gvrt_secure s;
+    struct gvrt_stream st;
+    struct graviton_ak_info ak;
+    struct gv_quote q;
+    struct gvrt_module m;
+    struct gv_gcm_args a;
+    uint8_t nonce[GV_NONCE_LEN], *pt, *ct, *back, p[256];
+    uint32_t ch, g[3], bl[3], res = 0;
+    uint64_t fence, vdata, vstate;
+    size_t n = 200000;
+    void *args[] = { &a };
+    int r;
+
+    printf("  -- secure channel: encrypted launches, AuthDec secure memcpy\n");
+    gvrt_dev_open(&dev, 0);
+    gvrt_dev_ak_info(&dev, &ak);
+    gvrt_secure_init(&s);
+    getrandom(nonce, sizeof(nonce), 0);
+    CHECK(gvrt_chan_create(&dev, true, s.uk_pub, nonce, &q, &ch, &fence) ==
+              0 && gvrt_quote_accept(&s, &q, ak.ak_pub, nonce) == 0 &&
+          gvrt_stream_open(&st, &dev, ch, &s, fence) == 0,
+          "secure channel, quote accepted, copy key set");
+    run_matmul(&st, 48);
+    if (load(&st, "aesgcm", &m)) {
+        return;
+    }
+    pt = malloc(n);
+    ct = malloc(n);
+    back = malloc(n);
+    getrandom(pt, n, 0);
+    memset(&a, 0, sizeof(a));
+    getrandom(a.key, sizeof(a.key), 0);
+    getrandom(a.iv, sizeof(a.iv), 0);
+    gvc_gcm_seal(a.key, a.iv, NULL, 0, pt, n, ct, a.tag);
+    CHECK(gvrt_malloc(&st, n, &vdata) == 0 &&
+          gvrt_malloc(&st, GV_GCM_STATE_SIZE(16), &vstate) == 0 &&
+          gvrt_memcpy_htod(&st, vdata, ct, n) == 0, "ciphertext copied in");
+    a.data = vdata;
+    a.len = n;
+    a.state = vstate;
+    dims(g, 16, 0);
+    dims(bl, 128, 0);
+    r = gvrt_launch(&st, &m, gvrt_module_function(&m, "gv_gcm_ghash"), g, bl,
+                    0, p, (uint32_t)gvrt_pack_params(&m, 0, args, p,
+                                                      sizeof(p)));
+    r = r ? r : gvrt_launch(&st, &m, gvrt_module_function(&m,
+                                                           "gv_gcm_decrypt"),
+                            g, bl, 0, p,
+                            (uint32_t)gvrt_pack_params(&m, 0, args, p,
+                                                       sizeof(p)));
+    CHECK(r == 0 && gvrt_memcpy_dtoh(&st, &res, vstate, 4) == 0 &&
+          res == GV_GCM_OK, "AuthDec verified the tag (%d, result %u)", r,
+          res);
+    CHECK(gvrt_memcpy_dtoh(&st, back, vdata, n) == 0 &&
+          memcmp(back, pt, n) == 0, "device memory holds the plaintext");
+    /* the driver tampers with the ciphertext on its way in */
+    ct[777] ^= 4;
+    gvrt_memcpy_htod(&st, vdata, ct, n);
+    gvrt_launch(&st, &m, gvrt_module_function(&m, "gv_gcm_ghash"), g, bl, 0,
+                p, (uint32_t)gvrt_pack_params(&m, 0, args, p, sizeof(p)));
+    gvrt_launch(&st, &m, gvrt_module_function(&m, "gv_gcm_decrypt"), g, bl,
+                0, p, (uint32_t)gvrt_pack_params(&m, 0, args, p, sizeof(p)));
+    CHECK(gvrt_memcpy_dtoh(&st, &res, vstate, 4) == 0 &&
+          res == GV_GCM_MISMATCH, "tampered ciphertext refused (result %u)",
+          res);
+    gvrt_module_unload(&m);
+    gvrt_stream_close(&st);
+    gvrt_secure_fini(&s);
+    gvrt_dev_close(&dev);
+    free(pt); free(ct); free(back);
+    (void)one;
+}
+
+int main(void)
+{
+    normal_channel();
+    secure_channel();
+    return gvtest_done();
+}
