@@ -397,10 +397,15 @@ static int check_mods(struct img *m, uint32_t fi, uint32_t pc,
         ok = (mod & ~(GV_M_SAT | GV_M_FTZ)) == 0;
         break;
     case M_SETP:
-        ok = (mod & 0x1f) < GV_CMP__COUNT && (mod & 0x20) == 0;
+        /* the unordered forms, NUM and NAN compare floats only (the
+         * engine refuses them on integers); .ftz is for f32 */
+        ok = (mod & 0x1f) < GV_CMP__COUNT && (mod & 0x60) == 0 &&
+             ((mod & 0x1f) <= GV_CMP_GE || in->type == GV_T_F32 ||
+              in->type == GV_T_F64) &&
+             (!(mod & GV_M_FTZ) || in->type == GV_T_F32);
         break;
     case M_TESTP:
-        ok = (mod & ~GV_M_FTZ) <= GV_TESTP_SUBNORMAL;
+        ok = mod <= GV_TESTP_SUBNORMAL;         /* as the engine */
         break;
     case M_MEM:
         ok = mod <= GV_SPACE_GENERIC &&
@@ -408,7 +413,9 @@ static int check_mods(struct img *m, uint32_t fi, uint32_t pc,
         break;
     case M_ATOM:
         ok = (mod & 0xf) <= GV_SPACE_GENERIC &&
-             (mod & 0xf) != GV_SPACE_PARAM && (mod >> 4) <= GV_ATOM_CAS;
+             (mod & 0xf) != GV_SPACE_PARAM &&
+             (mod & 0xf) != GV_SPACE_LOCAL &&   /* the engine refuses it */
+             (mod >> 4) <= GV_ATOM_CAS;
         if (ok) {
             unsigned aop = mod >> 4;
 
@@ -794,7 +801,7 @@ static void dis_insn(struct sbuf *s, const struct img *m, uint32_t pc)
                       in.mod & GV_M_FTZ ? ".ftz" : "");
             break;
         case M_TESTP:
-            sb_printf(s, ".%s", testp_names[in.mod & ~GV_M_FTZ]);
+            sb_printf(s, ".%s", testp_names[in.mod]);
             break;
         case M_SHFL:
             sb_printf(s, ".%s", shfl_names[in.mod]);
