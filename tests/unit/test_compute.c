@@ -320,7 +320,6 @@ static void test_fault_isolation(void)
 
     /* forge k2's PTE for its first page to point at the victim's page */
     pgt = 0;
-    gv_debug_read(td->dev, 0, NULL, 0);
     {
         /* find k2's small-page table: the PDE at index 2 of its PGD */
         uint64_t pde[2];
