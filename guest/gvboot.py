@@ -171,7 +171,7 @@ def cmd_demo(args):
         if started[0]:
             print(line, flush=True)
 
-    names = ",".join(args.names) if args.names else "gv-identity,gv-attest-demo,gv-secure-hello"
+    names = ",".join(args.names) if args.names else "gv-identity,gv-attest-demo,gv-secure-hello,gv-secure-kernel"
     lines, timed_out, _ = run_guest(args, "demo", ["gv.demo=" + names],
                                     on_line)
     save_log(args, lines, "demo")
