@@ -1043,6 +1043,17 @@ static void do_setp(struct cg *cg, const struct gvp_stmt *s, struct opc *o)
     } else {
         p = dst(cg, d);
     }
+    /* The expansion writes p before q: if p is the guard, guard the rest
+     * on a copy taken first. */
+    if (cg->guard && (p == cg->gpred || q == cg->gpred)) {
+        uint16_t g = (uint16_t)new_slot(cg);
+        uint8_t guard = cg->guard;
+
+        cg->guard = 0;
+        emit(cg, GV_I_MOV, GV_T_PRED, 0, g, cg->gpred, 0, 0, 0);
+        cg->guard = guard;
+        cg->gpred = g;
+    }
     a = src(cg, &s->opd[1], pt);
     b = src(cg, &s->opd[2], pt);
     if (bk >= 0) {
@@ -1225,6 +1236,19 @@ static void do_ldst(struct cg *cg, const struct gvp_stmt *s, struct opc *o,
     v = &s->opd[store ? 1 : 0];
     if ((n > 1) != (v->kind == OK_VEC) || (n > 1 && v->n != n)) {
         FAIL(cg, "vector width and operand do not match");
+    }
+    /* ld.v2 {%r1, %r2}, [%r1]: keep the address past the first element */
+    if (!store && n > 1) {
+        for (int i = 0; i < n; i++) {
+            if (v->elts[i].kind == OK_NAME && ma.a < GV_ISA_CONST_BASE &&
+                reg_lookup(cg, v->elts[i].name) == ma.a) {
+                uint16_t copy = (uint16_t)new_slot(cg);
+
+                emit(cg, GV_I_MOV, GV_T_U64, 0, copy, ma.a, 0, 0, 0);
+                ma.a = copy;
+                break;
+            }
+        }
     }
     for (int i = 0; i < n; i++) {
         const struct gvp_opd *x = n > 1 ? &v->elts[i] : v;
@@ -2033,8 +2057,19 @@ static void translate_entry(struct cg *cg, const struct gvp_func *f)
     translate_body(cg, f, NULL);
     fixups_resolve(cg, cg->frame);
     cg->line = f->line;
-    /* Nothing may run off the end. */
-    if (cg->nins == start || cg->ins[cg->nins - 1].guard ||
+    /* Nothing may run off the end, nor branch there (a label before the
+     * closing brace). */
+    bool end_target = false;
+
+    for (size_t k = start; k < cg->nins; k++) {
+        if (cg->ins[k].op == GV_I_BRA &&
+            ((uint32_t)cg->ins[k].b | (uint32_t)cg->ins[k].c << 16) ==
+                cg->nins) {
+            end_target = true;
+        }
+    }
+    cg->guard = 0;
+    if (end_target || cg->nins == start || cg->ins[cg->nins - 1].guard ||
         (cg->ins[cg->nins - 1].op != GV_I_EXIT &&
          cg->ins[cg->nins - 1].op != GV_I_BRA)) {
         emit(cg, GV_I_EXIT, GV_T_NONE, 0, 0, 0, 0, 0, 0);

@@ -1235,10 +1235,9 @@ static void test_branches(void)
 
 /* A label just before the closing brace (legal PTX: the thread falls off
  * the end and returns); a branch to it must stay inside the function.
- * KNOWN BUG (translator, reported): the branch targets one past the last
+ * Regression test (a translator bug, fixed): the branch targets one past the last
  * instruction and both checkers refuse the module ("branch target 5
- * outside the function [0, 5)").  Not run until fixed. */
-#ifdef GV_PTX_KNOWN_BUGS
+ * outside the function [0, 5)").  */
 static void test_label_at_end(void)
 {
     struct mod m;
@@ -1258,15 +1257,12 @@ static void test_label_at_end(void)
     check_ends(&m);
     mod_free(&m);
 }
-#endif
 
 /* A vector load whose destination is also its address register: PTX
  * reads the address once, before any destination is written.
- * KNOWN BUG (translator, reported): "ld.shared.v2.u32 {%r1, %r2},
+ * Regression test (a translator bug, fixed): "ld.shared.v2.u32 {%r1, %r2},
  * [%r1+4]" becomes "ld.shared.u32 r0, [r0+4]; ld.shared.u32 r1, [r0+8]":
- * the second element is loaded from the clobbered address.  Not run until
- * fixed. */
-#ifdef GV_PTX_KNOWN_BUGS
+ * the second element is loaded from the clobbered address.  */
 static void test_vector_self_address(void)
 {
     struct mod m;
@@ -1280,13 +1276,15 @@ static void test_vector_self_address(void)
     i = find(&m, GV_I_LD, 0);
     j = find(&m, GV_I_LD, i + 1);
     CU_ASSERT_FATAL(i >= 0 && j > i);
-    /* the second load's address is the original %rd1 + 8 */
-    CU_ASSERT(same_val(addr(&m, j), (struct val){ V_INPUT, m.in[i].a, 8 }) ||
-              (resolve(&m, m.in[j].a, j).kind == V_DEF &&
-               m.in[resolve(&m, m.in[j].a, j).def].op != GV_I_LD));
+    /* the second load's address is the first one's + 8: %rd1 as it was
+     * before the first element was loaded into it */
+    struct val first = addr(&m, i);
+
+    first.off += 8;
+    CU_ASSERT(same_val(addr(&m, j), first));
+    CU_ASSERT(first.kind != V_DEF || m.in[first.def].op != GV_I_LD);
     mod_free(&m);
 }
-#endif
 
 /* bar, membar/fence (NOP), bar.warp.sync, trap. */
 static void test_sync(void)
@@ -2548,15 +2546,11 @@ static void test_exec_memory(void)
 /* Guarded instructions that expand to several GVX instructions: every
  * part is guarded, and the guard is read before the expansion changes
  * it (@%p1 setp ... %p1|%p2 rewrites its own guard).
- * KNOWN BUG (translator, reported): "@%p1 setp.lt.and.u32 %p1|%p2, ..."
+ * Regression test (a translator bug, fixed): "@%p1 setp.lt.and.u32 %p1|%p2, ..."
  * becomes "... @r0 mov.pred r0, r6; @r0 mov.pred r1, r7": once p is
  * written false, q is not written (threads 9, 11, 13, 15 get q = 0
- * instead of 1).  That line only runs with GV_PTX_KNOWN_BUGS. */
-#ifdef GV_PTX_KNOWN_BUGS
+ * instead of 1). */
 #define GUARDED_SETP_PQ "@%p1 setp.lt.and.u32 %p1|%p2, %r29, 8, %p3;\n"
-#else
-#define GUARDED_SETP_PQ ""
-#endif
 static void test_exec_guarded(void)
 {
     uint32_t out[32 * 8];
@@ -2593,12 +2587,8 @@ static void test_exec_guarded(void)
     for (uint32_t t = 0; t < 32; t++) {
         const uint32_t *o = &out[8 * t];
         bool odd = t & 1, lt16 = t < 16;
-#ifdef GV_PTX_KNOWN_BUGS
         uint32_t p1 = odd ? (t < 8 && lt16) : 0;
         uint32_t p2 = odd ? (!(t < 8) && lt16) : 0;
-#else
-        uint32_t p1 = odd, p2 = 0;
-#endif
 
         CU_ASSERT_EQUAL(o[0], odd ? t : 9);
         CU_ASSERT_EQUAL(o[1], odd ? 7 : t);
@@ -2715,11 +2705,9 @@ int gv_register_suites(void)
         { "shared and local memory, cvta", test_shared_local },
         { "vector and global accesses", test_vector_mem },
         { "labels and branches", test_branches },
-#ifdef GV_PTX_KNOWN_BUGS
         { "label at the end of a body", test_label_at_end },
         { "vector load into its address register",
           test_vector_self_address },
-#endif
         { "barriers and fences", test_sync },
         { "atom and red", test_atom },
         { "shfl, vote, activemask", test_warp },
