@@ -9,7 +9,7 @@ import sys
 
 ENTRY = {"vector_add": "vector_add", "memset32": "memset32",
          "matmul": "matmul", "reduce": "reduce_sum",
-         "blackscholes": "blackscholes",
+         "blackscholes": "blackscholes", "intrinsics": "intrinsics",
          "aesgcm": ("gv_gcm_ghash", "gv_gcm_decrypt", "gv_gcm_encrypt",
                     "gv_gcm_tag")}
 # Constructs the translator is not asked to take.
