@@ -4,18 +4,21 @@
  * kernels' PTX (embedded in this program), copies modules and data in with
  * the copy engine, launches, waits for the fence and copies results out;
  * everything is checked against CPU references.  On a normal channel:
- * vector_add, matmul, reduce_sum, blackscholes; a kernel that writes to an
+ * vector_add, matmul, reduce_sum, blackscholes, memset32 and the
+ * intrinsics kernel; a kernel that writes to an
  * unmapped address is stopped (WAIT: EIO, GV_ERR_FAULT) and the channel
  * keeps working.  On a secure channel: copies in the copy engine's crypto
  * mode, encrypted launches, and the paper's secure memcpy with the AuthDec
  * kernel (ciphertext in, decrypted and verified on the device; a tampered
- * copy refused).
+ * copy refused) and the AuthEnc kernels (ciphertext and tag equal to the
+ * CPU's AES-GCM).
  */
 #include <math.h>
 #include <sys/random.h>
 
 #include "../../bench/bench_inputs.h"
 #include "../../kernels/gv_gcm_args.h"
+#include "../../kernels/intrinsics_ref.h"
 #include "graviton/gv_cmds.h"
 #include "gv_crypto.h"
 #include "gv_kernels_embed.h"
@@ -200,6 +203,73 @@ static void run_blackscholes(struct gvrt_stream *st, unsigned n)
     free(pr); free(sk); free(yr); free(c); free(pu); free(wc); free(wp);
 }
 
+static void run_memset(struct gvrt_stream *st, unsigned n)
+{
+    struct gvrt_module m;
+    uint32_t *buf = malloc(n * 4 + 4), val = 0x5eed1e55, g[3], bl[3];
+    uint64_t va, nn = n;
+    void *args[] = { &va, &val, &nn };
+    uint8_t p[64];
+    unsigned wrong = 0;
+    int r;
+
+    if (load(st, "memset32", &m)) {
+        return;
+    }
+    memset(buf, 0, n * 4 + 4);
+    CHECK(gvrt_malloc(st, n * 4 + 4, &va) == 0 &&
+          gvrt_memcpy_htod(st, va, buf, n * 4 + 4) == 0, "buffer");
+    dims(g, 9, 0);
+    dims(bl, 128, 0);
+    r = gvrt_launch(st, &m, 0, g, bl, 0, p,
+                    (uint32_t)gvrt_pack_params(&m, 0, args, p, sizeof(p)));
+    CHECK(r == 0 && gvrt_memcpy_dtoh(st, buf, va, n * 4 + 4) == 0,
+          "memset32 ran (%d)", r);
+    for (unsigned i = 0; i < n; i++) {
+        wrong += buf[i] != val;
+    }
+    CHECK(wrong == 0 && buf[n] == 0, "memset32 filled %u words and no "
+          "more (%u wrong)", n, wrong);
+    gvrt_module_unload(&m);
+    free(buf);
+}
+
+static void run_intrinsics(struct gvrt_stream *st)
+{
+    struct gvrt_module m;
+    size_t osz = GV_INTR_N * GV_INTR_WORDS * 4;
+    uint32_t *out = malloc(osz), g[3], bl[3];
+    int32_t ctr[8];
+    uint64_t vo, vc, v64, vd, c64 = 0, zero = 0;
+    double dsum = 0;
+    void *args[] = { &vo, &vc, &v64, &vd };
+    uint8_t p[64];
+    unsigned bad;
+    int r;
+
+    if (load(st, "intrinsics", &m)) {
+        return;
+    }
+    CHECK(gvrt_malloc(st, osz, &vo) == 0 && gvrt_malloc(st, 64, &vc) == 0 &&
+          gvrt_malloc(st, 64, &v64) == 0 && gvrt_malloc(st, 64, &vd) == 0 &&
+          gvrt_memcpy_htod(st, vc, gv_intr_ctr_init, 32) == 0 &&
+          gvrt_memcpy_htod(st, v64, &zero, 8) == 0 &&
+          gvrt_memcpy_htod(st, vd, &zero, 8) == 0, "counters");
+    dims(g, GV_INTR_GRID, 0);
+    dims(bl, GV_INTR_BLOCK, 0);
+    r = gvrt_launch(st, &m, 0, g, bl, 0, p,
+                    (uint32_t)gvrt_pack_params(&m, 0, args, p, sizeof(p)));
+    CHECK(r == 0 && gvrt_memcpy_dtoh(st, out, vo, osz) == 0 &&
+          gvrt_memcpy_dtoh(st, ctr, vc, 32) == 0 &&
+          gvrt_memcpy_dtoh(st, &c64, v64, 8) == 0 &&
+          gvrt_memcpy_dtoh(st, &dsum, vd, 8) == 0, "intrinsics ran (%d)", r);
+    bad = gv_intrinsics_check(out, ctr, c64, dsum);
+    CHECK(bad == 0, "shuffles, votes, bits, math and atomics match the CPU "
+          "model (%u wrong)", bad);
+    gvrt_module_unload(&m);
+    free(out);
+}
+
 static void normal_channel(void)
 {
     struct gvrt_dev dev;
@@ -215,6 +285,8 @@ static void normal_channel(void)
     run_matmul(&st, 64);
     run_reduce(&st, 100000);
     run_blackscholes(&st, 10000);
+    run_memset(&st, 30001);
+    run_intrinsics(&st);
     gvrt_stream_close(&st);
     gvrt_dev_close(&dev);
 }
@@ -290,6 +362,30 @@ static void secure_channel(void)
     CHECK(gvrt_memcpy_dtoh(&st, &res, vstate, 4) == 0 &&
           res == GV_GCM_MISMATCH, "tampered ciphertext refused (result %u)",
           res);
+    /* AuthEnc: device -> host, the kernels encrypt; equal to the CPU's */
+    {
+        uint8_t tag[16], etag[16];
+
+        gvrt_memcpy_htod(&st, vdata, pt, n);
+        r = gvrt_launch(&st, &m, gvrt_module_function(&m, "gv_gcm_encrypt"),
+                        g, bl, 0, p, (uint32_t)gvrt_pack_params(&m, 0, args, p,
+                                                                 sizeof(p)));
+        r = r ? r : gvrt_launch(&st, &m, gvrt_module_function(&m,
+                                                               "gv_gcm_ghash"),
+                                g, bl, 0, p,
+                                (uint32_t)gvrt_pack_params(&m, 0, args, p,
+                                                           sizeof(p)));
+        r = r ? r : gvrt_launch(&st, &m, gvrt_module_function(&m,
+                                                               "gv_gcm_tag"),
+                                g, bl, 0, p,
+                                (uint32_t)gvrt_pack_params(&m, 0, args, p,
+                                                           sizeof(p)));
+        gvc_gcm_seal(a.key, a.iv, NULL, 0, pt, n, ct, tag);
+        CHECK(r == 0 && gvrt_memcpy_dtoh(&st, back, vdata, n) == 0 &&
+              gvrt_memcpy_dtoh(&st, etag, vstate + GV_GCM_ST_TAG, 16) == 0 &&
+              memcmp(back, ct, n) == 0 && memcmp(etag, tag, 16) == 0,
+              "AuthEnc: ciphertext and tag equal the CPU's AES-GCM (%d)", r);
+    }
     gvrt_module_unload(&m);
     gvrt_stream_close(&st);
     gvrt_secure_fini(&s);

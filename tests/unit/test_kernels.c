@@ -16,6 +16,7 @@
 
 #include "../../bench/bench_inputs.h"
 #include "../../kernels/gv_gcm_args.h"
+#include "../../kernels/intrinsics_ref.h"
 #include "cunit_main.h"
 #include "gv_crypto.h"
 #include "gv_ktest.h"
@@ -477,109 +478,28 @@ static void test_aesgcm(void)
 
 /* ---- the header's intrinsics (kernels/intrinsics.cu) ---- */
 
-static bool near_f(uint32_t got, float want, float tol)
-{
-    float g;
-
-    memcpy(&g, &got, 4);
-    return fabsf(g - want) <= tol * fmaxf(1.0f, fabsf(want));
-}
-
-static uint32_t bits_f(float f)
-{
-    uint32_t u;
-
-    memcpy(&u, &f, 4);
-    return u;
-}
-
 static void test_intrinsics(void)
 {
-    enum { GRID = 3, BLOCK = 64, N = GRID * BLOCK, W = 20 };
-    uint32_t len, *out = calloc(N * W, 4), seen[N + 1] = { 0 };
+    uint32_t len, *out = calloc(GV_INTR_N * GV_INTR_WORDS, 4);
     uint64_t m = load_kernel(&k1, "intrinsics", &len, NULL);
-    int32_t ctr[8] = { 0, 0, 0, 0, -1, 0, 0, -1 };
-    uint64_t c64 = 0, xorv = 0;
-    double dsum = 0, want_dsum = 0;
+    int32_t ctr[8];
+    uint64_t c64 = 0;
+    double dsum = 0;
     struct { uint64_t out, ctr, c64, dsum; } p = {
-        kt_alloc(&k1, N * W * 4), kt_alloc(&k1, 32), kt_alloc(&k1, 8),
-        kt_alloc(&k1, 8) };
+        kt_alloc(&k1, GV_INTR_N * GV_INTR_WORDS * 4), kt_alloc(&k1, 32),
+        kt_alloc(&k1, 8), kt_alloc(&k1, 8) };
     struct kt_launch l = { .module_va = m, .module_size = len,
-                           .grid = { GRID }, .block = { BLOCK },
+                           .grid = { GV_INTR_GRID },
+                           .block = { GV_INTR_BLOCK },
                            .params = &p, .param_size = sizeof(p) };
-    unsigned bad = 0;
 
-    kt_write(&k1, p.ctr, ctr, sizeof(ctr));
+    kt_write(&k1, p.ctr, gv_intr_ctr_init, sizeof(ctr));
     CU_ASSERT_EQUAL_FATAL(kt_launch(&k1, &l), GV_ERR_NONE);
-    kt_read(&k1, p.out, out, N * W * 4);
+    kt_read(&k1, p.out, out, GV_INTR_N * GV_INTR_WORDS * 4);
     kt_read(&k1, p.ctr, ctr, sizeof(ctr));
     kt_read(&k1, p.c64, &c64, 8);
     kt_read(&k1, p.dsum, &dsum, 8);
-    for (uint32_t g = 0; g < N; g++) {
-        uint32_t lane = g % 32, base = g - lane, *o = out + g * W;
-        uint32_t v = g * 2654435761u, ballot = 0, exp[19];
-        float f = (float)g * 0.01f;
-        double d = g * 1.5, sq = sqrt(d), fm = fma(d, d, 0.25);
-        uint64_t sb, fb;
-
-        for (uint32_t k = 0; k < 32; k++) {
-            ballot |= (((base + k) * 2654435761u >> 3) & 1) << k;
-        }
-        memcpy(&sb, &sq, 8);
-        memcpy(&fb, &fm, 8);
-        exp[0] = (base + ((lane + 3) & 31)) * 2654435761u;
-        exp[1] = (lane >= 2 ? g - 2 : g) * 2654435761u;
-        exp[2] = (base + (lane ^ 5)) * 2654435761u;
-        exp[3] = ballot;
-        exp[4] = 1;
-        exp[5] = 1;
-        exp[6] = (uint32_t)__builtin_popcount(v);
-        exp[7] = v ? (uint32_t)__builtin_clz(v) : 32;
-        exp[8] = 0;
-        for (int k = 0; k < 32; k++) {
-            exp[8] |= ((v >> k) & 1) << (31 - k);
-        }
-        exp[9] = bits_f(fminf(f, 0.5f));
-        exp[10] = bits_f(fmaxf(f, 0.5f));
-        exp[15] = (uint32_t)sb;
-        exp[16] = (uint32_t)(sb >> 32);
-        exp[17] = (uint32_t)fb;
-        exp[18] = (uint32_t)(fb >> 32);
-        for (int k = 0; k < 19; k++) {
-            if (k >= 11 && k <= 14) {
-                continue;
-            }
-            if (o[k] != exp[k]) {
-                if (bad++ < 5) {
-                    fprintf(stderr, "\n    thread %u word %d: 0x%x, expected "
-                            "0x%x", g, k, o[k], exp[k]);
-                }
-            }
-        }
-        /* approximate: sin, cos, rsqrt, div within 2^-21 relative */
-        bad += !near_f(o[11], sinf(f), 5e-7f);
-        bad += !near_f(o[12], cosf(f), 5e-7f);
-        bad += !near_f(o[13], 1.0f / sqrtf(f + 1.0f), 5e-7f);
-        bad += !near_f(o[14], f / 3.0f, 5e-7f);
-        /* exch: every old value is -1 or a thread's id, each once */
-        seen[(int32_t)o[19] + 1]++;
-        xorv ^= v;
-        want_dsum += d;
-    }
-    CU_ASSERT_EQUAL(bad, 0);
-    seen[ctr[4] + 1]++;
-    for (uint32_t k = 0; k <= N; k++) {
-        CU_ASSERT_EQUAL(seen[k], 1);
-    }
-    CU_ASSERT_EQUAL(ctr[0], N);
-    CU_ASSERT_EQUAL(ctr[1], N - 1);
-    CU_ASSERT_EQUAL(ctr[2], -(N - 1));
-    CU_ASSERT_EQUAL(ctr[3], 2 * N);
-    CU_ASSERT_EQUAL((uint32_t)ctr[5], 0xffffffffu);
-    CU_ASSERT_EQUAL((uint32_t)ctr[6], (uint32_t)xorv);
-    CU_ASSERT_EQUAL((uint32_t)ctr[7], 0xe0000000u);
-    CU_ASSERT_EQUAL(c64, ((uint64_t)N * (N - 1) / 2) << 33);
-    CU_ASSERT_EQUAL(dsum, want_dsum);
+    CU_ASSERT_EQUAL(gv_intrinsics_check(out, ctr, c64, dsum), 0);
     free(out);
 }
 
