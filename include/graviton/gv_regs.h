@@ -31,7 +31,7 @@
 /* Identity */
 #define GV_ID_MAGIC             0x47525654u     /* "GRVT" */
 #define GV_ABI_MAJOR            1u
-#define GV_ABI_MINOR            2u
+#define GV_ABI_MINOR            3u
 #define GV_ABI_VERSION          ((GV_ABI_MAJOR << 16) | GV_ABI_MINOR)
 
 /* ---- BAR0 register map (offsets in bytes; all registers 32 bits) ---- */
