@@ -577,6 +577,9 @@ uint64_t gv_simt_alu(const struct gv_dinsn *i, uint64_t a, uint64_t b,
         uint64_t m = lmask(k);
 
         if (i->op == GV_I_BFI) {
+            if (k == 0) {
+                return zx(b, n);        /* nothing inserted (no shift >= 64) */
+            }
             return zx((b & ~(m << pos)) | ((a << pos) & (m << pos)), n);
         }
         uint64_t f = k ? (zx(a, n) >> pos) & m : 0;

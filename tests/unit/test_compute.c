@@ -14,6 +14,7 @@
 
 #include "cunit_main.h"
 #include "gv_ktest.h"
+#include "gv_simt.h"
 
 #define VRAM    (64ull << 20)
 #define UNPROT  (16ull << 20)
@@ -532,9 +533,116 @@ static void test_secure_launch(void)
     free(img);
 }
 
+/* The per-lane evaluator on the edge cases a guest can reach: defined
+ * results, never a trap (SIGFPE) or undefined shift. */
+static uint64_t alu(unsigned op, unsigned type, unsigned mod, uint64_t a,
+                    uint64_t b, uint64_t c, uint64_t e)
+{
+    struct gv_dinsn i = { .op = (uint8_t)op, .type = (uint8_t)type,
+                          .mod = (uint8_t)mod };
+
+    return gv_simt_alu(&i, a, b, c, e);
+}
+
+static uint64_t cvt(unsigned dt, unsigned st, unsigned rnd, unsigned mod,
+                    uint64_t a)
+{
+    struct gv_dinsn i = { .op = GV_I_CVT, .type = (uint8_t)dt,
+                          .stype = (uint8_t)st, .rnd = (uint8_t)rnd,
+                          .mod = (uint8_t)mod };
+
+    return gv_simt_alu(&i, a, 0, 0, 0);
+}
+
+static uint64_t fbits(float f)
+{
+    uint32_t u;
+
+    memcpy(&u, &f, 4);
+    return u;
+}
+
+static void test_alu_edges(void)
+{
+    /* division */
+    CU_ASSERT_EQUAL(alu(GV_I_DIV, GV_T_S32, 0, 7, 0, 0, 0), 0xffffffffu);
+    CU_ASSERT_EQUAL(alu(GV_I_DIV, GV_T_U64, 0, 7, 0, 0, 0), ~0ull);
+    CU_ASSERT_EQUAL(alu(GV_I_DIV, GV_T_S32, 0, 0x80000000u, 0xffffffffu, 0,
+                        0), 0x80000000u);
+    CU_ASSERT_EQUAL(alu(GV_I_DIV, GV_T_S64, 0, 1ull << 63, ~0ull, 0, 0),
+                    1ull << 63);
+    CU_ASSERT_EQUAL(alu(GV_I_REM, GV_T_S64, 0, 1ull << 63, ~0ull, 0, 0), 0);
+    CU_ASSERT_EQUAL(alu(GV_I_REM, GV_T_U32, 0, 9, 0, 0, 0), 9);
+    CU_ASSERT_EQUAL(alu(GV_I_DIV, GV_T_S32, 0, (uint32_t)-7, 2, 0, 0),
+                    (uint32_t)-3);
+    /* shifts past the width */
+    CU_ASSERT_EQUAL(alu(GV_I_SHL, GV_T_U32, 0, 1, 40, 0, 0), 0);
+    CU_ASSERT_EQUAL(alu(GV_I_SHR, GV_T_S32, 0, 0x80000000u, 99, 0, 0),
+                    0xffffffffu);
+    CU_ASSERT_EQUAL(alu(GV_I_SHR, GV_T_U64, 0, ~0ull, 64, 0, 0), 0);
+    /* bit fields at and past the end */
+    CU_ASSERT_EQUAL(alu(GV_I_BFI, GV_T_U32, 0, 0xf, 0x12345678, 200, 8),
+                    0x12345678);
+    CU_ASSERT_EQUAL(alu(GV_I_BFI, GV_T_U32, 0, 0xf, 0x12345678, 4, 4),
+                    0x123456f8);
+    CU_ASSERT_EQUAL(alu(GV_I_BFI, GV_T_U64, 0, ~0ull, 0, 60, 200), 0xfull << 60);
+    CU_ASSERT_EQUAL(alu(GV_I_BFE, GV_T_S32, 0, 0x80, 4, 4, 0), 0xfffffff8u);
+    CU_ASSERT_EQUAL(alu(GV_I_BFE, GV_T_U32, 0, 0xabcd, 255, 8, 0), 0);
+    CU_ASSERT_EQUAL(alu(GV_I_BFE, GV_T_S64, 0, 1ull << 63, 63, 200, 0), ~0ull);
+    /* saturation and min/max */
+    CU_ASSERT_EQUAL(alu(GV_I_ADD, GV_T_S32, GV_M_SAT, 0x7fffffff, 5, 0, 0),
+                    0x7fffffffu);
+    CU_ASSERT_EQUAL(alu(GV_I_ABS, GV_T_S32, 0, 0x80000000u, 0, 0, 0),
+                    0x80000000u);
+    CU_ASSERT_EQUAL(alu(GV_I_MIN, GV_T_F32, 0, fbits(NAN), fbits(2.0f), 0, 0),
+                    fbits(2.0f));
+    /* conversions: NaN and overflow saturate, rounding modes */
+    CU_ASSERT_EQUAL(cvt(GV_T_S32, GV_T_F32, GV_RND_RZI, 0, fbits(NAN)), 0);
+    CU_ASSERT_EQUAL(cvt(GV_T_S32, GV_T_F32, GV_RND_RZI, 0, fbits(3e10f)),
+                    0x7fffffffu);
+    CU_ASSERT_EQUAL(cvt(GV_T_U32, GV_T_F32, GV_RND_RZI, 0, fbits(-5.0f)), 0);
+    CU_ASSERT_EQUAL(cvt(GV_T_S64, GV_T_F32, GV_RND_RMI, 0, fbits(-1.5f)),
+                    (uint64_t)-2);
+    CU_ASSERT_EQUAL(cvt(GV_T_S32, GV_T_F32, GV_RND_RNI, 0, fbits(2.5f)), 2);
+    CU_ASSERT_EQUAL(cvt(GV_T_U8, GV_T_S32, GV_RND_NONE, GV_M_SAT,
+                        (uint32_t)-3), 0);
+    CU_ASSERT_EQUAL(cvt(GV_T_S8, GV_T_S32, GV_RND_NONE, GV_M_SAT, 1000), 127);
+    CU_ASSERT_EQUAL(cvt(GV_T_F32, GV_T_U64, GV_RND_RZ, 0, (1ull << 24) + 1),
+                    fbits(16777216.0f));
+    CU_ASSERT_EQUAL(cvt(GV_T_F32, GV_T_U64, GV_RND_RP, 0, (1ull << 24) + 1),
+                    fbits(16777218.0f));
+    CU_ASSERT_EQUAL(cvt(GV_T_F32, GV_T_F32, GV_RND_NONE, GV_M_SAT,
+                        fbits(7.0f)), fbits(1.0f));
+    CU_ASSERT_EQUAL(cvt(GV_T_F16, GV_T_F32, GV_RND_RN, 0, fbits(1.0f)),
+                    0x3c00);
+    CU_ASSERT_EQUAL(cvt(GV_T_F16, GV_T_F32, GV_RND_RN, 0, fbits(70000.0f)),
+                    0x7c00);
+    CU_ASSERT_EQUAL(cvt(GV_T_F32, GV_T_F16, GV_RND_NONE, 0, 0xc000),
+                    fbits(-2.0f));
+    CU_ASSERT_EQUAL(cvt(GV_T_F32, GV_T_F16, GV_RND_NONE, 0, 0x0001),
+                    fbits(5.9604645e-8f));
+    /* ftz */
+    CU_ASSERT_EQUAL(alu(GV_I_MUL, GV_T_F32, GV_M_FTZ, fbits(1e-39f),
+                        fbits(1.0f), 0, 0), 0);
+    /* prmt, funnel shift */
+    CU_ASSERT_EQUAL(alu(GV_I_PRMT, GV_T_U32, GV_PRMT_DEFAULT, 0x33221100,
+                        0x77665544, 0x7531, 0), 0x77553311);
+    CU_ASSERT_EQUAL(alu(GV_I_PRMT, GV_T_U32, GV_PRMT_DEFAULT, 0x00000080, 0,
+                        0x8888, 0), 0xffffffffu);
+    CU_ASSERT_EQUAL(alu(GV_I_SHF, GV_T_U32, GV_SHF_R, 0x00000001, 0x00000002,
+                        1, 0), 0x00000000u);
+    CU_ASSERT_EQUAL(alu(GV_I_SHF, GV_T_U32, 0, 0x80000000, 0x00000001, 1, 0),
+                    0x00000003u);
+    CU_ASSERT_EQUAL(alu(GV_I_SHF, GV_T_U32, GV_SHF_WRAP, 0x80000000, 1, 33,
+                        0), 0x00000003u);
+    CU_ASSERT_EQUAL(alu(GV_I_SHF, GV_T_U32, 0, 0x80000000, 1, 40, 0),
+                    0x80000000u);
+}
+
 int gv_register_suites(void)
 {
     static const struct gv_cunit_test t[] = {
+        { "ALU edge cases", test_alu_edges },
         { "thread indexing", test_gid },
         { "divergent loop then barrier", test_diverge_barrier },
         { "atomics across SMs", test_atomics },
