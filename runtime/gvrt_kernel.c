@@ -3,6 +3,7 @@
 #include "gvrt_kernel.h"
 
 #include <errno.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -194,12 +195,13 @@ static int copy_chunk(struct gvrt_stream *st, bool in, uint64_t va,
     return 0;
 }
 
-int gvrt_memcpy_htod(struct gvrt_stream *st, uint64_t va, const void *src,
-                     size_t len)
+/* A copy of any length, in chunks that fit the command buffer. */
+static int copy_chunks(struct gvrt_stream *st, bool in, uint64_t va,
+                       uint8_t *host, size_t len)
 {
     for (size_t off = 0; off < len; off += CHUNK) {
         uint32_t n = len - off < CHUNK ? (uint32_t)(len - off) : CHUNK;
-        int r = copy_chunk(st, true, va + off, (uint8_t *)src + off, n);
+        int r = copy_chunk(st, in, va + off, host + off, n);
 
         if (r) {
             return r;
@@ -208,18 +210,16 @@ int gvrt_memcpy_htod(struct gvrt_stream *st, uint64_t va, const void *src,
     return 0;
 }
 
+int gvrt_memcpy_htod(struct gvrt_stream *st, uint64_t va, const void *src,
+                     size_t len)
+{
+    return copy_chunks(st, true, va, (uint8_t *)src, len);
+}
+
 int gvrt_memcpy_dtoh(struct gvrt_stream *st, void *dst, uint64_t va,
                      size_t len)
 {
-    for (size_t off = 0; off < len; off += CHUNK) {
-        uint32_t n = len - off < CHUNK ? (uint32_t)(len - off) : CHUNK;
-        int r = copy_chunk(st, false, va + off, (uint8_t *)dst + off, n);
-
-        if (r) {
-            return r;
-        }
-    }
-    return 0;
+    return copy_chunks(st, false, va, dst, len);
 }
 
 int gvrt_module_load(struct gvrt_stream *st, const char *ptx, size_t len,

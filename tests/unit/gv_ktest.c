@@ -6,21 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Built into the CUnit tests, and with TD_NO_CUNIT into the benchmarks (a
- * failed check aborts). */
-#ifdef TD_NO_CUNIT
-#define KT_CHECK(x)                                                       \
-    do {                                                                  \
-        if (!(x)) {                                                       \
-            fprintf(stderr, "%s:%d: check failed: %s\n", __FILE__,        \
-                    __LINE__, #x);                                        \
-            abort();                                                      \
-        }                                                                 \
-    } while (0)
-#else
-#include "cunit_main.h"
-#define KT_CHECK(x) CU_ASSERT_FATAL(x)
-#endif
+
 
 void kt_init(struct kt *k, struct td *td, unsigned chid,
              struct gvrt_secure *s, uint64_t bytes, bool prot)
@@ -35,9 +21,9 @@ void kt_init(struct kt *k, struct td *td, unsigned chid,
     k->s = s;
     k->size = npages * GV_PAGE_SIZE;
     if (s) {
-        KT_CHECK(td_create_secure(td, chid, s) == GV_ERR_NONE);
+        TD_CHECK_FATAL(td_create_secure(td, chid, s) == GV_ERR_NONE);
     } else {
-        KT_CHECK(td_create_normal(td, chid, chid) == GV_ERR_NONE);
+        TD_CHECK_FATAL(td_create_normal(td, chid, chid) == GV_ERR_NONE);
     }
     td_table(td, chid, pgdi, false);
     k->pa = prot ? td_alloc_prot(td, k->size, GV_PAGE_SIZE)
@@ -49,8 +35,8 @@ void kt_init(struct kt *k, struct td *td, unsigned chid,
         uint64_t n = npages - i < GV_PTE_MAX_COUNT ? npages - i
                                                    : GV_PTE_MAX_COUNT;
 
-        KT_CHECK(td_pte(td, chid, pgdi, (unsigned)i, (unsigned)n, ptes + i,
-                        false, NULL, NULL) == GV_ERR_NONE);
+        TD_CHECK_FATAL(td_pte(td, chid, pgdi, (unsigned)i, (unsigned)n,
+                              ptes + i, false, NULL, NULL) == GV_ERR_NONE);
     }
     free(ptes);
 }
@@ -59,7 +45,7 @@ uint64_t kt_alloc(struct kt *k, uint64_t bytes)
 {
     uint64_t va = KT_VA_BASE + k->next;
 
-    KT_CHECK(k->next + bytes <= k->size);
+    TD_CHECK_FATAL(k->next + bytes <= k->size);
     k->next = (k->next + bytes + 255) & ~255ull;
     void *z = calloc(1, bytes ? bytes : 1);
 

@@ -14,23 +14,7 @@ uint32_t td_launch_timeout_ms;
 
 #include "gv_crypto.h"
 
-/* Built into the CUnit tests (a failed check fails the running test) and,
- * with TD_NO_CUNIT, into the benchmarks (a failed check aborts). */
-#ifdef TD_NO_CUNIT
-#define TD_CHECK(x)                                                       \
-    do {                                                                  \
-        if (!(x)) {                                                       \
-            fprintf(stderr, "%s:%d: check failed: %s\n", __FILE__,        \
-                    __LINE__, #x);                                        \
-            abort();                                                      \
-        }                                                                 \
-    } while (0)
-#define TD_CHECK_FATAL(x) TD_CHECK(x)
-#else
-#include <CUnit/CUnit.h>
-#define TD_CHECK(x) CU_ASSERT(x)
-#define TD_CHECK_FATAL(x) CU_ASSERT_FATAL(x)
-#endif
+
 
 #define RING_AREA       0x0             /* rings: 4 KiB per channel */
 #define GROUP_AREA      (1ull << 20)    /* command groups */

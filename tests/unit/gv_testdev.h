@@ -17,6 +17,27 @@
 #include "gv_core.h"
 #include "gvrt_secure.h"
 
+/* Built into the CUnit tests (a failed check fails the running test) and,
+ * with TD_NO_CUNIT, into the benchmarks (a failed check aborts). */
+#include <stdio.h>
+#include <stdlib.h>
+
+#ifdef TD_NO_CUNIT
+#define TD_CHECK(x)                                                       \
+    do {                                                                  \
+        if (!(x)) {                                                       \
+            fprintf(stderr, "%s:%d: check failed: %s\n", __FILE__,        \
+                    __LINE__, #x);                                        \
+            abort();                                                      \
+        }                                                                 \
+    } while (0)
+#define TD_CHECK_FATAL(x) TD_CHECK(x)
+#else
+#include <CUnit/CUnit.h>
+#define TD_CHECK(x) CU_ASSERT(x)
+#define TD_CHECK_FATAL(x) CU_ASSERT_FATAL(x)
+#endif
+
 #define TD_GUEST_BASE   0x100000ull     /* fake guest RAM */
 #define TD_GUEST_SIZE   (8ull << 20)
 #define TD_RING_ENTRIES 256
