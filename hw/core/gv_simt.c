@@ -1180,13 +1180,21 @@ static int run_warp(struct gv_launch *L, struct gv_sm *sm, struct gv_warp *w)
                     return W_STOP;
                 }
                 p[l] = base + (va & 0xfff);
+                /* loads in the same pass (a fault stops the launch, so a
+                 * partly written destination is never seen; each lane
+                 * reads its own address before writing its own D) */
+                if (i->k == GV_K_LDG32) {
+                    uint32_t x;
+
+                    memcpy(&x, p[l], 4);
+                    D[l] = x;
+                } else if (i->k == GV_K_LDG64) {
+                    memcpy(&D[l], p[l], 8);
+                }
             }
             switch (i->k) {
             case GV_K_LDG32:
-                LANES(m, { uint32_t v; memcpy(&v, p[l], 4); D[l] = v; });
-                break;
             case GV_K_LDG64:
-                LANES(m, memcpy(&D[l], p[l], 8));
                 break;
             case GV_K_STG32:
                 LANES(m, { uint32_t v = (uint32_t)B[l]; memcpy(p[l], &v, 4); });
