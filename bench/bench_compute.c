@@ -9,7 +9,7 @@
  * checked against the CPU reference.
  *
  *   bench-compute [--runs N] [--sms N] [--quick] [--no-oclgrind]
- *                 [--kernels DIR]
+ *                 [--only KERNEL] [--kernels DIR]
  *
  * Table 1 runs all three at sizes oclgrind finishes in seconds; table 2
  * runs the engine and pocl at the paper-like sizes (BlackScholes 4M
@@ -306,6 +306,7 @@ static void print_ocl(const char *engine, enum gv_ocl_kernel k, unsigned n,
 int main(int argc, char **argv)
 {
     bool quick = false, grind = true;
+    const char *only = NULL;
 
     for (int i = 1; i < argc; i++) {
         if (!strcmp(argv[i], "--runs") && i + 1 < argc) {
@@ -318,9 +319,12 @@ int main(int argc, char **argv)
             quick = true;
         } else if (!strcmp(argv[i], "--no-oclgrind")) {
             grind = false;
+        } else if (!strcmp(argv[i], "--only") && i + 1 < argc) {
+            only = argv[++i];
         } else {
             fprintf(stderr, "usage: bench-compute [--runs N] [--sms N] "
-                    "[--quick] [--no-oclgrind] [--kernels DIR]\n");
+                    "[--quick] [--no-oclgrind] [--only KERNEL] "
+                    "[--kernels DIR]\n");
             return 2;
         }
     }
@@ -340,6 +344,9 @@ int main(int argc, char **argv)
         struct eng_result r;
         double po, og;
 
+        if (only && strcmp(only, k->name)) {
+            continue;
+        }
         if (!strcmp(k->name, "matmul")) {
             n = quick ? 64 : k->small;
         }
@@ -364,6 +371,9 @@ int main(int argc, char **argv)
         struct eng_result r;
         double po;
 
+        if (only && strcmp(only, k->name)) {
+            continue;
+        }
         k->eng(k->large, &r);
         printf("%-13s %9u | %8.4f s %11.3g %4s", k->name, k->large,
                r.seconds, r.lane_insns / r.seconds, r.ok ? "yes" : "NO");
