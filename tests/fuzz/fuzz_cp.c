@@ -10,6 +10,12 @@
  *   3  aperture:   u32 offset, u64 value (write, then read back)
  *   4  commands:   u16 length, bytes wrapped in a plaintext group on the
  *                  bootstrap channel (reaches the CH_* parsers directly)
+ *   5  launch:     u8 n, n x (u16 position, u8 xor) flips of a small valid
+ *                  module in channel 1's page, then a LAUNCH of it on
+ *                  channel 1 with fuzzed (and shaped) u32 grid, u16 block,
+ *                  u16 dynamic shared, u8 function, u8 flags, u16
+ *                  parameter bytes
+ *                  (the device has a 20 ms watchdog: a mutant may loop)
  *
  * After every action the device must not have crashed and gv_dev_check()
  * must pass; a failure aborts (a finding).
@@ -24,10 +30,36 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "gv_ktest.h"
 #include "gv_testdev.h"
 
 static struct td *td;
 static struct gvrt_secure sec;
+static uint64_t page1;                  /* channel 1's page (VA 0) */
+static uint8_t *module;                 /* a valid GVX module */
+static uint32_t module_len;
+static unsigned launches;               /* launch actions submitted */
+static uint64_t lane_insns;             /* ... and what they executed */
+
+/* out[gid] = gid (the module the launch action mutates and runs). */
+static void build_module(void)
+{
+    struct ka a;
+    uint32_t p;
+
+    ka_init(&a, 8);
+    p = ka_param64(&a);
+    ka_op(&a, GV_I_S2R, GV_T_U32, GV_SR_TID_X, 0, 0, 0, 0, 0);
+    ka_op(&a, GV_I_S2R, GV_T_U32, GV_SR_CTAID_X, 1, 0, 0, 0, 0);
+    ka_op(&a, GV_I_S2R, GV_T_U32, GV_SR_NTID_X, 2, 0, 0, 0, 0);
+    ka_op(&a, GV_I_MAD, GV_T_U32, 0, 3, 1, 2, 0, 0);
+    ka_op(&a, GV_I_LD, GV_T_U64, GV_SPACE_PARAM, 4, ka_k(&a, p), 0, 0, 0);
+    ka_op(&a, GV_I_MULWIDE, GV_T_U32, 0, 5, 3, ka_k(&a, 4), 0, 0);
+    ka_op(&a, GV_I_ADD, GV_T_U64, 0, 6, 4, 5, 0, 0);
+    ka_op(&a, GV_I_ST, GV_T_U32, GV_SPACE_GLOBAL, 0, 6, 3, 0, 0);
+    ka_op(&a, GV_I_EXIT, 0, 0, 0, 0, 0, 0, 0);
+    module = ka_build(&a, &module_len);
+}
 
 /* One EK for the whole run: key generation would dominate otherwise. */
 static char ek_file[64];
@@ -59,15 +91,21 @@ static void setup_device(void)
 {
     uint64_t pte;
 
+    td_launch_timeout_ms = 20;
     td = td_new_ek(32ull << 20, 4ull << 20, 24ull << 20, ek_path());
+    td_launch_timeout_ms = 0;
     memset(&sec, 0, sizeof(sec));
     if (td_create_normal(td, 1, 1) || td_create_secure(td, 2, &sec)) {
         abort();
     }
     td_table(td, 1, 0, false);
     td_table(td, 2, 0, true);
-    pte = td_alloc_prot(td, 4096, 4096) | GV_PTE_VALID;
+    page1 = td_alloc_prot(td, 4096, 4096);
+    pte = page1 | GV_PTE_VALID;
     td_pte(td, 1, 0, 0, 1, &pte, false, NULL, NULL);
+    if (!module) {
+        build_module();
+    }
     pte = td_alloc_prot(td, GV_BIG_PAGE_SIZE, GV_BIG_PAGE_SIZE) |
           GV_PTE_VALID;
     td_pte(td, 2, 0, 0, 1, &pte, true, NULL, NULL);
@@ -135,7 +173,48 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
     setup_device();
     while (take(&r, &op, 1)) {
-        switch (op % 5) {
+        switch (op % 6) {
+        case 5: {
+            uint8_t n, img[2048], cmd[sizeof(struct gv_group_hdr) + 80 + 64];
+            struct gv_group_hdr h = { .magic = GV_GROUP_MAGIC };
+            struct kt_launch l = { .module_size = module_len };
+            uint64_t out = 2048;        /* the rest of the page */
+            uint16_t block, shared, psize;
+            uint8_t func, flags;
+
+            if (!take(&r, &n, 1) || module_len > sizeof(img)) {
+                break;
+            }
+            memcpy(img, module, module_len);
+            for (unsigned k = 0; k < (n & 7u); k++) {
+                uint16_t pos;
+                uint8_t x;
+
+                if (take(&r, &pos, 2) && take(&r, &x, 1)) {
+                    img[pos % module_len] ^= x;
+                }
+            }
+            if (!take(&r, &l.grid[0], 4) || !take(&r, &block, 2) ||
+                !take(&r, &shared, 2) || !take(&r, &func, 1) ||
+                !take(&r, &flags, 1) || !take(&r, &psize, 2)) {
+                break;
+            }
+            gv_debug_write(td->dev, page1, img, module_len);
+            /* shaped so that random scripts often pass validation (the
+             * raw extremes are covered by the unit tests) */
+            l.grid[0] = func & 0x80 ? l.grid[0] : l.grid[0] % 64;
+            l.block[0] = block % 1100;
+            l.shared_dyn = shared % 52000;
+            l.func = func % 2;
+            l.flags = flags % 4;
+            l.params = &out;
+            l.param_size = psize % 4 ? 8 : psize % 8;   /* the module: 8 */
+            h.payload_len = kt_launch_cmd(&l, cmd + sizeof(h));
+            memcpy(cmd, &h, sizeof(h));
+            ring_group(1, cmd, sizeof(h) + h.payload_len);
+            launches++;
+            break;
+        }
         case 0: {
             uint16_t off;
             uint32_t val;
@@ -203,6 +282,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         }
         check_or_abort();
     }
+    lane_insns += gv_dev_compute_lane_insns(td->dev);
     td_free(td);
     gvrt_secure_fini(&sec);
     return 0;
@@ -280,8 +360,9 @@ int main(int argc, char **argv)
             ran++;
         }
     }
-    printf("fuzz-cp: %u inputs ran, device consistent after every action\n",
-           ran);
+    printf("fuzz-cp: %u inputs ran, device consistent after every action "
+           "(%u launches, %llu lane-instructions executed)\n", ran, launches,
+           (unsigned long long)lane_insns);
     return 0;
 }
 #endif
