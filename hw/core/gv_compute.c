@@ -278,6 +278,11 @@ static unsigned pick_kind(const struct gv_insn *x)
             return ld ? (b32 ? GV_K_LDG32 : b64 ? GV_K_LDG64 : GV_K_LD)
                       : (b32 ? GV_K_STG32 : b64 ? GV_K_STG64 : GV_K_ST);
         }
+        /* a parameter at a constant address: the same for every lane */
+        if (ld && (mod & 0xf) == GV_SPACE_PARAM &&
+            x->a >= GV_ISA_CONST_BASE && x->a != GV_ISA_NONE) {
+            return GV_K_LDP_UNI;
+        }
         return ld ? GV_K_LD : GV_K_ST;
     }
     case GV_I_ATOM: return GV_K_ATOM;

@@ -1278,8 +1278,51 @@ static int run_warp(struct gv_launch *L, struct gv_sm *sm, struct gv_warp *w)
             w->active &= ~m;
             break;
         case GV_K_S2R:
-            LANES(m, D[l] = sreg(L, sm, w, i->mod, l));
+            switch (i->mod) {
+            case GV_SR_TID_X:
+                if (L->block[0] % GV_WARP == 0 || L->block[1] * L->block[2] == 1) {
+                    /* a warp never wraps a row: tid.x = warp base + lane */
+                    uint32_t t0 = (w->id * GV_WARP) % L->block[0];
+
+                    LANES(m, D[l] = t0 + l);
+                    break;
+                }
+                LANES(m, D[l] = sreg(L, sm, w, i->mod, l));
+                break;
+            case GV_SR_LANEID:
+                LANES(m, D[l] = l);
+                break;
+            case GV_SR_NTID_X: case GV_SR_NTID_Y: case GV_SR_NTID_Z:
+            case GV_SR_CTAID_X: case GV_SR_CTAID_Y: case GV_SR_CTAID_Z:
+            case GV_SR_NCTAID_X: case GV_SR_NCTAID_Y: case GV_SR_NCTAID_Z:
+            case GV_SR_WARPID: case GV_SR_NWARPID: case GV_SR_SMID:
+            case GV_SR_NSMID: case GV_SR_GRIDID: {
+                uint64_t v = sreg(L, sm, w, i->mod, 0);  /* uniform */
+
+                LANES(m, D[l] = v);
+                break;
+            }
+            default:
+                LANES(m, D[l] = sreg(L, sm, w, i->mod, l));
+                break;
+            }
             break;
+        case GV_K_LDP_UNI: {
+            uint64_t off = A[0] + (uint64_t)(int64_t)i->imm, v;
+            unsigned size = tbits(i->type) / 8;
+
+            if (off % size || off >= L->param_size ||
+                L->param_size - off < size) {
+                if (m) {
+                    fault(L, UINT64_MAX);
+                    return W_STOP;
+                }
+                break;
+            }
+            v = load(L->params + off, i->type);
+            LANES(m, D[l] = v);
+            break;
+        }
         case GV_K_MADDR:
             LANES(m, D[l] = L->data_va + A[l]);
             break;
