@@ -218,6 +218,11 @@ static unsigned pick_kind(const struct gv_insn *x)
     case GV_I_MULWIDE:
         return t == GV_T_S32 ? GV_K_MULWIDE_S32
                : t == GV_T_U32 ? GV_K_MULWIDE_U32 : GV_K_GENERIC;
+    case GV_I_MADWIDE:
+        return t == GV_T_S32 ? GV_K_MADWIDE_S32
+               : t == GV_T_U32 ? GV_K_MADWIDE_U32 : GV_K_GENERIC;
+    case GV_I_BFE:
+        return t == GV_T_U32 ? GV_K_BFE_U32 : GV_K_GENERIC;
     case GV_I_AND:
         return w32 ? GV_K_AND32 : w64 ? GV_K_AND64 : GV_K_GENERIC;
     case GV_I_OR:
@@ -271,7 +276,8 @@ static unsigned pick_kind(const struct gv_insn *x)
             b32 = false;
         }
         if ((mod & 0xf) == GV_SPACE_SHARED) {
-            return ld ? (b32 ? GV_K_LDS32 : b64 ? GV_K_LDS64 : GV_K_LD)
+            return ld ? (b32 ? GV_K_LDS32 : b64 ? GV_K_LDS64
+                         : t == GV_T_U8 ? GV_K_LDS8 : GV_K_LD)
                       : (b32 ? GV_K_STS32 : GV_K_ST);
         }
         if ((mod & 0xf) == GV_SPACE_GLOBAL) {

@@ -1035,6 +1035,21 @@ static int run_warp(struct gv_launch *L, struct gv_sm *sm, struct gv_warp *w)
         case GV_K_MULWIDE_U32:
             LANES(m, D[l] = (uint64_t)(uint32_t)A[l] * (uint32_t)B[l]);
             break;
+        case GV_K_MADWIDE_U32:
+            LANES(m, D[l] = (uint64_t)(uint32_t)A[l] * (uint32_t)B[l] + C[l]);
+            break;
+        case GV_K_MADWIDE_S32:
+            LANES(m, D[l] = (uint64_t)((int64_t)(int32_t)A[l] *
+                                       (int32_t)B[l]) + C[l]);
+            break;
+        case GV_K_BFE_U32:
+            LANES(m, {
+                uint32_t pos = B[l] & 0xff, len = C[l] & 0xff;
+                uint32_t k = pos >= 32 ? 0 : (len < 32 - pos ? len : 32 - pos);
+
+                D[l] = k ? ((uint32_t)A[l] >> pos) & (uint32_t)lmask(k) : 0;
+            });
+            break;
         case GV_K_AND32: LANES(m, D[l] = (uint32_t)(A[l] & B[l])); break;
         case GV_K_AND64: LANES(m, D[l] = A[l] & B[l]); break;
         case GV_K_OR32: LANES(m, D[l] = (uint32_t)(A[l] | B[l])); break;
@@ -1103,6 +1118,7 @@ static int run_warp(struct gv_launch *L, struct gv_sm *sm, struct gv_warp *w)
             LANES(m, D[l] = (uint64_t)(int64_t)(int32_t)A[l]);
             break;
         case GV_K_CVT_U32_U64: LANES(m, D[l] = (uint32_t)A[l]); break;
+        case GV_K_LDS8:
         case GV_K_LDS32:
         case GV_K_LDS64:
         case GV_K_STS32: {
@@ -1114,7 +1130,18 @@ static int run_warp(struct gv_launch *L, struct gv_sm *sm, struct gv_warp *w)
 
             /* Loads in one pass (a fault stops the launch, so a partly
              * written destination is never seen); stores check first. */
-            if (i->k == GV_K_LDS32) {
+            if (i->k == GV_K_LDS8) {
+                LANES(m, {
+                    uint64_t off = A[l] + (uint64_t)imm;
+
+                    if (off >= total) {
+                        bad = true;
+                        D[l] = 0;
+                    } else {
+                        D[l] = sh[off];
+                    }
+                });
+            } else if (i->k == GV_K_LDS32) {
                 LANES(m, {
                     uint64_t off = A[l] + (uint64_t)imm;
                     uint32_t v = 0;
