@@ -716,97 +716,74 @@ static inline void store(uint8_t *p, unsigned size, uint64_t v)
     }
 }
 
-static uint64_t atom32(uint32_t *q, unsigned t, unsigned op, uint32_t b,
-                       uint32_t c)
+/* The value an atomic read-modify-write stores, for the operations done
+ * with a compare-and-swap loop (float add, min, max, inc, dec). */
+static uint64_t atom_new(unsigned t, unsigned op, uint64_t old, uint64_t b)
 {
-    uint32_t old, nv;
+    unsigned n = tbits(t);
+    bool lt;
 
+    if (t == GV_T_F32 || t == GV_T_F64) {
+        double x = fget(t, old), y = fget(t, b), r;
+
+        r = op == GV_ATOM_ADD ? x + y : op == GV_ATOM_MIN ? fmin(x, y)
+                                                          : fmax(x, y);
+        return t == GV_T_F32 ? bf(op == GV_ATOM_ADD ? f32(old) + f32(b)
+                                                    : (float)r)
+                             : bd(r);
+    }
+    old = zx(old, n);
+    b = zx(b, n);
     switch (op) {
     case GV_ATOM_ADD:
-        if (t != GV_T_F32) {
-            return __atomic_fetch_add(q, b, __ATOMIC_SEQ_CST);
-        }
-        break;
-    case GV_ATOM_AND: return __atomic_fetch_and(q, b, __ATOMIC_SEQ_CST);
-    case GV_ATOM_OR: return __atomic_fetch_or(q, b, __ATOMIC_SEQ_CST);
-    case GV_ATOM_XOR: return __atomic_fetch_xor(q, b, __ATOMIC_SEQ_CST);
-    case GV_ATOM_EXCH: return __atomic_exchange_n(q, b, __ATOMIC_SEQ_CST);
-    case GV_ATOM_CAS:
-        old = b;
-        __atomic_compare_exchange_n(q, &old, c, false, __ATOMIC_SEQ_CST,
-                                    __ATOMIC_SEQ_CST);
-        return old;
-    default:
-        break;
+        return zx(old + b, n);
+    case GV_ATOM_MIN:
+    case GV_ATOM_MAX:
+        lt = tsig(t) ? sx(old, n) < sx(b, n) : old < b;
+        return (op == GV_ATOM_MIN) == lt ? old : b;
+    case GV_ATOM_INC:
+        return old >= b ? 0 : old + 1;
+    default:                                    /* DEC */
+        return (old == 0 || old > b) ? b : old - 1;
     }
-    old = __atomic_load_n(q, __ATOMIC_SEQ_CST);
-    do {
-        switch (op) {
-        case GV_ATOM_ADD: nv = (uint32_t)bf(f32(old) + f32(b)); break;
-        case GV_ATOM_MIN:
-            nv = t == GV_T_S32 ? ((int32_t)old < (int32_t)b ? old : b)
-                 : t == GV_T_F32 ? (uint32_t)bf(fminf(f32(old), f32(b)))
-                 : (old < b ? old : b);
-            break;
-        case GV_ATOM_MAX:
-            nv = t == GV_T_S32 ? ((int32_t)old > (int32_t)b ? old : b)
-                 : t == GV_T_F32 ? (uint32_t)bf(fmaxf(f32(old), f32(b)))
-                 : (old > b ? old : b);
-            break;
-        case GV_ATOM_INC: nv = old >= b ? 0 : old + 1; break;
-        default: nv = (old == 0 || old > b) ? b : old - 1; break;
-        }
-    } while (!__atomic_compare_exchange_n(q, &old, nv, false,
-                                          __ATOMIC_SEQ_CST,
-                                          __ATOMIC_SEQ_CST));
-    return old;
 }
 
-static uint64_t atom64(uint64_t *q, unsigned t, unsigned op, uint64_t b,
-                       uint64_t c)
-{
-    uint64_t old, nv;
-
-    switch (op) {
-    case GV_ATOM_ADD:
-        if (t != GV_T_F64) {
-            return __atomic_fetch_add(q, b, __ATOMIC_SEQ_CST);
-        }
-        break;
-    case GV_ATOM_AND: return __atomic_fetch_and(q, b, __ATOMIC_SEQ_CST);
-    case GV_ATOM_OR: return __atomic_fetch_or(q, b, __ATOMIC_SEQ_CST);
-    case GV_ATOM_XOR: return __atomic_fetch_xor(q, b, __ATOMIC_SEQ_CST);
-    case GV_ATOM_EXCH: return __atomic_exchange_n(q, b, __ATOMIC_SEQ_CST);
-    case GV_ATOM_CAS:
-        old = b;
-        __atomic_compare_exchange_n(q, &old, c, false, __ATOMIC_SEQ_CST,
-                                    __ATOMIC_SEQ_CST);
-        return old;
-    default:
-        break;
-    }
-    old = __atomic_load_n(q, __ATOMIC_SEQ_CST);
-    do {
-        switch (op) {
-        case GV_ATOM_ADD: nv = bd(f64(old) + f64(b)); break;
-        case GV_ATOM_MIN:
-            nv = t == GV_T_S64 ? ((int64_t)old < (int64_t)b ? old : b)
-                 : t == GV_T_F64 ? bd(fmin(f64(old), f64(b)))
-                 : (old < b ? old : b);
-            break;
-        case GV_ATOM_MAX:
-            nv = t == GV_T_S64 ? ((int64_t)old > (int64_t)b ? old : b)
-                 : t == GV_T_F64 ? bd(fmax(f64(old), f64(b)))
-                 : (old > b ? old : b);
-            break;
-        case GV_ATOM_INC: nv = old >= b ? 0 : old + 1; break;
-        default: nv = (old == 0 || old > b) ? b : old - 1; break;
-        }
-    } while (!__atomic_compare_exchange_n(q, &old, nv, false,
-                                          __ATOMIC_SEQ_CST,
-                                          __ATOMIC_SEQ_CST));
-    return old;
+/* Atomic operation @op of type @t on the word at @q; returns the old
+ * value.  One definition for 32- and 64-bit words. */
+#define GV_ATOM_FN(name, T)                                              \
+static uint64_t name(T *q, unsigned t, unsigned op, T b, T c)            \
+{                                                                        \
+    T old;                                                               \
+                                                                         \
+    switch (op) {                                                        \
+    case GV_ATOM_ADD:                                                    \
+        if (t != GV_T_F32 && t != GV_T_F64) {                            \
+            return __atomic_fetch_add(q, b, __ATOMIC_SEQ_CST);           \
+        }                                                                \
+        break;                                                           \
+    case GV_ATOM_AND: return __atomic_fetch_and(q, b, __ATOMIC_SEQ_CST); \
+    case GV_ATOM_OR: return __atomic_fetch_or(q, b, __ATOMIC_SEQ_CST);   \
+    case GV_ATOM_XOR: return __atomic_fetch_xor(q, b, __ATOMIC_SEQ_CST); \
+    case GV_ATOM_EXCH: return __atomic_exchange_n(q, b, __ATOMIC_SEQ_CST); \
+    case GV_ATOM_CAS:                                                    \
+        old = b;                                                         \
+        __atomic_compare_exchange_n(q, &old, c, false, __ATOMIC_SEQ_CST, \
+                                    __ATOMIC_SEQ_CST);                   \
+        return old;                                                      \
+    default:                                                             \
+        break;                                                           \
+    }                                                                    \
+    old = __atomic_load_n(q, __ATOMIC_SEQ_CST);                          \
+    while (!__atomic_compare_exchange_n(q, &old,                         \
+                                        (T)atom_new(t, op, old, b),      \
+                                        false, __ATOMIC_SEQ_CST,         \
+                                        __ATOMIC_SEQ_CST)) {             \
+    }                                                                    \
+    return old;                                                          \
 }
+
+GV_ATOM_FN(atom32, uint32_t)
+GV_ATOM_FN(atom64, uint64_t)
 
 /* ---- warps ---- */
 

@@ -41,25 +41,6 @@ static uint32_t module_len;
 static unsigned launches;               /* launch actions submitted */
 static uint64_t lane_insns;             /* ... and what they executed */
 
-/* out[gid] = gid (the module the launch action mutates and runs). */
-static void build_module(void)
-{
-    struct ka a;
-    uint32_t p;
-
-    ka_init(&a, 8);
-    p = ka_param64(&a);
-    ka_op(&a, GV_I_S2R, GV_T_U32, GV_SR_TID_X, 0, 0, 0, 0, 0);
-    ka_op(&a, GV_I_S2R, GV_T_U32, GV_SR_CTAID_X, 1, 0, 0, 0, 0);
-    ka_op(&a, GV_I_S2R, GV_T_U32, GV_SR_NTID_X, 2, 0, 0, 0, 0);
-    ka_op(&a, GV_I_MAD, GV_T_U32, 0, 3, 1, 2, 0, 0);
-    ka_op(&a, GV_I_LD, GV_T_U64, GV_SPACE_PARAM, 4, ka_k(&a, p), 0, 0, 0);
-    ka_op(&a, GV_I_MULWIDE, GV_T_U32, 0, 5, 3, ka_k(&a, 4), 0, 0);
-    ka_op(&a, GV_I_ADD, GV_T_U64, 0, 6, 4, 5, 0, 0);
-    ka_op(&a, GV_I_ST, GV_T_U32, GV_SPACE_GLOBAL, 0, 6, 3, 0, 0);
-    ka_op(&a, GV_I_EXIT, 0, 0, 0, 0, 0, 0, 0);
-    module = ka_build(&a, &module_len);
-}
 
 /* One EK for the whole run: key generation would dominate otherwise. */
 static char ek_file[64];
@@ -104,7 +85,7 @@ static void setup_device(void)
     pte = page1 | GV_PTE_VALID;
     td_pte(td, 1, 0, 0, 1, &pte, false, NULL, NULL);
     if (!module) {
-        build_module();
+        module = ka_store_gid(&module_len);    /* what launches mutate */
     }
     pte = td_alloc_prot(td, GV_BIG_PAGE_SIZE, GV_BIG_PAGE_SIZE) |
           GV_PTE_VALID;

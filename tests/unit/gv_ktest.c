@@ -219,3 +219,22 @@ uint8_t *ka_build(struct ka *a, uint32_t *len)
     *len = off;
     return img;
 }
+
+uint8_t *ka_store_gid(uint32_t *len)
+{
+    struct ka a;
+    uint32_t p;
+
+    ka_init(&a, 8);
+    p = ka_param64(&a);
+    ka_op(&a, GV_I_S2R, GV_T_U32, GV_SR_TID_X, 0, 0, 0, 0, 0);
+    ka_op(&a, GV_I_S2R, GV_T_U32, GV_SR_CTAID_X, 1, 0, 0, 0, 0);
+    ka_op(&a, GV_I_S2R, GV_T_U32, GV_SR_NTID_X, 2, 0, 0, 0, 0);
+    ka_op(&a, GV_I_MAD, GV_T_U32, 0, 3, 1, 2, 0, 0);
+    ka_op(&a, GV_I_LD, GV_T_U64, GV_SPACE_PARAM, 4, ka_k(&a, p), 0, 0, 0);
+    ka_op(&a, GV_I_MULWIDE, GV_T_U32, 0, 5, 3, ka_k(&a, 4), 0, 0);
+    ka_op(&a, GV_I_ADD, GV_T_U64, 0, 6, 4, 5, 0, 0);
+    ka_op(&a, GV_I_ST, GV_T_U32, GV_SPACE_GLOBAL, 0, 6, 3, 0, 0);
+    ka_op(&a, GV_I_EXIT, 0, 0, 0, 0, 0, 0, 0);
+    return ka_build(&a, len);
+}

@@ -74,5 +74,8 @@ void ka_patch(struct ka *a, uint32_t at, uint32_t target);
 uint32_t ka_param64(struct ka *a);
 /* The module image (malloc'd). */
 uint8_t *ka_build(struct ka *a, uint32_t *len);
+/* A ready module: out[gid] = gid, gid = ctaid.x * ntid.x + tid.x; one u64
+ * parameter, out. */
+uint8_t *ka_store_gid(uint32_t *len);
 
 #endif /* GV_KTEST_H */

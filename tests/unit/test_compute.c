@@ -38,30 +38,10 @@ static void teardown(void)
 
 enum { TX = GV_SR_TID_X };
 
-/* out[gid] = gid, gid = ctaid.x * ntid.x + tid.x */
-static uint8_t *mod_store_gid(uint32_t *len)
-{
-    struct ka a;
-    uint32_t p;
-
-    ka_init(&a, 8);
-    p = ka_param64(&a);
-    ka_op(&a, GV_I_S2R, GV_T_U32, GV_SR_TID_X, 0, 0, 0, 0, 0);
-    ka_op(&a, GV_I_S2R, GV_T_U32, GV_SR_CTAID_X, 1, 0, 0, 0, 0);
-    ka_op(&a, GV_I_S2R, GV_T_U32, GV_SR_NTID_X, 2, 0, 0, 0, 0);
-    ka_op(&a, GV_I_MAD, GV_T_U32, 0, 3, 1, 2, 0, 0);
-    ka_op(&a, GV_I_LD, GV_T_U64, GV_SPACE_PARAM, 4, ka_k(&a, p), 0, 0, 0);
-    ka_op(&a, GV_I_MULWIDE, GV_T_U32, 0, 5, 3, ka_k(&a, 4), 0, 0);
-    ka_op(&a, GV_I_ADD, GV_T_U64, 0, 6, 4, 5, 0, 0);
-    ka_op(&a, GV_I_ST, GV_T_U32, GV_SPACE_GLOBAL, 0, 6, 3, 0, 0);
-    ka_op(&a, GV_I_EXIT, 0, 0, 0, 0, 0, 0, 0);
-    return ka_build(&a, len);
-}
-
 static void test_gid(void)
 {
     uint32_t len, n = 64 * 96;
-    uint8_t *img = mod_store_gid(&len);
+    uint8_t *img = ka_store_gid(&len);
     uint64_t mva = kt_load(&k1, img, len), out = kt_alloc(&k1, n * 4);
     struct kt_launch l = { .module_va = mva, .module_size = len,
                            .grid = { 64 }, .block = { 96 },
@@ -162,12 +142,27 @@ static void test_atomics(void)
     uint32_t len, p;
     uint8_t *img;
     uint64_t mva, ctr;
-    uint32_t res[4];
+    uint32_t res[12], dec = 0;
     float f;
+    double d;
 
-    ka_init(&a, 6);
+    ka_init(&a, 10);
     p = ka_param64(&a);
     ka_op(&a, GV_I_LD, GV_T_U64, GV_SPACE_PARAM, 0, ka_k(&a, p), 0, 0, 0);
+    ka_op(&a, GV_I_S2R, GV_T_U32, GV_SR_TID_X, 5, 0, 0, 0, 0);
+    ka_op(&a, GV_I_NEG, GV_T_S32, 0, 6, 5, 0, 0, 0);
+    ka_op(&a, GV_I_CVT, GV_T_F32, 0, 7, 5, 0, 0, GV_T_U32 | GV_RND_RN << 8);
+    /* inc wraps at 7, dec at 1000, signed min, f64 add, f32 max */
+    ka_op(&a, GV_I_ATOM, GV_T_U32, GV_SPACE_GLOBAL | GV_ATOM_INC << 4,
+          GV_ISA_NONE, 0, ka_k(&a, 7), 0, 16);
+    ka_op(&a, GV_I_ATOM, GV_T_U32, GV_SPACE_GLOBAL | GV_ATOM_DEC << 4,
+          GV_ISA_NONE, 0, ka_k(&a, 1000), 0, 20);
+    ka_op(&a, GV_I_ATOM, GV_T_S32, GV_SPACE_GLOBAL | GV_ATOM_MIN << 4,
+          GV_ISA_NONE, 0, 6, 0, 24);
+    ka_op(&a, GV_I_ATOM, GV_T_F64, GV_SPACE_GLOBAL | GV_ATOM_ADD << 4,
+          GV_ISA_NONE, 0, ka_k(&a, 0x3ff8000000000000ull), 0, 32);
+    ka_op(&a, GV_I_ATOM, GV_T_F32, GV_SPACE_GLOBAL | GV_ATOM_MAX << 4,
+          GV_ISA_NONE, 0, 7, 0, 40);
     ka_op(&a, GV_I_ATOM, GV_T_U32, GV_SPACE_GLOBAL | GV_ATOM_ADD << 4,
           GV_ISA_NONE, 0, ka_k(&a, 1), 0, 0);
     ka_op(&a, GV_I_ATOM, GV_T_F32, GV_SPACE_GENERIC | GV_ATOM_ADD << 4,
@@ -179,7 +174,7 @@ static void test_atomics(void)
     ka_op(&a, GV_I_EXIT, 0, 0, 0, 0, 0, 0, 0);
     img = ka_build(&a, &len);
     mva = kt_load(&k1, img, len);
-    ctr = kt_alloc(&k1, 16);
+    ctr = kt_alloc(&k1, sizeof(res));
     struct kt_launch l = { .module_va = mva, .module_size = len,
                            .grid = { 40 }, .block = { 256 },
                            .params = &ctr, .param_size = 8 };
@@ -192,6 +187,18 @@ static void test_atomics(void)
     memcpy(&f, &res[2], 4);
     CU_ASSERT_EQUAL(f, 40.0f * 256 - 1);
     CU_ASSERT_EQUAL(res[3], 7);
+    /* every inc/dec maps the value the same way, so order does not
+     * matter: simulate the count */
+    CU_ASSERT_EQUAL(res[4], (40 * 256) % 8);
+    for (int k = 0; k < 40 * 256; k++) {
+        dec = (dec == 0 || dec > 1000) ? 1000 : dec - 1;
+    }
+    CU_ASSERT_EQUAL(res[5], dec);
+    CU_ASSERT_EQUAL((int32_t)res[6], -255);
+    memcpy(&d, &res[8], 8);
+    CU_ASSERT_EQUAL(d, 1.5 * 40 * 256);
+    memcpy(&f, &res[10], 4);
+    CU_ASSERT_EQUAL(f, 255.0f);
     free(img);
 }
 
@@ -379,7 +386,7 @@ static void test_bootstrap_refused(void)
 static void test_bad_launches(void)
 {
     uint32_t len;
-    uint8_t *img = mod_store_gid(&len), buf[256];
+    uint8_t *img = ka_store_gid(&len), buf[256];
     uint64_t mva = kt_load(&k1, img, len), out = kt_alloc(&k1, 4096);
     struct kt_launch good = { .module_va = mva, .module_size = len,
                               .block = { 32 }, .params = &out,
@@ -477,7 +484,7 @@ static void test_module_fuzz(void)
 static void test_fence_irq(void)
 {
     uint32_t len;
-    uint8_t *img = mod_store_gid(&len);
+    uint8_t *img = ka_store_gid(&len);
     uint64_t mva = kt_load(&k1, img, len), out = kt_alloc(&k1, 4096);
     uint64_t fence = kt_alloc(&k1, 8), v = 0;
     struct kt_launch l = { .module_va = mva, .module_size = len,
@@ -527,7 +534,7 @@ static void test_secure_launch(void)
     struct td *t2 = td_new(VRAM, UNPROT, PROT, true);
     struct kt k;
     uint32_t len, n = 256, res[256];
-    uint8_t *img = mod_store_gid(&len);
+    uint8_t *img = ka_store_gid(&len);
     uint64_t mva, out;
 
     memset(&s, 0, sizeof(s));
