@@ -733,10 +733,6 @@ static void mem_operand(struct cg *cg, const struct gvp_opd *o, int space,
     if (!y) {
         FAIL(cg, "%s is not declared", o->name);
     }
-    if (y->kind == Y_DATA) {
-        ma->a = sym_addr(cg, y, o->ival, &ma->space);
-        return;
-    }
     ma->a = sym_addr(cg, y, o->ival, &ma->space);
     if (space == GV_SPACE_GENERIC || ma->space == space ||
         (space == GV_SPACE_PARAM && ma->space == GV_SPACE_LOCAL)) {

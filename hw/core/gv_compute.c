@@ -39,7 +39,6 @@ struct gv_engine {
     uint32_t ring_index, pos, entry_flags;
     struct gv_kmodule *cache[GV_MODCACHE];
     unsigned cache_next;
-    uint64_t launches;
 };
 
 /* ---- module validation and decoding ---- */
@@ -928,7 +927,6 @@ int gv_exec_launch(struct gv_dev *dev, unsigned chid, const uint8_t *cmd,
     eng->running = eng->nthreads;
     eng->gen++;
     eng->pos = dev->cur_pos;
-    eng->launches++;
     pthread_cond_broadcast(&eng->work_cv);
     pthread_mutex_unlock(&eng->lock);
     dev->launch_started = true;

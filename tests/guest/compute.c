@@ -37,8 +37,6 @@ static int load(struct gvrt_stream *st, const char *name,
     return r;
 }
 
-static const uint32_t one[3] = { 1, 1, 1 };
-
 static void dims(uint32_t d[3], unsigned x, unsigned y)
 {
     d[0] = x;
@@ -391,7 +389,6 @@ static void secure_channel(void)
     gvrt_secure_fini(&s);
     gvrt_dev_close(&dev);
     free(pt); free(ct); free(back);
-    (void)one;
 }
 
 int main(void)
