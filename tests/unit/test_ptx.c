@@ -1692,6 +1692,9 @@ static void test_errors(void)
                "wrong operand count");
     expect_err("", "ld.global.u32 %r1, %r2;\nret;", 0, "ld.global.u32",
                "ld needs a memory operand");
+    expect_err(".global .align 4 .u32 gvar;\n",
+               "ld.shared.u32 %r1, [gvar];\nret;", 0, "ld.shared.u32",
+               "a .global variable through the shared space");
     /* recursion: direct and mutual; the error names the function at the
      * call that closes the cycle */
     expect_err(".func rec()\n"
