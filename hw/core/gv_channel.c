@@ -5,7 +5,12 @@
  * authentication, and dispatch of the commands in a group.
  *
  * Processing is synchronous: a PUT write runs every entry from GET to PUT
- * before the MMIO write returns.  A group that fails (fetch, format or
+ * before the MMIO write returns, except what must wait for the compute
+ * engine (a running launch): bootstrap channels' rings (their CH_*
+ * commands could change page tables under the kernel) and a group that
+ * launches (kept, already authenticated, until the engine is free); the
+ * launching channel's own ring waits for its launch.  Copies and fences on
+ * other channels go on meanwhile.  A group that fails (fetch, format or
  * authentication) is skipped: it does not execute, GET moves past it, the
  * error registers describe it and GV_INTR_ERROR is raised; the channel
  * keeps running.  A secure channel's counter only advances on groups that
@@ -66,6 +71,7 @@ void gv_channels_reset(struct gv_dev *dev)
     gv_engine_abort(dev);
     for (unsigned i = 0; i < GV_MAX_CHANNELS; i++) {
         gvc_aead_free(dev->chan[i].aead);
+        free(dev->chan[i].stash);
     }
     memset(dev->chan, 0, sizeof(dev->chan));
     memset(dev->tlb, 0, sizeof(dev->tlb));
@@ -189,6 +195,24 @@ static int fetch(struct gv_dev *dev, const struct gv_gpfifo_entry *e,
     return dma_read(dev, e->addr, buf, e->len);
 }
 
+/* Does the group hold a LAUNCH (well-formed commands up to it)? */
+static bool group_launches(const uint8_t *cmds, uint32_t len)
+{
+    for (uint32_t off = 0; len - off >= sizeof(struct gv_cmd_hdr);) {
+        struct gv_cmd_hdr h;
+
+        memcpy(&h, cmds + off, sizeof(h));
+        if (h.op == GV_OP_LAUNCH) {
+            return true;
+        }
+        if (h.size < sizeof(h) || h.size % 8 || h.size > len - off) {
+            return false;
+        }
+        off += h.size;
+    }
+    return false;
+}
+
 static int run_entry(struct gv_dev *dev, unsigned chid,
                      const struct gv_gpfifo_entry *e, uint32_t ring_index,
                      uint8_t *buf)
@@ -237,8 +261,27 @@ static int run_entry(struct gv_dev *dev, unsigned chid,
                e->len != sizeof(h) + h.payload_len) {
         return GV_ERR_BAD_GROUP;
     }
+    if (gv_engine_busy(dev) &&
+        group_launches(buf + sizeof(h), h.payload_len)) {
+        ch->stash = malloc(h.payload_len);
+        if (!ch->stash) {
+            return GV_ERR_NO_RESOURCES;
+        }
+        memcpy(ch->stash, buf + sizeof(h), h.payload_len);
+        ch->stash_len = h.payload_len;
+        ch->stash_flags = e->flags;
+        return GV_ERR_NONE;
+    }
     return gv_exec_group(dev, chid, buf + sizeof(h), h.payload_len,
                          ring_index);
+}
+
+static void launch_started(struct gv_dev *dev, unsigned chid,
+                           uint32_t entry_flags)
+{
+    dev->launch_started = false;
+    dev->chan[chid].launch_wait = true;
+    dev->chan[chid].launch_entry_irq = entry_flags & GV_GPFIFO_IRQ;
 }
 
 static void process_ring(struct gv_dev *dev, unsigned chid)
@@ -264,10 +307,12 @@ static void process_ring(struct gv_dev *dev, unsigned chid)
         gv_report_error(dev, GV_ERR_NO_RESOURCES, chid, ch->get << 16);
         return;
     }
-    /* While a launch runs every ring waits (page tables must not change
-     * under it); gv_dev_engine_poll() resumes them. */
+    /* While a launch runs, bootstrap rings wait (page tables must not
+     * change under it), and so does a channel with a launch of its own in
+     * flight or kept for later; gv_dev_engine_poll() resumes them. */
     while (ch->get != ch->put && ch->type != GV_CHAN_TYPE_FREE &&
-           !gv_engine_busy(dev)) {
+           !ch->launch_wait && !ch->stash &&
+           !(gv_engine_busy(dev) && ch->type == GV_CHAN_TYPE_BOOTSTRAP)) {
         struct gv_gpfifo_entry e;
         uint32_t idx = ch->get;
         int err = dma_read(dev, ch->ring_base + (uint64_t)idx * sizeof(e),
@@ -277,11 +322,12 @@ static void process_ring(struct gv_dev *dev, unsigned chid)
         if (err == GV_ERR_NONE) {
             err = run_entry(dev, chid, &e, idx, buf);
         }
+        if (ch->stash) {
+            return;                     /* runs when the engine is free */
+        }
         if (dev->launch_started) {
             /* GET moves past this entry when the launch ends. */
-            dev->launch_started = false;
-            ch->launch_wait = true;
-            ch->launch_entry_irq = e.flags & GV_GPFIFO_IRQ;
+            launch_started(dev, chid, e.flags);
             if (dev->ops && dev->ops->engine_done) {
                 return;
             }
@@ -297,13 +343,44 @@ static void process_ring(struct gv_dev *dev, unsigned chid)
     }
 }
 
+/* Run channel @chid's kept group (the engine is free): it starts its
+ * launch, or fails, and the ring moves on as for any entry. */
+static void run_stash(struct gv_dev *dev, unsigned chid)
+{
+    struct gv_chan *ch = &dev->chan[chid];
+    uint8_t *cmds = ch->stash;
+    uint32_t idx = ch->get;
+    int err;
+
+    ch->stash = NULL;
+    dev->launch_started = false;
+    err = gv_exec_group(dev, chid, cmds, ch->stash_len, idx);
+    free(cmds);
+    if (dev->launch_started) {
+        launch_started(dev, chid, ch->stash_flags);
+        return;
+    }
+    ch->get = (idx + 1) % ch->ring_entries;
+    if (err != GV_ERR_NONE) {
+        gv_report_error(dev, err, chid, dev->cur_pos);
+    } else if (ch->stash_flags & GV_GPFIFO_IRQ) {
+        gv_irq_raise(dev, GV_INTR_CHANNEL);
+    }
+}
+
 void gv_dev_engine_poll(struct gv_dev *dev)
 {
     if (!gv_engine_finish(dev, false)) {
         return;
     }
-    /* Resume the rings that waited, in channel order. */
+    /* A kept launch first (in channel order), then every ring with work
+     * (process_ring() holds back what must still wait). */
     for (unsigned k = 0; k < GV_MAX_CHANNELS && !gv_engine_busy(dev); k++) {
+        if (dev->chan[k].stash) {
+            run_stash(dev, k);
+        }
+    }
+    for (unsigned k = 0; k < GV_MAX_CHANNELS; k++) {
         struct gv_chan *ch = &dev->chan[k];
 
         if (ch->type != GV_CHAN_TYPE_FREE && ch->ring_entries &&

@@ -7,8 +7,10 @@
  * (gv_simt.c).
  *
  * One launch runs at a time, on every SM.  While it runs the command
- * processor holds every channel's ring (they resume, in order, when it
- * ends), so no page table changes under a running kernel.  Completion:
+ * processor holds the bootstrap rings, so no page table changes under a
+ * running kernel, and the launching channel's ring; a group that launches
+ * on another channel is kept until the engine is free (gv_channel.c).
+ * Other channels' copies and fences go on.  Completion:
  * the last SM out calls the host's engine_done() (any thread); the host
  * then calls gv_dev_engine_poll() on its main thread, which writes the
  * fence, raises the interrupts and resumes the rings.  A host without

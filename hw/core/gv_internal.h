@@ -120,6 +120,10 @@ struct gv_chan {
     struct gvc_aead *aead;      /* the crypto engine's key schedule for CEK */
     bool launch_wait;           /* the entry at GET holds a running LAUNCH */
     bool launch_entry_irq;      /* ... with GV_GPFIFO_IRQ */
+    /* A group that launches, fetched (and authenticated) while the engine
+     * was busy: it runs, from here, when the engine is free. */
+    uint8_t *stash;
+    uint32_t stash_len, stash_flags;
 };
 
 /* ---- TLB: direct-mapped, per channel, flushed by generation ---- */

@@ -217,7 +217,8 @@ GV_ABI_ASSERT(struct gv_cmd_set_copy_key, 40);
  * channel's page tables) on the compute engine.  The parameter buffer
  * (param_size bytes, padded to 8) follows the command.  A LAUNCH must be
  * the last command of its group: the channel runs nothing more until the
- * launch ends; then, if @fence_va is not 0, @fence_value (8 bytes) is
+ * launch ends (other channels go on, except bootstrap channels, and a
+ * group that launches waits for the engine); then, if @fence_va is not 0, @fence_value (8 bytes) is
  * written there through the page tables, GV_INTR_LAUNCH is raised if
  * GV_LAUNCH_IRQ is set, and the ring moves on.  A fault, a trap or the
  * watchdog ends the launch with an error (GV_ERR_FAULT, GV_ERR_TIMEOUT)

@@ -5,6 +5,7 @@
 
 unsigned td_compute_sms;
 uint32_t td_launch_timeout_ms;
+bool td_async;
 
 #include <stddef.h>
 #include <stdio.h>
@@ -72,6 +73,52 @@ static const struct gv_host_ops td_ops = {
     .guest_error = fake_guest_error,
 };
 
+/* Called from an engine thread: only a flag (the test thread polls). */
+static void fake_engine_done(void *opaque)
+{
+    struct td *td = opaque;
+
+    __atomic_store_n(&td->engine_done, 1, __ATOMIC_SEQ_CST);
+}
+
+static const struct gv_host_ops td_async_ops = {
+    .dma_read = fake_dma_read,
+    .dma_write = fake_dma_write,
+    .set_irq = fake_set_irq,
+    .guest_error = fake_guest_error,
+    .engine_done = fake_engine_done,
+};
+
+int td_engine_wait(struct td *td, unsigned timeout_ms)
+{
+    for (unsigned ms = 0; ms < timeout_ms; ms++) {
+        if (__atomic_exchange_n(&td->engine_done, 0, __ATOMIC_SEQ_CST)) {
+            gv_dev_engine_poll(td->dev);
+            return 0;
+        }
+        usleep(1000);
+    }
+    return -1;
+}
+
+void td_submit_async(struct td *td, unsigned chid, const void *cmds,
+                     uint32_t len, unsigned slot)
+{
+    uint64_t ring = RING_AREA + chid * 4096ull;
+    uint64_t gaddr = GROUP_AREA + (1 + slot) * (64ull << 10);
+    struct gv_group_hdr h = { .magic = GV_GROUP_MAGIC, .payload_len = len };
+    struct gv_gpfifo_entry e = { .addr = TD_GUEST_BASE + gaddr,
+                                 .len = sizeof(h) + len };
+    uint32_t idx = td->put[chid];
+
+    TD_CHECK_FATAL(slot < 64 && sizeof(h) + len <= (64u << 10));
+    memcpy(td->guest + gaddr, &h, sizeof(h));
+    memcpy(td->guest + gaddr + sizeof(h), cmds, len);
+    memcpy(td->guest + ring + idx * sizeof(e), &e, sizeof(e));
+    td->put[chid] = (idx + 1) % TD_RING_ENTRIES;
+    td_wr(td, GV_REG_CHAN(chid, GV_CHAN_PUT), td->put[chid]);
+}
+
 uint32_t td_rd(struct td *td, uint32_t reg)
 {
     return (uint32_t)gv_mmio_read(td->dev, reg, 4);
@@ -130,7 +177,7 @@ struct td *td_new_ek(uint64_t vram, uint64_t unprot, uint64_t prot,
     td->vram = vram;
     td->unprot = unprot;
     td->prot = prot;
-    td->dev = gv_dev_new(&cfg, &td_ops, td, &err);
+    td->dev = gv_dev_new(&cfg, td_async ? &td_async_ops : &td_ops, td, &err);
     if (!td->dev) {
         fprintf(stderr, "td_new: %s\n", err);
         abort();

@@ -53,6 +53,7 @@ struct td {
     uint32_t put[GV_MAX_CHANNELS];
     bool irq;
     int irq_edges;
+    int engine_done;            /* async devices: a launch has ended */
     int guest_errors;
     char ek_path[256];
     char tmpdir[128];
@@ -64,6 +65,17 @@ struct td {
  * defaults: one SM per host CPU, no watchdog). */
 extern unsigned td_compute_sms;
 extern uint32_t td_launch_timeout_ms;
+/* Devices made while this is set complete launches asynchronously, as in
+ * QEMU: call td_engine_wait() to finish them (fence, interrupts, rings). */
+extern bool td_async;
+
+/* Wait up to @timeout_ms for a launch to end, then gv_dev_engine_poll();
+ * 0, or -1 on timeout. */
+int td_engine_wait(struct td *td, unsigned timeout_ms);
+/* Submit @cmds in a plaintext group from group slot @slot (< 64; each
+ * pending group needs its own) without waiting or checking anything. */
+void td_submit_async(struct td *td, unsigned chid, const void *cmds,
+                     uint32_t len, unsigned slot);
 
 /* The runtime side of a secure context is the runtime's own code
  * (runtime/gvrt_secure.c): the tests exercise it against the device. */

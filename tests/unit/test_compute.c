@@ -650,6 +650,111 @@ static void test_alu_edges(void)
                     0x80000000u);
 }
 
+/* A kernel that counts to @n in one register and stores the count: a
+ * launch that takes a while. */
+static uint8_t *mod_count(uint32_t *len, uint32_t n)
+{
+    struct ka a;
+    uint32_t p, loop;
+
+    ka_init(&a, 4);
+    p = ka_param64(&a);
+    ka_op(&a, GV_I_MOV, GV_T_U32, 0, 0, ka_k(&a, 0), 0, 0, 0);
+    loop = ka_op(&a, GV_I_ADD, GV_T_U32, 0, 0, 0, ka_k(&a, 1), 0, 0);
+    ka_op(&a, GV_I_SETP, GV_T_U32, GV_CMP_LT, 1, 0, ka_k(&a, n), 0, 0);
+    ka_bra(&a, loop);
+    ka_guard(&a, 1, false);
+    ka_op(&a, GV_I_LD, GV_T_U64, GV_SPACE_PARAM, 2, ka_k(&a, p), 0, 0, 0);
+    ka_op(&a, GV_I_ST, GV_T_U32, GV_SPACE_GLOBAL, 0, 2, 0, 0, 0);
+    ka_op(&a, GV_I_EXIT, 0, 0, 0, 0, 0, 0, 0);
+    return ka_build(&a, len);
+}
+
+static uint32_t get_of(struct td *t, unsigned chid)
+{
+    return td_rd(t, GV_REG_CHAN(chid, GV_CHAN_GET));
+}
+
+/*
+ * Asynchronous completion (as in QEMU): while channel 1's launch runs,
+ * channel 2's fence and copy go through at once, channel 2's own launch is
+ * kept (authenticated, not run) until the engine is free, and the
+ * bootstrap channel's CH_* commands wait (page tables must not change
+ * under a kernel).  Then everything completes in order.
+ */
+static void test_async_overlap(void)
+{
+    struct td *t2;
+    struct kt ka1, ka2;
+    uint32_t len1, len2, count = 0, gids[64], put2;
+    uint8_t *img1 = mod_count(&len1, 8u << 20), *img2 = ka_store_gid(&len2);
+    uint8_t buf[256];
+    uint64_t m1, m2, out1, out2, fence2, v = 0;
+
+    td_async = true;
+    t2 = td_new(VRAM, UNPROT, PROT, true);
+    td_async = false;
+    kt_init(&ka1, t2, 1, NULL, 64 << 10, false);
+    kt_init(&ka2, t2, 2, NULL, 64 << 10, false);
+    m1 = kt_load(&ka1, img1, len1);
+    out1 = kt_alloc(&ka1, 8);
+    m2 = kt_load(&ka2, img2, len2);
+    out2 = kt_alloc(&ka2, sizeof(gids));
+    fence2 = kt_alloc(&ka2, 8);
+
+    struct kt_launch l1 = { .module_va = m1, .module_size = len1,
+                            .params = &out1, .param_size = 8,
+                            .flags = GV_LAUNCH_IRQ };
+    struct kt_launch l2 = { .module_va = m2, .module_size = len2,
+                            .block = { 64 }, .params = &out2,
+                            .param_size = 8 };
+    struct gv_cmd_fence f = { .hdr = { GV_OP_FENCE, sizeof(f) },
+                              .va = fence2, .value = 0xfe11ce };
+    /* a CH_PDE that installs a page table for channel 2 */
+    struct gv_cmd_ch_pde cm = {
+        .hdr = { GV_OP_CH_PDE, sizeof(cm) }, .chid = 2, .pgd_index = 5,
+        .pgt_addr = td_alloc_prot(t2, GV_PGT_SMALL_BYTES, GV_PAGE_SIZE) };
+
+    td_submit_async(t2, 1, buf, kt_launch_cmd(&l1, buf), 0);
+    CU_ASSERT(get_of(t2, 1) != t2->put[1]);         /* running */
+    /* channel 2: a fence runs at once, beside the kernel */
+    td_submit_async(t2, 2, &f, sizeof(f), 1);
+    CU_ASSERT_EQUAL(get_of(t2, 2), t2->put[2]);
+    kt_read(&ka2, fence2, &v, 8);
+    CU_ASSERT_EQUAL(v, 0xfe11ce);
+    /* channel 2's launch is kept; the bootstrap channel waits */
+    td_submit_async(t2, 2, buf, kt_launch_cmd(&l2, buf), 2);
+    put2 = t2->put[2];
+    CU_ASSERT(get_of(t2, 2) != put2);
+    td_submit_async(t2, TD_BOOT_CHID, &cm, sizeof(cm), 3);
+    CU_ASSERT(get_of(t2, TD_BOOT_CHID) != t2->put[TD_BOOT_CHID]);
+    CU_ASSERT_EQUAL(gv_debug_pmm(t2->dev, cm.pgt_addr), 0);
+    kt_read(&ka1, out1, &count, 4);
+    CU_ASSERT_EQUAL(count, 0);                      /* not done yet */
+    CU_ASSERT(get_of(t2, 1) != t2->put[1]);
+
+    /* launch 1 ends: its ring moves, launch 2 starts, CH_MEASURE waits */
+    CU_ASSERT_EQUAL_FATAL(td_engine_wait(t2, 60000), 0);
+    CU_ASSERT_EQUAL(get_of(t2, 1), t2->put[1]);
+    kt_read(&ka1, out1, &count, 4);
+    CU_ASSERT_EQUAL(count, 8u << 20);
+    CU_ASSERT(td_rd(t2, GV_REG_INTR_STATUS) & GV_INTR_LAUNCH);
+    /* launch 2 ends: then the bootstrap ring runs */
+    CU_ASSERT_EQUAL_FATAL(td_engine_wait(t2, 60000), 0);
+    CU_ASSERT_EQUAL(get_of(t2, 2), put2);
+    kt_read(&ka2, out2, gids, sizeof(gids));
+    for (uint32_t k = 0; k < 64; k++) {
+        CU_ASSERT_EQUAL(gids[k], k);
+    }
+    CU_ASSERT_EQUAL(get_of(t2, TD_BOOT_CHID), t2->put[TD_BOOT_CHID]);
+    CU_ASSERT_EQUAL(td_rd(t2, GV_REG_ERROR_COUNT), 0);
+    CU_ASSERT(gv_debug_pmm(t2->dev, cm.pgt_addr) != 0);    /* installed */
+    td_check(t2);
+    td_free(t2);
+    free(img1);
+    free(img2);
+}
+
 int gv_register_suites(void)
 {
     static const struct gv_cunit_test t[] = {
@@ -665,6 +770,8 @@ int gv_register_suites(void)
         { "corrupted modules", test_module_fuzz },
         { "watchdog", test_watchdog },
         { "launch on a secure channel", test_secure_launch },
+        { "asynchronous: copies beside a kernel, launches and CH_* wait",
+          test_async_overlap },
         { NULL, NULL },
     };
 
