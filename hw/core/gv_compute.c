@@ -25,7 +25,12 @@
 #include <unistd.h>
 
 #define GV_MODCACHE 8
-#define GV_REGFILE_MAX (64u << 20)      /* bytes of registers per SM */
+/* What one SM may allocate for a block, so that a guest cannot make the
+ * host allocate (and zero) unbounded memory: 16 SMs at most, 16 MiB of
+ * registers and 16 MiB of local memory each. */
+#define GV_MAX_SMS 16
+#define GV_REGFILE_MAX (16u << 20)      /* bytes of registers per SM */
+#define GV_LOCALMEM_MAX (16u << 20)     /* bytes of local memory per SM */
 
 struct gv_engine {
     pthread_mutex_t lock;
@@ -722,8 +727,8 @@ int gv_engine_init(struct gv_dev *dev, unsigned nsm, const char **err)
     if (nsm == 0) {
         nsm = ncpu > 0 ? (unsigned)ncpu : 1;
     }
-    if (nsm > 64) {
-        nsm = 64;
+    if (nsm > GV_MAX_SMS) {
+        nsm = GV_MAX_SMS;
     }
     if (!eng || !(eng->sms = calloc(nsm, sizeof(*eng->sms))) ||
         !(eng->th = calloc(nsm, sizeof(*eng->th)))) {
@@ -888,11 +893,13 @@ int gv_exec_launch(struct gv_dev *dev, unsigned chid, const uint8_t *cmd,
                            f->reqntid[1] != c.block[1] ||
                            f->reqntid[2] != c.block[2])) ||
         (uint64_t)f->nslots * 8 * GV_WARP * ((nthreads + 31) / 32) >
-            GV_REGFILE_MAX) {
+            GV_REGFILE_MAX ||
+        (uint64_t)f->local_size * GV_WARP * ((nthreads + 31) / 32) >
+            GV_LOCALMEM_MAX) {
         gv_guest_error(dev, "graviton-gpu: LAUNCH: parameters (%u bytes, "
-                       "function wants %u), shared memory or block shape "
-                       "do not fit the function", c.param_size,
-                       f->param_size);
+                       "function wants %u), shared memory, block shape, "
+                       "registers or local memory do not fit",
+                       c.param_size, f->param_size);
         return GV_ERR_BAD_MODULE;
     }
     L = calloc(1, sizeof(*L));

@@ -399,6 +399,26 @@ static void test_bad_launches(void)
     CU_ASSERT_EQUAL(kt_launch(&k1, &l), GV_ERR_BAD_COMMAND);
     l = good; l.module_va = KT_VA_BASE + (2 << 20);     /* unmapped */
     CU_ASSERT_EQUAL(kt_launch(&k1, &l), GV_ERR_FAULT);
+    /* local memory of a block past what an SM may allocate (16 MiB):
+     * 64 KiB per thread x 512 threads */
+    {
+        struct ka a;
+        uint32_t llen;
+        uint8_t *limg;
+        uint64_t lva;
+
+        ka_init(&a, 1);
+        a.local_size = 64 << 10;
+        ka_op(&a, GV_I_EXIT, 0, 0, 0, 0, 0, 0, 0);
+        limg = ka_build(&a, &llen);
+        lva = kt_load(&k1, limg, llen);
+        l = (struct kt_launch){ .module_va = lva, .module_size = llen,
+                                .block = { 512 } };
+        CU_ASSERT_EQUAL(kt_launch(&k1, &l), GV_ERR_BAD_MODULE);
+        l.block[0] = 128;               /* 8 MiB: fine */
+        CU_ASSERT_EQUAL(kt_launch(&k1, &l), GV_ERR_NONE);
+        free(limg);
+    }
     /* a LAUNCH must end its group */
     n = kt_launch_cmd(&good, buf);
     memcpy(buf + n, &f, sizeof(f));
