@@ -15,8 +15,8 @@
  *   ek          PEM file with the device's endorsement key (made by
  *               tools/gv-provision).  Without it the device has no
  *               attestation and refuses secure channels.
- *   sms         compute-engine worker threads, at most 16 (default 0: one per host
- *               CPU).
+ *   sms         compute-engine worker threads, at most 16 (default 0:
+ *               one per host CPU).
  *   launch-timeout-ms
  *               watchdog: a kernel running longer is stopped with
  *               GV_ERR_TIMEOUT (default 60000; 0 = never).
