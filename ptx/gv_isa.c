@@ -625,9 +625,22 @@ int gv_isa_check(const uint8_t *img, size_t len, char *err, size_t err_len)
     if (check_header(&m)) {
         return -1;
     }
+    uint64_t total = 0;
+
     for (uint32_t i = 0; i < m.h.nfuncs; i++) {
+        struct gv_isa_func f;
+
         if (check_func(&m, i)) {
             return -1;
+        }
+        /* functions do not share instructions (the engine decodes each
+         * function's own: overlapping ranges would multiply that work) */
+        get_func(&m, i, &f);
+        total += f.insn_count;
+        if (total > m.h.ninsns) {
+            return bad(&m, "functions' instructions overlap (%llu in "
+                       "functions, %u in the module)",
+                       (unsigned long long)total, m.h.ninsns);
         }
     }
     return 0;

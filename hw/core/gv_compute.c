@@ -525,10 +525,19 @@ static struct gv_kmodule *module_decode(const uint8_t *img, uint32_t size,
     memcpy(km->raw, img, size);
     km->size = size;
     km->data_off = h.data_off;
-    for (uint32_t fi = 0; fi < h.nfuncs; fi++) {
+    for (uint32_t fi = 0, total = 0; fi < h.nfuncs; fi++) {
         struct gv_isa_func fn;
 
         memcpy(&fn, img + h.funcs_off + fi * sizeof(fn), sizeof(fn));
+        /* Functions may not share instructions: decoding is then bounded
+         * by the module's size, whatever the function table says. */
+        if (fn.insn_count > h.ninsns - total) {
+            snprintf(why, why_len, "functions' instructions overlap");
+            free(cmap);
+            kmodule_free(km);
+            return NULL;
+        }
+        total += fn.insn_count;
         km->nfuncs = fi + 1;
         if (decode_func(&h, img, &fn, fi, &km->funcs[fi], cmap, why,
                         why_len) != 0) {

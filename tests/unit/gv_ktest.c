@@ -191,9 +191,9 @@ uint8_t *ka_build(struct ka *a, uint32_t *len)
     uint32_t off = sizeof(h);
     uint8_t *img;
 
-    h.nfuncs = 1;
+    h.nfuncs = a->dup_func ? 2 : 1;
     h.funcs_off = off;
-    off += sizeof(f);
+    off += h.nfuncs * sizeof(f);
     h.nparams = a->nparams;
     h.params_off = off;
     off += a->nparams * 8;
@@ -212,6 +212,9 @@ uint8_t *ka_build(struct ka *a, uint32_t *len)
     img = calloc(1, off);
     memcpy(img, &h, sizeof(h));
     memcpy(img + h.funcs_off, &f, sizeof(f));
+    if (a->dup_func) {
+        memcpy(img + h.funcs_off + sizeof(f), &f, sizeof(f));
+    }
     memcpy(img + h.params_off, a->params, a->nparams * 8);
     memcpy(img + h.insns_off, a->ins, a->n * sizeof(struct gv_insn));
     memcpy(img + h.consts_off, a->consts, a->nconsts * 8);

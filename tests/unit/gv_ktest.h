@@ -58,6 +58,7 @@ struct ka {
     uint32_t nregs, param_size, shared_size, local_size;
     uint32_t params[16][2];     /* offset, size */
     uint32_t nparams;
+    bool dup_func;              /* tests: list the function twice */
 };
 void ka_init(struct ka *a, uint32_t nregs);
 /* A constant operand. */

@@ -419,6 +419,27 @@ static void test_bad_launches(void)
         CU_ASSERT_EQUAL(kt_launch(&k1, &l), GV_ERR_NONE);
         free(limg);
     }
+    /* two functions over the same instructions (decoding work would grow
+     * with the function count, not the module's size) */
+    {
+        struct ka a;
+        uint32_t dlen;
+        uint8_t *dimg;
+        char why[160];
+
+        ka_init(&a, 1);
+        ka_op(&a, GV_I_EXIT, 0, 0, 0, 0, 0, 0, 0);
+        dimg = ka_build(&a, &dlen);
+        CU_ASSERT_EQUAL(gv_compute_check_module(dimg, dlen, why,
+                                                sizeof(why)), 0);
+        free(dimg);
+        a.dup_func = true;
+        dimg = ka_build(&a, &dlen);
+        CU_ASSERT_EQUAL(gv_compute_check_module(dimg, dlen, why,
+                                                sizeof(why)), -1);
+        CU_ASSERT_PTR_NOT_NULL(strstr(why, "overlap"));
+        free(dimg);
+    }
     /* a LAUNCH must end its group */
     n = kt_launch_cmd(&good, buf);
     memcpy(buf + n, &f, sizeof(f));
