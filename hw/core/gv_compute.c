@@ -332,7 +332,10 @@ static bool sect_ok(uint32_t off, uint64_t count, uint64_t elem,
 
 #define BAD(...) do { snprintf(why, why_len, __VA_ARGS__); goto fail; } while (0)
 
-/* Validate and decode one function.  @cmap: scratch of nconsts entries. */
+/* Validate and decode one function.  @cmap: scratch of 2 (nconsts + 1)
+ * entries, the first half all UINT32_MAX on entry and on a successful
+ * return (constant -> slot map; then the list of constants used), so the
+ * work is bounded by the function's size, not the pool's. */
 static int decode_func(const struct gv_isa_module *h, const uint8_t *img,
                        const struct gv_isa_func *fn, uint32_t fi,
                        struct gv_kfunc *kf, uint32_t *cmap, char *why,
@@ -361,9 +364,8 @@ static int decode_func(const struct gv_isa_module *h, const uint8_t *img,
     kf->shared_size = fn->shared_size;
     kf->local_size = fn->local_size;
     memcpy(kf->reqntid, fn->reqntid, sizeof(kf->reqntid));
-    for (uint32_t k = 0; k < h->nconsts; k++) {
-        cmap[k] = UINT32_MAX;
-    }
+    uint32_t *used = cmap + h->nconsts + 1;
+
     /* First pass: operands, collecting the constants this function uses. */
     for (uint32_t n = 0; n < fn->insn_count; n++) {
         const struct gv_insn *x = &ins[fn->insn_start + n];
@@ -412,6 +414,7 @@ static int decode_func(const struct gv_isa_module *h, const uint8_t *img,
                 uint32_t ci = v - GV_ISA_CONST_BASE;
 
                 if (cmap[ci] == UINT32_MAX) {
+                    used[nconst] = ci;
                     cmap[ci] = nconst++;
                 }
                 *out[k] = fn->nregs + cmap[ci];
@@ -455,10 +458,9 @@ static int decode_func(const struct gv_isa_module *h, const uint8_t *img,
     if (!kf->consts) {
         BAD("out of memory");
     }
-    for (uint32_t k = 0; k < h->nconsts; k++) {
-        if (cmap[k] != UINT32_MAX) {
-            kf->consts[cmap[k]] = pool[k];
-        }
+    for (uint32_t j = 0; j < nconst; j++) {
+        kf->consts[j] = pool[used[j]];
+        cmap[used[j]] = UINT32_MAX;
     }
     for (uint32_t n = 0; n < kf->ncode; n++) {
         struct gv_dinsn *di = &kf->code[n];
@@ -515,12 +517,15 @@ static struct gv_kmodule *module_decode(const uint8_t *img, uint32_t size,
     }
     km = calloc(1, sizeof(*km));
     if (!km || !(km->funcs = calloc(h.nfuncs, sizeof(*km->funcs))) ||
-        !(cmap = calloc(h.nconsts + 1, sizeof(*cmap))) ||
+        !(cmap = calloc(2 * (h.nconsts + 1), sizeof(*cmap))) ||
         !(km->raw = malloc(size))) {
         snprintf(why, why_len, "out of memory");
         free(cmap);
         kmodule_free(km);
         return NULL;
+    }
+    for (uint32_t k = 0; k <= h.nconsts; k++) {
+        cmap[k] = UINT32_MAX;
     }
     memcpy(km->raw, img, size);
     km->size = size;
