@@ -123,19 +123,14 @@ static void eng_vector_add(unsigned n, struct eng_result *r)
     float *a = malloc(sz), *b = malloc(sz), *c = malloc(sz),
           *w = malloc(sz);
     struct gv_bench_launch g = gv_bench_launch_vector_add(n);
-    struct { uint64_t a, b, c; int32_t n; } __attribute__((packed)) p;
+    struct kt_abc p;
 
     gv_bench_fill_vector_add(a, b, n);
-    p.a = kt_alloc(&k, sz);
-    p.b = kt_alloc(&k, sz);
-    p.c = kt_alloc(&k, sz);
-    p.n = (int32_t)n;
-    kt_write(&k, p.a, a, sz);
-    kt_write(&k, p.b, b, sz);
+    kt_abc_in(&k, a, b, sz, (int32_t)n, &p);
     struct kt_launch l = { .module_va = kt_load(&k, img, (uint32_t)len),
                            .module_size = (uint32_t)len,
                            .grid = { g.grid_x }, .block = { g.block_x },
-                           .params = &p, .param_size = 28 };
+                           .params = &p, .param_size = sizeof(p) };
 
     time_launch(&k, &l, r, NULL, NULL);
     kt_read(&k, p.c, c, sz);
@@ -154,20 +149,15 @@ static void eng_matmul(unsigned n, struct eng_result *r)
     float *a = malloc(sz), *b = malloc(sz), *c = malloc(sz),
           *w = malloc(sz);
     struct gv_bench_launch g = gv_bench_launch_matmul(n);
-    struct { uint64_t a, b, c; int32_t n; } __attribute__((packed)) p;
+    struct kt_abc p;
 
     gv_bench_fill_matmul(a, b, n);
-    p.a = kt_alloc(&k, sz);
-    p.b = kt_alloc(&k, sz);
-    p.c = kt_alloc(&k, sz);
-    p.n = (int32_t)n;
-    kt_write(&k, p.a, a, sz);
-    kt_write(&k, p.b, b, sz);
+    kt_abc_in(&k, a, b, sz, (int32_t)n, &p);
     struct kt_launch l = { .module_va = kt_load(&k, img, (uint32_t)len),
                            .module_size = (uint32_t)len,
                            .grid = { g.grid_x, g.grid_y },
                            .block = { g.block_x, g.block_y },
-                           .params = &p, .param_size = 28 };
+                           .params = &p, .param_size = sizeof(p) };
 
     time_launch(&k, &l, r, NULL, NULL);
     kt_read(&k, p.c, c, sz);

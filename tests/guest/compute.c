@@ -44,6 +44,17 @@ static void dims(uint32_t d[3], unsigned x, unsigned y)
     d[2] = 1;
 }
 
+/* vector_add's and matmul's inputs: a and b copied in, c allocated. */
+static void abc_in(struct gvrt_stream *st, const float *a, const float *b,
+                   size_t sz, uint64_t *va, uint64_t *vb, uint64_t *vc,
+                   const char *what)
+{
+    CHECK(gvrt_malloc(st, sz, va) == 0 && gvrt_malloc(st, sz, vb) == 0 &&
+          gvrt_malloc(st, sz, vc) == 0 &&
+          gvrt_memcpy_htod(st, *va, a, sz) == 0 &&
+          gvrt_memcpy_htod(st, *vb, b, sz) == 0, "%s copied in", what);
+}
+
 static void run_vector_add(struct gvrt_stream *st, unsigned n)
 {
     struct gvrt_module m;
@@ -61,10 +72,7 @@ static void run_vector_add(struct gvrt_stream *st, unsigned n)
         return;
     }
     gv_bench_fill_vector_add(a, b, n);
-    CHECK(gvrt_malloc(st, sz, &va) == 0 && gvrt_malloc(st, sz, &vb) == 0 &&
-          gvrt_malloc(st, sz, &vc) == 0 &&
-          gvrt_memcpy_htod(st, va, a, sz) == 0 &&
-          gvrt_memcpy_htod(st, vb, b, sz) == 0, "inputs copied in");
+    abc_in(st, a, b, sz, &va, &vb, &vc, "inputs");
     dims(g, gl.grid_x, 0);
     dims(bl, gl.block_x, 0);
     r = gvrt_launch(st, &m, gvrt_module_function(&m, "vector_add"), g, bl,
@@ -110,10 +118,7 @@ static void run_matmul(struct gvrt_stream *st, unsigned n)
         return;
     }
     gv_bench_fill_matmul(a, b, n);
-    CHECK(gvrt_malloc(st, sz, &va) == 0 && gvrt_malloc(st, sz, &vb) == 0 &&
-          gvrt_malloc(st, sz, &vc) == 0 &&
-          gvrt_memcpy_htod(st, va, a, sz) == 0 &&
-          gvrt_memcpy_htod(st, vb, b, sz) == 0, "matrices copied in");
+    abc_in(st, a, b, sz, &va, &vb, &vc, "matrices");
     dims(g, gl.grid_x, gl.grid_y);
     dims(bl, gl.block_x, gl.block_y);
     r = gvrt_launch(st, &m, 0, g, bl, 0, p,

@@ -77,6 +77,17 @@ uint64_t kt_load(struct kt *k, const void *img, uint32_t len)
     return va;
 }
 
+void kt_abc_in(struct kt *k, const float *a, const float *b, uint64_t bytes,
+               int32_t n, struct kt_abc *p)
+{
+    p->a = kt_alloc(k, bytes);
+    p->b = kt_alloc(k, bytes);
+    p->c = kt_alloc(k, bytes);
+    p->n = n;
+    kt_write(k, p->a, a, bytes);
+    kt_write(k, p->b, b, bytes);
+}
+
 uint32_t kt_launch_cmd(const struct kt_launch *l, uint8_t *buf)
 {
     struct gv_cmd_launch c = {

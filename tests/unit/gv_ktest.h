@@ -45,6 +45,14 @@ struct kt_launch {
 };
 /* Submit a LAUNCH (alone in its group); the error it produced. */
 int kt_launch(struct kt *k, const struct kt_launch *l);
+/* The parameters of vector_add and matmul, (a, b, c, n); kt_abc_in()
+ * copies a and b in (@bytes each) and allocates c. */
+struct kt_abc {
+    uint64_t a, b, c;
+    int32_t n;
+} __attribute__((packed));
+void kt_abc_in(struct kt *k, const float *a, const float *b, uint64_t bytes,
+               int32_t n, struct kt_abc *p);
 /* Build the LAUNCH command into @buf (>= 80 + params); its size. */
 uint32_t kt_launch_cmd(const struct kt_launch *l, uint8_t *buf);
 

@@ -94,17 +94,17 @@ static void test_vector_add(void)
           *want = malloc(n * 4);
     uint32_t len;
     uint64_t m = load_kernel(&k1, "vector_add", &len, NULL);
-    uint64_t va = put(&k1, (gv_bench_fill_vector_add(a, b, n), a), n * 4),
-             vb = put(&k1, b, n * 4), vc = kt_alloc(&k1, n * 4);
     struct gv_bench_launch g = gv_bench_launch_vector_add(n);
-    struct { uint64_t a, b, c; int32_t n; } __attribute__((packed)) p = {
-        va, vb, vc, (int32_t)n };
+    struct kt_abc p;
+
+    gv_bench_fill_vector_add(a, b, n);
+    kt_abc_in(&k1, a, b, n * 4, (int32_t)n, &p);
     struct kt_launch l = { .module_va = m, .module_size = len,
                            .grid = { g.grid_x }, .block = { g.block_x },
-                           .params = &p, .param_size = 28 };
+                           .params = &p, .param_size = sizeof(p) };
 
     CU_ASSERT_EQUAL(kt_launch(&k1, &l), GV_ERR_NONE);
-    kt_read(&k1, vc, c, n * 4);
+    kt_read(&k1, p.c, c, n * 4);
     gv_bench_ref_vector_add(a, b, want, n);
     CU_ASSERT_EQUAL(gv_bench_check_floats(c, want, n, 0, NULL), 0);
     free(a); free(b); free(c); free(want);
@@ -115,22 +115,19 @@ static void run_matmul(unsigned n)
     float *a = malloc(n * n * 4), *b = malloc(n * n * 4),
           *c = malloc(n * n * 4), *want = malloc(n * n * 4);
     uint32_t len;
-    uint64_t m = load_kernel(&k1, "matmul", &len, NULL), va, vb, vc;
+    uint64_t m = load_kernel(&k1, "matmul", &len, NULL);
     struct gv_bench_launch g = gv_bench_launch_matmul(n);
+    struct kt_abc p;
 
     gv_bench_fill_matmul(a, b, n);
-    va = put(&k1, a, n * n * 4);
-    vb = put(&k1, b, n * n * 4);
-    vc = kt_alloc(&k1, n * n * 4);
-    struct { uint64_t a, b, c; int32_t n; } __attribute__((packed)) p = {
-        va, vb, vc, (int32_t)n };
+    kt_abc_in(&k1, a, b, n * n * 4, (int32_t)n, &p);
     struct kt_launch l = { .module_va = m, .module_size = len,
                            .grid = { g.grid_x, g.grid_y },
                            .block = { g.block_x, g.block_y },
-                           .params = &p, .param_size = 28 };
+                           .params = &p, .param_size = sizeof(p) };
 
     CU_ASSERT_EQUAL(kt_launch(&k1, &l), GV_ERR_NONE);
-    kt_read(&k1, vc, c, n * n * 4);
+    kt_read(&k1, p.c, c, n * n * 4);
     gv_bench_ref_matmul(a, b, want, n);
     CU_ASSERT_EQUAL(gv_bench_check_floats(c, want, (size_t)n * n, 0, NULL),
                     0);
