@@ -47,32 +47,14 @@ struct eng_result {
 
 static uint8_t *translate(const char *name, size_t *len)
 {
-    char path[512], err[256];
-    FILE *f;
-    long n;
-    char *text;
+    char path[512], err[512];
     uint8_t *img;
 
     snprintf(path, sizeof(path), "%s/%s.ptx", kdir, name);
-    f = fopen(path, "rb");
-    if (!f) {
-        fprintf(stderr, "bench-compute: cannot open %s (use --kernels)\n",
-                path);
+    if (gv_ptx_translate_file(path, &img, len, err, sizeof(err))) {
+        fprintf(stderr, "bench-compute: %s (use --kernels)\n", err);
         exit(1);
     }
-    fseek(f, 0, SEEK_END);
-    n = ftell(f);
-    fseek(f, 0, SEEK_SET);
-    text = malloc((size_t)n);
-    if (fread(text, 1, (size_t)n, f) != (size_t)n) {
-        exit(1);
-    }
-    fclose(f);
-    if (gv_ptx_translate(text, (size_t)n, &img, len, err, sizeof(err))) {
-        fprintf(stderr, "bench-compute: %s: %s\n", path, err);
-        exit(1);
-    }
-    free(text);
     return img;
 }
 

@@ -76,25 +76,14 @@ static int win_read(void *opaque, uint64_t addr, void *buf, uint64_t len)
 
 static uint8_t *load_authdec(size_t *len)
 {
-    char path[512], err[256];
-    FILE *f;
-    char *text = malloc(4 << 20);
-    size_t n;
+    char path[512], err[512];
     uint8_t *img;
 
     snprintf(path, sizeof(path), "%s/aesgcm.ptx", GV_KERNEL_DIR);
-    f = fopen(path, "rb");
-    if (!f) {
-        fprintf(stderr, "bench-copy: cannot open %s\n", path);
+    if (gv_ptx_translate_file(path, &img, len, err, sizeof(err))) {
+        fprintf(stderr, "bench-copy: %s\n", err);
         exit(1);
     }
-    n = fread(text, 1, 4 << 20, f);
-    fclose(f);
-    if (gv_ptx_translate(text, n, &img, len, err, sizeof(err))) {
-        fprintf(stderr, "bench-copy: %s: %s\n", path, err);
-        exit(1);
-    }
-    free(text);
     return img;
 }
 

@@ -21,6 +21,7 @@
  * - Every modifier of an instruction must be understood or explicitly
  *   harmless; anything else is an error naming the line and the construct.
  */
+#include <errno.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -2225,4 +2226,48 @@ int gv_ptx_translate(const char *ptx, size_t len, uint8_t **out,
     *out = assemble(cg, out_len);
     gvp_free_all(&p);
     return 0;
+}
+
+int gv_ptx_translate_file(const char *path, uint8_t **out, size_t *out_len,
+                          char *err, size_t err_len)
+{
+    FILE *f = fopen(path, "rb");
+    char *text = NULL, msg[256];
+    size_t len = 0, cap = 0, n;
+    int r;
+
+    if (out) {
+        *out = NULL;
+    }
+    if (!f) {
+        if (err && err_len) {
+            snprintf(err, err_len, "%s: %s", path, strerror(errno));
+        }
+        return -1;
+    }
+    do {
+        if (len == cap) {
+            char *t = realloc(text, cap = cap ? 2 * cap : 65536);
+
+            if (!t) {
+                free(text);
+                fclose(f);
+                if (err && err_len) {
+                    snprintf(err, err_len, "%s: out of memory", path);
+                }
+                return -1;
+            }
+            text = t;
+        }
+        n = fread(text + len, 1, cap - len, f);
+        len += n;
+    } while (n > 0);
+    fclose(f);
+    r = gv_ptx_translate(text ? text : "", len, out, out_len, msg,
+                         sizeof(msg));
+    if (r && err && err_len) {
+        snprintf(err, err_len, "%s: %s", path, msg);
+    }
+    free(text);
+    return r;
 }

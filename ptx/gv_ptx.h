@@ -25,6 +25,13 @@ int gv_ptx_translate(const char *ptx, size_t len, uint8_t **out,
                      size_t *out_len, char *err, size_t err_len);
 
 /*
+ * gv_ptx_translate() on the contents of the file at @path.  On failure the
+ * message says which: "PATH: <I/O error>" or "PATH: line N: ...".
+ */
+int gv_ptx_translate_file(const char *path, uint8_t **out, size_t *out_len,
+                          char *err, size_t err_len);
+
+/*
  * Check a GVX image's structure the way the engine does before running it
  * (header, section bounds and alignment, every function, parameter, string
  * and instruction: opcodes, types, modifiers, register and constant

@@ -85,27 +85,15 @@ static uint64_t now_ns(void)
 static void load_module(void)
 {
     const char *dir = getenv("GV_KERNELS");
-    char path[512], err[256];
-    char *text;
-    long len;
-    FILE *f;
+    char path[512], err[512];
 
     CU_ASSERT_PTR_NOT_NULL_FATAL(dir);
     snprintf(path, sizeof(path), "%s/vector_add.ptx", dir);
-    f = fopen(path, "r");
-    CU_ASSERT_PTR_NOT_NULL_FATAL(f);
-    fseek(f, 0, SEEK_END);
-    len = ftell(f);
-    fseek(f, 0, SEEK_SET);
-    text = malloc((size_t)len + 1);
-    CU_ASSERT_FATAL(fread(text, 1, (size_t)len, f) == (size_t)len);
-    fclose(f);
-    if (gv_ptx_translate(text, (size_t)len, &module, &module_len, err,
-                         sizeof(err))) {
-        fprintf(stderr, "%s: %s\n", path, err);
+    if (gv_ptx_translate_file(path, &module, &module_len, err,
+                              sizeof(err))) {
+        fprintf(stderr, "%s\n", err);
         CU_FAIL_FATAL("translation failed");
     }
-    free(text);
     CU_ASSERT_FATAL(module_len >= 64 && module_len <= FENCE_VA - MOD_VA);
     vector_add_func = gv_isa_find_func(module, module_len, "vector_add");
     CU_ASSERT_FATAL(vector_add_func >= 0);

@@ -47,28 +47,16 @@ static uint64_t load_kernel(struct kt *k, const char *name, uint32_t *len,
                             uint8_t **img_out)
 {
     const char *dir = getenv("GV_KERNELS");
-    char path[512], err[256];
-    FILE *f;
-    char *text;
-    long n;
+    char path[512], err[512];
     uint8_t *img;
     size_t ilen;
     uint64_t va;
 
     snprintf(path, sizeof(path), "%s/%s.ptx", dir ? dir : "kernels", name);
-    f = fopen(path, "rb");
-    CU_ASSERT_PTR_NOT_NULL_FATAL(f);
-    fseek(f, 0, SEEK_END);
-    n = ftell(f);
-    fseek(f, 0, SEEK_SET);
-    text = malloc((size_t)n + 1);
-    CU_ASSERT_FATAL(fread(text, 1, (size_t)n, f) == (size_t)n);
-    fclose(f);
-    if (gv_ptx_translate(text, (size_t)n, &img, &ilen, err, sizeof(err))) {
-        fprintf(stderr, "%s: %s\n", path, err);
+    if (gv_ptx_translate_file(path, &img, &ilen, err, sizeof(err))) {
+        fprintf(stderr, "%s\n", err);
         CU_FAIL_FATAL("translation failed");
     }
-    free(text);
     va = kt_load(k, img, (uint32_t)ilen);
     *len = (uint32_t)ilen;
     if (img_out) {
@@ -446,26 +434,8 @@ static void test_aesgcm(void)
         { 0, 0, 1, 32 }, { 1, 5, 1, 32 }, { 16, 0, 2, 64 },
         { 4095, 13, 3, 128 }, { 65536, 64, 16, 256 }, { 100003, 7, 7, 96 },
     };
-    size_t n;
-    char err[256];
-    const char *dir = getenv("GV_KERNELS");
-    char path[512];
-    FILE *f;
-    char *text;
 
-    snprintf(path, sizeof(path), "%s/aesgcm.ptx", dir ? dir : "kernels");
-    f = fopen(path, "rb");
-    CU_ASSERT_PTR_NOT_NULL_FATAL(f);
-    text = malloc(1 << 22);
-    n = fread(text, 1, 1 << 22, f);
-    fclose(f);
-    size_t ilen;
-
-    CU_ASSERT_EQUAL_FATAL(gv_ptx_translate(text, n, &gcm_img, &ilen, err,
-                                           sizeof(err)), 0);
-    free(text);
-    gcm_len = (uint32_t)ilen;
-    gcm_va = kt_load(&k1, gcm_img, gcm_len);
+    gcm_va = load_kernel(&k1, "aesgcm", &gcm_len, &gcm_img);
     for (size_t i = 0; i < sizeof(c) / sizeof(c[0]); i++) {
         run_gcm(c[i].len, c[i].aad, c[i].grid, c[i].block);
     }

@@ -1692,6 +1692,17 @@ static void test_errors(void)
                "wrong operand count");
     expect_err("", "ld.global.u32 %r1, %r2;\nret;", 0, "ld.global.u32",
                "ld needs a memory operand");
+    /* gv_ptx_translate_file: the path leads the message */
+    {
+        char ferr[256] = "";
+        uint8_t *fimg = (uint8_t *)&ferr;
+        size_t flen;
+
+        CU_ASSERT_EQUAL(gv_ptx_translate_file("/nonexistent/k.ptx", &fimg,
+                                              &flen, ferr, sizeof(ferr)), -1);
+        CU_ASSERT_PTR_NULL(fimg);
+        CU_ASSERT(strncmp(ferr, "/nonexistent/k.ptx: ", 20) == 0);
+    }
     expect_err(".global .align 4 .u32 gvar;\n",
                "ld.shared.u32 %r1, [gvar];\nret;", 0, "ld.shared.u32",
                "a .global variable through the shared space");
