@@ -1477,14 +1477,14 @@ static void do_call(struct cg *cg, const struct gvp_stmt *s, struct opc *o)
         struct sym *y;
 
         if (p->space == SP_REG) {
-            y = sym_add(cg, p->name, Y_REG, p->line);
-            y->slot = new_slot(cg);
-            emit(cg, GV_I_MOV, GV_T_U64, 0, (uint16_t)y->slot,
-                 ab[k].kind == Y_REG ? ab[k].val : konst(cg, 0), 0, 0, 0);
             if (ab[k].kind != Y_REG) {
                 gvp_fail(cg->p, p->line, p->name, ".reg parameter passed a "
                          ".param variable");
             }
+            y = sym_add(cg, p->name, Y_REG, p->line);
+            y->slot = new_slot(cg);
+            emit(cg, GV_I_MOV, GV_T_U64, 0, (uint16_t)y->slot, ab[k].val, 0,
+                 0, 0);
             continue;
         }
         y = sym_add(cg, p->name, Y_LOCAL, p->line);

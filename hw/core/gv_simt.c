@@ -907,7 +907,6 @@ static uint64_t sreg(struct gv_launch *L, struct gv_sm *sm, struct gv_warp *w,
     } while (0)
 
 #define F32(x) f32(x)
-#define BF(x) bf(x)
 
 __attribute__((target_clones("fma", "default")))
 static void fma_f32(uint64_t *D, const uint64_t *A, const uint64_t *B,
