@@ -19,6 +19,8 @@
  */
 #include "gv_simt.h"
 
+#include "gv_bounds.h"
+
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -324,10 +326,12 @@ static void kmodule_free(struct gv_kmodule *km)
     free(km);
 }
 
+/* A module section: @count elements of @elem bytes at @off, inside the
+ * image (count < 2^32 and elem < 2^16: the product cannot wrap). */
 static bool sect_ok(uint32_t off, uint64_t count, uint64_t elem,
                     uint32_t total)
 {
-    return off % 8 == 0 && off <= total && count * elem <= total - off;
+    return off % 8 == 0 && gv_range_ok(off, count * elem, total);
 }
 
 #define BAD(...) do { snprintf(why, why_len, __VA_ARGS__); goto fail; } while (0)
@@ -346,12 +350,11 @@ static int decode_func(const struct gv_isa_module *h, const uint8_t *img,
     uint32_t nconst = 0;
 
     if (!(fn->flags & GV_FUNC_ENTRY) || fn->insn_count == 0 ||
-        fn->insn_start > h->ninsns || fn->insn_count > h->ninsns - fn->insn_start ||
+        !gv_range_ok(fn->insn_start, fn->insn_count, h->ninsns) ||
         fn->nregs > GV_ISA_MAX_REGS || fn->param_size > GV_ISA_MAX_PARAM ||
         fn->shared_size > GV_ISA_MAX_SHARED || fn->shared_size % 16 ||
         fn->local_size > GV_ISA_MAX_LOCAL ||
-        fn->param_start > h->nparams ||
-        fn->nparams > h->nparams - fn->param_start) {
+        !gv_range_ok(fn->param_start, fn->nparams, h->nparams)) {
         BAD("function %u: bad header", fi);
     }
     kf->code = calloc(fn->insn_count, sizeof(*kf->code));
@@ -429,7 +432,8 @@ static int decode_func(const struct gv_isa_module *h, const uint8_t *img,
         if (x->op == GV_I_BRA) {
             uint32_t tgt = (uint32_t)x->b | (uint32_t)x->c << 16;
 
-            if (tgt < fn->insn_start || tgt - fn->insn_start >= fn->insn_count) {
+            if (tgt < fn->insn_start ||
+                !gv_range_ok(tgt - fn->insn_start, 1, fn->insn_count)) {
                 BAD("function %u instruction %u: branch out of the function",
                     fi, n);
             }

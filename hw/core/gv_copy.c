@@ -14,19 +14,24 @@
 
 #include <stdlib.h>
 
+#include "gv_bounds.h"
+
 #include "gv_crypto.h"
 
 #define COPY_FLAGS (GV_COPY_SRC_HOST | GV_COPY_DST_HOST | GV_COPY_DECRYPT | \
                     GV_COPY_ENCRYPT)
 
-/* [off, off + len) of @chid's host window, as a guest-physical address. */
+/* [off, off + len) of @chid's host window, as a guest-physical address:
+ * the one place the engine adds a guest-supplied offset to the window.
+ * The range lies inside the window, and the window does not wrap around
+ * 2^64 (the driver sets its base and size freely). */
 static int host_addr(struct gv_dev *dev, unsigned chid, uint64_t off,
                      uint64_t len, uint64_t *addr)
 {
     struct gv_chan *ch = &dev->chan[chid];
 
-    if (!ch->hostwin_size || off > ch->hostwin_size ||
-        len > ch->hostwin_size - off) {
+    if (!ch->hostwin_size || !gv_range_ok(off, len, ch->hostwin_size) ||
+        !gv_range_ok(ch->hostwin_base, ch->hostwin_size, UINT64_MAX)) {
         return GV_ERR_BAD_ADDRESS;
     }
     *addr = ch->hostwin_base + off;
@@ -88,6 +93,9 @@ int gv_exec_copy(struct gv_dev *dev, unsigned chid, const uint8_t *cmd,
     if ((dec || enc) && (!ctx->secure || !ctx->has_copy_key)) {
         return GV_ERR_NOT_SECURE;
     }
+    /* c.size <= GV_COPY_MAX: adding the tag cannot wrap, and both
+     * lengths fit the staging buffer; each range is checked whole by
+     * gv_vm_read/gv_vm_write (the VA space) or host_addr (the window). */
     in_len = c.size + (dec ? GV_TAG_LEN : 0);
     out_len = c.size + (enc ? GV_TAG_LEN : 0);
     /* The engine's staging buffer is kept between copies: allocating and

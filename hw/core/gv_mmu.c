@@ -6,6 +6,7 @@
  * the checked engine accesses built on the translation.
  */
 #include "gv_internal.h"
+#include "gv_bounds.h"
 #include "gv_simt.h"
 
 void gv_tlb_flush(struct gv_dev *dev)
@@ -13,8 +14,23 @@ void gv_tlb_flush(struct gv_dev *dev)
     dev->tlb_gen++;
 }
 
+/* Entry @i of the page table a PDE points at, or 0 (not valid) if the
+ * table is not inside device memory.  CH_PDE only accepts tables in
+ * protected memory; this holds even if a PDE were ever corrupted. */
+static uint64_t pte_get(struct gv_dev *dev, uint64_t pde, unsigned i,
+                        bool big)
+{
+    uint64_t table = pde & GV_PTE_ADDR_MASK;
+
+    if (!gv_range_ok(table, big ? GV_PGT_BIG_BYTES : GV_PGT_SMALL_BYTES,
+                     dev->cfg.vram_size)) {
+        return 0;
+    }
+    return *gv_pte_ptr(dev, table, i);
+}
+
 /* Walk the tables: the PTE's physical address (with the in-page offset
- * applied) and flags, or -1 if @va is not mapped. */
+ * applied) and flags, or -1 if @va is not mapped.  @va < GV_VA_LIMIT. */
 static int walk(struct gv_dev *dev, unsigned chid, uint64_t va, uint64_t *pa,
                 uint64_t *flags)
 {
@@ -25,7 +41,7 @@ static int walk(struct gv_dev *dev, unsigned chid, uint64_t va, uint64_t *pa,
     if (pde & GV_PDE_VALID) {
         unsigned i = (va >> GV_BIG_PAGE_SHIFT) & (GV_PGT_BIG_ENTRIES - 1);
 
-        pte = *gv_pte_ptr(dev, pde & GV_PTE_ADDR_MASK, i);
+        pte = pte_get(dev, pde, i, true);
         if (pte & GV_PTE_VALID) {
             *pa = (pte & GV_PTE_ADDR_MASK) + (va & (GV_BIG_PAGE_SIZE - 1));
             *flags = pte & GV_PTE_FLAGS;
@@ -36,7 +52,7 @@ static int walk(struct gv_dev *dev, unsigned chid, uint64_t va, uint64_t *pa,
     if (pde & GV_PDE_VALID) {
         unsigned i = (va >> GV_PAGE_SHIFT) & (GV_PGT_SMALL_ENTRIES - 1);
 
-        pte = *gv_pte_ptr(dev, pde & GV_PTE_ADDR_MASK, i);
+        pte = pte_get(dev, pde, i, false);
         if (pte & GV_PTE_VALID) {
             *pa = (pte & GV_PTE_ADDR_MASK) + (va & (GV_PAGE_SIZE - 1));
             *flags = pte & GV_PTE_FLAGS;
@@ -72,7 +88,7 @@ int gv_translate(struct gv_dev *dev, unsigned chid, uint64_t va, bool write,
     struct gv_tlb_entry *t;
     uint64_t vpage = va >> GV_PAGE_SHIFT, base, flags;
 
-    if (chid >= GV_MAX_CHANNELS || va >> GV_VA_BITS) {
+    if (chid >= GV_MAX_CHANNELS || !gv_range_ok(va, 1, GV_VA_LIMIT)) {
         return GV_ERR_FAULT;
     }
     t = &dev->tlb[chid][vpage % GV_TLB_ENTRIES];
@@ -98,11 +114,17 @@ int gv_translate(struct gv_dev *dev, unsigned chid, uint64_t va, bool write,
     return GV_ERR_NONE;
 }
 
+/* [va, va + len) of @chid's virtual memory to or from @buf: the whole
+ * range inside the VA space (checked once, so va + off below never
+ * wraps), then every page translated before any byte moves. */
 static int vm_copy(struct gv_dev *dev, unsigned chid, uint64_t va, void *buf,
                    uint64_t len, bool write)
 {
     uint8_t *b = buf;
 
+    if (!gv_range_ok(va, len, GV_VA_LIMIT)) {
+        return GV_ERR_FAULT;
+    }
     /* Check every page before touching any, so a fault changes nothing. */
     for (uint64_t off = 0; off < len;) {
         uint64_t pa, n = GV_PAGE_SIZE - ((va + off) & (GV_PAGE_SIZE - 1));
@@ -132,18 +154,12 @@ static int vm_copy(struct gv_dev *dev, unsigned chid, uint64_t va, void *buf,
 int gv_vm_read(struct gv_dev *dev, unsigned chid, uint64_t va, void *buf,
                uint64_t len)
 {
-    if (va + len < va) {
-        return GV_ERR_FAULT;
-    }
     return vm_copy(dev, chid, va, buf, len, false);
 }
 
 int gv_vm_write(struct gv_dev *dev, unsigned chid, uint64_t va,
                 const void *buf, uint64_t len)
 {
-    if (va + len < va) {
-        return GV_ERR_FAULT;
-    }
     return vm_copy(dev, chid, va, (void *)buf, len, true);
 }
 
@@ -152,7 +168,7 @@ int gv_translate_mt(struct gv_dev *dev, unsigned chid, uint64_t va,
 {
     uint64_t p, flags;
 
-    if (chid >= GV_MAX_CHANNELS || va >> GV_VA_BITS ||
+    if (chid >= GV_MAX_CHANNELS || !gv_range_ok(va, 1, GV_VA_LIMIT) ||
         walk(dev, chid, va, &p, &flags) != 0 ||
         !page_allowed(dev, chid, p)) {
         return -1;

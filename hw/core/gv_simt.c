@@ -13,13 +13,15 @@
  * Barriers: every live thread of the block must arrive; exited threads do
  * not count.
  *
- * Memory: every global access is translated through the channel's page
- * tables (gv_translate_mt: ownership re-checked, hidden memory never
- * reachable) into a per-SM TLB that lives for one launch (the command
- * processor does not change page tables while a launch runs).  All lanes
- * of an access are checked before any is performed: a faulting
- * instruction changes nothing and stops the launch.  Misaligned accesses
- * fault, as on real GPUs.
+ * Memory (gv_simt_mem.c): every access goes through one checked
+ * accessor per space (gv_bounds.h: no offset wraps around 2^64); every
+ * global access is translated through the channel's page tables
+ * (gv_translate_mt: ownership re-checked, hidden memory never reachable)
+ * into a per-SM TLB that lives for one launch (the command processor
+ * does not change page tables while a launch runs).  All lanes of an
+ * access are checked before any is performed: a faulting instruction
+ * changes nothing and stops the launch.  Misaligned accesses fault, as on
+ * real GPUs.
  */
 /* The lane loops are the engine's hot path: let the compiler vectorise
  * them whatever the build type. */
@@ -32,84 +34,12 @@
 #include <stdlib.h>
 #include <time.h>
 
-#define FULL 0xffffffffu
-
 uint64_t gv_now_ns(void)
 {
     struct timespec ts;
 
     clock_gettime(CLOCK_MONOTONIC, &ts);
     return (uint64_t)ts.tv_sec * 1000000000ull + ts.tv_nsec;
-}
-
-/* ---- types ---- */
-
-static inline unsigned tbits(unsigned t)
-{
-    static const uint8_t bits[GV_T__COUNT] = {
-        [GV_T_U8] = 8, [GV_T_S8] = 8, [GV_T_U16] = 16, [GV_T_S16] = 16,
-        [GV_T_U32] = 32, [GV_T_S32] = 32, [GV_T_U64] = 64, [GV_T_S64] = 64,
-        [GV_T_F32] = 32, [GV_T_F64] = 64, [GV_T_PRED] = 1, [GV_T_F16] = 16,
-    };
-    return t < GV_T__COUNT ? bits[t] : 64;
-}
-
-static inline bool tsig(unsigned t)
-{
-    return t == GV_T_S8 || t == GV_T_S16 || t == GV_T_S32 || t == GV_T_S64;
-}
-
-static inline bool tflt(unsigned t)
-{
-    return t == GV_T_F32 || t == GV_T_F64 || t == GV_T_F16;
-}
-
-static inline uint64_t zx(uint64_t v, unsigned n)
-{
-    return n >= 64 ? v : v & ((1ull << n) - 1);
-}
-
-static inline int64_t sx(uint64_t v, unsigned n)
-{
-    return n >= 64 ? (int64_t)v : (int64_t)(v << (64 - n)) >> (64 - n);
-}
-
-static inline uint64_t lmask(unsigned k)
-{
-    return k >= 64 ? ~0ull : (1ull << k) - 1;
-}
-
-static inline float f32(uint64_t v)
-{
-    uint32_t u = (uint32_t)v;
-    float f;
-
-    memcpy(&f, &u, 4);
-    return f;
-}
-
-static inline uint64_t bf(float f)
-{
-    uint32_t u;
-
-    memcpy(&u, &f, 4);
-    return u;
-}
-
-static inline double f64(uint64_t v)
-{
-    double d;
-
-    memcpy(&d, &v, 8);
-    return d;
-}
-
-static inline uint64_t bd(double d)
-{
-    uint64_t v;
-
-    memcpy(&v, &d, 8);
-    return v;
 }
 
 static float h2f(uint16_t h)
@@ -618,173 +548,6 @@ uint64_t gv_simt_alu(const struct gv_dinsn *i, uint64_t a, uint64_t b,
     }
 }
 
-/* ---- memory ---- */
-
-static void fault(struct gv_launch *L, uint64_t va)
-{
-    int none = GV_ERR_NONE;
-
-    if (atomic_compare_exchange_strong(&L->status, &none, GV_ERR_FAULT)) {
-        L->fault_va = va;
-    }
-}
-
-static inline uint8_t *gptr(struct gv_launch *L, struct gv_sm *sm,
-                            uint64_t va, bool write)
-{
-    struct gv_simt_tlbe *t = &sm->tlb[(va >> GV_PAGE_SHIFT) % GV_SIMT_TLB];
-
-    if (t->vpage != (va >> GV_PAGE_SHIFT) + 1) {
-        uint64_t pa;
-        bool ro;
-
-        if (gv_translate_mt(L->dev, L->chid, va & ~(uint64_t)0xfff, &pa,
-                            &ro) != 0) {
-            return NULL;
-        }
-        t->vpage = (va >> GV_PAGE_SHIFT) + 1;
-        t->host = L->dev->vram + pa;
-        t->ro = ro;
-    }
-    if (write && t->ro) {
-        return NULL;
-    }
-    return t->host + (va & 0xfff);
-}
-
-/* The host address of an access of @size bytes at @addr in @space by lane
- * @lane of @w, or NULL (the launch faults). */
-static uint8_t *resolve(struct gv_launch *L, struct gv_sm *sm,
-                        struct gv_warp *w, unsigned lane, unsigned space,
-                        uint64_t addr, unsigned size, bool write)
-{
-    if (addr % size) {
-        return NULL;
-    }
-    if (space == GV_SPACE_GENERIC) {
-        if (addr < (1ull << GV_VA_BITS)) {
-            space = GV_SPACE_GLOBAL;
-        } else if (addr - GV_GENERIC_SHARED < GV_GENERIC_WINDOW) {
-            space = GV_SPACE_SHARED;
-            addr -= GV_GENERIC_SHARED;
-        } else if (addr - GV_GENERIC_LOCAL < GV_GENERIC_WINDOW) {
-            space = GV_SPACE_LOCAL;
-            addr -= GV_GENERIC_LOCAL;
-        } else {
-            return NULL;
-        }
-    }
-    switch (space) {
-    case GV_SPACE_GLOBAL:
-        return gptr(L, sm, addr, write);
-    case GV_SPACE_SHARED:
-        return addr + size <= L->shared_total ? sm->shared + addr : NULL;
-    case GV_SPACE_LOCAL:
-        return addr + size <= L->f->local_size
-                   ? w->local + (uint64_t)lane * L->f->local_size + addr
-                   : NULL;
-    case GV_SPACE_PARAM:
-        return !write && addr + size <= L->param_size ? L->params + addr
-                                                      : NULL;
-    default:
-        return NULL;
-    }
-}
-
-static inline uint64_t load(const uint8_t *p, unsigned t)
-{
-    switch (t) {
-    case GV_T_U8: return *p;
-    case GV_T_S8: return (uint64_t)(int64_t)(int8_t)*p;
-    case GV_T_U16:
-    case GV_T_F16: { uint16_t v; memcpy(&v, p, 2); return v; }
-    case GV_T_S16: { int16_t v; memcpy(&v, p, 2); return (uint64_t)(int64_t)v; }
-    case GV_T_U32:
-    case GV_T_F32: { uint32_t v; memcpy(&v, p, 4); return v; }
-    case GV_T_S32: { int32_t v; memcpy(&v, p, 4); return (uint64_t)(int64_t)v; }
-    default: { uint64_t v; memcpy(&v, p, 8); return v; }
-    }
-}
-
-static inline void store(uint8_t *p, unsigned size, uint64_t v)
-{
-    switch (size) {
-    case 1: *p = (uint8_t)v; break;
-    case 2: { uint16_t x = (uint16_t)v; memcpy(p, &x, 2); break; }
-    case 4: { uint32_t x = (uint32_t)v; memcpy(p, &x, 4); break; }
-    default: memcpy(p, &v, 8); break;
-    }
-}
-
-/* The value an atomic read-modify-write stores, for the operations done
- * with a compare-and-swap loop (float add, min, max, inc, dec). */
-static uint64_t atom_new(unsigned t, unsigned op, uint64_t old, uint64_t b)
-{
-    unsigned n = tbits(t);
-    bool lt;
-
-    if (t == GV_T_F32 || t == GV_T_F64) {
-        double x = fget(t, old), y = fget(t, b), r;
-
-        r = op == GV_ATOM_ADD ? x + y : op == GV_ATOM_MIN ? fmin(x, y)
-                                                          : fmax(x, y);
-        return t == GV_T_F32 ? bf(op == GV_ATOM_ADD ? f32(old) + f32(b)
-                                                    : (float)r)
-                             : bd(r);
-    }
-    old = zx(old, n);
-    b = zx(b, n);
-    switch (op) {
-    case GV_ATOM_ADD:
-        return zx(old + b, n);
-    case GV_ATOM_MIN:
-    case GV_ATOM_MAX:
-        lt = tsig(t) ? sx(old, n) < sx(b, n) : old < b;
-        return (op == GV_ATOM_MIN) == lt ? old : b;
-    case GV_ATOM_INC:
-        return old >= b ? 0 : old + 1;
-    default:                                    /* DEC */
-        return (old == 0 || old > b) ? b : old - 1;
-    }
-}
-
-/* Atomic operation @op of type @t on the word at @q; returns the old
- * value.  One definition for 32- and 64-bit words. */
-#define GV_ATOM_FN(name, T)                                              \
-static uint64_t name(T *q, unsigned t, unsigned op, T b, T c)            \
-{                                                                        \
-    T old;                                                               \
-                                                                         \
-    switch (op) {                                                        \
-    case GV_ATOM_ADD:                                                    \
-        if (t != GV_T_F32 && t != GV_T_F64) {                            \
-            return __atomic_fetch_add(q, b, __ATOMIC_SEQ_CST);           \
-        }                                                                \
-        break;                                                           \
-    case GV_ATOM_AND: return __atomic_fetch_and(q, b, __ATOMIC_SEQ_CST); \
-    case GV_ATOM_OR: return __atomic_fetch_or(q, b, __ATOMIC_SEQ_CST);   \
-    case GV_ATOM_XOR: return __atomic_fetch_xor(q, b, __ATOMIC_SEQ_CST); \
-    case GV_ATOM_EXCH: return __atomic_exchange_n(q, b, __ATOMIC_SEQ_CST); \
-    case GV_ATOM_CAS:                                                    \
-        old = b;                                                         \
-        __atomic_compare_exchange_n(q, &old, c, false, __ATOMIC_SEQ_CST, \
-                                    __ATOMIC_SEQ_CST);                   \
-        return old;                                                      \
-    default:                                                             \
-        break;                                                           \
-    }                                                                    \
-    old = __atomic_load_n(q, __ATOMIC_SEQ_CST);                          \
-    while (!__atomic_compare_exchange_n(q, &old,                         \
-                                        (T)atom_new(t, op, old, b),      \
-                                        false, __ATOMIC_SEQ_CST,         \
-                                        __ATOMIC_SEQ_CST)) {             \
-    }                                                                    \
-    return old;                                                          \
-}
-
-GV_ATOM_FN(atom32, uint32_t)
-GV_ATOM_FN(atom64, uint64_t)
-
 /* ---- warps ---- */
 
 /* No popcnt instruction in the baseline x86-64 ISA: SWAR. */
@@ -893,18 +656,6 @@ static uint64_t sreg(struct gv_launch *L, struct gv_sm *sm, struct gv_warp *w,
     default: return gv_now_ns();
     }
 }
-
-/* Every lane in @m, or the full-warp fast path. */
-#define LANES(m, ...) do {                                              \
-        if ((m) == FULL) {                                              \
-            for (unsigned l = 0; l < GV_WARP; l++) { __VA_ARGS__; }     \
-        } else {                                                        \
-            for (uint32_t mm_ = (m); mm_; mm_ &= mm_ - 1) {             \
-                unsigned l = __builtin_ctz(mm_);                        \
-                __VA_ARGS__;                                            \
-            }                                                           \
-        }                                                               \
-    } while (0)
 
 #define F32(x) f32(x)
 
@@ -1097,156 +848,26 @@ static int run_warp(struct gv_launch *L, struct gv_sm *sm, struct gv_warp *w)
         case GV_K_LDS8:
         case GV_K_LDS32:
         case GV_K_LDS64:
-        case GV_K_STS32: {
-            uint64_t total = L->shared_total;
-            uint8_t *sh = sm->shared;
-            int64_t imm = i->imm;
-
-            bool bad = false;
-
-            /* Loads in one pass (a fault stops the launch, so a partly
-             * written destination is never seen); stores check first. */
-            if (i->k == GV_K_LDS8) {
-                LANES(m, {
-                    uint64_t off = A[l] + (uint64_t)imm;
-
-                    if (off >= total) {
-                        bad = true;
-                        D[l] = 0;
-                    } else {
-                        D[l] = sh[off];
-                    }
-                });
-            } else if (i->k == GV_K_LDS32) {
-                LANES(m, {
-                    uint64_t off = A[l] + (uint64_t)imm;
-                    uint32_t v = 0;
-
-                    if (off >= total || total - off < 4 || (off & 3)) {
-                        bad = true;
-                    } else {
-                        memcpy(&v, sh + off, 4);
-                    }
-                    D[l] = v;
-                });
-            } else if (i->k == GV_K_LDS64) {
-                LANES(m, {
-                    uint64_t off = A[l] + (uint64_t)imm, v = 0;
-
-                    if (off >= total || total - off < 8 || (off & 7)) {
-                        bad = true;
-                    } else {
-                        memcpy(&v, sh + off, 8);
-                    }
-                    D[l] = v;
-                });
-            } else {
-                LANES(m, {
-                    uint64_t off = A[l] + (uint64_t)imm;
-
-                    bad |= off >= total || total - off < 4 || (off & 3);
-                });
-                if (!bad) {
-                    LANES(m, { uint32_t v = (uint32_t)B[l];
-                               memcpy(sh + A[l] + imm, &v, 4); });
-                }
-            }
-            if (bad) {
-                fault(L, UINT64_MAX);
+        case GV_K_STS32:
+            if (!gv_simt_shared_fast(L, sm, i, R, m)) {
                 return W_STOP;
             }
             break;
-        }
         case GV_K_LDG32:
         case GV_K_LDG64:
         case GV_K_STG32:
-        case GV_K_STG64: {
-            uint8_t *p[GV_WARP], *base = NULL;
-            bool wr = i->k == GV_K_STG32 || i->k == GV_K_STG64;
-            unsigned sz = i->k == GV_K_LDG32 || i->k == GV_K_STG32 ? 4 : 8;
-            uint64_t lastp = UINT64_MAX;
-
-            for (uint32_t mm = m; mm; mm &= mm - 1) {
-                unsigned l = __builtin_ctz(mm);
-                uint64_t va = A[l] + (uint64_t)(int64_t)i->imm;
-
-                if ((va >> GV_PAGE_SHIFT) != lastp) {
-                    base = (va & (sz - 1)) ? NULL
-                           : gptr(L, sm, va & ~(uint64_t)0xfff, wr);
-                    if (!base) {
-                        fault(L, va);
-                        return W_STOP;
-                    }
-                    lastp = va >> GV_PAGE_SHIFT;
-                } else if (va & (sz - 1)) {
-                    fault(L, va);
-                    return W_STOP;
-                }
-                p[l] = base + (va & 0xfff);
-                /* loads in the same pass (a fault stops the launch, so a
-                 * partly written destination is never seen; each lane
-                 * reads its own address before writing its own D) */
-                if (i->k == GV_K_LDG32) {
-                    uint32_t x;
-
-                    memcpy(&x, p[l], 4);
-                    D[l] = x;
-                } else if (i->k == GV_K_LDG64) {
-                    memcpy(&D[l], p[l], 8);
-                }
-            }
-            switch (i->k) {
-            case GV_K_LDG32:
-            case GV_K_LDG64:
-                break;
-            case GV_K_STG32:
-                LANES(m, { uint32_t v = (uint32_t)B[l]; memcpy(p[l], &v, 4); });
-                break;
-            default:
-                LANES(m, memcpy(p[l], &B[l], 8));
-                break;
+        case GV_K_STG64:
+            if (!gv_simt_global_fast(L, sm, i, R, m)) {
+                return W_STOP;
             }
             break;
-        }
         case GV_K_LD:
         case GV_K_ST:
-        case GV_K_ATOM: {
-            uint8_t *p[GV_WARP];
-            unsigned size = tbits(i->type) / 8, space = i->mod & 0xf;
-            bool wr = i->k != GV_K_LD;
-
-            for (uint32_t mm = m; mm; mm &= mm - 1) {
-                unsigned l = __builtin_ctz(mm);
-                uint64_t addr = A[l] + (int64_t)i->imm;
-
-                p[l] = resolve(L, sm, w, l, space, addr, size, wr);
-                if (!p[l]) {
-                    fault(L, space == GV_SPACE_GLOBAL ||
-                             space == GV_SPACE_GENERIC ? addr : UINT64_MAX);
-                    return W_STOP;
-                }
-            }
-            if (i->k == GV_K_LD) {
-                LANES(m, D[l] = load(p[l], i->type));
-            } else if (i->k == GV_K_ST) {
-                LANES(m, store(p[l], size, B[l]));
-            } else {
-                for (uint32_t mm = m; mm; mm &= mm - 1) {
-                    unsigned l = __builtin_ctz(mm);
-                    uint64_t old;
-
-                    if (size == 4) {
-                        old = atom32((uint32_t *)p[l], i->type, i->mod >> 4,
-                                     (uint32_t)B[l], (uint32_t)C[l]);
-                    } else {
-                        old = atom64((uint64_t *)p[l], i->type, i->mod >> 4,
-                                     B[l], C[l]);
-                    }
-                    D[l] = old;     /* no result: the sink slot */
-                }
+        case GV_K_ATOM:
+            if (!gv_simt_ldst(L, sm, w, i, m)) {
+                return W_STOP;
             }
             break;
-        }
         case GV_K_BRA: {
             uint32_t nt = w->active & ~m;
 
@@ -1310,22 +931,11 @@ static int run_warp(struct gv_launch *L, struct gv_sm *sm, struct gv_warp *w)
                 break;
             }
             break;
-        case GV_K_LDP_UNI: {
-            uint64_t off = A[0] + (uint64_t)(int64_t)i->imm, v;
-            unsigned size = tbits(i->type) / 8;
-
-            if (off % size || off >= L->param_size ||
-                L->param_size - off < size) {
-                if (m) {
-                    fault(L, UINT64_MAX);
-                    return W_STOP;
-                }
-                break;
+        case GV_K_LDP_UNI:
+            if (!gv_simt_ldp_uni(L, i, R, m)) {
+                return W_STOP;
             }
-            v = load(L->params + off, i->type);
-            LANES(m, D[l] = v);
             break;
-        }
         case GV_K_MADDR:
             LANES(m, D[l] = L->data_va + A[l]);
             break;
@@ -1346,7 +956,10 @@ static int run_warp(struct gv_launch *L, struct gv_sm *sm, struct gv_warp *w)
                 case GV_SHFL_BFLY: j = (int32_t)(l ^ bv); ok = j <= maxl; break;
                 default: j = minl | (int32_t)(bv & ~seg); ok = j <= maxl; break;
                 }
-                D[l] = (uint32_t)src[ok ? j : (int32_t)l];
+                /* j is a lane of the warp whenever ok (PTX's clamp);
+                 * the index check makes that local, not a proof */
+                D[l] = (uint32_t)src[ok && (uint32_t)j < GV_WARP ? (uint32_t)j
+                                                                 : l];
             }
             break;
         }
@@ -1371,7 +984,7 @@ static int run_warp(struct gv_launch *L, struct gv_sm *sm, struct gv_warp *w)
         }
         default: /* GV_K_TRAP */
             if (m) {
-                fault(L, UINT64_MAX);
+                gv_simt_fault(L, UINT64_MAX);
                 return W_STOP;
             }
             break;
@@ -1394,7 +1007,9 @@ int gv_simt_run_block(struct gv_launch *L, struct gv_sm *sm, uint64_t block)
         uint32_t left = L->nthreads - k * GV_WARP;
 
         w->R = sm->regs + (size_t)k * f->nslots * GV_WARP;
-        w->local = sm->local + (size_t)k * GV_WARP * f->local_size;
+        /* no local memory: no pointer (not NULL + an offset) */
+        w->local = f->local_size
+                   ? sm->local + (size_t)k * GV_WARP * f->local_size : NULL;
         w->pc = 0;
         w->alive = left >= GV_WARP ? FULL : (1u << left) - 1;
         w->active = w->alive;

@@ -2,7 +2,8 @@
 /*
  * Graviton GPU device core: the compute engine's private structures.
  * gv_compute.c validates and decodes modules, runs the LAUNCH command and
- * the worker threads (SMs); gv_simt.c executes thread blocks.
+ * the worker threads (SMs); gv_simt.c executes thread blocks, and
+ * gv_simt_mem.c their memory instructions.
  */
 #ifndef GV_SIMT_H
 #define GV_SIMT_H
@@ -129,6 +130,91 @@ enum {
     GV_K_VOTE, GV_K_TRAP,
 };
 
+/* ---- values: the ISA's types (shared by gv_simt.c and gv_simt_mem.c) ---- */
+
+#define FULL 0xffffffffu
+
+static inline unsigned tbits(unsigned t)
+{
+    static const uint8_t bits[GV_T__COUNT] = {
+        [GV_T_U8] = 8, [GV_T_S8] = 8, [GV_T_U16] = 16, [GV_T_S16] = 16,
+        [GV_T_U32] = 32, [GV_T_S32] = 32, [GV_T_U64] = 64, [GV_T_S64] = 64,
+        [GV_T_F32] = 32, [GV_T_F64] = 64, [GV_T_PRED] = 1, [GV_T_F16] = 16,
+    };
+    return t < GV_T__COUNT ? bits[t] : 64;
+}
+
+static inline bool tsig(unsigned t)
+{
+    return t == GV_T_S8 || t == GV_T_S16 || t == GV_T_S32 || t == GV_T_S64;
+}
+
+static inline bool tflt(unsigned t)
+{
+    return t == GV_T_F32 || t == GV_T_F64 || t == GV_T_F16;
+}
+
+static inline uint64_t zx(uint64_t v, unsigned n)
+{
+    return n >= 64 ? v : v & ((1ull << n) - 1);
+}
+
+static inline int64_t sx(uint64_t v, unsigned n)
+{
+    return n >= 64 ? (int64_t)v : (int64_t)(v << (64 - n)) >> (64 - n);
+}
+
+static inline uint64_t lmask(unsigned k)
+{
+    return k >= 64 ? ~0ull : (1ull << k) - 1;
+}
+
+static inline float f32(uint64_t v)
+{
+    uint32_t u = (uint32_t)v;
+    float f;
+
+    memcpy(&f, &u, 4);
+    return f;
+}
+
+static inline uint64_t bf(float f)
+{
+    uint32_t u;
+
+    memcpy(&u, &f, 4);
+    return u;
+}
+
+static inline double f64(uint64_t v)
+{
+    double d;
+
+    memcpy(&d, &v, 8);
+    return d;
+}
+
+static inline uint64_t bd(double d)
+{
+    uint64_t v;
+
+    memcpy(&v, &d, 8);
+    return v;
+}
+
+/* Every lane in @m, or the full-warp fast path. */
+#define LANES(m, ...) do {                                              \
+        if ((m) == FULL) {                                              \
+            for (unsigned l = 0; l < GV_WARP; l++) { __VA_ARGS__; }     \
+        } else {                                                        \
+            for (uint32_t mm_ = (m); mm_; mm_ &= mm_ - 1) {             \
+                unsigned l = __builtin_ctz(mm_);                        \
+                __VA_ARGS__;                                            \
+            }                                                           \
+        }                                                               \
+    } while (0)
+
+
 /* gv_simt.c */
 /* Run block @block of launch @L on @sm.  Returns GV_ERR_NONE, or the
  * error that stops the launch (GV_ERR_FAULT with L->fault_va set,
@@ -138,6 +224,23 @@ int gv_simt_run_block(struct gv_launch *L, struct gv_sm *sm, uint64_t block);
 uint64_t gv_simt_alu(const struct gv_dinsn *i, uint64_t a, uint64_t b,
                      uint64_t c, uint64_t e);
 uint64_t gv_now_ns(void);
+
+/* gv_simt_mem.c: the memory instructions, every offset through one
+ * checked accessor per space (gv_bounds.h).  Each returns true, or false
+ * when the launch faulted (recorded in @L; the warp must stop). */
+void gv_simt_fault(struct gv_launch *L, uint64_t va);
+/* LDS8/LDS32/LDS64/STS32: shared memory, 8/32/64-bit fast forms. */
+bool gv_simt_shared_fast(struct gv_launch *L, struct gv_sm *sm,
+                         const struct gv_dinsn *i, uint64_t *R, uint32_t m);
+/* LDG32/LDG64/STG32/STG64: global memory, one translation per page run. */
+bool gv_simt_global_fast(struct gv_launch *L, struct gv_sm *sm,
+                         const struct gv_dinsn *i, uint64_t *R, uint32_t m);
+/* LD, ST and ATOM in any space and of any type. */
+bool gv_simt_ldst(struct gv_launch *L, struct gv_sm *sm, struct gv_warp *w,
+                  const struct gv_dinsn *i, uint32_t m);
+/* LDP_UNI: a parameter at a constant offset, the same for every lane. */
+bool gv_simt_ldp_uni(struct gv_launch *L, const struct gv_dinsn *i,
+                     uint64_t *R, uint32_t m);
 
 /* gv_mmu.c: translation without the (main-thread) TLB, for the engine's
  * worker threads: 0 and the physical address and read-only flag, or -1. */
