@@ -149,6 +149,22 @@ int gvc_hmac_sha256(const void *key, size_t key_len,
                     const void *data, size_t len, uint8_t out[32]);
 
 /*
+ * Incremental HMAC-SHA256 under @key (copied into the context).  A context
+ * computes one MAC: new, update any number of times, final once, free.
+ * gvc_hmac_sha256_new: GVC_ERR_ARG (@out or @key NULL, @key_len 0),
+ * GVC_ERR_NOMEM, GVC_ERR_CRYPTO.  update: GVC_ERR_ARG (@c NULL, @data NULL
+ * with @len > 0), GVC_ERR_CRYPTO.  final: GVC_ERR_ARG, GVC_ERR_CRYPTO (@out
+ * is then wiped).  free: NULL is fine; wipes the key.
+ */
+struct gvc_hmac_ctx;
+int gvc_hmac_sha256_new(struct gvc_hmac_ctx **out, const void *key,
+                        size_t key_len);
+int gvc_hmac_sha256_update(struct gvc_hmac_ctx *c, const void *data,
+                           size_t len);
+int gvc_hmac_sha256_final(struct gvc_hmac_ctx *c, uint8_t out[32]);
+void gvc_hmac_sha256_free(struct gvc_hmac_ctx *c);
+
+/*
  * HKDF-SHA256 (RFC 5869), extract then expand, into @out_len bytes.  @salt
  * and @info are optional (NULL/0); no salt means a salt of 32 zero bytes.
  * GVC_ERR_ARG: @ikm NULL or @ikm_len 0; @salt or @info NULL with a

@@ -246,13 +246,12 @@ static long gv_ctx_ioctl(struct gv_ctx *ctx, unsigned int cmd,
 		GV_COPY_IN(struct graviton_chan_create, a.create);
 		if ((a.create.flags & ~GRAVITON_CHAN_SECURE) || a.create.handle ||
 		    !gv_all_zero(a.create.pad, sizeof(a.create.pad)) ||
-		    a.create.fence_va ||
-		    !gv_all_zero(a.create.reserved, sizeof(a.create.reserved)))
+		    a.create.fence_va || a.create.reserved)
 			return -EINVAL;
 		if (!(a.create.flags & GRAVITON_CHAN_SECURE) &&
 		    (!gv_all_zero(a.create.uk_pub, sizeof(a.create.uk_pub)) ||
 		     !gv_all_zero(a.create.nonce, sizeof(a.create.nonce)) ||
-		     a.create.quote_ptr))
+		     a.create.quote_ptr || a.create.summary_ptr))
 			return -EINVAL;
 		err = gv_ctx_chan_create(ctx, &a.create);
 		if (!err && copy_to_user(uarg, &a.create, sizeof(a.create)))
@@ -275,7 +274,12 @@ static long gv_ctx_ioctl(struct gv_ctx *ctx, unsigned int cmd,
 		return err;
 	case GRAVITON_IOC_MEM_FREE:
 		GV_COPY_IN(struct graviton_mem_free, a.free);
-		return gv_ctx_mem_free(ctx, &a.free);
+		if (a.free.summaries_count)
+			return -EINVAL;
+		err = gv_ctx_mem_free(ctx, &a.free);
+		if (!err && copy_to_user(uarg, &a.free, sizeof(a.free)))
+			err = -EFAULT;
+		return err;
 	case GRAVITON_IOC_MEASURE:
 		GV_COPY_IN(struct graviton_measure, a.measure);
 		if (a.measure.pad)

@@ -483,6 +483,8 @@ long gv_ctx_mem_free(struct gv_ctx *ctx, struct graviton_mem_free *arg)
 {
 	struct gv_alloc *a, *found = NULL;
 	u8 (*macs)[GV_TAG_LEN] = NULL;
+	struct gv_pte_summary *sums = NULL;
+	u32 nsums = 0;
 	bool need_macs;
 	long err = 0;
 
@@ -515,21 +517,40 @@ long gv_ctx_mem_free(struct gv_ctx *ctx, struct graviton_mem_free *arg)
 		err = -EINVAL;
 		goto out;
 	}
+	/* A secure channel reports every CH_PTE, unmaps too. */
+	if (ctx->secure) {
+		if (arg->summaries_cap < a->nchunks) {
+			err = -ENOSPC;
+			goto out;
+		}
+		sums = kvcalloc(a->nchunks, sizeof(*sums), GFP_KERNEL);
+		if (!sums) {
+			err = -ENOMEM;
+			goto out;
+		}
+	}
 	for (u32 k = 0; k < a->nchunks; k++) {
 		struct gv_chunk *c = &a->chunks[k];
 
 		if (!c->done)
 			continue;
 		err = cmd_pte(ctx, c->chid, c->pgdi, c->pgti, c->count, NULL,
-			      alloc_big(a), need_macs ? macs[k] : NULL, NULL);
+			      alloc_big(a), need_macs ? macs[k] : NULL,
+			      sums ? &sums[nsums] : NULL);
 		if (err)
 			goto out;	/* the rest stays mapped and recorded */
+		nsums += !!sums;
 		c->done = false;
 	}
 	list_del(&a->node);
 	alloc_release_pages(ctx, a);
 	alloc_free(a);
 out:
+	arg->summaries_count = nsums;
+	if (nsums && copy_to_user(u64_to_user_ptr(arg->summaries_ptr), sums,
+				  nsums * sizeof(*sums)))
+		err = err ? err : -EFAULT;
+	kvfree(sums);
 	kvfree(macs);
 	mutex_unlock(&ctx->lock);
 	return err;
@@ -586,9 +607,11 @@ static int chan_destroy(struct gv_ctx *ctx, struct gv_chan *ch, const u8 *mac)
 
 	/* The fence page sits in the context's shared table: take it out
 	 * first, unless this is the last channel (then the table goes). */
+	struct gv_pte_summary sum;	/* the dying channel's: dropped */
+
 	if (ctx->nchans > 1 && ch->fence_pa != GV_NO_MEM) {
 		err = cmd_pte(ctx, ch->chid, 0, ch->chid, 1, NULL, false, NULL,
-			      NULL);
+			      ctx->secure ? &sum : NULL);
 		if (err)
 			return err;
 	}
@@ -599,7 +622,7 @@ static int chan_destroy(struct gv_ctx *ctx, struct gv_chan *ch, const u8 *mac)
 			u64 pte = ch->fence_pa | GV_PTE_VALID;
 
 			cmd_pte(ctx, ch->chid, 0, ch->chid, 1, &pte, false, NULL,
-				NULL);
+				ctx->secure ? &sum : NULL);
 		}
 		return err;
 	}
@@ -615,6 +638,7 @@ long gv_ctx_chan_create(struct gv_ctx *ctx, struct graviton_chan_create *arg)
 	struct device *dev = &gdev->pdev->dev;
 	bool secure = arg->flags & GRAVITON_CHAN_SECURE;
 	struct gv_cmd_ch_create c = { .hdr = { GV_OP_CH_CREATE, sizeof(c) } };
+	struct gv_pte_summary fence_sum;
 	struct gv_quote q;
 	struct gv_chan *ch, *first;
 	u64 pte;
@@ -680,7 +704,7 @@ long gv_ctx_chan_create(struct gv_ctx *ctx, struct graviton_chan_create *arg)
 		ch->fence_va = (u64)ch->chid << GV_PAGE_SHIFT;
 		pte = ch->fence_pa | GV_PTE_VALID;
 		err = cmd_pte(ctx, ch->chid, 0, ch->chid, 1, &pte, false, NULL,
-			      NULL);
+			      secure ? &fence_sum : NULL);
 	}
 	if (err) {
 		if (!cmd_destroy(ctx, ch->chid, NULL)) {
@@ -711,8 +735,11 @@ long gv_ctx_chan_create(struct gv_ctx *ctx, struct graviton_chan_create *arg)
 	arg->handle = ch->chid;
 	arg->fence_va = ch->fence_va;
 	mutex_unlock(&ctx->lock);
-	if (secure && copy_to_user(u64_to_user_ptr(arg->quote_ptr), &q,
-				   sizeof(q)))
+	if (secure && (copy_to_user(u64_to_user_ptr(arg->quote_ptr), &q,
+				    sizeof(q)) ||
+		       (arg->summary_ptr &&
+			copy_to_user(u64_to_user_ptr(arg->summary_ptr),
+				     &fence_sum, sizeof(fence_sum)))))
 		return -EFAULT;
 	return 0;
 

@@ -81,6 +81,15 @@ int gvrt_chan_create(struct gvrt_dev *dev, bool secure, const uint8_t *uk_pub,
                      const uint8_t *nonce, struct gv_quote *q,
                      uint32_t *handle, uint64_t *fence_va)
 {
+    return gvrt_chan_create_sum(dev, secure, uk_pub, nonce, q, NULL, handle,
+                                fence_va);
+}
+
+int gvrt_chan_create_sum(struct gvrt_dev *dev, bool secure,
+                         const uint8_t *uk_pub, const uint8_t *nonce,
+                         struct gv_quote *q, struct gv_pte_summary *fence_sum,
+                         uint32_t *handle, uint64_t *fence_va)
+{
     struct graviton_chan_create c = { 0 };
     int r;
 
@@ -89,6 +98,7 @@ int gvrt_chan_create(struct gvrt_dev *dev, bool secure, const uint8_t *uk_pub,
         memcpy(c.uk_pub, uk_pub, sizeof(c.uk_pub));
         memcpy(c.nonce, nonce, sizeof(c.nonce));
         c.quote_ptr = (uintptr_t)q;
+        c.summary_ptr = (uintptr_t)fence_sum;
     }
     r = gvrt_dev_ioctl(dev, GRAVITON_IOC_CHAN_CREATE, &c);
     if (r == 0) {
@@ -134,11 +144,25 @@ int gvrt_mem_alloc(struct gvrt_dev *dev, uint32_t handle, uint32_t flags,
 int gvrt_mem_free(struct gvrt_dev *dev, uint32_t handle, uint64_t va,
                   const uint8_t (*macs)[GV_TAG_LEN], uint32_t count)
 {
+    return gvrt_mem_free_sum(dev, handle, va, macs, count, NULL, 0, NULL);
+}
+
+int gvrt_mem_free_sum(struct gvrt_dev *dev, uint32_t handle, uint64_t va,
+                      const uint8_t (*macs)[GV_TAG_LEN], uint32_t count,
+                      struct gv_pte_summary *sums, uint32_t cap,
+                      uint32_t *nsums)
+{
     struct graviton_mem_free f = { .handle = handle, .va = va,
                                    .macs_ptr = (uintptr_t)macs,
-                                   .macs_count = count };
+                                   .macs_count = count,
+                                   .summaries_ptr = (uintptr_t)sums,
+                                   .summaries_cap = cap };
+    int r = gvrt_dev_ioctl(dev, GRAVITON_IOC_MEM_FREE, &f);
 
-    return gvrt_dev_ioctl(dev, GRAVITON_IOC_MEM_FREE, &f);
+    if (nsums) {
+        *nsums = f.summaries_count;
+    }
+    return r;
 }
 
 int gvrt_measure(struct gvrt_dev *dev, uint32_t handle, uint64_t va,

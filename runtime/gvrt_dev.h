@@ -38,6 +38,13 @@ int gvrt_dev_get_ak_cert(struct gvrt_dev *dev, void *der, uint32_t *len);
 int gvrt_chan_create(struct gvrt_dev *dev, bool secure, const uint8_t *uk_pub,
                      const uint8_t *nonce, struct gv_quote *q,
                      uint32_t *handle, uint64_t *fence_va);
+/* The same, with the summary of the fence page's mapping (@fence_sum,
+ * secure channels: the channel's first report, which the runtime must
+ * accept after the quote; see gvrt_secure_channel). */
+int gvrt_chan_create_sum(struct gvrt_dev *dev, bool secure,
+                         const uint8_t *uk_pub, const uint8_t *nonce,
+                         struct gv_quote *q, struct gv_pte_summary *fence_sum,
+                         uint32_t *handle, uint64_t *fence_va);
 int gvrt_chan_destroy(struct gvrt_dev *dev, uint32_t handle,
                       const uint8_t *mac);
 int gvrt_mem_alloc(struct gvrt_dev *dev, uint32_t handle, uint32_t flags,
@@ -45,6 +52,12 @@ int gvrt_mem_alloc(struct gvrt_dev *dev, uint32_t handle, uint32_t flags,
                    uint32_t cap, uint32_t *count);
 int gvrt_mem_free(struct gvrt_dev *dev, uint32_t handle, uint64_t va,
                   const uint8_t (*macs)[GV_TAG_LEN], uint32_t count);
+/* The same, with the summaries the unmapping CH_PTEs of a secure context
+ * return (up to @cap into @sums, the number in *@nsums). */
+int gvrt_mem_free_sum(struct gvrt_dev *dev, uint32_t handle, uint64_t va,
+                      const uint8_t (*macs)[GV_TAG_LEN], uint32_t count,
+                      struct gv_pte_summary *sums, uint32_t cap,
+                      uint32_t *nsums);
 int gvrt_measure(struct gvrt_dev *dev, uint32_t handle, uint64_t va,
                  uint64_t size, struct gv_measurement *m);
 /* The channel's command buffer (GRAVITON_CMDBUF_SIZE bytes), or NULL. */

@@ -37,10 +37,13 @@ int gvrt_stream_open(struct gvrt_stream *st, struct gvrt_dev *dev,
                                                   sizeof(k) } };
         int r;
 
-        if (gvc_random(st->copy_key, sizeof(st->copy_key)) != GVC_OK) {
+        /* A fresh key per stream; the engine uses K_copy, bound to the
+         * channel's incarnation (gv_keys.h), and so do we. */
+        if (gvc_random(k.key, sizeof(k.key)) != GVC_OK ||
+            gvrt_copy_key(s, handle, k.key, st->copy_key) != 0) {
+            memset(&k, 0, sizeof(k));
             return -EIO;
         }
-        memcpy(k.key, st->copy_key, sizeof(k.key));
         r = gvrt_stream_run(st, &k, sizeof(k));
         memset(&k, 0, sizeof(k));
         return r;
@@ -316,5 +319,116 @@ int gvrt_launch(struct gvrt_stream *st, const struct gvrt_module *m,
     memcpy(buf + sizeof(c), params, param_size);
     r = gvrt_stream_run(st, buf, size);
     free(buf);
+    return r;
+}
+
+int gvrt_secure_channel(struct gvrt_dev *dev, struct gvrt_secure *s,
+                        const uint8_t ak_pub[GV_EC_PUB_LEN], uint32_t *handle,
+                        uint64_t *fence_va)
+{
+    uint8_t nonce[GV_NONCE_LEN];
+    struct gv_pte_summary sum;
+    struct gv_quote q;
+    uint64_t fva;
+    int r;
+
+    if (gvc_random(nonce, sizeof(nonce)) != GVC_OK) {
+        return -EIO;
+    }
+    r = gvrt_chan_create_sum(dev, true, s->uk_pub, nonce, &q, &sum, handle,
+                             &fva);
+    if (r) {
+        return r;
+    }
+    /* The quote gives the channel's keys; then the fence page's mapping,
+     * its first report: unprotected (n = 0), one page, where the driver
+     * says the fence is. */
+    if (gvrt_quote_accept(s, &q, ak_pub, nonce) != 0 || q.chid != *handle ||
+        sum.chid != *handle || sum.va != (fva & ~(uint64_t)(GV_PAGE_SIZE - 1)) ||
+        sum.k != 1 || sum.n != 0 || gvrt_summary_accept(s, &sum, false) != 0) {
+        gvrt_chan_destroy(dev, *handle, NULL);
+        return -EPERM;
+    }
+    if (fence_va) {
+        *fence_va = fva;
+    }
+    return 0;
+}
+
+/* The CH_PTE runs the driver maps [va, va + pages) with (small pages):
+ * split at page tables and GV_PTE_MAX_COUNT, as docs/uapi.md says. */
+static uint32_t unmap_plan(uint64_t va, uint64_t pages, uint64_t *cva,
+                           uint64_t *cbytes, uint32_t cap)
+{
+    uint32_t k = 0;
+
+    for (uint64_t done = 0; done < pages; k++) {
+        uint64_t v = va + (done << GV_PAGE_SHIFT);
+        uint64_t idx = (v >> GV_PAGE_SHIFT) & (GV_PGT_SMALL_ENTRIES - 1);
+        uint64_t n = pages - done;
+
+        if (n > GV_PGT_SMALL_ENTRIES - idx) {
+            n = GV_PGT_SMALL_ENTRIES - idx;
+        }
+        if (n > GV_PTE_MAX_COUNT) {
+            n = GV_PTE_MAX_COUNT;
+        }
+        if (k < cap) {
+            cva[k] = v;
+            cbytes[k] = n << GV_PAGE_SHIFT;
+        }
+        done += n;
+    }
+    return k;
+}
+
+#define FREE_MAX_CHUNKS 64
+
+int gvrt_free(struct gvrt_stream *st, uint64_t va, uint64_t size)
+{
+    uint64_t pages = (size + GV_PAGE_SIZE - 1) >> GV_PAGE_SHIFT;
+    uint64_t cva[FREE_MAX_CHUNKS], cbytes[FREE_MAX_CHUNKS];
+    struct gv_pte_summary sums[FREE_MAX_CHUNKS];
+    uint8_t macs[FREE_MAX_CHUNKS][GV_TAG_LEN];
+    uint32_t n, nsums = 0;
+    uint8_t *zero;
+    int r;
+
+    if (!st->s) {
+        return gvrt_mem_free(st->dev, st->handle, va, NULL, 0);
+    }
+    n = unmap_plan(va, pages, cva, cbytes, FREE_MAX_CHUNKS);
+    if (!size || n > FREE_MAX_CHUNKS) {
+        return -EINVAL;
+    }
+    /* Clear before the unmap is authorised (the paper's memset; here an
+     * authenticated copy of zeros through the copy engine): the secret
+     * must not outlive the allocation, whatever the device does. */
+    zero = calloc(1, pages << GV_PAGE_SHIFT);
+    if (!zero) {
+        return -ENOMEM;
+    }
+    r = gvrt_memcpy_htod(st, va, zero, pages << GV_PAGE_SHIFT);
+    free(zero);
+    if (r) {
+        return r;
+    }
+    for (uint32_t i = 0; i < n; i++) {
+        gvrt_mac_unmap(st->s, st->handle, cva[i], cbytes[i], macs[i]);
+    }
+    r = gvrt_mem_free_sum(st->dev, st->handle, va,
+                          (const uint8_t (*)[GV_TAG_LEN])macs, n, sums,
+                          FREE_MAX_CHUNKS, &nsums);
+    /* Each unmap is reported: accept them all, in order, even after an
+     * error (the ones that ran changed the mapping). */
+    for (uint32_t i = 0; i < nsums; i++) {
+        if (sums[i].va != cva[i] || sums[i].k != 0 ||
+            gvrt_summary_accept(st->s, &sums[i], false) != 0) {
+            return -EPERM;
+        }
+    }
+    if (!r && nsums != n) {
+        return -EPERM;
+    }
     return r;
 }

@@ -45,6 +45,18 @@ int gvrt_stream_run(struct gvrt_stream *st, const void *cmds, uint32_t len);
 /* Device memory of the stream's context (secure: protected, with every
  * summary checked). */
 int gvrt_malloc(struct gvrt_stream *st, uint64_t size, uint64_t *va);
+/* Free what gvrt_malloc gave (@size as asked).  Secure: the memory is
+ * cleared through the stream first, then unmapped with the runtime's MACs,
+ * and every unmap's summary is checked (docs/security.md). */
+int gvrt_free(struct gvrt_stream *st, uint64_t va, uint64_t size);
+
+/* Create a secure channel of @s's context and make it usable: fresh
+ * nonce, quote checked against @ak_pub (a certified AK), channel keys
+ * taken, and the fence page's mapping summary accepted.  On a refusal the
+ * channel is destroyed and -EPERM returned. */
+int gvrt_secure_channel(struct gvrt_dev *dev, struct gvrt_secure *s,
+                        const uint8_t ak_pub[GV_EC_PUB_LEN], uint32_t *handle,
+                        uint64_t *fence_va);
 int gvrt_memcpy_htod(struct gvrt_stream *st, uint64_t va, const void *src,
                      size_t len);
 int gvrt_memcpy_dtoh(struct gvrt_stream *st, void *dst, uint64_t va,

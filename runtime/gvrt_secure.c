@@ -6,6 +6,7 @@
 
 #include "gv_crypto.h"
 #include "graviton/gv_endorse.h"
+#include "graviton/gv_keys.h"
 
 static void iv_of(uint8_t iv[12], uint32_t domain, uint64_t counter)
 {
@@ -17,14 +18,19 @@ static void iv_of(uint8_t iv[12], uint32_t domain, uint64_t counter)
     }
 }
 
-static int gmac(const uint8_t *cek, uint32_t domain, uint64_t counter,
-                const void *aad, size_t len, uint8_t tag[GV_TAG_LEN])
+/* A GMAC under channel @chid's key (K_chan). */
+static int gmac(const struct gvrt_secure *s, unsigned chid, uint32_t domain,
+                uint64_t counter, const void *aad, size_t len,
+                uint8_t tag[GV_TAG_LEN])
 {
     uint8_t iv[12];
 
+    if (chid >= GVRT_MAX_CHANNELS || !s->chan_valid[chid]) {
+        return GVRT_EINVAL;
+    }
     iv_of(iv, domain, counter);
-    return gvc_gcm_seal(cek, iv, aad, len, NULL, 0, NULL, tag) == GVC_OK ?
-           0 : GVRT_ECRYPTO;
+    return gvc_gcm_seal(s->chan_key[chid], iv, aad, len, NULL, 0, NULL,
+                        tag) == GVC_OK ? 0 : GVRT_ECRYPTO;
 }
 
 int gvrt_secure_init(struct gvrt_secure *s)
@@ -48,12 +54,15 @@ int gvrt_quote_accept(struct gvrt_secure *s, const struct gv_quote *q,
                       const uint8_t ak_pub[GV_EC_PUB_LEN],
                       const uint8_t nonce[GV_NONCE_LEN])
 {
+    uint32_t min_fw = s->min_fw ? s->min_fw : GVRT_MIN_FW_VERSION;
     struct gvc_key *ak = NULL;
-    uint8_t h[GV_HASH_LEN], cek[GV_CEK_LEN];
+    uint8_t h[GV_HASH_LEN], cek[GV_CEK_LEN], kc[32], km[32];
+    unsigned chid = q->chid;
     int r = GVRT_EAUTH;
 
     if (q->magic != GV_QUOTE_MAGIC || q->version != GV_QUOTE_VERSION ||
-        q->chid >= 64 || gvc_key_from_pub(&ak, ak_pub) != GVC_OK) {
+        chid >= GVRT_MAX_CHANNELS || q->fw_version < min_fw || q->flags ||
+        q->pad || gvc_key_from_pub(&ak, ak_pub) != GVC_OK) {
         return GVRT_EAUTH;
     }
     if (gvc_verify(ak, q, offsetof(struct gv_quote, sig), q->sig) != GVC_OK ||
@@ -68,14 +77,25 @@ int gvrt_quote_accept(struct gvrt_secure *s, const struct gv_quote *q,
     if (s->have_cek && gvc_memcmp_ct(cek, s->cek, sizeof(cek)) != 0) {
         goto done;
     }
+    if (gv_derive_key(cek, GV_KDF_CHAN, chid, q->incarnation, kc) ||
+        gv_derive_key(cek, GV_KDF_MEAS, chid, q->incarnation, km)) {
+        r = GVRT_ECRYPTO;
+        goto done;
+    }
     memcpy(s->cek, cek, sizeof(cek));
     s->have_cek = true;
-    s->cmd_counter[q->chid] = 0;
-    s->auth_counter[q->chid] = 0;
-    s->report_counter[q->chid] = 0;
+    memcpy(s->chan_key[chid], kc, sizeof(kc));
+    memcpy(s->meas_key[chid], km, sizeof(km));
+    s->incarnation[chid] = q->incarnation;
+    s->chan_valid[chid] = true;
+    s->cmd_counter[chid] = 0;
+    s->auth_counter[chid] = 0;
+    s->report_counter[chid] = 0;
     r = 0;
 done:
     memset(cek, 0, sizeof(cek));
+    memset(kc, 0, sizeof(kc));
+    memset(km, 0, sizeof(km));
     gvc_key_free(ak);
     return r;
 }
@@ -118,11 +138,14 @@ uint32_t gvrt_seal_group_at(const struct gvrt_secure *s, unsigned chid,
     uint8_t iv[12], aad[sizeof(h) + 4];
     uint32_t c32 = chid;
 
+    if (chid >= GVRT_MAX_CHANNELS || !s->chan_valid[chid]) {
+        return 0;
+    }
     iv_of(iv, GV_IV_DOMAIN_CMDG, counter);
     memcpy(aad, &h, sizeof(h));
     memcpy(aad + sizeof(h), &c32, 4);
     memcpy(out, &h, sizeof(h));
-    if (gvc_gcm_seal(s->cek, iv, aad, sizeof(aad), cmds, len,
+    if (gvc_gcm_seal(s->chan_key[chid], iv, aad, sizeof(aad), cmds, len,
                      out + sizeof(h), out + sizeof(h) + len) != GVC_OK) {
         return 0;
     }
@@ -132,11 +155,14 @@ uint32_t gvrt_seal_group_at(const struct gvrt_secure *s, unsigned chid,
 uint32_t gvrt_seal_group(struct gvrt_secure *s, unsigned chid,
                          const void *cmds, uint32_t len, uint8_t *out)
 {
-    uint32_t n = gvrt_seal_group_at(s, chid, s->cmd_counter[chid % 64], cmds,
-                                    len, out);
+    uint32_t n;
 
+    if (chid >= GVRT_MAX_CHANNELS) {
+        return 0;
+    }
+    n = gvrt_seal_group_at(s, chid, s->cmd_counter[chid], cmds, len, out);
     if (n) {
-        s->cmd_counter[chid % 64]++;
+        s->cmd_counter[chid]++;
     }
     return n;
 }
@@ -147,8 +173,8 @@ static int report_accept(struct gvrt_secure *s, unsigned chid,
 {
     uint8_t tag[GV_TAG_LEN];
 
-    if (chid >= 64 || counter != s->report_counter[chid] ||
-        gmac(s->cek, domain, counter, msg, len, tag) != 0 ||
+    if (chid >= GVRT_MAX_CHANNELS || counter != s->report_counter[chid] ||
+        gmac(s, chid, domain, counter, msg, len, tag) != 0 ||
         gvc_memcmp_ct(tag, mac, GV_TAG_LEN) != 0) {
         return GVRT_EAUTH;
     }
@@ -170,14 +196,43 @@ int gvrt_summary_accept(struct gvrt_secure *s, const struct gv_pte_summary *m,
     return all_protected && m->n != m->k ? GVRT_EAUTH : 0;
 }
 
-int gvrt_measurement_accept(struct gvrt_secure *s,
-                            const struct gv_measurement *m)
+int gvrt_measure_digest(const struct gvrt_secure *s, unsigned chid,
+                        const void *data, uint64_t len,
+                        uint8_t digest[GV_HASH_LEN])
 {
-    if (m->magic != GV_MEASURE_MAGIC) {
+    if (chid >= GVRT_MAX_CHANNELS || !s->chan_valid[chid]) {
+        return GVRT_EINVAL;
+    }
+    return gvc_hmac_sha256(s->meas_key[chid], sizeof(s->meas_key[chid]),
+                           data, len, digest) == GVC_OK ? 0 : GVRT_ECRYPTO;
+}
+
+int gvrt_measurement_accept(struct gvrt_secure *s, unsigned chid,
+                            const struct gv_measurement *m, uint64_t va,
+                            const void *expect, uint64_t len)
+{
+    uint8_t d[GV_HASH_LEN];
+
+    if (m->magic != GV_MEASURE_MAGIC || m->chid != chid || m->va != va ||
+        m->size != len || gvrt_measure_digest(s, chid, expect, len, d) != 0) {
         return GVRT_EAUTH;
     }
-    return report_accept(s, m->chid, GV_IV_DOMAIN_MEAS, m->counter, m,
-                         offsetof(struct gv_measurement, mac), m->mac);
+    if (report_accept(s, m->chid, GV_IV_DOMAIN_MEAS, m->counter, m,
+                      offsetof(struct gv_measurement, mac), m->mac) != 0) {
+        return GVRT_EAUTH;
+    }
+    /* After the MAC: a wrong digest still used up the report. */
+    return gvc_memcmp_ct(d, m->digest, GV_HASH_LEN) == 0 ? 0 : GVRT_EAUTH;
+}
+
+int gvrt_copy_key(const struct gvrt_secure *s, unsigned chid,
+                  const uint8_t key[32], uint8_t out[32])
+{
+    if (chid >= GVRT_MAX_CHANNELS || !s->chan_valid[chid]) {
+        return GVRT_EINVAL;
+    }
+    return gv_derive_key(key, GV_KDF_COPY, chid, s->incarnation[chid], out) ?
+           GVRT_ECRYPTO : 0;
 }
 
 void gvrt_mac_unmap(struct gvrt_secure *s, unsigned chid, uint64_t va,
@@ -186,8 +241,11 @@ void gvrt_mac_unmap(struct gvrt_secure *s, unsigned chid, uint64_t va,
     struct { uint32_t chid, pad; uint64_t va, size; } a = { chid, 0, va,
                                                              size };
 
-    gmac(s->cek, GV_IV_DOMAIN_AUTH, s->auth_counter[chid % 64]++, &a,
-         sizeof(a), mac);
+    memset(mac, 0, GV_TAG_LEN);
+    if (chid < GVRT_MAX_CHANNELS) {
+        gmac(s, chid, GV_IV_DOMAIN_AUTH, s->auth_counter[chid]++, &a,
+             sizeof(a), mac);
+    }
 }
 
 void gvrt_mac_destroy(struct gvrt_secure *s, unsigned chid,
@@ -195,6 +253,9 @@ void gvrt_mac_destroy(struct gvrt_secure *s, unsigned chid,
 {
     struct { uint32_t chid, pad; } a = { chid, 0 };
 
-    gmac(s->cek, GV_IV_DOMAIN_AUTH, s->auth_counter[chid % 64]++, &a,
-         sizeof(a), mac);
+    memset(mac, 0, GV_TAG_LEN);
+    if (chid < GVRT_MAX_CHANNELS) {
+        gmac(s, chid, GV_IV_DOMAIN_AUTH, s->auth_counter[chid]++, &a,
+             sizeof(a), mac);
+    }
 }

@@ -16,19 +16,33 @@
 #include <stdint.h>
 
 #include "graviton/gv_cmds.h"
+#include "graviton/gv_regs.h"
 
 struct gvc_key;
 struct gvc_aead;
+
+#define GVRT_MAX_CHANNELS GV_MAX_CHANNELS
+
+/* The oldest command-processor firmware whose quotes the runtime accepts
+ * (gvrt_secure.min_fw, settable; 0 means this default). */
+#define GVRT_MIN_FW_VERSION 0x00010000u
 
 struct gvrt_secure {
     struct gvc_key *uk;
     uint8_t uk_pub[GV_EC_PUB_LEN];
     uint8_t cek[GV_CEK_LEN];
     bool have_cek;
+    uint32_t min_fw;            /* 0: GVRT_MIN_FW_VERSION */
     /* per channel id: what the device expects next */
-    uint64_t cmd_counter[64];
-    uint64_t auth_counter[64];
-    uint64_t report_counter[64];
+    uint64_t cmd_counter[GVRT_MAX_CHANNELS];
+    uint64_t auth_counter[GVRT_MAX_CHANNELS];
+    uint64_t report_counter[GVRT_MAX_CHANNELS];
+    /* per channel id, from its quote: the incarnation and the keys bound
+     * to it (include/graviton/gv_keys.h) */
+    bool chan_valid[GVRT_MAX_CHANNELS];
+    uint64_t incarnation[GVRT_MAX_CHANNELS];
+    uint8_t chan_key[GVRT_MAX_CHANNELS][32];
+    uint8_t meas_key[GVRT_MAX_CHANNELS][32];
 };
 
 /* 0 or a negative GVRT_E* (errno-style) code. */
@@ -40,8 +54,10 @@ int gvrt_secure_init(struct gvrt_secure *s);     /* makes the UK pair */
 void gvrt_secure_fini(struct gvrt_secure *s);    /* wipes the keys */
 
 /* Check a quote for a new channel and take its CEK: signed by @ak_pub, for
- * our UK_pub and @nonce.  A second quote of the same context must carry
- * the same CEK. */
+ * our UK_pub and @nonce, version 2, firmware at least min_fw, no flag set
+ * (a debug or preemptible device could leak the context).  A second quote
+ * of the same context must carry the same CEK.  The channel's keys are
+ * derived from CEK and the quote's incarnation; its counters restart. */
 int gvrt_quote_accept(struct gvrt_secure *s, const struct gv_quote *q,
                       const uint8_t ak_pub[GV_EC_PUB_LEN],
                       const uint8_t nonce[GV_NONCE_LEN]);
@@ -71,8 +87,20 @@ uint32_t gvrt_seal_group_at(const struct gvrt_secure *s, unsigned chid,
  * counter) and, with @all_protected, n == k.  Advances the counter. */
 int gvrt_summary_accept(struct gvrt_secure *s, const struct gv_pte_summary *m,
                         bool all_protected);
-int gvrt_measurement_accept(struct gvrt_secure *s,
-                            const struct gv_measurement *m);
+/* Check a CH_MEASURE result against what the runtime expects channel
+ * @chid to hold at [@va, @va + @len): MAC, freshness, va and size, and the
+ * keyed digest (HMAC under K_meas) of @expect.  Advances the counter. */
+int gvrt_measurement_accept(struct gvrt_secure *s, unsigned chid,
+                            const struct gv_measurement *m, uint64_t va,
+                            const void *expect, uint64_t len);
+/* The keyed digest the device computes over @len bytes at @data for
+ * channel @chid (for a runtime that measures in pieces). */
+int gvrt_measure_digest(const struct gvrt_secure *s, unsigned chid,
+                        const void *data, uint64_t len,
+                        uint8_t digest[GV_HASH_LEN]);
+/* The copy engine's key for channel @chid given SET_COPY_KEY's @key. */
+int gvrt_copy_key(const struct gvrt_secure *s, unsigned chid,
+                  const uint8_t key[32], uint8_t out[32]);
 
 /* Authorisations, each consuming the channel's next auth counter. */
 void gvrt_mac_unmap(struct gvrt_secure *s, unsigned chid, uint64_t va,

@@ -93,7 +93,7 @@ uint32_t gv_attest_reg_read(struct gv_dev *dev, uint64_t off)
 
 int gv_attest_quote(struct gv_dev *dev, unsigned chid, const uint8_t *uk_pub,
                     const uint8_t *nonce, const uint8_t *cek,
-                    struct gv_quote *q)
+                    uint64_t incarnation, struct gv_quote *q)
 {
     struct gvc_key *uk = NULL;
 
@@ -110,6 +110,7 @@ int gv_attest_quote(struct gv_dev *dev, unsigned chid, const uint8_t *uk_pub,
     q->chid = chid;
     q->fw_version = GV_FW_VERSION;
     q->flags = 0;   /* no preemption, no debug in this device */
+    q->incarnation = incarnation;
     memcpy(q->nonce, nonce, GV_NONCE_LEN);
     if (gvc_sha256(uk_pub, GV_EC_PUB_LEN, q->uk_hash) != GVC_OK ||
         gvc_wrap(uk_pub, cek, GV_CEK_LEN, q->wrapped_cek,

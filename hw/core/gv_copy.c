@@ -7,8 +7,9 @@
  * virtual memory.  Every page is translated and checked before anything is
  * written, so a fault changes nothing.  In crypto mode (the H100-style
  * alternative to the paper's AuthDec kernel) the engine decrypts or
- * encrypts with AES-256-GCM under the context's copy key while copying;
- * a bad tag leaves the destination untouched.
+ * encrypts with AES-256-GCM under the channel's copy key (K_copy: the key
+ * SET_COPY_KEY gave, bound to the channel's incarnation, gv_keys.h) while
+ * copying; a bad tag leaves the destination untouched.
  */
 #include "gv_internal.h"
 
@@ -17,6 +18,7 @@
 #include "gv_bounds.h"
 
 #include "gv_crypto.h"
+#include "graviton/gv_keys.h"
 
 #define COPY_FLAGS (GV_COPY_SRC_HOST | GV_COPY_DST_HOST | GV_COPY_DECRYPT | \
                     GV_COPY_ENCRYPT)
@@ -72,7 +74,7 @@ int gv_exec_copy(struct gv_dev *dev, unsigned chid, const uint8_t *cmd,
                  uint32_t size)
 {
     struct gv_cmd_copy c;
-    struct gv_ctx *ctx = &dev->ctx[dev->chan[chid].ctx];
+    struct gv_chan_secret *sec = &dev->chsec[chid];
     bool dec, enc;
     uint64_t in_len, out_len;
     uint8_t *buf;
@@ -90,7 +92,8 @@ int gv_exec_copy(struct gv_dev *dev, unsigned chid, const uint8_t *cmd,
     if (c.size == 0 || c.size > GV_COPY_MAX) {
         return GV_ERR_RANGE;
     }
-    if ((dec || enc) && (!ctx->secure || !ctx->has_copy_key)) {
+    if ((dec || enc) && (dev->chan[chid].type != GV_CHAN_TYPE_SECURE ||
+                         !sec->has_copy_key)) {
         return GV_ERR_NOT_SECURE;
     }
     /* c.size <= GV_COPY_MAX: adding the tag cannot wrap, and both
@@ -111,12 +114,12 @@ int gv_exec_copy(struct gv_dev *dev, unsigned chid, const uint8_t *cmd,
     }
     err = copy_in(dev, chid, c.flags & GV_COPY_SRC_HOST, c.src, buf, in_len);
     if (err == GV_ERR_NONE && dec &&
-        gvc_gcm_open(ctx->copy_key, c.iv, &c.dst, sizeof(c.dst), buf, c.size,
+        gvc_gcm_open(sec->copy_key, c.iv, &c.dst, sizeof(c.dst), buf, c.size,
                      buf, buf + c.size) != GVC_OK) {
         err = GV_ERR_DATA_AUTH;
     }
     if (err == GV_ERR_NONE && enc &&
-        gvc_gcm_seal(ctx->copy_key, c.iv, &c.src, sizeof(c.src), buf, c.size,
+        gvc_gcm_seal(sec->copy_key, c.iv, &c.src, sizeof(c.src), buf, c.size,
                      buf, buf + c.size) != GVC_OK) {
         err = GV_ERR_CRYPTO;
     }
@@ -133,7 +136,8 @@ int gv_exec_set_copy_key(struct gv_dev *dev, unsigned chid,
                          const uint8_t *cmd, uint32_t size)
 {
     struct gv_cmd_set_copy_key k;
-    struct gv_ctx *ctx = &dev->ctx[dev->chan[chid].ctx];
+    struct gv_chan_secret *sec = &dev->chsec[chid];
+    int rc;
 
     if (size != sizeof(k)) {
         return GV_ERR_BAD_COMMAND;
@@ -143,9 +147,17 @@ int gv_exec_set_copy_key(struct gv_dev *dev, unsigned chid,
     if (dev->chan[chid].type != GV_CHAN_TYPE_SECURE) {
         return GV_ERR_NOT_SECURE;
     }
+    /* The key is the channel's, not the context's (each stream has its
+     * own), and bound to this incarnation: a ciphertext made for an
+     * earlier creation of the channel never verifies here (attack 15). */
     memcpy(&k, cmd, sizeof(k));
-    memcpy(ctx->copy_key, k.key, sizeof(ctx->copy_key));
-    ctx->has_copy_key = 1;
+    rc = gv_derive_key(k.key, GV_KDF_COPY, chid, sec->incarnation,
+                       sec->copy_key);
     memset(&k, 0, sizeof(k));
+    if (rc) {
+        sec->has_copy_key = 0;
+        return GV_ERR_CRYPTO;
+    }
+    sec->has_copy_key = 1;
     return GV_ERR_NONE;
 }

@@ -92,16 +92,18 @@ struct gv_ctx {
     uint32_t pad;
     uint8_t uk_hash[GV_HASH_LEN];
     uint8_t cek[GV_CEK_LEN];
-    uint8_t copy_key[32];       /* the copy engine's crypto mode */
-    uint32_t has_copy_key;
-    uint32_t pad2;
 };
 
-/* Per-channel counters of a secure channel. */
+/* Per-channel secrets and counters of a secure channel (gv_keys.h). */
 struct gv_chan_secret {
     uint64_t cmd_counter;       /* next expected command-group counter */
     uint64_t auth_counter;      /* next expected unmap/destroy MAC counter */
     uint64_t report_counter;    /* next summary/measurement counter */
+    uint64_t incarnation;       /* this creation of the channel */
+    uint8_t meas_key[32];       /* K_meas: CH_MEASURE's HMAC key */
+    uint8_t copy_key[32];       /* K_copy: the copy engine's crypto mode */
+    uint32_t has_copy_key;
+    uint32_t pad;
 };
 
 /* ---- channels (control state; nothing secret) ---- */
@@ -117,7 +119,7 @@ struct gv_chan {
     uint32_t put, get;
     uint64_t hostwin_base;      /* copy engine's window onto guest memory */
     uint32_t hostwin_size;
-    struct gvc_aead *aead;      /* the crypto engine's key schedule for CEK */
+    struct gvc_aead *aead;      /* the key schedule of K_chan (gv_keys.h) */
     bool launch_wait;           /* the entry at GET holds a running LAUNCH */
     bool launch_entry_irq;      /* ... with GV_GPFIFO_IRQ */
     /* A group that launches, fetched (and authenticated) while the engine
@@ -168,6 +170,9 @@ struct gv_dev {
     struct gv_chan chan[GV_MAX_CHANNELS];
     struct gv_tlb_entry tlb[GV_MAX_CHANNELS][GV_TLB_ENTRIES];
     uint64_t tlb_gen;
+    /* The last channel incarnation handed out: every CH_CREATE takes the
+     * next, so no two creations share one (kept across resets). */
+    uint64_t incarnation;
 
     /* attestation */
     struct gvc_key *ek;
@@ -188,6 +193,14 @@ struct gv_dev {
     unsigned compute_sms;
     bool launch_started;        /* set by a LAUNCH just accepted */
     uint64_t compute_lane_insns;
+
+    /* Re-entrancy guard (attack 20, gv_core.c): set while the device
+     * handles a register or aperture access, a reset or an engine poll.
+     * What arrives meanwhile came from the device itself (DMA or an MSI
+     * aimed at its own BARs): accesses are refused, a reset or a poll is
+     * deferred until the outer call ends. */
+    bool busy;
+    bool reset_pending, poll_pending;
 };
 
 #if defined(__GNUC__)
@@ -205,6 +218,12 @@ void gv_irq_raise(struct gv_dev *dev, uint32_t bits);
 /* Record a failed command in the error registers and interrupt. */
 void gv_report_error(struct gv_dev *dev, unsigned code, unsigned chid,
                      uint32_t pos);
+/* Enter the device from outside (an access, a reset, a poll): false, with
+ * the access refused, counted and logged, if the device is busy already.
+ * gv_leave() ends it and runs what was deferred meanwhile. */
+bool gv_enter(struct gv_dev *dev, const char *what, uint64_t off,
+              unsigned size);
+void gv_leave(struct gv_dev *dev);
 
 /* gv_regions.c */
 enum gv_region { GV_REGION_UNPROT, GV_REGION_PROT, GV_REGION_HIDDEN,
@@ -256,6 +275,8 @@ uint32_t gv_chan_reg_read(struct gv_dev *dev, unsigned chid, unsigned reg);
 void gv_chan_reg_write(struct gv_dev *dev, unsigned chid, unsigned reg,
                        uint32_t val);
 void gv_channels_reset(struct gv_dev *dev);
+/* gv_dev_engine_poll()'s work, the device already entered (gv_enter). */
+void gv_channels_poll(struct gv_dev *dev);
 void gv_channels_free(struct gv_dev *dev);
 /* Run a command group (already fetched and authenticated) on @chid;
  * returns GV_ERR_NONE or the first failing command's error. */
@@ -299,7 +320,7 @@ uint32_t gv_attest_reg_read(struct gv_dev *dev, uint64_t off);
  * the AK.  GV_ERR_BAD_COMMAND if uk_pub is not a valid P-256 point. */
 int gv_attest_quote(struct gv_dev *dev, unsigned chid, const uint8_t *uk_pub,
                     const uint8_t *nonce, const uint8_t *cek,
-                    struct gv_quote *q);
+                    uint64_t incarnation, struct gv_quote *q);
 
 
 #endif /* GV_INTERNAL_H */

@@ -13,6 +13,7 @@
 #include "gv_internal.h"
 
 #include "gv_crypto.h"
+#include "graviton/gv_keys.h"
 
 /* ---- contexts and channels ---- */
 
@@ -106,9 +107,12 @@ static unsigned pte_pages(bool big)
     return big ? GV_BIG_PAGE_SIZE / GV_PAGE_SIZE : 1;
 }
 
-/* Drop a data mapping of a (small or big) page at @pa. */
-static void unmap_data(struct gv_dev *dev, uint64_t pa, bool big,
-                       bool scrub_locked)
+/* Drop a data mapping of a (small or big) page at @pa.  A secure
+ * (LOCKED) page that becomes free is scrubbed, whoever freed it: the
+ * runtime clears its memory before an authorised unmap, and the device
+ * does it again so that no path leaves plaintext for the next owner
+ * (attack 10; docs/security.md). */
+static void unmap_data(struct gv_dev *dev, uint64_t pa, bool big)
 {
     uint64_t bytes = (uint64_t)pte_pages(big) * GV_PAGE_SIZE;
 
@@ -118,7 +122,7 @@ static void unmap_data(struct gv_dev *dev, uint64_t pa, bool big,
     for (unsigned i = 0; i < pte_pages(big); i++) {
         uint64_t p = pa + (uint64_t)i * GV_PAGE_SIZE;
 
-        do_unmap(dev, p, scrub_locked && pmm_locked(*gv_pmm_entry(dev, p)));
+        do_unmap(dev, p, pmm_locked(*gv_pmm_entry(dev, p)));
     }
 }
 
@@ -134,8 +138,7 @@ static uint32_t table_entries(bool big)
 
 /* Drop @chid's reference to the table at @pa.  The last reference unmaps
  * what the table still maps and frees (and scrubs) the table. */
-static void remove_table(struct gv_dev *dev, uint64_t pa, bool big,
-                         bool scrub_data)
+static void remove_table(struct gv_dev *dev, uint64_t pa, bool big)
 {
     unsigned pages = table_bytes(big) / GV_PAGE_SIZE;
 
@@ -150,7 +153,7 @@ static void remove_table(struct gv_dev *dev, uint64_t pa, bool big,
             uint64_t pte = *gv_pte_ptr(dev, pa, i);
 
             if (pte & GV_PTE_VALID) {
-                unmap_data(dev, pte & GV_PTE_ADDR_MASK, big, scrub_data);
+                unmap_data(dev, pte & GV_PTE_ADDR_MASK, big);
             }
         }
     }
@@ -256,7 +259,8 @@ int gv_ch_create(struct gv_dev *dev, const uint8_t *cmd, uint32_t size)
     struct gv_desc d;
     bool secure;
     int err, ctx;
-    uint8_t uk_hash[GV_HASH_LEN];
+    uint8_t uk_hash[GV_HASH_LEN], kchan[32], kmeas[32];
+    uint64_t inc = dev->incarnation + 1;
     bool new_ctx = false;
 
     if (size != sizeof(c)) {
@@ -333,17 +337,22 @@ int gv_ch_create(struct gv_dev *dev, const uint8_t *cmd, uint32_t size)
             memcpy(x->uk_hash, uk_hash, GV_HASH_LEN);
         }
         /* The quote wraps CEK under UK_pub: a bad key fails here. */
-        err = gv_attest_quote(dev, c.chid, c.uk_pub, c.nonce, x->cek, &q);
+        err = gv_attest_quote(dev, c.chid, c.uk_pub, c.nonce, x->cek, inc,
+                              &q);
         if (err == GV_ERR_NONE &&
-            gvc_aead_new(&ch->aead, x->cek) != GVC_OK) {
+            (gv_derive_key(x->cek, GV_KDF_CHAN, c.chid, inc, kchan) ||
+             gv_derive_key(x->cek, GV_KDF_MEAS, c.chid, inc, kmeas) ||
+             gvc_aead_new(&ch->aead, kchan) != GVC_OK)) {
             err = GV_ERR_CRYPTO;
         }
+        memset(kchan, 0, sizeof(kchan));
         if (err == GV_ERR_NONE && c.result_addr) {
             err = gv_dma_write(dev, c.result_addr, &q, sizeof(q));
         } else if (err == GV_ERR_NONE) {
             err = GV_ERR_RESULT;        /* a quote must go somewhere */
         }
         if (err != GV_ERR_NONE) {
+            memset(kmeas, 0, sizeof(kmeas));
             gvc_aead_free(ch->aead);
             ch->aead = NULL;
             if (new_ctx) {
@@ -368,6 +377,12 @@ int gv_ch_create(struct gv_dev *dev, const uint8_t *cmd, uint32_t size)
     ch->ring_entries = 0;
     ch->put = ch->get = 0;
     memset(&dev->chsec[c.chid], 0, sizeof(dev->chsec[c.chid]));
+    dev->incarnation = inc;
+    dev->chsec[c.chid].incarnation = inc;
+    if (secure) {
+        memcpy(dev->chsec[c.chid].meas_key, kmeas, sizeof(kmeas));
+        memset(kmeas, 0, sizeof(kmeas));
+    }
 
     do_map(dev, c.chid, c.desc_addr, GV_PT_DESC, false, 0);
     for (uint64_t off = 0; off < GV_PGD_BYTES; off += GV_PAGE_SIZE) {
@@ -452,7 +467,7 @@ int gv_ch_pde(struct gv_dev *dev, const uint8_t *cmd, uint32_t size)
 
     /* Commit. */
     if (old & GV_PDE_VALID) {
-        remove_table(dev, old & GV_PTE_ADDR_MASK, big, false);
+        remove_table(dev, old & GV_PTE_ADDR_MASK, big);
     }
     slot = (uint64_t *)(dev->vram + dev->chan[c.chid].pgd_addr +
                         c.pgd_index * 16 + (big ? 8 : 0));
@@ -611,6 +626,12 @@ int gv_ch_pte(struct gv_dev *dev, const uint8_t *cmd, uint32_t size)
     }
     table &= GV_PTE_ADDR_MASK;
     secure = chan_secure(dev, c.chid);
+    /* Every mapping change of a secure channel is reported to the runtime
+     * with a counted summary, so one the driver hides (a silent remap of
+     * a fence page or an empty slot, attack 21) is a counter gap. */
+    if (secure && !c.result_addr) {
+        return GV_ERR_RESULT;
+    }
     type = GV_PT_DATA;
     pbytes = big ? GV_BIG_PAGE_SIZE : GV_PAGE_SIZE;
     va = (uint64_t)c.pgd_index << GV_PDE_SHIFT | (uint64_t)c.pgt_index *
@@ -678,7 +699,7 @@ int gv_ch_pte(struct gv_dev *dev, const uint8_t *cmd, uint32_t size)
                 continue;
             }
             if (cur[i] & GV_PTE_VALID) {
-                unmap_data(dev, cur[i] & GV_PTE_ADDR_MASK, big, false);
+                unmap_data(dev, cur[i] & GV_PTE_ADDR_MASK, big);
                 cnt--;
             }
             if (pte[i] & GV_PTE_VALID) {
@@ -697,7 +718,7 @@ int gv_ch_pte(struct gv_dev *dev, const uint8_t *cmd, uint32_t size)
     }
     gv_tlb_flush(dev);
 
-    if (secure && c.result_addr) {
+    if (secure) {
         return write_summary(dev, c.chid, va, pte, c.count, big,
                              c.result_addr);
     }
@@ -738,14 +759,15 @@ int gv_ch_destroy(struct gv_dev *dev, const uint8_t *cmd, uint32_t size)
     }
 
     /* Walk only this channel's address space: the cost follows what the
-     * channel maps, not the size of device memory.  Without the owner's
-     * authorisation, every secure page that becomes free is scrubbed. */
+     * channel maps, not the size of device memory.  Every secure page that
+     * becomes free is scrubbed, with or without the owner's
+     * authorisation. */
     for (unsigned i = 0; i < GV_PGD_ENTRIES; i++) {
         for (int big = 0; big < 2; big++) {
             uint64_t pde = gv_pde_get(dev, c.chid, i, big);
 
             if (pde & GV_PDE_VALID) {
-                remove_table(dev, pde & GV_PTE_ADDR_MASK, big, !authorised);
+                remove_table(dev, pde & GV_PTE_ADDR_MASK, big);
             }
         }
     }
@@ -770,7 +792,7 @@ int gv_ch_measure(struct gv_dev *dev, const uint8_t *cmd, uint32_t size)
 {
     struct gv_cmd_ch_measure c;
     struct gv_measurement m;
-    struct gvc_sha256_ctx *h = NULL;
+    struct gvc_hmac_ctx *h = NULL;
     uint8_t buf[GV_PAGE_SIZE];
     int err = GV_ERR_CRYPTO;
 
@@ -790,7 +812,10 @@ int gv_ch_measure(struct gv_dev *dev, const uint8_t *cmd, uint32_t size)
     if (c.size == 0 || c.size > GV_MEASURE_MAX || c.va + c.size < c.va) {
         return GV_ERR_RANGE;
     }
-    if (gvc_sha256_new(&h) != GVC_OK) {
+    /* Keyed (attack 14): only the holder of CEK can tell what the digest
+     * is of, so measuring a byte of a secret tells the driver nothing. */
+    if (gvc_hmac_sha256_new(&h, dev->chsec[c.chid].meas_key,
+                            sizeof(dev->chsec[c.chid].meas_key)) != GVC_OK) {
         return GV_ERR_CRYPTO;
     }
     for (uint64_t off = 0; off < c.size;) {
@@ -803,7 +828,7 @@ int gv_ch_measure(struct gv_dev *dev, const uint8_t *cmd, uint32_t size)
             err = GV_ERR_FAULT;
             goto done;
         }
-        if (gvc_sha256_update(h, buf, n) != GVC_OK) {
+        if (gvc_hmac_sha256_update(h, buf, n) != GVC_OK) {
             goto done;
         }
         off += n;
@@ -811,7 +836,7 @@ int gv_ch_measure(struct gv_dev *dev, const uint8_t *cmd, uint32_t size)
     m = (struct gv_measurement){ .magic = GV_MEASURE_MAGIC, .chid = c.chid,
                                  .va = c.va, .size = c.size,
                                  .counter = dev->chsec[c.chid].report_counter };
-    if (gvc_sha256_final(h, m.digest) != GVC_OK ||
+    if (gvc_hmac_sha256_final(h, m.digest) != GVC_OK ||
         chan_gmac(dev, c.chid, GV_IV_DOMAIN_MEAS, m.counter, &m,
                   offsetof(struct gv_measurement, mac), m.mac) != GV_ERR_NONE) {
         goto done;
@@ -819,6 +844,7 @@ int gv_ch_measure(struct gv_dev *dev, const uint8_t *cmd, uint32_t size)
     dev->chsec[c.chid].report_counter++;
     err = gv_dma_write(dev, c.result_addr, &m, sizeof(m));
 done:
-    gvc_sha256_free(h);
+    memset(buf, 0, sizeof(buf));
+    gvc_hmac_sha256_free(h);
     return err;
 }

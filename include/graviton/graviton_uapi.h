@@ -15,7 +15,7 @@
 #include <linux/types.h>
 
 #define GRAVITON_UAPI_MAJOR     1
-#define GRAVITON_UAPI_MINOR     2
+#define GRAVITON_UAPI_MINOR     3
 #define GRAVITON_UAPI_VERSION   ((GRAVITON_UAPI_MAJOR << 16) | GRAVITON_UAPI_MINOR)
 
 #define GRAVITON_DEV_NAME       "graviton"      /* /dev/graviton0, ... */
@@ -125,6 +125,9 @@ struct graviton_blob {
  * @nonce: in (secure): copied into the quote
  * @quote_ptr: in (secure): user buffer of sizeof(struct gv_quote) bytes
  * @fence_va: out: VA of this channel's fence word (an unprotected page)
+ * @summary_ptr: in (secure, uapi 1.3): user buffer of a struct
+ *	gv_pte_summary: the summary of the CH_PTE that mapped the fence page
+ *	(the channel's first report; 0: not wanted)
  * @reserved: 0
  */
 struct graviton_chan_create {
@@ -135,7 +138,8 @@ struct graviton_chan_create {
 	__u8 nonce[32];
 	__u64 quote_ptr;
 	__u64 fence_va;
-	__u64 reserved[2];
+	__u64 summary_ptr;
+	__u64 reserved;
 };
 #define GRAVITON_CHAN_SECURE    (1u << 0)
 
@@ -191,12 +195,20 @@ struct graviton_mem_alloc {
  * @va: in: the address GRAVITON_IOC_MEM_ALLOC returned
  * @macs_ptr: in: secure contexts: one 16-byte unmap MAC per summary the
  *	allocation returned, in the same order
+ * @summaries_ptr: in (uapi 1.3): user array of struct gv_pte_summary: a
+ *	secure context's unmapping CH_PTEs each return a summary too (every
+ *	mapping change is counted), copied here in order
+ * @summaries_cap: in: its capacity (entries; secure: at least macs_count)
+ * @summaries_count: out: summaries written
  */
 struct graviton_mem_free {
 	__u32 handle;
 	__u32 macs_count;
 	__u64 va;
 	__u64 macs_ptr;
+	__u64 summaries_ptr;
+	__u32 summaries_cap;
+	__u32 summaries_count;
 };
 
 /**
@@ -270,7 +282,7 @@ struct graviton_wait {
 #define GRAVITON_IOC_CHAN_CREATE _IOWR(GRAVITON_IOC_MAGIC, 0x10, struct graviton_chan_create)
 #define GRAVITON_IOC_CHAN_DESTROY _IOW(GRAVITON_IOC_MAGIC, 0x11, struct graviton_chan_destroy)
 #define GRAVITON_IOC_MEM_ALLOC  _IOWR(GRAVITON_IOC_MAGIC, 0x12, struct graviton_mem_alloc)
-#define GRAVITON_IOC_MEM_FREE   _IOW(GRAVITON_IOC_MAGIC, 0x13, struct graviton_mem_free)
+#define GRAVITON_IOC_MEM_FREE   _IOWR(GRAVITON_IOC_MAGIC, 0x13, struct graviton_mem_free)
 #define GRAVITON_IOC_MEASURE    _IOW(GRAVITON_IOC_MAGIC, 0x14, struct graviton_measure)
 #define GRAVITON_IOC_SUBMIT     _IOWR(GRAVITON_IOC_MAGIC, 0x15, struct graviton_submit)
 #define GRAVITON_IOC_WAIT       _IOWR(GRAVITON_IOC_MAGIC, 0x16, struct graviton_wait)
@@ -287,7 +299,7 @@ GRAVITON_STATIC_ASSERT(sizeof(struct graviton_blob) == 16, "graviton_blob ABI");
 GRAVITON_STATIC_ASSERT(sizeof(struct graviton_chan_create) == 144, "graviton_chan_create ABI");
 GRAVITON_STATIC_ASSERT(sizeof(struct graviton_chan_destroy) == 24, "graviton_chan_destroy ABI");
 GRAVITON_STATIC_ASSERT(sizeof(struct graviton_mem_alloc) == 56, "graviton_mem_alloc ABI");
-GRAVITON_STATIC_ASSERT(sizeof(struct graviton_mem_free) == 24, "graviton_mem_free ABI");
+GRAVITON_STATIC_ASSERT(sizeof(struct graviton_mem_free) == 40, "graviton_mem_free ABI");
 GRAVITON_STATIC_ASSERT(sizeof(struct graviton_measure) == 32, "graviton_measure ABI");
 GRAVITON_STATIC_ASSERT(sizeof(struct graviton_submit) == 24, "graviton_submit ABI");
 GRAVITON_STATIC_ASSERT(sizeof(struct graviton_wait) == 32, "graviton_wait ABI");

@@ -204,7 +204,8 @@ GV_ABI_ASSERT(struct gv_cmd_copy, 56);
 #define GV_COPY_ENCRYPT         (1u << 3)
 #define GV_COPY_MAX             (64u << 20)
 
-/* SET_COPY_KEY: the context's key for the copy engine's crypto mode.
+/* SET_COPY_KEY: the channel's key for the copy engine's crypto mode (the
+ * engine uses K_copy, derived from it, the channel id and its incarnation).
  * Accepted only inside an authenticated group of a secure channel. */
 struct gv_cmd_set_copy_key {
     struct gv_cmd_hdr hdr;
@@ -245,7 +246,7 @@ GV_ABI_ASSERT(struct gv_cmd_launch, 80);
 /* ---- what the command processor returns ---- */
 
 #define GV_QUOTE_MAGIC          0x54515647u     /* "GVQT" */
-#define GV_QUOTE_VERSION        1u
+#define GV_QUOTE_VERSION        2u
 #define GV_QUOTE_PREEMPTION     (1u << 0)
 #define GV_QUOTE_DEBUG          (1u << 1)
 struct gv_quote {
@@ -255,13 +256,17 @@ struct gv_quote {
     uint32_t fw_version;
     uint32_t flags;             /* GV_QUOTE_* */
     uint32_t pad;
+    /* This creation of the channel: a device-wide number no other
+     * CH_CREATE takes (until the device resets, which destroys every
+     * key); the channel's keys are derived from CEK and it (gv_keys.h). */
+    uint64_t incarnation;
     uint8_t uk_hash[GV_HASH_LEN];       /* SHA-256(uk_pub) */
     uint8_t nonce[GV_NONCE_LEN];
     uint8_t wrapped_cek[GV_WRAPPED_CEK_LEN];
     uint8_t pad2[7];
     uint8_t sig[GV_EC_SIG_LEN];         /* AK over everything above */
 };
-GV_ABI_ASSERT(struct gv_quote, 272);
+GV_ABI_ASSERT(struct gv_quote, 280);
 
 #define GV_SUMMARY_MAGIC        0x4d535647u     /* "GVSM" */
 struct gv_pte_summary {
@@ -272,7 +277,7 @@ struct gv_pte_summary {
     uint32_t k;                 /* pages mapped */
     uint64_t counter;           /* the channel's report counter */
     uint8_t hash[GV_HASH_LEN];  /* SHA-256 of the n protected addresses (u64 LE) */
-    uint8_t mac[GV_TAG_LEN];    /* GMAC(CEK, "SUMM"||counter, everything above) */
+    uint8_t mac[GV_TAG_LEN];    /* GMAC(K_chan, "SUMM"||counter, everything above) */
 };
 GV_ABI_ASSERT(struct gv_pte_summary, 80);
 
@@ -283,8 +288,10 @@ struct gv_measurement {
     uint64_t va;
     uint64_t size;
     uint64_t counter;           /* the channel's report counter */
-    uint8_t digest[GV_HASH_LEN];/* SHA-256 of the bytes at va..va+size */
-    uint8_t mac[GV_TAG_LEN];    /* GMAC(CEK, "MEAS"||counter, everything above) */
+    /* HMAC-SHA256(K_meas, the bytes at va..va+size): keyed, so the driver
+     * cannot test guesses of secret memory against it (attack 14) */
+    uint8_t digest[GV_HASH_LEN];
+    uint8_t mac[GV_TAG_LEN];    /* GMAC(K_chan, "MEAS"||counter, everything above) */
 };
 GV_ABI_ASSERT(struct gv_measurement, 80);
 

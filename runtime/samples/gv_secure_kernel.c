@@ -54,7 +54,6 @@ static int load_measured(struct gvrt_stream *st, const char *name,
 {
     const char *ptx = gv_embedded_ptx(name);
     struct gv_measurement meas;
-    uint8_t h[GV_HASH_LEN];
     char err[256] = "";
     int r;
 
@@ -66,13 +65,12 @@ static int load_measured(struct gvrt_stream *st, const char *name,
         fprintf(stderr, "gv-secure-kernel: %s: %s\n", name, err);
         return r;
     }
+    /* keyed digest (HMAC under the channel's measurement key) of what
+     * the runtime copied in */
     if ((r = gvrt_measure(st->dev, st->handle, m->va, m->size, &meas)) ||
-        gvrt_measurement_accept(st->s, &meas)) {
+        gvrt_measurement_accept(st->s, st->handle, &meas, m->va, m->img,
+                                m->size)) {
         return r ? r : -EPERM;
-    }
-    gvc_sha256(m->img, m->size, h);
-    if (memcmp(h, meas.digest, sizeof(h))) {
-        return -EPERM;
     }
     STEP("%s: %u-byte module in secure memory, CH_MEASURE digest matches\n",
          name, m->size);
@@ -117,9 +115,8 @@ int main(int argc, char **argv)
     struct gvrt_secure s;
     struct gvrt_stream st;
     struct graviton_ak_info ak;
-    struct gv_quote q;
     struct gvrt_module mm, gcm;
-    uint8_t nonce[GV_NONCE_LEN], p[64];
+    uint8_t p[64];
     uint64_t fence, va, vb, vc, state;
     uint32_t ch, grid[3] = { 1, 1, 1 }, block[3] = { 16, 16, 1 };
     size_t sz = (size_t)n * n * 4;
@@ -143,10 +140,7 @@ int main(int argc, char **argv)
         return fail("AK endorsement", 0);
     }
     gvrt_secure_init(&s);
-    getrandom(nonce, sizeof(nonce), 0);
-    if ((r = gvrt_chan_create(&dev, true, s.uk_pub, nonce, &q, &ch,
-                              &fence)) ||
-        (r = gvrt_quote_accept(&s, &q, ak.ak_pub, nonce))) {
+    if ((r = gvrt_secure_channel(&dev, &s, ak.ak_pub, &ch, &fence))) {
         return fail("secure channel", r);
     }
     STEP("secure context: quote verified, channel key unwrapped\n");
@@ -193,6 +187,15 @@ int main(int argc, char **argv)
     }
     STEP("product copied out encrypted by the copy engine, equal to the "
          "CPU's\n");
+    /* secure free: every allocation cleared before its unmap MAC */
+    if ((r = gvrt_free(&st, va, sz)) || (r = gvrt_free(&st, vb, sz)) ||
+        (r = gvrt_free(&st, vc, sz)) ||
+        (r = gvrt_free(&st, state, GV_GCM_STATE_SIZE(16))) ||
+        (r = gvrt_free(&st, mm.va, mm.size)) ||
+        (r = gvrt_free(&st, gcm.va, gcm.size))) {
+        return fail("secure free", r);
+    }
+    STEP("secure memory cleared and freed with the runtime's MACs\n");
     printf("secure kernel: OK\n");
     gvrt_module_unload(&mm);
     gvrt_module_unload(&gcm);

@@ -303,10 +303,9 @@ static void secure_channel(void)
     struct gvrt_secure s;
     struct gvrt_stream st;
     struct graviton_ak_info ak;
-    struct gv_quote q;
     struct gvrt_module m;
     struct gv_gcm_args a;
-    uint8_t nonce[GV_NONCE_LEN], *pt, *ct, *back, p[256];
+    uint8_t *pt, *ct, *back, p[256];
     uint32_t ch, g[3], bl[3], res = 0;
     uint64_t fence, vdata, vstate;
     size_t n = 200000;
@@ -317,9 +316,7 @@ static void secure_channel(void)
     gvrt_dev_open(&dev, 0);
     gvrt_dev_ak_info(&dev, &ak);
     gvrt_secure_init(&s);
-    getrandom(nonce, sizeof(nonce), 0);
-    CHECK(gvrt_chan_create(&dev, true, s.uk_pub, nonce, &q, &ch, &fence) ==
-              0 && gvrt_quote_accept(&s, &q, ak.ak_pub, nonce) == 0 &&
+    CHECK(gvrt_secure_channel(&dev, &s, ak.ak_pub, &ch, &fence) == 0 &&
           gvrt_stream_open(&st, &dev, ch, &s, fence) == 0,
           "secure channel, quote accepted, copy key set");
     run_matmul(&st, 48);

@@ -12,6 +12,7 @@
 #include "graviton/gv_regs.h"
 #include "gv_crypto.h"
 #include "gvrt_dev.h"
+#include "gvrt_kernel.h"
 #include "gvrt_secure.h"
 #include "gvtest.h"
 
@@ -128,10 +129,11 @@ static void secure_context(void)
     struct gvrt_secure s;
     struct graviton_ak_info ak;
     struct gv_quote q;
-    struct gv_pte_summary sums[4], bsums[4];
+    struct gv_pte_summary sums[4], bsums[4], fsum, usums[4];
     struct gv_measurement m;
     uint8_t nonce[GV_NONCE_LEN], cmds[128], g[192], *cb;
     uint8_t macs[4][GV_TAG_LEN], h[GV_HASH_LEN];
+    uint32_t nu;
     uint32_t hch, h2, err, n, ns = 0, nb = 0;
     uint64_t fence, va, vb;
     int r;
@@ -145,10 +147,14 @@ static void secure_context(void)
                            ak.ak_sig) == 0, "the EK endorses the AK");
     CHECK(gvrt_secure_init(&s) == 0, "UK key pair");
     getrandom(nonce, sizeof(nonce), 0);
-    r = gvrt_chan_create(&dev, true, s.uk_pub, nonce, &q, &hch, &fence);
+    r = gvrt_chan_create_sum(&dev, true, s.uk_pub, nonce, &q, &fsum, &hch,
+                             &fence);
     CHECK(r == 0, "secure channel: %s (handle %u)", strerror(-r), hch);
     CHECK(gvrt_quote_accept(&s, &q, ak.ak_pub, nonce) == 0,
-          "quote verified, CEK unwrapped");
+          "quote verified, CEK unwrapped (incarnation %llu)",
+          (unsigned long long)q.incarnation);
+    CHECK(gvrt_summary_accept(&s, &fsum, false) == 0 && fsum.k == 1 &&
+          fsum.n == 0, "the fence page's mapping reported (report 0)");
     {
         uint8_t other[GV_NONCE_LEN] = { 1 };
         struct gvrt_secure s2 = s;
@@ -200,15 +206,16 @@ static void secure_context(void)
         uint64_t want[2] = { 0x1234, 0x5678 };
 
         gvc_sha256(want, sizeof(want), h);
-        CHECK(memcmp(h, m.digest, GV_HASH_LEN) == 0, "digest matches");
-        CHECK(gvrt_measurement_accept(&s, &m) == 0, "measurement MAC");
+        CHECK(memcmp(h, m.digest, GV_HASH_LEN) != 0,
+              "the digest is keyed: not the plain SHA-256 (attack 14)");
+        CHECK(gvrt_measurement_accept(&s, hch, &m, va, want,
+                                      sizeof(want)) == 0,
+              "measurement: MAC, freshness, keyed digest matches");
     }
 
     /* a second stream: same UK, same CEK */
-    getrandom(nonce, sizeof(nonce), 0);
-    r = gvrt_chan_create(&dev, true, s.uk_pub, nonce, &q, &h2, NULL);
-    CHECK(r == 0 && gvrt_quote_accept(&s, &q, ak.ak_pub, nonce) == 0,
-          "secure stream: same context key");
+    r = gvrt_secure_channel(&dev, &s, ak.ak_pub, &h2, NULL);
+    CHECK(r == 0, "secure stream: same context key");
     {
         struct gvrt_secure other;
         uint32_t h3;
@@ -221,16 +228,26 @@ static void secure_context(void)
 
     /* unmapping needs the runtime's MACs */
     memset(macs, 0x77, sizeof(macs));
-    r = gvrt_mem_free(&dev, hch, va, (const uint8_t (*)[16])macs, 1);
-    CHECK(r == -EACCES, "free with a forged MAC: %s", strerror(-r));
+    r = gvrt_mem_free_sum(&dev, hch, va, (const uint8_t (*)[16])macs, 1,
+                          usums, 4, &nu);
+    CHECK(r == -EACCES && nu == 0, "free with a forged MAC: %s",
+          strerror(-r));
     r = gvrt_mem_free(&dev, hch, va, NULL, 0);
     CHECK(r == -EINVAL, "free without MACs: %s", strerror(-r));
     gvrt_mac_unmap(&s, sums[0].chid, sums[0].va, 16 * 4096ull, macs[0]);
     r = gvrt_mem_free(&dev, hch, va, (const uint8_t (*)[16])macs, 1);
-    CHECK(r == 0, "free with the runtime's MAC: %s", strerror(-r));
+    CHECK(r == -ENOSPC, "free without room for the unmap's summary: %s",
+          strerror(-r));
+    r = gvrt_mem_free_sum(&dev, hch, va, (const uint8_t (*)[16])macs, 1,
+                          usums, 4, &nu);
+    CHECK(r == 0 && nu == 1 && gvrt_summary_accept(&s, &usums[0], false) ==
+          0 && usums[0].k == 0, "free with the runtime's MAC, the unmap "
+          "reported: %s", strerror(-r));
     gvrt_mac_unmap(&s, bsums[0].chid, bsums[0].va, 2 * (128 << 10), macs[0]);
-    r = gvrt_mem_free(&dev, hch, vb, (const uint8_t (*)[16])macs, 1);
-    CHECK(r == 0, "free big with the runtime's MAC: %s", strerror(-r));
+    r = gvrt_mem_free_sum(&dev, hch, vb, (const uint8_t (*)[16])macs, 1,
+                          usums, 4, &nu);
+    CHECK(r == 0 && nu == 1 && gvrt_summary_accept(&s, &usums[0], false) ==
+          0, "free big with the runtime's MAC: %s", strerror(-r));
 
     /* destroy: a wrong MAC is refused, the right one works */
     memset(macs[0], 1, GV_TAG_LEN);

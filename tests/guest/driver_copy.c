@@ -11,6 +11,7 @@
 #include "graviton/gv_cmds.h"
 #include "gv_crypto.h"
 #include "gvrt_dev.h"
+#include "gvrt_kernel.h"
 #include "gvrt_secure.h"
 #include "gvtest.h"
 
@@ -82,13 +83,12 @@ static void secure_copy(void)
     struct gvrt_dev dev;
     struct gvrt_secure s;
     struct graviton_ak_info ak;
-    struct gv_quote q;
     struct gv_pte_summary sum;
     struct gv_measurement m;
     struct gv_cmd_set_copy_key k = { .hdr = { GV_OP_SET_COPY_KEY,
                                               sizeof(k) } };
     struct gv_cmd_copy c;
-    uint8_t nonce[GV_NONCE_LEN], key[32], iv[12] = { 9 }, h[GV_HASH_LEN];
+    uint8_t key[32], raw[32], iv[12] = { 9 };
     uint8_t *cb, g[256], *pt = malloc(8192);
     uint32_t ch, n, cnt, err;
     uint64_t va;
@@ -97,10 +97,8 @@ static void secure_copy(void)
     gvrt_dev_open(&dev, 0);
     gvrt_dev_ak_info(&dev, &ak);
     gvrt_secure_init(&s);
-    getrandom(nonce, sizeof(nonce), 0);
-    CHECK(gvrt_chan_create(&dev, true, s.uk_pub, nonce, &q, &ch, NULL) == 0 &&
-          gvrt_quote_accept(&s, &q, ak.ak_pub, nonce) == 0,
-          "secure channel");
+    CHECK(gvrt_secure_channel(&dev, &s, ak.ak_pub, &ch, NULL) == 0,
+          "secure channel, fence mapping reported");
     CHECK(gvrt_mem_alloc(&dev, ch, 0, 8192, &va, &sum, 1, &cnt) == 0 &&
           gvrt_summary_accept(&s, &sum, true) == 0, "secure memory");
     cb = gvrt_cmdbuf_map(&dev, ch);
@@ -108,8 +106,10 @@ static void secure_copy(void)
     if (!cb) {
         return;
     }
-    getrandom(key, sizeof(key), 0);
-    memcpy(k.key, key, sizeof(key));
+    /* the engine's key is K_copy, bound to the channel's incarnation */
+    getrandom(raw, sizeof(raw), 0);
+    memcpy(k.key, raw, sizeof(raw));
+    CHECK(gvrt_copy_key(&s, ch, raw, key) == 0, "copy key derived");
     n = gvrt_seal_group(&s, ch, &k, sizeof(k), g);
     memcpy(cb, g, n);
     CHECK(gvrt_submit(&dev, ch, 0, n, &err) == 0 && err == 0,
@@ -128,10 +128,8 @@ static void secure_copy(void)
     CHECK(gvrt_submit(&dev, ch, 0, n, &err) == 0 && err == 0,
           "decrypting copy into secure memory (%u)", err);
     CHECK(gvrt_measure(&dev, ch, va, 8192, &m) == 0 &&
-          gvrt_measurement_accept(&s, &m) == 0, "measured");
-    gvc_sha256(pt, 8192, h);
-    CHECK(memcmp(h, m.digest, sizeof(h)) == 0,
-          "secure memory holds the plaintext");
+          gvrt_measurement_accept(&s, ch, &m, va, pt, 8192) == 0,
+          "secure memory holds the plaintext (keyed measurement)");
 
     /* the driver tampers with the ciphertext: refused */
     cb[DATA_OFF + 5] ^= 1;

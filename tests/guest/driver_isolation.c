@@ -21,6 +21,7 @@
 #include "graviton/gv_cmds.h"
 #include "gv_crypto.h"
 #include "gvrt_dev.h"
+#include "gvrt_kernel.h"
 #include "gvrt_secure.h"
 #include "gvtest.h"
 
@@ -127,15 +128,11 @@ static int secure_setup(struct gvrt_dev *dev, struct gvrt_secure *s,
 {
     struct graviton_ak_info ak;
     struct gv_pte_summary sum;
-    struct gv_quote q;
-    uint8_t nonce[GV_NONCE_LEN];
     uint32_t ns;
 
-    getrandom(nonce, sizeof(nonce), 0);
     if (gvrt_dev_open(dev, 0) || gvrt_dev_ak_info(dev, &ak) ||
         gvrt_secure_init(s) ||
-        gvrt_chan_create(dev, true, s->uk_pub, nonce, &q, h, fence) ||
-        gvrt_quote_accept(s, &q, ak.ak_pub, nonce) ||
+        gvrt_secure_channel(dev, s, ak.ak_pub, h, fence) ||
         gvrt_mem_alloc(dev, *h, 0, SECRET_SIZE, va, &sum, 1, &ns) ||
         gvrt_summary_accept(s, &sum, true)) {
         return -1;
@@ -209,14 +206,12 @@ static void reclaim(void)
         struct gv_measurement m;
         uint32_t h;
         uint64_t fence, va;
-        uint8_t *zeros = calloc(1, SECRET_SIZE), want[GV_HASH_LEN];
+        uint8_t *zeros = calloc(1, SECRET_SIZE);
 
         CHECK(secure_setup(&dev, &s, &h, &fence, &va) == 0,
               "a new secure context after the kill");
         CHECK(gvrt_measure(&dev, h, va, SECRET_SIZE, &m) == 0 &&
-              gvrt_measurement_accept(&s, &m) == 0, "measured its memory");
-        gvc_sha256(zeros, SECRET_SIZE, want);
-        CHECK(memcmp(want, m.digest, GV_HASH_LEN) == 0,
+              gvrt_measurement_accept(&s, h, &m, va, zeros, SECRET_SIZE) == 0,
               "the pages the dead process held read as zeros (scrubbed)");
         free(zeros);
         gvrt_secure_fini(&s);

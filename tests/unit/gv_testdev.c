@@ -406,7 +406,11 @@ int td_pte(struct td *td, unsigned chid, unsigned pgdi, unsigned pgti,
     c->pgt_index = pgti;
     c->count = count;
     c->flags = big ? GV_PTE_BIG : 0;
-    c->result_addr = summary ? TD_GUEST_BASE + RESULT_AREA : 0;
+    /* An honest driver always gives a result address: a secure channel's
+     * CH_PTE is refused without one (td_pte_at tests that). */
+    c->result_addr = td->pte_result_addr == TD_NO_RESULT ? 0 :
+                     td->pte_result_addr ? td->pte_result_addr :
+                     TD_GUEST_BASE + RESULT_AREA;
     if (mac) {
         memcpy(c->mac, mac, GV_TAG_LEN);
     }

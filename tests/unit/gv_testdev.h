@@ -59,7 +59,11 @@ struct td {
     char tmpdir[128];
     /* optional: replaces the fake guest memory for DMA reads */
     int (*dma_read_hook)(void *td, uint64_t addr, void *buf, uint64_t len);
+    /* CH_PTE's result address td_pte() sends (0: its result area;
+     * TD_NO_RESULT: none, as a driver hiding a mapping change would) */
+    uint64_t pte_result_addr;
 };
+#define TD_NO_RESULT UINT64_MAX
 
 /* Compute-engine settings for the devices td_new() makes next (0: the
  * defaults: one SM per host CPU, no watchdog). */

@@ -878,14 +878,16 @@ static void test_measure(void)
 {
     uint64_t p[2];
     struct gv_measurement m;
+    struct gv_pte_summary sum;
     uint8_t data[2 * GV_PAGE_SIZE], h[GV_HASH_LEN];
 
     CU_ASSERT_EQUAL_FATAL(td_create_secure(td, 1, &sa), GV_ERR_NONE);
     td_table(td, 1, 0, false);
     p[0] = td_alloc_prot(td, 4096, 4096) | GV_PTE_VALID;
     p[1] = td_alloc_prot(td, 4096, 4096) | GV_PTE_VALID;
-    CU_ASSERT_EQUAL(td_pte(td, 1, 0, 0, 2, p, false, NULL, NULL),
+    CU_ASSERT_EQUAL(td_pte(td, 1, 0, 0, 2, p, false, NULL, &sum),
                     GV_ERR_NONE);
+    CU_ASSERT(gvrt_summary_accept(&sa, &sum, true) == 0);
     for (size_t i = 0; i < sizeof(data); i++) {
         data[i] = (uint8_t)(i * 7 + 1);
     }
@@ -893,16 +895,80 @@ static void test_measure(void)
     gv_debug_write(td->dev, p[1] & ~1ull, data + GV_PAGE_SIZE, GV_PAGE_SIZE);
     CU_ASSERT_EQUAL(td_measure(td, 1, 100, sizeof(data) - 200, &m),
                     GV_ERR_NONE);
+    /* keyed: not the plain SHA-256 of the bytes (attack 14) */
     gvc_sha256(data + 100, sizeof(data) - 200, h);
-    CU_ASSERT(memcmp(h, m.digest, GV_HASH_LEN) == 0);
-    CU_ASSERT(gvrt_measurement_accept(&sa, &m) == 0);
+    CU_ASSERT(memcmp(h, m.digest, GV_HASH_LEN) != 0);
+    /* contents the runtime does not expect: refused (the report is used) */
+    data[500] ^= 1;
+    CU_ASSERT_FALSE(gvrt_measurement_accept(&sa, 1, &m, 100, data + 100,
+                                            sizeof(data) - 200) == 0);
+    data[500] ^= 1;
+    CU_ASSERT_EQUAL(td_measure(td, 1, 100, sizeof(data) - 200, &m),
+                    GV_ERR_NONE);
+    CU_ASSERT(gvrt_measurement_accept(&sa, 1, &m, 100, data + 100,
+                                      sizeof(data) - 200) == 0);
+    /* replayed */
+    CU_ASSERT_FALSE(gvrt_measurement_accept(&sa, 1, &m, 100, data + 100,
+                                            sizeof(data) - 200) == 0);
     /* forged: digest changed */
+    CU_ASSERT_EQUAL(td_measure(td, 1, 100, sizeof(data) - 200, &m),
+                    GV_ERR_NONE);
     m.digest[0] ^= 1;
-    CU_ASSERT_FALSE(gvrt_measurement_accept(&sa, &m) == 0);
+    CU_ASSERT_FALSE(gvrt_measurement_accept(&sa, 1, &m, 100, data + 100,
+                                            sizeof(data) - 200) == 0);
     /* unmapped range, normal channel */
     CU_ASSERT_EQUAL(td_measure(td, 1, 2 * GV_PAGE_SIZE, 8, &m), GV_ERR_FAULT);
     CU_ASSERT_EQUAL_FATAL(td_create_normal(td, 2, 2), GV_ERR_NONE);
     CU_ASSERT_EQUAL(td_measure(td, 2, 0, 8, &m), GV_ERR_NOT_SECURE);
+}
+
+/* Attack 14, the measurement oracle (the bug: CH_MEASURE returned a plain
+ * SHA-256, so a driver measured one byte of a secret at a time and matched
+ * it against the 256 candidates).  The attacker measures each byte of a
+ * victim's 8-byte secret and tries every guess, with and without the
+ * surrounding record: nothing matches, so nothing is learnt. */
+static void test_attack14_measure_oracle(void)
+{
+    static const uint8_t secret[8] = { 0x5e, 0xc4, 0x37, 0x00, 0xff, 0x91,
+                                       0x2a, 0x68 };
+    uint64_t p = td_alloc_prot(td, 4096, 4096);
+    uint64_t pte = p | GV_PTE_VALID;
+    struct gv_measurement m, m2;
+    int found = 0;
+
+    CU_ASSERT_EQUAL_FATAL(td_create_secure(td, 1, &sa), GV_ERR_NONE);
+    CU_ASSERT_EQUAL_FATAL(td_create_secure(td, 2, &sa), GV_ERR_NONE);
+    td_table(td, 1, 0, false);
+    CU_ASSERT_EQUAL(td_pte(td, 1, 0, 0, 1, &pte, false, NULL, NULL),
+                    GV_ERR_NONE);
+    gv_debug_write(td->dev, p, secret, sizeof(secret));
+    for (unsigned i = 0; i < sizeof(secret); i++) {
+        CU_ASSERT_EQUAL_FATAL(td_measure(td, 1, i, 1, &m), GV_ERR_NONE);
+        for (unsigned g = 0; g < 256; g++) {
+            uint8_t b = (uint8_t)g, h[GV_HASH_LEN];
+
+            gvc_sha256(&b, 1, h);
+            found += memcmp(h, m.digest, GV_HASH_LEN) == 0;
+            gvc_hmac_sha256(sa.cek, sizeof(sa.cek), &b, 1, h);
+            found += memcmp(h, m.digest, GV_HASH_LEN) == 0;
+        }
+    }
+    CU_ASSERT_EQUAL(found, 0);
+    /* Equal bytes give equal digests only under one channel's key: the
+     * digest of the same byte does not repeat in the next incarnation of
+     * the channel (the context lives on in stream 2). */
+    CU_ASSERT_EQUAL(td_measure(td, 1, 0, 1, &m), GV_ERR_NONE);
+    CU_ASSERT_EQUAL(td_destroy(td, 1, NULL), GV_ERR_NONE);
+    CU_ASSERT_EQUAL_FATAL(td_create_secure(td, 1, &sa), GV_ERR_NONE);
+    td_table(td, 1, 0, false);
+    p = td_alloc_prot(td, 4096, 4096);
+    pte = p | GV_PTE_VALID;
+    CU_ASSERT_EQUAL(td_pte(td, 1, 0, 0, 1, &pte, false, NULL, NULL),
+                    GV_ERR_NONE);
+    gv_debug_write(td->dev, p, secret, sizeof(secret));
+    CU_ASSERT_EQUAL(td_measure(td, 1, 0, 1, &m2), GV_ERR_NONE);
+    CU_ASSERT(memcmp(m.digest, m2.digest, GV_HASH_LEN) != 0);
+    td_check(td);
 }
 
 /* ====================================================================== */
@@ -1050,6 +1116,8 @@ int gv_register_suites(void)
     };
     static const struct gv_cunit_test measure[] = {
         { "measure", test_measure },
+        { "keyed: not a byte oracle (attack 14)",
+          test_attack14_measure_oracle },
         { NULL, NULL },
     };
     static const struct gv_cunit_test auth[] = {
