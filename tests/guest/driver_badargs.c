@@ -41,9 +41,13 @@ int main(void)
     EXPECT(gvrt_dev_ioctl(&dev, GRAVITON_IOC_CHAN_CREATE, &cc), EINVAL,
            "create: unknown flag");
     memset(&cc, 0, sizeof(cc));
-    cc.reserved[1] = 1;
+    cc.reserved = 1;
     EXPECT(gvrt_dev_ioctl(&dev, GRAVITON_IOC_CHAN_CREATE, &cc), EINVAL,
            "create: nonzero reserved");
+    memset(&cc, 0, sizeof(cc));
+    cc.summary_ptr = 0x1000;
+    EXPECT(gvrt_dev_ioctl(&dev, GRAVITON_IOC_CHAN_CREATE, &cc), EINVAL,
+           "create: normal channel with a summary pointer");
     memset(&cc, 0, sizeof(cc));
     cc.nonce[3] = 1;
     EXPECT(gvrt_dev_ioctl(&dev, GRAVITON_IOC_CHAN_CREATE, &cc), EINVAL,
@@ -89,6 +93,13 @@ int main(void)
           "a good allocation");
     EXPECT(gvrt_mem_free(&dev, h, va, NULL, 3), EINVAL,
            "free: MACs for a normal context");
+    {
+        struct graviton_mem_free mf = { .handle = h, .va = va,
+                                        .summaries_count = 1 };
+
+        EXPECT(gvrt_dev_ioctl(&dev, GRAVITON_IOC_MEM_FREE, &mf), EINVAL,
+               "free: nonzero summaries_count on input");
+    }
 
     /* SUBMIT */
     memset(&sb, 0, sizeof(sb));

@@ -17,6 +17,7 @@
 #include "graviton/gv_cmds.h"
 #include "graviton/gv_regs.h"
 #include "gv_crypto.h"
+#include "graviton/gv_keys.h"
 #include "qtest_client.h"
 
 #define DEV         4
@@ -194,6 +195,10 @@ static void test_secure_channel_over_dma(void)
     CU_ASSERT_EQUAL_FATAL(gvc_unwrap(uk, q.wrapped_cek,
                                      sizeof(q.wrapped_cek), cek,
                                      sizeof(cek)), GVC_OK);
+    /* every key use is under the channel key of this incarnation */
+    CU_ASSERT(q.incarnation != 0);
+    CU_ASSERT_EQUAL_FATAL(gv_derive_key(cek, GV_KDF_CHAN, 1, q.incarnation,
+                                        cek), GVC_OK);
 
     /* CH_PDE, CH_PTE: page 0 protected, page 1 unprotected (fence) */
     CU_ASSERT_EQUAL(submit(0, &pde, sizeof(pde)), 0);
