@@ -434,8 +434,11 @@ int gv_ch_pde(struct gv_dev *dev, const uint8_t *cmd, uint32_t size)
     if (old & GV_PDE_VALID) {
         uint64_t e = *gv_pmm_entry(dev, old & GV_PTE_ADDR_MASK);
 
-        if (pmm_locked(e) && pmm_entrycnt(e) &&
-            pmm_refcnt(e) == 1) {
+        /* Whatever its reference count: a stream the driver created in
+         * the victim's context (UK_pub is public) must not let it take a
+         * populated secure table out of the victim's channel and put its
+         * own under the victim's virtual addresses. */
+        if (pmm_locked(e) && pmm_entrycnt(e)) {
             return GV_ERR_PAGE_LOCKED;
         }
     }

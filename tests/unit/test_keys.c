@@ -334,6 +334,50 @@ static void test_attack21_silent_remap(void)
     CU_ASSERT(gvrt_summary_accept(&victim, &hidden, false) == 0);
 }
 
+/* Attack 18, joining by UK_pub (found by the attack suite): the driver
+ * creates a stream in the victim's context with the victim's public
+ * UK_pub, installs the victim's populated (LOCKED) table in it, then takes
+ * the table out of the victim's channel (allowed while another reference
+ * stayed) and puts its own table there, mapping an unprotected page at
+ * the victim's VA 0: the victim's next authenticated write landed where
+ * the BAR reads it.  A populated secure table now never leaves a channel
+ * without the runtime, whatever its reference count. */
+static void test_attack18_rogue_stream_swaps_table(void)
+{
+    uint8_t nonce[GV_NONCE_LEN] = { 0 };
+    uint64_t t, pa, u, fresh, v;
+    struct gv_quote q;
+
+    CU_ASSERT_EQUAL_FATAL(td_create_secure(td, 1, &victim), GV_ERR_NONE);
+    t = td_table(td, 1, 0, false);
+    pa = map_secure_page(1, 0);
+    /* the driver's stream in the victim's context */
+    CU_ASSERT_EQUAL_FATAL(td_create_at(td, 2, GV_CREATE_SECURE,
+                          td_alloc_prot(td, GV_DESC_BYTES, GV_PAGE_SIZE),
+                          td_alloc_prot(td, GV_PGD_BYTES, GV_PAGE_SIZE),
+                          victim.uk_pub, nonce, &q), GV_ERR_NONE);
+    CU_ASSERT_EQUAL(td_pde(td, 2, 0, false, t), GV_ERR_NONE);
+    /* the swap is refused */
+    CU_ASSERT_EQUAL(td_pde(td, 1, 0, false, 0), GV_ERR_PAGE_LOCKED);
+    fresh = td_alloc_prot(td, GV_PGT_SMALL_BYTES, GV_PAGE_SIZE);
+    CU_ASSERT_EQUAL(td_pde(td, 1, 0, false, fresh), GV_ERR_PAGE_LOCKED);
+    CU_ASSERT_EQUAL(td_pde(td, 2, 0, false, 0), GV_ERR_PAGE_LOCKED);
+    /* the victim's write still goes to its protected page, and no
+     * unprotected page the driver could map holds it */
+    u = td_alloc_unprot(td, 4096, 4096) | GV_PTE_VALID;
+    CU_ASSERT_EQUAL(td_pte(td, 1, 0, 0, 1, &u, false, NULL, NULL),
+                    GV_ERR_PAGE_LOCKED);
+    CU_ASSERT_EQUAL(td_fence(td, &victim, 1, 0, SECRET), GV_ERR_NONE);
+    gv_debug_read(td->dev, pa, &v, 8);
+    CU_ASSERT_EQUAL(v, SECRET);
+    gv_debug_read(td->dev, u & GV_PTE_ADDR_MASK, &v, 8);
+    CU_ASSERT_NOT_EQUAL(v, SECRET);
+    /* reclaiming the driver's stream (unauthorised destroy) is allowed and
+     * leaves the victim whole */
+    CU_ASSERT_EQUAL(td_destroy(td, 2, NULL), GV_ERR_NONE);
+    CU_ASSERT_EQUAL(td_fence(td, &victim, 1, 8, 1), GV_ERR_NONE);
+}
+
 /* ---- attack 11, the runtime's side ---- */
 
 /* A quote as a device with AK @ak would make for @s's UK_pub. */
@@ -475,6 +519,8 @@ int gv_register_suites(void)
           test_attack10_authorised_unmap_scrubs },
         { "silent remap is a counter gap (attack 21)",
           test_attack21_silent_remap },
+        { "a driver's stream cannot swap the victim's table (attack 18)",
+          test_attack18_rogue_stream_swaps_table },
         { NULL, NULL },
     };
     static const struct gv_cunit_test quotes[] = {
