@@ -1,0 +1,307 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-or-later
+"""Remove each security check once and see a test fail.
+
+"A check nobody would miss is not tested": for every check listed below,
+this script takes a clean copy of the committed tree (a git worktree, so
+the working tree is never touched), removes or weakens that one check,
+rebuilds the host tests with ASan and UBSan and runs the unit suite (and,
+with --qtest, the qtests through QEMU).  A mutation is *killed* when at
+least one test fails; one that *survives* is a check no test notices, and
+the script exits 1.  docs/security.md has the table of a full run.
+
+  tests/mutation/mutate.py [--list] [--only ID[,ID...]] [--qtest]
+                           [--workdir DIR] [--keep]
+
+Each mutation names the file, the exact text of the check (it must occur
+exactly once, or the mutation is reported STALE: update it when the code
+moves) and what replaces it.
+"""
+import argparse
+import json
+import os
+import shutil
+import subprocess
+import sys
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+SRC = os.path.dirname(os.path.dirname(HERE))
+
+MGMT = 'hw/core/gv_mgmt.c'
+CHAN = 'hw/core/gv_channel.c'
+
+# (id, file, check as written, replacement, what the check stops)
+MUTATIONS = [
+    ('owner', MGMT,
+     'if (pmm_owner(e) != dev->chan[chid].ctx) {', 'if (0) {',
+     'a page or table of another context mapped (attack 1)'),
+    ('unmap-mac', MGMT,
+     '                need_auth = true;', '                need_auth = false;',
+     'a LOCKED page unmapped without the runtime\'s MAC (attack 2)'),
+    ('auth-counter', MGMT,
+     '    sec->auth_counter++;\n', '\n',
+     'an unmap/destroy MAC replayed (attack 2)'),
+    ('destroy-mac', MGMT,
+     '        err = chan_check_mac(dev, c.chid, &a, sizeof(a), c.mac);\n'
+     '        if (err != GV_ERR_NONE) {\n            return err;\n        }',
+     '        (void)a;',
+     'an "authorised" CH_DESTROY with a forged MAC'),
+    ('cmd-counter', CHAN,
+     '        sec->cmd_counter++;\n', '\n',
+     'a command group replayed (attack 7)'),
+    ('group-auth', CHAN,
+     '        if (!(h.flags & GV_GROUP_ENCRYPTED)) {\n'
+     '            return GV_ERR_AUTH;\n        }',
+     '',
+     'a plaintext group on a secure channel (attack 7)'),
+    ('report-counter', MGMT,
+     '    sec->report_counter++;\n', '\n',
+     'a summary replayed or a mapping change hidden (attacks 8, 21)'),
+    ('summary-result', MGMT,
+     '    if (secure && !c.result_addr) {\n        return GV_ERR_RESULT;\n'
+     '    }',
+     '',
+     'a secure CH_PTE without a summary (attack 21)'),
+    ('incarnation', 'include/graviton/gv_keys.h',
+     '(uint8_t)(incarnation >> (8 * i));', '0;',
+     'keys not bound to the channel incarnation (attack 15)'),
+    ('measure-key', MGMT,
+     '        memcpy(dev->chsec[c.chid].meas_key, kmeas, sizeof(kmeas));\n',
+     '',
+     'CH_MEASURE under a known (zero) key: a byte oracle (attack 14)'),
+    ('measure-secure-only', MGMT,
+     '    if (!chan_secure(dev, c.chid)) {\n'
+     '        return GV_ERR_NOT_SECURE;\n    }\n'
+     '    if (c.size == 0',
+     '    if (c.size == 0',
+     'CH_MEASURE on a normal channel'),
+    ('scrub-unmap', MGMT,
+     '        do_unmap(dev, p, pmm_locked(*gv_pmm_entry(dev, p)));',
+     '        do_unmap(dev, p, false);',
+     'freed secure pages not scrubbed, unmap and destroy (attack 10)'),
+    ('scrub-table', MGMT,
+     '    gv_scrub(dev, pa, table_bytes(big));\n', '',
+     'a freed page table not scrubbed (attacks 6, 10)'),
+    ('scrub-pgd-destroy', MGMT,
+     '    gv_scrub(dev, ch->pgd_addr, GV_PGD_BYTES);\n', '',
+     'a destroyed channel\'s PGD not scrubbed (attack 10)'),
+    ('clear-pgd', MGMT,
+     '    gv_scrub(dev, c.pgd_addr, GV_PGD_BYTES);\n', '',
+     'stale translations in a new PGD (attack 6)'),
+    ('clear-pgt', MGMT,
+     '            gv_scrub(dev, c.pgt_addr, bytes);   /* no stale entries */\n',
+     '',
+     'stale entries in a new page table (attack 6)'),
+    ('scrub-lock', 'hw/core/gv_regions.c',
+     '    gv_scrub(dev, u, vram - u);\n', '',
+     'state planted before the lock (attack 17)'),
+    ('scrub-reset', 'hw/core/gv_regions.c',
+     '        gv_scrub(dev, dev->unprot_size, dev->cfg.vram_size - '
+     'dev->unprot_size);\n', '',
+     'protected memory read after a reset (attack 12)'),
+    ('share-secure', MGMT,
+     '        if (!chan_active(dev, c.share_chid) ||\n'
+     '            chan_secure(dev, c.share_chid)) {',
+     '        if (!chan_active(dev, c.share_chid)) {',
+     'a normal channel joining a secure context (attack 18)'),
+    ('locked-table', MGMT,
+     '        if (pmm_locked(e) && pmm_entrycnt(e)) {',
+     '        if (pmm_locked(e) && pmm_entrycnt(e) && pmm_refcnt(e) == 1) {',
+     'a driver-made stream swapping the victim\'s table (attack 18)'),
+    ('tlb-pte', MGMT,
+     '    gv_tlb_flush(dev);\n\n    if (secure) {', '\n    if (secure) {',
+     'a stale translation after CH_PTE (attack 19)'),
+    ('protected-desc', MGMT,
+     '    case GV_REGION_UNPROT:\n        return GV_ERR_NOT_PROTECTED;',
+     '    case GV_REGION_UNPROT:\n        return GV_ERR_NONE;',
+     'a channel\'s PGD or page table in unprotected memory (attack 3)'),
+    ('hidden-pte', MGMT,
+     '    default:\n        return GV_ERR_BAD_ADDRESS;    /* outside memory, '
+     'or hidden */',
+     '    default:\n        *prot = false;\n        return GV_ERR_NONE;',
+     'a PTE pointing into hidden memory (attack 4)'),
+    ('double-map', MGMT,
+     '        if (double_mapped(dev, c.chid, c.pgd_index, c.pgt_index + i, '
+     'big)) {',
+     '        if (0) {',
+     'one virtual page mapped by both page sizes'),
+    ('mgmt-on-bootstrap', CHAN,
+     '        if (type != GV_CHAN_TYPE_BOOTSTRAP) {\n'
+     '            return GV_ERR_NOT_BOOTSTRAP;',
+     '        if (0) {\n            return GV_ERR_NOT_BOOTSTRAP;',
+     'CH_* commands from a normal or secure channel'),
+    ('engine-on-bootstrap', CHAN,
+     '    if (type == GV_CHAN_TYPE_BOOTSTRAP) {\n        return GV_ERR_BOOTSTRAP;',
+     '    if (0) {\n        return GV_ERR_BOOTSTRAP;',
+     'engine commands from a bootstrap channel (attack 5)'),
+    ('bootstrap-target', MGMT,
+     '    return chid < GV_MAX_CHANNELS &&\n'
+     '           dev->chan[chid].type == GV_CHAN_TYPE_BOOTSTRAP ?\n'
+     '           GV_ERR_BOOTSTRAP : GV_ERR_BAD_CHANNEL;',
+     '    return GV_ERR_BAD_CHANNEL;',
+     'the error naming a CH_* aimed at a bootstrap channel (attack 5)'),
+    ('bootstrap-desc', CHAN,
+     '        gv_region_of(dev, addr, GV_DESC_BYTES) != GV_REGION_UNPROT) {',
+     '        gv_region_of(dev, addr, GV_DESC_BYTES) == GV_REGION_NONE) {',
+     'a bootstrap channel on protected pages (attack 5)'),
+    ('mmu-recheck', 'hw/core/gv_mmu.c',
+     '        return pmm_mapped(e) && pmm_type(e) == GV_PT_DATA &&\n'
+     '               pmm_owner(e) == dev->chan[chid].ctx;',
+     '        return true;',
+     'an engine access through a forged PTE (attack 13)'),
+    ('aperture', 'hw/core/gv_core.c',
+     '    if (!dev->locked || off + size <= dev->unprot_size) {',
+     '    if (1) {',
+     'protected memory through the BAR aperture (attack 3)'),
+    ('bounds', 'hw/core/gv_bounds.h',
+     '    return len <= limit && off <= limit - len;',
+     '    return off + len <= limit;',
+     'an engine offset that wraps around 2^64 (attack 16)'),
+    ('copy-key-secure', 'hw/core/gv_copy.c',
+     '    if (dev->chan[chid].type != GV_CHAN_TYPE_SECURE) {\n'
+     '        return GV_ERR_NOT_SECURE;',
+     '    if (0) {\n        return GV_ERR_NOT_SECURE;',
+     'a copy key set by the driver on a normal channel'),
+    # The trusted runtime's checks (runtime/gvrt_secure.c).
+    ('rt-uk-hash', 'runtime/gvrt_secure.c',
+     '        gvc_memcmp_ct(h, q->uk_hash, GV_HASH_LEN) != 0 ||', '',
+     'a quote for another UK_pub (attack 11)'),
+    ('rt-nonce', 'runtime/gvrt_secure.c',
+     '        gvc_memcmp_ct(nonce, q->nonce, GV_NONCE_LEN) != 0 ||', '',
+     'a replayed quote (attack 11)'),
+    ('rt-quote-sig', 'runtime/gvrt_secure.c',
+     '    if (gvc_verify(ak, q, offsetof(struct gv_quote, sig), q->sig) != '
+     'GVC_OK ||',
+     '    if (',
+     'a quote not signed by the certified AK (attack 11)'),
+    ('rt-quote-flags', 'runtime/gvrt_secure.c',
+     'q->fw_version < min_fw || q->flags ||', '',
+     'a quote of a debug device or old firmware (attack 11)'),
+    ('rt-n-eq-k', 'runtime/gvrt_secure.c',
+     '    return all_protected && m->n != m->k ? GVRT_EAUTH : 0;',
+     '    return 0;',
+     'secure memory in the unprotected region (attack 9)'),
+    ('rt-report-counter', 'runtime/gvrt_secure.c',
+     '    if (chid >= GVRT_MAX_CHANNELS || counter != s->report_counter[chid] '
+     '||',
+     '    if (chid >= GVRT_MAX_CHANNELS ||',
+     'a replayed summary, a counter gap (attacks 8, 21)'),
+    ('rt-measure-digest', 'runtime/gvrt_secure.c',
+     '    return gvc_memcmp_ct(d, m->digest, GV_HASH_LEN) == 0 ? 0 : '
+     'GVRT_EAUTH;',
+     '    return 0;',
+     'a measurement of other contents accepted'),
+]
+
+
+def run(cmd, cwd, log, timeout=900):
+    with open(log, 'a') as f:
+        f.write('$ ' + ' '.join(cmd) + '\n')
+        f.flush()
+        return subprocess.run(cmd, cwd=cwd, stdout=f, stderr=subprocess.STDOUT,
+                              timeout=timeout).returncode
+
+
+def failed_tests(build):
+    names = []
+    path = os.path.join(build, 'meson-logs', 'testlog.json')
+    if os.path.exists(path):
+        for line in open(path):
+            t = json.loads(line)
+            if t['result'] not in ('OK', 'SKIP', 'EXPECTEDFAIL'):
+                names.append(t['name'])
+    return names
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split('\n')[0])
+    ap.add_argument('--list', action='store_true')
+    ap.add_argument('--check', action='store_true',
+                    help='only check that every check text is found once')
+    ap.add_argument('--only', default='')
+    ap.add_argument('--qtest', action='store_true',
+                    help='also run the qtests (builds QEMU in the copy)')
+    ap.add_argument('--workdir', default='/tmp/graviton-mutate')
+    ap.add_argument('--keep', action='store_true')
+    args = ap.parse_args()
+
+    muts = MUTATIONS
+    if args.only:
+        ids = args.only.split(',')
+        muts = [m for m in MUTATIONS if m[0] in ids]
+    if args.list:
+        for m in muts:
+            print(f'{m[0]:22} {m[1]:32} {m[4]}')
+        return 0
+    if args.check:
+        stale = [m[0] for m in muts
+                 if open(os.path.join(SRC, m[1])).read().count(m[2]) != 1]
+        print('stale:', ', '.join(stale) if stale else 'none')
+        return 1 if stale else 0
+
+    wt = os.path.join(args.workdir, 'tree')
+    log = os.path.join(args.workdir, 'mutate.log')
+    os.makedirs(args.workdir, exist_ok=True)
+    if os.path.exists(wt):
+        subprocess.run(['git', 'worktree', 'remove', '--force', wt], cwd=SRC)
+        shutil.rmtree(wt, ignore_errors=True)
+    subprocess.run(['git', 'worktree', 'prune'], cwd=SRC)
+    if subprocess.run(['git', 'worktree', 'add', '--detach', wt, 'HEAD'],
+                      cwd=SRC).returncode:
+        return 2
+    build = os.path.join(wt, 'build')
+    opts = ['-Db_sanitize=address,undefined', '-Db_lundef=false']
+    if not args.qtest:
+        opts.append('-Dguest=disabled')
+    if run(['meson', 'setup', build] + opts, wt, log):
+        print('meson setup failed; see', log)
+        return 2
+    suites = ['--suite', 'unit'] + (['--suite', 'qtest'] if args.qtest else [])
+    env = dict(os.environ, UBSAN_OPTIONS='print_stacktrace=1:halt_on_error=1')
+    base = subprocess.run(['meson', 'test', '-C', build, '-q'] + suites,
+                          cwd=wt, env=env, stdout=subprocess.DEVNULL,
+                          stderr=subprocess.DEVNULL)
+    if base.returncode:
+        print('the unmutated tree fails its tests:', failed_tests(build))
+        return 2
+
+    results = []
+    for mid, path, find, repl, what in muts:
+        f = os.path.join(wt, path)
+        text = open(f).read()
+        if text.count(find) != 1:
+            results.append((mid, 'STALE', [], what))
+            print(f'{mid:22} STALE (check text found {text.count(find)} '
+                  f'times)', flush=True)
+            continue
+        open(f, 'w').write(text.replace(find, repl))
+        testlog = os.path.join(build, 'meson-logs', 'testlog.json')
+        if os.path.exists(testlog):
+            os.remove(testlog)
+        t0 = time.time()
+        r = subprocess.run(['meson', 'test', '-C', build, '-q'] + suites,
+                           cwd=wt, env=env, stdout=subprocess.DEVNULL,
+                           stderr=subprocess.DEVNULL)
+        names = failed_tests(build) if r.returncode else []
+        verdict = 'killed' if r.returncode else 'SURVIVED'
+        if r.returncode and not names:
+            names = ['(build failed)']
+        results.append((mid, verdict, names, what))
+        print(f'{mid:22} {verdict:8} {time.time() - t0:5.0f} s  '
+              f'{", ".join(names)}', flush=True)
+        open(f, 'w').write(text)
+
+    print('\n| check removed | what it stops | result | failing tests |')
+    print('|---|---|---|---|')
+    for mid, verdict, names, what in results:
+        print(f'| `{mid}` | {what} | {verdict} | {", ".join(names)} |')
+    if not args.keep:
+        subprocess.run(['git', 'worktree', 'remove', '--force', wt], cwd=SRC)
+    bad = [r for r in results if r[1] != 'killed']
+    print(f'\n{len(results) - len(bad)} of {len(results)} mutations killed')
+    return 1 if bad else 0
+
+
+if __name__ == '__main__':
+    sys.exit(main())
