@@ -933,6 +933,7 @@ static void test_attack14_measure_oracle(void)
                                        0x2a, 0x68 };
     uint64_t p = td_alloc_prot(td, 4096, 4096);
     uint64_t pte = p | GV_PTE_VALID;
+    static const uint8_t zero_key[32];
     struct gv_measurement m, m2;
     int found = 0;
 
@@ -950,6 +951,8 @@ static void test_attack14_measure_oracle(void)
             gvc_sha256(&b, 1, h);
             found += memcmp(h, m.digest, GV_HASH_LEN) == 0;
             gvc_hmac_sha256(sa.cek, sizeof(sa.cek), &b, 1, h);
+            found += memcmp(h, m.digest, GV_HASH_LEN) == 0;
+            gvc_hmac_sha256(zero_key, sizeof(zero_key), &b, 1, h);
             found += memcmp(h, m.digest, GV_HASH_LEN) == 0;
         }
     }
