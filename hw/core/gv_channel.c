@@ -368,7 +368,7 @@ static void run_stash(struct gv_dev *dev, unsigned chid)
     }
 }
 
-void gv_dev_engine_poll(struct gv_dev *dev)
+void gv_channels_poll(struct gv_dev *dev)
 {
     if (!gv_engine_finish(dev, false)) {
         return;
@@ -388,6 +388,17 @@ void gv_dev_engine_poll(struct gv_dev *dev)
             process_ring(dev, k);
         }
     }
+}
+
+void gv_dev_engine_poll(struct gv_dev *dev)
+{
+    if (dev->busy) {
+        dev->poll_pending = true;       /* gv_leave() runs it */
+        return;
+    }
+    dev->busy = true;
+    gv_channels_poll(dev);
+    gv_leave(dev);
 }
 
 /* ---- the channel control area ---- */

@@ -184,11 +184,59 @@ void gv_dev_free(struct gv_dev *dev)
 }
 
 /*
+ * Re-entrancy (attack 20).  The device is entered from outside only
+ * through BAR0 and BAR2 accesses, a reset and an engine poll; while it
+ * handles one of them it calls the host (DMA, the interrupt), and if the
+ * host routes that back into the device (a ring or result address aimed
+ * at the device's own BARs, an MSI address aimed at its doorbell) the
+ * device would run inside itself, on state it is in the middle of
+ * changing.  The host (hw/qemu) refuses such DMA and MSI before they
+ * start; this is the backstop: a re-entrant access is refused (reads all
+ * ones, writes dropped), counted in BAD_ACCESS_COUNT and logged, and a
+ * re-entrant reset or poll waits until the outer call ends.
+ */
+bool gv_enter(struct gv_dev *dev, const char *what, uint64_t off,
+              unsigned size)
+{
+    if (dev->busy) {
+        dev->bad_access_count++;
+        gv_guest_error(dev, "graviton-gpu: re-entrant %s at 0x%" PRIx64
+                       " size %u refused (DMA or MSI aimed at the device "
+                       "itself)", what, off, size);
+        return false;
+    }
+    dev->busy = true;
+    return true;
+}
+
+static void dev_reset(struct gv_dev *dev);
+
+void gv_leave(struct gv_dev *dev)
+{
+    /* Still busy while what was deferred runs. */
+    while (dev->reset_pending || dev->poll_pending) {
+        if (dev->reset_pending) {
+            dev->reset_pending = false;
+            dev_reset(dev);
+        } else {
+            dev->poll_pending = false;
+            gv_channels_poll(dev);
+        }
+    }
+    dev->busy = false;
+}
+
+bool gv_dev_busy(const struct gv_dev *dev)
+{
+    return dev->busy;
+}
+
+/*
  * Reset scrubs protected and hidden memory (so the PMM, contexts, keys and
  * counters are gone), unlocks the regions, frees every channel and makes
  * a fresh attestation key: nothing of the previous life is reachable.
  */
-void gv_dev_reset(struct gv_dev *dev)
+static void dev_reset(struct gv_dev *dev)
 {
     gv_channels_reset(dev);
     gv_regions_reset(dev);
@@ -201,7 +249,23 @@ void gv_dev_reset(struct gv_dev *dev)
     dev->prot_access_count = 0;
     dev->error_code = dev->error_chid = dev->error_pos = 0;
     dev->error_count = 0;
+    dev->poll_pending = false;
     gv_irq_update(dev);
+}
+
+void gv_dev_reset(struct gv_dev *dev)
+{
+    if (dev->busy) {
+        /* From inside the device (e.g. its DMA reset the PCI link it sits
+         * on): the state it is working on stays until the access ends. */
+        dev->reset_pending = true;
+        gv_guest_error(dev, "graviton-gpu: re-entrant reset deferred until "
+                       "the device's current access ends");
+        return;
+    }
+    dev->busy = true;
+    dev_reset(dev);
+    gv_leave(dev);
 }
 
 void gv_debug_read(struct gv_dev *dev, uint64_t pa, void *buf, uint64_t len)
@@ -244,6 +308,11 @@ uint64_t gv_dev_aperture_size(const struct gv_dev *dev)
 }
 
 /* ---- BAR0 ---- */
+
+static uint64_t all_ones(unsigned size)
+{
+    return size && size < 8 ? (1ull << (8 * size)) - 1 : ~0ull;
+}
 
 static void bad_access(struct gv_dev *dev, const char *what, uint64_t off,
                        unsigned size)
@@ -348,7 +417,7 @@ static void reg_write(struct gv_dev *dev, uint64_t off, uint32_t val)
         break;
     case GV_REG_RESET:
         if (val == GV_RESET_MAGIC) {
-            gv_dev_reset(dev);
+            dev_reset(dev);
         } else {
             bad_access(dev, "bad reset magic", off, 4);
         }
@@ -406,20 +475,32 @@ static void reg_write(struct gv_dev *dev, uint64_t off, uint32_t val)
     }
 }
 
-uint64_t gv_mmio_read(struct gv_dev *dev, uint64_t off, unsigned size)
+static uint64_t mmio_read(struct gv_dev *dev, uint64_t off, unsigned size)
 {
     if (size == 8 && off % 8 == 0 && off < GV_REGS_SIZE) {
         return reg_read(dev, off) | (uint64_t)reg_read(dev, off + 4) << 32;
     }
     if (size != 4 || off % 4 || off >= GV_REGS_SIZE) {
         bad_access(dev, "unaligned or non-32-bit read", off, size);
-        return size && size < 8 ? (1ull << (8 * size)) - 1 : ~0ull;
+        return all_ones(size);
     }
     return reg_read(dev, off);
 }
 
-void gv_mmio_write(struct gv_dev *dev, uint64_t off, uint64_t val,
-                   unsigned size)
+uint64_t gv_mmio_read(struct gv_dev *dev, uint64_t off, unsigned size)
+{
+    uint64_t val;
+
+    if (!gv_enter(dev, "BAR0 read", off, size)) {
+        return all_ones(size);
+    }
+    val = mmio_read(dev, off, size);
+    gv_leave(dev);
+    return val;
+}
+
+static void mmio_write(struct gv_dev *dev, uint64_t off, uint64_t val,
+                       unsigned size)
 {
     if (size == 8 && off % 8 == 0 && off < GV_REGS_SIZE) {
         reg_write(dev, off, (uint32_t)val);
@@ -431,6 +512,16 @@ void gv_mmio_write(struct gv_dev *dev, uint64_t off, uint64_t val,
         return;
     }
     reg_write(dev, off, (uint32_t)val);
+}
+
+void gv_mmio_write(struct gv_dev *dev, uint64_t off, uint64_t val,
+                   unsigned size)
+{
+    if (!gv_enter(dev, "BAR0 write", off, size)) {
+        return;
+    }
+    mmio_write(dev, off, val, size);
+    gv_leave(dev);
 }
 
 /* ---- BAR2: device-memory aperture ---- */
@@ -468,7 +559,8 @@ static bool aperture_protected(struct gv_dev *dev, uint64_t off,
     return true;
 }
 
-uint64_t gv_aperture_read(struct gv_dev *dev, uint64_t off, unsigned size)
+static uint64_t aperture_read(struct gv_dev *dev, uint64_t off,
+                              unsigned size)
 {
     uint64_t val = 0;
 
@@ -486,14 +578,28 @@ uint64_t gv_aperture_read(struct gv_dev *dev, uint64_t off, unsigned size)
     return val;
 }
 
+uint64_t gv_aperture_read(struct gv_dev *dev, uint64_t off, unsigned size)
+{
+    uint64_t val;
+
+    if (!gv_enter(dev, "BAR2 read", off, size)) {
+        return all_ones(size);
+    }
+    val = aperture_read(dev, off, size);
+    gv_leave(dev);
+    return val;
+}
+
 void gv_aperture_write(struct gv_dev *dev, uint64_t off, uint64_t val,
                        unsigned size)
 {
-    if (!aperture_ok(dev, off, size, "write") ||
-        aperture_protected(dev, off, size, "write")) {
+    if (!gv_enter(dev, "BAR2 write", off, size)) {
         return;
     }
-    if (off + size <= dev->cfg.vram_size) {
+    if (aperture_ok(dev, off, size, "write") &&
+        !aperture_protected(dev, off, size, "write") &&
+        off + size <= dev->cfg.vram_size) {
         memcpy(dev->vram + off, &val, size);
     }
+    gv_leave(dev);
 }

@@ -58,8 +58,16 @@ struct gv_dev *gv_dev_new(const struct gv_config *cfg,
 void gv_dev_free(struct gv_dev *dev);
 
 /* Power-on / device reset: registers to their reset values, interrupts
- * cleared. */
+ * cleared.  Called while the device is busy (below), the reset waits
+ * until the device's current call ends. */
 void gv_dev_reset(struct gv_dev *dev);
+
+/* Is the device inside a call from its host (an access, a reset, an
+ * engine poll)?  Then anything reaching it came from the device itself
+ * (its DMA or interrupt routed back to it): the core refuses such
+ * re-entrant accesses, and a host refuses its own re-entrant paths (PCI
+ * configuration writes). */
+bool gv_dev_busy(const struct gv_dev *dev);
 
 /* BAR0.  @size is 1, 2, 4 or 8; registers are 32-bit and only naturally
  * aligned 32-bit accesses reach them (8-byte accesses are split in two);

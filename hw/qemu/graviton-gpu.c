@@ -20,6 +20,20 @@
  *   launch-timeout-ms
  *               watchdog: a kernel running longer is stopped with
  *               GV_ERR_TIMEOUT (default 60000; 0 = never).
+ *   x-dma-check testing only (default on): off skips the check of DMA and
+ *               MSI targets below, leaving the re-entrancy backstops
+ *               (the core's busy guard, the config-space guard) alone,
+ *               so that tests can see those work.
+ *
+ * Re-entrancy (design attack 20): the device must never run inside
+ * itself.  QEMU 7.2.0 has no guard of its own (Debian's 7.2.x backports
+ * 8.0's, which blocks re-entrant MMIO into a device's own regions but not
+ * its config space), so (1) every DMA must land in guest RAM that is not
+ * the device's own (not a BAR, not MMIO, not PCI config space through
+ * MMCONFIG) and every MSI outside the device's BARs, other devices and
+ * any PCI config space, else it is refused before it starts; (2) the
+ * core refuses an access that arrives while it is busy, and so do the PCI
+ * config-space hooks here.
  *
  * Kernels run on the core's worker threads; when one ends the core calls
  * engine_done() from that thread, which schedules a bottom half, and the
@@ -29,11 +43,13 @@
 #include "qemu/log.h"
 #include "qemu/main-loop.h"
 #include "qemu/module.h"
+#include "qemu/rcu.h"
 #include "qemu/units.h"
 #include "qapi/error.h"
 #include "hw/pci/pci.h"
 #include "hw/pci/msi.h"
 #include "hw/pci/pcie.h"
+#include "hw/pci/pci_host.h"
 #include "hw/qdev-properties.h"
 #include "migration/vmstate.h"
 #include "qom/object.h"
@@ -63,41 +79,68 @@ struct GravitonGPUState {
     char *ek_path;
     uint32_t sms;
     uint32_t launch_timeout_ms;
+    bool dma_check;
 };
 
 /* ---- host services for the core ---- */
 
 /*
- * The one place guest DMA happens.  Refuses wrapping ranges, and ranges
- * that overlap our own BARs (the device would otherwise re-enter itself).
+ * What a DMA of [addr, addr + len) would reach, through the device's
+ * bus-master address space: NULL if only guest RAM that is not the
+ * device's own, else why it is refused.  The memory map cannot change
+ * between this check and the DMA (both run under the BQL, with no guest
+ * code in between).
  */
-static bool gv_dma_range_ok(GravitonGPUState *s, uint64_t addr, uint64_t len)
+static const char *gv_dma_target_bad(GravitonGPUState *s, uint64_t addr,
+                                     uint64_t len, bool is_write)
 {
-    PCIDevice *pdev = PCI_DEVICE(s);
-    int bars[] = { GV_BAR_REGS, GV_BAR_VRAM };
+    AddressSpace *as = pci_get_address_space(PCI_DEVICE(s));
 
-    if (len == 0 || addr + len < addr) {
-        return false;
-    }
-    for (size_t i = 0; i < ARRAY_SIZE(bars); i++) {
-        pcibus_t base = pci_get_bar_addr(pdev, bars[i]);
-        uint64_t size = pdev->io_regions[bars[i]].size;
+    RCU_READ_LOCK_GUARD();
+    while (len) {
+        hwaddr xlat, l = len;
+        MemoryRegion *mr = address_space_translate(as, addr, &xlat, &l,
+                                                   is_write,
+                                                   MEMTXATTRS_UNSPECIFIED);
+        Object *owner = memory_region_owner(mr);
 
-        if (base != PCI_BAR_UNMAPPED && addr < base + size &&
-            base < addr + len) {
-            return false;
+        if (owner == OBJECT(s)) {
+            return "it reaches the device's own BARs";
         }
+        if (object_dynamic_cast(owner, TYPE_PCI_HOST_BRIDGE)) {
+            return "it reaches PCI configuration space (MMCONFIG)";
+        }
+        if (!memory_region_is_ram(mr) || l == 0) {
+            return "it is not guest RAM";
+        }
+        addr += l;
+        len -= l;
     }
-    return true;
+    return NULL;
 }
 
+/*
+ * The one place guest DMA happens.  Refuses wrapping ranges and, unless
+ * x-dma-check is off, anything but guest RAM (gv_dma_target_bad): the
+ * core then reports FETCH or RESULT.
+ */
 static int gv_dma(GravitonGPUState *s, uint64_t addr, void *buf,
                   uint64_t len, DMADirection dir)
 {
+    bool is_write = dir == DMA_DIRECTION_FROM_DEVICE;
+    const char *why = NULL;
     MemTxResult r;
 
-    if (!gv_dma_range_ok(s, addr, len)) {
-        trace_graviton_dma_refused(addr, len);
+    if (len == 0 || addr + len < addr) {
+        why = "the range is empty or wraps";
+    } else if (s->dma_check) {
+        why = gv_dma_target_bad(s, addr, len, is_write);
+    }
+    if (why) {
+        trace_graviton_dma_refused(addr, len, why);
+        qemu_log_mask(LOG_GUEST_ERROR, "graviton-gpu: DMA %s at 0x%" PRIx64
+                      "+0x%" PRIx64 " refused: %s\n",
+                      is_write ? "write" : "read", addr, len, why);
         return -1;
     }
     r = pci_dma_rw(PCI_DEVICE(s), addr, buf, len, dir, MEMTXATTRS_UNSPECIFIED);
@@ -119,6 +162,51 @@ static int gv_dma_write(void *opaque, uint64_t addr, const void *buf,
     return gv_dma(opaque, addr, (void *)buf, len, DMA_DIRECTION_FROM_DEVICE);
 }
 
+/*
+ * Raising an MSI is a DMA write of the message data to the message
+ * address, both programmed by the guest: aimed at the doorbell in BAR0 it
+ * would ring a doorbell from inside the device.  Only an address outside
+ * the device's BARs, other PCI devices' BARs and PCI config space is
+ * written (x-dma-check off: any).
+ */
+static const char *gv_msi_target_bad(GravitonGPUState *s, uint64_t addr)
+{
+    AddressSpace *as = pci_get_address_space(PCI_DEVICE(s));
+    hwaddr xlat, l = 4;
+    MemoryRegion *mr;
+    Object *owner;
+
+    RCU_READ_LOCK_GUARD();
+    mr = address_space_translate(as, addr, &xlat, &l, true,
+                                 MEMTXATTRS_UNSPECIFIED);
+    owner = memory_region_owner(mr);
+    if (owner == OBJECT(s)) {
+        return "it reaches the device's own BARs";
+    }
+    if (object_dynamic_cast(owner, TYPE_PCI_HOST_BRIDGE)) {
+        return "it reaches PCI configuration space (MMCONFIG)";
+    }
+    if (object_dynamic_cast(owner, TYPE_PCI_DEVICE)) {
+        return "it reaches another PCI device";
+    }
+    return NULL;
+}
+
+static bool gv_msi_ok(GravitonGPUState *s)
+{
+    MSIMessage msg = msi_get_message(PCI_DEVICE(s), 0);
+    const char *why = s->dma_check ? gv_msi_target_bad(s, msg.address)
+                                   : NULL;
+
+    if (why) {
+        trace_graviton_msi_refused(msg.address, msg.data, why);
+        qemu_log_mask(LOG_GUEST_ERROR, "graviton-gpu: MSI to 0x%" PRIx64
+                      " refused: %s\n", msg.address, why);
+        return false;
+    }
+    return true;
+}
+
 static void gv_set_irq(void *opaque, bool level)
 {
     GravitonGPUState *s = opaque;
@@ -126,7 +214,7 @@ static void gv_set_irq(void *opaque, bool level)
 
     trace_graviton_irq(level);
     if (msi_enabled(pdev)) {
-        if (level) {
+        if (level && gv_msi_ok(s)) {
             msi_notify(pdev, 0);
         }
     } else {
@@ -195,27 +283,45 @@ static const struct gv_host_ops gv_qemu_ops = {
 
 /* ---- BAR0: registers ---- */
 
-static uint64_t gv_regs_read(void *opaque, hwaddr addr, unsigned size)
+/*
+ * An access that arrives while the core is busy came from the device
+ * itself (its DMA or MSI, routed back here): the core refuses it (reads
+ * all ones, writes dropped, BAD_ACCESS_COUNT, a guest error) and the
+ * access fails, so the DMA that made it fails too.
+ */
+static MemTxResult gv_regs_read(void *opaque, hwaddr addr, uint64_t *val,
+                                unsigned size, MemTxAttrs attrs)
 {
     GravitonGPUState *s = opaque;
-    uint64_t val = gv_mmio_read(s->core, addr, size);
+    bool reentry = gv_dev_busy(s->core);
 
-    trace_graviton_reg_read(addr, size, val);
-    return val;
+    *val = gv_mmio_read(s->core, addr, size);
+    if (reentry) {
+        trace_graviton_reentry_refused("BAR0 read", addr, size);
+        return MEMTX_ERROR;
+    }
+    trace_graviton_reg_read(addr, size, *val);
+    return MEMTX_OK;
 }
 
-static void gv_regs_write(void *opaque, hwaddr addr, uint64_t val,
-                          unsigned size)
+static MemTxResult gv_regs_write(void *opaque, hwaddr addr, uint64_t val,
+                                 unsigned size, MemTxAttrs attrs)
 {
     GravitonGPUState *s = opaque;
 
+    if (gv_dev_busy(s->core)) {
+        trace_graviton_reentry_refused("BAR0 write", addr, size);
+        gv_mmio_write(s->core, addr, val, size);    /* refused, counted */
+        return MEMTX_ERROR;
+    }
     trace_graviton_reg_write(addr, size, val);
     gv_mmio_write(s->core, addr, val, size);
+    return MEMTX_OK;
 }
 
 static const MemoryRegionOps gv_regs_ops = {
-    .read = gv_regs_read,
-    .write = gv_regs_write,
+    .read_with_attrs = gv_regs_read,
+    .write_with_attrs = gv_regs_write,
     .endianness = DEVICE_LITTLE_ENDIAN,
     .valid = { .min_access_size = 1, .max_access_size = 8 },
     .impl = { .min_access_size = 1, .max_access_size = 8 },
@@ -223,28 +329,80 @@ static const MemoryRegionOps gv_regs_ops = {
 
 /* ---- BAR2: device-memory aperture ---- */
 
-static uint64_t gv_aperture_mr_read(void *opaque, hwaddr addr, unsigned size)
+static MemTxResult gv_aperture_mr_read(void *opaque, hwaddr addr,
+                                       uint64_t *val, unsigned size,
+                                       MemTxAttrs attrs)
 {
     GravitonGPUState *s = opaque;
+    bool reentry = gv_dev_busy(s->core);
 
-    return gv_aperture_read(s->core, addr, size);
+    *val = gv_aperture_read(s->core, addr, size);
+    if (reentry) {
+        trace_graviton_reentry_refused("BAR2 read", addr, size);
+        return MEMTX_ERROR;
+    }
+    return MEMTX_OK;
 }
 
-static void gv_aperture_mr_write(void *opaque, hwaddr addr, uint64_t val,
-                                 unsigned size)
+static MemTxResult gv_aperture_mr_write(void *opaque, hwaddr addr,
+                                        uint64_t val, unsigned size,
+                                        MemTxAttrs attrs)
 {
     GravitonGPUState *s = opaque;
+    bool reentry = gv_dev_busy(s->core);
 
     gv_aperture_write(s->core, addr, val, size);
+    if (reentry) {
+        trace_graviton_reentry_refused("BAR2 write", addr, size);
+        return MEMTX_ERROR;
+    }
+    return MEMTX_OK;
 }
 
 static const MemoryRegionOps gv_aperture_ops = {
-    .read = gv_aperture_mr_read,
-    .write = gv_aperture_mr_write,
+    .read_with_attrs = gv_aperture_mr_read,
+    .write_with_attrs = gv_aperture_mr_write,
     .endianness = DEVICE_LITTLE_ENDIAN,
     .valid = { .min_access_size = 1, .max_access_size = 8 },
     .impl = { .min_access_size = 1, .max_access_size = 8 },
 };
+
+/* ---- PCI configuration space ---- */
+
+/*
+ * The device's own config space, reached while the core is busy, means a
+ * DMA or MSI of ours aimed at it through MMCONFIG (x-dma-check off, or a
+ * path that check does not see): refused, so the device cannot move or
+ * disable its own BARs or MSI in the middle of an access.
+ */
+static bool gv_config_reentry(GravitonGPUState *s, uint32_t addr, int len,
+                              bool is_write)
+{
+    if (!s->core || !gv_dev_busy(s->core)) {
+        return false;
+    }
+    trace_graviton_config_refused(addr, len, is_write);
+    qemu_log_mask(LOG_GUEST_ERROR, "graviton-gpu: re-entrant PCI config %s "
+                  "at 0x%x size %d refused (DMA or MSI aimed at the device "
+                  "itself)\n", is_write ? "write" : "read", addr, len);
+    return true;
+}
+
+static uint32_t gv_config_read(PCIDevice *pdev, uint32_t addr, int len)
+{
+    if (gv_config_reentry(GRAVITON_GPU(pdev), addr, len, false)) {
+        return len < 4 ? (1u << (8 * len)) - 1 : ~0u;
+    }
+    return pci_default_read_config(pdev, addr, len);
+}
+
+static void gv_config_write(PCIDevice *pdev, uint32_t addr, uint32_t val,
+                            int len)
+{
+    if (!gv_config_reentry(GRAVITON_GPU(pdev), addr, len, true)) {
+        pci_default_write_config(pdev, addr, val, len);
+    }
+}
 
 /* ---- lifetime ---- */
 
@@ -258,7 +416,14 @@ static void gv_realize(PCIDevice *pdev, Error **errp)
     const char *why = NULL;
     uint8_t *conf = pdev->config;
 
+#ifdef qemu_bh_new_guarded
+    /* QEMU's own re-entrancy guard, where it has one (Debian's 7.2.x
+     * backports it), covers the bottom half as it covers our MMIO. */
+    s->engine_bh = qemu_bh_new_guarded(gv_engine_bh, s,
+                                       &DEVICE(s)->mem_reentrancy_guard);
+#else
     s->engine_bh = qemu_bh_new(gv_engine_bh, s);
+#endif
     s->core = gv_dev_new(&cfg, &gv_qemu_ops, s, &why);
     if (!s->core) {
         error_setg(errp, "graviton-gpu: %s", why);
@@ -336,6 +501,7 @@ static Property gv_properties[] = {
     DEFINE_PROP_UINT32("sms", GravitonGPUState, sms, 0),
     DEFINE_PROP_UINT32("launch-timeout-ms", GravitonGPUState,
                        launch_timeout_ms, 60000),
+    DEFINE_PROP_BOOL("x-dma-check", GravitonGPUState, dma_check, true),
     DEFINE_PROP_END_OF_LIST(),
 };
 
@@ -352,6 +518,8 @@ static void gv_class_init(ObjectClass *klass, void *data)
 
     k->realize = gv_realize;
     k->exit = gv_exit;
+    k->config_read = gv_config_read;
+    k->config_write = gv_config_write;
     k->vendor_id = GV_PCI_VENDOR_ID;
     k->device_id = GV_PCI_DEVICE_ID;
     k->revision = GV_PCI_REVISION;
