@@ -468,9 +468,36 @@ static void bootstrap_create(struct gv_dev *dev, unsigned chid, uint64_t addr)
     ch->desc_addr = addr;
 }
 
-static bool idle(struct gv_chan *ch)
+/*
+ * Work the channel holds back: a LAUNCH running on the compute engine (the
+ * entry at GET), or a launching group kept until the engine is free.  Both
+ * finish against the channel's ring (GET moves on) and, for a kept group,
+ * its host window, so neither may be reprogrammed meanwhile, whatever PUT
+ * says: the driver can write PUT = GET at any time.
+ */
+static bool holds_work(const struct gv_chan *ch)
 {
-    return ch->get == ch->put;
+    return ch->launch_wait || ch->stash;
+}
+
+/* May the ring or the host window be reprogrammed?  Refuses (and reports)
+ * if not: BAD_CHANNEL on a free slot or with entries still to run,
+ * CHANNEL_BUSY while the channel holds work back. */
+static bool reprogram_ok(struct gv_dev *dev, unsigned chid)
+{
+    struct gv_chan *ch = &dev->chan[chid];
+
+    if (ch->type == GV_CHAN_TYPE_FREE || ch->get != ch->put) {
+        gv_report_error(dev, GV_ERR_BAD_CHANNEL, chid, 0);
+        return false;
+    }
+    if (holds_work(ch)) {
+        gv_guest_error(dev, "graviton-gpu: channel %u: ring or host window "
+                       "reprogrammed while a launch is held", chid);
+        gv_report_error(dev, GV_ERR_CHANNEL_BUSY, chid, ch->get << 16);
+        return false;
+    }
+    return true;
 }
 
 void gv_chan_reg_write(struct gv_dev *dev, unsigned chid, unsigned reg,
@@ -494,8 +521,7 @@ void gv_chan_reg_write(struct gv_dev *dev, unsigned chid, unsigned reg,
     case GV_CHAN_RING_LO:
     case GV_CHAN_RING_HI:
     case GV_CHAN_RING_ENTRIES:
-        if (ch->type == GV_CHAN_TYPE_FREE || !idle(ch)) {
-            gv_report_error(dev, GV_ERR_BAD_CHANNEL, chid, 0);
+        if (!reprogram_ok(dev, chid)) {
             return;
         }
         if (reg == GV_CHAN_RING_LO) {
@@ -513,9 +539,10 @@ void gv_chan_reg_write(struct gv_dev *dev, unsigned chid, unsigned reg,
     case GV_CHAN_HOSTWIN_LO:
     case GV_CHAN_HOSTWIN_HI:
     case GV_CHAN_HOSTWIN_SIZE:
-        if (ch->type == GV_CHAN_TYPE_FREE || !idle(ch)) {
-            gv_report_error(dev, GV_ERR_BAD_CHANNEL, chid, 0);
-        } else if (reg == GV_CHAN_HOSTWIN_LO) {
+        if (!reprogram_ok(dev, chid)) {
+            return;
+        }
+        if (reg == GV_CHAN_HOSTWIN_LO) {
             ch->hostwin_base = (ch->hostwin_base & ~0xffffffffull) | val;
         } else if (reg == GV_CHAN_HOSTWIN_HI) {
             ch->hostwin_base = (ch->hostwin_base & 0xffffffffull) |

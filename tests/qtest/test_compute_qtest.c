@@ -602,6 +602,72 @@ static void test_reset_during_launch(void)
     launch_ok(1, FENCE_VA + 8, 0xa);
 }
 
+/* Try to reprogram each of @chid's ring and host window registers: each
+ * write is refused with CHANNEL_BUSY and changes nothing. */
+static void reprogram_refused(unsigned chid)
+{
+    static const uint32_t regs[] = {
+        GV_CHAN_RING_LO, GV_CHAN_RING_HI, GV_CHAN_RING_ENTRIES,
+        GV_CHAN_HOSTWIN_LO, GV_CHAN_HOSTWIN_HI, GV_CHAN_HOSTWIN_SIZE,
+    };
+    static const uint32_t evil[] = { 0x4000, 0x1, 16, 0x5000, 0x1, 4096 };
+
+    for (unsigned i = 0; i < sizeof(regs) / sizeof(regs[0]); i++) {
+        uint32_t before = rd(GV_REG_CHAN(chid, regs[i]));
+
+        wr(GV_REG_ERROR_ACK, 1);
+        wr(GV_REG_CHAN(chid, regs[i]), evil[i]);
+        CU_ASSERT_EQUAL(rd(GV_REG_CHAN(chid, regs[i])), before);
+        CU_ASSERT_EQUAL(rd(GV_REG_ERROR_CODE), GV_ERR_CHANNEL_BUSY);
+        CU_ASSERT_EQUAL(rd(GV_REG_ERROR_CHID), chid);
+    }
+}
+
+/*
+ * Attack: repoint a ring or a host window under held work.  Channel 1 has
+ * a long launch running, channel 2 a launch kept until the engine is
+ * free; the driver rewinds both PUTs to GET, so "GET == PUT" says idle.
+ * Every ring and host-window write is refused (CHANNEL_BUSY) and changes
+ * nothing.  A reset then stops the launch, and a new life's channel takes
+ * a new ring and runs.
+ */
+static void test_reprogram_during_launch(void)
+{
+    struct launch_cmd l = make_launch(A_VA, B_VA, C_VA, N, 1u << 22,
+                                      FENCE_VA, 0x9);
+    uint32_t i1, i2;
+
+    lock_and_bootstrap();
+    make_channel(1, UNPROT);
+    make_channel(2, UNPROT + (1 << 20));
+    fill_memory();
+    wr(GV_REG_CHAN(1, GV_CHAN_HOSTWIN_LO), 0x300000);
+    wr(GV_REG_CHAN(1, GV_CHAN_HOSTWIN_SIZE), 0x1000);
+    i1 = submit(1, &l, sizeof(l), 0);
+    i2 = submit(2, &l, sizeof(l), 0);
+    wr(GV_REG_CHAN(1, GV_CHAN_PUT), i1);
+    wr(GV_REG_CHAN(2, GV_CHAN_PUT), i2);
+    CU_ASSERT_EQUAL_FATAL(rd(GV_REG_CHAN(1, GV_CHAN_GET)), i1);  /* running */
+    CU_ASSERT_EQUAL_FATAL(rd(GV_REG_CHAN(2, GV_CHAN_GET)), i2);  /* kept */
+    reprogram_refused(1);
+    reprogram_refused(2);
+    CU_ASSERT_EQUAL(rd(GV_REG_CHAN(1, GV_CHAN_HOSTWIN_LO)), 0x300000);
+    CU_ASSERT_EQUAL(rd(GV_REG_CHAN(1, GV_CHAN_RING_ENTRIES)), NENTRIES);
+    /* still held while it was refused */
+    CU_ASSERT_EQUAL(rd(GV_REG_CHAN(1, GV_CHAN_GET)), i1);
+    CU_ASSERT_EQUAL(vram_rd64(FENCE_VA), 0);
+
+    wr(GV_REG_RESET, GV_RESET_MAGIC);
+    memset(put, 0, sizeof(put));
+    lock_and_bootstrap();
+    make_channel(1, UNPROT);
+    fill_memory();
+    wr(GV_REG_ERROR_ACK, 1);
+    ring_setup(1);
+    CU_ASSERT_EQUAL(rd(GV_REG_ERROR_CODE), 0);
+    launch_ok(1, FENCE_VA + 8, 0xb);
+}
+
 /* The watchdog (QEMU property launch-timeout-ms) stops a long launch with
  * TIMEOUT and no fence; the channel then runs a launch normally. */
 static void setup_watchdog(void)
@@ -648,6 +714,8 @@ int gv_register_suites(void)
         { "CH_DESTROY of the launching channel waits",
           test_destroy_waits_for_launch },
         { "a device reset stops a launch", test_reset_during_launch },
+        { "ring and host window not reprogrammed under a held launch "
+          "(CHANNEL_BUSY)", test_reprogram_during_launch },
         { NULL, NULL },
     };
 

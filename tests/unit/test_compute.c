@@ -796,6 +796,105 @@ static void test_async_overlap(void)
     free(img2);
 }
 
+/* Try to reprogram each of channel @chid's ring and host window
+ * registers (attack: repoint them under held work): every write must be
+ * refused with CHANNEL_BUSY on @chid and leave the register as it was. */
+static void reprogram_refused(struct td *t, unsigned chid)
+{
+    static const uint32_t regs[] = {
+        GV_CHAN_RING_LO, GV_CHAN_RING_HI, GV_CHAN_RING_ENTRIES,
+        GV_CHAN_HOSTWIN_LO, GV_CHAN_HOSTWIN_HI, GV_CHAN_HOSTWIN_SIZE,
+    };
+    static const uint32_t evil[] = { 0x4000, 0x1, 16, 0x5000, 0x1, 4096 };
+
+    for (unsigned i = 0; i < sizeof(regs) / sizeof(regs[0]); i++) {
+        uint32_t before = td_rd(t, GV_REG_CHAN(chid, regs[i]));
+        uint32_t errors = td_rd(t, GV_REG_ERROR_COUNT);
+
+        td_wr(t, GV_REG_ERROR_ACK, 1);
+        td_wr(t, GV_REG_CHAN(chid, regs[i]), evil[i]);
+        CU_ASSERT_EQUAL(td_rd(t, GV_REG_CHAN(chid, regs[i])), before);
+        CU_ASSERT_EQUAL(td_rd(t, GV_REG_ERROR_COUNT), errors + 1);
+        CU_ASSERT_EQUAL(td_rd(t, GV_REG_ERROR_CODE), GV_ERR_CHANNEL_BUSY);
+        CU_ASSERT_EQUAL(td_rd(t, GV_REG_ERROR_CHID), chid);
+    }
+}
+
+/*
+ * A channel's ring and host window cannot be reprogrammed while it holds
+ * work back (rule CHANNEL_BUSY), even when the driver makes it look idle
+ * by writing PUT = GET: channel 1 with its launch running on the engine,
+ * channel 2 with its launching group kept until the engine is free.
+ * Once both launches are done, both channels take a new ring.
+ */
+static void test_reprogram_while_held(void)
+{
+    struct td *t2;
+    struct kt ka1, ka2;
+    uint32_t len1, len2, count = 0, gids[64], put1, put2, errors;
+    uint8_t *img1 = mod_count(&len1, 8u << 20), *img2 = ka_store_gid(&len2);
+    uint8_t buf[256];
+    uint64_t m1, m2, out1, out2;
+
+    td_async = true;
+    t2 = td_new(VRAM, UNPROT, PROT, true);
+    td_async = false;
+    kt_init(&ka1, t2, 1, NULL, 64 << 10, false);
+    kt_init(&ka2, t2, 2, NULL, 64 << 10, false);
+    m1 = kt_load(&ka1, img1, len1);
+    out1 = kt_alloc(&ka1, 8);
+    m2 = kt_load(&ka2, img2, len2);
+    out2 = kt_alloc(&ka2, sizeof(gids));
+
+    struct kt_launch l1 = { .module_va = m1, .module_size = len1,
+                            .params = &out1, .param_size = 8 };
+    struct kt_launch l2 = { .module_va = m2, .module_size = len2,
+                            .block = { 64 }, .params = &out2,
+                            .param_size = 8 };
+
+    td_submit_async(t2, 1, buf, kt_launch_cmd(&l1, buf), 0);
+    td_submit_async(t2, 2, buf, kt_launch_cmd(&l2, buf), 1);
+    put1 = t2->put[1];
+    put2 = t2->put[2];
+    CU_ASSERT_FATAL(get_of(t2, 1) != put1);         /* running */
+    CU_ASSERT_FATAL(get_of(t2, 2) != put2);         /* kept */
+
+    /* The driver rewinds PUT to GET: "idle" by the old rule. */
+    td_wr(t2, GV_REG_CHAN(1, GV_CHAN_PUT), get_of(t2, 1));
+    td_wr(t2, GV_REG_CHAN(2, GV_CHAN_PUT), get_of(t2, 2));
+    CU_ASSERT_EQUAL(get_of(t2, 1), td_rd(t2, GV_REG_CHAN(1, GV_CHAN_PUT)));
+    reprogram_refused(t2, 1);
+    reprogram_refused(t2, 2);
+    td_wr(t2, GV_REG_CHAN(1, GV_CHAN_PUT), put1);
+    td_wr(t2, GV_REG_CHAN(2, GV_CHAN_PUT), put2);
+
+    /* Both launches end where they were submitted. */
+    CU_ASSERT_EQUAL_FATAL(td_engine_wait(t2, 60000), 0);
+    CU_ASSERT_EQUAL_FATAL(td_engine_wait(t2, 60000), 0);
+    CU_ASSERT_EQUAL(get_of(t2, 1), put1);
+    CU_ASSERT_EQUAL(get_of(t2, 2), put2);
+    kt_read(&ka1, out1, &count, 4);
+    CU_ASSERT_EQUAL(count, 8u << 20);
+    kt_read(&ka2, out2, gids, sizeof(gids));
+    CU_ASSERT_EQUAL(gids[63], 63);
+    CU_ASSERT_EQUAL(td_rd(t2, GV_REG_ERROR_CODE), GV_ERR_CHANNEL_BUSY);
+
+    /* Idle now: a new ring is accepted, and runs. */
+    td_wr(t2, GV_REG_ERROR_ACK, 1);
+    td_ring_setup(t2, 1);
+    td_ring_setup(t2, 2);
+    CU_ASSERT_EQUAL(td_rd(t2, GV_REG_ERROR_CODE), GV_ERR_NONE);
+    errors = td_rd(t2, GV_REG_ERROR_COUNT);
+    td_submit_async(t2, 1, buf, kt_launch_cmd(&l2, buf), 2);
+    CU_ASSERT_EQUAL_FATAL(td_engine_wait(t2, 60000), 0);
+    CU_ASSERT_EQUAL(get_of(t2, 1), t2->put[1]);
+    CU_ASSERT_EQUAL(td_rd(t2, GV_REG_ERROR_COUNT), errors);
+    td_check(t2);
+    td_free(t2);
+    free(img1);
+    free(img2);
+}
+
 int gv_register_suites(void)
 {
     static const struct gv_cunit_test t[] = {
@@ -813,6 +912,8 @@ int gv_register_suites(void)
         { "launch on a secure channel", test_secure_launch },
         { "asynchronous: copies beside a kernel, launches and CH_* wait",
           test_async_overlap },
+        { "ring and host window not reprogrammed under a held launch "
+          "(CHANNEL_BUSY)", test_reprogram_while_held },
         { NULL, NULL },
     };
 
