@@ -68,8 +68,8 @@ struct GravitonGPUState {
     MemoryRegion aperture;      /* BAR2: a container ... */
     MemoryRegion aperture_io;   /* ... over the trapped, checked path */
     MemoryRegion vram_ram;      /* device memory as RAM (never mapped whole) */
-    MemoryRegion unprot_alias;  /* the unprotected region, mapped directly */
-    bool unprot_mapped;
+    MemoryRegion unprot_alias;  /* the unprotected region, mapped directly:
+                                   made once, only resized and enabled */
     struct gv_dev *core;
     QEMUBH *engine_bh;          /* finishes launches on the main loop */
 
@@ -232,25 +232,19 @@ static void gv_qemu_guest_error(void *opaque, const char *msg)
  * Once the regions are locked the unprotected region is mapped straight
  * into BAR2 (over the trapped path), so guest accesses to it run at memory
  * speed; everything else of the BAR still goes through the core's checks.
+ * The alias is made once at realize; a lock or reset only resizes and
+ * enables or disables it, inside one transaction, so vCPUs reading the
+ * memory map never see it half made or re-initialised in place.
  */
 static void gv_regions_changed(void *opaque, uint64_t unprot_size)
 {
     GravitonGPUState *s = opaque;
 
     memory_region_transaction_begin();
-    if (s->unprot_mapped) {
-        memory_region_del_subregion(&s->aperture, &s->unprot_alias);
-        object_unparent(OBJECT(&s->unprot_alias));
-        s->unprot_mapped = false;
-    }
     if (unprot_size) {
-        memory_region_init_alias(&s->unprot_alias, OBJECT(s),
-                                 "graviton-unprotected", &s->vram_ram, 0,
-                                 unprot_size);
-        memory_region_add_subregion_overlap(&s->aperture, 0,
-                                            &s->unprot_alias, 1);
-        s->unprot_mapped = true;
+        memory_region_set_size(&s->unprot_alias, unprot_size);
     }
+    memory_region_set_enabled(&s->unprot_alias, unprot_size != 0);
     memory_region_transaction_commit();
     trace_graviton_unprot_window(unprot_size);
 }
@@ -454,6 +448,12 @@ static void gv_realize(PCIDevice *pdev, Error **errp)
     memory_region_add_subregion(&s->aperture, 0, &s->aperture_io);
     memory_region_init_ram_ptr(&s->vram_ram, OBJECT(s), "graviton-vram-ram",
                                s->vram_size, gv_dev_vram(s->core));
+    /* The unprotected window, off until the regions are locked. */
+    memory_region_init_alias(&s->unprot_alias, OBJECT(s),
+                             "graviton-unprotected", &s->vram_ram, 0,
+                             s->vram_size);
+    memory_region_set_enabled(&s->unprot_alias, false);
+    memory_region_add_subregion_overlap(&s->aperture, 0, &s->unprot_alias, 1);
     pci_register_bar(pdev, GV_BAR_VRAM,
                      PCI_BASE_ADDRESS_SPACE_MEMORY |
                      PCI_BASE_ADDRESS_MEM_TYPE_64 |

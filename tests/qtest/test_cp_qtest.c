@@ -144,6 +144,73 @@ static void test_regions_over_mmio(void)
     CU_ASSERT_EQUAL(rd(GV_REG_PROT_SIZE_LO), PROT);
 }
 
+/*
+ * The unprotected window: lock, reset and lock again, with a different
+ * unprotected size each time, reading and writing through the aperture
+ * all along.  Locked: [0, U) is read/write (guest RAM speed, the window),
+ * [U, U + P) reads all ones and drops writes, each counted in
+ * PROT_ACCESS_COUNT, hidden memory reads 0 and drops writes uncounted.
+ * Unlocked (after a reset): the whole aperture is read/write again, and
+ * unprotected memory kept what was written through the window.
+ */
+static void test_window_lock_reset_relock(void)
+{
+    static const uint64_t unprot[] = { 8ull << 20, 2ull << 20, 16ull << 20,
+                                       128ull << 10, 8ull << 20 };
+    uint64_t prot = 32ull << 20;
+
+    for (unsigned r = 0; r < sizeof(unprot) / sizeof(unprot[0]); r++) {
+        uint64_t u = unprot[r], tag = 0x5a5a000000000000ull | r << 8;
+
+        /* unlocked: everything reachable, even what will be protected */
+        qt_write(qt, BAR2 + u, 8, tag | 1);
+        CU_ASSERT_EQUAL(qt_read(qt, BAR2 + u, 8), tag | 1);
+        wr(GV_REG_UNPROT_SIZE_LO, (uint32_t)u);
+        wr(GV_REG_PROT_SIZE_LO, (uint32_t)prot);
+        wr(GV_REG_REGION_LOCK, GV_LOCK_MAGIC);
+        CU_ASSERT_EQUAL_FATAL(rd(GV_REG_REGION_LOCK), 1);
+
+        /* unprotected, both ends and between */
+        for (uint64_t off = 0; off < u; off += u / 8) {
+            qt_write(qt, BAR2 + off, 8, tag | off);
+            CU_ASSERT_EQUAL(qt_read(qt, BAR2 + off, 8), tag | off);
+        }
+        qt_write(qt, BAR2 + u - 8, 8, tag | 2);
+        CU_ASSERT_EQUAL(qt_read(qt, BAR2 + u - 8, 8), tag | 2);
+        qt_write(qt, BAR2 + u - 1, 1, 0x77);
+        CU_ASSERT_EQUAL(qt_read(qt, BAR2 + u - 1, 1), 0x77);
+        CU_ASSERT_EQUAL(rd(GV_REG_PROT_ACCESS_COUNT), 0);
+
+        /* protected: scrubbed at the lock, refused, counted */
+        CU_ASSERT_EQUAL(qt_read(qt, BAR2 + u, 8), ~0ull);
+        qt_write(qt, BAR2 + u, 8, tag | 3);
+        CU_ASSERT_EQUAL(qt_read(qt, BAR2 + u + prot - 4, 4), 0xffffffffu);
+        qt_write(qt, BAR2 + u + prot - 1, 1, 0x11);
+        CU_ASSERT_EQUAL(rd(GV_REG_PROT_ACCESS_COUNT), 4);
+        CU_ASSERT_EQUAL(qt_read(qt, BAR2 + u, 4), 0xffffffffu);
+        CU_ASSERT_EQUAL(rd(GV_REG_PROT_ACCESS_COUNT), 5);
+
+        /* hidden: absent */
+        CU_ASSERT_EQUAL(qt_read(qt, BAR2 + u + prot, 8), 0);
+        qt_write(qt, BAR2 + u + prot, 8, tag | 4);
+        CU_ASSERT_EQUAL(qt_read(qt, BAR2 + u + prot, 8), 0);
+        CU_ASSERT_EQUAL(rd(GV_REG_PROT_ACCESS_COUNT), 5);
+
+        /* reset: unlocked, counters back to 0, unprotected memory kept,
+         * protected memory scrubbed */
+        wr(GV_REG_RESET, GV_RESET_MAGIC);
+        CU_ASSERT_EQUAL_FATAL(rd(GV_REG_REGION_LOCK), 0);
+        CU_ASSERT_EQUAL(rd(GV_REG_PROT_ACCESS_COUNT), 0);
+        CU_ASSERT_EQUAL(qt_read(qt, BAR2 + u - 8, 8),
+                        ((tag | 2) & ~(0xffull << 56)) | 0x77ull << 56);
+        CU_ASSERT_EQUAL(qt_read(qt, BAR2, 8), tag);
+        CU_ASSERT_EQUAL(qt_read(qt, BAR2 + u, 8), 0);
+        qt_write(qt, BAR2 + u + 8, 8, tag | 5);
+        CU_ASSERT_EQUAL(qt_read(qt, BAR2 + u + 8, 8), tag | 5);
+        CU_ASSERT_EQUAL(rd(GV_REG_PROT_ACCESS_COUNT), 0);
+    }
+}
+
 static void test_secure_channel_over_dma(void)
 {
     uint64_t desc = UNPROT, pgd = UNPROT + 0x1000;
@@ -272,6 +339,8 @@ int gv_register_suites(void)
 {
     static const struct gv_cunit_test t[] = {
         { "regions over MMIO", test_regions_over_mmio },
+        { "unprotected window: lock, reset, relock",
+          test_window_lock_reset_relock },
         { "secure channel over DMA, replay refused",
           test_secure_channel_over_dma },
         { "DMA at the device's own BAR refused", test_dma_at_own_bar_refused },
