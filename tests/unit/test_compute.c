@@ -6,9 +6,14 @@
  * votes, the fence and interrupt at the end of a launch, and the attacks:
  * a kernel touching an unmapped page, another context's page (even with a
  * forged page-table entry), a launch from a bootstrap channel, malformed
- * modules and launches, a kernel that never ends (watchdog).  After each
- * failure the device and the other channels keep working.
+ * modules and launches, a kernel that never ends (watchdog), and the
+ * device escape (attack 16): shared, local, parameter, generic and
+ * global accesses, atomics and module sections at offsets that wrap
+ * around 2^64 (or 2^32).  After each failure the device and the other
+ * channels keep working.
  */
+#include <inttypes.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -895,6 +900,411 @@ static void test_reprogram_while_held(void)
     free(img2);
 }
 
+/*
+ * Attack 16, the device escape (issue 9, item 3): a kernel on a normal
+ * channel aims one access at an offset that wraps around 2^64.  The
+ * generic load/store/atomic path checked addr + size <= limit, so a store
+ * to shared offset 2^64 - 8 wrote the 8 bytes before the host's buffer
+ * (the allocator's header: QEMU aborted).  Each case is one kernel:
+ *   r0 = the address (parameter 0; or a constant, or MADDR of one),
+ *   r1 = parameter 1, where a load or an atomic leaves its value;
+ *   LD r2 = [r0 + imm]  /  ST [r0 + imm] = 0x1122334455667788  /
+ *   ATOM r2 = [r0 + imm] (add 1, or cas 0 -> 2), then [r1] = r2.
+ * Each must fault (nothing leaks to [r1]) and leave the device working;
+ * the in-range controls must work.  Under ASan (build-a) a wrap that got
+ * through shows as a heap-buffer-overflow.
+ */
+enum { ESC_REG, ESC_CONST, ESC_MADDR };
+
+struct esc {
+    const char *what;
+    unsigned op, type, mod;     /* mod: space | atom op << 4 */
+    uint64_t addr;
+    int16_t imm;
+    int expect;
+    uint32_t local;             /* bytes of local memory per thread */
+    int kind;                   /* ESC_*: how r0 gets the address */
+};
+
+#define ESC_SHARED_STATIC 16u
+#define ESC_SHARED_DYN    47u   /* shared memory: 63 bytes in all */
+#define ESC_SHARED        (ESC_SHARED_STATIC + ESC_SHARED_DYN)
+#define ESC_VALUE         0x1122334455667788ull
+
+static uint8_t *mod_escape(const struct esc *e, uint32_t *len)
+{
+    struct ka a;
+    uint32_t p0, p1;
+    uint16_t addr = 0;
+
+    ka_init(&a, 4);
+    p0 = ka_param64(&a);
+    p1 = ka_param64(&a);
+    a.shared_size = ESC_SHARED_STATIC;
+    a.local_size = e->local;
+    if (e->kind == ESC_REG) {
+        ka_op(&a, GV_I_LD, GV_T_U64, GV_SPACE_PARAM, 0, ka_k(&a, p0), 0, 0,
+              0);
+    } else if (e->kind == ESC_CONST) {
+        addr = ka_k(&a, e->addr);
+    } else {
+        ka_op(&a, GV_I_MADDR, GV_T_U64, 0, 0, ka_k(&a, e->addr), 0, 0, 0);
+    }
+    ka_op(&a, GV_I_LD, GV_T_U64, GV_SPACE_PARAM, 1, ka_k(&a, p1), 0, 0, 0);
+    if (e->op == GV_I_ST) {
+        ka_op(&a, GV_I_ST, e->type, e->mod, 0, addr, ka_k(&a, ESC_VALUE), 0,
+              (uint16_t)e->imm);
+    } else {
+        ka_op(&a, e->op, e->type, e->mod, 2, addr, ka_k(&a, 1), ka_k(&a, 2),
+              (uint16_t)e->imm);
+        if (e->op == GV_I_ATOM && (e->mod >> 4) != GV_ATOM_CAS) {
+            a.ins[a.n - 1].c = 0;
+        }
+        ka_op(&a, GV_I_ST, GV_T_U64, GV_SPACE_GLOBAL, 0, 1, 2, 0, 0);
+    }
+    ka_op(&a, GV_I_EXIT, 0, 0, 0, 0, 0, 0, 0);
+    return ka_build(&a, len);
+}
+
+/* Run each case on k1 (a normal channel), a good launch after each. */
+static void run_escapes(const struct esc *t, size_t n)
+{
+    uint32_t plen;
+    uint8_t *poke = mod_poke(&plen, false);
+    uint64_t pva = kt_load(&k1, poke, plen), cell = kt_alloc(&k1, 8);
+    uint64_t out = kt_alloc(&k1, 8);
+
+    for (size_t c = 0; c < n; c++) {
+        const struct esc *e = &t[c];
+        uint32_t len, one = 0;
+        uint8_t *img = mod_escape(e, &len);
+        uint64_t mva = kt_load(&k1, img, len), params[2] = { e->addr, out };
+        uint64_t leak = 0, zero = 0;
+        struct kt_launch l = { .module_va = mva, .module_size = len,
+                               .block = { 64 }, .shared_dyn = ESC_SHARED_DYN,
+                               .params = params, .param_size = 16 };
+        struct kt_launch good = { .module_va = pva, .module_size = plen,
+                                  .params = &cell, .param_size = 8 };
+        int r;
+
+        kt_write(&k1, out, &zero, 8);
+        r = kt_launch(&k1, &l);
+        kt_read(&k1, out, &leak, 8);
+        if (r != e->expect || (e->expect == GV_ERR_FAULT && leak)) {
+            fprintf(stderr, "\n    %s: error %d (expected %d), [r1] = "
+                    "0x%" PRIx64 "\n", e->what, r, e->expect, leak);
+            CU_FAIL("attack 16: an access at a wrapping offset");
+        }
+        /* the device and the channel keep working */
+        kt_write(&k1, cell, &zero, 8);
+        CU_ASSERT_EQUAL(kt_launch(&k1, &good), GV_ERR_NONE);
+        kt_read(&k1, cell, &one, 4);
+        CU_ASSERT_EQUAL(one, 1);
+        free(img);
+    }
+    free(poke);
+}
+
+#define W64 0ull                        /* 2^64, for readability */
+#define SH(k) ((k) | GV_SPACE_SHARED)
+#define ESC_F GV_ERR_FAULT
+#define ESC_OK GV_ERR_NONE
+
+/* Shared memory (63 bytes): the exploit of issue 9 and the limits, on
+ * the generic path (u8, u16, u64 stores, u16 loads) and the fast forms
+ * (LDS8/LDS32/LDS64, STS32). */
+static void test_escape_shared(void)
+{
+    static const struct esc t[] = {
+        { "st.shared.u64 [2^64-8] (the exploit)", GV_I_ST, GV_T_U64,
+          GV_SPACE_SHARED, W64 - 8, 0, ESC_F, 0, 0 },
+        { "st.shared.u32 [2^64-4] (STS32)", GV_I_ST, GV_T_U32,
+          GV_SPACE_SHARED, W64 - 4, 0, ESC_F, 0, 0 },
+        { "st.shared.u8 [2^64-1]", GV_I_ST, GV_T_U8, GV_SPACE_SHARED,
+          W64 - 1, 0, ESC_F, 0, 0 },
+        { "st.shared.u32 [2^64-4096]", GV_I_ST, GV_T_U32, GV_SPACE_SHARED,
+          W64 - 4096, 0, ESC_F, 0, 0 },
+        { "st.shared.u64 [8 - 16]", GV_I_ST, GV_T_U64, GV_SPACE_SHARED, 8,
+          -16, ESC_F, 0, 0 },
+        { "st.shared.u8 [limit]", GV_I_ST, GV_T_U8, GV_SPACE_SHARED,
+          ESC_SHARED, 0, ESC_F, 0, 0 },
+        { "st.shared.u16 [limit-1]", GV_I_ST, GV_T_U16, GV_SPACE_SHARED,
+          ESC_SHARED - 1, 0, ESC_F, 0, 0 },
+        { "ld.shared.u16 [limit-1]", GV_I_LD, GV_T_U16, GV_SPACE_SHARED,
+          ESC_SHARED - 1, 0, ESC_F, 0, 0 },
+        { "ld.shared.u64 [2^64-8] (LDS64)", GV_I_LD, GV_T_U64,
+          GV_SPACE_SHARED, W64 - 8, 0, ESC_F, 0, 0 },
+        { "ld.shared.u32 [2^64-4] (LDS32)", GV_I_LD, GV_T_U32,
+          GV_SPACE_SHARED, W64 - 4, 0, ESC_F, 0, 0 },
+        { "ld.shared.u8 [2^64-1] (LDS8)", GV_I_LD, GV_T_U8, GV_SPACE_SHARED,
+          W64 - 1, 0, ESC_F, 0, 0 },
+        { "ld.shared.u8 [limit] (LDS8)", GV_I_LD, GV_T_U8, GV_SPACE_SHARED,
+          ESC_SHARED, 0, ESC_F, 0, 0 },
+        { "ld.shared.s16 [2^64-2]", GV_I_LD, GV_T_S16, GV_SPACE_SHARED,
+          W64 - 2, 0, ESC_F, 0, 0 },
+        /* in range: the last byte, the last u16, the last u32 */
+        { "st.shared.u8 [limit-1]", GV_I_ST, GV_T_U8, GV_SPACE_SHARED,
+          ESC_SHARED - 1, 0, ESC_OK, 0, 0 },
+        { "st.shared.u16 [limit-3]", GV_I_ST, GV_T_U16, GV_SPACE_SHARED,
+          ESC_SHARED - 3, 0, ESC_OK, 0, 0 },
+        { "ld.shared.u32 [56]", GV_I_LD, GV_T_U32, GV_SPACE_SHARED, 56, 0,
+          ESC_OK, 0, 0 },
+    };
+
+    run_escapes(t, sizeof(t) / sizeof(t[0]));
+}
+
+/* Local memory (16 and 15 bytes per thread, and none). */
+static void test_escape_local(void)
+{
+    static const struct esc t[] = {
+        { "st.local.u64 [2^64-8]", GV_I_ST, GV_T_U64, GV_SPACE_LOCAL,
+          W64 - 8, 0, ESC_F, 16, 0 },
+        { "ld.local.u64 [2^64-8]", GV_I_LD, GV_T_U64, GV_SPACE_LOCAL,
+          W64 - 8, 0, ESC_F, 16, 0 },
+        { "st.local.u8 [2^64-1]", GV_I_ST, GV_T_U8, GV_SPACE_LOCAL,
+          W64 - 1, 0, ESC_F, 16, 0 },
+        { "ld.local.u32 [2^64-4096]", GV_I_LD, GV_T_U32, GV_SPACE_LOCAL,
+          W64 - 4096, 0, ESC_F, 16, 0 },
+        { "st.local.u32 [4 - 8]", GV_I_ST, GV_T_U32, GV_SPACE_LOCAL, 4, -8,
+          ESC_F, 16, 0 },
+        { "st.local.u8 [limit]", GV_I_ST, GV_T_U8, GV_SPACE_LOCAL, 16, 0,
+          ESC_F, 16, 0 },
+        { "st.local.u16 [limit-1] (15 bytes)", GV_I_ST, GV_T_U16,
+          GV_SPACE_LOCAL, 14, 0, ESC_F, 15, 0 },
+        { "st.local.u32 [0], no local memory", GV_I_ST, GV_T_U32,
+          GV_SPACE_LOCAL, 0, 0, ESC_F, 0, 0 },
+        { "ld.local.u8 [2^64-1], no local memory", GV_I_LD, GV_T_U8,
+          GV_SPACE_LOCAL, W64 - 1, 0, ESC_F, 0, 0 },
+        { "st.local.u8 [limit-1]", GV_I_ST, GV_T_U8, GV_SPACE_LOCAL, 15, 0,
+          ESC_OK, 16, 0 },
+        { "ld.local.u64 [8]", GV_I_LD, GV_T_U64, GV_SPACE_LOCAL, 8, 0,
+          ESC_OK, 16, 0 },
+    };
+
+    run_escapes(t, sizeof(t) / sizeof(t[0]));
+}
+
+/* Parameters (16 bytes): a wrapped ld.param read the launch's own host
+ * structure in front of the buffer (and handed it to the kernel). */
+static void test_escape_param(void)
+{
+    static const struct esc t[] = {
+        { "ld.param.u64 [2^64-8]", GV_I_LD, GV_T_U64, GV_SPACE_PARAM,
+          W64 - 8, 0, ESC_F, 0, 0 },
+        { "ld.param.u32 [2^64-4]", GV_I_LD, GV_T_U32, GV_SPACE_PARAM,
+          W64 - 4, 0, ESC_F, 0, 0 },
+        { "ld.param.u8 [8 - 9]", GV_I_LD, GV_T_U8, GV_SPACE_PARAM, 8, -9,
+          ESC_F, 0, 0 },
+        { "ld.param.u8 [limit]", GV_I_LD, GV_T_U8, GV_SPACE_PARAM, 16, 0,
+          ESC_F, 0, 0 },
+        { "ld.param.u64 [2^64-8], constant (LDP_UNI)", GV_I_LD, GV_T_U64,
+          GV_SPACE_PARAM, W64 - 8, 0, ESC_F, 0, ESC_CONST },
+        { "ld.param.u64 [16 - 24], constant (LDP_UNI)", GV_I_LD, GV_T_U64,
+          GV_SPACE_PARAM, 16, -24, ESC_F, 0, ESC_CONST },
+        { "ld.param.u32 [12 + 4], constant (LDP_UNI)", GV_I_LD, GV_T_U32,
+          GV_SPACE_PARAM, 12, 4, ESC_F, 0, ESC_CONST },
+        { "st.param.u64: refused by the validator", GV_I_ST, GV_T_U64,
+          GV_SPACE_PARAM, W64 - 8, 0, GV_ERR_BAD_MODULE, 0, 0 },
+        { "ld.param.u32 [12]", GV_I_LD, GV_T_U32, GV_SPACE_PARAM, 12, 0,
+          ESC_OK, 0, 0 },
+        { "ld.param.u32 [12], constant", GV_I_LD, GV_T_U32, GV_SPACE_PARAM,
+          12, 0, ESC_OK, 0, ESC_CONST },
+    };
+
+    run_escapes(t, sizeof(t) / sizeof(t[0]));
+}
+
+/* Atomics: shared (the host's atomic instructions on the address the
+ * check let through), generic into shared, global. */
+static void test_escape_atomics(void)
+{
+    static const struct esc t[] = {
+        { "atom.shared.add.u32 [2^64-4]", GV_I_ATOM, GV_T_U32,
+          SH(GV_ATOM_ADD << 4), W64 - 4, 0, ESC_F, 0, 0 },
+        { "atom.shared.cas.b64 [2^64-8]", GV_I_ATOM, GV_T_U64,
+          SH(GV_ATOM_CAS << 4), W64 - 8, 0, ESC_F, 0, 0 },
+        { "atom.shared.exch.b32 [2^64-4096]", GV_I_ATOM, GV_T_U32,
+          SH(GV_ATOM_EXCH << 4), W64 - 4096, 0, ESC_F, 0, 0 },
+        { "atom.shared.add.f32 [4 - 8]", GV_I_ATOM, GV_T_F32,
+          SH(GV_ATOM_ADD << 4), 4, -8, ESC_F, 0, 0 },
+        { "atom.shared.add.u32 [limit-3]", GV_I_ATOM, GV_T_U32,
+          SH(GV_ATOM_ADD << 4), ESC_SHARED - 3, 0, ESC_F, 0, 0 },
+        { "atom.add.u32 [generic shared - 4]", GV_I_ATOM, GV_T_U32,
+          GV_SPACE_GENERIC | GV_ATOM_ADD << 4, GV_GENERIC_SHARED - 4, 0,
+          ESC_F, 0, 0 },
+        { "atom.global.add.u64 [2^64-8]", GV_I_ATOM, GV_T_U64,
+          GV_SPACE_GLOBAL | GV_ATOM_ADD << 4, W64 - 8, 0, ESC_F, 0, 0 },
+        { "atom.shared.add.u32 [56]", GV_I_ATOM, GV_T_U32,
+          SH(GV_ATOM_ADD << 4), 56, 0, ESC_OK, 0, 0 },
+        { "atom.add.u32 [generic shared + 56]", GV_I_ATOM, GV_T_U32,
+          GV_SPACE_GENERIC | GV_ATOM_ADD << 4, GV_GENERIC_SHARED + 56, 0,
+          ESC_OK, 0, 0 },
+    };
+
+    run_escapes(t, sizeof(t) / sizeof(t[0]));
+}
+
+/* Generic addresses: only the windows of docs/isa.md, each bounded by its
+ * space; an address just below a window is not offset 2^64 - 8 in it. */
+static void test_escape_generic(void)
+{
+    static const struct esc t[] = {
+        { "st.u64 [generic shared - 8]", GV_I_ST, GV_T_U64,
+          GV_SPACE_GENERIC, GV_GENERIC_SHARED - 8, 0, ESC_F, 0, 0 },
+        { "st.u64 [generic shared + 8 - 16]", GV_I_ST, GV_T_U64,
+          GV_SPACE_GENERIC, GV_GENERIC_SHARED + 8, -16, ESC_F, 0, 0 },
+        { "st.u64 [generic shared + 4 GiB - 8]", GV_I_ST, GV_T_U64,
+          GV_SPACE_GENERIC, GV_GENERIC_SHARED + GV_GENERIC_WINDOW - 8, 0,
+          ESC_F, 0, 0 },
+        { "st.u8 [generic shared + limit]", GV_I_ST, GV_T_U8,
+          GV_SPACE_GENERIC, GV_GENERIC_SHARED + ESC_SHARED, 0, ESC_F, 0, 0 },
+        { "ld.u64 [generic local - 8]", GV_I_LD, GV_T_U64, GV_SPACE_GENERIC,
+          GV_GENERIC_LOCAL - 8, 0, ESC_F, 16, 0 },
+        { "st.u64 [generic local + 4 GiB - 8]", GV_I_ST, GV_T_U64,
+          GV_SPACE_GENERIC, GV_GENERIC_LOCAL + GV_GENERIC_WINDOW - 8, 0,
+          ESC_F, 16, 0 },
+        { "st.u32 [generic local], no local memory", GV_I_ST, GV_T_U32,
+          GV_SPACE_GENERIC, GV_GENERIC_LOCAL, 0, ESC_F, 0, 0 },
+        { "st.u64 [2^64-8] (no window)", GV_I_ST, GV_T_U64,
+          GV_SPACE_GENERIC, W64 - 8, 0, ESC_F, 0, 0 },
+        { "st.u64 [generic shared + 8]", GV_I_ST, GV_T_U64,
+          GV_SPACE_GENERIC, GV_GENERIC_SHARED + 8, 0, ESC_OK, 0, 0 },
+        { "ld.u64 [generic local + 8]", GV_I_LD, GV_T_U64, GV_SPACE_GENERIC,
+          GV_GENERIC_LOCAL + 8, 0, ESC_OK, 16, 0 },
+    };
+
+    run_escapes(t, sizeof(t) / sizeof(t[0]));
+}
+
+/* Global memory: virtual addresses near 2^64 and at the end of the 40-bit
+ * space, on the fast forms (LDG32, STG64) and the generic path; MADDR of
+ * an offset that wraps around 2^64 (the data section's address + a
+ * constant) gives an address like any other, translated or faulting. */
+static void test_escape_global(void)
+{
+    static const struct esc t[] = {
+        { "ld.global.u32 [2^64-4] (LDG32)", GV_I_LD, GV_T_U32,
+          GV_SPACE_GLOBAL, W64 - 4, 0, ESC_F, 0, 0 },
+        { "st.global.u64 [2^64-8] (STG64)", GV_I_ST, GV_T_U64,
+          GV_SPACE_GLOBAL, W64 - 8, 0, ESC_F, 0, 0 },
+        { "ld.global.u16 [2^64-2]", GV_I_LD, GV_T_U16, GV_SPACE_GLOBAL,
+          W64 - 2, 0, ESC_F, 0, 0 },
+        { "st.global.u32 [2^40-4]", GV_I_ST, GV_T_U32, GV_SPACE_GLOBAL,
+          (1ull << 40) - 4, 0, ESC_F, 0, 0 },
+        { "ld.global.u64 [2^40 + 8 - 16]", GV_I_LD, GV_T_U64,
+          GV_SPACE_GLOBAL, (1ull << 40) + 8, -16, ESC_F, 0, 0 },
+        { "ld.u8 [generic 2^40-1]", GV_I_LD, GV_T_U8, GV_SPACE_GENERIC,
+          (1ull << 40) - 1, 0, ESC_F, 0, 0 },
+        { "ld.global.u64 [maddr -2^41]: below 0", GV_I_LD, GV_T_U64,
+          GV_SPACE_GLOBAL, W64 - (2ull << 40), 0, ESC_F, 0, ESC_MADDR },
+        { "ld.global.u32 [maddr 2^40 - 16 + 16]", GV_I_LD, GV_T_U32,
+          GV_SPACE_GLOBAL, (1ull << 40) - 16, 16, ESC_F, 0, ESC_MADDR },
+        { "st.global.u64 [maddr 2^63]", GV_I_ST, GV_T_U64, GV_SPACE_GLOBAL,
+          1ull << 63, 0, ESC_F, 0, ESC_MADDR },
+        { "ld.global.u64 [maddr -256]: the module's own bytes", GV_I_LD,
+          GV_T_U64, GV_SPACE_GLOBAL, W64 - 256, 0, ESC_OK, 0, ESC_MADDR },
+    };
+
+    run_escapes(t, sizeof(t) / sizeof(t[0]));
+}
+
+/* Module sections and function ranges whose end wraps around 2^32 (each
+ * would fit if computed in 32 bits): refused before anything runs. */
+static void test_escape_module(void)
+{
+    uint32_t len;
+    uint8_t *img = ka_store_gid(&len), *m = malloc(len);
+    uint64_t mva = kt_alloc(&k1, len), out = kt_alloc(&k1, 4096);
+    struct kt_launch l = { .module_va = mva, .module_size = len,
+                           .block = { 32 }, .params = &out,
+                           .param_size = 8 };
+    const struct gv_isa_module *h0 = (const void *)img;
+    char why[160];
+
+    for (int c = 0; c < 7; c++) {
+        struct gv_isa_module *h = (void *)m;
+        struct gv_isa_func *f = (void *)(m + h0->funcs_off);
+
+        memcpy(m, img, len);
+        switch (c) {
+        case 0:     /* 76695845 * 56 = 2^32 + 24 */
+            h->nfuncs = 76695845;
+            break;
+        case 1:
+            h->consts_off = len - 8;
+            h->nconsts = 0x20000001;    /* 8 * n = 2^32 + 8 */
+            break;
+        case 2:
+            h->strings_off = 8;
+            h->strings_size = UINT32_MAX - 7;
+            break;
+        case 3:
+            h->data_off = 256;
+            h->data_size = UINT32_MAX - 255 + 64;
+            break;
+        case 4:
+            f->insn_start = UINT32_MAX;
+            f->insn_count = 2;
+            break;
+        case 5:
+            f->param_start = UINT32_MAX;
+            f->nparams = 2;
+            break;
+        default:
+            h->insns_off = UINT32_MAX - 7;
+            break;
+        }
+        CU_ASSERT_EQUAL(gv_compute_check_module(m, len, why, sizeof(why)),
+                        -1);
+        kt_write(&k1, mva, m, len);
+        CU_ASSERT_EQUAL(kt_launch(&k1, &l), GV_ERR_BAD_MODULE);
+    }
+    kt_write(&k1, mva, img, len);
+    CU_ASSERT_EQUAL(kt_launch(&k1, &l), GV_ERR_NONE);
+    check_still_works(&k1);
+    free(m);
+    free(img);
+}
+
+/* Shuffle lane operands far outside the warp (b, c = 2^32 - 1): each
+ * lane reads a lane of its own warp, as PTX clamps. */
+static void test_escape_shfl(void)
+{
+    struct ka a;
+    uint32_t len, p, res[64];
+    uint8_t *img;
+    uint64_t mva, out;
+
+    ka_init(&a, 8);
+    p = ka_param64(&a);
+    ka_op(&a, GV_I_S2R, GV_T_U32, TX, 0, 0, 0, 0, 0);
+    ka_op(&a, GV_I_ADD, GV_T_U32, 0, 1, 0, ka_k(&a, 1000), 0, 0);
+    for (unsigned mode = GV_SHFL_UP; mode <= GV_SHFL_IDX; mode++) {
+        ka_op(&a, GV_I_SHFL, GV_T_U32, mode, 1, 1, ka_k(&a, UINT32_MAX),
+              ka_k(&a, UINT32_MAX), GV_ISA_NONE);
+    }
+    ka_op(&a, GV_I_LD, GV_T_U64, GV_SPACE_PARAM, 2, ka_k(&a, p), 0, 0, 0);
+    ka_op(&a, GV_I_MULWIDE, GV_T_U32, 0, 3, 0, ka_k(&a, 4), 0, 0);
+    ka_op(&a, GV_I_ADD, GV_T_U64, 0, 4, 2, 3, 0, 0);
+    ka_op(&a, GV_I_ST, GV_T_U32, GV_SPACE_GLOBAL, 0, 4, 1, 0, 0);
+    ka_op(&a, GV_I_EXIT, 0, 0, 0, 0, 0, 0, 0);
+    img = ka_build(&a, &len);
+    mva = kt_load(&k1, img, len);
+    out = kt_alloc(&k1, sizeof(res));
+    struct kt_launch l = { .module_va = mva, .module_size = len,
+                           .block = { 64 }, .params = &out,
+                           .param_size = 8 };
+
+    CU_ASSERT_EQUAL(kt_launch(&k1, &l), GV_ERR_NONE);
+    kt_read(&k1, out, res, sizeof(res));
+    for (uint32_t t = 0; t < 64; t++) {
+        CU_ASSERT(res[t] >= 1000 && res[t] < 1064 &&
+                  (res[t] - 1000) / GV_WARP == t / GV_WARP);
+    }
+    free(img);
+}
+
 int gv_register_suites(void)
 {
     static const struct gv_cunit_test t[] = {
@@ -912,6 +1322,18 @@ int gv_register_suites(void)
         { "launch on a secure channel", test_secure_launch },
         { "asynchronous: copies beside a kernel, launches and CH_* wait",
           test_async_overlap },
+        { "attack 16: shared memory at wrapping offsets (issue 9's exploit)",
+          test_escape_shared },
+        { "attack 16: local memory at wrapping offsets, and none",
+          test_escape_local },
+        { "attack 16: parameters at wrapping offsets", test_escape_param },
+        { "attack 16: atomics at wrapping offsets", test_escape_atomics },
+        { "attack 16: generic addresses outside their windows",
+          test_escape_generic },
+        { "attack 16: global addresses near 2^64 and 2^40, MADDR wraps",
+          test_escape_global },
+        { "attack 16: module sections that wrap", test_escape_module },
+        { "attack 16: shuffle lanes out of range", test_escape_shfl },
         { "ring and host window not reprogrammed under a held launch "
           "(CHANNEL_BUSY)", test_reprogram_while_held },
         { NULL, NULL },
