@@ -4,8 +4,10 @@
  * device <-> device, the fault rules (unmapped, read-only, another
  * context's page, hidden memory, outside the host window) and the crypto
  * mode (decrypt/encrypt under the context's copy key; a bad tag leaves
- * the destination untouched).
+ * the destination untouched), and attack 16: sources, destinations,
+ * windows and tags whose range wraps around 2^64.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -259,6 +261,171 @@ static void test_crypto_needs_secure_channel(void)
                          8, NULL), GV_ERR_NOT_SECURE);
 }
 
+/* What a wrapped copy could write: the 8 pages of each channel, and the
+ * fake guest memory from the window to the results area (the window, and
+ * the unused 2 MiB after it; rings and command groups lie below). */
+#define SNAP_GUEST (3ull << 20)
+struct copy_snap {
+    uint8_t dev[16][4096];
+    uint8_t *guest;
+};
+
+static void snap_take(struct copy_snap *s)
+{
+    for (int i = 0; i < 16; i++) {
+        gv_debug_read(td->dev, i < 8 ? pages[i]
+                                     : td->prot_next - (16 - i) * 4096ull,
+                      s->dev[i], 4096);
+    }
+    s->guest = malloc(SNAP_GUEST);
+    memcpy(s->guest, win(0), SNAP_GUEST);
+}
+
+/* Nothing changed since @s was taken. */
+static bool snap_same(struct copy_snap *s)
+{
+    struct copy_snap now;
+    bool same;
+
+    snap_take(&now);
+    same = memcmp(now.dev, s->dev, sizeof(s->dev)) == 0 &&
+           memcmp(now.guest, s->guest, SNAP_GUEST) == 0;
+    free(now.guest);
+    return same;
+}
+
+/* DMA reads of the fake guest memory, counting those of [6 MiB, 7 MiB)
+ * (where a wrapped window points below; rings and groups lie lower). */
+static int dma_reads;
+
+static int count_dma_read(void *t, uint64_t addr, void *buf, uint64_t len)
+{
+    (void)t;
+    if (addr < TD_GUEST_BASE || len > TD_GUEST_SIZE ||
+        addr - TD_GUEST_BASE > TD_GUEST_SIZE - len) {
+        return -1;
+    }
+    if (addr - TD_GUEST_BASE >= (6ull << 20) &&
+        addr - TD_GUEST_BASE < (7ull << 20)) {
+        dma_reads++;
+    }
+    memcpy(buf, td->guest + (addr - TD_GUEST_BASE), len);
+    return 0;
+}
+
+/*
+ * Attack 16 through the copy engine: ranges whose end wraps around 2^64,
+ * or leaves the 40-bit VA space or the host window, by the source, the
+ * destination, the window's own base, or the 16 bytes of a tag.  Each is
+ * refused with the documented error (FAULT for virtual addresses,
+ * BAD_ADDRESS for the window, RANGE for the size) and writes nothing:
+ * not the channels' pages, not the fake guest memory.
+ */
+static void test_copy_wrapping_ranges(void)
+{
+    static const struct {
+        const char *what;
+        unsigned chid;
+        uint32_t flags;
+        uint64_t src, dst, size;
+        int expect;
+    } t[] = {
+        { "src VA 2^64-16, 32 bytes", 1, GV_COPY_DST_HOST, ~0ull - 15, 0, 32,
+          GV_ERR_FAULT },
+        { "src VA 2^64-4096, 8192 bytes (onto VA 0)", 1, GV_COPY_DST_HOST,
+          ~0ull - 4095, 0, 8192, GV_ERR_FAULT },
+        { "src VA 2^40-8, 16 bytes", 1, GV_COPY_DST_HOST, (1ull << 40) - 8,
+          0, 16, GV_ERR_FAULT },
+        { "dst VA 2^64-16, 32 bytes", 1, GV_COPY_SRC_HOST, 0, ~0ull - 15, 32,
+          GV_ERR_FAULT },
+        { "dst VA 2^64-4096, 4104 bytes (onto VA 0)", 1, GV_COPY_SRC_HOST, 0,
+          ~0ull - 4095, 4104, GV_ERR_FAULT },
+        { "dst VA 2^40-8, 16 bytes", 1, GV_COPY_SRC_HOST, 0,
+          (1ull << 40) - 8, 16, GV_ERR_FAULT },
+        { "device to device, dst VA 2^64-8", 1, 0, 0, ~0ull - 7, 16,
+          GV_ERR_FAULT },
+        { "device to device, src VA 2^64-8", 1, 0, ~0ull - 7, 0, 16,
+          GV_ERR_FAULT },
+        { "window src offset 2^64-8, 16 bytes", 1, GV_COPY_SRC_HOST,
+          ~0ull - 7, 0, 16, GV_ERR_BAD_ADDRESS },
+        { "window src offset 2^64-1, 1 byte (end 0)", 1, GV_COPY_SRC_HOST,
+          ~0ull, 0, 1, GV_ERR_BAD_ADDRESS },
+        { "window dst offset 2^64-8, 16 bytes", 1, GV_COPY_DST_HOST, 0,
+          ~0ull - 7, 16, GV_ERR_BAD_ADDRESS },
+        { "window dst offset = its size", 1, GV_COPY_DST_HOST, 0, WIN_SIZE,
+          1, GV_ERR_BAD_ADDRESS },
+        { "window dst offset 2^64-4096, 8192 bytes", 1, GV_COPY_DST_HOST, 0,
+          ~0ull - 4095, 8192, GV_ERR_BAD_ADDRESS },
+        { "size 2^64-1", 1, 0, 0, 4096, ~0ull, GV_ERR_RANGE },
+        { "size 2^64-16 (+ tag = 0)", 2, GV_COPY_SRC_HOST | GV_COPY_DECRYPT,
+          0, 0, ~0ull - 15, GV_ERR_RANGE },
+        /* the tag's 16 bytes: the data fits, the tag does not */
+        { "decrypt: window src, tag past the window", 2,
+          GV_COPY_SRC_HOST | GV_COPY_DECRYPT, WIN_SIZE - 4096, 0, 4096,
+          GV_ERR_BAD_ADDRESS },
+        { "decrypt: VA src, tag past the mapping", 2, GV_COPY_DECRYPT,
+          4 * 4096, 0, 4 * 4096, GV_ERR_FAULT },
+        { "encrypt: window dst, tag past the window", 2,
+          GV_COPY_DST_HOST | GV_COPY_ENCRYPT, 0, WIN_SIZE - 4096, 4096,
+          GV_ERR_BAD_ADDRESS },
+        { "encrypt: VA dst, tag past the mapping", 2, GV_COPY_ENCRYPT, 0,
+          4 * 4096, 4 * 4096, GV_ERR_FAULT },
+    };
+    uint8_t raw[32], iv[12] = { 9 };
+    struct copy_snap before;
+
+    gvc_random(raw, sizeof(raw));
+    set_key(raw);
+    for (int i = 0; i < 8; i++) {
+        uint8_t fill[4096];
+
+        memset(fill, 0x40 + i, sizeof(fill));
+        gv_debug_write(td->dev, pages[i], fill, sizeof(fill));
+    }
+    for (uint64_t k = 0; k < SNAP_GUEST; k++) {
+        *win(k) = (uint8_t)(k * 7 + 3);
+    }
+    snap_take(&before);
+    for (size_t c = 0; c < sizeof(t) / sizeof(t[0]); c++) {
+        int r = copy(t[c].chid == 2 ? &sa : NULL, t[c].chid, t[c].flags,
+                     t[c].src, t[c].dst, t[c].size, iv);
+
+        if (r != t[c].expect || !snap_same(&before)) {
+            fprintf(stderr, "\n    %s: error %d (expected %d)%s\n",
+                    t[c].what, r, t[c].expect,
+                    snap_same(&before) ? "" : ", memory changed");
+            CU_FAIL("attack 16: a copy range that wraps");
+        }
+    }
+
+    /* A window the driver puts at 2^64 - 4096: offsets past 4096 would
+     * wrap to guest-physical 0 and up (here: 6 MiB into the fake guest
+     * memory, after the real window).  Refused whole, no DMA happens. */
+    td_wr(td, GV_REG_CHAN(1, GV_CHAN_HOSTWIN_LO), (uint32_t)(~0ull - 4095));
+    td_wr(td, GV_REG_CHAN(1, GV_CHAN_HOSTWIN_HI), UINT32_MAX);
+    td_wr(td, GV_REG_CHAN(1, GV_CHAN_HOSTWIN_SIZE), 16u << 20);
+    CU_ASSERT_EQUAL(copy(NULL, 1, GV_COPY_DST_HOST, 0,
+                         4096 + TD_GUEST_BASE + (6u << 20), 4096, NULL),
+                    GV_ERR_BAD_ADDRESS);
+    CU_ASSERT_EQUAL(copy(NULL, 1, GV_COPY_DST_HOST, 0, 0, 16, NULL),
+                    GV_ERR_BAD_ADDRESS);
+    td->dma_read_hook = count_dma_read;
+    dma_reads = 0;
+    CU_ASSERT_EQUAL(copy(NULL, 1, GV_COPY_SRC_HOST,
+                         4096 + TD_GUEST_BASE + (6u << 20), 0, 4096, NULL),
+                    GV_ERR_BAD_ADDRESS);
+    CU_ASSERT_EQUAL(dma_reads, 0);
+    td->dma_read_hook = NULL;
+    CU_ASSERT(snap_same(&before));
+
+    /* the channel still copies, up to the window's last byte */
+    set_window(1);
+    CU_ASSERT_EQUAL(copy(NULL, 1, GV_COPY_DST_HOST, 4096, WIN_SIZE - 1, 1,
+                         NULL), GV_ERR_NONE);
+    CU_ASSERT_EQUAL(*win(WIN_SIZE - 1), 0x41);
+    free(before.guest);
+}
+
 int gv_register_suites(void)
 {
     static const struct gv_cunit_test t[] = {
@@ -269,6 +436,8 @@ int gv_register_suites(void)
         { "crypto mode: decrypt/encrypt", test_crypto_decrypt },
         { "crypto mode needs a secure channel",
           test_crypto_needs_secure_channel },
+        { "attack 16: copy ranges that wrap 2^64, the VA space, the window",
+          test_copy_wrapping_ranges },
         { NULL, NULL },
     };
 
