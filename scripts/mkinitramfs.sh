@@ -4,7 +4,9 @@
 #   scripts/mkinitramfs.sh OUT.cpio.gz INIT MODULE.ko [--bin F]... [--test F]...
 #
 # --bin files go to /gv/bin/<name> (or --bin SRC=NAME), --test files to /gv/tests/<name> (a
-# trailing .sh is dropped from the name), --file SRC=DEST anywhere.
+# trailing .sh is dropped from the name), --file SRC=DEST anywhere, --module
+# F.ko to /lib/modules/F.ko beside the driver (not loaded by /init: the
+# attacker module gv_attack.ko is loaded by the attack suite itself).
 # SPDX-License-Identifier: GPL-2.0-or-later
 set -euo pipefail
 out=$(realpath -m "$1") init=$2 ko=$3
@@ -38,6 +40,7 @@ while [ $# -gt 0 ]; do
         esac ;;
     --test) install_bin "$2" "$stage/gv/tests/$(basename "$2" .sh)" ;;
     --file) install -D -m 0644 "${2%%=*}" "$stage/${2#*=}" ;;
+    --module) strip --strip-debug -o "$stage/lib/modules/$(basename "$2")" "$2" ;;
     *) echo "mkinitramfs: unknown argument $1" >&2; exit 1 ;;
     esac
     shift 2
