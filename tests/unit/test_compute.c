@@ -16,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "cunit_main.h"
 #include "gv_ktest.h"
@@ -1305,6 +1306,81 @@ static void test_escape_shfl(void)
     free(img);
 }
 
+/* A DMA read that first polls the engine from inside the device, as a
+ * host whose DMA let the main loop run a pending bottom half would. */
+static bool poll_armed;
+
+static int dma_poll_inside(void *opaque, uint64_t addr, void *buf,
+                           uint64_t len)
+{
+    struct td *t = opaque;
+
+    if (poll_armed) {
+        poll_armed = false;
+        gv_dev_engine_poll(t->dev);
+    }
+    if (addr < TD_GUEST_BASE || len > TD_GUEST_SIZE ||
+        addr - TD_GUEST_BASE > TD_GUEST_SIZE - len) {
+        return -1;
+    }
+    memcpy(buf, t->guest + (addr - TD_GUEST_BASE), len);
+    return 0;
+}
+
+/*
+ * Re-entrancy (attack 20): an engine poll that arrives while the device is
+ * busy waits until the current access ends.  Run inside channel 2's
+ * doorbell, it would run the rings with work, channel 2's included, so
+ * the entry being fetched would run twice (a bad group: two errors).
+ */
+static void test_poll_deferred(void)
+{
+    struct td *t2;
+    struct kt ka;
+    uint32_t len, put1, errors;
+    uint8_t *img = mod_count(&len, 1000), buf[256];
+    uint64_t m, out;
+    struct gv_group_hdr bad = { .magic = 0 };
+
+    td_async = true;
+    t2 = td_new(VRAM, UNPROT, PROT, true);
+    td_async = false;
+    kt_init(&ka, t2, 1, NULL, 64 << 10, false);
+    CU_ASSERT_EQUAL_FATAL(td_create_normal(t2, 2, 2), GV_ERR_NONE);
+    td_ring_setup(t2, 2);
+    m = kt_load(&ka, img, len);
+    out = kt_alloc(&ka, 8);
+
+    struct kt_launch l = { .module_va = m, .module_size = len,
+                           .params = &out, .param_size = 8 };
+
+    td_submit_async(t2, 1, buf, kt_launch_cmd(&l, buf), 0);
+    put1 = t2->put[1];
+    for (unsigned ms = 0; ms < 60000 &&
+         !__atomic_load_n(&t2->engine_done, __ATOMIC_SEQ_CST); ms++) {
+        struct timespec ts = { 0, 1000000 };
+
+        nanosleep(&ts, NULL);
+    }
+    CU_ASSERT_FATAL(__atomic_exchange_n(&t2->engine_done, 0,
+                                        __ATOMIC_SEQ_CST));
+    CU_ASSERT(get_of(t2, 1) != put1);           /* ended, not finished */
+
+    errors = td_rd(t2, GV_REG_ERROR_COUNT);
+    td_set_dma_read(t2, dma_poll_inside);
+    poll_armed = true;
+    CU_ASSERT_EQUAL(td_submit_raw(t2, 2, &bad, sizeof(bad), 0),
+                    GV_ERR_BAD_GROUP);
+    CU_ASSERT_FALSE(poll_armed);
+    CU_ASSERT_EQUAL(td_rd(t2, GV_REG_ERROR_COUNT), errors + 1);
+    /* the poll ran once the doorbell's access ended */
+    CU_ASSERT_EQUAL(get_of(t2, 1), put1);
+    td_set_dma_read(t2, NULL);
+    td_check(t2);
+    td_free(t2);
+    free(img);
+}
+
 int gv_register_suites(void)
 {
     static const struct gv_cunit_test t[] = {
@@ -1336,6 +1412,8 @@ int gv_register_suites(void)
         { "attack 16: shuffle lanes out of range", test_escape_shfl },
         { "ring and host window not reprogrammed under a held launch "
           "(CHANNEL_BUSY)", test_reprogram_while_held },
+        { "an engine poll from inside the device waits (attack 20)",
+          test_poll_deferred },
         { NULL, NULL },
     };
 
