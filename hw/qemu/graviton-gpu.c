@@ -68,8 +68,7 @@ struct GravitonGPUState {
     MemoryRegion aperture;      /* BAR2: a container ... */
     MemoryRegion aperture_io;   /* ... over the trapped, checked path */
     MemoryRegion vram_ram;      /* device memory as RAM (never mapped whole) */
-    MemoryRegion unprot_alias;  /* the unprotected region, mapped directly:
-                                   made once, only resized and enabled */
+    MemoryRegion unprot_alias;  /* the unprotected region, mapped directly */
     struct gv_dev *core;
     QEMUBH *engine_bh;          /* finishes launches on the main loop */
 
@@ -411,8 +410,10 @@ static void gv_realize(PCIDevice *pdev, Error **errp)
     uint8_t *conf = pdev->config;
 
 #ifdef qemu_bh_new_guarded
-    /* QEMU's own re-entrancy guard, where it has one (Debian's 7.2.x
-     * backports it), covers the bottom half as it covers our MMIO. */
+    /*
+     * QEMU's own re-entrancy guard, where it has one (Debian's 7.2.x
+     * backports it), covers the bottom half as it covers our MMIO.
+     */
     s->engine_bh = qemu_bh_new_guarded(gv_engine_bh, s,
                                        &DEVICE(s)->mem_reentrancy_guard);
 #else
