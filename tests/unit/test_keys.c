@@ -91,6 +91,20 @@ static uint64_t map_secure_page(unsigned chid, unsigned pgti)
     return pa;
 }
 
+/* The same at (@pgdi, @pgti); returns the page. */
+static uint64_t map_secure_page_at(unsigned chid, unsigned pgdi,
+                                   unsigned pgti)
+{
+    uint64_t pa = td_alloc_prot(td, 4096, 4096), pte = pa | GV_PTE_VALID;
+    struct gv_pte_summary sum;
+
+    CU_ASSERT_EQUAL(td_pte(td, chid, pgdi, pgti, 1, &pte, false, NULL,
+                           &sum), GV_ERR_NONE);
+    CU_ASSERT(gvrt_summary_accept(&victim, &sum, true) == 0);
+    gv_debug_write(td->dev, pa, &(uint64_t){ SECRET }, 8);
+    return pa;
+}
+
 /* Victim: a context of streams 1 and 2 sharing one page table. */
 static uint64_t victim_setup(void)
 {
@@ -289,6 +303,73 @@ static void test_attack10_authorised_unmap_scrubs(void)
             CU_FAIL("a freed secure page is not all zeros");
             break;
         }
+    }
+}
+
+/* Copy the protected page at @pa out through the driver's own normal
+ * channel 9 (made on first use, page-table slot @slot), into the window;
+ * true if all of it reads as zeros. */
+static bool page_reads_zero(uint64_t pa, unsigned slot)
+{
+    uint64_t pte = pa | GV_PTE_VALID;
+    struct gv_cmd_copy c = { .hdr = { GV_OP_COPY, sizeof(c) },
+                             .flags = GV_COPY_DST_HOST,
+                             .src = (uint64_t)slot << GV_PAGE_SHIFT,
+                             .dst = 0, .size = GV_PAGE_SIZE };
+
+    CU_ASSERT_EQUAL(td_pte(td, 9, 0, slot, 1, &pte, false, NULL, NULL),
+                    GV_ERR_NONE);
+    memset(win(0), 0xaa, GV_PAGE_SIZE);
+    CU_ASSERT_EQUAL(td_submit(td, 9, &c, sizeof(c)), GV_ERR_NONE);
+    for (unsigned i = 0; i < GV_PAGE_SIZE; i++) {
+        if (win(0)[i]) {
+            return false;
+        }
+    }
+    return true;
+}
+
+/* Attack 10 on address-space structures (design 5: a channel's PGD and
+ * page tables are sensitive too): after the victim's channel is destroyed
+ * (with its MAC, or reclaimed without), the driver maps the pages that
+ * held its page table and its PGD as data of its own normal channel and
+ * copies them out.  They must read as zeros: no PDE or PTE, i.e. no
+ * physical address of the victim's memory. */
+static void test_attack10_tables_scrubbed_at_destroy(void)
+{
+    for (int auth = 0; auth < 2; auth++) {
+        uint64_t t, pgd, pa;
+        uint32_t lo, hi;
+
+        CU_ASSERT_EQUAL_FATAL(td_create_secure(td, 1, &victim), GV_ERR_NONE);
+        t = td_table(td, 1, 3, false);
+        pa = map_secure_page_at(1, 3, 7);
+        CU_ASSERT(pa != 0);
+        /* the PGD's address, from the channel's descriptor */
+        lo = td_rd(td, GV_REG_CHAN(1, GV_CHAN_DESC_LO));
+        hi = td_rd(td, GV_REG_CHAN(1, GV_CHAN_DESC_HI));
+        gv_debug_read(td->dev, ((uint64_t)hi << 32 | lo) + 16, &pgd, 8);
+        CU_ASSERT_FATAL(pgd != 0);
+        if (auth) {
+            uint8_t mac[GV_TAG_LEN];
+
+            gvrt_mac_destroy(&victim, 1, mac);
+            CU_ASSERT_EQUAL(td_destroy(td, 1, mac), GV_ERR_NONE);
+        } else {
+            CU_ASSERT_EQUAL(td_destroy(td, 1, NULL), GV_ERR_NONE);
+        }
+        gvrt_secure_fini(&victim);
+        memset(&victim, 0, sizeof(victim));
+        if (auth == 0) {
+            CU_ASSERT_EQUAL_FATAL(td_create_normal(td, 9, 9), GV_ERR_NONE);
+            td_table(td, 9, 0, false);
+            set_window(9);
+        }
+        /* the table page holding the PTE, and the PGD page holding PDE 3 */
+        CU_ASSERT(page_reads_zero(t + (7 * 8 / GV_PAGE_SIZE) * GV_PAGE_SIZE,
+                                  auth * 4 + 1));
+        CU_ASSERT(page_reads_zero(pgd, auth * 4 + 2));
+        CU_ASSERT(page_reads_zero(pa, auth * 4 + 3));
     }
 }
 
@@ -517,6 +598,8 @@ int gv_register_suites(void)
     static const struct gv_cunit_test reports[] = {
         { "authorised unmap scrubs (attack 10)",
           test_attack10_authorised_unmap_scrubs },
+        { "destroyed tables and PGD read as zeros (attack 10)",
+          test_attack10_tables_scrubbed_at_destroy },
         { "silent remap is a counter gap (attack 21)",
           test_attack21_silent_remap },
         { "a driver's stream cannot swap the victim's table (attack 18)",
