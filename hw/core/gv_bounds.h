@@ -6,7 +6,7 @@
  *
  * Each space has one accessor built on it, as QEMU's device models
  * funnel DMA through one helper: shared, local, parameter and global
- * memory in gv_simt_mem.c, module sections in gv_compute.c, virtual
+ * memory in gv_simt_mem.h, module sections in gv_compute.c, virtual
  * ranges and page-table pointers in gv_mmu.c, the host window in
  * gv_copy.c.  No other code adds a guest-supplied offset to a host
  * pointer.

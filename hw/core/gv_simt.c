@@ -27,7 +27,7 @@
  * them whatever the build type. */
 #pragma GCC optimize("O3")
 
-#include "gv_simt.h"
+#include "gv_simt_mem.h"
 
 #include <fenv.h>
 #include <math.h>
@@ -931,11 +931,23 @@ static int run_warp(struct gv_launch *L, struct gv_sm *sm, struct gv_warp *w)
                 break;
             }
             break;
-        case GV_K_LDP_UNI:
-            if (!gv_simt_ldp_uni(L, i, R, m)) {
+        case GV_K_LDP_UNI: {
+            /* A is a constant slot: one offset for every lane */
+            const uint8_t *p = gv_param_ptr(L, A[0] + (uint64_t)(int64_t)i->imm,
+                                            tbits(i->type) / 8, false);
+            uint64_t v;
+
+            if (!m) {
+                break;
+            }
+            if (!p) {
+                gv_simt_fault(L, UINT64_MAX);
                 return W_STOP;
             }
+            v = gv_simt_load(p, i->type);
+            LANES(m, D[l] = v);
             break;
+        }
         case GV_K_MADDR:
             LANES(m, D[l] = L->data_va + A[l]);
             break;

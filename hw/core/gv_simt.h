@@ -226,7 +226,7 @@ uint64_t gv_simt_alu(const struct gv_dinsn *i, uint64_t a, uint64_t b,
 uint64_t gv_now_ns(void);
 
 /* gv_simt_mem.c: the memory instructions, every offset through one
- * checked accessor per space (gv_bounds.h).  Each returns true, or false
+ * checked accessor per space (gv_simt_mem.h).  Each returns true, or false
  * when the launch faulted (recorded in @L; the warp must stop). */
 void gv_simt_fault(struct gv_launch *L, uint64_t va);
 /* LDS8/LDS32/LDS64/STS32: shared memory, 8/32/64-bit fast forms. */
@@ -238,9 +238,6 @@ bool gv_simt_global_fast(struct gv_launch *L, struct gv_sm *sm,
 /* LD, ST and ATOM in any space and of any type. */
 bool gv_simt_ldst(struct gv_launch *L, struct gv_sm *sm, struct gv_warp *w,
                   const struct gv_dinsn *i, uint32_t m);
-/* LDP_UNI: a parameter at a constant offset, the same for every lane. */
-bool gv_simt_ldp_uni(struct gv_launch *L, const struct gv_dinsn *i,
-                     uint64_t *R, uint32_t m);
 
 /* gv_mmu.c: translation without the (main-thread) TLB, for the engine's
  * worker threads: 0 and the physical address and read-only flag, or -1. */

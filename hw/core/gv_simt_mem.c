@@ -1,26 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * Graviton GPU device core: the SIMT interpreter's memory instructions
- * (loads, stores, atomics) and the accessors every one of them goes
- * through, one per space:
- *
- *   shared_ptr()  [off, off + size) of the block's shared memory
- *   local_ptr()   [off, off + size) of one thread's local memory
- *   param_ptr()   [off, off + size) of the launch's parameters (read only)
- *   global_ptr()  [va, va + size) of the channel's virtual memory: inside
- *                 the 40-bit VA space and one page, then translated
- *                 (gv_translate_mt: ownership, hidden memory) via the TLB
- *   generic_split() a generic address to (space, offset): the windows of
- *                 docs/isa.md, nothing else
- *
- * Each checks alignment and the range with gv_range_ok() (gv_bounds.h),
- * which never computes off + size, and returns the host address or NULL
- * (the launch faults with GV_ERR_FAULT).  An address computed by a lane
- * (register + the instruction's offset) is taken modulo 2^64, as PTX's
- * address arithmetic is: it is the checked result that must lie in the
- * space, so a store to shared offset 2^64 - 8 faults instead of writing
- * the 8 bytes before the host's buffer (attack 16, issue 9).  No other
- * code of the engine adds a guest-supplied offset to a host pointer.
+ * (loads, stores, atomics), every address through the per-space
+ * accessors of gv_simt_mem.h.
  *
  * All lanes of an access are checked before any is performed (loads may
  * write their destination as they go: a fault stops the launch, so a
@@ -29,9 +11,7 @@
 /* The lane loops are the engine's hot path, as in gv_simt.c. */
 #pragma GCC optimize("O3")
 
-#include "gv_simt.h"
-
-#include "gv_bounds.h"
+#include "gv_simt_mem.h"
 
 #include <math.h>
 
@@ -44,101 +24,6 @@ void gv_simt_fault(struct gv_launch *L, uint64_t va)
     }
 }
 
-/* ---- one accessor per space ---- */
-
-/* @size is 1, 2, 4 or 8 (the validator allows no other access type). */
-static inline bool aligned(uint64_t off, unsigned size)
-{
-    return (off & (size - 1)) == 0;
-}
-
-static inline uint8_t *shared_ptr(const struct gv_launch *L,
-                                  const struct gv_sm *sm, uint64_t off,
-                                  unsigned size)
-{
-    return aligned(off, size) && gv_range_ok(off, size, L->shared_total)
-               ? sm->shared + off : NULL;
-}
-
-/* Lane @lane's local memory is [lane * local_size, + local_size) of its
- * warp's; a kernel without local memory has none (w->local is NULL). */
-static inline uint8_t *local_ptr(const struct gv_launch *L,
-                                 const struct gv_warp *w, unsigned lane,
-                                 uint64_t off, unsigned size)
-{
-    uint32_t n = L->f->local_size;
-
-    return aligned(off, size) && gv_range_ok(off, size, n)
-               ? w->local + (size_t)lane * n + off : NULL;
-}
-
-static inline uint8_t *param_ptr(struct gv_launch *L, uint64_t off,
-                                 unsigned size, bool write)
-{
-    return !write && aligned(off, size) &&
-           gv_range_ok(off, size, L->param_size) ? L->params + off : NULL;
-}
-
-/* The host address of @va's page through the SM's TLB, or NULL
- * (unmapped, not the context's, hidden; read-only for a write).  @va is
- * below GV_VA_LIMIT (global_ptr checked it). */
-static inline uint8_t *tlb_page(struct gv_launch *L, struct gv_sm *sm,
-                                uint64_t va, bool write)
-{
-    uint64_t vpage = va >> GV_PAGE_SHIFT;
-    struct gv_simt_tlbe *t = &sm->tlb[vpage % GV_SIMT_TLB];
-
-    if (t->vpage != vpage + 1) {
-        uint64_t pa;
-        bool ro;
-
-        if (gv_translate_mt(L->dev, L->chid, vpage << GV_PAGE_SHIFT, &pa,
-                            &ro) != 0) {
-            return NULL;
-        }
-        t->vpage = vpage + 1;
-        t->host = L->dev->vram + pa;
-        t->ro = ro;
-    }
-    return write && t->ro ? NULL : t->host;
-}
-
-static inline uint8_t *global_ptr(struct gv_launch *L, struct gv_sm *sm,
-                                  uint64_t va, unsigned size, bool write)
-{
-    uint64_t in_page = va & (GV_PAGE_SIZE - 1);
-    uint8_t *page;
-
-    if (!aligned(va, size) || !gv_range_ok(va, size, GV_VA_LIMIT) ||
-        !gv_range_ok(in_page, size, GV_PAGE_SIZE)) {
-        return NULL;
-    }
-    page = tlb_page(L, sm, va, write);
-    return page ? page + in_page : NULL;
-}
-
-/* A generic address: global below 2^40, else an offset in the shared or
- * the local window (docs/isa.md).  false: in no window. */
-static inline bool generic_split(uint64_t *addr, unsigned *space)
-{
-    uint64_t a = *addr;
-
-    if (gv_range_ok(a, 1, GV_VA_LIMIT)) {
-        *space = GV_SPACE_GLOBAL;
-    } else if (a >= GV_GENERIC_SHARED &&
-               gv_range_ok(a - GV_GENERIC_SHARED, 1, GV_GENERIC_WINDOW)) {
-        *space = GV_SPACE_SHARED;
-        *addr = a - GV_GENERIC_SHARED;
-    } else if (a >= GV_GENERIC_LOCAL &&
-               gv_range_ok(a - GV_GENERIC_LOCAL, 1, GV_GENERIC_WINDOW)) {
-        *space = GV_SPACE_LOCAL;
-        *addr = a - GV_GENERIC_LOCAL;
-    } else {
-        return false;
-    }
-    return true;
-}
-
 /* The host address of an access of @size bytes at @addr in @space by lane
  * @lane of @w, or NULL (the launch faults). */
 static inline uint8_t *resolve(struct gv_launch *L, struct gv_sm *sm,
@@ -146,47 +31,20 @@ static inline uint8_t *resolve(struct gv_launch *L, struct gv_sm *sm,
                                unsigned space, uint64_t addr, unsigned size,
                                bool write)
 {
-    if (space == GV_SPACE_GENERIC && !generic_split(&addr, &space)) {
+    if (space == GV_SPACE_GENERIC && !gv_generic_split(&addr, &space)) {
         return NULL;
     }
     switch (space) {
     case GV_SPACE_GLOBAL:
-        return global_ptr(L, sm, addr, size, write);
+        return gv_global_ptr(L, sm, addr, size, write);
     case GV_SPACE_SHARED:
-        return shared_ptr(L, sm, addr, size);
+        return gv_shared_ptr(L, sm, addr, size);
     case GV_SPACE_LOCAL:
-        return local_ptr(L, w, lane, addr, size);
+        return gv_local_ptr(L, w, lane, addr, size);
     case GV_SPACE_PARAM:
-        return param_ptr(L, addr, size, write);
+        return gv_param_ptr(L, addr, size, write);
     default:
         return NULL;
-    }
-}
-
-/* ---- values ---- */
-
-static inline uint64_t load(const uint8_t *p, unsigned t)
-{
-    switch (t) {
-    case GV_T_U8: return *p;
-    case GV_T_S8: return (uint64_t)(int64_t)(int8_t)*p;
-    case GV_T_U16:
-    case GV_T_F16: { uint16_t v; memcpy(&v, p, 2); return v; }
-    case GV_T_S16: { int16_t v; memcpy(&v, p, 2); return (uint64_t)(int64_t)v; }
-    case GV_T_U32:
-    case GV_T_F32: { uint32_t v; memcpy(&v, p, 4); return v; }
-    case GV_T_S32: { int32_t v; memcpy(&v, p, 4); return (uint64_t)(int64_t)v; }
-    default: { uint64_t v; memcpy(&v, p, 8); return v; }
-    }
-}
-
-static inline void store(uint8_t *p, unsigned size, uint64_t v)
-{
-    switch (size) {
-    case 1: *p = (uint8_t)v; break;
-    case 2: { uint16_t x = (uint16_t)v; memcpy(p, &x, 2); break; }
-    case 4: { uint32_t x = (uint32_t)v; memcpy(p, &x, 4); break; }
-    default: memcpy(p, &v, 8); break;
     }
 }
 
@@ -277,55 +135,58 @@ bool gv_simt_shared_fast(struct gv_launch *L, struct gv_sm *sm,
 {
     uint64_t *D = R + i->d;
     const uint64_t *A = R + i->a, *B = R + i->b;
+    const uint64_t total = L->shared_total, imm = (uint64_t)(int64_t)i->imm;
+    uint8_t *const sh = sm->shared;
     bool bad = false;
 
     /* Loads in one pass (a fault stops the launch, so a partly written
-     * destination is never seen); stores check every lane first. */
+     * destination is never seen); stores check every lane first.  Each
+     * offset is checked by gv_shared_ok() before sh + off is formed. */
     switch (i->k) {
     case GV_K_LDS8:
         LANES(m, {
-            const uint8_t *p = shared_ptr(L, sm, lane_addr(A, l, i), 1);
+            uint64_t off = A[l] + imm;
 
-            bad |= !p;
-            D[l] = p ? *p : 0;
+            if (gv_shared_ok(total, off, 1)) {
+                D[l] = sh[off];
+            } else {
+                bad = true;
+                D[l] = 0;
+            }
         });
         break;
     case GV_K_LDS32:
         LANES(m, {
-            const uint8_t *p = shared_ptr(L, sm, lane_addr(A, l, i), 4);
+            uint64_t off = A[l] + imm;
             uint32_t v = 0;
 
-            if (p) {
-                memcpy(&v, p, 4);
+            if (gv_shared_ok(total, off, 4)) {
+                memcpy(&v, sh + off, 4);
+            } else {
+                bad = true;
             }
-            bad |= !p;
             D[l] = v;
         });
         break;
     case GV_K_LDS64:
         LANES(m, {
-            const uint8_t *p = shared_ptr(L, sm, lane_addr(A, l, i), 8);
-            uint64_t v = 0;
+            uint64_t off = A[l] + imm, v = 0;
 
-            if (p) {
-                memcpy(&v, p, 8);
+            if (gv_shared_ok(total, off, 8)) {
+                memcpy(&v, sh + off, 8);
+            } else {
+                bad = true;
             }
-            bad |= !p;
             D[l] = v;
         });
         break;
-    default: {                                  /* STS32 */
-        uint8_t *p[GV_WARP];
-
-        LANES(m, {
-            p[l] = shared_ptr(L, sm, lane_addr(A, l, i), 4);
-            bad |= !p[l];
-        });
+    default:                                    /* STS32 */
+        LANES(m, bad |= !gv_shared_ok(total, A[l] + imm, 4));
         if (!bad) {
-            LANES(m, { uint32_t v = (uint32_t)B[l]; memcpy(p[l], &v, 4); });
+            LANES(m, { uint32_t v = (uint32_t)B[l];
+                       memcpy(sh + (A[l] + imm), &v, 4); });
         }
         break;
-    }
     }
     if (bad) {
         gv_simt_fault(L, UINT64_MAX);
@@ -334,27 +195,32 @@ bool gv_simt_shared_fast(struct gv_launch *L, struct gv_sm *sm,
     return true;
 }
 
-bool gv_simt_global_fast(struct gv_launch *L, struct gv_sm *sm,
-                         const struct gv_dinsn *i, uint64_t *R, uint32_t m)
+/* One of LDG32/LDG64/STG32/STG64, @k a constant once inlined (so the
+ * size and the load/store choice fold away in each copy). */
+static inline __attribute__((always_inline))
+bool global_fast(struct gv_launch *L, struct gv_sm *sm,
+                 const struct gv_dinsn *i, uint64_t *R, uint32_t m,
+                 const unsigned k)
 {
     uint64_t *D = R + i->d;
     const uint64_t *A = R + i->a, *B = R + i->b;
+    const uint64_t imm = (uint64_t)(int64_t)i->imm;
+    const bool wr = k == GV_K_STG32 || k == GV_K_STG64;
+    const unsigned sz = k == GV_K_LDG32 || k == GV_K_STG32 ? 4 : 8;
     uint8_t *p[GV_WARP], *page = NULL;
-    bool wr = i->k == GV_K_STG32 || i->k == GV_K_STG64;
-    unsigned sz = i->k == GV_K_LDG32 || i->k == GV_K_STG32 ? 4 : 8;
     uint64_t lastp = UINT64_MAX;
 
     for (uint32_t mm = m; mm; mm &= mm - 1) {
         unsigned l = __builtin_ctz(mm);
-        uint64_t va = lane_addr(A, l, i);
+        uint64_t va = A[l] + imm;
 
-        /* Consecutive lanes in one page reuse its translation: global_ptr
-         * checked that page (inside the VA space), and an aligned access
-         * of 4 or 8 bytes never leaves its page. */
-        if ((va >> GV_PAGE_SHIFT) == lastp && aligned(va, sz)) {
+        /* Consecutive lanes in one page reuse its translation:
+         * gv_global_ptr checked that page (inside the VA space), and an
+         * aligned access of 4 or 8 bytes never leaves its page. */
+        if ((va >> GV_PAGE_SHIFT) == lastp && gv_aligned(va, sz)) {
             p[l] = page + (va & (GV_PAGE_SIZE - 1));
         } else {
-            p[l] = global_ptr(L, sm, va, sz, wr);
+            p[l] = gv_global_ptr(L, sm, va, sz, wr);
             if (!p[l]) {
                 gv_simt_fault(L, va);
                 return false;
@@ -364,21 +230,32 @@ bool gv_simt_global_fast(struct gv_launch *L, struct gv_sm *sm,
         }
         /* loads in the same pass (each lane reads its own address before
          * writing its own D) */
-        if (i->k == GV_K_LDG32) {
+        if (k == GV_K_LDG32) {
             uint32_t x;
 
             memcpy(&x, p[l], 4);
             D[l] = x;
-        } else if (i->k == GV_K_LDG64) {
+        } else if (k == GV_K_LDG64) {
             memcpy(&D[l], p[l], 8);
         }
     }
-    if (i->k == GV_K_STG32) {
+    if (k == GV_K_STG32) {
         LANES(m, { uint32_t v = (uint32_t)B[l]; memcpy(p[l], &v, 4); });
-    } else if (i->k == GV_K_STG64) {
+    } else if (k == GV_K_STG64) {
         LANES(m, memcpy(p[l], &B[l], 8));
     }
     return true;
+}
+
+bool gv_simt_global_fast(struct gv_launch *L, struct gv_sm *sm,
+                         const struct gv_dinsn *i, uint64_t *R, uint32_t m)
+{
+    switch (i->k) {
+    case GV_K_LDG32: return global_fast(L, sm, i, R, m, GV_K_LDG32);
+    case GV_K_LDG64: return global_fast(L, sm, i, R, m, GV_K_LDG64);
+    case GV_K_STG32: return global_fast(L, sm, i, R, m, GV_K_STG32);
+    default: return global_fast(L, sm, i, R, m, GV_K_STG64);
+    }
 }
 
 bool gv_simt_ldst(struct gv_launch *L, struct gv_sm *sm, struct gv_warp *w,
@@ -402,9 +279,9 @@ bool gv_simt_ldst(struct gv_launch *L, struct gv_sm *sm, struct gv_warp *w,
         }
     }
     if (i->k == GV_K_LD) {
-        LANES(m, D[l] = load(p[l], i->type));
+        LANES(m, D[l] = gv_simt_load(p[l], i->type));
     } else if (i->k == GV_K_ST) {
-        LANES(m, store(p[l], size, B[l]));
+        LANES(m, gv_simt_store(p[l], size, B[l]));
     } else {
         for (uint32_t mm = m; mm; mm &= mm - 1) {
             unsigned l = __builtin_ctz(mm);
@@ -416,25 +293,5 @@ bool gv_simt_ldst(struct gv_launch *L, struct gv_sm *sm, struct gv_warp *w,
                                       B[l], C[l]);
         }
     }
-    return true;
-}
-
-bool gv_simt_ldp_uni(struct gv_launch *L, const struct gv_dinsn *i,
-                     uint64_t *R, uint32_t m)
-{
-    uint64_t *D = R + i->d, v;
-    const uint8_t *p;
-
-    if (!m) {
-        return true;
-    }
-    /* A is a constant slot: every lane holds the same offset */
-    p = param_ptr(L, lane_addr(R + i->a, 0, i), tbits(i->type) / 8, false);
-    if (!p) {
-        gv_simt_fault(L, UINT64_MAX);
-        return false;
-    }
-    v = load(p, i->type);
-    LANES(m, D[l] = v);
     return true;
 }

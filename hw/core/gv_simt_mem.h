@@ -1,0 +1,163 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * Graviton GPU device core: the accessors every memory access of a kernel
+ * goes through, one per space (gv_simt_mem.c's instructions and the
+ * uniform parameter load in gv_simt.c use nothing else):
+ *
+ *   gv_shared_ptr()   [off, off + size) of the block's shared memory
+ *                     (gv_shared_ok() alone for the fast forms)
+ *   gv_local_ptr()    [off, off + size) of one thread's local memory
+ *   gv_param_ptr()    [off, off + size) of the launch's parameters
+ *                     (read only)
+ *   gv_global_ptr()   [va, va + size) of the channel's virtual memory:
+ *                     inside the 40-bit VA space and one page, then
+ *                     translated (gv_translate_mt: ownership, hidden
+ *                     memory) through the SM's TLB
+ *   gv_generic_split() a generic address to (space, offset): the windows
+ *                     of docs/isa.md, nothing else
+ *
+ * Each checks alignment and the range with gv_range_ok() (gv_bounds.h),
+ * which never computes off + size, and returns the host address or NULL
+ * (the launch faults with GV_ERR_FAULT).  An address computed by a lane
+ * (register + the instruction's offset) is taken modulo 2^64, as PTX's
+ * address arithmetic is: it is the checked result that must lie in the
+ * space, so a store to shared offset 2^64 - 8 faults instead of writing
+ * the 8 bytes before the host's buffer (attack 16, issue 9).  No other
+ * code of the engine adds a guest-supplied offset to a host pointer.
+ */
+#ifndef GV_SIMT_MEM_H
+#define GV_SIMT_MEM_H
+
+#include "gv_simt.h"
+
+#include "gv_bounds.h"
+
+/* ---- one accessor per space ---- */
+
+/* @size is 1, 2, 4 or 8 (the validator allows no other access type). */
+static inline bool gv_aligned(uint64_t off, unsigned size)
+{
+    return (off & (size - 1)) == 0;
+}
+
+/* Shared memory: the check (also used on its own by the fast forms,
+ * which keep the size and base in registers), then the pointer. */
+static inline bool gv_shared_ok(uint64_t total, uint64_t off, unsigned size)
+{
+    return gv_aligned(off, size) && gv_range_ok(off, size, total);
+}
+
+static inline uint8_t *gv_shared_ptr(const struct gv_launch *L,
+                                  const struct gv_sm *sm, uint64_t off,
+                                  unsigned size)
+{
+    return gv_shared_ok(L->shared_total, off, size) ? sm->shared + off : NULL;
+}
+
+/* Lane @lane's local memory is [lane * local_size, + local_size) of its
+ * warp's; a kernel without local memory has none (w->local is NULL). */
+static inline uint8_t *gv_local_ptr(const struct gv_launch *L,
+                                 const struct gv_warp *w, unsigned lane,
+                                 uint64_t off, unsigned size)
+{
+    uint32_t n = L->f->local_size;
+
+    return gv_aligned(off, size) && gv_range_ok(off, size, n)
+               ? w->local + (size_t)lane * n + off : NULL;
+}
+
+static inline uint8_t *gv_param_ptr(struct gv_launch *L, uint64_t off,
+                                 unsigned size, bool write)
+{
+    return !write && gv_aligned(off, size) &&
+           gv_range_ok(off, size, L->param_size) ? L->params + off : NULL;
+}
+
+/* The host address of @va's page through the SM's TLB, or NULL
+ * (unmapped, not the context's, hidden; read-only for a write).  @va is
+ * below GV_VA_LIMIT (gv_global_ptr checked it). */
+static inline uint8_t *gv_tlb_page(struct gv_launch *L, struct gv_sm *sm,
+                                uint64_t va, bool write)
+{
+    uint64_t vpage = va >> GV_PAGE_SHIFT;
+    struct gv_simt_tlbe *t = &sm->tlb[vpage % GV_SIMT_TLB];
+
+    if (t->vpage != vpage + 1) {
+        uint64_t pa;
+        bool ro;
+
+        if (gv_translate_mt(L->dev, L->chid, vpage << GV_PAGE_SHIFT, &pa,
+                            &ro) != 0) {
+            return NULL;
+        }
+        t->vpage = vpage + 1;
+        t->host = L->dev->vram + pa;
+        t->ro = ro;
+    }
+    return write && t->ro ? NULL : t->host;
+}
+
+static inline uint8_t *gv_global_ptr(struct gv_launch *L, struct gv_sm *sm,
+                                  uint64_t va, unsigned size, bool write)
+{
+    uint64_t in_page = va & (GV_PAGE_SIZE - 1);
+    uint8_t *page;
+
+    if (!gv_aligned(va, size) || !gv_range_ok(va, size, GV_VA_LIMIT) ||
+        !gv_range_ok(in_page, size, GV_PAGE_SIZE)) {
+        return NULL;
+    }
+    page = gv_tlb_page(L, sm, va, write);
+    return page ? page + in_page : NULL;
+}
+
+/* A generic address: global below 2^40, else an offset in the shared or
+ * the local window (docs/isa.md).  false: in no window. */
+static inline bool gv_generic_split(uint64_t *addr, unsigned *space)
+{
+    uint64_t a = *addr;
+
+    if (gv_range_ok(a, 1, GV_VA_LIMIT)) {
+        *space = GV_SPACE_GLOBAL;
+    } else if (a >= GV_GENERIC_SHARED &&
+               gv_range_ok(a - GV_GENERIC_SHARED, 1, GV_GENERIC_WINDOW)) {
+        *space = GV_SPACE_SHARED;
+        *addr = a - GV_GENERIC_SHARED;
+    } else if (a >= GV_GENERIC_LOCAL &&
+               gv_range_ok(a - GV_GENERIC_LOCAL, 1, GV_GENERIC_WINDOW)) {
+        *space = GV_SPACE_LOCAL;
+        *addr = a - GV_GENERIC_LOCAL;
+    } else {
+        return false;
+    }
+    return true;
+}
+
+/* ---- values ---- */
+
+static inline uint64_t gv_simt_load(const uint8_t *p, unsigned t)
+{
+    switch (t) {
+    case GV_T_U8: return *p;
+    case GV_T_S8: return (uint64_t)(int64_t)(int8_t)*p;
+    case GV_T_U16:
+    case GV_T_F16: { uint16_t v; memcpy(&v, p, 2); return v; }
+    case GV_T_S16: { int16_t v; memcpy(&v, p, 2); return (uint64_t)(int64_t)v; }
+    case GV_T_U32:
+    case GV_T_F32: { uint32_t v; memcpy(&v, p, 4); return v; }
+    case GV_T_S32: { int32_t v; memcpy(&v, p, 4); return (uint64_t)(int64_t)v; }
+    default: { uint64_t v; memcpy(&v, p, 8); return v; }
+    }
+}
+
+static inline void gv_simt_store(uint8_t *p, unsigned size, uint64_t v)
+{
+    switch (size) {
+    case 1: *p = (uint8_t)v; break;
+    case 2: { uint16_t x = (uint16_t)v; memcpy(p, &x, 2); break; }
+    case 4: { uint32_t x = (uint32_t)v; memcpy(p, &x, 4); break; }
+    default: memcpy(p, &v, 8); break;
+    }
+}
+
+#endif /* GV_SIMT_MEM_H */
