@@ -52,7 +52,7 @@ struct gva_buf {
 };
 
 struct gva_file {
-	struct mutex lock;
+	struct mutex lock;		/* protects bufs, next_id, nbufs */
 	struct list_head bufs;
 	u32 next_id;
 	u32 nbufs;

@@ -198,6 +198,72 @@ static inline int atk_find_secret(struct gva *a, struct gvv *v,
     return p->ndata == want ? 0 : -ENOENT;
 }
 
+/*
+ * A device reset takes the honest driver's channels away under it; when
+ * its processes exit it cannot destroy them and leaks their memory in its
+ * pools (and gen_pool_destroy() BUG()s at unload).  So after a reset the
+ * attacker puts back what the driver relies on: the region sizes, its
+ * bootstrap channel (descriptor, ring, GET = its PUT), its interrupt mask,
+ * and each of its channels as a channel (normal: the keys are gone) on the
+ * same descriptor and PGD, for the driver to destroy.  Then the driver can
+ * be reloaded (a fresh AK needs a fresh probe).
+ */
+struct atk_drv_saved {
+    uint64_t u, p, desc, ring;
+    uint32_t entries, put, mask;
+    struct gva_drv_state st;
+};
+
+static inline void atk_driver_save(struct gva *a, struct atk_drv_saved *s)
+{
+    s->u = a->unprot;
+    s->p = a->prot;
+    s->desc = gva_chan_rd(a, 0, GV_CHAN_DESC_LO) |
+              (uint64_t)gva_chan_rd(a, 0, GV_CHAN_DESC_HI) << 32;
+    s->ring = gva_chan_rd(a, 0, GV_CHAN_RING_LO) |
+              (uint64_t)gva_chan_rd(a, 0, GV_CHAN_RING_HI) << 32;
+    s->entries = gva_chan_rd(a, 0, GV_CHAN_RING_ENTRIES);
+    s->put = gva_chan_rd(a, 0, GV_CHAN_PUT);
+    s->mask = gva_rd(a, GV_REG_INTR_MASK);
+    gva_drv_state(&s->st);
+}
+
+static inline int atk_driver_restore(struct gva *a,
+                                     const struct atk_drv_saved *s)
+{
+    int r = 0;
+
+    gva_wr(a, GV_REG_UNPROT_SIZE_LO, (uint32_t)s->u);
+    gva_wr(a, GV_REG_UNPROT_SIZE_HI, (uint32_t)(s->u >> 32));
+    gva_wr(a, GV_REG_PROT_SIZE_LO, (uint32_t)s->p);
+    gva_wr(a, GV_REG_PROT_SIZE_HI, (uint32_t)(s->p >> 32));
+    gva_wr(a, GV_REG_REGION_LOCK, GV_LOCK_MAGIC);
+    gva_chan_wr(a, 0, GV_CHAN_DESC_LO, (uint32_t)s->desc);
+    gva_chan_wr(a, 0, GV_CHAN_DESC_HI, (uint32_t)(s->desc >> 32));
+    /* GET back to the driver's PUT through empty entries */
+    memset(a->junk_ring.cpu, 0, a->junk_ring.size);
+    gva_chan_wr(a, 0, GV_CHAN_RING_LO, (uint32_t)a->junk_ring.bus);
+    gva_chan_wr(a, 0, GV_CHAN_RING_HI, (uint32_t)(a->junk_ring.bus >> 32));
+    gva_chan_wr(a, 0, GV_CHAN_RING_ENTRIES, s->entries);
+    if (s->put) {
+        gva_chan_wr(a, 0, GV_CHAN_PUT, s->put);
+    }
+    gva_chan_wr(a, 0, GV_CHAN_RING_LO, (uint32_t)s->ring);
+    gva_chan_wr(a, 0, GV_CHAN_RING_HI, (uint32_t)(s->ring >> 32));
+    gva_chan_wr(a, 0, GV_CHAN_CTRL, GV_CHAN_CTRL_CLEAR_ERR);
+    gva_wr(a, GV_REG_INTR_MASK, s->mask);
+    gva_close(a);
+    if ((r = gva_open(a)) != 0) {
+        return r;
+    }
+    for (unsigned i = 0; i < s->st.nchans && !r; i++) {
+        r = gva_ch_create(a, s->st.chan[i].chid, 0, s->st.chan[i].desc,
+                          s->st.chan[i].pgd, 0, NULL, NULL, NULL);
+    }
+    gva_err_ack(a);
+    return r;
+}
+
 /* After a device reset: the honest driver is reloaded (it resets the
  * device again at unbind and locks the regions at probe). */
 static inline int atk_reload_driver(void)

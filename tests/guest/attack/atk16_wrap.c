@@ -24,9 +24,16 @@ struct wrap {
     uint64_t addr;
     int16_t disp;
     uint8_t type;
+    bool inside;        /* a control: in bounds, must run */
 };
 
 static const struct wrap cases[] = {
+    { "st.shared at 8 (inside)", GV_I_ST, GV_SPACE_SHARED, 8, 0, GV_T_U64,
+      true },
+    { "ld.local at 8 (inside)", GV_I_LD, GV_SPACE_LOCAL, 8, 0, GV_T_U64,
+      true },
+    { "ld.param at 0 (inside)", GV_I_LD, GV_SPACE_PARAM, 0, 0, GV_T_U64,
+      true },
     { "st.shared at 2^64-8", GV_I_ST, GV_SPACE_SHARED, TOP, 0, GV_T_U64 },
     { "ld.shared at 2^64-8", GV_I_LD, GV_SPACE_SHARED, TOP, 0, GV_T_U64 },
     { "ld.shared at 0 - 8 (displacement)", GV_I_LD, GV_SPACE_SHARED, 0, -8,
@@ -95,7 +102,7 @@ int main(void)
     struct gva_chan mine;
     struct gv_cmd_copy c;
     struct gv_cmd_fence f;
-    uint64_t out, param = 0, got;
+    uint64_t out, param = 0x1234, got;
     int r;
 
     printf("attack 16: offsets that wrap around 2^64, aimed at the "
@@ -111,15 +118,20 @@ int main(void)
         uint32_t size;
         uint8_t *img = assemble(&cases[i], &size);
 
-        got = 0;
+        got = 0xdeadbeef;
         gva_bar2_write(&a, out, &got, 8);
         r = img ? gva_launch(&a, &mine, MOD_VA, img, size, 1, &param,
                              sizeof(param)) : -EINVAL;
         gva_bar2_read(&a, out, &got, 8);
-        CHECK(r == GV_ERR_FAULT && got == 0 &&
-              gva_rd(&a, GV_REG_ID) == GV_ID_MAGIC,
-              "kernel: %s: %s, nothing written, the device alive",
-              cases[i].what, gva_err_name(r));
+        if (cases[i].inside) {
+            CHECK(r == 0 && got != 0xdeadbeef, "control: %s: runs (%s)",
+                  cases[i].what, gva_err_name(r));
+        } else {
+            CHECK(r == GV_ERR_FAULT && got == 0xdeadbeef &&
+                  gva_rd(&a, GV_REG_ID) == GV_ID_MAGIC,
+                  "kernel: %s: %s, nothing written, the device alive",
+                  cases[i].what, gva_err_name(r));
+        }
         free(img);
     }
 

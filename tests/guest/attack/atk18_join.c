@@ -8,8 +8,9 @@
  * for a secure channel under its own key; it then tries to install the
  * victim's page table in those channels and to map the victim's secret.
  * Finally it creates a secure channel with the victim's own (public)
- * UK_pub, which does join the context, maps the secret into it, and finds
- * it useless: without CEK every group it sends fails AUTH.
+ * UK_pub, which does join the context and may share its page table, and
+ * finds it useless: without CEK every group it sends fails AUTH, and the
+ * populated, LOCKED table cannot be taken out again (PAGE_LOCKED).
  */
 #include "atk.h"
 
@@ -85,7 +86,8 @@ int main(void)
     CHECK(!gva_scan(j.buf.cpu, j.buf.size, v.info.secret, GVV_SECRET_LEN),
           "its host window holds nothing of the secret");
     r = gva_ch_pde(&a, j.chid, pgdi, false, 0);
-    ACCEPTED(r, "the joined channel lets go of the shared table");
+    REFUSED(r, GV_ERR_PAGE_LOCKED, "nor can it take the populated secure "
+            "table out (it could then put its own under those addresses)");
 
     atk_no_leak(&a, &v, "after joining");
     atk_victim_ok(&v, 0, "after joining");

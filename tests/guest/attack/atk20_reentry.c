@@ -195,7 +195,7 @@ int main(void)
     gva_chan_wr(&a, p.chid, GV_CHAN_HOSTWIN_LO, (uint32_t)a.info.bar2_bus);
     gva_chan_wr(&a, p.chid, GV_CHAN_HOSTWIN_HI,
                 (uint32_t)(a.info.bar2_bus >> 32));
-    c = gva_copy(GV_COPY_DST_HOST, MARK_VA, a.unprot + 4096, 8);
+    c = gva_copy(GV_COPY_DST_HOST, MARK_VA, 4096, 8);
     r = gva_chan_run(&a, &p, &c, sizeof(c));
     REFUSED(r, GV_ERR_RESULT, "a COPY to a host window over BAR2 (the "
             "device's own memory)");

@@ -197,8 +197,14 @@ uint64_t gva_prot_pages(struct gva *a, uint64_t bytes)
 
 uint64_t gva_unprot_pages(struct gva *a, uint64_t bytes)
 {
-    a->unprot_next -= (bytes + GV_PAGE_SIZE - 1) &
-                      ~(uint64_t)(GV_PAGE_SIZE - 1);
+    uint64_t zero = 0;
+
+    bytes = (bytes + GV_PAGE_SIZE - 1) & ~(uint64_t)(GV_PAGE_SIZE - 1);
+    a->unprot_next -= bytes;
+    /* an earlier attack may have left something there */
+    for (uint64_t o = 0; o < bytes; o += 8) {
+        gva_bar2_write(a, a->unprot_next + o, &zero, 8);
+    }
     return a->unprot_next;
 }
 

@@ -98,7 +98,8 @@ int gva_phys_write(struct gva *a, uint64_t addr, const void *buf, size_t len);
 int gva_cfg_read(struct gva *a, uint32_t off, uint32_t size, uint32_t *val);
 int gva_cfg_write(struct gva *a, uint32_t off, uint32_t size, uint32_t val);
 
-/* Pages of the attacker's own (top of the region, going down) */
+/* Pages of the attacker's own (top of the region, going down; unprotected
+ * ones are zeroed) */
 uint64_t gva_prot_pages(struct gva *a, uint64_t bytes);
 uint64_t gva_unprot_pages(struct gva *a, uint64_t bytes);
 unsigned gva_chid_alloc(struct gva *a);
