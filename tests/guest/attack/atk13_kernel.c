@@ -9,7 +9,9 @@
  * engine COPY from the same address; and, after mapping a page of its own
  * at that address, the same kernel again, which must read the attacker's
  * own page.  The first two fault and write nothing; the third returns the
- * attacker's marker, not the secret.
+ * attacker's marker, not the secret.  Then the victim loads a module whose
+ * data is the secret: the attacker's kernel and copies of its address
+ * fault too.
  */
 #include "atk.h"
 
@@ -43,6 +45,7 @@ int main(void)
     struct gvv v;
     struct gva_chan mine;
     struct gv_cmd_copy c;
+    struct gvv_reply rep;
     uint64_t out, own, got[4], va;
     uint32_t size;
     uint8_t *img;
@@ -90,6 +93,19 @@ int main(void)
     gva_bar2_read(&a, out, got, sizeof(got));
     CHECK(got[0] == MARK && got[3] == MARK, "and reads the attacker's own "
           "page: its address space is its own");
+    free(img);
+
+    /* the secret in a module's data, in secure memory */
+    r = gvv_cmd(&v, GVV_MODULE, 0, 0, NULL, 0, &rep);
+    ACCEPTED(r, "victim: loads a module whose data is the secret, at "
+             "0x%llx", (unsigned long long)rep.val);
+    img = reader(rep.val, OUT_VA, &size);
+    r = img ? gva_launch(&a, &mine, MOD_VA, img, size, 1, NULL, 0) : -EINVAL;
+    REFUSED(r, GV_ERR_FAULT, "the attacker's kernel loading the victim's "
+            "module");
+    c = gva_copy(GV_COPY_DST_HOST, rep.val, GVA_HOST_OFF, 4096);
+    r = gva_chan_run(&a, &mine, &c, sizeof(c));
+    REFUSED(r, GV_ERR_FAULT, "a COPY of the victim's module");
     free(img);
 
     atk_no_leak(&a, &v, "after the kernels");

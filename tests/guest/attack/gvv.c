@@ -204,6 +204,30 @@ static int do_unmap(struct victim *v, uint64_t va, uint64_t size)
     return r;
 }
 
+/* A module whose .global data is the secret, loaded the runtime's way. */
+static int do_module(struct victim *v, struct gvv_reply *rep)
+{
+    struct gvrt_module m;
+    char ptx[1024], err[256];
+    uint64_t w[GVV_SECRET_LEN / 8];
+    int r;
+
+    memcpy(w, v->info.secret, sizeof(w));
+    snprintf(ptx, sizeof(ptx),
+             ".version 7.0\n.target sm_70\n.address_size 64\n"
+             ".visible .global .align 8 .u64 gv_secret[4] = "
+             "{%llu, %llu, %llu, %llu};\n"
+             ".visible .entry k()\n{\n\tret;\n}\n",
+             (unsigned long long)w[0], (unsigned long long)w[1],
+             (unsigned long long)w[2], (unsigned long long)w[3]);
+    r = gvrt_module_load(&v->st[0], ptx, strlen(ptx), &m, err, sizeof(err));
+    if (r == 0) {
+        rep->val = m.va;
+        gvrt_module_unload(&m);
+    }
+    return r;
+}
+
 static int handle(struct victim *v, struct gvv_req *q, struct gvv_reply *rep)
 {
     struct gvrt_stream *st = &v->st[q->stream % GVV_MAX_STREAMS];
@@ -284,6 +308,8 @@ static int handle(struct victim *v, struct gvv_req *q, struct gvv_reply *rep)
         memcpy(rep->data, v->info.secret, GVV_SECRET_LEN);
         rep->len = GVV_SECRET_LEN;
         return rep->r;
+    case GVV_MODULE:
+        return do_module(v, rep);
     case GVV_DESTROY:
         gvrt_mac_destroy(&v->s, chid, mac);
         memcpy(rep->data, mac, sizeof(mac));

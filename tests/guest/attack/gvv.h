@@ -60,6 +60,8 @@ enum gvv_cmd {
     GVV_STREAM,     /* stream: open it now (a new secure channel of the
                      * context; its first group sets the copy key) */
     GVV_REWRITE,    /* a new secret into the same region (secure copy) */
+    GVV_MODULE,     /* load a module whose data holds the secret (PTX ->
+                     * secure memory by secure copy); val: its VA */
     GVV_EXIT,
 };
 
