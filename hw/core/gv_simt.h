@@ -229,12 +229,7 @@ uint64_t gv_now_ns(void);
  * checked accessor per space (gv_simt_mem.h).  Each returns true, or false
  * when the launch faulted (recorded in @L; the warp must stop). */
 void gv_simt_fault(struct gv_launch *L, uint64_t va);
-/* LDS8/LDS32/LDS64/STS32: shared memory, 8/32/64-bit fast forms. */
-bool gv_simt_shared_fast(struct gv_launch *L, struct gv_sm *sm,
-                         const struct gv_dinsn *i, uint64_t *R, uint32_t m);
-/* LDG32/LDG64/STG32/STG64: global memory, one translation per page run. */
-bool gv_simt_global_fast(struct gv_launch *L, struct gv_sm *sm,
-                         const struct gv_dinsn *i, uint64_t *R, uint32_t m);
+/* (The fast shared and global forms are inline, in gv_simt_mem.h.) */
 /* LD, ST and ATOM in any space and of any type. */
 bool gv_simt_ldst(struct gv_launch *L, struct gv_sm *sm, struct gv_warp *w,
                   const struct gv_dinsn *i, uint32_t m);

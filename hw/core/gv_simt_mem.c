@@ -1,8 +1,10 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * Graviton GPU device core: the SIMT interpreter's memory instructions
- * (loads, stores, atomics), every address through the per-space
- * accessors of gv_simt_mem.h.
+ * Graviton GPU device core: the SIMT interpreter's general memory
+ * instructions (LD, ST, ATOM in any space and of any type: generic
+ * addresses, local and parameter memory, the host atomics), every
+ * address through the per-space accessors of gv_simt_mem.h (where the
+ * fast 32/64-bit shared and global forms are, inline in run_warp).
  *
  * All lanes of an access are checked before any is performed (loads may
  * write their destination as they go: a fault stops the launch, so a
@@ -128,134 +130,6 @@ static inline uint64_t lane_addr(const uint64_t *A, unsigned l,
                                  const struct gv_dinsn *i)
 {
     return A[l] + (uint64_t)(int64_t)i->imm;
-}
-
-bool gv_simt_shared_fast(struct gv_launch *L, struct gv_sm *sm,
-                         const struct gv_dinsn *i, uint64_t *R, uint32_t m)
-{
-    uint64_t *D = R + i->d;
-    const uint64_t *A = R + i->a, *B = R + i->b;
-    const uint64_t total = L->shared_total, imm = (uint64_t)(int64_t)i->imm;
-    uint8_t *const sh = sm->shared;
-    bool bad = false;
-
-    /* Loads in one pass (a fault stops the launch, so a partly written
-     * destination is never seen); stores check every lane first.  Each
-     * offset is checked by gv_shared_ok() before sh + off is formed. */
-    switch (i->k) {
-    case GV_K_LDS8:
-        LANES(m, {
-            uint64_t off = A[l] + imm;
-
-            if (gv_shared_ok(total, off, 1)) {
-                D[l] = sh[off];
-            } else {
-                bad = true;
-                D[l] = 0;
-            }
-        });
-        break;
-    case GV_K_LDS32:
-        LANES(m, {
-            uint64_t off = A[l] + imm;
-            uint32_t v = 0;
-
-            if (gv_shared_ok(total, off, 4)) {
-                memcpy(&v, sh + off, 4);
-            } else {
-                bad = true;
-            }
-            D[l] = v;
-        });
-        break;
-    case GV_K_LDS64:
-        LANES(m, {
-            uint64_t off = A[l] + imm, v = 0;
-
-            if (gv_shared_ok(total, off, 8)) {
-                memcpy(&v, sh + off, 8);
-            } else {
-                bad = true;
-            }
-            D[l] = v;
-        });
-        break;
-    default:                                    /* STS32 */
-        LANES(m, bad |= !gv_shared_ok(total, A[l] + imm, 4));
-        if (!bad) {
-            LANES(m, { uint32_t v = (uint32_t)B[l];
-                       memcpy(sh + (A[l] + imm), &v, 4); });
-        }
-        break;
-    }
-    if (bad) {
-        gv_simt_fault(L, UINT64_MAX);
-        return false;
-    }
-    return true;
-}
-
-/* One of LDG32/LDG64/STG32/STG64, @k a constant once inlined (so the
- * size and the load/store choice fold away in each copy). */
-static inline __attribute__((always_inline))
-bool global_fast(struct gv_launch *L, struct gv_sm *sm,
-                 const struct gv_dinsn *i, uint64_t *R, uint32_t m,
-                 const unsigned k)
-{
-    uint64_t *D = R + i->d;
-    const uint64_t *A = R + i->a, *B = R + i->b;
-    const uint64_t imm = (uint64_t)(int64_t)i->imm;
-    const bool wr = k == GV_K_STG32 || k == GV_K_STG64;
-    const unsigned sz = k == GV_K_LDG32 || k == GV_K_STG32 ? 4 : 8;
-    uint8_t *p[GV_WARP], *page = NULL;
-    uint64_t lastp = UINT64_MAX;
-
-    for (uint32_t mm = m; mm; mm &= mm - 1) {
-        unsigned l = __builtin_ctz(mm);
-        uint64_t va = A[l] + imm;
-
-        /* Consecutive lanes in one page reuse its translation:
-         * gv_global_ptr checked that page (inside the VA space), and an
-         * aligned access of 4 or 8 bytes never leaves its page. */
-        if ((va >> GV_PAGE_SHIFT) == lastp && gv_aligned(va, sz)) {
-            p[l] = page + (va & (GV_PAGE_SIZE - 1));
-        } else {
-            p[l] = gv_global_ptr(L, sm, va, sz, wr);
-            if (!p[l]) {
-                gv_simt_fault(L, va);
-                return false;
-            }
-            page = p[l] - (va & (GV_PAGE_SIZE - 1));
-            lastp = va >> GV_PAGE_SHIFT;
-        }
-        /* loads in the same pass (each lane reads its own address before
-         * writing its own D) */
-        if (k == GV_K_LDG32) {
-            uint32_t x;
-
-            memcpy(&x, p[l], 4);
-            D[l] = x;
-        } else if (k == GV_K_LDG64) {
-            memcpy(&D[l], p[l], 8);
-        }
-    }
-    if (k == GV_K_STG32) {
-        LANES(m, { uint32_t v = (uint32_t)B[l]; memcpy(p[l], &v, 4); });
-    } else if (k == GV_K_STG64) {
-        LANES(m, memcpy(p[l], &B[l], 8));
-    }
-    return true;
-}
-
-bool gv_simt_global_fast(struct gv_launch *L, struct gv_sm *sm,
-                         const struct gv_dinsn *i, uint64_t *R, uint32_t m)
-{
-    switch (i->k) {
-    case GV_K_LDG32: return global_fast(L, sm, i, R, m, GV_K_LDG32);
-    case GV_K_LDG64: return global_fast(L, sm, i, R, m, GV_K_LDG64);
-    case GV_K_STG32: return global_fast(L, sm, i, R, m, GV_K_STG32);
-    default: return global_fast(L, sm, i, R, m, GV_K_STG64);
-    }
 }
 
 bool gv_simt_ldst(struct gv_launch *L, struct gv_sm *sm, struct gv_warp *w,
