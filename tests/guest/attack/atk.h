@@ -92,10 +92,13 @@ static inline void atk_no_leak(struct gva *a, struct gvv *v, const char *when)
     }
     free(g);
     free(boot);
+    /* the attacker's own: its groups and every result the device wrote */
+    win |= gva_scan(a->boot_buf.cpu, a->boot_buf.size, s, GVV_SECRET_LEN);
     CHECK(!bar && !win && !gva_scan_regs(a, s, GVV_SECRET_LEN),
           "%s: the secret is nowhere the attacker reads (all %llu MiB of "
           "unprotected memory through BAR2, the victim's command buffers "
-          "and the driver's bootstrap buffer in guest RAM, the registers)",
+          "and the driver's bootstrap buffer in guest RAM, the attacker's "
+          "own DMA buffer of results, the registers)",
           when, (unsigned long long)(a->unprot >> 20));
 }
 
