@@ -789,11 +789,16 @@ void gv_ctx_destroy(struct gv_ctx *ctx)
 		int err = gdev->gone ? 0 : cmd_destroy(ctx, ch->chid, NULL);
 
 		if (err) {
-			/* cannot happen for a channel we created; leak its
-			 * device memory rather than hand it out again */
+			/* only after a reset behind our back: keep its
+			 * device memory out of use until the pools go,
+			 * rather than hand it out again */
 			dev_err(&gdev->pdev->dev,
 				"CH_DESTROY of channel %u failed: %d\n",
 				ch->chid, err);
+			gv_mem_quarantine(gdev, true, ch->desc, GV_DESC_BYTES);
+			gv_mem_quarantine(gdev, true, ch->pgd, GV_PGD_BYTES);
+			gv_mem_quarantine(gdev, false, ch->fence_pa,
+					  GV_PAGE_SIZE);
 			list_del(&ch->node);
 			ctx->nchans--;
 			chan_free_buffers(gdev, ch);

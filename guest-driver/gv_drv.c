@@ -246,6 +246,8 @@ static int gv_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 		return -ENOMEM;
 	kref_init(&gdev->ref);
 	init_rwsem(&gdev->gone_lock);
+	mutex_init(&gdev->quarantine_lock);
+	INIT_LIST_HEAD(&gdev->quarantine);
 	gdev->pdev = pci_dev_get(pdev);
 	atomic_set(&gdev->irq_count, 0);
 	atomic_set(&gdev->chan_irq_count, 0);

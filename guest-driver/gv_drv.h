@@ -55,6 +55,11 @@ struct gv_device {
 	u64 unprot_size, prot_size, hidden_size;
 	struct gen_pool *prot_pool;	/* protected pages */
 	struct gen_pool *unprot_pool;	/* unprotected pages */
+	/* ranges the device would not give back (a failed CH_DESTROY, e.g.
+	 * after a reset behind our back): never handed out again, returned
+	 * to their pool only when the pools go */
+	struct mutex quarantine_lock;
+	struct list_head quarantine;
 
 	/* the bootstrap channel: every CH_* goes through it */
 	struct mutex boot_lock;
@@ -140,6 +145,7 @@ u64 gv_prot_alloc(struct gv_device *gdev, u64 bytes, u64 align);
 void gv_prot_free(struct gv_device *gdev, u64 pa, u64 bytes);
 u64 gv_unprot_alloc(struct gv_device *gdev, u64 bytes, u64 align);
 void gv_unprot_free(struct gv_device *gdev, u64 pa, u64 bytes);
+void gv_mem_quarantine(struct gv_device *gdev, bool prot, u64 pa, u64 bytes);
 #define GV_NO_MEM (~0ull)
 
 /* gv_ctx.c: contexts (one per open file), channels, memory */

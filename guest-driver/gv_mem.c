@@ -23,6 +23,12 @@ static struct gen_pool *pool_new(struct gv_device *gdev, u64 base, u64 size)
 	return p;
 }
 
+struct gv_quarantined {
+	struct list_head node;
+	bool prot;
+	u64 pa, bytes;
+};
+
 int gv_mem_init(struct gv_device *gdev)
 {
 	gdev->unprot_pool = pool_new(gdev, 0, gdev->unprot_size);
@@ -36,8 +42,19 @@ int gv_mem_init(struct gv_device *gdev)
 
 void gv_mem_fini(struct gv_device *gdev)
 {
+	struct gv_quarantined *q, *tmp;
+
 	/* gen_pool_destroy() BUG()s on outstanding allocations: every context
-	 * is gone by now (files hold a module reference). */
+	 * is gone by now (files hold a module reference), and what the device
+	 * would not give back goes back now that the device is gone. */
+	list_for_each_entry_safe(q, tmp, &gdev->quarantine, node) {
+		if (q->prot)
+			gv_prot_free(gdev, q->pa, q->bytes);
+		else
+			gv_unprot_free(gdev, q->pa, q->bytes);
+		list_del(&q->node);
+		kfree(q);
+	}
 	if (gdev->unprot_pool)
 		gen_pool_destroy(gdev->unprot_pool);
 	if (gdev->prot_pool)
@@ -74,4 +91,22 @@ u64 gv_unprot_alloc(struct gv_device *gdev, u64 bytes, u64 align)
 void gv_unprot_free(struct gv_device *gdev, u64 pa, u64 bytes)
 {
 	gen_pool_free(gdev->unprot_pool, pa + GV_POOL_BIAS, bytes);
+}
+
+/* Keep [pa, pa + bytes) out of use until the pools go (gv_mem_fini). */
+void gv_mem_quarantine(struct gv_device *gdev, bool prot, u64 pa, u64 bytes)
+{
+	struct gv_quarantined *q;
+
+	if (pa == GV_NO_MEM)
+		return;
+	q = kzalloc(sizeof(*q), GFP_KERNEL);
+	if (!q)
+		return;		/* leaked for good: the pool stays busy */
+	q->prot = prot;
+	q->pa = pa;
+	q->bytes = bytes;
+	mutex_lock(&gdev->quarantine_lock);
+	list_add(&q->node, &gdev->quarantine);
+	mutex_unlock(&gdev->quarantine_lock);
 }
