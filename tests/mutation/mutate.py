@@ -220,6 +220,51 @@ MUTATIONS = [
 ]
 
 
+# The four leaks of issue 9, reverted, through the guest attack suite
+# (--guest): each must make an attack program of tests/guest/attack fail.
+MEASURE_PLAIN = [
+    (MGMT, '    struct gvc_hmac_ctx *h = NULL;',
+     '    struct gvc_sha256_ctx *h = NULL;'),
+    (MGMT, '    if (gvc_hmac_sha256_new(&h, dev->chsec[c.chid].meas_key,\n'
+           '                            sizeof(dev->chsec[c.chid].meas_key)) '
+           '!= GVC_OK) {',
+     '    if (gvc_sha256_new(&h) != GVC_OK) {'),
+    (MGMT, '        if (gvc_hmac_sha256_update(h, buf, n) != GVC_OK) {',
+     '        if (gvc_sha256_update(h, buf, n) != GVC_OK) {'),
+    (MGMT, '    if (gvc_hmac_sha256_final(h, m.digest) != GVC_OK ||',
+     '    if (gvc_sha256_final(h, m.digest) != GVC_OK ||'),
+    (MGMT, '    gvc_hmac_sha256_free(h);', '    gvc_sha256_free(h);'),
+]
+GUEST_MUTATIONS = [
+    ('leak1-measure-plain', MEASURE_PLAIN, None, None,
+     'leak 1: CH_MEASURE a plain SHA-256 again (atk14)'),
+    ('leak2-incarnation', 'include/graviton/gv_keys.h',
+     '(uint8_t)(incarnation >> (8 * i));', '0;',
+     'leak 2: keys not bound to the incarnation (atk15)'),
+    ('leak3-shared-bounds', 'hw/core/gv_simt_mem.h',
+     '    return gv_aligned(off, size) && gv_range_ok(off, size, total);',
+     '    return gv_aligned(off, size) && off + size <= total;',
+     'leak 3: the wrapping shared-memory check (atk16)'),
+    ('leak4-scrub-unmap', MGMT,
+     '        do_unmap(dev, p, pmm_locked(*gv_pmm_entry(dev, p)));',
+     '        do_unmap(dev, p, false);',
+     'leak 4: no scrub on an authorised unmap (atk10)'),
+    ('leak4-no-clear', [
+        (MGMT, '        do_unmap(dev, p, pmm_locked(*gv_pmm_entry(dev, p)));',
+         '        do_unmap(dev, p, false);'),
+        ('runtime/gvrt_kernel.c',
+         '    r = gvrt_memcpy_htod(st, va, zero, pages << GV_PAGE_SHIFT);',
+         '    r = 0;')], None, None,
+     'leak 4: neither device scrub nor runtime clear (atk10)'),
+]
+
+
+def edits_of(path, find, repl):
+    """A mutation is one (file, check, replacement), or a list of them in
+    `path` (then `find` and `repl` are None)."""
+    return path if isinstance(path, list) else [(path, find, repl)]
+
+
 def run(cmd, cwd, log, timeout=900):
     with open(log, 'a') as f:
         f.write('$ ' + ' '.join(cmd) + '\n')
@@ -247,21 +292,27 @@ def main():
     ap.add_argument('--only', default='')
     ap.add_argument('--qtest', action='store_true',
                     help='also run the qtests (builds QEMU in the copy)')
+    ap.add_argument('--guest', action='store_true',
+                    help="revert issue 9's four fixes one at a time and run "
+                         "the guest attack suite (no sanitizers: the guest "
+                         "programs are static)")
     ap.add_argument('--workdir', default='/tmp/graviton-mutate')
     ap.add_argument('--keep', action='store_true')
     args = ap.parse_args()
 
-    muts = MUTATIONS
+    muts = GUEST_MUTATIONS if args.guest else MUTATIONS
     if args.only:
         ids = args.only.split(',')
-        muts = [m for m in MUTATIONS if m[0] in ids]
+        muts = [m for m in muts if m[0] in ids]
     if args.list:
         for m in muts:
-            print(f'{m[0]:22} {m[1]:32} {m[4]}')
+            files = ' '.join(e[0] for e in edits_of(m[1], m[2], m[3]))
+            print(f'{m[0]:22} {files:32} {m[4]}')
         return 0
     if args.check:
         stale = [m[0] for m in muts
-                 if open(os.path.join(SRC, m[1])).read().count(m[2]) != 1]
+                 if any(open(os.path.join(SRC, ep)).read().count(ef) != 1
+                        for ep, ef, _ in edits_of(m[1], m[2], m[3]))]
         print('stale:', ', '.join(stale) if stale else 'none')
         return 1 if stale else 0
 
@@ -277,12 +328,16 @@ def main():
         return 2
     build = os.path.join(wt, 'build')
     opts = ['-Db_sanitize=address,undefined', '-Db_lundef=false']
-    if not args.qtest:
+    if args.guest:
+        opts = []
+    elif not args.qtest:
         opts.append('-Dguest=disabled')
     if run(['meson', 'setup', build] + opts, wt, log):
         print('meson setup failed; see', log)
         return 2
     suites = ['--suite', 'unit'] + (['--suite', 'qtest'] if args.qtest else [])
+    if args.guest:
+        suites = ['guest-attack']
     env = dict(os.environ, UBSAN_OPTIONS='print_stacktrace=1:halt_on_error=1')
     base = subprocess.run(['meson', 'test', '-C', build, '-q'] + suites,
                           cwd=wt, env=env, stdout=subprocess.DEVNULL,
@@ -293,14 +348,24 @@ def main():
 
     results = []
     for mid, path, find, repl, what in muts:
-        f = os.path.join(wt, path)
-        text = open(f).read()
-        if text.count(find) != 1:
+        edits = edits_of(path, find, repl)
+        saved = {}
+        stale = False
+        for epath, efind, erepl in edits:
+            f = os.path.join(wt, epath)
+            text = saved.get(f) or open(f).read()
+            saved.setdefault(f, text)
+            cur = open(f).read()
+            if cur.count(efind) != 1:
+                stale = True
+                break
+            open(f, 'w').write(cur.replace(efind, erepl))
+        if stale:
+            for f, text in saved.items():
+                open(f, 'w').write(text)
             results.append((mid, 'STALE', [], what))
-            print(f'{mid:22} STALE (check text found {text.count(find)} '
-                  f'times)', flush=True)
+            print(f'{mid:22} STALE (check text not found once)', flush=True)
             continue
-        open(f, 'w').write(text.replace(find, repl))
         testlog = os.path.join(build, 'meson-logs', 'testlog.json')
         if os.path.exists(testlog):
             os.remove(testlog)
@@ -315,7 +380,8 @@ def main():
         results.append((mid, verdict, names, what))
         print(f'{mid:22} {verdict:8} {time.time() - t0:5.0f} s  '
               f'{", ".join(names)}', flush=True)
-        open(f, 'w').write(text)
+        for f, text in saved.items():
+            open(f, 'w').write(text)
 
     print('\n| check removed | what it stops | result | failing tests |')
     print('|---|---|---|---|')
@@ -323,6 +389,14 @@ def main():
         print(f'| `{mid}` | {what} | {verdict} | {", ".join(names)} |')
     if not args.keep:
         subprocess.run(['git', 'worktree', 'remove', '--force', wt], cwd=SRC)
+    if args.guest:
+        # The QEMU build in ~/.cache/graviton links to whichever tree built
+        # it last; newer mtimes make the next build from this checkout
+        # recompile the device instead of keeping the copy's objects.
+        for top in ('hw', 'crypto', 'include'):
+            for d, _, files in os.walk(os.path.join(SRC, top)):
+                for n in files:
+                    os.utime(os.path.join(d, n))
     bad = [r for r in results if r[1] != 'killed']
     print(f'\n{len(results) - len(bad)} of {len(results)} mutations killed')
     return 1 if bad else 0
