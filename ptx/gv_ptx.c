@@ -901,6 +901,7 @@ static void declare_data(struct cg *cg, struct gvp_decl *d)
     y = sym_add(cg, d->name, Y_DATA, d->line);
     y->off = off;
     y->ptype = d->ptype;
+    d->off = off;
 }
 
 static uint64_t local_alloc(struct cg *cg, uint64_t size, uint32_t align)
@@ -2157,9 +2158,60 @@ static uint8_t *assemble(struct cg *cg, size_t *len)
     return img;
 }
 
+/* The module's .global/.const variables as one allocation: the array,
+ * then the names. */
+static struct gv_ptx_symbol *symbols(struct gvp *p, const struct gvp_module *m,
+                                     size_t *n)
+{
+    struct gv_ptx_symbol *y;
+    size_t count = 0, bytes = 0;
+    char *names;
+
+    for (int i = 0; i < m->nvars; i++) {
+        const struct gvp_decl *d = m->vars[i];
+
+        if (d->space == SP_GLOBAL || d->space == SP_CONST) {
+            count++;
+            bytes += strlen(d->name) + 1;
+        }
+    }
+    y = calloc(1, count * sizeof(*y) + bytes + 1);
+    if (!y) {
+        gvp_fail(p, 0, "module", "out of memory");
+    }
+    names = (char *)(y + count);
+    count = 0;
+    for (int i = 0; i < m->nvars; i++) {
+        const struct gvp_decl *d = m->vars[i];
+        size_t l = strlen(d->name) + 1;
+
+        if (d->space != SP_GLOBAL && d->space != SP_CONST) {
+            continue;
+        }
+        memcpy(names, d->name, l);
+        y[count].name = names;
+        y[count].offset = (uint32_t)d->off;
+        y[count].size = (uint32_t)d->size;
+        y[count].is_const = d->space == SP_CONST;
+        names += l;
+        count++;
+    }
+    *n = count;
+    return y;
+}
+
 int gv_ptx_translate(const char *ptx, size_t len, uint8_t **out,
                      size_t *out_len, char *err, size_t err_len)
 {
+    return gv_ptx_translate_syms(ptx, len, out, out_len, NULL, NULL, err,
+                                 err_len);
+}
+
+int gv_ptx_translate_syms(const char *ptx, size_t len, uint8_t **out,
+                          size_t *out_len, struct gv_ptx_symbol **syms,
+                          size_t *nsyms, char *err, size_t err_len)
+{
+    struct gv_ptx_symbol *volatile ys = NULL;
     struct gvp p;
     struct gvp_module m;
     struct cg *cg;
@@ -2170,6 +2222,12 @@ int gv_ptx_translate(const char *ptx, size_t len, uint8_t **out,
     if (out) {
         *out = NULL;
     }
+    if (syms) {
+        *syms = NULL;
+    }
+    if (nsyms) {
+        *nsyms = 0;
+    }
     if (err && err_len) {
         err[0] = 0;
     }
@@ -2178,6 +2236,7 @@ int gv_ptx_translate(const char *ptx, size_t len, uint8_t **out,
     p.src = ptx;
     p.end = ptx + len;
     if (setjmp(p.fail)) {
+        free(ys);
         gvp_free_all(&p);
         return -1;
     }
@@ -2223,7 +2282,18 @@ int gv_ptx_translate(const char *ptx, size_t len, uint8_t **out,
     if (!nentries) {
         gvp_fail(&p, 0, "module", "no .entry function");
     }
+    if (syms) {
+        size_t n = 0;
+
+        ys = symbols(&p, &m, &n);
+        if (nsyms) {
+            *nsyms = n;
+        }
+    }
     *out = assemble(cg, out_len);
+    if (syms) {
+        *syms = ys;
+    }
     gvp_free_all(&p);
     return 0;
 }

@@ -24,6 +24,24 @@
 int gv_ptx_translate(const char *ptx, size_t len, uint8_t **out,
                      size_t *out_len, char *err, size_t err_len);
 
+/* A .global or .const variable of a translated module. */
+struct gv_ptx_symbol {
+    const char *name;
+    uint32_t offset;            /* in the module's data section (MADDR) */
+    uint32_t size;              /* bytes */
+    int is_const;               /* .const (else .global) */
+};
+
+/*
+ * gv_ptx_translate(), and the module's variables: *@syms (malloc'd as one
+ * block with their names, the caller frees it; NULL if @syms is NULL) holds
+ * *@nsyms entries, in declaration order.  A device address is the
+ * module's address + its header's data_off + offset.
+ */
+int gv_ptx_translate_syms(const char *ptx, size_t len, uint8_t **out,
+                          size_t *out_len, struct gv_ptx_symbol **syms,
+                          size_t *nsyms, char *err, size_t err_len);
+
 /*
  * gv_ptx_translate() on the contents of the file at @path.  On failure the
  * message says which: "PATH: <I/O error>" or "PATH: line N: ...".

@@ -10,25 +10,25 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
-int gvrt_dev_open(struct gvrt_dev *dev, int index)
+/* ---- the ioctl backend: the only code that reads errno ---- */
+
+static int ioctl_open(struct gvrt_dev *dev, int index)
 {
     char path[64];
 
     snprintf(path, sizeof(path), "/dev/" GRAVITON_DEV_NAME "%d", index);
     dev->fd = open(path, O_RDWR | O_CLOEXEC);
-    dev->index = index;
     return dev->fd < 0 ? -errno : 0;
 }
 
-void gvrt_dev_close(struct gvrt_dev *dev)
+static void ioctl_close(struct gvrt_dev *dev)
 {
     if (dev->fd >= 0) {
         close(dev->fd);
     }
-    dev->fd = -1;
 }
 
-int gvrt_dev_ioctl(struct gvrt_dev *dev, unsigned long cmd, void *arg)
+static int ioctl_ioctl(struct gvrt_dev *dev, unsigned long cmd, void *arg)
 {
     int r;
 
@@ -36,6 +36,84 @@ int gvrt_dev_ioctl(struct gvrt_dev *dev, unsigned long cmd, void *arg)
         r = ioctl(dev->fd, cmd, arg);
     } while (r < 0 && errno == EINTR);
     return r < 0 ? -errno : 0;
+}
+
+static int ioctl_map(struct gvrt_dev *dev, uint32_t handle, void **buf)
+{
+    void *p = mmap(NULL, GRAVITON_CMDBUF_SIZE, PROT_READ | PROT_WRITE,
+                   MAP_SHARED, dev->fd,
+                   (off_t)handle * GRAVITON_CMDBUF_SIZE);
+
+    if (p == MAP_FAILED) {
+        *buf = NULL;
+        return -errno;
+    }
+    *buf = p;
+    return 0;
+}
+
+static void ioctl_unmap(struct gvrt_dev *dev, void *buf)
+{
+    munmap(buf, GRAVITON_CMDBUF_SIZE);
+}
+
+const struct gvrt_backend gvrt_ioctl_backend = {
+    .name = "ioctl",
+    .open = ioctl_open,
+    .close = ioctl_close,
+    .ioctl = ioctl_ioctl,
+    .map = ioctl_map,
+    .unmap = ioctl_unmap,
+};
+
+static const struct gvrt_backend *backend = &gvrt_ioctl_backend;
+
+const struct gvrt_backend *gvrt_backend_set(const struct gvrt_backend *be)
+{
+    const struct gvrt_backend *old = backend;
+
+    backend = be ? be : &gvrt_ioctl_backend;
+    return old;
+}
+
+static const struct gvrt_backend *be_of(const struct gvrt_dev *dev)
+{
+    return dev->be ? dev->be : &gvrt_ioctl_backend;
+}
+
+/* ---- calls ---- */
+
+int gvrt_dev_open(struct gvrt_dev *dev, int index)
+{
+    int r;
+
+    memset(dev, 0, sizeof(*dev));
+    dev->fd = -1;
+    dev->index = index;
+    dev->be = backend;
+    if (index < 0) {
+        return -ENODEV;
+    }
+    r = dev->be->open(dev, index);
+    if (r) {
+        dev->fd = -1;
+        dev->priv = NULL;
+    }
+    return r;
+}
+
+void gvrt_dev_close(struct gvrt_dev *dev)
+{
+    if (dev->fd >= 0 || dev->priv) {
+        be_of(dev)->close(dev);
+    }
+    dev->fd = -1;
+    dev->priv = NULL;
+}
+
+int gvrt_dev_ioctl(struct gvrt_dev *dev, unsigned long cmd, void *arg)
+{
+    return be_of(dev)->ioctl(dev, cmd, arg);
 }
 
 int gvrt_dev_get_info(struct gvrt_dev *dev, struct graviton_info *info)
@@ -174,13 +252,23 @@ int gvrt_measure(struct gvrt_dev *dev, uint32_t handle, uint64_t va,
     return gvrt_dev_ioctl(dev, GRAVITON_IOC_MEASURE, &c);
 }
 
+int gvrt_cmdbuf_map_err(struct gvrt_dev *dev, uint32_t handle, void **buf)
+{
+    return be_of(dev)->map(dev, handle, buf);
+}
+
 void *gvrt_cmdbuf_map(struct gvrt_dev *dev, uint32_t handle)
 {
-    void *p = mmap(NULL, GRAVITON_CMDBUF_SIZE, PROT_READ | PROT_WRITE,
-                   MAP_SHARED, dev->fd,
-                   (off_t)handle * GRAVITON_CMDBUF_SIZE);
+    void *p = NULL;
 
-    return p == MAP_FAILED ? NULL : p;
+    return gvrt_cmdbuf_map_err(dev, handle, &p) == 0 ? p : NULL;
+}
+
+void gvrt_cmdbuf_release(struct gvrt_dev *dev, void *buf)
+{
+    if (buf) {
+        be_of(dev)->unmap(dev, buf);
+    }
 }
 
 void gvrt_cmdbuf_unmap(void *buf)

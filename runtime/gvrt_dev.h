@@ -3,7 +3,12 @@
  * Graviton runtime, backend layer: talking to /dev/gravitonN.
  *
  * Every call returns 0 or a negative errno; errno is read in exactly one
- * place (gvrt_dev.c) so the API layer above can map it to a result code.
+ * place (gvrt_dev.c) so the layers above can map it to a result code.
+ *
+ * The calls go through a backend (struct gvrt_backend): the default one
+ * opens the character device and issues ioctls; a test can plug in its
+ * own (an in-process device behind a fake driver) with
+ * gvrt_backend_set().
  */
 #ifndef GVRT_DEV_H
 #define GVRT_DEV_H
@@ -14,12 +19,36 @@
 #include "graviton/graviton_uapi.h"
 #include "graviton/gv_cmds.h"
 
+struct gvrt_backend;
+
 struct gvrt_dev {
-    int fd;
+    int fd;                     /* the ioctl backend's file; -1 if none */
     int index;
+    const struct gvrt_backend *be;      /* NULL: the ioctl backend */
+    void *priv;                 /* the backend's, per open device */
 };
 
-/* Open /dev/graviton<index>. */
+/*
+ * How a device is reached.  Every function returns 0 or a negative errno
+ * (never reads or leaves errno for the caller).  @ioctl gets the driver's
+ * ioctl numbers and argument structs (graviton_uapi.h); @map gives the
+ * channel's command buffer (GRAVITON_CMDBUF_SIZE bytes).
+ */
+struct gvrt_backend {
+    const char *name;
+    int (*open)(struct gvrt_dev *dev, int index);
+    void (*close)(struct gvrt_dev *dev);
+    int (*ioctl)(struct gvrt_dev *dev, unsigned long cmd, void *arg);
+    int (*map)(struct gvrt_dev *dev, uint32_t handle, void **buf);
+    void (*unmap)(struct gvrt_dev *dev, void *buf);
+};
+
+/* The backend gvrt_dev_open() uses from now on (NULL: the ioctl one);
+ * returns the previous one.  Not thread-safe: set it before opening. */
+const struct gvrt_backend *gvrt_backend_set(const struct gvrt_backend *be);
+extern const struct gvrt_backend gvrt_ioctl_backend;
+
+/* Open /dev/graviton<index> (or the backend's device @index). */
 int gvrt_dev_open(struct gvrt_dev *dev, int index);
 void gvrt_dev_close(struct gvrt_dev *dev);
 
@@ -60,8 +89,13 @@ int gvrt_mem_free_sum(struct gvrt_dev *dev, uint32_t handle, uint64_t va,
                       uint32_t *nsums);
 int gvrt_measure(struct gvrt_dev *dev, uint32_t handle, uint64_t va,
                  uint64_t size, struct gv_measurement *m);
-/* The channel's command buffer (GRAVITON_CMDBUF_SIZE bytes), or NULL. */
+/* The channel's command buffer (GRAVITON_CMDBUF_SIZE bytes) in *@buf. */
+int gvrt_cmdbuf_map_err(struct gvrt_dev *dev, uint32_t handle, void **buf);
+/* The same, NULL on failure. */
 void *gvrt_cmdbuf_map(struct gvrt_dev *dev, uint32_t handle);
+/* Unmap a command buffer of @dev. */
+void gvrt_cmdbuf_release(struct gvrt_dev *dev, void *buf);
+/* The same for a buffer of the ioctl backend (mapped from dev->fd). */
 void gvrt_cmdbuf_unmap(void *buf);
 /* Run the group at @offset of the command buffer; *@error gets the
  * device's verdict (0 or a GV_ERR_* code). */
@@ -69,7 +103,7 @@ int gvrt_submit(struct gvrt_dev *dev, uint32_t handle, uint64_t offset,
                 uint32_t len, uint32_t *error);
 int gvrt_wait(struct gvrt_dev *dev, uint32_t handle, uint64_t value,
               uint32_t timeout_ms, uint64_t *current);
-/* The same; when it fails with EIO (-1, errno EIO) *@error gets the
+/* The same; when it fails with -EIO *@error gets the
  * device's error code for the channel (a kernel fault, the watchdog). */
 int gvrt_wait_err(struct gvrt_dev *dev, uint32_t handle, uint64_t value,
                   uint32_t timeout_ms, uint64_t *current, uint32_t *error);

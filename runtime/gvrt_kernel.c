@@ -22,20 +22,23 @@ int gvrt_stream_open(struct gvrt_stream *st, struct gvrt_dev *dev,
                      uint32_t handle, struct gvrt_secure *s,
                      uint64_t fence_va)
 {
+    void *buf;
+    int r;
+
     memset(st, 0, sizeof(*st));
     st->dev = dev;
     st->handle = handle;
     st->s = s;
     st->fence_va = fence_va;
     st->timeout_ms = 60000;
-    st->cb = gvrt_cmdbuf_map(dev, handle);
-    if (!st->cb) {
-        return -errno;
+    r = gvrt_cmdbuf_map_err(dev, handle, &buf);
+    if (r) {
+        return r;
     }
+    st->cb = buf;
     if (s) {
         struct gv_cmd_set_copy_key k = { .hdr = { GV_OP_SET_COPY_KEY,
                                                   sizeof(k) } };
-        int r;
 
         /* A fresh key per stream; the engine uses K_copy, bound to the
          * channel's incarnation (gv_keys.h), and so do we. */
@@ -54,33 +57,62 @@ int gvrt_stream_open(struct gvrt_stream *st, struct gvrt_dev *dev,
 void gvrt_stream_close(struct gvrt_stream *st)
 {
     if (st->cb) {
-        gvrt_cmdbuf_unmap(st->cb);
+        gvrt_stream_sync(st);
+        gvrt_cmdbuf_release(st->dev, st->cb);
     }
     memset(st->copy_key, 0, sizeof(st->copy_key));
     st->cb = NULL;
 }
 
-/* Put @cmds plus a fence into a group at offset 0, submit, wait. */
-int gvrt_stream_run(struct gvrt_stream *st, const void *cmds, uint32_t len)
+/* Wait for fence value @seq of the stream: 0, a GV_ERR_* code or a
+ * negative errno. */
+static int stream_wait(struct gvrt_stream *st, uint64_t seq,
+                       uint32_t timeout_ms)
 {
-    uint8_t *buf = malloc(len + sizeof(struct gv_cmd_fence));
-    struct gv_group_hdr h = { .magic = GV_GROUP_MAGIC };
-    struct gv_cmd_hdr last;
-    uint32_t n, err = 0, plen = len;
-    uint64_t seq = st->seq + 1;
+    uint32_t err = 0;
+    int r = gvrt_wait_err(st->dev, st->handle, seq, timeout_ms, NULL, &err);
+
+    if (r == -EIO && err) {
+        return (int)err;
+    }
+    return r;
+}
+
+int gvrt_stream_sync(struct gvrt_stream *st)
+{
+    uint64_t seq = st->pending;
     int r;
 
-    if (!buf) {
-        return -ENOMEM;
+    if (!seq) {
+        return 0;
     }
-    if (len + sizeof(struct gv_cmd_fence) + 64 > GROUP_MAX) {
-        free(buf);
-        return -E2BIG;
+    r = stream_wait(st, seq, st->timeout_ms);
+    if (r != -EINTR) {
+        st->pending = 0;        /* done, or failed: reported once */
     }
-    memcpy(buf, cmds, len);
-    /* the fence: a LAUNCH carries it, anything else gets a FENCE */
-    last.op = 0;
-    last.size = 0;
+    return r;
+}
+
+int gvrt_stream_query(struct gvrt_stream *st)
+{
+    int r;
+
+    if (!st->pending) {
+        return 0;
+    }
+    r = stream_wait(st, st->pending, 0);
+    if (r == -ETIMEDOUT || r == -EINTR) {
+        return -EBUSY;
+    }
+    st->pending = 0;
+    return r;
+}
+
+/* The last command of @buf (@len bytes), or op 0. */
+static struct gv_cmd_hdr last_cmd(const uint8_t *buf, uint32_t len)
+{
+    struct gv_cmd_hdr last = { 0, 0 };
+
     for (uint32_t off = 0; off + sizeof(last) <= len;) {
         struct gv_cmd_hdr c;
 
@@ -91,7 +123,34 @@ int gvrt_stream_run(struct gvrt_stream *st, const void *cmds, uint32_t len)
         last = c;
         off += c.size;
     }
-    if (last.op == GV_OP_LAUNCH && last.size <= len) {
+    return last;
+}
+
+/* Put @cmds plus a fence into a group at offset 0 and submit it; *@launch
+ * says whether it ends with a launch. */
+static int stream_submit(struct gvrt_stream *st, const void *cmds,
+                         uint32_t len, bool *launch)
+{
+    struct gv_group_hdr h = { .magic = GV_GROUP_MAGIC };
+    uint32_t n, err = 0, plen = len;
+    uint64_t seq = st->seq + 1;
+    struct gv_cmd_hdr last;
+    uint8_t *buf;
+    int r;
+
+    if (len > GROUP_MAX - sizeof(struct gv_cmd_fence) - 64) {
+        return -E2BIG;
+    }
+    buf = malloc(len + sizeof(struct gv_cmd_fence));
+    if (!buf) {
+        return -ENOMEM;
+    }
+    memcpy(buf, cmds, len);
+    /* the fence: a LAUNCH carries it, anything else gets a FENCE */
+    last = last_cmd(buf, len);
+    *launch = last.op == GV_OP_LAUNCH && last.size <= len &&
+              last.size >= sizeof(struct gv_cmd_launch);
+    if (*launch) {
         struct gv_cmd_launch *l = (void *)(buf + len - last.size);
 
         l->fence_va = st->fence_va;
@@ -105,14 +164,18 @@ int gvrt_stream_run(struct gvrt_stream *st, const void *cmds, uint32_t len)
     }
     if (st->s) {
         n = gvrt_seal_group(st->s, st->handle, buf, plen, st->cb);
+        r = n ? 0 : -EIO;
     } else {
         h.payload_len = plen;
         memcpy(st->cb, &h, sizeof(h));
         memcpy(st->cb + sizeof(h), buf, plen);
         n = sizeof(h) + plen;
+        r = 0;
     }
     free(buf);
-    r = gvrt_submit(st->dev, st->handle, 0, n, &err);
+    if (!r) {
+        r = gvrt_submit(st->dev, st->handle, 0, n, &err);
+    }
     if (r) {
         return r;
     }
@@ -120,31 +183,97 @@ int gvrt_stream_run(struct gvrt_stream *st, const void *cmds, uint32_t len)
         return (int)err;
     }
     st->seq = seq;
-    r = gvrt_wait_err(st->dev, st->handle, seq, st->timeout_ms, NULL, &err);
-    if (r == -EIO && err) {
-        return (int)err;
-    }
-    return r;
+    return 0;
 }
+
+int gvrt_stream_run_async(struct gvrt_stream *st, const void *cmds,
+                          uint32_t len)
+{
+    bool launch;
+    int r = gvrt_stream_sync(st);
+
+    if (r) {
+        return r;
+    }
+    r = stream_submit(st, cmds, len, &launch);
+    if (r) {
+        return r;
+    }
+    if (launch) {
+        st->pending = st->seq;
+        return 0;
+    }
+    return stream_wait(st, st->seq, st->timeout_ms);
+}
+
+int gvrt_stream_run(struct gvrt_stream *st, const void *cmds, uint32_t len)
+{
+    int r = gvrt_stream_run_async(st, cmds, len);
+
+    return r ? r : gvrt_stream_sync(st);
+}
+
+/* Upper bound of the CH_PTEs (summaries) the driver maps @size bytes of
+ * small pages with: runs of at most GV_PTE_MAX_COUNT entries, split at
+ * page tables (docs/uapi.md). */
+static uint32_t max_runs(uint64_t size)
+{
+    uint64_t pages = (size + GV_PAGE_SIZE - 1) >> GV_PAGE_SHIFT;
+
+    return (uint32_t)(pages / GV_PTE_MAX_COUNT +
+                      pages / GV_PGT_SMALL_ENTRIES + 2);
+}
+
+static int unmap_authorised(struct gvrt_stream *st, uint64_t va,
+                            uint64_t size);
 
 int gvrt_malloc(struct gvrt_stream *st, uint64_t size, uint64_t *va)
 {
-    struct gv_pte_summary sums[64];
-    uint32_t count = 0;
-    int r = gvrt_mem_alloc(st->dev, st->handle, 0, size, va,
-                           st->s ? sums : NULL, st->s ? 64 : 0, &count);
+    struct gv_pte_summary *sums = NULL;
+    uint32_t count = 0, cap = 0;
+    int r;
 
+    if (!size) {
+        return -EINVAL;
+    }
+    if (st->s) {
+        if (size > (1ull << 40)) {
+            return -ENOMEM;
+        }
+        cap = max_runs(size);
+        sums = calloc(cap, sizeof(*sums));
+        if (!sums) {
+            return -ENOMEM;
+        }
+    }
+    r = gvrt_mem_alloc(st->dev, st->handle, 0, size, va, sums, cap, &count);
     if (r || !st->s) {
+        free(sums);
         return r;
     }
     /* Invariant 5.3: every page of secure memory is protected, and the
      * summaries are the device's (MAC) and fresh (counter). */
-    for (uint32_t i = 0; i < count; i++) {
-        if (gvrt_summary_accept(st->s, &sums[i], true) != 0) {
-            return -EPERM;
+    for (uint32_t i = 0; i < count && !r; i++) {
+        if (sums[i].chid != st->handle || sums[i].k == 0 ||
+            (i == 0 && sums[i].va != *va)) {
+            st->s->failed = "summary address";
+            r = -EBADMSG;
+        } else {
+            r = gvrt_summary_accept(st->s, &sums[i], true);
         }
     }
-    return 0;
+    if (!r && count > cap) {
+        r = -EBADMSG;
+    }
+    free(sums);
+    if (r) {
+        /* Undo it (as libdrm undoes a kernel object when its own
+         * bookkeeping fails): nothing was written to the memory yet, so
+         * the runtime's unmap MACs suffice. */
+        unmap_authorised(st, *va, size);
+        *va = 0;
+    }
+    return r;
 }
 
 static void next_iv(struct gvrt_stream *st, uint8_t iv[12])
@@ -225,6 +354,56 @@ int gvrt_memcpy_dtoh(struct gvrt_stream *st, void *dst, uint64_t va,
     return copy_chunks(st, false, va, dst, len);
 }
 
+int gvrt_memcpy_dtod(struct gvrt_stream *st, uint64_t dst, uint64_t src,
+                     size_t len)
+{
+    for (size_t off = 0; off < len; off += GV_COPY_MAX) {
+        struct gv_cmd_copy c = { .hdr = { GV_OP_COPY, sizeof(c) },
+                                 .src = src + off, .dst = dst + off };
+        int r;
+
+        c.size = len - off < GV_COPY_MAX ? len - off : GV_COPY_MAX;
+        r = gvrt_stream_run(st, &c, sizeof(c));
+        if (r) {
+            return r;
+        }
+    }
+    return 0;
+}
+
+int gvrt_memset(struct gvrt_stream *st, uint64_t va, uint32_t value,
+                unsigned esize, size_t len)
+{
+    size_t first = len < CHUNK ? len : CHUNK, done;
+    uint8_t *pat;
+    int r;
+
+    if ((esize != 1 && esize != 2 && esize != 4) || len % esize) {
+        return -EINVAL;
+    }
+    if (!len) {
+        return 0;
+    }
+    pat = malloc(first);
+    if (!pat) {
+        return -ENOMEM;
+    }
+    for (size_t i = 0; i < first; i += esize) {
+        memcpy(pat + i, &value, esize);
+    }
+    r = gvrt_memcpy_htod(st, va, pat, first);
+    free(pat);
+    /* then double what is filled; every piece starts at a multiple of
+     * the filled length, itself a multiple of the element size */
+    for (done = first; !r && done < len;) {
+        size_t n = len - done < done ? len - done : done;
+
+        r = gvrt_memcpy_dtod(st, va + done, va, n);
+        done += n;
+    }
+    return r;
+}
+
 int gvrt_module_load(struct gvrt_stream *st, const char *ptx, size_t len,
                      struct gvrt_module *m, char *err, size_t err_len)
 {
@@ -232,39 +411,81 @@ int gvrt_module_load(struct gvrt_stream *st, const char *ptx, size_t len,
     int r;
 
     memset(m, 0, sizeof(*m));
-    if (gv_ptx_translate(ptx, len, &m->img, &size, err, err_len) != 0) {
+    if (gv_ptx_translate_syms(ptx, len, &m->img, &size, &m->syms, &m->nsyms,
+                              err, err_len) != 0) {
         return -EINVAL;
     }
     m->size = (uint32_t)size;
     /* allocations are page-aligned, so the module is 256-aligned */
     r = gvrt_malloc(st, size, &m->va);
-    if (!r) {
-        r = gvrt_memcpy_htod(st, m->va, m->img, size);
-    }
     if (r) {
-        free(m->img);
-        m->img = NULL;
+        gvrt_module_unload(m);
+        return r;
+    }
+    r = gvrt_memcpy_htod(st, m->va, m->img, size);
+    if (r) {
+        gvrt_free(st, m->va, size);
+        gvrt_module_unload(m);
     }
     return r;
+}
+
+int gvrt_module_measure(struct gvrt_stream *st, const struct gvrt_module *m)
+{
+    struct gv_measurement meas;
+    int r;
+
+    if (!st->s) {
+        return -EINVAL;
+    }
+    r = gvrt_measure(st->dev, st->handle, m->va, m->size, &meas);
+    if (r) {
+        return r;
+    }
+    /* keyed digest (HMAC under the channel's measurement key) of what the
+     * runtime copied in */
+    return gvrt_measurement_accept(st->s, st->handle, &meas, m->va, m->img,
+                                   m->size);
 }
 
 void gvrt_module_unload(struct gvrt_module *m)
 {
     free(m->img);
+    free(m->syms);
     m->img = NULL;
+    m->syms = NULL;
+    m->nsyms = 0;
 }
 
 int gvrt_module_function(const struct gvrt_module *m, const char *name)
 {
+    if (!m->img || !name) {
+        return -1;
+    }
     return gv_isa_find_func(m->img, m->size, name);
 }
 
-static const struct gv_isa_func *func_of(const struct gvrt_module *m,
-                                         int func)
+int gvrt_module_global(const struct gvrt_module *m, const char *name,
+                       uint64_t *va, uint64_t *size)
 {
     const struct gv_isa_module *h = (const void *)m->img;
 
-    if (func < 0 || (uint32_t)func >= h->nfuncs) {
+    for (size_t i = 0; m->img && name && i < m->nsyms; i++) {
+        if (strcmp(m->syms[i].name, name) == 0) {
+            *va = m->va + h->data_off + m->syms[i].offset;
+            *size = m->syms[i].size;
+            return 0;
+        }
+    }
+    return -ENOENT;
+}
+
+const struct gv_isa_func *gvrt_module_func_info(const struct gvrt_module *m,
+                                                int func)
+{
+    const struct gv_isa_module *h = (const void *)m->img;
+
+    if (!m->img || func < 0 || (uint32_t)func >= h->nfuncs) {
         return NULL;
     }
     return (const void *)(m->img + h->funcs_off +
@@ -275,13 +496,21 @@ int gvrt_pack_params(const struct gvrt_module *m, int func, void **args,
                      uint8_t *buf, uint32_t cap)
 {
     const struct gv_isa_module *h = (const void *)m->img;
-    const struct gv_isa_func *f = func_of(m, func);
+    const struct gv_isa_func *f = gvrt_module_func_info(m, func);
     const struct gv_isa_param *p;
 
-    if (!f || f->param_size > cap) {
-        return -1;
+    if (!f || (f->nparams && !args)) {
+        return -EINVAL;
+    }
+    if (f->param_size > cap) {
+        return -E2BIG;
     }
     p = (const void *)(m->img + h->params_off);
+    for (uint32_t i = 0; i < f->nparams; i++) {
+        if (!args[i]) {
+            return -EINVAL;
+        }
+    }
     memset(buf, 0, f->param_size);
     for (uint32_t i = 0; i < f->nparams; i++) {
         const struct gv_isa_param *q = &p[f->param_start + i];
@@ -291,35 +520,67 @@ int gvrt_pack_params(const struct gvrt_module *m, int func, void **args,
     return (int)f->param_size;
 }
 
+/* The LAUNCH command with its parameters (malloc'd), its size in *@size. */
+static uint8_t *launch_cmd(const struct gvrt_module *m, int func,
+                           const uint32_t grid[3], const uint32_t block[3],
+                           uint32_t shared_dyn, const void *params,
+                           uint32_t param_size, uint32_t *size)
+{
+    struct gv_cmd_launch c = {
+        .hdr = { GV_OP_LAUNCH, 0 },
+        .func = (uint32_t)func,
+        .module_va = m->va, .module_size = m->size,
+        .shared_dyn = shared_dyn, .param_size = param_size,
+    };
+    uint8_t *buf;
+
+    *size = sizeof(c) + ((param_size + 7) & ~7u);
+    c.hdr.size = *size;
+    buf = calloc(1, *size);
+    if (!buf) {
+        return NULL;
+    }
+    memcpy(c.grid, grid, sizeof(c.grid));
+    memcpy(c.block, block, sizeof(c.block));
+    memcpy(buf, &c, sizeof(c));
+    if (param_size) {
+        memcpy(buf + sizeof(c), params, param_size);
+    }
+    return buf;
+}
+
+int gvrt_launch_async(struct gvrt_stream *st, const struct gvrt_module *m,
+                      int func, const uint32_t grid[3],
+                      const uint32_t block[3], uint32_t shared_dyn,
+                      const void *params, uint32_t param_size)
+{
+    uint32_t size;
+    uint8_t *buf;
+    int r;
+
+    if (func < 0 || param_size > GV_ISA_MAX_PARAM ||
+        (param_size && !params)) {
+        return -EINVAL;
+    }
+    buf = launch_cmd(m, func, grid, block, shared_dyn, params, param_size,
+                     &size);
+    if (!buf) {
+        return -ENOMEM;
+    }
+    r = gvrt_stream_run_async(st, buf, size);
+    free(buf);
+    return r;
+}
+
 int gvrt_launch(struct gvrt_stream *st, const struct gvrt_module *m,
                 int func, const uint32_t grid[3], const uint32_t block[3],
                 uint32_t shared_dyn, const void *params,
                 uint32_t param_size)
 {
-    uint32_t size = sizeof(struct gv_cmd_launch) + ((param_size + 7) & ~7u);
-    uint8_t *buf;
-    struct gv_cmd_launch c = {
-        .hdr = { GV_OP_LAUNCH, size },
-        .func = (uint32_t)func,
-        .module_va = m->va, .module_size = m->size,
-        .shared_dyn = shared_dyn, .param_size = param_size,
-    };
-    int r;
+    int r = gvrt_launch_async(st, m, func, grid, block, shared_dyn, params,
+                              param_size);
 
-    if (func < 0 || param_size > GV_ISA_MAX_PARAM) {
-        return -EINVAL;
-    }
-    buf = calloc(1, size);
-    if (!buf) {
-        return -ENOMEM;
-    }
-    memcpy(c.grid, grid, sizeof(c.grid));
-    memcpy(c.block, block, sizeof(c.block));
-    memcpy(buf, &c, sizeof(c));
-    memcpy(buf + sizeof(c), params, param_size);
-    r = gvrt_stream_run(st, buf, size);
-    free(buf);
-    return r;
+    return r ? r : gvrt_stream_sync(st);
 }
 
 int gvrt_secure_channel(struct gvrt_dev *dev, struct gvrt_secure *s,
@@ -382,53 +643,75 @@ static uint32_t unmap_plan(uint64_t va, uint64_t pages, uint64_t *cva,
     return k;
 }
 
-#define FREE_MAX_CHUNKS 64
-
-int gvrt_free(struct gvrt_stream *st, uint64_t va, uint64_t size)
+/* Unmap [@va, @va + @size) of a secure stream's context with the
+ * runtime's MACs, one per CH_PTE run, and check the unmaps' summaries. */
+static int unmap_authorised(struct gvrt_stream *st, uint64_t va,
+                            uint64_t size)
 {
     uint64_t pages = (size + GV_PAGE_SIZE - 1) >> GV_PAGE_SHIFT;
-    uint64_t cva[FREE_MAX_CHUNKS], cbytes[FREE_MAX_CHUNKS];
-    struct gv_pte_summary sums[FREE_MAX_CHUNKS];
-    uint8_t macs[FREE_MAX_CHUNKS][GV_TAG_LEN];
-    uint32_t n, nsums = 0;
-    uint8_t *zero;
-    int r;
+    uint32_t cap = max_runs(size), n, nsums = 0;
+    struct gv_pte_summary *sums = calloc(cap, sizeof(*sums));
+    uint64_t *cva = calloc(cap, sizeof(*cva));
+    uint64_t *cbytes = calloc(cap, sizeof(*cbytes));
+    uint8_t (*macs)[GV_TAG_LEN] = calloc(cap, GV_TAG_LEN);
+    int r = -ENOMEM;
 
-    if (!st->s) {
-        return gvrt_mem_free(st->dev, st->handle, va, NULL, 0);
+    if (!sums || !cva || !cbytes || !macs) {
+        goto done;
     }
-    n = unmap_plan(va, pages, cva, cbytes, FREE_MAX_CHUNKS);
-    if (!size || n > FREE_MAX_CHUNKS) {
-        return -EINVAL;
-    }
-    /* Clear before the unmap is authorised (the paper's memset; here an
-     * authenticated copy of zeros through the copy engine): the secret
-     * must not outlive the allocation, whatever the device does. */
-    zero = calloc(1, pages << GV_PAGE_SHIFT);
-    if (!zero) {
-        return -ENOMEM;
-    }
-    r = gvrt_memcpy_htod(st, va, zero, pages << GV_PAGE_SHIFT);
-    free(zero);
-    if (r) {
-        return r;
+    n = unmap_plan(va, pages, cva, cbytes, cap);
+    r = -EINVAL;
+    if (!size || n > cap) {
+        goto done;
     }
     for (uint32_t i = 0; i < n; i++) {
         gvrt_mac_unmap(st->s, st->handle, cva[i], cbytes[i], macs[i]);
     }
     r = gvrt_mem_free_sum(st->dev, st->handle, va,
-                          (const uint8_t (*)[GV_TAG_LEN])macs, n, sums,
-                          FREE_MAX_CHUNKS, &nsums);
+                          (const uint8_t (*)[GV_TAG_LEN])macs, n, sums, cap,
+                          &nsums);
     /* Each unmap is reported: accept them all, in order, even after an
      * error (the ones that ran changed the mapping). */
-    for (uint32_t i = 0; i < nsums; i++) {
-        if (sums[i].va != cva[i] || sums[i].k != 0 ||
-            gvrt_summary_accept(st->s, &sums[i], false) != 0) {
-            return -EPERM;
+    for (uint32_t i = 0; i < nsums && i < cap; i++) {
+        if (sums[i].va != cva[i] || sums[i].k != 0) {
+            st->s->failed = "unmap summary address";
+            r = -EBADMSG;
+            goto done;
+        }
+        if (gvrt_summary_accept(st->s, &sums[i], false) != 0) {
+            r = -EBADMSG;
+            goto done;
         }
     }
     if (!r && nsums != n) {
-        return -EPERM;
+        st->s->failed = "unmap summary count";
+        r = -EBADMSG;
     }
+done:
+    free(sums);
+    free(cva);
+    free(cbytes);
+    free(macs);
     return r;
+}
+
+int gvrt_free(struct gvrt_stream *st, uint64_t va, uint64_t size)
+{
+    uint64_t pages = (size + GV_PAGE_SIZE - 1) >> GV_PAGE_SHIFT;
+    int r;
+
+    if (!st->s) {
+        return gvrt_mem_free(st->dev, st->handle, va, NULL, 0);
+    }
+    if (!size) {
+        return -EINVAL;
+    }
+    /* Clear before the unmap is authorised (the paper's memset kernel;
+     * here the copy engine's fill, gvrt_memset): the secret must not
+     * outlive the allocation, whatever the device does. */
+    r = gvrt_memset(st, va, 0, 4, pages << GV_PAGE_SHIFT);
+    if (r) {
+        return r;
+    }
+    return unmap_authorised(st, va, size);
 }

@@ -26,7 +26,8 @@ struct gvrt_stream {
     uint32_t handle;
     struct gvrt_secure *s;      /* secure channel, or NULL */
     uint8_t *cb;                /* the mapped command buffer */
-    uint64_t fence_va, seq;
+    uint64_t fence_va, seq;     /* seq: the last fence value submitted */
+    uint64_t pending;           /* a launch's fence value still running */
     uint8_t copy_key[32];       /* secure: the copy engine's key */
     uint64_t iv_counter;
     uint32_t timeout_ms;        /* per wait; default 60 s */
@@ -41,9 +42,26 @@ void gvrt_stream_close(struct gvrt_stream *st);
 /* Run @cmds (one group) and wait for it.  A LAUNCH may be the last
  * command only if it has no fence of its own (the stream adds it). */
 int gvrt_stream_run(struct gvrt_stream *st, const void *cmds, uint32_t len);
+/*
+ * The same, except that a group ending in a LAUNCH is left running: the
+ * stream remembers its fence value and the next call that uses the
+ * stream (or gvrt_stream_sync) waits for it first.  At most one launch
+ * is in flight per stream: the driver clears a channel's error state at
+ * every SUBMIT, so a second group submitted behind a launch that then
+ * faults would hide the fault (docs/runtime.md, "Asynchrony").
+ */
+int gvrt_stream_run_async(struct gvrt_stream *st, const void *cmds,
+                          uint32_t len);
+/* Wait for the launch in flight, if any: 0, or its error (a GV_ERR_*
+ * code such as GV_ERR_FAULT, or -ETIMEDOUT). */
+int gvrt_stream_sync(struct gvrt_stream *st);
+/* Without blocking: 0 if the stream is idle, -EBUSY if a launch still
+ * runs, else the launch's error (it is then no longer in flight). */
+int gvrt_stream_query(struct gvrt_stream *st);
 
 /* Device memory of the stream's context (secure: protected, with every
- * summary checked). */
+ * summary checked; if a check fails the memory is unmapped again, with
+ * the runtime's MACs, and -EBADMSG returned). */
 int gvrt_malloc(struct gvrt_stream *st, uint64_t size, uint64_t *va);
 /* Free what gvrt_malloc gave (@size as asked).  Secure: the memory is
  * cleared through the stream first, then unmapped with the runtime's MACs,
@@ -61,27 +79,60 @@ int gvrt_memcpy_htod(struct gvrt_stream *st, uint64_t va, const void *src,
                      size_t len);
 int gvrt_memcpy_dtoh(struct gvrt_stream *st, void *dst, uint64_t va,
                      size_t len);
+/* Device to device, through the copy engine (inside the device: no
+ * crypto needed on a secure channel). */
+int gvrt_memcpy_dtod(struct gvrt_stream *st, uint64_t dst, uint64_t src,
+                     size_t len);
+/* Fill [@va, @va + @len) with the @esize-byte (1, 2 or 4) value @value:
+ * the first piece through the copy engine from the host (encrypted on a
+ * secure channel), the rest by device-to-device copies that double the
+ * filled part.  @len must be a multiple of @esize. */
+int gvrt_memset(struct gvrt_stream *st, uint64_t va, uint32_t value,
+                unsigned esize, size_t len);
+
+struct gv_ptx_symbol;
 
 struct gvrt_module {
     uint8_t *img;               /* the GVX image */
     uint32_t size;
     uint64_t va;                /* where it lives in device memory */
+    struct gv_ptx_symbol *syms; /* .global/.const variables (malloc'd) */
+    size_t nsyms;
 };
 /* Translate PTX and load it; on a translation error, -EINVAL and the
- * translator's message in @err. */
+ * translator's message in @err.  On a secure channel the copy is
+ * authenticated; measuring it is the caller's (gvrt_module_measure). */
 int gvrt_module_load(struct gvrt_stream *st, const char *ptx, size_t len,
                      struct gvrt_module *m, char *err, size_t err_len);
+/* CH_MEASURE the module's device copy and check the keyed digest against
+ * the image the runtime translated (secure channels). */
+int gvrt_module_measure(struct gvrt_stream *st, const struct gvrt_module *m);
+/* Frees the host side (image, symbols); the device copy is the caller's
+ * to free (gvrt_free(st, m->va, m->size)). */
 void gvrt_module_unload(struct gvrt_module *m);
 /* Index of entry @name, or -1. */
 int gvrt_module_function(const struct gvrt_module *m, const char *name);
+/* Device address and size of the .global/.const variable @name:
+ * 0, or -ENOENT. */
+int gvrt_module_global(const struct gvrt_module *m, const char *name,
+                       uint64_t *va, uint64_t *size);
 /* Launch and wait.  @params: the parameter buffer (see
  * gvrt_pack_params). */
 int gvrt_launch(struct gvrt_stream *st, const struct gvrt_module *m,
                 int func, const uint32_t grid[3], const uint32_t block[3],
                 uint32_t shared_dyn, const void *params,
                 uint32_t param_size);
+/* The same without waiting (gvrt_stream_run_async). */
+int gvrt_launch_async(struct gvrt_stream *st, const struct gvrt_module *m,
+                      int func, const uint32_t grid[3],
+                      const uint32_t block[3], uint32_t shared_dyn,
+                      const void *params, uint32_t param_size);
+/* The function's entry in the image, or NULL if @func is out of range. */
+const struct gv_isa_func *gvrt_module_func_info(const struct gvrt_module *m,
+                                                int func);
 /* Pack CUDA-style argument pointers into @buf by the function's parameter
- * table; returns the size, or -1 if it does not fit @cap. */
+ * table; returns the size, -EINVAL for a bad function or a NULL argument
+ * pointer, -E2BIG if it does not fit @cap. */
 int gvrt_pack_params(const struct gvrt_module *m, int func, void **args,
                      uint8_t *buf, uint32_t cap);
 

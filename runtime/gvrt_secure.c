@@ -2,6 +2,7 @@
 /* Graviton runtime: the trusted side of the protocol.  See gvrt_secure.h. */
 #include "gvrt_secure.h"
 
+#include <errno.h>
 #include <string.h>
 
 #include "gv_crypto.h"
@@ -26,11 +27,11 @@ static int gmac(const struct gvrt_secure *s, unsigned chid, uint32_t domain,
     uint8_t iv[12];
 
     if (chid >= GVRT_MAX_CHANNELS || !s->chan_valid[chid]) {
-        return GVRT_EINVAL;
+        return -EINVAL;
     }
     iv_of(iv, domain, counter);
     return gvc_gcm_seal(s->chan_key[chid], iv, aad, len, NULL, 0, NULL,
-                        tag) == GVC_OK ? 0 : GVRT_ECRYPTO;
+                        tag) == GVC_OK ? 0 : -EIO;
 }
 
 int gvrt_secure_init(struct gvrt_secure *s)
@@ -39,7 +40,7 @@ int gvrt_secure_init(struct gvrt_secure *s)
     if (gvc_key_generate(&s->uk) != GVC_OK ||
         gvc_key_pub(s->uk, s->uk_pub) != GVC_OK) {
         gvrt_secure_fini(s);
-        return GVRT_ECRYPTO;
+        return -EIO;
     }
     return 0;
 }
@@ -50,36 +51,68 @@ void gvrt_secure_fini(struct gvrt_secure *s)
     memset(s, 0, sizeof(*s));
 }
 
+/* The first of the quote's checks that fails, or NULL. */
+static const char *quote_check(struct gvrt_secure *s, const struct gv_quote *q,
+                               const uint8_t ak_pub[GV_EC_PUB_LEN],
+                               const uint8_t nonce[GV_NONCE_LEN],
+                               uint8_t cek[GV_CEK_LEN])
+{
+    uint32_t min_fw = s->min_fw ? s->min_fw : GVRT_MIN_FW_VERSION;
+    struct gvc_key *ak = NULL;
+    uint8_t h[GV_HASH_LEN];
+    const char *why = NULL;
+
+    if (q->magic != GV_QUOTE_MAGIC || q->version != GV_QUOTE_VERSION ||
+        q->pad) {
+        return "quote format";
+    }
+    if (q->chid >= GVRT_MAX_CHANNELS) {
+        return "quote channel";
+    }
+    if (q->fw_version < min_fw) {
+        return "quote firmware version";
+    }
+    if (q->flags) {
+        return "quote flags (debug or preemptible device)";
+    }
+    if (gvc_key_from_pub(&ak, ak_pub) != GVC_OK) {
+        return "attestation key";
+    }
+    if (gvc_verify(ak, q, offsetof(struct gv_quote, sig), q->sig) != GVC_OK) {
+        why = "quote signature";
+    } else if (gvc_sha256(s->uk_pub, GV_EC_PUB_LEN, h) != GVC_OK ||
+               gvc_memcmp_ct(h, q->uk_hash, GV_HASH_LEN) != 0) {
+        why = "quote user key hash";
+    } else if (gvc_memcmp_ct(nonce, q->nonce, GV_NONCE_LEN) != 0) {
+        why = "quote nonce";
+    } else if (gvc_unwrap(s->uk, q->wrapped_cek, sizeof(q->wrapped_cek), cek,
+                          GV_CEK_LEN) != GVC_OK) {
+        why = "quote wrapped key";
+    } else if (s->have_cek && gvc_memcmp_ct(cek, s->cek, GV_CEK_LEN) != 0) {
+        /* Streams of one context share the key: a different one is a
+         * lie. */
+        why = "quote context key";
+    }
+    gvc_key_free(ak);
+    return why;
+}
+
 int gvrt_quote_accept(struct gvrt_secure *s, const struct gv_quote *q,
                       const uint8_t ak_pub[GV_EC_PUB_LEN],
                       const uint8_t nonce[GV_NONCE_LEN])
 {
-    uint32_t min_fw = s->min_fw ? s->min_fw : GVRT_MIN_FW_VERSION;
-    struct gvc_key *ak = NULL;
-    uint8_t h[GV_HASH_LEN], cek[GV_CEK_LEN], kc[32], km[32];
+    uint8_t cek[GV_CEK_LEN], kc[32], km[32];
     unsigned chid = q->chid;
-    int r = GVRT_EAUTH;
+    const char *why = quote_check(s, q, ak_pub, nonce, cek);
+    int r = -EBADMSG;
 
-    if (q->magic != GV_QUOTE_MAGIC || q->version != GV_QUOTE_VERSION ||
-        chid >= GVRT_MAX_CHANNELS || q->fw_version < min_fw || q->flags ||
-        q->pad || gvc_key_from_pub(&ak, ak_pub) != GVC_OK) {
-        return GVRT_EAUTH;
-    }
-    if (gvc_verify(ak, q, offsetof(struct gv_quote, sig), q->sig) != GVC_OK ||
-        gvc_sha256(s->uk_pub, GV_EC_PUB_LEN, h) != GVC_OK ||
-        gvc_memcmp_ct(h, q->uk_hash, GV_HASH_LEN) != 0 ||
-        gvc_memcmp_ct(nonce, q->nonce, GV_NONCE_LEN) != 0 ||
-        gvc_unwrap(s->uk, q->wrapped_cek, sizeof(q->wrapped_cek), cek,
-                   sizeof(cek)) != GVC_OK) {
-        goto done;
-    }
-    /* Streams of one context share the key: a different one is a lie. */
-    if (s->have_cek && gvc_memcmp_ct(cek, s->cek, sizeof(cek)) != 0) {
+    if (why) {
+        s->failed = why;
         goto done;
     }
     if (gv_derive_key(cek, GV_KDF_CHAN, chid, q->incarnation, kc) ||
         gv_derive_key(cek, GV_KDF_MEAS, chid, q->incarnation, km)) {
-        r = GVRT_ECRYPTO;
+        r = -EIO;
         goto done;
     }
     memcpy(s->cek, cek, sizeof(cek));
@@ -96,7 +129,6 @@ done:
     memset(cek, 0, sizeof(cek));
     memset(kc, 0, sizeof(kc));
     memset(km, 0, sizeof(km));
-    gvc_key_free(ak);
     return r;
 }
 
@@ -110,9 +142,9 @@ int gvrt_ak_endorsed(const uint8_t ek_pub[GV_EC_PUB_LEN], uint32_t fw,
 
     gv_endorse_msg(fw, ak_pub, msg);
     if (gvc_key_from_pub(&ek, ek_pub) != GVC_OK) {
-        return GVRT_EAUTH;
+        return -EBADMSG;
     }
-    r = gvc_verify(ek, msg, sizeof(msg), ak_sig) == GVC_OK ? 0 : GVRT_EAUTH;
+    r = gvc_verify(ek, msg, sizeof(msg), ak_sig) == GVC_OK ? 0 : -EBADMSG;
     gvc_key_free(ek);
     return r;
 }
@@ -123,7 +155,7 @@ int gvrt_ak_cert_verify(const uint8_t *ca_cert, size_t ca_len,
 {
     if (gvc_x509_verify(ak_cert, ak_len, ca_cert, ca_len) != GVC_OK ||
         gvc_x509_pub(ak_cert, ak_len, ak_pub) != GVC_OK) {
-        return GVRT_EAUTH;
+        return -EBADMSG;
     }
     return 0;
 }
@@ -169,14 +201,26 @@ uint32_t gvrt_seal_group(struct gvrt_secure *s, unsigned chid,
 
 static int report_accept(struct gvrt_secure *s, unsigned chid,
                          uint32_t domain, uint64_t counter, const void *msg,
-                         size_t len, const uint8_t mac[GV_TAG_LEN])
+                         size_t len, const uint8_t mac[GV_TAG_LEN],
+                         const char *what)
 {
     uint8_t tag[GV_TAG_LEN];
 
-    if (chid >= GVRT_MAX_CHANNELS || counter != s->report_counter[chid] ||
-        gmac(s, chid, domain, counter, msg, len, tag) != 0 ||
+    if (chid >= GVRT_MAX_CHANNELS || !s->chan_valid[chid]) {
+        s->failed = what;
+        return -EBADMSG;
+    }
+    if (gmac(s, chid, domain, counter, msg, len, tag) != 0 ||
         gvc_memcmp_ct(tag, mac, GV_TAG_LEN) != 0) {
-        return GVRT_EAUTH;
+        s->failed = domain == GV_IV_DOMAIN_SUMM ? "summary MAC" :
+                    "measurement MAC";
+        return -EBADMSG;
+    }
+    /* attacks 8 and 21: a replayed report, or one hidden from us */
+    if (counter != s->report_counter[chid]) {
+        s->failed = domain == GV_IV_DOMAIN_SUMM ? "summary counter" :
+                    "measurement counter";
+        return -EBADMSG;
     }
     s->report_counter[chid]++;
     return 0;
@@ -186,14 +230,20 @@ int gvrt_summary_accept(struct gvrt_secure *s, const struct gv_pte_summary *m,
                         bool all_protected)
 {
     if (m->magic != GV_SUMMARY_MAGIC) {
-        return GVRT_EAUTH;
+        s->failed = "summary format";
+        return -EBADMSG;
     }
     if (report_accept(s, m->chid, GV_IV_DOMAIN_SUMM, m->counter, m,
-                      offsetof(struct gv_pte_summary, mac), m->mac) != 0) {
-        return GVRT_EAUTH;
+                      offsetof(struct gv_pte_summary, mac), m->mac,
+                      "summary channel") != 0) {
+        return -EBADMSG;
     }
     /* attack 9: "secure" memory outside the protected region */
-    return all_protected && m->n != m->k ? GVRT_EAUTH : 0;
+    if (all_protected && m->n != m->k) {
+        s->failed = "summary: memory not protected";
+        return -EBADMSG;
+    }
+    return 0;
 }
 
 int gvrt_measure_digest(const struct gvrt_secure *s, unsigned chid,
@@ -201,10 +251,10 @@ int gvrt_measure_digest(const struct gvrt_secure *s, unsigned chid,
                         uint8_t digest[GV_HASH_LEN])
 {
     if (chid >= GVRT_MAX_CHANNELS || !s->chan_valid[chid]) {
-        return GVRT_EINVAL;
+        return -EINVAL;
     }
     return gvc_hmac_sha256(s->meas_key[chid], sizeof(s->meas_key[chid]),
-                           data, len, digest) == GVC_OK ? 0 : GVRT_ECRYPTO;
+                           data, len, digest) == GVC_OK ? 0 : -EIO;
 }
 
 int gvrt_measurement_accept(struct gvrt_secure *s, unsigned chid,
@@ -212,27 +262,38 @@ int gvrt_measurement_accept(struct gvrt_secure *s, unsigned chid,
                             const void *expect, uint64_t len)
 {
     uint8_t d[GV_HASH_LEN];
+    int r;
 
     if (m->magic != GV_MEASURE_MAGIC || m->chid != chid || m->va != va ||
-        m->size != len || gvrt_measure_digest(s, chid, expect, len, d) != 0) {
-        return GVRT_EAUTH;
+        m->size != len) {
+        s->failed = "measurement format";
+        return -EBADMSG;
+    }
+    r = gvrt_measure_digest(s, chid, expect, len, d);
+    if (r) {
+        return r;
     }
     if (report_accept(s, m->chid, GV_IV_DOMAIN_MEAS, m->counter, m,
-                      offsetof(struct gv_measurement, mac), m->mac) != 0) {
-        return GVRT_EAUTH;
+                      offsetof(struct gv_measurement, mac), m->mac,
+                      "measurement channel") != 0) {
+        return -EBADMSG;
     }
     /* After the MAC: a wrong digest still used up the report. */
-    return gvc_memcmp_ct(d, m->digest, GV_HASH_LEN) == 0 ? 0 : GVRT_EAUTH;
+    if (gvc_memcmp_ct(d, m->digest, GV_HASH_LEN) != 0) {
+        s->failed = "measurement digest";
+        return -EBADMSG;
+    }
+    return 0;
 }
 
 int gvrt_copy_key(const struct gvrt_secure *s, unsigned chid,
                   const uint8_t key[32], uint8_t out[32])
 {
     if (chid >= GVRT_MAX_CHANNELS || !s->chan_valid[chid]) {
-        return GVRT_EINVAL;
+        return -EINVAL;
     }
     return gv_derive_key(key, GV_KDF_COPY, chid, s->incarnation[chid], out) ?
-           GVRT_ECRYPTO : 0;
+           -EIO : 0;
 }
 
 void gvrt_mac_unmap(struct gvrt_secure *s, unsigned chid, uint64_t va,

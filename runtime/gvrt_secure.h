@@ -43,12 +43,17 @@ struct gvrt_secure {
     uint64_t incarnation[GVRT_MAX_CHANNELS];
     uint8_t chan_key[GVRT_MAX_CHANNELS][32];
     uint8_t meas_key[GVRT_MAX_CHANNELS][32];
+    /* the last check that failed: a constant string naming it ("quote
+     * signature", "summary counter", ...), NULL if none yet */
+    const char *failed;
 };
 
-/* 0 or a negative GVRT_E* (errno-style) code. */
-#define GVRT_EAUTH   (-74)  /* -EBADMSG: a signature, MAC or check failed */
-#define GVRT_EINVAL  (-22)
-#define GVRT_ECRYPTO (-5)
+/*
+ * Every function returns 0 or a negative errno: -EBADMSG when a
+ * signature, MAC or check failed (s->failed names it), -EINVAL for a bad
+ * argument or a channel without keys, -EIO when the crypto library
+ * failed.
+ */
 
 int gvrt_secure_init(struct gvrt_secure *s);     /* makes the UK pair */
 void gvrt_secure_fini(struct gvrt_secure *s);    /* wipes the keys */

@@ -84,17 +84,17 @@ static int verify(struct gvrt_dev *dev, const char *ca_path)
     }
     if (gvrt_ak_cert_verify(ca, ca_len, cert, cert_len, ak_pub)) {
         return fail("the AK certificate does not verify under the CA",
-                    GVRT_EAUTH);
+                    -EBADMSG);
     }
     /* the certified AK must be the device's current one */
     r = gvrt_dev_ak_info(dev, &ak);
     if (r || memcmp(ak.ak_pub, ak_pub, GV_EC_PUB_LEN)) {
-        return fail("the certificate is for another AK", GVRT_EAUTH);
+        return fail("the certificate is for another AK", -EBADMSG);
     }
     printf("AK certificate verified under %s\n", ca_path);
     getrandom(nonce, sizeof(nonce), 0);
     if (gvrt_secure_init(&s)) {
-        return fail("UK", GVRT_ECRYPTO);
+        return fail("UK", -EIO);
     }
     r = gvrt_chan_create(dev, true, s.uk_pub, nonce, &q, &h, NULL);
     if (r) {

@@ -47,13 +47,13 @@ static int trusted_ak(struct gvrt_dev *dev, const char *ca_path,
         if (gvc_x509_load(ca_path, ca, &ca_len) != GVC_OK ||
             gvrt_dev_get_ak_cert(dev, cert, &cert_len) ||
             gvrt_ak_cert_verify(ca, ca_len, cert, cert_len, ak_pub)) {
-            return GVRT_EAUTH;
+            return -EBADMSG;
         }
         STEP("AK certificate verified under %s\n", ca_path);
         return 0;
     }
     if (gvrt_ak_endorsed(ak.ek_pub, ak.fw_version, ak.ak_pub, ak.ak_sig)) {
-        return GVRT_EAUTH;
+        return -EBADMSG;
     }
     memcpy(ak_pub, ak.ak_pub, GV_EC_PUB_LEN);
     STEP("AK endorsed by the device's EK (no CA given)\n");
@@ -79,7 +79,7 @@ int main(int argc, char **argv)
         return fail("attestation key", r);
     }
     if (gvrt_secure_init(&s)) {
-        return fail("user key", GVRT_ECRYPTO);
+        return fail("user key", -EIO);
     }
     if ((r = gvrt_secure_channel(&dev, &s, ak_pub, &ch, &fence))) {
         return fail("secure channel", r);
@@ -90,7 +90,7 @@ int main(int argc, char **argv)
 
     r = gvrt_mem_alloc(&dev, ch, 0, 4096, &va, &sum, 1, &count);
     if (r || count != 1 || gvrt_summary_accept(&s, &sum, true)) {
-        return fail("secure memory", r ? r : GVRT_EAUTH);
+        return fail("secure memory", r ? r : -EBADMSG);
     }
     STEP("secure memory at 0x%llx: summary MAC ok, %u of %u pages "
          "protected\n", (unsigned long long)va, sum.n, sum.k);
@@ -119,13 +119,13 @@ int main(int argc, char **argv)
     STEP("the same group replayed by the driver: device says %s\n",
          err == GV_ERR_AUTH ? "authentication failed (refused)" : "??");
     if (err != GV_ERR_AUTH) {
-        return fail("replay was not refused", GVRT_EAUTH);
+        return fail("replay was not refused", -EBADMSG);
     }
 
     /* a keyed digest: only the runtime can tell what it is of */
     if ((r = gvrt_measure(&dev, ch, va, sizeof(words), &m)) ||
         gvrt_measurement_accept(&s, ch, &m, va, words, sizeof(words))) {
-        return fail("measure", r ? r : GVRT_EAUTH);
+        return fail("measure", r ? r : -EBADMSG);
     }
     STEP("CH_MEASURE: the device holds exactly what the runtime wrote\n");
 
