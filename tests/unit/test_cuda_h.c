@@ -148,7 +148,7 @@ static void test_graviton_call_types(void)
                   (CUgravitonCopyScheme *));
     GV_CHECK_CALL(cuGravitonCtxIsSecure, CUresult, (CUcontext, int *));
     GV_CHECK_CALL(cuGravitonCtxGetAttestation, CUresult,
-                  (CUcontext, CUgravitonAttestation *));
+                  (CUcontext, const char **));
     GV_CHECK_CALL(cuGravitonGetLastCheck, CUresult, (const char **));
     GV_CHECK_CALL(cuGravitonGetLastMessage, CUresult, (const char **));
     GV_CHECK_CALL(cudaSecureMalloc, CUresult, (CUdeviceptr *, size_t));
@@ -474,17 +474,6 @@ static void test_struct_layout(void)
     CU_ASSERT_EQUAL(offsetof(CUctxCreateParams, execAffinityParams), 0);
     CU_ASSERT_EQUAL(offsetof(CUctxCreateParams, numExecAffinityParams), 8);
     CU_ASSERT_EQUAL(offsetof(CUctxCreateParams, cigParams), 16);
-
-    /* ours: no implicit padding, appended to only */
-    CU_ASSERT_EQUAL(sizeof(CUgravitonAttestation), 352);
-    CU_ASSERT_EQUAL(offsetof(CUgravitonAttestation, version), 0);
-    CU_ASSERT_EQUAL(offsetof(CUgravitonAttestation, flags), 4);
-    CU_ASSERT_EQUAL(offsetof(CUgravitonAttestation, firmwareVersion), 8);
-    CU_ASSERT_EQUAL(offsetof(CUgravitonAttestation, channel), 12);
-    CU_ASSERT_EQUAL(offsetof(CUgravitonAttestation, incarnation), 16);
-    CU_ASSERT_EQUAL(offsetof(CUgravitonAttestation, akPublicKey), 24);
-    CU_ASSERT_EQUAL(offsetof(CUgravitonAttestation, reserved), 89);
-    CU_ASSERT_EQUAL(offsetof(CUgravitonAttestation, trustAnchor), 96);
 }
 
 static void test_constants(void)
@@ -534,6 +523,12 @@ static void test_constants(void)
                         CU_GRAVITON_COPY_ENGINE_AES_GCM);
     CU_ASSERT_NOT_EQUAL(CU_GRAVITON_COPY_AUTHDEC_AES_KMAC,
                         CU_GRAVITON_COPY_ENGINE_AES_GCM);
+    /* the kinds of check: distinct words */
+    CU_ASSERT_STRING_NOT_EQUAL(CU_GRAVITON_CHECK_QUOTE,
+                               CU_GRAVITON_CHECK_CERTIFICATE);
+    CU_ASSERT_STRING_NOT_EQUAL(CU_GRAVITON_CHECK_SUMMARY,
+                               CU_GRAVITON_CHECK_MEASUREMENT);
+    CU_ASSERT_PTR_NULL(strchr(CU_GRAVITON_CHECK_CIPHERTEXT, ' '));
 }
 
 int gv_register_suites(void)

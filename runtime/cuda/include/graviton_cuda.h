@@ -8,6 +8,9 @@
  *
  *   CU_CTX_GRAVITON_SECURE        context flag: create a secure context
  *   GRAVITON_SECURE=1             environment: every context is secure
+ *   GRAVITON_CA                   environment: the trust anchor (CA
+ *                                 certificate file) for the AK's chain;
+ *                                 unset: the EK's endorsement of the AK
  *   GRAVITON_COPY_SCHEME          environment: the default copy scheme,
  *                                 one of "authdec-gcm", "authdec-kmac",
  *                                 "engine-gcm" (CUgravitonCopyScheme)
@@ -15,14 +18,13 @@
  *   cuGravitonCtxSetCopyScheme    choose the current context's scheme
  *   cuGravitonCtxGetCopyScheme    read it
  *   cuGravitonCtxIsSecure         is a context secure?
- *   CUgravitonAttestation         what attestation established
- *   cuGravitonCtxGetAttestation   read it for a context
+ *   cuGravitonCtxGetAttestation   what attestation established (a line)
  *   cuGravitonGetLastCheck        the check that failed last (this thread)
- *   cuGravitonGetLastMessage      the message that came with it
- *   CU_GRAVITON_CHECK_*           the names of the checks
+ *   cuGravitonGetLastMessage      the message of the last failure
+ *   CU_GRAVITON_CHECK_*           the kinds of check (a word of each name)
  *   cudaSecureMalloc, cudaSecureFree, cudaSecureMemcpy,
  *   cudaSecureMemcpyHtoD, cudaSecureMemcpyDtoH, cudaSecureKernelLaunch,
- *   cudaSecureStreamCreate        the paper's primitives (section 5)
+ *   cudaSecureStreamCreate        the Graviton paper's primitives
  *
  * A context is secure when it is created with CU_CTX_GRAVITON_SECURE or
  * while GRAVITON_SECURE=1 is set.  In a secure context every cu* call
@@ -43,8 +45,8 @@ extern "C" {
 
 /*
  * Context flag for cuCtxCreate (either form): a secure context.  Bit 30,
- * well outside NVIDIA's CU_CTX_FLAGS_MASK (0xff) and every CUctx_flags
- * value, so it can never mean anything to NVIDIA's driver.
+ * well outside NVIDIA's CU_CTX_FLAGS_MASK (0xff), so it is none of
+ * NVIDIA's context flags (check_cuda_h.py checks it against them).
  */
 #define CU_CTX_GRAVITON_SECURE  0x40000000
 
@@ -84,71 +86,52 @@ CUresult CUDAAPI cuGravitonCtxSetCopyScheme(CUgravitonCopyScheme scheme);
 /* The scheme in force (never CU_GRAVITON_COPY_DEFAULT). */
 CUresult CUDAAPI cuGravitonCtxGetCopyScheme(CUgravitonCopyScheme *scheme);
 
-/* ---- Attestation ---- */
+/* ---- Attestation and failed checks ---- */
 
 /* *@secure = 1 if @ctx (NULL: the current context) is secure, else 0. */
 CUresult CUDAAPI cuGravitonCtxIsSecure(CUcontext ctx, int *secure);
 
-/* CUgravitonAttestation.flags */
-#define CU_GRAVITON_ATTEST_SECURE       0x1  /* quote verified, CEK taken */
-#define CU_GRAVITON_ATTEST_AK_CERTIFIED 0x2  /* AK certificate checked
-                                              * under trustAnchor */
-#define CU_GRAVITON_ATTEST_AK_ENDORSED  0x4  /* AK endorsed by a known EK
-                                              * (no CA) */
-
 /*
- * What a secure context's creation established.  Set @version to
- * CU_GRAVITON_ATTESTATION_VERSION before the call; fields are only ever
- * appended.  A context that is not secure reads as all zeros but for
- * @version.
+ * *@text = one line saying what attestation established for @ctx (NULL:
+ * the current context): how the AK was trusted (certificate chain to the
+ * trust anchor, or the EK's endorsement), the quoted firmware, the
+ * channel; "" for a context that is not secure.  Valid while @ctx lives.
  */
-#define CU_GRAVITON_ATTESTATION_VERSION 1
-typedef struct CUgravitonAttestation_st {
-    unsigned int version;           /* in: CU_GRAVITON_ATTESTATION_VERSION */
-    unsigned int flags;             /* CU_GRAVITON_ATTEST_* */
-    unsigned int firmwareVersion;   /* the command processor's, quoted */
-    unsigned int channel;           /* the channel whose quote it was */
-    unsigned long long incarnation; /* that channel's, from the quote */
-    unsigned char akPublicKey[65];  /* the quote's signer: P-256, SEC1
-                                     * uncompressed */
-    unsigned char reserved[7];
-    char trustAnchor[256];          /* the CA certificate's file, or "" */
-} CUgravitonAttestation;
-
-/* Read @ctx's (NULL: the current context's) attestation result. */
 CUresult CUDAAPI cuGravitonCtxGetAttestation(CUcontext ctx,
-                                             CUgravitonAttestation *att);
+                                             const char **text);
 
 /*
- * The checks the trusted runtime makes, by name.  When a call fails
- * because one of them failed, the calling thread's "last check" is set to
- * that name and its "last message" to a sentence saying what was checked
- * against what; both stay until the thread's next failing call.
+ * The kinds of check the trusted runtime makes.  Each check has a name of
+ * its own (a constant string such as "quote signature", "AK certificate
+ * chain", "summary MAC", "measurement digest"), and the name contains the
+ * word of its kind, so a program or a test can tell what failed without
+ * knowing every name.
  */
 #define CU_GRAVITON_CHECK_QUOTE         "quote"        /* signature, UK,
-                                                        * nonce, version,
-                                                        * firmware, flags */
+                                                        * nonce, firmware,
+                                                        * flags, key */
 #define CU_GRAVITON_CHECK_CERTIFICATE   "certificate"  /* AK chain to the
                                                         * trust anchor */
 #define CU_GRAVITON_CHECK_SUMMARY       "summary"      /* CH_PTE summary:
-                                                        * MAC, freshness,
+                                                        * MAC, counter,
                                                         * all protected */
 #define CU_GRAVITON_CHECK_MEASUREMENT   "measurement"  /* CH_MEASURE digest
                                                         * of a module or
                                                         * of AuthDec */
-#define CU_GRAVITON_CHECK_CIPHERTEXT    "ciphertext"   /* a copy's tag */
-#define CU_GRAVITON_CHECK_COMMAND       "command"      /* the device refused
-                                                        * an authenticated
-                                                        * command group */
+#define CU_GRAVITON_CHECK_CIPHERTEXT    "ciphertext"   /* a secure copy's
+                                                        * tag */
 
 /*
- * *@name = the CU_GRAVITON_CHECK_* name of the check that made the
- * calling thread's last failing call fail, or NULL if that call failed
- * for another reason or no call has failed.  The string is static.
+ * *@name = the name of the check that made the calling thread's last
+ * failing cu* call fail, or NULL if that call failed for another reason
+ * (or none has failed).  A context's creation counts: its attestation
+ * failures are read here, as no context exists to ask.  Static string.
  */
 CUresult CUDAAPI cuGravitonGetLastCheck(const char **name);
-/* *@message = the message of that failure (any failure, not only a
- * check's), or NULL.  Valid until the thread's next failing call. */
+/* *@message = the message of the calling thread's last failing call (any
+ * failure: the translator's error for bad PTX, the check and what it
+ * compared for a failed check), or NULL.  Valid until the thread's next
+ * failing call. */
 CUresult CUDAAPI cuGravitonGetLastMessage(const char **message);
 
 /* ---- The paper's primitives ---- */
