@@ -5,20 +5,33 @@
   gvboot.py --guest-dir DIR test NAME...   run guest tests, print TAP
   gvboot.py --guest-dir DIR demo [NAME...] run the sample programs
   gvboot.py --guest-dir DIR shell          interactive shell on the console
+  gvboot.py --guest-dir DIR [--secure] [--env K=V] run PROG [-- ARGS...]
+                                           run your own program (a file in a
+                                           directory of its own, e.g. what
+                                           scripts/gv-build.sh made)
 
 DIR holds the guest image the build made (vmlinuz, initramfs.cpio.gz);
 --qemu-dir the QEMU build (qemu-system-x86_64, firmware/).  One boot runs every test named; each test program's
 exit status becomes one TAP result, its output goes into the console log.
 A guest that does not finish within --timeout seconds is killed; the tests
 it did not finish are reported as failures and the console log is kept.
+
+`run` adds PROG's directory to the guest as /gv/run (an extra initramfs
+archive after the image's own), runs PROG there with ARGS (GRAVITON_SECURE=1
+in its environment with --secure), prints its output and exits with its
+status (125 when the guest did not run it to the end).
 """
 
 import argparse
+import gzip
 import os
 import re
 import select
+import shlex
+import shutil
 import subprocess
 import sys
+import tempfile
 import time
 
 MARK = re.compile(r"@@GV-(INSMOD|BEGIN|END|DEMO|DONE)(?: (\S+))?(?: (-?\d+))?")
@@ -31,7 +44,7 @@ def parse_size(text):
     return int(m.group(1)) << {"": 0, "K": 10, "M": 20, "G": 30}[m.group(2)]
 
 
-def qemu_command(args, mode, extra):
+def qemu_command(args, mode, extra, initrd=None):
     d = args.guest_dir
     q = args.qemu_dir or d
     append = ["console=ttyS0", "panic=-1", "oops=panic", "quiet",
@@ -45,7 +58,7 @@ def qemu_command(args, mode, extra):
            "-nographic", "-nodefaults", "-no-reboot",
            "-serial", "mon:stdio" if mode == "shell" else "stdio",
            "-kernel", os.path.join(d, "vmlinuz"),
-           "-initrd", os.path.join(d, "initramfs.cpio.gz"),
+           "-initrd", initrd or os.path.join(d, "initramfs.cpio.gz"),
            "-append", " ".join(append),
            "-device", "pcie-root-port,id=rp0,chassis=1",
            "-device", f"graviton-gpu,bus=rp0,vram-size={args.vram_size}"
@@ -55,9 +68,9 @@ def qemu_command(args, mode, extra):
     return cmd
 
 
-def run_guest(args, mode, extra, on_line):
+def run_guest(args, mode, extra, on_line, initrd=None):
     """Boot, feed each console line to on_line, return (lines, timed_out)."""
-    cmd = qemu_command(args, mode, extra)
+    cmd = qemu_command(args, mode, extra, initrd)
     proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL,
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     lines, buf, timed_out = [], b"", False
@@ -185,6 +198,122 @@ def cmd_demo(args):
     return 0
 
 
+def cpio_newc(entries):
+    """A newc cpio archive of (name, mode, data) entries (data None: a
+    directory), as the kernel's initramfs unpacker reads it."""
+    out = bytearray()
+
+    def pad4():
+        out.extend(b"\0" * (-len(out) % 4))
+
+    for ino, (name, mode, data) in enumerate(entries + [("TRAILER!!!", 0,
+                                                          b"")], 1):
+        body = data or b""
+        fields = [ino, mode, 0, 0, 1 if data is not None else 2,
+                  int(time.time()), len(body), 0, 0, 0, 0,
+                  len(name.encode()) + 1, 0]
+        out += b"070701" + b"".join(b"%08X" % f for f in fields)
+        out += name.encode() + b"\0"
+        pad4()
+        out += body
+        pad4()
+    return bytes(out)
+
+
+def run_archive(prog_dir, run_args, env):
+    """/gv/run with every file under prog_dir, and /gv/run-args: the
+    arguments and environment, as shell for /init to source."""
+    entries = [("gv/run", 0o040755, None)]
+    for root, dirs, files in os.walk(prog_dir):
+        dirs.sort()
+        rel = os.path.relpath(root, prog_dir)
+        base = "gv/run" if rel == "." else "gv/run/" + rel
+        if rel != ".":
+            entries.append((base, 0o040755, None))
+        for f in sorted(files):
+            path = os.path.join(root, f)
+            if not os.path.isfile(path):
+                continue
+            mode = 0o100755 if os.access(path, os.X_OK) else 0o100644
+            with open(path, "rb") as fh:
+                entries.append((f"{base}/{f}", mode, fh.read()))
+    script = "".join(f"export {k}={shlex.quote(v)}\n" for k, v in env)
+    script += "set -- " + " ".join(shlex.quote(a) for a in run_args) + "\n"
+    entries.append(("gv/run-args", 0o100644, script.encode()))
+    return gzip.compress(cpio_newc(entries), compresslevel=1)
+
+
+def cmd_run(args):
+    path = os.path.abspath(args.names[0])
+    if os.path.isdir(path):
+        progs = [f for f in sorted(os.listdir(path))
+                 if os.path.isfile(os.path.join(path, f))
+                 and os.access(os.path.join(path, f), os.X_OK)]
+        if len(progs) != 1:
+            print(f"run: {path} holds {len(progs) or 'no'} programs "
+                  f"({', '.join(progs)}): name one", file=sys.stderr)
+            return 125
+        prog_dir, prog = path, progs[0]
+    elif os.path.isfile(path) and os.access(path, os.X_OK):
+        prog_dir, prog = os.path.split(path)
+    else:
+        print(f"run: {path}: no such program", file=sys.stderr)
+        return 125
+    if not re.fullmatch(r"[A-Za-z0-9._+-]+", prog):
+        print(f"run: program name {prog!r}: letters, digits and ._+- only",
+              file=sys.stderr)
+        return 125
+    env = []
+    for e in args.env:
+        k, eq, v = e.partition("=")
+        if not eq or not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", k):
+            print(f"run: --env {e!r}: NAME=VALUE expected", file=sys.stderr)
+            return 125
+        env.append((k, v))
+
+    result = [None]
+    inside = [False]
+
+    def on_line(line):
+        m = MARK.search(line)
+        if m and m.group(1) == "INSMOD" and m.group(2) != "0":
+            print(f"[insmod graviton.ko failed: {m.group(2)}]",
+                  file=sys.stderr)
+        elif m and m.group(1) == "BEGIN":
+            inside[0] = True
+        elif m and m.group(1) == "END" and m.group(3) is not None:
+            if inside[0] and m.start() > 0:     # output without a newline
+                print(line[:m.start()], flush=True)
+            inside[0] = False
+            result[0] = int(m.group(3))
+        elif args.verbose or inside[0]:
+            print(line, flush=True)
+
+    # The image's archive, then ours: the kernel unpacks both into one
+    # root file system.
+    with tempfile.NamedTemporaryFile(prefix="gv-run-", suffix=".cpio.gz",
+                                     dir=args.tmp_dir) as initrd:
+        with open(os.path.join(args.guest_dir, "initramfs.cpio.gz"),
+                  "rb") as base:
+            shutil.copyfileobj(base, initrd)
+        initrd.write(run_archive(prog_dir, args.names[1:], env))
+        initrd.flush()
+        extra = ["gv.run=" + prog] + (["gv.secure=1"] if args.secure else [])
+        lines, timed_out, qrc = run_guest(args, "run", extra, on_line,
+                                          initrd.name)
+    save_log(args, lines, "run")
+    if result[0] is None:
+        why = (f"guest timed out after {args.timeout:g} s" if timed_out else
+               f"guest stopped before the program finished (qemu status "
+               f"{qrc})")
+        print(f"[{prog}: {why}; console log "
+              f"{args.log or os.path.join(args.guest_dir, 'console-run.log')}]",
+              file=sys.stderr)
+        return 125
+    print(f"[{prog} exited with {result[0]}]", file=sys.stderr)
+    return result[0]
+
+
 def cmd_shell(args):
     cmd = qemu_command(args, "shell", [])
     print("(Ctrl-A X quits QEMU)", file=sys.stderr)
@@ -210,13 +339,32 @@ def main():
     p.add_argument("--claim-vram-size", type=parse_size,
                    help="tell the guest tests a vram size other than the "
                         "device's (the harness self-test uses it)")
+    p.add_argument("--secure", action="store_true",
+                   help="run: GRAVITON_SECURE=1 in the program's environment")
+    p.add_argument("--env", action="append", default=[], metavar="K=V",
+                   help="run: more environment for the program")
+    p.add_argument("--tmp-dir", help="run: where the combined initramfs "
+                   "is written for the boot (default: $TMPDIR)")
     p.add_argument("-v", "--verbose", action="store_true")
-    p.add_argument("mode", choices=["test", "demo", "shell"])
+    p.add_argument("mode", choices=["test", "demo", "shell", "run"])
     p.add_argument("names", nargs="*")
-    args = p.parse_args()
+    # run: everything after the first "--" is the program's own
+    argv = sys.argv[1:]
+    prog_args = []
+    if "--" in argv:
+        i = argv.index("--")
+        argv, prog_args = argv[:i], argv[i + 1:]
+    args = p.parse_args(argv)
     if args.mode == "test" and not args.names:
         p.error("test: name at least one guest test")
-    return {"test": cmd_test, "demo": cmd_demo, "shell": cmd_shell}[args.mode](args)
+    if args.mode == "run":
+        if not args.names:
+            p.error("run: name the program (its arguments after --)")
+        args.names += prog_args
+    elif prog_args:
+        p.error("arguments after -- are for run only")
+    return {"test": cmd_test, "demo": cmd_demo, "shell": cmd_shell,
+            "run": cmd_run}[args.mode](args)
 
 
 if __name__ == "__main__":
