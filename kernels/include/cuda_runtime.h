@@ -474,7 +474,7 @@ static __device__ __forceinline__ float copysignf(float x, float y)
 }
 static __device__ __forceinline__ float fdimf(float x, float y)
 {
-    return x > y ? x - y : 0.0f;
+    return x <= y ? 0.0f : x - y;       /* NaN in, NaN out */
 }
 static __device__ __forceinline__ float exp2f(float x)
 {
