@@ -320,8 +320,12 @@ static int copy_chunk(struct gvrt_stream *st, bool in, uint64_t va,
     }
     if (st->s) {
         /* aad = the device address the data came from */
-        return gvc_gcm_open(st->copy_key, c.iv, &va, 8, data, n, host,
-                            data + n) == GVC_OK ? 0 : -EBADMSG;
+        if (gvc_gcm_open(st->copy_key, c.iv, &va, 8, data, n, host,
+                         data + n) != GVC_OK) {
+            st->s->failed = "ciphertext tag (copy to the host)";
+            return -EBADMSG;
+        }
+        return 0;
     }
     memcpy(host, data, n);
     return 0;

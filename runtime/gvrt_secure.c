@@ -76,7 +76,7 @@ static const char *quote_check(struct gvrt_secure *s, const struct gv_quote *q,
         return "quote flags (debug or preemptible device)";
     }
     if (gvc_key_from_pub(&ak, ak_pub) != GVC_OK) {
-        return "attestation key";
+        return "quote signer (AK public key invalid)";
     }
     if (gvc_verify(ak, q, offsetof(struct gv_quote, sig), q->sig) != GVC_OK) {
         why = "quote signature";
@@ -120,6 +120,7 @@ int gvrt_quote_accept(struct gvrt_secure *s, const struct gv_quote *q,
     memcpy(s->chan_key[chid], kc, sizeof(kc));
     memcpy(s->meas_key[chid], km, sizeof(km));
     s->incarnation[chid] = q->incarnation;
+    s->fw_version[chid] = q->fw_version;
     s->chan_valid[chid] = true;
     s->cmd_counter[chid] = 0;
     s->auth_counter[chid] = 0;

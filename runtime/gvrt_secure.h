@@ -41,6 +41,7 @@ struct gvrt_secure {
      * to it (include/graviton/gv_keys.h) */
     bool chan_valid[GVRT_MAX_CHANNELS];
     uint64_t incarnation[GVRT_MAX_CHANNELS];
+    uint32_t fw_version[GVRT_MAX_CHANNELS];     /* quoted firmware */
     uint8_t chan_key[GVRT_MAX_CHANNELS][32];
     uint8_t meas_key[GVRT_MAX_CHANNELS][32];
     /* the last check that failed: a constant string naming it ("quote

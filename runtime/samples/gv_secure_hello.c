@@ -68,7 +68,8 @@ int main(int argc, char **argv)
     struct gv_pte_summary sum;
     struct gv_measurement m;
     uint8_t ak_pub[GV_EC_PUB_LEN], mac[GV_TAG_LEN];
-    uint8_t cmds[4 * sizeof(struct gv_cmd_fence)], *cb;
+    uint8_t cmds[4 * sizeof(struct gv_cmd_fence)];
+    void *cb;
     uint64_t fence, va, words[3] = { 0x48656c6c6f, 0x7365637572, 0x65 };
     uint32_t ch, n, count, err;
     int r;
@@ -105,9 +106,8 @@ int main(int argc, char **argv)
         memcpy(cmds + n, &f, sizeof(f));
         n += sizeof(f);
     }
-    cb = gvrt_cmdbuf_map(&dev, ch);
-    if (!cb) {
-        return fail("command buffer", -errno);
+    if ((r = gvrt_cmdbuf_map_err(&dev, ch, &cb))) {
+        return fail("command buffer", r);
     }
     n = gvrt_seal_group(&s, ch, cmds, n, cb);
     if ((r = gvrt_submit(&dev, ch, 0, n, &err)) || err ||

@@ -1,0 +1,100 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* Graviton runtime core: the objects of a context (private). */
+#ifndef GVRT_CORE_INT_H
+#define GVRT_CORE_INT_H
+
+#include "graviton/gv_isa.h"
+#include "gvrt_core.h"
+
+struct gvrt_alloc {
+    struct gvrt_alloc *next;
+    uint64_t va, size;
+    struct gvrt_cmod *module;   /* a module's memory, or NULL */
+};
+
+struct gvrt_cstream {
+    struct gvrt_cstream *next;
+    struct gvrt_ctx *ctx;
+    struct gvrt_stream st;
+    uint32_t flags;             /* GVRT_STREAM_* */
+    bool is_default;
+};
+
+struct gvrt_cfunc {
+    struct gvrt_cfunc *next;
+    struct gvrt_cmod *mod;
+    int index;
+};
+
+struct gvrt_cmod {
+    struct gvrt_cmod *next;
+    struct gvrt_module m;
+    struct gvrt_cfunc *funcs;   /* looked up so far */
+};
+
+struct gvrt_event {
+    struct gvrt_event *next;
+    uint32_t flags;             /* GVRT_EVENT_* */
+    struct gvrt_cstream *cs;    /* recorded on, NULL if never */
+    uint64_t seq;               /* the stream's fence value then */
+    bool recorded;
+    bool done;
+    struct timespec t;          /* host time of completion */
+};
+
+struct gvrt_ctx {
+    pthread_mutex_t lock;
+    int device;
+    struct gvrt_dev dev;
+    bool secure;
+    struct gvrt_secure sec;
+    uint8_t ak_pub[GV_EC_PUB_LEN];
+    const char *failed;         /* the last failed check */
+    char attest[512];
+    struct gvrt_cstream *streams;       /* the default stream first */
+    struct gvrt_cstream *def;
+    struct gvrt_cmod *mods;
+    struct gvrt_event *events;
+    struct gvrt_alloc *allocs;
+    uint64_t allocated;
+};
+
+/* Lock/unlock the context. */
+void gvrt_ctx_lock(struct gvrt_ctx *c);
+void gvrt_ctx_unlock(struct gvrt_ctx *c);
+
+/* Record a secure failure (the name the secure layer left, or @what). */
+void gvrt_ctx_note_failure(struct gvrt_ctx *c, const char *what);
+
+/* The stream @cs stands for (NULL: default), or NULL if not ours. */
+struct gvrt_cstream *gvrt_ctx_stream_of(struct gvrt_ctx *c,
+                                        struct gvrt_cstream *cs);
+/* Make @cs ready for new work: wait for its launch in flight and, with
+ * the legacy default stream's semantics, for the default stream (when
+ * @cs is a blocking stream) or every blocking stream (when @cs is the
+ * default one).  Returns the first error an earlier launch left. */
+int gvrt_ctx_prepare(struct gvrt_ctx *c, struct gvrt_cstream *cs);
+/* Wait for @cs's launch in flight and mark the events it completes. */
+int gvrt_ctx_drain(struct gvrt_ctx *c, struct gvrt_cstream *cs);
+/* Mark the events of @cs that are complete now (done up to @upto). */
+void gvrt_ctx_events_done(struct gvrt_ctx *c, struct gvrt_cstream *cs);
+
+/* Allocation bookkeeping (memory of the default stream's channel). */
+int gvrt_ctx_alloc_locked(struct gvrt_ctx *c, uint64_t size,
+                          struct gvrt_cmod *module, uint64_t *va);
+int gvrt_ctx_free_locked(struct gvrt_ctx *c, uint64_t va);
+
+/* Secure context creation: attestation and the first channel. */
+int gvrt_ctx_attest(struct gvrt_ctx *c, const char *ca_path);
+/* A channel of the context (normal, or secure with the context's UK)
+ * opened as stream @cs. */
+int gvrt_ctx_channel_open(struct gvrt_ctx *c, struct gvrt_cstream *cs);
+void gvrt_ctx_channel_close(struct gvrt_ctx *c, struct gvrt_cstream *cs,
+                            int *first_err);
+
+/* 0 if @f is a function of a module of @c, else -EBADF (locked). */
+int gvrt_ctx_func_check(struct gvrt_ctx *c, struct gvrt_cfunc *f);
+/* The function's entry in its module's image. */
+const struct gv_isa_func *gvrt_cfunc_info(const struct gvrt_cfunc *f);
+
+#endif /* GVRT_CORE_INT_H */

@@ -1,0 +1,249 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* Runtime core: contexts.  See gvrt_core.h. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "gvrt_core_int.h"
+
+void gvrt_ctx_lock(struct gvrt_ctx *c)
+{
+    pthread_mutex_lock(&c->lock);
+}
+
+void gvrt_ctx_unlock(struct gvrt_ctx *c)
+{
+    pthread_mutex_unlock(&c->lock);
+}
+
+int gvrt_ctx_create(const struct gvrt_ctx_opts *o, struct gvrt_ctx **out,
+                    const char **failed)
+{
+    const struct gvrt_devinfo *d;
+    struct gvrt_ctx *c;
+    int r;
+
+    if (failed) {
+        *failed = NULL;
+    }
+    if (!o || !out || (o->flags & ~GVRT_CTX_SECURE)) {
+        return -EINVAL;
+    }
+    *out = NULL;
+    d = gvrt_device(o->device);
+    if (!d) {
+        return -ENODEV;
+    }
+    c = calloc(1, sizeof(*c));
+    if (!c) {
+        return -ENOMEM;
+    }
+    pthread_mutex_init(&c->lock, NULL);
+    c->device = o->device;
+    c->def = calloc(1, sizeof(*c->def));
+    if (!c->def) {
+        r = -ENOMEM;
+        goto fail_free;
+    }
+    r = gvrt_dev_open(&c->dev, d->index);
+    if (r) {
+        goto fail_free;
+    }
+    if (o->flags & GVRT_CTX_SECURE) {
+        r = gvrt_ctx_attest(c, o->ca_path);
+        if (r) {
+            goto fail_close;
+        }
+    }
+    r = gvrt_ctx_channel_open(c, c->def);
+    if (r) {
+        goto fail_close;
+    }
+    c->def->is_default = true;
+    c->streams = c->def;
+    if (c->secure) {
+        size_t n = strlen(c->attest);
+        uint32_t h = c->def->st.handle;
+
+        snprintf(c->attest + n, sizeof(c->attest) - n,
+                 "; quote of firmware 0x%08x verified for channel %u "
+                 "(incarnation %llu), CEK unwrapped", c->sec.fw_version[h],
+                 h, (unsigned long long)c->sec.incarnation[h]);
+    }
+    *out = c;
+    return 0;
+
+fail_close:
+    if (failed && r == -EBADMSG) {
+        *failed = c->failed ? c->failed : "secure check";
+    }
+    gvrt_secure_fini(&c->sec);
+    gvrt_dev_close(&c->dev);
+fail_free:
+    free(c->def);
+    pthread_mutex_destroy(&c->lock);
+    free(c);
+    return r;
+}
+
+static void keep_first(int *first, int r)
+{
+    if (r && !*first) {
+        *first = r;
+    }
+}
+
+int gvrt_ctx_destroy(struct gvrt_ctx *c)
+{
+    int first = 0;
+
+    if (!c) {
+        return -EINVAL;
+    }
+    gvrt_ctx_lock(c);
+    for (struct gvrt_cstream *cs = c->streams; cs; cs = cs->next) {
+        keep_first(&first, gvrt_stream_sync(&cs->st));
+    }
+    /* memory first (it needs a channel), modules' included */
+    while (c->allocs) {
+        uint64_t va = c->allocs->va;
+
+        keep_first(&first, gvrt_ctx_free_locked(c, va));
+        if (c->allocs && c->allocs->va == va) {
+            /* refused: forget it, the channel's destroy reclaims it */
+            struct gvrt_alloc *a = c->allocs;
+
+            c->allocs = a->next;
+            free(a);
+        }
+    }
+    while (c->mods) {
+        struct gvrt_cmod *m = c->mods;
+
+        c->mods = m->next;
+        while (m->funcs) {
+            struct gvrt_cfunc *f = m->funcs;
+
+            m->funcs = f->next;
+            free(f);
+        }
+        gvrt_module_unload(&m->m);
+        free(m);
+    }
+    while (c->events) {
+        struct gvrt_event *e = c->events;
+
+        c->events = e->next;
+        free(e);
+    }
+    /* the default stream last: the others are streams of its context */
+    while (c->streams) {
+        struct gvrt_cstream *cs = c->streams, **pp = &c->streams;
+
+        while (cs->next) {
+            pp = &cs->next;
+            cs = cs->next;
+        }
+        *pp = NULL;
+        gvrt_ctx_channel_close(c, cs, &first);
+        free(cs);
+    }
+    gvrt_secure_fini(&c->sec);
+    gvrt_dev_close(&c->dev);
+    gvrt_ctx_unlock(c);
+    pthread_mutex_destroy(&c->lock);
+    free(c);
+    return first;
+}
+
+bool gvrt_ctx_secure(const struct gvrt_ctx *c)
+{
+    return c->secure;
+}
+
+int gvrt_ctx_device(const struct gvrt_ctx *c)
+{
+    return c->device;
+}
+
+const char *gvrt_ctx_failed(const struct gvrt_ctx *c)
+{
+    return c->failed;
+}
+
+const char *gvrt_ctx_attestation(const struct gvrt_ctx *c)
+{
+    return c->attest;
+}
+
+struct gvrt_cstream *gvrt_ctx_stream_of(struct gvrt_ctx *c,
+                                        struct gvrt_cstream *cs)
+{
+    if (!cs) {
+        return c->def;
+    }
+    for (struct gvrt_cstream *s = c->streams; s; s = s->next) {
+        if (s == cs) {
+            return s;
+        }
+    }
+    return NULL;
+}
+
+void gvrt_ctx_events_done(struct gvrt_ctx *c, struct gvrt_cstream *cs)
+{
+    /* everything before a launch in flight has completed */
+    uint64_t upto = cs->st.pending ? cs->st.pending - 1 : cs->st.seq;
+    struct timespec now;
+
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    for (struct gvrt_event *e = c->events; e; e = e->next) {
+        if (e->cs == cs && !e->done && e->seq <= upto) {
+            e->done = true;
+            e->t = now;
+        }
+    }
+}
+
+int gvrt_ctx_drain(struct gvrt_ctx *c, struct gvrt_cstream *cs)
+{
+    int r = gvrt_stream_sync(&cs->st);
+
+    gvrt_ctx_events_done(c, cs);
+    return r;
+}
+
+int gvrt_ctx_prepare(struct gvrt_ctx *c, struct gvrt_cstream *cs)
+{
+    int first = 0;
+
+    if (cs->is_default) {
+        for (struct gvrt_cstream *s = c->streams; s; s = s->next) {
+            if (s == cs || !(s->flags & GVRT_STREAM_NON_BLOCKING)) {
+                keep_first(&first, gvrt_ctx_drain(c, s));
+            }
+        }
+        return first;
+    }
+    if (!(cs->flags & GVRT_STREAM_NON_BLOCKING)) {
+        keep_first(&first, gvrt_ctx_drain(c, c->def));
+    }
+    keep_first(&first, gvrt_ctx_drain(c, cs));
+    return first;
+}
+
+int gvrt_ctx_sync(struct gvrt_ctx *c)
+{
+    int first = 0;
+
+    if (!c) {
+        return -EINVAL;
+    }
+    gvrt_ctx_lock(c);
+    for (struct gvrt_cstream *s = c->streams; s; s = s->next) {
+        keep_first(&first, gvrt_ctx_drain(c, s));
+    }
+    gvrt_ctx_unlock(c);
+    return first;
+}
