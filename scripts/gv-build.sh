@@ -88,28 +88,16 @@ fi
 if [ ${#host[@]} -gt 0 ] || [ ${#objs[@]} -gt 0 ]; then
     [ -f "$build/build.ninja" ] ||
         die "no build in $build: run 'bash scripts/demo.sh' once (it installs what is needed and builds everything), or 'meson setup build && ninja -C build'"
+    cuda=$build/runtime/cuda/libgvcuda.a
     if [ -n "$ninja" ]; then
-        # every static library of the runtime, the translator, the crypto
-        # layer, and gv-ptxas (to check the PTX below)
-        mapfile -t targets < <(sed -n \
-            -e 's#^build \(runtime/[^ :]*\.a\):.*#\1#p' \
-            -e 's#^build \(ptx/libgvptx\.a\):.*#\1#p' \
-            -e 's#^build \(crypto/libgvcrypto\.a\):.*#\1#p' \
-            -e 's#^build \(tools/gv-ptxas\):.*#\1#p' "$build/build.ninja")
-        ninja -C "$build" "${targets[@]}" >/dev/null ||
-            die "ninja -C $build failed: the runtime libraries did not build"
+        # the library (and gv-ptxas, to check the PTX below)
+        ninja -C "$build" "${cuda#"$build"/}" tools/gv-ptxas >/dev/null ||
+            die "ninja -C $build failed: libgvcuda did not build"
     fi
-    mapfile -t rtlibs < <(find "$build/runtime" -name '*.a' -not -path '*.p/*' |
-                          LC_ALL=C sort)
-    libs=("${rtlibs[@]}" "$build/ptx/libgvptx.a" "$build/crypto/libgvcrypto.a")
-    for l in "${libs[@]}"; do
-        [ -f "$l" ] || die "$l missing: build the project first (ninja -C $build)"
-    done
-    [ -f "$build/runtime/cuda/libgvcuda.a" ] ||
-        printf 'gv-build: note: %s not built yet: linking against the low-level runtime (runtime/gvrt_*.h) only\n' \
-            "$build/runtime/cuda/libgvcuda.a" >&2
+    # libgvcuda.a holds the driver API, the runtime core, the PTX
+    # translator and the crypto layer; libcrypto.a is the system's
+    [ -f "$cuda" ] || die "$cuda missing: build the project first (ninja -C $build)"
 fi
-
 mkdir -p "$out"
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/gv-build.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT
@@ -161,9 +149,9 @@ if [ ${#host[@]} -gt 0 ] || [ ${#objs[@]} -gt 0 ]; then
     fi
     # shellcheck disable=SC2086,SC2046
     if ! "$linker" -static ${LDFLAGS:-} -o "$out/$name" "${o[@]}" \
-            "${objs[@]}" "${ldx[@]}" -Wl,--start-group "${libs[@]}" \
+            "${objs[@]}" "${ldx[@]}" "$cuda" \
             $(pkg-config --static --libs libcrypto) -lm -pthread \
-            -Wl,--end-group 2>"$tmp/ld.log"; then
+            2>"$tmp/ld.log"; then
         cat "$tmp/ld.log" >&2
         die "linking $out/$name failed"
     fi
@@ -175,6 +163,7 @@ if [ ${#host[@]} -gt 0 ] || [ ${#objs[@]} -gt 0 ]; then
 fi
 printf 'gv-build: %s\n' "${made[@]}" >&2
 if [ -n "$name" ]; then
-    printf 'gv-build: run it with: bash %s/scripts/gv-run.sh %s/%s\n' \
-        "$(realpath --relative-to=. "$root")" "$out" "$name" >&2
+    run=$(realpath --relative-to=. "$root/scripts/gv-run.sh")
+    case "$run" in ../*) run=$root/scripts/gv-run.sh ;; esac
+    printf 'gv-build: run it with: bash %s %s/%s\n' "$run" "$out" "$name" >&2
 fi

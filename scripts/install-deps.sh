@@ -12,7 +12,7 @@ grep -q 'VERSION_CODENAME=bookworm' /etc/os-release ||
 
 pkgs=(
     # host toolchain and build system
-    gcc make libc6-dev binutils pkg-config meson ninja-build ccache python3
+    gcc g++ make libc6-dev binutils pkg-config meson ninja-build ccache python3
     git xz-utils cpio gzip dpkg-dev
     # QEMU 7.2 build dependencies and firmware
     libglib2.0-dev libpixman-1-dev libfdt-dev flex bison seabios
