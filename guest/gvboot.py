@@ -3,7 +3,8 @@
 """Boot the guest in the QEMU we build, with the graviton-gpu attached.
 
   gvboot.py --guest-dir DIR test NAME...   run guest tests, print TAP
-  gvboot.py --guest-dir DIR demo [NAME...] run the sample programs
+  gvboot.py --guest-dir DIR demo [NAME...] run the sample programs (NAME or
+                                           secure:NAME, GRAVITON_SECURE=1)
   gvboot.py --guest-dir DIR shell          interactive shell on the console
   gvboot.py --guest-dir DIR [--secure] [--env K=V] run PROG [-- ARGS...]
                                            run your own program (a file in a
@@ -33,6 +34,13 @@ import subprocess
 import sys
 import tempfile
 import time
+
+# The demo's programs: the runtime's own samples, then the driver-API
+# samples (samples/), each plainly and (secure:NAME) with GRAVITON_SECURE=1.
+DEMO = ["gv-identity", "gv-attest-demo", "gv-secure-hello", "gv-secure-kernel",
+        "secure:deviceQuery", "vectorAdd", "secure:vectorAdd", "matrixMul",
+        "secure:matrixMul", "BlackScholes", "secure:BlackScholes",
+        "threadMigration", "secure:threadMigration"]
 
 MARK = re.compile(r"@@GV-(INSMOD|BEGIN|END|DEMO|DONE)(?: (\S+))?(?: (-?\d+))?")
 
@@ -184,7 +192,7 @@ def cmd_demo(args):
         if started[0]:
             print(line, flush=True)
 
-    names = ",".join(args.names) if args.names else "gv-identity,gv-attest-demo,gv-secure-hello,gv-secure-kernel"
+    names = ",".join(args.names) if args.names else ",".join(DEMO)
     lines, timed_out, _ = run_guest(args, "demo", ["gv.demo=" + names],
                                     on_line)
     save_log(args, lines, "demo")

@@ -3,7 +3,8 @@
 # dependencies, build QEMU with the emulated GPU, the guest kernel image,
 # module and programs, then boot the guest and run the sample programs.
 #
-#   bash scripts/demo.sh [SAMPLE...]      (default: gv-identity)
+#   bash scripts/demo.sh [SAMPLE...]   (default: the list in guest/gvboot.py;
+#                                     secure:SAMPLE runs it with GRAVITON_SECURE=1)
 # SPDX-License-Identifier: GPL-2.0-or-later
 set -euo pipefail
 cd "$(dirname "$0")/.."
