@@ -225,7 +225,7 @@ static uint32_t max_runs(uint64_t size)
 }
 
 static int unmap_authorised(struct gvrt_stream *st, uint64_t va,
-                            uint64_t size);
+                            uint64_t size, bool *unmapped);
 
 int gvrt_malloc(struct gvrt_stream *st, uint64_t size, uint64_t *va)
 {
@@ -267,10 +267,15 @@ int gvrt_malloc(struct gvrt_stream *st, uint64_t size, uint64_t *va)
     }
     free(sums);
     if (r) {
+        const char *why = st->s->failed;
+
         /* Undo it (as libdrm undoes a kernel object when its own
          * bookkeeping fails): nothing was written to the memory yet, so
-         * the runtime's unmap MACs suffice. */
-        unmap_authorised(st, *va, size);
+         * the runtime's unmap MACs suffice.  The report counter is off
+         * now (the refused summary was the device's next), so the undo's
+         * own summaries fail too: the first failure is the one to name. */
+        unmap_authorised(st, *va, size, NULL);
+        st->s->failed = why;
         *va = 0;
     }
     return r;
@@ -650,7 +655,7 @@ static uint32_t unmap_plan(uint64_t va, uint64_t pages, uint64_t *cva,
 /* Unmap [@va, @va + @size) of a secure stream's context with the
  * runtime's MACs, one per CH_PTE run, and check the unmaps' summaries. */
 static int unmap_authorised(struct gvrt_stream *st, uint64_t va,
-                            uint64_t size)
+                            uint64_t size, bool *unmapped)
 {
     uint64_t pages = (size + GV_PAGE_SIZE - 1) >> GV_PAGE_SHIFT;
     uint32_t cap = max_runs(size), n, nsums = 0;
@@ -674,6 +679,10 @@ static int unmap_authorised(struct gvrt_stream *st, uint64_t va,
     r = gvrt_mem_free_sum(st->dev, st->handle, va,
                           (const uint8_t (*)[GV_TAG_LEN])macs, n, sums, cap,
                           &nsums);
+    if (unmapped) {
+        /* all of it, or a part: either way it cannot be freed again */
+        *unmapped = r == 0 || nsums > 0;
+    }
     /* Each unmap is reported: accept them all, in order, even after an
      * error (the ones that ran changed the mapping). */
     for (uint32_t i = 0; i < nsums && i < cap; i++) {
@@ -701,11 +710,22 @@ done:
 
 int gvrt_free(struct gvrt_stream *st, uint64_t va, uint64_t size)
 {
+    return gvrt_free_unmapped(st, va, size, NULL);
+}
+
+int gvrt_free_unmapped(struct gvrt_stream *st, uint64_t va, uint64_t size,
+                       bool *unmapped)
+{
     uint64_t pages = (size + GV_PAGE_SIZE - 1) >> GV_PAGE_SHIFT;
+    bool dummy;
     int r;
 
+    unmapped = unmapped ? unmapped : &dummy;
+    *unmapped = false;
     if (!st->s) {
-        return gvrt_mem_free(st->dev, st->handle, va, NULL, 0);
+        r = gvrt_mem_free(st->dev, st->handle, va, NULL, 0);
+        *unmapped = r == 0;
+        return r;
     }
     if (!size) {
         return -EINVAL;
@@ -717,5 +737,5 @@ int gvrt_free(struct gvrt_stream *st, uint64_t va, uint64_t size)
     if (r) {
         return r;
     }
-    return unmap_authorised(st, va, size);
+    return unmap_authorised(st, va, size, unmapped);
 }

@@ -15,6 +15,7 @@
 #ifndef GVRT_KERNEL_H
 #define GVRT_KERNEL_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -67,6 +68,10 @@ int gvrt_malloc(struct gvrt_stream *st, uint64_t size, uint64_t *va);
  * cleared through the stream first, then unmapped with the runtime's MACs,
  * and every unmap's summary is checked (docs/security.md). */
 int gvrt_free(struct gvrt_stream *st, uint64_t va, uint64_t size);
+/* The same; *@unmapped says whether the memory is gone from the address
+ * space (also when a check of the unmap's summaries failed after it). */
+int gvrt_free_unmapped(struct gvrt_stream *st, uint64_t va, uint64_t size,
+                       bool *unmapped);
 
 /* Create a secure channel of @s's context and make it usable: fresh
  * nonce, quote checked against @ak_pub (a certified AK), channel keys

@@ -46,6 +46,7 @@ int gvrt_ctx_alloc_locked(struct gvrt_ctx *c, uint64_t size,
 int gvrt_ctx_free_locked(struct gvrt_ctx *c, uint64_t va)
 {
     struct gvrt_alloc **pp = &c->allocs, *a;
+    bool unmapped = false;
     int r;
 
     while (*pp && (*pp)->va != va) {
@@ -59,14 +60,15 @@ int gvrt_ctx_free_locked(struct gvrt_ctx *c, uint64_t va)
     for (struct gvrt_cstream *s = c->streams; s; s = s->next) {
         gvrt_ctx_drain(c, s);
     }
-    r = gvrt_free(&c->def->st, a->va, a->size);
-    if (r) {
+    r = gvrt_free_unmapped(&c->def->st, a->va, a->size, &unmapped);
+    if (r && !unmapped) {
         return noted(c, r);
     }
+    /* unmapped, even if a check of it failed: it cannot be freed again */
     *pp = a->next;
     c->allocated -= a->size;
     free(a);
-    return 0;
+    return noted(c, r);
 }
 
 int gvrt_ctx_malloc(struct gvrt_ctx *c, uint64_t size, uint64_t *va)

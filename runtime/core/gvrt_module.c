@@ -86,10 +86,13 @@ static int load_locked(struct gvrt_ctx *c, struct gvrt_cmod *cm,
         r = gvrt_module_measure(&c->def->st, m);
     }
     if (r) {
-        if (r == -EBADMSG) {
-            gvrt_ctx_note_failure(c, NULL);
-        }
+        const char *why = c->sec.failed;
+
+        /* the first failure is the one to name, not the cleanup's */
         gvrt_ctx_free_locked(c, m->va);
+        if (r == -EBADMSG) {
+            gvrt_ctx_note_failure(c, why);
+        }
     }
     return r;
 }
