@@ -289,8 +289,10 @@ static void next_iv(struct gvrt_stream *st, uint8_t iv[12])
     memcpy(iv + 4, &c, 8);
 }
 
-static int copy_chunk(struct gvrt_stream *st, bool in, uint64_t va,
-                      uint8_t *host, uint32_t n)
+/* One piece through the host window; @crypto: the copy engine's crypto
+ * mode (a secure stream's copies, unless the data is ciphertext already). */
+static int copy_chunk(struct gvrt_stream *st, bool in, bool crypto,
+                      uint64_t va, uint8_t *host, uint32_t n)
 {
     struct gv_cmd_copy c = { .hdr = { GV_OP_COPY, sizeof(c) }, .size = n };
     uint8_t *data = st->cb + DATA_OFF;
@@ -300,7 +302,7 @@ static int copy_chunk(struct gvrt_stream *st, bool in, uint64_t va,
         c.flags = GV_COPY_SRC_HOST;
         c.src = DATA_OFF;
         c.dst = va;
-        if (st->s) {
+        if (crypto) {
             c.flags |= GV_COPY_DECRYPT;
             next_iv(st, c.iv);
             if (gvc_gcm_seal(st->copy_key, c.iv, &va, 8, host, n, data,
@@ -315,7 +317,7 @@ static int copy_chunk(struct gvrt_stream *st, bool in, uint64_t va,
     c.flags = GV_COPY_DST_HOST;
     c.src = va;
     c.dst = DATA_OFF;
-    if (st->s) {
+    if (crypto) {
         c.flags |= GV_COPY_ENCRYPT;
         next_iv(st, c.iv);
     }
@@ -323,7 +325,7 @@ static int copy_chunk(struct gvrt_stream *st, bool in, uint64_t va,
     if (r) {
         return r;
     }
-    if (st->s) {
+    if (crypto) {
         /* aad = the device address the data came from */
         if (gvc_gcm_open(st->copy_key, c.iv, &va, 8, data, n, host,
                          data + n) != GVC_OK) {
@@ -337,12 +339,12 @@ static int copy_chunk(struct gvrt_stream *st, bool in, uint64_t va,
 }
 
 /* A copy of any length, in chunks that fit the command buffer. */
-static int copy_chunks(struct gvrt_stream *st, bool in, uint64_t va,
-                       uint8_t *host, size_t len)
+static int copy_chunks(struct gvrt_stream *st, bool in, bool crypto,
+                       uint64_t va, uint8_t *host, size_t len)
 {
     for (size_t off = 0; off < len; off += CHUNK) {
         uint32_t n = len - off < CHUNK ? (uint32_t)(len - off) : CHUNK;
-        int r = copy_chunk(st, in, va + off, host + off, n);
+        int r = copy_chunk(st, in, crypto, va + off, host + off, n);
 
         if (r) {
             return r;
@@ -354,13 +356,25 @@ static int copy_chunks(struct gvrt_stream *st, bool in, uint64_t va,
 int gvrt_memcpy_htod(struct gvrt_stream *st, uint64_t va, const void *src,
                      size_t len)
 {
-    return copy_chunks(st, true, va, (uint8_t *)src, len);
+    return copy_chunks(st, true, st->s != NULL, va, (uint8_t *)src, len);
 }
 
 int gvrt_memcpy_dtoh(struct gvrt_stream *st, void *dst, uint64_t va,
                      size_t len)
 {
-    return copy_chunks(st, false, va, dst, len);
+    return copy_chunks(st, false, st->s != NULL, va, dst, len);
+}
+
+int gvrt_memcpy_htod_raw(struct gvrt_stream *st, uint64_t va,
+                         const void *src, size_t len)
+{
+    return copy_chunks(st, true, false, va, (uint8_t *)src, len);
+}
+
+int gvrt_memcpy_dtoh_raw(struct gvrt_stream *st, void *dst, uint64_t va,
+                         size_t len)
+{
+    return copy_chunks(st, false, false, va, dst, len);
 }
 
 int gvrt_memcpy_dtod(struct gvrt_stream *st, uint64_t dst, uint64_t src,

@@ -84,6 +84,13 @@ int gvrt_memcpy_htod(struct gvrt_stream *st, uint64_t va, const void *src,
                      size_t len);
 int gvrt_memcpy_dtoh(struct gvrt_stream *st, void *dst, uint64_t va,
                      size_t len);
+/* The same without the copy engine's crypto mode, also on a secure
+ * stream: for data that is ciphertext already (the AuthDec/AuthEnc
+ * scheme), never for secrets. */
+int gvrt_memcpy_htod_raw(struct gvrt_stream *st, uint64_t va,
+                         const void *src, size_t len);
+int gvrt_memcpy_dtoh_raw(struct gvrt_stream *st, void *dst, uint64_t va,
+                         size_t len);
 /* Device to device, through the copy engine (inside the device: no
  * crypto needed on a secure channel). */
 int gvrt_memcpy_dtod(struct gvrt_stream *st, uint64_t dst, uint64_t src,

@@ -111,6 +111,16 @@ int gvrt_ctx_range(struct gvrt_ctx *c, uint64_t va, uint64_t len);
 
 struct gvrt_cstream;
 
+/* How a secure context protects host <-> device copies. */
+#define GVRT_COPY_ENGINE_GCM    0   /* the copy engine's crypto mode */
+#define GVRT_COPY_AUTHDEC_GCM   1   /* the paper's AuthDec/AuthEnc kernels */
+
+/* Choose the scheme of the context's later copies; the AuthDec/AuthEnc
+ * kernels are loaded and measured (CH_MEASURE) the first time.  -ENOSYS
+ * if this build has no such kernels, -EINVAL for an unknown scheme or a
+ * context that is not secure. */
+int gvrt_ctx_set_copy_scheme(struct gvrt_ctx *c, int scheme);
+
 /* Copies and fills on stream @cs (NULL: the default stream).  Secure
  * contexts copy through the copy engine's crypto mode.  Each waits for
  * what it needs from the stream (a launch in flight) first. */

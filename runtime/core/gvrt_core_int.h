@@ -42,6 +42,14 @@ struct gvrt_event {
     struct timespec t;          /* host time of completion */
 };
 
+/* The AuthDec/AuthEnc kernels of a secure context, once loaded. */
+struct gvrt_authdec {
+    struct gvrt_cmod *mod;      /* measured when loaded */
+    int ghash, decrypt, encrypt, tag;
+    uint64_t state;             /* the kernels' state area */
+    uint64_t scratch, scratch_size;
+};
+
 struct gvrt_ctx {
     pthread_mutex_t lock;
     int device;
@@ -57,6 +65,8 @@ struct gvrt_ctx {
     struct gvrt_event *events;
     struct gvrt_alloc *allocs;
     uint64_t allocated;
+    int scheme;                 /* GVRT_COPY_* */
+    struct gvrt_authdec ad;
 };
 
 /* Lock/unlock the context. */
@@ -91,6 +101,19 @@ int gvrt_ctx_attest(struct gvrt_ctx *c, const char *ca_path);
 int gvrt_ctx_channel_open(struct gvrt_ctx *c, struct gvrt_cstream *cs);
 void gvrt_ctx_channel_close(struct gvrt_ctx *c, struct gvrt_cstream *cs,
                             int *first_err);
+
+/* gvrt_ctx_module_load with the lock held (no binary check). */
+int gvrt_ctx_module_load_locked(struct gvrt_ctx *c, const void *image,
+                                size_t len, struct gvrt_cmod **out, char *err,
+                                size_t err_len);
+
+/* The paper's secure memcpy (gvrt_authdec.c): AuthDec for host to
+ * device, AuthEnc for device to host, on stream @s. */
+int gvrt_authdec_setup(struct gvrt_ctx *c);
+int gvrt_authdec_htod(struct gvrt_ctx *c, struct gvrt_cstream *s,
+                      uint64_t va, const void *src, size_t len);
+int gvrt_authdec_dtoh(struct gvrt_ctx *c, struct gvrt_cstream *s, void *dst,
+                      uint64_t va, size_t len);
 
 /* 0 if @f is a function of a module of @c, else -EBADF (locked). */
 int gvrt_ctx_func_check(struct gvrt_ctx *c, struct gvrt_cfunc *f);

@@ -129,6 +129,11 @@ int gvrt_ctx_mem_info(struct gvrt_ctx *c, uint64_t *free_b, uint64_t *total)
 static int range_locked(struct gvrt_ctx *c, uint64_t va, uint64_t len)
 {
     for (struct gvrt_alloc *a = c->allocs; a; a = a->next) {
+        /* the runtime's own (the AuthDec kernels' state) is not the
+         * program's to touch */
+        if (a->module && a->module == c->ad.mod) {
+            continue;
+        }
         if (va >= a->va && va - a->va < a->size) {
             return len <= a->size - (va - a->va) ? 0 : -ERANGE;
         }
@@ -181,10 +186,14 @@ static int copy_locked(struct gvrt_ctx *c, struct gvrt_cstream *cs,
     }
     switch (k->kind) {
     case HTOD:
-        r = gvrt_memcpy_htod(&s->st, k->dst_va, k->src, k->len);
+        r = c->scheme == GVRT_COPY_AUTHDEC_GCM ?
+            gvrt_authdec_htod(c, s, k->dst_va, k->src, k->len) :
+            gvrt_memcpy_htod(&s->st, k->dst_va, k->src, k->len);
         break;
     case DTOH:
-        r = gvrt_memcpy_dtoh(&s->st, k->dst, k->src_va, k->len);
+        r = c->scheme == GVRT_COPY_AUTHDEC_GCM ?
+            gvrt_authdec_dtoh(c, s, k->dst, k->src_va, k->len) :
+            gvrt_memcpy_dtoh(&s->st, k->dst, k->src_va, k->len);
         break;
     case DTOD:
         r = gvrt_memcpy_dtod(&s->st, k->dst_va, k->src_va, k->len);

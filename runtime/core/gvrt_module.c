@@ -97,11 +97,32 @@ static int load_locked(struct gvrt_ctx *c, struct gvrt_cmod *cm,
     return r;
 }
 
+int gvrt_ctx_module_load_locked(struct gvrt_ctx *c, const void *image,
+                                size_t len, struct gvrt_cmod **out, char *err,
+                                size_t err_len)
+{
+    struct gvrt_cmod *cm = calloc(1, sizeof(*cm));
+    int r;
+
+    if (!cm) {
+        return -ENOMEM;
+    }
+    r = load_locked(c, cm, image, len, err, err_len);
+    if (r) {
+        gvrt_module_unload(&cm->m);
+        free(cm);
+        return r;
+    }
+    cm->next = c->mods;
+    c->mods = cm;
+    *out = cm;
+    return 0;
+}
+
 int gvrt_ctx_module_load(struct gvrt_ctx *c, const void *image, size_t len,
                          struct gvrt_cmod **out, char *err, size_t err_len)
 {
     const char *kind;
-    struct gvrt_cmod *cm;
     int r;
 
     if (err && err_len) {
@@ -120,23 +141,10 @@ int gvrt_ctx_module_load(struct gvrt_ctx *c, const void *image, size_t len,
         }
         return -ENOEXEC;
     }
-    cm = calloc(1, sizeof(*cm));
-    if (!cm) {
-        return -ENOMEM;
-    }
     gvrt_ctx_lock(c);
-    r = load_locked(c, cm, image, len, err, err_len);
-    if (r) {
-        gvrt_ctx_unlock(c);
-        gvrt_module_unload(&cm->m);
-        free(cm);
-        return r;
-    }
-    cm->next = c->mods;
-    c->mods = cm;
+    r = gvrt_ctx_module_load_locked(c, image, len, out, err, err_len);
     gvrt_ctx_unlock(c);
-    *out = cm;
-    return 0;
+    return r;
 }
 
 int gvrt_ctx_module_unload(struct gvrt_ctx *c, struct gvrt_cmod *m)

@@ -149,6 +149,17 @@ static CUresult ctx_create(const char *call, CUcontext *pctx,
         free(ctx);
         return gvcuda_ret_check(call, r, failed);
     }
+    if (gvrt_ctx_secure(ctx->core) &&
+        scheme != CU_GRAVITON_COPY_ENGINE_AES_GCM) {
+        /* the AuthDec kernels, installed and measured now */
+        r = gvrt_ctx_set_copy_scheme(ctx->core, gvcuda_core_scheme(scheme));
+        if (r) {
+            res = gvcuda_ret(call, r, ctx->core);
+            gvrt_ctx_destroy(ctx->core);
+            free(ctx);
+            return res;
+        }
+    }
     ctx->magic = GVCUDA_CTX_MAGIC;
     pthread_rwlock_init(&ctx->life, NULL);
     ctx->device = dev;

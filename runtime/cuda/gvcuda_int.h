@@ -122,5 +122,7 @@ CUresult gvcuda_default_scheme(CUgravitonCopyScheme *scheme);
  * CUDA_ERROR_INVALID_VALUE if unknown, CUDA_ERROR_NOT_SUPPORTED if not
  * implemented. */
 CUresult gvcuda_scheme_check(const char *call, CUgravitonCopyScheme s);
+/* The core's GVRT_COPY_* for an implemented scheme. */
+int gvcuda_core_scheme(CUgravitonCopyScheme s);
 
 #endif /* GVCUDA_INT_H */

@@ -8,10 +8,18 @@
  */
 #include "gvcuda_int.h"
 
-/* The schemes this build implements. */
+/* The schemes this build implements (AuthDec needs the kernels, which a
+ * build without clang lacks: the core then says -ENOSYS). */
 static bool implemented(CUgravitonCopyScheme s)
 {
-    return s == CU_GRAVITON_COPY_ENGINE_AES_GCM;
+    return s == CU_GRAVITON_COPY_ENGINE_AES_GCM ||
+           s == CU_GRAVITON_COPY_AUTHDEC_AES_GCM;
+}
+
+int gvcuda_core_scheme(CUgravitonCopyScheme s)
+{
+    return s == CU_GRAVITON_COPY_AUTHDEC_AES_GCM ? GVRT_COPY_AUTHDEC_GCM :
+           GVRT_COPY_ENGINE_GCM;
 }
 
 CUresult gvcuda_scheme_check(const char *call, CUgravitonCopyScheme s)
@@ -22,8 +30,8 @@ CUresult gvcuda_scheme_check(const char *call, CUgravitonCopyScheme s)
     }
     if (s != CU_GRAVITON_COPY_DEFAULT && !implemented(s)) {
         return gvcuda_fail(call, CUDA_ERROR_NOT_SUPPORTED,
-                           "copy scheme %d is not implemented yet (the copy "
-                           "engine's, engine-gcm, is)", (int)s);
+                           "copy scheme %d is not implemented (engine-gcm "
+                           "and authdec-gcm are)", (int)s);
     }
     return CUDA_SUCCESS;
 }
@@ -55,7 +63,14 @@ CUresult CUDAAPI cuGravitonCtxSetCopyScheme(CUgravitonCopyScheme scheme)
         res = gvcuda_fail(call, CUDA_ERROR_NOT_PERMITTED,
                           "the current context is not secure");
     } else {
-        ctx->scheme = scheme;
+        /* AuthDec: the kernels are loaded and measured the first time */
+        int r = gvrt_ctx_set_copy_scheme(ctx->core,
+                                         gvcuda_core_scheme(scheme));
+
+        res = gvcuda_ret(call, r, ctx->core);
+        if (res == CUDA_SUCCESS) {
+            ctx->scheme = scheme;
+        }
     }
     gvcuda_leave(ctx);
     return res;

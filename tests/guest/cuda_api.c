@@ -140,6 +140,17 @@ static void vector_add(bool secure)
     CU_OK(cuMemcpyDtoHAsync(hc, a, sz, NULL), "copy a out");
     CU_OK(cuCtxSynchronize(), "cuCtxSynchronize");
     CHECK(check_sum(hc, N) == 0, "a holds the sum");
+    if (secure) {
+        /* the paper's secure memcpy: AuthDec in, AuthEnc out */
+        CU_OK(cuGravitonCtxSetCopyScheme(CU_GRAVITON_COPY_AUTHDEC_AES_GCM),
+              "AuthDec/AuthEnc kernels installed and measured");
+        CU_OK(cudaSecureMemcpyHtoD(b, ha, sz), "cudaSecureMemcpy (AuthDec)");
+        memset(hc, 0, sz);
+        CU_OK(cudaSecureMemcpyDtoH(hc, b, sz), "cudaSecureMemcpy (AuthEnc)");
+        CHECK(memcmp(hc, ha, sz) == 0, "the data made the round trip");
+        CU_OK(cuGravitonCtxSetCopyScheme(CU_GRAVITON_COPY_ENGINE_AES_GCM),
+              "back to the copy engine's crypto mode");
+    }
     CU_OK(cuEventDestroy(e0), "cuEventDestroy");
     CU_OK(cuEventDestroy(e1), "cuEventDestroy");
     CU_OK(cuStreamDestroy(st), "cuStreamDestroy");

@@ -780,6 +780,70 @@ static void test_secure_checks(void)
     unsetenv("GRAVITON_CA");
 }
 
+/* The paper's secure memcpy: AuthDec in, AuthEnc out, measured kernels. */
+static void test_authdec(void)
+{
+    static uint8_t in[70001], out[70001];
+    CUgravitonCopyScheme sch;
+    CUdeviceptr d;
+    CUcontext c;
+
+    OK(cuInit(0));
+    for (size_t i = 0; i < sizeof(in); i++) {
+        in[i] = (uint8_t)(i * 13 + 5);
+    }
+    OK(cuCtxCreate_v2(&c, CU_CTX_GRAVITON_SECURE, 0));
+    IS(cuGravitonCtxSetCopyScheme(CU_GRAVITON_COPY_AUTHDEC_AES_KMAC),
+       CUDA_ERROR_NOT_SUPPORTED);
+    OK(cuGravitonCtxSetCopyScheme(CU_GRAVITON_COPY_AUTHDEC_AES_GCM));
+    OK(cuGravitonCtxGetCopyScheme(&sch));
+    CU_ASSERT_EQUAL(sch, CU_GRAVITON_COPY_AUTHDEC_AES_GCM);
+    OK(cuMemAlloc(&d, sizeof(in) + 64));
+    /* aligned, then not (through the kernels' scratch) */
+    OK(cuMemcpyHtoD(d, in, sizeof(in)));
+    memset(out, 0, sizeof(out));
+    OK(cuMemcpyDtoH(out, d, sizeof(out)));
+    CU_ASSERT_EQUAL(memcmp(in, out, sizeof(in)), 0);
+    OK(cudaSecureMemcpyHtoD(d + 3, in, 1000));
+    memset(out, 0, sizeof(out));
+    OK(cudaSecureMemcpyDtoH(out, d + 3, 1000));
+    CU_ASSERT_EQUAL(memcmp(in, out, 1000), 0);
+    OK(cuMemcpyDtoH(out, d, 3));
+    CU_ASSERT_EQUAL(memcmp(in, out, 3), 0);
+    /* the kernels' memory is not the program's */
+    IS(cuMemFree(d + (1 << 20)), CUDA_ERROR_INVALID_VALUE);
+    /* the ciphertext changed on its way in: the AuthDec kernel refuses */
+    fd_tamper(FD_TAMPER_COPY_IN);
+    IS(cuMemcpyHtoD(d, in, 4096), CUDA_ERROR_NOT_PERMITTED);
+    CU_ASSERT(strstr(last_check(), "ciphertext tag") != NULL);
+    /* on its way out (the 5th submit: 3 launches, the state, the data):
+     * the runtime refuses */
+    fd_tamper_nth(FD_TAMPER_COPY_OUT, 5);
+    IS(cuMemcpyDtoH(out, d, 4096), CUDA_ERROR_NOT_PERMITTED);
+    CU_ASSERT(strstr(last_check(), "ciphertext tag") != NULL);
+    /* back to the engine's scheme */
+    OK(cuGravitonCtxSetCopyScheme(CU_GRAVITON_COPY_ENGINE_AES_GCM));
+    OK(cuMemcpyHtoD(d, in, 4096));
+    OK(cuMemcpyDtoH(out, d, 4096));
+    CU_ASSERT_EQUAL(memcmp(in, out, 4096), 0);
+    OK(cuMemFree(d));
+    OK(cuCtxDestroy(c));
+    /* chosen by the environment: installed at creation */
+    setenv("GRAVITON_COPY_SCHEME", "authdec-gcm", 1);
+    OK(cuCtxCreate_v2(&c, CU_CTX_GRAVITON_SECURE, 0));
+    OK(cuGravitonCtxGetCopyScheme(&sch));
+    CU_ASSERT_EQUAL(sch, CU_GRAVITON_COPY_AUTHDEC_AES_GCM);
+    OK(cudaSecureMalloc(&d, 100));
+    OK(cudaSecureMemcpyHtoD(d, in, 100));
+    OK(cudaSecureMemcpyDtoH(out, d, 100));
+    CU_ASSERT_EQUAL(memcmp(in, out, 100), 0);
+    OK(cudaSecureFree(d));
+    unsetenv("GRAVITON_COPY_SCHEME");
+    OK(cuCtxDestroy(c));
+    CU_ASSERT_EQUAL(fd_allocations(), 0);
+    CU_ASSERT_EQUAL(fd_freed_nonzero(), 0);
+}
+
 int gv_register_suites(void)
 {
     static const struct gv_cunit_test none[] = {
@@ -806,6 +870,8 @@ int gv_register_suites(void)
           test_secure_context },
         { "each secure check names itself when the driver lies",
           test_secure_checks },
+        { "the paper's secure memcpy (AuthDec/AuthEnc kernels)",
+          test_authdec },
         { NULL, NULL },
     };
 

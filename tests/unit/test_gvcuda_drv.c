@@ -49,6 +49,7 @@ static bool slot_used[CB_SLOTS];
 static uint64_t pool_pa;
 static uint8_t pool_used[POOL_PAGES];
 static enum fd_tamper tamper;
+static int tamper_skip;         /* submits to let pass first */
 static uint8_t ak_cert[GRAVITON_AK_CERT_MAX];
 static uint32_t ak_cert_len;
 static uint64_t freed_nonzero;
@@ -79,8 +80,14 @@ struct td *fd_td(void)
 
 void fd_tamper(enum fd_tamper t)
 {
+    fd_tamper_nth(t, 1);
+}
+
+void fd_tamper_nth(enum fd_tamper t, int nth)
+{
     pthread_mutex_lock(&lock);
     tamper = t;
+    tamper_skip = nth - 1;
     pthread_mutex_unlock(&lock);
 }
 
@@ -471,6 +478,20 @@ static uint8_t *cmdbuf(unsigned chid)
     return td->guest + CB_BASE + chans[chid].slot * GRAVITON_CMDBUF_SIZE;
 }
 
+/* The group at @s's offset, as the driver's SUBMIT does. */
+static int submit_raw(struct graviton_submit *s, uint8_t *cb)
+{
+    td_wr(td, GV_REG_CHAN(s->handle, GV_CHAN_CTRL), GV_CHAN_CTRL_CLEAR_ERR);
+    s->error = (uint32_t)td_submit_raw(td, s->handle, cb + s->offset, s->len,
+                                       0);
+    if (s->error) {
+        td_wr(td, GV_REG_ERROR_ACK, 1);
+        td_wr(td, GV_REG_CHAN(s->handle, GV_CHAN_CTRL),
+              GV_CHAN_CTRL_CLEAR_ERR);
+    }
+    return 0;
+}
+
 static int submit(struct fd_file *f, struct graviton_submit *s)
 {
     struct fd_chan *ch = chan_of(f, s->handle);
@@ -481,17 +502,15 @@ static int submit(struct fd_file *f, struct graviton_submit *s)
         return -EINVAL;
     }
     cb = cmdbuf(s->handle);
+    if ((tamper == FD_TAMPER_COPY_IN || tamper == FD_TAMPER_COPY_OUT) &&
+        tamper_skip > 0) {
+        tamper_skip--;
+        return submit_raw(s, cb);
+    }
     if (take(FD_TAMPER_COPY_IN)) {
         cb[DATA_OFF] ^= 1;
     }
-    td_wr(td, GV_REG_CHAN(s->handle, GV_CHAN_CTRL), GV_CHAN_CTRL_CLEAR_ERR);
-    s->error = (uint32_t)td_submit_raw(td, s->handle, cb + s->offset, s->len,
-                                       0);
-    if (s->error) {
-        td_wr(td, GV_REG_ERROR_ACK, 1);
-        td_wr(td, GV_REG_CHAN(s->handle, GV_CHAN_CTRL),
-              GV_CHAN_CTRL_CLEAR_ERR);
-    }
+    submit_raw(s, cb);
     if (take(FD_TAMPER_COPY_OUT)) {
         cb[DATA_OFF] ^= 1;
     }

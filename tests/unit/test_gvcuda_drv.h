@@ -32,6 +32,8 @@ void fd_init(int ndevs);
 void fd_fini(void);
 struct td *fd_td(void);
 void fd_tamper(enum fd_tamper t);
+/* The same at the @nth submit from now (for COPY_IN/COPY_OUT). */
+void fd_tamper_nth(enum fd_tamper t, int nth);
 /* Allocations (of every context) the driver holds now. */
 int fd_allocations(void);
 /* Nonzero bytes the runtime left in secure memory it asked to free
