@@ -628,7 +628,8 @@ int gvrt_secure_channel(struct gvrt_dev *dev, struct gvrt_secure *s,
      * its first report: unprotected (n = 0), one page, where the driver
      * says the fence is. */
     if (gvrt_quote_accept(s, &q, ak_pub, nonce) != 0 || q.chid != *handle ||
-        sum.chid != *handle || sum.va != (fva & ~(uint64_t)(GV_PAGE_SIZE - 1)) ||
+        sum.chid != *handle ||
+        sum.va != (fva & ~(uint64_t)(GV_PAGE_SIZE - 1)) ||
         sum.k != 1 || sum.n != 0 || gvrt_summary_accept(s, &sum, false) != 0) {
         gvrt_chan_destroy(dev, *handle, NULL);
         return -EPERM;

@@ -287,6 +287,18 @@ int gvrt_measurement_accept(struct gvrt_secure *s, unsigned chid,
     return 0;
 }
 
+int gvrt_report_fresh(struct gvrt_secure *s, unsigned chid,
+                      const struct gv_measurement *m)
+{
+    if (m->magic != GV_MEASURE_MAGIC || m->chid != chid) {
+        s->failed = "measurement format";
+        return -EBADMSG;
+    }
+    return report_accept(s, chid, GV_IV_DOMAIN_MEAS, m->counter, m,
+                         offsetof(struct gv_measurement, mac), m->mac,
+                         "measurement channel");
+}
+
 int gvrt_copy_key(const struct gvrt_secure *s, unsigned chid,
                   const uint8_t key[32], uint8_t out[32])
 {

@@ -99,6 +99,12 @@ int gvrt_summary_accept(struct gvrt_secure *s, const struct gv_pte_summary *m,
 int gvrt_measurement_accept(struct gvrt_secure *s, unsigned chid,
                             const struct gv_measurement *m, uint64_t va,
                             const void *expect, uint64_t len);
+/* Check only that a CH_MEASURE result is the device's (MAC) and the
+ * channel's next report (counter), whatever it measured: the runtime's
+ * way to ask whether a channel's mappings changed behind its back (every
+ * CH_PTE on a secure channel takes a report).  Advances the counter. */
+int gvrt_report_fresh(struct gvrt_secure *s, unsigned chid,
+                      const struct gv_measurement *m);
 /* The keyed digest the device computes over @len bytes at @data for
  * channel @chid (for a runtime that measures in pieces). */
 int gvrt_measure_digest(const struct gvrt_secure *s, unsigned chid,

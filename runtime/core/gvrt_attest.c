@@ -31,7 +31,8 @@ static int ak_by_certificate(struct gvrt_ctx *c, const char *ca_path,
     int r;
 
     if (gvc_x509_load(ca_path, ca, &ca_len) != GVC_OK) {
-        gvrt_ctx_note_failure(c, "certificate trust anchor (GRAVITON_CA) unreadable");
+        gvrt_ctx_note_failure(c, "certificate trust anchor (GRAVITON_CA) "
+                              "unreadable");
         return -EBADMSG;
     }
     r = gvrt_dev_get_ak_cert(&c->dev, cert, &cert_len);
@@ -65,7 +66,8 @@ int gvrt_ctx_attest(struct gvrt_ctx *c, const char *ca_path)
         r = ak_by_certificate(c, ca_path, &ak);
     } else if (gvrt_ak_endorsed(ak.ek_pub, ak.fw_version, ak.ak_pub,
                                 ak.ak_sig) != 0) {
-        gvrt_ctx_note_failure(c, "AK endorsement by the EK (no certificate chain)");
+        gvrt_ctx_note_failure(c, "AK endorsement by the EK (no certificate "
+                              "chain)");
         r = -EBADMSG;
     } else {
         memcpy(c->ak_pub, ak.ak_pub, GV_EC_PUB_LEN);

@@ -84,6 +84,14 @@ struct gvrt_cstream *gvrt_ctx_stream_of(struct gvrt_ctx *c,
  * @cs is a blocking stream) or every blocking stream (when @cs is the
  * default one).  Returns the first error an earlier launch left. */
 int gvrt_ctx_prepare(struct gvrt_ctx *c, struct gvrt_cstream *cs);
+/*
+ * Wait for every launch of the context.  Needed before anything that
+ * takes a command of the driver's bootstrap channel (allocations, frees,
+ * measurements, channels): the device fetches bootstrap commands only
+ * when no launch runs, and the driver does not wait for them
+ * (docs/runtime.md, "Asynchrony").  Returns the first launch error.
+ */
+int gvrt_ctx_quiesce(struct gvrt_ctx *c);
 /* Wait for @cs's launch in flight and mark the events it completes. */
 int gvrt_ctx_drain(struct gvrt_ctx *c, struct gvrt_cstream *cs);
 /* Mark the events of @cs that are complete now (done up to @upto). */

@@ -27,7 +27,8 @@ int gvrt_ctx_stream_create(struct gvrt_ctx *c, uint32_t flags,
     }
     cs->flags = flags;
     gvrt_ctx_lock(c);
-    r = gvrt_ctx_channel_open(c, cs);
+    r = gvrt_ctx_quiesce(c);
+    r = r ? r : gvrt_ctx_channel_open(c, cs);
     if (r) {
         gvrt_ctx_unlock(c);
         free(cs);
@@ -56,7 +57,8 @@ int gvrt_ctx_stream_destroy(struct gvrt_ctx *c, struct gvrt_cstream *cs)
         gvrt_ctx_unlock(c);
         return -EBADF;
     }
-    first = gvrt_ctx_drain(c, cs);
+    /* its channel's destroy is a bootstrap command */
+    first = gvrt_ctx_quiesce(c);
     *pp = cs->next;
     /* its events stay recorded as they are (complete now) */
     for (struct gvrt_event *e = c->events; e; e = e->next) {

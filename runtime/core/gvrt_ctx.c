@@ -214,10 +214,40 @@ int gvrt_ctx_drain(struct gvrt_ctx *c, struct gvrt_cstream *cs)
     return r;
 }
 
+/*
+ * A secure stream other than the default one: has the driver changed its
+ * mappings since the runtime last looked?  Memory is mapped (and its
+ * summaries checked) through the default stream, and the streams share
+ * its page tables; but a driver could give a stream tables of its own
+ * and map other pages there.  Every CH_PTE on a secure channel takes a
+ * report, so the channel's report counter says: a measurement of its
+ * fence word must be the next report the runtime expects.
+ */
+static int stream_fresh(struct gvrt_ctx *c, struct gvrt_cstream *cs)
+{
+    uint64_t va = cs->st.fence_va & ~(uint64_t)(GV_PAGE_SIZE - 1);
+    struct gv_measurement m;
+    int r = gvrt_ctx_quiesce(c);
+
+    if (r) {
+        return r;
+    }
+    r = gvrt_measure(&c->dev, cs->st.handle, va, 8, &m);
+
+    if (!r && gvrt_report_fresh(&c->sec, cs->st.handle, &m) != 0) {
+        gvrt_ctx_note_failure(c, NULL);
+        r = -EBADMSG;
+    }
+    return r;
+}
+
 int gvrt_ctx_prepare(struct gvrt_ctx *c, struct gvrt_cstream *cs)
 {
     int first = 0;
 
+    if (c->secure && !cs->is_default) {
+        keep_first(&first, stream_fresh(c, cs));
+    }
     if (cs->is_default) {
         for (struct gvrt_cstream *s = c->streams; s; s = s->next) {
             if (s == cs || !(s->flags & GVRT_STREAM_NON_BLOCKING)) {
@@ -233,17 +263,25 @@ int gvrt_ctx_prepare(struct gvrt_ctx *c, struct gvrt_cstream *cs)
     return first;
 }
 
-int gvrt_ctx_sync(struct gvrt_ctx *c)
+int gvrt_ctx_quiesce(struct gvrt_ctx *c)
 {
     int first = 0;
+
+    for (struct gvrt_cstream *s = c->streams; s; s = s->next) {
+        keep_first(&first, gvrt_ctx_drain(c, s));
+    }
+    return first;
+}
+
+int gvrt_ctx_sync(struct gvrt_ctx *c)
+{
+    int r;
 
     if (!c) {
         return -EINVAL;
     }
     gvrt_ctx_lock(c);
-    for (struct gvrt_cstream *s = c->streams; s; s = s->next) {
-        keep_first(&first, gvrt_ctx_drain(c, s));
-    }
+    r = gvrt_ctx_quiesce(c);
     gvrt_ctx_unlock(c);
-    return first;
+    return r;
 }

@@ -23,9 +23,13 @@ static int noted(struct gvrt_ctx *c, int r)
 int gvrt_ctx_alloc_locked(struct gvrt_ctx *c, uint64_t size,
                           struct gvrt_cmod *module, uint64_t *va)
 {
-    struct gvrt_alloc *a = calloc(1, sizeof(*a));
-    int r;
+    struct gvrt_alloc *a;
+    int r = gvrt_ctx_quiesce(c);
 
+    if (r) {
+        return r;
+    }
+    a = calloc(1, sizeof(*a));
     if (!a) {
         return -ENOMEM;
     }
@@ -56,10 +60,9 @@ int gvrt_ctx_free_locked(struct gvrt_ctx *c, uint64_t va)
     if (!a) {
         return -EINVAL;
     }
-    /* kernels in flight may still use it */
-    for (struct gvrt_cstream *s = c->streams; s; s = s->next) {
-        gvrt_ctx_drain(c, s);
-    }
+    /* kernels in flight may still use it (and the unmap is a bootstrap
+     * command); their errors were theirs */
+    gvrt_ctx_quiesce(c);
     r = gvrt_free_unmapped(&c->def->st, a->va, a->size, &unmapped);
     if (r && !unmapped) {
         return noted(c, r);

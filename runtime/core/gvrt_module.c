@@ -72,7 +72,7 @@ static int load_locked(struct gvrt_ctx *c, struct gvrt_cmod *cm,
         return -EILSEQ;
     }
     m->size = (uint32_t)size;
-    r = gvrt_ctx_prepare(c, c->def);
+    r = gvrt_ctx_quiesce(c);
     if (r) {
         return r;
     }

@@ -772,6 +772,23 @@ static void test_secure_checks(void)
     CU_ASSERT_STRING_EQUAL(last_check(), "");
     OK(cuCtxDestroy(c));
 
+    /* attack 21 on a secure stream: a mapping the runtime never saw */
+    OK(cuCtxCreate_v2(&c, CU_CTX_GRAVITON_SECURE, 0));
+    {
+        CUstream s;
+
+        OK(cuMemAlloc(&d, sizeof(buf)));
+        OK(cudaSecureStreamCreate(&s, 0));
+        OK(cuMemcpyHtoDAsync(d, buf, sizeof(buf), s));
+        fd_silent_map();
+        IS(cuMemcpyDtoHAsync(buf, d, sizeof(buf), s),
+           CUDA_ERROR_NOT_PERMITTED);
+        CU_ASSERT(strstr(last_check(), "measurement counter") != NULL);
+        /* the default stream's mappings are its own summaries' */
+        OK(cuMemcpyDtoH(buf, d, sizeof(buf)));
+    }
+    OK(cuCtxDestroy(c));
+
     /* the CA given has no certificate for this AK in the driver */
     setenv("GRAVITON_CA", "/nonexistent/ca.crt", 1);
     IS(cuCtxCreate_v2(&c, CU_CTX_GRAVITON_SECURE, 0),

@@ -34,6 +34,9 @@ struct td *fd_td(void);
 void fd_tamper(enum fd_tamper t);
 /* The same at the @nth submit from now (for COPY_IN/COPY_OUT). */
 void fd_tamper_nth(enum fd_tamper t, int nth);
+/* Map a page behind the runtime's back into the last secure stream (not
+ * a context's first channel) that exists. */
+void fd_silent_map(void);
 /* Allocations (of every context) the driver holds now. */
 int fd_allocations(void);
 /* Nonzero bytes the runtime left in secure memory it asked to free
