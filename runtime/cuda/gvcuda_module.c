@@ -21,7 +21,7 @@
 struct jit_opts {
     char *err_buf, *info_buf;
     unsigned int err_size, info_size;
-    unsigned int *err_size_out, *info_size_out;
+    void **err_size_out, **info_size_out;       /* the options' slots */
 };
 
 static void jit_parse(struct jit_opts *j, unsigned int n,
@@ -35,14 +35,14 @@ static void jit_parse(struct jit_opts *j, unsigned int n,
             break;
         case CU_JIT_ERROR_LOG_BUFFER_SIZE_BYTES:
             j->err_size = (unsigned int)(uintptr_t)vals[i];
-            j->err_size_out = (unsigned int *)&vals[i];
+            j->err_size_out = &vals[i];
             break;
         case CU_JIT_INFO_LOG_BUFFER:
             j->info_buf = vals[i];
             break;
         case CU_JIT_INFO_LOG_BUFFER_SIZE_BYTES:
             j->info_size = (unsigned int)(uintptr_t)vals[i];
-            j->info_size_out = (unsigned int *)&vals[i];
+            j->info_size_out = &vals[i];
             break;
         default:
             break;
@@ -59,11 +59,11 @@ static void jit_logs(struct jit_opts *j, const char *err)
     if (j->err_buf && j->err_size) {
         snprintf(j->err_buf, j->err_size, "%s", err);
         n = strlen(j->err_buf) + 1;
-        *j->err_size_out = (unsigned int)n;
+        *j->err_size_out = (void *)(uintptr_t)n;
     }
     if (j->info_buf && j->info_size) {
         j->info_buf[0] = 0;
-        *j->info_size_out = 0;
+        *j->info_size_out = NULL;
     }
 }
 
