@@ -16,6 +16,8 @@
 #include <unistd.h>
 
 #include "cunit_main.h"
+#include "gv_crypto.h"
+#include "graviton/gv_regs.h"
 #include "graviton_cuda.h"
 #include "test_gvcuda_drv.h"
 
@@ -861,6 +863,72 @@ static void test_authdec(void)
     CU_ASSERT_EQUAL(fd_freed_nonzero(), 0);
 }
 
+/* A CA of the test's own, its certificate for the device's AK in the
+ * driver: the trust anchor GRAVITON_CA names. */
+static void make_ca(const char *path, bool for_this_ak)
+{
+    uint8_t ca[GVC_X509_DER_MAX], cert[GVC_X509_DER_MAX];
+    uint8_t ca_pub[GV_EC_PUB_LEN], ak_pub[GV_EC_PUB_LEN];
+    size_t ca_len = sizeof(ca), cert_len = sizeof(cert);
+    struct gvc_key *k = NULL, *other = NULL;
+
+    CU_ASSERT_FATAL(gvc_key_generate(&k) == GVC_OK &&
+                    gvc_key_pub(k, ca_pub) == GVC_OK);
+    CU_ASSERT_FATAL(gvc_x509_issue(k, NULL, 0, ca_pub, "test CA", 1, 30,
+                                   true, ca, &ca_len) == GVC_OK);
+    td_read_bytes(fd_td()->dev, GV_REG_AK_PUB, ak_pub, sizeof(ak_pub));
+    if (!for_this_ak) {
+        CU_ASSERT_FATAL(gvc_key_generate(&other) == GVC_OK &&
+                        gvc_key_pub(other, ak_pub) == GVC_OK);
+    }
+    CU_ASSERT_FATAL(gvc_x509_issue(k, ca, ca_len, ak_pub, "gpu0 AK", 2, 30,
+                                   false, cert, &cert_len) == GVC_OK);
+    CU_ASSERT_FATAL(gvc_x509_save_pem(path, ca, ca_len) == GVC_OK);
+    fd_set_ak_cert(cert, (uint32_t)cert_len);
+    gvc_key_free(k);
+    gvc_key_free(other);
+}
+
+static void test_trust_anchor(void)
+{
+    char path[] = "/tmp/gvcuda-ca-XXXXXX";
+    const char *att = NULL;
+    CUcontext c;
+    int fd;
+
+    OK(cuInit(0));
+    fd = mkstemp(path);
+    CU_ASSERT_FATAL(fd >= 0);
+    close(fd);
+    setenv("GRAVITON_CA", path, 1);
+    make_ca(path, true);
+    OK(cuCtxCreate_v2(&c, CU_CTX_GRAVITON_SECURE, 0));
+    OK(cuGravitonCtxGetAttestation(c, &att));
+    CU_ASSERT(strstr(att, "AK certificate verified under") != NULL);
+    OK(cuCtxDestroy(c));
+    /* the driver's certificate is for another AK */
+    make_ca(path, false);
+    IS(cuCtxCreate_v2(&c, CU_CTX_GRAVITON_SECURE, 0),
+       CUDA_ERROR_NOT_PERMITTED);
+    CU_ASSERT_STRING_EQUAL(last_check(), "AK certificate (for another AK)");
+    /* the certificate is not the anchor's: another CA */
+    make_ca(path, true);
+    {
+        char other[] = "/tmp/gvcuda-ca2-XXXXXX";
+
+        fd = mkstemp(other);
+        close(fd);
+        make_ca(other, true);       /* the driver now has other's cert */
+        IS(cuCtxCreate_v2(&c, CU_CTX_GRAVITON_SECURE, 0),
+           CUDA_ERROR_NOT_PERMITTED);
+        CU_ASSERT_STRING_EQUAL(last_check(), "AK certificate chain");
+        unlink(other);
+    }
+    fd_set_ak_cert(NULL, 0);
+    unlink(path);
+    unsetenv("GRAVITON_CA");
+}
+
 int gv_register_suites(void)
 {
     static const struct gv_cunit_test none[] = {
@@ -889,6 +957,8 @@ int gv_register_suites(void)
           test_secure_checks },
         { "the paper's secure memcpy (AuthDec/AuthEnc kernels)",
           test_authdec },
+        { "the trust anchor: an AK certificate chain to GRAVITON_CA",
+          test_trust_anchor },
         { NULL, NULL },
     };
 
