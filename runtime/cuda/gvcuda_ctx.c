@@ -132,11 +132,13 @@ static CUresult ctx_create(const char *call, CUcontext *pctx,
         return gvcuda_fail(call, CUDA_ERROR_INVALID_DEVICE,
                            "no device %d", dev);
     }
-    res = gvcuda_default_scheme(&scheme);
-    if (res != CUDA_SUCCESS) {
-        return res;
-    }
+    scheme = CU_GRAVITON_COPY_ENGINE_AES_GCM;
     if (want_secure(flags)) {
+        /* GRAVITON_COPY_SCHEME matters (and must be known) only here */
+        res = gvcuda_default_scheme(&scheme);
+        if (res != CUDA_SUCCESS) {
+            return res;
+        }
         o.flags = GVRT_CTX_SECURE;
         o.ca_path = getenv("GRAVITON_CA");
     }
