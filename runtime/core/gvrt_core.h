@@ -26,11 +26,16 @@
  *   -EILSEQ   PTX the translator refused (message in the caller's buffer)
  *   -EBADMSG  a secure check failed (gvrt_ctx_failed() names it)
  *   -EBUSY    queried work not finished yet
- *   -EAGAIN   an event not recorded, or not finished, for a time query
+ *   -EAGAIN   an event not finished, for a time query
  *   -ENOMEM, and whatever the driver returned.
  *
  * Locking: one mutex per context, taken by every gvrt_ctx_* call; a call
  * that waits for the device holds it while waiting.
+ *
+ * Ordering: a stream has at most one launch in flight; its next work, and
+ * every call that needs the driver's bootstrap channel (allocations,
+ * frees, modules, streams, measurements), waits for it first
+ * (docs/runtime.md, "Asynchrony").
  */
 #ifndef GVRT_CORE_H
 #define GVRT_CORE_H
