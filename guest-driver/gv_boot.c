@@ -11,6 +11,8 @@
  */
 #include <linux/dma-mapping.h>
 
+#include <linux/delay.h>
+
 #include "gv_drv.h"
 
 #define RESULT_OFF (GV_BOOT_BUF_SIZE / 2)
@@ -121,6 +123,41 @@ void gv_boot_fini(struct gv_device *gdev)
 	gdev->boot_desc = GV_NO_MEM;
 }
 
+/* Longer than the device's default launch watchdog (60 s). */
+#define GV_BOOT_HELD_MS 120000
+
+/* Wait until the held bootstrap entry before @put has run; its error. */
+static int gv_boot_wait_held(struct gv_device *gdev, u32 put, u32 before)
+{
+	unsigned long end = jiffies + msecs_to_jiffies(GV_BOOT_HELD_MS);
+	int err;
+
+	while (gv_rd(gdev, GV_REG_CHAN(GV_BOOT_CHID, GV_CHAN_GET)) != put) {
+		/* not held but gone: the device was reset behind our back */
+		if ((gv_rd(gdev, GV_REG_CHAN(GV_BOOT_CHID, GV_CHAN_STATUS)) &
+		     GV_CHAN_TYPE_MASK) != GV_CHAN_TYPE_BOOTSTRAP)
+			return -EIO;
+		if (READ_ONCE(gdev->gone) || time_after(jiffies, end)) {
+			dev_err(&gdev->pdev->dev,
+				"bootstrap command held for %u ms\n",
+				GV_BOOT_HELD_MS);
+			return -ETIMEDOUT;
+		}
+		usleep_range(200, 1000);
+	}
+	if (gv_rd(gdev, GV_REG_ERROR_COUNT) == before)
+		return 0;
+	/* Errors of other channels may have come meanwhile: the entry's own
+	 * is in the registers if it was the last, else the interrupt
+	 * handler recorded it. */
+	if (gv_rd(gdev, GV_REG_ERROR_CHID) == GV_BOOT_CHID) {
+		err = gv_rd(gdev, GV_REG_ERROR_CODE);
+		gv_wr(gdev, GV_REG_ERROR_ACK, 1);
+		return err ? err : -EIO;
+	}
+	return READ_ONCE(gdev->chan_err[GV_BOOT_CHID]);
+}
+
 int gv_boot_cmd(struct gv_device *gdev, const void *cmd, u32 len,
 		void *result, u32 result_len)
 {
@@ -145,10 +182,16 @@ int gv_boot_cmd(struct gv_device *gdev, const void *cmd, u32 len,
 	/* the ring and group must be visible before the doorbell */
 	wmb();
 	before = gv_rd(gdev, GV_REG_ERROR_COUNT);
+	WRITE_ONCE(gdev->chan_err[GV_BOOT_CHID], 0);
 	gv_wr(gdev, GV_REG_CHAN(GV_BOOT_CHID, GV_CHAN_PUT), put);
 	gdev->boot_put = put;
 	if (gv_rd(gdev, GV_REG_CHAN(GV_BOOT_CHID, GV_CHAN_GET)) != put) {
-		err = -EIO;	/* the device did not run it */
+		/* Held: a launch is running and page tables must not change
+		 * under it; the device runs the entry when the engine is
+		 * free.  Wait for that rather than report a failure for a
+		 * command that will still run (driver and device would
+		 * disagree about the address space). */
+		err = gv_boot_wait_held(gdev, put, before);
 	} else if (gv_rd(gdev, GV_REG_ERROR_COUNT) != before) {
 		err = gv_rd(gdev, GV_REG_ERROR_CODE);
 		gv_wr(gdev, GV_REG_ERROR_ACK, 1);

@@ -21,13 +21,20 @@ UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 meson test -C "$build" --setup valgrind --print-errorlogs --suite unit
 
 rc=0
+# A stale log must not be summarised if the build fails before the tests.
+rm -f "$build/meson-logs/testlog.json"
 meson test -C "$build" --print-errorlogs "$@" || rc=$?
 
 # One plain summary line to finish with, counted from meson's JSON log.
 python3 - "$build/meson-logs/testlog.json" <<'PY' || rc=1
 import json, sys
 passed = failed = skipped = 0
-for line in open(sys.argv[1]):
+try:
+    log = open(sys.argv[1]).readlines()
+except OSError:
+    print("no test ran (the build failed?)")
+    sys.exit(1)
+for line in log:
     t = json.loads(line)
     r = t["result"]
     if r in ("OK", "EXPECTEDFAIL"):

@@ -393,9 +393,63 @@ static void secure_channel(void)
     free(pt); free(ct); free(back);
 }
 
+/* A bootstrap command (another context's allocation) while a launch
+ * runs: the device holds the bootstrap ring until the engine is free.
+ * The bug: the driver reported EIO at once and left the command queued,
+ * to run later behind its back (driver and device then disagreed about
+ * the address space); it now waits for it. */
+static void bootstrap_during_launch(void)
+{
+    struct gvrt_dev da, db;
+    struct gvrt_stream st;
+    struct gvrt_module m;
+    unsigned n = 768;
+    size_t sz = (size_t)n * n * 4;
+    float *a = malloc(sz), *b = malloc(sz);
+    uint64_t va, vb, vc, fence, vx = 0;
+    int32_t nn = (int32_t)n;
+    void *args[] = { &va, &vb, &vc, &nn };
+    uint8_t p[64];
+    uint32_t g[3], bl[3], ha, hb;
+    struct gv_bench_launch gl = gv_bench_launch_matmul(n);
+    int r, busy;
+
+    printf("  -- a bootstrap command while another context's kernel runs\n");
+    CHECK(gvrt_dev_open(&da, 0) == 0 && gvrt_dev_open(&db, 0) == 0 &&
+          gvrt_chan_create(&da, false, NULL, NULL, NULL, &ha, &fence) == 0 &&
+          gvrt_chan_create(&db, false, NULL, NULL, NULL, &hb, NULL) == 0 &&
+          gvrt_stream_open(&st, &da, ha, NULL, fence) == 0, "two contexts");
+    if (load(&st, "matmul", &m)) {
+        return;
+    }
+    gv_bench_fill_matmul(a, b, n);
+    abc_in(&st, a, b, sz, &va, &vb, &vc, "matrices");
+    dims(g, gl.grid_x, gl.grid_y);
+    dims(bl, gl.block_x, gl.block_y);
+    r = gvrt_launch_async(&st, &m, 0, g, bl, 0, p,
+                          (uint32_t)gvrt_pack_params(&m, 0, args, p,
+                                                     sizeof(p)));
+    busy = gvrt_stream_query(&st) == -EBUSY;
+    r = r ? r : gvrt_mem_alloc(&db, hb, 0, 4096, &vx, NULL, 0, NULL);
+    CHECK(busy, "the kernel was still running when the other context "
+          "allocated");
+    CHECK(r == 0, "the other context's allocation (a CH_PTE held until the "
+          "engine is free) succeeded: %s", strerror(r < 0 ? -r : 0));
+    CHECK(gvrt_stream_sync(&st) == 0, "the kernel finished");
+    CHECK(gvrt_mem_free(&db, hb, vx, NULL, 0) == 0,
+          "and the allocation is the driver's and the device's (freed)");
+    gvrt_module_unload(&m);
+    gvrt_stream_close(&st);
+    gvrt_dev_close(&db);
+    gvrt_dev_close(&da);
+    free(a);
+    free(b);
+}
+
 int main(void)
 {
     normal_channel();
     secure_channel();
+    bootstrap_during_launch();
     return gvtest_done();
 }
