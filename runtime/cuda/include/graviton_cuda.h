@@ -139,7 +139,8 @@ CUresult CUDAAPI cuGravitonGetLastMessage(const char **message);
 /* Secure device memory: every CH_PTE summary checked, all pages
  * protected. */
 CUresult CUDAAPI cudaSecureMalloc(CUdeviceptr *dptr, size_t bytesize);
-/* Clear with the memset kernel, then unmap with the runtime's MACs. */
+/* Clear through the copy engine (the paper's memset, as a fill), then unmap
+ * with the runtime's MACs (docs/security.md, "Secure free"). */
 CUresult CUDAAPI cudaSecureFree(CUdeviceptr dptr);
 
 /* Direction of cudaSecureMemcpy. */
