@@ -456,6 +456,8 @@ long gv_ctx_mem_alloc(struct gv_ctx *ctx, struct graviton_mem_alloc *arg)
 	list_add(&a->node, after);
 	arg->va = a->va;
 	arg->summaries_count = ctx->secure ? a->nchunks : 0;
+	if (ctx->secure && a->nchunks)
+		gv_tamper(GV_TAMPER_SUMMARY, &sums[0], sizeof(sums[0]));
 	if (ctx->secure && copy_to_user(u64_to_user_ptr(arg->summaries_ptr),
 					sums, a->nchunks * sizeof(*sums)))
 		err = err ? err : -EFAULT;
@@ -735,6 +737,8 @@ long gv_ctx_chan_create(struct gv_ctx *ctx, struct graviton_chan_create *arg)
 	arg->handle = ch->chid;
 	arg->fence_va = ch->fence_va;
 	mutex_unlock(&ctx->lock);
+	if (secure)
+		gv_tamper(GV_TAMPER_QUOTE, &q, sizeof(q));
 	if (secure && (copy_to_user(u64_to_user_ptr(arg->quote_ptr), &q,
 				    sizeof(q)) ||
 		       (arg->summary_ptr &&
@@ -833,6 +837,8 @@ long gv_ctx_measure(struct gv_ctx *ctx, struct graviton_measure *arg)
 	err = gv_err_to_errno(gv_boot_cmd(ctx->gdev, &c, sizeof(c), &m,
 					  sizeof(m)));
 	mutex_unlock(&ctx->lock);
+	if (!err)
+		gv_tamper(GV_TAMPER_MEASUREMENT, &m, sizeof(m));
 	if (!err && copy_to_user(u64_to_user_ptr(arg->result_ptr), &m,
 				 sizeof(m)))
 		err = -EFAULT;

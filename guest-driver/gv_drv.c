@@ -10,6 +10,46 @@
 
 #include "gv_drv.h"
 
+/*
+ * x_tamper: a TEST-ONLY malicious mode, off by default.  Each bit makes the
+ * driver corrupt the next result of one kind it relays to user space (one
+ * byte inside what the device MAC'd or signed), once, then clears itself:
+ * the guest test cuda_tamper shows that the trusted runtime refuses each
+ * lie with the check named.  Setting it taints the kernel.
+ */
+static unsigned int x_tamper;
+static int x_tamper_set(const char *val, const struct kernel_param *kp)
+{
+	int err = param_set_uint(val, kp);
+
+	if (!err && x_tamper) {
+		add_taint(TAINT_USER, LOCKDEP_STILL_OK);
+		pr_warn("graviton: x_tamper=0x%x: this driver now lies to its users (test mode)\n",
+			x_tamper);
+	}
+	return err;
+}
+
+static const struct kernel_param_ops x_tamper_ops = {
+	.set = x_tamper_set,
+	.get = param_get_uint,
+};
+module_param_cb(x_tamper, &x_tamper_ops, &x_tamper, 0644);
+MODULE_PARM_DESC(x_tamper,
+		 "TEST ONLY: corrupt the next relayed result (1 quote, 2 summary, 4 measurement)");
+
+void gv_tamper(unsigned int kind, void *buf, size_t len)
+{
+	unsigned int old = READ_ONCE(x_tamper);
+
+	if (!(old & kind) || len <= 40 ||
+	    cmpxchg(&x_tamper, old, old & ~kind) != old)
+		return;
+	((u8 *)buf)[40] ^= 0x01;
+	pr_warn("graviton: x_tamper: corrupted a relayed result (kind %u)\n",
+		kind);
+}
+
 static unsigned int unprot_mib;
 module_param(unprot_mib, uint, 0444);
 MODULE_PARM_DESC(unprot_mib,

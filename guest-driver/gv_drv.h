@@ -138,6 +138,12 @@ u64 gv_boot_result_addr(struct gv_device *gdev);
 /* One mapping of device error codes to errno. */
 int gv_err_to_errno(int gv_err);
 
+/* gv_drv.c: the test-only x_tamper mode (GV_TAMPER_* kinds) */
+#define GV_TAMPER_QUOTE		1u
+#define GV_TAMPER_SUMMARY	2u
+#define GV_TAMPER_MEASUREMENT	4u
+void gv_tamper(unsigned int kind, void *buf, size_t len);
+
 /* gv_mem.c: device-physical memory */
 int gv_mem_init(struct gv_device *gdev);
 void gv_mem_fini(struct gv_device *gdev);

@@ -1,0 +1,160 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * Guest test: the driver lies once, and the secure cu* call that relied on
+ * what it relayed fails with a CUresult and the failed check named.
+ *
+ * The honest driver has a test-only malicious mode (module parameter
+ * x_tamper, off by default, taints the kernel): each bit corrupts one
+ * byte of the next relayed quote, CH_PTE summary or measurement, inside
+ * what the device signed or MAC'd.  In a secure context (GRAVITON_SECURE)
+ * the runtime must refuse: cuCtxCreate on a tampered quote, cuMemAlloc on
+ * a tampered summary, cuModuleLoadData on a tampered measurement.  The
+ * same calls succeed once the driver is honest again.
+ */
+#define GRAVITON_CUDA_VERSION 12080     /* the 3-argument cuCtxCreate */
+
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "graviton_cuda.h"
+#include "gv_kernels_embed.h"
+#include "gvtest.h"
+
+#define PARAM "/sys/module/graviton/parameters/x_tamper"
+#define TAMPER_QUOTE       1u
+#define TAMPER_SUMMARY     2u
+#define TAMPER_MEASUREMENT 4u
+
+static const char *name_of(CUresult r)
+{
+    const char *s = NULL;
+
+    cuGetErrorName(r, &s);
+    return s ? s : "?";
+}
+
+static int set_tamper(unsigned bits)
+{
+    FILE *f = fopen(PARAM, "w");
+    int ok = f && fprintf(f, "%u\n", bits) > 0;
+
+    if (f && fclose(f) != 0) {
+        ok = 0;
+    }
+    return ok ? 0 : -1;
+}
+
+static unsigned get_tamper(void)
+{
+    FILE *f = fopen(PARAM, "r");
+    unsigned v = ~0u;
+
+    if (f) {
+        if (fscanf(f, "%u", &v) != 1) {
+            v = ~0u;
+        }
+        fclose(f);
+    }
+    return v;
+}
+
+/* The check the runtime says failed last contains @kind. */
+static int check_named(const char *kind, const char **name)
+{
+    *name = NULL;
+    return cuGravitonGetLastCheck(name) == CUDA_SUCCESS && *name &&
+           strstr(*name, kind) != NULL;
+}
+
+/* One lie of @bit; @step does the call that must fail. */
+static void one_lie(unsigned bit, const char *kind, CUdevice dev,
+                    CUresult (*step)(CUcontext *ctx, CUdevice dev, bool lie))
+{
+    CUcontext ctx = NULL;
+    const char *name;
+    CUresult r;
+
+    CHECK(set_tamper(0) == 0, "the driver's test mode is there");
+    printf("  # driver told to corrupt the next relayed %s (x_tamper=%u)\n",
+           kind, bit);
+    r = step(&ctx, dev, true);
+    CHECK(r != CUDA_SUCCESS, "the call relying on the %s fails: %s", kind,
+          name_of(r));
+    CHECK(check_named(kind, &name), "the failed check is named: \"%s\"",
+          name ? name : "(none)");
+    CHECK(get_tamper() == 0, "the driver lied once (x_tamper consumed)");
+    if (ctx) {
+        cuCtxDestroy(ctx);
+        ctx = NULL;
+    }
+    r = step(&ctx, dev, false);
+    CHECK(r == CUDA_SUCCESS, "the same call with an honest driver: %s",
+          name_of(r));
+    if (ctx) {
+        cuCtxDestroy(ctx);
+    }
+}
+
+static CUresult create(CUcontext *ctx, CUdevice dev, bool lie)
+{
+    set_tamper(lie ? TAMPER_QUOTE : 0);
+    return cuCtxCreate(ctx, 0, dev);
+}
+
+static CUresult create_alloc(CUcontext *ctx, CUdevice dev, bool lie)
+{
+    CUdeviceptr p = 0;
+    CUresult r;
+
+    set_tamper(0);              /* the context's own setup stays honest */
+    r = cuCtxCreate(ctx, 0, dev);
+    if (r == CUDA_SUCCESS) {
+        set_tamper(lie ? TAMPER_SUMMARY : 0);
+        r = cuMemAlloc(&p, 4096);
+        set_tamper(0);
+    }
+    return r;
+}
+
+static CUresult create_load(CUcontext *ctx, CUdevice dev, bool lie)
+{
+    const char *ptx = gv_embedded_ptx("vector_add");
+    CUmodule mod = NULL;
+    CUresult r;
+
+    if (!ptx) {
+        return CUDA_ERROR_FILE_NOT_FOUND;
+    }
+    set_tamper(0);
+    r = cuCtxCreate(ctx, 0, dev);
+    if (r == CUDA_SUCCESS) {
+        set_tamper(lie ? TAMPER_MEASUREMENT : 0);
+        r = cuModuleLoadData(&mod, ptx);
+        set_tamper(0);
+    }
+    return r;
+}
+
+int main(void)
+{
+    CUdevice dev;
+
+    setenv("GRAVITON_SECURE", "1", 1);
+    CHECK(cuInit(0) == CUDA_SUCCESS && cuDeviceGet(&dev, 0) == CUDA_SUCCESS,
+          "cuInit, device 0");
+    if (access(PARAM, W_OK) != 0) {
+        CHECK(0, "%s is writable (the driver's test mode)", PARAM);
+        return gvtest_done();
+    }
+    printf("  -- a tampered quote\n");
+    one_lie(TAMPER_QUOTE, "quote", dev, create);
+    printf("  -- a tampered CH_PTE summary\n");
+    one_lie(TAMPER_SUMMARY, "summary", dev, create_alloc);
+    printf("  -- a tampered measurement\n");
+    one_lie(TAMPER_MEASUREMENT, "measurement", dev, create_load);
+    set_tamper(0);
+    return gvtest_done();
+}
