@@ -334,7 +334,8 @@ static bool sect_ok(uint32_t off, uint64_t count, uint64_t elem,
     return off % 8 == 0 && gv_range_ok(off, count * elem, total);
 }
 
-#define BAD(...) do { snprintf(why, why_len, __VA_ARGS__); goto fail; } while (0)
+#define BAD(...) \
+    do { snprintf(why, why_len, __VA_ARGS__); goto fail; } while (0)
 
 /* Validate and decode one function.  @cmap: scratch of 2 (nconsts + 1)
  * entries, the first half all UINT32_MAX on entry and on a successful

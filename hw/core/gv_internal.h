@@ -50,8 +50,14 @@ static inline unsigned pmm_owner(uint64_t e) { return e & 0xff; }
 static inline bool pmm_mapped(uint64_t e) { return e & PMM_MAPPED; }
 static inline bool pmm_locked(uint64_t e) { return e & PMM_LOCKED; }
 static inline bool pmm_big(uint64_t e) { return e & PMM_BIG; }
-static inline unsigned pmm_type(uint64_t e) { return (e >> PMM_TYPE_SHIFT) & 7; }
-static inline unsigned pmm_refcnt(uint64_t e) { return (e >> PMM_REF_SHIFT) & 0xff; }
+static inline unsigned pmm_type(uint64_t e)
+{
+    return (e >> PMM_TYPE_SHIFT) & 7;
+}
+static inline unsigned pmm_refcnt(uint64_t e)
+{
+    return (e >> PMM_REF_SHIFT) & 0xff;
+}
 static inline unsigned pmm_pgd_index(uint64_t e)
 {
     return (e >> PMM_PGDI_SHIFT) & 0x1fff;

@@ -6,7 +6,8 @@
  * Every command validates everything first and only then changes state,
  * so a refused command leaves the PMM, the tables and the counters as they
  * were.  A page's owner is its context (the channels of one context own
- * its pages jointly, so destroying one stream leaves the others whole).  refcnt counts references: for a data page, the page-table entries
+ * its pages jointly, so destroying one stream leaves the others whole).
+ * refcnt counts references: for a data page, the page-table entries
  * (in distinct tables) that map it; for a page-table page, the PDEs that
  * point at its table; descriptors and PGDs have exactly one.
  */

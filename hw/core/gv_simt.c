@@ -904,7 +904,8 @@ static int run_warp(struct gv_launch *L, struct gv_sm *sm, struct gv_warp *w)
         case GV_K_S2R:
             switch (i->mod) {
             case GV_SR_TID_X:
-                if (L->block[0] % GV_WARP == 0 || L->block[1] * L->block[2] == 1) {
+                if (L->block[0] % GV_WARP == 0 ||
+                    L->block[1] * L->block[2] == 1) {
                     /* a warp never wraps a row: tid.x = warp base + lane */
                     uint32_t t0 = (w->id * GV_WARP) % L->block[0];
 
@@ -963,7 +964,10 @@ static int run_warp(struct gv_launch *L, struct gv_sm *sm, struct gv_warp *w)
                 bool ok;
 
                 switch (i->mod) {
-                case GV_SHFL_UP: j = (int32_t)l - (int32_t)bv; ok = j >= maxl; break;
+                case GV_SHFL_UP:
+                    j = (int32_t)l - (int32_t)bv;
+                    ok = j >= maxl;
+                    break;
                 case GV_SHFL_DOWN: j = (int32_t)(l + bv); ok = j <= maxl; break;
                 case GV_SHFL_BFLY: j = (int32_t)(l ^ bv); ok = j <= maxl; break;
                 default: j = minl | (int32_t)(bv & ~seg); ok = j <= maxl; break;

@@ -56,7 +56,9 @@ enum gv_isa_type {
 enum gv_isa_op {
     GV_I_NOP = 0,       /* nothing (membar, fence, bar.warp.sync) */
     GV_I_MOV,           /* d = a */
-    GV_I_ADD,           /* d = a + b;  f32/f64: round to nearest even; mod GV_M_SAT (f32 clamp to [0,1], s32 saturate) */
+    /* d = a + b;  f32/f64: round to nearest even; mod GV_M_SAT (f32 clamp
+     * to [0,1], s32 saturate) */
+    GV_I_ADD,
     GV_I_SUB,           /* d = a - b */
     GV_I_MUL,           /* d = a * b, low half for integers */
     GV_I_MULHI,         /* d = high half of the double-width a * b (integer) */
@@ -64,9 +66,10 @@ enum gv_isa_op {
     GV_I_MAD,           /* d = a * b + c (low half); f32/f64: fused, like FMA */
     GV_I_MADHI,         /* d = high half of (a * b) + c */
     GV_I_MADWIDE,       /* d = a * b (double width) + c (double width); type is the SOURCE type */
-    GV_I_DIV,           /* d = a / b; integer: truncating; b == 0 gives all ones (unsigned)
-                           or -1 (signed); INT_MIN / -1 gives INT_MIN; f32/f64: IEEE (approx and full
-                           forms are computed exactly too) */
+    GV_I_DIV,           /* d = a / b; integer: truncating; b == 0 gives all
+                           ones (unsigned) or -1 (signed); INT_MIN / -1 gives
+                           INT_MIN; f32/f64: IEEE (approx and full forms are
+                           computed exactly too) */
     GV_I_REM,           /* d = a % b (sign of a); b == 0 gives a; INT_MIN % -1 gives 0 */
     GV_I_ABS,           /* d = |a| (integer: INT_MIN stays INT_MIN) */
     GV_I_NEG,           /* d = -a */
@@ -82,10 +85,16 @@ enum gv_isa_op {
     GV_I_POPC,          /* d (u32) = population count of a (type u32 or u64) */
     GV_I_CLZ,           /* d (u32) = leading zeros of a (type u32 or u64) */
     GV_I_BREV,          /* d = bit-reverse of a (u32/u64) */
-    GV_I_BFE,           /* d = bit field of a at position b (u32), length c (u32); signed types sign-extend (PTX bfe) */
-    GV_I_BFI,           /* d = b with bits [c, c + e) replaced by the low bits of a (PTX bfi.bN d, a, b, c, e) */
+    /* d = bit field of a at position b (u32), length c (u32); signed types
+     * sign-extend (PTX bfe) */
+    GV_I_BFE,
+    /* d = b with bits [c, c + e) replaced by the low bits of a
+     * (PTX bfi.bN d, a, b, c, e) */
+    GV_I_BFI,
     GV_I_PRMT,          /* d = byte permute of {b, a} by selector c; mod = GV_PRMT_* mode */
-    GV_I_SHF,           /* funnel shift, type u32: d = shf(a = lo, b = hi, c = amount); mod = GV_SHF_* */
+    /* funnel shift, type u32: d = shf(a = lo, b = hi, c = amount);
+     * mod = GV_SHF_* */
+    GV_I_SHF,
     GV_I_FMA,           /* d = a * b + c, one rounding (f32/f64) */
     GV_I_RCP,           /* d = 1 / a (f32/f64) */
     GV_I_SQRT,          /* d = sqrt(a), correctly rounded */
@@ -149,7 +158,8 @@ enum gv_isa_space {                     /* LD/ST/ATOM: mod & 0xf */
     GV_SPACE_GLOBAL = 0,                /* device virtual address (the channel's page tables) */
     GV_SPACE_SHARED = 1,                /* byte offset into the block's shared memory */
     GV_SPACE_LOCAL = 2,                 /* byte offset into the thread's local memory */
-    GV_SPACE_PARAM = 3,                 /* byte offset into the launch's parameter buffer (read only) */
+    /* byte offset into the launch's parameter buffer (read only) */
+    GV_SPACE_PARAM = 3,
     GV_SPACE_GENERIC = 4,               /* generic address, see below */
 };
 

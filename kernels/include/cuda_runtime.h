@@ -26,7 +26,7 @@
 #define GV_CUDA_RUNTIME_H
 
 #if !defined(__CUDA__) || !defined(__CUDA_ARCH__)
-#error "cuda_runtime.h (graviton): device code only; compile with clang --cuda-device-only (scripts/gv-build.sh does)"
+#error "cuda_runtime.h (graviton): device code only (clang --cuda-device-only)"
 #endif
 
 #include <stddef.h>      /* size_t, NULL: NVIDIA's header brings them */
@@ -122,8 +122,14 @@ GV_BUILTIN_CONV(__cuda_builtin_gridDim_t)
 
 /* ---- integer helpers ---- */
 #define GV_MINMAX(t)                                                    \
-    static __device__ __forceinline__ t min(t a, t b) { return a < b ? a : b; } \
-    static __device__ __forceinline__ t max(t a, t b) { return a > b ? a : b; }
+    static __device__ __forceinline__ t min(t a, t b)                   \
+    {                                                                   \
+        return a < b ? a : b;                                           \
+    }                                                                   \
+    static __device__ __forceinline__ t max(t a, t b)                   \
+    {                                                                   \
+        return a > b ? a : b;                                           \
+    }
 GV_MINMAX(int)
 GV_MINMAX(unsigned int)
 GV_MINMAX(long)

@@ -643,7 +643,8 @@ static void test_alu_edges(void)
                     0x12345678);
     CU_ASSERT_EQUAL(alu(GV_I_BFI, GV_T_U32, 0, 0xf, 0x12345678, 4, 4),
                     0x123456f8);
-    CU_ASSERT_EQUAL(alu(GV_I_BFI, GV_T_U64, 0, ~0ull, 0, 60, 200), 0xfull << 60);
+    CU_ASSERT_EQUAL(alu(GV_I_BFI, GV_T_U64, 0, ~0ull, 0, 60, 200),
+                    0xfull << 60);
     CU_ASSERT_EQUAL(alu(GV_I_BFE, GV_T_S32, 0, 0x80, 4, 4, 0), 0xfffffff8u);
     CU_ASSERT_EQUAL(alu(GV_I_BFE, GV_T_U32, 0, 0xabcd, 255, 8, 0), 0);
     CU_ASSERT_EQUAL(alu(GV_I_BFE, GV_T_S64, 0, 1ull << 63, 63, 200, 0), ~0ull);

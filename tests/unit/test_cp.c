@@ -740,7 +740,8 @@ static void test_pte_summary_counts_unprotected(void)
     sum.n = 3;
     CU_ASSERT_FALSE(gvrt_summary_accept(&sa, &sum, false) == 0);
     sum.n = 2;
-    CU_ASSERT_FALSE(gvrt_summary_accept(&sa, &sum, false) == 0);  /* counter already used */
+    /* the counter was already used */
+    CU_ASSERT_FALSE(gvrt_summary_accept(&sa, &sum, false) == 0);
 }
 
 /* Attack 2: unmapping a LOCKED page without, or with a replayed, MAC. */

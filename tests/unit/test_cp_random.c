@@ -134,10 +134,11 @@ static void op_pte(struct world *w, unsigned chid)
     }
     if (s->uk && pick(2)) {
         /* a MAC for this range under some context's key */
-        gvrt_mac_unmap(s, chid % GV_MAX_CHANNELS, (uint64_t)pgdi << GV_PDE_SHIFT |
-                     (uint64_t)pgti << (big ? GV_BIG_PAGE_SHIFT :
-                                        GV_PAGE_SHIFT),
-                     count * (big ? GV_BIG_PAGE_SIZE : GV_PAGE_SIZE), mac);
+        gvrt_mac_unmap(s, chid % GV_MAX_CHANNELS,
+                       (uint64_t)pgdi << GV_PDE_SHIFT |
+                       (uint64_t)pgti << (big ? GV_BIG_PAGE_SHIFT :
+                                          GV_PAGE_SHIFT),
+                       count * (big ? GV_BIG_PAGE_SIZE : GV_PAGE_SIZE), mac);
         if (pick(3) == 0) {
             mac[pick(16)] ^= 1;
         }

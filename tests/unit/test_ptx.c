@@ -1235,8 +1235,8 @@ static void test_branches(void)
 
 /* A label just before the closing brace (legal PTX: the thread falls off
  * the end and returns); a branch to it must stay inside the function.
- * Regression test (a translator bug, fixed): the branch targets one past the last
- * instruction and both checkers refuse the module ("branch target 5
+ * Regression test (a translator bug, fixed): the branch targets one past the
+ * last instruction and both checkers refuse the module ("branch target 5
  * outside the function [0, 5)").  */
 static void test_label_at_end(void)
 {
@@ -2560,7 +2560,8 @@ static void test_exec_memory(void)
 /* Guarded instructions that expand to several GVX instructions: every
  * part is guarded, and the guard is read before the expansion changes
  * it (@%p1 setp ... %p1|%p2 rewrites its own guard).
- * Regression test (a translator bug, fixed): "@%p1 setp.lt.and.u32 %p1|%p2, ..."
+ * Regression test (a translator bug, fixed):
+ * "@%p1 setp.lt.and.u32 %p1|%p2, ..."
  * becomes "... @r0 mov.pred r0, r6; @r0 mov.pred r1, r7": once p is
  * written false, q is not written (threads 9, 11, 13, 15 get q = 0
  * instead of 1). */
