@@ -129,6 +129,13 @@ void td_wr(struct td *td, uint32_t reg, uint32_t val)
     gv_mmio_write(td->dev, reg, val, 4);
 }
 
+void td_hostwin(struct td *td, unsigned chid, uint64_t addr, uint32_t size)
+{
+    td_wr(td, GV_REG_CHAN(chid, GV_CHAN_HOSTWIN_LO), (uint32_t)addr);
+    td_wr(td, GV_REG_CHAN(chid, GV_CHAN_HOSTWIN_HI), (uint32_t)(addr >> 32));
+    td_wr(td, GV_REG_CHAN(chid, GV_CHAN_HOSTWIN_SIZE), size);
+}
+
 void td_ring_setup(struct td *td, unsigned chid)
 {
     uint64_t ring = TD_GUEST_BASE + RING_AREA + chid * 4096ull;

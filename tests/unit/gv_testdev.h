@@ -103,6 +103,9 @@ void td_wr(struct td *td, uint32_t reg, uint32_t val);
 
 /* Give a channel a ring in guest memory. */
 void td_ring_setup(struct td *td, unsigned chid);
+/* Point a channel's host window (the copy engine's) at guest-physical
+ * @addr, @size bytes, as the driver does with HOSTWIN_*. */
+void td_hostwin(struct td *td, unsigned chid, uint64_t addr, uint32_t size);
 /* Submit one group (already formatted: header + payload [+ tag]) on
  * @chid; returns the error code it produced (GV_ERR_NONE if none). */
 int td_submit_raw(struct td *td, unsigned chid, const void *group,

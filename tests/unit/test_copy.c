@@ -33,9 +33,7 @@ static uint8_t *win(uint64_t off)
 
 static void set_window(unsigned chid)
 {
-    td_wr(td, GV_REG_CHAN(chid, GV_CHAN_HOSTWIN_LO), (uint32_t)WIN);
-    td_wr(td, GV_REG_CHAN(chid, GV_CHAN_HOSTWIN_HI), (uint32_t)(WIN >> 32));
-    td_wr(td, GV_REG_CHAN(chid, GV_CHAN_HOSTWIN_SIZE), WIN_SIZE);
+    td_hostwin(td, chid, WIN, WIN_SIZE);
 }
 
 /* Channel 1: normal, 8 small pages at VA 0; channel 2: secure, 8 pages. */
@@ -401,9 +399,7 @@ static void test_copy_wrapping_ranges(void)
     /* A window the driver puts at 2^64 - 4096: offsets past 4096 would
      * wrap to guest-physical 0 and up (here: 6 MiB into the fake guest
      * memory, after the real window).  Refused whole, no DMA happens. */
-    td_wr(td, GV_REG_CHAN(1, GV_CHAN_HOSTWIN_LO), (uint32_t)(~0ull - 4095));
-    td_wr(td, GV_REG_CHAN(1, GV_CHAN_HOSTWIN_HI), UINT32_MAX);
-    td_wr(td, GV_REG_CHAN(1, GV_CHAN_HOSTWIN_SIZE), 16u << 20);
+    td_hostwin(td, 1, ~0ull - 4095, 16u << 20);
     CU_ASSERT_EQUAL(copy(NULL, 1, GV_COPY_DST_HOST, 0,
                          4096 + TD_GUEST_BASE + (6u << 20), 4096, NULL),
                     GV_ERR_BAD_ADDRESS);

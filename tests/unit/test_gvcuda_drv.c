@@ -281,11 +281,7 @@ static int chan_create(struct fd_file *f, struct graviton_chan_create *c)
 
         memset(td->guest + CB_BASE + slot * GRAVITON_CMDBUF_SIZE, 0,
                GRAVITON_CMDBUF_SIZE);
-        td_wr(td, GV_REG_CHAN(chid, GV_CHAN_HOSTWIN_LO), (uint32_t)win);
-        td_wr(td, GV_REG_CHAN(chid, GV_CHAN_HOSTWIN_HI),
-              (uint32_t)(win >> 32));
-        td_wr(td, GV_REG_CHAN(chid, GV_CHAN_HOSTWIN_SIZE),
-              GRAVITON_CMDBUF_SIZE);
+        td_hostwin(td, chid, win, GRAVITON_CMDBUF_SIZE);
     }
     /* the context's tables in the new stream, then its fence page */
     for (unsigned i = 0; i < 8; i++) {

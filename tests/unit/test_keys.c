@@ -53,9 +53,7 @@ static uint8_t *win(uint64_t off)
 
 static void set_window(unsigned chid)
 {
-    td_wr(td, GV_REG_CHAN(chid, GV_CHAN_HOSTWIN_LO), (uint32_t)WIN);
-    td_wr(td, GV_REG_CHAN(chid, GV_CHAN_HOSTWIN_HI), (uint32_t)(WIN >> 32));
-    td_wr(td, GV_REG_CHAN(chid, GV_CHAN_HOSTWIN_SIZE), WIN_SIZE);
+    td_hostwin(td, chid, WIN, WIN_SIZE);
 }
 
 /* Entry @i of the page table at @table (device memory, read in-process). */
@@ -78,20 +76,8 @@ static bool guest_has(uint64_t secret)
     return false;
 }
 
-/* Map one protected page at VA (pgti << 12) of secure channel @chid and
- * have the runtime accept the summary. */
-static uint64_t map_secure_page(unsigned chid, unsigned pgti)
-{
-    uint64_t pa = td_alloc_prot(td, 4096, 4096), pte = pa | GV_PTE_VALID;
-    struct gv_pte_summary sum;
-
-    CU_ASSERT_EQUAL(td_pte(td, chid, 0, pgti, 1, &pte, false, NULL, &sum),
-                    GV_ERR_NONE);
-    CU_ASSERT(gvrt_summary_accept(&victim, &sum, true) == 0);
-    return pa;
-}
-
-/* The same at (@pgdi, @pgti); returns the page. */
+/* Map one protected page at (@pgdi, @pgti) of secure channel @chid and
+ * have the runtime accept the summary; returns the page. */
 static uint64_t map_secure_page_at(unsigned chid, unsigned pgdi,
                                    unsigned pgti)
 {
@@ -101,8 +87,13 @@ static uint64_t map_secure_page_at(unsigned chid, unsigned pgdi,
     CU_ASSERT_EQUAL(td_pte(td, chid, pgdi, pgti, 1, &pte, false, NULL,
                            &sum), GV_ERR_NONE);
     CU_ASSERT(gvrt_summary_accept(&victim, &sum, true) == 0);
-    gv_debug_write(td->dev, pa, &(uint64_t){ SECRET }, 8);
     return pa;
+}
+
+/* The same in the first page table (VA pgti << 12). */
+static uint64_t map_secure_page(unsigned chid, unsigned pgti)
+{
+    return map_secure_page_at(chid, 0, pgti);
 }
 
 /* Victim: a context of streams 1 and 2 sharing one page table. */
@@ -345,6 +336,7 @@ static void test_attack10_tables_scrubbed_at_destroy(void)
         t = td_table(td, 1, 3, false);
         pa = map_secure_page_at(1, 3, 7);
         CU_ASSERT(pa != 0);
+        gv_debug_write(td->dev, pa, &(uint64_t){ SECRET }, 8);
         /* the PGD's address, from the channel's descriptor */
         lo = td_rd(td, GV_REG_CHAN(1, GV_CHAN_DESC_LO));
         hi = td_rd(td, GV_REG_CHAN(1, GV_CHAN_DESC_HI));

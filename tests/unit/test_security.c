@@ -85,9 +85,7 @@ static uint8_t *win(uint64_t off)
 
 static void set_window(unsigned chid)
 {
-    td_wr(td, GV_REG_CHAN(chid, GV_CHAN_HOSTWIN_LO), (uint32_t)WIN);
-    td_wr(td, GV_REG_CHAN(chid, GV_CHAN_HOSTWIN_HI), (uint32_t)(WIN >> 32));
-    td_wr(td, GV_REG_CHAN(chid, GV_CHAN_HOSTWIN_SIZE), WIN_SIZE);
+    td_hostwin(td, chid, WIN, WIN_SIZE);
 }
 
 /* Does the attacker's host window hold @v anywhere? */
