@@ -126,11 +126,11 @@ void gv_boot_fini(struct gv_device *gdev)
 /* Longer than the device's default launch watchdog (60 s). */
 #define GV_BOOT_HELD_MS 120000
 
-/* Wait until the held bootstrap entry before @put has run; its error. */
-static int gv_boot_wait_held(struct gv_device *gdev, u32 put, u32 before)
+/* Wait until the held bootstrap entry before @put has run: 0, -EIO if
+ * the channel is gone, -ETIMEDOUT. */
+static int gv_boot_wait_held(struct gv_device *gdev, u32 put)
 {
 	unsigned long end = jiffies + msecs_to_jiffies(GV_BOOT_HELD_MS);
-	int err;
 
 	while (gv_rd(gdev, GV_REG_CHAN(GV_BOOT_CHID, GV_CHAN_GET)) != put) {
 		/* not held but gone: the device was reset behind our back */
@@ -145,17 +145,24 @@ static int gv_boot_wait_held(struct gv_device *gdev, u32 put, u32 before)
 		}
 		usleep_range(200, 1000);
 	}
+	return 0;
+}
+
+/* The device's verdict on the bootstrap entry that has run: 0 or its
+ * GV_ERR_* code.  Errors of other channels may have come meanwhile (a
+ * held entry runs when a launch ends): the entry's own is in the
+ * registers if it was the last, else the interrupt handler recorded it. */
+static int gv_boot_error(struct gv_device *gdev, u32 before)
+{
+	int err;
+
 	if (gv_rd(gdev, GV_REG_ERROR_COUNT) == before)
 		return 0;
-	/* Errors of other channels may have come meanwhile: the entry's own
-	 * is in the registers if it was the last, else the interrupt
-	 * handler recorded it. */
-	if (gv_rd(gdev, GV_REG_ERROR_CHID) == GV_BOOT_CHID) {
-		err = gv_rd(gdev, GV_REG_ERROR_CODE);
-		gv_wr(gdev, GV_REG_ERROR_ACK, 1);
-		return err ? err : -EIO;
-	}
-	return READ_ONCE(gdev->chan_err[GV_BOOT_CHID]);
+	if (gv_rd(gdev, GV_REG_ERROR_CHID) != GV_BOOT_CHID)
+		return READ_ONCE(gdev->chan_err[GV_BOOT_CHID]);
+	err = gv_rd(gdev, GV_REG_ERROR_CODE);
+	gv_wr(gdev, GV_REG_ERROR_ACK, 1);
+	return err ? err : -EIO;
 }
 
 int gv_boot_cmd(struct gv_device *gdev, const void *cmd, u32 len,
@@ -191,15 +198,13 @@ int gv_boot_cmd(struct gv_device *gdev, const void *cmd, u32 len,
 		 * free.  Wait for that rather than report a failure for a
 		 * command that will still run (driver and device would
 		 * disagree about the address space). */
-		err = gv_boot_wait_held(gdev, put, before);
-	} else if (gv_rd(gdev, GV_REG_ERROR_COUNT) != before) {
-		err = gv_rd(gdev, GV_REG_ERROR_CODE);
-		gv_wr(gdev, GV_REG_ERROR_ACK, 1);
+		err = gv_boot_wait_held(gdev, put);
+	}
+	if (!err)
+		err = gv_boot_error(gdev, before);
+	if (err)
 		dev_dbg(&gdev->pdev->dev, "CH_* op %u failed: error %d\n",
 			((const struct gv_cmd_hdr *)cmd)->op, err);
-		if (!err)
-			err = -EIO;
-	}
 	if (!err && result)
 		memcpy(result, gdev->boot_buf + RESULT_OFF, result_len);
 	mutex_unlock(&gdev->boot_lock);
