@@ -114,6 +114,59 @@ int gvc_aead_open(struct gvc_aead *a, const uint8_t iv[12],
                   const void *ct, size_t len, void *pt,
                   const uint8_t tag[16]);
 
+/* ---- KMAC256, and AES-256-CTR + a KMAC256 tree (secure copies) ---- */
+
+#define GVC_KMAC_KEY_MIN 4          /* OpenSSL's shortest KMAC key */
+#define GVC_KMAC_KEY_MAX 256
+#define GVC_KMAC_CUSTOM_MAX 256
+#define GVC_KMAC_OUT_MAX 256
+#define GVC_KMAC_TAG_LEN 32         /* the copy scheme's tag (L = 256) */
+/* The copy scheme's chunk: one leaf of the tree per 8 KiB of ciphertext
+ * (kernels/gv_kmac_args.h has the same value). */
+#define GVC_KMAC_CHUNK 8192
+
+/*
+ * KMAC256 (NIST SP 800-185 section 4) of @len bytes at @data under @key,
+ * with customization string @custom (may be empty) and @out_len bytes of
+ * output (L = 8 @out_len bits, not the XOF variant).
+ * GVC_ERR_ARG: @key NULL or @key_len outside GVC_KMAC_KEY_MIN ..
+ * GVC_KMAC_KEY_MAX; @custom NULL with @custom_len > 0 or @custom_len >
+ * GVC_KMAC_CUSTOM_MAX; @data NULL with @len > 0; @out NULL; @out_len 0 or
+ * > GVC_KMAC_OUT_MAX.  GVC_ERR_NOMEM, GVC_ERR_CRYPTO (@out then wiped).
+ */
+int gvc_kmac256(const void *key, size_t key_len, const void *custom,
+                size_t custom_len, const void *data, size_t len,
+                uint8_t *out, size_t out_len);
+
+/*
+ * The AES-KMAC copy scheme (docs/kernels.md, "AES-CTR + KMAC256"), as the
+ * AuthDec/AuthEnc kernels of kernels/kmac.cu compute it: encrypt then MAC
+ * with two independent keys.  The ciphertext is AES-256-CTR under
+ * @enc_key with counter blocks IV || ctr32, ctr32 = 2, 3, ... (GCM's
+ * layout); the 32-byte tag is a KMAC256 tree under @mac_key: with
+ * n = max(1, ceil(len / GVC_KMAC_CHUNK)) chunks C_i of the ciphertext,
+ *   T_i = KMAC256(mac_key, le64(i) || le64(len) || IV || C_i, 256,
+ *                 "graviton copy chunk")
+ *   tag = KMAC256(mac_key, le64(len) || IV || aad || T_0 || .. || T_n-1,
+ *                 256, "graviton copy root").
+ * Seal encrypts @pt into @ct and writes the tag; open checks @tag (in
+ * constant time) before it decrypts anything.  @pt and @ct may be the
+ * same buffer but must not otherwise overlap.  A (key, IV) pair must
+ * never be used for two messages.
+ * GVC_ERR_ARG: a key, @iv or @tag NULL; @pt/@ct NULL with @len > 0; @aad
+ * NULL with @aad_len > 0; @len > GVC_GCM_MAX_LEN (the 32-bit counter).
+ * GVC_ERR_AUTH (open): the tag does not match; @pt is then wiped.
+ * GVC_ERR_NOMEM, GVC_ERR_CRYPTO.
+ */
+int gvc_aes_kmac_seal(const uint8_t enc_key[32], const uint8_t mac_key[32],
+                      const uint8_t iv[12], const void *aad, size_t aad_len,
+                      const void *pt, size_t len, void *ct,
+                      uint8_t tag[32]);
+int gvc_aes_kmac_open(const uint8_t enc_key[32], const uint8_t mac_key[32],
+                      const uint8_t iv[12], const void *aad, size_t aad_len,
+                      const void *ct, size_t len, void *pt,
+                      const uint8_t tag[32]);
+
 /* ---- SHA-256 ---- */
 
 /*

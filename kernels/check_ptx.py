@@ -11,7 +11,9 @@ ENTRY = {"vector_add": "vector_add", "memset32": "memset32",
          "matmul": "matmul", "reduce": "reduce_sum",
          "blackscholes": "blackscholes", "intrinsics": "intrinsics",
          "aesgcm": ("gv_gcm_ghash", "gv_gcm_decrypt", "gv_gcm_encrypt",
-                    "gv_gcm_tag")}
+                    "gv_gcm_tag"),
+         "kmac": ("gv_kmac_chunks", "gv_kmac_verify", "gv_kmac_tag",
+                  "gv_kmac_decrypt", "gv_kmac_encrypt")}
 # Constructs the translator is not asked to take.
 UNSUPPORTED = {r"\.callprototype": "indirect call", r"\.f16\b": "f16",
                r"\btex\.": "texture"}

@@ -939,22 +939,31 @@ GV_FN uint32_t gv_gcm_check_tag(const struct gv_gcm_args *a,
 /* ---- gv_gcm_encrypt, gv_gcm_decrypt: CTR ---- */
 
 /*
- * Block c of the output is block c of the input XORed with E(K, IV ||
- * 2 + c) (the last block byte by byte): plain to data, or data to plain.
- * Each thread takes a contiguous run of blocks.  Counter blocks differ
- * only in word 3 and, within a run of 256, only in its byte 15: so
- * (Bernstein and Schwabe's counter-mode caching) 15 of round 1's 16 table
- * lookups and 12 of round 2's are done once per 256 blocks.
+ * What a CTR kernel does: @len bytes from @in to @out (16-byte aligned,
+ * equal or not overlapping) under the counter blocks IV || be32(2 + c).
+ * Shared with the AES-KMAC kernels (gv_kmac.h).
  */
-GV_FN void gv_gcm_ctr_run(const struct gv_gcm_args *a,
+struct gv_ctr_io {
+    uint64_t in, out, len;
+    uint32_t iv[3];                     /* the IV as three words */
+};
+
+/*
+ * Block c of the output is block c of the input XORed with E(K, IV ||
+ * 2 + c) (the last block byte by byte).  Each thread takes a contiguous
+ * run of blocks.  Counter blocks differ only in word 3 and, within a run
+ * of 256, only in its byte 15: so (Bernstein and Schwabe's counter-mode
+ * caching) 15 of round 1's 16 table lookups and 12 of round 2's are done
+ * once per 256 blocks.
+ */
+GV_FN void gv_aes_ctr_run(const struct gv_ctr_io *io,
                           const struct gv_gcm_ctr_shared *sh,
-                          const struct gv_gcm_grid *g, int decrypt)
+                          const struct gv_gcm_grid *g)
 {
-    uint64_t plain = a->plain ? a->plain : a->data;
-    uint64_t in = decrypt ? a->data : plain, out = decrypt ? plain : a->data;
+    uint64_t in = io->in, out = io->out;
     uint64_t te = gv_shaddr(sh->te);
     uint64_t nthr = (uint64_t)g->ntid * g->ncta;
-    uint64_t nblk = (a->len + 15) / 16, nfull = a->len / 16;
+    uint64_t nblk = (io->len + 15) / 16, nfull = io->len / 16;
     uint64_t q = (nblk + nthr - 1) / nthr;
     uint64_t c = ((uint64_t)g->cta * g->ntid + g->tid) * q;
     uint64_t cend = c >= nblk ? c : nblk - c > q ? c + q : nblk;
@@ -965,9 +974,9 @@ GV_FN void gv_gcm_ctr_run(const struct gv_gcm_args *a,
         rk[i] = sh->rk[i];
     }
     /* round 1 without the terms of word 3 */
-    s0 = gv_arg32(a->iv) ^ rk[0];
-    s1 = gv_arg32(a->iv + 4) ^ rk[1];
-    s2 = gv_arg32(a->iv + 8) ^ rk[2];
+    s0 = io->iv[0] ^ rk[0];
+    s1 = io->iv[1] ^ rk[1];
+    s2 = io->iv[2] ^ rk[2];
     p[0] = gv_te(te, s0 & 0xff, 0) ^ gv_te(te, (s1 >> 8) & 0xff, 1) ^
            gv_te(te, (s2 >> 16) & 0xff, 2) ^ rk[4];
     p[1] = gv_te(te, s1 & 0xff, 0) ^ gv_te(te, (s2 >> 8) & 0xff, 1) ^
@@ -1019,7 +1028,7 @@ GV_FN void gv_gcm_ctr_run(const struct gv_gcm_args *a,
                             gv_ld32(in + off + 4 * j) ^ s[j]);
                 }
             } else {
-                for (uint32_t i = 0; i < (a->len & 15); i++) {
+                for (uint32_t i = 0; i < (io->len & 15); i++) {
                     uint32_t w = i & 8 ? (i & 4 ? s[3] : s[2])
                                        : (i & 4 ? s[1] : s[0]);
 
@@ -1063,7 +1072,16 @@ GV_FN int gv_gcm_ctr_step(const struct gv_gcm_args *a,
         return 1;
     }
     if (sh->result == GV_GCM_OK) {
-        gv_gcm_ctr_run(a, sh, g, decrypt);
+        uint64_t plain = a->plain ? a->plain : a->data;
+        struct gv_ctr_io io;
+
+        io.in = decrypt ? a->data : plain;
+        io.out = decrypt ? plain : a->data;
+        io.len = a->len;
+        io.iv[0] = gv_arg32(a->iv);
+        io.iv[1] = gv_arg32(a->iv + 4);
+        io.iv[2] = gv_arg32(a->iv + 8);
+        gv_aes_ctr_run(&io, sh, g);
     }
     return 0;
 }

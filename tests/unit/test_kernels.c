@@ -5,9 +5,10 @@
  * in-process, against CPU references: bit-exact for integers and for the
  * float kernels whose inputs make every operation exact (vector add,
  * matmul), within a documented bound for BlackScholes (approximate
- * exp2/log2); the AES-256-GCM AuthDec/AuthEnc kernels bit-exact against
- * OpenSSL, with tampering detected.  Also: a kernel with divergent
- * branches inside loops and a barrier after them, with SMs from 1 to 4.
+ * exp2/log2); the AES-256-GCM and AES-CTR + KMAC256 AuthDec/AuthEnc
+ * kernels bit-exact against OpenSSL, with tampering detected.  Also: a
+ * kernel with divergent branches inside loops and a barrier after them,
+ * with SMs from 1 to 4.
  */
 #include <math.h>
 #include <stdio.h>
@@ -16,6 +17,7 @@
 
 #include "../../bench/bench_inputs.h"
 #include "../../kernels/gv_gcm_args.h"
+#include "../../kernels/gv_kmac_args.h"
 #include "../../kernels/intrinsics_ref.h"
 #include "cunit_main.h"
 #include "gv_crypto.h"
@@ -443,6 +445,142 @@ static void test_aesgcm(void)
     gcm_img = NULL;
 }
 
+/* ---- AES-256-CTR + KMAC256: AuthDec and AuthEnc against OpenSSL ---- */
+
+static uint8_t *kmac_img;
+static uint32_t kmac_len;
+static uint64_t kmac_va;
+
+static int kmac_launch(const char *entry, const struct gv_kmac_args *a,
+                       uint32_t grid, uint32_t block)
+{
+    int f = gv_isa_find_func(kmac_img, kmac_len, entry);
+    struct kt_launch l = { .module_va = kmac_va, .module_size = kmac_len,
+                           .func = (uint32_t)f, .grid = { grid },
+                           .block = { block }, .params = a,
+                           .param_size = sizeof(*a) };
+
+    CU_ASSERT_FATAL(f >= 0);
+    return kt_launch(&k1, &l);
+}
+
+static uint32_t kmac_result(uint64_t state)
+{
+    uint32_t r;
+
+    kt_read(&k1, state + GV_KMAC_ST_RESULT, &r, 4);
+    return r;
+}
+
+/* AuthDec of the ciphertext @ct with @a: the result word; on anything but
+ * GV_KMAC_OK the device's data must still be @ct. */
+static uint32_t kmac_dec(struct gv_kmac_args *a, const uint8_t *ct,
+                         uint8_t *got, uint32_t grid, uint32_t block)
+{
+    uint32_t r;
+
+    kt_write(&k1, a->data, ct, a->len);
+    CU_ASSERT_EQUAL(kmac_launch("gv_kmac_chunks", a, grid, block),
+                    GV_ERR_NONE);
+    CU_ASSERT_EQUAL(kmac_launch("gv_kmac_verify", a, 1, 1), GV_ERR_NONE);
+    CU_ASSERT_EQUAL(kmac_launch("gv_kmac_decrypt", a, grid, block),
+                    GV_ERR_NONE);
+    r = kmac_result(a->state);
+    kt_read(&k1, a->plain ? a->plain : a->data, got, a->len);
+    if (r != GV_KMAC_OK && !a->plain) {
+        CU_ASSERT(memcmp(got, ct, a->len) == 0);
+    }
+    return r;
+}
+
+static void run_kmac(size_t len, uint32_t aad_len, uint32_t grid,
+                     uint32_t block)
+{
+    uint8_t ekey[32], mkey[32], iv[12], aad[GV_KMAC_AAD_MAX], tag[32];
+    uint8_t etag[32];
+    uint8_t *pt = malloc(len + 1), *ct = malloc(len + 1),
+            *got = malloc(len + 1);
+    uint64_t vdata = kt_alloc(&k1, len + 16),
+             vstate = kt_alloc(&k1, GV_KMAC_STATE_SIZE(GV_KMAC_NCHUNKS(len)));
+    struct gv_kmac_args a;
+
+    gvc_random(ekey, sizeof(ekey));
+    gvc_random(mkey, sizeof(mkey));
+    gvc_random(iv, sizeof(iv));
+    gvc_random(aad, sizeof(aad));
+    gvc_random(pt, len + 1);
+    CU_ASSERT_EQUAL_FATAL(gvc_aes_kmac_seal(ekey, mkey, iv, aad, aad_len, pt,
+                                            len, ct, tag), GVC_OK);
+    memset(&a, 0, sizeof(a));
+    a.data = vdata;
+    a.len = len;
+    a.state = vstate;
+    memcpy(a.enc_key, ekey, 32);
+    memcpy(a.mac_key, mkey, 32);
+    memcpy(a.iv, iv, 12);
+    memcpy(a.tag, tag, 32);
+    a.aad_len = aad_len;
+    memcpy(a.aad, aad, aad_len);
+
+    /* AuthDec in place: the device holds the plaintext afterwards */
+    CU_ASSERT_EQUAL(kmac_dec(&a, ct, got, grid, block), GV_KMAC_OK);
+    CU_ASSERT(memcmp(got, pt, len) == 0);
+    /* a flipped ciphertext bit: refused, data untouched */
+    if (len) {
+        ct[len / 2] ^= 0x10;
+        CU_ASSERT_EQUAL(kmac_dec(&a, ct, got, grid, block),
+                        GV_KMAC_MISMATCH);
+        ct[len / 2] ^= 0x10;
+    }
+    /* two chunks swapped */
+    if (len >= 2 * GV_KMAC_CHUNK) {
+        uint8_t *sw = malloc(len);
+
+        memcpy(sw, ct, len);
+        memcpy(sw, ct + GV_KMAC_CHUNK, GV_KMAC_CHUNK);
+        memcpy(sw + GV_KMAC_CHUNK, ct, GV_KMAC_CHUNK);
+        CU_ASSERT_EQUAL(kmac_dec(&a, sw, got, grid, block),
+                        GV_KMAC_MISMATCH);
+        free(sw);
+    }
+    /* a wrong expected tag */
+    a.tag[31] ^= 1;
+    CU_ASSERT_EQUAL(kmac_dec(&a, ct, got, grid, block), GV_KMAC_MISMATCH);
+    a.tag[31] ^= 1;
+
+    /* AuthEnc in place: ciphertext and tag equal OpenSSL's */
+    kt_write(&k1, vdata, pt, len);
+    CU_ASSERT_EQUAL(kmac_launch("gv_kmac_encrypt", &a, grid, block),
+                    GV_ERR_NONE);
+    CU_ASSERT_EQUAL(kmac_launch("gv_kmac_chunks", &a, grid, block),
+                    GV_ERR_NONE);
+    CU_ASSERT_EQUAL(kmac_launch("gv_kmac_tag", &a, 2, 32), GV_ERR_NONE);
+    CU_ASSERT_EQUAL(kmac_result(vstate), GV_KMAC_OK);
+    kt_read(&k1, vdata, got, len);
+    kt_read(&k1, vstate + GV_KMAC_ST_TAG, etag, 32);
+    CU_ASSERT(memcmp(got, ct, len) == 0);
+    CU_ASSERT(memcmp(etag, tag, 32) == 0);
+    free(pt);
+    free(ct);
+    free(got);
+}
+
+static void test_kmac(void)
+{
+    static const struct { size_t len; uint32_t aad, grid, block; } c[] = {
+        { 0, 0, 1, 32 }, { 1, 5, 1, 32 }, { 137, 0, 1, 1 },
+        { 4095, 13, 3, 128 }, { 8193, 64, 2, 32 },
+        { 65536 + 7, 0, 4, 64 }, { 3 * 8192, 17, 7, 96 },
+    };
+
+    kmac_va = load_kernel(&k1, "kmac", &kmac_len, &kmac_img);
+    for (size_t i = 0; i < sizeof(c) / sizeof(c[0]); i++) {
+        run_kmac(c[i].len, c[i].aad, c[i].grid, c[i].block);
+    }
+    free(kmac_img);
+    kmac_img = NULL;
+}
+
 /* ---- the header's intrinsics (kernels/intrinsics.cu) ---- */
 
 static void test_intrinsics(void)
@@ -580,6 +718,7 @@ int gv_register_suites(void)
         { "blackscholes", test_blackscholes },
         { "memset32", test_memset32 },
         { "AES-256-GCM AuthDec/AuthEnc vs OpenSSL", test_aesgcm },
+        { "AES-CTR + KMAC256 AuthDec/AuthEnc vs OpenSSL", test_kmac },
         { "intrinsics: shuffles, votes, bits, math, atomics",
           test_intrinsics },
         { "nvcc-style PTX (labels, .nc/.v4 loads, local depot, scoped "
