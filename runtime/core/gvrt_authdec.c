@@ -216,14 +216,16 @@ int gvrt_ctx_set_copy_scheme(struct gvrt_ctx *c, int scheme)
     int r = 0;
 
     if (!c || (scheme != GVRT_COPY_ENGINE_GCM &&
-               scheme != GVRT_COPY_AUTHDEC_GCM)) {
+               scheme != GVRT_COPY_AUTHDEC_GCM &&
+               scheme != GVRT_COPY_AUTHDEC_KMAC)) {
         return -EINVAL;
     }
     gvrt_ctx_lock(c);
     if (!c->secure) {
         r = -EINVAL;
-    } else if (scheme == GVRT_COPY_AUTHDEC_GCM) {
-        r = gvrt_authdec_setup(c);
+    } else if (scheme != GVRT_COPY_ENGINE_GCM) {
+        r = scheme == GVRT_COPY_AUTHDEC_GCM ? gvrt_authdec_setup(c)
+                                            : gvrt_authkmac_setup(c);
         if (r == -EBADMSG) {
             gvrt_ctx_note_failure(c, NULL);
         }

@@ -119,6 +119,7 @@ struct gvrt_cstream;
 /* How a secure context protects host <-> device copies. */
 #define GVRT_COPY_ENGINE_GCM    0   /* the copy engine's crypto mode */
 #define GVRT_COPY_AUTHDEC_GCM   1   /* the paper's AuthDec/AuthEnc kernels */
+#define GVRT_COPY_AUTHDEC_KMAC  2   /* the same with AES-CTR + KMAC256 */
 
 /* Choose the scheme of the context's later copies; the AuthDec/AuthEnc
  * kernels are loaded and measured (CH_MEASURE) the first time.  -ENOSYS

@@ -50,6 +50,14 @@ struct gvrt_authdec {
     uint64_t scratch, scratch_size;
 };
 
+/* The AES-CTR + KMAC256 kernels of a secure context (gvrt_authkmac.c). */
+struct gvrt_authkmac {
+    struct gvrt_cmod *mod;      /* measured when loaded */
+    int chunks, verify, decrypt, encrypt, tag;
+    uint64_t state;             /* the kernels' state area */
+    uint64_t scratch, scratch_size;
+};
+
 struct gvrt_ctx {
     pthread_mutex_t lock;
     int device;
@@ -67,6 +75,7 @@ struct gvrt_ctx {
     uint64_t allocated;
     int scheme;                 /* GVRT_COPY_* */
     struct gvrt_authdec ad;
+    struct gvrt_authkmac km;
 };
 
 /* Lock/unlock the context. */
@@ -122,6 +131,12 @@ int gvrt_authdec_htod(struct gvrt_ctx *c, struct gvrt_cstream *s,
                       uint64_t va, const void *src, size_t len);
 int gvrt_authdec_dtoh(struct gvrt_ctx *c, struct gvrt_cstream *s, void *dst,
                       uint64_t va, size_t len);
+/* The same with the AES-CTR + KMAC256 kernels (gvrt_authkmac.c). */
+int gvrt_authkmac_setup(struct gvrt_ctx *c);
+int gvrt_authkmac_htod(struct gvrt_ctx *c, struct gvrt_cstream *s,
+                       uint64_t va, const void *src, size_t len);
+int gvrt_authkmac_dtoh(struct gvrt_ctx *c, struct gvrt_cstream *s,
+                       void *dst, uint64_t va, size_t len);
 
 /* 0 if @f is a function of a module of @c, else -EBADF (locked). */
 int gvrt_ctx_func_check(struct gvrt_ctx *c, struct gvrt_cfunc *f);

@@ -134,7 +134,8 @@ static int range_locked(struct gvrt_ctx *c, uint64_t va, uint64_t len)
     for (struct gvrt_alloc *a = c->allocs; a; a = a->next) {
         /* the runtime's own (the AuthDec kernels' state) is not the
          * program's to touch */
-        if (a->module && a->module == c->ad.mod) {
+        if (a->module &&
+            (a->module == c->ad.mod || a->module == c->km.mod)) {
             continue;
         }
         if (va >= a->va && va - a->va < a->size) {
@@ -191,11 +192,15 @@ static int copy_locked(struct gvrt_ctx *c, struct gvrt_cstream *cs,
     case HTOD:
         r = c->scheme == GVRT_COPY_AUTHDEC_GCM ?
             gvrt_authdec_htod(c, s, k->dst_va, k->src, k->len) :
+            c->scheme == GVRT_COPY_AUTHDEC_KMAC ?
+            gvrt_authkmac_htod(c, s, k->dst_va, k->src, k->len) :
             gvrt_memcpy_htod(&s->st, k->dst_va, k->src, k->len);
         break;
     case DTOH:
         r = c->scheme == GVRT_COPY_AUTHDEC_GCM ?
             gvrt_authdec_dtoh(c, s, k->dst, k->src_va, k->len) :
+            c->scheme == GVRT_COPY_AUTHDEC_KMAC ?
+            gvrt_authkmac_dtoh(c, s, k->dst, k->src_va, k->len) :
             gvrt_memcpy_dtoh(&s->st, k->dst, k->src_va, k->len);
         break;
     case DTOD:

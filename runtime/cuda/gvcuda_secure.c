@@ -13,12 +13,14 @@
 static bool implemented(CUgravitonCopyScheme s)
 {
     return s == CU_GRAVITON_COPY_ENGINE_AES_GCM ||
-           s == CU_GRAVITON_COPY_AUTHDEC_AES_GCM;
+           s == CU_GRAVITON_COPY_AUTHDEC_AES_GCM ||
+           s == CU_GRAVITON_COPY_AUTHDEC_AES_KMAC;
 }
 
 int gvcuda_core_scheme(CUgravitonCopyScheme s)
 {
     return s == CU_GRAVITON_COPY_AUTHDEC_AES_GCM ? GVRT_COPY_AUTHDEC_GCM :
+           s == CU_GRAVITON_COPY_AUTHDEC_AES_KMAC ? GVRT_COPY_AUTHDEC_KMAC :
            GVRT_COPY_ENGINE_GCM;
 }
 
@@ -30,8 +32,7 @@ CUresult gvcuda_scheme_check(const char *call, CUgravitonCopyScheme s)
     }
     if (s != CU_GRAVITON_COPY_DEFAULT && !implemented(s)) {
         return gvcuda_fail(call, CUDA_ERROR_NOT_SUPPORTED,
-                           "copy scheme %d is not implemented (engine-gcm "
-                           "and authdec-gcm are)", (int)s);
+                           "copy scheme %d is not implemented", (int)s);
     }
     return CUDA_SUCCESS;
 }

@@ -812,8 +812,8 @@ static void test_authdec(void)
         in[i] = (uint8_t)(i * 13 + 5);
     }
     OK(cuCtxCreate_v2(&c, CU_CTX_GRAVITON_SECURE, 0));
-    IS(cuGravitonCtxSetCopyScheme(CU_GRAVITON_COPY_AUTHDEC_AES_KMAC),
-       CUDA_ERROR_NOT_SUPPORTED);
+    IS(cuGravitonCtxSetCopyScheme((CUgravitonCopyScheme)4),
+       CUDA_ERROR_INVALID_VALUE);
     OK(cuGravitonCtxSetCopyScheme(CU_GRAVITON_COPY_AUTHDEC_AES_GCM));
     OK(cuGravitonCtxGetCopyScheme(&sch));
     CU_ASSERT_EQUAL(sch, CU_GRAVITON_COPY_AUTHDEC_AES_GCM);
@@ -852,6 +852,87 @@ static void test_authdec(void)
     OK(cuCtxCreate_v2(&c, CU_CTX_GRAVITON_SECURE, 0));
     OK(cuGravitonCtxGetCopyScheme(&sch));
     CU_ASSERT_EQUAL(sch, CU_GRAVITON_COPY_AUTHDEC_AES_GCM);
+    OK(cudaSecureMalloc(&d, 100));
+    OK(cudaSecureMemcpyHtoD(d, in, 100));
+    OK(cudaSecureMemcpyDtoH(out, d, 100));
+    CU_ASSERT_EQUAL(memcmp(in, out, 100), 0);
+    OK(cudaSecureFree(d));
+    unsetenv("GRAVITON_COPY_SCHEME");
+    OK(cuCtxDestroy(c));
+    CU_ASSERT_EQUAL(fd_allocations(), 0);
+    CU_ASSERT_EQUAL(fd_freed_nonzero(), 0);
+}
+
+/* @n bytes at @d + @off in with scheme @in, out with scheme @out. */
+static void kmac_round_trip(CUdeviceptr d, size_t off, const uint8_t *src,
+                            uint8_t *dst, size_t n, CUgravitonCopyScheme in,
+                            CUgravitonCopyScheme out)
+{
+    OK(cuGravitonCtxSetCopyScheme(in));
+    OK(cuMemcpyHtoD(d + off, src, n));
+    memset(dst, 0, n);
+    OK(cuGravitonCtxSetCopyScheme(out));
+    OK(cuMemcpyDtoH(dst, d + off, n));
+    CU_ASSERT_EQUAL(memcmp(src, dst, n), 0);
+}
+
+/* The AES-KMAC scheme: AES-256-CTR + a KMAC256 tree, the same kernels'
+ * way (kernels/kmac.cu); each direction checked against the engine's
+ * scheme, so that neither leaves ciphertext behind. */
+static void test_authdec_kmac(void)
+{
+    static const CUgravitonCopyScheme kmac = CU_GRAVITON_COPY_AUTHDEC_AES_KMAC,
+                                      eng = CU_GRAVITON_COPY_ENGINE_AES_GCM;
+    static const size_t sizes[] = { 1, 15, 16, 100, 8191, 8192, 8193,
+                                    3 * 8192 + 77 };
+    static const size_t offs[] = { 0, 3, 16, 4101 };
+    static uint8_t in[3 * 8192 + 77 + 16], out[sizeof(in)];
+    CUgravitonCopyScheme sch;
+    CUdeviceptr d;
+    CUcontext c;
+
+    OK(cuInit(0));
+    for (size_t i = 0; i < sizeof(in); i++) {
+        in[i] = (uint8_t)(i * 29 + 7);
+    }
+    OK(cuCtxCreate_v2(&c, CU_CTX_GRAVITON_SECURE, 0));
+    OK(cuGravitonCtxSetCopyScheme(kmac));
+    OK(cuGravitonCtxGetCopyScheme(&sch));
+    CU_ASSERT_EQUAL(sch, kmac);
+    OK(cuMemAlloc(&d, sizeof(in) + 8192));
+    for (size_t i = 0; i < sizeof(sizes) / sizeof(sizes[0]); i++) {
+        size_t off = offs[i % 4];
+
+        kmac_round_trip(d, off, in, out, sizes[i], kmac, kmac);
+        kmac_round_trip(d, off + 1, in + i, out, sizes[i], kmac, eng);
+        kmac_round_trip(d, off, in + 2 * i, out, sizes[i], eng, kmac);
+    }
+    OK(cuGravitonCtxSetCopyScheme(kmac));
+    /* the ciphertext changed on its way in: the AuthDec kernel refuses */
+    fd_tamper(FD_TAMPER_COPY_IN);
+    IS(cuMemcpyHtoD(d, in, 4096), CUDA_ERROR_NOT_PERMITTED);
+    CU_ASSERT_STRING_EQUAL(last_check(),
+                           "ciphertext tag (KMAC, checked by the AuthDec "
+                           "kernel)");
+    /* on its way out (the 5th submit: 3 launches, the state, the data):
+     * the runtime refuses, and leaves nothing in the buffer */
+    OK(cuMemcpyHtoD(d, in, 4096));
+    memset(out, 0x5a, sizeof(out));
+    fd_tamper_nth(FD_TAMPER_COPY_OUT, 5);
+    IS(cuMemcpyDtoH(out, d, 4096), CUDA_ERROR_NOT_PERMITTED);
+    CU_ASSERT_STRING_EQUAL(last_check(),
+                           "ciphertext tag (KMAC, AuthEnc output, checked "
+                           "by the runtime)");
+    CU_ASSERT(out[0] == 0 && out[4095] == 0);
+    /* and then it works again */
+    kmac_round_trip(d, 0, in, out, 4096, kmac, kmac);
+    OK(cuMemFree(d));
+    OK(cuCtxDestroy(c));
+    /* chosen by the environment: installed at creation */
+    setenv("GRAVITON_COPY_SCHEME", "authdec-kmac", 1);
+    OK(cuCtxCreate_v2(&c, CU_CTX_GRAVITON_SECURE, 0));
+    OK(cuGravitonCtxGetCopyScheme(&sch));
+    CU_ASSERT_EQUAL(sch, kmac);
     OK(cudaSecureMalloc(&d, 100));
     OK(cudaSecureMemcpyHtoD(d, in, 100));
     OK(cudaSecureMemcpyDtoH(out, d, 100));
@@ -957,6 +1038,8 @@ int gv_register_suites(void)
           test_secure_checks },
         { "the paper's secure memcpy (AuthDec/AuthEnc kernels)",
           test_authdec },
+        { "the AES-KMAC secure memcpy (AES-CTR + KMAC256 kernels)",
+          test_authdec_kmac },
         { "the trust anchor: an AK certificate chain to GRAVITON_CA",
           test_trust_anchor },
         { NULL, NULL },

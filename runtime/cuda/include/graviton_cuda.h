@@ -62,10 +62,12 @@ extern "C" {
  *                      device to host), measured with CH_MEASURE when the
  *                      context is created, decrypts and checks the tag in
  *                      device memory; AES-256-GCM.
- *   AUTHDEC_AES_KMAC   the same kernels' other scheme: AES-256-CTR, then a
- *                      KMAC256 tag (SHA-3 family, NIST SP 800-185) over
- *                      the IV and the ciphertext (encrypt-then-MAC, keys
- *                      of their own for each).
+ *   AUTHDEC_AES_KMAC   the same way with AES-256-CTR, then a KMAC256 tag
+ *                      (SHA-3 family, NIST SP 800-185) over the IV and the
+ *                      ciphertext: encrypt-then-MAC, a fresh key for each;
+ *                      the tag is a tree (a KMAC256 per 8 KiB chunk, one
+ *                      device thread each, then one over those), so the
+ *                      MAC runs in parallel on the device.
  *   ENGINE_AES_GCM     the copy engine's crypto mode (as NVIDIA H100's
  *                      confidential computing): AES-256-GCM under a
  *                      per-stream key set by an authenticated command.
