@@ -226,6 +226,20 @@ MUTATIONS = [
      '    if (gvc_memcmp_ct(d, m->digest, GV_HASH_LEN) != 0) {',
      '    if (0) {',
      'a measurement of other contents accepted'),
+    # The AES-KMAC secure memcpy (kernels/gv_kmac.h, runtime/core/
+    # gvrt_authkmac.c).
+    ('kmac-tag-compare', 'kernels/gv_kmac.h',
+     '        r = diff == 0 ? GV_KMAC_OK : GV_KMAC_MISMATCH;',
+     '        r = GV_KMAC_OK;',
+     'AuthDec: a KMAC tree tag that does not match accepted'),
+    ('kmac-decrypt-verified', 'kernels/gv_kmac.h',
+     '            sh->result = decrypt ? gv_kmac_verified(a) : GV_KMAC_OK;',
+     '            sh->result = GV_KMAC_OK;',
+     'AuthDec: decrypting what gv_kmac_verify did not verify'),
+    ('rt-kmac-open', 'runtime/core/gvrt_authkmac.c',
+     '        if (rc == GVC_ERR_AUTH) {',
+     '        rc = GVC_OK;\n        if (rc == GVC_ERR_AUTH) {',
+     'AuthEnc: a tampered KMAC ciphertext taken by the runtime'),
 ]
 
 
