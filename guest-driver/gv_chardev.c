@@ -205,9 +205,20 @@ static long gv_ioc_get_ak_cert(struct gv_device *gdev, void __user *uarg)
 		err = -ENOENT;
 	} else if (b.len < gdev->ak_cert_len) {
 		err = -ENOSPC;
-	} else if (copy_to_user(u64_to_user_ptr(b.ptr), gdev->ak_cert,
-				gdev->ak_cert_len)) {
-		err = -EFAULT;
+	} else {
+		/* a copy, which the test-only x_tamper mode may corrupt */
+		u8 *der = kmemdup(gdev->ak_cert, gdev->ak_cert_len,
+				  GFP_KERNEL);
+
+		if (!der) {
+			err = -ENOMEM;
+		} else {
+			gv_tamper(GV_TAMPER_CERT, der, gdev->ak_cert_len);
+			if (copy_to_user(u64_to_user_ptr(b.ptr), der,
+					 gdev->ak_cert_len))
+				err = -EFAULT;
+			kfree(der);
+		}
 	}
 	b.len = gdev->ak_cert_len;
 	mutex_unlock(&gdev->cert_lock);
@@ -287,10 +298,11 @@ static long gv_ctx_ioctl(struct gv_ctx *ctx, unsigned int cmd,
 		return gv_ctx_measure(ctx, &a.measure);
 	case GRAVITON_IOC_SUBMIT:
 		GV_COPY_IN(struct graviton_submit, a.submit);
-		if (a.submit.flags || a.submit.error)
+		if (a.submit.error)
 			return -EINVAL;
 		err = gv_ctx_submit(ctx, &a.submit);
-		if (!err && copy_to_user(uarg, &a.submit, sizeof(a.submit)))
+		if ((!err || err == -EIO) &&
+		    copy_to_user(uarg, &a.submit, sizeof(a.submit)))
 			err = -EFAULT;
 		return err;
 	case GRAVITON_IOC_WAIT:

@@ -845,16 +845,64 @@ long gv_ctx_measure(struct gv_ctx *ctx, struct graviton_measure *arg)
 	return err;
 }
 
+/* Has the channel failed a group (and stopped, until acknowledged)?  Not
+ * merely had a register write refused (STATUS_ERROR alone). */
+static bool chan_failed(struct gv_device *gdev, u32 chid)
+{
+	return gv_rd(gdev, GV_REG_CHAN(chid, GV_CHAN_STATUS)) &
+	       GV_CHAN_STATUS_STOPPED;
+}
+
+/* The error that stopped channel @chid: recorded by the interrupt
+ * handler, or still in the registers. */
+static u32 chan_error(struct gv_device *gdev, u32 chid)
+{
+	u32 err = READ_ONCE(gdev->chan_err[chid]);
+
+	if (!err && gv_rd(gdev, GV_REG_ERROR_CHID) == chid)
+		err = gv_rd(gdev, GV_REG_ERROR_CODE);
+	return err ? err : GV_ERR_BAD_GROUP;
+}
+
+/* Acknowledge the channel's failure: the entries behind it run. */
+static void chan_clear_error(struct gv_device *gdev, u32 chid)
+{
+	WRITE_ONCE(gdev->chan_err[chid], 0);
+	gv_wr(gdev, GV_REG_CHAN(chid, GV_CHAN_CTRL), GV_CHAN_CTRL_CLEAR_ERR);
+}
+
+/*
+ * Did the entry at ring index @idx fail as it arrived?  Only an error the
+ * device attributes to exactly this entry counts: an earlier group of the
+ * channel that fails meanwhile (a launch ending) stays the channel's
+ * failure, reported by WAIT and the next SUBMIT.
+ */
+static u32 submit_error(struct gv_device *gdev, u32 chid, u32 idx, u32 before)
+{
+	u32 err;
+
+	if (gv_rd(gdev, GV_REG_ERROR_COUNT) == before ||
+	    gv_rd(gdev, GV_REG_ERROR_CHID) != chid ||
+	    gv_rd(gdev, GV_REG_ERROR_POS) >> 16 != idx)
+		return 0;
+	err = gv_rd(gdev, GV_REG_ERROR_CODE);
+	gv_wr(gdev, GV_REG_ERROR_ACK, 1);
+	return err ? err : GV_ERR_BAD_GROUP;
+}
+
 long gv_ctx_submit(struct gv_ctx *ctx, struct graviton_submit *arg)
 {
 	struct gv_device *gdev = ctx->gdev;
 	struct gv_gpfifo_entry *e;
 	struct gv_chan *ch;
-	u32 before, put;
+	u32 before, put, idx;
+	long ret = 0;
 
 	if (arg->offset >= GRAVITON_CMDBUF_SIZE || !arg->len ||
-	    arg->len > GRAVITON_CMDBUF_SIZE - arg->offset || arg->offset % 8)
+	    arg->len > GRAVITON_CMDBUF_SIZE - arg->offset || arg->offset % 8 ||
+	    (arg->flags & ~GRAVITON_SUBMIT_CLEAR_ERROR))
 		return -EINVAL;
+	arg->error = 0;
 	mutex_lock(&ctx->lock);
 	ch = find_chan(ctx, arg->handle);
 	if (!ch) {
@@ -862,34 +910,40 @@ long gv_ctx_submit(struct gv_ctx *ctx, struct graviton_submit *arg)
 		return -ENOENT;
 	}
 	mutex_lock(&gdev->boot_lock);	/* one doorbell at a time */
-	put = (ch->put + 1) % GV_RING_ENTRIES;
-	/* Launches run asynchronously, so the ring can fill up. */
-	if (put == gv_rd(gdev, GV_REG_CHAN(ch->chid, GV_CHAN_GET))) {
-		mutex_unlock(&gdev->boot_lock);
-		mutex_unlock(&ctx->lock);
-		return -EBUSY;
+	if (chan_failed(gdev, ch->chid)) {
+		if (!(arg->flags & GRAVITON_SUBMIT_CLEAR_ERROR)) {
+			/* stopped at a failure the caller has not seen */
+			arg->error = chan_error(gdev, ch->chid);
+			ret = -EIO;
+			goto out;
+		}
+		chan_clear_error(gdev, ch->chid);
 	}
-	e = &ch->ring[ch->put];
+	idx = ch->put;
+	put = (idx + 1) % GV_RING_ENTRIES;
+	/* Groups run asynchronously, so the ring can fill up. */
+	if (put == gv_rd(gdev, GV_REG_CHAN(ch->chid, GV_CHAN_GET))) {
+		ret = -EBUSY;
+		goto out;
+	}
+	gv_tamper_byte(GV_TAMPER_COPY_IN,
+		       (u8 *)ch->cmdbuf->cpu + GV_TAMPER_DATA_OFF);
+	e = &ch->ring[idx];
 	e->addr = ch->cmdbuf->dma + arg->offset;
 	e->len = arg->len;
 	e->flags = GV_GPFIFO_IRQ;
 	wmb();
-	/* WAIT reports errors from here on. */
-	gv_wr(gdev, GV_REG_CHAN(ch->chid, GV_CHAN_CTRL), GV_CHAN_CTRL_CLEAR_ERR);
 	before = gv_rd(gdev, GV_REG_ERROR_COUNT);
 	gv_wr(gdev, GV_REG_CHAN(ch->chid, GV_CHAN_PUT), put);
 	ch->put = put;
-	arg->error = 0;
-	if (gv_rd(gdev, GV_REG_ERROR_COUNT) != before) {
-		arg->error = gv_rd(gdev, GV_REG_ERROR_CODE);
-		gv_wr(gdev, GV_REG_ERROR_ACK, 1);
-		/* reported here, so WAIT does not report it again */
-		gv_wr(gdev, GV_REG_CHAN(ch->chid, GV_CHAN_CTRL),
-		      GV_CHAN_CTRL_CLEAR_ERR);
-	}
+	arg->error = submit_error(gdev, ch->chid, idx, before);
+	/* reported here, so the channel goes on and WAIT stays quiet */
+	if (arg->error)
+		chan_clear_error(gdev, ch->chid);
+out:
 	mutex_unlock(&gdev->boot_lock);
 	mutex_unlock(&ctx->lock);
-	return 0;
+	return ret;
 }
 
 static u64 fence_read(struct gv_device *gdev, u64 fence_pa)
@@ -897,17 +951,12 @@ static u64 fence_read(struct gv_device *gdev, u64 fence_pa)
 	return readq(gdev->unprot + fence_pa);
 }
 
-/* Has the channel failed a group since the last SUBMIT? */
-static bool chan_failed(struct gv_device *gdev, u32 chid)
-{
-	return gv_rd(gdev, GV_REG_CHAN(chid, GV_CHAN_STATUS)) &
-	       GV_CHAN_STATUS_ERROR;
-}
-
 long gv_ctx_wait(struct gv_ctx *ctx, struct graviton_wait *arg)
 {
 	struct gv_device *gdev = ctx->gdev;
+	struct gv_cmdbuf *cb = NULL;
 	struct gv_chan *ch;
+	long ret;
 	u64 fence_pa;
 	u32 chid = 0;
 	long left;
@@ -920,6 +969,10 @@ long gv_ctx_wait(struct gv_ctx *ctx, struct graviton_wait *arg)
 	fence_pa = ch ? ch->fence_pa : GV_NO_MEM;
 	if (ch)
 		chid = ch->chid;
+	if (ch && gv_tamper_armed(GV_TAMPER_COPY_OUT)) {
+		cb = ch->cmdbuf;
+		kref_get(&cb->ref);
+	}
 	mutex_unlock(&ctx->lock);
 	if (fence_pa == GV_NO_MEM)
 		return -ENOENT;
@@ -931,18 +984,27 @@ long gv_ctx_wait(struct gv_ctx *ctx, struct graviton_wait *arg)
 			fence_read(gdev, fence_pa) >= arg->value ||
 			chan_failed(gdev, chid),
 			msecs_to_jiffies(arg->timeout_ms));
-	if (READ_ONCE(gdev->gone))
-		return -ENODEV;	/* the device is being removed */
-	arg->current_value = fence_read(gdev, fence_pa);
-	if (left < 0)
-		return left;
-	if (arg->current_value < arg->value && chan_failed(gdev, chid)) {
-		arg->error = READ_ONCE(gdev->chan_err[chid]);
-		if (!arg->error)
-			arg->error = gv_rd(gdev, GV_REG_ERROR_CODE);
-		return -EIO;
+	if (READ_ONCE(gdev->gone)) {
+		ret = -ENODEV;	/* the device is being removed */
+	} else {
+		arg->current_value = fence_read(gdev, fence_pa);
+		if (left < 0) {
+			ret = left;
+		} else if (arg->current_value < arg->value &&
+			   chan_failed(gdev, chid)) {
+			arg->error = chan_error(gdev, chid);
+			ret = -EIO;
+		} else {
+			ret = arg->current_value >= arg->value ? 0 : -ETIMEDOUT;
+		}
 	}
-	return arg->current_value >= arg->value ? 0 : -ETIMEDOUT;
+	if (cb) {
+		if (!ret)
+			gv_tamper_byte(GV_TAMPER_COPY_OUT,
+				       (u8 *)cb->cpu + GV_TAMPER_DATA_OFF);
+		cmdbuf_put(cb);
+	}
+	return ret;
 }
 
 int gv_ctx_mmap(struct gv_ctx *ctx, struct vm_area_struct *vma)

@@ -13,7 +13,10 @@
 /*
  * x_tamper: a TEST-ONLY malicious mode, off by default.  Each bit makes the
  * driver corrupt the next result of one kind it relays to user space (one
- * byte inside what the device MAC'd or signed), once, then clears itself:
+ * byte inside what the device MAC'd or signed, or the CA signed), or the
+ * first byte of the runtime's copy data in a command buffer (the sealed
+ * data of a copy to the device before its SUBMIT, of a copy to the host
+ * after its WAIT), once, then clears itself:
  * the guest test cuda_tamper shows that the trusted runtime refuses each
  * lie with the check named.  Setting it taints the kernel.
  */
@@ -36,18 +39,28 @@ static const struct kernel_param_ops x_tamper_ops = {
 };
 module_param_cb(x_tamper, &x_tamper_ops, &x_tamper, 0644);
 MODULE_PARM_DESC(x_tamper,
-		 "TEST ONLY: corrupt the next relayed result (1 quote, 2 summary, 4 measurement)");
+		 "TEST ONLY: corrupt the next relayed result (1 quote, 2 summary, 4 measurement, 8 AK certificate, 16 copy data in, 32 copy data out)");
 
-void gv_tamper(unsigned int kind, void *buf, size_t len)
+bool gv_tamper_armed(unsigned int kind)
+{
+	return READ_ONCE(x_tamper) & kind;
+}
+
+void gv_tamper_byte(unsigned int kind, u8 *p)
 {
 	unsigned int old = READ_ONCE(x_tamper);
 
-	if (!(old & kind) || len <= 40 ||
-	    cmpxchg(&x_tamper, old, old & ~kind) != old)
+	if (!(old & kind) || cmpxchg(&x_tamper, old, old & ~kind) != old)
 		return;
-	((u8 *)buf)[40] ^= 0x01;
+	*p ^= 0x01;
 	pr_warn("graviton: x_tamper: corrupted a relayed result (kind %u)\n",
 		kind);
+}
+
+void gv_tamper(unsigned int kind, void *buf, size_t len)
+{
+	if (len > 40)
+		gv_tamper_byte(kind, (u8 *)buf + 40);
 }
 
 static unsigned int unprot_mib;

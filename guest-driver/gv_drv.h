@@ -142,7 +142,15 @@ int gv_err_to_errno(int gv_err);
 #define GV_TAMPER_QUOTE		1u
 #define GV_TAMPER_SUMMARY	2u
 #define GV_TAMPER_MEASUREMENT	4u
+#define GV_TAMPER_CERT		8u
+#define GV_TAMPER_COPY_IN	16u	/* before a SUBMIT */
+#define GV_TAMPER_COPY_OUT	32u	/* after a WAIT */
+/* Where the runtime stages copy data in its command buffer (the first
+ * byte of its data area: runtime/gvrt_stream_int.h). */
+#define GV_TAMPER_DATA_OFF	(16u << 10)
 void gv_tamper(unsigned int kind, void *buf, size_t len);
+void gv_tamper_byte(unsigned int kind, u8 *p);
+bool gv_tamper_armed(unsigned int kind);
 
 /* gv_mem.c: device-physical memory */
 int gv_mem_init(struct gv_device *gdev);

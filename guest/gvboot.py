@@ -336,7 +336,7 @@ def main():
     p.add_argument("--qemu-dir", help="qemu-system-x86_64 and firmware/ "
                    "(build/hw; default: the guest dir)")
     p.add_argument("--vram-size", type=parse_size, default=256 << 20)
-    p.add_argument("--memory", default="512M")
+    p.add_argument("--memory", default="1G")
     p.add_argument("--ek", help="the device's EK (PEM, from gv-provision); "
                    "without it the device refuses secure channels")
     p.add_argument("--smp", type=int, default=1)

@@ -281,8 +281,15 @@ void gvrt_cmdbuf_unmap(void *buf)
 int gvrt_submit(struct gvrt_dev *dev, uint32_t handle, uint64_t offset,
                 uint32_t len, uint32_t *error)
 {
-    struct graviton_submit s = { .handle = handle, .offset = offset,
-                                 .len = len };
+    return gvrt_submit_flags(dev, handle, offset, len, 0, error);
+}
+
+int gvrt_submit_flags(struct gvrt_dev *dev, uint32_t handle,
+                      uint64_t offset, uint32_t len, uint32_t flags,
+                      uint32_t *error)
+{
+    struct graviton_submit s = { .handle = handle, .flags = flags,
+                                 .offset = offset, .len = len };
     int r = gvrt_dev_ioctl(dev, GRAVITON_IOC_SUBMIT, &s);
 
     *error = s.error;

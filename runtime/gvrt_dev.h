@@ -101,6 +101,12 @@ void gvrt_cmdbuf_unmap(void *buf);
  * device's verdict (0 or a GV_ERR_* code). */
 int gvrt_submit(struct gvrt_dev *dev, uint32_t handle, uint64_t offset,
                 uint32_t len, uint32_t *error);
+/* The same with GRAVITON_SUBMIT_* @flags.  -EIO: the channel is stopped
+ * at an earlier failure (its code in *@error) and nothing was submitted;
+ * GRAVITON_SUBMIT_CLEAR_ERROR acknowledges it (docs/uapi.md, "Errors"). */
+int gvrt_submit_flags(struct gvrt_dev *dev, uint32_t handle,
+                      uint64_t offset, uint32_t len, uint32_t flags,
+                      uint32_t *error);
 int gvrt_wait(struct gvrt_dev *dev, uint32_t handle, uint64_t value,
               uint32_t timeout_ms, uint64_t *current);
 /* The same; when it fails with -EIO *@error gets the

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Runtime: streams, copies, modules and launches.  See gvrt_kernel.h. */
 #include "gvrt_kernel.h"
+#include "gvrt_stream_int.h"
 
 #include <errno.h>
 #include <stdbool.h>
@@ -13,205 +14,7 @@
 #include "gv_crypto.h"
 #include "gv_ptx.h"
 
-/* Command-buffer layout: groups at 0, data from DATA_OFF. */
-#define GROUP_MAX  (8u << 10)
-#define DATA_OFF   (16u << 10)
-#define CHUNK      (112u << 10)         /* data (+ tag) per copy */
-
-int gvrt_stream_open(struct gvrt_stream *st, struct gvrt_dev *dev,
-                     uint32_t handle, struct gvrt_secure *s,
-                     uint64_t fence_va)
-{
-    void *buf;
-    int r;
-
-    memset(st, 0, sizeof(*st));
-    st->dev = dev;
-    st->handle = handle;
-    st->s = s;
-    st->fence_va = fence_va;
-    st->timeout_ms = 60000;
-    r = gvrt_cmdbuf_map_err(dev, handle, &buf);
-    if (r) {
-        return r;
-    }
-    st->cb = buf;
-    if (s) {
-        struct gv_cmd_set_copy_key k = { .hdr = { GV_OP_SET_COPY_KEY,
-                                                  sizeof(k) } };
-
-        /* A fresh key per stream; the engine uses K_copy, bound to the
-         * channel's incarnation (gv_keys.h), and so do we. */
-        if (gvc_random(k.key, sizeof(k.key)) != GVC_OK ||
-            gvrt_copy_key(s, handle, k.key, st->copy_key) != 0) {
-            memset(&k, 0, sizeof(k));
-            return -EIO;
-        }
-        r = gvrt_stream_run(st, &k, sizeof(k));
-        memset(&k, 0, sizeof(k));
-        return r;
-    }
-    return 0;
-}
-
-void gvrt_stream_close(struct gvrt_stream *st)
-{
-    if (st->cb) {
-        gvrt_stream_sync(st);
-        gvrt_cmdbuf_release(st->dev, st->cb);
-    }
-    memset(st->copy_key, 0, sizeof(st->copy_key));
-    st->cb = NULL;
-}
-
-/* Wait for fence value @seq of the stream: 0, a GV_ERR_* code or a
- * negative errno. */
-static int stream_wait(struct gvrt_stream *st, uint64_t seq,
-                       uint32_t timeout_ms)
-{
-    uint32_t err = 0;
-    int r = gvrt_wait_err(st->dev, st->handle, seq, timeout_ms, NULL, &err);
-
-    if (r == -EIO && err) {
-        return (int)err;
-    }
-    return r;
-}
-
-int gvrt_stream_sync(struct gvrt_stream *st)
-{
-    uint64_t seq = st->pending;
-    int r;
-
-    if (!seq) {
-        return 0;
-    }
-    r = stream_wait(st, seq, st->timeout_ms);
-    if (r != -EINTR) {
-        st->pending = 0;        /* done, or failed: reported once */
-    }
-    return r;
-}
-
-int gvrt_stream_query(struct gvrt_stream *st)
-{
-    int r;
-
-    if (!st->pending) {
-        return 0;
-    }
-    r = stream_wait(st, st->pending, 0);
-    if (r == -ETIMEDOUT || r == -EINTR) {
-        return -EBUSY;
-    }
-    st->pending = 0;
-    return r;
-}
-
-/* The last command of @buf (@len bytes), or op 0. */
-static struct gv_cmd_hdr last_cmd(const uint8_t *buf, uint32_t len)
-{
-    struct gv_cmd_hdr last = { 0, 0 };
-
-    for (uint32_t off = 0; off + sizeof(last) <= len;) {
-        struct gv_cmd_hdr c;
-
-        memcpy(&c, buf + off, sizeof(c));
-        if (c.size < sizeof(c) || c.size > len - off) {
-            break;
-        }
-        last = c;
-        off += c.size;
-    }
-    return last;
-}
-
-/* Put @cmds plus a fence into a group at offset 0 and submit it; *@launch
- * says whether it ends with a launch. */
-static int stream_submit(struct gvrt_stream *st, const void *cmds,
-                         uint32_t len, bool *launch)
-{
-    struct gv_group_hdr h = { .magic = GV_GROUP_MAGIC };
-    uint32_t n, err = 0, plen = len;
-    uint64_t seq = st->seq + 1;
-    struct gv_cmd_hdr last;
-    uint8_t *buf;
-    int r;
-
-    if (len > GROUP_MAX - sizeof(struct gv_cmd_fence) - 64) {
-        return -E2BIG;
-    }
-    buf = malloc(len + sizeof(struct gv_cmd_fence));
-    if (!buf) {
-        return -ENOMEM;
-    }
-    memcpy(buf, cmds, len);
-    /* the fence: a LAUNCH carries it, anything else gets a FENCE */
-    last = last_cmd(buf, len);
-    *launch = last.op == GV_OP_LAUNCH && last.size <= len &&
-              last.size >= sizeof(struct gv_cmd_launch);
-    if (*launch) {
-        struct gv_cmd_launch *l = (void *)(buf + len - last.size);
-
-        l->fence_va = st->fence_va;
-        l->fence_value = seq;
-    } else {
-        struct gv_cmd_fence f = { .hdr = { GV_OP_FENCE, sizeof(f) },
-                                  .va = st->fence_va, .value = seq };
-
-        memcpy(buf + len, &f, sizeof(f));
-        plen += sizeof(f);
-    }
-    if (st->s) {
-        n = gvrt_seal_group(st->s, st->handle, buf, plen, st->cb);
-        r = n ? 0 : -EIO;
-    } else {
-        h.payload_len = plen;
-        memcpy(st->cb, &h, sizeof(h));
-        memcpy(st->cb + sizeof(h), buf, plen);
-        n = sizeof(h) + plen;
-        r = 0;
-    }
-    free(buf);
-    if (!r) {
-        r = gvrt_submit(st->dev, st->handle, 0, n, &err);
-    }
-    if (r) {
-        return r;
-    }
-    if (err) {
-        return (int)err;
-    }
-    st->seq = seq;
-    return 0;
-}
-
-int gvrt_stream_run_async(struct gvrt_stream *st, const void *cmds,
-                          uint32_t len)
-{
-    bool launch;
-    int r = gvrt_stream_sync(st);
-
-    if (r) {
-        return r;
-    }
-    r = stream_submit(st, cmds, len, &launch);
-    if (r) {
-        return r;
-    }
-    if (launch) {
-        st->pending = st->seq;
-        return 0;
-    }
-    return stream_wait(st, st->seq, st->timeout_ms);
-}
-
-int gvrt_stream_run(struct gvrt_stream *st, const void *cmds, uint32_t len)
-{
-    int r = gvrt_stream_run_async(st, cmds, len);
-
-    return r ? r : gvrt_stream_sync(st);
-}
+#define CHUNK GVRT_CHUNK
 
 /* Upper bound of the CH_PTEs (summaries) the driver maps @size bytes of
  * small pages with: runs of at most GV_PTE_MAX_COUNT entries, split at
@@ -289,39 +92,59 @@ static void next_iv(struct gvrt_stream *st, uint8_t iv[12])
     memcpy(iv + 4, &c, 8);
 }
 
-/* One piece through the host window; @crypto: the copy engine's crypto
- * mode (a secure stream's copies, unless the data is ciphertext already). */
-static int copy_chunk(struct gvrt_stream *st, bool in, bool crypto,
-                      uint64_t va, uint8_t *host, uint32_t n)
+/* One piece from the host through the host window (the command
+ * buffer's data area), without waiting; @crypto: the copy engine's crypto
+ * mode (a secure stream's copies, unless the data is ciphertext
+ * already). */
+static int copy_in(struct gvrt_stream *st, bool crypto, uint64_t va,
+                   const uint8_t *host, uint32_t n)
 {
-    struct gv_cmd_copy c = { .hdr = { GV_OP_COPY, sizeof(c) }, .size = n };
-    uint8_t *data = st->cb + DATA_OFF;
-    int r;
+    struct gv_cmd_copy c = { .hdr = { GV_OP_COPY, sizeof(c) }, .size = n,
+                             .flags = GV_COPY_SRC_HOST, .dst = va };
+    uint32_t off, dlen = n + (crypto ? GV_TAG_LEN : 0);
+    uint8_t *data;
+    int r = gvrt_stream_data(st, dlen, &off);
 
-    if (in) {
-        c.flags = GV_COPY_SRC_HOST;
-        c.src = DATA_OFF;
-        c.dst = va;
-        if (crypto) {
-            c.flags |= GV_COPY_DECRYPT;
-            next_iv(st, c.iv);
-            if (gvc_gcm_seal(st->copy_key, c.iv, &va, 8, host, n, data,
-                             data + n) != GVC_OK) {
-                return -EIO;
-            }
-        } else {
-            memcpy(data, host, n);
-        }
-        return gvrt_stream_run(st, &c, sizeof(c));
+    if (r) {
+        return r;
     }
-    c.flags = GV_COPY_DST_HOST;
-    c.src = va;
-    c.dst = DATA_OFF;
+    data = st->cb + off;
+    c.src = off;
+    if (crypto) {
+        c.flags |= GV_COPY_DECRYPT;
+        next_iv(st, c.iv);
+        if (gvc_gcm_seal(st->copy_key, c.iv, &va, 8, host, n, data,
+                         data + n) != GVC_OK) {
+            return -EIO;
+        }
+    } else {
+        memcpy(data, host, n);
+    }
+    return gvrt_stream_submit(st, &c, sizeof(c), off, dlen);
+}
+
+/* One piece to the host: queued behind the stream's work, waited for,
+ * then taken out of the data area (opened, with @crypto). */
+static int copy_out(struct gvrt_stream *st, bool crypto, uint64_t va,
+                    uint8_t *host, uint32_t n)
+{
+    struct gv_cmd_copy c = { .hdr = { GV_OP_COPY, sizeof(c) }, .size = n,
+                             .flags = GV_COPY_DST_HOST, .src = va };
+    uint32_t off, dlen = n + (crypto ? GV_TAG_LEN : 0);
+    uint8_t *data;
+    int r = gvrt_stream_data(st, dlen, &off);
+
+    if (r) {
+        return r;
+    }
+    data = st->cb + off;
+    c.dst = off;
     if (crypto) {
         c.flags |= GV_COPY_ENCRYPT;
         next_iv(st, c.iv);
     }
-    r = gvrt_stream_run(st, &c, sizeof(c));
+    r = gvrt_stream_submit(st, &c, sizeof(c), off, dlen);
+    r = r ? r : gvrt_stream_wait(st, st->seq);
     if (r) {
         return r;
     }
@@ -338,13 +161,15 @@ static int copy_chunk(struct gvrt_stream *st, bool in, bool crypto,
     return 0;
 }
 
-/* A copy of any length, in chunks that fit the command buffer. */
+/* A copy of any length, in chunks that fit the data area; to the device
+ * without waiting. */
 static int copy_chunks(struct gvrt_stream *st, bool in, bool crypto,
                        uint64_t va, uint8_t *host, size_t len)
 {
     for (size_t off = 0; off < len; off += CHUNK) {
         uint32_t n = len - off < CHUNK ? (uint32_t)(len - off) : CHUNK;
-        int r = copy_chunk(st, in, crypto, va + off, host + off, n);
+        int r = in ? copy_in(st, crypto, va + off, host + off, n) :
+                     copy_out(st, crypto, va + off, host + off, n);
 
         if (r) {
             return r;
@@ -353,10 +178,18 @@ static int copy_chunks(struct gvrt_stream *st, bool in, bool crypto,
     return 0;
 }
 
+int gvrt_memcpy_htod_async(struct gvrt_stream *st, uint64_t va,
+                           const void *src, size_t len)
+{
+    return copy_chunks(st, true, st->s != NULL, va, (uint8_t *)src, len);
+}
+
 int gvrt_memcpy_htod(struct gvrt_stream *st, uint64_t va, const void *src,
                      size_t len)
 {
-    return copy_chunks(st, true, st->s != NULL, va, (uint8_t *)src, len);
+    int r = gvrt_memcpy_htod_async(st, va, src, len);
+
+    return r ? r : gvrt_stream_sync(st);
 }
 
 int gvrt_memcpy_dtoh(struct gvrt_stream *st, void *dst, uint64_t va,
@@ -368,7 +201,9 @@ int gvrt_memcpy_dtoh(struct gvrt_stream *st, void *dst, uint64_t va,
 int gvrt_memcpy_htod_raw(struct gvrt_stream *st, uint64_t va,
                          const void *src, size_t len)
 {
-    return copy_chunks(st, true, false, va, (uint8_t *)src, len);
+    int r = copy_chunks(st, true, false, va, (uint8_t *)src, len);
+
+    return r ? r : gvrt_stream_sync(st);
 }
 
 int gvrt_memcpy_dtoh_raw(struct gvrt_stream *st, void *dst, uint64_t va,
@@ -377,8 +212,8 @@ int gvrt_memcpy_dtoh_raw(struct gvrt_stream *st, void *dst, uint64_t va,
     return copy_chunks(st, false, false, va, dst, len);
 }
 
-int gvrt_memcpy_dtod(struct gvrt_stream *st, uint64_t dst, uint64_t src,
-                     size_t len)
+int gvrt_memcpy_dtod_async(struct gvrt_stream *st, uint64_t dst,
+                           uint64_t src, size_t len)
 {
     for (size_t off = 0; off < len; off += GV_COPY_MAX) {
         struct gv_cmd_copy c = { .hdr = { GV_OP_COPY, sizeof(c) },
@@ -386,7 +221,7 @@ int gvrt_memcpy_dtod(struct gvrt_stream *st, uint64_t dst, uint64_t src,
         int r;
 
         c.size = len - off < GV_COPY_MAX ? len - off : GV_COPY_MAX;
-        r = gvrt_stream_run(st, &c, sizeof(c));
+        r = gvrt_stream_run_async(st, &c, sizeof(c));
         if (r) {
             return r;
         }
@@ -394,8 +229,16 @@ int gvrt_memcpy_dtod(struct gvrt_stream *st, uint64_t dst, uint64_t src,
     return 0;
 }
 
-int gvrt_memset(struct gvrt_stream *st, uint64_t va, uint32_t value,
-                unsigned esize, size_t len)
+int gvrt_memcpy_dtod(struct gvrt_stream *st, uint64_t dst, uint64_t src,
+                     size_t len)
+{
+    int r = gvrt_memcpy_dtod_async(st, dst, src, len);
+
+    return r ? r : gvrt_stream_sync(st);
+}
+
+int gvrt_memset_async(struct gvrt_stream *st, uint64_t va, uint32_t value,
+                      unsigned esize, size_t len)
 {
     size_t first = len < CHUNK ? len : CHUNK, done;
     uint8_t *pat;
@@ -414,17 +257,26 @@ int gvrt_memset(struct gvrt_stream *st, uint64_t va, uint32_t value,
     for (size_t i = 0; i < first; i += esize) {
         memcpy(pat + i, &value, esize);
     }
-    r = gvrt_memcpy_htod(st, va, pat, first);
+    r = gvrt_memcpy_htod_async(st, va, pat, first);
     free(pat);
     /* then double what is filled; every piece starts at a multiple of
-     * the filled length, itself a multiple of the element size */
+     * the filled length, itself a multiple of the element size (the
+     * copies run in order on the stream) */
     for (done = first; !r && done < len;) {
         size_t n = len - done < done ? len - done : done;
 
-        r = gvrt_memcpy_dtod(st, va + done, va, n);
+        r = gvrt_memcpy_dtod_async(st, va + done, va, n);
         done += n;
     }
     return r;
+}
+
+int gvrt_memset(struct gvrt_stream *st, uint64_t va, uint32_t value,
+                unsigned esize, size_t len)
+{
+    int r = gvrt_memset_async(st, va, value, esize, len);
+
+    return r ? r : gvrt_stream_sync(st);
 }
 
 int gvrt_module_load(struct gvrt_stream *st, const char *ptx, size_t len,

@@ -22,13 +22,29 @@
 #include "gvrt_dev.h"
 #include "gvrt_secure.h"
 
+/* Groups a stream keeps in flight at most (the driver's ring has 256). */
+#define GVRT_INFLIGHT_MAX 64
+
+/* A group in flight: its fence value and its bytes of the command
+ * buffer (groups area, data area; 0 bytes: none). */
+struct gvrt_span {
+    uint64_t seq;
+    uint32_t g_off, g_len;
+    uint32_t d_off, d_len;
+};
+
 struct gvrt_stream {
     struct gvrt_dev *dev;
     uint32_t handle;
     struct gvrt_secure *s;      /* secure channel, or NULL */
     uint8_t *cb;                /* the mapped command buffer */
     uint64_t fence_va, seq;     /* seq: the last fence value submitted */
-    uint64_t pending;           /* a launch's fence value still running */
+    uint64_t reached;           /* the fence value known to be passed */
+    struct gvrt_span fl[GVRT_INFLIGHT_MAX];     /* in flight, a ring */
+    uint32_t fl_first, fl_count;
+    uint32_t g_head, d_head;    /* where the next group / data goes */
+    int failure;                /* the first failed group's GV_ERR_* */
+    bool unacked;               /* a failure reported, not acknowledged */
     uint8_t copy_key[32];       /* secure: the copy engine's key */
     uint64_t iv_counter;
     uint32_t timeout_ms;        /* per wait; default 60 s */
@@ -44,21 +60,28 @@ void gvrt_stream_close(struct gvrt_stream *st);
  * command only if it has no fence of its own (the stream adds it). */
 int gvrt_stream_run(struct gvrt_stream *st, const void *cmds, uint32_t len);
 /*
- * The same, except that a group ending in a LAUNCH is left running: the
- * stream remembers its fence value and the next call that uses the
- * stream (or gvrt_stream_sync) waits for it first.  At most one launch
- * is in flight per stream: the driver clears a channel's error state at
- * every SUBMIT, so a second group submitted behind a launch that then
- * faults would hide the fault (docs/runtime.md, "Asynchrony").
+ * The same without waiting: the group is submitted behind the stream's
+ * others (up to GVRT_INFLIGHT_MAX in flight, each in its own bytes of the
+ * command buffer, reused once its fence has been seen).  Errors are
+ * asynchronous as CUDA's: a group that fails in flight stops the channel,
+ * and the failure (a GV_ERR_* code such as GV_ERR_FAULT) is returned by
+ * the next call on the stream that sees it: a wait, or this one.  The
+ * stream reports it once, keeps it in st->failure, and acknowledges it at
+ * its next use, after which the groups queued behind the failed one run
+ * (docs/uapi.md, "Errors").
  */
 int gvrt_stream_run_async(struct gvrt_stream *st, const void *cmds,
                           uint32_t len);
-/* Wait for the launch in flight, if any: 0, or its error (a GV_ERR_*
- * code such as GV_ERR_FAULT, or -ETIMEDOUT). */
+/* Wait for everything submitted: 0, or a failure (a GV_ERR_* code, or
+ * -ETIMEDOUT). */
 int gvrt_stream_sync(struct gvrt_stream *st);
-/* Without blocking: 0 if the stream is idle, -EBUSY if a launch still
- * runs, else the launch's error (it is then no longer in flight). */
+/* Wait until fence value @seq has been passed (0, or as above). */
+int gvrt_stream_wait(struct gvrt_stream *st, uint64_t seq);
+/* Without blocking: 0 if everything submitted has completed, -EBUSY if
+ * not yet, else a failure as gvrt_stream_sync. */
 int gvrt_stream_query(struct gvrt_stream *st);
+/* The same for fence value @seq. */
+int gvrt_stream_poll(struct gvrt_stream *st, uint64_t seq);
 
 /* Device memory of the stream's context (secure: protected, with every
  * summary checked; if a check fails the memory is unmapped again, with
@@ -82,6 +105,10 @@ int gvrt_secure_channel(struct gvrt_dev *dev, struct gvrt_secure *s,
                         uint64_t *fence_va);
 int gvrt_memcpy_htod(struct gvrt_stream *st, uint64_t va, const void *src,
                      size_t len);
+/* The same without waiting: the data (sealed, on a secure stream) is
+ * staged in the command buffer, so @src may be reused at once. */
+int gvrt_memcpy_htod_async(struct gvrt_stream *st, uint64_t va,
+                           const void *src, size_t len);
 int gvrt_memcpy_dtoh(struct gvrt_stream *st, void *dst, uint64_t va,
                      size_t len);
 /* The same without the copy engine's crypto mode, also on a secure
@@ -95,12 +122,16 @@ int gvrt_memcpy_dtoh_raw(struct gvrt_stream *st, void *dst, uint64_t va,
  * crypto needed on a secure channel). */
 int gvrt_memcpy_dtod(struct gvrt_stream *st, uint64_t dst, uint64_t src,
                      size_t len);
+int gvrt_memcpy_dtod_async(struct gvrt_stream *st, uint64_t dst,
+                           uint64_t src, size_t len);
 /* Fill [@va, @va + @len) with the @esize-byte (1, 2 or 4) value @value:
  * the first piece through the copy engine from the host (encrypted on a
  * secure channel), the rest by device-to-device copies that double the
  * filled part.  @len must be a multiple of @esize. */
 int gvrt_memset(struct gvrt_stream *st, uint64_t va, uint32_t value,
                 unsigned esize, size_t len);
+int gvrt_memset_async(struct gvrt_stream *st, uint64_t va, uint32_t value,
+                      unsigned esize, size_t len);
 
 struct gv_ptx_symbol;
 

@@ -17,7 +17,7 @@
 #   --env K=V       more environment for the program (repeatable)
 #   --timeout S     kill the guest after S seconds (default 600)
 #   --smp N, --memory SIZE, --vram-size SIZE
-#                   guest CPUs (default 1), guest RAM (512M), device memory
+#                   guest CPUs (default 1), guest RAM (1G), device memory
 #                   (256M)
 #   -v              show the whole console (firmware, kernel, driver)
 #   --log FILE      where the console log goes (default

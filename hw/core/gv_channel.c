@@ -284,6 +284,32 @@ static void launch_started(struct gv_dev *dev, unsigned chid,
     dev->chan[chid].launch_entry_irq = entry_flags & GV_GPFIFO_IRQ;
 }
 
+/*
+ * A work channel (normal or secure) stops at a failed group: its ring runs
+ * no further entry until the driver acknowledges the error with CLEAR_ERR,
+ * as a GPU's channel stops at a fault until recovery.  Groups queued
+ * behind a failed launch would otherwise run, and their fences would say
+ * that the failed one had completed.  The bootstrap channel does not stop:
+ * its commands run one at a time and their errors are read at once.
+ */
+static bool stopped(const struct gv_chan *ch)
+{
+    return ch->stopped;
+}
+
+/* Group @pos of channel @chid failed with @err (a group, not a register
+ * write: those are refused without stopping anything). */
+void gv_group_failed(struct gv_dev *dev, unsigned chid, unsigned err,
+                     uint32_t pos)
+{
+    struct gv_chan *ch = &dev->chan[chid];
+
+    gv_report_error(dev, err, chid, pos);
+    if (ch->type != GV_CHAN_TYPE_BOOTSTRAP) {
+        ch->stopped = true;
+    }
+}
+
 static void process_ring(struct gv_dev *dev, unsigned chid)
 {
     struct gv_chan *ch = &dev->chan[chid];
@@ -309,9 +335,12 @@ static void process_ring(struct gv_dev *dev, unsigned chid)
     }
     /* While a launch runs, bootstrap rings wait (page tables must not
      * change under it), and so does a channel with a launch of its own in
-     * flight or kept for later; gv_dev_engine_poll() resumes them. */
+     * flight or kept for later; gv_dev_engine_poll() resumes them.  A
+     * channel that has failed a group stops there until CLEAR_ERR
+     * (stopped()), so the work queued behind a failure does not run as if
+     * it had succeeded. */
     while (ch->get != ch->put && ch->type != GV_CHAN_TYPE_FREE &&
-           !ch->launch_wait && !ch->stash &&
+           !ch->launch_wait && !ch->stash && !stopped(ch) &&
            !(gv_engine_busy(dev) && ch->type == GV_CHAN_TYPE_BOOTSTRAP)) {
         struct gv_gpfifo_entry e;
         uint32_t idx = ch->get;
@@ -336,7 +365,7 @@ static void process_ring(struct gv_dev *dev, unsigned chid)
         }
         ch->get = (idx + 1) % ch->ring_entries;
         if (err != GV_ERR_NONE) {
-            gv_report_error(dev, err, chid, dev->cur_pos);
+            gv_group_failed(dev, chid, err, dev->cur_pos);
         } else if (e.flags & GV_GPFIFO_IRQ) {
             gv_irq_raise(dev, GV_INTR_CHANNEL);
         }
@@ -362,7 +391,7 @@ static void run_stash(struct gv_dev *dev, unsigned chid)
     }
     ch->get = (idx + 1) % ch->ring_entries;
     if (err != GV_ERR_NONE) {
-        gv_report_error(dev, err, chid, dev->cur_pos);
+        gv_group_failed(dev, chid, err, dev->cur_pos);
     } else if (ch->stash_flags & GV_GPFIFO_IRQ) {
         gv_irq_raise(dev, GV_INTR_CHANNEL);
     }
@@ -427,7 +456,8 @@ uint32_t gv_chan_reg_read(struct gv_dev *dev, unsigned chid, unsigned reg)
     case GV_CHAN_GET:
         return ch->get;
     case GV_CHAN_STATUS:
-        return ch->type | (ch->error ? GV_CHAN_STATUS_ERROR : 0);
+        return ch->type | (ch->error ? GV_CHAN_STATUS_ERROR : 0) |
+               (ch->stopped ? GV_CHAN_STATUS_STOPPED : 0);
     case GV_CHAN_COUNTER_LO:
         return (uint32_t)counter;
     case GV_CHAN_COUNTER_HI:
@@ -563,7 +593,13 @@ void gv_chan_reg_write(struct gv_dev *dev, unsigned chid, unsigned reg,
         if (val == GV_CHAN_CTRL_RELEASE && ch->type == GV_CHAN_TYPE_BOOTSTRAP) {
             memset(ch, 0, sizeof(*ch));
         } else if (val == GV_CHAN_CTRL_CLEAR_ERR) {
+            /* acknowledged: the work queued behind the failure runs */
             ch->error = false;
+            ch->stopped = false;
+            if (ch->type != GV_CHAN_TYPE_FREE && ch->ring_entries &&
+                ch->get != ch->put) {
+                process_ring(dev, chid);
+            }
         } else {
             gv_report_error(dev, GV_ERR_BAD_CHANNEL, chid, 0);
         }

@@ -997,7 +997,7 @@ bool gv_engine_finish(struct gv_dev *dev, bool wait)
             gv_guest_error(dev, "graviton-gpu: channel %u: kernel faulted "
                            "(address 0x%" PRIx64 ")", L->chid, L->fault_va);
         }
-        gv_report_error(dev, status, L->chid, eng->pos);
+        gv_group_failed(dev, L->chid, status, eng->pos);
     } else if (L->flags & GV_LAUNCH_IRQ) {
         gv_irq_raise(dev, GV_INTR_LAUNCH);
     }

@@ -115,7 +115,8 @@ struct gv_chan_secret {
 /* ---- channels (control state; nothing secret) ---- */
 struct gv_chan {
     unsigned type;              /* GV_CHAN_TYPE_* */
-    bool error;
+    bool error;                 /* STATUS.ERROR: something failed */
+    bool stopped;               /* a group failed: the ring waits */
     unsigned ctx;               /* index into the context table */
     uint64_t desc_addr;
     uint64_t pgd_addr;
@@ -223,6 +224,10 @@ void gv_irq_update(struct gv_dev *dev);
 void gv_irq_raise(struct gv_dev *dev, uint32_t bits);
 /* Record a failed command in the error registers and interrupt. */
 void gv_report_error(struct gv_dev *dev, unsigned code, unsigned chid,
+                     uint32_t pos);
+/* The same for a failed group of channel @chid: a work channel stops
+ * (gv_channel.c, stopped()). */
+void gv_group_failed(struct gv_dev *dev, unsigned chid, unsigned err,
                      uint32_t pos);
 /* Enter the device from outside (an access, a reset, a poll): false, with
  * the access refused, counted and logged, if the device is busy already.

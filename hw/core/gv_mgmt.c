@@ -372,6 +372,7 @@ int gv_ch_create(struct gv_dev *dev, const uint8_t *cmd, uint32_t size)
     ch->desc_addr = c.desc_addr;
     ch->pgd_addr = c.pgd_addr;
     ch->error = false;
+    ch->stopped = false;
     ch->ring_base = 0;
     ch->hostwin_base = 0;
     ch->hostwin_size = 0;

@@ -15,7 +15,7 @@
 #include <linux/types.h>
 
 #define GRAVITON_UAPI_MAJOR     1
-#define GRAVITON_UAPI_MINOR     3
+#define GRAVITON_UAPI_MINOR     4
 #define GRAVITON_UAPI_VERSION   ((GRAVITON_UAPI_MAJOR << 16) | GRAVITON_UAPI_MINOR)
 
 #define GRAVITON_DEV_NAME       "graviton"      /* /dev/graviton0, ... */
@@ -234,11 +234,22 @@ struct graviton_measure {
  * is mapped with mmap(offset = handle * GRAVITON_CMDBUF_SIZE); the group
  * is written there (encrypted, for a secure channel) and submitted here.
  *
+ * Errors (uapi 1.4).  A group the device refuses as it arrives is
+ * reported in @error (and acknowledged: the channel goes on).  A group
+ * that fails later (a launch that faults, or a group queued behind a
+ * launch that is refused when its turn comes) stops the channel: the
+ * groups queued behind it wait, WAIT reports the failure for every fence
+ * value the channel has not reached, and SUBMIT refuses with EIO (the
+ * error code in @error) until it is given GRAVITON_SUBMIT_CLEAR_ERROR,
+ * which acknowledges the failure and lets the queued groups run.
+ *
  * @handle: in
- * @flags: in: 0
- * @offset: in: where the group starts in the command buffer
+ * @flags: in: 0 or GRAVITON_SUBMIT_CLEAR_ERROR
+ * @offset: in: where the group starts in the command buffer, a multiple
+ *	of 8
  * @len: in: its length
- * @error: out: the device's error code for the group (0: none)
+ * @error: out: the device's error code for the group, or for the earlier
+ *	failure that stops the channel (EIO); 0: none
  */
 struct graviton_submit {
 	__u32 handle;
@@ -247,6 +258,7 @@ struct graviton_submit {
 	__u32 len;
 	__u32 error;
 };
+#define GRAVITON_SUBMIT_CLEAR_ERROR     (1u << 0)
 #define GRAVITON_CMDBUF_SIZE    (256u << 10)
 
 /**

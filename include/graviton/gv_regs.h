@@ -112,7 +112,13 @@
 #define GV_CHAN_TYPE_BOOTSTRAP  1u
 #define GV_CHAN_TYPE_NORMAL     2u
 #define GV_CHAN_TYPE_SECURE     3u
-#define GV_CHAN_STATUS_ERROR    (1u << 4)  /* a group of this channel failed */
+/* Something failed on this channel (a group, or a write to its
+ * registers). */
+#define GV_CHAN_STATUS_ERROR    (1u << 4)
+/* A group of this normal or secure channel failed: it is stopped, and
+ * runs no further ring entry until CLEAR_ERR (which resumes it).
+ * Bootstrap channels do not stop. */
+#define GV_CHAN_STATUS_STOPPED  (1u << 5)
 
 #define GV_CHAN_CTRL_RELEASE    1u      /* free a bootstrap channel */
 #define GV_CHAN_CTRL_CLEAR_ERR  2u

@@ -102,6 +102,11 @@ const char *gvrt_ctx_failed(const struct gvrt_ctx *c);
 const char *gvrt_ctx_attestation(const struct gvrt_ctx *c);
 /* Wait for every stream. */
 int gvrt_ctx_sync(struct gvrt_ctx *c);
+/* The failure that made the context unusable (a GV_ERR_* code of a
+ * launch or group that failed, reported once by the call that saw it),
+ * or 0.  Every later call of libgvcuda returns it; only destroying the
+ * context works. */
+int gvrt_ctx_sticky(struct gvrt_ctx *c);
 
 /* ---- memory ---- */
 
@@ -127,11 +132,19 @@ struct gvrt_cstream;
  * context that is not secure. */
 int gvrt_ctx_set_copy_scheme(struct gvrt_ctx *c, int scheme);
 
-/* Copies and fills on stream @cs (NULL: the default stream).  Secure
- * contexts copy through the copy engine's crypto mode.  Each waits for
- * what it needs from the stream (a launch in flight) first. */
+/* Copies and fills on stream @cs (NULL: the default stream), ordered
+ * behind the stream's work.  Secure contexts copy through the copy
+ * engine's crypto mode, or the AuthDec/AuthEnc kernels.  Host to device
+ * returns once the data has reached the device, device to host once it
+ * is in @dst; device-to-device copies and fills return at once (CUDA's
+ * "asynchronous for most use cases"). */
 int gvrt_ctx_htod(struct gvrt_ctx *c, struct gvrt_cstream *cs, uint64_t va,
                   const void *src, size_t len);
+/* Host to device without waiting: the data is staged (sealed, in a secure
+ * context with the copy engine's scheme) before it returns, so @src may
+ * be reused; the AuthDec scheme waits all the same. */
+int gvrt_ctx_htod_async(struct gvrt_ctx *c, struct gvrt_cstream *cs,
+                        uint64_t va, const void *src, size_t len);
 int gvrt_ctx_dtoh(struct gvrt_ctx *c, struct gvrt_cstream *cs, void *dst,
                   uint64_t va, size_t len);
 int gvrt_ctx_dtod(struct gvrt_ctx *c, struct gvrt_cstream *cs, uint64_t dst,

@@ -76,6 +76,7 @@ struct gvrt_ctx {
     int scheme;                 /* GVRT_COPY_* */
     struct gvrt_authdec ad;
     struct gvrt_authkmac km;
+    int sticky;                 /* a stream's failure: the context's */
 };
 
 /* Lock/unlock the context. */
@@ -88,10 +89,11 @@ void gvrt_ctx_note_failure(struct gvrt_ctx *c, const char *what);
 /* The stream @cs stands for (NULL: default), or NULL if not ours. */
 struct gvrt_cstream *gvrt_ctx_stream_of(struct gvrt_ctx *c,
                                         struct gvrt_cstream *cs);
-/* Make @cs ready for new work: wait for its launch in flight and, with
- * the legacy default stream's semantics, for the default stream (when
- * @cs is a blocking stream) or every blocking stream (when @cs is the
- * default one).  Returns the first error an earlier launch left. */
+/* Order @cs's new work after other streams' with the legacy default
+ * stream's semantics: wait for the default stream (when @cs is a blocking
+ * stream) or every blocking stream (when @cs is the default one).  Work
+ * on @cs itself is ordered by the stream.  Returns the first error an
+ * earlier launch left. */
 int gvrt_ctx_prepare(struct gvrt_ctx *c, struct gvrt_cstream *cs);
 /*
  * Wait for every launch of the context.  Needed before anything that

@@ -202,7 +202,8 @@ int gvrt_ctx_event_sync(struct gvrt_ctx *c, struct gvrt_event *e)
     if (!event_of(c, e)) {
         r = -EBADF;
     } else if (!e->done && e->cs) {
-        r = gvrt_ctx_drain(c, e->cs);
+        r = gvrt_stream_wait(&e->cs->st, e->seq);
+        gvrt_ctx_events_done(c, e->cs);
         event_ended(e);
     }
     gvrt_ctx_unlock(c);
@@ -220,10 +221,10 @@ int gvrt_ctx_event_query(struct gvrt_ctx *c, struct gvrt_event *e)
     if (!event_of(c, e)) {
         r = -EBADF;
     } else if (!e->done && e->cs) {
-        r = gvrt_stream_query(&e->cs->st);
+        r = gvrt_stream_poll(&e->cs->st, e->seq);
         if (r != -EBUSY) {
             gvrt_ctx_events_done(c, e->cs);
-            r = 0;
+            event_ended(e);
         }
     }
     gvrt_ctx_unlock(c);
@@ -266,8 +267,10 @@ int gvrt_ctx_stream_wait_event(struct gvrt_ctx *c, struct gvrt_cstream *cs,
     if (!gvrt_ctx_stream_of(c, cs) || !event_of(c, e)) {
         r = -EBADF;
     } else if (!e->done && e->cs) {
-        /* the host waits now; the stream's next work follows anyway */
-        r = gvrt_ctx_drain(c, e->cs);
+        /* the host waits for the event (not for the rest of its
+         * stream); the stream's next work follows it */
+        r = gvrt_stream_wait(&e->cs->st, e->seq);
+        gvrt_ctx_events_done(c, e->cs);
         event_ended(e);
     }
     gvrt_ctx_unlock(c);

@@ -12,9 +12,28 @@ void gvrt_ctx_lock(struct gvrt_ctx *c)
     pthread_mutex_lock(&c->lock);
 }
 
+/* A stream's failure (a launch that faulted, a group that failed in
+ * flight) makes the context unusable, as in NVIDIA's driver: every later
+ * call returns it (gvrt_ctx_sticky), only destroying it works. */
 void gvrt_ctx_unlock(struct gvrt_ctx *c)
 {
+    for (struct gvrt_cstream *s = c->streams; s && !c->sticky; s = s->next) {
+        c->sticky = s->st.failure;
+    }
     pthread_mutex_unlock(&c->lock);
+}
+
+int gvrt_ctx_sticky(struct gvrt_ctx *c)
+{
+    int r;
+
+    if (!c) {
+        return -EINVAL;
+    }
+    gvrt_ctx_lock(c);
+    r = c->sticky;
+    gvrt_ctx_unlock(c);
+    return r;
 }
 
 int gvrt_ctx_create(const struct gvrt_ctx_opts *o, struct gvrt_ctx **out,
@@ -103,7 +122,12 @@ int gvrt_ctx_destroy(struct gvrt_ctx *c)
     }
     gvrt_ctx_lock(c);
     for (struct gvrt_cstream *cs = c->streams; cs; cs = cs->next) {
-        keep_first(&first, gvrt_stream_sync(&cs->st));
+        int r = gvrt_stream_sync(&cs->st);
+
+        /* a failure already reported (sticky) is not destroy's */
+        if (r != c->sticky && r != cs->st.failure) {
+            keep_first(&first, r);
+        }
     }
     /* memory first (it needs a channel), modules' included */
     while (c->allocs) {
@@ -193,8 +217,8 @@ struct gvrt_cstream *gvrt_ctx_stream_of(struct gvrt_ctx *c,
 
 void gvrt_ctx_events_done(struct gvrt_ctx *c, struct gvrt_cstream *cs)
 {
-    /* everything before a launch in flight has completed */
-    uint64_t upto = cs->st.pending ? cs->st.pending - 1 : cs->st.seq;
+    /* what the stream's fence has passed */
+    uint64_t upto = cs->st.reached;
     struct timespec now;
 
     clock_gettime(CLOCK_MONOTONIC, &now);
@@ -250,7 +274,7 @@ int gvrt_ctx_prepare(struct gvrt_ctx *c, struct gvrt_cstream *cs)
     }
     if (cs->is_default) {
         for (struct gvrt_cstream *s = c->streams; s; s = s->next) {
-            if (s == cs || !(s->flags & GVRT_STREAM_NON_BLOCKING)) {
+            if (s != cs && !(s->flags & GVRT_STREAM_NON_BLOCKING)) {
                 keep_first(&first, gvrt_ctx_drain(c, s));
             }
         }
@@ -259,7 +283,6 @@ int gvrt_ctx_prepare(struct gvrt_ctx *c, struct gvrt_cstream *cs)
     if (!(cs->flags & GVRT_STREAM_NON_BLOCKING)) {
         keep_first(&first, gvrt_ctx_drain(c, c->def));
     }
-    keep_first(&first, gvrt_ctx_drain(c, cs));
     return first;
 }
 

@@ -162,6 +162,7 @@ enum copy_kind { HTOD, DTOH, DTOD, FILL };
 
 struct copy {
     enum copy_kind kind;
+    bool async;                 /* HTOD: do not wait */
     uint64_t dst_va, src_va;
     void *dst;
     const void *src;
@@ -190,11 +191,15 @@ static int copy_locked(struct gvrt_ctx *c, struct gvrt_cstream *cs,
     }
     switch (k->kind) {
     case HTOD:
-        r = c->scheme == GVRT_COPY_AUTHDEC_GCM ?
-            gvrt_authdec_htod(c, s, k->dst_va, k->src, k->len) :
-            c->scheme == GVRT_COPY_AUTHDEC_KMAC ?
-            gvrt_authkmac_htod(c, s, k->dst_va, k->src, k->len) :
-            gvrt_memcpy_htod(&s->st, k->dst_va, k->src, k->len);
+        if (c->scheme == GVRT_COPY_AUTHDEC_GCM) {
+            r = gvrt_authdec_htod(c, s, k->dst_va, k->src, k->len);
+        } else if (c->scheme == GVRT_COPY_AUTHDEC_KMAC) {
+            r = gvrt_authkmac_htod(c, s, k->dst_va, k->src, k->len);
+        } else if (k->async) {
+            r = gvrt_memcpy_htod_async(&s->st, k->dst_va, k->src, k->len);
+        } else {
+            r = gvrt_memcpy_htod(&s->st, k->dst_va, k->src, k->len);
+        }
         break;
     case DTOH:
         r = c->scheme == GVRT_COPY_AUTHDEC_GCM ?
@@ -204,10 +209,11 @@ static int copy_locked(struct gvrt_ctx *c, struct gvrt_cstream *cs,
             gvrt_memcpy_dtoh(&s->st, k->dst, k->src_va, k->len);
         break;
     case DTOD:
-        r = gvrt_memcpy_dtod(&s->st, k->dst_va, k->src_va, k->len);
+        r = gvrt_memcpy_dtod_async(&s->st, k->dst_va, k->src_va, k->len);
         break;
     default:
-        r = gvrt_memset(&s->st, k->dst_va, k->value, k->esize, k->len);
+        r = gvrt_memset_async(&s->st, k->dst_va, k->value, k->esize,
+                              k->len);
         break;
     }
     gvrt_ctx_events_done(c, s);
@@ -235,6 +241,15 @@ int gvrt_ctx_htod(struct gvrt_ctx *c, struct gvrt_cstream *cs, uint64_t va,
                   const void *src, size_t len)
 {
     struct copy k = { .kind = HTOD, .dst_va = va, .src = src, .len = len };
+
+    return len && !src ? -EINVAL : copy(c, cs, &k);
+}
+
+int gvrt_ctx_htod_async(struct gvrt_ctx *c, struct gvrt_cstream *cs,
+                        uint64_t va, const void *src, size_t len)
+{
+    struct copy k = { .kind = HTOD, .async = true, .dst_va = va,
+                      .src = src, .len = len };
 
     return len && !src ? -EINVAL : copy(c, cs, &k);
 }

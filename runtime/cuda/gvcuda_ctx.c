@@ -42,9 +42,22 @@ CUresult gvcuda_enter(CUcontext ctx)
     return CUDA_SUCCESS;
 }
 
+/* Entered @c: refuse if an earlier failure made it unusable. */
+static CUresult entered(CUcontext c)
+{
+    int code = gvrt_ctx_sticky(c->core);
+
+    if (code > 0) {
+        gvcuda_leave(c);
+        return gvcuda_sticky_result(code);
+    }
+    return CUDA_SUCCESS;
+}
+
 CUresult gvcuda_enter_current(CUcontext *ctx)
 {
     CUcontext c = current();
+    CUresult res;
 
     *ctx = NULL;
     if (!c) {
@@ -54,6 +67,10 @@ CUresult gvcuda_enter_current(CUcontext *ctx)
     if (gvcuda_enter(c) != CUDA_SUCCESS) {
         return CUDA_ERROR_CONTEXT_IS_DESTROYED;
     }
+    res = entered(c);
+    if (res != CUDA_SUCCESS) {
+        return res;
+    }
     *ctx = c;
     return CUDA_SUCCESS;
 }
@@ -62,6 +79,7 @@ CUresult gvcuda_enter_handle(const void *h, enum gvcuda_kind kind,
                              CUcontext *ctx)
 {
     CUcontext c = gvcuda_handle_ctx(h, kind);
+    CUresult res;
 
     *ctx = NULL;
     if (!c) {
@@ -69,6 +87,10 @@ CUresult gvcuda_enter_handle(const void *h, enum gvcuda_kind kind,
     }
     if (gvcuda_enter(c) != CUDA_SUCCESS) {
         return CUDA_ERROR_CONTEXT_IS_DESTROYED;
+    }
+    res = entered(c);
+    if (res != CUDA_SUCCESS) {
+        return res;
     }
     *ctx = c;
     return CUDA_SUCCESS;

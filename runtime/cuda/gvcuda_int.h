@@ -55,6 +55,9 @@ CUresult gvcuda_ret_check(const char *call, int r, const char *failed);
 /* Fail with @res and a message (printf-style), no check. */
 CUresult gvcuda_fail(const char *call, CUresult res, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
+/* The CUresult every call of a context returns after its streams failed
+ * with GV_ERR_* @code (sticky, as NVIDIA's: only cuCtxDestroy works). */
+CUresult gvcuda_sticky_result(int code);
 /* Record a failure that has already been mapped (e.g. a context lookup). */
 CUresult gvcuda_err(const char *call, CUresult res);
 

@@ -2,10 +2,11 @@
 /*
  * libgvcuda: device memory, copies and fills.  In a secure context
  * cuMemAlloc is cudaSecureMalloc, cuMemFree cudaSecureFree and every copy
- * a secure copy (the core does it: gvrt_mem.c).  Copies named Async are
- * ordered on their stream like a launch; the device runs a copy when its
- * group is submitted, so they return once it has run (docs/runtime.md,
- * "Asynchrony").
+ * a secure copy (the core does it: gvrt_mem.c).  Copies are ordered on
+ * their stream like launches: host to device returns once the data is
+ * staged (Async) or has reached the device, device to host once the data
+ * is in the host buffer (as NVIDIA's with pageable memory), device to
+ * device and fills at once (docs/runtime.md, "Asynchrony").
  */
 #include <errno.h>
 
@@ -126,7 +127,7 @@ enum dir { HTOD, DTOH, DTOD };
 
 static CUresult copy(const char *call, enum dir d, CUdeviceptr dst_d,
                      void *dst_h, CUdeviceptr src_d, const void *src_h,
-                     size_t n, CUstream s, bool secure_only)
+                     size_t n, CUstream s, bool secure_only, bool async)
 {
     CUcontext ctx;
     int r;
@@ -144,7 +145,10 @@ static CUresult copy(const char *call, enum dir d, CUdeviceptr dst_d,
     }
     switch (d) {
     case HTOD:
-        r = gvrt_ctx_htod(ctx->core, gvcuda_stream(s), dst_d, src_h, n);
+        r = async ? gvrt_ctx_htod_async(ctx->core, gvcuda_stream(s), dst_d,
+                                        src_h, n) :
+                    gvrt_ctx_htod(ctx->core, gvcuda_stream(s), dst_d, src_h,
+                                  n);
         break;
     case DTOH:
         r = gvrt_ctx_dtoh(ctx->core, gvcuda_stream(s), dst_h, src_d, n);
@@ -160,21 +164,21 @@ CUresult CUDAAPI cuMemcpyHtoD_v2(CUdeviceptr dstDevice, const void *srcHost,
                                  size_t ByteCount)
 {
     return copy("cuMemcpyHtoD", HTOD, dstDevice, NULL, 0, srcHost,
-                ByteCount, NULL, false);
+                ByteCount, NULL, false, false);
 }
 
 CUresult CUDAAPI cuMemcpyDtoH_v2(void *dstHost, CUdeviceptr srcDevice,
                                  size_t ByteCount)
 {
     return copy("cuMemcpyDtoH", DTOH, 0, dstHost, srcDevice, NULL,
-                ByteCount, NULL, false);
+                ByteCount, NULL, false, false);
 }
 
 CUresult CUDAAPI cuMemcpyDtoD_v2(CUdeviceptr dstDevice, CUdeviceptr srcDevice,
                                  size_t ByteCount)
 {
     return copy("cuMemcpyDtoD", DTOD, dstDevice, NULL, srcDevice, NULL,
-                ByteCount, NULL, false);
+                ByteCount, NULL, false, false);
 }
 
 CUresult CUDAAPI cuMemcpyHtoDAsync_v2(CUdeviceptr dstDevice,
@@ -182,14 +186,14 @@ CUresult CUDAAPI cuMemcpyHtoDAsync_v2(CUdeviceptr dstDevice,
                                       CUstream hStream)
 {
     return copy("cuMemcpyHtoDAsync", HTOD, dstDevice, NULL, 0, srcHost,
-                ByteCount, hStream, false);
+                ByteCount, hStream, false, true);
 }
 
 CUresult CUDAAPI cuMemcpyDtoHAsync_v2(void *dstHost, CUdeviceptr srcDevice,
                                       size_t ByteCount, CUstream hStream)
 {
     return copy("cuMemcpyDtoHAsync", DTOH, 0, dstHost, srcDevice, NULL,
-                ByteCount, hStream, false);
+                ByteCount, hStream, false, true);
 }
 
 CUresult CUDAAPI cuMemcpyDtoDAsync_v2(CUdeviceptr dstDevice,
@@ -197,21 +201,21 @@ CUresult CUDAAPI cuMemcpyDtoDAsync_v2(CUdeviceptr dstDevice,
                                       CUstream hStream)
 {
     return copy("cuMemcpyDtoDAsync", DTOD, dstDevice, NULL, srcDevice, NULL,
-                ByteCount, hStream, false);
+                ByteCount, hStream, false, true);
 }
 
 CUresult CUDAAPI cudaSecureMemcpyHtoD(CUdeviceptr dstDevice,
                                       const void *srcHost, size_t ByteCount)
 {
     return copy("cudaSecureMemcpyHtoD", HTOD, dstDevice, NULL, 0, srcHost,
-                ByteCount, NULL, true);
+                ByteCount, NULL, true, false);
 }
 
 CUresult CUDAAPI cudaSecureMemcpyDtoH(void *dstHost, CUdeviceptr srcDevice,
                                       size_t ByteCount)
 {
     return copy("cudaSecureMemcpyDtoH", DTOH, 0, dstHost, srcDevice, NULL,
-                ByteCount, NULL, true);
+                ByteCount, NULL, true, false);
 }
 
 CUresult CUDAAPI cudaSecureMemcpy(void *dst, const void *src,
@@ -221,10 +225,11 @@ CUresult CUDAAPI cudaSecureMemcpy(void *dst, const void *src,
     switch (kind) {
     case cudaSecureMemcpyHostToDevice:
         return copy("cudaSecureMemcpy", HTOD, (CUdeviceptr)(uintptr_t)dst,
-                    NULL, 0, src, ByteCount, NULL, true);
+                    NULL, 0, src, ByteCount, NULL, true, false);
     case cudaSecureMemcpyDeviceToHost:
         return copy("cudaSecureMemcpy", DTOH, 0, dst,
-                    (CUdeviceptr)(uintptr_t)src, NULL, ByteCount, NULL, true);
+                    (CUdeviceptr)(uintptr_t)src, NULL, ByteCount, NULL, true,
+                    false);
     default:
         return gvcuda_fail("cudaSecureMemcpy", CUDA_ERROR_INVALID_VALUE,
                            "unknown kind %d", (int)kind);

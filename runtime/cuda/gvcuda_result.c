@@ -65,6 +65,18 @@ CUresult gvcuda_err(const char *call, CUresult res)
     return res;
 }
 
+CUresult gvcuda_sticky_result(int code)
+{
+    switch (code) {
+    case GV_ERR_FAULT:
+        return CUDA_ERROR_ILLEGAL_ADDRESS;
+    case GV_ERR_TIMEOUT:
+        return CUDA_ERROR_LAUNCH_TIMEOUT;
+    default:
+        return CUDA_ERROR_LAUNCH_FAILED;
+    }
+}
+
 /* A device error code (GV_ERR_*). */
 static CUresult device_result(const char *call, int code)
 {

@@ -446,10 +446,109 @@ static void bootstrap_during_launch(void)
     free(b);
 }
 
+/* vector_add's launch of @n elements: c = a + b. */
+static int vadd_async(struct gvrt_stream *st, struct gvrt_module *m,
+                      uint64_t a, uint64_t b, uint64_t c, int32_t n)
+{
+    void *args[] = { &a, &b, &c, &n };
+    uint32_t g[3], bl[3];
+    uint8_t p[64];
+
+    dims(g, ((uint32_t)n + 255) / 256, 1);
+    dims(bl, 256, 1);
+    return gvrt_launch_async(st, m, 0, g, bl, 0, p,
+                             (uint32_t)gvrt_pack_params(m, 0, args, p,
+                                                        sizeof(p)));
+}
+
+/*
+ * Several launches in flight on one stream (uapi 1.4), and an error among
+ * them.  Regression: up to uapi 1.3 the driver cleared a channel's error
+ * at every SUBMIT and the device ran the groups queued behind a failed
+ * launch, whose fences then said it had completed: a fault followed by
+ * another launch was lost.  Now the channel stops at the fault, the wait
+ * reports it, and the launch behind it runs once acknowledged.
+ */
+static void pipelined_launches(void)
+{
+    enum { N = 4096 };
+    struct gvrt_dev dev;
+    struct gvrt_stream st;
+    struct gvrt_module mm, mv;
+    unsigned n = 512;
+    size_t sz = (size_t)n * n * 4;
+    float *a = malloc(sz), *b = malloc(sz), *c = malloc(sz);
+    float *ref = malloc(sz), x[N], y[N];
+    uint64_t va, vb, vc, vx, vy, fence, cur = 0, bad = 0x6000000000ull;
+    int32_t nn = (int32_t)n;
+    void *args[] = { &va, &vb, &vc, &nn };
+    uint8_t p[64];
+    uint32_t g[3], bl[3], h, err = 0, inflight;
+    struct gv_bench_launch gl = gv_bench_launch_matmul(n);
+    int r = 0, rw;
+
+    printf("  -- launches in flight, and a fault among them\n");
+    CHECK(gvrt_dev_open(&dev, 0) == 0 &&
+          gvrt_chan_create(&dev, false, NULL, NULL, NULL, &h, &fence) == 0 &&
+          gvrt_stream_open(&st, &dev, h, NULL, fence) == 0, "a stream");
+    if (load(&st, "matmul", &mm) || load(&st, "vector_add", &mv)) {
+        return;
+    }
+    gv_bench_fill_matmul(a, b, n);
+    gv_bench_ref_matmul(a, b, ref, n);
+    abc_in(&st, a, b, sz, &va, &vb, &vc, "matrices");
+    for (int i = 0; i < N; i++) {
+        x[i] = (float)i;
+    }
+    CHECK(gvrt_malloc(&st, sizeof(x), &vx) == 0 &&
+          gvrt_malloc(&st, sizeof(y), &vy) == 0 &&
+          gvrt_memcpy_htod(&st, vx, x, sizeof(x)) == 0, "vectors");
+    dims(g, gl.grid_x, gl.grid_y);
+    dims(bl, gl.block_x, gl.block_y);
+    for (int i = 0; i < 4 && !r; i++) {
+        r = gvrt_launch_async(&st, &mm, 0, g, bl, 0, p,
+                              (uint32_t)gvrt_pack_params(&mm, 0, args, p,
+                                                         sizeof(p)));
+    }
+    inflight = (uint32_t)(st.seq - st.reached);
+    CHECK(r == 0 && inflight >= 2, "4 launches submitted without waiting, "
+          "%u in flight", inflight);
+    CHECK(gvrt_stream_sync(&st) == 0 &&
+          gvrt_memcpy_dtoh(&st, c, vc, sz) == 0 && memcmp(c, ref, sz) == 0,
+          "all ran, in order, and the result is the CPU's");
+
+    /* a long launch, a faulting one, then one that writes y = x + x */
+    r = gvrt_launch_async(&st, &mm, 0, g, bl, 0, p,
+                          (uint32_t)gvrt_pack_params(&mm, 0, args, p,
+                                                     sizeof(p)));
+    r = r ? r : vadd_async(&st, &mv, bad, bad, bad, N);
+    r = r ? r : vadd_async(&st, &mv, vx, vx, vy, N);
+    CHECK(r == 0, "three launches submitted behind each other (%d)", r);
+    r = gvrt_stream_sync(&st);
+    CHECK(r == GV_ERR_FAULT, "the wait reports the fault of the second "
+          "(%d), though the third's fence comes later", r);
+    rw = gvrt_wait_err(&dev, h, st.seq, 0, &cur, &err);
+    CHECK(rw == -EIO && err == GV_ERR_FAULT && cur == st.seq - 2,
+          "the channel is stopped at the fault: the fence is the first's, "
+          "the third has not run (%d, error %u, fence %llu of %llu)", rw,
+          err, (unsigned long long)cur, (unsigned long long)st.seq);
+    CHECK(st.failure == GV_ERR_FAULT, "the stream keeps the failure");
+    r = gvrt_stream_sync(&st);
+    CHECK(r == 0 && gvrt_memcpy_dtoh(&st, y, vy, sizeof(y)) == 0 &&
+          y[N - 1] == 2.0f * (N - 1) && y[1] == 2.0f,
+          "acknowledged, the third ran (%d)", r);
+    gvrt_module_unload(&mm);
+    gvrt_module_unload(&mv);
+    gvrt_stream_close(&st);
+    gvrt_dev_close(&dev);
+    free(a); free(b); free(c); free(ref);
+}
+
 int main(void)
 {
     normal_channel();
     secure_channel();
     bootstrap_during_launch();
+    pipelined_launches();
     return gvtest_done();
 }

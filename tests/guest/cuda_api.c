@@ -297,25 +297,6 @@ static void misuse(void)
     CU_IS(cuLaunchKernel((CUfunction)buf, 1, 1, 1, 32, 1, 1, 0, NULL, args,
                          NULL), CUDA_ERROR_INVALID_HANDLE,
           "a made-up function");
-    /* a kernel that faults: the error comes with the next synchronisation */
-    {
-        CUdeviceptr bad = 0x7000000000ull;
-        void *bargs[] = { &bad, &bad, &bad, &n };
-
-        CUresult r1, r2;
-
-        n = 64;
-        /* the fault comes with the launch if the device was quick, else
-         * with the next synchronisation */
-        r1 = cuLaunchKernel(f, 1, 1, 1, 64, 1, 1, 0, NULL, bargs, NULL);
-        r2 = r1 == CUDA_SUCCESS ? cuCtxSynchronize() : r1;
-        CHECK(r2 == CUDA_ERROR_ILLEGAL_ADDRESS, "a faulting kernel: %s "
-              "(from the %s)", name_of(r2),
-              r1 == CUDA_SUCCESS ? "synchronisation" : "launch");
-        CU_OK(cuCtxSynchronize(), "reported once");
-        CU_OK(cuMemcpyHtoD(d, buf, 8), "the context works on");
-    }
-
     /* another context: its objects are not this one's */
     CU_OK(cuCtxCreate_v2(&ctx2, 0, 0), "a second context (now current)");
     CU_IS(cuLaunchKernel(f, 1, 1, 1, 32, 1, 1, 0, NULL, args, NULL),
@@ -346,6 +327,56 @@ static void misuse(void)
     CU_OK(cuCtxDestroy(ctx), "cuCtxDestroy");
     CU_IS(cuMemAlloc(&d, 64), CUDA_ERROR_INVALID_CONTEXT,
           "cuMemAlloc with no context left");
+}
+
+/*
+ * Asynchronous launch errors are sticky, as in NVIDIA's driver.
+ * Regression (issue 10): a fault was reported once and the context went
+ * on; with several launches in flight a fault followed by another launch
+ * was lost (the driver cleared the channel's error at every SUBMIT).
+ */
+static void sticky_fault(void)
+{
+    CUdeviceptr d, e, eo, bad = 0x7000000000ull;
+    CUcontext ctx, other, cur;
+    CUmodule mod;
+    CUfunction f;
+    CUstream s;
+    int n = 64;
+    void *args[] = { &d, &d, &e, &n };
+    void *bargs[] = { &bad, &bad, &bad, &n };
+    CUresult r;
+
+    printf("  -- a faulting kernel among launches in flight: sticky\n");
+    CU_OK(cuCtxCreate_v2(&other, 0, 0), "a bystander context");
+    CU_OK(cuMemAlloc(&eo, 4096), "its memory");
+    CU_OK(cuCtxCreate_v2(&ctx, 0, 0), "the context that will fail");
+    CU_OK(cuModuleLoadData(&mod, gv_embedded_ptx("vector_add")),
+          "cuModuleLoadData");
+    CU_OK(cuModuleGetFunction(&f, mod, "vector_add"), "vector_add");
+    CU_OK(cuStreamCreate(&s, 0), "a stream");
+    CU_OK(cuMemAlloc(&d, 4096), "cuMemAlloc");
+    CU_OK(cuMemAlloc(&e, 4096), "cuMemAlloc");
+    r = CUDA_SUCCESS;
+    for (int i = 0; i < 8 && r == CUDA_SUCCESS; i++) {
+        r = cuLaunchKernel(f, 1, 1, 1, 64, 1, 1, 0, s, args, NULL);
+    }
+    r = r ? r : cuLaunchKernel(f, 1, 1, 1, 64, 1, 1, 0, s, bargs, NULL);
+    r = r ? r : cuLaunchKernel(f, 1, 1, 1, 64, 1, 1, 0, s, args, NULL);
+    r = r ? r : cuStreamSynchronize(s);
+    CHECK(r == CUDA_ERROR_ILLEGAL_ADDRESS, "the fault, behind 8 launches "
+          "and before one more, is reported: %s", name_of(r));
+    CU_IS(cuCtxSynchronize(), CUDA_ERROR_ILLEGAL_ADDRESS,
+          "sticky: cuCtxSynchronize");
+    CU_IS(cuMemAlloc(&d, 64), CUDA_ERROR_ILLEGAL_ADDRESS,
+          "sticky: cuMemAlloc");
+    CU_IS(cuLaunchKernel(f, 1, 1, 1, 64, 1, 1, 0, NULL, args, NULL),
+          CUDA_ERROR_ILLEGAL_ADDRESS, "sticky: cuLaunchKernel");
+    CU_OK(cuCtxDestroy(ctx), "cuCtxDestroy of the failed context");
+    CU_OK(cuCtxGetCurrent(&cur), "cuCtxGetCurrent");
+    CHECK(cur == other, "the bystander is current again");
+    CU_OK(cuMemsetD32(eo, 7, 1024), "the bystander works on");
+    CU_OK(cuCtxDestroy(other), "and is destroyed");
 }
 
 int main(void)
@@ -392,6 +423,7 @@ int main(void)
     vector_add(false);
     globals();
     misuse();
+    sticky_fault();
     /* every context from now on is secure */
     setenv("GRAVITON_SECURE", "1", 1);
     vector_add(true);

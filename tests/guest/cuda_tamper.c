@@ -5,10 +5,13 @@
  *
  * The honest driver has a test-only malicious mode (module parameter
  * x_tamper, off by default, taints the kernel): each bit corrupts one
- * byte of the next relayed quote, CH_PTE summary or measurement, inside
- * what the device signed or MAC'd.  In a secure context (GRAVITON_SECURE)
- * the runtime must refuse: cuCtxCreate on a tampered quote, cuMemAlloc on
- * a tampered summary, cuModuleLoadData on a tampered measurement.  The
+ * byte of the next relayed quote, CH_PTE summary, measurement or AK
+ * certificate, inside what the device (or the CA) signed or MAC'd, or of
+ * the ciphertext of a copy in its command buffer, on its way to the device
+ * or back.  In a secure context (GRAVITON_SECURE) the runtime must refuse:
+ * cuCtxCreate on a tampered quote or certificate (with GRAVITON_CA set),
+ * cuMemAlloc on a tampered summary, cuModuleLoadData on a tampered
+ * measurement, cuMemcpyHtoD and cuMemcpyDtoH on tampered ciphertext.  The
  * same calls succeed once the driver is honest again.
  */
 #define GRAVITON_CUDA_VERSION 12080     /* the 3-argument cuCtxCreate */
@@ -27,6 +30,10 @@
 #define TAMPER_QUOTE       1u
 #define TAMPER_SUMMARY     2u
 #define TAMPER_MEASUREMENT 4u
+#define TAMPER_CERT        8u
+#define TAMPER_COPY_IN     16u
+#define TAMPER_COPY_OUT    32u
+#define CA                 "/pki/ca.crt"
 
 static const char *name_of(CUresult r)
 {
@@ -138,6 +145,71 @@ static CUresult create_load(CUcontext *ctx, CUdevice dev, bool lie)
     return r;
 }
 
+/* With the CA as trust anchor, the context checks the AK certificate the
+ * driver relays. */
+static CUresult create_ca(CUcontext *ctx, CUdevice dev, bool lie)
+{
+    CUresult r;
+
+    setenv("GRAVITON_CA", CA, 1);
+    set_tamper(lie ? TAMPER_CERT : 0);
+    r = cuCtxCreate(ctx, 0, dev);
+    set_tamper(0);
+    unsetenv("GRAVITON_CA");
+    return r;
+}
+
+/* A copy (the copy engine's crypto mode, the default scheme) with the
+ * driver told to flip a byte of its sealed data in @bit's direction. */
+static CUresult create_copy(CUcontext *ctx, CUdevice dev, bool lie,
+                            unsigned bit)
+{
+    static unsigned char data[4096], back[4096];
+    CUdeviceptr p = 0;
+    CUresult r;
+
+    set_tamper(0);
+    for (size_t i = 0; i < sizeof(data); i++) {
+        data[i] = (unsigned char)(i * 13);
+    }
+    r = cuCtxCreate(ctx, 0, dev);
+    r = r ? r : cuMemAlloc(&p, sizeof(data));
+    if (r == CUDA_SUCCESS && bit == TAMPER_COPY_IN) {
+        set_tamper(lie ? bit : 0);
+        r = cuMemcpyHtoD(p, data, sizeof(data));
+        set_tamper(0);
+    } else if (r == CUDA_SUCCESS) {
+        r = cuMemcpyHtoD(p, data, sizeof(data));
+        set_tamper(lie ? bit : 0);
+        r = r ? r : cuMemcpyDtoH(back, p, sizeof(back));
+        set_tamper(0);
+        if (r == CUDA_SUCCESS && memcmp(back, data, sizeof(data)) != 0) {
+            r = CUDA_ERROR_UNKNOWN;     /* accepted, and wrong */
+        }
+    }
+    return r;
+}
+
+static CUresult create_copy_in(CUcontext *ctx, CUdevice dev, bool lie)
+{
+    return create_copy(ctx, dev, lie, TAMPER_COPY_IN);
+}
+
+static CUresult create_copy_out(CUcontext *ctx, CUdevice dev, bool lie)
+{
+    return create_copy(ctx, dev, lie, TAMPER_COPY_OUT);
+}
+
+/* The driver holds the CA's certificate of this device's AK. */
+static void install_certificate(void)
+{
+    CHECK(system("gv-attest info /tmp/tamper.info && "
+                 "gv-ca issue /pki /pki/manufacturer.crt /pki/gpu0-ek.crt "
+                 "/tmp/tamper.info /tmp/tamper.crt && "
+                 "gv-attest install /tmp/tamper.crt") == 0,
+          "the CA's certificate of the AK is installed in the driver");
+}
+
 int main(void)
 {
     CUdevice dev;
@@ -155,6 +227,13 @@ int main(void)
     one_lie(TAMPER_SUMMARY, "summary", dev, create_alloc);
     printf("  -- a tampered measurement\n");
     one_lie(TAMPER_MEASUREMENT, "measurement", dev, create_load);
+    printf("  -- a tampered AK certificate\n");
+    install_certificate();
+    one_lie(TAMPER_CERT, "certificate", dev, create_ca);
+    printf("  -- tampered ciphertext on its way to the device\n");
+    one_lie(TAMPER_COPY_IN, "ciphertext", dev, create_copy_in);
+    printf("  -- tampered ciphertext on its way to the host\n");
+    one_lie(TAMPER_COPY_OUT, "ciphertext", dev, create_copy_out);
     set_tamper(0);
     return gvtest_done();
 }

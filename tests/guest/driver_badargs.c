@@ -120,9 +120,9 @@ int main(void)
     EXPECT(gvrt_dev_ioctl(&dev, GRAVITON_IOC_SUBMIT, &sb), EINVAL,
            "submit: misaligned offset");
     sb.offset = 0;
-    sb.flags = 1;
+    sb.flags = 2;
     EXPECT(gvrt_dev_ioctl(&dev, GRAVITON_IOC_SUBMIT, &sb), EINVAL,
-           "submit: nonzero flags");
+           "submit: an unknown flag");
     EXPECT(gvrt_submit(&dev, 77, 0, 40, &err), ENOENT, "submit: bad handle");
     /* garbage in the buffer: the device refuses, the ioctl reports it */
     p = gvrt_cmdbuf_map(&dev, h);

@@ -127,6 +127,26 @@ static void teardown(void)
 
 /* Put a group for the next slot of @chid's ring in guest RAM, write the
  * entry and ring the doorbell.  Returns the slot. */
+/* Put a group and its ring entry in guest RAM (no doorbell); its index. */
+static uint32_t put_entry(unsigned chid, const void *cmds, uint32_t len,
+                          uint32_t entry_flags)
+{
+    uint8_t g[4096];
+    struct gv_group_hdr h = { .magic = GV_GROUP_MAGIC, .payload_len = len };
+    uint32_t idx = put[chid];
+    struct gv_gpfifo_entry e = { .addr = GROUP(chid, idx),
+                                 .len = sizeof(h) + len,
+                                 .flags = entry_flags };
+
+    CU_ASSERT_FATAL(sizeof(h) + len <= sizeof(g));
+    memcpy(g, &h, sizeof(h));
+    memcpy(g + sizeof(h), cmds, len);
+    qt_memwrite(qt, e.addr, g, e.len);
+    qt_memwrite(qt, RING(chid) + idx * sizeof(e), &e, sizeof(e));
+    put[chid] = (idx + 1) % NENTRIES;
+    return idx;
+}
+
 static uint32_t submit(unsigned chid, const void *cmds, uint32_t len,
                        uint32_t entry_flags)
 {
@@ -140,6 +160,11 @@ static uint32_t submit(unsigned chid, const void *cmds, uint32_t len,
     CU_ASSERT_FATAL(sizeof(h) + len <= sizeof(g));
     memcpy(g, &h, sizeof(h));
     memcpy(g + sizeof(h), cmds, len);
+    /* as the driver: a failure seen already is acknowledged, or the
+     * stopped channel would not run this entry */
+    if (rd(GV_REG_CHAN(chid, GV_CHAN_STATUS)) & GV_CHAN_STATUS_ERROR) {
+        wr(GV_REG_CHAN(chid, GV_CHAN_CTRL), GV_CHAN_CTRL_CLEAR_ERR);
+    }
     qt_memwrite(qt, e.addr, g, e.len);
     qt_memwrite(qt, RING(chid) + idx * sizeof(e), &e, sizeof(e));
     put[chid] = (idx + 1) % NENTRIES;
@@ -668,6 +693,52 @@ static void test_reprogram_during_launch(void)
     launch_ok(1, FENCE_VA + 8, 0xb);
 }
 
+/*
+ * Regression (asynchronous errors, issue 10): a launch that faults stops
+ * its channel.  The launch queued behind it does not run until CLEAR_ERR
+ * acknowledges the failure: its fence would otherwise say that the failed
+ * one had completed (a driver that waited for that fence saw success,
+ * and uapi 1.3's driver, clearing the error at every SUBMIT, lost the
+ * failure).  Another channel goes on meanwhile.
+ */
+static void test_fault_stops_channel(void)
+{
+    struct launch_cmd bad = make_launch(UNMAPPED_VA, B_VA, C_VA, N,
+                                        (N + 255) / 256, FENCE_VA, 0x61);
+    struct launch_cmd good = make_launch(A_VA, B_VA, C_VA, N,
+                                         (N + 255) / 256, FENCE_VA, 0x62);
+    uint32_t i1, i2;
+
+    lock_and_bootstrap();
+    make_channel(1, UNPROT);
+    make_channel(2, UNPROT + (1 << 20));
+    fill_memory();
+    /* both entries in the ring before the first can fail */
+    i1 = put_entry(1, &bad, sizeof(bad), 0);
+    i2 = put_entry(1, &good, sizeof(good), 0);
+    wr(GV_REG_CHAN(1, GV_CHAN_PUT), put[1]);
+    for (int i = 0; i < 10000 && rd(GV_REG_CHAN(1, GV_CHAN_GET)) == i1;
+         i++) {
+        usleep(1000);
+    }
+    CU_ASSERT_EQUAL_FATAL(rd(GV_REG_CHAN(1, GV_CHAN_GET)), i2);
+    CU_ASSERT_EQUAL(rd(GV_REG_ERROR_CODE), GV_ERR_FAULT);
+    CU_ASSERT(rd(GV_REG_CHAN(1, GV_CHAN_STATUS)) & GV_CHAN_STATUS_STOPPED);
+    /* stopped: the second launch does not start, however long we wait */
+    usleep(200 * 1000);
+    CU_ASSERT_EQUAL(rd(GV_REG_CHAN(1, GV_CHAN_GET)), i2);
+    CU_ASSERT_EQUAL(vram_rd64(FENCE_VA), 0);
+    /* another channel is not stopped */
+    launch_ok(2, FENCE_VA + 0x10, 0x63);
+    CU_ASSERT_EQUAL(rd(GV_REG_CHAN(1, GV_CHAN_GET)), i2);
+    /* acknowledged: the queued launch runs */
+    wr(GV_REG_CHAN(1, GV_CHAN_CTRL), GV_CHAN_CTRL_CLEAR_ERR);
+    CU_ASSERT_FATAL(wait_ring(1, i2, FENCE_VA, 0x62, NULL));
+    CU_ASSERT_EQUAL(vram_rd64(FENCE_VA), 0x62);
+    CU_ASSERT_FALSE(rd(GV_REG_CHAN(1, GV_CHAN_STATUS)) &
+                    (GV_CHAN_STATUS_ERROR | GV_CHAN_STATUS_STOPPED));
+}
+
 /* The watchdog (QEMU property launch-timeout-ms) stops a long launch with
  * TIMEOUT and no fence; the channel then runs a launch normally. */
 static void setup_watchdog(void)
@@ -709,6 +780,8 @@ int gv_register_suites(void)
           test_vector_add },
         { "faulting launches: FAULT, no fence; the next launch runs",
           test_fault_then_launch },
+        { "a faulted launch stops its channel until CLEAR_ERR",
+          test_fault_stops_channel },
         { "the launching channel waits, others go on",
           test_put_during_launch },
         { "CH_DESTROY of the launching channel waits",

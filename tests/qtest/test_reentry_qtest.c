@@ -191,6 +191,11 @@ static uint32_t run_entry(unsigned chid, uint64_t gaddr, uint32_t len,
     struct gv_gpfifo_entry e = { .addr = gaddr, .len = len, .flags = flags };
     uint32_t before = rd(GV_REG_ERROR_COUNT);
 
+    /* as the driver: a failure seen already is acknowledged, or the
+     * stopped channel would not run this entry */
+    if (rd(GV_REG_CHAN(chid, GV_CHAN_STATUS)) & GV_CHAN_STATUS_ERROR) {
+        wr(GV_REG_CHAN(chid, GV_CHAN_CTRL), GV_CHAN_CTRL_CLEAR_ERR);
+    }
     qt_memwrite(qt, RING(chid) + put[chid] * sizeof(e), &e, sizeof(e));
     put[chid] = (put[chid] + 1) % ENTRIES;
     wr(GV_REG_CHAN(chid, GV_CHAN_PUT), put[chid]);

@@ -254,6 +254,13 @@ int td_submit_raw(struct td *td, unsigned chid, const void *group,
     uint32_t idx = td->put[chid];
 
     TD_CHECK_FATAL(len <= RESULT_AREA - GROUP_AREA);
+    /* As the driver: an earlier failure (reported to the test when it
+     * happened) is acknowledged, or the stopped channel would not run
+     * this entry. */
+    if (td_rd(td, GV_REG_CHAN(chid, GV_CHAN_STATUS)) &
+        GV_CHAN_STATUS_ERROR) {
+        td_wr(td, GV_REG_CHAN(chid, GV_CHAN_CTRL), GV_CHAN_CTRL_CLEAR_ERR);
+    }
     memcpy(td->guest + gaddr, group, len);
     memcpy(td->guest + ring + idx * sizeof(e), &e, sizeof(e));
     td->put[chid] = (idx + 1) % TD_RING_ENTRIES;

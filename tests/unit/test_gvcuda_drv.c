@@ -495,6 +495,9 @@ static uint8_t *cmdbuf(unsigned chid)
 }
 
 /* The group at @s's offset, as the driver's SUBMIT does. */
+/* The test bench's device runs every group at the doorbell, so every
+ * failure is reported here, and acknowledged (uapi 1.4's synchronous
+ * case). */
 static int submit_raw(struct graviton_submit *s, uint8_t *cb)
 {
     td_wr(td, GV_REG_CHAN(s->handle, GV_CHAN_CTRL), GV_CHAN_CTRL_CLEAR_ERR);
@@ -514,7 +517,8 @@ static int submit(struct fd_file *f, struct graviton_submit *s)
     uint8_t *cb;
 
     if (!ch || s->offset >= GRAVITON_CMDBUF_SIZE || !s->len ||
-        s->len > GRAVITON_CMDBUF_SIZE - s->offset) {
+        s->len > GRAVITON_CMDBUF_SIZE - s->offset || s->offset % 8 ||
+        (s->flags & ~GRAVITON_SUBMIT_CLEAR_ERROR)) {
         return -EINVAL;
     }
     cb = cmdbuf(s->handle);

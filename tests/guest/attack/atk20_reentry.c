@@ -176,6 +176,8 @@ int main(void)
     e[0].len = 64;
     e[0].flags = 0;
     __sync_synchronize();
+    /* the ring in BAR0 failed and stopped the channel: acknowledged */
+    gva_chan_wr(&a, p.chid, GV_CHAN_CTRL, GV_CHAN_CTRL_CLEAR_ERR);
     gva_chan_wr(&a, p.chid, GV_CHAN_PUT, 1);
     r = (int)gva_rd(&a, GV_REG_ERROR_CODE);
     gva_err_ack(&a);

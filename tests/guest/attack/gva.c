@@ -268,6 +268,11 @@ static int ring_run(struct gva *a, unsigned chid, struct gva_buf *ring,
     e->len = len;
     e->flags = flags;
     barrier();
+    /* as any driver: an earlier failure (reported by its verdict) is
+     * acknowledged, or the stopped channel would not run this entry */
+    if (gva_chan_rd(a, chid, GV_CHAN_STATUS) & GV_CHAN_STATUS_ERROR) {
+        gva_chan_wr(a, chid, GV_CHAN_CTRL, GV_CHAN_CTRL_CLEAR_ERR);
+    }
     before = gva_rd(a, GV_REG_ERROR_COUNT);
     gva_chan_wr(a, chid, GV_CHAN_PUT, next);
     *put = next;
@@ -810,6 +815,12 @@ int gva_inject(struct gva *a, unsigned chid, const void *group, uint32_t len)
     gva_chan_wr(a, chid, GV_CHAN_RING_ENTRIES, n);
     if (p) {
         gva_chan_wr(a, chid, GV_CHAN_PUT, p);
+        /* each empty entry fails and stops the channel: acknowledge each
+         * failure, and the next entry runs */
+        for (uint32_t i = 0; i <= n && gva_chan_rd(a, chid, GV_CHAN_GET) != p;
+             i++) {
+            gva_chan_wr(a, chid, GV_CHAN_CTRL, GV_CHAN_CTRL_CLEAR_ERR);
+        }
         wait_get(a, chid, p);
     }
     gva_chan_wr(a, chid, GV_CHAN_RING_LO, (uint32_t)base);
