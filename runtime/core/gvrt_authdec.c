@@ -42,7 +42,15 @@ int gvrt_authdec_setup(struct gvrt_ctx *c)
     int r;
 
     if (ad->mod) {
-        return 0;
+        /* loaded before; its state area may have failed to come */
+        if (ad->state) {
+            return 0;
+        }
+        if (ad->ghash < 0 || ad->decrypt < 0 || ad->encrypt < 0 ||
+            ad->tag < 0) {
+            return -ENOSYS;
+        }
+        return alloc_internal(c, GV_GCM_STATE_SIZE(GCM_GRID), &ad->state);
     }
     if (!gvrt_aesgcm_ptx[0]) {
         return -ENOSYS;
