@@ -111,12 +111,15 @@ static int copy_in(struct gvrt_stream *st, bool crypto, uint64_t va,
     data = st->cb + off;
     c.src = off;
     if (crypto) {
+        uint64_t t0 = gvrt_now_ns();
+
         c.flags |= GV_COPY_DECRYPT;
         next_iv(st, c.iv);
         if (gvc_gcm_seal(st->copy_key, c.iv, &va, 8, host, n, data,
                          data + n) != GVC_OK) {
             return -EIO;
         }
+        st->crypto_ns += gvrt_now_ns() - t0;
     } else {
         memcpy(data, host, n);
     }
@@ -149,9 +152,13 @@ static int copy_out(struct gvrt_stream *st, bool crypto, uint64_t va,
         return r;
     }
     if (crypto) {
+        uint64_t t0 = gvrt_now_ns();
+
         /* aad = the device address the data came from */
-        if (gvc_gcm_open(st->copy_key, c.iv, &va, 8, data, n, host,
-                         data + n) != GVC_OK) {
+        r = gvc_gcm_open(st->copy_key, c.iv, &va, 8, data, n, host,
+                         data + n);
+        st->crypto_ns += gvrt_now_ns() - t0;
+        if (r != GVC_OK) {
             st->s->failed = "ciphertext tag (copy to the host)";
             return -EBADMSG;
         }

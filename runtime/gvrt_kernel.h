@@ -47,6 +47,7 @@ struct gvrt_stream {
     bool unacked;               /* a failure reported, not acknowledged */
     uint8_t copy_key[32];       /* secure: the copy engine's key */
     uint64_t iv_counter;
+    uint64_t crypto_ns;         /* host time sealing/opening copy data */
     uint32_t timeout_ms;        /* per wait; default 60 s */
 };
 
@@ -72,6 +73,9 @@ int gvrt_stream_run(struct gvrt_stream *st, const void *cmds, uint32_t len);
  */
 int gvrt_stream_run_async(struct gvrt_stream *st, const void *cmds,
                           uint32_t len);
+/* The host's monotonic clock in nanoseconds (profiling). */
+uint64_t gvrt_now_ns(void);
+
 /* Wait for everything submitted: 0, or a failure (a GV_ERR_* code, or
  * -ETIMEDOUT). */
 int gvrt_stream_sync(struct gvrt_stream *st);

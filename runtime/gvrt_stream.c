@@ -11,6 +11,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "graviton/gv_cmds.h"
 #include "graviton/graviton_uapi.h"
@@ -18,6 +19,14 @@
 #include "gvrt_stream_int.h"
 
 #define ALIGN 64u               /* of every span's start */
+
+uint64_t gvrt_now_ns(void)
+{
+    struct timespec t;
+
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (uint64_t)t.tv_sec * 1000000000u + (uint64_t)t.tv_nsec;
+}
 
 int gvrt_stream_open(struct gvrt_stream *st, struct gvrt_dev *dev,
                      uint32_t handle, struct gvrt_secure *s,

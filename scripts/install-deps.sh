@@ -22,6 +22,8 @@ pkgs=(
     ocl-icd-opencl-dev opencl-headers pocl-opencl-icd oclgrind clinfo
     # guest: static busybox for the initramfs
     busybox-static
+    # the paper's figures (scripts/paper.sh)
+    python3-matplotlib
 )
 
 export DEBIAN_FRONTEND=noninteractive

@@ -207,9 +207,14 @@ static int htod_piece(struct gvrt_ctx *c, struct gvrt_cstream *s,
         return -ENOMEM;
     }
     r = args_init(&c->km, &a, data, 0, len);
-    if (!r && gvc_aes_kmac_seal(a.enc_key, a.mac_key, a.iv, NULL, 0, src,
-                                len, ct, a.tag) != GVC_OK) {
-        r = -EIO;
+    if (!r) {
+        uint64_t t0 = gvrt_now_ns();
+
+        if (gvc_aes_kmac_seal(a.enc_key, a.mac_key, a.iv, NULL, 0, src,
+                              len, ct, a.tag) != GVC_OK) {
+            r = -EIO;
+        }
+        s->st.crypto_ns += gvrt_now_ns() - t0;
     }
     /* only ciphertext crosses untrusted memory: no engine crypto needed */
     r = r ? r : gvrt_memcpy_htod_raw(&s->st, data, ct, len);
@@ -248,8 +253,11 @@ static int dtoh_piece(struct gvrt_ctx *c, struct gvrt_cstream *s, void *dst,
     r = r ? r : gvrt_memcpy_dtoh_raw(&s->st, ct, c->km.scratch, len);
     if (!r) {
         /* checked before anything is decrypted into @dst */
+        uint64_t t0 = gvrt_now_ns();
+
         rc = gvc_aes_kmac_open(a.enc_key, a.mac_key, a.iv, NULL, 0, ct, len,
                                dst, tag);
+        s->st.crypto_ns += gvrt_now_ns() - t0;
         if (rc == GVC_ERR_AUTH) {
             c->sec.failed = "ciphertext tag (KMAC, AuthEnc output, checked "
                             "by the runtime)";

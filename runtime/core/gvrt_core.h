@@ -107,6 +107,9 @@ int gvrt_ctx_sync(struct gvrt_ctx *c);
  * or 0.  Every later call of libgvcuda returns it; only destroying the
  * context works. */
 int gvrt_ctx_sticky(struct gvrt_ctx *c);
+/* Host time the context's copies have spent sealing and opening data
+ * (every scheme), in nanoseconds since it was created (profiling). */
+uint64_t gvrt_ctx_copy_crypto_ns(struct gvrt_ctx *c);
 
 /* ---- memory ---- */
 

@@ -77,6 +77,7 @@ struct gvrt_ctx {
     struct gvrt_authdec ad;
     struct gvrt_authkmac km;
     int sticky;                 /* a stream's failure: the context's */
+    uint64_t closed_crypto_ns;  /* crypto_ns of destroyed streams */
 };
 
 /* Lock/unlock the context. */

@@ -66,6 +66,7 @@ int gvrt_ctx_stream_destroy(struct gvrt_ctx *c, struct gvrt_cstream *cs)
             e->cs = NULL;
         }
     }
+    c->closed_crypto_ns += cs->st.crypto_ns;
     gvrt_ctx_channel_close(c, cs, &first);
     gvrt_ctx_unlock(c);
     free(cs);

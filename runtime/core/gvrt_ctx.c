@@ -23,6 +23,22 @@ void gvrt_ctx_unlock(struct gvrt_ctx *c)
     pthread_mutex_unlock(&c->lock);
 }
 
+uint64_t gvrt_ctx_copy_crypto_ns(struct gvrt_ctx *c)
+{
+    uint64_t ns = 0;
+
+    if (!c) {
+        return 0;
+    }
+    gvrt_ctx_lock(c);
+    for (struct gvrt_cstream *s = c->streams; s; s = s->next) {
+        ns += s->st.crypto_ns;
+    }
+    ns += c->closed_crypto_ns;
+    gvrt_ctx_unlock(c);
+    return ns;
+}
+
 int gvrt_ctx_sticky(struct gvrt_ctx *c)
 {
     int r;

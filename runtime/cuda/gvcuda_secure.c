@@ -95,3 +95,22 @@ CUresult CUDAAPI cuGravitonCtxGetCopyScheme(CUgravitonCopyScheme *scheme)
     gvcuda_leave(ctx);
     return CUDA_SUCCESS;
 }
+
+CUresult CUDAAPI cuGravitonCtxGetCopyCryptoTime(unsigned long long *us)
+{
+    static const char call[] = "cuGravitonCtxGetCopyCryptoTime";
+    CUcontext ctx;
+    CUresult res;
+
+    GVCUDA_CHECK_INIT(call);
+    if (!us) {
+        return gvcuda_fail(call, CUDA_ERROR_INVALID_VALUE, "us is NULL");
+    }
+    res = gvcuda_enter_current(&ctx);
+    if (res != CUDA_SUCCESS) {
+        return gvcuda_err(call, res);
+    }
+    *us = gvrt_ctx_copy_crypto_ns(ctx->core) / 1000u;
+    gvcuda_leave(ctx);
+    return CUDA_SUCCESS;
+}

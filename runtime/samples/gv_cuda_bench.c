@@ -5,53 +5,24 @@
  * destruction, module load, small and big allocations and frees; plus
  * copies by each secure scheme and an empty launch).
  *
- *   gv-cuda-bench [REPS]       (default 5; the median is printed)
+ *   gv-cuda-bench [--machine] [table3] [REPS]   this (the default)
+ *   gv-cuda-bench [--machine] copy [REPS [MAX]] Table 2: secure copies by
+ *                                               scheme, 4 KiB to MAX bytes
+ *                                               (default 64 MiB)
+ *   gv-cuda-bench [--machine] cmds [REPS]       Table 1: the ioctls that
+ *                                               carry CH_* commands
+ * REPS defaults to 5; the median is printed.  --machine prints "@@" lines
+ * for scripts/paper.py instead of tables.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
-#include "graviton_cuda.h"
+#include "gv_cuda_bench.h"
 #include "gv_kernels_embed.h"
 
-#define MAX_REPS 101
-
-static int reps = 5;
-
-static double now_us(void)
-{
-    struct timespec ts;
-
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return ts.tv_sec * 1e6 + ts.tv_nsec / 1e3;
-}
-
-static int cmp(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-
-    return x < y ? -1 : x > y;
-}
-
-static double median(double *t, int n)
-{
-    qsort(t, n, sizeof(*t), cmp);
-    return t[n / 2];
-}
-
-#define TRY(call)                                                         \
-    do {                                                                  \
-        CUresult r_ = (call);                                             \
-        if (r_ != CUDA_SUCCESS) {                                         \
-            const char *s_ = NULL, *m_ = NULL;                            \
-            cuGetErrorName(r_, &s_);                                      \
-            cuGravitonGetLastMessage(&m_);                                \
-            fprintf(stderr, "gv-cuda-bench: %s: %s (%s)\n", #call, s_,    \
-                    m_ ? m_ : "");                                        \
-            exit(1);                                                      \
-        }                                                                 \
-    } while (0)
+int reps = 5;
+bool machine;                   /* "@@" lines for scripts/paper.py */
 
 /* The median over reps of the microseconds between start() and stop(). */
 struct row {
@@ -176,18 +147,15 @@ static void bench(int secure)
     free(h);
 }
 
-int main(int argc, char **argv)
+static void print_table3(void)
 {
-    if (argc > 1) {
-        reps = atoi(argv[1]);
+    if (machine) {
+        for (int i = 0; i < nrows; i++) {
+            printf("@@T3 %s|%.1f|%.1f\n", rows[i].name, rows[i].us[0],
+                   rows[i].us[1]);
+        }
+        return;
     }
-    if (reps < 1 || reps > MAX_REPS) {
-        fprintf(stderr, "usage: gv-cuda-bench [REPS: 1..%d]\n", MAX_REPS);
-        return 2;
-    }
-    TRY(cuInit(0));
-    bench(0);
-    bench(1);
     printf("gv-cuda-bench: median of %d, microseconds\n", reps);
     printf("%-34s %12s %12s %8s\n", "call", "normal", "secure", "ratio");
     for (int i = 0; i < nrows; i++) {
@@ -202,6 +170,43 @@ int main(int argc, char **argv)
         } else {
             printf(" %8s\n", "-");
         }
+    }
+}
+
+int main(int argc, char **argv)
+{
+    const char *mode = "table3";
+    size_t max = 64u << 20;
+    int a = 1;
+
+    if (a < argc && !strcmp(argv[a], "--machine")) {
+        machine = true;
+        a++;
+    }
+    if (a < argc && (!strcmp(argv[a], "table3") || !strcmp(argv[a], "copy") ||
+                     !strcmp(argv[a], "cmds"))) {
+        mode = argv[a++];
+    }
+    if (a < argc) {
+        reps = atoi(argv[a++]);
+    }
+    if (a < argc) {
+        max = strtoull(argv[a++], NULL, 0);
+    }
+    if (reps < 1 || reps > MAX_REPS || max < 4096 || a < argc) {
+        fprintf(stderr, "usage: gv-cuda-bench [--machine] [table3|copy|cmds] "
+                "[REPS: 1..%d [MAX bytes, copy: >= 4096]]\n", MAX_REPS);
+        return 2;
+    }
+    TRY(cuInit(0));
+    if (!strcmp(mode, "copy")) {
+        bench_copies(max);
+    } else if (!strcmp(mode, "cmds")) {
+        bench_commands();
+    } else {
+        bench(0);
+        bench(1);
+        print_table3();
     }
     return 0;
 }

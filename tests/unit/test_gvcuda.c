@@ -254,6 +254,13 @@ static void test_memory(void)
     memset(out, 0, sizeof(out));
     OK(cuMemcpyDtoH(out, e, sizeof(out)));
     CU_ASSERT_EQUAL(memcmp(in, out, sizeof(in)), 0);
+    {
+        unsigned long long us = 1;
+
+        /* a normal context seals nothing */
+        OK(cuGravitonCtxGetCopyCryptoTime(&us));
+        CU_ASSERT_EQUAL(us, 0);
+    }
     /* fills: a pattern, then an odd piece inside it */
     OK(cuMemsetD32(d, 0xa1b2c3d4u, sizeof(in) / 4));
     OK(cuMemsetD8(d + 5, 0x5a, 9));
@@ -883,8 +890,22 @@ static void test_authdec(void)
     fd_tamper_nth(FD_TAMPER_COPY_OUT, 5);
     IS(cuMemcpyDtoH(out, d, 4096), CUDA_ERROR_NOT_PERMITTED);
     CU_ASSERT(strstr(last_check(), "ciphertext tag") != NULL);
-    /* back to the engine's scheme */
+    /* back to the engine's scheme; its sealing is counted as host
+     * crypto time, as the kernels' scheme's was */
     OK(cuGravitonCtxSetCopyScheme(CU_GRAVITON_COPY_ENGINE_AES_GCM));
+    {
+        unsigned long long t0 = 0, t1 = 0;
+        static uint8_t big[1 << 20];
+
+        OK(cuGravitonCtxGetCopyCryptoTime(&t0));
+        CU_ASSERT(t0 > 0);
+        IS(cuGravitonCtxGetCopyCryptoTime(NULL), CUDA_ERROR_INVALID_VALUE);
+        OK(cuMemFree(d));
+        OK(cuMemAlloc(&d, sizeof(big)));
+        OK(cuMemcpyHtoD(d, big, sizeof(big)));
+        OK(cuGravitonCtxGetCopyCryptoTime(&t1));
+        CU_ASSERT(t1 > t0);
+    }
     OK(cuMemcpyHtoD(d, in, 4096));
     OK(cuMemcpyDtoH(out, d, 4096));
     CU_ASSERT_EQUAL(memcmp(in, out, 4096), 0);

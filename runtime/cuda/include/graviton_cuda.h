@@ -17,6 +17,7 @@
  *   CUgravitonCopyScheme          copy schemes of a secure context
  *   cuGravitonCtxSetCopyScheme    choose the current context's scheme
  *   cuGravitonCtxGetCopyScheme    read it
+ *   cuGravitonCtxGetCopyCryptoTime  host time spent in copy crypto
  *   cuGravitonCtxIsSecure         is a context secure?
  *   cuGravitonCtxGetAttestation   what attestation established (a line)
  *   cuGravitonGetLastCheck        the check that failed last (this thread)
@@ -87,6 +88,14 @@ typedef enum CUgravitonCopyScheme_enum {
 CUresult CUDAAPI cuGravitonCtxSetCopyScheme(CUgravitonCopyScheme scheme);
 /* The scheme in force (never CU_GRAVITON_COPY_DEFAULT). */
 CUresult CUDAAPI cuGravitonCtxGetCopyScheme(CUgravitonCopyScheme *scheme);
+/*
+ * Profiling: the host time the current context's copies have spent in
+ * cryptography (sealing data for the device, opening data from it, for
+ * every scheme), in microseconds since the context was created.  The
+ * Graviton paper's Table 2 splits a secure copy into the plain copy, the
+ * CPU-side and the GPU-side cryptography; gv-cuda-bench does the same.
+ */
+CUresult CUDAAPI cuGravitonCtxGetCopyCryptoTime(unsigned long long *us);
 
 /* ---- Attestation and failed checks ---- */
 

@@ -1,0 +1,132 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * gv-cuda-bench cmds: the Graviton paper's Table 1 from the guest.  Each
+ * of the driver's ioctls that carries CH_* commands, timed from user
+ * space (syscall, driver, MMIO doorbell, the command, the interrupt):
+ *   create   CHAN_CREATE: CH_CREATE (secure: the quote) and the fence
+ *            page's CH_PDE + CH_PTE
+ *   alloc    MEM_ALLOC of 8 small (4 KiB) or 8 big (128 KiB) pages: a
+ *            CH_PDE for a new page table and one CH_PTE of 8 entries
+ *   free     MEM_FREE of them: the unmapping CH_PTE (secure: authorised
+ *            by the runtime's MAC, the pages scrubbed)
+ *   destroy  CHAN_DESTROY (secure: authorised)
+ * In a normal and a secure channel of a fresh file each time.  The
+ * device core's own time for each command is bench-cp's (host).
+ */
+#include <string.h>
+
+#include "graviton/graviton_uapi.h"
+#include "gv_cuda_bench.h"
+#include "gvrt_dev.h"
+#include "gvrt_secure.h"
+
+enum { CREATE, ALLOC_S, FREE_S, ALLOC_B, FREE_B, DESTROY, NOPS };
+
+static const char *const names[NOPS] = {
+    "create", "alloc-small", "free-small", "alloc-big", "free-big",
+    "destroy",
+};
+
+static void check(int r, const char *what)
+{
+    if (r) {
+        fprintf(stderr, "gv-cuda-bench: %s: %d\n", what, r);
+        exit(1);
+    }
+}
+
+/* Map and unmap 8 pages (@flags: big or not) on channel @h; times into
+ * @ta (alloc) and @tf (free). */
+static void pages(struct gvrt_dev *dev, struct gvrt_secure *s, uint32_t h,
+                  uint32_t flags, double *ta, double *tf)
+{
+    uint64_t size = (flags & GRAVITON_MEM_BIG ? 128u << 10 : 4u << 10) * 8;
+    struct gv_pte_summary sums[8];
+    uint8_t mac[1][GV_TAG_LEN];
+    uint32_t n = 0;
+    uint64_t va;
+    double t0 = now_us();
+
+    check(gvrt_mem_alloc(dev, h, flags, size, &va, s ? sums : NULL,
+                         s ? 8 : 0, &n), "MEM_ALLOC");
+    *ta = now_us() - t0;
+    if (s) {
+        gvrt_mac_unmap(s, h, va, size, mac[0]);
+    }
+    t0 = now_us();
+    check(gvrt_mem_free_sum(dev, h, va,
+                            s ? (const uint8_t (*)[GV_TAG_LEN])mac : NULL,
+                            s ? 1 : 0, s ? sums : NULL, s ? 8 : 0, &n),
+          "MEM_FREE");
+    *tf = now_us() - t0;
+}
+
+static void one_round(bool secure, double t[NOPS])
+{
+    struct graviton_ak_info ak;
+    uint8_t nonce[GV_NONCE_LEN], mac[GV_TAG_LEN];
+    struct gv_pte_summary fsum;
+    struct gvrt_secure s;
+    struct gvrt_dev dev;
+    struct gv_quote q;
+    uint64_t fence;
+    uint32_t h;
+    double t0;
+
+    check(gvrt_dev_open(&dev, 0), "open");
+    if (secure) {
+        check(gvrt_secure_init(&s), "UK pair");
+        check(gvrt_dev_ak_info(&dev, &ak), "AK");
+        for (size_t i = 0; i < sizeof(nonce); i++) {
+            nonce[i] = (uint8_t)rand();
+        }
+    }
+    t0 = now_us();
+    check(gvrt_chan_create_sum(&dev, secure, secure ? s.uk_pub : NULL,
+                               secure ? nonce : NULL, secure ? &q : NULL,
+                               secure ? &fsum : NULL, &h, &fence),
+          "CHAN_CREATE");
+    t[CREATE] = now_us() - t0;
+    if (secure) {
+        check(gvrt_quote_accept(&s, &q, ak.ak_pub, nonce), "quote");
+        check(gvrt_summary_accept(&s, &fsum, false), "fence summary");
+    }
+    pages(&dev, secure ? &s : NULL, h, 0, &t[ALLOC_S], &t[FREE_S]);
+    pages(&dev, secure ? &s : NULL, h, GRAVITON_MEM_BIG, &t[ALLOC_B],
+          &t[FREE_B]);
+    if (secure) {
+        gvrt_mac_destroy(&s, h, mac);
+    }
+    t0 = now_us();
+    check(gvrt_chan_destroy(&dev, h, secure ? mac : NULL), "CHAN_DESTROY");
+    t[DESTROY] = now_us() - t0;
+    if (secure) {
+        gvrt_secure_fini(&s);
+    }
+    gvrt_dev_close(&dev);
+}
+
+void bench_commands(void)
+{
+    static double t[2][NOPS][MAX_REPS];
+
+    for (int i = 0; i < reps; i++) {
+        for (int sec = 0; sec < 2; sec++) {
+            double r[NOPS];
+
+            one_round(sec, r);
+            for (int k = 0; k < NOPS; k++) {
+                t[sec][k][i] = r[k];
+            }
+        }
+    }
+    for (int k = 0; k < NOPS; k++) {
+        double n = median(t[0][k], reps), s = median(t[1][k], reps);
+
+        if (machine) {
+            printf("@@T1 %s %.1f %.1f\n", names[k], n, s);
+        } else {
+            printf("%-12s %10.1f us %10.1f us\n", names[k], n, s);
+        }
+    }
+}

@@ -1,0 +1,314 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-or-later
+"""The Graviton paper's evaluation beside ours: reads what scripts/paper.sh
+collected (DIR/guest.txt from the guest, DIR/bench-cp.txt from the host)
+and writes DIR/report.md and, with matplotlib, DIR/fig9.png and
+DIR/fig10.png.  The paper's numbers are those of design.md section 10
+(OSDI 2018, GTX Titan Black)."""
+import os
+import re
+import sys
+
+# Table 1, microseconds: Base, Inv, Init, Crypto, Intr (None: '-')
+PAPER_T1 = {
+    "CH_CREATE": (2, 13, 2246, 11, 58),
+    "CH_DESTROY": (1, 10592, None, 23, 68),
+    "CH_PDE small": (1, 104, 3783, None, 62),
+    "CH_PDE big": (1, 62, 57, None, 63),
+    "CH_PTE small, 8 entries": (8, 14, None, 21, 82),
+    "CH_PTE big, 8 entries": (8, 297, None, 21, 78),
+}
+# Table 2, milliseconds, sizes 4 KB .. 64 MB
+T2_SIZES = [4 << 10, 64 << 10, 256 << 10, 4 << 20, 64 << 20]
+PAPER_T2 = {
+    "Base (plain copy)": [0.02, 0.03, 0.08, 1.07, 11.05],
+    "AES on CPU": [0.01, 0.05, 0.10, 1.46, 25.45],
+    "SHA3 on CPU": [0.02, 0.11, 0.34, 3.19, 51.79],
+    "SHA3 on GPU": [0.12, 0.13, 0.12, 0.31, 0.58],
+    "AES on GPU": [0.31, 0.38, 0.79, 6.54, 87.98],
+    "Total": [0.46, 0.70, 1.43, 12.57, 176.87],
+}
+# Table 3, milliseconds, normal -> secure
+PAPER_T3 = {
+    "cuCtxCreate": (77.65, 252.63),
+    "cuCtxDestroy": (17.00, 29.43),
+    "cuModuleLoad": (1.72, 85.27),
+    "cuMemAlloc small": (0.02, 0.19),
+    "cuMemAlloc big": (0.03, 0.43),
+    "cuMemFree small": (0.03, 0.28),
+    "cuMemFree big": (0.05, 0.66),
+}
+# our Table 3 rows (gv-cuda-bench) for the paper's
+T3_OURS = {
+    "cuCtxCreate": "cuCtxCreate",
+    "cuCtxDestroy": "cuCtxDestroy",
+    "cuModuleLoad": "cuModuleLoadData (matmul)",
+    "cuMemAlloc small": "cuMemAlloc 4 KiB",
+    "cuMemAlloc big": "cuMemAlloc 16 MiB",
+    "cuMemFree small": "cuMemFree 4 KiB",
+    "cuMemFree big": "cuMemFree 16 MiB",
+}
+PAPER_FIG10 = {"BlackScholes": 26}      # secure overhead, percent
+SCHEMES = ["engine-gcm", "authdec-gcm", "authdec-kmac"]
+
+
+def size_name(n):
+    return f"{n >> 20} MiB" if n >= 1 << 20 else f"{n >> 10} KiB"
+
+
+def parse_guest(path):
+    """The @@ lines of gv-cuda-bench and the BlackScholes runs."""
+    t1, t2, t3, bs = {}, {}, {}, {}
+    mode = None
+    with open(path, errors="replace") as f:
+        for line in f:
+            line = line.rstrip("\n")
+            m = re.match(r"@@BS (normal|secure)$", line)
+            if m:
+                mode = m.group(1)
+                continue
+            if line.startswith("@@T1 "):
+                op, n, s = line.split()[1:4]
+                t1[op] = (float(n), float(s))
+            elif line.startswith("@@T2 "):
+                sch, d, size, us, cpu = line.split()[1:6]
+                t2[(sch, d, int(size))] = (float(us), float(cpu))
+            elif line.startswith("@@T3 "):
+                name, n, s = line[5:].split("|")
+                t3[name] = (float(n), float(s))
+            m = re.search(r"time: init ([\d.]+) ms, copies ([\d.]+) ms, "
+                          r"kernels ([\d.]+) ms, rest .*? ([\d.]+) ms, "
+                          r"total ([\d.]+) ms", line)
+            if m and mode:
+                bs[mode] = [float(x) for x in m.groups()]
+            m = re.match(r"BlackScholes \(driver API\): (\d+) options, "
+                         r"(\d+) iterations, (\d+) batch", line)
+            if m:
+                bs["shape"] = tuple(int(x) for x in m.groups())
+    return t1, t2, t3, bs
+
+
+def parse_bench_cp(path):
+    rows = {}
+    if not os.path.exists(path):
+        return rows
+    with open(path) as f:
+        for line in f:
+            m = re.match(r"(CH_\S.*?)\s{2,}([\d.]+)\s+(\S+)\s+(\S+)\s*$",
+                         line)
+            if m:
+                rows[m.group(1)] = float(m.group(2))
+    return rows
+
+
+def fmt(v, digits=2):
+    return "-" if v is None else f"{v:.{digits}f}"
+
+
+def table1(out, t1, cp):
+    out.append("## Table 1: command latency (µs)\n")
+    out.append("Guest: each of the driver's ioctls that carries the "
+               "command, timed from user space in the guest (syscall, "
+               "driver, MMIO doorbell, the command or commands, the "
+               "interrupt), normal / secure channel, median. Device core: "
+               "`bench-cp` on the host, the command alone. Paper: its "
+               "Table 1 total (Base + Inv + Init + Crypto + Intr).\n")
+    out.append("| command | paper | device core | guest ioctl (normal / "
+               "secure) |")
+    out.append("|---|---|---|---|")
+    rows = [
+        ("CH_CREATE", "CH_CREATE secure", "create",
+         "CHAN_CREATE: CH_CREATE + fence page"),
+        ("CH_PDE small", "CH_PDE small", None, None),
+        ("CH_PTE small, 8 entries", "CH_PTE small, 8", "alloc-small",
+         "MEM_ALLOC 8 small pages: CH_PDE + CH_PTE"),
+        ("CH_PDE big", "CH_PDE big", None, None),
+        ("CH_PTE big, 8 entries", "CH_PTE big, 8", "alloc-big",
+         "MEM_ALLOC 8 big pages: CH_PDE + CH_PTE"),
+        ("CH_DESTROY", "CH_DESTROY authorised", "destroy", "CHAN_DESTROY"),
+    ]
+    for paper, core, op, what in rows:
+        total = sum(x for x in PAPER_T1[paper] if x is not None)
+        core_v = next((v for k, v in cp.items() if k.startswith(core)),
+                      None)
+        g = t1.get(op) if op else None
+        gs = f"{g[0]:.0f} / {g[1]:.0f} ({what})" if g else "-"
+        out.append(f"| {paper} | {total} | {fmt(core_v, 1)} | {gs} |")
+    for op, what in (("free-small", "MEM_FREE 8 small pages (secure: "
+                      "authorised unmap, scrub)"),
+                     ("free-big", "MEM_FREE 8 big pages")):
+        g = t1.get(op)
+        if g:
+            out.append(f"| {what} | - | - | {g[0]:.0f} / {g[1]:.0f} |")
+    out.append("")
+
+
+def table2(out, t2):
+    sizes = sorted({k[2] for k in t2})
+    if not sizes:
+        return
+    out.append("## Table 2: secure copy, host to device (ms)\n")
+    out.append("Per scheme: the plain copy (a normal context), the host's "
+               "cryptography (sealing; `cuGravitonCtxGetCopyCryptoTime`), "
+               "and the rest of the secure copy's time, which is the "
+               "device's: its cryptography and the launches that run it. "
+               "Median. The paper's scheme is AES-256 + Marsupilami14, "
+               "closest to our `authdec-kmac` (AES-256-CTR + a KMAC256 "
+               "tree).\n")
+    hdr = "| row | " + " | ".join(size_name(s) for s in sizes) + " |"
+    out.append(hdr)
+    out.append("|---" * (len(sizes) + 1) + "|")
+    for name, vals in PAPER_T2.items():
+        cells = [fmt(vals[T2_SIZES.index(s)]) if s in T2_SIZES else "-"
+                 for s in sizes]
+        out.append(f"| paper: {name} | " + " | ".join(cells) + " |")
+    base = [t2.get(("plain", "htod", s), (0, 0))[0] / 1e3 for s in sizes]
+    out.append("| ours: plain copy | " +
+               " | ".join(fmt(b) for b in base) + " |")
+    for sch in SCHEMES:
+        if (sch, "htod", sizes[0]) not in t2:
+            continue
+        tot = [t2[(sch, "htod", s)][0] / 1e3 for s in sizes]
+        cpu = [t2[(sch, "htod", s)][1] / 1e3 for s in sizes]
+        dev = [max(0.0, t - b - c) for t, b, c in zip(tot, base, cpu)]
+        out.append(f"| ours, {sch}: CPU crypto | " +
+                   " | ".join(fmt(c) for c in cpu) + " |")
+        out.append(f"| ours, {sch}: device crypto | " +
+                   " | ".join(fmt(d) for d in dev) + " |")
+        out.append(f"| **ours, {sch}: total** | " +
+                   " | ".join(fmt(t) for t in tot) + " |")
+    out.append("")
+    out.append("Device to host (ms, total / CPU crypto):\n")
+    out.append(hdr)
+    out.append("|---" * (len(sizes) + 1) + "|")
+    for sch in ["plain"] + SCHEMES:
+        if (sch, "dtoh", sizes[0]) not in t2:
+            continue
+        cells = []
+        for s in sizes:
+            t, c = t2[(sch, "dtoh", s)]
+            cells.append(f"{t / 1e3:.2f} / {c / 1e3:.2f}")
+        out.append(f"| {sch} | " + " | ".join(cells) + " |")
+    out.append("")
+
+
+def table3(out, t3):
+    if not t3:
+        return
+    out.append("## Table 3: driver API latency (ms), normal → secure\n")
+    out.append("| call | paper | ours | paper ratio | our ratio |")
+    out.append("|---|---|---|---|---|")
+    for name, (pn, ps) in PAPER_T3.items():
+        ours = t3.get(T3_OURS[name])
+        if ours:
+            n, s = ours[0] / 1e3, ours[1] / 1e3
+            oc = f"{n:.3f} → {s:.3f}"
+            orr = f"{s / n:.1f}x" if n > 0 else "-"
+        else:
+            oc = orr = "-"
+        out.append(f"| {name} | {pn} → {ps} | {oc} | {ps / pn:.1f}x | "
+                   f"{orr} |")
+    extra = [k for k in t3 if k not in T3_OURS.values()]
+    for k in extra:
+        n, s = t3[k]
+        ns = f"{n / 1e3:.3f}" if n > 0 else "-"
+        out.append(f"| {k.strip()} (ours only) | - | {ns} → "
+                   f"{s / 1e3:.3f} | - | - |")
+    out.append("")
+
+
+def fig10(out, bs):
+    if "normal" not in bs or "secure" not in bs:
+        return
+    n, s = bs["normal"], bs["secure"]
+    shape = bs.get("shape", (0, 0, 0))
+    over = (s[4] / n[4] - 1) * 100 if n[4] > 0 else 0
+    out.append("## Figure 10: BlackScholes, normal vs secure\n")
+    out.append(f"{shape[0]} options, {shape[1]} iterations per batch, "
+               f"{shape[2]} batches (paper: 4M options, 2500 iterations, "
+               "10 batches). Host time in the guest, ms.\n")
+    out.append("| phase | normal | secure |")
+    out.append("|---|---|---|")
+    for i, ph in enumerate(["init (context, module, constants, "
+                            "allocations)", "copies", "kernels",
+                            "rest (CPU check, frees, destroy)", "total"]):
+        out.append(f"| {ph} | {n[i]:.1f} | {s[i]:.1f} |")
+    out.append(f"\nSecure overhead: **{over:+.0f}%** (paper: "
+               f"+{PAPER_FIG10['BlackScholes']}%).\n")
+
+
+def plots(d, t2, bs):
+    try:
+        import matplotlib
+        matplotlib.use("Agg")
+        import matplotlib.pyplot as plt
+    except ImportError:
+        return "plots skipped: python3-matplotlib is not installed"
+    made = []
+    sizes = sorted({k[2] for k in t2})
+    if sizes:
+        fig, ax = plt.subplots(figsize=(6, 4))
+        xs = [s / 1024 for s in sizes]
+        ax.plot([s / 1024 for s in T2_SIZES], PAPER_T2["Total"], "k--o",
+                label="paper: total (AES + SHA-3 MAC)")
+        for sch in ["plain"] + SCHEMES:
+            if (sch, "htod", sizes[0]) in t2:
+                ax.plot(xs, [t2[(sch, "htod", s)][0] / 1e3 for s in sizes],
+                        "-o", label=f"ours: {sch}")
+        ax.set_xscale("log", base=2)
+        ax.set_yscale("log")
+        ax.set_xlabel("copy size (KiB)")
+        ax.set_ylabel("time (ms)")
+        ax.set_title("Figure 9: secure copy, host to device")
+        ax.legend(fontsize=7)
+        fig.tight_layout()
+        fig.savefig(os.path.join(d, "fig9.png"), dpi=120)
+        plt.close(fig)
+        made.append("fig9.png")
+    if "normal" in bs and "secure" in bs:
+        fig, ax = plt.subplots(figsize=(5, 4))
+        phases = ["init", "copies", "kernels", "rest"]
+        bottom = [0.0, 0.0]
+        for i, ph in enumerate(phases):
+            v = [bs["normal"][i], bs["secure"][i]]
+            ax.bar(["normal", "secure"], v, bottom=bottom, label=ph)
+            bottom = [b + x for b, x in zip(bottom, v)]
+        ax.set_ylabel("time (ms)")
+        ax.set_title("Figure 10: BlackScholes")
+        ax.legend(fontsize=7)
+        fig.tight_layout()
+        fig.savefig(os.path.join(d, "fig10.png"), dpi=120)
+        plt.close(fig)
+        made.append("fig10.png")
+    return "plots: " + ", ".join(made) if made else "no plots"
+
+
+def main():
+    if len(sys.argv) != 2:
+        print("usage: paper.py DIR", file=sys.stderr)
+        return 2
+    d = sys.argv[1]
+    t1, t2, t3, bs = parse_guest(os.path.join(d, "guest.txt"))
+    cp = parse_bench_cp(os.path.join(d, "bench-cp.txt"))
+    out = ["# The Graviton paper's evaluation, reproduced\n",
+           "Generated by `scripts/paper.sh` (docs/paper.md explains the "
+           "differences). Host time; no device-time model yet.\n"]
+    if t1 or cp:
+        table1(out, t1, cp)
+    table2(out, t2)
+    table3(out, t3)
+    fig10(out, bs)
+    note = plots(d, t2, bs)
+    if os.path.exists(os.path.join(d, "fig9.png")):
+        out.append("![Figure 9](fig9.png)\n")
+    if os.path.exists(os.path.join(d, "fig10.png")):
+        out.append("![Figure 10](fig10.png)\n")
+    with open(os.path.join(d, "report.md"), "w") as f:
+        f.write("\n".join(out))
+    print(f"paper: {os.path.join(d, 'report.md')} ({note})")
+    got = bool(t1 or t2 or t3 or bs or cp)
+    return 0 if got else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,84 @@
+#!/usr/bin/env bash
+# Reproduce the Graviton paper's evaluation (OSDI 2018) on this machine:
+# boots the guest once, runs the benchmarks there, and writes a report with
+# the paper's numbers beside ours (docs/paper.md holds a full run).
+#
+#   bash scripts/paper.sh [options] table1|table2|fig9|table3|fig10|all...
+#
+#   table1          CH_* command latency: the driver's ioctls in the guest,
+#                   the device core alone (bench-cp on the host)
+#   table2, fig9    secure copy by scheme and size, split into the plain
+#                   copy, the CPU's and the device's cryptography
+#   table3          driver API calls, normal vs secure context
+#   fig10           BlackScholes, normal vs secure, by phase
+#   all             all of them
+# Options:
+#   --smoke         small sizes and few repetitions (CI: about a minute)
+#   --out DIR       where raw data, report.md and the PNGs go
+#                   (default BUILD/paper)
+#   --no-ninja      do not rebuild first
+#   -B DIR          the meson build directory (default build/)
+# SPDX-License-Identifier: GPL-2.0-or-later
+set -euo pipefail
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+die() { printf 'paper: %s\n' "$*" >&2; exit 2; }
+
+build=${GRAVITON_BUILD:-$root/build} out= smoke=0 ninja=1 parts=()
+while [ $# -gt 0 ]; do
+    case "$1" in
+    --smoke) smoke=1 ;;
+    --out) out=${2:?--out needs a directory}; shift ;;
+    --no-ninja) ninja=0 ;;
+    -B) build=${2:?-B needs a directory}; shift ;;
+    -h|--help) sed -n '2,/^# SPDX/{/^# SPDX/d;s/^# \{0,1\}//;p}' "$0"; exit 0 ;;
+    table1|table2|fig9|table3|fig10) parts+=("$1") ;;
+    all) parts+=(table1 table2 table3 fig10) ;;
+    *) die "unknown argument $1 (--help lists them)" ;;
+    esac
+    shift
+done
+[ ${#parts[@]} -gt 0 ] || die "name a table or figure, or all (--help)"
+case "$build" in /*) ;; *) build=$PWD/$build ;; esac
+out=${out:-$build/paper}
+mkdir -p "$out"
+out=$(cd "$out" && pwd)
+[ $ninja = 1 ] && ninja -C "$build" >/dev/null
+
+# sizes: the paper's, or a smoke run's
+if [ $smoke = 1 ]; then
+    reps=3 copymax=$((256 << 10)) bs="-n=20000 -iterations=4 -batches=2"
+else
+    reps=9 copymax=$((64 << 20)) bs="-n=400000 -iterations=64 -batches=10"
+fi
+
+run=$(mktemp -d)
+trap 'rm -rf "$run"' EXIT
+{
+    echo '#!/bin/sh'
+    echo 'cd /gv/bin'
+    for p in "${parts[@]}"; do
+        case "$p" in
+        table1) echo "./gv-cuda-bench --machine cmds $reps" ;;
+        table2|fig9) echo "./gv-cuda-bench --machine copy $reps $copymax" ;;
+        table3) echo "./gv-cuda-bench --machine table3 $reps" ;;
+        fig10)
+            echo 'echo "@@BS normal"'
+            echo "./BlackScholes $bs"
+            echo 'echo "@@BS secure"'
+            echo "GRAVITON_SECURE=1 ./BlackScholes $bs" ;;
+        esac
+    done
+} > "$run/paper"
+chmod +x "$run/paper"
+: > "$out/bench-cp.txt"
+for p in "${parts[@]}"; do
+    if [ "$p" = table1 ]; then
+        "$build/bench/bench-cp" --runs $((reps * 5)) > "$out/bench-cp.txt"
+    fi
+done
+echo "paper: running ${parts[*]} in the guest (raw data: $out/guest.txt)"
+rc=0
+bash "$root/scripts/gv-run.sh" -B "$build" --timeout 3000 \
+    --log "$out/console.log" "$run/paper" > "$out/guest.txt" || rc=$?
+[ $rc = 0 ] || die "the guest run failed ($rc): $out/console.log"
+python3 "$root/scripts/paper.py" "$out"

@@ -1,0 +1,51 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-or-later
+"""Guest test: the paper's evaluation in its smoke size (scripts/paper.sh
+--smoke all) runs, and its report holds every table and figure with our
+numbers beside the paper's."""
+import os
+import re
+import subprocess
+import sys
+
+src, build = sys.argv[1], sys.argv[2]
+out = os.path.join(build, "paper-smoke")
+results = []
+
+
+def check(ok, what, detail=""):
+    results.append(ok)
+    print(f"{'ok' if ok else 'not ok'} {len(results)} - {what}")
+    if not ok and detail:
+        for line in detail.splitlines()[-20:]:
+            print(f"#   {line}")
+
+
+p = subprocess.run(["bash", os.path.join(src, "scripts", "paper.sh"),
+                    "--no-ninja", "--smoke", "-B", build, "--out", out,
+                    "all"], capture_output=True, text=True)
+check(p.returncode == 0, "paper.sh --smoke all succeeds",
+      p.stdout + p.stderr)
+report = ""
+if os.path.exists(os.path.join(out, "report.md")):
+    with open(os.path.join(out, "report.md")) as f:
+        report = f.read()
+for title in ("Table 1", "Table 2", "Table 3", "Figure 10"):
+    check(f"## {title}" in report, f"the report has {title}", report)
+# each table has our numbers, not only the paper's
+check(re.search(r"\| CH_CREATE \| 2330 \| [\d.]+ \| \d+ / \d+", report)
+      is not None, "Table 1: device core and guest figures for CH_CREATE")
+check(re.search(r"\*\*ours, authdec-kmac: total\*\* \| [\d.]+", report)
+      is not None, "Table 2: the AES + SHA-3-family scheme measured")
+check(re.search(r"\| cuCtxCreate \| 77.65 → 252.63 \| [\d.]+ → [\d.]+",
+                report) is not None, "Table 3: cuCtxCreate both ways")
+check(re.search(r"Secure overhead: \*\*[+-]\d+%\*\*", report) is not None,
+      "Figure 10: the secure overhead")
+guest = ""
+if os.path.exists(os.path.join(out, "guest.txt")):
+    with open(os.path.join(out, "guest.txt")) as f:
+        guest = f.read()
+check(guest.count("Result = PASS") == 2,
+      "BlackScholes ran right, normally and securely", guest)
+print(f"1..{len(results)}")
+sys.exit(0 if all(results) else 1)
