@@ -98,10 +98,10 @@ int gv_attest_quote(struct gv_dev *dev, unsigned chid, const uint8_t *uk_pub,
     struct gvc_key *uk = NULL;
 
     if (!(dev->attest_status & GV_ATTEST_AK)) {
-        return GV_ERR_NO_ATTESTATION;
+        return gv_refuse(dev, GV_RULE_ATTEST_NO_AK, chid, 0, 0);
     }
     if (gvc_key_from_pub(&uk, uk_pub) != GVC_OK) {
-        return GV_ERR_BAD_COMMAND;
+        return gv_refuse(dev, GV_RULE_ATTEST_UK_INVALID, chid, 0, 0);
     }
     gvc_key_free(uk);
     memset(q, 0, sizeof(*q));
@@ -117,7 +117,7 @@ int gv_attest_quote(struct gv_dev *dev, unsigned chid, const uint8_t *uk_pub,
                  sizeof(q->wrapped_cek)) != GVC_OK ||
         gvc_sign(dev->ak, q, offsetof(struct gv_quote, sig), q->sig) !=
             GVC_OK) {
-        return GV_ERR_CRYPTO;
+        return gv_refuse(dev, GV_RULE_ATTEST_QUOTE_CRYPTO, chid, 0, 0);
     }
     return GV_ERR_NONE;
 }

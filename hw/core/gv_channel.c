@@ -36,22 +36,22 @@ void gv_iv(uint8_t iv[12], uint32_t domain, uint64_t counter)
     }
 }
 
-int gv_dma_write(struct gv_dev *dev, uint64_t addr, const void *buf,
-                 uint64_t len)
+int gv_dma_write(struct gv_dev *dev, unsigned rule, unsigned chid,
+                 uint64_t addr, const void *buf, uint64_t len)
 {
     if (!dev->ops || !dev->ops->dma_write ||
         dev->ops->dma_write(dev->opaque, addr, buf, len) != 0) {
-        return GV_ERR_RESULT;
+        return gv_refuse(dev, rule, chid, addr, len);
     }
     return GV_ERR_NONE;
 }
 
-static int dma_read(struct gv_dev *dev, uint64_t addr, void *buf,
-                    uint64_t len)
+static int dma_read(struct gv_dev *dev, unsigned rule, unsigned chid,
+                    uint64_t addr, void *buf, uint64_t len)
 {
     if (!dev->ops || !dev->ops->dma_read ||
         dev->ops->dma_read(dev->opaque, addr, buf, len) != 0) {
-        return GV_ERR_FETCH;
+        return gv_refuse(dev, rule, chid, addr, len);
     }
     return GV_ERR_NONE;
 }
@@ -91,11 +91,11 @@ static int exec_fence(struct gv_dev *dev, unsigned chid, const uint8_t *cmd,
     struct gv_cmd_fence f;
 
     if (size != sizeof(f)) {
-        return GV_ERR_BAD_COMMAND;
+        return gv_refuse(dev, GV_RULE_FENCE_SIZE, chid, size, sizeof(f));
     }
     memcpy(&f, cmd, sizeof(f));
     if (f.va % 8) {
-        return GV_ERR_BAD_ADDRESS;
+        return gv_refuse(dev, GV_RULE_FENCE_UNALIGNED, chid, f.va, 0);
     }
     return gv_vm_write(dev, chid, f.va, &f.value, sizeof(f.value));
 }
@@ -109,7 +109,8 @@ static int exec_cmd(struct gv_dev *dev, unsigned chid, const uint8_t *cmd,
     memcpy(&h, cmd, sizeof(h));
     if (is_mgmt(h.op)) {
         if (type != GV_CHAN_TYPE_BOOTSTRAP) {
-            return GV_ERR_NOT_BOOTSTRAP;
+            return gv_refuse(dev, GV_RULE_CMD_MGMT_NOT_BOOTSTRAP, chid, h.op,
+                             type);
         }
         switch (h.op) {
         case GV_OP_CH_CREATE:
@@ -126,16 +127,17 @@ static int exec_cmd(struct gv_dev *dev, unsigned chid, const uint8_t *cmd,
     }
     if (h.op != GV_OP_NOP && h.op != GV_OP_FENCE && h.op != GV_OP_COPY &&
         h.op != GV_OP_SET_COPY_KEY && h.op != GV_OP_LAUNCH) {
-        return GV_ERR_BAD_COMMAND;
+        return gv_refuse(dev, GV_RULE_CMD_UNKNOWN_OP, chid, h.op, h.size);
     }
     /* Engine commands: a bootstrap channel may not carry them (its
      * tables could otherwise be aimed at a secure context's pages). */
     if (type == GV_CHAN_TYPE_BOOTSTRAP) {
-        return GV_ERR_BOOTSTRAP;
+        return gv_refuse(dev, GV_RULE_CMD_ENGINE_ON_BOOTSTRAP, chid, h.op, 0);
     }
     switch (h.op) {
     case GV_OP_NOP:
-        return size == sizeof(h) ? GV_ERR_NONE : GV_ERR_BAD_COMMAND;
+        return size == sizeof(h) ? GV_ERR_NONE
+               : gv_refuse(dev, GV_RULE_CMD_NOP_SIZE, chid, size, sizeof(h));
     case GV_OP_COPY:
         return gv_exec_copy(dev, chid, cmd, size);
     case GV_OP_SET_COPY_KEY:
@@ -158,15 +160,15 @@ int gv_exec_group(struct gv_dev *dev, unsigned chid, const uint8_t *cmds,
 
         dev->cur_pos = ring_index << 16 | (n & 0xffff);
         if (len - off < sizeof(h)) {
-            return GV_ERR_BAD_COMMAND;
+            return gv_refuse(dev, GV_RULE_CMD_TRUNCATED, chid, off, len);
         }
         memcpy(&h, cmds + off, sizeof(h));
         if (h.size < sizeof(h) || h.size % 8 || h.size > len - off) {
-            return GV_ERR_BAD_COMMAND;
+            return gv_refuse(dev, GV_RULE_CMD_SIZE, chid, h.size, len - off);
         }
         /* A LAUNCH ends its group: the channel waits for it. */
         if (h.op == GV_OP_LAUNCH && off + h.size != len) {
-            return GV_ERR_BAD_COMMAND;
+            return gv_refuse(dev, GV_RULE_CMD_LAUNCH_NOT_LAST, chid, off, len);
         }
         err = exec_cmd(dev, chid, cmds + off, h.size);
         if (err != GV_ERR_NONE) {
@@ -180,19 +182,20 @@ int gv_exec_group(struct gv_dev *dev, unsigned chid, const uint8_t *cmds,
 
 /* ---- fetching and authenticating a group ---- */
 
-static int fetch(struct gv_dev *dev, const struct gv_gpfifo_entry *e,
-                 uint8_t *buf)
+static int fetch(struct gv_dev *dev, unsigned chid,
+                 const struct gv_gpfifo_entry *e, uint8_t *buf)
 {
     if (e->flags & GV_GPFIFO_VRAM) {
         /* Only the unprotected region: the host could not have put a
          * group anywhere else, and must not make the device read it. */
         if (gv_region_of(dev, e->addr, e->len) != GV_REGION_UNPROT) {
-            return GV_ERR_BAD_ADDRESS;
+            return gv_refuse(dev, GV_RULE_GROUP_VRAM_ADDRESS, chid, e->addr,
+                             e->len);
         }
         memcpy(buf, dev->vram + e->addr, e->len);
         return GV_ERR_NONE;
     }
-    return dma_read(dev, e->addr, buf, e->len);
+    return dma_read(dev, GV_RULE_GROUP_FETCH, chid, e->addr, buf, e->len);
 }
 
 /* Does the group hold a LAUNCH (well-formed commands up to it)? */
@@ -225,16 +228,17 @@ static int run_entry(struct gv_dev *dev, unsigned chid,
     dev->cur_pos = ring_index << 16;
     if ((e->flags & ~GV_GPFIFO_FLAGS) || e->len < sizeof(h) ||
         e->len > GV_FETCH_MAX) {
-        return GV_ERR_BAD_GROUP;
+        return gv_refuse(dev, GV_RULE_GROUP_ENTRY, chid, e->flags, e->len);
     }
-    err = fetch(dev, e, buf);
+    err = fetch(dev, chid, e, buf);
     if (err != GV_ERR_NONE) {
         return err;
     }
     memcpy(&h, buf, sizeof(h));
     if (h.magic != GV_GROUP_MAGIC || h.reserved ||
         (h.flags & ~GV_GROUP_ENCRYPTED) || h.payload_len > GV_GROUP_MAX) {
-        return GV_ERR_BAD_GROUP;
+        return gv_refuse(dev, GV_RULE_GROUP_HEADER, chid, h.magic,
+                         h.payload_len);
     }
     if (ch->type == GV_CHAN_TYPE_SECURE) {
         uint8_t iv[12], aad[sizeof(h) + 4];
@@ -242,11 +246,13 @@ static int run_entry(struct gv_dev *dev, unsigned chid,
 
         /* Every group of a secure channel is authenticated. */
         if (!(h.flags & GV_GROUP_ENCRYPTED)) {
-            return GV_ERR_AUTH;
+            return gv_refuse(dev, GV_RULE_GROUP_PLAINTEXT_SECURE, chid,
+                             h.flags, sec->cmd_counter);
         }
         tag = GV_TAG_LEN;
         if (e->len != sizeof(h) + h.payload_len + tag) {
-            return GV_ERR_BAD_GROUP;
+            return gv_refuse(dev, GV_RULE_GROUP_SECURE_LENGTH, chid, e->len,
+                             h.payload_len);
         }
         gv_iv(iv, GV_IV_DOMAIN_CMDG, sec->cmd_counter);
         memcpy(aad, &h, sizeof(h));
@@ -254,18 +260,23 @@ static int run_entry(struct gv_dev *dev, unsigned chid,
         if (gvc_aead_open(ch->aead, iv, aad, sizeof(aad), buf + sizeof(h),
                           h.payload_len, buf + sizeof(h),
                           buf + sizeof(h) + h.payload_len) != GVC_OK) {
-            return GV_ERR_AUTH;
+            return gv_refuse(dev, GV_RULE_GROUP_AUTH, chid, sec->cmd_counter,
+                             h.payload_len);
         }
         sec->cmd_counter++;
-    } else if ((h.flags & GV_GROUP_ENCRYPTED) ||
-               e->len != sizeof(h) + h.payload_len) {
-        return GV_ERR_BAD_GROUP;
+    } else if (h.flags & GV_GROUP_ENCRYPTED) {
+        return gv_refuse(dev, GV_RULE_GROUP_ENCRYPTED_NORMAL, chid, h.flags,
+                         ch->type);
+    } else if (e->len != sizeof(h) + h.payload_len) {
+        return gv_refuse(dev, GV_RULE_GROUP_PLAIN_LENGTH, chid, e->len,
+                         h.payload_len);
     }
     if (gv_engine_busy(dev) &&
         group_launches(buf + sizeof(h), h.payload_len)) {
         ch->stash = malloc(h.payload_len);
         if (!ch->stash) {
-            return GV_ERR_NO_RESOURCES;
+            return gv_refuse(dev, GV_RULE_GROUP_STASH_NO_MEMORY, chid,
+                             h.payload_len, 0);
         }
         memcpy(ch->stash, buf + sizeof(h), h.payload_len);
         ch->stash_len = h.payload_len;
@@ -316,11 +327,13 @@ static void process_ring(struct gv_dev *dev, unsigned chid)
     uint8_t *buf;
 
     if (!dev->locked) {
-        gv_report_error(dev, GV_ERR_NOT_LOCKED, chid, ch->get << 16);
+        gv_report_refusal(dev, GV_RULE_RING_NOT_LOCKED, chid, ch->get << 16,
+                          ch->put, 0);
         return;
     }
     if (ch->ring_entries == 0) {
-        gv_report_error(dev, GV_ERR_BAD_CHANNEL, chid, ch->get << 16);
+        gv_report_refusal(dev, GV_RULE_RING_NO_RING, chid, ch->get << 16,
+                          ch->put, 0);
         return;
     }
     /* One fetch buffer for the device, made on first use (groups run one
@@ -330,7 +343,8 @@ static void process_ring(struct gv_dev *dev, unsigned chid)
     }
     buf = dev->fetch_buf;
     if (!buf) {
-        gv_report_error(dev, GV_ERR_NO_RESOURCES, chid, ch->get << 16);
+        gv_report_refusal(dev, GV_RULE_RING_NO_MEMORY, chid, ch->get << 16,
+                          GV_FETCH_MAX, 0);
         return;
     }
     /* While a launch runs, bootstrap rings wait (page tables must not
@@ -344,8 +358,9 @@ static void process_ring(struct gv_dev *dev, unsigned chid)
            !(gv_engine_busy(dev) && ch->type == GV_CHAN_TYPE_BOOTSTRAP)) {
         struct gv_gpfifo_entry e;
         uint32_t idx = ch->get;
-        int err = dma_read(dev, ch->ring_base + (uint64_t)idx * sizeof(e),
-                           &e, sizeof(e));
+        int err = dma_read(dev, GV_RULE_RING_ENTRY_FETCH, chid,
+                           ch->ring_base + (uint64_t)idx * sizeof(e), &e,
+                           sizeof(e));
 
         dev->launch_started = false;
         if (err == GV_ERR_NONE) {
@@ -472,6 +487,7 @@ uint32_t gv_chan_reg_read(struct gv_dev *dev, unsigned chid, unsigned reg)
         return 0;
     default:
         dev->bad_access_count++;
+        gv_refuse(dev, GV_RULE_MMIO_CHAN_UNKNOWN_READ, chid, reg, 4);
         gv_guest_error(dev, "graviton-gpu: read of unknown channel "
                        "register %u.0x%x", chid, reg);
         return GV_REG_INVALID_READ;
@@ -483,14 +499,15 @@ static void bootstrap_create(struct gv_dev *dev, unsigned chid, uint64_t addr)
     struct gv_chan *ch = &dev->chan[chid];
 
     if (!dev->locked) {
-        gv_report_error(dev, GV_ERR_NOT_LOCKED, chid, 0);
+        gv_report_refusal(dev, GV_RULE_BOOT_NOT_LOCKED, chid, 0, addr, 0);
         return;
     }
     /* A bootstrap channel is recognised by a descriptor in the
      * unprotected region. */
     if (addr % GV_PAGE_SIZE ||
         gv_region_of(dev, addr, GV_DESC_BYTES) != GV_REGION_UNPROT) {
-        gv_report_error(dev, GV_ERR_BAD_ADDRESS, chid, 0);
+        gv_report_refusal(dev, GV_RULE_BOOT_DESC_ADDRESS, chid, 0, addr,
+                          dev->unprot_size);
         return;
     }
     memset(ch, 0, sizeof(*ch));
@@ -517,14 +534,20 @@ static bool reprogram_ok(struct gv_dev *dev, unsigned chid)
 {
     struct gv_chan *ch = &dev->chan[chid];
 
-    if (ch->type == GV_CHAN_TYPE_FREE || ch->get != ch->put) {
-        gv_report_error(dev, GV_ERR_BAD_CHANNEL, chid, 0);
+    if (ch->type == GV_CHAN_TYPE_FREE) {
+        gv_report_refusal(dev, GV_RULE_CHREG_FREE_SLOT, chid, 0, 0, 0);
+        return false;
+    }
+    if (ch->get != ch->put) {
+        gv_report_refusal(dev, GV_RULE_CHREG_NOT_IDLE, chid, 0, ch->get,
+                          ch->put);
         return false;
     }
     if (holds_work(ch)) {
         gv_guest_error(dev, "graviton-gpu: channel %u: ring or host window "
                        "reprogrammed while a launch is held", chid);
-        gv_report_error(dev, GV_ERR_CHANNEL_BUSY, chid, ch->get << 16);
+        gv_report_refusal(dev, GV_RULE_CHREG_HOLDS_WORK, chid, ch->get << 16,
+                          ch->launch_wait, ch->stash != NULL);
         return false;
     }
     return true;
@@ -542,7 +565,8 @@ void gv_chan_reg_write(struct gv_dev *dev, unsigned chid, unsigned reg,
     case GV_CHAN_DESC_HI:
         /* The high half commits the address written to DESC_LO. */
         if (ch->type != GV_CHAN_TYPE_FREE) {
-            gv_report_error(dev, GV_ERR_CHANNEL_BUSY, chid, 0);
+            gv_report_refusal(dev, GV_RULE_BOOT_SLOT_BUSY, chid, 0, ch->type,
+                              0);
             return;
         }
         bootstrap_create(dev, chid,
@@ -560,7 +584,8 @@ void gv_chan_reg_write(struct gv_dev *dev, unsigned chid, unsigned reg,
             ch->ring_base = (ch->ring_base & 0xffffffffull) |
                             (uint64_t)val << 32;
         } else if (val == 0 || val > GV_RING_MAX_ENTRIES || (val & (val - 1))) {
-            gv_report_error(dev, GV_ERR_BAD_CHANNEL, chid, 0);
+            gv_report_refusal(dev, GV_RULE_CHREG_RING_ENTRIES, chid, 0, val,
+                              GV_RING_MAX_ENTRIES);
         } else {
             ch->ring_entries = val;
             ch->put = ch->get = 0;
@@ -582,8 +607,14 @@ void gv_chan_reg_write(struct gv_dev *dev, unsigned chid, unsigned reg,
         }
         return;
     case GV_CHAN_PUT:
-        if (ch->type == GV_CHAN_TYPE_FREE || val >= ch->ring_entries) {
-            gv_report_error(dev, GV_ERR_BAD_CHANNEL, chid, 0);
+        if (ch->type == GV_CHAN_TYPE_FREE) {
+            gv_report_refusal(dev, GV_RULE_CHREG_PUT_FREE_SLOT, chid, 0, val,
+                              0);
+            return;
+        }
+        if (val >= ch->ring_entries) {
+            gv_report_refusal(dev, GV_RULE_CHREG_PUT_RANGE, chid, 0, val,
+                              ch->ring_entries);
             return;
         }
         ch->put = val;
@@ -601,11 +632,12 @@ void gv_chan_reg_write(struct gv_dev *dev, unsigned chid, unsigned reg,
                 process_ring(dev, chid);
             }
         } else {
-            gv_report_error(dev, GV_ERR_BAD_CHANNEL, chid, 0);
+            gv_report_refusal(dev, GV_RULE_CHREG_CTRL, chid, 0, val, ch->type);
         }
         return;
     default:
         dev->bad_access_count++;
+        gv_refuse(dev, GV_RULE_MMIO_CHAN_UNKNOWN_WRITE, chid, reg, val);
         gv_guest_error(dev, "graviton-gpu: write to read-only or unknown "
                        "channel register %u.0x%x", chid, reg);
         return;

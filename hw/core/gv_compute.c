@@ -581,12 +581,13 @@ static struct gv_kmodule *module_get(struct gv_dev *dev, unsigned chid,
     char why[160];
 
     if (!img) {
-        *err = GV_ERR_NO_RESOURCES;
+        *err = gv_refuse(dev, GV_RULE_LAUNCH_MODULE_NO_MEMORY, chid, va, size);
         return NULL;
     }
-    if (gv_vm_read(dev, chid, va, img, size) != GV_ERR_NONE) {
+    /* refused by the MMU's rules (mmu.*) */
+    *err = gv_vm_read(dev, chid, va, img, size);
+    if (*err != GV_ERR_NONE) {
         free(img);
-        *err = GV_ERR_FAULT;
         gv_guest_error(dev, "graviton-gpu: LAUNCH: module at 0x%" PRIx64
                        " not readable by channel %u", va, chid);
         return NULL;
@@ -602,7 +603,7 @@ static struct gv_kmodule *module_get(struct gv_dev *dev, unsigned chid,
     km = module_decode(img, size, why, sizeof(why));
     free(img);
     if (!km) {
-        *err = GV_ERR_BAD_MODULE;
+        *err = gv_refuse(dev, GV_RULE_LAUNCH_MODULE_INVALID, chid, va, size);
         gv_guest_error(dev, "graviton-gpu: LAUNCH: %s", why);
         return NULL;
     }
@@ -873,19 +874,21 @@ int gv_exec_launch(struct gv_dev *dev, unsigned chid, const uint8_t *cmd,
     int err = GV_ERR_NONE;
 
     if (size < sizeof(c)) {
-        return GV_ERR_BAD_COMMAND;
+        return gv_refuse(dev, GV_RULE_LAUNCH_SIZE, chid, size, sizeof(c));
     }
     memcpy(&c, cmd, sizeof(c));
     if (c.pad || (c.flags & ~GV_LAUNCH_FLAGS) ||
         c.param_size > GV_ISA_MAX_PARAM ||
         size != sizeof(c) + ((c.param_size + 7u) & ~7u)) {
-        return GV_ERR_BAD_COMMAND;
+        return gv_refuse(dev, GV_RULE_LAUNCH_FORMAT, chid, c.flags,
+                         c.param_size);
     }
     if (c.fence_va % 8) {
-        return GV_ERR_BAD_ADDRESS;
+        return gv_refuse(dev, GV_RULE_LAUNCH_FENCE_UNALIGNED, chid,
+                         c.fence_va, 0);
     }
     if (!eng) {
-        return GV_ERR_NO_RESOURCES;
+        return gv_refuse(dev, GV_RULE_LAUNCH_NO_ENGINE, chid, 0, 0);
     }
     nthreads = (uint64_t)c.block[0] * c.block[1] * c.block[2];
     nblocks = (uint64_t)c.grid[0] * c.grid[1] * c.grid[2];
@@ -895,7 +898,8 @@ int gv_exec_launch(struct gv_dev *dev, unsigned chid, const uint8_t *cmd,
         c.grid[0] > INT32_MAX || c.grid[1] > 65535 || c.grid[2] > 65535) {
         gv_guest_error(dev, "graviton-gpu: LAUNCH: bad module address, "
                        "size or launch shape");
-        return GV_ERR_BAD_MODULE;
+        return gv_refuse(dev, GV_RULE_LAUNCH_SHAPE, chid, c.module_va,
+                         c.module_size);
     }
     km = module_get(dev, chid, c.module_va, c.module_size, &err);
     if (!km) {
@@ -903,7 +907,8 @@ int gv_exec_launch(struct gv_dev *dev, unsigned chid, const uint8_t *cmd,
     }
     if (c.func >= km->nfuncs) {
         gv_guest_error(dev, "graviton-gpu: LAUNCH: no function %u", c.func);
-        return GV_ERR_BAD_MODULE;
+        return gv_refuse(dev, GV_RULE_LAUNCH_NO_FUNCTION, chid, c.func,
+                         km->nfuncs);
     }
     f = &km->funcs[c.func];
     if (c.param_size != f->param_size ||
@@ -919,11 +924,12 @@ int gv_exec_launch(struct gv_dev *dev, unsigned chid, const uint8_t *cmd,
                        "function wants %u), shared memory, block shape, "
                        "registers or local memory do not fit",
                        c.param_size, f->param_size);
-        return GV_ERR_BAD_MODULE;
+        return gv_refuse(dev, GV_RULE_LAUNCH_FUNC_MISMATCH, chid,
+                         c.param_size, f->param_size);
     }
     L = calloc(1, sizeof(*L));
     if (!L) {
-        return GV_ERR_NO_RESOURCES;
+        return gv_refuse(dev, GV_RULE_LAUNCH_NO_MEMORY, chid, sizeof(*L), 0);
     }
     L->dev = dev;
     L->chid = chid;
@@ -961,6 +967,27 @@ int gv_exec_launch(struct gv_dev *dev, unsigned chid, const uint8_t *cmd,
     return GV_ERR_NONE;
 }
 
+/* Count and trace the rule of a launch that stopped with @status: found
+ * on a compute thread, attributed here, on the device's thread. */
+static void launch_refused(struct gv_dev *dev, const struct gv_launch *L,
+                           int status)
+{
+    unsigned rule;
+
+    switch (status) {
+    case GV_ERR_FAULT:
+        rule = L->fault_rule;
+        break;
+    case GV_ERR_TIMEOUT:
+        rule = GV_RULE_COMPUTE_WATCHDOG;
+        break;
+    default:                    /* sm_prepare(): GV_ERR_NO_RESOURCES */
+        rule = GV_RULE_COMPUTE_SM_NO_MEMORY;
+        break;
+    }
+    gv_refuse(dev, rule, L->chid, L->fault_va, L->module_va);
+}
+
 /* The launch has ended (or @wait: wait until it has): write its fence,
  * raise its interrupts, move its channel's ring on.  Returns false if no
  * launch had ended. */
@@ -989,7 +1016,9 @@ bool gv_engine_finish(struct gv_dev *dev, bool wait)
 
     status = atomic_load(&L->status);
     dev->compute_lane_insns += atomic_load(&L->lane_insns);
-    if (status == GV_ERR_NONE && L->fence_va) {
+    if (status != GV_ERR_NONE) {
+        launch_refused(dev, L, status);
+    } else if (L->fence_va) {
         status = gv_vm_write(dev, L->chid, L->fence_va, &L->fence_value, 8);
     }
     if (status != GV_ERR_NONE) {

@@ -34,7 +34,7 @@ static int host_addr(struct gv_dev *dev, unsigned chid, uint64_t off,
 
     if (!ch->hostwin_size || !gv_range_ok(off, len, ch->hostwin_size) ||
         !gv_range_ok(ch->hostwin_base, ch->hostwin_size, UINT64_MAX)) {
-        return GV_ERR_BAD_ADDRESS;
+        return gv_refuse(dev, GV_RULE_COPY_HOSTWIN, chid, off, len);
     }
     *addr = ch->hostwin_base + off;
     return GV_ERR_NONE;
@@ -52,7 +52,7 @@ static int copy_in(struct gv_dev *dev, unsigned chid, bool host,
     err = host_addr(dev, chid, src, len, &a);
     if (err == GV_ERR_NONE && (!dev->ops || !dev->ops->dma_read ||
                                dev->ops->dma_read(dev->opaque, a, buf, len))) {
-        err = GV_ERR_FETCH;
+        err = gv_refuse(dev, GV_RULE_COPY_HOST_READ, chid, a, len);
     }
     return err;
 }
@@ -67,7 +67,9 @@ static int copy_out(struct gv_dev *dev, unsigned chid, bool host,
         return gv_vm_write(dev, chid, dst, buf, len);
     }
     err = host_addr(dev, chid, dst, len, &a);
-    return err == GV_ERR_NONE ? gv_dma_write(dev, a, buf, len) : err;
+    return err == GV_ERR_NONE ? gv_dma_write(dev, GV_RULE_COPY_HOST_WRITE,
+                                             chid, a, buf, len)
+                              : err;
 }
 
 int gv_exec_copy(struct gv_dev *dev, unsigned chid, const uint8_t *cmd,
@@ -81,20 +83,23 @@ int gv_exec_copy(struct gv_dev *dev, unsigned chid, const uint8_t *cmd,
     int err;
 
     if (size != sizeof(c)) {
-        return GV_ERR_BAD_COMMAND;
+        return gv_refuse(dev, GV_RULE_COPY_SIZE, chid, size, sizeof(c));
     }
     memcpy(&c, cmd, sizeof(c));
     dec = c.flags & GV_COPY_DECRYPT;
     enc = c.flags & GV_COPY_ENCRYPT;
     if ((c.flags & ~COPY_FLAGS) || c.pad || c.pad2 || (dec && enc)) {
-        return GV_ERR_BAD_COMMAND;
+        return gv_refuse(dev, GV_RULE_COPY_FLAGS, chid, c.flags, 0);
     }
     if (c.size == 0 || c.size > GV_COPY_MAX) {
-        return GV_ERR_RANGE;
+        return gv_refuse(dev, GV_RULE_COPY_RANGE, chid, c.size, GV_COPY_MAX);
     }
-    if ((dec || enc) && (dev->chan[chid].type != GV_CHAN_TYPE_SECURE ||
-                         !sec->has_copy_key)) {
-        return GV_ERR_NOT_SECURE;
+    if ((dec || enc) && dev->chan[chid].type != GV_CHAN_TYPE_SECURE) {
+        return gv_refuse(dev, GV_RULE_COPY_CRYPTO_NOT_SECURE, chid, c.flags,
+                         0);
+    }
+    if ((dec || enc) && !sec->has_copy_key) {
+        return gv_refuse(dev, GV_RULE_COPY_NO_KEY, chid, c.flags, 0);
     }
     /* c.size <= GV_COPY_MAX: adding the tag cannot wrap, and both
      * lengths fit the staging buffer; each range is checked whole by
@@ -110,18 +115,19 @@ int gv_exec_copy(struct gv_dev *dev, unsigned chid, const uint8_t *cmd,
     }
     buf = dev->copy_buf;
     if (!buf) {
-        return GV_ERR_NO_RESOURCES;
+        return gv_refuse(dev, GV_RULE_COPY_NO_MEMORY, chid,
+                         GV_COPY_MAX + GV_TAG_LEN, 0);
     }
     err = copy_in(dev, chid, c.flags & GV_COPY_SRC_HOST, c.src, buf, in_len);
     if (err == GV_ERR_NONE && dec &&
         gvc_gcm_open(sec->copy_key, c.iv, &c.dst, sizeof(c.dst), buf, c.size,
                      buf, buf + c.size) != GVC_OK) {
-        err = GV_ERR_DATA_AUTH;
+        err = gv_refuse(dev, GV_RULE_COPY_DATA_AUTH, chid, c.src, c.size);
     }
     if (err == GV_ERR_NONE && enc &&
         gvc_gcm_seal(sec->copy_key, c.iv, &c.src, sizeof(c.src), buf, c.size,
                      buf, buf + c.size) != GVC_OK) {
-        err = GV_ERR_CRYPTO;
+        err = gv_refuse(dev, GV_RULE_COPY_SEAL, chid, c.dst, c.size);
     }
     if (err == GV_ERR_NONE) {
         err = copy_out(dev, chid, c.flags & GV_COPY_DST_HOST, c.dst, buf,
@@ -140,12 +146,13 @@ int gv_exec_set_copy_key(struct gv_dev *dev, unsigned chid,
     int rc;
 
     if (size != sizeof(k)) {
-        return GV_ERR_BAD_COMMAND;
+        return gv_refuse(dev, GV_RULE_COPY_KEY_SIZE, chid, size, sizeof(k));
     }
     /* Only a secure channel's groups are authenticated: a key set any
      * other way could be the driver's. */
     if (dev->chan[chid].type != GV_CHAN_TYPE_SECURE) {
-        return GV_ERR_NOT_SECURE;
+        return gv_refuse(dev, GV_RULE_COPY_KEY_NOT_SECURE, chid,
+                         dev->chan[chid].type, 0);
     }
     /* The key is the channel's, not the context's (each stream has its
      * own), and bound to this incarnation: a ciphertext made for an
@@ -156,7 +163,7 @@ int gv_exec_set_copy_key(struct gv_dev *dev, unsigned chid,
     memset(&k, 0, sizeof(k));
     if (rc) {
         sec->has_copy_key = 0;
-        return GV_ERR_CRYPTO;
+        return gv_refuse(dev, GV_RULE_COPY_KEY_DERIVE, chid, 0, 0);
     }
     sec->has_copy_key = 1;
     return GV_ERR_NONE;

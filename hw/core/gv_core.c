@@ -92,10 +92,14 @@ const char *gv_error_name(unsigned code)
 void gv_report_error(struct gv_dev *dev, unsigned code, unsigned chid,
                      uint32_t pos)
 {
+    unsigned rule = gv_take_rule(dev, code);
+
     gv_guest_error(dev, "graviton-gpu: channel %u, ring entry %u, command "
-                   "%u: %s (error %u)", chid, pos >> 16, pos & 0xffff,
-                   gv_error_name(code), code);
+                   "%u: %s (error %u, rule %s)", chid, pos >> 16,
+                   pos & 0xffff, gv_error_name(code), code,
+                   gv_rule_name(rule));
     dev->error_code = code;
+    dev->error_rule = rule;
     dev->error_chid = chid;
     dev->error_pos = pos;
     dev->error_count++;
@@ -200,12 +204,14 @@ bool gv_enter(struct gv_dev *dev, const char *what, uint64_t off,
 {
     if (dev->busy) {
         dev->bad_access_count++;
+        gv_refuse(dev, GV_RULE_MMIO_REENTRANT, GV_MAX_CHANNELS, off, size);
         gv_guest_error(dev, "graviton-gpu: re-entrant %s at 0x%" PRIx64
                        " size %u refused (DMA or MSI aimed at the device "
                        "itself)", what, off, size);
         return false;
     }
     dev->busy = true;
+    dev->pending_rule = GV_RULE_NONE;
     return true;
 }
 
@@ -248,6 +254,7 @@ static void dev_reset(struct gv_dev *dev)
     dev->bad_access_count = 0;
     dev->prot_access_count = 0;
     dev->error_code = dev->error_chid = dev->error_pos = 0;
+    dev->error_rule = 0;
     dev->error_count = 0;
     dev->poll_pending = false;
     gv_irq_update(dev);
@@ -314,10 +321,11 @@ static uint64_t all_ones(unsigned size)
     return size && size < 8 ? (1ull << (8 * size)) - 1 : ~0ull;
 }
 
-static void bad_access(struct gv_dev *dev, const char *what, uint64_t off,
-                       unsigned size)
+static void bad_access(struct gv_dev *dev, unsigned rule, const char *what,
+                       uint64_t off, unsigned size)
 {
     dev->bad_access_count++;
+    gv_refuse(dev, rule, GV_MAX_CHANNELS, off, size);
     gv_guest_error(dev, "graviton-gpu: %s at BAR0+0x%" PRIx64 " size %u",
                    what, off, size);
 }
@@ -332,7 +340,7 @@ static uint32_t reg_read(struct gv_dev *dev, uint64_t off)
     case GV_REG_SCRATCH:
         return dev->scratch;
     case GV_REG_CAPS:
-        return 0;
+        return dev->cfg.debug ? GV_CAP_DEBUG : 0;
     case GV_REG_VRAM_SIZE_LO:
         return (uint32_t)dev->cfg.vram_size;
     case GV_REG_VRAM_SIZE_HI:
@@ -361,6 +369,8 @@ static uint32_t reg_read(struct gv_dev *dev, uint64_t off)
         return dev->error_pos;
     case GV_REG_ERROR_COUNT:
         return dev->error_count;
+    case GV_REG_ERROR_RULE:
+        return dev->error_rule;
     case GV_REG_UNPROT_SIZE_LO:
         return (uint32_t)dev->unprot_size;
     case GV_REG_UNPROT_SIZE_HI:
@@ -404,7 +414,11 @@ static uint32_t reg_read(struct gv_dev *dev, uint64_t off)
                                     GV_CHAN_STRIDE,
                                     (off - GV_REG_CHAN_BASE) % GV_CHAN_STRIDE);
         }
-        bad_access(dev, "read of unknown register", off, 4);
+        if (off >= GV_REG_DBG_BASE && off < GV_REG_DBG_END) {
+            return gv_dbg_reg_read(dev, off);
+        }
+        bad_access(dev, GV_RULE_MMIO_UNKNOWN_READ, "read of unknown register",
+                   off, 4);
         return GV_REG_INVALID_READ;
     }
 }
@@ -419,7 +433,8 @@ static void reg_write(struct gv_dev *dev, uint64_t off, uint32_t val)
         if (val == GV_RESET_MAGIC) {
             dev_reset(dev);
         } else {
-            bad_access(dev, "bad reset magic", off, 4);
+            bad_access(dev, GV_RULE_MMIO_RESET_MAGIC, "bad reset magic",
+                       off, 4);
         }
         break;
     case GV_REG_INTR_ACK:
@@ -435,6 +450,7 @@ static void reg_write(struct gv_dev *dev, uint64_t off, uint32_t val)
         break;
     case GV_REG_ERROR_ACK:
         dev->error_code = dev->error_chid = dev->error_pos = 0;
+        dev->error_rule = 0;
         break;
     case GV_REG_UNPROT_SIZE_LO:
     case GV_REG_UNPROT_SIZE_HI:
@@ -444,7 +460,8 @@ static void reg_write(struct gv_dev *dev, uint64_t off, uint32_t val)
                                                 : &dev->prot_size;
 
         if (dev->locked) {
-            bad_access(dev, "region size written after the lock", off, 4);
+            bad_access(dev, GV_RULE_MMIO_SIZE_AFTER_LOCK,
+                       "region size written after the lock", off, 4);
         } else if (off == GV_REG_UNPROT_SIZE_LO || off == GV_REG_PROT_SIZE_LO) {
             *r = (*r & ~0xffffffffull) | val;
         } else {
@@ -454,7 +471,8 @@ static void reg_write(struct gv_dev *dev, uint64_t off, uint32_t val)
     }
     case GV_REG_REGION_LOCK:
         if (val != GV_LOCK_MAGIC) {
-            bad_access(dev, "bad region lock magic", off, 4);
+            bad_access(dev, GV_RULE_MMIO_LOCK_MAGIC, "bad region lock magic",
+                       off, 4);
         } else {
             int e = gv_regions_lock(dev);
 
@@ -470,7 +488,12 @@ static void reg_write(struct gv_dev *dev, uint64_t off, uint32_t val)
                               (off - GV_REG_CHAN_BASE) % GV_CHAN_STRIDE, val);
             break;
         }
-        bad_access(dev, "write to unknown or read-only register", off, 4);
+        if (off >= GV_REG_DBG_BASE && off < GV_REG_DBG_END &&
+            gv_dbg_reg_write(dev, off, val)) {
+            break;
+        }
+        bad_access(dev, GV_RULE_MMIO_UNKNOWN_WRITE,
+                   "write to unknown or read-only register", off, 4);
         break;
     }
 }
@@ -481,7 +504,8 @@ static uint64_t mmio_read(struct gv_dev *dev, uint64_t off, unsigned size)
         return reg_read(dev, off) | (uint64_t)reg_read(dev, off + 4) << 32;
     }
     if (size != 4 || off % 4 || off >= GV_REGS_SIZE) {
-        bad_access(dev, "unaligned or non-32-bit read", off, size);
+        bad_access(dev, GV_RULE_MMIO_BAD_SIZE, "unaligned or non-32-bit read",
+                   off, size);
         return all_ones(size);
     }
     return reg_read(dev, off);
@@ -508,7 +532,8 @@ static void mmio_write(struct gv_dev *dev, uint64_t off, uint64_t val,
         return;
     }
     if (size != 4 || off % 4 || off >= GV_REGS_SIZE) {
-        bad_access(dev, "unaligned or non-32-bit write", off, size);
+        bad_access(dev, GV_RULE_MMIO_BAD_SIZE,
+                   "unaligned or non-32-bit write", off, size);
         return;
     }
     reg_write(dev, off, (uint32_t)val);
@@ -532,6 +557,8 @@ static bool aperture_ok(struct gv_dev *dev, uint64_t off, unsigned size,
     if ((size != 1 && size != 2 && size != 4 && size != 8) ||
         off >= dev->aperture_size || size > dev->aperture_size - off) {
         dev->bad_access_count++;
+        gv_refuse(dev, GV_RULE_APERTURE_BAD_ACCESS, GV_MAX_CHANNELS, off,
+                  size);
         gv_guest_error(dev, "graviton-gpu: bad aperture %s at 0x%" PRIx64
                        " size %u", what, off, size);
         return false;
@@ -553,6 +580,8 @@ static bool aperture_protected(struct gv_dev *dev, uint64_t off,
     }
     if (off < dev->hidden_base) {
         dev->prot_access_count++;
+        gv_refuse(dev, GV_RULE_APERTURE_PROTECTED, GV_MAX_CHANNELS, off,
+                  size);
         gv_guest_error(dev, "graviton-gpu: aperture %s of protected memory "
                        "at 0x%" PRIx64 " refused", what, off);
     }

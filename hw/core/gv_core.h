@@ -37,6 +37,15 @@ struct gv_host_ops {
      * NULL: launches complete before the PUT write that started them
      * returns (tests, benchmarks). */
     void (*engine_done)(void *opaque);
+    /* A check refused something: rule @rule (graviton/gv_rules.h) named
+     * @name, reported to the guest as GV_ERR_* @err (GV_ERR_NONE: a
+     * refused register or aperture access), on channel @chid
+     * (GV_MAX_CHANNELS: none), with the values that failed, @a and @b
+     * (docs/rules.md says which for each family).  Called on the thread
+     * that calls the device; may be NULL.  QEMU turns it into a trace
+     * event. */
+    void (*refused)(void *opaque, unsigned rule, const char *name,
+                    unsigned err, unsigned chid, uint64_t a, uint64_t b);
 };
 
 struct gv_config {
@@ -48,6 +57,9 @@ struct gv_config {
      * the watchdog: a launch running longer is stopped (0 = never). */
     unsigned compute_sms;
     uint32_t launch_timeout_ms;
+    /* The debug block of BAR0 (per-rule hit counters, the consistency
+     * check; GV_REG_DBG_*): off, it reads 0 and refuses writes. */
+    bool debug;
 };
 
 /* Create a device.  On failure returns NULL and, if @err is not NULL, a
@@ -95,6 +107,22 @@ int gv_compute_check_module(const uint8_t *img, uint32_t size, char *why,
 
 /* English name of a GV_ERR_* code (for logs and tools). */
 const char *gv_error_name(unsigned code);
+
+/* The named refusals (graviton/gv_rules.h): how many there are, and each
+ * one's name, GV_ERR_* code and description (NULL / GV_ERR_NONE beyond
+ * the table). */
+unsigned gv_rule_count(void);
+const char *gv_rule_name(unsigned rule);
+unsigned gv_rule_error(unsigned rule);
+const char *gv_rule_desc(unsigned rule);
+/* How often rule @rule has refused something since the device was made
+ * or the counters were last reset (they survive device resets), the sum
+ * over all rules, and the reset.  The rule of the last reported error is
+ * GV_REG_ERROR_RULE's value. */
+uint64_t gv_dev_rule_hits(const struct gv_dev *dev, unsigned rule);
+uint64_t gv_dev_rule_hits_total(const struct gv_dev *dev);
+void gv_dev_rule_hits_reset(struct gv_dev *dev);
+unsigned gv_dev_error_rule(const struct gv_dev *dev);
 
 /* Internal consistency check (tests and fuzzers call it after every
  * command): the PMM against every channel's page tables.  Returns 0, or

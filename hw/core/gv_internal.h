@@ -11,6 +11,7 @@
 
 #include "graviton/gv_cmds.h"
 #include "graviton/gv_regs.h"
+#include "graviton/gv_rules.h"
 
 struct gvc_aead;
 struct gvc_key;
@@ -160,6 +161,15 @@ struct gv_dev {
     uint32_t prot_access_count;
     bool irq_level;
     uint32_t error_code, error_chid, error_pos, error_count;
+    uint32_t error_rule;        /* ERROR_RULE: the rule of error_code */
+
+    /* named refusals (gv_rules.c) */
+    uint64_t rule_hits[GV_RULE__COUNT];
+    uint64_t rule_hits_total;
+    unsigned pending_rule;      /* the last refusal, for the next report */
+    uint32_t dbg_sel;           /* GV_REG_DBG_RULE_SEL */
+    uint32_t dbg_hits_hi;       /* HITS_HI latched by a HITS_LO read */
+    char dbg_why[GV_DBG_WHY_LEN];
 
     /* regions */
     uint64_t unprot_size;       /* also the protected region's base */
@@ -236,6 +246,24 @@ bool gv_enter(struct gv_dev *dev, const char *what, uint64_t off,
               unsigned size);
 void gv_leave(struct gv_dev *dev);
 
+/* gv_rules.c: a check refused something.  Counts rule @rule, tells the
+ * host (the refused() hook) with the failing values @a, @b and keeps the
+ * rule for the next gv_report_error(); returns the rule's GV_ERR_* code,
+ * so a check reads "return gv_refuse(dev, GV_RULE_X, chid, a, b);". */
+#define NO_CHAN GV_MAX_CHANNELS  /* a refusal on no channel */
+int gv_refuse(struct gv_dev *dev, unsigned rule, unsigned chid, uint64_t a,
+              uint64_t b);
+/* gv_refuse() and gv_report_error() of its code at once. */
+void gv_report_refusal(struct gv_dev *dev, unsigned rule, unsigned chid,
+                       uint32_t pos, uint64_t a, uint64_t b);
+/* The rule kept by the last gv_refuse() if it reports @code, else
+ * GV_RULE_NONE; forgets it. */
+unsigned gv_take_rule(struct gv_dev *dev, unsigned code);
+/* The debug block (GV_REG_DBG_*): reads; a write returns false if it is
+ * refused (debug off, or not a writable register). */
+uint32_t gv_dbg_reg_read(struct gv_dev *dev, uint64_t off);
+bool gv_dbg_reg_write(struct gv_dev *dev, uint64_t off, uint32_t val);
+
 /* gv_regions.c */
 enum gv_region { GV_REGION_UNPROT, GV_REGION_PROT, GV_REGION_HIDDEN,
                  GV_REGION_NONE };
@@ -261,6 +289,12 @@ void gv_tlb_flush(struct gv_dev *dev);
  * GV_ERR_FAULT. */
 int gv_translate(struct gv_dev *dev, unsigned chid, uint64_t va,
                  bool write, uint64_t *pa);
+/* Why an engine access to @va of channel @chid faults (GV_MMU_OK: it
+ * does not), without the TLB; for the compute engine's threads too. */
+enum { GV_MMU_OK, GV_MMU_VA_RANGE, GV_MMU_UNMAPPED, GV_MMU_NOT_OWNED,
+       GV_MMU_READ_ONLY };
+unsigned gv_mmu_classify(struct gv_dev *dev, unsigned chid, uint64_t va,
+                         bool write);
 /* Copy to/from a channel's virtual memory (engine accesses). */
 int gv_vm_read(struct gv_dev *dev, unsigned chid, uint64_t va, void *buf,
                uint64_t len);
@@ -294,8 +328,8 @@ void gv_channels_free(struct gv_dev *dev);
 int gv_exec_group(struct gv_dev *dev, unsigned chid, const uint8_t *cmds,
                   uint32_t len, uint32_t ring_index);
 /* Result writes go to guest memory through the host's DMA. */
-int gv_dma_write(struct gv_dev *dev, uint64_t addr, const void *buf,
-                 uint64_t len);
+int gv_dma_write(struct gv_dev *dev, unsigned rule, unsigned chid,
+                 uint64_t addr, const void *buf, uint64_t len);
 void gv_iv(uint8_t iv[12], uint32_t domain, uint64_t counter);
 
 /* gv_copy.c: the copy engine */

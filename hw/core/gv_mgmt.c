@@ -25,13 +25,16 @@ static bool chan_active(const struct gv_dev *dev, unsigned chid)
             dev->chan[chid].type == GV_CHAN_TYPE_SECURE);
 }
 
-/* The error for a CH_* aimed at @chid when it is not a normal or secure
- * channel: bootstrap channels are never a CH_* target. */
-static int target_error(const struct gv_dev *dev, unsigned chid)
+/* The refusal of a CH_* aimed at @chid when it is not a normal or secure
+ * channel: bootstrap channels are never a CH_* target (@boot_rule), nor
+ * free slots or channels out of range (@rule). */
+static int target_error(struct gv_dev *dev, unsigned chid,
+                        unsigned boot_rule, unsigned rule)
 {
-    return chid < GV_MAX_CHANNELS &&
-           dev->chan[chid].type == GV_CHAN_TYPE_BOOTSTRAP ?
-           GV_ERR_BOOTSTRAP : GV_ERR_BAD_CHANNEL;
+    bool boot = chid < GV_MAX_CHANNELS &&
+                dev->chan[chid].type == GV_CHAN_TYPE_BOOTSTRAP;
+
+    return gv_refuse(dev, boot ? boot_rule : rule, chid, chid, 0);
 }
 
 static bool chan_secure(const struct gv_dev *dev, unsigned chid)
@@ -51,9 +54,15 @@ void gv_ctx_release(struct gv_dev *dev, unsigned chid)
 
 /* ---- PMM helpers ---- */
 
+/* The rules of can_map() for one command: the page is another
+ * context's, in use as something else, or referenced too often. */
+struct map_rules {
+    unsigned other_context, type, refcnt;
+};
+
 /* May protected page @pa be mapped into @chid as @type? */
 static int can_map(struct gv_dev *dev, unsigned chid, uint64_t pa,
-                   unsigned type, bool big)
+                   unsigned type, bool big, const struct map_rules *r)
 {
     uint64_t e = *gv_pmm_entry(dev, pa);
 
@@ -61,13 +70,13 @@ static int can_map(struct gv_dev *dev, unsigned chid, uint64_t pa,
         return GV_ERR_NONE;
     }
     if (pmm_owner(e) != dev->chan[chid].ctx) {
-        return GV_ERR_OTHER_CONTEXT;
+        return gv_refuse(dev, r->other_context, chid, pa, pmm_owner(e));
     }
     if (pmm_type(e) != type || (type == GV_PT_DATA && pmm_big(e) != big)) {
-        return GV_ERR_PAGE_IN_USE;
+        return gv_refuse(dev, r->type, chid, pa, pmm_type(e));
     }
     if (pmm_refcnt(e) >= PMM_MAX_REFCNT) {
-        return GV_ERR_NO_RESOURCES;
+        return gv_refuse(dev, r->refcnt, chid, pa, pmm_refcnt(e));
     }
     return GV_ERR_NONE;
 }
@@ -164,47 +173,58 @@ static void remove_table(struct gv_dev *dev, uint64_t pa, bool big)
     }
 }
 
+/* The rules of check_prot() for one operand: not page-aligned, in
+ * unprotected memory, outside device memory (or hidden, or straddling). */
+struct prot_rules {
+    unsigned unaligned, unprot, outside;
+};
+
 /* Check that [pa, pa + bytes) is page-aligned protected memory. */
-static int check_prot(struct gv_dev *dev, uint64_t pa, uint64_t bytes)
+static int check_prot(struct gv_dev *dev, unsigned chid, uint64_t pa,
+                      uint64_t bytes, const struct prot_rules *r)
 {
     if (pa % GV_PAGE_SIZE) {
-        return GV_ERR_BAD_ADDRESS;
+        return gv_refuse(dev, r->unaligned, chid, pa, bytes);
     }
     switch (gv_region_of(dev, pa, bytes)) {
     case GV_REGION_PROT:
         return GV_ERR_NONE;
     case GV_REGION_UNPROT:
-        return GV_ERR_NOT_PROTECTED;
+        return gv_refuse(dev, r->unprot, chid, pa, bytes);
     default:
-        return GV_ERR_BAD_ADDRESS;
+        return gv_refuse(dev, r->outside, chid, pa, bytes);
     }
 }
 
-static int check_free(struct gv_dev *dev, uint64_t pa, uint64_t bytes)
+static int check_free(struct gv_dev *dev, unsigned chid, uint64_t pa,
+                      uint64_t bytes, unsigned rule)
 {
     for (uint64_t off = 0; off < bytes; off += GV_PAGE_SIZE) {
         if (pmm_mapped(*gv_pmm_entry(dev, pa + off))) {
-            return GV_ERR_PAGE_IN_USE;
+            return gv_refuse(dev, rule, chid, pa + off, 0);
         }
     }
     return GV_ERR_NONE;
 }
 
-/* A GMAC under the channel's CEK: iv = domain || counter. */
-static int chan_gmac(struct gv_dev *dev, unsigned chid, uint32_t domain,
-                     uint64_t counter, const void *aad, size_t aad_len,
-                     uint8_t tag[GV_TAG_LEN])
+/* A GMAC under the channel's CEK: iv = domain || counter.  false if the
+ * crypto failed. */
+static bool chan_gmac(struct gv_dev *dev, unsigned chid, uint32_t domain,
+                      uint64_t counter, const void *aad, size_t aad_len,
+                      uint8_t tag[GV_TAG_LEN])
 {
     uint8_t iv[12];
 
     gv_iv(iv, domain, counter);
     return gvc_aead_seal(dev->chan[chid].aead, iv, aad, aad_len, NULL, 0,
-                         NULL, tag) == GVC_OK ? GV_ERR_NONE : GV_ERR_CRYPTO;
+                         NULL, tag) == GVC_OK;
 }
 
-static int chan_check_mac(struct gv_dev *dev, unsigned chid,
-                          const void *aad, size_t aad_len,
-                          const uint8_t mac[GV_TAG_LEN])
+/* Does @mac authorise @aad (the next authorisation counter)?  The
+ * counter advances only if so. */
+static bool chan_check_mac(struct gv_dev *dev, unsigned chid,
+                           const void *aad, size_t aad_len,
+                           const uint8_t mac[GV_TAG_LEN])
 {
     struct gv_chan_secret *sec = &dev->chsec[chid];
     uint8_t iv[12];
@@ -212,11 +232,33 @@ static int chan_check_mac(struct gv_dev *dev, unsigned chid,
     gv_iv(iv, GV_IV_DOMAIN_AUTH, sec->auth_counter);
     if (gvc_aead_open(dev->chan[chid].aead, iv, aad, aad_len, NULL, 0, NULL,
                       mac) != GVC_OK) {
-        return GV_ERR_MAC;
+        return false;
     }
     sec->auth_counter++;
-    return GV_ERR_NONE;
+    return true;
 }
+
+/* The rules of the shared checks, per command and operand. */
+static const struct prot_rules desc_rules = {
+    GV_RULE_CH_CREATE_DESC_UNALIGNED, GV_RULE_CH_CREATE_DESC_UNPROT,
+    GV_RULE_CH_CREATE_DESC_OUTSIDE,
+};
+static const struct prot_rules pgd_rules = {
+    GV_RULE_CH_CREATE_PGD_UNALIGNED, GV_RULE_CH_CREATE_PGD_UNPROT,
+    GV_RULE_CH_CREATE_PGD_OUTSIDE,
+};
+static const struct prot_rules table_rules = {
+    GV_RULE_CH_PDE_TABLE_UNALIGNED, GV_RULE_CH_PDE_TABLE_UNPROT,
+    GV_RULE_CH_PDE_TABLE_OUTSIDE,
+};
+static const struct map_rules table_map_rules = {
+    GV_RULE_CH_PDE_TABLE_OTHER_CONTEXT, GV_RULE_CH_PDE_TABLE_TYPE,
+    GV_RULE_CH_PDE_TABLE_REFCNT,
+};
+static const struct map_rules page_map_rules = {
+    GV_RULE_CH_PTE_OTHER_CONTEXT, GV_RULE_CH_PTE_PAGE_TYPE,
+    GV_RULE_CH_PTE_REFCNT,
+};
 
 /* ---- CH_CREATE ---- */
 
@@ -252,48 +294,105 @@ static int free_ctx(struct gv_dev *dev)
     return -1;
 }
 
+/* The secret part of a secure CH_CREATE: the context's CEK (new if
+ * @new_ctx), the quote written to the result address, the channel's keys
+ * (K_chan's schedule into the channel, K_meas into @kmeas).  On failure
+ * nothing of it is left. */
+static int create_secure(struct gv_dev *dev, const struct gv_cmd_ch_create *c,
+                         unsigned ctx, bool new_ctx,
+                         const uint8_t uk_hash[GV_HASH_LEN], uint64_t inc,
+                         uint8_t kmeas[32])
+{
+    struct gv_chan *ch = &dev->chan[c->chid];
+    struct gv_ctx *x = &dev->ctx[ctx];
+    struct gv_quote q;
+    uint8_t kchan[32];
+    int err;
+
+    if (new_ctx) {
+        memset(x, 0, sizeof(*x));
+        if (gvc_random(x->cek, sizeof(x->cek)) != GVC_OK) {
+            return gv_refuse(dev, GV_RULE_CH_CREATE_CEK, c->chid, 0, 0);
+        }
+        memcpy(x->uk_hash, uk_hash, GV_HASH_LEN);
+    }
+    /* The quote wraps CEK under UK_pub: a bad key fails here. */
+    err = gv_attest_quote(dev, c->chid, c->uk_pub, c->nonce, x->cek, inc,
+                          &q);
+    if (err == GV_ERR_NONE &&
+        (gv_derive_key(x->cek, GV_KDF_CHAN, c->chid, inc, kchan) ||
+         gv_derive_key(x->cek, GV_KDF_MEAS, c->chid, inc, kmeas) ||
+         gvc_aead_new(&ch->aead, kchan) != GVC_OK)) {
+        err = gv_refuse(dev, GV_RULE_CH_CREATE_KEYS, c->chid, inc, 0);
+    }
+    memset(kchan, 0, sizeof(kchan));
+    if (err == GV_ERR_NONE && c->result_addr) {
+        err = gv_dma_write(dev, GV_RULE_CH_CREATE_RESULT_WRITE, c->chid,
+                           c->result_addr, &q, sizeof(q));
+    } else if (err == GV_ERR_NONE) {
+        /* a quote must go somewhere */
+        err = gv_refuse(dev, GV_RULE_CH_CREATE_NO_RESULT, c->chid, 0, 0);
+    }
+    if (err != GV_ERR_NONE) {
+        memset(kmeas, 0, 32);
+        gvc_aead_free(ch->aead);
+        ch->aead = NULL;
+        if (new_ctx) {
+            memset(x, 0, sizeof(*x));
+        }
+        return err;
+    }
+    x->secure = 1;
+    return GV_ERR_NONE;
+}
+
 int gv_ch_create(struct gv_dev *dev, const uint8_t *cmd, uint32_t size)
 {
     struct gv_cmd_ch_create c;
     struct gv_chan *ch;
-    struct gv_quote q;
     struct gv_desc d;
     bool secure;
     int err, ctx;
-    uint8_t uk_hash[GV_HASH_LEN], kchan[32], kmeas[32];
+    uint8_t uk_hash[GV_HASH_LEN], kmeas[32];
     uint64_t inc = dev->incarnation + 1;
     bool new_ctx = false;
 
     if (size != sizeof(c)) {
-        return GV_ERR_BAD_COMMAND;
+        return gv_refuse(dev, GV_RULE_CH_CREATE_SIZE, NO_CHAN, size,
+                         sizeof(c));
     }
     memcpy(&c, cmd, sizeof(c));
     secure = c.flags & GV_CREATE_SECURE;
     if ((c.flags & ~(GV_CREATE_SECURE | GV_CREATE_SHARE)) || c.pad ||
         (secure && (c.flags & GV_CREATE_SHARE))) {
-        return GV_ERR_BAD_COMMAND;
+        return gv_refuse(dev, GV_RULE_CH_CREATE_FLAGS, c.chid, c.flags,
+                         c.pad);
     }
     if (c.chid >= GV_MAX_CHANNELS) {
-        return GV_ERR_BAD_CHANNEL;
+        return gv_refuse(dev, GV_RULE_CH_CREATE_CHID, NO_CHAN, c.chid, 0);
     }
     if (dev->chan[c.chid].type != GV_CHAN_TYPE_FREE) {
-        return GV_ERR_CHANNEL_BUSY;
+        return gv_refuse(dev, GV_RULE_CH_CREATE_SLOT_BUSY, c.chid,
+                         dev->chan[c.chid].type, 0);
     }
     /* Descriptor and PGD: FREE protected pages, not overlapping. */
-    err = check_prot(dev, c.desc_addr, GV_DESC_BYTES);
+    err = check_prot(dev, c.chid, c.desc_addr, GV_DESC_BYTES, &desc_rules);
     if (err == GV_ERR_NONE) {
-        err = check_prot(dev, c.pgd_addr, GV_PGD_BYTES);
+        err = check_prot(dev, c.chid, c.pgd_addr, GV_PGD_BYTES, &pgd_rules);
     }
     if (err != GV_ERR_NONE) {
         return err;
     }
     if (c.desc_addr + GV_DESC_BYTES > c.pgd_addr &&
         c.pgd_addr + GV_PGD_BYTES > c.desc_addr) {
-        return GV_ERR_BAD_ADDRESS;
+        return gv_refuse(dev, GV_RULE_CH_CREATE_OVERLAP, c.chid, c.desc_addr,
+                         c.pgd_addr);
     }
-    err = check_free(dev, c.desc_addr, GV_DESC_BYTES);
+    err = check_free(dev, c.chid, c.desc_addr, GV_DESC_BYTES,
+                     GV_RULE_CH_CREATE_DESC_IN_USE);
     if (err == GV_ERR_NONE) {
-        err = check_free(dev, c.pgd_addr, GV_PGD_BYTES);
+        err = check_free(dev, c.chid, c.pgd_addr, GV_PGD_BYTES,
+                         GV_RULE_CH_CREATE_PGD_IN_USE);
     }
     if (err != GV_ERR_NONE) {
         return err;
@@ -303,16 +402,18 @@ int gv_ch_create(struct gv_dev *dev, const uint8_t *cmd, uint32_t size)
      * one for normal channels. */
     if (secure) {
         if (!(dev->attest_status & GV_ATTEST_AK)) {
-            return GV_ERR_NO_ATTESTATION;
+            return gv_refuse(dev, GV_RULE_CH_CREATE_NO_AK, c.chid,
+                             dev->attest_status, 0);
         }
         if (gvc_sha256(c.uk_pub, GV_EC_PUB_LEN, uk_hash) != GVC_OK) {
-            return GV_ERR_CRYPTO;
+            return gv_refuse(dev, GV_RULE_CH_CREATE_UK_HASH, c.chid, 0, 0);
         }
         ctx = find_ctx(dev, uk_hash);
     } else if (c.flags & GV_CREATE_SHARE) {
         if (!chan_active(dev, c.share_chid) ||
             chan_secure(dev, c.share_chid)) {
-            return GV_ERR_BAD_CHANNEL;
+            return gv_refuse(dev, GV_RULE_CH_CREATE_SHARE, c.chid,
+                             c.share_chid, 0);
         }
         ctx = dev->chan[c.share_chid].ctx;
     } else {
@@ -321,47 +422,18 @@ int gv_ch_create(struct gv_dev *dev, const uint8_t *cmd, uint32_t size)
     if (ctx < 0) {
         ctx = free_ctx(dev);
         if (ctx < 0) {
-            return GV_ERR_NO_RESOURCES;
+            return gv_refuse(dev, GV_RULE_CH_CREATE_NO_CONTEXT, c.chid,
+                             GV_MAX_CHANNELS, 0);
         }
         new_ctx = true;
     }
 
     ch = &dev->chan[c.chid];
     if (secure) {
-        struct gv_ctx *x = &dev->ctx[ctx];
-
-        if (new_ctx) {
-            memset(x, 0, sizeof(*x));
-            if (gvc_random(x->cek, sizeof(x->cek)) != GVC_OK) {
-                return GV_ERR_CRYPTO;
-            }
-            memcpy(x->uk_hash, uk_hash, GV_HASH_LEN);
-        }
-        /* The quote wraps CEK under UK_pub: a bad key fails here. */
-        err = gv_attest_quote(dev, c.chid, c.uk_pub, c.nonce, x->cek, inc,
-                              &q);
-        if (err == GV_ERR_NONE &&
-            (gv_derive_key(x->cek, GV_KDF_CHAN, c.chid, inc, kchan) ||
-             gv_derive_key(x->cek, GV_KDF_MEAS, c.chid, inc, kmeas) ||
-             gvc_aead_new(&ch->aead, kchan) != GVC_OK)) {
-            err = GV_ERR_CRYPTO;
-        }
-        memset(kchan, 0, sizeof(kchan));
-        if (err == GV_ERR_NONE && c.result_addr) {
-            err = gv_dma_write(dev, c.result_addr, &q, sizeof(q));
-        } else if (err == GV_ERR_NONE) {
-            err = GV_ERR_RESULT;        /* a quote must go somewhere */
-        }
+        err = create_secure(dev, &c, ctx, new_ctx, uk_hash, inc, kmeas);
         if (err != GV_ERR_NONE) {
-            memset(kmeas, 0, sizeof(kmeas));
-            gvc_aead_free(ch->aead);
-            ch->aead = NULL;
-            if (new_ctx) {
-                memset(x, 0, sizeof(*x));
-            }
             return err;
         }
-        x->secure = 1;
     }
 
     /* Commit. */
@@ -410,17 +482,19 @@ int gv_ch_pde(struct gv_dev *dev, const uint8_t *cmd, uint32_t size)
     bool big, fresh = true;
 
     if (size != sizeof(c)) {
-        return GV_ERR_BAD_COMMAND;
+        return gv_refuse(dev, GV_RULE_CH_PDE_SIZE, NO_CHAN, size, sizeof(c));
     }
     memcpy(&c, cmd, sizeof(c));
     if ((c.flags & ~GV_PDE_BIG) || c.pad) {
-        return GV_ERR_BAD_COMMAND;
+        return gv_refuse(dev, GV_RULE_CH_PDE_FLAGS, c.chid, c.flags, c.pad);
     }
     if (!chan_active(dev, c.chid)) {
-        return target_error(dev, c.chid);
+        return target_error(dev, c.chid, GV_RULE_CH_PDE_TARGET_BOOTSTRAP,
+                            GV_RULE_CH_PDE_TARGET);
     }
     if (c.pgd_index >= GV_PGD_ENTRIES) {
-        return GV_ERR_RANGE;
+        return gv_refuse(dev, GV_RULE_CH_PDE_RANGE, c.chid, c.pgd_index,
+                         GV_PGD_ENTRIES);
     }
     big = c.flags & GV_PDE_BIG;
     type = big ? GV_PT_PGT_BIG : GV_PT_PGT_SMALL;
@@ -441,13 +515,14 @@ int gv_ch_pde(struct gv_dev *dev, const uint8_t *cmd, uint32_t size)
          * populated secure table out of the victim's channel and put its
          * own under the victim's virtual addresses. */
         if (pmm_locked(e) && pmm_entrycnt(e)) {
-            return GV_ERR_PAGE_LOCKED;
+            return gv_refuse(dev, GV_RULE_CH_PDE_OLD_LOCKED, c.chid,
+                             old & GV_PTE_ADDR_MASK, pmm_entrycnt(e));
         }
     }
     /* The new table: FREE protected pages, or the whole of a table of
      * the same kind already mapped in this context (streams). */
     if (c.pgt_addr) {
-        int err = check_prot(dev, c.pgt_addr, bytes);
+        int err = check_prot(dev, c.chid, c.pgt_addr, bytes, &table_rules);
 
         if (err != GV_ERR_NONE) {
             return err;
@@ -456,7 +531,7 @@ int gv_ch_pde(struct gv_dev *dev, const uint8_t *cmd, uint32_t size)
             uint64_t pa = c.pgt_addr + (uint64_t)i * GV_PAGE_SIZE;
             uint64_t e = *gv_pmm_entry(dev, pa);
 
-            err = can_map(dev, c.chid, pa, type, false);
+            err = can_map(dev, c.chid, pa, type, false, &table_map_rules);
             if (err != GV_ERR_NONE) {
                 return err;
             }
@@ -465,7 +540,9 @@ int gv_ch_pde(struct gv_dev *dev, const uint8_t *cmd, uint32_t size)
             }
             if (pmm_mapped(e) == fresh ||
                 (!fresh && !!(e & PMM_HEAD) != (i == 0))) {
-                return GV_ERR_PAGE_IN_USE;  /* not one whole table */
+                /* not one whole table */
+                return gv_refuse(dev, GV_RULE_CH_PDE_NOT_WHOLE_TABLE, c.chid,
+                                 pa, i);
             }
         }
     }
@@ -511,10 +588,10 @@ static int check_new_pte(struct gv_dev *dev, unsigned chid, uint64_t pte,
     uint64_t bytes = big ? GV_BIG_PAGE_SIZE : GV_PAGE_SIZE;
 
     if (pte & ~(GV_PTE_ADDR_MASK | GV_PTE_FLAGS)) {
-        return GV_ERR_BAD_COMMAND;
+        return gv_refuse(dev, GV_RULE_CH_PTE_RESERVED_BITS, chid, pte, 0);
     }
     if (pa % bytes) {
-        return GV_ERR_BAD_ADDRESS;
+        return gv_refuse(dev, GV_RULE_CH_PTE_UNALIGNED, chid, pa, bytes);
     }
     switch (gv_region_of(dev, pa, bytes)) {
     case GV_REGION_UNPROT:
@@ -523,15 +600,16 @@ static int check_new_pte(struct gv_dev *dev, unsigned chid, uint64_t pte,
     case GV_REGION_PROT:
         *prot = true;
         for (uint64_t off = 0; off < bytes; off += GV_PAGE_SIZE) {
-            int err = can_map(dev, chid, pa + off, GV_PT_DATA, big);
+            int err = can_map(dev, chid, pa + off, GV_PT_DATA, big,
+                              &page_map_rules);
 
             if (err != GV_ERR_NONE) {
                 return err;
             }
         }
         return GV_ERR_NONE;
-    default:
-        return GV_ERR_BAD_ADDRESS;    /* outside memory, or hidden */
+    default:                            /* outside memory, or hidden */
+        return gv_refuse(dev, GV_RULE_CH_PTE_OUTSIDE, chid, pa, bytes);
     }
 }
 
@@ -566,10 +644,10 @@ static int write_summary(struct gv_dev *dev, unsigned chid, uint64_t va,
     struct gv_pte_summary s = { .magic = GV_SUMMARY_MAGIC, .chid = chid,
                                 .va = va, .counter = sec->report_counter };
     uint64_t pbytes = big ? GV_BIG_PAGE_SIZE : GV_PAGE_SIZE;
-    int err = GV_ERR_CRYPTO;
+    int err;
 
     if (gvc_sha256_new(&h) != GVC_OK) {
-        return GV_ERR_CRYPTO;
+        return gv_refuse(dev, GV_RULE_CH_PTE_SUMMARY_CRYPTO, chid, va, 0);
     }
     for (uint32_t i = 0; i < count; i++) {
         uint64_t pa = pte[i] & GV_PTE_ADDR_MASK;
@@ -581,20 +659,23 @@ static int write_summary(struct gv_dev *dev, unsigned chid, uint64_t va,
         if (gv_region_of(dev, pa, pbytes) == GV_REGION_PROT) {
             s.n++;
             if (gvc_sha256_update(h, &pa, sizeof(pa)) != GVC_OK) {
-                goto done;
+                goto crypto_failed;
             }
         }
     }
     if (gvc_sha256_final(h, s.hash) != GVC_OK ||
-        chan_gmac(dev, chid, GV_IV_DOMAIN_SUMM, s.counter, &s,
-                  offsetof(struct gv_pte_summary, mac), s.mac) != GV_ERR_NONE) {
-        goto done;
+        !chan_gmac(dev, chid, GV_IV_DOMAIN_SUMM, s.counter, &s,
+                   offsetof(struct gv_pte_summary, mac), s.mac)) {
+        goto crypto_failed;
     }
     sec->report_counter++;
-    err = gv_dma_write(dev, result_addr, &s, sizeof(s));
-done:
+    err = gv_dma_write(dev, GV_RULE_CH_PTE_RESULT_WRITE, chid, result_addr,
+                       &s, sizeof(s));
     gvc_sha256_free(h);
     return err;
+crypto_failed:
+    gvc_sha256_free(h);
+    return gv_refuse(dev, GV_RULE_CH_PTE_SUMMARY_CRYPTO, chid, va, 0);
 }
 
 int gv_ch_pte(struct gv_dev *dev, const uint8_t *cmd, uint32_t size)
@@ -608,26 +689,30 @@ int gv_ch_pte(struct gv_dev *dev, const uint8_t *cmd, uint32_t size)
     int err;
 
     if (size < sizeof(c)) {
-        return GV_ERR_BAD_COMMAND;
+        return gv_refuse(dev, GV_RULE_CH_PTE_SIZE, NO_CHAN, size, sizeof(c));
     }
     memcpy(&c, cmd, sizeof(c));
     if ((c.flags & ~GV_PTE_BIG) || c.pad || c.count == 0 ||
         c.count > GV_PTE_MAX_COUNT ||
         size != sizeof(c) + (uint64_t)c.count * 8) {
-        return GV_ERR_BAD_COMMAND;
+        return gv_refuse(dev, GV_RULE_CH_PTE_FORMAT, c.chid, c.flags,
+                         c.count);
     }
     if (!chan_active(dev, c.chid)) {
-        return target_error(dev, c.chid);
+        return target_error(dev, c.chid, GV_RULE_CH_PTE_TARGET_BOOTSTRAP,
+                            GV_RULE_CH_PTE_TARGET);
     }
     big = c.flags & GV_PTE_BIG;
     if (c.pgd_index >= GV_PGD_ENTRIES ||
         c.pgt_index >= table_entries(big) ||
         c.count > table_entries(big) - c.pgt_index) {
-        return GV_ERR_RANGE;
+        return gv_refuse(dev, GV_RULE_CH_PTE_RANGE, c.chid, c.pgd_index,
+                         (uint64_t)c.pgt_index << 32 | c.count);
     }
     table = gv_pde_get(dev, c.chid, c.pgd_index, big);
     if (!(table & GV_PDE_VALID)) {
-        return GV_ERR_NO_TABLE;
+        return gv_refuse(dev, GV_RULE_CH_PTE_NO_TABLE, c.chid, c.pgd_index,
+                         big);
     }
     table &= GV_PTE_ADDR_MASK;
     secure = chan_secure(dev, c.chid);
@@ -635,7 +720,8 @@ int gv_ch_pte(struct gv_dev *dev, const uint8_t *cmd, uint32_t size)
      * with a counted summary, so one the driver hides (a silent remap of
      * a fence page or an empty slot, attack 21) is a counter gap. */
     if (secure && !c.result_addr) {
-        return GV_ERR_RESULT;
+        return gv_refuse(dev, GV_RULE_CH_PTE_NO_RESULT, c.chid, c.pgd_index,
+                         c.pgt_index);
     }
     type = GV_PT_DATA;
     pbytes = big ? GV_BIG_PAGE_SIZE : GV_PAGE_SIZE;
@@ -660,8 +746,9 @@ int gv_ch_pte(struct gv_dev *dev, const uint8_t *cmd, uint32_t size)
             }
         }
         if (!(pte[i] & GV_PTE_VALID)) {
-            if (pte[i]) {
-                return GV_ERR_BAD_COMMAND;  /* an invalid entry is 0 */
+            if (pte[i]) {                   /* an invalid entry is 0 */
+                return gv_refuse(dev, GV_RULE_CH_PTE_INVALID_NONZERO, c.chid,
+                                 pte[i], i);
             }
             continue;
         }
@@ -670,13 +757,15 @@ int gv_ch_pte(struct gv_dev *dev, const uint8_t *cmd, uint32_t size)
             return err;
         }
         if (double_mapped(dev, c.chid, c.pgd_index, c.pgt_index + i, big)) {
-            return GV_ERR_DOUBLE_MAP;
+            return gv_refuse(dev, GV_RULE_CH_PTE_DOUBLE_MAP, c.chid,
+                             va + i * pbytes, big);
         }
         /* One physical page once per command (keeps refcnt exact). */
         for (uint32_t j = 0; j < i && prot; j++) {
             if ((pte[j] & GV_PTE_VALID) &&
                 (pte[j] & GV_PTE_ADDR_MASK) == (pte[i] & GV_PTE_ADDR_MASK)) {
-                return GV_ERR_PAGE_IN_USE;
+                return gv_refuse(dev, GV_RULE_CH_PTE_DUPLICATE, c.chid,
+                                 pte[i] & GV_PTE_ADDR_MASK, i);
             }
         }
     }
@@ -685,11 +774,12 @@ int gv_ch_pte(struct gv_dev *dev, const uint8_t *cmd, uint32_t size)
                               .size = (uint64_t)c.count * pbytes };
 
         if (!secure) {
-            return GV_ERR_PAGE_LOCKED;
+            return gv_refuse(dev, GV_RULE_CH_PTE_LOCKED_NORMAL, c.chid, va,
+                             a.size);
         }
-        err = chan_check_mac(dev, c.chid, &a, sizeof(a), c.mac);
-        if (err != GV_ERR_NONE) {
-            return GV_ERR_PAGE_LOCKED;
+        if (!chan_check_mac(dev, c.chid, &a, sizeof(a), c.mac)) {
+            return gv_refuse(dev, GV_RULE_CH_PTE_BAD_MAC, c.chid, va,
+                             dev->chsec[c.chid].auth_counter);
         }
     }
 
@@ -739,27 +829,29 @@ int gv_ch_destroy(struct gv_dev *dev, const uint8_t *cmd, uint32_t size)
     bool authorised;
 
     if (size != sizeof(c)) {
-        return GV_ERR_BAD_COMMAND;
+        return gv_refuse(dev, GV_RULE_CH_DESTROY_SIZE, NO_CHAN, size,
+                         sizeof(c));
     }
     memcpy(&c, cmd, sizeof(c));
     if (c.flags & ~GV_DESTROY_AUTH) {
-        return GV_ERR_BAD_COMMAND;
+        return gv_refuse(dev, GV_RULE_CH_DESTROY_FLAGS, c.chid, c.flags, 0);
     }
     if (!chan_active(dev, c.chid)) {
-        return target_error(dev, c.chid);
+        return target_error(dev, c.chid, GV_RULE_CH_DESTROY_TARGET_BOOTSTRAP,
+                            GV_RULE_CH_DESTROY_TARGET);
     }
     ch = &dev->chan[c.chid];
     authorised = c.flags & GV_DESTROY_AUTH;
     if (authorised) {
         struct { uint32_t chid, pad; } a = { c.chid, 0 };
-        int err;
 
         if (!chan_secure(dev, c.chid)) {
-            return GV_ERR_NOT_SECURE;
+            return gv_refuse(dev, GV_RULE_CH_DESTROY_NOT_SECURE, c.chid,
+                             c.flags, 0);
         }
-        err = chan_check_mac(dev, c.chid, &a, sizeof(a), c.mac);
-        if (err != GV_ERR_NONE) {
-            return err;
+        if (!chan_check_mac(dev, c.chid, &a, sizeof(a), c.mac)) {
+            return gv_refuse(dev, GV_RULE_CH_DESTROY_BAD_MAC, c.chid,
+                             dev->chsec[c.chid].auth_counter, 0);
         }
     }
 
@@ -799,29 +891,32 @@ int gv_ch_measure(struct gv_dev *dev, const uint8_t *cmd, uint32_t size)
     struct gv_measurement m;
     struct gvc_hmac_ctx *h = NULL;
     uint8_t buf[GV_PAGE_SIZE];
-    int err = GV_ERR_CRYPTO;
+    int err;
 
     if (size != sizeof(c)) {
-        return GV_ERR_BAD_COMMAND;
+        return gv_refuse(dev, GV_RULE_CH_MEASURE_SIZE, NO_CHAN, size,
+                         sizeof(c));
     }
     memcpy(&c, cmd, sizeof(c));
     if (c.pad) {
-        return GV_ERR_BAD_COMMAND;
+        return gv_refuse(dev, GV_RULE_CH_MEASURE_PAD, c.chid, c.pad, 0);
     }
     if (!chan_active(dev, c.chid)) {
-        return target_error(dev, c.chid);
+        return target_error(dev, c.chid, GV_RULE_CH_MEASURE_TARGET_BOOTSTRAP,
+                            GV_RULE_CH_MEASURE_TARGET);
     }
     if (!chan_secure(dev, c.chid)) {
-        return GV_ERR_NOT_SECURE;
+        return gv_refuse(dev, GV_RULE_CH_MEASURE_NOT_SECURE, c.chid, c.va,
+                         c.size);
     }
     if (c.size == 0 || c.size > GV_MEASURE_MAX || c.va + c.size < c.va) {
-        return GV_ERR_RANGE;
+        return gv_refuse(dev, GV_RULE_CH_MEASURE_RANGE, c.chid, c.va, c.size);
     }
     /* Keyed (attack 14): only the holder of CEK can tell what the digest
      * is of, so measuring a byte of a secret tells the driver nothing. */
     if (gvc_hmac_sha256_new(&h, dev->chsec[c.chid].meas_key,
                             sizeof(dev->chsec[c.chid].meas_key)) != GVC_OK) {
-        return GV_ERR_CRYPTO;
+        return gv_refuse(dev, GV_RULE_CH_MEASURE_CRYPTO, c.chid, c.va, c.size);
     }
     for (uint64_t off = 0; off < c.size;) {
         uint64_t n = GV_PAGE_SIZE - ((c.va + off) & (GV_PAGE_SIZE - 1));
@@ -829,12 +924,13 @@ int gv_ch_measure(struct gv_dev *dev, const uint8_t *cmd, uint32_t size)
         if (n > c.size - off) {
             n = c.size - off;
         }
-        if (gv_vm_read(dev, c.chid, c.va + off, buf, n) != GV_ERR_NONE) {
-            err = GV_ERR_FAULT;
+        /* refused by the MMU's rules (mmu.*) */
+        err = gv_vm_read(dev, c.chid, c.va + off, buf, n);
+        if (err != GV_ERR_NONE) {
             goto done;
         }
         if (gvc_hmac_sha256_update(h, buf, n) != GVC_OK) {
-            goto done;
+            goto crypto_failed;
         }
         off += n;
     }
@@ -842,12 +938,16 @@ int gv_ch_measure(struct gv_dev *dev, const uint8_t *cmd, uint32_t size)
                                  .va = c.va, .size = c.size,
                                  .counter = dev->chsec[c.chid].report_counter };
     if (gvc_hmac_sha256_final(h, m.digest) != GVC_OK ||
-        chan_gmac(dev, c.chid, GV_IV_DOMAIN_MEAS, m.counter, &m,
-                  offsetof(struct gv_measurement, mac), m.mac) != GV_ERR_NONE) {
-        goto done;
+        !chan_gmac(dev, c.chid, GV_IV_DOMAIN_MEAS, m.counter, &m,
+                   offsetof(struct gv_measurement, mac), m.mac)) {
+        goto crypto_failed;
     }
     dev->chsec[c.chid].report_counter++;
-    err = gv_dma_write(dev, c.result_addr, &m, sizeof(m));
+    err = gv_dma_write(dev, GV_RULE_CH_MEASURE_RESULT_WRITE, c.chid,
+                       c.result_addr, &m, sizeof(m));
+    goto done;
+crypto_failed:
+    err = gv_refuse(dev, GV_RULE_CH_MEASURE_CRYPTO, c.chid, c.va, c.size);
 done:
     memset(buf, 0, sizeof(buf));
     gvc_hmac_sha256_free(h);

@@ -82,6 +82,23 @@ static bool page_allowed(struct gv_dev *dev, unsigned chid, uint64_t pa)
     }
 }
 
+unsigned gv_mmu_classify(struct gv_dev *dev, unsigned chid, uint64_t va,
+                         bool write)
+{
+    uint64_t p, flags;
+
+    if (chid >= GV_MAX_CHANNELS || !gv_range_ok(va, 1, GV_VA_LIMIT)) {
+        return GV_MMU_VA_RANGE;
+    }
+    if (walk(dev, chid, va, &p, &flags) != 0) {
+        return GV_MMU_UNMAPPED;
+    }
+    if (!page_allowed(dev, chid, p)) {
+        return GV_MMU_NOT_OWNED;
+    }
+    return write && (flags & GV_PTE_READONLY) ? GV_MMU_READ_ONLY : GV_MMU_OK;
+}
+
 int gv_translate(struct gv_dev *dev, unsigned chid, uint64_t va, bool write,
                  uint64_t *pa)
 {
@@ -89,7 +106,7 @@ int gv_translate(struct gv_dev *dev, unsigned chid, uint64_t va, bool write,
     uint64_t vpage = va >> GV_PAGE_SHIFT, base, flags;
 
     if (chid >= GV_MAX_CHANNELS || !gv_range_ok(va, 1, GV_VA_LIMIT)) {
-        return GV_ERR_FAULT;
+        return gv_refuse(dev, GV_RULE_MMU_VA_RANGE, chid, va, write);
     }
     t = &dev->tlb[chid][vpage % GV_TLB_ENTRIES];
     if (t->gen == dev->tlb_gen && t->vpage == vpage) {
@@ -98,9 +115,11 @@ int gv_translate(struct gv_dev *dev, unsigned chid, uint64_t va, bool write,
     } else {
         uint64_t p;
 
-        if (walk(dev, chid, va, &p, &flags) != 0 ||
-            !page_allowed(dev, chid, p)) {
-            return GV_ERR_FAULT;
+        if (walk(dev, chid, va, &p, &flags) != 0) {
+            return gv_refuse(dev, GV_RULE_MMU_UNMAPPED, chid, va, write);
+        }
+        if (!page_allowed(dev, chid, p)) {
+            return gv_refuse(dev, GV_RULE_MMU_NOT_OWNED, chid, va, p);
         }
         base = p & GV_PTE_ADDR_MASK;
         t->vpage = vpage;
@@ -108,7 +127,7 @@ int gv_translate(struct gv_dev *dev, unsigned chid, uint64_t va, bool write,
         t->gen = dev->tlb_gen;
     }
     if (write && (flags & GV_PTE_READONLY)) {
-        return GV_ERR_FAULT;
+        return gv_refuse(dev, GV_RULE_MMU_READ_ONLY, chid, va, base);
     }
     *pa = base + (va & (GV_PAGE_SIZE - 1));
     return GV_ERR_NONE;
@@ -123,14 +142,15 @@ static int vm_copy(struct gv_dev *dev, unsigned chid, uint64_t va, void *buf,
     uint8_t *b = buf;
 
     if (!gv_range_ok(va, len, GV_VA_LIMIT)) {
-        return GV_ERR_FAULT;
+        return gv_refuse(dev, GV_RULE_MMU_VA_RANGE, chid, va, len);
     }
     /* Check every page before touching any, so a fault changes nothing. */
     for (uint64_t off = 0; off < len;) {
         uint64_t pa, n = GV_PAGE_SIZE - ((va + off) & (GV_PAGE_SIZE - 1));
+        int err = gv_translate(dev, chid, va + off, write, &pa);
 
-        if (gv_translate(dev, chid, va + off, write, &pa) != GV_ERR_NONE) {
-            return GV_ERR_FAULT;
+        if (err != GV_ERR_NONE) {
+            return err;
         }
         off += n;
     }

@@ -87,15 +87,21 @@ int gv_regions_lock(struct gv_dev *dev)
     uint8_t *h;
 
     if (dev->locked) {
-        return GV_ERR_REGION_CONFIG;
+        return gv_refuse(dev, GV_RULE_REGIONS_ALREADY_LOCKED, NO_CHAN, u, p);
     }
-    if (u % GV_REGION_ALIGN || p % GV_REGION_ALIGN || u == 0 ||
-        u > vram || p > vram - u) {
-        return GV_ERR_REGION_CONFIG;
+    if (u % GV_REGION_ALIGN || p % GV_REGION_ALIGN) {
+        return gv_refuse(dev, GV_RULE_REGIONS_UNALIGNED, NO_CHAN, u, p);
+    }
+    if (u == 0) {
+        return gv_refuse(dev, GV_RULE_REGIONS_NO_UNPROT, NO_CHAN, u, p);
+    }
+    if (u > vram || p > vram - u) {
+        return gv_refuse(dev, GV_RULE_REGIONS_TOO_BIG, NO_CHAN, u, p);
     }
     hidden = vram - u - p;
     if (hidden < gv_hidden_needed(p)) {
-        return GV_ERR_REGION_CONFIG;
+        return gv_refuse(dev, GV_RULE_REGIONS_HIDDEN_SMALL, NO_CHAN, hidden,
+                         gv_hidden_needed(p));
     }
     dev->hidden_base = u + p;
     dev->prot_pages = p >> GV_PAGE_SHIFT;

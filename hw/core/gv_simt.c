@@ -942,7 +942,7 @@ static int run_warp(struct gv_launch *L, struct gv_sm *sm, struct gv_warp *w)
                 break;
             }
             if (!p) {
-                gv_simt_fault(L, UINT64_MAX);
+                gv_simt_fault(L, GV_RULE_COMPUTE_PARAM, UINT64_MAX);
                 return W_STOP;
             }
             v = gv_simt_load(p, i->type);
@@ -1000,7 +1000,7 @@ static int run_warp(struct gv_launch *L, struct gv_sm *sm, struct gv_warp *w)
         }
         default: /* GV_K_TRAP */
             if (m) {
-                gv_simt_fault(L, UINT64_MAX);
+                gv_simt_fault(L, GV_RULE_COMPUTE_TRAP, UINT64_MAX);
                 return W_STOP;
             }
             break;

@@ -65,6 +65,7 @@ struct gv_launch {
     atomic_int status;          /* GV_ERR_NONE while running well */
     atomic_uint_fast64_t lane_insns;
     uint64_t fault_va;          /* first fault (under the engine lock) */
+    unsigned fault_rule;        /* its GV_RULE_COMPUTE_* (set with it) */
 };
 
 struct gv_simt_tlbe {
@@ -228,7 +229,11 @@ uint64_t gv_now_ns(void);
 /* gv_simt_mem.c: the memory instructions, every offset through one
  * checked accessor per space (gv_simt_mem.h).  Each returns true, or false
  * when the launch faulted (recorded in @L; the warp must stop). */
-void gv_simt_fault(struct gv_launch *L, uint64_t va);
+void gv_simt_fault(struct gv_launch *L, unsigned rule, uint64_t va);
+/* The rule a global access of @size bytes at @va faults by (alignment,
+ * the VA space, the page tables); only called once it has faulted. */
+unsigned gv_simt_global_fault_rule(struct gv_launch *L, uint64_t va,
+                                   unsigned size, bool write);
 /* (The fast shared and global forms are inline, in gv_simt_mem.h.) */
 /* LD, ST and ATOM in any space and of any type. */
 bool gv_simt_ldst(struct gv_launch *L, struct gv_sm *sm, struct gv_warp *w,

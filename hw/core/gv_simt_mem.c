@@ -17,12 +17,59 @@
 
 #include <math.h>
 
-void gv_simt_fault(struct gv_launch *L, uint64_t va)
+/* The first fault of a launch wins; its rule is counted when the launch
+ * ends (gv_engine_finish, on the device's thread). */
+void gv_simt_fault(struct gv_launch *L, unsigned rule, uint64_t va)
 {
     int none = GV_ERR_NONE;
 
     if (atomic_compare_exchange_strong(&L->status, &none, GV_ERR_FAULT)) {
         L->fault_va = va;
+        L->fault_rule = rule;
+    }
+}
+
+unsigned gv_simt_global_fault_rule(struct gv_launch *L, uint64_t va,
+                                   unsigned size, bool write)
+{
+    if (!gv_aligned(va, size)) {
+        return GV_RULE_COMPUTE_MISALIGNED;
+    }
+    if (!gv_range_ok(va, size, GV_VA_LIMIT) ||
+        !gv_range_ok(va & (GV_PAGE_SIZE - 1), size, GV_PAGE_SIZE)) {
+        return GV_RULE_COMPUTE_VA_RANGE;
+    }
+    switch (gv_mmu_classify(L->dev, L->chid, va, write)) {
+    case GV_MMU_VA_RANGE:
+        return GV_RULE_COMPUTE_VA_RANGE;
+    case GV_MMU_NOT_OWNED:
+        return GV_RULE_COMPUTE_NOT_OWNED;
+    case GV_MMU_READ_ONLY:
+        return GV_RULE_COMPUTE_READ_ONLY;
+    default:                    /* GV_MMU_UNMAPPED */
+        return GV_RULE_COMPUTE_UNMAPPED;
+    }
+}
+
+/* Which rule an access of gv_simt_ldst() that resolve() refused breaks
+ * (the fault path only). */
+static unsigned ldst_fault_rule(struct gv_launch *L, unsigned space,
+                                uint64_t addr, unsigned size, bool write)
+{
+    if (space == GV_SPACE_GENERIC && !gv_generic_split(&addr, &space)) {
+        return GV_RULE_COMPUTE_GENERIC_WINDOW;
+    }
+    switch (space) {
+    case GV_SPACE_GLOBAL:
+        return gv_simt_global_fault_rule(L, addr, size, write);
+    case GV_SPACE_SHARED:
+        return GV_RULE_COMPUTE_SHARED_RANGE;
+    case GV_SPACE_LOCAL:
+        return GV_RULE_COMPUTE_LOCAL_RANGE;
+    case GV_SPACE_PARAM:
+        return GV_RULE_COMPUTE_PARAM;
+    default:
+        return GV_RULE_COMPUTE_GENERIC_WINDOW;
     }
 }
 
@@ -147,8 +194,9 @@ bool gv_simt_ldst(struct gv_launch *L, struct gv_sm *sm, struct gv_warp *w,
 
         p[l] = resolve(L, sm, w, l, space, addr, size, wr);
         if (!p[l]) {
-            gv_simt_fault(L, space == GV_SPACE_GLOBAL ||
-                             space == GV_SPACE_GENERIC ? addr : UINT64_MAX);
+            gv_simt_fault(L, ldst_fault_rule(L, space, addr, size, wr),
+                          space == GV_SPACE_GLOBAL ||
+                          space == GV_SPACE_GENERIC ? addr : UINT64_MAX);
             return false;
         }
     }

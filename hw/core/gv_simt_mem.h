@@ -224,7 +224,7 @@ static inline bool gv_simt_shared_fast(struct gv_launch *L,
         break;
     }
     if (bad) {
-        gv_simt_fault(L, UINT64_MAX);
+        gv_simt_fault(L, GV_RULE_COMPUTE_SHARED_RANGE, UINT64_MAX);
         return false;
     }
     return true;
@@ -258,7 +258,8 @@ bool gv_global_fast(struct gv_launch *L, struct gv_sm *sm,
         } else {
             p[l] = gv_global_ptr(L, sm, va, sz, wr);
             if (!p[l]) {
-                gv_simt_fault(L, va);
+                gv_simt_fault(L, gv_simt_global_fault_rule(L, va, sz, wr),
+                              va);
                 return false;
             }
             page = p[l] - (va & (GV_PAGE_SIZE - 1));

@@ -31,7 +31,7 @@
 /* Identity */
 #define GV_ID_MAGIC             0x47525654u     /* "GRVT" */
 #define GV_ABI_MAJOR            1u
-#define GV_ABI_MINOR            3u
+#define GV_ABI_MINOR            4u
 #define GV_ABI_VERSION          ((GV_ABI_MAJOR << 16) | GV_ABI_MINOR)
 
 /* ---- BAR0 register map (offsets in bytes; all registers 32 bits) ---- */
@@ -63,6 +63,7 @@
 #define GV_REG_ERROR_COUNT      0x0070  /* RO  command errors since reset */
 #define GV_REG_ERROR_ACK        0x0074  /* WO  any write clears ERROR_CODE/CHID/POS */
 #define GV_REG_PROT_ACCESS_COUNT 0x0078 /* RO  refused aperture accesses to protected memory */
+#define GV_REG_ERROR_RULE       0x007c  /* RO  GV_RULE_* of ERROR_CODE (graviton/gv_rules.h) */
 
 /* Memory regions, 0x0080 - 0x00bf.  Unprotected [0, U), protected
  * [U, U + P), hidden [U + P, VRAM).  Sizes are written, then LOCK; they
@@ -86,6 +87,27 @@
 #define GV_REG_EK_PUB           0x01a0  /* RO  65 bytes: the device's EK */
 #define GV_ATTEST_EK            (1u << 0)  /* an EK is provisioned */
 #define GV_ATTEST_AK            (1u << 1)  /* an AK was generated at reset */
+
+/* Debug block, 0x0800 - 0x09ff (ABI 1.4): only with the device property
+ * debug=on (GV_CAP_DEBUG); otherwise every register of it reads 0 and
+ * writes are refused and counted.  Per-rule hit counters (the named
+ * refusals of graviton/gv_rules.h) and the device's consistency check. */
+#define GV_REG_DBG_RULE_COUNT   0x0800  /* RO  number of rules (GV_RULE__COUNT) */
+#define GV_REG_DBG_RULE_SEL     0x0804  /* RW  rule whose counter HITS_LO/HI read */
+#define GV_REG_DBG_RULE_HITS_LO 0x0808  /* RO  its hits, low word (latches HI) */
+#define GV_REG_DBG_RULE_HITS_HI 0x080c  /* RO  high word, as of the LO read */
+#define GV_REG_DBG_CTRL         0x0810  /* WO  GV_DBG_CTRL_* */
+#define GV_REG_DBG_CHECK        0x0814  /* RO  a read runs the check: GV_DBG_CHECK_* */
+#define GV_REG_DBG_HITS_TOTAL   0x0818  /* RO  hits of all rules, low 32 bits */
+#define GV_REG_DBG_HIT_MAP      0x0840  /* RO  16 words: bit r%32 of word r/32 = rule r hit */
+#define GV_REG_DBG_CHECK_WHY    0x0900  /* RO  128 bytes: the last failed check's reason */
+#define GV_REG_DBG_BASE         0x0800
+#define GV_REG_DBG_END          0x0a00
+#define GV_DBG_HIT_MAP_WORDS    16
+#define GV_DBG_WHY_LEN          128
+#define GV_DBG_CTRL_RESET_HITS  1u      /* zero every rule's counter */
+#define GV_DBG_CHECK_OK         1u      /* consistent */
+#define GV_DBG_CHECK_FAILED     2u      /* inconsistent: see CHECK_WHY */
 
 /* Channel control area: GV_MAX_CHANNELS slots of GV_CHAN_STRIDE bytes. */
 #define GV_MAX_CHANNELS         64
@@ -126,8 +148,9 @@
 #define GV_LOCK_MAGIC           0x4c4f434bu     /* "LOCK" */
 #define GV_REGION_ALIGN         (128u << 10)    /* big-page size */
 
-/* GV_REG_CAPS bits (none defined by ABI 1.0 yet: features arrive with
- * later ABI minors and are advertised here) */
+/* GV_REG_CAPS bits (features arrive with later ABI minors and are
+ * advertised here) */
+#define GV_CAP_DEBUG            (1u << 0)  /* the debug block is enabled (debug=on) */
 
 /* GV_REG_INTR_* bits */
 #define GV_INTR_SOFT            (1u << 0)  /* written through INTR_RAISE */

@@ -43,8 +43,10 @@ MUTATIONS = [
      '    sec->auth_counter++;\n', '\n',
      'an unmap/destroy MAC replayed (attack 2)'),
     ('destroy-mac', MGMT,
-     '        err = chan_check_mac(dev, c.chid, &a, sizeof(a), c.mac);\n'
-     '        if (err != GV_ERR_NONE) {\n            return err;\n        }',
+     '        if (!chan_check_mac(dev, c.chid, &a, sizeof(a), c.mac)) {\n'
+     '            return gv_refuse(dev, GV_RULE_CH_DESTROY_BAD_MAC, c.chid,\n'
+     '                             dev->chsec[c.chid].auth_counter, 0);\n'
+     '        }',
      '        (void)a;',
      'an "authorised" CH_DESTROY with a forged MAC'),
     ('cmd-counter', CHAN,
@@ -52,15 +54,17 @@ MUTATIONS = [
      'a command group replayed (attack 7)'),
     ('group-auth', CHAN,
      '        if (!(h.flags & GV_GROUP_ENCRYPTED)) {\n'
-     '            return GV_ERR_AUTH;\n        }',
+     '            return gv_refuse(dev, GV_RULE_GROUP_PLAINTEXT_SECURE, chid,\n'
+     '                             h.flags, sec->cmd_counter);\n        }',
      '',
      'a plaintext group on a secure channel (attack 7)'),
     ('report-counter', MGMT,
      '    sec->report_counter++;\n', '\n',
      'a summary replayed or a mapping change hidden (attacks 8, 21)'),
     ('summary-result', MGMT,
-     '    if (secure && !c.result_addr) {\n        return GV_ERR_RESULT;\n'
-     '    }',
+     '    if (secure && !c.result_addr) {\n'
+     '        return gv_refuse(dev, GV_RULE_CH_PTE_NO_RESULT, c.chid, '
+     'c.pgd_index,\n                         c.pgt_index);\n    }',
      '',
      'a secure CH_PTE without a summary (attack 21)'),
     ('incarnation', 'include/graviton/gv_keys.h',
@@ -72,7 +76,8 @@ MUTATIONS = [
      'CH_MEASURE under a known (zero) key: a byte oracle (attack 14)'),
     ('measure-secure-only', MGMT,
      '    if (!chan_secure(dev, c.chid)) {\n'
-     '        return GV_ERR_NOT_SECURE;\n    }\n'
+     '        return gv_refuse(dev, GV_RULE_CH_MEASURE_NOT_SECURE, c.chid, '
+     'c.va,\n                         c.size);\n    }\n'
      '    if (c.size == 0',
      '    if (c.size == 0',
      'CH_MEASURE on a normal channel'),
@@ -113,12 +118,13 @@ MUTATIONS = [
      '    gv_tlb_flush(dev);\n\n    if (secure) {', '\n    if (secure) {',
      'a stale translation after CH_PTE (attack 19)'),
     ('protected-desc', MGMT,
-     '    case GV_REGION_UNPROT:\n        return GV_ERR_NOT_PROTECTED;',
+     '    case GV_REGION_UNPROT:\n'
+     '        return gv_refuse(dev, r->unprot, chid, pa, bytes);',
      '    case GV_REGION_UNPROT:\n        return GV_ERR_NONE;',
      'a channel\'s PGD or page table in unprotected memory (attack 3)'),
     ('hidden-pte', MGMT,
-     '    default:\n        return GV_ERR_BAD_ADDRESS;    /* outside memory, '
-     'or hidden */',
+     '    default:                            /* outside memory, or hidden */\n'
+     '        return gv_refuse(dev, GV_RULE_CH_PTE_OUTSIDE, chid, pa, bytes);',
      '    default:\n        *prot = false;\n        return GV_ERR_NONE;',
      'a PTE pointing into hidden memory (attack 4)'),
     ('double-map', MGMT,
@@ -128,18 +134,19 @@ MUTATIONS = [
      'one virtual page mapped by both page sizes'),
     ('mgmt-on-bootstrap', CHAN,
      '        if (type != GV_CHAN_TYPE_BOOTSTRAP) {\n'
-     '            return GV_ERR_NOT_BOOTSTRAP;',
-     '        if (0) {\n            return GV_ERR_NOT_BOOTSTRAP;',
+     '            return gv_refuse(dev, GV_RULE_CMD_MGMT_NOT_BOOTSTRAP,',
+     '        if (0) {\n'
+     '            return gv_refuse(dev, GV_RULE_CMD_MGMT_NOT_BOOTSTRAP,',
      'CH_* commands from a normal or secure channel'),
     ('engine-on-bootstrap', CHAN,
-     '    if (type == GV_CHAN_TYPE_BOOTSTRAP) {\n        return GV_ERR_BOOTSTRAP;',
-     '    if (0) {\n        return GV_ERR_BOOTSTRAP;',
+     '    if (type == GV_CHAN_TYPE_BOOTSTRAP) {\n'
+     '        return gv_refuse(dev, GV_RULE_CMD_ENGINE_ON_BOOTSTRAP,',
+     '    if (0) {\n'
+     '        return gv_refuse(dev, GV_RULE_CMD_ENGINE_ON_BOOTSTRAP,',
      'engine commands from a bootstrap channel (attack 5)'),
     ('bootstrap-target', MGMT,
-     '    return chid < GV_MAX_CHANNELS &&\n'
-     '           dev->chan[chid].type == GV_CHAN_TYPE_BOOTSTRAP ?\n'
-     '           GV_ERR_BOOTSTRAP : GV_ERR_BAD_CHANNEL;',
-     '    return GV_ERR_BAD_CHANNEL;',
+     '    return gv_refuse(dev, boot ? boot_rule : rule, chid, chid, 0);',
+     '    (void)boot;\n    return gv_refuse(dev, rule, chid, chid, 0);',
      'the error naming a CH_* aimed at a bootstrap channel (attack 5)'),
     ('bootstrap-desc', CHAN,
      '        gv_region_of(dev, addr, GV_DESC_BYTES) != GV_REGION_UNPROT) {',
@@ -185,8 +192,9 @@ MUTATIONS = [
      'a ring or host window repointed under a held launch'),
     ('copy-key-secure', 'hw/core/gv_copy.c',
      '    if (dev->chan[chid].type != GV_CHAN_TYPE_SECURE) {\n'
-     '        return GV_ERR_NOT_SECURE;',
-     '    if (0) {\n        return GV_ERR_NOT_SECURE;',
+     '        return gv_refuse(dev, GV_RULE_COPY_KEY_NOT_SECURE, chid,',
+     '    if (0) {\n'
+     '        return gv_refuse(dev, GV_RULE_COPY_KEY_NOT_SECURE, chid,',
      'a copy key set by the driver on a normal channel'),
     # The trusted runtime's checks (runtime/gvrt_secure.c).
     ('rt-uk-hash', 'runtime/gvrt_secure.c',
