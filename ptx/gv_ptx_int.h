@@ -176,12 +176,16 @@ struct gvp_func {
     /* scratch of the code generator */
     int visit;                  /* recursion check */
     int visit_entry;
+    bool addr_taken;            /* its address is an operand somewhere */
 };
 
 struct gvp_module {
+    int version;                /* .version 2.3: 23 */
+    bool map_f64;               /* .target map_f64_to_f32 */
+    bool addr32;                /* .address_size 32 */
     int nfuncs;
     struct gvp_func **funcs;
-    int nvars;                  /* module-scope .global/.const/.shared */
+    int nvars;                  /* module-scope variables and registers */
     struct gvp_decl **vars;
 };
 

@@ -716,6 +716,25 @@ static int space_of(const char *w)
     return SP_NONE;
 }
 
+/* A directive that starts a module-scope statement (and so ends an old
+ * PTX function prototype written without ';'). */
+static bool module_directive(const char *w)
+{
+    static const char *const tab[] = {
+        ".visible", ".extern", ".weak", ".common", ".entry", ".func",
+        ".global", ".const", ".shared", ".local", ".reg", ".tex", ".texref",
+        ".surfref", ".samplerref", ".file", ".loc", ".section", ".version",
+        ".target", ".address_size", ".alias", NULL,
+    };
+
+    for (int i = 0; tab[i]; i++) {
+        if (!strcmp(w, tab[i])) {
+            return true;
+        }
+    }
+    return false;
+}
+
 static void parse_init(struct ps *ps, struct gvp_init *in)
 {
     const struct gvp_tok *t = peek(ps);
@@ -963,6 +982,14 @@ static void parse_body(struct ps *ps, struct gvp_func *f)
             is_punct(peek2(ps), ':')) {
             next(ps);
             next(ps);
+            if (is_word(peek(ps), ".callprototype") ||
+                is_word(peek(ps), ".calltargets")) {
+                /* a call's prototype or target list: the call names it,
+                 * and the callee is found from the module (gv_ptx_call.c)
+                 */
+                skip_stmt(ps, peek(ps)->s);
+                continue;
+            }
             s.kind = S_LABEL;
             s.label = t->s;
             add_stmt(ps, f, &cap, &s);
@@ -1105,7 +1132,8 @@ static void parse_func(struct ps *ps, bool entry, bool ext)
         } else if (is_word(t, ".pragma")) {
             next(ps);
             skip_stmt(ps, ".pragma");
-        } else if (t->kind == TK_WORD && t->s[0] == '.') {
+        } else if (t->kind == TK_WORD && t->s[0] == '.' &&
+                   !module_directive(t->s)) {
             gvp_fail(ps->p, t->line, t->s, "function directive not "
                      "supported");
         } else {
@@ -1113,7 +1141,10 @@ static void parse_func(struct ps *ps, bool entry, bool ext)
         }
     }
     old = find_func(ps->m, f->name);
-    if (accept(ps, ';')) {
+    /* a prototype ends with ';' or, in old PTX, where the next module
+     * directive starts (or at the end of the file) */
+    if (accept(ps, ';') || peek(ps)->kind == TK_END ||
+        (peek(ps)->kind == TK_WORD && module_directive(peek(ps)->s))) {
         if (!old) {
             goto add;
         }
@@ -1157,10 +1188,11 @@ static void parse_version(struct ps *ps)
         sscanf(t->s, "%u.%u", &maj, &min) != 2) {
         gvp_fail(ps->p, line, ".version", "expected MAJOR.MINOR");
     }
-    if (maj < 1 || maj > 8) {
+    if (maj < 1 || maj > 9) {
         gvp_fail(ps->p, line, ".version", "PTX ISA %u.%u is not supported "
-                 "(1.0 to 8.x)", maj, min);
+                 "(1.0 to 9.x)", maj, min);
     }
+    ps->m->version = maj * 10 + (min > 9 ? 9 : min);
 }
 
 static void parse_target(struct ps *ps)
@@ -1171,8 +1203,8 @@ static void parse_target(struct ps *ps)
         const char *w = expect_word(ps, ".target", "a target");
 
         if (!strcmp(w, "map_f64_to_f32")) {
-            gvp_fail(ps->p, line, ".target", "map_f64_to_f32 is not "
-                     "supported");
+            ps->m->map_f64 = true;      /* gv_ptx_compat.c */
+            continue;
         }
         if (strncmp(w, "sm_", 3) && strncmp(w, "compute_", 8) &&
             strcmp(w, "texmode_unified") &&
@@ -1226,10 +1258,10 @@ void gvp_parse(struct gvp *p, struct gvp_module *m)
         if (!strcmp(t->s, ".address_size")) {
             const struct gvp_tok *a = next(&ps);
 
-            if (a->kind != TK_INT || a->u != 64) {
-                gvp_fail(p, t->line, ".address_size", "only 64-bit "
-                         "addresses are supported");
+            if (a->kind != TK_INT || (a->u != 64 && a->u != 32)) {
+                gvp_fail(p, t->line, ".address_size", "expected 32 or 64");
             }
+            m->addr32 = a->u == 32;
             continue;
         }
         if (!strcmp(t->s, ".file") || !strcmp(t->s, ".loc")) {
@@ -1275,17 +1307,14 @@ void gvp_parse(struct gvp *p, struct gvp_module *m)
             continue;
         }
         sp = space_of(t->s);
-        if (sp == SP_GLOBAL || sp == SP_CONST || sp == SP_SHARED) {
+        if (sp == SP_GLOBAL || sp == SP_CONST || sp == SP_SHARED ||
+            sp == SP_LOCAL || sp == SP_REG) {
             if (sp == SP_CONST && is_punct(peek(&ps), '[')) {
                 gvp_fail(p, t->line, ".const", "constant banks are not "
                          "supported");
             }
             parse_module_var(&ps, sp, ext, t->s);
             continue;
-        }
-        if (sp == SP_LOCAL) {
-            gvp_fail(p, t->line, ".local", "module-scope .local variables "
-                     "are not supported");
         }
         if (!strcmp(t->s, ".tex") || !strcmp(t->s, ".texref") ||
             !strcmp(t->s, ".surfref") || !strcmp(t->s, ".samplerref")) {

@@ -21,14 +21,11 @@ KERNEL_STYLE = ('guest-driver/', 'guest-attack/',
                 'include/graviton/graviton_uapi.h')
 WIDE_OK = {'include/graviton/': 100}
 LONG_FILES = {
-    'ptx/gv_ptx.c': 'the code generator; to be split by instruction family',
     'tests/unit/test_ptx.c': 'one test per PTX construct; to be split',
     'tests/unit/test_crypto.c': 'one test per primitive; to be split',
 }
 LONG_FUNCS = {
     ('hw/core/gv_simt.c', 'run_warp'): "the interpreter's dispatch switch",
-    ('ptx/gv_ptx.c', 'do_call'): 'call inlining; to be split',
-    ('ptx/gv_ptx.c', 'translate_insn'): 'the opcode switch; to be split',
     ('bench/bench_copy.c', 'main'): 'a table of runs; to be split',
     ('tests/guest/attack/atk20_reentry.c', 'main'): 'one check a line',
     ('tests/guest/driver_badargs.c', 'main'): 'one bad argument a line',

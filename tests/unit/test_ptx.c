@@ -1716,8 +1716,8 @@ static void test_errors(void)
                "direct recursion");
     expect_err_mutual();
     /* header problems */
-    expect_err_at(".version 7.0\n.target sm_70\n.address_size 32\n", 3,
-                  ".address_size", "32-bit addresses");
+    expect_err_at(".version 7.0\n.target sm_70\n.address_size 16\n", 3,
+                  ".address_size", "16-bit addresses");
     expect_err_at(".version 7.0\n.target sm_70\n.address_size 64\n"
                   ".visible .entry k()\n{\nret;\n", 4, "k",
                   "missing '}'");
