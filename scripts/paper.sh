@@ -81,4 +81,8 @@ rc=0
 bash "$root/scripts/gv-run.sh" -B "$build" --timeout 3000 \
     --log "$out/console.log" "$run/paper" > "$out/guest.txt" || rc=$?
 [ $rc = 0 ] || die "the guest run failed ($rc): $out/console.log"
-python3 "$root/scripts/paper.py" "$out"
+# Debian's python3 has python3-matplotlib (a python3 earlier in PATH, e.g.
+# pyenv's, may not)
+py=python3
+[ -x /usr/bin/python3 ] && py=/usr/bin/python3
+"$py" "$root/scripts/paper.py" "$out"
