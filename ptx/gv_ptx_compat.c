@@ -128,7 +128,10 @@ static void do_slct(struct cg *cg, const struct gvp_stmt *s, struct opc *o)
     c = gvp_src(cg, &s->opd[3], ct);
     zero = gvp_konst(cg, 0);
     if (ftz) {
-        mod = GV_CMP_GE | GV_M_FTZ;
+        /* c >= 0 after flushing: c > -FLT_MIN (a negative subnormal is
+         * -0, which is >= 0) */
+        mod = GV_CMP_GT;
+        zero = gvp_konst(cg, 0x80800000u);
     }
     p = (uint16_t)gvp_new_slot(cg);
     gvp_emit(cg, GV_I_SETP, gvp_gvt(cg, ct), mod, p, c, zero, 0, 0);

@@ -1,0 +1,696 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * test-ptx-compat: the PTX of old nvcc versions and the instructions
+ * added for GPU Ocelot's corpus (docs/ptx.md), each translated and run
+ * on the compute engine against a CPU reference: prototypes without ';'
+ * and debug directives, .version/.target forms, map_f64_to_f32, mul24 and
+ * mad24 (24-bit operands, sign, .hi, .sat), slct, isspacep, module-scope
+ * .local and .reg, indirect calls; and their errors.  The PTX is written
+ * by hand in the style of nvcc 3.x/4.x.
+ */
+#include <math.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cunit_main.h"
+#include "gv_core.h"
+#include "gv_ktest.h"
+#include "gv_ptx.h"
+
+#define VRAM    (64ull << 20)
+#define UNPROT  (16ull << 20)
+#define PROT    (40ull << 20)
+
+static struct td *td;
+static struct kt kt1;
+
+static void exec_setup(void)
+{
+    td = td_new(VRAM, UNPROT, PROT, false);
+    kt_init(&kt1, td, 1, NULL, 1 << 20, true);
+}
+
+static void exec_teardown(void)
+{
+    td_check(td);
+    td_free(td);
+    td = NULL;
+}
+
+/* Translate @ptx (checked by gv_isa_check and the engine); NULL with a
+ * failed assertion if it does not translate. */
+static uint8_t *translate(const char *ptx, size_t *len)
+{
+    uint8_t *img = NULL;
+    char err[512];
+
+    err[0] = 0;
+    if (gv_ptx_translate(ptx, strlen(ptx), &img, len, err, sizeof(err))) {
+        fprintf(stderr, "\n    translation failed: %s\n", err);
+        CU_FAIL("translation failed");
+        return NULL;
+    }
+    if (gv_isa_check(img, *len, err, sizeof(err))) {
+        fprintf(stderr, "\n    gv_isa_check: %s\n", err);
+        CU_FAIL("gv_isa_check refuses the translator's output");
+    }
+    if (gv_compute_check_module(img, (uint32_t)*len, err, sizeof(err))) {
+        fprintf(stderr, "\n    engine: %s\n", err);
+        CU_FAIL("the engine refuses the translator's output");
+    }
+    return img;
+}
+
+/* Run entry @entry(.param .u64 out, .param .u64 in) of @ptx on one block
+ * of @threads; @out is zeroed first, @in copied in.  The launch's error,
+ * or -1. */
+static int run(const char *ptx, const char *entry, uint32_t threads,
+               void *out, uint32_t out_len, const void *in, uint32_t in_len)
+{
+    size_t len;
+    uint8_t *img = translate(ptx, &len);
+    uint64_t mva, o, i, params[2];
+    void *zero;
+    int rc, fi;
+
+    if (!img) {
+        return -1;
+    }
+    fi = gv_isa_find_func(img, len, entry);
+    CU_ASSERT_FATAL(fi >= 0);
+    mva = kt_load(&kt1, img, (uint32_t)len);
+    o = kt_alloc(&kt1, out_len);
+    i = kt_alloc(&kt1, in_len ? in_len : 8);
+    zero = calloc(1, out_len);
+    CU_ASSERT_FATAL(zero != NULL);
+    kt_write(&kt1, o, zero, out_len);
+    free(zero);
+    if (in_len) {
+        kt_write(&kt1, i, in, in_len);
+    }
+    params[0] = o;
+    params[1] = i;
+    {
+        struct kt_launch l = {
+            .module_va = mva, .module_size = (uint32_t)len,
+            .func = (uint32_t)fi,
+            .grid = { 1, 1, 1 }, .block = { threads, 1, 1 },
+            .params = params, .param_size = 16,
+        };
+
+        rc = kt_launch(&kt1, &l);
+    }
+    if (rc != GV_ERR_NONE) {
+        fprintf(stderr, "\n    launch: %s\n", gv_error_name((unsigned)rc));
+    }
+    kt_read(&kt1, o, out, out_len);
+    free(img);
+    return rc;
+}
+
+/* @ptx must fail at line @line with @needle in the message. */
+static void expect_err(const char *ptx, int line, const char *needle)
+{
+    uint8_t *img = (uint8_t *)1;
+    size_t len = 0;
+    char err[512], want[32];
+    int rc = gv_ptx_translate(ptx, strlen(ptx), &img, &len, err,
+                              sizeof(err));
+
+    snprintf(want, sizeof(want), "line %d:", line);
+    if (rc != -1 || img || strncmp(err, want, strlen(want)) ||
+        !strstr(err, needle)) {
+        fprintf(stderr, "\n    expected \"%s ...%s...\", got rc %d \"%s\"\n",
+                want, needle, rc, rc ? err : "");
+        CU_FAIL("wrong error");
+    }
+    if (rc == 0) {
+        free(img);
+    }
+}
+
+static bool translates(const char *ptx)
+{
+    size_t len;
+    uint8_t *img = translate(ptx, &len);
+
+    free(img);
+    return img != NULL;
+}
+
+/* An nvcc 3.x module head, then the kernel k(out, in). */
+#define HEAD20  "\t.version 2.1\n\t.target sm_20\n"
+#define KPARAMS "(\n\t\t.param .u64 __cudaparm_k_out,\n" \
+                "\t\t.param .u64 __cudaparm_k_in)\n"
+/* %r1 = tid.x, %rd1 = out + 4 * tid, %rd2 = in + 4 * tid */
+#define KPROLOGUE \
+    "\tld.param.u64 %rd3, [__cudaparm_k_out];\n" \
+    "\tld.param.u64 %rd4, [__cudaparm_k_in];\n" \
+    "\tcvt.u32.u16 %r1, %tid.x;\n" \
+    "\tmul.wide.u32 %rd5, %r1, 4;\n" \
+    "\tadd.u64 %rd1, %rd3, %rd5;\n" \
+    "\tadd.u64 %rd2, %rd4, %rd5;\n"
+
+/* ==== prototypes, debug directives, .version / .target ==== */
+
+static const char proto_ptx[] =
+    HEAD20
+    "\t// compiled with nvopencc 3.1\n"
+    "\t.visible .func (.param .s32 __cudaretf__Z3twoi) _Z3twoi "
+    "(.param .s32 __cudaparmf1__Z3twoi)\n"
+    "\n"
+    "\t.file\t1\t\"<command-line>\"\n"
+    "\t.file\t2\t\"/tmp/tmpxft_00000001-8_k.cudafe2.gpu\"\n"
+    "\n"
+    "\t.visible .func (.param .s32 __cudaretf__Z3twoi) _Z3twoi "
+    "(.param .s32 __cudaparmf1__Z3twoi)\n"
+    "\t{\n"
+    "\t.reg .u32 %r<4>;\n"
+    "\t.loc\t2\t3\t0\n"
+    "$LDWbegin__Z3twoi:\n"
+    "\tld.param.s32 %r1, [__cudaparmf1__Z3twoi];\n"
+    "\tadd.s32 %r2, %r1, %r1;\n"
+    "\tst.param.s32 [__cudaretf__Z3twoi], %r2;\n"
+    "\t.loc\t2\t4\t0\n"
+    "\tret;\n"
+    "$LDWend__Z3twoi:\n"
+    "\t} // _Z3twoi\n"
+    "\n"
+    "\t.entry k " KPARAMS
+    "\t{\n"
+    "\t.reg .u16 %rh<2>;\n"
+    "\t.reg .u32 %r<8>;\n"
+    "\t.reg .u64 %rd<8>;\n"
+    "\t.loc\t2\t8\t0\n"
+    KPROLOGUE
+    "\t.param .s32 __cudaparma1__Z3twoi;\n"
+    "\tst.param.s32 [__cudaparma1__Z3twoi], %r1;\n"
+    "\t.param .s32 __cudareta__Z3twoi;\n"
+    "\tcall.uni (__cudareta__Z3twoi), _Z3twoi, "
+    "(__cudaparma1__Z3twoi);\n"
+    "\tld.param.s32 %r2, [__cudareta__Z3twoi];\n"
+    "\tst.global.s32 [%rd1+0], %r2;\n"
+    "\texit;\n"
+    "\t} // k\n";
+
+static void test_exec_prototypes(void)
+{
+    uint32_t out[32];
+
+    CU_ASSERT_EQUAL_FATAL(run(proto_ptx, "k", 32, out, sizeof(out), NULL,
+                              0), GV_ERR_NONE);
+    for (uint32_t t = 0; t < 32; t++) {
+        CU_ASSERT_EQUAL(out[t], 2 * t);
+    }
+}
+
+static void test_prototypes(void)
+{
+    CU_ASSERT(translates(proto_ptx));
+    /* a prototype at the end of the file, and with ';' */
+    CU_ASSERT(translates(HEAD20 ".entry e { exit; }\n"
+                         ".extern .func (.param .b32 r) g (.param .b32 a)"));
+    CU_ASSERT(translates(HEAD20 ".extern .func g (.param .b32 a);\n"
+                         ".entry e { exit; }\n"));
+}
+
+static void test_versions(void)
+{
+    CU_ASSERT(translates(".version 9.0\n.target sm_75\n.address_size 64\n"
+                         ".visible .entry e() { ret; }\n"));
+    CU_ASSERT(translates(".version 9.9\n.target sm_120a\n"
+                         ".address_size 64\n.entry e() { ret; }\n"));
+    CU_ASSERT(translates(".version 1.4\n.target sm_10, map_f64_to_f32\n"
+                         ".entry e { exit; }\n"));
+    CU_ASSERT(translates(".version 2.3\n.target sm_20\n.address_size 32\n"
+                         ".entry e { exit; }\n"));
+    expect_err(".version 10.0\n.target sm_70\n.entry e() { ret; }\n", 1,
+               "(1.0 to 9.x)");
+    expect_err(".version 2.0\n.target sm_20\n.address_size 48\n", 3,
+               ".address_size: expected 32 or 64");
+    expect_err(".version 2.0\n.target sm_20, foo\n", 2, "unknown target");
+}
+
+/* ==== map_f64_to_f32 ==== */
+
+static const char f64_ptx[] =
+    "\t.version 1.4\n"
+    "\t.target sm_10, map_f64_to_f32\n"
+    "\t.global .f64 scale = 0d3FF8000000000000;\n"   /* 1.5 */
+    "\t.entry k " KPARAMS
+    "\t{\n"
+    "\t.reg .u16 %rh<2>;\n"
+    "\t.reg .u32 %r<8>;\n"
+    "\t.reg .u64 %rd<8>;\n"
+    "\t.reg .f32 %f<4>;\n"
+    "\t.reg .f64 %fd<6>;\n"
+    KPROLOGUE
+    "\tcvt.rn.f64.u32 %fd1, %r1;\n"
+    "\tld.global.f64 %fd2, [scale];\n"
+    "\tmul.f64 %fd3, %fd1, %fd2;\n"
+    "\tadd.f64 %fd4, %fd3, 0d3FD0000000000000;\n"   /* + 0.25 */
+    "\tdiv.rn.f64 %fd5, %fd4, 0d4008000000000000;\n" /* / 3 */
+    "\tcvt.rn.f32.f64 %f1, %fd5;\n"
+    "\tst.global.f32 [%rd1+0], %f1;\n"
+    "\texit;\n"
+    "\t}\n";
+
+static void test_map_f64(void)
+{
+    float out[64];
+    size_t len;
+    uint8_t *img = translate(f64_ptx, &len);
+    struct gv_isa_module h;
+
+    CU_ASSERT_PTR_NOT_NULL_FATAL(img);
+    memcpy(&h, img, sizeof(h));
+    for (uint32_t i = 0; i < h.ninsns; i++) {
+        struct gv_insn in;
+
+        memcpy(&in, img + h.insns_off + i * sizeof(in), sizeof(in));
+        CU_ASSERT_NOT_EQUAL(in.type, GV_T_F64);
+        if (in.op == GV_I_CVT) {
+            CU_ASSERT_NOT_EQUAL(in.e & 0xff, GV_T_F64);
+        }
+    }
+    /* .f64 storage stays 64 bits: 1.5f in the low half */
+    {
+        float f;
+        uint32_t hi;
+
+        CU_ASSERT_EQUAL_FATAL(h.data_size, 8);
+        memcpy(&f, img + h.data_off, 4);
+        memcpy(&hi, img + h.data_off + 4, 4);
+        CU_ASSERT_EQUAL(f, 1.5f);
+        CU_ASSERT_EQUAL(hi, 0);
+    }
+    free(img);
+    CU_ASSERT_EQUAL_FATAL(run(f64_ptx, "k", 64, out, sizeof(out), NULL, 0),
+                          GV_ERR_NONE);
+    for (int t = 0; t < 64; t++) {
+        volatile float want = (float)t * 1.5f;
+
+        want = want + 0.25f;
+        want = want / 3.0f;
+        CU_ASSERT_EQUAL(out[t], want);
+    }
+}
+
+/* ==== mul24, mad24 ==== */
+
+static const uint32_t m24_in[] = {
+    0, 1, 2, 3, 0x7fffff, 0x800000, 0xffffff, 0xfffffe, 0x12345678,
+    0xff800000u, 0x80000001u, 0x00abcdef, 0xdeadbeefu, 1000, 0x400000,
+    0xc00000,
+};
+#define NM24 (sizeof(m24_in) / sizeof(m24_in[0]))
+
+static int64_t sext24(uint32_t x)
+{
+    return (int32_t)(x << 8) >> 8;
+}
+
+/* Thread t multiplies in[t % N] by in[t / N]; c = in[(t + 5) % N]. */
+static const char m24_ptx[] =
+    HEAD20
+    "\t.entry k " KPARAMS
+    "\t{\n"
+    "\t.reg .u16 %rh<2>;\n"
+    "\t.reg .u32 %r<32>;\n"
+    "\t.reg .u64 %rd<16>;\n"
+    KPROLOGUE
+    "\trem.u32 %r2, %r1, 16;\n"
+    "\tdiv.u32 %r3, %r1, 16;\n"
+    "\tadd.u32 %r4, %r1, 5;\n"
+    "\trem.u32 %r4, %r4, 16;\n"
+    "\tmul.wide.u32 %rd6, %r2, 4;\n"
+    "\tadd.u64 %rd6, %rd4, %rd6;\n"
+    "\tld.global.u32 %r5, [%rd6];\n"
+    "\tmul.wide.u32 %rd6, %r3, 4;\n"
+    "\tadd.u64 %rd6, %rd4, %rd6;\n"
+    "\tld.global.u32 %r6, [%rd6];\n"
+    "\tmul.wide.u32 %rd6, %r4, 4;\n"
+    "\tadd.u64 %rd6, %rd4, %rd6;\n"
+    "\tld.global.u32 %r7, [%rd6];\n"
+    "\tmul.wide.u32 %rd7, %r1, 40;\n"
+    "\tadd.u64 %rd7, %rd3, %rd7;\n"
+    "\tmul24.lo.u32 %r10, %r5, %r6;\n"
+    "\tmul24.hi.u32 %r11, %r5, %r6;\n"
+    "\tmul24.lo.s32 %r12, %r5, %r6;\n"
+    "\tmul24.hi.s32 %r13, %r5, %r6;\n"
+    "\tmad24.lo.u32 %r14, %r5, %r6, %r7;\n"
+    "\tmad24.hi.u32 %r15, %r5, %r6, %r7;\n"
+    "\tmad24.lo.s32 %r16, %r5, %r6, %r7;\n"
+    "\tmad24.hi.s32 %r17, %r5, %r6, %r7;\n"
+    "\tmad24.hi.sat.s32 %r18, %r5, %r6, %r7;\n"
+    "\tmul24.lo.u32 %r19, %r5, 0x1000001;\n"
+    "\tst.global.v4.u32 [%rd7+0], {%r10, %r11, %r12, %r13};\n"
+    "\tst.global.v4.u32 [%rd7+16], {%r14, %r15, %r16, %r17};\n"
+    "\tst.global.v2.u32 [%rd7+32], {%r18, %r19};\n"
+    "\texit;\n"
+    "\t}\n";
+
+static void m24_ref(uint32_t a, uint32_t b, uint32_t c, uint32_t r[10])
+{
+    uint64_t pu = (uint64_t)(a & 0xffffff) * (b & 0xffffff);
+    int64_t ps = sext24(a) * sext24(b);
+    int64_t hs = (int64_t)(int32_t)(uint32_t)(ps >> 16) + (int32_t)c;
+
+    r[0] = (uint32_t)pu;
+    r[1] = (uint32_t)(pu >> 16);
+    r[2] = (uint32_t)ps;
+    r[3] = (uint32_t)(ps >> 16);
+    r[4] = r[0] + c;
+    r[5] = r[1] + c;
+    r[6] = r[2] + c;
+    r[7] = r[3] + c;
+    r[8] = (uint32_t)(int32_t)(hs > INT32_MAX ? INT32_MAX
+                               : hs < INT32_MIN ? INT32_MIN : hs);
+    r[9] = (uint32_t)((uint64_t)(a & 0xffffff) * 1);    /* 0x1000001 */
+}
+
+static void test_mul24(void)
+{
+    static uint32_t out[NM24 * NM24 * 10];
+    uint32_t in[16];
+    int bad = 0;
+
+    CU_ASSERT_EQUAL_FATAL(NM24, 16);
+    memcpy(in, m24_in, sizeof(in));
+    CU_ASSERT_EQUAL_FATAL(run(m24_ptx, "k", 256, out, sizeof(out), in,
+                              sizeof(in)), GV_ERR_NONE);
+    for (uint32_t t = 0; t < 256; t++) {
+        uint32_t want[10];
+
+        m24_ref(in[t % 16], in[t / 16], in[(t + 5) % 16], want);
+        for (int k = 0; k < 10; k++) {
+            if (out[10 * t + k] != want[k] && bad++ < 5) {
+                fprintf(stderr, "\n    t %u (a %#x b %#x) result %d: %#x, "
+                        "expected %#x\n", t, in[t % 16], in[t / 16], k,
+                        out[10 * t + k], want[k]);
+            }
+        }
+    }
+    CU_ASSERT_EQUAL(bad, 0);
+    /* the saturation is reached: 0x7fffff * 0x7fffff >> 16 + big c */
+    {
+        uint32_t r[10];
+
+        m24_ref(0x7fffff, 0x7fffff, 0x7fffffff, r);
+        CU_ASSERT_EQUAL(r[8], 0x7fffffffu);
+        m24_ref(0x800000, 0x7fffff, 0x80000000u, r);
+        CU_ASSERT_EQUAL(r[8], 0x80000000u);
+    }
+}
+
+/* ==== slct, isspacep ==== */
+
+static const char slct_ptx[] =
+    HEAD20
+    "\t.entry k " KPARAMS
+    "\t{\n"
+    "\t.reg .u16 %rh<2>;\n"
+    "\t.reg .u32 %r<16>;\n"
+    "\t.reg .u64 %rd<8>;\n"
+    "\t.reg .f32 %f<4>;\n"
+    KPROLOGUE
+    "\tld.global.u32 %r2, [%rd2];\n"
+    "\tmov.b32 %f1, %r2;\n"
+    "\tmul.wide.u32 %rd6, %r1, 12;\n"
+    "\tadd.u64 %rd6, %rd3, %rd6;\n"
+    "\tslct.u32.s32 %r3, 10, 20, %r2;\n"
+    "\tslct.s32.f32 %r4, 10, 20, %f1;\n"
+    "\tslct.ftz.u32.f32 %r5, 10, 20, %f1;\n"
+    "\tst.global.v2.u32 [%rd6], {%r3, %r4};\n"
+    "\tst.global.u32 [%rd6+8], %r5;\n"
+    "\texit;\n"
+    "\t}\n";
+
+static void test_slct(void)
+{
+    static const uint32_t in[] = {
+        0, 1, 0x7fffffff, 0x80000000u, 0xffffffffu, 0x3f800000,
+        0xbf800000u, 0x7fc00000, 0xffc00000u, 0x00000001, 0x80000001u,
+        0x807fffffu, 0x00800000, 0x80800000u, 0x7f800000, 0xff800000u,
+    };
+    uint32_t out[16 * 3];
+
+    CU_ASSERT_EQUAL_FATAL(run(slct_ptx, "k", 16, out, sizeof(out), in,
+                              sizeof(in)), GV_ERR_NONE);
+    for (int t = 0; t < 16; t++) {
+        float f;
+        bool sub;
+
+        memcpy(&f, &in[t], 4);
+        sub = fpclassify(f) == FP_SUBNORMAL;
+        CU_ASSERT_EQUAL(out[3 * t], (int32_t)in[t] >= 0 ? 10u : 20u);
+        CU_ASSERT_EQUAL(out[3 * t + 1], f >= 0.0f ? 10u : 20u);
+        CU_ASSERT_EQUAL(out[3 * t + 2], (sub || f >= 0.0f) ? 10u : 20u);
+    }
+}
+
+/* Bits: global pointer in global/shared/local, then the shared
+ * variable's generic address, then the local variable's. */
+static const char isspacep_ptx[] =
+    HEAD20
+    "\t.shared .align 4 .b8 sh[64];\n"
+    "\t.entry k " KPARAMS
+    "\t{\n"
+    "\t.reg .u16 %rh<2>;\n"
+    "\t.reg .u32 %r<16>;\n"
+    "\t.reg .u64 %rd<16>;\n"
+    "\t.reg .pred %p<10>;\n"
+    "\t.local .align 4 .b8 lo[16];\n"
+    KPROLOGUE
+    "\tcvta.global.u64 %rd6, %rd3;\n"
+    "\tmov.u64 %rd7, sh;\n"
+    "\tcvta.shared.u64 %rd8, %rd7;\n"
+    "\tmov.u64 %rd9, lo;\n"
+    "\tcvta.local.u64 %rd10, %rd9;\n"
+    "\tisspacep.global %p1, %rd6;\n"
+    "\tisspacep.shared %p2, %rd6;\n"
+    "\tisspacep.local %p3, %rd6;\n"
+    "\tisspacep.global %p4, %rd8;\n"
+    "\tisspacep.shared %p5, %rd8;\n"
+    "\tisspacep.local %p6, %rd8;\n"
+    "\tisspacep.global %p7, %rd10;\n"
+    "\tisspacep.shared::cta %p8, %rd10;\n"
+    "\t@%p1 bra L1;\n"
+    "\tbra.uni L2;\n"
+    "L1:\n"
+    "\tisspacep.local %p9, %rd10;\n"
+    "L2:\n"
+    "\tmov.u32 %r2, 0;\n"
+    "\tselp.u32 %r3, 1, 0, %p1;\n\tor.b32 %r2, %r2, %r3;\n"
+    "\tselp.u32 %r3, 2, 0, %p2;\n\tor.b32 %r2, %r2, %r3;\n"
+    "\tselp.u32 %r3, 4, 0, %p3;\n\tor.b32 %r2, %r2, %r3;\n"
+    "\tselp.u32 %r3, 8, 0, %p4;\n\tor.b32 %r2, %r2, %r3;\n"
+    "\tselp.u32 %r3, 16, 0, %p5;\n\tor.b32 %r2, %r2, %r3;\n"
+    "\tselp.u32 %r3, 32, 0, %p6;\n\tor.b32 %r2, %r2, %r3;\n"
+    "\tselp.u32 %r3, 64, 0, %p7;\n\tor.b32 %r2, %r2, %r3;\n"
+    "\tselp.u32 %r3, 128, 0, %p8;\n\tor.b32 %r2, %r2, %r3;\n"
+    "\tselp.u32 %r3, 256, 0, %p9;\n\tor.b32 %r2, %r2, %r3;\n"
+    "\tst.global.u32 [%rd1], %r2;\n"
+    "\texit;\n"
+    "\t}\n";
+
+static void test_isspacep(void)
+{
+    uint32_t out[32];
+
+    CU_ASSERT_EQUAL_FATAL(run(isspacep_ptx, "k", 32, out, sizeof(out),
+                              NULL, 0), GV_ERR_NONE);
+    for (int t = 0; t < 32; t++) {
+        /* global: global; shared: shared; local: local */
+        CU_ASSERT_EQUAL(out[t], 1u | 16u | 256u);
+    }
+    expect_err(HEAD20 ".entry e {\n.reg .u64 %rd1;\n.reg .pred %p1;\n"
+               "isspacep.const %p1, %rd1;\nexit;\n}\n", 6, "isspacep.const");
+}
+
+/* ==== module-scope .local and .reg, indirect calls ==== */
+
+static const char modvar_ptx[] =
+    HEAD20
+    "\t.local .u32 %L1;\n"
+    "\t.local .align 4 .b8 buf[8];\n"
+    "\t.reg .u32 %mr;\n"
+    "\t.reg .u32 %ra<4>;\n"
+    "\t.func bump\n"
+    "\t{\n"
+    "\tld.local.u32 %ra1, [%L1];\n"
+    "\tadd.u32 %ra1, %ra1, %mr;\n"
+    "\tst.local.u32 [%L1], %ra1;\n"
+    "\tst.local.u32 [buf+4], %ra1;\n"
+    "\tret;\n"
+    "\t}\n"
+    "\t.entry k " KPARAMS
+    "\t{\n"
+    "\t.reg .u16 %rh<2>;\n"
+    "\t.reg .u32 %r<8>;\n"
+    "\t.reg .u64 %rd<8>;\n"
+    KPROLOGUE
+    "\tst.local.u32 [%L1], %r1;\n"
+    "\tadd.u32 %mr, %r1, 100;\n"
+    "\tcall.uni bump;\n"
+    "\tcall.uni bump;\n"
+    "\tld.local.u32 %r2, [buf+4];\n"
+    "\tst.global.u32 [%rd1], %r2;\n"
+    "\texit;\n"
+    "\t}\n"
+    "\t.entry k2 " KPARAMS
+    "\t{\n"
+    "\t.reg .u16 %rh<2>;\n"
+    "\t.reg .u32 %r<8>;\n"
+    "\t.reg .u64 %rd<8>;\n"
+    KPROLOGUE
+    "\tld.local.u32 %r2, [%L1];\n"
+    "\tmov.u32 %mr, 7;\n"
+    "\tcall.uni bump;\n"
+    "\tld.local.u32 %r3, [%L1];\n"
+    "\tadd.u32 %r2, %r2, %r3;\n"
+    "\tst.global.u32 [%rd1], %r2;\n"
+    "\texit;\n"
+    "\t}\n";
+
+static void test_module_vars(void)
+{
+    uint32_t out[32];
+
+    CU_ASSERT_EQUAL_FATAL(run(modvar_ptx, "k", 32, out, sizeof(out), NULL,
+                              0), GV_ERR_NONE);
+    for (uint32_t t = 0; t < 32; t++) {
+        CU_ASSERT_EQUAL(out[t], t + 2 * (t + 100));
+    }
+    /* local memory starts at zero in every launch */
+    CU_ASSERT_EQUAL_FATAL(run(modvar_ptx, "k2", 32, out, sizeof(out), NULL,
+                              0), GV_ERR_NONE);
+    for (uint32_t t = 0; t < 32; t++) {
+        CU_ASSERT_EQUAL(out[t], 7u);
+    }
+}
+
+static const char icall_ptx[] =
+    ".version 3.1\n.target sm_20\n.address_size 64\n"
+    ".visible .func (.param .b32 func_retval0) twice(\n"
+    "\t.param .b32 twice_param_0\n)\n{\n"
+    "\t.reg .s32 %r<3>;\n"
+    "\tld.param.u32 %r1, [twice_param_0];\n"
+    "\tshl.b32 %r2, %r1, 1;\n"
+    "\tst.param.b32 [func_retval0+0], %r2;\n"
+    "\tret;\n}\n"
+    ".visible .func (.param .b32 func_retval0) thrice(\n"
+    "\t.param .b32 thrice_param_0\n)\n{\n"
+    "\t.reg .s32 %r<3>;\n"
+    "\tld.param.u32 %r1, [thrice_param_0];\n"
+    "\tmul.lo.s32 %r2, %r1, 3;\n"
+    "\tst.param.b32 [func_retval0+0], %r2;\n"
+    "\tret;\n}\n"
+    ".visible .func (.param .b32 func_retval0) unused(\n"
+    "\t.param .b32 unused_param_0\n)\n{\n"
+    "\tst.param.b32 [func_retval0+0], 99;\n"
+    "\tret;\n}\n"
+    ".entry k(\n\t.param .u64 k_out,\n\t.param .u64 k_in\n)\n{\n"
+    "\t.reg .pred %p<3>;\n"
+    "\t.reg .s32 %r<10>;\n"
+    "\t.reg .s64 %rl<11>;\n"
+    "\tld.param.u64 %rl1, [k_out];\n"
+    "\tmov.u32 %r1, %tid.x;\n"
+    "\tand.b32 %r2, %r1, 1;\n"
+    "\tsetp.eq.s32 %p1, %r2, 0;\n"
+    "\tmov.u64 %rl2, thrice;\n"
+    "\t@%p1 bra BB0_2;\n"
+    "\tmov.u64 %rl2, twice;\n"
+    "BB0_2:\n"
+    "\tsetp.lt.u32 %p2, %r1, 24;\n"
+    "\t{\n"
+    "\t.param .b32 param0;\n"
+    "\tst.param.b32 [param0+0], %r1;\n"
+    "\t.param .b32 retval0;\n"
+    "\tprototype_0 : .callprototype (.param .b32 _) _ (.param .b32 _);\n"
+    "\t@%p2 call (retval0),\n\t%rl2,\n\t(\n\tparam0\n\t)\n"
+    "\t, prototype_0;\n"
+    "\tld.param.b32 %r8, [retval0+0];\n"
+    "\t}\n"
+    "\t@!%p2 mov.u32 %r8, 1000;\n"
+    "\tmul.wide.u32 %rl3, %r1, 4;\n"
+    "\tadd.s64 %rl4, %rl1, %rl3;\n"
+    "\tst.global.u32 [%rl4], %r8;\n"
+    "\tret;\n}\n";
+
+static void test_indirect_calls(void)
+{
+    uint32_t out[32];
+
+    CU_ASSERT_EQUAL_FATAL(run(icall_ptx, "k", 32, out, sizeof(out), NULL,
+                              0), GV_ERR_NONE);
+    for (uint32_t t = 0; t < 32; t++) {
+        CU_ASSERT_EQUAL(out[t], t >= 24 ? 1000u : t % 2 ? 2 * t : 3 * t);
+    }
+}
+
+/* ==== errors ==== */
+
+static void test_errors(void)
+{
+    expect_err(HEAD20 ".entry e {\n.reg .u32 %r<4>;\n"
+               "mul24.s32 %r1, %r2, %r3;\nexit;\n}\n", 5,
+               "mul24.s32: expected .hi or .lo");
+    expect_err(HEAD20 ".entry e {\n.reg .u64 %r<4>;\n"
+               "mul24.lo.u64 %r1, %r2, %r3;\nexit;\n}\n", 5,
+               "needs .u32 or .s32");
+    expect_err(HEAD20 ".entry e {\n.reg .u32 %r<4>;\n"
+               "mad24.lo.sat.s32 %r1, %r2, %r3, %r1;\nexit;\n}\n", 5,
+               ".sat needs mad24.hi.s32");
+    expect_err(HEAD20 ".entry e {\n.reg .u32 %r<4>;\n"
+               "slct.u32.u32 %r1, %r2, %r3, %r1;\nexit;\n}\n", 5,
+               "selector");
+    /* an indirect call with no candidate, or without a prototype */
+    expect_err(HEAD20 ".entry e {\n.reg .u64 %rd1;\n"
+               "p: .callprototype _ ();\n"
+               "call %rd1, p;\nexit;\n}\n", 6,
+               "no function of this signature");
+    expect_err(HEAD20 ".entry e {\n.reg .u64 %rd1;\n"
+               "call %rd1;\nexit;\n}\n", 5, "prototype or target list");
+    /* textures and dynamic parallelism stay refused with their line */
+    expect_err(HEAD20 ".tex .u32 t0;\n", 3, ".tex: textures");
+    expect_err(HEAD20 ".global .texref t0;\n", 3, ".texref: textures");
+    expect_err(".version 3.2\n.target sm_35\n.address_size 64\n"
+               ".extern .func (.param .b64 r) cudaGetParameterBuffer\n"
+               "(.param .b64 a, .param .b64 b);\n"
+               ".entry e() {\n.reg .b64 %rd<2>;\n"
+               "{\n.param .b64 p0;\n.param .b64 p1;\n.param .b64 r0;\n"
+               "call.uni (r0), cudaGetParameterBuffer, (p0, p1);\n}\n"
+               "ret;\n}\n", 12, "cudaGetParameterBuffer: function has no "
+               "body");
+    /* a module-scope .local cannot be initialised */
+    expect_err(HEAD20 ".local .u32 x = 1;\n", 3, "module-scope .local");
+}
+
+int gv_register_suites(void)
+{
+    static const struct gv_cunit_test translate[] = {
+        { "prototypes without ';', .file/.loc", test_prototypes },
+        { ".version and .target forms", test_versions },
+        { "errors name the line and construct", test_errors },
+        { NULL, NULL },
+    };
+    static const struct gv_cunit_test exec[] = {
+        { "old-style prototypes and calls", test_exec_prototypes },
+        { "map_f64_to_f32", test_map_f64 },
+        { "mul24 and mad24", test_mul24 },
+        { "slct", test_slct },
+        { "isspacep", test_isspacep },
+        { "module-scope .local and .reg", test_module_vars },
+        { "indirect calls", test_indirect_calls },
+        { NULL, NULL },
+    };
+
+    if (gv_add_suite("ptx-compat", NULL, NULL, translate) ||
+        gv_add_suite("ptx-compat-exec", exec_setup, exec_teardown, exec)) {
+        return -1;
+    }
+    return 0;
+}
