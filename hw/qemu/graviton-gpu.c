@@ -20,6 +20,10 @@
  *   launch-timeout-ms
  *               watchdog: a kernel running longer is stopped with
  *               GV_ERR_TIMEOUT (default 60000; 0 = never).
+ *   debug       the debug block of BAR0 (default off): per-rule hit
+ *               counters of the named refusals and the core's consistency
+ *               check, for guest fuzzers (docs/registers.md).  Off, its
+ *               registers read 0 and writes to them are refused.
  *   x-dma-check testing only (default on): off skips the check of DMA and
  *               MSI targets below, leaving the re-entrancy backstops
  *               (the core's busy guard, the config-space guard) alone,
@@ -34,6 +38,11 @@
  * any PCI config space, else it is refused before it starts; (2) the
  * core refuses an access that arrives while it is busy, and so do the PCI
  * config-space hooks here.
+ *
+ * Every refusal of the core (a named rule, docs/rules.md) is a trace
+ * event: graviton_refused for all of them, and graviton_err_<family>
+ * (graviton_err_ch_pte, ...) per family of rules, e.g.
+ * -trace 'graviton_err_*'.
  *
  * Kernels run on the core's worker threads; when one ends the core calls
  * engine_done() from that thread, which schedules a bottom half, and the
@@ -79,6 +88,7 @@ struct GravitonGPUState {
     uint32_t sms;
     uint32_t launch_timeout_ms;
     bool dma_check;
+    bool debug;
 };
 
 /* ---- host services for the core ---- */
@@ -265,6 +275,56 @@ static void gv_engine_done(void *opaque)
     qemu_bh_schedule(s->engine_bh);
 }
 
+/*
+ * A check of the core refused something.  One trace event for every
+ * refusal, and one per family of rules (the part of the rule's name
+ * before the dot), so a family can be traced alone.
+ */
+typedef void (*GravitonErrTrace)(const char *rule, unsigned chid,
+                                 uint64_t a, uint64_t b);
+
+static const struct {
+    const char *family;
+    GravitonErrTrace trace;
+} gv_err_families[] = {
+    { "mmio", trace_graviton_err_mmio },
+    { "aperture", trace_graviton_err_aperture },
+    { "regions", trace_graviton_err_regions },
+    { "boot", trace_graviton_err_boot },
+    { "chreg", trace_graviton_err_chreg },
+    { "ring", trace_graviton_err_ring },
+    { "group", trace_graviton_err_group },
+    { "cmd", trace_graviton_err_cmd },
+    { "fence", trace_graviton_err_fence },
+    { "mmu", trace_graviton_err_mmu },
+    { "ch_create", trace_graviton_err_ch_create },
+    { "attest", trace_graviton_err_attest },
+    { "ch_pde", trace_graviton_err_ch_pde },
+    { "ch_pte", trace_graviton_err_ch_pte },
+    { "ch_destroy", trace_graviton_err_ch_destroy },
+    { "ch_measure", trace_graviton_err_ch_measure },
+    { "copy", trace_graviton_err_copy },
+    { "copy_key", trace_graviton_err_copy_key },
+    { "launch", trace_graviton_err_launch },
+    { "compute", trace_graviton_err_compute },
+};
+
+static void gv_refused(void *opaque, unsigned rule, const char *name,
+                       unsigned err, unsigned chid, uint64_t a, uint64_t b)
+{
+    size_t n = strcspn(name, ".");
+    size_t i;
+
+    trace_graviton_refused(rule, name, err, chid, a, b);
+    for (i = 0; i < ARRAY_SIZE(gv_err_families); i++) {
+        if (strlen(gv_err_families[i].family) == n &&
+            !strncmp(name, gv_err_families[i].family, n)) {
+            gv_err_families[i].trace(name, chid, a, b);
+            return;
+        }
+    }
+}
+
 static const struct gv_host_ops gv_qemu_ops = {
     .dma_read = gv_dma_read,
     .dma_write = gv_dma_write,
@@ -272,6 +332,7 @@ static const struct gv_host_ops gv_qemu_ops = {
     .guest_error = gv_qemu_guest_error,
     .regions_changed = gv_regions_changed,
     .engine_done = gv_engine_done,
+    .refused = gv_refused,
 };
 
 /* ---- BAR0: registers ---- */
@@ -405,7 +466,8 @@ static void gv_realize(PCIDevice *pdev, Error **errp)
     struct gv_config cfg = { .vram_size = s->vram_size,
                              .ek_path = s->ek_path,
                              .compute_sms = s->sms,
-                             .launch_timeout_ms = s->launch_timeout_ms };
+                             .launch_timeout_ms = s->launch_timeout_ms,
+                             .debug = s->debug };
     const char *why = NULL;
     uint8_t *conf = pdev->config;
 
@@ -502,6 +564,7 @@ static Property gv_properties[] = {
     DEFINE_PROP_UINT32("sms", GravitonGPUState, sms, 0),
     DEFINE_PROP_UINT32("launch-timeout-ms", GravitonGPUState,
                        launch_timeout_ms, 60000),
+    DEFINE_PROP_BOOL("debug", GravitonGPUState, debug, false),
     DEFINE_PROP_BOOL("x-dma-check", GravitonGPUState, dma_check, true),
     DEFINE_PROP_END_OF_LIST(),
 };

@@ -6,6 +6,7 @@
 unsigned td_compute_sms;
 uint32_t td_launch_timeout_ms;
 bool td_async;
+bool td_debug;
 
 #include <stddef.h>
 #include <stdio.h>
@@ -64,6 +65,7 @@ static void fake_guest_error(void *opaque, const char *msg)
     struct td *td = opaque;
 
     td->guest_errors++;
+    snprintf(td->last_guest_error, sizeof(td->last_guest_error), "%s", msg);
 }
 
 static const struct gv_host_ops td_ops = {
@@ -177,7 +179,8 @@ struct td *td_new_ek(uint64_t vram, uint64_t unprot, uint64_t prot,
     struct td *td = calloc(1, sizeof(*td));
     struct gv_config cfg = { .vram_size = vram, .ek_path = ek_path,
                              .compute_sms = td_compute_sms,
-                             .launch_timeout_ms = td_launch_timeout_ms };
+                             .launch_timeout_ms = td_launch_timeout_ms,
+                             .debug = td_debug };
     const char *err = NULL;
 
     td->guest = calloc(1, TD_GUEST_SIZE);

@@ -55,6 +55,7 @@ struct td {
     int irq_edges;
     int engine_done;            /* async devices: a launch has ended */
     int guest_errors;
+    char last_guest_error[256];
     char ek_path[256];
     char tmpdir[128];
     /* optional: replaces the fake guest memory for DMA reads */
@@ -72,6 +73,8 @@ extern uint32_t td_launch_timeout_ms;
 /* Devices made while this is set complete launches asynchronously, as in
  * QEMU: call td_engine_wait() to finish them (fence, interrupts, rings). */
 extern bool td_async;
+/* Devices made while this is set have the debug block (GV_REG_DBG_*). */
+extern bool td_debug;
 
 /* Wait up to @timeout_ms for a launch to end, then gv_dev_engine_poll();
  * 0, or -1 on timeout. */

@@ -1,0 +1,515 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * Unit tests of the named refusals (include/graviton/gv_rules.h): the
+ * table itself, one refusal or more of every family provoked through the
+ * test bench with the rule it must name (ERROR_RULE, the hit counter, the
+ * guest-error line) and a nearby rule that must not count, the counters'
+ * reset, and the debug block of BAR0 (off: reads 0; on: rule count,
+ * counters, hit map, consistency check).
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cunit_main.h"
+#include "graviton/gv_rules.h"
+#include "gv_ktest.h"
+#include "gv_testdev.h"
+
+#define VRAM    (64ull << 20)
+#define UNPROT  (8ull << 20)
+#define PROT    (48ull << 20)
+#define ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
+
+static struct td *td;
+static struct gvrt_secure sa;
+
+static void setup(void)
+{
+    td = td_new(VRAM, UNPROT, PROT, true);
+    memset(&sa, 0, sizeof(sa));
+}
+
+static void teardown(void)
+{
+    td_check(td);
+    td_free(td);
+    td = NULL;
+    gvrt_secure_fini(&sa);
+}
+
+static uint64_t hits(unsigned rule)
+{
+    return gv_dev_rule_hits(td->dev, rule);
+}
+
+/* Forget what came before the refusal a test provokes next. */
+static void fresh(void)
+{
+    td_wr(td, GV_REG_ERROR_ACK, 1);
+    gv_dev_rule_hits_reset(td->dev);
+    td->last_guest_error[0] = 0;
+}
+
+/* The operation just done was refused by @rule, reported to the guest
+ * with @rule's code: ERROR_RULE, the counter and the log name it, and
+ * the nearby rule @other did not count. */
+static void expect(int err, unsigned rule, unsigned other)
+{
+    CU_ASSERT_EQUAL(err, (int)gv_rule_error(rule));
+    CU_ASSERT_EQUAL(td_rd(td, GV_REG_ERROR_CODE), gv_rule_error(rule));
+    CU_ASSERT_EQUAL(td_rd(td, GV_REG_ERROR_RULE), rule);
+    CU_ASSERT_EQUAL(gv_dev_error_rule(td->dev), rule);
+    CU_ASSERT_EQUAL(hits(rule), 1);
+    CU_ASSERT_EQUAL(hits(other), 0);
+    CU_ASSERT_PTR_NOT_NULL(strstr(td->last_guest_error, gv_rule_name(rule)));
+    if (hits(rule) != 1 || td_rd(td, GV_REG_ERROR_RULE) != rule) {
+        fprintf(stderr, "expected %s, got %s (%s)\n", gv_rule_name(rule),
+                gv_rule_name(td_rd(td, GV_REG_ERROR_RULE)),
+                td->last_guest_error);
+    }
+}
+
+/* ---- the table ---- */
+
+#define GV_RULE_NUM_(n, id, nm, code, ds) n,
+static const unsigned rule_nums[] = { GV_RULE_LIST(GV_RULE_NUM_) };
+#undef GV_RULE_NUM_
+
+static bool dotted(const char *s)
+{
+    const char *dot = strchr(s, '.');
+
+    if (!dot || dot == s || !dot[1] || strchr(dot + 1, '.')) {
+        return false;
+    }
+    for (; *s; s++) {
+        if (!((*s >= 'a' && *s <= 'z') || (*s >= '0' && *s <= '9') ||
+              *s == '_' || *s == '.')) {
+            return false;
+        }
+    }
+    return true;
+}
+
+static void test_table(void)
+{
+    unsigned n = gv_rule_count();
+    bool used[GV_ERR__COUNT] = { false };
+
+    CU_ASSERT_EQUAL(n, GV_RULE__COUNT);
+    CU_ASSERT_EQUAL(ARRAY_LEN(rule_nums), n);
+    for (unsigned i = 0; i < ARRAY_LEN(rule_nums); i++) {
+        CU_ASSERT_EQUAL(rule_nums[i], i);       /* dense, in order */
+    }
+    CU_ASSERT_STRING_EQUAL(gv_rule_name(GV_RULE_NONE), "none");
+    CU_ASSERT_EQUAL(gv_rule_error(GV_RULE_NONE), GV_ERR_NONE);
+    CU_ASSERT_PTR_NULL(gv_rule_name(n));
+    CU_ASSERT_PTR_NULL(gv_rule_desc(n));
+    for (unsigned i = 1; i < n; i++) {
+        const char *name = gv_rule_name(i);
+
+        CU_ASSERT_FATAL(name != NULL);
+        CU_ASSERT(dotted(name));
+        CU_ASSERT(gv_rule_desc(i) && strlen(gv_rule_desc(i)) > 8);
+        CU_ASSERT(gv_rule_error(i) < GV_ERR__COUNT);
+        used[gv_rule_error(i) % GV_ERR__COUNT] = true;
+        for (unsigned j = 0; j < i; j++) {
+            CU_ASSERT(strcmp(name, gv_rule_name(j)) != 0);
+        }
+    }
+    for (unsigned e = 1; e < GV_ERR__COUNT; e++) {
+        if (!used[e]) {
+            fprintf(stderr, "no rule reports error %u (%s)\n", e,
+                    gv_error_name(e));
+        }
+        CU_ASSERT(used[e]);
+    }
+}
+
+/* ---- one family at a time ---- */
+
+static void test_regions(void)
+{
+    struct gv_config cfg = { .vram_size = 16ull << 20 };
+    struct gv_dev *d;
+
+    fresh();
+    td_wr(td, GV_REG_REGION_LOCK, GV_LOCK_MAGIC);
+    expect(GV_ERR_REGION_CONFIG, GV_RULE_REGIONS_ALREADY_LOCKED,
+           GV_RULE_REGIONS_UNALIGNED);
+
+    /* a device of its own, not locked yet */
+    d = gv_dev_new(&cfg, NULL, NULL, NULL);
+    CU_ASSERT_FATAL(d != NULL);
+    gv_mmio_write(d, GV_REG_UNPROT_SIZE_LO, 4096, 4);
+    gv_mmio_write(d, GV_REG_REGION_LOCK, GV_LOCK_MAGIC, 4);
+    CU_ASSERT_EQUAL(gv_mmio_read(d, GV_REG_ERROR_RULE, 4),
+                    GV_RULE_REGIONS_UNALIGNED);
+    CU_ASSERT_EQUAL(gv_dev_rule_hits(d, GV_RULE_REGIONS_UNALIGNED), 1);
+    CU_ASSERT_EQUAL(gv_dev_rule_hits(d, GV_RULE_REGIONS_NO_UNPROT), 0);
+    gv_mmio_write(d, GV_REG_UNPROT_SIZE_LO, 0, 4);
+    gv_mmio_write(d, GV_REG_REGION_LOCK, GV_LOCK_MAGIC, 4);
+    CU_ASSERT_EQUAL(gv_mmio_read(d, GV_REG_ERROR_RULE, 4),
+                    GV_RULE_REGIONS_NO_UNPROT);
+    /* a bootstrap channel before the lock */
+    gv_mmio_write(d, GV_REG_CHAN(3, GV_CHAN_DESC_HI), 0, 4);
+    CU_ASSERT_EQUAL(gv_mmio_read(d, GV_REG_ERROR_RULE, 4),
+                    GV_RULE_BOOT_NOT_LOCKED);
+    CU_ASSERT_EQUAL(gv_dev_rule_hits(d, GV_RULE_BOOT_DESC_ADDRESS), 0);
+    gv_dev_free(d);
+}
+
+static void test_bootstrap(void)
+{
+    fresh();
+    td_wr(td, GV_REG_CHAN(5, GV_CHAN_DESC_LO), (uint32_t)UNPROT);
+    td_wr(td, GV_REG_CHAN(5, GV_CHAN_DESC_HI), 0);
+    expect(GV_ERR_BAD_ADDRESS, GV_RULE_BOOT_DESC_ADDRESS,
+           GV_RULE_BOOT_NOT_LOCKED);
+    fresh();
+    td_wr(td, GV_REG_CHAN(TD_BOOT_CHID, GV_CHAN_DESC_HI), 0);
+    expect(GV_ERR_CHANNEL_BUSY, GV_RULE_BOOT_SLOT_BUSY,
+           GV_RULE_CH_CREATE_SLOT_BUSY);
+    fresh();
+    td_wr(td, GV_REG_CHAN(6, GV_CHAN_PUT), 0);
+    expect(GV_ERR_BAD_CHANNEL, GV_RULE_CHREG_PUT_FREE_SLOT,
+           GV_RULE_CHREG_PUT_RANGE);
+}
+
+static void test_ch_create(void)
+{
+    uint64_t unprot = td_alloc_unprot(td, GV_PAGE_SIZE, GV_PAGE_SIZE);
+    uint64_t desc = td_alloc_prot(td, GV_DESC_BYTES, GV_PAGE_SIZE);
+    uint64_t pgd = td_alloc_prot(td, GV_PGD_BYTES, GV_PAGE_SIZE);
+
+    fresh();
+    expect(td_create_at(td, 3, 0, unprot, pgd, NULL, NULL, NULL),
+           GV_RULE_CH_CREATE_DESC_UNPROT, GV_RULE_CH_CREATE_PGD_UNPROT);
+    fresh();
+    expect(td_create_at(td, 3, 0, desc, unprot, NULL, NULL, NULL),
+           GV_RULE_CH_CREATE_PGD_UNPROT, GV_RULE_CH_CREATE_DESC_UNPROT);
+    fresh();
+    expect(td_create_at(td, 3, 0, desc, desc, NULL, NULL, NULL),
+           GV_RULE_CH_CREATE_OVERLAP, GV_RULE_CH_CREATE_DESC_IN_USE);
+    CU_ASSERT_EQUAL(td_create_at(td, 3, 0, desc, pgd, NULL, NULL, NULL),
+                    GV_ERR_NONE);
+    fresh();
+    expect(td_create_at(td, 3, 0, desc, pgd, NULL, NULL, NULL),
+           GV_RULE_CH_CREATE_SLOT_BUSY, GV_RULE_BOOT_SLOT_BUSY);
+}
+
+static void test_ch_pde(void)
+{
+    uint64_t t = td_alloc_prot(td, GV_PGT_SMALL_BYTES, GV_PAGE_SIZE);
+
+    fresh();
+    expect(td_pde(td, TD_BOOT_CHID, 0, false, t),
+           GV_RULE_CH_PDE_TARGET_BOOTSTRAP, GV_RULE_CH_PDE_TARGET);
+    fresh();
+    expect(td_pde(td, 40, 0, false, t), GV_RULE_CH_PDE_TARGET,
+           GV_RULE_CH_PDE_TARGET_BOOTSTRAP);
+    CU_ASSERT_EQUAL(td_create_normal(td, 1, 1), GV_ERR_NONE);
+    fresh();
+    expect(td_pde(td, 1, GV_PGD_ENTRIES, false, t), GV_RULE_CH_PDE_RANGE,
+           GV_RULE_CH_PTE_RANGE);
+    fresh();
+    expect(td_pde(td, 1, 0, false, UNPROT - GV_PGT_SMALL_BYTES),
+           GV_RULE_CH_PDE_TABLE_UNPROT, GV_RULE_CH_CREATE_PGD_UNPROT);
+}
+
+static void test_ch_pte(void)
+{
+    uint64_t page = td_alloc_prot(td, GV_PAGE_SIZE, GV_PAGE_SIZE);
+    uint64_t pte = page | GV_PTE_VALID, t2;
+
+    CU_ASSERT_EQUAL_FATAL(td_create_normal(td, 1, 1), GV_ERR_NONE);
+    CU_ASSERT_EQUAL_FATAL(td_create_normal(td, 2, 2), GV_ERR_NONE);
+    td_table(td, 1, 0, false);
+    t2 = td_table(td, 2, 0, false);
+    CU_ASSERT_EQUAL(td_pte(td, 1, 0, 0, 1, &pte, false, NULL, NULL),
+                    GV_ERR_NONE);
+    /* channel 2 is another context: the page is channel 1's */
+    fresh();
+    expect(td_pte(td, 2, 0, 0, 1, &pte, false, NULL, NULL),
+           GV_RULE_CH_PTE_OTHER_CONTEXT, GV_RULE_CH_PDE_TABLE_OTHER_CONTEXT);
+    CU_ASSERT_EQUAL(hits(GV_RULE_CH_PTE_PAGE_TYPE), 0);
+    /* its own page table as a data page */
+    pte = t2 | GV_PTE_VALID;
+    fresh();
+    expect(td_pte(td, 2, 0, 0, 1, &pte, false, NULL, NULL),
+           GV_RULE_CH_PTE_PAGE_TYPE, GV_RULE_CH_PTE_OTHER_CONTEXT);
+    /* hidden memory */
+    pte = (UNPROT + PROT) | GV_PTE_VALID;
+    fresh();
+    expect(td_pte(td, 2, 0, 0, 1, &pte, false, NULL, NULL),
+           GV_RULE_CH_PTE_OUTSIDE, GV_RULE_CH_PTE_UNALIGNED);
+    fresh();
+    expect(td_pte(td, 2, 1, 0, 1, &pte, false, NULL, NULL),
+           GV_RULE_CH_PTE_NO_TABLE, GV_RULE_CH_PTE_RANGE);
+}
+
+static void test_ch_destroy(void)
+{
+    uint8_t mac[GV_TAG_LEN] = { 0 };
+
+    CU_ASSERT_EQUAL_FATAL(td_create_normal(td, 1, 1), GV_ERR_NONE);
+    CU_ASSERT_EQUAL_FATAL(td_create_secure(td, 2, &sa), GV_ERR_NONE);
+    fresh();
+    expect(td_destroy(td, 1, mac), GV_RULE_CH_DESTROY_NOT_SECURE,
+           GV_RULE_CH_DESTROY_BAD_MAC);
+    fresh();
+    expect(td_destroy(td, 2, mac), GV_RULE_CH_DESTROY_BAD_MAC,
+           GV_RULE_CH_DESTROY_NOT_SECURE);
+    fresh();
+    expect(td_destroy(td, TD_BOOT_CHID, NULL),
+           GV_RULE_CH_DESTROY_TARGET_BOOTSTRAP, GV_RULE_CH_DESTROY_TARGET);
+}
+
+static void test_ch_measure(void)
+{
+    struct gv_measurement m;
+
+    CU_ASSERT_EQUAL_FATAL(td_create_normal(td, 1, 1), GV_ERR_NONE);
+    CU_ASSERT_EQUAL_FATAL(td_create_secure(td, 2, &sa), GV_ERR_NONE);
+    fresh();
+    expect(td_measure(td, 1, 0, 64, &m), GV_RULE_CH_MEASURE_NOT_SECURE,
+           GV_RULE_CH_MEASURE_RANGE);
+    fresh();
+    expect(td_measure(td, 2, 0, 0, &m), GV_RULE_CH_MEASURE_RANGE,
+           GV_RULE_CH_MEASURE_NOT_SECURE);
+    /* nothing mapped at VA 0: the MMU's rule names it */
+    fresh();
+    expect(td_measure(td, 2, 0, 64, &m), GV_RULE_MMU_UNMAPPED,
+           GV_RULE_COMPUTE_UNMAPPED);
+}
+
+static void test_group_auth(void)
+{
+    struct {
+        struct gv_group_hdr h;
+        uint8_t payload[8];
+        uint8_t tag[GV_TAG_LEN];
+    } g = { .h = { .magic = GV_GROUP_MAGIC, .flags = GV_GROUP_ENCRYPTED,
+                   .payload_len = 8 } };
+    struct gv_cmd_hdr nop = { GV_OP_NOP, sizeof(nop) };
+
+    CU_ASSERT_EQUAL_FATAL(td_create_secure(td, 2, &sa), GV_ERR_NONE);
+    fresh();
+    expect(td_submit_raw(td, 2, &g, sizeof(g), 0), GV_RULE_GROUP_AUTH,
+           GV_RULE_GROUP_PLAINTEXT_SECURE);
+    fresh();
+    expect(td_submit(td, 2, &nop, sizeof(nop)),
+           GV_RULE_GROUP_PLAINTEXT_SECURE, GV_RULE_GROUP_AUTH);
+    fresh();
+    expect(td_submit_raw(td, 2, &g, sizeof(g) - 1, 0),
+           GV_RULE_GROUP_SECURE_LENGTH, GV_RULE_GROUP_PLAIN_LENGTH);
+    /* the real thing still runs */
+    CU_ASSERT_EQUAL(td_submit_secure(td, &sa, 2, &nop, sizeof(nop)),
+                    GV_ERR_NONE);
+    fresh();
+    expect(td_submit(td, TD_BOOT_CHID, &nop, sizeof(nop)),
+           GV_RULE_CMD_ENGINE_ON_BOOTSTRAP, GV_RULE_CMD_MGMT_NOT_BOOTSTRAP);
+}
+
+static int copy(struct gvrt_secure *s, unsigned chid, uint32_t flags,
+                uint64_t size)
+{
+    struct gv_cmd_copy c = { .hdr = { GV_OP_COPY, sizeof(c) },
+                             .flags = flags, .size = size };
+
+    return s ? td_submit_secure(td, s, chid, &c, sizeof(c))
+             : td_submit(td, chid, &c, sizeof(c));
+}
+
+static void test_copy_engine(void)
+{
+    CU_ASSERT_EQUAL_FATAL(td_create_normal(td, 1, 1), GV_ERR_NONE);
+    CU_ASSERT_EQUAL_FATAL(td_create_secure(td, 2, &sa), GV_ERR_NONE);
+    td_table(td, 1, 0, false);
+    fresh();
+    expect(copy(NULL, 1, 0, 0), GV_RULE_COPY_RANGE, GV_RULE_COPY_SIZE);
+    fresh();
+    expect(copy(NULL, 1, GV_COPY_DECRYPT, 64),
+           GV_RULE_COPY_CRYPTO_NOT_SECURE, GV_RULE_COPY_NO_KEY);
+    fresh();
+    expect(copy(&sa, 2, GV_COPY_DECRYPT, 64), GV_RULE_COPY_NO_KEY,
+           GV_RULE_COPY_CRYPTO_NOT_SECURE);
+    fresh();
+    expect(copy(NULL, 1, GV_COPY_SRC_HOST, 64), GV_RULE_COPY_HOSTWIN,
+           GV_RULE_COPY_HOST_READ);
+    /* device -> device from an unmapped page */
+    fresh();
+    expect(copy(NULL, 1, 0, 64), GV_RULE_MMU_UNMAPPED,
+           GV_RULE_MMU_NOT_OWNED);
+}
+
+static void test_compute_faults(void)
+{
+    struct kt k;
+    uint32_t len;
+    uint8_t *img = ka_store_gid(&len);
+    uint64_t mva, bad;
+    struct kt_launch l = { .module_size = len, .grid = { 1 },
+                           .block = { 32 }, .params = &bad,
+                           .param_size = 8 };
+
+    kt_init(&k, td, 1, NULL, 64 << 10, true);
+    mva = kt_load(&k, img, len);
+    l.module_va = mva;
+    bad = KT_VA_BASE + (1 << 20);               /* beyond what is mapped */
+    fresh();
+    expect(kt_launch(&k, &l), GV_RULE_COMPUTE_UNMAPPED,
+           GV_RULE_MMU_UNMAPPED);
+    bad = KT_VA_BASE + 2;
+    fresh();
+    expect(kt_launch(&k, &l), GV_RULE_COMPUTE_MISALIGNED,
+           GV_RULE_COMPUTE_UNMAPPED);
+    bad = 1ull << 45;
+    fresh();
+    expect(kt_launch(&k, &l), GV_RULE_COMPUTE_VA_RANGE,
+           GV_RULE_MMU_VA_RANGE);
+    /* the launch shape, before any module is read */
+    l.grid[1] = 70000;
+    fresh();
+    expect(kt_launch(&k, &l), GV_RULE_LAUNCH_SHAPE,
+           GV_RULE_LAUNCH_MODULE_INVALID);
+    free(img);
+}
+
+static void test_mmio(void)
+{
+    uint32_t bad = td_rd(td, GV_REG_BAD_ACCESS_COUNT);
+
+    fresh();
+    CU_ASSERT_EQUAL(td_rd(td, 0x0200), GV_REG_INVALID_READ);
+    CU_ASSERT_EQUAL(hits(GV_RULE_MMIO_UNKNOWN_READ), 1);
+    CU_ASSERT_EQUAL(hits(GV_RULE_MMIO_UNKNOWN_WRITE), 0);
+    CU_ASSERT_EQUAL(td_rd(td, GV_REG_BAD_ACCESS_COUNT), bad + 1);
+    /* a refused access is not an error report */
+    CU_ASSERT_EQUAL(td_rd(td, GV_REG_ERROR_RULE), GV_RULE_NONE);
+    fresh();
+    gv_mmio_read(td->dev, GV_REG_SCRATCH + 1, 2);
+    CU_ASSERT_EQUAL(hits(GV_RULE_MMIO_BAD_SIZE), 1);
+    CU_ASSERT_EQUAL(hits(GV_RULE_MMIO_UNKNOWN_READ), 0);
+    fresh();
+    CU_ASSERT_EQUAL(gv_aperture_read(td->dev, UNPROT, 4), 0xffffffffu);
+    CU_ASSERT_EQUAL(hits(GV_RULE_APERTURE_PROTECTED), 1);
+    CU_ASSERT_EQUAL(hits(GV_RULE_APERTURE_BAD_ACCESS), 0);
+
+    /* the debug block is off: reads 0, writes refused and counted */
+    fresh();
+    CU_ASSERT_EQUAL(td_rd(td, GV_REG_CAPS) & GV_CAP_DEBUG, 0);
+    CU_ASSERT_EQUAL(td_rd(td, GV_REG_DBG_RULE_COUNT), 0);
+    CU_ASSERT_EQUAL(td_rd(td, GV_REG_DBG_CHECK), 0);
+    CU_ASSERT_EQUAL(td_rd(td, GV_REG_DBG_HIT_MAP), 0);
+    CU_ASSERT_EQUAL(hits(GV_RULE_MMIO_UNKNOWN_READ), 0);
+    bad = td_rd(td, GV_REG_BAD_ACCESS_COUNT);
+    td_wr(td, GV_REG_DBG_CTRL, GV_DBG_CTRL_RESET_HITS);
+    CU_ASSERT_EQUAL(hits(GV_RULE_MMIO_UNKNOWN_WRITE), 1);  /* not reset */
+    CU_ASSERT_EQUAL(td_rd(td, GV_REG_BAD_ACCESS_COUNT), bad + 1);
+}
+
+static void test_reset_counters(void)
+{
+    fresh();
+    td_rd(td, 0x0200);
+    td_wr(td, GV_REG_REGION_LOCK, GV_LOCK_MAGIC);
+    CU_ASSERT_EQUAL(hits(GV_RULE_MMIO_UNKNOWN_READ), 1);
+    CU_ASSERT_EQUAL(gv_dev_rule_hits_total(td->dev), 2);
+    CU_ASSERT_EQUAL(td_rd(td, GV_REG_ERROR_RULE),
+                    GV_RULE_REGIONS_ALREADY_LOCKED);
+    /* ERROR_ACK clears the rule with the code */
+    td_wr(td, GV_REG_ERROR_ACK, 1);
+    CU_ASSERT_EQUAL(td_rd(td, GV_REG_ERROR_RULE), GV_RULE_NONE);
+    /* the counters outlive a device reset (a fuzzer resets the device) */
+    td_wr(td, GV_REG_REGION_LOCK, GV_LOCK_MAGIC);
+    td_wr(td, GV_REG_RESET, GV_RESET_MAGIC);
+    CU_ASSERT_EQUAL(td_rd(td, GV_REG_ERROR_RULE), GV_RULE_NONE);
+    CU_ASSERT_EQUAL(hits(GV_RULE_REGIONS_ALREADY_LOCKED), 2);
+    gv_dev_rule_hits_reset(td->dev);
+    CU_ASSERT_EQUAL(gv_dev_rule_hits_total(td->dev), 0);
+    for (unsigned r = 0; r < gv_rule_count(); r++) {
+        CU_ASSERT_EQUAL(hits(r), 0);
+    }
+    /* the test bench's device is locked again for teardown's check */
+    td_free(td);
+    td = td_new(VRAM, UNPROT, PROT, false);
+}
+
+static void test_debug_block(void)
+{
+    uint64_t pmm_pa = UNPROT + PROT, last = pmm_pa + (PROT / 4096 - 1) * 8;
+    uint64_t old, forged = 1ull << 8;           /* MAPPED, unreferenced */
+    char why[GV_DBG_WHY_LEN + 1] = { 0 };
+
+    td_free(td);
+    td_debug = true;
+    td = td_new(VRAM, UNPROT, PROT, false);
+    td_debug = false;
+    CU_ASSERT(td_rd(td, GV_REG_CAPS) & GV_CAP_DEBUG);
+    CU_ASSERT_EQUAL(td_rd(td, GV_REG_DBG_RULE_COUNT), gv_rule_count());
+    td_wr(td, GV_REG_DBG_CTRL, GV_DBG_CTRL_RESET_HITS);
+    CU_ASSERT_EQUAL(td_rd(td, GV_REG_DBG_HITS_TOTAL), 0);
+
+    td_rd(td, 0x0200);
+    td_rd(td, 0x0200);
+    td_wr(td, GV_REG_DBG_RULE_SEL, GV_RULE_MMIO_UNKNOWN_READ);
+    CU_ASSERT_EQUAL(td_rd(td, GV_REG_DBG_RULE_SEL), GV_RULE_MMIO_UNKNOWN_READ);
+    CU_ASSERT_EQUAL(td_rd(td, GV_REG_DBG_RULE_HITS_LO), 2);
+    CU_ASSERT_EQUAL(td_rd(td, GV_REG_DBG_RULE_HITS_HI), 0);
+    td_wr(td, GV_REG_DBG_RULE_SEL, GV_RULE_MMIO_UNKNOWN_WRITE);
+    CU_ASSERT_EQUAL(td_rd(td, GV_REG_DBG_RULE_HITS_LO), 0);
+    td_wr(td, GV_REG_DBG_RULE_SEL, 0xffff);     /* no such rule */
+    CU_ASSERT_EQUAL(td_rd(td, GV_REG_DBG_RULE_HITS_LO), 0);
+    CU_ASSERT_EQUAL(td_rd(td, GV_REG_DBG_HITS_TOTAL), 2);
+    CU_ASSERT_EQUAL(td_rd(td, GV_REG_DBG_HIT_MAP +
+                              GV_RULE_MMIO_UNKNOWN_READ / 32 * 4),
+                    1u << (GV_RULE_MMIO_UNKNOWN_READ % 32));
+
+    /* the consistency check: fine, then a PMM entry forged in hidden
+     * memory that no table accounts for */
+    CU_ASSERT_EQUAL(td_rd(td, GV_REG_DBG_CHECK), GV_DBG_CHECK_OK);
+    gv_debug_read(td->dev, last, &old, 8);
+    gv_debug_write(td->dev, last, &forged, 8);
+    CU_ASSERT_EQUAL(td_rd(td, GV_REG_DBG_CHECK), GV_DBG_CHECK_FAILED);
+    td_read_bytes(td->dev, GV_REG_DBG_CHECK_WHY, (uint8_t *)why,
+                  GV_DBG_WHY_LEN);
+    CU_ASSERT(strlen(why) > 0);
+    gv_debug_write(td->dev, last, &old, 8);
+    CU_ASSERT_EQUAL(td_rd(td, GV_REG_DBG_CHECK), GV_DBG_CHECK_OK);
+
+    /* reset from the guest; RULE_COUNT is read-only */
+    td_wr(td, GV_REG_DBG_CTRL, GV_DBG_CTRL_RESET_HITS);
+    CU_ASSERT_EQUAL(td_rd(td, GV_REG_DBG_HITS_TOTAL), 0);
+    CU_ASSERT_EQUAL(td_rd(td, GV_REG_DBG_HIT_MAP), 0);
+    td_wr(td, GV_REG_DBG_RULE_COUNT, 5);
+    CU_ASSERT_EQUAL(hits(GV_RULE_MMIO_UNKNOWN_WRITE), 1);
+    CU_ASSERT_EQUAL(td_rd(td, GV_REG_DBG_RULE_COUNT), gv_rule_count());
+}
+
+int gv_register_suites(void)
+{
+    static const struct gv_cunit_test t[] = {
+        { "the table: dense, unique dotted names, every error",
+          test_table },
+        { "regions and bootstrap before the lock", test_regions },
+        { "bootstrap and channel registers", test_bootstrap },
+        { "CH_CREATE", test_ch_create },
+        { "CH_PDE", test_ch_pde },
+        { "CH_PTE", test_ch_pte },
+        { "CH_DESTROY", test_ch_destroy },
+        { "CH_MEASURE", test_ch_measure },
+        { "group authentication", test_group_auth },
+        { "copy engine", test_copy_engine },
+        { "compute faults, attributed when the launch ends",
+          test_compute_faults },
+        { "MMIO; the debug block off", test_mmio },
+        { "counters: reset, kept across a device reset",
+          test_reset_counters },
+        { "the debug block on", test_debug_block },
+        { NULL, NULL },
+    };
+
+    return gv_add_suite("rules", setup, teardown, t);
+}
