@@ -932,7 +932,7 @@ long gv_ctx_submit(struct gv_ctx *ctx, struct graviton_submit *arg)
 	e->addr = ch->cmdbuf->dma + arg->offset;
 	e->len = arg->len;
 	e->flags = GV_GPFIFO_IRQ;
-	wmb();
+	wmb();	/* the entry is visible to the device before the doorbell */
 	before = gv_rd(gdev, GV_REG_ERROR_COUNT);
 	gv_wr(gdev, GV_REG_CHAN(ch->chid, GV_CHAN_PUT), put);
 	ch->put = put;

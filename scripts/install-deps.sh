@@ -24,6 +24,8 @@ pkgs=(
     busybox-static
     # the paper's figures (scripts/paper.sh)
     python3-matplotlib
+    # the kernel's checkpatch.pl for the guest driver's style (kernel-style)
+    linux-source-6.1
 )
 
 export DEBIAN_FRONTEND=noninteractive
