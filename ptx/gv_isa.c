@@ -323,9 +323,6 @@ static int check_header(struct img *m)
         }
         end = sec[i].off + sec[i].size;
     }
-    if (h->nfuncs == 0) {
-        return bad(m, "no functions");
-    }
     if (h->nconsts > GV_ISA_MAX_CONSTS) {
         return bad(m, "%u constants (at most %u)", h->nconsts,
                    GV_ISA_MAX_CONSTS);

@@ -249,6 +249,9 @@ static uint8_t *assemble(struct cg *cg, size_t *len)
     h.nconsts = (uint32_t)cg->nconsts;
     h.consts_off = (uint32_t)off;
     off += cg->nconsts * 8;
+    if (!cg->nstrings) {
+        add_string(cg, "");     /* a module without entries */
+    }
     h.strings_off = (uint32_t)off;
     h.strings_size = (uint32_t)cg->nstrings;
     off = gvp_align_up(off + cg->nstrings, 256);
@@ -340,7 +343,6 @@ int gv_ptx_translate_syms(const char *ptx, size_t len, uint8_t **out,
     struct gvp p;
     struct gvp_module m;
     struct cg *cg;
-    volatile int nentries = 0;
 
     memset(&p, 0, sizeof(p));
     memset(&m, 0, sizeof(m));
@@ -400,11 +402,7 @@ int gv_ptx_translate_syms(const char *ptx, size_t len, uint8_t **out,
                          "kernel without a body");
             }
             translate_entry(cg, m.funcs[i]);
-            nentries++;
         }
-    }
-    if (!nentries) {
-        gvp_fail(&p, 0, "module", "no .entry function");
     }
     if (syms) {
         size_t n = 0;

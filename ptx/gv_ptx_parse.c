@@ -1323,6 +1323,10 @@ void gvp_parse(struct gvp *p, struct gvp_module *m)
         }
         gvp_fail(p, t->line, t->s, "directive not supported");
     }
+    if (!m->version) {
+        /* a module begins with .version (PTX ISA, .version) */
+        gvp_fail(p, peek(&ps)->line, "module", "no .version directive");
+    }
 }
 
 void gvp_free_all(struct gvp *p)

@@ -516,12 +516,13 @@ static struct gv_kmodule *module_decode(const uint8_t *img, uint32_t size,
         !sect_ok(h.consts_off, h.nconsts, 8, size) ||
         !sect_ok(h.strings_off, h.strings_size, 1, size) ||
         !sect_ok(h.data_off, h.data_size, 1, size) || h.data_off % 256 ||
-        h.nfuncs == 0 || h.nconsts > GV_ISA_MAX_CONSTS) {
+        h.nconsts > GV_ISA_MAX_CONSTS) {
         snprintf(why, why_len, "bad module section table");
         return NULL;
     }
     km = calloc(1, sizeof(*km));
-    if (!km || !(km->funcs = calloc(h.nfuncs, sizeof(*km->funcs))) ||
+    /* a module may hold data and no kernel (PTX without .entry) */
+    if (!km || !(km->funcs = calloc((size_t)h.nfuncs + 1, sizeof(*km->funcs))) ||
         !(cmap = calloc(2 * (h.nconsts + 1), sizeof(*cmap))) ||
         !(km->raw = malloc(size))) {
         snprintf(why, why_len, "out of memory");

@@ -631,6 +631,60 @@ static void test_indirect_calls(void)
     }
 }
 
+/* ==== a module without .entry ==== */
+
+static const char noentry_ptx[] =
+    HEAD20
+    "\t.global .align 4 .b8 table[16] = {1, 2, 3, 4};\n"
+    "\t.visible .func (.param .s32 __cudaretf_f) f (.param .s32 a)\n"
+    "\t.visible .func (.param .s32 __cudaretf_f) f (.param .s32 a)\n"
+    "\t{\n"
+    "\t.reg .u32 %r<2>;\n"
+    "\tld.param.s32 %r1, [a];\n"
+    "\tst.param.s32 [__cudaretf_f], %r1;\n"
+    "\tret;\n"
+    "\t}\n";
+
+/* Data and functions only: a valid module (the engine loads it, with
+ * nothing to launch), whose variables are listed. */
+static void test_no_entry(void)
+{
+    size_t len, n = 0;
+    uint8_t *img = translate(noentry_ptx, &len), *img2 = NULL;
+    struct gv_ptx_symbol *ys = NULL;
+    struct gv_isa_module h;
+    char *dis, err[256];
+
+    CU_ASSERT_PTR_NOT_NULL_FATAL(img);
+    memcpy(&h, img, sizeof(h));
+    CU_ASSERT_EQUAL(h.nfuncs, 0);
+    CU_ASSERT_EQUAL(h.data_size, 16);
+    CU_ASSERT_EQUAL(img[h.data_off + 2], 3);
+    CU_ASSERT_EQUAL(gv_isa_find_func(img, len, "f"), -1);
+    dis = gv_isa_disasm(img, len);
+    CU_ASSERT_PTR_NOT_NULL(dis);
+    free(dis);
+    CU_ASSERT_EQUAL(gv_ptx_translate_syms(noentry_ptx, strlen(noentry_ptx),
+                                          &img2, &len, &ys, &n, err,
+                                          sizeof(err)), 0);
+    CU_ASSERT_EQUAL(n, 1);
+    if (n == 1) {
+        CU_ASSERT_STRING_EQUAL(ys[0].name, "table");
+    }
+    free(ys);
+    free(img2);
+    {
+        uint64_t mva = kt_load(&kt1, img, (uint32_t)len);
+        struct kt_launch l = {
+            .module_va = mva, .module_size = (uint32_t)h.total_size,
+            .grid = { 1, 1, 1 }, .block = { 1, 1, 1 },
+        };
+
+        CU_ASSERT_NOT_EQUAL(kt_launch(&kt1, &l), GV_ERR_NONE);
+    }
+    free(img);
+}
+
 /* ==== errors ==== */
 
 static void test_errors(void)
@@ -665,6 +719,9 @@ static void test_errors(void)
                "call.uni (r0), cudaGetParameterBuffer, (p0, p1);\n}\n"
                "ret;\n}\n", 12, "cudaGetParameterBuffer: function has no "
                "body");
+    /* a module begins with .version */
+    expect_err("", 1, "module: no .version directive");
+    expect_err(".target sm_20\n.entry e { exit; }", 2, "no .version");
     /* a module-scope .local cannot be initialised */
     expect_err(HEAD20 ".local .u32 x = 1;\n", 3, "module-scope .local");
 }
@@ -685,6 +742,7 @@ int gv_register_suites(void)
         { "isspacep", test_isspacep },
         { "module-scope .local and .reg", test_module_vars },
         { "indirect calls", test_indirect_calls },
+        { "a module without .entry", test_no_entry },
         { NULL, NULL },
     };
 
