@@ -522,7 +522,8 @@ static struct gv_kmodule *module_decode(const uint8_t *img, uint32_t size,
     }
     km = calloc(1, sizeof(*km));
     /* a module may hold data and no kernel (PTX without .entry) */
-    if (!km || !(km->funcs = calloc((size_t)h.nfuncs + 1, sizeof(*km->funcs))) ||
+    if (!km ||
+        !(km->funcs = calloc((size_t)h.nfuncs + 1, sizeof(*km->funcs))) ||
         !(cmap = calloc(2 * (h.nconsts + 1), sizeof(*cmap))) ||
         !(km->raw = malloc(size))) {
         snprintf(why, why_len, "out of memory");
