@@ -214,9 +214,9 @@ static uint64_t data_alloc(struct cg *cg, uint64_t size, uint32_t align)
     if (off + size > GV_ISA_MODULE_MAX) {
         FAIL(cg, "module data larger than %u bytes", GV_ISA_MODULE_MAX);
     }
-    while (cg->ndata < off + size) {
-        *PUSH(cg, cg->data, cg->ndata, cg->capdata) = 0;
-    }
+    /* the arena's memory is zeroed: growing is enough */
+    cg->data = gvp_grow(cg->p, cg->data, &cg->capdata, off + size, 1);
+    cg->ndata = off + size;
     return off;
 }
 

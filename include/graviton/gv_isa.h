@@ -234,7 +234,7 @@ GV_ISA_ASSERT(struct gv_insn, 16);
  */
 #define GV_ISA_MAGIC            0x584d5647u     /* "GVMX" */
 #define GV_ISA_VERSION          1u
-#define GV_ISA_MODULE_MAX       (16u << 20)
+#define GV_ISA_MODULE_MAX       (32u << 20)     /* image, data included */
 #define GV_ISA_MAX_PARAM        4096u           /* bytes of kernel parameters */
 #define GV_ISA_MAX_SHARED       (48u << 10)     /* static + dynamic, per block */
 #define GV_ISA_MAX_LOCAL        (64u << 10)     /* per thread */

@@ -685,6 +685,27 @@ static void test_no_entry(void)
     free(img);
 }
 
+/* A zero array of 16.1 MiB (binomialOptions' d_CallBuffer) fits. */
+static void test_big_data(void)
+{
+    size_t len;
+    uint8_t *img = translate(HEAD20 "\t.global .align 8 .b8 buf[16908288];\n"
+                             "\t.global .u32 after = 7;\n"
+                             "\t.entry e { exit; }\n", &len);
+    struct gv_isa_module h;
+    uint32_t v;
+
+    CU_ASSERT_PTR_NOT_NULL_FATAL(img);
+    memcpy(&h, img, sizeof(h));
+    CU_ASSERT_EQUAL(h.data_size, 16908288 + 4);
+    memcpy(&v, img + h.data_off + 16908288, 4);
+    CU_ASSERT_EQUAL(v, 7);
+    CU_ASSERT_EQUAL(img[h.data_off + 12345678], 0);
+    free(img);
+    expect_err(HEAD20 "\t.global .b8 huge[40000000];\n", 3,
+               "huge: module data larger than");
+}
+
 /* ==== errors ==== */
 
 static void test_errors(void)
@@ -731,6 +752,7 @@ int gv_register_suites(void)
     static const struct gv_cunit_test translate[] = {
         { "prototypes without ';', .file/.loc", test_prototypes },
         { ".version and .target forms", test_versions },
+        { "module data over 16 MiB", test_big_data },
         { "errors name the line and construct", test_errors },
         { NULL, NULL },
     };
