@@ -268,13 +268,16 @@ static uint8_t *assemble(struct cg *cg, size_t *len)
         gvp_fail(cg->p, 0, "module", "out of memory");
     }
     memcpy(img, &h, sizeof(h));
-    memcpy(img + h.funcs_off, cg->funcs,
-           cg->nfuncs * sizeof(struct gv_isa_func));
+    if (cg->nfuncs) {           /* none in a module without .entry */
+        memcpy(img + h.funcs_off, cg->funcs,
+               cg->nfuncs * sizeof(struct gv_isa_func));
+        memcpy(img + h.insns_off, cg->ins,
+               cg->nins * sizeof(struct gv_insn));
+    }
     if (cg->nparams) {
         memcpy(img + h.params_off, cg->params,
                cg->nparams * sizeof(struct gv_isa_param));
     }
-    memcpy(img + h.insns_off, cg->ins, cg->nins * sizeof(struct gv_insn));
     if (cg->nconsts) {
         memcpy(img + h.consts_off, cg->consts, cg->nconsts * 8);
     }
