@@ -14,6 +14,7 @@
 #include <linux/delay.h>
 
 #include "gv_drv.h"
+#include "graviton/gv_rules.h"
 
 #define RESULT_OFF (GV_BOOT_BUF_SIZE / 2)
 
@@ -148,6 +149,20 @@ static int gv_boot_wait_held(struct gv_device *gdev, u32 put)
 	return 0;
 }
 
+/* The names of the device's refusals (ERROR_RULE), for debug messages
+ * (the rules are numbered 0..n-1 in order). */
+#define GV_RULE_NAME_(n, id, name, code, desc) name,
+static const char * const gv_rule_names[] = {
+	GV_RULE_LIST(GV_RULE_NAME_)
+};
+#undef GV_RULE_NAME_
+
+static const char *gv_rule_name(u32 rule)
+{
+	return rule < ARRAY_SIZE(gv_rule_names) ? gv_rule_names[rule] :
+						   "unknown";
+}
+
 /* The device's verdict on the bootstrap entry that has run: 0 or its
  * GV_ERR_* code.  Errors of other channels may have come meanwhile (a
  * held entry runs when a launch ends): the entry's own is in the
@@ -161,6 +176,8 @@ static int gv_boot_error(struct gv_device *gdev, u32 before)
 	if (gv_rd(gdev, GV_REG_ERROR_CHID) != GV_BOOT_CHID)
 		return READ_ONCE(gdev->chan_err[GV_BOOT_CHID]);
 	err = gv_rd(gdev, GV_REG_ERROR_CODE);
+	dev_dbg(&gdev->pdev->dev, "bootstrap entry refused: error %d, rule %s\n",
+		err, gv_rule_name(gv_rd(gdev, GV_REG_ERROR_RULE)));
 	gv_wr(gdev, GV_REG_ERROR_ACK, 1);
 	return err ? err : -EIO;
 }
