@@ -63,6 +63,31 @@ static uint8_t *translate(const char *ptx, size_t *len)
     return img;
 }
 
+/* Launch @entry of @img on one block of @threads with @params. */
+static int launch(const uint8_t *img, size_t len, const char *entry,
+                  uint32_t threads, const void *params, uint32_t psize)
+{
+    int fi = gv_isa_find_func(img, len, entry), rc;
+    uint64_t mva;
+
+    CU_ASSERT_FATAL(fi >= 0);
+    mva = kt_load(&kt1, img, (uint32_t)len);
+    {
+        struct kt_launch l = {
+            .module_va = mva, .module_size = (uint32_t)len,
+            .func = (uint32_t)fi,
+            .grid = { 1, 1, 1 }, .block = { threads, 1, 1 },
+            .params = params, .param_size = psize,
+        };
+
+        rc = kt_launch(&kt1, &l);
+    }
+    if (rc != GV_ERR_NONE) {
+        fprintf(stderr, "\n    launch: %s\n", gv_error_name((unsigned)rc));
+    }
+    return rc;
+}
+
 /* Run entry @entry(.param .u64 out, .param .u64 in) of @ptx on one block
  * of @threads; @out is zeroed first, @in copied in.  The launch's error,
  * or -1. */
@@ -71,16 +96,13 @@ static int run(const char *ptx, const char *entry, uint32_t threads,
 {
     size_t len;
     uint8_t *img = translate(ptx, &len);
-    uint64_t mva, o, i, params[2];
+    uint64_t o, i, params[2];
     void *zero;
-    int rc, fi;
+    int rc;
 
     if (!img) {
         return -1;
     }
-    fi = gv_isa_find_func(img, len, entry);
-    CU_ASSERT_FATAL(fi >= 0);
-    mva = kt_load(&kt1, img, (uint32_t)len);
     o = kt_alloc(&kt1, out_len);
     i = kt_alloc(&kt1, in_len ? in_len : 8);
     zero = calloc(1, out_len);
@@ -92,19 +114,7 @@ static int run(const char *ptx, const char *entry, uint32_t threads,
     }
     params[0] = o;
     params[1] = i;
-    {
-        struct kt_launch l = {
-            .module_va = mva, .module_size = (uint32_t)len,
-            .func = (uint32_t)fi,
-            .grid = { 1, 1, 1 }, .block = { threads, 1, 1 },
-            .params = params, .param_size = 16,
-        };
-
-        rc = kt_launch(&kt1, &l);
-    }
-    if (rc != GV_ERR_NONE) {
-        fprintf(stderr, "\n    launch: %s\n", gv_error_name((unsigned)rc));
-    }
+    rc = launch(img, len, entry, threads, params, sizeof(params));
     kt_read(&kt1, o, out, out_len);
     free(img);
     return rc;
@@ -706,6 +716,98 @@ static void test_big_data(void)
                "huge: module data larger than");
 }
 
+/* ==== GPU Ocelot's own test kernels, when the corpus is there ==== */
+
+/* The file @name of the corpus (docs/ptx.md: GV_OCELOT_PTX or
+ * /tmp/ocelot-ptx, its paths flattened with '_'), NUL-terminated; NULL
+ * when absent. */
+static char *ocelot_file(const char *name)
+{
+    const char *dir = getenv("GV_OCELOT_PTX");
+    char path[512];
+    FILE *f;
+    char *buf;
+    long n;
+
+    snprintf(path, sizeof(path), "%s/%s", dir ? dir : "/tmp/ocelot-ptx",
+             name);
+    f = fopen(path, "rb");
+    if (!f) {
+        return NULL;
+    }
+    if (fseek(f, 0, SEEK_END) || (n = ftell(f)) < 0 ||
+        fseek(f, 0, SEEK_SET) || !(buf = calloc(1, (size_t)n + 1))) {
+        fclose(f);
+        return NULL;
+    }
+    if (fread(buf, 1, (size_t)n, f) != (size_t)n) {
+        free(buf);
+        buf = NULL;
+    }
+    fclose(f);
+    return buf;
+}
+
+/* tests/ocelot/cuda/test/driver/generic.ptx: isspacep of a global, a
+ * shared and a local address in every space; the file's comments give
+ * the answers. */
+static void ocelot_generic(const char *ptx)
+{
+    static const uint32_t want[9] = { 1000, 1001, 1002, 0, 0, 0, 0, 0, 0 };
+    uint32_t out[9];
+    size_t len;
+    uint8_t *img = translate(ptx, &len);
+    uint64_t o = kt_alloc(&kt1, sizeof(out));
+
+    CU_ASSERT_PTR_NOT_NULL_FATAL(img);
+    memset(out, 0xff, sizeof(out));
+    kt_write(&kt1, o, out, sizeof(out));
+    CU_ASSERT_EQUAL(launch(img, len, "genericmemory", 1, &o, 8),
+                    GV_ERR_NONE);
+    kt_read(&kt1, o, out, sizeof(out));
+    CU_ASSERT_EQUAL(memcmp(out, want, sizeof(want)), 0);
+    free(img);
+}
+
+/* tests/ocelot/cuda/test/functions/indirectCall.ptx: thread i calls one
+ * of funcDouble .. funcPentuple through a pointer chosen by (i + n) & 3
+ * and stores its result for i. */
+static void ocelot_indirect(const char *ptx)
+{
+    uint32_t out[64];
+    size_t len;
+    uint8_t *img = translate(ptx, &len);
+    struct { uint64_t out; uint32_t n; } __attribute__((packed)) p;
+
+    CU_ASSERT_PTR_NOT_NULL_FATAL(img);
+    p.out = kt_alloc(&kt1, sizeof(out));
+    p.n = 1;
+    CU_ASSERT_EQUAL(launch(img, len, "kernelEntry", 64, &p, 12),
+                    GV_ERR_NONE);
+    kt_read(&kt1, p.out, out, sizeof(out));
+    for (uint32_t i = 0; i < 64; i++) {
+        CU_ASSERT_EQUAL(out[i], i * (2 + ((i + 1) & 3)));
+    }
+    free(img);
+}
+
+static void test_ocelot_kernels(void)
+{
+    char *g = ocelot_file("ocelot_ocelot_cuda_test_driver_generic.ptx");
+    char *ic = ocelot_file("ocelot_ocelot_cuda_test_functions_"
+                           "indirectCall.ptx");
+
+    if (!g || !ic) {
+        fprintf(stderr, "(skipped: GPU Ocelot's corpus is absent, "
+                "docs/ptx.md) ");
+    } else {
+        ocelot_generic(g);
+        ocelot_indirect(ic);
+    }
+    free(g);
+    free(ic);
+}
+
 /* ==== errors ==== */
 
 static void test_errors(void)
@@ -765,6 +867,7 @@ int gv_register_suites(void)
         { "module-scope .local and .reg", test_module_vars },
         { "indirect calls", test_indirect_calls },
         { "a module without .entry", test_no_entry },
+        { "GPU Ocelot's test kernels (if fetched)", test_ocelot_kernels },
         { NULL, NULL },
     };
 
