@@ -47,6 +47,11 @@ struct res {
 static void call_check(struct cg *cg, const struct gvp_func *f,
                        const struct callsite *cs)
 {
+    if (!f->has_body && (!strncmp(f->name, "cudaGetParameterBuffer", 22) ||
+                         !strncmp(f->name, "cudaLaunchDevice", 16))) {
+        FAIL(cg, "%s: dynamic parallelism (launches from the device) is "
+             "not supported", f->name);
+    }
     if (f->entry || !f->has_body) {
         FAIL(cg, "%s: %s", f->name, f->entry ? "calling a kernel entry"
                                              : "function has no body");

@@ -840,8 +840,8 @@ static void test_errors(void)
                ".entry e() {\n.reg .b64 %rd<2>;\n"
                "{\n.param .b64 p0;\n.param .b64 p1;\n.param .b64 r0;\n"
                "call.uni (r0), cudaGetParameterBuffer, (p0, p1);\n}\n"
-               "ret;\n}\n", 12, "cudaGetParameterBuffer: function has no "
-               "body");
+               "ret;\n}\n", 12, "cudaGetParameterBuffer: dynamic "
+               "parallelism");
     /* a module begins with .version */
     expect_err("", 1, "module: no .version directive");
     expect_err(".target sm_20\n.entry e { exit; }", 2, "no .version");
