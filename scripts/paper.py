@@ -57,15 +57,18 @@ def size_name(n):
 
 
 def parse_guest(path):
-    """The @@ lines of gv-cuda-bench and the BlackScholes runs."""
-    t1, t2, t3, bs = {}, {}, {}, {}
-    mode = None
+    """The @@ lines of gv-cuda-bench, the BlackScholes and the autoencoder
+    runs (bs, ae: mode -> phases; ae also mode -> losses and hash)."""
+    t1, t2, t3, bs, ae = {}, {}, {}, {}, {}
+    app = mode = None
     with open(path, errors="replace") as f:
         for line in f:
             line = line.rstrip("\n")
-            m = re.match(r"@@BS (normal|secure)$", line)
+            m = re.match(r"@@(BS|AE) (normal|secure)$", line)
             if m:
-                mode = m.group(1)
+                app, mode = m.groups()
+                continue
+            if app == "AE" and parse_ae_line(ae, mode, line):
                 continue
             if line.startswith("@@T1 "):
                 op, n, s = line.split()[1:4]
@@ -79,13 +82,43 @@ def parse_guest(path):
             m = re.search(r"time: init ([\d.]+) ms, copies ([\d.]+) ms, "
                           r"kernels ([\d.]+) ms, rest .*? ([\d.]+) ms, "
                           r"total ([\d.]+) ms", line)
-            if m and mode:
+            if m and mode and app == "BS":
                 bs[mode] = [float(x) for x in m.groups()]
             m = re.match(r"BlackScholes \(driver API\): (\d+) options, "
                          r"(\d+) iterations, (\d+) batch", line)
             if m:
                 bs["shape"] = tuple(int(x) for x in m.groups())
-    return t1, t2, t3, bs
+    return t1, t2, t3, bs, ae
+
+
+def parse_ae_line(ae, mode, line):
+    """One line of an autoencoder run into ae[mode]: True if taken."""
+    r = ae.setdefault(mode, {"loss": [], "hash": None, "time": None,
+                             "shape": None, "ok": False})
+    m = re.match(r"\s+batch \d+: loss ([\d.]+)$", line)
+    if m:
+        r["loss"].append(float(m.group(1)))
+        return True
+    m = re.match(r"\s+weights hash ([0-9a-f]+)$", line)
+    if m:
+        r["hash"] = m.group(1)
+        return True
+    m = re.search(r"time: init ([\d.]+) ms, copies ([\d.]+) ms, "
+                  r"kernels ([\d.]+) ms, rest .*? ([\d.]+) ms, "
+                  r"total ([\d.]+) ms", line)
+    if m:
+        r["time"] = [float(x) for x in m.groups()]
+        return True
+    m = re.match(r"autoencoder \(driver API\): .*?(\d+) images, batches "
+                 r"of (\d+), (\d+) batches, (.*)$", line)
+    if m:
+        r["shape"] = (int(m.group(1)), int(m.group(2)), int(m.group(3)),
+                      m.group(4))
+        return True
+    if line == "Result = PASS":
+        r["ok"] = True
+        return True
+    return False
 
 
 def parse_bench_cp(path):
@@ -237,7 +270,33 @@ def fig10(out, bs):
                f"+{PAPER_FIG10['BlackScholes']}%).\n")
 
 
-def plots(d, t2, bs):
+def fig10_ae(out, ae):
+    n, s = ae.get("normal"), ae.get("secure")
+    if not n or not s or not n["time"] or not s["time"]:
+        return
+    over = (s["time"][4] / n["time"][4] - 1) * 100
+    shape = n["shape"] or (0, 0, 0, "")
+    same = n["loss"] == s["loss"] and n["hash"] == s["hash"]
+    out.append("## Figure 10: the autoencoder, normal vs secure\n")
+    out.append(f"6 + 6 fully connected layers (784-512-256-128-64-32-16 "
+               f"and back), SGD on batches of {shape[1]}, {shape[2]} "
+               f"batches from {shape[0]} images ({shape[3]}; the paper: "
+               "MNIST, batches of 128). Host time in the guest, ms.\n")
+    out.append("| phase | normal | secure |")
+    out.append("|---|---|---|")
+    for i, ph in enumerate(["init (context, module, weights in)",
+                            "copies (batches in, outputs out)",
+                            "kernels (forward, backward, update)",
+                            "rest (loss, weights hash, frees, destroy)",
+                            "total"]):
+        out.append(f"| {ph} | {n['time'][i]:.1f} | {s['time'][i]:.1f} |")
+    out.append(f"\nSecure overhead: **{over:+.0f}%** (paper: +33%). "
+               f"Loss {n['loss'][0]:.4f} → {n['loss'][-1]:.4f}; the two "
+               f"runs' losses and trained weights (hash {n['hash']}) are "
+               f"{'bit-identical' if same else 'DIFFERENT'}.\n")
+
+
+def plots(d, t2, bs, ae):
     try:
         import matplotlib
         matplotlib.use("Agg")
@@ -280,6 +339,19 @@ def plots(d, t2, bs):
         fig.savefig(os.path.join(d, "fig10.png"), dpi=120)
         plt.close(fig)
         made.append("fig10.png")
+    if ae.get("normal", {}).get("loss") and ae.get("secure", {}).get("loss"):
+        fig, ax = plt.subplots(figsize=(5, 4))
+        for mode, style in (("normal", "-o"), ("secure", "--x")):
+            ax.plot(range(len(ae[mode]["loss"])), ae[mode]["loss"], style,
+                    label=mode)
+        ax.set_xlabel("batch")
+        ax.set_ylabel("reconstruction loss (MSE)")
+        ax.set_title("Figure 10: autoencoder training, normal vs secure")
+        ax.legend(fontsize=7)
+        fig.tight_layout()
+        fig.savefig(os.path.join(d, "fig10-ae.png"), dpi=120)
+        plt.close(fig)
+        made.append("fig10-ae.png")
     return "plots: " + ", ".join(made) if made else "no plots"
 
 
@@ -288,7 +360,7 @@ def main():
         print("usage: paper.py DIR", file=sys.stderr)
         return 2
     d = sys.argv[1]
-    t1, t2, t3, bs = parse_guest(os.path.join(d, "guest.txt"))
+    t1, t2, t3, bs, ae = parse_guest(os.path.join(d, "guest.txt"))
     cp = parse_bench_cp(os.path.join(d, "bench-cp.txt"))
     out = ["# The Graviton paper's evaluation, reproduced\n",
            "Generated by `scripts/paper.sh` (docs/paper.md explains the "
@@ -298,15 +370,18 @@ def main():
     table2(out, t2)
     table3(out, t3)
     fig10(out, bs)
-    note = plots(d, t2, bs)
+    fig10_ae(out, ae)
+    note = plots(d, t2, bs, ae)
     if os.path.exists(os.path.join(d, "fig9.png")):
         out.append("![Figure 9](fig9.png)\n")
     if os.path.exists(os.path.join(d, "fig10.png")):
         out.append("![Figure 10](fig10.png)\n")
+    if os.path.exists(os.path.join(d, "fig10-ae.png")):
+        out.append("![Figure 10, autoencoder](fig10-ae.png)\n")
     with open(os.path.join(d, "report.md"), "w") as f:
         f.write("\n".join(out))
     print(f"paper: {os.path.join(d, 'report.md')} ({note})")
-    got = bool(t1 or t2 or t3 or bs or cp)
+    got = bool(t1 or t2 or t3 or bs or cp or ae)
     return 0 if got else 1
 
 

@@ -47,12 +47,27 @@ out=$(cd "$out" && pwd)
 # sizes: the paper's, or a smoke run's
 if [ $smoke = 1 ]; then
     reps=3 copymax=$((256 << 10)) bs="-n=20000 -iterations=4 -batches=2"
+    ae_images=256 ae="-batch=32 -batches=3"
 else
     reps=9 copymax=$((64 << 20)) bs="-n=400000 -iterations=64 -batches=10"
+    ae_images=2560 ae="-batch=128 -batches=20"
 fi
 
 run=$(mktemp -d)
 trap 'rm -rf "$run"' EXIT
+# Fashion-MNIST (Debian's dataset-fashion-mnist) for the autoencoder: the
+# first images of the training set as raw 28 x 28 bytes
+fm=/usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz
+if [[ " ${parts[*]} " == *" fig10 "* ]] && [ -f "$fm" ]; then
+    python3 - "$fm" "$run/fmnist.u8" "$ae_images" <<'PY'
+import gzip, sys
+with gzip.open(sys.argv[1]) as f:
+    head = f.read(16)
+    assert head[:4] == b"\x00\x00\x08\x03", "not an IDX image file"
+    data = f.read(784 * int(sys.argv[3]))
+open(sys.argv[2], "wb").write(data)
+PY
+fi
 {
     echo '#!/bin/sh'
     echo 'cd /gv/bin'
@@ -65,11 +80,19 @@ trap 'rm -rf "$run"' EXIT
             echo 'echo "@@BS normal"'
             echo "./BlackScholes $bs"
             echo 'echo "@@BS secure"'
-            echo "GRAVITON_SECURE=1 ./BlackScholes $bs" ;;
+            echo "GRAVITON_SECURE=1 ./BlackScholes $bs"
+            d=""
+            [ -f "$run/fmnist.u8" ] && d="-data=/gv/run/fmnist.u8"
+            for mode in normal secure; do
+                echo "echo '@@AE $mode'"
+                [ $mode = secure ] && printf 'GRAVITON_SECURE=1 '
+                echo "./autoencoder $d -images=$ae_images $ae"
+            done ;;
         esac
     done
 } > "$run/paper"
 chmod +x "$run/paper"
+
 : > "$out/bench-cp.txt"
 for p in "${parts[@]}"; do
     if [ "$p" = table1 ]; then

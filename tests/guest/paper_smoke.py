@@ -45,7 +45,10 @@ guest = ""
 if os.path.exists(os.path.join(out, "guest.txt")):
     with open(os.path.join(out, "guest.txt")) as f:
         guest = f.read()
-check(guest.count("Result = PASS") == 2,
-      "BlackScholes ran right, normally and securely", guest)
+check(guest.count("Result = PASS") == 4,
+      "BlackScholes and the autoencoder ran right, normally and securely",
+      guest)
+check("are bit-identical" in report,
+      "the autoencoder trains bit-identically in both modes", report)
 print(f"1..{len(results)}")
 sys.exit(0 if all(results) else 1)
