@@ -22,8 +22,8 @@ pkgs=(
     ocl-icd-opencl-dev opencl-headers pocl-opencl-icd oclgrind clinfo
     # guest: static busybox for the initramfs
     busybox-static
-    # the paper's figures (scripts/paper.sh)
-    python3-matplotlib
+    # the paper's figures and the autoencoder's data (scripts/paper.sh)
+    python3-matplotlib dataset-fashion-mnist
     # the kernel's checkpatch.pl for the guest driver's style (kernel-style)
     linux-source-6.1
 )
