@@ -37,6 +37,19 @@ static unsigned cmp_of(struct cg *cg, struct opc *o, int pt)
     return (unsigned)k;
 }
 
+/* The modifiers of a comparison (setp, set): .ftz flushes subnormal f32
+ * operands to zero before comparing (PTX ISA 9.7.3.17).  Regression: it
+ * was accepted and dropped, so setp.ftz compared subnormals as such. */
+static unsigned compare_mods(struct cg *cg, struct opc *o, int pt)
+{
+    unsigned mod = gvp_float_mods(cg, o, pt, false);
+
+    if (mod & GV_M_SAT) {
+        FAIL(cg, ".sat is not a modifier of a comparison");
+    }
+    return mod & GV_M_FTZ;
+}
+
 /* setp.cmp[.bool].type p[|q], a, b[, {!}c] */
 static void do_setp(struct cg *cg, const struct gvp_stmt *s, struct opc *o)
 {
@@ -48,7 +61,7 @@ static void do_setp(struct cg *cg, const struct gvp_stmt *s, struct opc *o)
     const struct gvp_opd *d = &s->opd[0];
 
     bk = gvp_take_one(o, bools);
-    gvp_float_mods(cg, o, pt, false);
+    cmp |= compare_mods(cg, o, pt);
     gvp_opc_done(cg, o);
     gvp_nopd(cg, s, bk >= 0 ? 4 : 3);
     if (d->kind == OK_PAIR) {
@@ -564,7 +577,7 @@ static void do_set(struct cg *cg, const struct gvp_stmt *s, struct opc *o)
     if (gvp_take(o, "and") || gvp_take(o, "or") || gvp_take(o, "xor")) {
         FAIL(cg, "set with a boolean operation is not supported");
     }
-    gvp_float_mods(cg, o, st, false);
+    cmp |= compare_mods(cg, o, st);
     gvp_opc_done(cg, o);
     gvp_nopd(cg, s, 3);
     uint16_t p = (uint16_t)gvp_new_slot(cg), d = gvp_dst(cg, &s->opd[0]);

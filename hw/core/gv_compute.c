@@ -252,9 +252,10 @@ static unsigned pick_kind(const struct gv_insn *x)
         return t == GV_T_S32 ? GV_K_SETP_S32 : t == GV_T_U32 ? GV_K_SETP_U32
                : t == GV_T_S64 ? GV_K_SETP_S64
                : t == GV_T_U64 ? GV_K_SETP_U64
-               /* C's != is true for NaN; PTX's ordered ne is not */
-               : t == GV_T_F32 && cmp != GV_CMP_NE ? GV_K_SETP_F32
-               : GV_K_GENERIC;
+               /* C's != is true for NaN; PTX's ordered ne is not;
+                * .ftz flushes subnormal operands (the generic path) */
+               : t == GV_T_F32 && cmp != GV_CMP_NE && !(mod & GV_M_FTZ)
+               ? GV_K_SETP_F32 : GV_K_GENERIC;
     }
     case GV_I_SELP:
         return w32 || t == GV_T_F32 ? GV_K_SELP32

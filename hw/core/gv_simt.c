@@ -535,6 +535,10 @@ uint64_t gv_simt_alu(const struct gv_dinsn *i, uint64_t a, uint64_t b,
     case GV_I_TESTP:
         return testp(i->mod, fget(t, a));
     case GV_I_SETP:
+        if (t == GV_T_F32 && (i->mod & GV_M_FTZ)) {
+            /* .ftz: subnormal operands compare as zero */
+            return fcmp(i->mod & 0x1f, ftz(f32(a)), ftz(f32(b)));
+        }
         if (tflt(t)) {
             return fcmp(i->mod & 0x1f, fget(t, a), fget(t, b));
         }

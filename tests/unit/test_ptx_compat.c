@@ -461,6 +461,51 @@ static void test_slct(void)
     }
 }
 
+/* setp.ftz: subnormal operands compare as zero (PTX ISA 9.7.3.17).
+ * Regression: the engine's SETP ignored .ftz (found by the Ocelot work,
+ * which worked around it in slct.ftz). */
+static const char setp_ftz_ptx[] =
+    HEAD20
+    "\t.entry k " KPARAMS
+    "\t{\n"
+    "\t.reg .pred %p<4>;\n"
+    "\t.reg .u32 %r<16>;\n"
+    "\t.reg .u64 %rd<8>;\n"
+    "\t.reg .f32 %f<4>;\n"
+    KPROLOGUE
+    "\tld.global.u32 %r2, [%rd2];\n"
+    "\tmov.b32 %f1, %r2;\n"
+    "\tmul.wide.u32 %rd6, %r1, 8;\n"
+    "\tadd.u64 %rd6, %rd3, %rd6;\n"
+    "\tsetp.ftz.gt.f32 %p1, %f1, 0f00000000;\n"
+    "\tsetp.gt.f32 %p2, %f1, 0f00000000;\n"
+    "\tselp.u32 %r3, 1, 0, %p1;\n"
+    "\tselp.u32 %r4, 1, 0, %p2;\n"
+    "\tst.global.v2.u32 [%rd6], {%r3, %r4};\n"
+    "\texit;\n"
+    "\t}\n";
+
+static void test_setp_ftz(void)
+{
+    static const uint32_t in[] = {
+        0, 1, 0x80000001u, 0x007fffff, 0x00800000, 0x3f800000,
+        0xbf800000u, 0x7fc00000,
+    };
+    uint32_t out[8 * 2];
+
+    CU_ASSERT_EQUAL_FATAL(run(setp_ftz_ptx, "k", 8, out, sizeof(out), in,
+                              sizeof(in)), GV_ERR_NONE);
+    for (int t = 0; t < 8; t++) {
+        float f;
+        bool sub;
+
+        memcpy(&f, &in[t], 4);
+        sub = fpclassify(f) == FP_SUBNORMAL;
+        CU_ASSERT_EQUAL(out[2 * t], !sub && f > 0.0f);
+        CU_ASSERT_EQUAL(out[2 * t + 1], f > 0.0f);
+    }
+}
+
 /* Bits: global pointer in global/shared/local, then the shared
  * variable's generic address, then the local variable's. */
 static const char isspacep_ptx[] =
@@ -863,6 +908,7 @@ int gv_register_suites(void)
         { "map_f64_to_f32", test_map_f64 },
         { "mul24 and mad24", test_mul24 },
         { "slct", test_slct },
+        { "setp.ftz flushes subnormal operands", test_setp_ftz },
         { "isspacep", test_isspacep },
         { "module-scope .local and .reg", test_module_vars },
         { "indirect calls", test_indirect_calls },
