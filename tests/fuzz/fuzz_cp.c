@@ -1,349 +1,608 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * Fuzz harness for the command processor: the input is a script of
- * malicious-driver actions against a device that already has a bootstrap
- * channel, a normal and a secure channel with tables and pages:
+ * malicious-driver actions against the bench's device (fuzz_bench.c: a
+ * bootstrap channel, normal channel 1 and secure channel 2 with tables,
+ * pages and host windows), restored before every input.  Action = one
+ * byte (modulo A_COUNT), then its fields:
  *
- *   0  MMIO write:  u16 offset, u32 value (any register, reset included)
- *   1  MMIO read:   u16 offset
- *   2  group:      u8 channel, u16 length, bytes -> guest memory, ring, PUT
- *   3  aperture:   u32 offset, u64 value (write, then read back)
- *   4  commands:   u16 length, bytes wrapped in a plaintext group on the
- *                  bootstrap channel (reaches the CH_* parsers directly)
- *   5  launch:     u8 n, n x (u16 position, u8 xor) flips of a small valid
- *                  module in channel 1's page, then a LAUNCH of it on
- *                  channel 1 with fuzzed (and shaped) u32 grid, u16 block,
- *                  u16 dynamic shared, u8 function, u8 flags, u16
- *                  parameter bytes
- *                  (the device has a 20 ms watchdog: a mutant may loop)
+ *  0  MMIO write:   u16 offset, u32 value (any register, reset included)
+ *  1  MMIO read:    u16 offset
+ *  2  group:        u8 channel, u16 length, bytes -> guest memory, PUT
+ *  3  aperture:     u32 offset, u64 value (write, then read back)
+ *  4  commands:     u16 length, bytes in a plaintext bootstrap group
+ *  5  launch:       u8 n, n x (u16 position, u8 xor) flips of a valid
+ *                   module, u32 grid, u16 block, u16 shared, u8 function,
+ *                   u8 flags, u16 parameter bytes (channel 1)
+ *  6  management:   24 bytes -> one well-formed CH_* command
+ *                   (mk_mgmt(): addresses drawn from the device's real
+ *                   pages, tables, descriptors and regions)
+ *  7  secure group: u8 counter mode, 25 bytes -> an engine command
+ *                   (mk_engine()), sealed for channel 2 with the right
+ *                   counter or a wrong one, u8 position, u8 xor (a flip)
+ *  8  engine:       25 bytes -> an engine command on channel 1
+ *  9  reset:        the device's RESET
+ * 10  recreate:     channel 2 destroyed (with the runtime's MAC) and made
+ *                   again: a new incarnation, new keys
+ * 11  replay:       u8 channel: the last sealed group again
  *
- * After every action the device must not have crashed and gv_dev_check()
- * must pass; a failure aborts (a finding).
- *
- * Built two ways (meson option `fuzzer`): with libFuzzer
- * (LLVMFuzzerTestOneInput), or as a replay program that runs files and
- * seeded random scripts through the same entry point — the latter is a
- * regular test.
+ * After every input gv_dev_check() must pass (fzb_end()); a failure or a
+ * sanitizer report is a finding.  Built with libFuzzer (then with a
+ * structure-aware mutator, LLVMFuzzerCustomMutator, that inserts,
+ * deletes, duplicates and mutates whole actions), or as a replay program
+ * over files, directories and seeded random scripts.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
+#include "fuzz_common.h"
+#include "gv_internal.h"
 #include "gv_ktest.h"
-#include "gv_testdev.h"
 
-static struct td *td;
-static struct gvrt_secure sec;
-static uint64_t page1;                  /* channel 1's page (VA 0) */
+enum {
+    A_MMIO_W, A_MMIO_R, A_GROUP, A_APER, A_CMDS, A_LAUNCH, A_MGMT,
+    A_SECURE, A_ENGINE, A_RESET, A_RECREATE, A_REPLAY, A_COUNT
+};
+#define MGMT_LEN 24
+#define ENG_LEN 25
+#define GROUP_MAX 4160
+
 static uint8_t *module;                 /* a valid GVX module */
 static uint32_t module_len;
-static unsigned launches;               /* launch actions submitted */
-static uint64_t lane_insns;             /* ... and what they executed */
+static uint8_t last_sealed[sizeof(struct gv_group_hdr) + 512];
+static uint32_t last_sealed_len;
 
-
-/* One EK for the whole run: key generation would dominate otherwise. */
-static char ek_file[64];
-
-static void remove_ek(void)
+static uint16_t rd16(const uint8_t *p)
 {
-    unlink(ek_file);
+    return (uint16_t)(p[0] | p[1] << 8);
 }
 
-static const char *ek_path(void)
+static uint64_t rd64(const uint8_t *p)
 {
-    if (!ek_file[0]) {
-        struct td *t = td_new(32ull << 20, 4ull << 20, 24ull << 20, true);
+    uint64_t v;
 
-        snprintf(ek_file, sizeof(ek_file), "/tmp/gv-fuzz-ek-%d.pem",
-                 (int)getpid());
-        if (rename(t->ek_path, ek_file) != 0) {
-            abort();
-        }
-        t->ek_path[0] = 0;      /* keep it; td_free removes the directory */
-        rmdir(t->tmpdir);
-        td_free(t);
-        atexit(remove_ek);
-    }
-    return ek_file;
+    memcpy(&v, p, 8);
+    return v;
 }
 
-static void setup_device(void)
+/* Bytes of the action at @p (0: none complete). */
+static size_t act_len(const uint8_t *p, size_t left)
 {
-    uint64_t pte;
-
-    td_launch_timeout_ms = 20;
-    td = td_new_ek(32ull << 20, 4ull << 20, 24ull << 20, ek_path());
-    td_launch_timeout_ms = 0;
-    memset(&sec, 0, sizeof(sec));
-    if (td_create_normal(td, 1, 1) || td_create_secure(td, 2, &sec)) {
-        abort();
-    }
-    td_table(td, 1, 0, false);
-    td_table(td, 2, 0, true);
-    page1 = td_alloc_prot(td, 4096, 4096);
-    pte = page1 | GV_PTE_VALID;
-    td_pte(td, 1, 0, 0, 1, &pte, false, NULL, NULL);
-    if (!module) {
-        module = ka_store_gid(&module_len);    /* what launches mutate */
-    }
-    pte = td_alloc_prot(td, GV_BIG_PAGE_SIZE, GV_BIG_PAGE_SIZE) |
-          GV_PTE_VALID;
-    td_pte(td, 2, 0, 0, 1, &pte, true, NULL, NULL);
-}
-
-struct reader {
-    const uint8_t *p;
-    size_t left;
-};
-
-static bool take(struct reader *r, void *out, size_t n)
-{
-    if (r->left < n) {
-        return false;
-    }
-    memcpy(out, r->p, n);
-    r->p += n;
-    r->left -= n;
-    return true;
-}
-
-static void check_or_abort(void)
-{
-    char why[256];
-
-    if (gv_dev_check(td->dev, why, sizeof(why)) != 0) {
-        fprintf(stderr, "fuzz-cp: consistency check failed: %s\n", why);
-        abort();
-    }
-}
-
-#define GROUP_ADDR (TD_GUEST_BASE + (1ull << 20))
-
-static uint32_t rd(uint32_t reg)
-{
-    return (uint32_t)gv_mmio_read(td->dev, reg, 4);
-}
-
-/* Put @g in guest memory and an entry at the device's current PUT of
- * @chid's ring (wherever the script may have moved it), then ring.  No
- * expectations: the script may have broken the channel on purpose. */
-static void ring_group(unsigned chid, const uint8_t *g, uint32_t len)
-{
-    uint32_t entries = rd(GV_REG_CHAN(chid, GV_CHAN_RING_ENTRIES));
-    uint32_t put = rd(GV_REG_CHAN(chid, GV_CHAN_PUT));
-    uint64_t ring = rd(GV_REG_CHAN(chid, GV_CHAN_RING_LO)) |
-                    (uint64_t)rd(GV_REG_CHAN(chid, GV_CHAN_RING_HI)) << 32;
-    struct gv_gpfifo_entry e = { .addr = GROUP_ADDR, .len = len };
-    uint64_t at = ring + (uint64_t)put * sizeof(e);
-
-    memcpy(td->guest + (GROUP_ADDR - TD_GUEST_BASE), g, len);
-    if (at >= TD_GUEST_BASE && at - TD_GUEST_BASE <=
-        TD_GUEST_SIZE - sizeof(e)) {
-        memcpy(td->guest + (at - TD_GUEST_BASE), &e, sizeof(e));
-    }
-    gv_mmio_write(td->dev, GV_REG_CHAN(chid, GV_CHAN_PUT),
-                  entries ? (put + 1) % entries : 1, 4);
-}
-
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
-{
-    struct reader r = { data, size };
-    uint8_t op, buf[4096 + 64];
-
-    setup_device();
-    while (take(&r, &op, 1)) {
-        switch (op % 6) {
-        case 5: {
-            uint8_t n, img[2048], cmd[sizeof(struct gv_group_hdr) + 80 + 64];
-            struct gv_group_hdr h = { .magic = GV_GROUP_MAGIC };
-            struct kt_launch l = { .module_size = module_len };
-            uint64_t out = 2048;        /* the rest of the page */
-            uint16_t block, shared, psize;
-            uint8_t func, flags;
-
-            if (!take(&r, &n, 1) || module_len > sizeof(img)) {
-                break;
-            }
-            memcpy(img, module, module_len);
-            for (unsigned k = 0; k < (n & 7u); k++) {
-                uint16_t pos;
-                uint8_t x;
-
-                if (take(&r, &pos, 2) && take(&r, &x, 1)) {
-                    img[pos % module_len] ^= x;
-                }
-            }
-            if (!take(&r, &l.grid[0], 4) || !take(&r, &block, 2) ||
-                !take(&r, &shared, 2) || !take(&r, &func, 1) ||
-                !take(&r, &flags, 1) || !take(&r, &psize, 2)) {
-                break;
-            }
-            gv_debug_write(td->dev, page1, img, module_len);
-            /* shaped so that random scripts often pass validation (the
-             * raw extremes are covered by the unit tests) */
-            l.grid[0] = func & 0x80 ? l.grid[0] : l.grid[0] % 64;
-            l.block[0] = block % 1100;
-            l.shared_dyn = shared % 52000;
-            l.func = func % 2;
-            l.flags = flags % 4;
-            l.params = &out;
-            l.param_size = psize % 4 ? 8 : psize % 8;   /* the module: 8 */
-            h.payload_len = kt_launch_cmd(&l, cmd + sizeof(h));
-            memcpy(cmd, &h, sizeof(h));
-            ring_group(1, cmd, sizeof(h) + h.payload_len);
-            launches++;
-            break;
-        }
-        case 0: {
-            uint16_t off;
-            uint32_t val;
-
-            if (!take(&r, &off, 2) || !take(&r, &val, 4)) {
-                break;
-            }
-            gv_mmio_write(td->dev, off & ~3u, val, 4);
-            break;
-        }
-        case 1: {
-            uint16_t off;
-
-            if (take(&r, &off, 2)) {
-                gv_mmio_read(td->dev, off & ~3u, 4);
-            }
-            break;
-        }
-        case 2: {
-            uint8_t chid;
-            uint16_t len;
-
-            if (!take(&r, &chid, 1) || !take(&r, &len, 2)) {
-                break;
-            }
-            len = len % sizeof(buf);
-            if (len > r.left) {
-                len = (uint16_t)r.left;
-            }
-            take(&r, buf, len);
-            ring_group(chid % GV_MAX_CHANNELS, buf, len);
-            break;
-        }
-        case 3: {
-            uint32_t off;
-            uint64_t val;
-
-            if (!take(&r, &off, 4) || !take(&r, &val, 8)) {
-                break;
-            }
-            gv_aperture_write(td->dev, off % (32u << 20), val, 8);
-            gv_aperture_read(td->dev, off % (32u << 20), 8);
-            break;
-        }
-        default: {
-            uint16_t len;
-
-            if (!take(&r, &len, 2)) {
-                break;
-            }
-            len = len % 4096;
-            if (len > r.left) {
-                len = (uint16_t)r.left;
-            }
-            take(&r, buf + sizeof(struct gv_group_hdr), len);
-            {
-                struct gv_group_hdr h = { .magic = GV_GROUP_MAGIC,
-                                          .payload_len = len };
-
-                memcpy(buf, &h, sizeof(h));
-                ring_group(TD_BOOT_CHID, buf, sizeof(h) + len);
-            }
-            break;
-        }
-        }
-        check_or_abort();
-    }
-    lane_insns += gv_dev_compute_lane_insns(td->dev);
-    td_free(td);
-    gvrt_secure_fini(&sec);
-    return 0;
-}
-
-#ifndef GV_LIBFUZZER
-/* Replay: each argument is a file (or a directory of files) to run; with
- * --random N SEED, N seeded random scripts as well. */
-#include <dirent.h>
-
-static int run_file(const char *path)
-{
-    FILE *f = fopen(path, "rb");
-    static uint8_t data[1 << 20];
     size_t n;
 
-    if (!f) {
-        perror(path);
-        return 1;
+    if (left == 0) {
+        return 0;
     }
-    n = fread(data, 1, sizeof(data), f);
-    fclose(f);
-    LLVMFuzzerTestOneInput(data, n);
+    switch (p[0] % A_COUNT) {
+    case A_MMIO_W: n = 7; break;
+    case A_MMIO_R: n = 3; break;
+    case A_GROUP:
+        n = left < 4 ? 0 : 4 + rd16(p + 2) % GROUP_MAX;
+        return n > left ? left : n;
+    case A_APER: n = 13; break;
+    case A_CMDS:
+        n = left < 3 ? 0 : 3 + rd16(p + 1) % 4096;
+        return n > left ? left : n;
+    case A_LAUNCH: n = left < 2 ? 2 + 12 : 2 + 3 * (p[1] & 7u) + 12; break;
+    case A_MGMT: n = 1 + MGMT_LEN; break;
+    case A_SECURE: n = 1 + 1 + ENG_LEN + 2; break;
+    case A_ENGINE: n = 1 + ENG_LEN; break;
+    case A_REPLAY: n = 2; break;
+    default: n = 1; break;
+    }
+    return n <= left ? n : 0;
+}
+
+/* ---- well-formed commands from a few bytes ---- */
+
+static struct gv_dev *dev(void)
+{
+    return fzb.td->dev;
+}
+
+/* A device-physical address: mostly real pages, tables, descriptors and
+ * region boundaries, sometimes the raw value. */
+static uint64_t pick_pa(uint8_t sel, uint64_t raw, unsigned chid)
+{
+    struct gv_dev *d = dev();
+    unsigned c = chid % GV_MAX_CHANNELS;
+
+    switch (sel % 12) {
+    case 0: return raw;
+    case 1: return td_alloc_prot(fzb.td, 4096, 4096);
+    case 2: return fzb.page1;
+    case 3: return fzb.page2 + (sel & 0x80 ? 4096 : 0);
+    case 4: return fzb.table1;
+    case 5: return fzb.table2;
+    case 6: return d->chan[c].desc_addr;
+    case 7: return d->chan[c].pgd_addr;
+    case 8: return (raw % (d->unprot_size | 1)) & ~0xfffull;
+    case 9: return d->hidden_base + ((raw % (1u << 20)) & ~0xfffull);
+    case 10: return td_alloc_prot(fzb.td, GV_BIG_PAGE_SIZE,
+                                  GV_BIG_PAGE_SIZE);
+    default: return d->unprot_size + d->prot_size - 4096 + (raw & 0x1fff);
+    }
+}
+
+/* A virtual address of a channel: in, at the end of and beyond its page,
+ * in the page table's range, raw. */
+static uint64_t pick_va(uint8_t sel, uint64_t raw)
+{
+    switch (sel % 6) {
+    case 0: return raw % 4096;
+    case 1: return raw % GV_BIG_PAGE_SIZE;
+    case 2: return 4096 - (raw & 0xff);
+    case 3: return GV_BIG_PAGE_SIZE - (raw & 0xff);
+    case 4: return raw % (64ull << 20);
+    default: return raw;
+    }
+}
+
+static uint32_t mk_create(const uint8_t *a, uint8_t *out, unsigned chid)
+{
+    struct gv_cmd_ch_create c = { .hdr = { GV_OP_CH_CREATE, sizeof(c) } };
+
+    c.chid = chid;
+    c.flags = a[2] & 3u;
+    c.desc_addr = pick_pa(a[3], rd64(a + 8), chid);
+    c.pgd_addr = pick_pa(a[4], rd64(a + 16), chid);
+    c.share_chid = a[5] & 7u;
+    memcpy(c.uk_pub, fzb.sec.uk_pub, sizeof(c.uk_pub));
+    if (a[2] & 4u) {
+        c.uk_pub[a[6] % sizeof(c.uk_pub)] ^= a[7] | 1u;
+    }
+    memcpy(c.nonce, a + 8, sizeof(c.nonce) < 16 ? sizeof(c.nonce) : 16);
+    c.result_addr = a[2] & 8u ? 0 : FZB_GROUP_ADDR + 0x2000;
+    memcpy(out, &c, sizeof(c));
+    return sizeof(c);
+}
+
+static uint32_t mk_pte(const uint8_t *a, uint8_t *out, unsigned chid)
+{
+    struct gv_cmd_ch_pte c = { .hdr = { GV_OP_CH_PTE, sizeof(c) } };
+    unsigned count = a[5] % 5;
+    uint64_t pte;
+
+    c.chid = chid;
+    c.flags = a[2] & 1u;
+    c.pgd_index = a[6] & 0x80 ? a[6] : 0;
+    c.pgt_index = a[7] % 8;
+    c.count = count;
+    c.hdr.size = (uint32_t)(sizeof(c) + count * 8);
+    c.result_addr = a[2] & 2u ? FZB_GROUP_ADDR + 0x2000 : 0;
+    if (a[2] & 4u) {
+        gvrt_mac_unmap(&fzb.sec, chid, (uint64_t)c.pgt_index <<
+                       (c.flags ? GV_BIG_PAGE_SHIFT : GV_PAGE_SHIFT),
+                       (uint64_t)count << (c.flags ? GV_BIG_PAGE_SHIFT :
+                                           GV_PAGE_SHIFT), c.mac);
+    }
+    memcpy(out, &c, sizeof(c));
+    for (unsigned k = 0; k < count; k++) {
+        pte = pick_pa((uint8_t)(a[3] + k), rd64(a + 8), chid);
+        pte |= a[4] & GV_PTE_FLAGS;
+        memcpy(out + sizeof(c) + k * 8, &pte, 8);
+    }
+    return c.hdr.size;
+}
+
+/* One CH_* command from @a (MGMT_LEN bytes) into @out; its length. */
+static uint32_t mk_mgmt(const uint8_t *a, uint8_t *out)
+{
+    unsigned chid = a[1] < 0xf0 ? a[1] % 4 : a[1];
+    uint32_t len;
+
+    switch (a[0] % 5) {
+    case 0:
+        len = mk_create(a, out, chid);
+        break;
+    case 1: {
+        struct gv_cmd_ch_pde c = { .hdr = { GV_OP_CH_PDE, sizeof(c) } };
+
+        c.chid = chid;
+        c.pgd_index = a[6] & 0x80 ? rd16(a + 6) : a[6] % 4;
+        c.flags = a[2] & 1u;
+        c.pgt_addr = a[2] & 2u ? 0 : pick_pa(a[3], rd64(a + 8), chid);
+        memcpy(out, &c, sizeof(c));
+        len = sizeof(c);
+        break;
+    }
+    case 2:
+        len = mk_pte(a, out, chid);
+        break;
+    case 3: {
+        struct gv_cmd_ch_destroy c = {
+            .hdr = { GV_OP_CH_DESTROY, sizeof(c) } };
+
+        c.chid = chid;
+        c.flags = a[2] & 1u;
+        if (a[2] & 2u) {
+            gvrt_mac_destroy(&fzb.sec, chid, c.mac);
+        }
+        memcpy(out, &c, sizeof(c));
+        len = sizeof(c);
+        break;
+    }
+    default: {
+        struct gv_cmd_ch_measure c = {
+            .hdr = { GV_OP_CH_MEASURE, sizeof(c) } };
+
+        c.chid = chid;
+        c.va = pick_va(a[3], rd64(a + 8));
+        c.size = rd64(a + 16) % (a[4] & 1u ? 0x40000 : 0x2000);
+        c.result_addr = a[2] & 1u ? 0 : FZB_GROUP_ADDR + 0x2000;
+        memcpy(out, &c, sizeof(c));
+        len = sizeof(c);
+        break;
+    }
+    }
+    if (a[2] & 0x80) {          /* a size field that lies */
+        struct gv_cmd_hdr h;
+
+        memcpy(&h, out, sizeof(h));
+        h.size += (a[7] & 0x10) ? 8 : (uint32_t)-8;
+        memcpy(out, &h, sizeof(h));
+    }
+    return len;
+}
+
+/* One engine command (FENCE, COPY, SET_COPY_KEY, LAUNCH of the valid
+ * module at VA 0) from @a (ENG_LEN bytes). */
+static uint32_t mk_engine(const uint8_t *a, uint8_t *out)
+{
+    switch (a[0] % 4) {
+    case 0: {
+        struct gv_cmd_fence c = { .hdr = { GV_OP_FENCE, sizeof(c) } };
+
+        c.va = pick_va(a[1], rd64(a + 8)) & ~(a[2] & 1u ? 0ull : 7ull);
+        c.value = rd64(a + 16);
+        memcpy(out, &c, sizeof(c));
+        return sizeof(c);
+    }
+    case 1: {
+        struct gv_cmd_copy c = { .hdr = { GV_OP_COPY, sizeof(c) } };
+
+        c.flags = a[1] & 0x8f;
+        c.src = c.flags & GV_COPY_SRC_HOST ? rd16(a + 8) * 2ull :
+                pick_va(a[2], rd64(a + 8));
+        c.dst = c.flags & GV_COPY_DST_HOST ? rd16(a + 10) * 2ull :
+                pick_va(a[3], rd64(a + 16));
+        c.size = a[4] & 0x80 ? rd64(a + 16) : (uint64_t)rd16(a + 5) % 8192;
+        memcpy(c.iv, a + 12, sizeof(c.iv) < 12 ? sizeof(c.iv) : 12);
+        memcpy(out, &c, sizeof(c));
+        return sizeof(c);
+    }
+    case 2: {
+        struct gv_cmd_set_copy_key c = {
+            .hdr = { GV_OP_SET_COPY_KEY, sizeof(c) } };
+
+        memcpy(c.key, a + 1, 24);
+        memcpy(out, &c, sizeof(c));
+        return sizeof(c);
+    }
+    default: {
+        struct kt_launch l = { .module_size = module_len };
+        uint64_t param[2] = { pick_va(a[5], rd64(a + 16)), 0 };
+
+        l.grid[0] = 1 + a[1] % 4;
+        l.block[0] = a[2] & 0x80 ? rd16(a + 2) : 1u + a[2] % 64;
+        l.shared_dyn = a[4] & 1u ? rd16(a + 6) : 0;
+        l.func = a[4] >> 6;
+        l.flags = a[4] & 2u ? GV_LAUNCH_IRQ : 0;
+        l.fence_va = a[4] & 4u ? pick_va(a[3], rd64(a + 8)) & ~7ull : 0;
+        l.params = param;
+        l.param_size = a[4] & 8u ? a[7] % 17 : 8;
+        return kt_launch_cmd(&l, out);
+    }
+    }
+}
+
+/* ---- the actions ---- */
+
+static void act_launch(const uint8_t *p, size_t n)
+{
+    uint8_t img[2048], cmd[sizeof(struct gv_group_hdr) + 80 + 64];
+    struct kt_launch l = { .module_size = module_len };
+    uint64_t out = 2048;        /* the rest of the page */
+    unsigned flips = p[1] & 7u;
+    const uint8_t *q = p + 2 + 3 * flips;
+    uint32_t len;
+
+    if (module_len > sizeof(img) || n < 2 + 3 * flips + 12) {
+        return;
+    }
+    memcpy(img, module, module_len);
+    for (unsigned k = 0; k < flips; k++) {
+        img[rd16(p + 2 + 3 * k) % module_len] ^= p[4 + 3 * k];
+    }
+    gv_debug_write(dev(), fzb.page1, img, module_len);
+    /* shaped so that random scripts often pass validation (the raw
+     * extremes are covered by the unit tests) */
+    memcpy(&l.grid[0], q, 4);
+    l.grid[0] = q[8] & 0x80 ? l.grid[0] : l.grid[0] % 64;
+    l.block[0] = rd16(q + 4) % 1100;
+    l.shared_dyn = rd16(q + 6) % 52000;
+    l.func = q[8] % 2;
+    l.flags = q[9] % 4;
+    l.params = &out;
+    l.param_size = rd16(q + 10) % 4 ? 8 : rd16(q + 10) % 8;
+    len = kt_launch_cmd(&l, cmd);
+    fzb_submit(FZB_NORMAL_CHID, cmd, len);
+}
+
+static void act_secure(const uint8_t *p)
+{
+    uint8_t cmds[256], g[sizeof(last_sealed)];
+    uint8_t mode = p[1];
+    struct gv_dev *d = dev();
+    uint64_t ctr = fzb.sec.cmd_counter[FZB_SECURE_CHID];
+    uint32_t len = mk_engine(p + 2, cmds), glen;
+    uint8_t pos = p[2 + ENG_LEN], x = p[3 + ENG_LEN];
+
+    switch (mode % 8) {
+    case 4: ctr -= 1; break;
+    case 5: ctr += 1; break;
+    case 6: ctr = 0; break;
+    case 7: ctr += mode >> 3; break;
+    default: break;
+    }
+    glen = gvrt_seal_group_at(&fzb.sec, FZB_SECURE_CHID, ctr, cmds, len, g);
+    if (x && (mode & 0x80)) {
+        g[pos % glen] ^= x;
+    }
+    memcpy(last_sealed, g, glen);
+    last_sealed_len = glen;
+    fzb_ring_group(FZB_SECURE_CHID, g, glen);
+    if (d->locked && d->chsec) {    /* the runtime follows the device */
+        fzb.sec.cmd_counter[FZB_SECURE_CHID] =
+            d->chsec[FZB_SECURE_CHID].cmd_counter;
+    }
+}
+
+/* Channel 2 destroyed with the runtime's MAC and created again at the
+ * same pages, as a runtime would after losing it. */
+static void act_recreate(void)
+{
+    struct gv_cmd_ch_destroy dc = { .hdr = { GV_OP_CH_DESTROY, sizeof(dc) },
+                                     .chid = FZB_SECURE_CHID,
+                                     .flags = GV_DESTROY_AUTH };
+    struct gv_cmd_ch_create cc = { .hdr = { GV_OP_CH_CREATE, sizeof(cc) } };
+    uint8_t ak_pub[GV_EC_PUB_LEN];
+    struct gv_quote q;
+    unsigned c = FZB_SECURE_CHID;
+    uint64_t ring = dev()->chan[c].ring_base;
+    uint32_t entries = dev()->chan[c].ring_entries;
+
+    gvrt_mac_destroy(&fzb.sec, c, dc.mac);
+    fzb_submit(TD_BOOT_CHID, &dc, sizeof(dc));
+    cc.chid = c;
+    cc.flags = GV_CREATE_SECURE;
+    cc.desc_addr = fzb.page2 + GV_BIG_PAGE_SIZE;    /* fresh pages */
+    cc.pgd_addr = cc.desc_addr + 4096;
+    memcpy(cc.uk_pub, fzb.sec.uk_pub, sizeof(cc.uk_pub));
+    cc.result_addr = FZB_GROUP_ADDR + 0x3000;
+    fzb_submit(TD_BOOT_CHID, &cc, sizeof(cc));
+    memcpy(&q, fzb.td->guest + (cc.result_addr - TD_GUEST_BASE), sizeof(q));
+    td_read_bytes(dev(), GV_REG_AK_PUB, ak_pub, sizeof(ak_pub));
+    if (gvrt_quote_accept(&fzb.sec, &q, ak_pub, cc.nonce) != 0 || !ring) {
+        return;
+    }
+    gv_mmio_write(dev(), GV_REG_CHAN(c, GV_CHAN_RING_LO), (uint32_t)ring, 4);
+    gv_mmio_write(dev(), GV_REG_CHAN(c, GV_CHAN_RING_HI), ring >> 32, 4);
+    gv_mmio_write(dev(), GV_REG_CHAN(c, GV_CHAN_RING_ENTRIES), entries, 4);
+    gv_mmio_write(dev(), GV_REG_CHAN(c, GV_CHAN_HOSTWIN_LO),
+                  (uint32_t)fzb.host2, 4);
+    gv_mmio_write(dev(), GV_REG_CHAN(c, GV_CHAN_HOSTWIN_SIZE),
+                  FZB_HOSTWIN_SIZE, 4);
+}
+
+static void act_run(const uint8_t *p, size_t n)
+{
+    uint8_t buf[GROUP_MAX + 64];
+    uint32_t len;
+
+    switch (p[0] % A_COUNT) {
+    case A_MMIO_W:
+        gv_mmio_write(dev(), rd16(p + 1) & ~3u,
+                      (uint32_t)(p[3] | p[4] << 8 | p[5] << 16 |
+                                 (uint32_t)p[6] << 24), 4);
+        break;
+    case A_MMIO_R:
+        gv_mmio_read(dev(), rd16(p + 1) & ~3u, 4);
+        break;
+    case A_GROUP:
+        if (n >= 4) {
+            fzb_ring_group(p[1] % GV_MAX_CHANNELS, p + 4,
+                           (uint32_t)(n - 4));
+        }
+        break;
+    case A_APER: {
+        uint32_t off;
+
+        memcpy(&off, p + 1, 4);
+        gv_aperture_write(dev(), off % (32u << 20), rd64(p + 5), 8);
+        gv_aperture_read(dev(), off % (32u << 20), 8);
+        break;
+    }
+    case A_CMDS:
+        if (n >= 3) {
+            fzb_submit(TD_BOOT_CHID, p + 3, (uint32_t)(n - 3));
+        }
+        break;
+    case A_LAUNCH:
+        act_launch(p, n);
+        break;
+    case A_MGMT:
+        len = mk_mgmt(p + 1, buf);
+        fzb_submit(TD_BOOT_CHID, buf, len);
+        break;
+    case A_SECURE:
+        act_secure(p);
+        break;
+    case A_ENGINE:
+        len = mk_engine(p + 1, buf);
+        fzb_submit(FZB_NORMAL_CHID, buf, len);
+        break;
+    case A_RESET:
+        gv_mmio_write(dev(), GV_REG_RESET, GV_RESET_MAGIC, 4);
+        break;
+    case A_RECREATE:
+        act_recreate();
+        break;
+    default:
+        if (last_sealed_len) {
+            fzb_ring_group(p[1] & 1u ? p[1] % 4 : FZB_SECURE_CHID,
+                           last_sealed, last_sealed_len);
+        }
+        break;
+    }
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+    size_t n;
+
+    fz_set_name("fuzz-cp");
+    if (!module) {
+        module = ka_store_gid(&module_len);    /* what launches run */
+    }
+    fzb_begin();
+    last_sealed_len = 0;
+    gv_debug_write(dev(), fzb.page1, module, module_len);
+    gv_debug_write(dev(), fzb.page2, module, module_len);
+    while ((n = act_len(data, size)) != 0) {
+        act_run(data, n);
+        data += n;
+        size -= n;
+    }
+    fzb_end();
     return 0;
 }
 
+#ifdef GV_LIBFUZZER
+/* ---- the structure-aware mutator ---- */
+size_t LLVMFuzzerMutate(uint8_t *data, size_t size, size_t max);
+size_t LLVMFuzzerCustomMutator(uint8_t *data, size_t size, size_t max,
+                               unsigned int seed);
+
+static uint32_t rnd(uint32_t *s)
+{
+    *s ^= *s << 13;
+    *s ^= *s >> 17;
+    *s ^= *s << 5;
+    return *s;
+}
+
+/* A register worth writing: the channel registers of channels 0..3 and
+ * the global ones a driver touches. */
+static uint16_t pick_reg(uint32_t r)
+{
+    static const uint16_t glob[] = {
+        GV_REG_SCRATCH, GV_REG_INTR_ACK, GV_REG_INTR_MASK, GV_REG_INTR_RAISE,
+        GV_REG_ERROR_ACK, GV_REG_UNPROT_SIZE_LO, GV_REG_PROT_SIZE_LO,
+        GV_REG_REGION_LOCK, GV_REG_DBG_RULE_SEL, GV_REG_DBG_CTRL,
+    };
+
+    if (r & 1u) {
+        return glob[(r >> 1) % (sizeof(glob) / sizeof(glob[0]))];
+    }
+    return (uint16_t)GV_REG_CHAN((r >> 1) % 4, ((r >> 4) % 14) * 4);
+}
+
+/* A new action at @out (room for @room bytes); its length or 0. */
+static size_t gen_action(uint8_t *out, size_t room, uint32_t *s)
+{
+    static const uint8_t ops[] = {
+        A_MGMT, A_MGMT, A_MGMT, A_SECURE, A_SECURE, A_SECURE, A_ENGINE,
+        A_ENGINE, A_LAUNCH, A_MMIO_W, A_RESET, A_RECREATE, A_REPLAY,
+    };
+    uint8_t tmp[64];
+    size_t n;
+
+    tmp[0] = ops[rnd(s) % sizeof(ops)];
+    for (size_t k = 1; k < sizeof(tmp); k++) {
+        tmp[k] = (uint8_t)rnd(s);
+    }
+    if (tmp[0] == A_MMIO_W) {
+        uint16_t reg = pick_reg(rnd(s));
+
+        memcpy(tmp + 1, &reg, 2);
+        if (rnd(s) % 2) {
+            memset(tmp + 3, 0, 4);
+        }
+    } else if (tmp[0] == A_SECURE) {
+        tmp[1] &= rnd(s) % 2 ? 0x03 : 0xff;     /* mostly the right one */
+    } else if (tmp[0] == A_LAUNCH) {
+        tmp[1] &= 0xf8 | (rnd(s) % 2);
+    }
+    n = act_len(tmp, sizeof(tmp));
+    if (n == 0 || n > room) {
+        return 0;
+    }
+    memcpy(out, tmp, n);
+    return n;
+}
+
+size_t LLVMFuzzerCustomMutator(uint8_t *data, size_t size, size_t max,
+                               unsigned int seed)
+{
+    size_t off[256], nact = 0, pos = 0, n, at, len;
+    uint32_t s = seed | 1u;
+
+    while (nact < 256 && (n = act_len(data + pos, size - pos)) != 0) {
+        off[nact++] = pos;
+        pos += n;
+    }
+    size = pos;                     /* drop a truncated tail */
+    off[nact] = pos;
+    switch (rnd(&s) % 8) {
+    case 0: case 1: case 2:         /* insert a new action */
+        at = nact ? off[rnd(&s) % (nact + 1)] : 0;
+        if (size + 64 > max) {
+            break;
+        }
+        memmove(data + at + 64, data + at, size - at);
+        n = gen_action(data + at, 64, &s);
+        memmove(data + at + n, data + at + 64, size - at);
+        return size + n;
+    case 3:                         /* delete one */
+        if (nact) {
+            at = rnd(&s) % nact;
+            len = off[at + 1] - off[at];
+            memmove(data + off[at], data + off[at + 1], size - off[at + 1]);
+            return size - len;
+        }
+        break;
+    case 4:                         /* duplicate one at the end */
+        if (nact) {
+            at = rnd(&s) % nact;
+            len = off[at + 1] - off[at];
+            if (size + len <= max) {
+                memmove(data + size, data + off[at], len);
+                return size + len;
+            }
+        }
+        break;
+    case 5:                         /* mutate one's fields */
+        if (nact) {
+            at = rnd(&s) % nact;
+            len = off[at + 1] - off[at];
+            if (len > 1 && data[off[at]] % A_COUNT != A_GROUP &&
+                data[off[at]] % A_COUNT != A_CMDS) {
+                LLVMFuzzerMutate(data + off[at] + 1, len - 1, len - 1);
+                return size;
+            }
+        }
+        break;
+    default:
+        break;
+    }
+    return LLVMFuzzerMutate(data, size, max);
+}
+#else
 int main(int argc, char **argv)
 {
-    unsigned ran = 0;
-
-    for (int i = 1; i < argc; i++) {
-        DIR *d;
-
-        if (!strcmp(argv[i], "--random") && i + 2 < argc) {
-            const char *env = getenv("GV_FUZZ_RUNS");   /* valgrind: fewer */
-            unsigned n = (unsigned)atoi(env ? env : argv[i + 1]);
-            uint64_t x = strtoull(argv[i + 2], NULL, 0) | 1;
-            static uint8_t data[8192];
-
-            for (unsigned k = 0; k < n; k++) {
-                size_t len = 64 + (x % 4096);
-
-                for (size_t j = 0; j < len; j++) {
-                    x ^= x << 13;
-                    x ^= x >> 7;
-                    x ^= x << 17;
-                    data[j] = (uint8_t)x;
-                }
-                LLVMFuzzerTestOneInput(data, len);
-                ran++;
-            }
-            i += 2;
-            continue;
-        }
-        d = opendir(argv[i]);
-        if (d) {
-            struct dirent *e;
-            char p[4096];
-
-            while ((e = readdir(d))) {
-                if (e->d_name[0] == '.') {
-                    continue;
-                }
-                snprintf(p, sizeof(p), "%s/%s", argv[i], e->d_name);
-                if (run_file(p)) {
-                    closedir(d);
-                    return 1;
-                }
-                ran++;
-            }
-            closedir(d);
-        } else if (run_file(argv[i])) {
-            return 1;
-        } else {
-            ran++;
-        }
-    }
-    printf("fuzz-cp: %u inputs ran, device consistent after every action "
-           "(%u launches, %llu lane-instructions executed)\n", ran, launches,
-           (unsigned long long)lane_insns);
-    return 0;
+    fz_set_name("fuzz-cp");
+    return fz_replay_main(argc, argv, 4096);
 }
 #endif

@@ -1,0 +1,85 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * What the host fuzz harnesses share (docs/fuzzing.md):
+ *
+ *  - a device bench (fuzz_bench.c): a device with a bootstrap, a normal
+ *    and a secure channel, built once and restored from a snapshot before
+ *    every input, so that no input sees another's effects;
+ *  - rule coverage: the device's per-rule hit counters (gv_rules.h) are
+ *    read after every input, fed to libFuzzer as extra counters (a second
+ *    coverage signal) and summed over the run ("rules reached: N of M",
+ *    printed at exit);
+ *  - the replay program's main(): files, directories of files and seeded
+ *    random inputs through the harness's LLVMFuzzerTestOneInput.
+ */
+#ifndef FUZZ_COMMON_H
+#define FUZZ_COMMON_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "gv_testdev.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+/* ---- the device bench (fuzz_bench.c) ---- */
+
+struct fzb {
+    struct td *td;
+    struct gvrt_secure sec;     /* the runtime's side of channel 2 */
+    uint64_t page1;             /* channel 1's 4 KiB page at VA 0 */
+    uint64_t table1;            /* channel 1's small-page table */
+    uint64_t page2;             /* channel 2's 128 KiB page at VA 0 */
+    uint64_t table2;            /* channel 2's big-page table */
+    uint64_t host1, host2;      /* host windows (guest-physical, 64 KiB) */
+};
+#define FZB_NORMAL_CHID 1
+#define FZB_SECURE_CHID 2
+#define FZB_HOSTWIN_SIZE (64u << 10)
+/* Where harnesses put command groups in guest memory. */
+#define FZB_GROUP_ADDR (TD_GUEST_BASE + (1ull << 20))
+
+extern struct fzb fzb;
+
+/* Before an input: the first call builds the device and snapshots it;
+ * later ones restore the snapshot (GV_FUZZ_NO_SNAPSHOT=1: build a new
+ * device for every input instead, as before the snapshot). */
+void fzb_begin(void);
+/* After an input: gv_dev_check() (a failure aborts: a finding) and the
+ * rule counters. */
+void fzb_end(void);
+/* Write guest memory (the bench tracks what it must restore). */
+void fzb_guest_write(uint64_t gpa, const void *buf, uint64_t len);
+/* Put @g at FZB_GROUP_ADDR and an entry at the device's current PUT of
+ * @chid's ring (wherever the input may have moved it), then ring. */
+void fzb_ring_group(unsigned chid, const void *g, uint32_t len);
+/* Call after a test-bench helper that writes guest memory itself. */
+void fzb_guest_touched(void);
+/* Submit @cmds in a plaintext group on @chid. */
+void fzb_submit(unsigned chid, const void *cmds, uint32_t len);
+/* Replay self-test: the state after a restore equals the snapshot
+ * (device struct, device memory, guest memory); 0 or -1 and a message. */
+int fzb_verify_restore(void);
+
+/* ---- rule coverage ---- */
+
+/* Call around each input with the device (NULL: none). */
+void fz_rules_begin(struct gv_dev *dev);
+void fz_rules_end(struct gv_dev *dev);
+/* Rules reached so far, and the summary printed at exit (from the first
+ * fz_set_name() on). */
+unsigned fz_rules_reached(void);
+void fz_set_name(const char *name);
+/* Names reached by a harness without a device (the runtime's checks):
+ * counted into the same summary as "checks reached". */
+void fz_note_check(const char *name);
+
+/* ---- replay ---- */
+
+/* Run argv's files and directories, "--random N SEED" (N random inputs
+ * of up to @max_random bytes; GV_FUZZ_RUNS overrides N) and
+ * "--check-snapshot" (fzb_verify_restore() after each input). */
+int fz_replay_main(int argc, char **argv, size_t max_random);
+
+#endif /* FUZZ_COMMON_H */

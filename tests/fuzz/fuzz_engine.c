@@ -1,0 +1,177 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * Fuzz harness for the engines, on the bench's secure channel 2 (a 128 KiB
+ * page at VA 0, a host window) with sealed groups (fuzz_bench.c):
+ *
+ *  mode 0 (first byte even): a module and a launch.  u8 grid (1..4),
+ *    u8 block (1..128), u16 dynamic shared, u8 function, u8 flags, u8
+ *    parameter bytes, u8 reserved, then the GVX image (at most 64 KiB; a
+ *    seed is a valid module, see --seeds).  The image goes through the
+ *    ISA checker (gv_isa_check) and the device's validator
+ *    (gv_compute_check_module), then to VA 0 and a LAUNCH whose
+ *    parameters point at VA 64 KiB; the SIMT engine runs it under the
+ *    bench's 20 ms watchdog.
+ *  mode 1: copies.  A SET_COPY_KEY, then 24-byte records: u8 flags
+ *    (GV_COPY_*; bit 4: the source is sealed for the destination with
+ *    the channel's real copy key first, so decryption succeeds; bit 5:
+ *    on the normal channel 1, plaintext), u16 source, u16 destination
+ *    (VA or host-window offsets), u16 size, 12 bytes of IV, u8 xor, u8
+ *    position (a flip of the prepared ciphertext), 2 bytes reserved.
+ *
+ * gv_dev_check() after every input; replay with --seeds DIR writes the
+ * seed inputs (the test kernels' modules) into DIR.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "fuzz_common.h"
+#include "gv_crypto.h"
+#include "gv_ktest.h"
+#include "gv_ptx.h"
+
+#define PARAM_VA (64u << 10)
+#define MODULE_MAX (64u << 10)
+static const uint8_t copy_key_cmd[32] = { 0x11, 0x22, 0x33, 0x44 };
+
+static void submit_secure(const void *cmds, uint32_t len)
+{
+    uint8_t g[sizeof(struct gv_group_hdr) + 512];
+
+    if (len > sizeof(g) - 64) {
+        return;
+    }
+    len = gvrt_seal_group(&fzb.sec, FZB_SECURE_CHID, cmds, len, g);
+    fzb_ring_group(FZB_SECURE_CHID, g, len);
+}
+
+static void run_launch(const uint8_t *p, size_t n)
+{
+    uint8_t cmd[512];
+    char why[128];
+    uint64_t params[2] = { PARAM_VA, PARAM_VA + 4096 };
+    struct kt_launch l = { 0 };
+    const uint8_t *img = p + 8;
+    size_t len = n - 8;
+
+    if (n < 8 || len > MODULE_MAX) {
+        return;
+    }
+    gv_isa_check(img, len, why, sizeof(why));
+    if (gv_compute_check_module(img, (uint32_t)len, why, sizeof(why))) {
+        return;                 /* LAUNCH refuses it the same way */
+    }
+    gv_debug_write(fzb.td->dev, fzb.page2, img, len);
+    l.module_size = (uint32_t)len;
+    l.grid[0] = 1 + p[0] % 4;
+    l.block[0] = 1 + p[1] % 128;
+    l.shared_dyn = (uint32_t)(p[2] | p[3] << 8) % 16384;
+    l.func = p[4] % 4;
+    l.flags = p[5] & GV_LAUNCH_IRQ;
+    l.params = params;
+    l.param_size = p[6] % 17;
+    submit_secure(cmd, kt_launch_cmd(&l, cmd));
+}
+
+static void run_copy(const uint8_t *r, const uint8_t kcopy[32])
+{
+    struct gv_cmd_copy c = { .hdr = { GV_OP_COPY, sizeof(c) } };
+    bool normal = r[0] & 0x20;
+
+    c.flags = r[0] & 0x0f;
+    c.src = (uint64_t)(r[1] | r[2] << 8) * (c.flags & 1u ? 1 : 2);
+    c.dst = (uint64_t)(r[3] | r[4] << 8) * (c.flags & 2u ? 1 : 2);
+    c.size = (uint64_t)(r[5] | r[6] << 8) % 8192;
+    memcpy(c.iv, r + 7, 12);
+    if ((r[0] & 0x10) && (c.flags & GV_COPY_SRC_HOST) &&
+        c.src + c.size + 16 <= FZB_HOSTWIN_SIZE) {
+        static uint8_t pt[8192], ct[8192 + 16];
+
+        memset(pt, r[19], c.size);
+        gvc_gcm_seal(kcopy, c.iv, &c.dst, sizeof(c.dst), pt, c.size, ct,
+                     ct + c.size);
+        ct[r[20] % (c.size + 16)] ^= r[19] & (r[0] & 0x40 ? 0xff : 0);
+        fzb_guest_write(fzb.host2 + c.src, ct, c.size + 16);
+    }
+    if (normal) {
+        fzb_submit(FZB_NORMAL_CHID, &c, sizeof(c));
+    } else {
+        submit_secure(&c, sizeof(c));
+    }
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+    struct gv_cmd_set_copy_key k = {
+        .hdr = { GV_OP_SET_COPY_KEY, sizeof(k) } };
+    uint8_t kcopy[32];
+
+    fz_set_name("fuzz-engine");
+    fzb_begin();
+    if (size >= 1 && data[0] % 2 == 0) {
+        run_launch(data + 1, size - 1);
+    } else if (size >= 1) {
+        memcpy(k.key, copy_key_cmd, sizeof(k.key));
+        submit_secure(&k, sizeof(k));
+        gvrt_copy_key(&fzb.sec, FZB_SECURE_CHID, copy_key_cmd, kcopy);
+        for (size_t off = 1; off + 24 <= size && off < 1 + 24 * 16;
+             off += 24) {
+            run_copy(data + off, kcopy);
+        }
+    }
+    fzb_end();
+    return 0;
+}
+
+#ifndef GV_LIBFUZZER
+static void write_seed(const char *dir, const char *name, const uint8_t *hdr,
+                       const uint8_t *img, size_t len)
+{
+    char path[4096];
+    FILE *f;
+
+    snprintf(path, sizeof(path), "%s/seed-%s", dir, name);
+    f = fopen(path, "wb");
+    if (!f) {
+        perror(path);
+        exit(1);
+    }
+    fwrite(hdr, 1, 9, f);
+    fwrite(img, 1, len, f);
+    fclose(f);
+}
+
+/* Seeds: the test bench's module and the PTX files given, translated. */
+static int seeds(int argc, char **argv)
+{
+    static const uint8_t hdr[9] = { 0, 1, 31, 0, 0, 0, 0, 8, 0 };
+    uint32_t len;
+    uint8_t *img = ka_store_gid(&len);
+
+    write_seed(argv[2], "store-gid", hdr, img, len);
+    free(img);
+    for (int i = 3; i < argc; i++) {
+        uint8_t *out;
+        size_t n;
+        char err[256];
+        const char *base = strrchr(argv[i], '/');
+
+        if (gv_ptx_translate_file(argv[i], &out, &n, err, sizeof(err)) ||
+            n > MODULE_MAX) {
+            continue;
+        }
+        write_seed(argv[2], base ? base + 1 : argv[i], hdr, out, n);
+        free(out);
+    }
+    return 0;
+}
+
+int main(int argc, char **argv)
+{
+    fz_set_name("fuzz-engine");
+    if (argc > 2 && !strcmp(argv[1], "--seeds")) {
+        return seeds(argc, argv);
+    }
+    return fz_replay_main(argc, argv, 2048);
+}
+#endif
