@@ -397,6 +397,20 @@ static uint32_t prmt(unsigned mode, uint32_t a, uint32_t b, uint32_t c)
     return r;
 }
 
+static bool setp(const struct gv_dinsn *i, uint64_t a, uint64_t b)
+{
+    unsigned t = i->type;
+
+    if (t == GV_T_F32 && (i->mod & GV_M_FTZ)) {
+        /* .ftz: subnormal operands compare as zero */
+        return fcmp(i->mod & 0x1f, ftz(f32(a)), ftz(f32(b)));
+    }
+    if (tflt(t)) {
+        return fcmp(i->mod & 0x1f, fget(t, a), fget(t, b));
+    }
+    return icmp(i->mod & 0x1f, tsig(t), a, b, tbits(t));
+}
+
 uint64_t gv_simt_alu(const struct gv_dinsn *i, uint64_t a, uint64_t b,
                      uint64_t c, uint64_t e)
 {
@@ -535,14 +549,7 @@ uint64_t gv_simt_alu(const struct gv_dinsn *i, uint64_t a, uint64_t b,
     case GV_I_TESTP:
         return testp(i->mod, fget(t, a));
     case GV_I_SETP:
-        if (t == GV_T_F32 && (i->mod & GV_M_FTZ)) {
-            /* .ftz: subnormal operands compare as zero */
-            return fcmp(i->mod & 0x1f, ftz(f32(a)), ftz(f32(b)));
-        }
-        if (tflt(t)) {
-            return fcmp(i->mod & 0x1f, fget(t, a), fget(t, b));
-        }
-        return icmp(i->mod & 0x1f, s, a, b, n);
+        return setp(i, a, b);
     case GV_I_SELP:
         return zx((c & 1) ? a : b, n);
     case GV_I_CVT:
