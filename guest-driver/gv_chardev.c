@@ -125,6 +125,21 @@ static long gv_ioc_get_info(struct gv_device *gdev, void __user *uarg)
 	return 0;
 }
 
+/* The modelled device clock: a read of LO latches HI, so one reader at a
+ * time. */
+static u64 gv_devtime(struct gv_device *gdev)
+{
+	static DEFINE_SPINLOCK(lock);
+	unsigned long flags;
+	u64 v;
+
+	spin_lock_irqsave(&lock, flags);
+	v = gv_rd(gdev, GV_REG_DEVTIME_LO);
+	v |= (u64)gv_rd(gdev, GV_REG_DEVTIME_HI) << 32;
+	spin_unlock_irqrestore(&lock, flags);
+	return v;
+}
+
 static long gv_ioc_get_param(struct gv_device *gdev, void __user *uarg)
 {
 	struct graviton_param p;
@@ -152,6 +167,14 @@ static long gv_ioc_get_param(struct gv_device *gdev, void __user *uarg)
 		break;
 	case GRAVITON_PARAM_CAPS:
 		p.value = gdev->msi ? GRAVITON_CAP_MSI : 0;
+		break;
+	case GRAVITON_PARAM_DEVICE_TIME_PROFILE:
+		p.value = gv_rd(gdev, GV_REG_DEVTIME_PROFILE);
+		break;
+	case GRAVITON_PARAM_DEVICE_TIME:
+		if (!gv_rd(gdev, GV_REG_DEVTIME_PROFILE))
+			return -ENODATA;
+		p.value = gv_devtime(gdev);
 		break;
 	default:
 		return -EINVAL;

@@ -19,6 +19,7 @@
  * first failing command stops the group.
  */
 #include "gv_internal.h"
+#include "gv_devtime.h"
 
 #include "gv_crypto.h"
 
@@ -174,6 +175,7 @@ int gv_exec_group(struct gv_dev *dev, unsigned chid, const uint8_t *cmds,
         if (err != GV_ERR_NONE) {
             return err;
         }
+        gv_devtime_cmd(dev, cmds + off, h.size, dev->chan[chid].type);
         off += h.size;
         n++;
     }
@@ -264,6 +266,7 @@ static int run_entry(struct gv_dev *dev, unsigned chid,
                              h.payload_len);
         }
         sec->cmd_counter++;
+        gv_devtime_group(dev);
     } else if (h.flags & GV_GROUP_ENCRYPTED) {
         return gv_refuse(dev, GV_RULE_GROUP_ENCRYPTED_NORMAL, chid, h.flags,
                          ch->type);

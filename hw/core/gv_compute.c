@@ -18,6 +18,7 @@
  * PUT write that submitted them returns.
  */
 #include "gv_simt.h"
+#include "gv_devtime.h"
 
 #include "gv_bounds.h"
 
@@ -1019,6 +1020,7 @@ bool gv_engine_finish(struct gv_dev *dev, bool wait)
 
     status = atomic_load(&L->status);
     dev->compute_lane_insns += atomic_load(&L->lane_insns);
+    gv_devtime_launch(dev, atomic_load(&L->lane_insns));
     if (status != GV_ERR_NONE) {
         launch_refused(dev, L, status);
     } else if (L->fence_va) {

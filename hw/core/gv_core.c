@@ -4,6 +4,7 @@
  * the device-memory aperture.
  */
 #include "gv_internal.h"
+#include "gv_devtime.h"
 
 #include <inttypes.h>
 #include <stdarg.h>
@@ -135,6 +136,13 @@ struct gv_dev *gv_dev_new(const struct gv_config *cfg,
         }
         return NULL;
     }
+    if (cfg->timing && *cfg->timing && strcmp(cfg->timing, "off") &&
+        !gv_devtime_profile(cfg->timing)) {
+        if (err) {
+            *err = "timing must be off, titan-black or h100";
+        }
+        return NULL;
+    }
     dev = calloc(1, sizeof(*dev));
     if (!dev) {
         if (err) {
@@ -164,6 +172,8 @@ struct gv_dev *gv_dev_new(const struct gv_config *cfg,
         return NULL;
     }
     dev->cfg.ek_path = NULL;    /* not kept: the caller owns the string */
+    dev->tp = gv_devtime_profile(cfg->timing);
+    dev->cfg.timing = NULL;     /* not kept either: dev->tp says it */
     if (gv_engine_init(dev, cfg->compute_sms, err) != 0) {
         gv_engine_free(dev);
         gv_attest_free(dev);
@@ -395,6 +405,13 @@ static uint32_t reg_read(struct gv_dev *dev, uint64_t off)
         return (uint32_t)(gv_hidden_needed(dev->prot_size) >> 32);
     case GV_REG_REGION_LOCK:
         return dev->locked;
+    case GV_REG_DEVTIME_LO:
+        dev->devtime_hi = (uint32_t)(dev->devtime_ns >> 32);
+        return (uint32_t)dev->devtime_ns;
+    case GV_REG_DEVTIME_HI:
+        return dev->devtime_hi;
+    case GV_REG_DEVTIME_PROFILE:
+        return dev->tp ? dev->tp->id | (dev->cfg.aes_engine ? 0x100 : 0) : 0;
     case GV_REG_RESET:
     case GV_REG_INTR_ACK:
     case GV_REG_INTR_RAISE:

@@ -60,6 +60,11 @@ struct gv_config {
     /* The debug block of BAR0 (per-rule hit counters, the consistency
      * check; GV_REG_DBG_*): off, it reads 0 and refuses writes. */
     bool debug;
+    /* The device-time model (docs/devtime.md): a profile name
+     * ("titan-black", "h100") or NULL (off); @aes_engine: command groups
+     * are decrypted by a hardware AES-GCM engine rather than in firmware. */
+    const char *timing;
+    bool aes_engine;
 };
 
 /* Create a device.  On failure returns NULL and, if @err is not NULL, a

@@ -211,6 +211,11 @@ struct gv_dev {
     bool launch_started;        /* set by a LAUNCH just accepted */
     uint64_t compute_lane_insns;
 
+    /* the device-time model (gv_devtime.c): NULL when off */
+    const struct gv_devtime_profile *tp;
+    uint64_t devtime_ns;
+    uint32_t devtime_hi;        /* DEVTIME_HI latched by a DEVTIME_LO read */
+
     /* Re-entrancy guard (attack 20, gv_core.c): set while the device
      * handles a register or aperture access, a reset or an engine poll.
      * What arrives meanwhile came from the device itself (DMA or an MSI

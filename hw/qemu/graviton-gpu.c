@@ -24,6 +24,12 @@
  *               counters of the named refusals and the core's consistency
  *               check, for guest fuzzers (docs/registers.md).  Off, its
  *               registers read 0 and writes to them are refused.
+ *   timing      the device-time model (docs/devtime.md): off (default),
+ *               titan-black or h100; the modelled device clock reads in
+ *               the DEVTIME registers.
+ *   aes-engine  with timing: command groups are decrypted by a hardware
+ *               AES-GCM engine (default off: in firmware, the paper's
+ *               software emulation).
  *   x-dma-check testing only (default on): off skips the check of DMA and
  *               MSI targets below, leaving the re-entrancy backstops
  *               (the core's busy guard, the config-space guard) alone,
@@ -89,6 +95,8 @@ struct GravitonGPUState {
     uint32_t launch_timeout_ms;
     bool dma_check;
     bool debug;
+    char *timing;
+    bool aes_engine;
 };
 
 /* ---- host services for the core ---- */
@@ -467,7 +475,9 @@ static void gv_realize(PCIDevice *pdev, Error **errp)
                              .ek_path = s->ek_path,
                              .compute_sms = s->sms,
                              .launch_timeout_ms = s->launch_timeout_ms,
-                             .debug = s->debug };
+                             .debug = s->debug,
+                             .timing = s->timing,
+                             .aes_engine = s->aes_engine };
     const char *why = NULL;
     uint8_t *conf = pdev->config;
 
@@ -565,6 +575,8 @@ static Property gv_properties[] = {
     DEFINE_PROP_UINT32("launch-timeout-ms", GravitonGPUState,
                        launch_timeout_ms, 60000),
     DEFINE_PROP_BOOL("debug", GravitonGPUState, debug, false),
+    DEFINE_PROP_STRING("timing", GravitonGPUState, timing),
+    DEFINE_PROP_BOOL("aes-engine", GravitonGPUState, aes_engine, false),
     DEFINE_PROP_BOOL("x-dma-check", GravitonGPUState, dma_check, true),
     DEFINE_PROP_END_OF_LIST(),
 };

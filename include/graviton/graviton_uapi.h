@@ -15,7 +15,7 @@
 #include <linux/types.h>
 
 #define GRAVITON_UAPI_MAJOR     1
-#define GRAVITON_UAPI_MINOR     4
+#define GRAVITON_UAPI_MINOR     5
 #define GRAVITON_UAPI_VERSION   ((GRAVITON_UAPI_MAJOR << 16) | GRAVITON_UAPI_MINOR)
 
 #define GRAVITON_DEV_NAME       "graviton"      /* /dev/graviton0, ... */
@@ -76,6 +76,11 @@ enum graviton_param_id {
 	GRAVITON_PARAM_IRQ_COUNT = 4,     /* interrupts the driver handled */
 	GRAVITON_PARAM_IRQ_SELFTEST = 5,  /* 1: probe's interrupt test passed */
 	GRAVITON_PARAM_CAPS = 6,          /* GRAVITON_CAP_* */
+	/* uapi 1.5: the device-time model's clock in ns (docs/devtime.md);
+	 * ENODATA when the device models no time */
+	GRAVITON_PARAM_DEVICE_TIME = 7,
+	/* uapi 1.5: its profile (GV_REG_DEVTIME_PROFILE; 0: off) */
+	GRAVITON_PARAM_DEVICE_TIME_PROFILE = 8,
 };
 
 /**

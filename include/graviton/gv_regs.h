@@ -31,7 +31,7 @@
 /* Identity */
 #define GV_ID_MAGIC             0x47525654u     /* "GRVT" */
 #define GV_ABI_MAJOR            1u
-#define GV_ABI_MINOR            4u
+#define GV_ABI_MINOR            5u
 #define GV_ABI_VERSION          ((GV_ABI_MAJOR << 16) | GV_ABI_MINOR)
 
 /* ---- BAR0 register map (offsets in bytes; all registers 32 bits) ---- */
@@ -79,6 +79,13 @@
 #define GV_REG_REGION_LOCK      0x00a0  /* W: GV_LOCK_MAGIC locks; R: 1 if locked */
 #define GV_REG_HIDDEN_NEEDED_LO 0x00a4  /* RO  hidden bytes the current P needs */
 #define GV_REG_HIDDEN_NEEDED_HI 0x00a8
+
+/* The device-time model (docs/devtime.md): the modelled device clock in
+ * ns since the device was created, 0 when the model is off. */
+#define GV_REG_DEVTIME_LO       0x00b0  /* RO  low word (latches HI) */
+#define GV_REG_DEVTIME_HI       0x00b4  /* RO  high word, as of the LO read */
+#define GV_REG_DEVTIME_PROFILE  0x00b8  /* RO  0 off, 1 titan-black, 2 h100;
+                                           bit 8: hardware AES engine */
 
 /* Attestation, 0x0100 - 0x01ff: byte arrays, read 32 bits at a time. */
 #define GV_REG_ATTEST_STATUS    0x0100  /* RO  GV_ATTEST_* bits */

@@ -40,6 +40,8 @@ struct gvrt_event {
     bool recorded;
     bool done;
     struct timespec t;          /* host time of completion */
+    uint64_t dev_ns;            /* the device-time model's clock then */
+    bool has_dev;               /* dev_ns is valid */
 };
 
 /* The AuthDec/AuthEnc kernels of a secure context, once loaded. */
@@ -78,6 +80,8 @@ struct gvrt_ctx {
     struct gvrt_authkmac km;
     int sticky;                 /* a stream's failure: the context's */
     uint64_t closed_crypto_ns;  /* crypto_ns of destroyed streams */
+    int devtime;                /* the device models time: 1, not: -1,
+                                   not asked yet: 0 */
 };
 
 /* Lock/unlock the context. */
@@ -108,6 +112,9 @@ int gvrt_ctx_quiesce(struct gvrt_ctx *c);
 int gvrt_ctx_drain(struct gvrt_ctx *c, struct gvrt_cstream *cs);
 /* Mark the events of @cs that are complete now (done up to @upto). */
 void gvrt_ctx_events_done(struct gvrt_ctx *c, struct gvrt_cstream *cs);
+/* Stamp event @e complete now: the host's clock and, if the device models
+ * time, its clock (docs/devtime.md). */
+void gvrt_ctx_event_stamp(struct gvrt_ctx *c, struct gvrt_event *e);
 
 /* Allocation bookkeeping (memory of the default stream's channel). */
 int gvrt_ctx_alloc_locked(struct gvrt_ctx *c, uint64_t size,

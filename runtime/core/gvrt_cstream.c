@@ -9,6 +9,7 @@
  */
 #include <errno.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "gvrt_core_int.h"
 
@@ -118,11 +119,10 @@ static struct gvrt_event *event_of(struct gvrt_ctx *c, struct gvrt_event *e)
 
 /* After a wait that failed, the work before the event has ended anyway
  * (the stream has nothing in flight any more). */
-static void event_ended(struct gvrt_event *e)
+static void event_ended(struct gvrt_ctx *c, struct gvrt_event *e)
 {
     if (!e->done) {
-        e->done = true;
-        clock_gettime(CLOCK_MONOTONIC, &e->t);
+        gvrt_ctx_event_stamp(c, e);
     }
 }
 
@@ -205,7 +205,7 @@ int gvrt_ctx_event_sync(struct gvrt_ctx *c, struct gvrt_event *e)
     } else if (!e->done && e->cs) {
         r = gvrt_stream_wait(&e->cs->st, e->seq);
         gvrt_ctx_events_done(c, e->cs);
-        event_ended(e);
+        event_ended(c, e);
     }
     gvrt_ctx_unlock(c);
     return r;
@@ -225,11 +225,20 @@ int gvrt_ctx_event_query(struct gvrt_ctx *c, struct gvrt_event *e)
         r = gvrt_stream_poll(&e->cs->st, e->seq);
         if (r != -EBUSY) {
             gvrt_ctx_events_done(c, e->cs);
-            event_ended(e);
+            event_ended(c, e);
         }
     }
     gvrt_ctx_unlock(c);
     return r;
+}
+
+/* GRAVITON_EVENT_CLOCK=host: elapsed times by the host's clock even when
+ * the device models time. */
+static bool host_clock(void)
+{
+    const char *v = getenv("GRAVITON_EVENT_CLOCK");
+
+    return v && !strcmp(v, "host");
 }
 
 int gvrt_ctx_event_elapsed(struct gvrt_ctx *c, struct gvrt_event *a,
@@ -248,6 +257,9 @@ int gvrt_ctx_event_elapsed(struct gvrt_ctx *c, struct gvrt_event *a,
         r = -EBADF;
     } else if (!a->done || !b->done) {
         r = -EAGAIN;
+    } else if (a->has_dev && b->has_dev && !host_clock()) {
+        /* the device-time model's clock (docs/devtime.md) */
+        *ms = (float)(((double)b->dev_ns - (double)a->dev_ns) / 1e6);
     } else {
         *ms = (float)((b->t.tv_sec - a->t.tv_sec) * 1e3 +
                       (b->t.tv_nsec - a->t.tv_nsec) / 1e6);
@@ -272,7 +284,7 @@ int gvrt_ctx_stream_wait_event(struct gvrt_ctx *c, struct gvrt_cstream *cs,
          * stream); the stream's next work follows it */
         r = gvrt_stream_wait(&e->cs->st, e->seq);
         gvrt_ctx_events_done(c, e->cs);
-        event_ended(e);
+        event_ended(c, e);
     }
     gvrt_ctx_unlock(c);
     return r;

@@ -231,17 +231,30 @@ struct gvrt_cstream *gvrt_ctx_stream_of(struct gvrt_ctx *c,
     return NULL;
 }
 
+void gvrt_ctx_event_stamp(struct gvrt_ctx *c, struct gvrt_event *e)
+{
+    uint64_t ns = 0;
+
+    e->done = true;
+    clock_gettime(CLOCK_MONOTONIC, &e->t);
+    e->has_dev = false;
+    if (c->devtime >= 0) {
+        int r = gvrt_dev_get_param(&c->dev, GRAVITON_PARAM_DEVICE_TIME, &ns);
+
+        c->devtime = r ? -1 : 1;
+        e->dev_ns = ns;
+        e->has_dev = r == 0;
+    }
+}
+
 void gvrt_ctx_events_done(struct gvrt_ctx *c, struct gvrt_cstream *cs)
 {
     /* what the stream's fence has passed */
     uint64_t upto = cs->st.reached;
-    struct timespec now;
 
-    clock_gettime(CLOCK_MONOTONIC, &now);
     for (struct gvrt_event *e = c->events; e; e = e->next) {
         if (e->cs == cs && !e->done && e->seq <= upto) {
-            e->done = true;
-            e->t = now;
+            gvrt_ctx_event_stamp(c, e);
         }
     }
 }

@@ -205,6 +205,41 @@ static void test_bad_vram_size_refused(void)
     }
 }
 
+/* timing=: the device-time model's profile reads back; without it, off;
+ * an unknown profile refuses to start. */
+static void test_timing_property(void)
+{
+    static const struct {
+        const char *props;
+        uint32_t profile;
+    } t[] = {
+        { ",vram-size=64M", 0 },
+        { ",vram-size=64M,timing=titan-black", 1 },
+        { ",vram-size=64M,timing=h100,aes-engine=on", 0x102 },
+    };
+    char cmd[1024], out[4096] = "";
+    size_t n;
+    FILE *p;
+
+    for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+        start(t[i].props);
+        CU_ASSERT_EQUAL(rd(GV_REG_DEVTIME_PROFILE), t[i].profile);
+        CU_ASSERT_EQUAL(rd(GV_REG_DEVTIME_LO), 0);      /* no work yet */
+        CU_ASSERT_EQUAL(rd(GV_REG_DEVTIME_HI), 0);
+        teardown();
+    }
+    snprintf(cmd, sizeof(cmd),
+             "'%s' -L '%s' -M q35 -accel qtest -qtest null -nodefaults "
+             "-display none -device graviton-gpu,timing=gtx480 2>&1",
+             getenv("GV_QEMU"), getenv("GV_FIRMWARE"));
+    p = popen(cmd, "r");
+    CU_ASSERT_PTR_NOT_NULL_FATAL(p);
+    n = fread(out, 1, sizeof(out) - 1, p);
+    out[n] = 0;
+    CU_ASSERT_NOT_EQUAL(pclose(p), 0);
+    CU_ASSERT_PTR_NOT_NULL(strstr(out, "timing must be"));
+}
+
 int gv_register_suites(void)
 {
     static const struct gv_cunit_test pci[] = {
@@ -218,6 +253,7 @@ int gv_register_suites(void)
     };
     static const struct gv_cunit_test props[] = {
         { "bad vram-size refused", test_bad_vram_size_refused },
+        { "timing: the device-time model's profile", test_timing_property },
         { NULL, NULL },
     };
 

@@ -7,6 +7,8 @@ unsigned td_compute_sms;
 uint32_t td_launch_timeout_ms;
 bool td_async;
 bool td_debug;
+const char *td_timing;
+bool td_aes_engine;
 
 #include <stddef.h>
 #include <stdio.h>
@@ -180,7 +182,8 @@ struct td *td_new_ek(uint64_t vram, uint64_t unprot, uint64_t prot,
     struct gv_config cfg = { .vram_size = vram, .ek_path = ek_path,
                              .compute_sms = td_compute_sms,
                              .launch_timeout_ms = td_launch_timeout_ms,
-                             .debug = td_debug };
+                             .debug = td_debug, .timing = td_timing,
+                             .aes_engine = td_aes_engine };
     const char *err = NULL;
 
     td->guest = calloc(1, TD_GUEST_SIZE);

@@ -75,6 +75,10 @@ extern uint32_t td_launch_timeout_ms;
 extern bool td_async;
 /* Devices made while this is set have the debug block (GV_REG_DBG_*). */
 extern bool td_debug;
+/* The device-time model of the devices made next (NULL: off), and
+ * whether they model a hardware AES engine for command groups. */
+extern const char *td_timing;
+extern bool td_aes_engine;
 
 /* Wait up to @timeout_ms for a launch to end, then gv_dev_engine_poll();
  * 0, or -1 on timeout. */

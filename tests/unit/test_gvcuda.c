@@ -20,6 +20,8 @@
 #include "graviton/gv_regs.h"
 #include "graviton_cuda.h"
 #include "test_gvcuda_drv.h"
+#include "gv_devtime.h"
+#include "gv_testdev.h"
 
 #define OK(x) CU_ASSERT_EQUAL((x), CUDA_SUCCESS)
 #define IS(x, want) CU_ASSERT_EQUAL((x), (want))
@@ -561,6 +563,58 @@ static void test_sticky_fault(void)
     CU_ASSERT_EQUAL(fd_allocations(), 0);
 }
 
+/*
+ * With the device-time model on, cuEventElapsedTime reports the modelled
+ * device time between two events (docs/devtime.md): for one launch, what
+ * the profile says of its lane instructions; GRAVITON_EVENT_CLOCK=host
+ * gives the host's clock instead.
+ */
+static void test_device_time(void)
+{
+    const struct gv_devtime_profile *p = gv_devtime_profile("titan-black");
+    CUdeviceptr a;
+    CUcontext c;
+    CUmodule m;
+    CUfunction f;
+    CUevent e0, e1;
+    int n = 3000;
+    void *args[] = { &a, &a, &a, &n };
+    uint64_t i0, i1;
+    float ms = -1, want;
+
+    fd_fini();
+    td_timing = "titan-black";
+    fd_init(1);
+    td_timing = NULL;
+    OK(cuInit(0));
+    OK(cuCtxCreate_v2(&c, 0, 0));
+    OK(cuModuleLoadData(&m, vector_add_ptx));
+    OK(cuModuleGetFunction(&f, m, "vector_add"));
+    OK(cuMemAlloc(&a, n * sizeof(float)));
+    OK(cuEventCreate(&e0, 0));
+    OK(cuEventCreate(&e1, 0));
+    OK(cuCtxSynchronize());
+    i0 = gv_dev_compute_lane_insns(fd_td()->dev);
+    OK(cuEventRecord(e0, NULL));
+    OK(cuLaunchKernel(f, 12, 1, 1, 256, 1, 1, 0, NULL, args, NULL));
+    OK(cuEventRecord(e1, NULL));
+    OK(cuEventSynchronize(e1));
+    i1 = gv_dev_compute_lane_insns(fd_td()->dev);
+    OK(cuEventElapsedTime(&ms, e0, e1));
+    /* the launch alone: recording an event submits nothing */
+    want = (float)((p->cmd_ns + p->launch_ns + (double)(i1 - i0) /
+                    (p->sms * p->lanes * p->clock_ghz * p->ipc)) / 1e6);
+    CU_ASSERT(i1 > i0);
+    CU_ASSERT_DOUBLE_EQUAL(ms, want, 1e-5);
+    setenv("GRAVITON_EVENT_CLOCK", "host", 1);
+    OK(cuEventElapsedTime(&ms, e0, e1));
+    unsetenv("GRAVITON_EVENT_CLOCK");
+    CU_ASSERT(ms >= 0 && ms != want);
+    OK(cuEventDestroy(e0));
+    OK(cuEventDestroy(e1));
+    OK(cuCtxDestroy(c));
+}
+
 static void test_streams_events(void)
 {
     CUstream s1, s2;
@@ -1093,6 +1147,7 @@ int gv_register_suites(void)
           test_launches },
         { "a faulted launch: sticky, as NVIDIA's", test_sticky_fault },
         { "streams and events", test_streams_events },
+        { "device time: cuEventElapsedTime by the model", test_device_time },
         { "one context, three threads", test_threads },
         { NULL, NULL },
     };

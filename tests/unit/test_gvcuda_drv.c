@@ -595,9 +595,35 @@ static int get_ak_cert(struct graviton_blob *b)
     return 0;
 }
 
+/* As the driver: the device-time model's clock and profile. */
+static int get_param(struct graviton_param *p)
+{
+    uint32_t profile = td_rd(td, GV_REG_DEVTIME_PROFILE);
+
+    if (p->pad) {
+        return -EINVAL;
+    }
+    switch (p->param) {
+    case GRAVITON_PARAM_DEVICE_TIME_PROFILE:
+        p->value = profile;
+        return 0;
+    case GRAVITON_PARAM_DEVICE_TIME:
+        if (!profile) {
+            return -ENODATA;
+        }
+        p->value = td_rd(td, GV_REG_DEVTIME_LO);
+        p->value |= (uint64_t)td_rd(td, GV_REG_DEVTIME_HI) << 32;
+        return 0;
+    default:
+        return -EINVAL;
+    }
+}
+
 static int do_ioctl(struct fd_file *f, unsigned long cmd, void *arg)
 {
     switch (cmd) {
+    case GRAVITON_IOC_GET_PARAM:
+        return get_param(arg);
     case GRAVITON_IOC_GET_INFO:
         return get_info(arg);
     case GRAVITON_IOC_GET_AK_INFO:
