@@ -58,7 +58,7 @@ def qemu_command(args, mode, extra, initrd=None):
     append = ["console=ttyS0", "panic=-1", "oops=panic", "quiet",
               "loglevel=4", f"gv.mode={mode}",
               f"gv.vram={args.claim_vram_size or args.vram_size}"]
-    append += extra
+    append += extra + args.append
     cmd = [os.path.join(q, "qemu-system-x86_64"),
            "-L", os.path.join(q, "firmware"),
            "-M", "q35", "-accel", "tcg", "-cpu", "max",
@@ -70,7 +70,8 @@ def qemu_command(args, mode, extra, initrd=None):
            "-append", " ".join(append),
            "-device", "pcie-root-port,id=rp0,chassis=1",
            "-device", f"graviton-gpu,bus=rp0,vram-size={args.vram_size}"
-           + (f",ek={args.ek}" if args.ek else "")]
+           + (f",ek={args.ek}" if args.ek else "")
+           + "".join(f",{p}" for p in args.device_prop)]
     if args.qemu_log:
         cmd += ["-d", "guest_errors", "-D", args.qemu_log]
     return cmd
@@ -162,6 +163,7 @@ def cmd_test(args):
         print(f"not ok {i} - {t} # {why}")
         # Show the test's own output, so the failure explains itself.
         inside = False
+        seed = None
         for line in lines:
             m = MARK.search(line)
             if m and m.group(1) == "BEGIN":
@@ -170,6 +172,11 @@ def cmd_test(args):
                 inside = False
             elif inside:
                 print(f"#   {line}")
+                s = re.search(r"@@GVF-START seed=(\d+)", line)
+                seed = s.group(1) if s else seed
+        if seed is not None:
+            # a fuzzer (gv-fuzz): a crash or hang of QEMU replays from it
+            print(f"# {t}: fuzz seed {seed} (rerun with gv.fuzz_seed={seed})")
     if insmod[0] not in (0, None):
         print(f"# insmod graviton.ko failed with status {insmod[0]}")
     print(f"# guest: {wall:.1f} s wall, console log {log}")
@@ -353,6 +360,11 @@ def main():
                    help="run: more environment for the program")
     p.add_argument("--tmp-dir", help="run: where the combined initramfs "
                    "is written for the boot (default: $TMPDIR)")
+    p.add_argument("--device-prop", action="append", default=[],
+                   metavar="K=V", help="more graviton-gpu properties "
+                   "(e.g. debug=on for the fuzzer's debug block)")
+    p.add_argument("--append", action="append", default=[], metavar="ARG",
+                   help="more kernel command line (e.g. gv.fuzz_seed=7)")
     p.add_argument("-v", "--verbose", action="store_true")
     p.add_argument("mode", choices=["test", "demo", "shell", "run"])
     p.add_argument("names", nargs="*")
