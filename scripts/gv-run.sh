@@ -19,6 +19,10 @@
 #   --smp N, --memory SIZE, --vram-size SIZE
 #                   guest CPUs (default 1), guest RAM (1G), device memory
 #                   (256M)
+#   --device-prop K=V
+#                   a property of the emulated GPU (repeatable), e.g.
+#                   timing=titan-black for the device-time model
+#                   (docs/devtime.md)
 #   -v              show the whole console (firmware, kernel, driver)
 #   --log FILE      where the console log goes (default
 #                   BUILD/guest/console-run.log)
@@ -35,7 +39,7 @@ build= opts=()
 while [ $# -gt 0 ]; do
     case "$1" in
     --secure|-v) opts+=("$1") ;;
-    --env|--timeout|--smp|--memory|--vram-size|--log)
+    --env|--timeout|--smp|--memory|--vram-size|--log|--device-prop)
         [ $# -ge 2 ] || die "$1 needs a value"
         opts+=("$1" "$2"); shift ;;
     -B) build=${2:?-B needs a directory}; shift ;;

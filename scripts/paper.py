@@ -70,6 +70,12 @@ def parse_guest(path):
                 continue
             if app == "AE" and parse_ae_line(ae, mode, line):
                 continue
+            if line.startswith("@@TIMING "):
+                bs["timing"] = line[9:].replace("--device-prop ", "")
+                continue
+            m = re.search(r"launches of .*: ([\d.]+) ms each", line)
+            if m and mode and app == "BS":
+                bs["launch_" + mode] = float(m.group(1))
             if line.startswith("@@T1 "):
                 op, n, s = line.split()[1:4]
                 t1[op] = (float(n), float(s))
@@ -268,6 +274,13 @@ def fig10(out, bs):
         out.append(f"| {ph} | {n[i]:.1f} | {s[i]:.1f} |")
     out.append(f"\nSecure overhead: **{over:+.0f}%** (paper: "
                f"+{PAPER_FIG10['BlackScholes']}%).\n")
+    if "launch_normal" in bs and "launch_secure" in bs:
+        timing = bs.get("timing", "off")
+        clock = ("modelled device time, " + timing if timing != "off"
+                 else "host time: no device-time model")
+        out.append(f"One launch, by `cuEventElapsedTime` ({clock}): "
+                   f"{bs['launch_normal']:.3f} ms normal, "
+                   f"{bs['launch_secure']:.3f} ms secure.\n")
 
 
 def fig10_ae(out, ae):

@@ -14,6 +14,12 @@
 #   all             all of them
 # Options:
 #   --smoke         small sizes and few repetitions (CI: about a minute)
+#   --timing PROFILE
+#                   the device-time model (docs/devtime.md): titan-black
+#                   or h100; kernel times from events are then modelled
+#                   device time
+#   --aes-engine    with --timing: a hardware AES engine for command
+#                   groups
 #   --out DIR       where raw data, report.md and the PNGs go
 #                   (default BUILD/paper)
 #   --no-ninja      do not rebuild first
@@ -23,12 +29,15 @@ set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 die() { printf 'paper: %s\n' "$*" >&2; exit 2; }
 
-build=${GRAVITON_BUILD:-$root/build} out= smoke=0 ninja=1 parts=()
+build=${GRAVITON_BUILD:-$root/build} out= smoke=0 ninja=1 parts=() dev=()
 while [ $# -gt 0 ]; do
     case "$1" in
     --smoke) smoke=1 ;;
     --out) out=${2:?--out needs a directory}; shift ;;
     --no-ninja) ninja=0 ;;
+    --timing) dev+=(--device-prop "timing=${2:?--timing needs a profile}")
+        shift ;;
+    --aes-engine) dev+=(--device-prop aes-engine=on) ;;
     -B) build=${2:?-B needs a directory}; shift ;;
     -h|--help) sed -n '2,/^# SPDX/{/^# SPDX/d;s/^# \{0,1\}//;p}' "$0"; exit 0 ;;
     table1|table2|fig9|table3|fig10) parts+=("$1") ;;
@@ -71,6 +80,7 @@ fi
 {
     echo '#!/bin/sh'
     echo 'cd /gv/bin'
+    echo "echo '@@TIMING ${dev[*]:-off}'"
     for p in "${parts[@]}"; do
         case "$p" in
         table1) echo "./gv-cuda-bench --machine cmds $reps" ;;
@@ -101,7 +111,7 @@ for p in "${parts[@]}"; do
 done
 echo "paper: running ${parts[*]} in the guest (raw data: $out/guest.txt)"
 rc=0
-bash "$root/scripts/gv-run.sh" -B "$build" --timeout 3000 \
+bash "$root/scripts/gv-run.sh" -B "$build" --timeout 3000 "${dev[@]}" \
     --log "$out/console.log" "$run/paper" > "$out/guest.txt" || rc=$?
 [ $rc = 0 ] || die "the guest run failed ($rc): $out/console.log"
 # Debian's python3 has python3-matplotlib (a python3 earlier in PATH, e.g.

@@ -158,7 +158,7 @@ int main(int argc, char **argv)
         t_kern += now_ms() - t0;
         checkCudaErrors(cuEventElapsedTime(&ms, start, stop));
         if (b == 0) {
-            printf("  %d launches of %d x %d threads: %.2f ms each\n",
+            printf("  %d launches of %d x %d threads: %.3f ms each\n",
                    iterations, blocks, threads, ms / iterations);
         }
         t0 = now_ms();
