@@ -29,6 +29,7 @@
  */
 #include "fuzz_common.h"
 
+#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -70,9 +71,47 @@ static void mark_guest(uint64_t gpa, uint64_t len)
     }
 }
 
+bool fzb_dma_confined;
+
+static bool in(uint64_t addr, uint64_t len, uint64_t base, uint64_t size)
+{
+    return addr >= base && len <= size && addr - base <= size - len;
+}
+
+/* With fzb_dma_confined, the harness put everything the device may reach
+ * in guest memory in known places: the group area, the rings, the two
+ * host windows.  A DMA elsewhere escaped its bounds (a finding). */
+static void confined(uint64_t addr, uint64_t len)
+{
+    struct gv_dev *d = fzb.td->dev;
+
+    if (!fzb_dma_confined || in(addr, len, FZB_GROUP_ADDR, 8192) ||
+        in(addr, len, fzb.host1, FZB_HOSTWIN_SIZE) ||
+        in(addr, len, fzb.host2, FZB_HOSTWIN_SIZE)) {
+        return;
+    }
+    for (unsigned c = 0; c < GV_MAX_CHANNELS; c++) {
+        if (d->chan[c].ring_entries &&
+            in(addr, len, d->chan[c].ring_base, d->chan[c].ring_entries *
+               (uint64_t)sizeof(struct gv_gpfifo_entry))) {
+            return;
+        }
+    }
+    fprintf(stderr, "fuzz: DMA of %" PRIu64 " bytes at 0x%" PRIx64
+            " outside the rings, group area and host windows\n", len, addr);
+    abort();
+}
+
+static int fz_dma_read(void *opaque, uint64_t addr, void *buf, uint64_t len)
+{
+    confined(addr, len);
+    return td_ops_orig->dma_read(opaque, addr, buf, len);
+}
+
 static int fz_dma_write(void *opaque, uint64_t addr, const void *buf,
                         uint64_t len)
 {
+    confined(addr, len);
     mark_guest(addr, len);
     return td_ops_orig->dma_write(opaque, addr, buf, len);
 }
@@ -141,6 +180,7 @@ static void build(void)
     td_hostwin(td, FZB_SECURE_CHID, fzb.host2, FZB_HOSTWIN_SIZE);
     td_ops_orig = td->dev->ops;
     fz_ops = *td_ops_orig;
+    fz_ops.dma_read = fz_dma_read;
     fz_ops.dma_write = fz_dma_write;
     td->dev->ops = &fz_ops;
 }

@@ -41,6 +41,10 @@ struct fzb {
 #define FZB_GROUP_ADDR (TD_GUEST_BASE + (1ull << 20))
 
 extern struct fzb fzb;
+/* Set by a harness that keeps every guest address the device may use in
+ * the bench's places (group area, rings, host windows): any DMA elsewhere
+ * then aborts (a copy that escaped its host window, attack 16). */
+extern bool fzb_dma_confined;
 
 /* Before an input: the first call builds the device and snapshots it;
  * later ones restore the snapshot (GV_FUZZ_NO_SNAPSHOT=1: build a new

@@ -17,7 +17,10 @@
  *    the channel's real copy key first, so decryption succeeds; bit 5:
  *    on the normal channel 1, plaintext), u16 source, u16 destination
  *    (VA or host-window offsets), u16 size, 12 bytes of IV, u8 xor, u8
- *    position (a flip of the prepared ciphertext), 2 bytes reserved.
+ *    position (a flip of the prepared ciphertext), u8 wrap (bit 0: the
+ *    source offset negated, near 2^64; bit 1: the destination's), 1 byte
+ *    reserved.  Every DMA must stay in the rings, the group area and the
+ *    host windows (fzb_dma_confined).
  *
  * gv_dev_check() after every input; replay with --seeds DIR writes the
  * seed inputs (the test kernels' modules) into DIR.
@@ -82,6 +85,12 @@ static void run_copy(const uint8_t *r, const uint8_t kcopy[32])
     c.flags = r[0] & 0x0f;
     c.src = (uint64_t)(r[1] | r[2] << 8) * (c.flags & 1u ? 1 : 2);
     c.dst = (uint64_t)(r[3] | r[4] << 8) * (c.flags & 2u ? 1 : 2);
+    if (r[21] & 1u) {           /* offsets that wrap around 2^64 */
+        c.src = -c.src;
+    }
+    if (r[21] & 2u) {
+        c.dst = -c.dst;
+    }
     c.size = (uint64_t)(r[5] | r[6] << 8) % 8192;
     memcpy(c.iv, r + 7, 12);
     if ((r[0] & 0x10) && (c.flags & GV_COPY_SRC_HOST) &&
@@ -108,6 +117,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     uint8_t kcopy[32];
 
     fz_set_name("fuzz-engine");
+    fzb_dma_confined = true;
     fzb_begin();
     if (size >= 1 && data[0] % 2 == 0) {
         run_launch(data + 1, size - 1);
