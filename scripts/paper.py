@@ -77,8 +77,9 @@ def parse_guest(path):
             if m and mode and app == "BS":
                 bs["launch_" + mode] = float(m.group(1))
             if line.startswith("@@T1 "):
-                op, n, s = line.split()[1:4]
-                t1[op] = (float(n), float(s))
+                f = line.split()[1:]
+                dv = (float(f[3]), float(f[4])) if len(f) >= 5 else (0, 0)
+                t1[f[0]] = (float(f[1]), float(f[2])) + dv
             elif line.startswith("@@T2 "):
                 sch, d, size, us, cpu = line.split()[1:6]
                 t2[(sch, d, int(size))] = (float(us), float(cpu))
@@ -152,9 +153,14 @@ def table1(out, t1, cp):
                "interrupt), normal / secure channel, median. Device core: "
                "`bench-cp` on the host, the command alone. Paper: its "
                "Table 1 total (Base + Inv + Init + Crypto + Intr).\n")
+    modelled = any(v[2] or v[3] for v in t1.values() if len(v) >= 4)
+    if modelled:
+        out.append("Modelled: the device-time model's clock across the "
+                   "ioctl (docs/devtime.md), normal / secure: what the "
+                   "commands would take on the profile's GPU.\n")
     out.append("| command | paper | device core | guest ioctl (normal / "
-               "secure) |")
-    out.append("|---|---|---|---|")
+               "secure) |" + (" modelled (µs) |" if modelled else ""))
+    out.append("|---|---|---|---|" + ("---|" if modelled else ""))
     rows = [
         ("CH_CREATE", "CH_CREATE secure", "create",
          "CHAN_CREATE: CH_CREATE + fence page"),
@@ -172,13 +178,16 @@ def table1(out, t1, cp):
                       None)
         g = t1.get(op) if op else None
         gs = f"{g[0]:.0f} / {g[1]:.0f} ({what})" if g else "-"
-        out.append(f"| {paper} | {total} | {fmt(core_v, 1)} | {gs} |")
+        ms = (f" {g[2]:.2f} / {g[3]:.2f} |" if g else " - |") \
+            if modelled else ""
+        out.append(f"| {paper} | {total} | {fmt(core_v, 1)} | {gs} |{ms}")
     for op, what in (("free-small", "MEM_FREE 8 small pages (secure: "
                       "authorised unmap, scrub)"),
                      ("free-big", "MEM_FREE 8 big pages")):
         g = t1.get(op)
         if g:
-            out.append(f"| {what} | - | - | {g[0]:.0f} / {g[1]:.0f} |")
+            ms = f" {g[2]:.2f} / {g[3]:.2f} |" if modelled else ""
+            out.append(f"| {what} | - | - | {g[0]:.0f} / {g[1]:.0f} |{ms}")
     out.append("")
 
 

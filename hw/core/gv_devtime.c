@@ -114,8 +114,14 @@ static double mgmt_ns(const struct gv_devtime_profile *p, const uint8_t *cmd,
         if (c.result_addr) {
             ns += p->mac_ns;                    /* the summary */
         }
-    } else if (op == GV_OP_CH_DESTROY) {
-        ns += p->mac_ns;
+    } else if (op == GV_OP_CH_DESTROY &&
+               size >= sizeof(struct gv_cmd_ch_destroy)) {
+        struct gv_cmd_ch_destroy c;
+
+        memcpy(&c, cmd, sizeof(c));
+        if (c.flags & GV_DESTROY_AUTH) {
+            ns += p->mac_ns;                    /* the authorisation */
+        }
     } else if (op == GV_OP_CH_MEASURE &&
                size >= sizeof(struct gv_cmd_ch_measure)) {
         struct gv_cmd_ch_measure c;
