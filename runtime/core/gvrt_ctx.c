@@ -231,11 +231,12 @@ struct gvrt_cstream *gvrt_ctx_stream_of(struct gvrt_ctx *c,
     return NULL;
 }
 
-void gvrt_ctx_event_stamp(struct gvrt_ctx *c, struct gvrt_event *e)
+/* Now, by the host's clock and (if the device models time) the device's,
+ * into @e's stamp. */
+static void now(struct gvrt_ctx *c, struct gvrt_event *e)
 {
     uint64_t ns = 0;
 
-    e->done = true;
     clock_gettime(CLOCK_MONOTONIC, &e->t);
     e->has_dev = false;
     if (c->devtime >= 0) {
@@ -247,14 +248,31 @@ void gvrt_ctx_event_stamp(struct gvrt_ctx *c, struct gvrt_event *e)
     }
 }
 
+void gvrt_ctx_event_stamp(struct gvrt_ctx *c, struct gvrt_event *e)
+{
+    e->done = true;
+    now(c, e);
+}
+
 void gvrt_ctx_events_done(struct gvrt_ctx *c, struct gvrt_cstream *cs)
 {
-    /* what the stream's fence has passed */
+    /* what the stream's fence has passed; every event seen complete now
+     * gets the same stamp (the list is newest first: stamping them one
+     * by one would put a later event before an earlier one) */
     uint64_t upto = cs->st.reached;
+    struct gvrt_event stamp;
+    bool taken = false;
 
     for (struct gvrt_event *e = c->events; e; e = e->next) {
         if (e->cs == cs && !e->done && e->seq <= upto) {
-            gvrt_ctx_event_stamp(c, e);
+            if (!taken) {
+                now(c, &stamp);
+                taken = true;
+            }
+            e->done = true;
+            e->t = stamp.t;
+            e->dev_ns = stamp.dev_ns;
+            e->has_dev = stamp.has_dev;
         }
     }
 }

@@ -646,6 +646,25 @@ static void test_streams_events(void)
     OK(cuEventSynchronize(e1));
     OK(cuEventElapsedTime(&ms, e0, e1));
     CU_ASSERT(ms >= 0);
+    /* Regression: events seen complete at once get one stamp.  They were
+     * stamped one by one, newest first, and in the guest an elapsed time
+     * came out negative.  Here e0 is recorded behind a launch no wait has
+     * seen, and both complete at e1's synchronisation. */
+    {
+        CUdeviceptr d;
+        int n = 3000;
+        void *args[] = { &d, &d, &d, &n };
+
+        OK(cuMemAlloc(&d, n * sizeof(float)));
+        OK(cuLaunchKernel(f, 12, 1, 1, 256, 1, 1, 0, s1, args, NULL));
+        OK(cuEventRecord(e0, s1));
+        OK(cuLaunchKernel(f, 12, 1, 1, 256, 1, 1, 0, s1, args, NULL));
+        OK(cuEventRecord(e1, s1));
+        OK(cuEventSynchronize(e1));
+        OK(cuEventElapsedTime(&ms, e0, e1));
+        CU_ASSERT(ms >= 0);
+        OK(cuMemFree(d));
+    }
     OK(cuEventElapsedTime_v2(&ms, e0, e1));
     IS(cuEventElapsedTime(&ms, e0, e2), CUDA_ERROR_INVALID_HANDLE);
     IS(cuEventElapsedTime(NULL, e0, e1), CUDA_ERROR_INVALID_VALUE);
