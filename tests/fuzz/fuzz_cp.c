@@ -546,7 +546,7 @@ static size_t gen_action(uint8_t *out, size_t room, uint32_t *s)
 size_t LLVMFuzzerCustomMutator(uint8_t *data, size_t size, size_t max,
                                unsigned int seed)
 {
-    size_t off[256], nact = 0, pos = 0, n, at, len;
+    size_t off[256 + 1], nact = 0, pos = 0, n, at, len;
     uint32_t s = seed | 1u;
 
     while (nact < 256 && (n = act_len(data + pos, size - pos)) != 0) {
