@@ -57,7 +57,9 @@ static __device__ __forceinline__ float __shfl_down_sync(unsigned mask,
     return __nvvm_shfl_sync_down_f32(mask, v, delta, 0x1f);
 }
 
-/* exp(x) = 2^(x log2 e); log(x) = log2(x) ln 2 */
+/* exp(x) = 2^(x log2 e); log(x) = log2(x) ln 2 (include/cuda_runtime.h
+ * defines GV_FULL_MATH and has the full-accuracy ones instead) */
+#ifndef GV_FULL_MATH
 static __device__ __forceinline__ float expf(float x)
 {
     return __nvvm_ex2_approx_f(x * 1.4426950408889634f);
@@ -67,6 +69,7 @@ static __device__ __forceinline__ float logf(float x)
 {
     return __nvvm_lg2_approx_f(x) * 0.6931471805599453f;
 }
+#endif
 
 static __device__ __forceinline__ float sqrtf(float x)
 {

@@ -15,9 +15,9 @@
  * NVIDIA's headers give device code: __host__, __launch_bounds__, the
  * vector types (uint3, dim3, float4, ...) and make_*, the conversions of
  * threadIdx & co. to uint3 and dim3, warpSize, min/max, more atomics,
- * shuffles and votes, __ldg, clock(), and the single-precision math
- * library as far as the device's instructions carry it.  What is
- * approximate and what is missing: docs/your-program.md.
+ * shuffles and votes, __ldg, clock(), and the math library (gv_math.h:
+ * libdevice's __nv_* functions, float and double, within CUDA's ulp
+ * bounds).  What is missing: docs/your-program.md, docs/math.md.
  *
  * Only device code: the host side of a program is plain C or C++ against
  * cuda.h (the driver API), not compiled by this header.
@@ -32,7 +32,9 @@
 #include <stddef.h>      /* size_t, NULL: NVIDIA's header brings them */
 #include <stdint.h>
 
+#define GV_FULL_MATH 1
 #include "../gv_cuda.h"
+#include "gv_math.h"
 
 #define __host__ __attribute__((host))
 #define __noinline__ __attribute__((noinline))
@@ -437,12 +439,13 @@ static __device__ __forceinline__ unsigned __lanemask_lt(void)
     return __nvvm_read_ptx_sreg_lanemask_lt();
 }
 
-/* ---- single-precision math ----
+/* ---- math ----
  * exact (correctly rounded): sqrtf, fabsf, fminf, fmaxf, fmaf, floorf,
  * ceilf, truncf, rintf, roundf, copysignf, the division operator;
- * approximate (the device's .approx instructions, computed in float by
- * the engine; NVIDIA's full-accuracy versions are not available): the
- * exponentials, logarithms, powers and trigonometric functions. */
+ * full accuracy (gv_math.h, within CUDA's ulp bounds: docs/math.md): the
+ * exponentials, logarithms, powers, trigonometric and hyperbolic
+ * functions in float and double; the __expf-style intrinsics on the
+ * device's .approx instructions. */
 static __device__ __forceinline__ float fmaf(float a, float b, float c)
 {
     return __builtin_fmaf(a, b, c);
@@ -482,111 +485,103 @@ static __device__ __forceinline__ float fdimf(float x, float y)
 {
     return x <= y ? 0.0f : x - y;       /* NaN in, NaN out */
 }
-static __device__ __forceinline__ float exp2f(float x)
+/* the full-accuracy library (gv_math.h, docs/math.md) under the
+ * standard names */
+#define GV_STD1(t, name, nv)                                            \
+    static __device__ __forceinline__ t name(t x) { return nv(x); }
+#define GV_STD2(t, name, nv)                                            \
+    static __device__ __forceinline__ t name(t x, t y) { return nv(x, y); }
+GV_STD1(float, expf, __nv_expf)
+GV_STD1(float, exp2f, __nv_exp2f)
+GV_STD1(float, exp10f, __nv_exp10f)
+GV_STD1(float, expm1f, __nv_expm1f)
+GV_STD1(float, logf, __nv_logf)
+GV_STD1(float, log2f, __nv_log2f)
+GV_STD1(float, log10f, __nv_log10f)
+GV_STD1(float, log1pf, __nv_log1pf)
+GV_STD1(float, sinf, __nv_sinf)
+GV_STD1(float, cosf, __nv_cosf)
+GV_STD1(float, tanf, __nv_tanf)
+GV_STD1(float, sinhf, __nv_sinhf)
+GV_STD1(float, coshf, __nv_coshf)
+GV_STD1(float, tanhf, __nv_tanhf)
+GV_STD1(float, atanf, __nv_atanf)
+GV_STD1(float, asinf, __nv_asinf)
+GV_STD1(float, acosf, __nv_acosf)
+GV_STD1(float, erff, __nv_erff)
+GV_STD1(float, erfcf, __nv_erfcf)
+GV_STD1(float, cbrtf, __nv_cbrtf)
+GV_STD1(float, rcbrtf, __nv_rcbrtf)
+GV_STD2(float, powf, __nv_powf)
+GV_STD2(float, atan2f, __nv_atan2f)
+GV_STD2(float, hypotf, __nv_hypotf)
+GV_STD1(double, exp, __nv_exp)
+GV_STD1(double, exp2, __nv_exp2)
+GV_STD1(double, exp10, __nv_exp10)
+GV_STD1(double, expm1, __nv_expm1)
+GV_STD1(double, log, __nv_log)
+GV_STD1(double, log2, __nv_log2)
+GV_STD1(double, log10, __nv_log10)
+GV_STD1(double, log1p, __nv_log1p)
+GV_STD1(double, sin, __nv_sin)
+GV_STD1(double, cos, __nv_cos)
+GV_STD1(double, tan, __nv_tan)
+GV_STD1(double, sinh, __nv_sinh)
+GV_STD1(double, cosh, __nv_cosh)
+GV_STD1(double, tanh, __nv_tanh)
+GV_STD1(double, atan, __nv_atan)
+GV_STD1(double, asin, __nv_asin)
+GV_STD1(double, acos, __nv_acos)
+GV_STD1(double, cbrt, __nv_cbrt)
+GV_STD2(double, pow, __nv_pow)
+GV_STD2(double, atan2, __nv_atan2)
+GV_STD2(double, hypot, __nv_hypot)
+#undef GV_STD1
+#undef GV_STD2
+static __device__ __forceinline__ void sincosf(float x, float *s, float *c)
 {
-    return __nvvm_ex2_approx_f(x);
+    __nv_sincosf(x, s, c);
 }
-static __device__ __forceinline__ float log2f(float x)
+static __device__ __forceinline__ void sincos(double x, double *s,
+                                              double *c)
 {
-    return __nvvm_lg2_approx_f(x);
+    __nv_sincos(x, s, c);
 }
-static __device__ __forceinline__ float exp10f(float x)
+/* the fast intrinsics, as CUDA's: the device's approximate instructions
+ * (ex2/lg2/sin/cos.approx, about 2^-22 relative) */
+static __device__ __forceinline__ float __expf(float x)
+{
+    return __nvvm_ex2_approx_f(x * 1.4426950408889634f);
+}
+static __device__ __forceinline__ float __exp10f(float x)
 {
     return __nvvm_ex2_approx_f(x * 3.3219280948873623f);
 }
-static __device__ __forceinline__ float log10f(float x)
+static __device__ __forceinline__ float __log2f(float x)
+{
+    return __nvvm_lg2_approx_f(x);
+}
+static __device__ __forceinline__ float __logf(float x)
+{
+    return __nvvm_lg2_approx_f(x) * 0.6931471805599453f;
+}
+static __device__ __forceinline__ float __log10f(float x)
 {
     return __nvvm_lg2_approx_f(x) * 0.30102999566398120f;
 }
-static __device__ __forceinline__ float expm1f(float x)
+/* 2^(y log2 x), as CUDA's __powf (NaN for x < 0) */
+static __device__ __forceinline__ float __powf(float x, float y)
 {
-    return expf(x) - 1.0f;
+    return __nvvm_ex2_approx_f(y * __nvvm_lg2_approx_f(x));
 }
-static __device__ __forceinline__ float log1pf(float x)
-{
-    return logf(1.0f + x);
-}
-/* x^y = 2^(y log2|x|); for x < 0 only integer y (sign by parity) */
-static __device__ __forceinline__ float powf(float x, float y)
-{
-    float r;
-
-    if (y == 0.0f || x == 1.0f) {
-        return 1.0f;
-    }
-    if (x == 0.0f) {
-        return y < 0.0f ? __int_as_float(0x7f800000) : 0.0f;
-    }
-    r = __nvvm_ex2_approx_f(y * __nvvm_lg2_approx_f(fabsf(x)));
-    if (x < 0.0f) {
-        if (truncf(y) != y) {
-            return __int_as_float(0x7fffffff);  /* NaN */
-        }
-        if (fabsf(y) < 16777216.0f && ((long long)y & 1)) {
-            r = -r;
-        }
-    }
-    return r;
-}
-static __device__ __forceinline__ float cbrtf(float x)
-{
-    return copysignf(__nvvm_ex2_approx_f(__nvvm_lg2_approx_f(fabsf(x)) /
-                                         3.0f), x);
-}
-static __device__ __forceinline__ float hypotf(float x, float y)
-{
-    return sqrtf(x * x + y * y);
-}
-static __device__ __forceinline__ float sinf(float x)
-{
-    return __nvvm_sin_approx_f(x);
-}
-static __device__ __forceinline__ float cosf(float x)
-{
-    return __nvvm_cos_approx_f(x);
-}
-static __device__ __forceinline__ float tanf(float x)
+static __device__ __forceinline__ float __tanf(float x)
 {
     return __nvvm_sin_approx_f(x) / __nvvm_cos_approx_f(x);
 }
-static __device__ __forceinline__ void sincosf(float x, float *s, float *c)
+static __device__ __forceinline__ void __sincosf(float x, float *s, float *c)
 {
     *s = __nvvm_sin_approx_f(x);
     *c = __nvvm_cos_approx_f(x);
-}
-static __device__ __forceinline__ float tanhf(float x)
-{
-    float r;
-
-    asm("tanh.approx.f32 %0, %1;" : "=f"(r) : "f"(x));
-    return r;
-}
-static __device__ __forceinline__ float sinhf(float x)
-{
-    return 0.5f * (expf(x) - expf(-x));
-}
-static __device__ __forceinline__ float coshf(float x)
-{
-    return 0.5f * (expf(x) + expf(-x));
-}
-static __device__ __forceinline__ float rcbrtf(float x)
-{
-    return 1.0f / cbrtf(x);
-}
-/* the fast intrinsics of NVIDIA's header, the same instructions here */
-static __device__ __forceinline__ float __expf(float x) { return expf(x); }
-static __device__ __forceinline__ float __exp10f(float x) { return exp10f(x); }
-static __device__ __forceinline__ float __logf(float x) { return logf(x); }
-static __device__ __forceinline__ float __log2f(float x) { return log2f(x); }
-static __device__ __forceinline__ float __log10f(float x) { return log10f(x); }
-static __device__ __forceinline__ float __powf(float x, float y)
-{
-    return powf(x, y);
-}
-static __device__ __forceinline__ float __tanf(float x) { return tanf(x); }
-static __device__ __forceinline__ void __sincosf(float x, float *s, float *c)
-{
-    sincosf(x, s, c);
 }
 static __device__ __forceinline__ float __saturatef(float x)
 {
