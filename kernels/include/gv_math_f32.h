@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * The device math library (gv_math.h): sinh, cosh, tanh, cbrt, hypot in
- * double precision; the error function for float; the single-precision
+ * The device math library (gv_math.h): sinh, cosh, tanh, cbrt, hypot,
+ * erf, erfc in double precision; the single-precision
  * entries, each the double function rounded once to float (a double
  * result within 1 ulp of double is within 0.5 + 2^-29 ulp of float).
  */
@@ -147,68 +147,96 @@ GVM_FN double __nv_hypot(double x, double y)
     return gvm_scale(gvm_dd_sqrt(s).hi, e);
 }
 
-/* erf in double for the float functions (about 1e-15 relative):
- * |x| < 2: the Maclaurin series; above: erfc by its continued fraction
- * e^-x^2 / sqrt(pi) / (x + (1/2) / (x + 1 / (x + (3/2) / (x + ...)))) */
-GVM_FN double gvm_erfc_cf(double ax)
+/* ---- the error function ---- */
+
+/* erf(x) / (x 2/sqrt(pi)) as a double-double, |x| <= 1: the Maclaurin
+ * series 1 - z/3 + z^2 (1/(2! 5) - z/(3! 7) + ... + z^17/(19! 39)),
+ * z = x^2, with 1 - z/3 exact as a double-double */
+GVM_FN struct gvm_dd gvm_erf_s(double x)
 {
-    double k = 0.0;
+    struct gvm_dd z = gvm_two_prod(x, x), q, s;
+    double p = -1.0 / (121645100408832000.0 * 39.0);
+    double f = 6402373705728000.0;          /* 18! */
     int n;
 
-    for (n = 60; n >= 1; n--) {
-        k = (0.5 * n) / (ax + k);
+    for (n = 18; n >= 2; n--) {
+        p = gvm_fma(p, z.hi, ((n & 1) ? -1.0 : 1.0) / (f * (2 * n + 1)));
+        f /= n;
     }
-    return __nv_exp(-ax * ax) * GVM_1OSQRTPI_HI / (ax + k);
+    q.hi = z.hi / 3.0;
+    q.lo = (gvm_fma(-q.hi, 3.0, z.hi) + z.lo) / 3.0;
+    s = gvm_fast_two_sum(1.0, -q.hi);
+    return gvm_fast_two_sum(s.hi, s.lo + (z.hi * z.hi * p - q.lo));
 }
 
-GVM_FN double gvm_erf_series(double x)
+/* erf(x) as a double-double, |x| <= 1 */
+GVM_F struct gvm_dd gvm_erf_dd(double x)
 {
-    double z = x * x, t = x, s = x;
-    int n;
-
-    for (n = 1; n < 60; n++) {
-        t *= -z / n;
-        s += t / (2 * n + 1);
-    }
-    return s * GVM_2OSQRTPI_HI;
+    return gvm_dd_mul(gvm_dd_mul_d(gvm_dd_make(GVM_2OSQRTPI_HI,
+                                               GVM_2OSQRTPI_LO), x),
+                      gvm_erf_s(x));
 }
 
-GVM_FN float __nv_erff(float x)
+/* erfc(x) for x >= 1: e^-x^2 / sqrt(pi) / K, K = x + (1/2) / (x + 1 /
+ * (x + (3/2) / (x + 2 / ...))) evaluated from the back (more terms near
+ * 1, where it converges slowly); results below 2^-968 are computed 2^54
+ * larger and scaled once */
+GVM_FN double gvm_erfc_big(double x)
 {
-    double ax = __builtin_fabs((double)x);
+    struct gvm_dd z = gvm_two_prod(x, x), e;
+    double k = 0.0, r;
+    int n = x < 1.5 ? 400 : x < 3.0 ? 120 : 40, sc = x > 26.0 ? 54 : 0;
+
+    for (; n >= 1; n--) {
+        k = (0.5 * n) / (x + k);
+    }
+    e = gvm_two_sum(-z.hi, sc * GVM_LN2_HI);
+    r = gvm_exp_dd(e.hi, e.lo + (sc * GVM_LN2_LO - z.lo));
+    r = gvm_dd_div(gvm_dd_mul_d(gvm_dd_make(GVM_1OSQRTPI_HI,
+                                            GVM_1OSQRTPI_LO), r),
+                   gvm_two_sum(x, k)).hi;
+    return sc ? r * 0x1p-54 : r;
+}
+
+GVM_FN double __nv_erf(double x)
+{
+    double ax = __builtin_fabs(x);
+
+    if (x != x || x == 0.0) {
+        return x + x;
+    }
+    if (ax < 0x1p-28) {                     /* x 2/sqrt(pi), subnormal too */
+        return gvm_fma(x * 0x1p60, GVM_2OSQRTPI_HI,
+                       x * 0x1p60 * GVM_2OSQRTPI_LO) * 0x1p-60;
+    }
+    if (ax <= 1.0) {
+        return gvm_erf_dd(x).hi;
+    }
+    if (ax >= 6.0) {
+        return __builtin_copysign(1.0, x);
+    }
+    return __builtin_copysign(1.0 - gvm_erfc_big(ax), x);
+}
+
+GVM_FN double __nv_erfc(double x)
+{
+    struct gvm_dd e;
 
     if (x != x) {
         return x + x;
     }
-    if (ax < 0x1p-60) {
-        return (float)((double)x * GVM_2OSQRTPI_HI);
+    if (x < -6.0) {
+        return 2.0;
     }
-    if (ax < 2.0) {
-        return (float)gvm_erf_series((double)x);
+    if (x > 27.3) {
+        return 0.0;
     }
-    if (ax > 6.0) {
-        return __builtin_copysignf(1.0f, x);
+    if (__builtin_fabs(x) < 1.0) {
+        e = gvm_erf_dd(x);
+        e = gvm_dd_add(gvm_dd_make(1.0, 0.0), gvm_dd_neg(e));
+        return e.hi;
     }
-    return __builtin_copysignf((float)(1.0 - gvm_erfc_cf(ax)), x);
-}
-
-GVM_FN float __nv_erfcf(float x)
-{
-    double d = (double)x;
-
-    if (x != x) {
-        return x + x;
-    }
-    if (d < -6.0) {
-        return 2.0f;
-    }
-    if (d > 11.0) {
-        return 0.0f;
-    }
-    if (__builtin_fabs(d) < 2.0) {
-        return (float)(1.0 - gvm_erf_series(d));
-    }
-    return (float)(d > 0.0 ? gvm_erfc_cf(d) : 2.0 - gvm_erfc_cf(-d));
+    return x > 0.0 ? gvm_erfc_big(x) : 2.0 - gvm_erfc_big(-x);
 }
 
 /* ---- single precision: the double function, rounded once ---- */
@@ -235,6 +263,8 @@ GVM_F32(atan)
 GVM_F32(asin)
 GVM_F32(acos)
 GVM_F32(cbrt)
+GVM_F32(erf)
+GVM_F32(erfc)
 #undef GVM_F32
 
 GVM_F float __nv_powf(float x, float y)

@@ -69,6 +69,8 @@ M1(double, sinh)
 M1(double, cosh)
 M1(double, tanh)
 M1(double, cbrt)
+M1(double, erf)
+M1(double, erfc)
 M2(double, hypot)
 M1(double, sqrt)
 
