@@ -58,12 +58,16 @@ static void do_setp(struct cg *cg, const struct gvp_stmt *s, struct opc *o)
     int pt = gvp_one_type(cg, o), bk;
     unsigned cmp = cmp_of(cg, o, pt), t = gvp_gvt(cg, pt);
     uint16_t a, b, r, nr = 0, c = 0, p, q = GV_ISA_NONE;
-    const struct gvp_opd *d = &s->opd[0];
+    const struct gvp_opd *d;
 
+    if (t == GV_T_F16) {        /* the ISA's SETP has no f16 (fuzz-ptx) */
+        FAIL(cg, "half-precision comparisons are not supported");
+    }
     bk = gvp_take_one(o, bools);
     cmp |= compare_mods(cg, o, pt);
     gvp_opc_done(cg, o);
     gvp_nopd(cg, s, bk >= 0 ? 4 : 3);
+    d = &s->opd[0];             /* after the count: opd is NULL if none */
     if (d->kind == OK_PAIR) {
         struct gvp_opd x = *d;
 
