@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * The device math library (gv_math.h): sinh, cosh, tanh, cbrt, hypot,
- * erf, erfc in double precision; the single-precision
+ * The device math library (gv_math.h): sinh, cosh, tanh, asinh, acosh,
+ * atanh, cbrt, hypot, erf, erfc in double precision; the single-precision
  * entries, each the double function rounded once to float (a double
  * result within 1 ulp of double is within 0.5 + 2^-29 ulp of float).
  */
@@ -147,6 +147,87 @@ GVM_FN double __nv_hypot(double x, double y)
     return gvm_scale(gvm_dd_sqrt(s).hi, e);
 }
 
+/* ---- inverse hyperbolic functions: logarithms of double-doubles ---- */
+
+/* log(w.hi + w.lo), w > 0 */
+GVM_F double gvm_log_of_dd(struct gvm_dd w)
+{
+    struct gvm_dd l = gvm_log_dd(w.hi);
+
+    return gvm_fast_two_sum(l.hi, l.lo + w.lo / w.hi).hi;
+}
+
+/* log(2a) for a >= 2^28, where sqrt(a^2 + 1) = a to double-double
+ * precision */
+GVM_F double gvm_log_2a(double a)
+{
+    struct gvm_dd l = gvm_log_dd(a);
+
+    return gvm_dd_add(l, gvm_dd_make(GVM_LN2D_HI, GVM_LN2D_LO)).hi;
+}
+
+/* asinh |x| = log(|x| + sqrt(x^2 + 1)) */
+GVM_FN double __nv_asinh(double x)
+{
+    double a = __builtin_fabs(x), r;
+    struct gvm_dd s;
+
+    if (x != x || a == GVM_INF) {
+        return x + x;
+    }
+    if (a < 0x1p-28) {
+        return x;
+    }
+    if (a >= 0x1p28) {
+        r = gvm_log_2a(a);
+    } else {
+        s = gvm_dd_sqrt(gvm_dd_add(gvm_two_prod(a, a),
+                                   gvm_dd_make(1.0, 0.0)));
+        r = gvm_log_of_dd(gvm_dd_add(gvm_dd_make(a, 0.0), s));
+    }
+    return __builtin_copysign(r, x);
+}
+
+/* acosh x = log(x + sqrt((x - 1)(x + 1))), x >= 1 */
+GVM_FN double __nv_acosh(double x)
+{
+    struct gvm_dd s;
+
+    if (x != x) {
+        return x + x;
+    }
+    if (x < 1.0) {
+        return GVM_NAN;
+    }
+    if (x == GVM_INF) {
+        return x;
+    }
+    if (x >= 0x1p28) {
+        return gvm_log_2a(x);
+    }
+    s = gvm_dd_sqrt(gvm_dd_mul(gvm_two_sum(x, -1.0), gvm_two_sum(x, 1.0)));
+    return gvm_log_of_dd(gvm_dd_add(gvm_dd_make(x, 0.0), s));
+}
+
+/* atanh |x| = log((1 + |x|) / (1 - |x|)) / 2 */
+GVM_FN double __nv_atanh(double x)
+{
+    double a = __builtin_fabs(x);
+    struct gvm_dd q;
+
+    if (x != x || a < 0x1p-28) {
+        return x + x * 0.0;
+    }
+    if (a > 1.0) {
+        return GVM_NAN;
+    }
+    if (a == 1.0) {
+        return __builtin_copysign(GVM_INF, x);
+    }
+    q = gvm_dd_div(gvm_two_sum(1.0, a), gvm_two_sum(1.0, -a));
+    return __builtin_copysign(0.5 * gvm_log_of_dd(q), x);
+}
+
 /* ---- the error function ---- */
 
 /* erf(x) / (x 2/sqrt(pi)) as a double-double, |x| <= 1: the Maclaurin
@@ -265,6 +346,11 @@ GVM_F32(acos)
 GVM_F32(cbrt)
 GVM_F32(erf)
 GVM_F32(erfc)
+GVM_F32(asinh)
+GVM_F32(acosh)
+GVM_F32(atanh)
+GVM_F32(sinpi)
+GVM_F32(cospi)
 #undef GVM_F32
 
 GVM_F float __nv_powf(float x, float y)

@@ -214,6 +214,60 @@ GVM_FN double __nv_tan(double x)
     return (q & 1) ? -gvm_dd_div(c, s).hi : gvm_dd_div(s, c).hi;
 }
 
+/* sin(pi x) (which = 0) or cos(pi x) (which = 1): x = k/2 + f exactly,
+ * |f| <= 1/4, pi f as a double-double; exact zeros are +0, but sinpi's
+ * (-0 for negative x) */
+GVM_FN double gvm_sincospi(double x, int which)
+{
+    double ax = __builtin_fabs(x), k, f;
+    struct gvm_dd r, v;
+    int q;
+
+    if (x != x || ax == GVM_INF) {
+        return x - x;
+    }
+    if (ax < 0x1p-1000 && which) {
+        return 1.0;
+    }
+    if (x == 0.0) {
+        return x;
+    }
+    if (ax >= 0x1p53) {                     /* an even integer */
+        k = 0.0;
+        f = 0.0;
+    } else {
+        k = __builtin_rint(2.0 * x);
+        f = x - 0.5 * k;                    /* exact */
+    }
+    if (ax < 0x1p-1000) {   /* sin(pi f) = pi f: computed 2^600 larger */
+        r = gvm_dd_make(gvm_scale(f, 600), 0.0);
+    } else {
+        r = gvm_dd_make(f, 0.0);
+    }
+    v = gvm_two_prod(r.hi, GVM_PI_HI);
+    r = gvm_fast_two_sum(v.hi, v.lo + r.hi * GVM_PI_LO);
+    q = ((int)(long long)k + which) & 3;
+    v = (q & 1) ? gvm_cos_core(r.hi, r.lo) : gvm_sin_core(r.hi, r.lo);
+    f = (q & 2) ? -v.hi : v.hi;
+    if (ax < 0x1p-1000) {
+        return gvm_scale(gvm_fast_two_sum(v.hi, v.lo).hi, -600);
+    }
+    if (f == 0.0) {
+        return which ? 0.0 : __builtin_copysign(0.0, x);
+    }
+    return f;
+}
+
+GVM_FN double __nv_sinpi(double x)
+{
+    return gvm_sincospi(x, 0);
+}
+
+GVM_FN double __nv_cospi(double x)
+{
+    return gvm_sincospi(x, 1);
+}
+
 /* atan(xh + xl) for xh >= 0 (up to +inf) as a double-double: 1/x above
  * 1, then atan(x) = atan(c) + atan((x - c) / (1 + x c)) with c = j/8
  * nearest x, |t| <= 1/16: t - t^3/3 + ... - t^19/19 */

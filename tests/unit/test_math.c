@@ -66,6 +66,42 @@ struct mfn {
 #define D2(n, b, r, lo, hi, lo2, hi2)                                   \
     { #n, 1, 2, b, NULL, NULL, NULL, r, lo, hi, lo2, hi2 }
 
+/* sin(pi x), cos(pi x) in long double: x = 2n + r exactly, folded to
+ * |r| <= 1/2 so that pi r has a small relative error; exact zeros as
+ * the library gives them (sinpi: the sign of x; cospi: +0) */
+static long double ref_sinpil(long double x)
+{
+    long double r = remainderl(x, 2.0L), s;
+
+    if (isinf(x) || isnan(x)) {
+        return NAN;
+    }
+    r = r > 0.5L ? 1.0L - r : r < -0.5L ? -1.0L - r : r;
+    s = sinl(3.14159265358979323846264338327950288L * r);
+    return s == 0 ? copysignl(0.0L, x) : s;
+}
+
+static long double ref_cospil(long double x)
+{
+    long double r = fabsl(remainderl(x, 2.0L)), c;
+
+    if (isinf(x) || isnan(x)) {
+        return NAN;
+    }
+    c = r > 0.5L ? -ref_sinpil(r - 0.5L) : ref_sinpil(0.5L - r);
+    return c == 0 ? 0.0L : c;
+}
+
+static double ref_sinpi(double x)
+{
+    return (double)ref_sinpil(x);
+}
+
+static double ref_cospi(double x)
+{
+    return (double)ref_cospil(x);
+}
+
 static const struct mfn fns[] = {
     F1(expf, 2, exp, -104, 89),
     F1(exp2f, 2, exp2, -150, 128),
@@ -91,6 +127,11 @@ static const struct mfn fns[] = {
     F1(erfcf, 4, erfc, -5, 11),
     F1(cbrtf, 1, cbrt, -100, 100),
     F2(hypotf, 3, hypot, -1e3, 1e3, -1e3, 1e3),
+    F1(asinhf, 3, asinh, -100, 100),
+    F1(acoshf, 4, acosh, 1, 100),
+    F1(atanhf, 3, atanh, -1, 1),
+    F1(sinpif, 2, ref_sinpi, -100, 100),
+    F1(cospif, 2, ref_cospi, -100, 100),
     D1(exp, 1, expl, -746, 710),
     D1(exp2, 1, exp2l, -1080, 1024),
     D1(exp10, 1, exp10l, -325, 309),
@@ -114,6 +155,11 @@ static const struct mfn fns[] = {
     D1(cbrt, 1, cbrtl, -100, 100),
     D1(erf, 2, erfl, -6, 6),
     D1(erfc, 5, erfcl, -6, 28),
+    D1(asinh, 2, asinhl, -100, 100),
+    D1(acosh, 2, acoshl, 1, 100),
+    D1(atanh, 2, atanhl, -1, 1),
+    D1(sinpi, 2, ref_sinpil, -1e4, 1e4),
+    D1(cospi, 2, ref_cospil, -1e4, 1e4),
     D2(hypot, 2, hypotl, -1e3, 1e3, -1e3, 1e3),
     D1(sqrt, 0.5, sqrtl, 0, 100),
 };
