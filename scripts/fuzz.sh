@@ -8,9 +8,9 @@
 #       builds build-fuzz (CC=clang, -Dfuzzer=true) if needed, runs each
 #       harness N minutes (default 10) from its committed corpus
 #       (tests/fuzz/corpus/NAME), merges what added coverage back into the
-#       corpus (minimised, -merge=1) and prints per harness: executions,
-#       executions per second, edges (libFuzzer's cov), rules (or checks)
-#       reached over the corpus, findings (crash/leak/timeout/oom files).
+#       corpus (minimised: -merge=1, edges and rules only) and prints per
+#       harness: executions, executions per second, edges (libFuzzer's
+#       cov), rules (or checks) reached over the corpus, findings.
 #       Logs and findings: build-fuzz/campaigns/DATE/.
 #   bash scripts/fuzz.sh guest [--minutes N] [--seed S] [--no-build]
 #       The guest fuzzer (tests/guest/fuzz/gv-fuzz): builds the guest image
@@ -30,7 +30,7 @@ set -euo pipefail
 src=$(cd "$(dirname "$0")/.." && pwd)
 
 usage() {
-    sed -n '3,29p' "$0" | sed 's/^# \{0,1\}//'
+    sed -n '3,27p' "$0" | sed 's/^# \{0,1\}//'
     exit 2
 }
 
@@ -49,6 +49,21 @@ fuzz_build() {
         targets+=("tests/fuzz/$h")
     done
     nice ninja -C "$b" -j1 "${targets[@]}" >/dev/null
+}
+
+# Merge a campaign's new inputs into the committed corpus, minimised:
+# the smallest set of inputs that reaches every edge and rule of both
+# (-use_counters=0: hit counts do not count, which keeps the corpus
+# small), plus the seeds and the regression inputs (seed-*, regress-*).
+merge_corpus() {
+    local bin=$1 corpus=$2 work=$3 tmp=$4-min
+    rm -rf "$tmp"
+    mkdir -p "$tmp"
+    nice "$bin" -merge=1 -use_counters=0 "$tmp" "$corpus" "$work" \
+        >"$4-merge.log" 2>&1 || return 0
+    cp "$corpus"/seed-* "$corpus"/regress-* "$tmp"/ 2>/dev/null || true
+    find "$corpus" -maxdepth 1 -type f -delete
+    cp "$tmp"/* "$corpus"/
 }
 
 # The figures of one campaign from its logs.
@@ -102,8 +117,7 @@ host() {
              "$work" "$corpus" >/dev/null 2>&1 || true)
         cat "$out/$h-run"/fuzz-*.log >"$out/$h.log" 2>/dev/null || true
         if [ "$merge" = 1 ]; then
-            nice "$b/tests/fuzz/$h" -merge=1 "$corpus" "$work" \
-                >"$out/$h-merge.log" 2>&1 || true
+            merge_corpus "$b/tests/fuzz/$h" "$corpus" "$work" "$out/$h"
         fi
         # rule coverage of the corpus: every input once
         nice "$b/tests/fuzz/$h" -runs=0 "$corpus" >"$out/$h-corpus.log" \
