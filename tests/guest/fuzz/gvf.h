@@ -116,6 +116,7 @@ struct gvf_known {
 struct gvf_rec {
     uint8_t *g;
     uint32_t len;
+    bool spent;         /* the victim ran it: it must never run again */
 };
 
 struct gvf_slot {
@@ -136,6 +137,7 @@ struct gvf_world {
     struct gva_buf dma;                 /* raw groups, results */
     uint8_t *kern[GVF_KERNELS];
     unsigned resets;
+    char why[256];      /* a step's own oracle: a spent group accepted */
 };
 
 /* Oracle verdict */

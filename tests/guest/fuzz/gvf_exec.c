@@ -118,9 +118,22 @@ static int attacker_up(struct gvf_world *w)
     return 0;
 }
 
+/* The attacker's bootstrap channel still there (no reset since)? */
+static bool boot_alive(struct gvf_world *w)
+{
+    return w->open && gva_rd(&w->a, GV_REG_REGION_LOCK) == 1 &&
+           (gva_chan_rd(&w->a, GVA_CHID_BOOT, GV_CHAN_STATUS) &
+            GV_CHAN_TYPE_MASK) == GV_CHAN_TYPE_BOOTSTRAP;
+}
+
 static void attacker_down(struct gvf_world *w)
 {
+    bool alive = boot_alive(w);
+
     for (unsigned s = 0; s < GVF_SLOTS; s++) {
+        if (w->slot[s].live && !alive) {
+            w->slot[s].ch.chid = GV_MAX_CHANNELS;   /* nothing to destroy */
+        }
         if (w->slot[s].live) {
             gva_chan_destroy(&w->a, &w->slot[s].ch);
             w->slot[s].live = false;
@@ -273,7 +286,12 @@ int gvf_input_begin(struct gvf_world *w)
 
 void gvf_input_end(struct gvf_world *w)
 {
+    bool alive = boot_alive(w);
+
     for (unsigned s = 0; s < GVF_SLOTS; s++) {
+        if (w->slot[s].live && !alive) {
+            w->slot[s].ch.chid = GV_MAX_CHANNELS;
+        }
         if (w->slot[s].live) {
             gva_chan_destroy(&w->a, &w->slot[s].ch);
             w->slot[s].live = false;
@@ -439,7 +457,7 @@ static int exec_boot(struct gvf_world *w, const struct gvf_step *s)
     }
     memset(w->dma.cpu + (128u << 10), 0, 128u << 10);
     r = submit(a, GVA_CHID_BOOT, &a->boot_ring, &a->boot_put, addr, elen,
-               (uint32_t)(s->b & GV_GPFIFO_FLAGS) |
+               (uint32_t)(s->b & 0xff) |
                (((s->b >> 8) & 0xff) == 1 ? GV_GPFIFO_VRAM : 0));
     /* the commands before a refused one ran */
     if (r >= 0 && (r == 0 || (a->last.pos & 0xffff)) &&
@@ -551,7 +569,8 @@ static int chan_new(struct gvf_world *w, unsigned si, uint32_t kind,
     return r;
 }
 
-static void keep(struct gvf_rec *rec, const void *g, uint32_t len)
+static void keep(struct gvf_rec *rec, const void *g, uint32_t len,
+                 bool spent)
 {
     uint8_t *c = malloc(len ? len : 1);
 
@@ -562,6 +581,7 @@ static void keep(struct gvf_rec *rec, const void *g, uint32_t len)
     free(rec->g);
     rec->g = c;
     rec->len = len;
+    rec->spent = spent;
 }
 
 static int exec_victim(struct gvf_world *w, const struct gvf_step *s)
@@ -580,7 +600,7 @@ static int exec_victim(struct gvf_world *w, const struct gvf_step *s)
         r = gvv_cmd(&w->v, GVV_RUN, st, 0, NULL, 0, NULL);
         if (r == 0 && gva_record(&w->a, w->v.info.chid[st], -1, &e,
                                  &g) == 0) {
-            keep(rec, g, e.len);
+            keep(rec, g, e.len, true);
         }
         free(g);
         return r;
@@ -591,7 +611,7 @@ static int exec_victim(struct gvf_world *w, const struct gvf_step *s)
     }
     r = gvv_cmd(&w->v, GVV_SEAL, st, 1, NULL, 0, rep);
     if (r == 0) {
-        keep(rec, rep->data, rep->len);
+        keep(rec, rep->data, rep->len, false);
     }
     w->tainted = true;          /* its counter moved without a submission */
     free(rep);
@@ -600,7 +620,7 @@ static int exec_victim(struct gvf_world *w, const struct gvf_step *s)
 
 static int exec_inject(struct gvf_world *w, const struct gvf_step *s)
 {
-    const struct gvf_rec *rec = &w->rec[s->a % GVF_RECS];
+    struct gvf_rec *rec = &w->rec[s->a % GVF_RECS];
     uint32_t flip = (uint32_t)s->b, trim = (uint32_t)(s->b >> 32), len;
     uint8_t *g;
     int r;
@@ -632,6 +652,18 @@ static int exec_inject(struct gvf_world *w, const struct gvf_step *s)
         r = gva_inject(&w->a, w->v.info.chid[st], g, len);
     } else {
         r = -ENOENT;
+    }
+    /* a group the victim ran, accepted again on a secure channel */
+    if (r == 0 && rec->spent &&
+        (s->chan >= GVF_SLOTS || w->slot[s->chan].ch.secure)) {
+        snprintf(w->why, sizeof(w->why), "a group the victim ran was "
+                 "accepted again (record %u, %u of %u bytes, bit %u "
+                 "flipped) on %s", s->a % GVF_RECS, len, rec->len, flip,
+                 s->chan >= GVF_SLOTS ? "its own channel"
+                                      : "the fuzzer's secure channel");
+    }
+    if (r == 0 && s->chan >= GVF_SLOTS) {
+        rec->spent = true;      /* a withheld group, delivered: now spent */
     }
     free(g);
     return r;
@@ -751,7 +783,9 @@ int gvf_exec(struct gvf_world *w, const struct gvf_step *s)
     struct gvf_slot *sl = &w->slot[s->chan % GVF_SLOTS];
     int r;
 
-    if (!w->open) {
+    /* after a reset (a register step may make one) the rest of the
+     * input has nothing to run on */
+    if (!boot_alive(w)) {
         return -ENODEV;
     }
     switch (s->kind) {
@@ -783,7 +817,7 @@ int gvf_exec(struct gvf_world *w, const struct gvf_step *s)
         if (!sl->live || !sl->last_len) {
             return -ENOENT;
         }
-        keep(&w->rec[s->b % GVF_RECS], sl->last, sl->last_len);
+        keep(&w->rec[s->b % GVF_RECS], sl->last, sl->last_len, false);
         return 0;
     case GVF_K_BAR2:
         return exec_bar2(w, s);

@@ -424,7 +424,7 @@ static uint32_t gen_engine(struct gvf_rng *r, const struct gvf_known *k,
     for (uint32_t i = 0; i < n && len + 200 < GVF_DATA_MAX; i++) {
         uint8_t *c = out + len;
 
-        switch (gvf_below(r, 9)) {
+        switch (gvf_below(r, 10)) {
         case 0: {
             struct gv_cmd_hdr h = { GV_OP_NOP, one_in(r, 6) ? 16 : 8 };
 
@@ -458,9 +458,17 @@ static uint32_t gen_engine(struct gvf_rng *r, const struct gvf_known *k,
             len += sizeof(s);
             break;
         }
+        case 7:
+            if (one_in(r, 6)) {         /* management on a channel */
+                len += gen_small_mgmt(r, k, c);
+                break;
+            }
+            /* fall through */
         default:
             len += gen_launch(r, k, c);
-            i = n;                      /* a LAUNCH ends its group ... */
+            if (!one_in(r, 8)) {
+                i = n;                  /* a LAUNCH ends its group ... */
+            }
             break;
         }
         if (one_in(r, 25)) {            /* ... most of the time */
@@ -545,7 +553,7 @@ uint32_t gvf_gen_step(struct gvf_rng *r, const struct gvf_known *k,
         s->kind = GVF_K_BOOT;
         s->len = (uint16_t)gen_mgmt(r, k, s->data);
         s->a = one_in(r, 8) ? 1u << gvf_below(r, 6) : 0;
-        s->b = one_in(r, 10) ? gvf_below(r, 4) | gvf_below(r, 6) << 8 : 0;
+        s->b = one_in(r, 10) ? gvf_below(r, 8) | gvf_below(r, 6) << 8 : 0;
     } else if (w < 700) {
         s->kind = GVF_K_ENGINE;
         s->len = (uint16_t)gen_engine(r, k, s->data);

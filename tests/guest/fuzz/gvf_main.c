@@ -240,6 +240,11 @@ static int run_input(struct campaign *c, const struct gvf_input *in,
         c->skipped += r < 0;
         c->refused += r > 0;
         gvf_check(w, v);
+        if (!v->bad && w->why[0]) {
+            v->bad = true;
+            snprintf(v->why, sizeof(v->why), "%s", w->why);
+            w->why[0] = 0;
+        }
         if (v->bad) {
             return (int)i;
         }
