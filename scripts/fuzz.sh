@@ -23,6 +23,8 @@
 #       finding, or when QEMU crashed or hung (the seed is printed).
 #   bash scripts/fuzz.sh guest --replay FILE
 #       One saved input (a step file) again in a booted guest.
+#   bash scripts/fuzz.sh all [--minutes N]
+#       Both: every host harness, then the guest fuzzer, N minutes each.
 #
 # Runs one harness at a time, one job (-jobs=1 -workers=1), niced.
 set -euo pipefail
@@ -30,7 +32,7 @@ set -euo pipefail
 src=$(cd "$(dirname "$0")/.." && pwd)
 
 usage() {
-    sed -n '3,27p' "$0" | sed 's/^# \{0,1\}//'
+    sed -n '3,/^# Runs one harness/p' "$0" | sed 's/^# \{0,1\}//'
     exit 2
 }
 
@@ -218,8 +220,18 @@ guest)
     guest "$@"
     ;;
 all)
+    # the host harnesses, then the guest fuzzer, each N minutes
     shift
-    host "$@"
+    m=() rc=0
+    while [ $# -gt 0 ]; do
+        case $1 in
+        --minutes) m=(--minutes "$2"); shift 2 ;;
+        *) usage ;;
+        esac
+    done
+    host "${m[@]}" || rc=1
+    guest "${m[@]}" || rc=1
+    exit $rc
     ;;
 *)
     usage
