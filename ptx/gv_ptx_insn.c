@@ -561,8 +561,11 @@ static void do_mov(struct cg *cg, const struct gvp_stmt *s, struct opc *o)
                  gvp_dst(cg, &s->opd[0]), 0, 0, 0, 0);
     } else {
         uint16_t d = gvp_dst(cg, &s->opd[0]);
+        /* A move copies bits: a half-precision one is a 16-bit move (the
+         * ISA's MOV has no f16 type; found by fuzz-ptx, finding 3). */
+        int mt = pt == PT_F16 || pt == PT_BF16 ? PT_B16 : pt;
 
-        gvp_emit(cg, GV_I_MOV, gvp_gvt(cg, pt), 0, d,
+        gvp_emit(cg, GV_I_MOV, gvp_gvt(cg, mt), 0, d,
                  gvp_src(cg, &s->opd[1], pt), 0, 0, 0);
     }
 }

@@ -506,6 +506,35 @@ static void test_setp_ftz(void)
     }
 }
 
+/* mov.f16 is a 16-bit move.  Regression: the translator emitted a MOV of
+ * type f16, which the ISA does not have, so the device refused the
+ * module (found by fuzz-ptx, finding 3). */
+static const char mov_f16_ptx[] =
+    HEAD20
+    "\t.entry k " KPARAMS
+    "\t{\n"
+    "\t.reg .u32 %r<4>;\n"
+    "\t.reg .u64 %rd<8>;\n"
+    "\t.reg .f16 %h<4>;\n"
+    KPROLOGUE
+    "\tld.global.b16 %h1, [%rd2];\n"
+    "\tmov.f16 %h2, %h1;\n"
+    "\tst.global.b16 [%rd1], %h2;\n"
+    "\texit;\n"
+    "\t}\n";
+
+static void test_mov_f16(void)
+{
+    static const uint32_t in[] = { 0x3c00, 0xfc00, 0x7e01, 0x0001 };
+    uint32_t out[4];
+
+    CU_ASSERT_EQUAL_FATAL(run(mov_f16_ptx, "k", 4, out, sizeof(out), in,
+                              sizeof(in)), GV_ERR_NONE);
+    for (int t = 0; t < 4; t++) {
+        CU_ASSERT_EQUAL(out[t] & 0xffff, in[t]);
+    }
+}
+
 /* Bits: global pointer in global/shared/local, then the shared
  * variable's generic address, then the local variable's. */
 static const char isspacep_ptx[] =
@@ -909,6 +938,7 @@ int gv_register_suites(void)
         { "mul24 and mad24", test_mul24 },
         { "slct", test_slct },
         { "setp.ftz flushes subnormal operands", test_setp_ftz },
+        { "mov.f16 is a 16-bit move", test_mov_f16 },
         { "isspacep", test_isspacep },
         { "module-scope .local and .reg", test_module_vars },
         { "indirect calls", test_indirect_calls },
