@@ -126,6 +126,21 @@ static void event_ended(struct gvrt_ctx *c, struct gvrt_event *e)
     }
 }
 
+/* Wait until recorded event @e has completed, and stamp it and the events
+ * its stream completed with it. */
+static int wait_event(struct gvrt_ctx *c, struct gvrt_event *e)
+{
+    int r;
+
+    if (e->done || !e->cs) {
+        return 0;
+    }
+    r = gvrt_stream_wait(&e->cs->st, e->seq);
+    gvrt_ctx_events_done(c, e->cs);
+    event_ended(c, e);
+    return r;
+}
+
 int gvrt_ctx_event_create(struct gvrt_ctx *c, uint32_t flags,
                           struct gvrt_event **out)
 {
@@ -202,10 +217,8 @@ int gvrt_ctx_event_sync(struct gvrt_ctx *c, struct gvrt_event *e)
     gvrt_ctx_lock(c);
     if (!event_of(c, e)) {
         r = -EBADF;
-    } else if (!e->done && e->cs) {
-        r = gvrt_stream_wait(&e->cs->st, e->seq);
-        gvrt_ctx_events_done(c, e->cs);
-        event_ended(c, e);
+    } else {
+        r = wait_event(c, e);
     }
     gvrt_ctx_unlock(c);
     return r;
@@ -279,12 +292,10 @@ int gvrt_ctx_stream_wait_event(struct gvrt_ctx *c, struct gvrt_cstream *cs,
     gvrt_ctx_lock(c);
     if (!gvrt_ctx_stream_of(c, cs) || !event_of(c, e)) {
         r = -EBADF;
-    } else if (!e->done && e->cs) {
+    } else {
         /* the host waits for the event (not for the rest of its
          * stream); the stream's next work follows it */
-        r = gvrt_stream_wait(&e->cs->st, e->seq);
-        gvrt_ctx_events_done(c, e->cs);
-        event_ended(c, e);
+        r = wait_event(c, e);
     }
     gvrt_ctx_unlock(c);
     return r;

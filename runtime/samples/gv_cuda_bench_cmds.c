@@ -35,6 +35,31 @@ static uint64_t dclock(struct gvrt_dev *dev)
 /* modelled device ns of the last round's ioctls */
 static double dev_ns[NOPS];
 
+/* Both clocks at the start of an ioctl (the device's read first, so it
+ * stays out of the host's time). */
+struct clocks {
+    uint64_t dev;
+    double host;
+};
+
+static struct clocks tic(struct gvrt_dev *dev)
+{
+    struct clocks c = { .dev = dclock(dev) };
+
+    c.host = now_us();
+    return c;
+}
+
+/* The ioctl @k started at @c has returned: its host microseconds; its
+ * modelled device time into dev_ns[@k]. */
+static double toc(struct gvrt_dev *dev, struct clocks c, int k)
+{
+    double us = now_us() - c.host;
+
+    dev_ns[k] = (double)(dclock(dev) - c.dev);
+    return us;
+}
+
 static const char *const names[NOPS] = {
     "create", "alloc-small", "free-small", "alloc-big", "free-big",
     "destroy",
@@ -59,24 +84,20 @@ static void pages(struct gvrt_dev *dev, struct gvrt_secure *s, uint32_t h,
     uint32_t n = 0;
     uint64_t va;
     int k = flags & GRAVITON_MEM_BIG ? ALLOC_B : ALLOC_S;
-    uint64_t d0 = dclock(dev);
-    double t0 = now_us();
+    struct clocks c = tic(dev);
 
     check(gvrt_mem_alloc(dev, h, flags, size, &va, s ? sums : NULL,
                          s ? 8 : 0, &n), "MEM_ALLOC");
-    *ta = now_us() - t0;
-    dev_ns[k] = (double)(dclock(dev) - d0);
+    *ta = toc(dev, c, k);
     if (s) {
         gvrt_mac_unmap(s, h, va, size, mac[0]);
     }
-    d0 = dclock(dev);
-    t0 = now_us();
+    c = tic(dev);
     check(gvrt_mem_free_sum(dev, h, va,
                             s ? (const uint8_t (*)[GV_TAG_LEN])mac : NULL,
                             s ? 1 : 0, s ? sums : NULL, s ? 8 : 0, &n),
           "MEM_FREE");
-    *tf = now_us() - t0;
-    dev_ns[k + 1] = (double)(dclock(dev) - d0);
+    *tf = toc(dev, c, k + 1);
 }
 
 static void one_round(bool secure, double t[NOPS])
@@ -87,9 +108,9 @@ static void one_round(bool secure, double t[NOPS])
     struct gvrt_secure s;
     struct gvrt_dev dev;
     struct gv_quote q;
-    uint64_t fence, d0;
+    struct clocks c;
+    uint64_t fence;
     uint32_t h;
-    double t0;
 
     check(gvrt_dev_open(&dev, 0), "open");
     if (secure) {
@@ -99,14 +120,12 @@ static void one_round(bool secure, double t[NOPS])
             nonce[i] = (uint8_t)rand();
         }
     }
-    d0 = dclock(&dev);
-    t0 = now_us();
+    c = tic(&dev);
     check(gvrt_chan_create_sum(&dev, secure, secure ? s.uk_pub : NULL,
                                secure ? nonce : NULL, secure ? &q : NULL,
                                secure ? &fsum : NULL, &h, &fence),
           "CHAN_CREATE");
-    t[CREATE] = now_us() - t0;
-    dev_ns[CREATE] = (double)(dclock(&dev) - d0);
+    t[CREATE] = toc(&dev, c, CREATE);
     if (secure) {
         check(gvrt_quote_accept(&s, &q, ak.ak_pub, nonce), "quote");
         check(gvrt_summary_accept(&s, &fsum, false), "fence summary");
@@ -117,11 +136,9 @@ static void one_round(bool secure, double t[NOPS])
     if (secure) {
         gvrt_mac_destroy(&s, h, mac);
     }
-    d0 = dclock(&dev);
-    t0 = now_us();
+    c = tic(&dev);
     check(gvrt_chan_destroy(&dev, h, secure ? mac : NULL), "CHAN_DESTROY");
-    t[DESTROY] = now_us() - t0;
-    dev_ns[DESTROY] = (double)(dclock(&dev) - d0);
+    t[DESTROY] = toc(&dev, c, DESTROY);
     if (secure) {
         gvrt_secure_fini(&s);
     }
