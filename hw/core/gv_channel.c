@@ -274,6 +274,7 @@ static int run_entry(struct gv_dev *dev, unsigned chid,
         return gv_refuse(dev, GV_RULE_GROUP_PLAIN_LENGTH, chid, e->len,
                          h.payload_len);
     }
+    ch->groups_accepted++;
     if (gv_engine_busy(dev) &&
         group_launches(buf + sizeof(h), h.payload_len)) {
         ch->stash = malloc(h.payload_len);

@@ -118,6 +118,10 @@ struct gv_chan {
     unsigned type;              /* GV_CHAN_TYPE_* */
     bool error;                 /* STATUS.ERROR: something failed */
     bool stopped;               /* a group failed: the ring waits */
+    /* Groups that passed the header and (secure channels) authentication
+     * checks and went on to run: what the fuzzers' oracles count (a
+     * secure channel runs only groups its runtime sealed, once each). */
+    uint64_t groups_accepted;
     unsigned ctx;               /* index into the context table */
     uint64_t desc_addr;
     uint64_t pgd_addr;

@@ -126,6 +126,156 @@ void fzb_guest_write(uint64_t gpa, const void *buf, uint64_t len)
     mark_guest(gpa, len);
 }
 
+/* ---- the victim oracle ----
+ *
+ * The canary is random per run and compared only in functions without
+ * coverage instrumentation: libFuzzer learns the operands of instrumented
+ * comparisons (and of memcmp/memmem), and could otherwise write the
+ * secret itself. */
+#if defined(__clang__)
+#define FZB_NO_COVERAGE __attribute__((no_sanitize("coverage")))
+#else
+#define FZB_NO_COVERAGE
+#endif
+
+static uint64_t secret_rot[8];  /* the canary's 8 aligned-word views */
+static uint8_t secret_byte[256];
+
+static void secret_prepare(void)
+{
+    for (unsigned r = 0; r < 8; r++) {
+        uint64_t w = 0;
+
+        for (unsigned k = 0; k < 8; k++) {
+            w |= (uint64_t)fzb.canary[(r + k) % 8] << (8 * k);
+        }
+        secret_rot[r] = w;
+    }
+    memset(secret_byte, 0, sizeof(secret_byte));
+    for (unsigned k = 0; k < 8; k++) {
+        secret_byte[fzb.canary[k]] = 1;
+    }
+}
+
+FZB_NO_COVERAGE bool fzb_secret_word(uint64_t w)
+{
+    if (!secret_byte[w & 0xff]) {
+        return false;
+    }
+    for (unsigned r = 0; r < 8; r++) {
+        if (w == secret_rot[r]) {
+            return true;
+        }
+    }
+    return false;
+}
+
+/* Offset of an aligned word of @p[0, @len) (a multiple of 8) that holds 8
+ * bytes of the secret, or -1: a copy of 15 bytes or more at any
+ * alignment has one. */
+FZB_NO_COVERAGE static int64_t secret_in(const uint8_t *p, uint64_t len)
+{
+    for (uint64_t k = 0; k + 8 <= len; k += 8) {
+        uint64_t w;
+
+        memcpy(&w, p + k, 8);
+        if (secret_byte[w & 0xff] && fzb_secret_word(w)) {
+            return (int64_t)k;
+        }
+    }
+    return -1;
+}
+
+FZB_NO_COVERAGE static bool victim_page_intact(const struct gv_dev *d)
+{
+    const uint8_t *p = d->vram + fzb.page3;
+
+    for (uint64_t k = 0; k < GV_BIG_PAGE_SIZE; k += 8) {
+        uint64_t w;
+
+        memcpy(&w, p + k, 8);
+        if (w != secret_rot[0]) {
+            return false;
+        }
+    }
+    return true;
+}
+
+static bool victim_alive(struct gv_dev *d)
+{
+    return d->locked && d->chsec &&
+           d->chan[FZB_VICTIM_CHID].type == GV_CHAN_TYPE_SECURE &&
+           d->chsec[FZB_VICTIM_CHID].incarnation == fzb.victim_incarnation;
+}
+
+uint64_t fzb_va0(struct gv_dev *d, unsigned chid)
+{
+    uint64_t pde = gv_pde_get(d, chid, 0, true), pte;
+
+    if (!(pde & GV_PDE_VALID) ||
+        (pde & GV_PTE_ADDR_MASK) >= gv_dev_vram_size(d)) {
+        return 0;
+    }
+    pte = *gv_pte_ptr(d, pde & GV_PTE_ADDR_MASK, 0);
+    return pte & GV_PTE_VALID ? pte & GV_PTE_ADDR_MASK : 0;
+}
+
+int fzb_secret_check(char *why, size_t len)
+{
+    struct gv_dev *d = fzb.td->dev;
+    uint64_t size = gv_dev_vram_size(d), npages = size / 4096;
+    bool alive = victim_alive(d);
+    static unsigned char *res;
+    int64_t at;
+
+    if (alive && fzb_va0(d, FZB_VICTIM_CHID) != fzb.page3) {
+        snprintf(why, len, "the live victim's VA 0 maps 0x%" PRIx64
+                 ", not its page 0x%" PRIx64, fzb_va0(d, FZB_VICTIM_CHID),
+                 fzb.page3);
+        return -1;
+    }
+    if (alive && !victim_page_intact(d)) {
+        snprintf(why, len, "the live victim's page 0x%" PRIx64 " changed",
+                 fzb.page3);
+        return -1;
+    }
+    /* device memory: the pages touched since the restore (the rest is
+     * the snapshot's or zero), but the victim's own while it lives */
+    if (!res && !(res = malloc(npages))) {
+        abort();
+    }
+    if (mincore(d->vram, size, res) != 0) {
+        memset(res, 1, npages);
+    }
+    for (uint64_t p = 0; p < npages; p++) {
+        uint64_t pa = p * 4096;
+
+        if (!(res[p] & 1) || (alive && pa >= fzb.page3 &&
+                              pa < fzb.page3 + GV_BIG_PAGE_SIZE)) {
+            continue;
+        }
+        if ((at = secret_in(d->vram + pa, 4096)) >= 0) {
+            snprintf(why, len, "the victim's secret at device address "
+                     "0x%" PRIx64 " (%s, victim %s)", pa + (uint64_t)at,
+                     gv_region_of(d, pa, 4096) == GV_REGION_PROT ?
+                     "protected" : "not protected",
+                     alive ? "alive" : "destroyed");
+            return -1;
+        }
+    }
+    /* guest memory: what the device or the harness wrote since */
+    for (unsigned p = 0; p < GUEST_PAGES; p++) {
+        if ((guest_all_dirty || (guest_dirty[p / 8] & (1u << (p % 8)))) &&
+            (at = secret_in(fzb.td->guest + p * 4096ull, 4096)) >= 0) {
+            snprintf(why, len, "the victim's secret in guest memory at "
+                     "0x%" PRIx64, (uint64_t)(TD_GUEST_BASE + p * 4096ull) +
+                     (uint64_t)at);
+            return -1;
+        }
+    }
+    return 0;
+}
+
 /* One EK for the whole run: key generation would dominate otherwise. */
 static char ek_file[64];
 
@@ -152,6 +302,33 @@ static const char *ek_path(void)
     return ek_file;
 }
 
+/* Secure channel 3 with its own runtime (fzb.victim) and a secret: a big
+ * page at VA 0 filled with the canary. */
+static void build_victim(struct td *td)
+{
+    uint8_t *fill = malloc(GV_BIG_PAGE_SIZE);
+    uint64_t pte;
+
+    if (!fill || td_create_secure(td, FZB_VICTIM_CHID, &fzb.victim)) {
+        abort();
+    }
+    fzb.table3 = td_table(td, FZB_VICTIM_CHID, 0, true);
+    fzb.page3 = td_alloc_prot(td, GV_BIG_PAGE_SIZE, GV_BIG_PAGE_SIZE);
+    pte = fzb.page3 | GV_PTE_VALID;
+    if (td_pte(td, FZB_VICTIM_CHID, 0, 0, 1, &pte, true, NULL, NULL)) {
+        abort();
+    }
+    gvc_random(fzb.canary, sizeof(fzb.canary));
+    fzb.canary[0] |= 1;         /* never a word of zeros */
+    for (uint64_t k = 0; k < GV_BIG_PAGE_SIZE; k++) {
+        fill[k] = fzb.canary[k % 8];
+    }
+    gv_debug_write(td->dev, fzb.page3, fill, GV_BIG_PAGE_SIZE);
+    free(fill);
+    fzb.victim_incarnation = td->dev->chsec[FZB_VICTIM_CHID].incarnation;
+    secret_prepare();
+}
+
 static void build(void)
 {
     struct td *td;
@@ -174,6 +351,7 @@ static void build(void)
     fzb.page2 = td_alloc_prot(td, GV_BIG_PAGE_SIZE, GV_BIG_PAGE_SIZE);
     pte = fzb.page2 | GV_PTE_VALID;
     td_pte(td, FZB_SECURE_CHID, 0, 0, 1, &pte, true, NULL, NULL);
+    build_victim(td);
     fzb.host1 = TD_GUEST_BASE + (4ull << 20);
     fzb.host2 = TD_GUEST_BASE + (5ull << 20);
     td_hostwin(td, FZB_NORMAL_CHID, fzb.host1, FZB_HOSTWIN_SIZE);
@@ -250,10 +428,12 @@ static void restore(void)
     dev->rule_hits_total = cur_dev.rule_hits_total;
     dev->compute_lane_insns = cur_dev.compute_lane_insns;
     for (unsigned c = 0; c < GV_MAX_CHANNELS; c++) {
+        const struct gvrt_secure *s = c == FZB_VICTIM_CHID ?
+                                      &snap_fzb.victim : &snap_sec;
+
         dev->chan[c].aead = NULL;
         if (snap_dev.chan[c].aead &&
-            gvc_aead_new(&dev->chan[c].aead, snap_sec.chan_key[c]) !=
-            GVC_OK) {
+            gvc_aead_new(&dev->chan[c].aead, s->chan_key[c]) != GVC_OK) {
             abort();
         }
     }
@@ -310,6 +490,10 @@ void fzb_end(void)
 
     if (gv_dev_check(fzb.td->dev, why, sizeof(why)) != 0) {
         fprintf(stderr, "fuzz: consistency check failed: %s\n", why);
+        abort();
+    }
+    if (fzb_secret_check(why, sizeof(why)) != 0) {
+        fprintf(stderr, "fuzz: victim oracle: %s\n", why);
         abort();
     }
     fz_rules_end(fzb.td->dev);

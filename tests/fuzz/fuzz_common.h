@@ -33,9 +33,19 @@ struct fzb {
     uint64_t page2;             /* channel 2's 128 KiB page at VA 0 */
     uint64_t table2;            /* channel 2's big-page table */
     uint64_t host1, host2;      /* host windows (guest-physical, 64 KiB) */
+    /* The victim: secure channel 3, a context of its own whose runtime's
+     * keys the harnesses never use, holding a secret (page3, a big page at
+     * VA 0, filled with the 8 random bytes of canary).  fzb_end() checks
+     * that the secret appears nowhere an attacker reads and is intact
+     * while the victim lives. */
+    struct gvrt_secure victim;
+    uint64_t page3, table3;
+    uint64_t victim_incarnation;
+    uint8_t canary[8];
 };
 #define FZB_NORMAL_CHID 1
 #define FZB_SECURE_CHID 2
+#define FZB_VICTIM_CHID 3
 #define FZB_HOSTWIN_SIZE (64u << 10)
 /* Where harnesses put command groups in guest memory. */
 #define FZB_GROUP_ADDR (TD_GUEST_BASE + (1ull << 20))
@@ -50,9 +60,21 @@ extern bool fzb_dma_confined;
  * later ones restore the snapshot (GV_FUZZ_NO_SNAPSHOT=1: build a new
  * device for every input instead, as before the snapshot). */
 void fzb_begin(void);
-/* After an input: gv_dev_check() (a failure aborts: a finding) and the
- * rule counters. */
+/* After an input: gv_dev_check() and the victim's secret (fzb_secret_
+ * check()); a failure aborts (a finding); then the rule counters. */
 void fzb_end(void);
+/* The victim oracle: 0, or -1 and why: the victim's secret (any 8 bytes
+ * of its page, at any alignment) in guest memory or in device memory
+ * outside the victim's own page, or, while the victim's channel lives
+ * (same incarnation), its VA 0 not mapping its page or the page changed.
+ * A destroyed victim is denial of service, not a finding, but its secret
+ * must be gone. */
+int fzb_secret_check(char *why, size_t len);
+/* Whether @w holds 8 bytes of the victim's secret (at any alignment). */
+bool fzb_secret_word(uint64_t w);
+/* What maps VA 0 of secure channel @chid (big pages), walking its tables
+ * without the TLB; 0 if nothing does. */
+uint64_t fzb_va0(struct gv_dev *d, unsigned chid);
 /* Write guest memory (the bench tracks what it must restore). */
 void fzb_guest_write(uint64_t gpa, const void *buf, uint64_t len);
 /* Put @g at FZB_GROUP_ADDR and an entry at the device's current PUT of

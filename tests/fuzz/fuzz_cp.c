@@ -32,6 +32,8 @@
  * deletes, duplicates and mutates whole actions), or as a replay program
  * over files, directories and seeded random scripts.
  */
+#include <inttypes.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -108,8 +110,9 @@ static uint64_t pick_pa(uint8_t sel, uint64_t raw, unsigned chid)
     struct gv_dev *d = dev();
     unsigned c = chid % GV_MAX_CHANNELS;
 
-    switch (sel % 12) {
+    switch (sel % 13) {
     case 0: return raw;
+    case 12: return fzb.page3 + (sel & 0x80 ? 4096 : 0);
     case 1: return td_alloc_prot(fzb.td, 4096, 4096);
     case 2: return fzb.page1;
     case 3: return fzb.page2 + (sel & 0x80 ? 4096 : 0);
@@ -297,6 +300,176 @@ static uint32_t mk_engine(const uint8_t *a, uint8_t *out)
     }
 }
 
+/* ---- the oracles of the secure channels ----
+ *
+ * Channel 2 is the harness's own runtime's, channel 3 the victim's (no
+ * honest group is ever sealed for it).  After every action:
+ *
+ *  - a secure channel runs only groups its runtime sealed for the
+ *    channel's current incarnation with the counter the device expects,
+ *    each once: the groups the device accepted (groups_accepted) since
+ *    the last check are at most the honest groups sealed and not yet run.
+ *    A replay, a forged or flipped group, a plaintext group or a group of
+ *    an earlier incarnation that runs is a finding;
+ *  - a report (CH_PTE summary, CH_MEASURE result) the device wrote for a
+ *    secure channel passes its runtime's checks (MAC under the keys of
+ *    its quote, the keyed digest of what the channel holds), and never
+ *    reuses a counter of that incarnation (gaps are fine: the driver may
+ *    hide a report).
+ */
+#define RESULT_ADDR (FZB_GROUP_ADDR + 0x2000)
+
+struct watch {
+    uint64_t incarnation;       /* 0: the channel is not there */
+    uint64_t accepted;          /* its groups_accepted at the last check */
+    uint64_t honest;            /* honest groups sealed, not yet run */
+    uint64_t report_next;       /* the lowest counter a new report may use */
+};
+static struct watch watch[2];   /* channels 2 and 3 */
+static bool sealed_honest;      /* set by act_secure() */
+
+static void oracle_fail(unsigned chid, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3), noreturn));
+
+static void oracle_fail(unsigned chid, const char *fmt, ...)
+{
+    va_list ap;
+
+    fprintf(stderr, "fuzz: secure channel %u: ", chid);
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fprintf(stderr, "\n");
+    abort();
+}
+
+static struct gvrt_secure *rt_of(unsigned chid)
+{
+    return chid == FZB_VICTIM_CHID ? &fzb.victim : &fzb.sec;
+}
+
+static bool chan_live(struct gv_dev *d, unsigned chid)
+{
+    return d->locked && d->chsec &&
+           d->chan[chid].type == GV_CHAN_TYPE_SECURE;
+}
+
+static void watch_sync(struct gv_dev *d, unsigned chid, struct watch *w)
+{
+    memset(w, 0, sizeof(*w));
+    if (chan_live(d, chid)) {
+        w->incarnation = d->chsec[chid].incarnation;
+        w->accepted = d->chan[chid].groups_accepted;
+        w->report_next = d->chsec[chid].report_counter;
+    }
+}
+
+static void watch_groups(struct gv_dev *d, unsigned chid, struct watch *w)
+{
+    uint64_t now = d->chan[chid].groups_accepted, delta;
+
+    if (chid == FZB_SECURE_CHID && sealed_honest) {
+        w->honest++;
+    }
+    if (now < w->accepted) {
+        oracle_fail(chid, "groups_accepted went back (%" PRIu64 " -> %"
+                    PRIu64 ")", w->accepted, now);
+    }
+    delta = now - w->accepted;
+    if (delta > w->honest) {
+        oracle_fail(chid, "%" PRIu64 " group(s) run that its runtime did "
+                    "not seal for this incarnation and counter (%" PRIu64
+                    " honest pending): a replayed, forged or plaintext "
+                    "group", delta, w->honest);
+    }
+    w->honest -= delta;
+    w->accepted = now;
+}
+
+/* The runtime of @chid checks a measurement; @exact: the bytes measured
+ * are still in place (the action was one command), so the digest is
+ * checked too when the channel's VA 0 still maps its known page. */
+static int check_measurement(struct gv_dev *d, unsigned chid,
+                             const struct gv_measurement *m, bool exact)
+{
+    uint64_t page = chid == FZB_VICTIM_CHID ? fzb.page3 : fzb.page2;
+
+    if (exact && m->size <= GV_BIG_PAGE_SIZE &&
+        m->va <= GV_BIG_PAGE_SIZE - m->size && fzb_va0(d, chid) == page) {
+        return gvrt_measurement_accept(rt_of(chid), chid, m, m->va,
+                                       d->vram + page + m->va, m->size);
+    }
+    return gvrt_report_fresh(rt_of(chid), chid, m);
+}
+
+static void watch_report(struct gv_dev *d, bool exact)
+{
+    union {
+        struct { uint32_t magic, chid; } h;
+        struct gv_pte_summary s;
+        struct gv_measurement m;
+    } r;
+    const uint8_t *g = fzb.td->guest + (RESULT_ADDR - TD_GUEST_BASE);
+    struct watch *w;
+    struct gvrt_secure *s;
+    uint64_t counter;
+    int rc;
+
+    memcpy(&r, g, sizeof(r));
+    if ((r.h.magic != GV_SUMMARY_MAGIC && r.h.magic != GV_MEASURE_MAGIC) ||
+        (r.h.chid != FZB_SECURE_CHID && r.h.chid != FZB_VICTIM_CHID) ||
+        !chan_live(d, r.h.chid)) {
+        return;
+    }
+    w = &watch[r.h.chid - FZB_SECURE_CHID];
+    s = rt_of(r.h.chid);
+    counter = r.h.magic == GV_SUMMARY_MAGIC ? r.s.counter : r.m.counter;
+    if (w->incarnation != d->chsec[r.h.chid].incarnation ||
+        !s->chan_valid[r.h.chid] ||
+        s->incarnation[r.h.chid] != w->incarnation) {
+        return;     /* a channel the runtime holds no keys for */
+    }
+    if (counter < w->report_next) {
+        oracle_fail(r.h.chid, "a report reuses counter %" PRIu64
+                    " (next is %" PRIu64 ")", counter, w->report_next);
+    }
+    s->report_counter[r.h.chid] = counter;  /* a gap: hidden reports */
+    rc = r.h.magic == GV_SUMMARY_MAGIC ?
+         gvrt_summary_accept(s, &r.s, false) :
+         check_measurement(d, r.h.chid, &r.m, exact);
+    if (rc != 0) {
+        oracle_fail(r.h.chid, "the runtime rejects the device's report "
+                    "(counter %" PRIu64 "): %s", counter,
+                    s->failed ? s->failed : "?");
+    }
+    w->report_next = counter + 1;
+}
+
+static void watch_before(void)
+{
+    static const uint8_t zero[sizeof(struct gv_measurement) + 64];
+
+    fzb_guest_write(RESULT_ADDR, zero, sizeof(zero));
+    sealed_honest = false;
+}
+
+static void watch_after(uint8_t action)
+{
+    struct gv_dev *d = dev();
+
+    for (unsigned i = 0; i < 2; i++) {
+        unsigned chid = FZB_SECURE_CHID + i;
+
+        if (!chan_live(d, chid) ||
+            d->chsec[chid].incarnation != watch[i].incarnation) {
+            watch_sync(d, chid, &watch[i]);     /* gone, reset or new */
+            continue;
+        }
+        watch_groups(d, chid, &watch[i]);
+    }
+    watch_report(d, action % A_COUNT == A_MGMT);
+}
+
 /* ---- the actions ---- */
 
 static void act_launch(const uint8_t *p, size_t n)
@@ -347,8 +520,11 @@ static void act_secure(const uint8_t *p)
     default: break;
     }
     glen = gvrt_seal_group_at(&fzb.sec, FZB_SECURE_CHID, ctr, cmds, len, g);
+    sealed_honest = d->locked && d->chsec &&
+                    ctr == d->chsec[FZB_SECURE_CHID].cmd_counter;
     if (x && (mode & 0x80)) {
         g[pos % glen] ^= x;
+        sealed_honest = false;
     }
     memcpy(last_sealed, g, glen);
     last_sealed_len = glen;
@@ -421,7 +597,11 @@ static void act_run(const uint8_t *p, size_t n)
 
         memcpy(&off, p + 1, 4);
         gv_aperture_write(dev(), off % (32u << 20), rd64(p + 5), 8);
-        gv_aperture_read(dev(), off % (32u << 20), 8);
+        if (fzb_secret_word(gv_aperture_read(dev(), off % (32u << 20), 8))) {
+            fprintf(stderr, "fuzz: the victim's secret read through the "
+                    "aperture at 0x%x\n", off % (32u << 20));
+            abort();
+        }
         break;
     }
     case A_CMDS:
@@ -439,9 +619,10 @@ static void act_run(const uint8_t *p, size_t n)
     case A_SECURE:
         act_secure(p);
         break;
-    case A_ENGINE:
+    case A_ENGINE:      /* plaintext: on a secure channel, refused */
         len = mk_engine(p + 1, buf);
-        fzb_submit(FZB_NORMAL_CHID, buf, len);
+        fzb_submit((p[1] >> 2 & 3u) < 2 ? FZB_NORMAL_CHID :
+                   FZB_NORMAL_CHID + (p[1] >> 2 & 3u) - 1, buf, len);
         break;
     case A_RESET:
         gv_mmio_write(dev(), GV_REG_RESET, GV_RESET_MAGIC, 4);
@@ -470,8 +651,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     last_sealed_len = 0;
     gv_debug_write(dev(), fzb.page1, module, module_len);
     gv_debug_write(dev(), fzb.page2, module, module_len);
+    watch_sync(dev(), FZB_SECURE_CHID, &watch[0]);
+    watch_sync(dev(), FZB_VICTIM_CHID, &watch[1]);
     while ((n = act_len(data, size)) != 0) {
+        watch_before();
         act_run(data, n);
+        watch_after(data[0]);
         data += n;
         size -= n;
     }
