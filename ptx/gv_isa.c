@@ -34,7 +34,7 @@ static const char *const op_names[GV_I__COUNT] = {
     [GV_I_LD] = "ld", [GV_I_ST] = "st", [GV_I_ATOM] = "atom",
     [GV_I_BRA] = "bra", [GV_I_EXIT] = "exit", [GV_I_BAR] = "bar",
     [GV_I_S2R] = "s2r", [GV_I_MADDR] = "maddr", [GV_I_SHFL] = "shfl",
-    [GV_I_VOTE] = "vote", [GV_I_TRAP] = "trap",
+    [GV_I_VOTE] = "vote", [GV_I_TRAP] = "trap", [GV_I_FNS] = "fns",
 };
 
 static const char *const type_names[GV_T__COUNT] = {
@@ -188,6 +188,7 @@ static const struct opinfo opinfo[GV_I__COUNT] = {
     [GV_I_VOTE] = { { F_DST, F_SRC, F_NO, F_NO, F_SRCN }, M_VOTE,
                     TB(GV_T_PRED) | TB(GV_T_U32) },
     [GV_I_TRAP] = { { 0 }, M_ANY, T_ANY },
+    [GV_I_FNS] = { { F_DST, F_SRC, F_SRC, F_SRC }, M_ZERO, TB(GV_T_U32) },
 };
 
 /* ---- reading a possibly hostile, possibly unaligned image ---- */

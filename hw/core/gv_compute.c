@@ -69,6 +69,7 @@ static unsigned op_uses(unsigned op)
         return U_D | U_A;
     case GV_I_MAD: case GV_I_MADHI: case GV_I_MADWIDE: case GV_I_FMA:
     case GV_I_SELP: case GV_I_PRMT: case GV_I_SHF: case GV_I_BFE:
+    case GV_I_FNS:
         return U_D | U_A | U_B | U_C;
     case GV_I_BFI:
         return U_D | U_A | U_B | U_C | U_E;
@@ -124,6 +125,8 @@ static const char *check_form(const struct gv_insn *x)
         return t == GV_T_U32 && mod <= GV_PRMT_RC16 ? NULL : "form";
     case GV_I_SHF:
         return t == GV_T_U32 && mod <= 3 ? NULL : "form";
+    case GV_I_FNS:
+        return t == GV_T_U32 && mod == 0 ? NULL : "form";
     case GV_I_FMA: case GV_I_RCP: case GV_I_SQRT: case GV_I_RSQRT:
     case GV_I_SIN: case GV_I_COS: case GV_I_EX2: case GV_I_LG2:
     case GV_I_TANH: case GV_I_COPYSIGN:

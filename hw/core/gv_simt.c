@@ -218,16 +218,41 @@ static uint64_t fop64(const struct gv_dinsn *i, double x, double y, double z)
     return bd(r);
 }
 
-static bool testp(unsigned kind, double x)
+/* The class of @x is taken in its own type: an f32 subnormal is normal
+ * once widened to double (regression: testp.subnormal.f32 was false). */
+static bool testp(unsigned kind, unsigned t, uint64_t a)
 {
+    int c = t == GV_T_F32 ? fpclassify(f32(a)) : fpclassify(f64(a));
+
     switch (kind) {
-    case GV_TESTP_FINITE: return isfinite(x);
-    case GV_TESTP_INFINITE: return isinf(x);
-    case GV_TESTP_NUMBER: return !isnan(x);
-    case GV_TESTP_NOTANUMBER: return isnan(x);
-    case GV_TESTP_NORMAL: return isnormal(x);
-    default: return fpclassify(x) == FP_SUBNORMAL;
+    case GV_TESTP_FINITE: return c != FP_INFINITE && c != FP_NAN;
+    case GV_TESTP_INFINITE: return c == FP_INFINITE;
+    case GV_TESTP_NUMBER: return c != FP_NAN;
+    case GV_TESTP_NOTANUMBER: return c == FP_NAN;
+    case GV_TESTP_NORMAL: return c == FP_NORMAL;
+    default: return c == FP_SUBNORMAL;
     }
+}
+
+/* PTX fns: the |c|-th set bit of @mask from bit @base up (c > 0) or down
+ * (c < 0); c = 0 tests bit @base alone. */
+static uint32_t fns(uint32_t mask, uint32_t base, int32_t c)
+{
+    int step = c < 0 ? -1 : 1;
+    uint32_t left = c < 0 ? -(uint32_t)c : (uint32_t)c;
+
+    if (base > 31) {
+        return 0xffffffffu;
+    }
+    if (c == 0) {
+        return (mask >> base) & 1 ? base : 0xffffffffu;
+    }
+    for (int pos = (int)base; pos >= 0 && pos < 32; pos += step) {
+        if ((mask >> pos) & 1 && --left == 0) {
+            return (uint32_t)pos;
+        }
+    }
+    return 0xffffffffu;
 }
 
 static const int rnd_mode[] = {
@@ -308,7 +333,9 @@ static uint64_t cvt(const struct gv_dinsn *i, uint64_t a)
 
         x = round_int(i->rnd, x);
         if (isnan(x)) {
-            return 0;
+            /* PTX ISA 9.0, cvt: NaN converts to 0, except from .f64 or
+             * into a 64-bit type: 1 << (width - 1) */
+            return st == GV_T_F64 || dn == 64 ? 1ull << (dn - 1) : 0;
         }
         if (ds) {
             double lo = -ldexp(1.0, dn - 1), hi = ldexp(1.0, dn - 1);
@@ -547,7 +574,9 @@ uint64_t gv_simt_alu(const struct gv_dinsn *i, uint64_t a, uint64_t b,
                                    : (uint32_t)((v << sh) >> 32);
     }
     case GV_I_TESTP:
-        return testp(i->mod, fget(t, a));
+        return testp(i->mod, t, a);
+    case GV_I_FNS:
+        return fns((uint32_t)a, (uint32_t)b, (int32_t)c);
     case GV_I_SETP:
         return setp(i, a, b);
     case GV_I_SELP:

@@ -132,6 +132,10 @@ enum gv_isa_op {
     GV_I_VOTE,          /* d = vote over the active lanes of predicate a; mod = GV_VOTE_*;
                            e = member mask or GV_ISA_NONE */
     GV_I_TRAP,          /* the launch stops with a fault (PTX trap) */
+    /* d (u32) = position of the |c|-th set bit of a (u32) counted from bit b
+     * upwards (c > 0) or downwards (c < 0; c = 0: bit b itself), 0xffffffff
+     * if there is none or b > 31 (PTX fns; b is u32, c s32) */
+    GV_I_FNS,
     GV_I__COUNT
 };
 
