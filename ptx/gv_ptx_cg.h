@@ -82,6 +82,7 @@ struct cg {
     const struct gvp_func *stack[32];
     int nstack;
     bool marked;                /* addr_taken of the functions computed */
+    uint32_t cc;                /* the carry flag's slot + 1, 0: none yet */
 
     /* the statement being translated */
     int line;
@@ -167,6 +168,11 @@ void gvp_declare(struct cg *cg, const struct gvp_stmt *s);
 
 void gvp_translate_insn(struct cg *cg, const struct gvp_stmt *s,
                         const char *ret_label);
+
+/* ---- gv_ptx_ops.c: integer and bit instructions lowered into others
+ * (sad, bfind, fns, bmsk, szext, dp4a, dp2a, carry chains) ---- */
+
+bool gvp_ops_insn(struct cg *cg, const struct gvp_stmt *s, struct opc *o);
 
 /* ---- gv_ptx_call.c: calls (inlined) ---- */
 

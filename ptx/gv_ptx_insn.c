@@ -507,9 +507,6 @@ static void do_mul(struct cg *cg, const struct gvp_stmt *s, struct opc *o,
     unsigned op, mod = 0;
     uint16_t a, b, c = 0, d;
 
-    if (gvp_take(o, "cc")) {
-        FAIL(cg, "extended-precision arithmetic (.cc) is not supported");
-    }
     if (gvp_pt_float(pt)) {
         mod = gvp_float_mods(cg, o, pt, false);
         op = mad ? GV_I_FMA : GV_I_MUL;
@@ -570,10 +567,16 @@ static void do_mov(struct cg *cg, const struct gvp_stmt *s, struct opc *o)
     }
 }
 
+/* set.cmp[.bool][.ftz].dtype.stype d, a, b[, {!}c] (PTX ISA 9.7.3.18):
+ * the comparison, combined with c by .and/.or/.xor, as all ones (.u32,
+ * .s32) or 1.0f (.f32), else 0. */
 static void do_set(struct cg *cg, const struct gvp_stmt *s, struct opc *o)
 {
-    int dt, st;
+    static const char *const bools[] = { "and", "or", "xor", NULL };
+    static const unsigned bop[] = { GV_I_AND, GV_I_OR, GV_I_XOR };
+    int dt, st, bk;
     unsigned cmp;
+    uint16_t p, a, b, d;
 
     if (o->ntypes != 2) {
         FAIL(cg, "set needs a destination and a source type");
@@ -581,17 +584,28 @@ static void do_set(struct cg *cg, const struct gvp_stmt *s, struct opc *o)
     dt = o->types[0];
     st = o->types[1];
     cmp = cmp_of(cg, o, st);
-    if (gvp_take(o, "and") || gvp_take(o, "or") || gvp_take(o, "xor")) {
-        FAIL(cg, "set with a boolean operation is not supported");
-    }
+    bk = gvp_take_one(o, bools);
     cmp |= compare_mods(cg, o, st);
     gvp_opc_done(cg, o);
-    gvp_nopd(cg, s, 3);
-    uint16_t p = (uint16_t)gvp_new_slot(cg), d = gvp_dst(cg, &s->opd[0]);
+    gvp_nopd(cg, s, bk >= 0 ? 4 : 3);
+    if (dt != PT_U32 && dt != PT_S32 && dt != PT_F32) {
+        FAIL(cg, "the result of set is .u32, .s32 or .f32");
+    }
+    if (st == PT_PRED || gvp_gvt(cg, st) == GV_T_F16) {
+        FAIL(cg, "set cannot compare .%s", gvp_types[st].name);
+    }
+    a = gvp_src(cg, &s->opd[1], st);
+    b = gvp_src(cg, &s->opd[2], st);
+    p = (uint16_t)gvp_new_slot(cg);
+    gvp_emit(cg, GV_I_SETP, gvp_gvt(cg, st), cmp, p, a, b, 0, 0);
+    if (bk >= 0) {
+        uint16_t c = gvp_psrc(cg, &s->opd[3]), q;
 
-    gvp_emit(cg, GV_I_SETP, gvp_gvt(cg, st), cmp, p,
-             gvp_src(cg, &s->opd[1], st), gvp_src(cg, &s->opd[2], st), 0,
-             0);
+        q = (uint16_t)gvp_new_slot(cg);
+        gvp_emit(cg, bop[bk], GV_T_PRED, 0, q, p, c, 0, 0);
+        p = q;
+    }
+    d = gvp_dst(cg, &s->opd[0]);
     gvp_emit(cg, GV_I_SELP, gvp_gvt(cg, dt), 0, d,
              gvp_konst(cg, dt == PT_F32 ? 0x3f800000u : 0xffffffffu),
              gvp_konst(cg, 0), p, 0);
@@ -696,6 +710,9 @@ void gvp_translate_insn(struct cg *cg, const struct gvp_stmt *s,
     }
     gvp_opc_split(cg, s->opc, &o);
     gvp_compat_types(cg, &o);
+    if (gvp_ops_insn(cg, s, &o)) {
+        return;
+    }
     for (size_t i = 0; i < sizeof(alu_tab) / sizeof(alu_tab[0]); i++) {
         if (!strcmp(o.base, alu_tab[i].name)) {
             do_alu(cg, s, &o, (int)i);

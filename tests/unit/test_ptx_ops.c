@@ -1,0 +1,931 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * test-ptx-ops: the PTX ISA's integer, bit and conversion instructions
+ * that the translator lowers (docs/ptx.md), translated and run on the
+ * compute engine against CPU references written from the ISA's
+ * semantics: sad, bfind (.shiftamt), fns, bmsk, szext, dp4a, dp2a, set
+ * with a boolean operation, the carry chains (add.cc/addc, sub.cc/subc,
+ * mad.cc/madc; 128-bit sums, differences and products), testp and
+ * copysign, activemask in divergent code, and every float-to-integer
+ * cvt edge case (NaN, infinities, out of range, -0.0, each rounding) of
+ * f32/f64 into s8..s64/u8..u64; and the errors of each.
+ */
+#include <math.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cunit_main.h"
+#include "gv_core.h"
+#include "gv_ktest.h"
+#include "gv_ptx.h"
+
+#define VRAM    (64ull << 20)
+#define UNPROT  (16ull << 20)
+#define PROT    (40ull << 20)
+
+static struct td *td;
+static struct kt kt1;
+
+static void exec_setup(void)
+{
+    td = td_new(VRAM, UNPROT, PROT, false);
+    kt_init(&kt1, td, 1, NULL, 1 << 20, true);
+}
+
+static void exec_teardown(void)
+{
+    td_check(td);
+    td_free(td);
+    td = NULL;
+}
+
+/* Translate @ptx (checked by gv_isa_check and the engine); NULL with a
+ * failed assertion if it does not translate. */
+static uint8_t *translate(const char *ptx, size_t *len)
+{
+    uint8_t *img = NULL;
+    char err[512];
+
+    err[0] = 0;
+    if (gv_ptx_translate(ptx, strlen(ptx), &img, len, err, sizeof(err))) {
+        fprintf(stderr, "\n    translation failed: %s\n", err);
+        CU_FAIL("translation failed");
+        return NULL;
+    }
+    if (gv_isa_check(img, *len, err, sizeof(err))) {
+        fprintf(stderr, "\n    gv_isa_check: %s\n", err);
+        CU_FAIL("gv_isa_check refuses the translator's output");
+    }
+    if (gv_compute_check_module(img, (uint32_t)*len, err, sizeof(err))) {
+        fprintf(stderr, "\n    engine: %s\n", err);
+        CU_FAIL("the engine refuses the translator's output");
+    }
+    return img;
+}
+
+/* Run entry k(.param .u64 out, .param .u64 in) of @ptx on one block of
+ * @threads; @out is zeroed first, @in copied in.  The launch's error, or
+ * -1. */
+static int run(const char *ptx, uint32_t threads, void *out, uint32_t out_len,
+               const void *in, uint32_t in_len)
+{
+    size_t len;
+    uint8_t *img = translate(ptx, &len);
+    uint64_t o, i, params[2], mva;
+    void *zero;
+    int fi, rc;
+
+    if (!img) {
+        return -1;
+    }
+    fi = gv_isa_find_func(img, len, "k");
+    CU_ASSERT_FATAL(fi >= 0);
+    o = kt_alloc(&kt1, out_len);
+    i = kt_alloc(&kt1, in_len ? in_len : 8);
+    zero = calloc(1, out_len);
+    CU_ASSERT_FATAL(zero != NULL);
+    kt_write(&kt1, o, zero, out_len);
+    free(zero);
+    if (in_len) {
+        kt_write(&kt1, i, in, in_len);
+    }
+    params[0] = o;
+    params[1] = i;
+    mva = kt_load(&kt1, img, (uint32_t)len);
+    {
+        struct kt_launch l = {
+            .module_va = mva, .module_size = (uint32_t)len,
+            .func = (uint32_t)fi,
+            .grid = { 1, 1, 1 }, .block = { threads, 1, 1 },
+            .params = params, .param_size = sizeof(params),
+        };
+
+        rc = kt_launch(&kt1, &l);
+    }
+    if (rc != GV_ERR_NONE) {
+        fprintf(stderr, "\n    launch: %s\n", gv_error_name((unsigned)rc));
+    }
+    kt_read(&kt1, o, out, out_len);
+    free(img);
+    return rc;
+}
+
+/* @ptx must fail at line @line with @needle in the message. */
+static void expect_err(const char *ptx, int line, const char *needle)
+{
+    uint8_t *img = (uint8_t *)1;
+    size_t len = 0;
+    char err[512], want[32];
+    int rc = gv_ptx_translate(ptx, strlen(ptx), &img, &len, err,
+                              sizeof(err));
+
+    snprintf(want, sizeof(want), "line %d:", line);
+    if (rc != -1 || img || strncmp(err, want, strlen(want)) ||
+        !strstr(err, needle)) {
+        fprintf(stderr, "\n    expected \"%s ...%s...\", got rc %d \"%s\"\n",
+                want, needle, rc, rc ? err : "");
+        CU_FAIL("wrong error");
+    }
+    if (rc == 0) {
+        free(img);
+    }
+}
+
+static uint32_t rng_state = 0x9e3779b9u;
+
+static uint32_t rnd32(void)
+{
+    rng_state ^= rng_state << 13;
+    rng_state ^= rng_state >> 17;
+    rng_state ^= rng_state << 5;
+    return rng_state;
+}
+
+/* Compare @n results of thread @t with the reference; print the first
+ * few differences. */
+static void check_u32(const char *what, uint32_t t, const uint32_t *got,
+                      const uint32_t *want, int n, int *bad)
+{
+    for (int k = 0; k < n; k++) {
+        if (got[k] != want[k] && (*bad)++ < 8) {
+            fprintf(stderr, "\n    %s: thread %u result %d: %#x, expected "
+                    "%#x\n", what, t, k, got[k], want[k]);
+        }
+    }
+}
+
+#define HEAD    ".version 7.8\n.target sm_80\n.address_size 64\n"
+#define KHEAD   HEAD ".visible .entry k(.param .u64 k_out, .param .u64 k_in)\n"
+
+/* ==== sad, bfind, fns, bmsk, szext, dp4a, dp2a, set.bool ==== */
+
+#define NINT 36         /* results per thread */
+
+/* Thread t: a, b, c = in[3t .. 3t+2]. */
+static const char int_ptx[] =
+    KHEAD
+    "{\n"
+    ".reg .b32 %r<64>;\n"
+    ".reg .b64 %rd<16>;\n"
+    ".reg .pred %p<4>;\n"
+    "ld.param.u64 %rd1, [k_out];\n"
+    "ld.param.u64 %rd2, [k_in];\n"
+    "mov.u32 %r1, %tid.x;\n"
+    "mul.wide.u32 %rd3, %r1, 12;\n"
+    "add.s64 %rd3, %rd2, %rd3;\n"
+    "ld.global.u32 %r2, [%rd3];\n"
+    "ld.global.u32 %r3, [%rd3+4];\n"
+    "ld.global.u32 %r4, [%rd3+8];\n"
+    "mul.wide.u32 %rd4, %r1, 144;\n"
+    "add.s64 %rd4, %rd1, %rd4;\n"
+    "and.b32 %r5, %r3, 31;\n"
+    "and.b32 %r6, %r3, 63;\n"
+    "and.b32 %r7, %r4, 63;\n"
+    "sub.s32 %r8, %r7, 32;\n"
+    "and.b32 %r9, %r4, 64;\n"
+    "setp.ne.u32 %p1, %r9, 0;\n"
+    "sad.u32 %r10, %r2, %r3, %r4;\n"
+    "sad.s32 %r11, %r2, %r3, %r4;\n"
+    "bfind.u32 %r12, %r2;\n"
+    "bfind.s32 %r13, %r2;\n"
+    "bfind.shiftamt.u32 %r14, %r2;\n"
+    "bfind.shiftamt.s32 %r15, %r2;\n"
+    "fns.b32 %r16, %r2, %r5, %r8;\n"
+    "bmsk.clamp.b32 %r17, %r6, %r7;\n"
+    "bmsk.wrap.b32 %r18, %r6, %r7;\n"
+    "szext.clamp.u32 %r19, %r2, %r6;\n"
+    "szext.clamp.s32 %r20, %r2, %r6;\n"
+    "szext.wrap.u32 %r21, %r2, %r6;\n"
+    "szext.wrap.s32 %r22, %r2, %r6;\n"
+    "dp4a.u32.u32 %r23, %r2, %r3, %r4;\n"
+    "dp4a.s32.s32 %r24, %r2, %r3, %r4;\n"
+    "dp4a.s32.u32 %r25, %r2, %r3, %r4;\n"
+    "dp4a.u32.s32 %r26, %r2, %r3, %r4;\n"
+    "dp2a.lo.u32.u32 %r27, %r2, %r3, %r4;\n"
+    "dp2a.hi.s32.s32 %r28, %r2, %r3, %r4;\n"
+    "dp2a.lo.s32.u32 %r29, %r2, %r3, %r4;\n"
+    "dp2a.hi.u32.s32 %r30, %r2, %r3, %r4;\n"
+    "set.lt.and.u32.s32 %r31, %r2, %r3, %p1;\n"
+    "set.ge.or.f32.u32 %r32, %r2, %r3, !%p1;\n"
+    "set.ne.xor.s32.u32 %r33, %r2, %r3, %p1;\n"
+    "mov.b64 %rd5, {%r3, %r2};\n"
+    "bfind.u64 %r34, %rd5;\n"
+    "bfind.s64 %r35, %rd5;\n"
+    "bfind.shiftamt.u64 %r36, %rd5;\n"
+    "bfind.shiftamt.s64 %r37, %rd5;\n"
+    "mov.b64 %rd6, {%r2, %r4};\n"
+    "sad.s64 %rd7, %rd5, %rd6, %rd5;\n"
+    "mov.b64 {%r38, %r39}, %rd7;\n"
+    "fns.b32 %r40, 0xaaaaaaaa, 2, -1;\n"
+    "bmsk.wrap.b32 %r41, 1, 2;\n"
+    /* the destination is a source */
+    "mov.u32 %r42, %r2;\n"
+    "dp4a.s32.s32 %r42, %r42, %r42, %r42;\n"
+    "bfind.shiftamt.s32 %r43, 0xffffffff;\n"
+    "fns.b32 %r44, 0xaaaaaaaa, 3, 1;\n"
+    "fns.b32 %r45, 0xaaaaaaaa, 2, 1;\n"
+    "st.global.v4.u32 [%rd4], {%r10, %r11, %r12, %r13};\n"
+    "st.global.v4.u32 [%rd4+16], {%r14, %r15, %r16, %r17};\n"
+    "st.global.v4.u32 [%rd4+32], {%r18, %r19, %r20, %r21};\n"
+    "st.global.v4.u32 [%rd4+48], {%r22, %r23, %r24, %r25};\n"
+    "st.global.v4.u32 [%rd4+64], {%r26, %r27, %r28, %r29};\n"
+    "st.global.v4.u32 [%rd4+80], {%r30, %r31, %r32, %r33};\n"
+    "st.global.v4.u32 [%rd4+96], {%r34, %r35, %r36, %r37};\n"
+    "st.global.v4.u32 [%rd4+112], {%r38, %r39, %r40, %r41};\n"
+    "st.global.v4.u32 [%rd4+128], {%r42, %r43, %r44, %r45};\n"
+    "ret;\n"
+    "}\n";
+
+/* PTX ISA 9.7.1.19 bfind */
+static uint32_t ref_bfind(uint64_t a, unsigned w, bool sgn, bool shiftamt)
+{
+    uint32_t d = 0xffffffffu;
+
+    if (sgn && (a >> (w - 1)) & 1) {
+        a = ~a;
+    }
+    for (int i = (int)w - 1; i >= 0; i--) {
+        if ((a >> i) & 1) {
+            d = (uint32_t)i;
+            break;
+        }
+    }
+    return shiftamt && d != 0xffffffffu ? w - 1 - d : d;
+}
+
+/* PTX ISA 9.7.1.20 fns */
+static uint32_t ref_fns(uint32_t mask, uint32_t base, int32_t offset)
+{
+    int pos = (int)base, inc = offset > 0 ? 1 : -1;
+    int count = (offset < 0 ? -offset : offset) - 1;
+
+    if (offset == 0) {
+        return (mask >> base) & 1 ? base : 0xffffffffu;
+    }
+    for (; pos >= 0 && pos < 32; pos += inc) {
+        if ((mask >> pos) & 1) {
+            if (count == 0) {
+                return (uint32_t)pos;
+            }
+            count--;
+        }
+    }
+    return 0xffffffffu;
+}
+
+/* PTX ISA 9.7.1.25 bmsk */
+static uint32_t ref_bmsk(uint32_t a, uint32_t b, bool clamp)
+{
+    uint32_t a1 = a & 31, b1 = b & 31, sum = a1 + b1;
+    uint32_t mask0 = ~0u << a1, mask1 = sum >= 32 ? 0 : ~0u << sum;
+    bool over = sum >= 32;
+
+    if (clamp && a >= 32) {
+        over = true;
+        mask0 = 0;
+    }
+    if (clamp && b >= 32) {
+        over = true;
+    }
+    if (over) {
+        mask1 = 0;
+    } else if (b1 == 0) {
+        mask1 = ~0u;
+    }
+    return mask0 & ~mask1;
+}
+
+/* PTX ISA 9.7.1.24 szext */
+static uint32_t ref_szext(uint32_t a, uint32_t b, bool clamp, bool sgn)
+{
+    uint32_t b1 = b & 31;
+    bool too_large = b >= 32 && clamp, sign_bit = false;
+    uint32_t mask = too_large ? 0 : ~0u << b1;
+
+    if (b1 != 0 && !too_large && sgn) {
+        sign_bit = (a >> ((b1 - 1) & 31)) & 1;
+    }
+    return (a & ~mask) | (sign_bit ? mask : 0);
+}
+
+static int32_t part(uint32_t v, unsigned pos, unsigned bits, bool sgn)
+{
+    uint32_t x = (v >> pos) & ((1u << bits) - 1);
+
+    if (sgn && (x >> (bits - 1))) {
+        return (int32_t)(x | ~((1u << bits) - 1));
+    }
+    return (int32_t)x;
+}
+
+/* PTX ISA 9.7.1.23 dp4a / dp2a */
+static uint32_t ref_dp(uint32_t a, uint32_t b, uint32_t c, bool sa, bool sb,
+                       int dp2hi)
+{
+    uint32_t r = c;
+
+    for (unsigned k = 0; k < (dp2hi >= 0 ? 2u : 4u); k++) {
+        int32_t x = dp2hi >= 0 ? part(a, 16 * k, 16, sa) : part(a, 8 * k, 8,
+                                                                 sa);
+        int32_t y = part(b, 8 * (k + (dp2hi > 0 ? 2 : 0)), 8, sb);
+
+        r += (uint32_t)x * (uint32_t)y;
+    }
+    return r;
+}
+
+static void int_ref(uint32_t a, uint32_t b, uint32_t c, uint32_t r[NINT])
+{
+    uint64_t ab = (uint64_t)a << 32 | b, ca = (uint64_t)c << 32 | a;
+    int64_t x = (int64_t)ab, y = (int64_t)ca;
+    uint64_t sad64 = (x < y ? (uint64_t)y - (uint64_t)x
+                            : (uint64_t)x - (uint64_t)y) + ab;
+    bool p1 = c & 64, lt = (int32_t)a < (int32_t)b;
+    uint32_t b63 = b & 63, c63 = c & 63;
+
+    r[0] = c + (a < b ? b - a : a - b);
+    r[1] = c + ((int32_t)a < (int32_t)b ? b - a : a - b);
+    r[2] = ref_bfind(a, 32, false, false);
+    r[3] = ref_bfind(a, 32, true, false);
+    r[4] = ref_bfind(a, 32, false, true);
+    r[5] = ref_bfind(a, 32, true, true);
+    r[6] = ref_fns(a, b & 31, (int32_t)c63 - 32);
+    r[7] = ref_bmsk(b63, c63, true);
+    r[8] = ref_bmsk(b63, c63, false);
+    r[9] = ref_szext(a, b63, true, false);
+    r[10] = ref_szext(a, b63, true, true);
+    r[11] = ref_szext(a, b63, false, false);
+    r[12] = ref_szext(a, b63, false, true);
+    r[13] = ref_dp(a, b, c, false, false, -1);
+    r[14] = ref_dp(a, b, c, true, true, -1);
+    r[15] = ref_dp(a, b, c, true, false, -1);
+    r[16] = ref_dp(a, b, c, false, true, -1);
+    r[17] = ref_dp(a, b, c, false, false, 0);
+    r[18] = ref_dp(a, b, c, true, true, 1);
+    r[19] = ref_dp(a, b, c, true, false, 0);
+    r[20] = ref_dp(a, b, c, false, true, 1);
+    r[21] = lt && p1 ? 0xffffffffu : 0;
+    r[22] = a >= b || !p1 ? 0x3f800000u : 0;
+    r[23] = (a != b) != p1 ? 0xffffffffu : 0;
+    r[24] = ref_bfind(ab, 64, false, false);
+    r[25] = ref_bfind(ab, 64, true, false);
+    r[26] = ref_bfind(ab, 64, false, true);
+    r[27] = ref_bfind(ab, 64, true, true);
+    r[28] = (uint32_t)sad64;
+    r[29] = (uint32_t)(sad64 >> 32);
+    r[30] = 1;          /* fns 0xaaaaaaaa, 2, -1 */
+    r[31] = 6;          /* bmsk.wrap 1, 2 */
+    r[32] = ref_dp(a, a, a, true, true, -1);    /* d is a, b and c */
+    r[33] = 0xffffffffu;
+    r[34] = 3;
+    r[35] = 3;
+}
+
+static const uint32_t int_edges[] = {
+    0, 1, 2, 0x7fffffff, 0x80000000u, 0xffffffffu, 0xfffffffeu, 0x80,
+    0x7f, 0xff, 0x8080, 0x7f7f7f7f, 0x80808080u, 0x01ff7f80, 0x10000,
+    0xaaaaaaaau, 0x55555555, 31, 32, 33, 63, 64, 0xc0000000u, 0x40000000,
+};
+#define NEDGE (sizeof(int_edges) / sizeof(int_edges[0]))
+
+static void test_int_ops(void)
+{
+    enum { T = 256 };
+    static uint32_t in[3 * T], out[NINT * T];
+    int bad = 0;
+
+    for (uint32_t t = 0; t < T; t++) {
+        for (int k = 0; k < 3; k++) {
+            uint32_t r = rnd32();
+
+            /* edge values, small shift counts and offsets, random */
+            in[3 * t + k] = r % 3 == 0 ? int_edges[rnd32() % NEDGE]
+                            : r % 3 == 1 ? rnd32() % 80 : rnd32();
+        }
+    }
+    in[0] = 0;          /* bfind of 0, sad of equal values */
+    in[1] = 0;
+    in[3] = 0xffffffffu;
+    in[4] = 32;         /* szext / bmsk with 32 */
+    in[5] = 32;         /* fns offset 0 */
+    CU_ASSERT_EQUAL_FATAL(run(int_ptx, T, out, sizeof(out), in, sizeof(in)),
+                          GV_ERR_NONE);
+    for (uint32_t t = 0; t < T; t++) {
+        uint32_t want[NINT];
+
+        int_ref(in[3 * t], in[3 * t + 1], in[3 * t + 2], want);
+        check_u32("integer ops", t, &out[NINT * t], want, NINT, &bad);
+    }
+    CU_ASSERT_EQUAL(bad, 0);
+    /* the ISA's own examples */
+    CU_ASSERT_EQUAL(ref_fns(0xaaaaaaaau, 3, 1), 3);
+    CU_ASSERT_EQUAL(ref_fns(0xaaaaaaaau, 2, 1), 3);
+    CU_ASSERT_EQUAL(ref_fns(0xaaaaaaaau, 2, -1), 1);
+    CU_ASSERT_EQUAL(ref_bmsk(1, 2, false), 6);
+    CU_ASSERT_EQUAL(ref_szext(0xffffffffu, 0, false, true), 0);
+}
+
+/* ==== carry chains ==== */
+
+#define NCARRY 26
+
+/* Thread t: x = in[8t .. 8t+3], y = in[8t+4 .. 8t+7] (128 bits each,
+ * little-endian 32-bit limbs). */
+static const char carry_ptx[] =
+    KHEAD
+    "{\n"
+    ".reg .b32 %r<80>;\n"
+    ".reg .b64 %rd<32>;\n"
+    "ld.param.u64 %rd1, [k_out];\n"
+    "ld.param.u64 %rd2, [k_in];\n"
+    "mov.u32 %r1, %tid.x;\n"
+    "mul.wide.u32 %rd3, %r1, 32;\n"
+    "add.s64 %rd3, %rd2, %rd3;\n"
+    "ld.global.v4.u32 {%r2, %r3, %r4, %r5}, [%rd3];\n"
+    "ld.global.v4.u32 {%r6, %r7, %r8, %r9}, [%rd3+16];\n"
+    "mul.wide.u32 %rd4, %r1, 104;\n"
+    "add.s64 %rd4, %rd1, %rd4;\n"
+    /* x + y, 32-bit limbs */
+    "add.cc.u32 %r10, %r2, %r6;\n"
+    "addc.cc.u32 %r11, %r3, %r7;\n"
+    "addc.cc.s32 %r12, %r4, %r8;\n"
+    "addc.u32 %r13, %r5, %r9;\n"
+    /* x - y */
+    "sub.cc.u32 %r14, %r2, %r6;\n"
+    "subc.cc.u32 %r15, %r3, %r7;\n"
+    "subc.cc.u32 %r16, %r4, %r8;\n"
+    "subc.s32 %r17, %r5, %r9;\n"
+    /* x + y and x - y, 64-bit limbs; the destination is a source */
+    "mov.b64 %rd5, {%r2, %r3};\n"
+    "mov.b64 %rd6, {%r4, %r5};\n"
+    "mov.b64 %rd7, {%r6, %r7};\n"
+    "mov.b64 %rd8, {%r8, %r9};\n"
+    "mov.b64 %rd9, %rd5;\n"
+    "mov.b64 %rd10, %rd6;\n"
+    "add.cc.u64 %rd9, %rd9, %rd7;\n"
+    "addc.u64 %rd10, %rd10, %rd8;\n"
+    "sub.cc.s64 %rd11, %rd5, %rd7;\n"
+    "subc.cc.u64 %rd12, %rd6, %rd8;\n"
+    /* x0:x1 * y0:y1 (64 x 64 -> 128 bits) from 32-bit limbs */
+    "mul.lo.u32 %r20, %r2, %r6;\n"
+    "mul.hi.u32 %r21, %r2, %r6;\n"
+    "mad.lo.cc.u32 %r21, %r2, %r7, %r21;\n"
+    "madc.hi.u32 %r22, %r2, %r7, 0;\n"
+    "mad.lo.cc.u32 %r21, %r3, %r6, %r21;\n"
+    "madc.hi.cc.u32 %r22, %r3, %r6, %r22;\n"
+    "madc.hi.u32 %r23, %r3, %r7, 0;\n"
+    "mad.lo.cc.u32 %r22, %r3, %r7, %r22;\n"
+    "addc.u32 %r23, %r23, 0;\n"
+    /* x_lo * y_lo + x_hi (128 bits) from 64-bit halves */
+    "mad.lo.cc.u64 %rd13, %rd5, %rd7, %rd6;\n"
+    "madc.hi.u64 %rd14, %rd5, %rd7, 0;\n"
+    /* a carry chain survives instructions that do not touch it */
+    "add.cc.u32 %r24, %r2, %r6;\n"
+    "mov.u32 %r26, 7;\n"
+    "addc.u32 %r25, 0, 0;\n"
+    "st.global.v4.u32 [%rd4], {%r10, %r11, %r12, %r13};\n"
+    "st.global.v4.u32 [%rd4+16], {%r14, %r15, %r16, %r17};\n"
+    "st.global.v2.u64 [%rd4+32], {%rd9, %rd10};\n"
+    "st.global.v2.u64 [%rd4+48], {%rd11, %rd12};\n"
+    "st.global.v4.u32 [%rd4+64], {%r20, %r21, %r22, %r23};\n"
+    "st.global.v2.u64 [%rd4+80], {%rd13, %rd14};\n"
+    "st.global.v2.u32 [%rd4+96], {%r24, %r25};\n"
+    "ret;\n"
+    "}\n";
+
+static void put128(uint32_t *r, unsigned __int128 v)
+{
+    for (int k = 0; k < 4; k++) {
+        r[k] = (uint32_t)(v >> (32 * k));
+    }
+}
+
+static void test_carry(void)
+{
+    enum { T = 128 };
+    static uint32_t in[8 * T], out[NCARRY * T];
+    int bad = 0;
+
+    for (uint32_t i = 0; i < 8 * T; i++) {
+        uint32_t r = rnd32();
+
+        in[i] = r % 4 == 0 ? 0xffffffffu : r % 4 == 1 ? 0 : rnd32();
+    }
+    CU_ASSERT_EQUAL_FATAL(run(carry_ptx, T, out, sizeof(out), in,
+                              sizeof(in)), GV_ERR_NONE);
+    for (uint32_t t = 0; t < T; t++) {
+        const uint32_t *v = &in[8 * t];
+        unsigned __int128 x = 0, y = 0;
+        uint64_t x0, x1, y0;
+        uint32_t want[NCARRY];
+
+        for (int k = 3; k >= 0; k--) {
+            x = x << 32 | v[k];
+            y = y << 32 | v[4 + k];
+        }
+        x0 = (uint64_t)x;
+        x1 = (uint64_t)(x >> 64);
+        y0 = (uint64_t)y;
+        put128(&want[0], x + y);
+        put128(&want[4], x - y);
+        put128(&want[8], x + y);
+        /* sub.cc.s64 / subc.cc.u64: the same 128-bit difference */
+        put128(&want[12], x - y);
+        put128(&want[16], (unsigned __int128)x0 * y0);
+        put128(&want[20], (unsigned __int128)x0 * y0 + x1);
+        want[24] = v[0] + v[4];
+        want[25] = want[24] < v[0];
+        check_u32("carry chains", t, &out[NCARRY * t], want, NCARRY, &bad);
+    }
+    CU_ASSERT_EQUAL(bad, 0);
+}
+
+/* ==== testp, copysign ==== */
+
+static const char fclass_ptx[] =
+    KHEAD
+    "{\n"
+    ".reg .b32 %r<40>;\n"
+    ".reg .b64 %rd<16>;\n"
+    ".reg .f32 %f<4>;\n"
+    ".reg .f64 %fd<4>;\n"
+    ".reg .pred %p<16>;\n"
+    "ld.param.u64 %rd1, [k_out];\n"
+    "ld.param.u64 %rd2, [k_in];\n"
+    "mov.u32 %r1, %tid.x;\n"
+    "mul.wide.u32 %rd3, %r1, 24;\n"
+    "add.s64 %rd3, %rd2, %rd3;\n"
+    "ld.global.f32 %f1, [%rd3];\n"
+    "ld.global.f32 %f2, [%rd3+4];\n"
+    "ld.global.f64 %fd1, [%rd3+8];\n"
+    "ld.global.f64 %fd2, [%rd3+16];\n"
+    "mul.wide.u32 %rd4, %r1, 16;\n"
+    "add.s64 %rd4, %rd1, %rd4;\n"
+    "testp.finite.f32 %p1, %f1;\n"
+    "testp.infinite.f32 %p2, %f1;\n"
+    "testp.number.f32 %p3, %f1;\n"
+    "testp.notanumber.f32 %p4, %f1;\n"
+    "testp.normal.f32 %p5, %f1;\n"
+    "testp.subnormal.f32 %p6, %f1;\n"
+    "testp.finite.f64 %p7, %fd1;\n"
+    "testp.infinite.f64 %p8, %fd1;\n"
+    "testp.number.f64 %p9, %fd1;\n"
+    "testp.notanumber.f64 %p10, %fd1;\n"
+    "testp.normal.f64 %p11, %fd1;\n"
+    "testp.subnormal.f64 %p12, %fd1;\n"
+    "selp.u32 %r2, 1, 0, %p1;\n"
+    "selp.u32 %r3, 2, 0, %p2;\n"
+    "selp.u32 %r4, 4, 0, %p3;\n"
+    "selp.u32 %r5, 8, 0, %p4;\n"
+    "selp.u32 %r6, 16, 0, %p5;\n"
+    "selp.u32 %r7, 32, 0, %p6;\n"
+    "selp.u32 %r8, 64, 0, %p7;\n"
+    "selp.u32 %r9, 128, 0, %p8;\n"
+    "selp.u32 %r10, 256, 0, %p9;\n"
+    "selp.u32 %r11, 512, 0, %p10;\n"
+    "selp.u32 %r12, 1024, 0, %p11;\n"
+    "selp.u32 %r13, 2048, 0, %p12;\n"
+    "or.b32 %r2, %r2, %r3;\n"
+    "or.b32 %r2, %r2, %r4;\n"
+    "or.b32 %r2, %r2, %r5;\n"
+    "or.b32 %r2, %r2, %r6;\n"
+    "or.b32 %r2, %r2, %r7;\n"
+    "or.b32 %r2, %r2, %r8;\n"
+    "or.b32 %r2, %r2, %r9;\n"
+    "or.b32 %r2, %r2, %r10;\n"
+    "or.b32 %r2, %r2, %r11;\n"
+    "or.b32 %r2, %r2, %r12;\n"
+    "or.b32 %r2, %r2, %r13;\n"
+    "copysign.f32 %f3, %f2, %f1;\n"
+    "copysign.f64 %fd3, %fd2, %fd1;\n"
+    "st.global.u32 [%rd4], %r2;\n"
+    "st.global.f32 [%rd4+4], %f3;\n"
+    "st.global.f64 [%rd4+8], %fd3;\n"
+    "ret;\n"
+    "}\n";
+
+static unsigned class_bits(int c, unsigned shift)
+{
+    unsigned r = 0;
+
+    r |= c != FP_INFINITE && c != FP_NAN ? 1 : 0;
+    r |= c == FP_INFINITE ? 2 : 0;
+    r |= c != FP_NAN ? 4 : 0;
+    r |= c == FP_NAN ? 8 : 0;
+    r |= c == FP_NORMAL ? 16 : 0;
+    r |= c == FP_SUBNORMAL ? 32 : 0;
+    return r << shift;
+}
+
+static void test_fclass(void)
+{
+    static const float fv[] = {
+        0.0f, -0.0f, 1.0f, -2.5f, INFINITY, -INFINITY, NAN, -NAN,
+        1e-40f, -1e-45f, 1.17549435e-38f, 3.4028235e38f, 1e-39f, 7.0f,
+        -1e-38f, 123.0f,
+    };
+    static const double dv[] = {
+        0.0, -0.0, 1.0, -2.5, INFINITY, -INFINITY, NAN, -NAN,
+        1e-310, -5e-324, 2.2250738585072014e-308, 1.7976931348623157e308,
+        1e-40, 7.0, -1e-300, 123.0,
+    };
+    enum { T = 16 };
+    struct {
+        float a, b;
+        double c, d;
+    } in[T];
+    struct {
+        uint32_t bits;
+        float f;
+        double d;
+    } out[T];
+
+    _Static_assert(sizeof(in[0]) == 24 && sizeof(out[0]) == 16, "layout");
+    for (int t = 0; t < T; t++) {
+        in[t].a = fv[t];
+        in[t].b = fv[(t + 3) % T];
+        in[t].c = dv[t];
+        in[t].d = dv[(t + 5) % T];
+    }
+    CU_ASSERT_EQUAL_FATAL(run(fclass_ptx, T, out, sizeof(out), in,
+                              sizeof(in)), GV_ERR_NONE);
+    for (int t = 0; t < T; t++) {
+        unsigned want = class_bits(fpclassify(in[t].a), 0) |
+                        class_bits(fpclassify(in[t].c), 6);
+        /* copysign d, a, b: |b| with the sign of a (here a = b field) */
+        float wf = copysignf(in[t].a, in[t].b);
+        double wd = copysign(in[t].c, in[t].d);
+
+        if (out[t].bits != want) {
+            fprintf(stderr, "\n    testp %g / %g: %#x, expected %#x\n",
+                    in[t].a, in[t].c, out[t].bits, want);
+            CU_FAIL("testp");
+        }
+        CU_ASSERT(memcmp(&out[t].f, &wf, 4) == 0 ||
+                  (isnan(wf) && isnan(out[t].f) &&
+                   signbit(wf) == signbit(out[t].f)));
+        CU_ASSERT(memcmp(&out[t].d, &wd, 8) == 0 ||
+                  (isnan(wd) && isnan(out[t].d) &&
+                   signbit(wd) == signbit(out[t].d)));
+    }
+}
+
+/* ==== activemask in divergent code ==== */
+
+/* Threads with tid % 5 == 4 exit; the others split three ways by
+ * tid % 3 and record activemask in each branch. */
+static const char amask_ptx[] =
+    KHEAD
+    "{\n"
+    ".reg .b32 %r<16>;\n"
+    ".reg .b64 %rd<8>;\n"
+    ".reg .pred %p<4>;\n"
+    "ld.param.u64 %rd1, [k_out];\n"
+    "mov.u32 %r1, %tid.x;\n"
+    "mul.wide.u32 %rd2, %r1, 4;\n"
+    "add.s64 %rd2, %rd1, %rd2;\n"
+    "rem.u32 %r2, %r1, 5;\n"
+    "setp.eq.u32 %p1, %r2, 4;\n"
+    "@%p1 bra DONE;\n"
+    "rem.u32 %r3, %r1, 3;\n"
+    "setp.eq.u32 %p2, %r3, 0;\n"
+    "@%p2 bra A;\n"
+    "setp.eq.u32 %p3, %r3, 1;\n"
+    "@%p3 bra B;\n"
+    "activemask.b32 %r4;\n"
+    "bra.uni J;\n"
+    "A:\n"
+    "activemask.b32 %r4;\n"
+    "bra.uni J;\n"
+    "B:\n"
+    "activemask.b32 %r4;\n"
+    "J:\n"
+    "st.global.u32 [%rd2], %r4;\n"
+    "DONE:\n"
+    "ret;\n"
+    "}\n";
+
+static void test_activemask(void)
+{
+    enum { T = 80 };
+    uint32_t out[T];
+
+    CU_ASSERT_EQUAL_FATAL(run(amask_ptx, T, out, sizeof(out), NULL, 0),
+                          GV_ERR_NONE);
+    for (uint32_t t = 0; t < T; t++) {
+        uint32_t want = 0;
+
+        for (uint32_t j = t & ~31u; j < (t | 31u) + 1 && j < T; j++) {
+            if (j % 5 != 4 && j % 3 == t % 3) {
+                want |= 1u << (j & 31);
+            }
+        }
+        if (t % 5 == 4) {
+            want = 0;
+        }
+        if (out[t] != want) {
+            fprintf(stderr, "\n    thread %u: %#x, expected %#x\n", t, out[t],
+                    want);
+            CU_FAIL("activemask");
+        }
+    }
+}
+
+/* ==== float -> integer cvt: every edge ==== */
+
+static const char *const dtypes[8] = {
+    "s8", "s16", "s32", "s64", "u8", "u16", "u32", "u64",
+};
+static const char *const irnds[4] = { "rni", "rzi", "rmi", "rpi" };
+
+/* PTX ISA 9.7.9.21 (cvt), ISA 9.0: float -> integer conversions round
+ * as asked, saturate to the destination's range; NaN gives 0, or
+ * 1 << (width - 1) from .f64 or into a 64-bit type. */
+static uint64_t ref_cvt(double x, bool src64, int rnd, int dt)
+{
+    unsigned w = 8u << (dt & 3);
+    bool sgn = dt < 4;
+    uint64_t mask = w == 64 ? ~0ull : (1ull << w) - 1;
+    double r;
+
+    if (isnan(x)) {
+        return src64 || w == 64 ? 1ull << (w - 1) : 0;
+    }
+    r = rnd == 0 ? nearbyint(x) : rnd == 1 ? trunc(x)
+        : rnd == 2 ? floor(x) : ceil(x);
+    if (sgn) {
+        if (r < -ldexp(1.0, (int)w - 1)) {
+            return (1ull << (w - 1)) & mask;
+        }
+        if (r >= ldexp(1.0, (int)w - 1)) {
+            return (1ull << (w - 1)) - 1;
+        }
+        return (uint64_t)(int64_t)r & mask;
+    }
+    if (r <= 0) {
+        return 0;
+    }
+    return r >= ldexp(1.0, (int)w) ? mask : (uint64_t)r;
+}
+
+/* The kernel: thread t converts in[t] (f32 at +0, f64 at +8) into each
+ * type with each rounding; result k (src * 32 + dtype * 4 + rnd) is a
+ * .u64 at out[64t + k] (the converted bits, zero-extended). */
+static char *cvt_ptx(void)
+{
+    size_t cap = 64 << 10, n = 0;
+    char *p = malloc(cap);
+
+    CU_ASSERT_FATAL(p != NULL);
+    n += (size_t)snprintf(p + n, cap - n, "%s",
+                          KHEAD "{\n"
+                          ".reg .b16 %rs<4>;\n.reg .b32 %r<8>;\n"
+                          ".reg .b64 %rd<16>;\n.reg .f32 %f<2>;\n"
+                          ".reg .f64 %fd<2>;\n"
+                          "ld.param.u64 %rd1, [k_out];\n"
+                          "ld.param.u64 %rd2, [k_in];\n"
+                          "mov.u32 %r1, %tid.x;\n"
+                          "mul.wide.u32 %rd3, %r1, 16;\n"
+                          "add.s64 %rd3, %rd2, %rd3;\n"
+                          "ld.global.f32 %f1, [%rd3];\n"
+                          "ld.global.f64 %fd1, [%rd3+8];\n"
+                          "mul.wide.u32 %rd4, %r1, 512;\n"
+                          "add.s64 %rd4, %rd1, %rd4;\n");
+    for (int src = 0; src < 2; src++) {
+        for (int dt = 0; dt < 8; dt++) {
+            for (int r = 0; r < 4; r++) {
+                int k = src * 32 + dt * 4 + r, w = 8 << (dt & 3);
+                const char *reg = w <= 16 ? "%rs1" : w == 32 ? "%r2" : "%rd5";
+                const char *st = w <= 16 ? "u16" : w == 32 ? "u32" : "u64";
+
+                n += (size_t)snprintf(p + n, cap - n,
+                                      "cvt.%s.%s.%s %s, %s;\n"
+                                      "st.global.%s [%%rd4+%d], %s;\n",
+                                      irnds[r], dtypes[dt],
+                                      src ? "f64" : "f32", reg,
+                                      src ? "%fd1" : "%f1", st, 8 * k, reg);
+            }
+        }
+    }
+    snprintf(p + n, cap - n, "ret;\n}\n");
+    return p;
+}
+
+static void test_cvt_edges(void)
+{
+    static const double vals[] = {
+        NAN, -NAN, INFINITY, -INFINITY, 0.0, -0.0, 0.5, -0.5, 1.5, -1.5,
+        2.5, -2.5, 0.49999997, -0.7, 1.9999, 127.0, 127.5, 128.0, -128.0,
+        -128.5, -129.0, 255.0, 255.5, 256.0, 32767.5, -32768.5, 65535.4,
+        65535.6, 65536.0, 2147483520.0, 2147483647.5, 2147483648.0,
+        -2147483648.0, -2147483649.0, 4294967295.0, 4294967295.5,
+        4294967296.0, 9.2233720368547748e18, 9.2233720368547758e18,
+        -9.2233720368547758e18, -9.3e18, 1.8446744073709550e19,
+        1.8446744073709552e19, 1e30, -1e30, 1e-40, -1e-300, 3.0e38,
+        -3.0e38, 1e300, 4.5, -4.5, 5.5, 0.25, 100.75, -100.75, 1e10,
+        -1e10, 6.02e23, 12345.5, -0.0000001, 1048575.5, 8388607.5,
+        -8388608.5,
+    };
+    enum { T = sizeof(vals) / sizeof(vals[0]) };
+    static struct {
+        float f;
+        uint32_t pad;
+        double d;
+    } in[T];
+    static uint64_t out[64 * T];
+    char *ptx = cvt_ptx();
+    int bad = 0;
+
+    for (int t = 0; t < T; t++) {
+        in[t].f = (float)vals[t];
+        in[t].d = vals[t];
+    }
+    CU_ASSERT_EQUAL_FATAL(run(ptx, T, out, sizeof(out), in, sizeof(in)),
+                          GV_ERR_NONE);
+    free(ptx);
+    for (int t = 0; t < T; t++) {
+        for (int k = 0; k < 64; k++) {
+            int src = k / 32, dt = (k / 4) % 8, r = k % 4;
+            unsigned w = 8u << (dt & 3);
+            uint64_t mask = w == 64 ? ~0ull : (1ull << w) - 1;
+            double x = src ? in[t].d : (double)in[t].f;
+            uint64_t want = ref_cvt(x, src, r, dt);
+
+            if ((out[64 * t + k] & mask) != want && bad++ < 10) {
+                fprintf(stderr, "\n    cvt.%s.%s.%s(%.17g): %#llx, expected "
+                        "%#llx\n", irnds[r], dtypes[dt], src ? "f64" : "f32",
+                        x, (unsigned long long)(out[64 * t + k] & mask),
+                        (unsigned long long)want);
+            }
+        }
+    }
+    CU_ASSERT_EQUAL(bad, 0);
+    /* the reference itself, by hand: NaN, saturation, -0.0, rounding */
+    CU_ASSERT_EQUAL(ref_cvt(NAN, false, 1, 2), 0);              /* s32 */
+    CU_ASSERT_EQUAL(ref_cvt(NAN, true, 1, 2), 0x80000000u);
+    CU_ASSERT_EQUAL(ref_cvt(NAN, false, 1, 7), 1ull << 63);     /* u64 */
+    CU_ASSERT_EQUAL(ref_cvt(NAN, true, 0, 4), 0x80);            /* u8 */
+    CU_ASSERT_EQUAL(ref_cvt(1e10, false, 1, 2), 0x7fffffff);
+    CU_ASSERT_EQUAL(ref_cvt(-INFINITY, false, 1, 5), 0);        /* u16 */
+    CU_ASSERT_EQUAL(ref_cvt(-INFINITY, false, 1, 0), 0x80);     /* s8 */
+    CU_ASSERT_EQUAL(ref_cvt(300.7, false, 3, 4), 0xff);
+    CU_ASSERT_EQUAL(ref_cvt(-0.0, false, 2, 3), 0);
+    CU_ASSERT_EQUAL(ref_cvt(2.5, false, 0, 2), 2);
+    CU_ASSERT_EQUAL(ref_cvt(-2.5, false, 2, 2), (uint32_t)-3);
+    CU_ASSERT_EQUAL(ref_cvt(-2.5, false, 3, 1), 0xfffe);        /* s16 */
+}
+
+/* ==== errors ==== */
+
+#define EBODY(insn) \
+    KHEAD "{\n.reg .b32 %r<4>;\n.reg .b64 %rd<4>;\n.reg .pred %p1;\n" \
+    insn "\nret;\n}\n"
+
+static void test_errors(void)
+{
+    expect_err(EBODY("sad.f32 %r1, %r2, %r3, %r1;"), 9,
+               "sad.f32: sad needs an integer type");
+    expect_err(EBODY("bfind.b32 %r1, %r2;"), 9, "bfind needs");
+    expect_err(EBODY("fns.u32 %r1, %r2, 0, 1;"), 9, "fns needs .b32");
+    expect_err(EBODY("bmsk.b32 %r1, %r2, %r3;"), 9,
+               "bmsk.b32: expected .clamp or .wrap");
+    expect_err(EBODY("szext.clamp.u64 %rd1, %rd2, %r3;"), 9,
+               "szext needs .u32 or .s32");
+    expect_err(EBODY("dp4a.u32 %r1, %r2, %r3, %r1;"), 9,
+               "needs the types of a and b");
+    expect_err(EBODY("dp2a.u32.u32 %r1, %r2, %r3, %r1;"), 9,
+               "expected .lo or .hi");
+    expect_err(EBODY("addc.cc.u16 %r1, %r2, %r3;"), 9,
+               "extended-precision arithmetic needs");
+    expect_err(EBODY("madc.u32 %r1, %r2, %r3, %r1;"), 9,
+               "madc.u32: expected .lo or .hi");
+    expect_err(EBODY("set.lt.and.u64.u32 %rd1, %r2, %r3, %p1;"), 9,
+               "the result of set is");
+    expect_err(EBODY("set.lt.and.u32.u32 %r1, %r2, %r3;"), 9,
+               "expected 4 operands");
+}
+
+int gv_register_suites(void)
+{
+    static const struct gv_cunit_test translate[] = {
+        { "errors name the line and construct", test_errors },
+        { NULL, NULL },
+    };
+    static const struct gv_cunit_test exec[] = {
+        { "sad bfind fns bmsk szext dp4a dp2a set.bool", test_int_ops },
+        { "carry chains (.cc, addc, subc, madc)", test_carry },
+        { "testp and copysign", test_fclass },
+        { "activemask in divergent code", test_activemask },
+        { "float -> integer cvt: NaN, inf, range, rounding",
+          test_cvt_edges },
+        { NULL, NULL },
+    };
+
+    if (gv_add_suite("ptx-ops", NULL, NULL, translate) ||
+        gv_add_suite("ptx-ops-exec", exec_setup, exec_teardown, exec)) {
+        return -1;
+    }
+    return 0;
+}
