@@ -59,7 +59,7 @@ static void setup(void)
     fw = td_rd(td, GV_REG_FW_VERSION);
     memset(nonce, 0x5a, sizeof(nonce));
     sec_quote = fzb.sec;
-    if (td_create_at(td, 3, GV_CREATE_SECURE,
+    if (td_create_at(td, FZB_VICTIM_CHID + 1, GV_CREATE_SECURE,
                      td_alloc_prot(td, GV_DESC_BYTES, GV_PAGE_SIZE),
                      td_alloc_prot(td, GV_PGD_BYTES, GV_PAGE_SIZE),
                      fzb.sec.uk_pub, nonce, &quote) != GV_ERR_NONE) {
