@@ -65,6 +65,7 @@ void gva_err_read(struct gva *a, struct gva_err *e)
     e->chid = gva_rd(a, GV_REG_ERROR_CHID);
     e->pos = gva_rd(a, GV_REG_ERROR_POS);
     e->count = gva_rd(a, GV_REG_ERROR_COUNT);
+    e->rule = gva_rd(a, GV_REG_ERROR_RULE);
 }
 
 void gva_err_ack(struct gva *a)

@@ -48,6 +48,7 @@ struct gva_buf {
 /* The registers' story of the last failure. */
 struct gva_err {
     uint32_t code, chid, pos, count;
+    uint32_t rule;                      /* ERROR_RULE: which check fired */
 };
 
 struct gva {

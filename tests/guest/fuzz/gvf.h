@@ -47,7 +47,8 @@ struct gvf_step {
 #define GVF_STEP_MAX    (sizeof(struct gvf_step) + GVF_DATA_MAX)
 #define GVF_SLOTS       4u      /* the fuzzer's own channels per input */
 #define GVF_RECS        8u      /* recorded groups kept */
-#define GVF_KERNELS     4u      /* hand-assembled modules */
+#define GVF_KERNELS     5u      /* hand-assembled modules */
+#define GVF_KERN_SHARED 16u     /* their static shared memory (bytes) */
 
 enum gvf_kind {
     GVF_K_MMIO_WR = 1,  /* chan: size 1/2/4/8; a: BAR0 offset; b: value */

@@ -34,7 +34,8 @@ static void barrier(void)
 
 static uint8_t *kernel(unsigned which, uint32_t *size)
 {
-    struct gva_kasm k = { .nregs = 2, .shared_size = 16, .local_size = 16,
+    struct gva_kasm k = { .nregs = 2, .shared_size = GVF_KERN_SHARED,
+                          .local_size = 16,
                           .param_size = 16 };
     uint16_t none = GV_ISA_NONE;
     char err[200];
@@ -59,6 +60,13 @@ static uint8_t *kernel(unsigned which, uint32_t *size)
                  none, 0);
         gva_kins(&k, GV_I_ST, GV_T_U64, GV_SPACE_SHARED, none, 0, 1, 0);
         gva_kins(&k, GV_I_ST, GV_T_U64, GV_SPACE_LOCAL, none, 0, 1, 0);
+        break;
+    case 4:     /* ld.shared [param0] -> st.global [param1]: what an
+                 * out-of-bounds shared load would read comes back */
+        gva_kins(&k, GV_I_LD, GV_T_U64, GV_SPACE_SHARED, 1, 0, none, 0);
+        gva_kins(&k, GV_I_LD, GV_T_U64, GV_SPACE_PARAM, 0, gva_k(&k, 8),
+                 none, 0);
+        gva_kins(&k, GV_I_ST, GV_T_U64, GV_SPACE_GLOBAL, none, 0, 1, 0);
         break;
     default:    /* trap */
         gva_kins(&k, GV_I_TRAP, GV_T_NONE, 0, none, none, none, 0);
@@ -468,12 +476,54 @@ static int exec_boot(struct gvf_world *w, const struct gvf_step *s)
     return r;
 }
 
+/* The expected-fault oracle.  A step that is one unchanged LAUNCH of
+ * kernel 4 (ld.shared [param0] -> st.global [param1]) whose shared offset
+ * is outside the block's shared memory (or misaligned) must fault there,
+ * at the load: if it completes, or faults at the global store, the shared
+ * load went through (leak 3 of the security issue: a bounds check that
+ * wraps around 2^64).  @r is the step's result, @rule the error's. */
+static void expect_shared_fault(struct gvf_world *w, const struct gvf_step *s,
+                                int r, uint32_t rule)
+{
+    struct gv_cmd_launch l;
+    uint64_t p[2], total;
+
+    if (s->len != sizeof(l) + 16 || s->b || s->a) {
+        return;
+    }
+    memcpy(&l, s->data, sizeof(l));
+    memcpy(p, s->data + sizeof(l), 16);
+    if (l.hdr.op != GV_OP_LAUNCH || l.hdr.size != s->len ||
+        l.module_va != GVF_VA_UNPROT + GVF_KERN_OFF(4) ||
+        l.module_size != w->k.kern_size[4] || l.func || l.flags || l.pad ||
+        l.param_size != 16 || l.fence_va || l.shared_dyn > (32u << 10) ||
+        l.grid[0] > 3 || l.block[0] > 64 || l.grid[1] != 1 ||
+        l.grid[2] != 1 || l.block[1] != 1 || l.block[2] != 1) {
+        return;
+    }
+    total = GVF_KERN_SHARED + l.shared_dyn;
+    if (p[0] % 8 == 0 && p[0] <= total - 8) {
+        return;                 /* in bounds: any outcome */
+    }
+    if (r == 0 || (r > 0 && (rule == GV_RULE_COMPUTE_VA_RANGE ||
+                             rule == GV_RULE_COMPUTE_UNMAPPED ||
+                             rule == GV_RULE_COMPUTE_NOT_OWNED ||
+                             rule == GV_RULE_COMPUTE_READ_ONLY))) {
+        snprintf(w->why, sizeof(w->why), "a shared load at offset 0x%llx "
+                 "of %llu bytes of shared memory did not fault (%s)",
+                 (unsigned long long)p[0], (unsigned long long)total,
+                 r == 0 ? "the launch completed"
+                        : "the global store after it faulted");
+    }
+}
+
 static int exec_engine(struct gvf_world *w, const struct gvf_step *s)
 {
     struct gvf_slot *sl = &w->slot[s->chan % GVF_SLOTS];
     struct gva_chan *ch = &sl->ch;
     uint8_t *g = ch->buf.cpu;
     uint32_t n, elen, flip = (uint32_t)s->b;
+    int r;
 
     if (!sl->live) {
         return -ENOENT;
@@ -497,8 +547,10 @@ static int exec_engine(struct gvf_world *w, const struct gvf_step *s)
     mutate_group(g, n, (uint32_t)(s->b >> 32), &elen);
     memcpy(sl->last, g, n);
     sl->last_len = n;
-    return submit(&w->a, ch->chid, &ch->ring, &ch->put, ch->buf.bus, elen,
-                  0);
+    w->a.last.rule = 0;
+    r = submit(&w->a, ch->chid, &ch->ring, &ch->put, ch->buf.bus, elen, 0);
+    expect_shared_fault(w, s, r, w->a.last.rule);
+    return r;
 }
 
 /* The fuzzer's channel in slot @si: its pages mapped, its kernels in. */

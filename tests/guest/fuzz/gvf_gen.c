@@ -382,6 +382,16 @@ static uint32_t gen_launch(struct gvf_rng *r, const struct gvf_known *k,
     }
     l.fence_va = one_in(r, 2) ? pick_va(r, k) : 0;
     l.fence_value = gvf_rand(r);
+    if (kern == 4 && one_in(r, 2)) {
+        /* the shared read-back: offsets about the block's shared memory
+         * (the expected-fault oracle, gvf_exec.c), a store the fuzzer
+         * reads (its unprotected pages past the kernels) */
+        uint64_t total = GVF_KERN_SHARED + l.shared_dyn;
+
+        param[0] = one_in(r, 2) ? edge_u64(r) : total - 8 * gvf_below(r, 3);
+        param[1] = GVF_VA_UNPROT + 8 * GV_PAGE_SIZE +
+                   8 * gvf_below(r, 8 * 512);
+    }
     l.hdr.size = (uint32_t)sizeof(l) + 16;
     memcpy(out, &l, sizeof(l));
     memcpy(out + sizeof(l), param, 16);
