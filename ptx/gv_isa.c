@@ -115,6 +115,7 @@ enum {
 enum {
     M_ZERO,             /* mod must be 0 */
     M_ARITH,            /* GV_M_SAT | GV_M_FTZ */
+    M_FARITH,           /* the same, and GV_M_RND on f32/f64 */
     M_SETP, M_TESTP, M_MEM, M_ATOM, M_SREG, M_SHFL, M_VOTE, M_PRMT, M_SHF,
     M_ANY,
 };
@@ -129,15 +130,15 @@ static const struct opinfo opinfo[GV_I__COUNT] = {
     [GV_I_NOP] = { { 0 }, M_ANY, T_ANY },
     [GV_I_MOV] = { { F_DST, F_SRC }, M_ZERO,
                    TB(GV_T_U8) | TB(GV_T_S8) | T_I16 | T_FL | TB(GV_T_PRED) },
-    [GV_I_ADD] = { { F_DST, F_SRC, F_SRC }, M_ARITH, T_I16 | T_FL },
-    [GV_I_SUB] = { { F_DST, F_SRC, F_SRC }, M_ARITH, T_I16 | T_FL },
-    [GV_I_MUL] = { { F_DST, F_SRC, F_SRC }, M_ARITH, T_I16 | T_FL },
+    [GV_I_ADD] = { { F_DST, F_SRC, F_SRC }, M_FARITH, T_I16 | T_FL },
+    [GV_I_SUB] = { { F_DST, F_SRC, F_SRC }, M_FARITH, T_I16 | T_FL },
+    [GV_I_MUL] = { { F_DST, F_SRC, F_SRC }, M_FARITH, T_I16 | T_FL },
     [GV_I_MULHI] = { { F_DST, F_SRC, F_SRC }, M_ZERO, T_I16 },
     [GV_I_MULWIDE] = { { F_DST, F_SRC, F_SRC }, M_ZERO, T_NARROW },
-    [GV_I_MAD] = { { F_DST, F_SRC, F_SRC, F_SRC }, M_ARITH, T_I16 | T_FL },
+    [GV_I_MAD] = { { F_DST, F_SRC, F_SRC, F_SRC }, M_FARITH, T_I16 | T_FL },
     [GV_I_MADHI] = { { F_DST, F_SRC, F_SRC, F_SRC }, M_ZERO, T_I16 },
     [GV_I_MADWIDE] = { { F_DST, F_SRC, F_SRC, F_SRC }, M_ZERO, T_NARROW },
-    [GV_I_DIV] = { { F_DST, F_SRC, F_SRC }, M_ARITH, T_I16 | T_FL },
+    [GV_I_DIV] = { { F_DST, F_SRC, F_SRC }, M_FARITH, T_I16 | T_FL },
     [GV_I_REM] = { { F_DST, F_SRC, F_SRC }, M_ZERO, T_I16 },
     [GV_I_ABS] = { { F_DST, F_SRC }, M_ARITH, T_I16 | T_FL },
     [GV_I_NEG] = { { F_DST, F_SRC }, M_ARITH, T_I16 | T_FL },
@@ -159,9 +160,9 @@ static const struct opinfo opinfo[GV_I__COUNT] = {
                    TB(GV_T_U32) | TB(GV_T_U64) },
     [GV_I_PRMT] = { { F_DST, F_SRC, F_SRC, F_SRC }, M_PRMT, TB(GV_T_U32) },
     [GV_I_SHF] = { { F_DST, F_SRC, F_SRC, F_SRC }, M_SHF, TB(GV_T_U32) },
-    [GV_I_FMA] = { { F_DST, F_SRC, F_SRC, F_SRC }, M_ARITH, T_FL },
-    [GV_I_RCP] = { { F_DST, F_SRC }, M_ARITH, T_FL },
-    [GV_I_SQRT] = { { F_DST, F_SRC }, M_ARITH, T_FL },
+    [GV_I_FMA] = { { F_DST, F_SRC, F_SRC, F_SRC }, M_FARITH, T_FL },
+    [GV_I_RCP] = { { F_DST, F_SRC }, M_FARITH, T_FL },
+    [GV_I_SQRT] = { { F_DST, F_SRC }, M_FARITH, T_FL },
     [GV_I_RSQRT] = { { F_DST, F_SRC }, M_ARITH, T_FL },
     [GV_I_SIN] = { { F_DST, F_SRC }, M_ARITH, TB(GV_T_F32) },
     [GV_I_COS] = { { F_DST, F_SRC }, M_ARITH, TB(GV_T_F32) },
@@ -393,6 +394,12 @@ static int check_mods(struct img *m, uint32_t fi, uint32_t pc,
         break;
     case M_ARITH:
         ok = (mod & ~(GV_M_SAT | GV_M_FTZ)) == 0;
+        break;
+    case M_FARITH:
+        ok = (mod & ~(GV_M_SAT | GV_M_FTZ | GV_M_RND)) == 0 &&
+             ((mod & GV_M_RND) == 0 ||
+              ((in->type == GV_T_F32 || in->type == GV_T_F64) &&
+               (mod & GV_M_RND) <= GV_RND_RP));
         break;
     case M_SETP:
         /* the unordered forms, NUM and NAN compare floats only (the
@@ -803,6 +810,11 @@ static void dis_insn(struct sbuf *s, const struct img *m, uint32_t pc)
     default:
         sb_printf(s, "%s", op_names[in.op]);
         switch (oi->mods) {
+        case M_FARITH:
+            if (in.mod & GV_M_RND) {
+                sb_printf(s, ".%s", rnd_names[in.mod & GV_M_RND]);
+            }
+            /* fall through */
         case M_ARITH:
             sb_printf(s, "%s%s", in.mod & GV_M_SAT ? ".sat" : "",
                       in.mod & GV_M_FTZ ? ".ftz" : "");

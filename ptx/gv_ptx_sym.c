@@ -551,19 +551,23 @@ void gvp_nopd(struct cg *cg, const struct gvp_stmt *s, int n)
     }
 }
 
-/* Float modifiers: rounding (only to nearest), .ftz, .sat, .approx,
- * .full.  Returns the GV_M_* bits. */
+/* Float modifiers: rounding, .ftz, .sat, .approx, .full.  Returns the
+ * GV_M_* bits; a directed rounding (.rz .rm .rp) is GV_RND_* in
+ * GV_M_RND (.rn is the default, 0), for the caller to refuse where the
+ * instruction has none. */
 unsigned gvp_float_mods(struct cg *cg, struct opc *o, int pt,
                         bool approx_ok)
 {
-    static const char *const bad_rnd[] = { "rz", "rm", "rp", NULL };
+    static const char *const dir_rnd[] = { "rz", "rm", "rp", NULL };
     unsigned mod = 0;
     int k;
 
     gvp_take(o, "rn");
-    if ((k = gvp_take_one(o, bad_rnd)) >= 0) {
-        FAIL(cg, "rounding mode .%s is not supported (only .rn)",
-             bad_rnd[k]);
+    if ((k = gvp_take_one(o, dir_rnd)) >= 0) {
+        if (!gvp_pt_float(pt)) {
+            FAIL(cg, "rounding .%s needs .f32 or .f64", dir_rnd[k]);
+        }
+        mod |= GV_RND_RZ + (unsigned)k;
     }
     if (gvp_take(o, "ftz")) {
         if (pt != PT_F32) {
@@ -575,8 +579,12 @@ unsigned gvp_float_mods(struct cg *cg, struct opc *o, int pt,
         mod |= GV_M_SAT;
     }
     if (approx_ok) {
-        gvp_take(o, "approx");
-        gvp_take(o, "full");
+        bool approx = gvp_take(o, "approx"), full = gvp_take(o, "full");
+
+        if ((approx || full) && (mod & GV_M_RND)) {
+            FAIL(cg, "a rounding mode and .%s exclude each other",
+                 approx ? "approx" : "full");
+        }
     }
     return mod;
 }

@@ -146,6 +146,96 @@ static double fget(unsigned t, uint64_t v)
     return t == GV_T_F32 ? f32(v) : t == GV_T_F16 ? h2f((uint16_t)v) : f64(v);
 }
 
+static const int rnd_mode[] = {
+    [GV_RND_RN] = FE_TONEAREST, [GV_RND_RZ] = FE_TOWARDZERO,
+    [GV_RND_RM] = FE_DOWNWARD, [GV_RND_RP] = FE_UPWARD,
+};
+
+/* An ADD SUB MUL MAD FMA DIV RCP SQRT rounded toward zero, -inf or +inf
+ * (mod & GV_M_RND): the host's operation in that rounding mode.  The
+ * operands and result go through volatile objects so that the
+ * arithmetic stays between the two fesetround() calls. */
+static float frnd32(unsigned op, unsigned rnd, float x, float y, float z)
+{
+    volatile float a = x, b = y, c = z, r;
+    float out;
+    int old = fegetround();
+
+    fesetround(rnd_mode[rnd]);
+    switch (op) {
+    case GV_I_ADD: r = a + b; break;
+    case GV_I_SUB: r = a - b; break;
+    case GV_I_MUL: r = a * b; break;
+    case GV_I_DIV: r = a / b; break;
+    case GV_I_RCP: r = 1.0f / a; break;
+    case GV_I_SQRT: r = sqrtf(a); break;
+    default: r = fmaf(a, b, c); break;
+    }
+    out = r;
+    fesetround(old);
+    return out;
+}
+
+static double frnd64(unsigned op, unsigned rnd, double x, double y, double z)
+{
+    volatile double a = x, b = y, c = z, r;
+    double out;
+    int old = fegetround();
+
+    fesetround(rnd_mode[rnd]);
+    switch (op) {
+    case GV_I_ADD: r = a + b; break;
+    case GV_I_SUB: r = a - b; break;
+    case GV_I_MUL: r = a * b; break;
+    case GV_I_DIV: r = a / b; break;
+    case GV_I_RCP: r = 1.0 / a; break;
+    case GV_I_SQRT: r = sqrt(a); break;
+    default: r = fma(a, b, c); break;
+    }
+    out = r;
+    fesetround(old);
+    return out;
+}
+
+/* Is @i an operation with a directed rounding (mod & GV_M_RND)?  Only
+ * the ops above; other values of the field round to nearest. */
+static inline bool directed(const struct gv_dinsn *i)
+{
+    unsigned rnd = i->mod & GV_M_RND;
+
+    return rnd >= GV_RND_RZ && rnd <= GV_RND_RP &&
+           (i->op == GV_I_ADD || i->op == GV_I_SUB || i->op == GV_I_MUL ||
+            i->op == GV_I_MAD || i->op == GV_I_FMA || i->op == GV_I_DIV ||
+            i->op == GV_I_RCP || i->op == GV_I_SQRT);
+}
+
+/* The operation @op of the f32 ALU, rounding to nearest. */
+static float fcalc32(unsigned op, float x, float y, float z)
+{
+    switch (op) {
+    case GV_I_ADD: return x + y;
+    case GV_I_SUB: return x - y;
+    case GV_I_MUL: return x * y;
+    case GV_I_MAD:
+    case GV_I_FMA: return fmaf(x, y, z);
+    case GV_I_DIV: return x / y;
+    case GV_I_ABS: return fabsf(x);
+    case GV_I_NEG: return -x;
+    case GV_I_MIN: return fminf(x, y);
+    case GV_I_MAX: return fmaxf(x, y);
+    case GV_I_RCP: return 1.0f / x;
+    case GV_I_SQRT: return sqrtf(x);
+    case GV_I_RSQRT: return 1.0f / sqrtf(x);
+    case GV_I_SIN: return sinf(x);
+    case GV_I_COS: return cosf(x);
+    case GV_I_EX2: return exp2f(x);
+    case GV_I_LG2: return log2f(x);
+    case GV_I_TANH: return tanhf(x);
+    case GV_I_COPYSIGN: return copysignf(y, x);
+    default: return 0;
+    }
+}
+
 static uint64_t fop32(const struct gv_dinsn *i, float x, float y, float z)
 {
     float r;
@@ -155,27 +245,10 @@ static uint64_t fop32(const struct gv_dinsn *i, float x, float y, float z)
         y = ftz(y);
         z = ftz(z);
     }
-    switch (i->op) {
-    case GV_I_ADD: r = x + y; break;
-    case GV_I_SUB: r = x - y; break;
-    case GV_I_MUL: r = x * y; break;
-    case GV_I_MAD:
-    case GV_I_FMA: r = fmaf(x, y, z); break;
-    case GV_I_DIV: r = x / y; break;
-    case GV_I_ABS: r = fabsf(x); break;
-    case GV_I_NEG: r = -x; break;
-    case GV_I_MIN: r = fminf(x, y); break;
-    case GV_I_MAX: r = fmaxf(x, y); break;
-    case GV_I_RCP: r = 1.0f / x; break;
-    case GV_I_SQRT: r = sqrtf(x); break;
-    case GV_I_RSQRT: r = 1.0f / sqrtf(x); break;
-    case GV_I_SIN: r = sinf(x); break;
-    case GV_I_COS: r = cosf(x); break;
-    case GV_I_EX2: r = exp2f(x); break;
-    case GV_I_LG2: r = log2f(x); break;
-    case GV_I_TANH: r = tanhf(x); break;
-    case GV_I_COPYSIGN: r = copysignf(y, x); break;
-    default: r = 0; break;
+    if (directed(i)) {
+        r = frnd32(i->op, i->mod & GV_M_RND, x, y, z);
+    } else {
+        r = fcalc32(i->op, x, y, z);
     }
     if (i->mod & GV_M_FTZ) {
         r = ftz(r);
@@ -186,31 +259,41 @@ static uint64_t fop32(const struct gv_dinsn *i, float x, float y, float z)
     return bf(r);
 }
 
+/* The operation @op of the f64 ALU, rounding to nearest. */
+static double fcalc64(unsigned op, double x, double y, double z)
+{
+    switch (op) {
+    case GV_I_ADD: return x + y;
+    case GV_I_SUB: return x - y;
+    case GV_I_MUL: return x * y;
+    case GV_I_MAD:
+    case GV_I_FMA: return fma(x, y, z);
+    case GV_I_DIV: return x / y;
+    case GV_I_ABS: return fabs(x);
+    case GV_I_NEG: return -x;
+    case GV_I_MIN: return fmin(x, y);
+    case GV_I_MAX: return fmax(x, y);
+    case GV_I_RCP: return 1.0 / x;
+    case GV_I_SQRT: return sqrt(x);
+    case GV_I_RSQRT: return 1.0 / sqrt(x);
+    case GV_I_SIN: return sin(x);
+    case GV_I_COS: return cos(x);
+    case GV_I_EX2: return exp2(x);
+    case GV_I_LG2: return log2(x);
+    case GV_I_TANH: return tanh(x);
+    case GV_I_COPYSIGN: return copysign(y, x);
+    default: return 0;
+    }
+}
+
 static uint64_t fop64(const struct gv_dinsn *i, double x, double y, double z)
 {
     double r;
 
-    switch (i->op) {
-    case GV_I_ADD: r = x + y; break;
-    case GV_I_SUB: r = x - y; break;
-    case GV_I_MUL: r = x * y; break;
-    case GV_I_MAD:
-    case GV_I_FMA: r = fma(x, y, z); break;
-    case GV_I_DIV: r = x / y; break;
-    case GV_I_ABS: r = fabs(x); break;
-    case GV_I_NEG: r = -x; break;
-    case GV_I_MIN: r = fmin(x, y); break;
-    case GV_I_MAX: r = fmax(x, y); break;
-    case GV_I_RCP: r = 1.0 / x; break;
-    case GV_I_SQRT: r = sqrt(x); break;
-    case GV_I_RSQRT: r = 1.0 / sqrt(x); break;
-    case GV_I_SIN: r = sin(x); break;
-    case GV_I_COS: r = cos(x); break;
-    case GV_I_EX2: r = exp2(x); break;
-    case GV_I_LG2: r = log2(x); break;
-    case GV_I_TANH: r = tanh(x); break;
-    case GV_I_COPYSIGN: r = copysign(y, x); break;
-    default: r = 0; break;
+    if (directed(i)) {
+        r = frnd64(i->op, i->mod & GV_M_RND, x, y, z);
+    } else {
+        r = fcalc64(i->op, x, y, z);
     }
     if (i->mod & GV_M_SAT) {
         r = sat01(r);
@@ -254,11 +337,6 @@ static uint32_t fns(uint32_t mask, uint32_t base, int32_t c)
     }
     return 0xffffffffu;
 }
-
-static const int rnd_mode[] = {
-    [GV_RND_RN] = FE_TONEAREST, [GV_RND_RZ] = FE_TOWARDZERO,
-    [GV_RND_RM] = FE_DOWNWARD, [GV_RND_RP] = FE_UPWARD,
-};
 
 /* Integer -> float in rounding mode @rnd. */
 static uint64_t cvt_i2f(unsigned dt, unsigned st, unsigned rnd, uint64_t a)

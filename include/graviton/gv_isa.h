@@ -142,6 +142,9 @@ enum gv_isa_op {
 /* modifiers (gv_insn.mod) */
 #define GV_M_SAT                0x40u   /* saturate (ADD/SUB s32, float ops, CVT) */
 #define GV_M_FTZ                0x80u   /* f32: subnormal inputs and results flush to zero */
+/* f32/f64 ADD SUB MUL MAD FMA DIV RCP SQRT: the rounding of the result,
+ * GV_RND_RZ, _RM or _RP in mod & GV_M_RND (0 or GV_RND_RN: to nearest) */
+#define GV_M_RND                0x07u
 
 enum gv_isa_cmp {                       /* SETP, mod & 0x1f */
     GV_CMP_EQ = 0, GV_CMP_NE, GV_CMP_LT, GV_CMP_LE, GV_CMP_GT, GV_CMP_GE,
