@@ -47,6 +47,9 @@ static unsigned compare_mods(struct cg *cg, struct opc *o, int pt)
     if (mod & GV_M_SAT) {
         FAIL(cg, ".sat is not a modifier of a comparison");
     }
+    if (mod & GV_M_RND) {
+        FAIL(cg, "a comparison has no rounding");
+    }
     return mod & GV_M_FTZ;
 }
 
@@ -474,6 +477,12 @@ static void do_alu(struct cg *cg, const struct gvp_stmt *s, struct opc *o,
             !(pt == PT_S32 && (op == GV_I_ADD || op == GV_I_SUB))) {
             FAIL(cg, ".sat is not valid here");
         }
+        /* PTX ISA 9.7.3: add sub fma div rcp sqrt take .rz .rm .rp */
+        if ((mod & GV_M_RND) && op != GV_I_ADD && op != GV_I_SUB &&
+            op != GV_I_FMA && op != GV_I_DIV && op != GV_I_RCP &&
+            op != GV_I_SQRT) {
+            FAIL(cg, "%s has no directed rounding", alu_tab[idx].name);
+        }
     }
     if (op == GV_I_SHR && gvp_types[pt].kind == K_B) {
         pt = pt == PT_B64 ? PT_U64 : pt == PT_B32 ? PT_U32 : pt == PT_B16
@@ -611,6 +620,125 @@ static void do_set(struct cg *cg, const struct gvp_stmt *s, struct opc *o)
              gvp_konst(cg, 0), p, 0);
 }
 
+/* The barrier number of bar/barrier: an immediate 0..15. */
+static uint16_t bar_id(struct cg *cg, const struct gvp_opd *a)
+{
+    if (a->kind != OK_INT || a->ival < 0 || a->ival > 15) {
+        FAIL(cg, "expected a barrier number 0..15");
+    }
+    return gvp_konst(cg, (uint64_t)a->ival);
+}
+
+/* bar.sync a, b (PTX ISA 9.7.13.1): the engine's barriers wait for every
+ * live thread of the block, so a thread count b is accepted when it is
+ * the block's size; any other count traps (partial barriers are not
+ * supported).  The check is computed unguarded into temporaries, then
+ * the trap is guarded on (count differs) and the statement's guard. */
+static void bar_count(struct cg *cg, const struct gvp_opd *count)
+{
+    uint8_t guard = cg->guard;
+    uint16_t gpred = cg->gpred, n[3], p, b;
+
+    cg->guard = 0;
+    b = gvp_src(cg, count, PT_U32);
+    for (int k = 0; k < 3; k++) {
+        n[k] = (uint16_t)gvp_new_slot(cg);
+        gvp_emit(cg, GV_I_S2R, GV_T_U32, GV_SR_NTID_X + (unsigned)k, n[k], 0,
+                 0, 0, 0);
+    }
+    gvp_emit(cg, GV_I_MUL, GV_T_U32, 0, n[0], n[0], n[1], 0, 0);
+    gvp_emit(cg, GV_I_MUL, GV_T_U32, 0, n[0], n[0], n[2], 0, 0);
+    p = (uint16_t)gvp_new_slot(cg);
+    gvp_emit(cg, GV_I_SETP, GV_T_U32, GV_CMP_NE, p, b, n[0], 0, 0);
+    if (guard) {
+        uint16_t g = gpred;
+
+        if (guard & GV_G_NEG) {
+            g = (uint16_t)gvp_new_slot(cg);
+            gvp_emit(cg, GV_I_NOT, GV_T_PRED, 0, g, gpred, 0, 0, 0);
+        }
+        gvp_emit(cg, GV_I_AND, GV_T_PRED, 0, p, p, g, 0, 0);
+    }
+    cg->guard = GV_G_ON;
+    cg->gpred = p;
+    gvp_emit(cg, GV_I_TRAP, GV_T_NONE, 0, 0, 0, 0, 0, 0);
+    cg->guard = guard;
+    cg->gpred = gpred;
+}
+
+/* bar.red.popc.u32 d, a{, b}, {!}c and bar.red.and/.or.pred p, a{, b},
+ * {!}c (PTX ISA 9.7.13.1; __syncthreads_count/and/or): a barrier that
+ * also reduces c over the block's threads.  Each thread adds
+ * (1 << 32 | c) to an 8-byte counter in shared memory between two
+ * barriers and reads it before and after: the difference holds the
+ * number of threads (high half) and of true c (low half).  Between the
+ * first and second barrier nobody adds, so every thread's "before" is
+ * the same; the next bar.red adds only after its own first barrier,
+ * which every thread passes after its "after" read. */
+static void do_bar_red(struct cg *cg, const struct gvp_stmt *s,
+                       struct opc *o)
+{
+    static const char *const ops[] = { "popc", "and", "or", NULL };
+    int k = gvp_take_one(o, ops), pt = gvp_one_type(cg, o);
+    uint16_t id, c, a, x0, x1, v, df;
+
+    gvp_opc_done(cg, o);
+    if (k < 0) {
+        FAIL(cg, "expected .popc, .and or .or");
+    }
+    if ((k == 0) != (pt == PT_U32) || (k > 0 && pt != PT_PRED)) {
+        FAIL(cg, "bar.red.%s needs .%s", ops[k], k ? "pred" : "u32");
+    }
+    if (s->nopd != 3 && s->nopd != 4) {
+        FAIL(cg, "expected d, a{, b}, {!}c");
+    }
+    id = bar_id(cg, &s->opd[1]);
+    if (s->nopd == 4) {
+        bar_count(cg, &s->opd[2]);
+    }
+    c = gvp_psrc(cg, &s->opd[s->nopd - 1]);
+    if (!cg->bred) {
+        cg->shared_size = gvp_align_up(cg->shared_size, 8);
+        cg->bred = (uint32_t)cg->shared_size + 1;
+        cg->shared_size += 8;
+        if (cg->shared_size > GV_ISA_MAX_SHARED) {
+            FAIL(cg, "shared memory over %u bytes", GV_ISA_MAX_SHARED);
+        }
+    }
+    a = gvp_konst(cg, cg->bred - 1);
+    x0 = (uint16_t)gvp_new_slot(cg);
+    x1 = (uint16_t)gvp_new_slot(cg);
+    v = (uint16_t)gvp_new_slot(cg);
+    df = (uint16_t)gvp_new_slot(cg);
+    gvp_emit(cg, GV_I_BAR, GV_T_NONE, 0, 0, id, 0, 0, 0);
+    gvp_emit(cg, GV_I_LD, GV_T_U64, GV_SPACE_SHARED, x0, a, 0, 0, 0);
+    gvp_emit(cg, GV_I_SELP, GV_T_U64, 0, v, gvp_konst(cg, 0x100000001ull),
+             gvp_konst(cg, 0x100000000ull), c, 0);
+    gvp_emit(cg, GV_I_BAR, GV_T_NONE, 0, 0, id, 0, 0, 0);
+    gvp_emit(cg, GV_I_ATOM, GV_T_U64,
+             GV_SPACE_SHARED | (unsigned)GV_ATOM_ADD << 4, GV_ISA_NONE, a, v,
+             0, 0);
+    gvp_emit(cg, GV_I_BAR, GV_T_NONE, 0, 0, id, 0, 0, 0);
+    gvp_emit(cg, GV_I_LD, GV_T_U64, GV_SPACE_SHARED, x1, a, 0, 0, 0);
+    gvp_emit(cg, GV_I_SUB, GV_T_U64, 0, df, x1, x0, 0, 0);
+    if (k == 0) {
+        gvp_emit(cg, GV_I_MOV, GV_T_U32, 0, gvp_dst(cg, &s->opd[0]), df, 0,
+                 0, 0);
+        return;
+    }
+    if (k == 1) {       /* and: every thread's c, popc == count */
+        uint16_t n = (uint16_t)gvp_new_slot(cg);
+
+        gvp_emit(cg, GV_I_SHR, GV_T_U64, 0, n, df, gvp_konst(cg, 32), 0, 0);
+        gvp_emit(cg, GV_I_SETP, GV_T_U32, GV_CMP_EQ, gvp_dst(cg, &s->opd[0]),
+                 df, n, 0, 0);
+        return;
+    }
+    gvp_emit(cg, GV_I_SETP, GV_T_U32, GV_CMP_NE, gvp_dst(cg, &s->opd[0]), df,
+             gvp_konst(cg, 0), 0, 0);
+}
+
+/* bar / barrier {.cta}{.sync}{.aligned} a{, b}; bar.red; bar.warp.sync */
 static void do_bar(struct cg *cg, const struct gvp_stmt *s, struct opc *o)
 {
     if (gvp_take(o, "warp")) {
@@ -619,20 +747,27 @@ static void do_bar(struct cg *cg, const struct gvp_stmt *s, struct opc *o)
         gvp_emit(cg, GV_I_NOP, GV_T_NONE, 0, 0, 0, 0, 0, 0);
         return;
     }
-    if (!gvp_take(o, "sync")) {
-        FAIL(cg, "only bar.sync / barrier.sync are supported");
-    }
+    gvp_take(o, "cta");
     gvp_take(o, "aligned");
+    if (gvp_take(o, "red")) {
+        do_bar_red(cg, s, o);
+        return;
+    }
+    if (gvp_take(o, "arrive")) {
+        FAIL(cg, "bar.arrive (arriving without waiting) is not supported: "
+             "the engine's barriers wait for every thread of the block");
+    }
+    gvp_take(o, "sync");
     gvp_opc_done(cg, o);
-    if (s->nopd < 1 || s->nopd > 2 || s->opd[0].kind != OK_INT ||
-        s->opd[0].ival < 0 || s->opd[0].ival > 15) {
-        FAIL(cg, "expected a barrier number 0..15");
+    if (s->nopd < 1 || s->nopd > 2) {
+        FAIL(cg, "expected a barrier number and an optional thread count");
     }
+    uint16_t id = bar_id(cg, &s->opd[0]);
+
     if (s->nopd == 2) {
-        FAIL(cg, "barriers with a thread count are not supported");
+        bar_count(cg, &s->opd[1]);
     }
-    gvp_emit(cg, GV_I_BAR, GV_T_NONE, 0, 0,
-             gvp_konst(cg, (uint64_t)s->opd[0].ival), 0, 0, 0);
+    gvp_emit(cg, GV_I_BAR, GV_T_NONE, 0, 0, id, 0, 0, 0);
 }
 
 static void do_prmt(struct cg *cg, const struct gvp_stmt *s, struct opc *o)

@@ -10,6 +10,7 @@
  * cvt edge case (NaN, infinities, out of range, -0.0, each rounding) of
  * f32/f64 into s8..s64/u8..u64; and the errors of each.
  */
+#include <fenv.h>
 #include <math.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -733,6 +734,78 @@ static void test_activemask(void)
     }
 }
 
+/* ==== bar.red, barriers with a thread count ==== */
+
+static const char bred_ptx[] =
+    KHEAD
+    "{\n"
+    ".reg .b32 %r<24>;\n"
+    ".reg .b64 %rd<8>;\n"
+    ".reg .pred %p<12>;\n"
+    "ld.param.u64 %rd1, [k_out];\n"
+    "ld.param.u64 %rd2, [k_in];\n"
+    "mov.u32 %r1, %tid.x;\n"
+    "mul.wide.u32 %rd3, %r1, 4;\n"
+    "add.s64 %rd4, %rd2, %rd3;\n"
+    "ld.global.u32 %r2, [%rd4];\n"
+    "mul.wide.u32 %rd3, %r1, 32;\n"
+    "add.s64 %rd5, %rd1, %rd3;\n"
+    "and.b32 %r3, %r2, 1;\n"
+    "setp.ne.u32 %p1, %r3, 0;\n"
+    "bar.red.popc.u32 %r10, 0, %p1;\n"
+    "bar.red.and.pred %p2, 0, %p1;\n"
+    "bar.red.or.pred %p3, 1, %p1;\n"
+    "selp.u32 %r11, 1, 0, %p2;\n"
+    "selp.u32 %r12, 1, 0, %p3;\n"
+    "mov.u32 %r17, %ntid.x;\n"
+    "barrier.red.popc.aligned.u32 %r13, 2, %r17, !%p1;\n"
+    "setp.lt.u32 %p4, %r1, 1000;\n"
+    "bar.red.and.pred %p5, 0, %p4;\n"
+    "selp.u32 %r14, 1, 0, %p5;\n"
+    "bar.red.or.pred %p6, 0, !%p4;\n"
+    "selp.u32 %r15, 1, 0, %p6;\n"
+    "setp.lt.u32 %p7, %r1, 1;\n"
+    "barrier.cta.red.or.pred %p8, 3, %p7;\n"
+    "selp.u32 %r16, 1, 0, %p8;\n"
+    "bar.sync 0, %r17;\n"
+    "barrier.sync.aligned 1, 192;\n"
+    "bar.red.popc.u32 %r18, 0, %p7;\n"
+    "st.global.v4.u32 [%rd5], {%r10, %r11, %r12, %r13};\n"
+    "st.global.v4.u32 [%rd5+16], {%r14, %r15, %r16, %r18};\n"
+    "ret;\n"
+    "}\n";
+
+/* A count that is not the block's size traps. */
+static const char bcount_ptx[] =
+    KHEAD
+    "{\n"
+    "bar.sync 0, 64;\n"
+    "ret;\n"
+    "}\n";
+
+static void test_bar_red(void)
+{
+    enum { T = 192 };
+    static uint32_t in[T], out[8 * T];
+    uint32_t n = 0;
+    int bad = 0;
+
+    for (uint32_t t = 0; t < T; t++) {
+        in[t] = rnd32();
+        n += in[t] & 1;
+    }
+    CU_ASSERT_EQUAL_FATAL(run(bred_ptx, T, out, sizeof(out), in, sizeof(in)),
+                          GV_ERR_NONE);
+    for (uint32_t t = 0; t < T; t++) {
+        const uint32_t want[8] = { n, n == T, n > 0, T - n, 1, 0, 1, 1 };
+
+        check_u32("bar.red", t, &out[8 * t], want, 8, &bad);
+    }
+    CU_ASSERT_EQUAL(bad, 0);
+    CU_ASSERT(n > 0 && n < T);
+    CU_ASSERT_NOT_EQUAL(run(bcount_ptx, 128, out, 4, NULL, 0), GV_ERR_NONE);
+}
+
 /* ==== float -> integer cvt: every edge ==== */
 
 static const char *const dtypes[8] = {
@@ -877,6 +950,192 @@ static void test_cvt_edges(void)
     CU_ASSERT_EQUAL(ref_cvt(-2.5, false, 3, 1), 0xfffe);        /* s16 */
 }
 
+/* ==== rounding modifiers on f32/f64 arithmetic ==== */
+
+static const char *const rops[7] = {
+    "add", "sub", "mul", "fma", "div", "rcp", "sqrt",
+};
+static const char *const frnds[4] = { "rn", "rz", "rm", "rp" };
+
+/* Thread t: a, b, c = in[t] (f32 at +0, +4, +8; f64 at +16, +24, +32);
+ * result k = f64 * 28 + op * 4 + rnd at out[56t + k] (8 bytes each). */
+static char *rnd_ptx(void)
+{
+    size_t cap = 64 << 10, n = 0;
+    char *p = malloc(cap);
+
+    CU_ASSERT_FATAL(p != NULL);
+    n += (size_t)snprintf(p + n, cap - n, "%s",
+                          KHEAD "{\n"
+                          ".reg .b32 %r<4>;\n.reg .b64 %rd<8>;\n"
+                          ".reg .f32 %f<8>;\n.reg .f64 %fd<8>;\n"
+                          "ld.param.u64 %rd1, [k_out];\n"
+                          "ld.param.u64 %rd2, [k_in];\n"
+                          "mov.u32 %r1, %tid.x;\n"
+                          "mul.wide.u32 %rd3, %r1, 40;\n"
+                          "add.s64 %rd3, %rd2, %rd3;\n"
+                          "ld.global.f32 %f1, [%rd3];\n"
+                          "ld.global.f32 %f2, [%rd3+4];\n"
+                          "ld.global.f32 %f3, [%rd3+8];\n"
+                          "ld.global.f64 %fd1, [%rd3+16];\n"
+                          "ld.global.f64 %fd2, [%rd3+24];\n"
+                          "ld.global.f64 %fd3, [%rd3+32];\n"
+                          "abs.f32 %f4, %f1;\n"
+                          "abs.f64 %fd4, %fd1;\n"
+                          "mul.wide.u32 %rd4, %r1, 448;\n"
+                          "add.s64 %rd4, %rd1, %rd4;\n");
+    for (int w = 0; w < 2; w++) {
+        const char *t = w ? "f64" : "f32", *r = w ? "%fd" : "%f";
+
+        for (int op = 0; op < 7; op++) {
+            for (int m = 0; m < 4; m++) {
+                int k = w * 28 + op * 4 + m;
+
+                n += (size_t)snprintf(p + n, cap - n, "%s.%s.%s %s5", rops[op],
+                                      frnds[m], t, r);
+                if (op < 3) {
+                    n += (size_t)snprintf(p + n, cap - n, ", %s1, %s2", r, r);
+                } else if (op == 3) {
+                    n += (size_t)snprintf(p + n, cap - n, ", %s1, %s2, %s3",
+                                          r, r, r);
+                } else if (op == 4) {
+                    n += (size_t)snprintf(p + n, cap - n, ", %s1, %s2", r, r);
+                } else {
+                    n += (size_t)snprintf(p + n, cap - n, ", %s%d", r,
+                                          op == 5 ? 1 : 4);
+                }
+                n += (size_t)snprintf(p + n, cap - n,
+                                      ";\nst.global.%s [%%rd4+%d], %s5;\n", t,
+                                      8 * k, r);
+            }
+        }
+    }
+    snprintf(p + n, cap - n, "ret;\n}\n");
+    return p;
+}
+
+static const int fe_modes[4] = {
+    FE_TONEAREST, FE_TOWARDZERO, FE_DOWNWARD, FE_UPWARD,
+};
+
+/* The host's operation in rounding mode @m (volatile keeps it between
+ * the fesetround calls). */
+static double ref_rnd(int op, int m, bool f64, double x, double y, double z)
+{
+    volatile double a = x, b = y, c = z, r = 0;
+    volatile float fa = (float)x, fb = (float)y, fc = (float)z, fr = 0;
+    int old = fegetround();
+
+    fesetround(fe_modes[m]);
+    if (f64) {
+        switch (op) {
+        case 0: r = a + b; break;
+        case 1: r = a - b; break;
+        case 2: r = a * b; break;
+        case 3: r = fma(a, b, c); break;
+        case 4: r = a / b; break;
+        case 5: r = 1.0 / a; break;
+        default: r = sqrt(fabs(a)); break;
+        }
+    } else {
+        switch (op) {
+        case 0: fr = fa + fb; break;
+        case 1: fr = fa - fb; break;
+        case 2: fr = fa * fb; break;
+        case 3: fr = fmaf(fa, fb, fc); break;
+        case 4: fr = fa / fb; break;
+        case 5: fr = 1.0f / fa; break;
+        default: fr = sqrtf(fabsf(fa)); break;
+        }
+        r = fr;
+    }
+    fesetround(old);
+    return r;
+}
+
+static double rnd_value(void)
+{
+    switch (rnd32() % 8) {
+    case 0: return (double)(int32_t)rnd32();
+    case 1: return ldexp((double)rnd32() + 1, -(int)(rnd32() % 60));
+    case 2: return -ldexp((double)rnd32() * 3 + 1, (int)(rnd32() % 40));
+    case 3: return 1.0 / 3.0;
+    case 4: return ldexp(1.0, -130 + (int)(rnd32() % 8));      /* tiny */
+    case 5: return 3.0e38 * (rnd32() & 1 ? 1 : -1);            /* huge */
+    default: return ((double)rnd32() / 4294967296.0 - 0.5) * 1e6;
+    }
+}
+
+/* Is @b (f64 with @w, else f32) a NaN? */
+static bool nan_bits(uint64_t b, bool w)
+{
+    if (w) {
+        return (b & 0x7ff0000000000000ull) == 0x7ff0000000000000ull &&
+               (b & 0xfffffffffffffull);
+    }
+    return (b & 0x7f800000u) == 0x7f800000u && (b & 0x7fffffu);
+}
+
+static void test_rounding(void)
+{
+    enum { T = 256 };
+    static struct {
+        float f[3];
+        uint32_t pad;
+        double d[3];
+    } in[T];
+    static uint64_t out[56 * T];
+    char *ptx = rnd_ptx();
+    int bad = 0, differ = 0;
+
+    _Static_assert(sizeof(in[0]) == 40, "layout");
+    for (int t = 0; t < T; t++) {
+        for (int k = 0; k < 3; k++) {
+            double v = rnd_value();
+
+            in[t].f[k] = (float)v;
+            in[t].d[k] = v * (1.0 + ldexp((double)rnd32(), -60));
+        }
+    }
+    CU_ASSERT_EQUAL_FATAL(run(ptx, T, out, sizeof(out), in, sizeof(in)),
+                          GV_ERR_NONE);
+    free(ptx);
+    for (int t = 0; t < T; t++) {
+        for (int k = 0; k < 56; k++) {
+            int w = k / 28, op = (k % 28) / 4, m = k % 4;
+            double want = w ? ref_rnd(op, m, true, in[t].d[0], in[t].d[1],
+                                      in[t].d[2])
+                            : ref_rnd(op, m, false, in[t].f[0], in[t].f[1],
+                                      in[t].f[2]);
+            uint64_t wb, gb = out[56 * t + k];
+            float wf = (float)want;
+
+            if (w) {
+                memcpy(&wb, &want, 8);
+            } else {
+                uint32_t b32;
+
+                memcpy(&b32, &wf, 4);
+                wb = b32;
+                gb &= 0xffffffffu;
+            }
+            if (gb != wb && !(isnan(want) && nan_bits(gb, w))) {
+                if (bad++ < 8) {
+                    fprintf(stderr, "\n    %s.%s.f%d thread %d: %#llx, "
+                            "expected %#llx\n", rops[op], frnds[m],
+                            w ? 64 : 32, t, (unsigned long long)gb,
+                            (unsigned long long)wb);
+                }
+            }
+            if (m && gb != out[56 * t + k - m]) {
+                differ++;
+            }
+        }
+    }
+    CU_ASSERT_EQUAL(bad, 0);
+    CU_ASSERT(differ > 1000);   /* the modes matter for these inputs */
+}
+
 /* ==== errors ==== */
 
 #define EBODY(insn) \
@@ -905,6 +1164,23 @@ static void test_errors(void)
                "the result of set is");
     expect_err(EBODY("set.lt.and.u32.u32 %r1, %r2, %r3;"), 9,
                "expected 4 operands");
+    expect_err(EBODY("min.rz.f32 %r1, %r2, %r3;"), 9,
+               "min has no directed rounding");
+    expect_err(EBODY("add.rm.s32 %r1, %r2, %r3;"), 9,
+               "rounding .rm needs .f32 or .f64");
+    expect_err(EBODY("div.approx.rp.f32 %r1, %r2, %r3;"), 9,
+               "a rounding mode and .approx exclude each other");
+    expect_err(EBODY("setp.lt.rz.f32 %p1, %r2, %r3;"), 9,
+               "a comparison has no rounding");
+    expect_err(EBODY("bar.arrive 1, 64;"), 9,
+               "bar.arrive: bar.arrive (arriving without waiting) is not "
+               "supported");
+    expect_err(EBODY("bar.red.popc.pred %p1, 0, %p1;"), 9,
+               "bar.red.popc needs .u32");
+    expect_err(EBODY("bar.red.and.u32 %r1, 0, %p1;"), 9,
+               "bar.red.and needs .pred");
+    expect_err(EBODY("bar.red.popc.u32 %r1, 16, %p1;"), 9,
+               "expected a barrier number 0..15");
 }
 
 int gv_register_suites(void)
@@ -918,6 +1194,8 @@ int gv_register_suites(void)
         { "carry chains (.cc, addc, subc, madc)", test_carry },
         { "testp and copysign", test_fclass },
         { "activemask in divergent code", test_activemask },
+        { "bar.red.popc/.and/.or, barriers with a count", test_bar_red },
+        { ".rn .rz .rm .rp on f32/f64 arithmetic", test_rounding },
         { "float -> integer cvt: NaN, inf, range, rounding",
           test_cvt_edges },
         { NULL, NULL },
