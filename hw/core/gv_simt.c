@@ -81,6 +81,22 @@ static uint16_t f2h(float f)
     return sign | (uint16_t)h;
 }
 
+/* double -> half, round to nearest even, in one rounding: to f32 rounded
+ * to odd (toward zero, the last bit set if inexact), whose 24 bits keep
+ * f2h's rounding correct.  Regression: (float)x first rounded twice. */
+static uint16_t d2h(double x)
+{
+    float f = (float)x;
+
+    if (isfinite(f) && (double)f != x) {
+        if (fabs((double)f) > fabs(x)) {
+            f = nextafterf(f, 0.0f);
+        }
+        f = f32(bf(f) | 1);
+    }
+    return f2h(f);
+}
+
 static inline float ftz(float x)
 {
     return fpclassify(x) == FP_SUBNORMAL ? copysignf(0.0f, x) : x;
@@ -445,7 +461,7 @@ static uint64_t cvt(const struct gv_dinsn *i, uint64_t a)
         return bd(x);
     }
     if (dt == GV_T_F16) {
-        return f2h((float)x);
+        return st == GV_T_F64 ? d2h(x) : f2h((float)x);
     }
     float f;
 
