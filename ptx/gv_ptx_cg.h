@@ -175,6 +175,15 @@ void gvp_translate_insn(struct cg *cg, const struct gvp_stmt *s,
 
 bool gvp_ops_insn(struct cg *cg, const struct gvp_stmt *s, struct opc *o);
 
+/* ---- gv_ptx_half.c: half-precision arithmetic and conversions ---- */
+
+bool gvp_half_insn(struct cg *cg, const struct gvp_stmt *s, struct opc *o);
+/* An .f16 or .bf16 source operand widened to an f32. */
+uint16_t gvp_half_to_f32(struct cg *cg, const struct gvp_opd *o, int pt);
+/* cvt.dt.st with a .bf16 or .f16x2/.bf16x2 type */
+void gvp_half_cvt(struct cg *cg, const struct gvp_stmt *s, struct opc *o,
+                  int dt, int st);
+
 /* ---- gv_ptx_call.c: calls (inlined) ---- */
 
 void gvp_do_call(struct cg *cg, const struct gvp_stmt *s, struct opc *o);

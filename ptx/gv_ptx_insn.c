@@ -59,15 +59,24 @@ static void do_setp(struct cg *cg, const struct gvp_stmt *s, struct opc *o)
     static const char *const bools[] = { "and", "or", "xor", NULL };
     static const unsigned bop[] = { GV_I_AND, GV_I_OR, GV_I_XOR };
     int pt = gvp_one_type(cg, o), bk;
-    unsigned cmp = cmp_of(cg, o, pt), t = gvp_gvt(cg, pt);
+    /* .f16/.bf16: the f32 comparison of the widened operands (the ISA's
+     * SETP has no f16: fuzz-ptx) */
+    bool half = pt == PT_F16 || pt == PT_BF16;
+    int cpt = half ? PT_F32 : pt;
+    unsigned cmp, t;
     uint16_t a, b, r, nr = 0, c = 0, p, q = GV_ISA_NONE;
     const struct gvp_opd *d;
 
-    if (t == GV_T_F16) {        /* the ISA's SETP has no f16 (fuzz-ptx) */
-        FAIL(cg, "half-precision comparisons are not supported");
+    if (pt == PT_F16X2 || pt == PT_BF16X2) {
+        FAIL(cg, "setp on .f16x2/.bf16x2 is not supported");
     }
+    cmp = cmp_of(cg, o, cpt);
+    t = gvp_gvt(cg, cpt);
     bk = gvp_take_one(o, bools);
-    cmp |= compare_mods(cg, o, pt);
+    if (half && gvp_take(o, "ftz")) {
+        FAIL(cg, "half-precision .ftz is not supported");
+    }
+    cmp |= compare_mods(cg, o, cpt);
     gvp_opc_done(cg, o);
     gvp_nopd(cg, s, bk >= 0 ? 4 : 3);
     d = &s->opd[0];             /* after the count: opd is NULL if none */
@@ -92,8 +101,13 @@ static void do_setp(struct cg *cg, const struct gvp_stmt *s, struct opc *o)
         cg->guard = guard;
         cg->gpred = g;
     }
-    a = gvp_src(cg, &s->opd[1], pt);
-    b = gvp_src(cg, &s->opd[2], pt);
+    if (half) {
+        a = gvp_half_to_f32(cg, &s->opd[1], pt);
+        b = gvp_half_to_f32(cg, &s->opd[2], pt);
+    } else {
+        a = gvp_src(cg, &s->opd[1], pt);
+        b = gvp_src(cg, &s->opd[2], pt);
+    }
     if (bk >= 0) {
         c = gvp_psrc(cg, &s->opd[3]);
     }
@@ -137,6 +151,11 @@ static void do_cvt(struct cg *cg, const struct gvp_stmt *s, struct opc *o)
     }
     dt = o->types[0];
     st = o->types[1];
+    if (dt == PT_BF16 || st == PT_BF16 || dt == PT_F16X2 ||
+        dt == PT_BF16X2) {
+        gvp_half_cvt(cg, s, o, dt, st);
+        return;
+    }
     k = gvp_take_one(o, rnds);
     rnd = k < 0 ? GV_RND_NONE : GV_RND_RN + (unsigned)k;
     if (gvp_take(o, "ftz")) {
@@ -265,6 +284,9 @@ static void do_ldst(struct cg *cg, const struct gvp_stmt *s, struct opc *o,
     pt = gvp_one_type(cg, o);
     gvp_opc_done(cg, o);
     gvp_nopd(cg, s, 2);
+    /* bf16 and the .x2 pairs move as bits */
+    pt = pt == PT_BF16 ? PT_B16 : pt == PT_F16X2 || pt == PT_BF16X2 ? PT_B32
+                                                                    : pt;
     t = gvp_gvt(cg, pt);
     if (t == GV_T_PRED) {
         FAIL(cg, "predicates cannot be loaded or stored");
@@ -569,7 +591,8 @@ static void do_mov(struct cg *cg, const struct gvp_stmt *s, struct opc *o)
         uint16_t d = gvp_dst(cg, &s->opd[0]);
         /* A move copies bits: a half-precision one is a 16-bit move (the
          * ISA's MOV has no f16 type; found by fuzz-ptx, finding 3). */
-        int mt = pt == PT_F16 || pt == PT_BF16 ? PT_B16 : pt;
+        int mt = pt == PT_F16 || pt == PT_BF16 ? PT_B16
+                 : pt == PT_F16X2 || pt == PT_BF16X2 ? PT_B32 : pt;
 
         gvp_emit(cg, GV_I_MOV, gvp_gvt(cg, mt), 0, d,
                  gvp_src(cg, &s->opd[1], pt), 0, 0, 0);
@@ -845,7 +868,7 @@ void gvp_translate_insn(struct cg *cg, const struct gvp_stmt *s,
     }
     gvp_opc_split(cg, s->opc, &o);
     gvp_compat_types(cg, &o);
-    if (gvp_ops_insn(cg, s, &o)) {
+    if (gvp_ops_insn(cg, s, &o) || gvp_half_insn(cg, s, &o)) {
         return;
     }
     for (size_t i = 0; i < sizeof(alu_tab) / sizeof(alu_tab[0]); i++) {

@@ -1,0 +1,273 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * PTX translator, code generator: half-precision arithmetic (PTX ISA
+ * 9.7.4 "Half Precision Floating-Point Instructions") on .f16, .f16x2,
+ * .bf16 and .bf16x2, lowered into f32/f64 operations:
+ *
+ * - add, sub, mul, min, max: each element widened to f32 (exactly), the
+ *   f32 operation, then rounded to the element type.  f32 has at least
+ *   2p + 2 significand bits for both half formats (p = 11 and 8), so the
+ *   second rounding never changes the correctly rounded result;
+ * - fma: in f64 (the product is exact), then rounded: f16 by CVT (the
+ *   engine rounds f64 to f16 once), bf16 through f32 rounded to odd;
+ * - neg, abs: the sign bit;
+ * - setp on .f16/.bf16: the f32 comparison of the widened operands.
+ *
+ * A .f16 value is the 16-bit pattern in a register, an .x2 value the
+ * pair in 32 bits (element 0 in bits 15..0).  bf16 widens by a shift and
+ * narrows by integer rounding to nearest even (NaN: 0x7fff, the ISA's
+ * canonical NaN).
+ */
+#include <string.h>
+
+#include "graviton/gv_isa.h"
+#include "gv_ptx_cg.h"
+
+static uint16_t tmp(struct cg *cg)
+{
+    return (uint16_t)gvp_new_slot(cg);
+}
+
+static uint16_t emit_t(struct cg *cg, unsigned op, unsigned type,
+                       unsigned mod, uint16_t a, uint16_t b, uint16_t c)
+{
+    uint16_t t = tmp(cg);
+
+    gvp_emit(cg, op, type, mod, t, a, b, c, 0);
+    return t;
+}
+
+static uint16_t cvt(struct cg *cg, unsigned dt, unsigned st, unsigned rnd,
+                    uint16_t a)
+{
+    uint16_t t = tmp(cg);
+
+    gvp_emit(cg, GV_I_CVT, dt, 0, t, a, 0, 0, (uint16_t)(st | rnd << 8));
+    return t;
+}
+
+/* Element @k of @v: the low or high 16 bits (x2), or @v itself. */
+static uint16_t elem(struct cg *cg, uint16_t v, bool x2, int k)
+{
+    if (!x2) {
+        return v;
+    }
+    if (k == 0) {
+        return emit_t(cg, GV_I_AND, GV_T_U32, 0, v, gvp_konst(cg, 0xffff), 0);
+    }
+    return emit_t(cg, GV_I_SHR, GV_T_U32, 0, v, gvp_konst(cg, 16), 0);
+}
+
+/* A half's value as an f32 (exact). */
+static uint16_t widen(struct cg *cg, uint16_t h, bool bf)
+{
+    if (bf) {
+        return emit_t(cg, GV_I_SHL, GV_T_U32, 0, h, gvp_konst(cg, 16), 0);
+    }
+    return cvt(cg, GV_T_F32, GV_T_F16, GV_RND_NONE, h);
+}
+
+/* An f32 rounded to the nearest half (even on ties). */
+static uint16_t narrow(struct cg *cg, uint16_t x, bool bf)
+{
+    uint16_t lsb, r, nan;
+
+    if (!bf) {
+        return cvt(cg, GV_T_F16, GV_T_F32, GV_RND_RN, x);
+    }
+    /* (x + 0x7fff + bit 16 of x) >> 16; carries into the exponent round
+     * up to the next binade or to infinity as they should */
+    lsb = emit_t(cg, GV_I_BFE, GV_T_U32, 0, x, gvp_konst(cg, 16),
+                 gvp_konst(cg, 1));
+    r = emit_t(cg, GV_I_ADD, GV_T_U32, 0, x, gvp_konst(cg, 0x7fff), 0);
+    r = emit_t(cg, GV_I_ADD, GV_T_U32, 0, r, lsb, 0);
+    r = emit_t(cg, GV_I_SHR, GV_T_U32, 0, r, gvp_konst(cg, 16), 0);
+    nan = emit_t(cg, GV_I_SETP, GV_T_F32, GV_CMP_NAN, x, x, 0);
+    return emit_t(cg, GV_I_SELP, GV_T_U32, 0, gvp_konst(cg, 0x7fff), r, nan);
+}
+
+/* An f64 rounded to the nearest half: f16 by one CVT; bf16 first to f32
+ * rounded to odd (toward zero, then the last bit set if inexact), which
+ * keeps the second rounding correct. */
+static uint16_t narrow64(struct cg *cg, uint16_t x, bool bf)
+{
+    uint16_t f, back, inexact, odd;
+
+    if (!bf) {
+        return cvt(cg, GV_T_F16, GV_T_F64, GV_RND_RN, x);
+    }
+    f = cvt(cg, GV_T_F32, GV_T_F64, GV_RND_RZ, x);
+    back = cvt(cg, GV_T_F64, GV_T_F32, GV_RND_NONE, f);
+    inexact = emit_t(cg, GV_I_SETP, GV_T_F64, GV_CMP_NE, back, x, 0);
+    odd = emit_t(cg, GV_I_OR, GV_T_U32, 0, f, gvp_konst(cg, 1), 0);
+    f = emit_t(cg, GV_I_SELP, GV_T_U32, 0, odd, f, inexact);
+    return narrow(cg, f, true);
+}
+
+struct hop {
+    const char *name;
+    unsigned op, nsrc;
+    bool sat;           /* .sat allowed (f16 forms) */
+};
+
+static const struct hop hops[] = {
+    { "add", GV_I_ADD, 2, true },
+    { "sub", GV_I_SUB, 2, true },
+    { "mul", GV_I_MUL, 2, true },
+    { "fma", GV_I_FMA, 3, true },
+    { "min", GV_I_MIN, 2, false },
+    { "max", GV_I_MAX, 2, false },
+    { "neg", GV_I_NEG, 1, false },
+    { "abs", GV_I_ABS, 1, false },
+};
+
+/* One element of @h's operation on elements @v: its 16-bit result. */
+static uint16_t half_elem(struct cg *cg, const struct hop *h, unsigned mod,
+                          bool bf, const uint16_t *v)
+{
+    uint16_t x[3];
+
+    if (h->op == GV_I_NEG || h->op == GV_I_ABS) {
+        return emit_t(cg, h->op == GV_I_NEG ? GV_I_XOR : GV_I_AND, GV_T_U32,
+                      0, v[0],
+                      gvp_konst(cg, h->op == GV_I_NEG ? 0x8000 : 0x7fff), 0);
+    }
+    if (h->op == GV_I_FMA) {
+        for (unsigned k = 0; k < 3; k++) {
+            x[k] = bf ? cvt(cg, GV_T_F64, GV_T_F32, GV_RND_NONE,
+                            widen(cg, v[k], true))
+                      : cvt(cg, GV_T_F64, GV_T_F16, GV_RND_NONE, v[k]);
+        }
+        return narrow64(cg, emit_t(cg, GV_I_FMA, GV_T_F64, mod, x[0], x[1],
+                                   x[2]), bf);
+    }
+    for (unsigned k = 0; k < h->nsrc; k++) {
+        x[k] = widen(cg, v[k], bf);
+    }
+    return narrow(cg, emit_t(cg, h->op, GV_T_F32, mod, x[0], x[1], 0), bf);
+}
+
+static bool half_type(int pt, bool *bf, bool *x2)
+{
+    *bf = pt == PT_BF16 || pt == PT_BF16X2;
+    *x2 = pt == PT_F16X2 || pt == PT_BF16X2;
+    return pt == PT_F16 || pt == PT_BF16 || *x2;
+}
+
+/* add sub mul fma min max neg abs on .f16 .f16x2 .bf16 .bf16x2 */
+static void do_half(struct cg *cg, const struct gvp_stmt *s, struct opc *o,
+                    const struct hop *h, bool bf, bool x2)
+{
+    unsigned mod = 0;
+    uint16_t src[3], r[2], v[3], d;
+
+    gvp_take(o, "rn");
+    if (gvp_take(o, "sat")) {
+        if (!h->sat || bf) {
+            FAIL(cg, ".sat is not valid here");
+        }
+        mod = GV_M_SAT;
+    }
+    if (gvp_take(o, "ftz") || gvp_take(o, "relu") || gvp_take(o, "NaN") ||
+        gvp_take(o, "xorsign")) {
+        FAIL(cg, "half-precision .ftz, .relu, .NaN and .xorsign are not "
+             "supported");
+    }
+    gvp_opc_done(cg, o);
+    gvp_nopd(cg, s, (int)h->nsrc + 1);
+    for (unsigned k = 0; k < h->nsrc; k++) {
+        src[k] = gvp_src(cg, &s->opd[k + 1], x2 ? PT_B32 : PT_B16);
+    }
+    for (int e = 0; e < (x2 ? 2 : 1); e++) {
+        for (unsigned k = 0; k < h->nsrc; k++) {
+            v[k] = elem(cg, src[k], x2, e);
+        }
+        r[e] = half_elem(cg, h, mod, bf, v);
+    }
+    d = gvp_dst(cg, &s->opd[0]);
+    if (!x2) {
+        gvp_emit(cg, GV_I_MOV, GV_T_U16, 0, d, r[0], 0, 0, 0);
+        return;
+    }
+    r[1] = emit_t(cg, GV_I_SHL, GV_T_U32, 0, r[1], gvp_konst(cg, 16), 0);
+    gvp_emit(cg, GV_I_OR, GV_T_U32, 0, d, r[0], r[1], 0, 0);
+}
+
+uint16_t gvp_half_to_f32(struct cg *cg, const struct gvp_opd *o, int pt)
+{
+    return widen(cg, gvp_src(cg, o, PT_B16), pt == PT_BF16);
+}
+
+/* The value of source @o of type @st as an f32 (@w64: f64), exactly. */
+static uint16_t cvt_in(struct cg *cg, const struct gvp_opd *o, int st,
+                       bool w64)
+{
+    uint16_t x = gvp_src(cg, o, st == PT_BF16 ? PT_B16 : st);
+
+    if (st == PT_F64) {
+        return w64 ? x : cvt(cg, GV_T_F32, GV_T_F64, GV_RND_NONE, x);
+    }
+    if (st == PT_F16 || st == PT_BF16) {
+        x = widen(cg, x, st == PT_BF16);
+    }
+    return w64 ? cvt(cg, GV_T_F64, GV_T_F32, GV_RND_NONE, x) : x;
+}
+
+/* cvt with a .bf16 or .x2 type (PTX ISA 9.7.9.21): between bf16 and
+ * f16/f32/f64 (.rn into a half), and cvt.rn.f16x2/.bf16x2.f32 d, a, b
+ * (d = {b, a}: a in the upper half). */
+void gvp_half_cvt(struct cg *cg, const struct gvp_stmt *s, struct opc *o,
+                  int dt, int st)
+{
+    bool rn = gvp_take(o, "rn"), dx2 = dt == PT_F16X2 || dt == PT_BF16X2;
+    bool dbf = dt == PT_BF16 || dt == PT_BF16X2, dhalf = dbf ||
+               dt == PT_F16 || dt == PT_F16X2;
+    uint16_t r[2], d;
+
+    gvp_opc_done(cg, o);
+    gvp_nopd(cg, s, dx2 ? 3 : 2);
+    if ((st != PT_F32 && st != PT_F64 && st != PT_F16 && st != PT_BF16) ||
+        (!dhalf && dt != PT_F32 && dt != PT_F64) || (dx2 && st != PT_F32)) {
+        FAIL(cg, "conversions between .%s and .%s are not supported",
+             gvp_types[dt].name, gvp_types[st].name);
+    }
+    if (dhalf != rn) {
+        FAIL(cg, dhalf ? "a conversion to a half type needs .rn"
+                       : "a widening conversion has no rounding");
+    }
+    for (int e = 0; e < (dx2 ? 2 : 1); e++) {
+        const struct gvp_opd *a = &s->opd[dx2 ? 2 - e : 1];
+
+        if (!dhalf) {
+            r[e] = cvt_in(cg, a, st, dt == PT_F64);
+        } else if (st == PT_F64) {
+            r[e] = narrow64(cg, cvt_in(cg, a, st, true), dbf);
+        } else {
+            r[e] = narrow(cg, cvt_in(cg, a, st, false), dbf);
+        }
+    }
+    d = gvp_dst(cg, &s->opd[0]);
+    if (!dx2) {
+        gvp_emit(cg, GV_I_MOV, dhalf ? GV_T_U16 : gvp_gvt(cg, dt), 0, d, r[0],
+                 0, 0, 0);
+        return;
+    }
+    r[1] = emit_t(cg, GV_I_SHL, GV_T_U32, 0, r[1], gvp_konst(cg, 16), 0);
+    gvp_emit(cg, GV_I_OR, GV_T_U32, 0, d, r[0], r[1], 0, 0);
+}
+
+bool gvp_half_insn(struct cg *cg, const struct gvp_stmt *s, struct opc *o)
+{
+    bool bf, x2;
+
+    if (o->ntypes != 1 || !half_type(o->types[0], &bf, &x2)) {
+        return false;
+    }
+    for (size_t i = 0; i < sizeof(hops) / sizeof(hops[0]); i++) {
+        if (!strcmp(o->base, hops[i].name)) {
+            do_half(cg, s, o, &hops[i], bf, x2);
+            return true;
+        }
+    }
+    return false;
+}

@@ -1,0 +1,631 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * test-ptx-half: half-precision arithmetic and conversions (PTX ISA
+ * 9.7.4, 9.7.9.21; docs/ptx.md), translated and run on the compute
+ * engine against CPU references that round exactly (one rounding of the
+ * double-precision result to the format's significand and exponent
+ * range): add, sub, mul, fma (.sat), min, max, neg, abs on .f16,
+ * .f16x2, .bf16 and .bf16x2, setp on .f16/.bf16, and cvt between the
+ * half types and f32/f64 (f64 -> f16 in one rounding, the .x2 packs);
+ * and the errors.
+ */
+#include <math.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cunit_main.h"
+#include "gv_core.h"
+#include "gv_ktest.h"
+#include "gv_ptx.h"
+
+#define VRAM    (64ull << 20)
+#define UNPROT  (16ull << 20)
+#define PROT    (40ull << 20)
+
+static struct td *td;
+static struct kt kt1;
+
+static void exec_setup(void)
+{
+    td = td_new(VRAM, UNPROT, PROT, false);
+    kt_init(&kt1, td, 1, NULL, 1 << 20, true);
+}
+
+static void exec_teardown(void)
+{
+    td_check(td);
+    td_free(td);
+    td = NULL;
+}
+
+/* Translate @ptx (checked by gv_isa_check and the engine); NULL with a
+ * failed assertion if it does not translate. */
+static uint8_t *translate(const char *ptx, size_t *len)
+{
+    uint8_t *img = NULL;
+    char err[512];
+
+    err[0] = 0;
+    if (gv_ptx_translate(ptx, strlen(ptx), &img, len, err, sizeof(err))) {
+        fprintf(stderr, "\n    translation failed: %s\n", err);
+        CU_FAIL("translation failed");
+        return NULL;
+    }
+    if (gv_isa_check(img, *len, err, sizeof(err))) {
+        fprintf(stderr, "\n    gv_isa_check: %s\n", err);
+        CU_FAIL("gv_isa_check refuses the translator's output");
+    }
+    if (gv_compute_check_module(img, (uint32_t)*len, err, sizeof(err))) {
+        fprintf(stderr, "\n    engine: %s\n", err);
+        CU_FAIL("the engine refuses the translator's output");
+    }
+    return img;
+}
+
+/* Run entry k(.param .u64 out, .param .u64 in) of @ptx on one block of
+ * @threads; @out is zeroed first, @in copied in.  The launch's error, or
+ * -1. */
+static int run(const char *ptx, uint32_t threads, void *out, uint32_t out_len,
+               const void *in, uint32_t in_len)
+{
+    size_t len;
+    uint8_t *img = translate(ptx, &len);
+    uint64_t o, i, params[2], mva;
+    void *zero;
+    int fi, rc;
+
+    if (!img) {
+        return -1;
+    }
+    fi = gv_isa_find_func(img, len, "k");
+    CU_ASSERT_FATAL(fi >= 0);
+    o = kt_alloc(&kt1, out_len);
+    i = kt_alloc(&kt1, in_len ? in_len : 8);
+    zero = calloc(1, out_len);
+    CU_ASSERT_FATAL(zero != NULL);
+    kt_write(&kt1, o, zero, out_len);
+    free(zero);
+    if (in_len) {
+        kt_write(&kt1, i, in, in_len);
+    }
+    params[0] = o;
+    params[1] = i;
+    mva = kt_load(&kt1, img, (uint32_t)len);
+    {
+        struct kt_launch l = {
+            .module_va = mva, .module_size = (uint32_t)len,
+            .func = (uint32_t)fi,
+            .grid = { 1, 1, 1 }, .block = { threads, 1, 1 },
+            .params = params, .param_size = sizeof(params),
+        };
+
+        rc = kt_launch(&kt1, &l);
+    }
+    if (rc != GV_ERR_NONE) {
+        fprintf(stderr, "\n    launch: %s\n", gv_error_name((unsigned)rc));
+    }
+    kt_read(&kt1, o, out, out_len);
+    free(img);
+    return rc;
+}
+
+/* @ptx must fail at line @line with @needle in the message. */
+static void expect_err(const char *ptx, int line, const char *needle)
+{
+    uint8_t *img = (uint8_t *)1;
+    size_t len = 0;
+    char err[512], want[32];
+    int rc = gv_ptx_translate(ptx, strlen(ptx), &img, &len, err,
+                              sizeof(err));
+
+    snprintf(want, sizeof(want), "line %d:", line);
+    if (rc != -1 || img || strncmp(err, want, strlen(want)) ||
+        !strstr(err, needle)) {
+        fprintf(stderr, "\n    expected \"%s ...%s...\", got rc %d \"%s\"\n",
+                want, needle, rc, rc ? err : "");
+        CU_FAIL("wrong error");
+    }
+    if (rc == 0) {
+        free(img);
+    }
+}
+
+static uint32_t rng_state = 0x9e3779b9u;
+
+static uint32_t rnd32(void)
+{
+    rng_state ^= rng_state << 13;
+    rng_state ^= rng_state >> 17;
+    rng_state ^= rng_state << 5;
+    return rng_state;
+}
+
+#define KHEAD ".version 7.8\n.target sm_90\n.address_size 64\n" \
+              ".visible .entry k(.param .u64 k_out, .param .u64 k_in)\n"
+
+/* ---- references ---- */
+
+static double dec_h(uint32_t h)
+{
+    unsigned e = (h >> 10) & 31, m = h & 1023;
+    double r = e == 0 ? ldexp(m, -24) : e == 31 ? (m ? NAN : INFINITY)
+               : ldexp(m | 1024, (int)e - 25);
+
+    return (h & 0x8000) ? -r : r;
+}
+
+static double dec_bf(uint32_t b)
+{
+    uint32_t u = (b & 0xffff) << 16;
+    float f;
+
+    memcpy(&f, &u, 4);
+    return f;
+}
+
+/* @x rounded to nearest even in a format of @p significand bits,
+ * minimum normal exponent @emin and largest finite value @max. */
+static double round_fmt(double x, int p, int emin, double max)
+{
+    int e;
+    double q, r;
+
+    if (isnan(x) || isinf(x) || x == 0) {
+        return x;
+    }
+    frexp(x, &e);
+    e = e - 1 < emin ? emin : e - 1;
+    q = ldexp(1.0, e - (p - 1));
+    r = nearbyint(x / q) * q;
+    return fabs(r) > max ? copysign(INFINITY, r) : r;
+}
+
+/* Encode @r, a value of the format (or inf/NaN); NaN: any NaN. */
+static uint32_t enc_h(double r)
+{
+    uint32_t s = signbit(r) ? 0x8000 : 0;
+    int e;
+    double m;
+
+    if (isnan(r)) {
+        return 0x7fff;
+    }
+    r = fabs(r);
+    if (isinf(r)) {
+        return s | 0x7c00;
+    }
+    if (r < ldexp(1.0, -14)) {
+        return s | (uint32_t)ldexp(r, 24);
+    }
+    m = frexp(r, &e);
+    return s | (uint32_t)(e - 1 + 15) << 10 | ((uint32_t)ldexp(m, 11) - 1024);
+}
+
+static uint32_t enc_bf(double r)
+{
+    float f = (float)r;
+    uint32_t u;
+
+    if (isnan(r)) {
+        return 0x7fff;
+    }
+    memcpy(&u, &f, 4);
+    return u >> 16;
+}
+
+#define BF_MAX 3.38953138925153547590e38
+
+static uint32_t rnd_h(double x, bool bf)
+{
+    return bf ? enc_bf(round_fmt(x, 8, -126, BF_MAX))
+              : enc_h(round_fmt(x, 11, -14, 65504.0));
+}
+
+static bool is_nan16(uint32_t v, bool bf)
+{
+    return bf ? (v & 0x7f80) == 0x7f80 && (v & 0x7f)
+              : (v & 0x7c00) == 0x7c00 && (v & 0x3ff);
+}
+
+/* Half op @k (0 add, 1 sub, 2 mul, 3 fma, 4 min, 5 max, 6 neg, 7 abs,
+ * 8 add.sat, 9 fma.sat) of 16-bit a, b, c. */
+static uint32_t ref_op(int k, bool bf, uint32_t a, uint32_t b, uint32_t c)
+{
+    double x = bf ? dec_bf(a) : dec_h(a), y = bf ? dec_bf(b) : dec_h(b);
+    double z = bf ? dec_bf(c) : dec_h(c), r;
+    uint32_t sign = 0x8000;
+
+    switch (k) {
+    case 0: case 8: r = x + y; break;
+    case 1: r = x - y; break;
+    case 2: r = x * y; break;
+    case 3: case 9: r = fma(x, y, z); break;
+    case 4: r = fmin(x, y); break;
+    case 5: r = fmax(x, y); break;
+    case 6: return (a ^ sign) & 0xffff;
+    default: return a & 0x7fff;
+    }
+    if (k >= 8) {
+        r = isnan(r) ? 0.0 : r < 0 ? 0.0 : r > 1 ? 1.0 : r;
+        r = round_fmt(r, bf ? 8 : 11, bf ? -126 : -14, 2.0);
+        return bf ? enc_bf(r) : enc_h(r);
+    }
+    return rnd_h(r, bf);
+}
+
+/* Half results match: equal, both NaN, or (min/max) zeros of either
+ * sign. */
+static bool same16(uint32_t got, uint32_t want, bool bf, int k)
+{
+    got &= 0xffff;
+    want &= 0xffff;
+    if (got == want || (is_nan16(got, bf) && is_nan16(want, bf))) {
+        return true;
+    }
+    return (k == 4 || k == 5) && !(got & 0x7fff) && !(want & 0x7fff);
+}
+
+/* ==== arithmetic, setp and cvt ==== */
+
+#define NH 44           /* results per thread */
+
+/* Thread t: A, B, C (.b32: f16x2/bf16x2 pairs; scalar f16 from the low
+ * halves, bf16 from the high ones), F, G (f32), D (f64) at in + 32t. */
+static const char half_ptx[] =
+    KHEAD
+    "{\n"
+    ".reg .b16 %h<64>;\n"
+    ".reg .b32 %r<64>;\n"
+    ".reg .b64 %rd<8>;\n"
+    ".reg .f32 %f<8>;\n"
+    ".reg .f64 %fd<4>;\n"
+    ".reg .pred %p<8>;\n"
+    "ld.param.u64 %rd1, [k_out];\n"
+    "ld.param.u64 %rd2, [k_in];\n"
+    "mov.u32 %r1, %tid.x;\n"
+    "mul.wide.u32 %rd3, %r1, 32;\n"
+    "add.s64 %rd3, %rd2, %rd3;\n"
+    "ld.global.v4.b32 {%r2, %r3, %r4, %r5}, [%rd3];\n"
+    "ld.global.f32 %f1, [%rd3+12];\n"
+    "ld.global.f32 %f2, [%rd3+16];\n"
+    "ld.global.f64 %fd1, [%rd3+24];\n"
+    "mul.wide.u32 %rd4, %r1, 176;\n"
+    "add.s64 %rd4, %rd1, %rd4;\n"
+    "mov.b32 {%h1, %h2}, %r2;\n"
+    "mov.b32 {%h3, %h4}, %r3;\n"
+    "mov.b32 {%h5, %h6}, %r4;\n"
+    /* f16 */
+    "add.f16 %h10, %h1, %h3;\n"
+    "sub.rn.f16 %h11, %h1, %h3;\n"
+    "mul.f16 %h12, %h1, %h3;\n"
+    "fma.rn.f16 %h13, %h1, %h3, %h5;\n"
+    "min.f16 %h14, %h1, %h3;\n"
+    "max.f16 %h15, %h1, %h3;\n"
+    "neg.f16 %h16, %h1;\n"
+    "abs.f16 %h17, %h1;\n"
+    "add.sat.f16 %h18, %h1, %h3;\n"
+    "fma.rn.sat.f16 %h19, %h1, %h3, %h5;\n"
+    /* f16x2 */
+    "add.f16x2 %r10, %r2, %r3;\n"
+    "sub.f16x2 %r11, %r2, %r3;\n"
+    "mul.rn.f16x2 %r12, %r2, %r3;\n"
+    "fma.rn.f16x2 %r13, %r2, %r3, %r4;\n"
+    "min.f16x2 %r14, %r2, %r3;\n"
+    "max.f16x2 %r15, %r2, %r3;\n"
+    "neg.f16x2 %r16, %r2;\n"
+    "abs.f16x2 %r17, %r2;\n"
+    /* bf16 */
+    "add.rn.bf16 %h20, %h2, %h4;\n"
+    "sub.rn.bf16 %h21, %h2, %h4;\n"
+    "mul.rn.bf16 %h22, %h2, %h4;\n"
+    "fma.rn.bf16 %h23, %h2, %h4, %h6;\n"
+    "min.bf16 %h24, %h2, %h4;\n"
+    "max.bf16 %h25, %h2, %h4;\n"
+    "neg.bf16 %h26, %h2;\n"
+    "abs.bf16 %h27, %h2;\n"
+    /* bf16x2 */
+    "add.rn.bf16x2 %r26, %r2, %r3;\n"
+    "sub.rn.bf16x2 %r27, %r2, %r3;\n"
+    "mul.rn.bf16x2 %r28, %r2, %r3;\n"
+    "fma.rn.bf16x2 %r29, %r2, %r3, %r4;\n"
+    "min.bf16x2 %r30, %r2, %r3;\n"
+    "max.bf16x2 %r31, %r2, %r3;\n"
+    "neg.bf16x2 %r32, %r2;\n"
+    "abs.bf16x2 %r33, %r2;\n"
+    /* setp */
+    "setp.lt.f16 %p1, %h1, %h3;\n"
+    "setp.gtu.bf16 %p2, %h2, %h4;\n"
+    "setp.eq.and.f16 %p3, %h1, %h5, %p1;\n"
+    "setp.num.bf16 %p4, %h2, %h4;\n"
+    "selp.u32 %r40, 1, 0, %p1;\n"
+    "selp.u32 %r41, 2, 0, %p2;\n"
+    "selp.u32 %r42, 4, 0, %p3;\n"
+    "selp.u32 %r43, 8, 0, %p4;\n"
+    "or.b32 %r34, %r40, %r41;\n"
+    "or.b32 %r34, %r34, %r42;\n"
+    "or.b32 %r34, %r34, %r43;\n"
+    /* cvt */
+    "cvt.f32.f16 %f3, %h1;\n"
+    "mov.b32 %r35, %f3;\n"
+    "cvt.rn.f16.f32 %h36, %f1;\n"
+    "cvt.f32.bf16 %f4, %h2;\n"
+    "mov.b32 %r37, %f4;\n"
+    "cvt.rn.bf16.f32 %h38, %f1;\n"
+    "cvt.rn.f16.f64 %h39, %fd1;\n"
+    "cvt.rn.bf16.f64 %h40, %fd1;\n"
+    "cvt.rn.f16x2.f32 %r41, %f1, %f2;\n"
+    "cvt.rn.bf16x2.f32 %r42, %f1, %f2;\n"
+    "cvt.f64.bf16 %fd2, %h2;\n"
+    "cvt.rn.f32.f64 %f5, %fd2;\n"
+    "mov.b32 %r43, %f5;\n"
+    /* store: 16-bit results zero-extended */
+    "cvt.u32.u16 %r50, %h10;\n"
+    "st.global.u32 [%rd4], %r50;\n"
+    "cvt.u32.u16 %r50, %h11;\n"
+    "st.global.u32 [%rd4+4], %r50;\n"
+    "cvt.u32.u16 %r50, %h12;\n"
+    "st.global.u32 [%rd4+8], %r50;\n"
+    "cvt.u32.u16 %r50, %h13;\n"
+    "st.global.u32 [%rd4+12], %r50;\n"
+    "cvt.u32.u16 %r50, %h14;\n"
+    "st.global.u32 [%rd4+16], %r50;\n"
+    "cvt.u32.u16 %r50, %h15;\n"
+    "st.global.u32 [%rd4+20], %r50;\n"
+    "cvt.u32.u16 %r50, %h16;\n"
+    "st.global.u32 [%rd4+24], %r50;\n"
+    "cvt.u32.u16 %r50, %h17;\n"
+    "st.global.u32 [%rd4+28], %r50;\n"
+    "cvt.u32.u16 %r50, %h18;\n"
+    "st.global.u32 [%rd4+32], %r50;\n"
+    "cvt.u32.u16 %r50, %h19;\n"
+    "st.global.u32 [%rd4+36], %r50;\n"
+    "st.global.v2.b32 [%rd4+40], {%r10, %r11};\n"
+    "st.global.v4.b32 [%rd4+48], {%r12, %r13, %r14, %r15};\n"
+    "st.global.v2.b32 [%rd4+64], {%r16, %r17};\n"
+    "cvt.u32.u16 %r50, %h20;\n"
+    "st.global.u32 [%rd4+72], %r50;\n"
+    "cvt.u32.u16 %r50, %h21;\n"
+    "st.global.u32 [%rd4+76], %r50;\n"
+    "cvt.u32.u16 %r50, %h22;\n"
+    "st.global.u32 [%rd4+80], %r50;\n"
+    "cvt.u32.u16 %r50, %h23;\n"
+    "st.global.u32 [%rd4+84], %r50;\n"
+    "cvt.u32.u16 %r50, %h24;\n"
+    "st.global.u32 [%rd4+88], %r50;\n"
+    "cvt.u32.u16 %r50, %h25;\n"
+    "st.global.u32 [%rd4+92], %r50;\n"
+    "cvt.u32.u16 %r50, %h26;\n"
+    "st.global.u32 [%rd4+96], %r50;\n"
+    "cvt.u32.u16 %r50, %h27;\n"
+    "st.global.u32 [%rd4+100], %r50;\n"
+    "st.global.v2.b32 [%rd4+104], {%r26, %r27};\n"
+    "st.global.v4.b32 [%rd4+112], {%r28, %r29, %r30, %r31};\n"
+    "st.global.v4.b32 [%rd4+128], {%r32, %r33, %r34, %r35};\n"
+    "cvt.u32.u16 %r50, %h36;\n"
+    "st.global.u32 [%rd4+144], %r50;\n"
+    "st.global.u32 [%rd4+148], %r37;\n"
+    "cvt.u32.u16 %r50, %h38;\n"
+    "st.global.u32 [%rd4+152], %r50;\n"
+    "cvt.u32.u16 %r50, %h39;\n"
+    "st.global.u32 [%rd4+156], %r50;\n"
+    "cvt.u32.u16 %r50, %h40;\n"
+    "st.global.u32 [%rd4+160], %r50;\n"
+    "st.global.v2.b32 [%rd4+164], {%r41, %r42};\n"
+    "st.global.u32 [%rd4+172], %r43;\n"
+    "ret;\n"
+    "}\n";
+
+struct hin {
+    uint32_t a, b, c;
+    float f, g;
+    uint32_t pad;
+    double d;
+};
+
+static uint32_t f32_bits(double x)
+{
+    float f = (float)x;
+    uint32_t u;
+
+    memcpy(&u, &f, 4);
+    return u;
+}
+
+static bool fcmp_ref(int k, double x, double y)
+{
+    bool un = isnan(x) || isnan(y);
+
+    return k == 0 ? !un && x < y : k == 1 ? un || x > y
+           : k == 2 ? !un && x == y : !un;
+}
+
+/* The reference of result @k of one thread: (*half) says whether it is
+ * a 16-bit half (bf: of which format, op: which op for min/max zeros). */
+static uint32_t half_ref(const struct hin *v, int k, int *fmt, int *op)
+{
+    uint32_t a = v->a, b = v->b, c = v->c;
+
+    *fmt = -1;
+    *op = -1;
+    if (k < 10) {
+        *fmt = 0;
+        *op = k;
+        return ref_op(k, false, a & 0xffff, b & 0xffff, c & 0xffff);
+    }
+    if (k >= 18 && k < 26) {
+        *fmt = 1;
+        *op = k - 18;
+        return ref_op(k - 18, true, a >> 16, b >> 16, c >> 16);
+    }
+    if ((k >= 10 && k < 18) || (k >= 26 && k < 34)) {
+        bool bf = k >= 26;
+        int o = bf ? k - 26 : k - 10;
+
+        *fmt = bf ? 3 : 2;
+        *op = o;
+        return ref_op(o, bf, a & 0xffff, b & 0xffff, c & 0xffff) |
+               ref_op(o, bf, a >> 16, b >> 16, c >> 16) << 16;
+    }
+    switch (k) {
+    case 34:
+        return fcmp_ref(0, dec_h(a & 0xffff), dec_h(b & 0xffff)) |
+               fcmp_ref(1, dec_bf(a >> 16), dec_bf(b >> 16)) << 1 |
+               (fcmp_ref(2, dec_h(a & 0xffff), dec_h(c & 0xffff)) &&
+                fcmp_ref(0, dec_h(a & 0xffff), dec_h(b & 0xffff))) << 2 |
+               fcmp_ref(3, dec_bf(a >> 16), dec_bf(b >> 16)) << 3;
+    case 35:
+        *fmt = 4;
+        return f32_bits(dec_h(a & 0xffff));
+    case 36:
+        *fmt = 0;
+        return rnd_h(v->f, false);
+    case 37:
+        *fmt = 4;
+        return f32_bits(dec_bf(a >> 16));
+    case 38:
+        *fmt = 1;
+        return rnd_h(v->f, true);
+    case 39:
+        *fmt = 0;
+        return rnd_h(v->d, false);
+    case 40:
+        *fmt = 1;
+        return rnd_h(v->d, true);
+    case 41:
+        *fmt = 2;
+        return rnd_h(v->g, false) | rnd_h(v->f, false) << 16;
+    case 42:
+        *fmt = 3;
+        return rnd_h(v->g, true) | rnd_h(v->f, true) << 16;
+    default:
+        *fmt = 4;
+        return f32_bits(dec_bf(a >> 16));
+    }
+}
+
+static bool half_match(uint32_t got, uint32_t want, int fmt, int op)
+{
+    if (fmt < 0) {
+        return got == want;
+    }
+    if (fmt == 4) {
+        return got == want || ((got & 0x7fffffff) > 0x7f800000 &&
+                               (want & 0x7fffffff) > 0x7f800000);
+    }
+    if (fmt < 2) {
+        return (got >> 16) == 0 && same16(got, want, fmt == 1, op);
+    }
+    return same16(got, want, fmt == 3, op) &&
+           same16(got >> 16, want >> 16, fmt == 3, op);
+}
+
+/* A random half: any bit pattern, or a value near 1 (where .sat and
+ * cancellations matter). */
+static uint32_t rnd_half(bool bf)
+{
+    uint32_t r = rnd32();
+
+    if (r % 3 == 0) {
+        return rnd32() & 0xffff;
+    }
+    if (bf) {
+        return (0x3f00 + rnd32() % 0x100) ^ (r & 0x8000);
+    }
+    return (0x3800 + rnd32() % 0x800) ^ (r & 0x8000);
+}
+
+/* A double just off a half's midpoint (rounding it twice lands on the
+ * midpoint), or a random value. */
+static double near_mid(bool bf)
+{
+    uint32_t h = rnd32() % (bf ? 0x7f00 : 0x7b00) + 0x400;
+    double x = bf ? dec_bf(h) : dec_h(h), up = bf ? dec_bf(h + 1)
+                                                 : dec_h(h + 1);
+    double mid = (x + up) / 2, off = ldexp(up - x, -20);
+
+    return rnd32() & 1 ? mid + off : mid - off;
+}
+
+static void test_half(void)
+{
+    enum { T = 256 };
+    static struct hin in[T];
+    static uint32_t out[NH * T];
+    int bad = 0;
+
+    _Static_assert(sizeof(struct hin) == 32, "layout");
+    for (int t = 0; t < T; t++) {
+        in[t].a = rnd_half(false) | rnd_half(true) << 16;
+        in[t].b = rnd_half(false) | rnd_half(true) << 16;
+        in[t].c = rnd_half(false) | rnd_half(true) << 16;
+        in[t].f = (float)(t % 2 ? near_mid(false) : near_mid(true));
+        in[t].g = (float)ldexp((double)(int32_t)rnd32(), -(int)(t % 40));
+        in[t].d = t % 4 == 3 ? ldexp((double)rnd32(), -(int)(t % 50))
+                             : near_mid(t % 2);
+    }
+    CU_ASSERT_EQUAL_FATAL(run(half_ptx, T, out, sizeof(out), in, sizeof(in)),
+                          GV_ERR_NONE);
+    for (int t = 0; t < T; t++) {
+        for (int k = 0; k < NH; k++) {
+            int fmt, op;
+            uint32_t want = half_ref(&in[t], k, &fmt, &op);
+
+            if (!half_match(out[NH * t + k], want, fmt, op) && bad++ < 10) {
+                fprintf(stderr, "\n    thread %d result %d (a %#x b %#x c "
+                        "%#x f %a d %a): %#x, expected %#x\n", t, k, in[t].a,
+                        in[t].b, in[t].c, in[t].f, in[t].d,
+                        out[NH * t + k], want);
+            }
+        }
+    }
+    CU_ASSERT_EQUAL(bad, 0);
+    /* the reference rounds once: a double just above an f16 midpoint */
+    CU_ASSERT_EQUAL(rnd_h(1.0 + ldexp(1, -11) + ldexp(1, -30), false),
+                    0x3c01);
+    CU_ASSERT_EQUAL(rnd_h(1.0 + ldexp(1, -11), false), 0x3c00);
+    CU_ASSERT_EQUAL(rnd_h(65520.0, false), 0x7c00);
+    CU_ASSERT_EQUAL(rnd_h(1.0 + ldexp(1, -8), true), 0x3f80);
+    CU_ASSERT_EQUAL(rnd_h(ldexp(1, -134) * 3, true), 0x0002);
+}
+
+/* ==== errors ==== */
+
+#define EBODY(insn) \
+    KHEAD "{\n.reg .b16 %h<4>;\n.reg .b32 %r<4>;\n.reg .pred %p1;\n" \
+    insn "\nret;\n}\n"
+
+static void test_errors(void)
+{
+    expect_err(EBODY("add.ftz.f16 %h1, %h2, %h3;"), 9,
+               "half-precision .ftz");
+    expect_err(EBODY("fma.rn.relu.bf16 %h1, %h2, %h3, %h1;"), 9,
+               ".relu");
+    expect_err(EBODY("add.sat.bf16 %h1, %h2, %h3;"), 9,
+               ".sat is not valid here");
+    expect_err(EBODY("setp.lt.f16x2 %p1, %r2, %r3;"), 9,
+               "setp on .f16x2/.bf16x2 is not supported");
+    expect_err(EBODY("cvt.bf16.f32 %h1, %r2;"), 9, "needs .rn");
+    expect_err(EBODY("cvt.rn.bf16.s32 %h1, %r2;"), 9,
+               "conversions between .bf16 and .s32 are not supported");
+    expect_err(EBODY("rcp.rn.f16 %h1, %h2;"), 9, "is not valid here");
+}
+
+int gv_register_suites(void)
+{
+    static const struct gv_cunit_test translate[] = {
+        { "errors name the line and construct", test_errors },
+        { NULL, NULL },
+    };
+    static const struct gv_cunit_test exec[] = {
+        { "f16 f16x2 bf16 bf16x2 arithmetic, setp and cvt", test_half },
+        { NULL, NULL },
+    };
+
+    if (gv_add_suite("ptx-half", NULL, NULL, translate) ||
+        gv_add_suite("ptx-half-exec", exec_setup, exec_teardown, exec)) {
+        return -1;
+    }
+    return 0;
+}
