@@ -2,9 +2,9 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 """The Graviton paper's evaluation beside ours: reads what scripts/paper.sh
 collected (DIR/guest.txt from the guest, DIR/bench-cp.txt from the host)
-and writes DIR/report.md and, with matplotlib, DIR/fig9.png and
-DIR/fig10.png.  The paper's numbers are those of design.md section 10
-(OSDI 2018, GTX Titan Black)."""
+and writes DIR/report.md and, with matplotlib, DIR/fig9.png,
+DIR/fig10.png, DIR/fig10-ae.png and DIR/fig11.png.  The paper's numbers
+are those of design.md section 10 (OSDI 2018, GTX Titan Black)."""
 import os
 import re
 import sys
@@ -49,6 +49,11 @@ T3_OURS = {
     "cuMemFree big": "cuMemFree 16 MiB",
 }
 PAPER_FIG10 = {"BlackScholes": 26}      # secure overhead, percent
+# Figure 11 (Cifar-10 CNN in Caffe), secure overhead by phase, percent;
+# with a hardware AES engine for command groups: +17 % overall
+PAPER_FIG11 = {"init": 73, "testing": 57, "training": 53}
+PAPER_FIG11_AES = 17
+CNN_PHASES = ["init", "testing", "training"]
 SCHEMES = ["engine-gcm", "authdec-gcm", "authdec-kmac"]
 
 
@@ -57,21 +62,25 @@ def size_name(n):
 
 
 def parse_guest(path):
-    """The @@ lines of gv-cuda-bench, the BlackScholes and the autoencoder
-    runs (bs, ae: mode -> phases; ae also mode -> losses and hash)."""
-    t1, t2, t3, bs, ae = {}, {}, {}, {}, {}
+    """The @@ lines of gv-cuda-bench, the BlackScholes, autoencoder and
+    CNN runs (bs, ae, cnn: mode -> phases; ae and cnn also mode -> losses
+    and hash)."""
+    t1, t2, t3, bs, ae, cnn = {}, {}, {}, {}, {}, {}
     app = mode = None
     with open(path, errors="replace") as f:
         for line in f:
             line = line.rstrip("\n")
-            m = re.match(r"@@(BS|AE) (normal|secure)$", line)
+            m = re.match(r"@@(BS|AE|CNN) (normal|secure)$", line)
             if m:
                 app, mode = m.groups()
                 continue
             if app == "AE" and parse_ae_line(ae, mode, line):
                 continue
+            if app == "CNN" and parse_cnn_line(cnn, mode, line):
+                continue
             if line.startswith("@@TIMING "):
                 bs["timing"] = line[9:].replace("--device-prop ", "")
+                cnn["timing"] = bs["timing"]
                 continue
             m = re.search(r"launches of .*: ([\d.]+) ms each", line)
             if m and mode and app == "BS":
@@ -95,7 +104,7 @@ def parse_guest(path):
                          r"(\d+) iterations, (\d+) batch", line)
             if m:
                 bs["shape"] = tuple(int(x) for x in m.groups())
-    return t1, t2, t3, bs, ae
+    return t1, t2, t3, bs, ae, cnn
 
 
 def parse_ae_line(ae, mode, line):
@@ -121,6 +130,63 @@ def parse_ae_line(ae, mode, line):
     if m:
         r["shape"] = (int(m.group(1)), int(m.group(2)), int(m.group(3)),
                       m.group(4))
+        return True
+    if line == "Result = PASS":
+        r["ok"] = True
+        return True
+    return False
+
+
+def phase_values(line, key):
+    """The three phases' numbers of a CNN line 'KEY: init X ms, testing
+    Y ms, training Z ms' (None if it is not one)."""
+    m = re.match(r"\s+" + key + r": init ([\d.]+)(?: ms)?, testing "
+                 r"([\d.]+)(?: ms)?, training ([\d.]+)", line)
+    return [float(x) for x in m.groups()] if m else None
+
+
+def parse_cnn_line(cnn, mode, line):
+    """One line of a CNN run into cnn[mode]: True if taken."""
+    r = cnn.setdefault(mode, {"loss": [], "hash": None, "time": None,
+                              "test": None, "shape": None, "ok": False,
+                              "scheme": None})
+    m = re.match(r"\s+batch \d+: loss ([\d.]+), correct", line)
+    if m:
+        r["loss"].append(float(m.group(1)))
+        return True
+    m = re.match(r"\s+test: loss ([\d.]+), accuracy (\d+)/(\d+)", line)
+    if m:
+        r["test"] = (float(m.group(1)), int(m.group(2)), int(m.group(3)))
+        return True
+    m = re.match(r"\s+weights hash ([0-9a-f]+)$", line)
+    if m:
+        r["hash"] = m.group(1)
+        return True
+    m = re.match(r"\s+copy scheme: (\S+)$", line)
+    if m:
+        r["scheme"] = m.group(1)
+        return True
+    m = re.search(r"time: init ([\d.]+) ms, testing ([\d.]+) ms, "
+                  r"training ([\d.]+) ms, rest .*? ([\d.]+) ms, "
+                  r"total ([\d.]+) ms", line)
+    if m:
+        r["time"] = [float(x) for x in m.groups()]
+        return True
+    for key in ("copies", "copy crypto", "launches", "launch calls"):
+        v = phase_values(line, key)
+        if v:
+            r[key] = [int(x) for x in v] if key == "launches" else v
+            return True
+    m = re.match(r"\s+device clock: (.*); copies: (.*)$", line)
+    if m:
+        r["device"] = phase_values("  x: " + m.group(1), "x")
+        r["device copies"] = phase_values("  x: " + m.group(2), "x")
+        return True
+    m = re.match(r"cnn \(driver API\): .*?(\d+) training images, (\d+) "
+                 r"test images, batches of (\d+), (\d+) batches, (.*)$",
+                 line)
+    if m:
+        r["shape"] = tuple(int(x) for x in m.groups()[:4]) + (m.group(5),)
         return True
     if line == "Result = PASS":
         r["ok"] = True
@@ -318,7 +384,165 @@ def fig10_ae(out, ae):
                f"{'bit-identical' if same else 'DIFFERENT'}.\n")
 
 
-def plots(d, t2, bs, ae):
+def pct(part, whole):
+    return f"{part / whole * 100:+.0f}%" if whole > 0 else "-"
+
+
+def split_rows(out, rows, digits=1):
+    """Rows of (name, normal, secure, normal copies, secure copies, host
+    crypto or None): the overhead split the paper's way."""
+    out.append("| | normal | secure | overhead | isolation (secure API, "
+               "command authentication) | secure copy | isolation's share "
+               "|")
+    out.append("|---|---|---|---|---|---|---|")
+    for name, n, s, nc, sc, cr in rows:
+        over, copy = s - n, sc - nc
+        iso = over - copy
+        crs = f" (host crypto {cr:.1f})" if cr is not None else ""
+        share = f"{iso / over * 100:.0f}%" if over > 0 else "-"
+        f = f".{digits}f"
+        out.append(f"| {name} | {n:{f}} | {s:{f}} | {over:+{f}} "
+                   f"({pct(over, n)}) | {iso:+{f}} ({pct(iso, n)}) | "
+                   f"{copy:+{f}} ({pct(copy, n)}){crs} | {share} |")
+
+
+def fig10_split(out, bs, ae):
+    """Figure 10's overhead split: copies vs the rest, host time."""
+    rows = []
+    if "normal" in bs and "secure" in bs:
+        n, s = bs["normal"], bs["secure"]
+        rows.append(("BlackScholes, total", n[4], s[4], n[1], s[1], None))
+    if ae.get("normal", {}).get("time") and ae.get("secure", {}).get("time"):
+        n, s = ae["normal"]["time"], ae["secure"]["time"]
+        rows.append(("autoencoder, total", n[4], s[4], n[1], s[1], None))
+    if not rows:
+        return
+    out.append("### Figure 10: where the secure overhead goes (host time, "
+               "ms)\n")
+    out.append("Secure copy: what the secure run's copies took more than "
+               "the normal run's (sealing, the crypto copy, opening); "
+               "isolation: the rest of the overhead, i.e. the secure API "
+               "(context with attestation, measured module, allocations "
+               "with summaries, authorised frees) and the authenticated, "
+               "encrypted launches. Percentages of the normal run.\n")
+    split_rows(out, rows)
+    out.append("")
+
+
+def fig11(out, cnn):
+    n, s = cnn.get("normal"), cnn.get("secure")
+    if not n or not s or not n["time"] or not s["time"]:
+        return
+    sh = n["shape"] or (0, 0, 0, 0, "")
+    same = (n["loss"] == s["loss"] and n["hash"] == s["hash"] and
+            n["test"] == s["test"])
+    out.append("## Figure 11: the CNN, normal vs secure\n")
+    out.append("Three convolutions (5x5, 8; 5x5, 16; 3x3, 32) with ReLU, "
+               "max / average pooling and local response normalisation, "
+               "a linear classifier with softmax and cross-entropy "
+               "(`samples/cnn`, the shape of Caffe's Cifar-10 network); "
+               f"SGD on {sh[3]} batches of {sh[2]} from {sh[0]} training "
+               f"images, then inference over {sh[1]} test images "
+               f"({sh[4]}: Fashion-MNIST, 28x28x1; the paper: Cifar-10 in "
+               f"Caffe). Copy scheme of the secure run: "
+               f"{s.get('scheme') or '?'}. Host time in the guest, ms.\n")
+    out.append("| phase | normal | secure | overhead | paper |")
+    out.append("|---|---|---|---|---|")
+    names = ["initialisation (context, module, allocations, weights in)",
+             "testing (inference)", "training (SGD)"]
+    for i, ph in enumerate(CNN_PHASES):
+        a, b = n["time"][i], s["time"][i]
+        out.append(f"| {names[i]} | {a:.1f} | {b:.1f} | {pct(b - a, a)} | "
+                   f"+{PAPER_FIG11[ph]}% |")
+    a, b = sum(n["time"][:3]), sum(s["time"][:3])
+    out.append(f"| the three phases | {a:.1f} | {b:.1f} | {pct(b - a, a)} "
+               f"| with a hardware AES engine: +{PAPER_FIG11_AES}% |")
+    tl, tr, tn = n["test"] or (0, 0, 1)
+    out.append(f"\nLoss {n['loss'][0]:.4f} → {n['loss'][-1]:.4f} (the "
+               f"first batch again), test loss {tl:.4f}, accuracy {tr}/{tn} "
+               f"({100 * tr / tn:.1f}%); the two runs' losses, accuracy "
+               f"and trained weights (hash {n['hash']}) are "
+               f"{'bit-identical' if same else 'DIFFERENT'}.\n")
+    fig11_split(out, cnn)
+
+
+def fig11_split(out, cnn):
+    """Figure 11's overhead split by phase, in host time and, when the
+    run had the device-time model, in modelled device time."""
+    n, s = cnn["normal"], cnn["secure"]
+    if "copies" not in n or "copies" not in s:
+        return
+    out.append("### Figure 11: where the secure overhead goes (host time, "
+               "ms)\n")
+    out.append("As for Figure 10: secure copy is the secure run's copies "
+               "less the normal run's (host crypto: "
+               "`cuGravitonCtxGetCopyCryptoTime`, initialisation's "
+               "including the module's), isolation the rest.\n")
+    rows = [(ph, n["time"][i], s["time"][i], n["copies"][i],
+             s["copies"][i], s.get("copy crypto", [None] * 3)[i])
+            for i, ph in enumerate(CNN_PHASES)]
+    rows.append(("the three phases", sum(n["time"][:3]),
+                 sum(s["time"][:3]), sum(n["copies"]), sum(s["copies"]),
+                 sum(s.get("copy crypto", [0] * 3))))
+    split_rows(out, rows)
+    timing = cnn.get("timing", "off")
+    if timing == "off" or "device" not in n or "device" not in s:
+        return
+    out.append(f"### Figure 11 in modelled device time ({timing}, ms)\n")
+    out.append("The device clock across each phase (docs/devtime.md): "
+               "what the device's work would take on the profile's GPU, "
+               "without the guest CPU's share (the runtime's crypto, "
+               "the driver). Initialisation's starts once the context "
+               "exists. Secure copy: the copies' device time, secure less "
+               "normal; isolation: the rest (command-group decryption, "
+               "MACs of the secure commands).\n")
+    rows = [(ph, n["device"][i], s["device"][i], n["device copies"][i],
+             s["device copies"][i], None) for i, ph in enumerate(CNN_PHASES)]
+    a, b = sum(n["device"]), sum(s["device"])
+    rows.append(("the three phases", a, b, sum(n["device copies"]),
+                 sum(s["device copies"]), None))
+    split_rows(out, rows, 3)
+    k = sum(s.get("launches", [0])[1:])
+    if k:
+        iso = sum((s["device"][i] - s["device copies"][i]) -
+                  (n["device"][i] - n["device copies"][i]) for i in (1, 2))
+        out.append(f"\nDevice-side isolation of testing and training per "
+                   f"launch: {iso / k * 1e3:.2f} µs ({k} launches; the "
+                   "model charges a secure command group's decryption, "
+                   "3 µs in firmware or 30 ns by an AES engine).\n")
+    out.append("")
+
+
+def plot_fig11(plt, d, cnn):
+    """Each phase's secure time relative to its normal time, split into
+    isolation and secure copy, beside the paper's overhead."""
+    n, s = cnn["normal"], cnn["secure"]
+    fig, ax = plt.subplots(figsize=(6, 4))
+    xs = range(len(CNN_PHASES))
+    iso = [((s["time"][i] - s["copies"][i]) - (n["time"][i] -
+            n["copies"][i])) / n["time"][i] for i in xs]
+    cp = [(s["copies"][i] - n["copies"][i]) / n["time"][i] for i in xs]
+    ax.bar([x - 0.2 for x in xs], [1.0] * 3, 0.35, label="normal")
+    ax.bar([x + 0.2 for x in xs], [1.0] * 3, 0.35, color="lightgray",
+           label="secure: the normal run's time")
+    ax.bar([x + 0.2 for x in xs], iso, 0.35, bottom=[1.0] * 3,
+           label="secure: isolation")
+    ax.bar([x + 0.2 for x in xs], cp, 0.35,
+           bottom=[1.0 + v for v in iso], label="secure: secure copy")
+    ax.plot([x + 0.2 for x in xs],
+            [1 + PAPER_FIG11[ph] / 100 for ph in CNN_PHASES], "k_",
+            markersize=20, mew=2, label="paper (secure)")
+    ax.set_xticks(list(xs))
+    ax.set_xticklabels(CNN_PHASES)
+    ax.set_ylabel("time relative to normal")
+    ax.set_title("Figure 11: the CNN, normal vs secure (host time)")
+    ax.legend(fontsize=7)
+    fig.tight_layout()
+    fig.savefig(os.path.join(d, "fig11.png"), dpi=120)
+    plt.close(fig)
+
+
+def plots(d, t2, bs, ae, cnn):
     try:
         import matplotlib
         matplotlib.use("Agg")
@@ -374,6 +598,10 @@ def plots(d, t2, bs, ae):
         fig.savefig(os.path.join(d, "fig10-ae.png"), dpi=120)
         plt.close(fig)
         made.append("fig10-ae.png")
+    if cnn.get("normal", {}).get("copies") and \
+            cnn.get("secure", {}).get("copies"):
+        plot_fig11(plt, d, cnn)
+        made.append("fig11.png")
     return "plots: " + ", ".join(made) if made else "no plots"
 
 
@@ -382,7 +610,7 @@ def main():
         print("usage: paper.py DIR", file=sys.stderr)
         return 2
     d = sys.argv[1]
-    t1, t2, t3, bs, ae = parse_guest(os.path.join(d, "guest.txt"))
+    t1, t2, t3, bs, ae, cnn = parse_guest(os.path.join(d, "guest.txt"))
     cp = parse_bench_cp(os.path.join(d, "bench-cp.txt"))
     out = ["# The Graviton paper's evaluation, reproduced\n",
            "Generated by `scripts/paper.sh` (docs/paper.md explains the "
@@ -393,17 +621,21 @@ def main():
     table3(out, t3)
     fig10(out, bs)
     fig10_ae(out, ae)
-    note = plots(d, t2, bs, ae)
+    fig10_split(out, bs, ae)
+    fig11(out, cnn)
+    note = plots(d, t2, bs, ae, cnn)
     if os.path.exists(os.path.join(d, "fig9.png")):
         out.append("![Figure 9](fig9.png)\n")
     if os.path.exists(os.path.join(d, "fig10.png")):
         out.append("![Figure 10](fig10.png)\n")
     if os.path.exists(os.path.join(d, "fig10-ae.png")):
         out.append("![Figure 10, autoencoder](fig10-ae.png)\n")
+    if os.path.exists(os.path.join(d, "fig11.png")):
+        out.append("![Figure 11](fig11.png)\n")
     with open(os.path.join(d, "report.md"), "w") as f:
         f.write("\n".join(out))
     print(f"paper: {os.path.join(d, 'report.md')} ({note})")
-    got = bool(t1 or t2 or t3 or bs or cp or ae)
+    got = bool(t1 or t2 or t3 or bs or cp or ae or cnn.get("normal"))
     return 0 if got else 1
 
 

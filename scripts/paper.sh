@@ -3,14 +3,20 @@
 # boots the guest once, runs the benchmarks there, and writes a report with
 # the paper's numbers beside ours (docs/paper.md holds a full run).
 #
-#   bash scripts/paper.sh [options] table1|table2|fig9|table3|fig10|all...
+#   bash scripts/paper.sh [options] PART...
+#
+# PART is one of:
 #
 #   table1          CH_* command latency: the driver's ioctls in the guest,
 #                   the device core alone (bench-cp on the host)
 #   table2, fig9    secure copy by scheme and size, split into the plain
 #                   copy, the CPU's and the device's cryptography
 #   table3          driver API calls, normal vs secure context
-#   fig10           BlackScholes, normal vs secure, by phase
+#   fig10           BlackScholes and the autoencoder, normal vs secure,
+#                   by phase
+#   fig11           the CNN (samples/cnn), normal vs secure: initialisation,
+#                   testing and training, the overhead split into isolation
+#                   and secure copy
 #   all             all of them
 # Options:
 #   --smoke         small sizes and few repetitions (CI: about a minute)
@@ -40,8 +46,8 @@ while [ $# -gt 0 ]; do
     --aes-engine) dev+=(--device-prop aes-engine=on) ;;
     -B) build=${2:?-B needs a directory}; shift ;;
     -h|--help) sed -n '2,/^# SPDX/{/^# SPDX/d;s/^# \{0,1\}//;p}' "$0"; exit 0 ;;
-    table1|table2|fig9|table3|fig10) parts+=("$1") ;;
-    all) parts+=(table1 table2 table3 fig10) ;;
+    table1|table2|fig9|table3|fig10|fig11) parts+=("$1") ;;
+    all) parts+=(table1 table2 table3 fig10 fig11) ;;
     *) die "unknown argument $1 (--help lists them)" ;;
     esac
     shift
@@ -57,9 +63,11 @@ out=$(cd "$out" && pwd)
 if [ $smoke = 1 ]; then
     reps=3 copymax=$((256 << 10)) bs="-n=20000 -iterations=4 -batches=2"
     ae_images=256 ae="-batch=32 -batches=3"
+    cnn_images=128 cnn_tests=64 cnn="-batch=32 -batches=3"
 else
     reps=9 copymax=$((64 << 20)) bs="-n=400000 -iterations=64 -batches=10"
     ae_images=2560 ae="-batch=128 -batches=20"
+    cnn_images=1536 cnn_tests=512 cnn="-batch=128 -batches=12"
 fi
 
 run=$(mktemp -d)
@@ -75,6 +83,27 @@ with gzip.open(sys.argv[1]) as f:
     assert head[:4] == b"\x00\x00\x08\x03", "not an IDX image file"
     data = f.read(784 * int(sys.argv[3]))
 open(sys.argv[2], "wb").write(data)
+PY
+fi
+# and for the CNN, records of a label byte and the 28 x 28 pixels: the
+# first images of the training set and of the test set
+fmd=${fm%/*}
+if [[ " ${parts[*]} " == *" fig11 "* ]] && [ -f "$fm" ]; then
+    python3 - "$fmd" "$run" "$cnn_images" "$cnn_tests" <<'PY'
+import gzip, os, sys
+d, out, counts = sys.argv[1], sys.argv[2], sys.argv[3:5]
+for part, name, n in (("train", "train", counts[0]),
+                      ("t10k", "test", counts[1])):
+    n = int(n)
+    with gzip.open(os.path.join(d, part + "-images-idx3-ubyte.gz")) as f:
+        assert f.read(16)[:4] == b"\x00\x00\x08\x03", "not IDX images"
+        img = f.read(784 * n)
+    with gzip.open(os.path.join(d, part + "-labels-idx1-ubyte.gz")) as f:
+        assert f.read(8)[:4] == b"\x00\x00\x08\x01", "not IDX labels"
+        lbl = f.read(n)
+    with open(os.path.join(out, f"fmnist-{name}.rec"), "wb") as f:
+        for i in range(n):
+            f.write(lbl[i:i + 1] + img[784 * i:784 * (i + 1)])
 PY
 fi
 {
@@ -97,6 +126,16 @@ fi
                 echo "echo '@@AE $mode'"
                 [ $mode = secure ] && printf 'GRAVITON_SECURE=1 '
                 echo "./autoencoder $d -images=$ae_images $ae"
+            done ;;
+        fig11)
+            d=""
+            [ -f "$run/fmnist-train.rec" ] &&
+                d="-train=/gv/run/fmnist-train.rec" &&
+                d+=" -test=/gv/run/fmnist-test.rec"
+            for mode in normal secure; do
+                echo "echo '@@CNN $mode'"
+                [ $mode = secure ] && printf 'GRAVITON_SECURE=1 '
+                echo "./cnn $d -images=$cnn_images -tests=$cnn_tests $cnn"
             done ;;
         esac
     done

@@ -30,7 +30,7 @@ report = ""
 if os.path.exists(os.path.join(out, "report.md")):
     with open(os.path.join(out, "report.md")) as f:
         report = f.read()
-for title in ("Table 1", "Table 2", "Table 3", "Figure 10"):
+for title in ("Table 1", "Table 2", "Table 3", "Figure 10", "Figure 11"):
     check(f"## {title}" in report, f"the report has {title}", report)
 # each table has our numbers, not only the paper's
 check(re.search(r"\| CH_CREATE \| 2330 \| [\d.]+ \| \d+ / \d+", report)
@@ -45,10 +45,25 @@ guest = ""
 if os.path.exists(os.path.join(out, "guest.txt")):
     with open(os.path.join(out, "guest.txt")) as f:
         guest = f.read()
-check(guest.count("Result = PASS") == 4,
-      "BlackScholes and the autoencoder ran right, normally and securely",
-      guest)
-check("are bit-identical" in report,
-      "the autoencoder trains bit-identically in both modes", report)
+check(guest.count("Result = PASS") == 6,
+      "BlackScholes, the autoencoder and the CNN ran right, normally and "
+      "securely", guest)
+check("trained weights (hash" in report and
+      report.count("are bit-identical") == 2,
+      "the autoencoder and the CNN train bit-identically in both modes",
+      report)
+# Figure 11: each phase beside the paper's, and the overhead's split
+for phase, paper in (("initialisation", 73), ("testing", 57),
+                     ("training", 53)):
+    check(re.search(r"\| %s .*?\| [\d.]+ \| [\d.]+ \| [+-]\d+%% \| "
+                    r"\+%d%% \|" % (phase, paper), report) is not None,
+          f"Figure 11: {phase}, normal and secure, beside the paper's")
+split = (r" \| [\d.]+ \| [\d.]+ \| [+-][\d.]+ .*\| [+-][\d.]+ "
+         r"\([+-]\d+%\) \| [+-][\d.]+ \([+-]\d+%\)")
+for row, fig in (("BlackScholes, total", 10), ("autoencoder, total", 10),
+                 ("training", 11)):
+    check(re.search(r"\| " + row + split, report) is not None,
+          f"Figure {fig}: {row}: the overhead split into isolation and "
+          "secure copy")
 print(f"1..{len(results)}")
 sys.exit(0 if all(results) else 1)
