@@ -183,6 +183,9 @@ uint16_t gvp_half_to_f32(struct cg *cg, const struct gvp_opd *o, int pt);
 /* cvt.dt.st with a .bf16 or .f16x2/.bf16x2 type */
 void gvp_half_cvt(struct cg *cg, const struct gvp_stmt *s, struct opc *o,
                   int dt, int st);
+/* atom/red.add on the half types, atom.cas.b16 (GV_ATOM_* @k) */
+void gvp_half_atom(struct cg *cg, const struct gvp_stmt *s, int k, int pt,
+                   int space, bool red);
 
 /* ---- gv_ptx_call.c: calls (inlined) ---- */
 

@@ -256,6 +256,126 @@ void gvp_half_cvt(struct cg *cg, const struct gvp_stmt *s, struct opc *o,
     gvp_emit(cg, GV_I_OR, GV_T_U32, 0, d, r[0], r[1], 0, 0);
 }
 
+/* ---- atomics ---- */
+
+static void set_target(struct cg *cg, uint32_t at, uint32_t target)
+{
+    cg->ins[at].b = (uint16_t)target;
+    cg->ins[at].c = (uint16_t)(target >> 16);
+}
+
+/* The new value of the 16-bit (@x2: 32-bit) element @cur: add b, or
+ * (cas) c where cur equals b. */
+static uint16_t atom_new(struct cg *cg, int k, bool bf, bool x2,
+                         uint16_t cur, uint16_t b, uint16_t c)
+{
+    static const struct hop add = { "add", GV_I_ADD, 2, true };
+    uint16_t v[2], r[2];
+
+    if (k == GV_ATOM_CAS) {
+        uint16_t eq = emit_t(cg, GV_I_SETP, GV_T_U32, GV_CMP_EQ, cur, b, 0);
+
+        return emit_t(cg, GV_I_SELP, GV_T_U32, 0, c, cur, eq);
+    }
+    for (int e = 0; e < (x2 ? 2 : 1); e++) {
+        v[0] = elem(cg, cur, x2, e);
+        v[1] = elem(cg, b, x2, e);
+        r[e] = half_elem(cg, &add, 0, bf, v);
+    }
+    if (!x2) {
+        return r[0];
+    }
+    r[1] = emit_t(cg, GV_I_SHL, GV_T_U32, 0, r[1], gvp_konst(cg, 16), 0);
+    return emit_t(cg, GV_I_OR, GV_T_U32, 0, r[0], r[1], 0);
+}
+
+/* atom/red.add(.noftz) on .f16 .f16x2 .bf16 .bf16x2 and atom.cas.b16
+ * (PTX ISA 9.7.12.5): a compare-and-swap loop on the aligned 32-bit word
+ * holding the value (its other half kept): read the word, compute the
+ * new one, CAS it, again while another thread changed the word first.
+ * A guarded statement branches around the loop where its guard is
+ * false; inside, nothing is guarded. */
+void gvp_half_atom(struct cg *cg, const struct gvp_stmt *s, int k, int pt,
+                   int space, bool red)
+{
+    bool x2 = pt == PT_F16X2 || pt == PT_BF16X2, bf = pt == PT_BF16 ||
+              pt == PT_BF16X2;
+    uint8_t guard = cg->guard;
+    uint16_t gpred = cg->gpred, d = GV_ISA_NONE, b, c = 0, w, sh = 0, old;
+    uint16_t cur, nv, prev, p;
+    uint32_t skip = 0, loop;
+    struct maddr ma;
+    int i = 0;
+
+    if (pt == PT_B16 ? k != GV_ATOM_CAS : k != GV_ATOM_ADD) {
+        FAIL(cg, "this atomic operation is not supported on .%s",
+             gvp_types[pt].name);
+    }
+    if (!red) {
+        d = gvp_dst(cg, &s->opd[i++]);
+    }
+    gvp_mem_operand(cg, &s->opd[i++], space, &ma);
+    if (ma.space == GV_SPACE_PARAM || ma.space == GV_SPACE_LOCAL) {
+        FAIL(cg, "atomics on local or parameter memory");
+    }
+    b = gvp_src(cg, &s->opd[i++], x2 ? PT_B32 : PT_B16);
+    if (k == GV_ATOM_CAS) {
+        c = gvp_src(cg, &s->opd[i++], PT_B16);
+    }
+    w = ma.a;
+    if (ma.off) {
+        w = emit_t(cg, GV_I_ADD, GV_T_U64, 0, w,
+                   gvp_konst(cg, (uint64_t)ma.off), 0);
+    }
+    if (guard) {
+        cg->guard = guard ^ GV_G_NEG;
+        skip = gvp_emit(cg, GV_I_BRA, GV_T_NONE, 0, 0, 0, 0, 0, 0);
+        cg->guard = 0;
+    }
+    if (!x2) {
+        sh = emit_t(cg, GV_I_AND, GV_T_U32, 0, w, gvp_konst(cg, 2), 0);
+        sh = emit_t(cg, GV_I_SHL, GV_T_U32, 0, sh, gvp_konst(cg, 3), 0);
+        w = emit_t(cg, GV_I_AND, GV_T_U64, 0, w, gvp_konst(cg, ~3ull), 0);
+    }
+    old = tmp(cg);
+    gvp_emit(cg, GV_I_LD, GV_T_U32, (unsigned)ma.space, old, w, 0, 0, 0);
+    loop = (uint32_t)cg->nins;
+    cur = old;
+    if (!x2) {
+        cur = emit_t(cg, GV_I_SHR, GV_T_U32, 0, old, sh, 0);
+        cur = emit_t(cg, GV_I_AND, GV_T_U32, 0, cur, gvp_konst(cg, 0xffff),
+                     0);
+    }
+    nv = atom_new(cg, k, bf, x2, cur, b, c);
+    if (!x2) {
+        uint16_t m = emit_t(cg, GV_I_SHL, GV_T_U32, 0, gvp_konst(cg, 0xffff),
+                            sh, 0);
+
+        m = emit_t(cg, GV_I_NOT, GV_T_U32, 0, m, 0, 0);
+        m = emit_t(cg, GV_I_AND, GV_T_U32, 0, old, m, 0);
+        nv = emit_t(cg, GV_I_SHL, GV_T_U32, 0, nv, sh, 0);
+        nv = emit_t(cg, GV_I_OR, GV_T_U32, 0, m, nv, 0);
+    }
+    prev = tmp(cg);
+    gvp_emit(cg, GV_I_ATOM, GV_T_U32,
+             (unsigned)ma.space | (unsigned)GV_ATOM_CAS << 4, prev, w, old, nv,
+             0);
+    p = emit_t(cg, GV_I_SETP, GV_T_U32, GV_CMP_NE, prev, old, 0);
+    gvp_emit(cg, GV_I_MOV, GV_T_U32, 0, old, prev, 0, 0, 0);
+    cg->guard = GV_G_ON;
+    cg->gpred = p;
+    set_target(cg, gvp_emit(cg, GV_I_BRA, GV_T_NONE, 0, 0, 0, 0, 0, 0), loop);
+    cg->guard = 0;
+    if (d != GV_ISA_NONE) {
+        gvp_emit(cg, GV_I_MOV, x2 ? GV_T_U32 : GV_T_U16, 0, d, cur, 0, 0, 0);
+    }
+    if (guard) {
+        set_target(cg, skip, (uint32_t)cg->nins);
+    }
+    cg->guard = guard;
+    cg->gpred = gpred;
+}
+
 bool gvp_half_insn(struct cg *cg, const struct gvp_stmt *s, struct opc *o)
 {
     bool bf, x2;

@@ -338,15 +338,14 @@ static void do_atom(struct cg *cg, const struct gvp_stmt *s, struct opc *o,
                                        "and", "or", "xor", "exch", "cas",
                                        NULL };
     int space = gvp_space_mod(o), k, pt, i = 0;
+    bool half;
     struct maddr ma;
     unsigned t;
     uint16_t d = GV_ISA_NONE, a, e, b, c = 0;
 
     gvp_take_harmless(o);
     k = gvp_take_one(o, ops);
-    if (gvp_take(o, "noftz")) {
-        FAIL(cg, ".noftz (half-precision atomics) is not supported");
-    }
+    half = gvp_take(o, "noftz");
     pt = gvp_one_type(cg, o);
     gvp_opc_done(cg, o);
     if (k < 0) {
@@ -356,6 +355,14 @@ static void do_atom(struct cg *cg, const struct gvp_stmt *s, struct opc *o,
         FAIL(cg, "red.cas does not exist");
     }
     gvp_nopd(cg, s, (red ? 2 : 3) + (k == GV_ATOM_CAS));
+    if (pt == PT_F16 || pt == PT_F16X2 || pt == PT_BF16 ||
+        pt == PT_BF16X2 || pt == PT_B16) {
+        gvp_half_atom(cg, s, k, pt, space, red);
+        return;
+    }
+    if (half) {
+        FAIL(cg, ".noftz needs a half-precision type");
+    }
     t = gvp_gvt(cg, pt);
     if (t < GV_T_U32 || t > GV_T_F64) {
         FAIL(cg, "atomics on .%s are not supported", gvp_types[pt].name);
@@ -928,9 +935,16 @@ void gvp_translate_insn(struct cg *cg, const struct gvp_stmt *s,
     } else if (!strcmp(o.base, "bar") || !strcmp(o.base, "barrier")) {
         do_bar(cg, s, &o);
     } else if (!strcmp(o.base, "membar") || !strcmp(o.base, "fence")) {
+        /* every scope and proxy kind (PTX ISA 9.7.12.4): the engine's
+         * memory is sequentially consistent */
+        static const char *const fk[] = {
+            "gl", "proxy", "alias", "async", "global", "shared::cta",
+            "shared::cluster", "tensormap::generic", "mbarrier_init", NULL,
+        };
+
         gvp_take_harmless(&o);
-        gvp_take(&o, "gl");
-        gvp_take(&o, "proxy");
+        while (gvp_take_one(&o, fk) >= 0) {
+        }
         gvp_opc_done(cg, &o);
         gvp_emit(cg, GV_I_NOP, GV_T_NONE, 0, 0, 0, 0, 0, 0);
     } else if (!strcmp(o.base, "shfl")) {

@@ -590,6 +590,94 @@ static void test_half(void)
     CU_ASSERT_EQUAL(rnd_h(ldexp(1, -134) * 3, true), 0x0002);
 }
 
+/* ==== atomics ==== */
+
+static const char atom_ptx[] =
+    KHEAD
+    "{\n"
+    ".reg .b16 %h<16>;\n"
+    ".reg .b32 %r<16>;\n"
+    ".reg .b64 %rd<16>;\n"
+    ".reg .pred %p<4>;\n"
+    ".shared .align 4 .b32 sh[2];\n"
+    "ld.param.u64 %rd1, [k_out];\n"
+    "mov.u32 %r1, %tid.x;\n"
+    "and.b32 %r2, %r1, 1;\n"
+    "setp.eq.u32 %p1, %r2, 0;\n"
+    "setp.eq.u32 %p2, %r1, 0;\n"
+    "mov.b16 %h1, 0x3c00;\n"            /* f16 1.0 */
+    "mov.b16 %h2, 0x4000;\n"            /* f16 2.0 */
+    "mov.b16 %h3, 0x3f80;\n"            /* bf16 1.0 */
+    "mov.b16 %h4, 0x4000;\n"            /* bf16 2.0 */
+    "mov.b32 %r3, 0x38003c00;\n"        /* f16x2 {1.0, 0.5} */
+    "mov.b32 %r4, 0x40003f80;\n"        /* bf16x2 {1.0, 2.0} */
+    "@%p2 st.global.u32 [%rd1+16], 0xabcd0000;\n"
+    "@%p2 st.shared.u32 [sh], 0;\n"
+    "bar.sync 0;\n"
+    "selp.b64 %rd2, 0, 2, %p1;\n"
+    "add.s64 %rd3, %rd1, %rd2;\n"
+    "selp.b16 %h5, %h1, %h2, %p1;\n"
+    "atom.global.add.noftz.f16 %h6, [%rd3], %h5;\n"
+    "selp.b16 %h7, %h3, %h4, %p1;\n"
+    "atom.add.noftz.bf16 %h8, [%rd3+4], %h7;\n"
+    "atom.global.add.noftz.f16x2 %r5, [%rd1+8], %r3;\n"
+    "red.global.add.noftz.bf16x2 [%rd1+12], %r4;\n"
+    "add.u32 %r6, %r1, 1;\n"
+    "cvt.u16.u32 %h9, %r6;\n"
+    "mov.b16 %h10, 0;\n"
+    "atom.global.cas.b16 %h11, [%rd1+16], %h10, %h9;\n"
+    "atom.shared.add.noftz.f16 %h12, [sh], %h1;\n"
+    "setp.lt.u32 %p3, %r1, 10;\n"
+    "@%p3 atom.global.add.noftz.f16 %h13, [%rd1+24], %h1;\n"
+    "bar.sync 0;\n"
+    "@%p2 ld.shared.u32 %r7, [sh];\n"
+    "@%p2 st.global.u32 [%rd1+20], %r7;\n"
+    "mul.wide.u32 %rd4, %r1, 4;\n"
+    "add.s64 %rd5, %rd1, %rd4;\n"
+    "cvt.u32.u16 %r8, %h6;\n"
+    "st.global.u32 [%rd5+32], %r8;\n"
+    "cvt.u32.u16 %r9, %h11;\n"
+    "st.global.u32 [%rd5+288], %r9;\n"
+    "ret;\n"
+    "}\n";
+
+static void test_atomics(void)
+{
+    enum { T = 64 };
+    static uint32_t out[8 + 2 * T];
+    uint64_t seen = 0;
+    uint32_t win;
+    int zero = 0;
+
+    CU_ASSERT_EQUAL_FATAL(run(atom_ptx, T, out, sizeof(out), NULL, 0),
+                          GV_ERR_NONE);
+    CU_ASSERT_EQUAL(out[0], 0x54005000u);       /* f16 32.0 | 64.0 */
+    CU_ASSERT_EQUAL(out[1], 0x42804200u);       /* bf16 32.0 | 64.0 */
+    CU_ASSERT_EQUAL(out[2], 0x50005400u);       /* f16x2 {64, 32} */
+    CU_ASSERT_EQUAL(out[3], 0x43004280u);       /* bf16x2 {64, 128} */
+    CU_ASSERT_EQUAL(out[4] >> 16, 0xabcd);      /* the other half kept */
+    CU_ASSERT_EQUAL(out[5], 0x5400u);           /* shared: 64.0 */
+    CU_ASSERT_EQUAL(out[6], 0x4900u);           /* 10 guarded adds */
+    win = out[4] & 0xffff;
+    CU_ASSERT(win >= 1 && win <= T);
+    for (uint32_t t = 0; t < T; t++) {
+        uint32_t old = out[8 + t], cas = out[8 + T + t];
+        /* even threads saw 0, 1, ..., 31 (f16), odd ones 0, 2, ..., 62 */
+        double v = dec_h(old) / (t % 2 ? 2 : 1);
+
+        if (v == floor(v) && v >= 0 && v < 32) {
+            seen |= 1ull << ((int)v + (t % 2 ? 32 : 0));
+        }
+        zero += cas == 0;
+        CU_ASSERT(cas == 0 || cas == win);
+        if (cas == 0) {
+            CU_ASSERT_EQUAL(t + 1, win);
+        }
+    }
+    CU_ASSERT_EQUAL(seen, ~0ull);
+    CU_ASSERT_EQUAL(zero, 1);
+}
+
 /* ==== errors ==== */
 
 #define EBODY(insn) \
@@ -610,6 +698,10 @@ static void test_errors(void)
     expect_err(EBODY("cvt.rn.bf16.s32 %h1, %r2;"), 9,
                "conversions between .bf16 and .s32 are not supported");
     expect_err(EBODY("rcp.rn.f16 %h1, %h2;"), 9, "is not valid here");
+    expect_err(EBODY("atom.global.min.f16 %h1, [%r1], %h2;"), 9,
+               "this atomic operation is not supported on .f16");
+    expect_err(EBODY("atom.global.add.noftz.f32 %r1, [%r1], %r2;"), 9,
+               ".noftz needs a half-precision type");
 }
 
 int gv_register_suites(void)
@@ -620,6 +712,7 @@ int gv_register_suites(void)
     };
     static const struct gv_cunit_test exec[] = {
         { "f16 f16x2 bf16 bf16x2 arithmetic, setp and cvt", test_half },
+        { "atom/red.add on the half types, atom.cas.b16", test_atomics },
         { NULL, NULL },
     };
 

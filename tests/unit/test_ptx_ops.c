@@ -1183,6 +1183,39 @@ static void test_errors(void)
                "expected a barrier number 0..15");
 }
 
+/* Every fence and membar scope, and atomics of every scope (system and
+ * cluster act as gpu): they translate, and the kernel runs. */
+static const char fence_ptx[] =
+    ".version 8.0\n.target sm_90\n.address_size 64\n"
+    ".visible .entry k(.param .u64 k_out, .param .u64 k_in)\n"
+    "{\n"
+    ".reg .b32 %r<4>;\n"
+    ".reg .b64 %rd<4>;\n"
+    "ld.param.u64 %rd1, [k_out];\n"
+    "membar.cta;\nmembar.gl;\nmembar.sys;\n"
+    "fence.sc.cta;\nfence.acq_rel.gpu;\nfence.sc.sys;\n"
+    "fence.acq_rel.cluster;\nfence.proxy.alias;\nfence.proxy.async;\n"
+    "fence.proxy.async.global;\nfence.proxy.async.shared::cta;\n"
+    "fence.mbarrier_init.release.cluster;\n"
+    "atom.relaxed.sys.global.add.u32 %r1, [%rd1], 1;\n"
+    "atom.acquire.cluster.global.add.u32 %r1, [%rd1], 1;\n"
+    "atom.acq_rel.gpu.global.exch.b64 %rd2, [%rd1+8], 5;\n"
+    "red.release.sys.global.add.u64 [%rd1+8], 2;\n"
+    "atom.global.cas.b64 %rd3, [%rd1+8], 7, 9;\n"
+    "atom.global.and.b64 %rd3, [%rd1+8], 12;\n"
+    "ret;\n"
+    "}\n";
+
+static void test_fences(void)
+{
+    uint64_t out[2];
+
+    CU_ASSERT_EQUAL_FATAL(run(fence_ptx, 1, out, sizeof(out), NULL, 0),
+                          GV_ERR_NONE);
+    CU_ASSERT_EQUAL(out[0], 2);
+    CU_ASSERT_EQUAL(out[1], 8);         /* 5 + 2, cas to 9, & 12 */
+}
+
 int gv_register_suites(void)
 {
     static const struct gv_cunit_test translate[] = {
@@ -1196,6 +1229,7 @@ int gv_register_suites(void)
         { "activemask in divergent code", test_activemask },
         { "bar.red.popc/.and/.or, barriers with a count", test_bar_red },
         { ".rn .rz .rm .rp on f32/f64 arithmetic", test_rounding },
+        { "fences and atomics of every scope", test_fences },
         { "float -> integer cvt: NaN, inf, range, rounding",
           test_cvt_edges },
         { NULL, NULL },
