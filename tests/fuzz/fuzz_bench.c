@@ -343,6 +343,9 @@ static void build(void)
         td_create_secure(td, FZB_SECURE_CHID, &fzb.sec)) {
         abort();
     }
+    if (td_create_secure(td, FZB_STREAM_CHID, &fzb.sec)) {
+        abort();
+    }
     fzb.table1 = td_table(td, FZB_NORMAL_CHID, 0, false);
     fzb.table2 = td_table(td, FZB_SECURE_CHID, 0, true);
     fzb.page1 = td_alloc_prot(td, 4096, 4096);

@@ -46,6 +46,10 @@ struct fzb {
 #define FZB_NORMAL_CHID 1
 #define FZB_SECURE_CHID 2
 #define FZB_VICTIM_CHID 3
+/* A second channel of channel 2's context (same user key, so same CEK):
+ * the context outlives channel 2's re-creation, as a runtime's streams
+ * do, and only the incarnation tells the old channel from the new one. */
+#define FZB_STREAM_CHID 5
 #define FZB_HOSTWIN_SIZE (64u << 10)
 /* Where harnesses put command groups in guest memory. */
 #define FZB_GROUP_ADDR (TD_GUEST_BASE + (1ull << 20))

@@ -302,8 +302,10 @@ static uint32_t mk_engine(const uint8_t *a, uint8_t *out)
 
 /* ---- the oracles of the secure channels ----
  *
- * Channel 2 is the harness's own runtime's, channel 3 the victim's (no
- * honest group is ever sealed for it).  After every action:
+ * Channel 2 is the harness's own runtime's, channel 5 a second channel of
+ * the same context (the context, and its CEK, outlive a re-creation of
+ * channel 2), channel 3 the victim's; no honest group is ever sealed for
+ * 3 or 5.  After every action:
  *
  *  - a secure channel runs only groups its runtime sealed for the
  *    channel's current incarnation with the counter the device expects,
@@ -325,7 +327,10 @@ struct watch {
     uint64_t honest;            /* honest groups sealed, not yet run */
     uint64_t report_next;       /* the lowest counter a new report may use */
 };
-static struct watch watch[2];   /* channels 2 and 3 */
+static const unsigned watched[] = { FZB_SECURE_CHID, FZB_VICTIM_CHID,
+                                    FZB_STREAM_CHID };
+#define NWATCH (sizeof(watched) / sizeof(watched[0]))
+static struct watch watch[NWATCH];
 static bool sealed_honest;      /* set by act_secure() */
 
 static void oracle_fail(unsigned chid, const char *fmt, ...)
@@ -421,7 +426,7 @@ static void watch_report(struct gv_dev *d, bool exact)
         !chan_live(d, r.h.chid)) {
         return;
     }
-    w = &watch[r.h.chid - FZB_SECURE_CHID];
+    w = &watch[r.h.chid == FZB_SECURE_CHID ? 0 : 1];
     s = rt_of(r.h.chid);
     counter = r.h.magic == GV_SUMMARY_MAGIC ? r.s.counter : r.m.counter;
     if (w->incarnation != d->chsec[r.h.chid].incarnation ||
@@ -457,8 +462,8 @@ static void watch_after(uint8_t action)
 {
     struct gv_dev *d = dev();
 
-    for (unsigned i = 0; i < 2; i++) {
-        unsigned chid = FZB_SECURE_CHID + i;
+    for (unsigned i = 0; i < NWATCH; i++) {
+        unsigned chid = watched[i];
 
         if (!chan_live(d, chid) ||
             d->chsec[chid].incarnation != watch[i].incarnation) {
@@ -651,8 +656,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     last_sealed_len = 0;
     gv_debug_write(dev(), fzb.page1, module, module_len);
     gv_debug_write(dev(), fzb.page2, module, module_len);
-    watch_sync(dev(), FZB_SECURE_CHID, &watch[0]);
-    watch_sync(dev(), FZB_VICTIM_CHID, &watch[1]);
+    for (unsigned i = 0; i < NWATCH; i++) {
+        watch_sync(dev(), watched[i], &watch[i]);
+    }
     while ((n = act_len(data, size)) != 0) {
         watch_before();
         act_run(data, n);
