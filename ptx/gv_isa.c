@@ -117,6 +117,7 @@ enum {
     M_ARITH,            /* GV_M_SAT | GV_M_FTZ */
     M_FARITH,           /* the same, and GV_M_RND on f32/f64 */
     M_SETP, M_TESTP, M_MEM, M_ATOM, M_SREG, M_SHFL, M_VOTE, M_PRMT, M_SHF,
+    M_BAR,
     M_ANY,
 };
 
@@ -181,7 +182,7 @@ static const struct opinfo opinfo[GV_I__COUNT] = {
     [GV_I_ATOM] = { { F_DSTN, F_SRC, F_SRC, F_NO, F_IMM }, M_ATOM, T_ATOM },
     [GV_I_BRA] = { { F_NO, F_NO, F_IMM, F_IMM }, M_ANY, T_ANY },
     [GV_I_EXIT] = { { 0 }, M_ANY, T_ANY },
-    [GV_I_BAR] = { { F_NO, F_BARID }, M_ZERO, T_ANY },
+    [GV_I_BAR] = { { F_NO, F_BARID }, M_BAR, T_ANY },
     [GV_I_S2R] = { { F_DST }, M_SREG, TB(GV_T_U32) | TB(GV_T_U64) },
     [GV_I_MADDR] = { { F_DST, F_SRC }, M_ZERO, TB(GV_T_U64) },
     [GV_I_SHFL] = { { F_DST, F_SRC, F_SRC, F_SRC, F_SRCN }, M_SHFL,
@@ -448,6 +449,10 @@ static int check_mods(struct img *m, uint32_t fi, uint32_t pc,
     case M_SHF:
         ok = (mod & ~(GV_SHF_R | GV_SHF_WRAP)) == 0;
         break;
+    case M_BAR:
+        ok = mod == 0 || mod == GV_BAR_COUNT ||
+             mod == (GV_BAR_COUNT | GV_BAR_ARRIVE);
+        break;
     default:
         break;
     }
@@ -499,6 +504,9 @@ static int check_insn(struct img *m, uint32_t fi, const struct gv_isa_func *f,
         int role = oi->f[i];
 
         if (in.op == GV_I_ATOM && i == 3 && in.mod >> 4 == GV_ATOM_CAS) {
+            role = F_SRC;
+        }
+        if (in.op == GV_I_BAR && i == 2 && (in.mod & GV_BAR_COUNT)) {
             role = F_SRC;
         }
         if (check_operand(m, fi, pc, fname[i], fld[i], role, f->nregs)) {

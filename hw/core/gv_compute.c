@@ -88,6 +88,26 @@ static unsigned op_uses(unsigned op)
     }
 }
 
+/* The fields @x uses: its opcode's, and the optional ones it has. */
+static unsigned insn_uses(const struct gv_insn *x)
+{
+    unsigned uses = x->op < GV_I__COUNT ? op_uses(x->op) : 0;
+
+    /* SHFL and VOTE: e is an optional member mask */
+    if (x->op == GV_I_SHFL || x->op == GV_I_VOTE) {
+        uses |= x->e != GV_ISA_NONE ? U_E : 0;
+    }
+    /* BAR: b is the thread count with GV_BAR_COUNT */
+    if (x->op == GV_I_BAR && (x->mod & GV_BAR_COUNT)) {
+        uses |= U_B;
+    }
+    /* ATOM: c only for CAS, d optional */
+    if (x->op == GV_I_ATOM && (x->mod >> 4) != GV_ATOM_CAS) {
+        uses &= ~U_C;
+    }
+    return uses;
+}
+
 static bool is_int(unsigned t)
 {
     return t >= GV_T_U8 && t <= GV_T_S64;
@@ -105,8 +125,11 @@ static const char *check_form(const struct gv_insn *x)
 
     switch (op) {
     case GV_I_NOP: case GV_I_EXIT: case GV_I_TRAP: case GV_I_BRA:
-    case GV_I_BAR: case GV_I_MADDR:
+    case GV_I_MADDR:
         return NULL;
+    case GV_I_BAR:
+        return mod == 0 || mod == GV_BAR_COUNT ||
+               mod == (GV_BAR_COUNT | GV_BAR_ARRIVE) ? NULL : "barrier form";
     case GV_I_MOV: case GV_I_SELP:
         return t >= GV_T_U8 && t < GV_T__COUNT ? NULL : "type";
     case GV_I_ADD: case GV_I_SUB: case GV_I_MUL: case GV_I_MIN:
@@ -379,7 +402,7 @@ static int decode_func(const struct gv_isa_module *h, const uint8_t *img,
     for (uint32_t n = 0; n < fn->insn_count; n++) {
         const struct gv_insn *x = &ins[fn->insn_start + n];
         struct gv_dinsn *di = &kf->code[n];
-        unsigned uses = x->op < GV_I__COUNT ? op_uses(x->op) : 0;
+        unsigned uses = insn_uses(x);
         const char *bad = x->op < GV_I__COUNT ? check_form(x) : "opcode";
         const uint16_t f[5] = { x->d, x->a, x->b, x->c, x->e };
         uint32_t *out[5] = { &di->d, &di->a, &di->b, &di->c, &di->e };
@@ -389,14 +412,6 @@ static int decode_func(const struct gv_isa_module *h, const uint8_t *img,
         }
         if (x->guard & ~(GV_G_ON | GV_G_NEG)) {
             BAD("function %u instruction %u: bad guard", fi, n);
-        }
-        /* SHFL and VOTE: e is an optional member mask */
-        if (x->op == GV_I_SHFL || x->op == GV_I_VOTE) {
-            uses |= x->e != GV_ISA_NONE ? U_E : 0;
-        }
-        /* ATOM: c only for CAS, d optional */
-        if (x->op == GV_I_ATOM && (x->mod >> 4) != GV_ATOM_CAS) {
-            uses &= ~U_C;
         }
         for (unsigned k = 0; k < 5; k++) {
             uint16_t v = f[k];

@@ -10,8 +10,9 @@
  * running group reaches it.  With the structured layout compilers emit
  * (the PTX order is kept by the translator) this reconverges at the
  * immediate post-dominator; it is correct for any control flow.
- * Barriers: every live thread of the block must arrive; exited threads do
- * not count.
+ * Barriers (16 per block): every live thread of the block must arrive,
+ * or the barrier's thread count; exited threads do not count; an
+ * arrive-only BAR counts without waiting.
  *
  * Memory (gv_simt_mem.c): every access goes through one checked
  * accessor per space (gv_bounds.h: no offset wraps around 2^64); every
@@ -1028,13 +1029,27 @@ static int run_warp(struct gv_launch *L, struct gv_sm *sm, struct gv_warp *w)
             w->alive &= ~m;
             w->active &= ~m;
             break;
-        case GV_K_BAR:
+        case GV_K_BAR: {
+            unsigned id = m ? (unsigned)A[__builtin_ctz(m)] & 15 : 0;
+
+            if (!m) {
+                break;
+            }
+            if (i->mod & GV_BAR_COUNT) {
+                sm->bar_expected[id] = (uint32_t)B[__builtin_ctz(m)];
+            }
+            sm->bar_arrived[id] += popc32(m);
+            if (i->mod & GV_BAR_ARRIVE) {
+                break;
+            }
             for (uint32_t mm = m; mm; mm &= mm - 1) {
                 w->lane_pc[__builtin_ctz(mm)] = w->pc + 1;
+                w->lane_bar[__builtin_ctz(mm)] = (uint8_t)id;
             }
             w->at_bar |= m;
             w->active &= ~m;
             break;
+        }
         case GV_K_S2R:
             switch (i->mod) {
             case GV_SR_TID_X:
@@ -1143,6 +1158,53 @@ static int run_warp(struct gv_launch *L, struct gv_sm *sm, struct gv_warp *w)
     }
 }
 
+/* Every warp is blocked at a barrier or done: release the barriers that
+ * are complete (their count, or every live thread, arrived; the
+ * arrivals beyond a count are the next round's).  If none is, the block
+ * would wait forever: release them all, as before barriers had ids. */
+static void bar_release(struct gv_sm *sm, uint32_t nw)
+{
+    uint32_t live = 0, open = 0;
+
+    for (uint32_t k = 0; k < nw; k++) {
+        live += popc32(sm->warps[k].alive);
+    }
+    for (unsigned id = 0; id < 16; id++) {
+        uint32_t need = sm->bar_expected[id] ? sm->bar_expected[id] : live;
+
+        if (sm->bar_arrived[id] && sm->bar_arrived[id] >= need) {
+            open |= 1u << id;
+        }
+    }
+    if (!open) {
+        open = 0xffff;
+    }
+    for (unsigned id = 0; id < 16; id++) {
+        uint32_t need = sm->bar_expected[id];
+
+        if (open >> id & 1) {
+            sm->bar_arrived[id] = need && sm->bar_arrived[id] > need
+                                  ? sm->bar_arrived[id] - need : 0;
+            if (!sm->bar_arrived[id]) {
+                sm->bar_expected[id] = 0;
+            }
+        }
+    }
+    for (uint32_t k = 0; k < nw; k++) {
+        struct gv_warp *w = &sm->warps[k];
+
+        for (uint32_t mm = w->at_bar; mm; mm &= mm - 1) {
+            unsigned l = (unsigned)__builtin_ctz(mm);
+
+            if (open >> w->lane_bar[l] & 1) {
+                w->waiting |= 1u << l;
+                w->at_bar &= ~(1u << l);
+            }
+        }
+        recompute_min(w);
+    }
+}
+
 int gv_simt_run_block(struct gv_launch *L, struct gv_sm *sm, uint64_t block)
 {
     const struct gv_kfunc *f = L->f;
@@ -1167,6 +1229,8 @@ int gv_simt_run_block(struct gv_launch *L, struct gv_sm *sm, uint64_t block)
         w->min_wait = UINT32_MAX;
         w->id = k;
     }
+    memset(sm->bar_arrived, 0, sizeof(sm->bar_arrived));
+    memset(sm->bar_expected, 0, sizeof(sm->bar_expected));
     for (;;) {
         bool bar = false;
 
@@ -1181,13 +1245,6 @@ int gv_simt_run_block(struct gv_launch *L, struct gv_sm *sm, uint64_t block)
         if (!bar) {
             return atomic_load(&L->status);
         }
-        /* Every live thread has arrived: release the barrier. */
-        for (uint32_t k = 0; k < nw; k++) {
-            struct gv_warp *w = &sm->warps[k];
-
-            w->waiting |= w->at_bar;
-            w->at_bar = 0;
-            recompute_min(w);
-        }
+        bar_release(sm, nw);
     }
 }

@@ -83,6 +83,7 @@ struct gv_warp {
     uint32_t at_bar;            /* lanes waiting at a barrier (at lane_pc) */
     uint32_t min_wait;          /* lowest lane_pc of waiting lanes */
     uint32_t lane_pc[GV_WARP];
+    uint8_t lane_bar[GV_WARP];  /* the barrier a lane at_bar waits at */
     uint32_t id;
     uint64_t issued;
     uint8_t *local;             /* GV_WARP * local_size bytes */
@@ -104,6 +105,9 @@ struct gv_sm {
     uint32_t ctaid[3];
     uint64_t lane_insns;
     unsigned check;             /* countdown to the next watchdog check */
+    /* the block's barriers: threads arrived, and the count that completes
+     * each (0: every live thread) */
+    uint32_t bar_arrived[16], bar_expected[16];
 };
 
 enum {

@@ -120,8 +120,12 @@ enum gv_isa_op {
     GV_I_BRA,           /* go to instruction index (b | c << 16) (module-absolute, inside the
                            same function); the guard predicate makes it conditional */
     GV_I_EXIT,          /* the thread ends */
-    GV_I_BAR,           /* block barrier: every thread of the block that has not exited waits
-                           here; a = barrier id (constant, 0..15) */
+    /* block barrier a (constant, 0..15): the lanes wait until every live
+     * thread of the block has arrived at barrier a, or, with GV_BAR_COUNT,
+     * b (u32) threads have (arrivals count per barrier; a completed
+     * barrier starts over).  GV_BAR_ARRIVE: the lanes arrive and go on
+     * (PTX bar.arrive; needs GV_BAR_COUNT) */
+    GV_I_BAR,
     GV_I_S2R,           /* d = special register mod (GV_SR_*), u32 unless noted */
     GV_I_MADDR,         /* d (u64) = address of the module's data section + a (u64):
                            .global/.const variables (a = offset in the data section) */
@@ -210,6 +214,8 @@ enum gv_isa_prmt {
     GV_PRMT_DEFAULT = 0, GV_PRMT_F4E, GV_PRMT_B4E, GV_PRMT_RC8,
     GV_PRMT_ECL, GV_PRMT_ECR, GV_PRMT_RC16,
 };
+#define GV_BAR_ARRIVE           0x1u    /* BAR: arrive without waiting */
+#define GV_BAR_COUNT            0x2u    /* BAR: b is the thread count */
 #define GV_SHF_R                0x1u    /* SHF: right (else left) */
 #define GV_SHF_WRAP             0x2u    /* SHF: amount mod 32 (else clamp to 32) */
 
