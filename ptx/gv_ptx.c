@@ -146,7 +146,7 @@ static void translate_entry(struct cg *cg, const struct gvp_func *f)
     memset(out, 0, sizeof(*out));
     cg->nregs = 0;
     cg->cc = 0;
-    cg->bred = 0;
+    memset(cg->bred, 0, sizeof(cg->bred));
     gvp_compat_entry_start(cg);
     cg->shared_size = cg->mod_shared_size;
     cg->next = 0;

@@ -83,7 +83,7 @@ struct cg {
     int nstack;
     bool marked;                /* addr_taken of the functions computed */
     uint32_t cc;                /* the carry flag's slot + 1, 0: none yet */
-    uint32_t bred;              /* bar.red's shared counter + 1, 0: none */
+    uint32_t bred[16];          /* bar.red's shared counters + 1, 0: none */
 
     /* the statement being translated */
     int line;

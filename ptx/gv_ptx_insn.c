@@ -659,43 +659,6 @@ static uint16_t bar_id(struct cg *cg, const struct gvp_opd *a)
     return gvp_konst(cg, (uint64_t)a->ival);
 }
 
-/* bar.sync a, b (PTX ISA 9.7.13.1): the engine's barriers wait for every
- * live thread of the block, so a thread count b is accepted when it is
- * the block's size; any other count traps (partial barriers are not
- * supported).  The check is computed unguarded into temporaries, then
- * the trap is guarded on (count differs) and the statement's guard. */
-static void bar_count(struct cg *cg, const struct gvp_opd *count)
-{
-    uint8_t guard = cg->guard;
-    uint16_t gpred = cg->gpred, n[3], p, b;
-
-    cg->guard = 0;
-    b = gvp_src(cg, count, PT_U32);
-    for (int k = 0; k < 3; k++) {
-        n[k] = (uint16_t)gvp_new_slot(cg);
-        gvp_emit(cg, GV_I_S2R, GV_T_U32, GV_SR_NTID_X + (unsigned)k, n[k], 0,
-                 0, 0, 0);
-    }
-    gvp_emit(cg, GV_I_MUL, GV_T_U32, 0, n[0], n[0], n[1], 0, 0);
-    gvp_emit(cg, GV_I_MUL, GV_T_U32, 0, n[0], n[0], n[2], 0, 0);
-    p = (uint16_t)gvp_new_slot(cg);
-    gvp_emit(cg, GV_I_SETP, GV_T_U32, GV_CMP_NE, p, b, n[0], 0, 0);
-    if (guard) {
-        uint16_t g = gpred;
-
-        if (guard & GV_G_NEG) {
-            g = (uint16_t)gvp_new_slot(cg);
-            gvp_emit(cg, GV_I_NOT, GV_T_PRED, 0, g, gpred, 0, 0, 0);
-        }
-        gvp_emit(cg, GV_I_AND, GV_T_PRED, 0, p, p, g, 0, 0);
-    }
-    cg->guard = GV_G_ON;
-    cg->gpred = p;
-    gvp_emit(cg, GV_I_TRAP, GV_T_NONE, 0, 0, 0, 0, 0, 0);
-    cg->guard = guard;
-    cg->gpred = gpred;
-}
-
 /* bar.red.popc.u32 d, a{, b}, {!}c and bar.red.and/.or.pred p, a{, b},
  * {!}c (PTX ISA 9.7.13.1; __syncthreads_count/and/or): a barrier that
  * also reduces c over the block's threads.  Each thread adds
@@ -709,8 +672,9 @@ static void do_bar_red(struct cg *cg, const struct gvp_stmt *s,
                        struct opc *o)
 {
     static const char *const ops[] = { "popc", "and", "or", NULL };
-    int k = gvp_take_one(o, ops), pt = gvp_one_type(cg, o);
-    uint16_t id, c, a, x0, x1, v, df;
+    int k = gvp_take_one(o, ops), pt = gvp_one_type(cg, o), bn;
+    uint16_t id, n = 0, c, a, x0, x1, v, df;
+    unsigned bm = 0;
 
     gvp_opc_done(cg, o);
     if (k < 0) {
@@ -724,31 +688,34 @@ static void do_bar_red(struct cg *cg, const struct gvp_stmt *s,
     }
     id = bar_id(cg, &s->opd[1]);
     if (s->nopd == 4) {
-        bar_count(cg, &s->opd[2]);
+        n = gvp_src(cg, &s->opd[2], PT_U32);
+        bm = GV_BAR_COUNT;
     }
     c = gvp_psrc(cg, &s->opd[s->nopd - 1]);
-    if (!cg->bred) {
+    /* one counter per barrier number */
+    bn = (int)s->opd[1].ival;
+    if (!cg->bred[bn]) {
         cg->shared_size = gvp_align_up(cg->shared_size, 8);
-        cg->bred = (uint32_t)cg->shared_size + 1;
+        cg->bred[bn] = (uint32_t)cg->shared_size + 1;
         cg->shared_size += 8;
         if (cg->shared_size > GV_ISA_MAX_SHARED) {
             FAIL(cg, "shared memory over %u bytes", GV_ISA_MAX_SHARED);
         }
     }
-    a = gvp_konst(cg, cg->bred - 1);
+    a = gvp_konst(cg, cg->bred[bn] - 1);
     x0 = (uint16_t)gvp_new_slot(cg);
     x1 = (uint16_t)gvp_new_slot(cg);
     v = (uint16_t)gvp_new_slot(cg);
     df = (uint16_t)gvp_new_slot(cg);
-    gvp_emit(cg, GV_I_BAR, GV_T_NONE, 0, 0, id, 0, 0, 0);
+    gvp_emit(cg, GV_I_BAR, GV_T_NONE, bm, 0, id, n, 0, 0);
     gvp_emit(cg, GV_I_LD, GV_T_U64, GV_SPACE_SHARED, x0, a, 0, 0, 0);
     gvp_emit(cg, GV_I_SELP, GV_T_U64, 0, v, gvp_konst(cg, 0x100000001ull),
              gvp_konst(cg, 0x100000000ull), c, 0);
-    gvp_emit(cg, GV_I_BAR, GV_T_NONE, 0, 0, id, 0, 0, 0);
+    gvp_emit(cg, GV_I_BAR, GV_T_NONE, bm, 0, id, n, 0, 0);
     gvp_emit(cg, GV_I_ATOM, GV_T_U64,
              GV_SPACE_SHARED | (unsigned)GV_ATOM_ADD << 4, GV_ISA_NONE, a, v,
              0, 0);
-    gvp_emit(cg, GV_I_BAR, GV_T_NONE, 0, 0, id, 0, 0, 0);
+    gvp_emit(cg, GV_I_BAR, GV_T_NONE, bm, 0, id, n, 0, 0);
     gvp_emit(cg, GV_I_LD, GV_T_U64, GV_SPACE_SHARED, x1, a, 0, 0, 0);
     gvp_emit(cg, GV_I_SUB, GV_T_U64, 0, df, x1, x0, 0, 0);
     if (k == 0) {
@@ -757,11 +724,12 @@ static void do_bar_red(struct cg *cg, const struct gvp_stmt *s,
         return;
     }
     if (k == 1) {       /* and: every thread's c, popc == count */
-        uint16_t n = (uint16_t)gvp_new_slot(cg);
+        uint16_t cnt = (uint16_t)gvp_new_slot(cg);
 
-        gvp_emit(cg, GV_I_SHR, GV_T_U64, 0, n, df, gvp_konst(cg, 32), 0, 0);
+        gvp_emit(cg, GV_I_SHR, GV_T_U64, 0, cnt, df, gvp_konst(cg, 32), 0,
+                 0);
         gvp_emit(cg, GV_I_SETP, GV_T_U32, GV_CMP_EQ, gvp_dst(cg, &s->opd[0]),
-                 df, n, 0, 0);
+                 df, cnt, 0, 0);
         return;
     }
     gvp_emit(cg, GV_I_SETP, GV_T_U32, GV_CMP_NE, gvp_dst(cg, &s->opd[0]), df,
@@ -783,21 +751,24 @@ static void do_bar(struct cg *cg, const struct gvp_stmt *s, struct opc *o)
         do_bar_red(cg, s, o);
         return;
     }
-    if (gvp_take(o, "arrive")) {
-        FAIL(cg, "bar.arrive (arriving without waiting) is not supported: "
-             "the engine's barriers wait for every thread of the block");
-    }
+    bool arrive = gvp_take(o, "arrive");
+
     gvp_take(o, "sync");
     gvp_opc_done(cg, o);
-    if (s->nopd < 1 || s->nopd > 2) {
-        FAIL(cg, "expected a barrier number and an optional thread count");
+    if (s->nopd < 1 + arrive || s->nopd > 2) {
+        FAIL(cg, arrive ? "bar.arrive needs a barrier number and a thread "
+                          "count"
+                        : "expected a barrier number and an optional thread "
+                          "count");
     }
-    uint16_t id = bar_id(cg, &s->opd[0]);
+    uint16_t id = bar_id(cg, &s->opd[0]), n = 0;
+    unsigned mod = 0;
 
     if (s->nopd == 2) {
-        bar_count(cg, &s->opd[1]);
+        n = gvp_src(cg, &s->opd[1], PT_U32);
+        mod = GV_BAR_COUNT | (arrive ? GV_BAR_ARRIVE : 0);
     }
-    gvp_emit(cg, GV_I_BAR, GV_T_NONE, 0, 0, id, 0, 0, 0);
+    gvp_emit(cg, GV_I_BAR, GV_T_NONE, mod, 0, id, n, 0, 0);
 }
 
 static void do_prmt(struct cg *cg, const struct gvp_stmt *s, struct opc *o)

@@ -775,11 +775,55 @@ static const char bred_ptx[] =
     "ret;\n"
     "}\n";
 
-/* A count that is not the block's size traps. */
-static const char bcount_ptx[] =
+/* Producer and consumer warps (PTX ISA 9.7.13.1's example): threads
+ * 0-63 fill a shared buffer, bar.arrive 1 and wait at barrier 2; threads
+ * 64-127 wait at barrier 1, read, bar.arrive 2; four rounds.  Then each
+ * half reduces its own predicate on its own barrier (bar.red with a
+ * count of 64). */
+static const char pc_ptx[] =
     KHEAD
     "{\n"
-    "bar.sync 0, 64;\n"
+    ".reg .b32 %r<16>;\n"
+    ".reg .b64 %rd<8>;\n"
+    ".reg .pred %p<4>;\n"
+    ".shared .align 4 .b32 buf[64];\n"
+    "ld.param.u64 %rd1, [k_out];\n"
+    "mov.u32 %r1, %tid.x;\n"
+    "mul.wide.u32 %rd2, %r1, 4;\n"
+    "add.s64 %rd3, %rd1, %rd2;\n"
+    "and.b32 %r2, %r1, 63;\n"
+    "mul.wide.u32 %rd4, %r2, 4;\n"
+    "mov.u64 %rd5, buf;\n"
+    "add.s64 %rd5, %rd5, %rd4;\n"
+    "mov.u32 %r3, 0;\n"
+    "mov.u32 %r4, 0;\n"
+    "setp.lt.u32 %p1, %r1, 64;\n"
+    "@!%p1 bra CONS;\n"
+    "PROD:\n"
+    "mad.lo.u32 %r5, %r3, 1000, %r2;\n"
+    "st.shared.u32 [%rd5], %r5;\n"
+    "bar.arrive 1, 128;\n"
+    "bar.sync 2, 128;\n"
+    "add.u32 %r3, %r3, 1;\n"
+    "setp.lt.u32 %p2, %r3, 4;\n"
+    "@%p2 bra PROD;\n"
+    "and.b32 %r6, %r1, 3;\n"
+    "setp.eq.u32 %p3, %r6, 0;\n"
+    "bar.red.popc.u32 %r4, 4, 64, %p3;\n"
+    "bra.uni DONE;\n"
+    "CONS:\n"
+    "bar.sync 1, 128;\n"
+    "ld.shared.u32 %r5, [%rd5];\n"
+    "add.u32 %r4, %r4, %r5;\n"
+    "bar.arrive 2, 128;\n"
+    "add.u32 %r3, %r3, 1;\n"
+    "setp.lt.u32 %p2, %r3, 4;\n"
+    "@%p2 bra CONS;\n"
+    "setp.lt.u32 %p3, %r1, 70;\n"
+    "bar.red.popc.u32 %r7, 5, 64, %p3;\n"
+    "mad.lo.u32 %r4, %r7, 100000, %r4;\n"
+    "DONE:\n"
+    "st.global.u32 [%rd3], %r4;\n"
     "ret;\n"
     "}\n";
 
@@ -803,7 +847,20 @@ static void test_bar_red(void)
     }
     CU_ASSERT_EQUAL(bad, 0);
     CU_ASSERT(n > 0 && n < T);
-    CU_ASSERT_NOT_EQUAL(run(bcount_ptx, 128, out, 4, NULL, 0), GV_ERR_NONE);
+    /* producers and consumers: each consumer summed the four rounds of
+     * its slot; the producers' popc (tid % 4 == 0: 16 of 64), the
+     * consumers' (tid < 70: 6 of 64) times 100000 */
+    CU_ASSERT_EQUAL_FATAL(run(pc_ptx, 128, out, 128 * 4, NULL, 0),
+                          GV_ERR_NONE);
+    for (uint32_t t = 0; t < 128; t++) {
+        uint32_t want = t < 64 ? 16 : 600000 + 6000 + 4 * (t - 64);
+
+        if (out[t] != want && bad++ < 8) {
+            fprintf(stderr, "\n    producer/consumer thread %u: %u, "
+                    "expected %u\n", t, out[t], want);
+        }
+    }
+    CU_ASSERT_EQUAL(bad, 0);
 }
 
 /* ==== float -> integer cvt: every edge ==== */
@@ -1172,9 +1229,9 @@ static void test_errors(void)
                "a rounding mode and .approx exclude each other");
     expect_err(EBODY("setp.lt.rz.f32 %p1, %r2, %r3;"), 9,
                "a comparison has no rounding");
-    expect_err(EBODY("bar.arrive 1, 64;"), 9,
-               "bar.arrive: bar.arrive (arriving without waiting) is not "
-               "supported");
+    expect_err(EBODY("bar.arrive 1;"), 9,
+               "bar.arrive: bar.arrive needs a barrier number and a thread "
+               "count");
     expect_err(EBODY("bar.red.popc.pred %p1, 0, %p1;"), 9,
                "bar.red.popc needs .u32");
     expect_err(EBODY("bar.red.and.u32 %r1, 0, %p1;"), 9,
@@ -1227,7 +1284,7 @@ int gv_register_suites(void)
         { "carry chains (.cc, addc, subc, madc)", test_carry },
         { "testp and copysign", test_fclass },
         { "activemask in divergent code", test_activemask },
-        { "bar.red.popc/.and/.or, barriers with a count", test_bar_red },
+        { "bar.red, bar.arrive, barriers with a count", test_bar_red },
         { ".rn .rz .rm .rp on f32/f64 arithmetic", test_rounding },
         { "fences and atomics of every scope", test_fences },
         { "float -> integer cvt: NaN, inf, range, rounding",
