@@ -180,6 +180,9 @@ bool gvp_ops_insn(struct cg *cg, const struct gvp_stmt *s, struct opc *o);
 bool gvp_half_insn(struct cg *cg, const struct gvp_stmt *s, struct opc *o);
 /* An .f16 or .bf16 source operand widened to an f32. */
 uint16_t gvp_half_to_f32(struct cg *cg, const struct gvp_opd *o, int pt);
+/* Element @k (0: bits 15..0) of the .f16x2/.bf16x2 (@pt) value @v as an
+ * f32. */
+uint16_t gvp_half2_to_f32(struct cg *cg, uint16_t v, int pt, int k);
 /* cvt.dt.st with a .bf16 or .f16x2/.bf16x2 type */
 void gvp_half_cvt(struct cg *cg, const struct gvp_stmt *s, struct opc *o,
                   int dt, int st);

@@ -198,6 +198,11 @@ uint16_t gvp_half_to_f32(struct cg *cg, const struct gvp_opd *o, int pt)
     return widen(cg, gvp_src(cg, o, PT_B16), pt == PT_BF16);
 }
 
+uint16_t gvp_half2_to_f32(struct cg *cg, uint16_t v, int pt, int k)
+{
+    return widen(cg, elem(cg, v, true, k), pt == PT_BF16X2);
+}
+
 /* The value of source @o of type @st as an f32 (@w64: f64), exactly. */
 static uint16_t cvt_in(struct cg *cg, const struct gvp_opd *o, int st,
                        bool w64)

@@ -53,6 +53,58 @@ static unsigned compare_mods(struct cg *cg, struct opc *o, int pt)
     return mod & GV_M_FTZ;
 }
 
+/* If the guard is one of the predicates @p, @q an expansion writes,
+ * guard the rest of it on a copy taken first. */
+static void guard_copy(struct cg *cg, uint16_t p, uint16_t q)
+{
+    if (cg->guard && (p == cg->gpred || q == cg->gpred)) {
+        uint16_t g = (uint16_t)gvp_new_slot(cg);
+        uint8_t guard = cg->guard;
+
+        cg->guard = 0;
+        gvp_emit(cg, GV_I_MOV, GV_T_PRED, 0, g, cg->gpred, 0, 0, 0);
+        cg->guard = guard;
+        cg->gpred = g;
+    }
+}
+
+/* setp.cmp[.bool].f16x2/.bf16x2 p|q, a, b[, {!}c] (PTX ISA 9.7.4.x): p
+ * compares the low halves, q the high ones, each combined with c. */
+static void setp_x2(struct cg *cg, const struct gvp_stmt *s, int pt,
+                    unsigned cmp, unsigned bop)
+{
+    const struct gvp_opd *d = &s->opd[0];
+    struct gvp_opd x;
+    uint16_t a, b, c = 0, r[2], p, q;
+
+    if (d->kind != OK_PAIR) {
+        FAIL(cg, "setp on .%s writes p|q", gvp_types[pt].name);
+    }
+    x = *d;
+    x.kind = OK_NAME;
+    p = gvp_dst(cg, &x);
+    x.name = d->name2;
+    q = gvp_dst(cg, &x);
+    guard_copy(cg, p, q);
+    a = gvp_src(cg, &s->opd[1], PT_B32);
+    b = gvp_src(cg, &s->opd[2], PT_B32);
+    if (bop) {
+        c = gvp_psrc(cg, &s->opd[3]);
+    }
+    for (int k = 0; k < 2; k++) {
+        uint16_t fa = gvp_half2_to_f32(cg, a, pt, k);
+        uint16_t fb = gvp_half2_to_f32(cg, b, pt, k);
+
+        r[k] = (uint16_t)gvp_new_slot(cg);
+        gvp_emit(cg, GV_I_SETP, GV_T_F32, cmp, r[k], fa, fb, 0, 0);
+        if (bop) {
+            gvp_emit(cg, bop, GV_T_PRED, 0, r[k], r[k], c, 0, 0);
+        }
+    }
+    gvp_emit(cg, GV_I_MOV, GV_T_PRED, 0, p, r[0], 0, 0, 0);
+    gvp_emit(cg, GV_I_MOV, GV_T_PRED, 0, q, r[1], 0, 0, 0);
+}
+
 /* setp.cmp[.bool].type p[|q], a, b[, {!}c] */
 static void do_setp(struct cg *cg, const struct gvp_stmt *s, struct opc *o)
 {
@@ -61,15 +113,13 @@ static void do_setp(struct cg *cg, const struct gvp_stmt *s, struct opc *o)
     int pt = gvp_one_type(cg, o), bk;
     /* .f16/.bf16: the f32 comparison of the widened operands (the ISA's
      * SETP has no f16: fuzz-ptx) */
-    bool half = pt == PT_F16 || pt == PT_BF16;
+    bool x2 = pt == PT_F16X2 || pt == PT_BF16X2;
+    bool half = pt == PT_F16 || pt == PT_BF16 || x2;
     int cpt = half ? PT_F32 : pt;
     unsigned cmp, t;
     uint16_t a, b, r, nr = 0, c = 0, p, q = GV_ISA_NONE;
     const struct gvp_opd *d;
 
-    if (pt == PT_F16X2 || pt == PT_BF16X2) {
-        FAIL(cg, "setp on .f16x2/.bf16x2 is not supported");
-    }
     cmp = cmp_of(cg, o, cpt);
     t = gvp_gvt(cg, cpt);
     bk = gvp_take_one(o, bools);
@@ -79,6 +129,10 @@ static void do_setp(struct cg *cg, const struct gvp_stmt *s, struct opc *o)
     cmp |= compare_mods(cg, o, cpt);
     gvp_opc_done(cg, o);
     gvp_nopd(cg, s, bk >= 0 ? 4 : 3);
+    if (x2) {
+        setp_x2(cg, s, pt, cmp, bk >= 0 ? bop[bk] : 0);
+        return;
+    }
     d = &s->opd[0];             /* after the count: opd is NULL if none */
     if (d->kind == OK_PAIR) {
         struct gvp_opd x = *d;
@@ -92,15 +146,7 @@ static void do_setp(struct cg *cg, const struct gvp_stmt *s, struct opc *o)
     }
     /* The expansion writes p before q: if p is the guard, guard the rest
      * on a copy taken first. */
-    if (cg->guard && (p == cg->gpred || q == cg->gpred)) {
-        uint16_t g = (uint16_t)gvp_new_slot(cg);
-        uint8_t guard = cg->guard;
-
-        cg->guard = 0;
-        gvp_emit(cg, GV_I_MOV, GV_T_PRED, 0, g, cg->gpred, 0, 0, 0);
-        cg->guard = guard;
-        cg->gpred = g;
-    }
+    guard_copy(cg, p, q);
     if (half) {
         a = gvp_half_to_f32(cg, &s->opd[1], pt);
         b = gvp_half_to_f32(cg, &s->opd[2], pt);

@@ -281,7 +281,7 @@ static const char half_ptx[] =
     ".reg .b64 %rd<8>;\n"
     ".reg .f32 %f<8>;\n"
     ".reg .f64 %fd<4>;\n"
-    ".reg .pred %p<8>;\n"
+    ".reg .pred %p<12>;\n"
     "ld.param.u64 %rd1, [k_out];\n"
     "ld.param.u64 %rd2, [k_in];\n"
     "mov.u32 %r1, %tid.x;\n"
@@ -344,6 +344,16 @@ static const char half_ptx[] =
     "selp.u32 %r42, 4, 0, %p3;\n"
     "selp.u32 %r43, 8, 0, %p4;\n"
     "or.b32 %r34, %r40, %r41;\n"
+    "or.b32 %r34, %r34, %r42;\n"
+    "or.b32 %r34, %r34, %r43;\n"
+    "setp.lt.f16x2 %p5|%p6, %r2, %r3;\n"
+    "setp.geu.or.bf16x2 %p7|%p8, %r2, %r3, %p1;\n"
+    "selp.u32 %r40, 16, 0, %p5;\n"
+    "selp.u32 %r41, 32, 0, %p6;\n"
+    "selp.u32 %r42, 64, 0, %p7;\n"
+    "selp.u32 %r43, 128, 0, %p8;\n"
+    "or.b32 %r34, %r34, %r40;\n"
+    "or.b32 %r34, %r34, %r41;\n"
     "or.b32 %r34, %r34, %r42;\n"
     "or.b32 %r34, %r34, %r43;\n"
     /* cvt */
@@ -438,7 +448,7 @@ static bool fcmp_ref(int k, double x, double y)
     bool un = isnan(x) || isnan(y);
 
     return k == 0 ? !un && x < y : k == 1 ? un || x > y
-           : k == 2 ? !un && x == y : !un;
+           : k == 2 ? !un && x == y : k == 3 ? !un : un || x >= y;
 }
 
 /* The reference of result @k of one thread: (*half) says whether it is
@@ -474,7 +484,13 @@ static uint32_t half_ref(const struct hin *v, int k, int *fmt, int *op)
                fcmp_ref(1, dec_bf(a >> 16), dec_bf(b >> 16)) << 1 |
                (fcmp_ref(2, dec_h(a & 0xffff), dec_h(c & 0xffff)) &&
                 fcmp_ref(0, dec_h(a & 0xffff), dec_h(b & 0xffff))) << 2 |
-               fcmp_ref(3, dec_bf(a >> 16), dec_bf(b >> 16)) << 3;
+               fcmp_ref(3, dec_bf(a >> 16), dec_bf(b >> 16)) << 3 |
+               fcmp_ref(0, dec_h(a & 0xffff), dec_h(b & 0xffff)) << 4 |
+               fcmp_ref(0, dec_h(a >> 16), dec_h(b >> 16)) << 5 |
+               (fcmp_ref(4, dec_bf(a & 0xffff), dec_bf(b & 0xffff)) ||
+                fcmp_ref(0, dec_h(a & 0xffff), dec_h(b & 0xffff))) << 6 |
+               (fcmp_ref(4, dec_bf(a >> 16), dec_bf(b >> 16)) ||
+                fcmp_ref(0, dec_h(a & 0xffff), dec_h(b & 0xffff))) << 7;
     case 35:
         *fmt = 4;
         return f32_bits(dec_h(a & 0xffff));
@@ -693,7 +709,7 @@ static void test_errors(void)
     expect_err(EBODY("add.sat.bf16 %h1, %h2, %h3;"), 9,
                ".sat is not valid here");
     expect_err(EBODY("setp.lt.f16x2 %p1, %r2, %r3;"), 9,
-               "setp on .f16x2/.bf16x2 is not supported");
+               "setp on .f16x2 writes p|q");
     expect_err(EBODY("cvt.bf16.f32 %h1, %r2;"), 9, "needs .rn");
     expect_err(EBODY("cvt.rn.bf16.s32 %h1, %r2;"), 9,
                "conversions between .bf16 and .s32 are not supported");
