@@ -121,12 +121,46 @@ static const struct hop hops[] = {
     { "abs", GV_I_ABS, 1, false },
 };
 
-/* One element of @h's operation on elements @v: its 16-bit result. */
-static uint16_t half_elem(struct cg *cg, const struct hop *h, unsigned mod,
-                          bool bf, const uint16_t *v)
-{
-    uint16_t x[3];
+enum { HF_FTZ = 1, HF_RELU = 2, HF_NAN = 4 };
 
+/* .ftz: an f16 subnormal (exponent 0) becomes a zero of its sign. */
+static uint16_t flush(struct cg *cg, uint16_t h)
+{
+    uint16_t e = emit_t(cg, GV_I_AND, GV_T_U32, 0, h, gvp_konst(cg, 0x7c00),
+                        0);
+    uint16_t z = emit_t(cg, GV_I_SETP, GV_T_U32, GV_CMP_EQ, e,
+                        gvp_konst(cg, 0), 0);
+    uint16_t sg = emit_t(cg, GV_I_AND, GV_T_U32, 0, h, gvp_konst(cg, 0x8000),
+                         0);
+
+    return emit_t(cg, GV_I_SELP, GV_T_U32, 0, sg, h, z);
+}
+
+/* .relu: a negative result is 0, NaN the canonical NaN 0x7fff. */
+static uint16_t relu(struct cg *cg, uint16_t r, bool bf)
+{
+    uint16_t mag = emit_t(cg, GV_I_AND, GV_T_U32, 0, r, gvp_konst(cg, 0x7fff),
+                          0);
+    uint16_t nan = emit_t(cg, GV_I_SETP, GV_T_U32, GV_CMP_GT, mag,
+                          gvp_konst(cg, bf ? 0x7f80 : 0x7c00), 0);
+    uint16_t neg = emit_t(cg, GV_I_SETP, GV_T_U32, GV_CMP_GE, r,
+                          gvp_konst(cg, 0x8000), 0);
+
+    r = emit_t(cg, GV_I_SELP, GV_T_U32, 0, gvp_konst(cg, 0), r, neg);
+    return emit_t(cg, GV_I_SELP, GV_T_U32, 0, gvp_konst(cg, 0x7fff), r, nan);
+}
+
+/* One element of @h's operation on elements @v: its 16-bit result.
+ * @fl: HF_* (.ftz on inputs and result, .relu, min/max .NaN). */
+static uint16_t half_elem(struct cg *cg, const struct hop *h, unsigned mod,
+                          unsigned fl, bool bf, const uint16_t *v)
+{
+    uint16_t x[3], in[3], r;
+
+    for (unsigned k = 0; k < h->nsrc; k++) {
+        in[k] = fl & HF_FTZ ? flush(cg, v[k]) : v[k];
+    }
+    v = in;
     if (h->op == GV_I_NEG || h->op == GV_I_ABS) {
         return emit_t(cg, h->op == GV_I_NEG ? GV_I_XOR : GV_I_AND, GV_T_U32,
                       0, v[0],
@@ -138,13 +172,25 @@ static uint16_t half_elem(struct cg *cg, const struct hop *h, unsigned mod,
                             widen(cg, v[k], true))
                       : cvt(cg, GV_T_F64, GV_T_F16, GV_RND_NONE, v[k]);
         }
-        return narrow64(cg, emit_t(cg, GV_I_FMA, GV_T_F64, mod, x[0], x[1],
-                                   x[2]), bf);
+        r = narrow64(cg, emit_t(cg, GV_I_FMA, GV_T_F64, mod, x[0], x[1],
+                                x[2]), bf);
+    } else {
+        for (unsigned k = 0; k < h->nsrc; k++) {
+            x[k] = widen(cg, v[k], bf);
+        }
+        r = narrow(cg, emit_t(cg, h->op, GV_T_F32, mod, x[0], x[1], 0), bf);
+        if (fl & HF_NAN) {      /* min/max.NaN: a NaN operand wins */
+            uint16_t un = emit_t(cg, GV_I_SETP, GV_T_F32, GV_CMP_NAN, x[0],
+                                 x[1], 0);
+
+            r = emit_t(cg, GV_I_SELP, GV_T_U32, 0, gvp_konst(cg, 0x7fff), r,
+                       un);
+        }
     }
-    for (unsigned k = 0; k < h->nsrc; k++) {
-        x[k] = widen(cg, v[k], bf);
+    if (fl & HF_RELU) {
+        r = relu(cg, r, bf);
     }
-    return narrow(cg, emit_t(cg, h->op, GV_T_F32, mod, x[0], x[1], 0), bf);
+    return fl & HF_FTZ ? flush(cg, r) : r;
 }
 
 static bool half_type(int pt, bool *bf, bool *x2)
@@ -158,7 +204,7 @@ static bool half_type(int pt, bool *bf, bool *x2)
 static void do_half(struct cg *cg, const struct gvp_stmt *s, struct opc *o,
                     const struct hop *h, bool bf, bool x2)
 {
-    unsigned mod = 0;
+    unsigned mod = 0, fl = 0;
     uint16_t src[3], r[2], v[3], d;
 
     gvp_take(o, "rn");
@@ -168,10 +214,26 @@ static void do_half(struct cg *cg, const struct gvp_stmt *s, struct opc *o,
         }
         mod = GV_M_SAT;
     }
-    if (gvp_take(o, "ftz") || gvp_take(o, "relu") || gvp_take(o, "NaN") ||
-        gvp_take(o, "xorsign")) {
-        FAIL(cg, "half-precision .ftz, .relu, .NaN and .xorsign are not "
-             "supported");
+    if (gvp_take(o, "ftz")) {
+        if (bf) {
+            FAIL(cg, ".ftz needs .f16 or .f16x2");
+        }
+        fl |= HF_FTZ;
+    }
+    if (gvp_take(o, "relu")) {
+        if (h->op != GV_I_FMA || mod) {
+            FAIL(cg, ".relu is valid on fma without .sat only");
+        }
+        fl |= HF_RELU;
+    }
+    if (gvp_take(o, "NaN")) {
+        if (h->op != GV_I_MIN && h->op != GV_I_MAX) {
+            FAIL(cg, ".NaN is valid on min and max only");
+        }
+        fl |= HF_NAN;
+    }
+    if (gvp_take(o, "xorsign")) {
+        FAIL(cg, ".xorsign.abs is not supported");
     }
     gvp_opc_done(cg, o);
     gvp_nopd(cg, s, (int)h->nsrc + 1);
@@ -182,7 +244,7 @@ static void do_half(struct cg *cg, const struct gvp_stmt *s, struct opc *o,
         for (unsigned k = 0; k < h->nsrc; k++) {
             v[k] = elem(cg, src[k], x2, e);
         }
-        r[e] = half_elem(cg, h, mod, bf, v);
+        r[e] = half_elem(cg, h, mod, fl, bf, v);
     }
     d = gvp_dst(cg, &s->opd[0]);
     if (!x2) {
@@ -285,7 +347,7 @@ static uint16_t atom_new(struct cg *cg, int k, bool bf, bool x2,
     for (int e = 0; e < (x2 ? 2 : 1); e++) {
         v[0] = elem(cg, cur, x2, e);
         v[1] = elem(cg, b, x2, e);
-        r[e] = half_elem(cg, &add, 0, bf, v);
+        r[e] = half_elem(cg, &add, 0, 0, bf, v);
     }
     if (!x2) {
         return r[0];

@@ -255,6 +255,33 @@ static uint32_t ref_op(int k, bool bf, uint32_t a, uint32_t b, uint32_t c)
     return rnd_h(r, bf);
 }
 
+static uint32_t ftz16(uint32_t h)
+{
+    return (h & 0x7c00) ? h : h & 0x8000;
+}
+
+/* The .ftz, .relu and .NaN forms: 0 add.ftz, 1 fma.relu, 2 min.NaN,
+ * 3 max.NaN, 4 mul.ftz (.ftz: f16 only). */
+static uint32_t ref_mod(int k, bool bf, uint32_t a, uint32_t b, uint32_t c)
+{
+    uint32_t r;
+
+    switch (k) {
+    case 0:
+        return ftz16(ref_op(0, false, ftz16(a), ftz16(b), 0));
+    case 4:
+        return ftz16(ref_op(2, false, ftz16(a), ftz16(b), 0));
+    case 1:
+        r = ref_op(3, bf, a, b, c);
+        return is_nan16(r, bf) ? 0x7fff : (r & 0x8000) ? 0 : r;
+    default:
+        if (is_nan16(a, bf) || is_nan16(b, bf)) {
+            return 0x7fff;
+        }
+        return ref_op(k == 2 ? 4 : 5, bf, a, b, c);
+    }
+}
+
 /* Half results match: equal, both NaN, or (min/max) zeros of either
  * sign. */
 static bool same16(uint32_t got, uint32_t want, bool bf, int k)
@@ -269,7 +296,7 @@ static bool same16(uint32_t got, uint32_t want, bool bf, int k)
 
 /* ==== arithmetic, setp and cvt ==== */
 
-#define NH 44           /* results per thread */
+#define NH 50           /* results per thread */
 
 /* Thread t: A, B, C (.b32: f16x2/bf16x2 pairs; scalar f16 from the low
  * halves, bf16 from the high ones), F, G (f32), D (f64) at in + 32t. */
@@ -291,7 +318,7 @@ static const char half_ptx[] =
     "ld.global.f32 %f1, [%rd3+12];\n"
     "ld.global.f32 %f2, [%rd3+16];\n"
     "ld.global.f64 %fd1, [%rd3+24];\n"
-    "mul.wide.u32 %rd4, %r1, 176;\n"
+    "mul.wide.u32 %rd4, %r1, 200;\n"
     "add.s64 %rd4, %rd1, %rd4;\n"
     "mov.b32 {%h1, %h2}, %r2;\n"
     "mov.b32 {%h3, %h4}, %r3;\n"
@@ -424,6 +451,24 @@ static const char half_ptx[] =
     "st.global.u32 [%rd4+160], %r50;\n"
     "st.global.v2.b32 [%rd4+164], {%r41, %r42};\n"
     "st.global.u32 [%rd4+172], %r43;\n"
+    /* .ftz, .relu, .NaN */
+    "add.ftz.f16 %h41, %h1, %h3;\n"
+    "fma.rn.relu.f16 %h42, %h1, %h3, %h5;\n"
+    "fma.rn.relu.bf16 %h43, %h2, %h4, %h6;\n"
+    "min.NaN.f16 %h44, %h1, %h3;\n"
+    "max.NaN.bf16 %h45, %h2, %h4;\n"
+    "mul.ftz.f16x2 %r44, %r2, %r3;\n"
+    "cvt.u32.u16 %r50, %h41;\n"
+    "st.global.u32 [%rd4+176], %r50;\n"
+    "cvt.u32.u16 %r50, %h42;\n"
+    "st.global.u32 [%rd4+180], %r50;\n"
+    "cvt.u32.u16 %r50, %h43;\n"
+    "st.global.u32 [%rd4+184], %r50;\n"
+    "cvt.u32.u16 %r50, %h44;\n"
+    "st.global.u32 [%rd4+188], %r50;\n"
+    "cvt.u32.u16 %r50, %h45;\n"
+    "st.global.u32 [%rd4+192], %r50;\n"
+    "st.global.u32 [%rd4+196], %r44;\n"
     "ret;\n"
     "}\n";
 
@@ -515,9 +560,22 @@ static uint32_t half_ref(const struct hin *v, int k, int *fmt, int *op)
     case 42:
         *fmt = 3;
         return rnd_h(v->g, true) | rnd_h(v->f, true) << 16;
-    default:
+    case 43:
         *fmt = 4;
         return f32_bits(dec_bf(a >> 16));
+    case 44: case 45: case 47:
+        *fmt = 0;
+        *op = k == 47 ? 4 : -1;
+        return ref_mod(k == 47 ? 2 : k - 44, false, a & 0xffff, b & 0xffff,
+                       c & 0xffff);
+    case 46: case 48:
+        *fmt = 1;
+        *op = k == 48 ? 5 : -1;
+        return ref_mod(k - 45, true, a >> 16, b >> 16, c >> 16);
+    default:
+        *fmt = 2;
+        return ref_mod(4, false, a & 0xffff, b & 0xffff, 0) |
+               ref_mod(4, false, a >> 16, b >> 16, 0) << 16;
     }
 }
 
@@ -702,10 +760,12 @@ static void test_atomics(void)
 
 static void test_errors(void)
 {
-    expect_err(EBODY("add.ftz.f16 %h1, %h2, %h3;"), 9,
-               "half-precision .ftz");
-    expect_err(EBODY("fma.rn.relu.bf16 %h1, %h2, %h3, %h1;"), 9,
-               ".relu");
+    expect_err(EBODY("add.ftz.bf16 %h1, %h2, %h3;"), 9,
+               ".ftz needs .f16 or .f16x2");
+    expect_err(EBODY("add.relu.f16 %h1, %h2, %h3;"), 9,
+               ".relu is valid on fma without .sat only");
+    expect_err(EBODY("add.NaN.f16 %h1, %h2, %h3;"), 9,
+               ".NaN is valid on min and max only");
     expect_err(EBODY("add.sat.bf16 %h1, %h2, %h3;"), 9,
                ".sat is not valid here");
     expect_err(EBODY("setp.lt.f16x2 %p1, %r2, %r3;"), 9,
