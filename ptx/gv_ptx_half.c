@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * PTX translator, code generator: half-precision arithmetic (PTX ISA
- * 9.7.4 "Half Precision Floating-Point Instructions") on .f16, .f16x2,
+ * "Half Precision Floating-Point Instructions") on .f16, .f16x2,
  * .bf16 and .bf16x2, lowered into f32/f64 operations:
  *
  * - add, sub, mul, min, max: each element widened to f32 (exactly), the
@@ -280,7 +280,7 @@ static uint16_t cvt_in(struct cg *cg, const struct gvp_opd *o, int st,
     return w64 ? cvt(cg, GV_T_F64, GV_T_F32, GV_RND_NONE, x) : x;
 }
 
-/* cvt with a .bf16 or .x2 type (PTX ISA 9.7.9.21): between bf16 and
+/* cvt with a .bf16 or .x2 type (PTX ISA, "cvt"): between bf16 and
  * f16/f32/f64 (.rn into a half), and cvt.rn.f16x2/.bf16x2.f32 d, a, b
  * (d = {b, a}: a in the upper half). */
 void gvp_half_cvt(struct cg *cg, const struct gvp_stmt *s, struct opc *o,
@@ -357,7 +357,7 @@ static uint16_t atom_new(struct cg *cg, int k, bool bf, bool x2,
 }
 
 /* atom/red.add(.noftz) on .f16 .f16x2 .bf16 .bf16x2 and atom.cas.b16
- * (PTX ISA 9.7.12.5): a compare-and-swap loop on the aligned 32-bit word
+ * (PTX ISA, "atom"): a compare-and-swap loop on the aligned 32-bit word
  * holding the value (its other half kept): read the word, compute the
  * new one, CAS it, again while another thread changed the word first.
  * A guarded statement branches around the loop where its guard is

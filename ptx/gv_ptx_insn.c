@@ -68,8 +68,9 @@ static void guard_copy(struct cg *cg, uint16_t p, uint16_t q)
     }
 }
 
-/* setp.cmp[.bool].f16x2/.bf16x2 p|q, a, b[, {!}c] (PTX ISA 9.7.4.x): p
- * compares the low halves, q the high ones, each combined with c. */
+/* setp.cmp[.bool].f16x2/.bf16x2 p|q, a, b[, {!}c] (PTX ISA, half
+ * precision "setp"): p compares the low halves, q the high ones, each
+ * combined with c. */
 static void setp_x2(struct cg *cg, const struct gvp_stmt *s, int pt,
                     unsigned cmp, unsigned bop)
 {
@@ -552,7 +553,7 @@ static void do_alu(struct cg *cg, const struct gvp_stmt *s, struct opc *o,
             !(pt == PT_S32 && (op == GV_I_ADD || op == GV_I_SUB))) {
             FAIL(cg, ".sat is not valid here");
         }
-        /* PTX ISA 9.7.3: add sub fma div rcp sqrt take .rz .rm .rp */
+        /* PTX ISA: add sub fma div rcp sqrt take .rz .rm .rp */
         if ((mod & GV_M_RND) && op != GV_I_ADD && op != GV_I_SUB &&
             op != GV_I_FMA && op != GV_I_DIV && op != GV_I_RCP &&
             op != GV_I_SQRT) {
@@ -652,7 +653,7 @@ static void do_mov(struct cg *cg, const struct gvp_stmt *s, struct opc *o)
     }
 }
 
-/* set.cmp[.bool][.ftz].dtype.stype d, a, b[, {!}c] (PTX ISA 9.7.3.18):
+/* set.cmp[.bool][.ftz].dtype.stype d, a, b[, {!}c] (PTX ISA, "set"):
  * the comparison, combined with c by .and/.or/.xor, as all ones (.u32,
  * .s32) or 1.0f (.f32), else 0. */
 static void do_set(struct cg *cg, const struct gvp_stmt *s, struct opc *o)
@@ -706,7 +707,7 @@ static uint16_t bar_id(struct cg *cg, const struct gvp_opd *a)
 }
 
 /* bar.red.popc.u32 d, a{, b}, {!}c and bar.red.and/.or.pred p, a{, b},
- * {!}c (PTX ISA 9.7.13.1; __syncthreads_count/and/or): a barrier that
+ * {!}c (PTX ISA, "bar.red"; __syncthreads_count/and/or): a barrier that
  * also reduces c over the block's threads.  Each thread adds
  * (1 << 32 | c) to an 8-byte counter in shared memory between two
  * barriers and reads it before and after: the difference holds the
@@ -952,7 +953,7 @@ void gvp_translate_insn(struct cg *cg, const struct gvp_stmt *s,
     } else if (!strcmp(o.base, "bar") || !strcmp(o.base, "barrier")) {
         do_bar(cg, s, &o);
     } else if (!strcmp(o.base, "membar") || !strcmp(o.base, "fence")) {
-        /* every scope and proxy kind (PTX ISA 9.7.12.4): the engine's
+        /* every scope and proxy kind (PTX ISA, "membar / fence"): the engine's
          * memory is sequentially consistent */
         static const char *const fk[] = {
             "gl", "proxy", "alias", "async", "global", "shared::cta",

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * PTX translator, code generator: integer and bit instructions of the
- * PTX ISA (section 9.7.1 "Integer Arithmetic Instructions", 9.7.2
- * "Extended-Precision Integer Arithmetic Instructions") lowered into
+ * PTX ISA ("Integer Arithmetic Instructions", "Extended-Precision
+ * Integer Arithmetic Instructions") lowered into
  * existing GVX opcodes:
  *
  * - sad (|a - b| + c), bfind (.shiftamt), bmsk, szext, dp4a, dp2a;
@@ -48,7 +48,7 @@ static bool is_int32_64(int pt)
 
 /* ---- sad, bfind, fns, bmsk, szext ---- */
 
-/* sad.type d, a, b, c: d = c + |a - b| (PTX ISA 9.7.1.7).  max - min is
+/* sad.type d, a, b, c: d = c + |a - b| (PTX ISA, "sad").  max - min is
  * |a - b| modulo 2^n for signed and unsigned types alike. */
 static void do_sad(struct cg *cg, const struct gvp_stmt *s, struct opc *o)
 {
@@ -73,7 +73,7 @@ static void do_sad(struct cg *cg, const struct gvp_stmt *s, struct opc *o)
     gvp_emit(cg, GV_I_ADD, t, 0, gvp_dst(cg, &s->opd[0]), df, c, 0, 0);
 }
 
-/* bfind{.shiftamt}.type d, a (PTX ISA 9.7.1.19): the position of the
+/* bfind{.shiftamt}.type d, a (PTX ISA, "bfind"): the position of the
  * most significant non-sign bit, 0xffffffff if none.  Signed inputs are
  * complemented when negative (a ^ (a >> msb)), then CLZ: the position is
  * msb - clz (msb - width wraps to 0xffffffff), the shift amount is clz
@@ -114,7 +114,7 @@ static void do_bfind(struct cg *cg, const struct gvp_stmt *s, struct opc *o)
              none, 0);
 }
 
-/* fns.b32 d, mask, base, offset (PTX ISA 9.7.1.20): FNS. */
+/* fns.b32 d, mask, base, offset (PTX ISA, "fns"): FNS. */
 static void do_fns(struct cg *cg, const struct gvp_stmt *s, struct opc *o)
 {
     int pt = gvp_one_type(cg, o);
@@ -142,7 +142,7 @@ static bool wrap_mode(struct cg *cg, struct opc *o)
     return wrap;
 }
 
-/* bmsk.mode.b32 d, a, b (PTX ISA 9.7.1.25): b ones from bit a.  With
+/* bmsk.mode.b32 d, a, b (PTX ISA, "bmsk"): b ones from bit a.  With
  * SHL's "a shift of 32 or more gives 0": ((1 << b) - 1) << a is the
  * .clamp form (b >= 32: all ones from a; a >= 32: 0) and, once a and b
  * are taken mod 32, the .wrap form. */
@@ -169,7 +169,7 @@ static void do_bmsk(struct cg *cg, const struct gvp_stmt *s, struct opc *o)
     gvp_emit(cg, GV_I_SHL, GV_T_U32, 0, gvp_dst(cg, &s->opd[0]), m, a, 0, 0);
 }
 
-/* szext.mode.type d, a, b (PTX ISA 9.7.1.24): the low b bits of a,
+/* szext.mode.type d, a, b (PTX ISA, "szext"): the low b bits of a,
  * sign- or zero-extended: BFE a, 0, n with n = min(b, 32) (.clamp) or
  * b & 31 (.wrap); BFE of length 0 is 0. */
 static void do_szext(struct cg *cg, const struct gvp_stmt *s, struct opc *o)
@@ -193,7 +193,7 @@ static void do_szext(struct cg *cg, const struct gvp_stmt *s, struct opc *o)
 
 /* ---- dp4a, dp2a ---- */
 
-/* dp4a.atype.btype d, a, b, c (PTX ISA 9.7.1.23): c plus the four
+/* dp4a.atype.btype d, a, b, c (PTX ISA, "dp4a"): c plus the four
  * products of a's and b's bytes; dp2a.lo/.hi.atype.btype: c plus the
  * products of a's two 16-bit halves with b's bytes 0-1 (.lo) or 2-3
  * (.hi).  Each part is extracted by BFE (sign-extended for .s32), the
@@ -256,7 +256,7 @@ static uint16_t cc_slot(struct cg *cg)
 }
 
 /* d = x + y (+ CF with @cin), the carry out into CF with @cout;
- * subtraction: d = x - y (- CF), CF the borrow (PTX ISA 9.7.2: subc
+ * subtraction: d = x - y (- CF), CF the borrow (PTX ISA, "subc":
  * computes a - (b + CC.CF)). */
 static void carry_op(struct cg *cg, bool sub, unsigned ut, uint16_t d,
                      uint16_t x, uint16_t y, bool cin, bool cout)

@@ -1,13 +1,13 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * test-ptx-half: half-precision arithmetic and conversions (PTX ISA
- * 9.7.4, 9.7.9.21; docs/ptx.md), translated and run on the compute
- * engine against CPU references that round exactly (one rounding of the
- * double-precision result to the format's significand and exponent
- * range): add, sub, mul, fma (.sat), min, max, neg, abs on .f16,
- * .f16x2, .bf16 and .bf16x2, setp on .f16/.bf16, and cvt between the
- * half types and f32/f64 (f64 -> f16 in one rounding, the .x2 packs);
- * and the errors.
+ * test-ptx-half: half-precision arithmetic and conversions (PTX ISA,
+ * "Half Precision Floating-Point Instructions", "cvt"; docs/ptx.md),
+ * translated and run on the compute engine against CPU references that
+ * round exactly (one rounding of the double-precision result to the
+ * format's significand and exponent range): add, sub, mul, fma, min,
+ * max, neg, abs on .f16, .f16x2, .bf16 and .bf16x2 (.sat, .ftz, .relu,
+ * .NaN), setp on each, cvt between the half types and f32/f64 (f64 ->
+ * f16 in one rounding, the .x2 packs), the half atomics; and the errors.
  */
 #include <math.h>
 #include <stdbool.h>

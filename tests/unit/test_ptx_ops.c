@@ -239,7 +239,7 @@ static const char int_ptx[] =
     "ret;\n"
     "}\n";
 
-/* PTX ISA 9.7.1.19 bfind */
+/* PTX ISA, "bfind" */
 static uint32_t ref_bfind(uint64_t a, unsigned w, bool sgn, bool shiftamt)
 {
     uint32_t d = 0xffffffffu;
@@ -256,7 +256,7 @@ static uint32_t ref_bfind(uint64_t a, unsigned w, bool sgn, bool shiftamt)
     return shiftamt && d != 0xffffffffu ? w - 1 - d : d;
 }
 
-/* PTX ISA 9.7.1.20 fns */
+/* PTX ISA, "fns" */
 static uint32_t ref_fns(uint32_t mask, uint32_t base, int32_t offset)
 {
     int pos = (int)base, inc = offset > 0 ? 1 : -1;
@@ -276,7 +276,7 @@ static uint32_t ref_fns(uint32_t mask, uint32_t base, int32_t offset)
     return 0xffffffffu;
 }
 
-/* PTX ISA 9.7.1.25 bmsk */
+/* PTX ISA, "bmsk" */
 static uint32_t ref_bmsk(uint32_t a, uint32_t b, bool clamp)
 {
     uint32_t a1 = a & 31, b1 = b & 31, sum = a1 + b1;
@@ -298,7 +298,7 @@ static uint32_t ref_bmsk(uint32_t a, uint32_t b, bool clamp)
     return mask0 & ~mask1;
 }
 
-/* PTX ISA 9.7.1.24 szext */
+/* PTX ISA, "szext" */
 static uint32_t ref_szext(uint32_t a, uint32_t b, bool clamp, bool sgn)
 {
     uint32_t b1 = b & 31;
@@ -321,7 +321,7 @@ static int32_t part(uint32_t v, unsigned pos, unsigned bits, bool sgn)
     return (int32_t)x;
 }
 
-/* PTX ISA 9.7.1.23 dp4a / dp2a */
+/* PTX ISA, "dp4a", "dp2a" */
 static uint32_t ref_dp(uint32_t a, uint32_t b, uint32_t c, bool sa, bool sb,
                        int dp2hi)
 {
@@ -775,7 +775,7 @@ static const char bred_ptx[] =
     "ret;\n"
     "}\n";
 
-/* Producer and consumer warps (PTX ISA 9.7.13.1's example): threads
+/* Producer and consumer warps (the PTX ISA's "bar" example): threads
  * 0-63 fill a shared buffer, bar.arrive 1 and wait at barrier 2; threads
  * 64-127 wait at barrier 1, read, bar.arrive 2; four rounds.  Then each
  * half reduces its own predicate on its own barrier (bar.red with a
@@ -870,7 +870,7 @@ static const char *const dtypes[8] = {
 };
 static const char *const irnds[4] = { "rni", "rzi", "rmi", "rpi" };
 
-/* PTX ISA 9.7.9.21 (cvt), ISA 9.0: float -> integer conversions round
+/* PTX ISA 9.0, "cvt": float -> integer conversions round
  * as asked, saturate to the destination's range; NaN gives 0, or
  * 1 << (width - 1) from .f64 or into a 64-bit type. */
 static uint64_t ref_cvt(double x, bool src64, int rnd, int dt)
