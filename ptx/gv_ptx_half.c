@@ -119,15 +119,17 @@ static const struct hop hops[] = {
     { "max", GV_I_MAX, 2, false },
     { "neg", GV_I_NEG, 1, false },
     { "abs", GV_I_ABS, 1, false },
+    { "ex2", GV_I_EX2, 1, false },      /* .approx */
+    { "tanh", GV_I_TANH, 1, false },    /* .approx */
 };
 
 enum { HF_FTZ = 1, HF_RELU = 2, HF_NAN = 4 };
 
-/* .ftz: an f16 subnormal (exponent 0) becomes a zero of its sign. */
-static uint16_t flush(struct cg *cg, uint16_t h)
+/* .ftz: a subnormal (exponent 0) becomes a zero of its sign. */
+static uint16_t flush(struct cg *cg, uint16_t h, bool bf)
 {
-    uint16_t e = emit_t(cg, GV_I_AND, GV_T_U32, 0, h, gvp_konst(cg, 0x7c00),
-                        0);
+    uint16_t e = emit_t(cg, GV_I_AND, GV_T_U32, 0, h,
+                        gvp_konst(cg, bf ? 0x7f80 : 0x7c00), 0);
     uint16_t z = emit_t(cg, GV_I_SETP, GV_T_U32, GV_CMP_EQ, e,
                         gvp_konst(cg, 0), 0);
     uint16_t sg = emit_t(cg, GV_I_AND, GV_T_U32, 0, h, gvp_konst(cg, 0x8000),
@@ -158,7 +160,7 @@ static uint16_t half_elem(struct cg *cg, const struct hop *h, unsigned mod,
     uint16_t x[3], in[3], r;
 
     for (unsigned k = 0; k < h->nsrc; k++) {
-        in[k] = fl & HF_FTZ ? flush(cg, v[k]) : v[k];
+        in[k] = fl & HF_FTZ ? flush(cg, v[k], bf) : v[k];
     }
     v = in;
     if (h->op == GV_I_NEG || h->op == GV_I_ABS) {
@@ -190,7 +192,7 @@ static uint16_t half_elem(struct cg *cg, const struct hop *h, unsigned mod,
     if (fl & HF_RELU) {
         r = relu(cg, r, bf);
     }
-    return fl & HF_FTZ ? flush(cg, r) : r;
+    return fl & HF_FTZ ? flush(cg, r, bf) : r;
 }
 
 static bool half_type(int pt, bool *bf, bool *x2)
@@ -207,6 +209,10 @@ static void do_half(struct cg *cg, const struct gvp_stmt *s, struct opc *o,
     unsigned mod = 0, fl = 0;
     uint16_t src[3], r[2], v[3], d;
 
+    if ((h->op == GV_I_EX2 || h->op == GV_I_TANH) != gvp_take(o, "approx")) {
+        FAIL(cg, h->op == GV_I_EX2 || h->op == GV_I_TANH
+                     ? "expected .approx" : ".approx is not valid here");
+    }
     gvp_take(o, "rn");
     if (gvp_take(o, "sat")) {
         if (!h->sat || bf) {
@@ -215,7 +221,7 @@ static void do_half(struct cg *cg, const struct gvp_stmt *s, struct opc *o,
         mod = GV_M_SAT;
     }
     if (gvp_take(o, "ftz")) {
-        if (bf) {
+        if (bf && h->op != GV_I_EX2) {
             FAIL(cg, ".ftz needs .f16 or .f16x2");
         }
         fl |= HF_FTZ;

@@ -255,6 +255,11 @@ static uint32_t ref_op(int k, bool bf, uint32_t a, uint32_t b, uint32_t c)
     return rnd_h(r, bf);
 }
 
+static uint32_t bf_ftz(uint32_t h)
+{
+    return (h & 0x7f80) ? h : h & 0x8000;
+}
+
 static uint32_t ftz16(uint32_t h)
 {
     return (h & 0x7c00) ? h : h & 0x8000;
@@ -296,7 +301,7 @@ static bool same16(uint32_t got, uint32_t want, bool bf, int k)
 
 /* ==== arithmetic, setp and cvt ==== */
 
-#define NH 50           /* results per thread */
+#define NH 54           /* results per thread */
 
 /* Thread t: A, B, C (.b32: f16x2/bf16x2 pairs; scalar f16 from the low
  * halves, bf16 from the high ones), F, G (f32), D (f64) at in + 32t. */
@@ -318,7 +323,7 @@ static const char half_ptx[] =
     "ld.global.f32 %f1, [%rd3+12];\n"
     "ld.global.f32 %f2, [%rd3+16];\n"
     "ld.global.f64 %fd1, [%rd3+24];\n"
-    "mul.wide.u32 %rd4, %r1, 200;\n"
+    "mul.wide.u32 %rd4, %r1, 216;\n"
     "add.s64 %rd4, %rd1, %rd4;\n"
     "mov.b32 {%h1, %h2}, %r2;\n"
     "mov.b32 {%h3, %h4}, %r3;\n"
@@ -469,6 +474,18 @@ static const char half_ptx[] =
     "cvt.u32.u16 %r50, %h45;\n"
     "st.global.u32 [%rd4+192], %r50;\n"
     "st.global.u32 [%rd4+196], %r44;\n"
+    /* the approximate functions */
+    "ex2.approx.f16 %h46, %h1;\n"
+    "ex2.approx.ftz.bf16 %h47, %h2;\n"
+    "tanh.approx.f16x2 %r45, %r2;\n"
+    "tanh.approx.bf16 %h48, %h2;\n"
+    "cvt.u32.u16 %r50, %h46;\n"
+    "st.global.u32 [%rd4+200], %r50;\n"
+    "cvt.u32.u16 %r50, %h47;\n"
+    "st.global.u32 [%rd4+204], %r50;\n"
+    "st.global.u32 [%rd4+208], %r45;\n"
+    "cvt.u32.u16 %r50, %h48;\n"
+    "st.global.u32 [%rd4+212], %r50;\n"
     "ret;\n"
     "}\n";
 
@@ -572,15 +589,49 @@ static uint32_t half_ref(const struct hin *v, int k, int *fmt, int *op)
         *fmt = 1;
         *op = k == 48 ? 5 : -1;
         return ref_mod(k - 45, true, a >> 16, b >> 16, c >> 16);
-    default:
+    case 49:
         *fmt = 2;
         return ref_mod(4, false, a & 0xffff, b & 0xffff, 0) |
                ref_mod(4, false, a >> 16, b >> 16, 0) << 16;
+    case 50:
+        *fmt = 5;
+        return rnd_h(exp2(dec_h(a & 0xffff)), false);
+    case 51:
+        *fmt = 6;
+        return bf_ftz(rnd_h(exp2(dec_bf(bf_ftz(a >> 16))), true));
+    case 52:
+        *fmt = 7;
+        return rnd_h(tanh(dec_h(a & 0xffff)), false) |
+               rnd_h(tanh(dec_h(a >> 16)), false) << 16;
+    default:
+        *fmt = 6;
+        return rnd_h(tanh(dec_bf(a >> 16)), true);
     }
+}
+
+/* Within one unit in the last place (the approximate functions). */
+static bool near16(uint32_t got, uint32_t want, bool bf)
+{
+    int g = (int)(got & 0x7fff), w = (int)(want & 0x7fff);
+
+    if (is_nan16(got, bf) || is_nan16(want, bf)) {
+        return is_nan16(got, bf) && is_nan16(want, bf);
+    }
+    if (g == 0 && w == 0) {
+        return true;
+    }
+    return (got & 0x8000) == (want & 0x8000) && abs(g - w) <= 1;
 }
 
 static bool half_match(uint32_t got, uint32_t want, int fmt, int op)
 {
+    if (fmt >= 5) {
+        if (fmt == 7) {
+            return near16(got & 0xffff, want & 0xffff, false) &&
+                   near16(got >> 16, want >> 16, false);
+        }
+        return (got >> 16) == 0 && near16(got, want, fmt == 6);
+    }
     if (fmt < 0) {
         return got == want;
     }
@@ -766,6 +817,9 @@ static void test_errors(void)
                ".relu is valid on fma without .sat only");
     expect_err(EBODY("add.NaN.f16 %h1, %h2, %h3;"), 9,
                ".NaN is valid on min and max only");
+    expect_err(EBODY("ex2.f16 %h1, %h2;"), 9, "ex2.f16: expected .approx");
+    expect_err(EBODY("add.approx.f16 %h1, %h2, %h3;"), 9,
+               ".approx is not valid here");
     expect_err(EBODY("add.sat.bf16 %h1, %h2, %h3;"), 9,
                ".sat is not valid here");
     expect_err(EBODY("setp.lt.f16x2 %p1, %r2, %r3;"), 9,
