@@ -23,9 +23,9 @@
  * one the first again) and testing (inference over M images).  Prints
  * the loss of every batch, the test loss and accuracy, a hash of the
  * trained weights (a normal and a secure context must print the same:
- * the kernels are deterministic) and each phase's time, its copies' time
- * and the device clock across it (modelled device time when the device
- * models it, docs/devtime.md).
+ * the kernels are deterministic) and each phase's time, its copies' time,
+ * the process's CPU time and the device clock across it (modelled device
+ * time when the device models it, docs/devtime.md).
  */
 #include <cuda.h>
 #include <math.h>
@@ -71,10 +71,11 @@ struct cnn {
 };
 
 /* What each phase cost: host time, host time in copies, copy crypto
- * (host), host time in cuLaunchKernel, the device clock, the device
- * clock in copies, launches. */
+ * (host), host time in cuLaunchKernel, this process's CPU time, the
+ * device clock, the device clock in copies, launches. */
 struct phases {
     double ms[PHASES], copy_ms[PHASES], crypto_ms[PHASES], launch_ms[PHASES];
+    double cpu_ms[PHASES];
     double dev_ms[PHASES], dev_copy_ms[PHASES];
     long launches[PHASES];
     CUevent base, mark;
@@ -85,6 +86,16 @@ static double now_ms(void)
     struct timespec t;
 
     clock_gettime(CLOCK_MONOTONIC, &t);
+    return t.tv_sec * 1e3 + t.tv_nsec / 1e6;
+}
+
+/* The CPU time this process has used (ms): the runtime's and the
+ * driver's work, not the waits for the device. */
+static double cpu_ms(void)
+{
+    struct timespec t;
+
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t);
     return t.tv_sec * 1e3 + t.tv_nsec / 1e6;
 }
 
@@ -435,7 +446,7 @@ static double read_loss(struct cnn *m, struct phases *p, int ph, int nb,
 
 /* Phase bookkeeping: what a phase started from. */
 struct mark {
-    double t, dev, crypto, launch_ms;
+    double t, cpu, dev, crypto, launch_ms;
     long launches;
 };
 
@@ -447,6 +458,7 @@ static struct mark phase_begin(struct cnn *m, struct phases *p)
     k.crypto = crypto_ms();
     k.launches = m->launches;
     k.launch_ms = m->launch_ms;
+    k.cpu = cpu_ms();
     k.t = now_ms();
     return k;
 }
@@ -456,6 +468,7 @@ static void phase_end(struct cnn *m, struct phases *p, int ph,
 {
     checkCudaErrors(cuCtxSynchronize());
     p->ms[ph] += now_ms() - k.t;
+    p->cpu_ms[ph] += cpu_ms() - k.cpu;
     p->dev_ms[ph] += device_ms(p) - k.dev;
     p->crypto_ms[ph] += crypto_ms() - k.crypto;
     p->launches[ph] += m->launches - k.launches;
@@ -583,6 +596,8 @@ static void print_phases(const struct phases *p, double rest, double total)
     printf("  launches: init %ld, testing %ld, training %ld\n",
            p->launches[PH_INIT], p->launches[PH_TEST],
            p->launches[PH_TRAIN]);
+    printf("  guest cpu: init %.1f ms, testing %.1f ms, training %.1f ms\n",
+           p->cpu_ms[PH_INIT], p->cpu_ms[PH_TEST], p->cpu_ms[PH_TRAIN]);
     printf("  launch calls: init %.1f ms, testing %.1f ms, training %.1f "
            "ms\n", p->launch_ms[PH_INIT], p->launch_ms[PH_TEST],
            p->launch_ms[PH_TRAIN]);
@@ -620,7 +635,7 @@ static const char *opt_str(int argc, char **argv, const char *name)
 
 int main(int argc, char **argv)
 {
-    double t0, t1;
+    double t0, t1, cpu0;
     const char *trainf = opt_str(argc, argv, "train");
     const char *testf = opt_str(argc, argv, "test");
     int images = getCmdLineInt(argc, argv, "images", 1024);
@@ -650,6 +665,7 @@ int main(int argc, char **argv)
     trainr = load_records(trainf, images, 12345);
     testr = load_records(testf, tests, 54321);
     t0 = now_ms();
+    cpu0 = cpu_ms();
     checkCudaErrors(cuInit(0));
 #if CUDA_VERSION >= 13000
     checkCudaErrors(cuCtxCreate(&ctx, NULL, 0, findCudaDeviceDRV(argc,
@@ -667,6 +683,7 @@ int main(int argc, char **argv)
      * the context's creation */
     k = phase_begin(&m, &p);
     k.t = t0;
+    k.cpu = cpu0;
     checkCudaErrors(cuModuleLoad(&mod, findModulePath(PTX_FILE, path,
                                                       sizeof(path))));
     for (int f = 0; f < NF; f++) {
