@@ -125,6 +125,11 @@ def parse_ae_line(ae, mode, line):
     if m:
         r["time"] = [float(x) for x in m.groups()]
         return True
+    m = re.match(r"\s+device clock: init ([\d.]+) ms, copies ([\d.]+) ms, "
+                 r"kernels ([\d.]+) ms$", line)
+    if m:
+        r["device"] = [float(x) for x in m.groups()]
+        return True
     m = re.match(r"autoencoder \(driver API\): .*?(\d+) images, batches "
                  r"of (\d+), (\d+) batches, (.*)$", line)
     if m:
@@ -427,6 +432,30 @@ def fig10_split(out, bs, ae):
                "with summaries, authorised frees) and the authenticated, "
                "encrypted launches. Percentages of the normal run.\n")
     split_rows(out, rows)
+    out.append("")
+    fig10_split_device(out, bs, ae)
+
+
+def fig10_split_device(out, bs, ae):
+    """The same in modelled device time: the autoencoder's device clock
+    (from its context's creation on), a BlackScholes launch's."""
+    timing = bs.get("timing", "off")
+    n, s = ae.get("normal", {}), ae.get("secure", {})
+    if timing == "off" or "device" not in n or "device" not in s:
+        return
+    out.append(f"### Figure 10 in modelled device time ({timing}, ms)\n")
+    out.append("The autoencoder's device clock from its context's "
+               "creation to the end of training (init, copies, kernels); "
+               "secure copy: the copies' device time, secure less normal; "
+               "isolation: the rest (command-group decryption, the secure "
+               "API's MACs). BlackScholes: one launch by "
+               "`cuEventElapsedTime`.\n")
+    rows = [("autoencoder", sum(n["device"]), sum(s["device"]),
+             n["device"][1], s["device"][1], None)]
+    if "launch_normal" in bs and "launch_secure" in bs:
+        rows.append(("BlackScholes, one launch", bs["launch_normal"],
+                     bs["launch_secure"], 0.0, 0.0, None))
+    split_rows(out, rows, 3)
     out.append("")
 
 
