@@ -12,6 +12,11 @@
  *   conv 3x3, 32 -> ReLU -> avg pool 3/2                -> 32 x 3x3
  *   linear 288 -> 10, softmax, cross-entropy
  *
+ * LRN is local response normalisation across channels (AlexNet's form of
+ * Caffe's LRN layer: window 5, alpha 1e-4, beta 0.75); Caffe's Cifar-10
+ * network, the paper's "local contrast normalisation", uses the same
+ * layer within each channel (a 3 x 3 window).
+ *
  *   cnn [-train=FILE] [-test=FILE] [-images=N] [-tests=M] [-batch=B]
  *       [-batches=K] [-lr=L]     (learning rate L / 10000, default 500)
  *

@@ -65,5 +65,25 @@ for row, fig in (("BlackScholes, total", 10), ("autoencoder, total", 10),
     check(re.search(r"\| " + row + split, report) is not None,
           f"Figure {fig}: {row}: the overhead split into isolation and "
           "secure copy")
+# the CNN's training against a numpy reference of it (forward pass and
+# every gradient), where it ran on Fashion-MNIST
+fm = "/usr/share/datasets/fashion-mnist/train-%s-idx%d-ubyte.gz"
+m = re.search(r"cnn \(driver API\): .*?(\d+) training images, \d+ test "
+              r"images, batches of (\d+), (\d+) batches, data from files\n"
+              r"(?:.*\n)*?((?:  batch .*\n)+)", guest)
+if m and os.path.exists(fm % ("images", 3)):
+    # Debian's python3 has numpy (with python3-matplotlib)
+    py = "/usr/bin/python3" if os.path.exists("/usr/bin/python3") else \
+        sys.executable
+    ref = subprocess.run([py, os.path.join(
+        src, "tests", "guest", "cnn_reference.py"), fm % ("images", 3),
+        fm % ("labels", 1)] + list(m.groups()[:3]),
+        capture_output=True, text=True)
+    ours = re.findall(r"loss ([\d.]+)", m.group(4))
+    theirs = re.findall(r"loss ([\d.]+)", ref.stdout)
+    check(len(ours) == len(theirs) > 0 and
+          all(abs(float(a) - float(b)) < 1e-4 for a, b in zip(ours, theirs)),
+          "the CNN's losses equal a numpy reference's",
+          m.group(4) + ref.stdout + ref.stderr)
 print(f"1..{len(results)}")
 sys.exit(0 if all(results) else 1)
