@@ -25,12 +25,15 @@
  * gv_dev_check() after every input; replay with --seeds DIR writes the
  * seed inputs (the test kernels' modules) into DIR.
  */
+#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "fuzz_common.h"
+#include "graviton/gv_rules.h"
 #include "gv_crypto.h"
+#include "gv_internal.h"
 #include "gv_ktest.h"
 #include "gv_ptx.h"
 
@@ -110,6 +113,124 @@ static void run_copy(const uint8_t *r, const uint8_t kcopy[32])
     }
 }
 
+/* ---- mode 2: the bounds probes ----
+ *
+ * One load or store of 1, 4 or 8 bytes in shared, local or parameter
+ * memory at an offset from the input (raw, about the end of the space,
+ * or an edge value such as 2^64 - 8), by a hand-assembled kernel:
+ *   ld.param r0 = offset; ld.param r1 = VA of a result;
+ *   load:  ld.<space> r2 = [r0]; st.global [r1] = r2
+ *   store: st.<space> [r0] = r1
+ * The harness knows each space's size, so it knows the outcome: an
+ * aligned access inside must not fault; one outside, or misaligned, must
+ * fault with that space's rule (compute.shared_range, .local_range,
+ * .param) or compute.misaligned.  Anything else is a finding: a bounds
+ * check that wraps around 2^64 (leak 3 of the security issue) lets the
+ * access through, and the load reads the host's heap. */
+#define PROBE_STATIC 16u        /* the probe kernel's shared and local */
+#define PROBE_PARAMS 16u
+
+static uint8_t *probe_kernel(unsigned space, unsigned type, bool load,
+                             uint32_t *len)
+{
+    struct ka a;
+    uint32_t p0, p1;
+
+    ka_init(&a, 4);
+    a.shared_size = PROBE_STATIC;
+    a.local_size = PROBE_STATIC;
+    p0 = ka_param64(&a);
+    p1 = ka_param64(&a);
+    ka_op(&a, GV_I_LD, GV_T_U64, GV_SPACE_PARAM, 0, ka_k(&a, p0), 0, 0, 0);
+    ka_op(&a, GV_I_LD, GV_T_U64, GV_SPACE_PARAM, 1, ka_k(&a, p1), 0, 0, 0);
+    if (load) {
+        ka_op(&a, GV_I_LD, type, space, 2, 0, 0, 0, 0);
+        ka_op(&a, GV_I_ST, GV_T_U64, GV_SPACE_GLOBAL, 0, 1, 2, 0, 0);
+    } else {
+        ka_op(&a, GV_I_ST, type, space, 0, 0, 1, 0, 0);
+    }
+    ka_op(&a, GV_I_EXIT, 0, 0, 0, 0, 0, 0, 0);
+    return ka_build(&a, len);
+}
+
+static uint64_t probe_offset(const uint8_t *p, uint64_t total, unsigned w)
+{
+    static const uint64_t edge[] = {
+        ~0ull - 7, ~0ull - 3, ~0ull, ~0ull - 15, 1ull << 63,
+        (1ull << 63) - 8, 1ull << 32, (1ull << 32) - 8, 0xfff8,
+    };
+    uint64_t raw;
+
+    memcpy(&raw, p + 1, 8);
+    switch (p[0] % 4) {
+    case 0: return raw;
+    case 1: return total - w * (p[0] >> 2 & 7u) + (p[0] >> 5 & 3u);
+    case 2: return edge[(p[0] >> 2) % (sizeof(edge) / sizeof(edge[0]))];
+    default: return (uint64_t)w * (p[0] >> 2);
+    }
+}
+
+static void run_probe(const uint8_t *p, size_t n)
+{
+    static const unsigned types[3] = { GV_T_U8, GV_T_U32, GV_T_U64 };
+    static const unsigned widths[3] = { 1, 4, 8 };
+    static const unsigned spaces[3] = { GV_SPACE_SHARED, GV_SPACE_LOCAL,
+                                        GV_SPACE_PARAM };
+    static const unsigned rules[3] = { GV_RULE_COMPUTE_SHARED_RANGE,
+                                       GV_RULE_COMPUTE_LOCAL_RANGE,
+                                       GV_RULE_COMPUTE_PARAM };
+    static const char *const names[3] = { "shared", "local", "parameter" };
+    struct gv_dev *d = fzb.td->dev;
+    uint8_t cmd[512], *img;
+    uint64_t params[2], total, hits[GV_RULE__COUNT], faults = 0;
+    unsigned s, t, rule;
+    struct kt_launch l = { 0 };
+    bool inside, load;
+    uint32_t len;
+
+    if (n < 13) {
+        return;
+    }
+    s = p[0] % 3;
+    t = p[1] % 3;
+    load = p[1] & 0x80;
+    l.shared_dyn = (uint32_t)(p[2] | p[3] << 8) % 4096;
+    total = s == 0 ? PROBE_STATIC + l.shared_dyn : s == 1 ? PROBE_STATIC
+                                                          : PROBE_PARAMS;
+    params[0] = probe_offset(p + 4, total, widths[t]);
+    params[1] = PARAM_VA + 4096;
+    inside = params[0] % widths[t] == 0 && total >= widths[t] &&
+             params[0] <= total - widths[t];
+    img = probe_kernel(spaces[s], types[t], load || s == 2, &len);
+    gv_debug_write(d, fzb.page2, img, len);
+    free(img);
+    l.module_size = len;
+    l.grid[0] = 1 + p[12] % 2;
+    l.block[0] = 1 + (p[12] >> 1) % 64;
+    l.params = params;
+    l.param_size = PROBE_PARAMS;
+    memcpy(hits, d->rule_hits, sizeof(hits));
+    submit_secure(cmd, kt_launch_cmd(&l, cmd));
+    for (rule = GV_RULE_COMPUTE_MISALIGNED; rule < GV_RULE__COUNT; rule++) {
+        faults += d->rule_hits[rule] - hits[rule];
+    }
+    if (inside && faults) {
+        fprintf(stderr, "fuzz: an aligned %u-byte %s access at offset %"
+                PRIu64 " of %" PRIu64 " bytes faulted\n", widths[t],
+                names[s], params[0], total);
+        abort();
+    }
+    if (!inside && d->rule_hits[rules[s]] == hits[rules[s]] &&
+        d->rule_hits[GV_RULE_COMPUTE_MISALIGNED] ==
+        hits[GV_RULE_COMPUTE_MISALIGNED]) {
+        fprintf(stderr, "fuzz: a %u-byte %s %s at offset 0x%" PRIx64
+                " of %" PRIu64 " bytes did not fault there\n", widths[t],
+                names[s], load || s == 2 ? "load" : "store", params[0],
+                total);
+        abort();
+    }
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     struct gv_cmd_set_copy_key k = {
@@ -119,7 +240,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     fz_set_name("fuzz-engine");
     fzb_dma_confined = true;
     fzb_begin();
-    if (size >= 1 && data[0] % 2 == 0) {
+    if (size >= 1 && data[0] % 2 == 0 && data[0] & 0x80) {
+        run_probe(data + 1, size - 1);
+    } else if (size >= 1 && data[0] % 2 == 0) {
         run_launch(data + 1, size - 1);
     } else if (size >= 1) {
         memcpy(k.key, copy_key_cmd, sizeof(k.key));
