@@ -20,10 +20,7 @@ OUR_DIRS = ['hw', 'crypto', 'ptx', 'runtime', 'tests', 'tools', 'bench',
 KERNEL_STYLE = ('guest-driver/', 'guest-attack/',
                 'include/graviton/graviton_uapi.h')
 WIDE_OK = {'include/graviton/': 100}
-LONG_FILES = {
-    'tests/unit/test_ptx.c': 'one test per PTX construct; to be split',
-    'tests/unit/test_crypto.c': 'one test per primitive; to be split',
-}
+LONG_FILES = {}
 LONG_FUNCS = {
     ('hw/core/gv_simt.c', 'run_warp'): "the interpreter's dispatch switch",
     ('bench/bench_copy.c', 'main'): 'a table of runs; to be split',
