@@ -558,8 +558,8 @@ static void act_recreate(void)
     fzb_submit(TD_BOOT_CHID, &dc, sizeof(dc));
     cc.chid = c;
     cc.flags = GV_CREATE_SECURE;
-    cc.desc_addr = fzb.page2 + GV_BIG_PAGE_SIZE;    /* fresh pages */
-    cc.pgd_addr = cc.desc_addr + 4096;
+    cc.desc_addr = td_alloc_prot(fzb.td, GV_DESC_BYTES, GV_PAGE_SIZE);
+    cc.pgd_addr = td_alloc_prot(fzb.td, GV_PGD_BYTES, GV_PAGE_SIZE);
     memcpy(cc.uk_pub, fzb.sec.uk_pub, sizeof(cc.uk_pub));
     cc.result_addr = FZB_GROUP_ADDR + 0x3000;
     fzb_submit(TD_BOOT_CHID, &cc, sizeof(cc));
