@@ -3,6 +3,7 @@
 # Fuzzing campaigns (docs/fuzzing.md).
 #
 #   bash scripts/fuzz.sh host [--minutes N] [--harness NAME]... [--no-merge]
+#                             [--smoke]
 #       The host harnesses of tests/fuzz (libFuzzer, in-process, device
 #       core and libraries instrumented, ASan/UBSan): configures and
 #       builds build-fuzz (CC=clang, -Dfuzzer=true) if needed, runs each
@@ -12,6 +13,8 @@
 #       harness: executions, executions per second, edges (libFuzzer's
 #       cov), rules (or checks) reached over the corpus, findings.
 #       Logs and findings: build-fuzz/campaigns/DATE/.
+#       --smoke: a bounded check for CI (scripts/test.sh): no merge, and
+#       exit status 1 if any harness found something.
 #   bash scripts/fuzz.sh guest [--minutes N] [--seed S] [--no-build]
 #       The guest fuzzer (tests/guest/fuzz/gv-fuzz): builds the guest image
 #       (and QEMU) unless --no-build, boots the guest with the device's
@@ -50,7 +53,7 @@ fuzz_build() {
     for h in "$@"; do
         targets+=("tests/fuzz/$h")
     done
-    nice ninja -C "$b" -j1 "${targets[@]}" >/dev/null
+    nice ninja -C "$b" -j"${GV_FUZZ_JOBS:-1}" "${targets[@]}" >/dev/null
 }
 
 # Merge a campaign's new inputs into the committed corpus, minimised:
@@ -88,12 +91,13 @@ report() {
 }
 
 host() {
-    local minutes=10 merge=1 harnesses=()
+    local minutes=10 merge=1 smoke=0 harnesses=()
     while [ $# -gt 0 ]; do
         case $1 in
         --minutes) minutes=$2; shift 2 ;;
         --harness) harnesses+=("$2"); shift 2 ;;
         --no-merge) merge=0; shift ;;
+        --smoke) merge=0; smoke=1; shift ;;
         *) usage ;;
         esac
     done
@@ -132,6 +136,13 @@ host() {
     done
     echo "corpora: $src/tests/fuzz/corpus ($(du -sh "$src/tests/fuzz/corpus" |
          cut -f1)); logs and findings: $out"
+    if [ "$smoke" = 1 ] && [ -n "$(find "$out" -maxdepth 1 -name '*-crash-*' \
+            -o -maxdepth 1 -name '*-leak-*' -o -maxdepth 1 -name '*-timeout-*' \
+            -o -maxdepth 1 -name '*-oom-*')" ]; then
+        echo "fuzz smoke: a harness found something (logs: $out)" >&2
+        grep -h 'fuzz: \|ERROR: \|runtime error' "$out"/*.log | head -5 >&2
+        return 1
+    fi
 }
 
 # The guest's boot: gvboot.py with the debug block and the build's PKI.

@@ -45,4 +45,13 @@ for line in log:
         failed += 1
 print(f"{passed} passed, {failed} failed, {skipped} skipped")
 PY
+
+# The host fuzz harnesses, 15 s each from their committed corpora
+# (docs/fuzzing.md): a finding of any oracle or sanitizer fails the run.
+if command -v clang >/dev/null 2>&1; then
+    GV_FUZZ_JOBS=$(nproc) bash scripts/fuzz.sh host --minutes 0.25 --smoke ||
+        rc=1
+else
+    echo "fuzz smoke skipped: clang is not installed (scripts/install-deps.sh)"
+fi
 exit $rc
