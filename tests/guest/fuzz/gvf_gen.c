@@ -398,6 +398,32 @@ static uint32_t gen_launch(struct gvf_rng *r, const struct gvf_known *k,
     return l.hdr.size;
 }
 
+/* A bounds probe: one well-formed LAUNCH of kernel 4 (a shared load at
+ * param0, stored at param1) with an offset about the end of the block's
+ * shared memory or an edge value such as 2^64 - 8; the expected-fault
+ * oracle (gvf_exec.c) knows which must fault. */
+static uint32_t gen_probe(struct gvf_rng *r, const struct gvf_known *k,
+                          uint8_t *out)
+{
+    struct gv_cmd_launch l = { .hdr = { GV_OP_LAUNCH } };
+    uint64_t param[2], total;
+
+    l.module_va = GVF_VA_UNPROT + GVF_KERN_OFF(4);
+    l.module_size = k->kern_size[4];
+    l.grid[0] = 1 + gvf_below(r, 3);
+    l.block[0] = 1 + gvf_below(r, 64);
+    l.grid[1] = l.grid[2] = l.block[1] = l.block[2] = 1;
+    l.shared_dyn = one_in(r, 2) ? 0 : 16 * gvf_below(r, 64);
+    l.param_size = 16;
+    total = GVF_KERN_SHARED + l.shared_dyn;
+    param[0] = one_in(r, 2) ? edge_u64(r) : total - 8 * gvf_below(r, 3);
+    param[1] = GVF_VA_UNPROT + 8 * GV_PAGE_SIZE + 8 * gvf_below(r, 8 * 512);
+    l.hdr.size = (uint32_t)sizeof(l) + 16;
+    memcpy(out, &l, sizeof(l));
+    memcpy(out + sizeof(l), param, 16);
+    return l.hdr.size;
+}
+
 static uint32_t gen_copy(struct gvf_rng *r, const struct gvf_known *k,
                          uint8_t *out)
 {
@@ -564,6 +590,9 @@ uint32_t gvf_gen_step(struct gvf_rng *r, const struct gvf_known *k,
         s->len = (uint16_t)gen_mgmt(r, k, s->data);
         s->a = one_in(r, 8) ? 1u << gvf_below(r, 6) : 0;
         s->b = one_in(r, 10) ? gvf_below(r, 8) | gvf_below(r, 6) << 8 : 0;
+    } else if (w < 700 && one_in(r, 6)) {
+        s->kind = GVF_K_ENGINE;         /* a bounds probe, unchanged */
+        s->len = (uint16_t)gen_probe(r, k, s->data);
     } else if (w < 700) {
         s->kind = GVF_K_ENGINE;
         s->len = (uint16_t)gen_engine(r, k, s->data);
