@@ -792,6 +792,272 @@ static uint64_t sreg(struct gv_launch *L, struct gv_sm *sm, struct gv_warp *w,
     }
 }
 
+/* s2r: the special registers.  tid.x in the common layouts and the
+ * uniform ones are computed once for the warp. */
+static inline void s2r(struct gv_launch *L, struct gv_sm *sm,
+                       struct gv_warp *w, unsigned id, uint64_t *D,
+                       uint32_t m)
+{
+    switch (id) {
+    case GV_SR_TID_X:
+        if (L->block[0] % GV_WARP == 0 || L->block[1] * L->block[2] == 1) {
+            /* a warp never wraps a row: tid.x = warp base + lane */
+            uint32_t t0 = (w->id * GV_WARP) % L->block[0];
+
+            LANES(m, D[l] = t0 + l);
+            break;
+        }
+        LANES(m, D[l] = sreg(L, sm, w, id, l));
+        break;
+    case GV_SR_LANEID:
+        LANES(m, D[l] = l);
+        break;
+    case GV_SR_NTID_X: case GV_SR_NTID_Y: case GV_SR_NTID_Z:
+    case GV_SR_CTAID_X: case GV_SR_CTAID_Y: case GV_SR_CTAID_Z:
+    case GV_SR_NCTAID_X: case GV_SR_NCTAID_Y: case GV_SR_NCTAID_Z:
+    case GV_SR_WARPID: case GV_SR_NWARPID: case GV_SR_SMID:
+    case GV_SR_NSMID: case GV_SR_GRIDID: {
+        uint64_t v = sreg(L, sm, w, id, 0);  /* uniform */
+
+        LANES(m, D[l] = v);
+        break;
+    }
+    default:
+        LANES(m, D[l] = sreg(L, sm, w, id, l));
+        break;
+    }
+}
+
+/* ---- warp-wide instructions: shuffles and votes ---- */
+
+static inline void shfl(const struct gv_dinsn *i, uint64_t *D,
+                        const uint64_t *A, const uint64_t *B,
+                        const uint64_t *C, uint32_t m)
+{
+    uint64_t src[GV_WARP];
+
+    memcpy(src, A, sizeof(src));
+    for (uint32_t mm = m; mm; mm &= mm - 1) {
+        unsigned l = __builtin_ctz(mm);
+        uint32_t bv = B[l] & 31, cv = C[l] & 31, seg = (C[l] >> 8) & 31;
+        int32_t maxl = (int32_t)((l & seg) | (cv & ~seg));
+        int32_t minl = (int32_t)(l & seg), j;
+        bool ok;
+
+        switch (i->mod) {
+        case GV_SHFL_UP:
+            j = (int32_t)l - (int32_t)bv;
+            ok = j >= maxl;
+            break;
+        case GV_SHFL_DOWN: j = (int32_t)(l + bv); ok = j <= maxl; break;
+        case GV_SHFL_BFLY: j = (int32_t)(l ^ bv); ok = j <= maxl; break;
+        default: j = minl | (int32_t)(bv & ~seg); ok = j <= maxl; break;
+        }
+        /* j is a lane of the warp whenever ok (PTX's clamp);
+         * the index check makes that local, not a proof */
+        D[l] = (uint32_t)src[ok && (uint32_t)j < GV_WARP ? (uint32_t)j : l];
+    }
+}
+
+static inline void vote(const struct gv_dinsn *i, uint64_t *D,
+                        const uint64_t *A, uint32_t m)
+{
+    uint32_t ballot = 0;
+    uint64_t v;
+
+    for (uint32_t mm = m; mm; mm &= mm - 1) {
+        unsigned l = __builtin_ctz(mm);
+
+        ballot |= (uint32_t)(A[l] & 1) << l;
+    }
+    switch (i->mod) {
+    case GV_VOTE_ALL: v = ballot == m; break;
+    case GV_VOTE_ANY: v = ballot != 0; break;
+    case GV_VOTE_UNI: v = ballot == 0 || ballot == m; break;
+    default: v = ballot; break;
+    }
+    LANES(m, D[l] = v);
+}
+
+/* ---- control: branches and barriers ---- */
+
+/* bra: the lanes of @m jump; the rest of the running group waits at the
+ * next instruction. */
+static inline void branch(struct gv_warp *w, const struct gv_dinsn *i,
+                          uint32_t m)
+{
+    uint32_t nt = w->active & ~m;
+
+    if (!m) {
+        w->pc++;
+        return;
+    }
+    if (nt) {
+        for (uint32_t mm = nt; mm; mm &= mm - 1) {
+            w->lane_pc[__builtin_ctz(mm)] = w->pc + 1;
+        }
+        w->waiting |= nt;
+        w->active = m;
+        if (w->pc + 1 < w->min_wait) {
+            w->min_wait = w->pc + 1;
+        }
+    }
+    w->pc = (uint32_t)i->imm;
+    if (w->pc > w->min_wait) {
+        resched(w);
+    }
+}
+
+/* bar: the lanes of @m arrive at barrier A (with count B); unless
+ * arrive-only they wait there until bar_release(). */
+static inline void bar_arrive(struct gv_sm *sm, struct gv_warp *w,
+                              const struct gv_dinsn *i, const uint64_t *A,
+                              const uint64_t *B, uint32_t m)
+{
+    unsigned id = m ? (unsigned)A[__builtin_ctz(m)] & 15 : 0;
+
+    if (!m) {
+        return;
+    }
+    if (i->mod & GV_BAR_COUNT) {
+        sm->bar_expected[id] = (uint32_t)B[__builtin_ctz(m)];
+    }
+    sm->bar_arrived[id] += popc32(m);
+    if (i->mod & GV_BAR_ARRIVE) {
+        return;
+    }
+    for (uint32_t mm = m; mm; mm &= mm - 1) {
+        w->lane_pc[__builtin_ctz(mm)] = w->pc + 1;
+        w->lane_bar[__builtin_ctz(mm)] = (uint8_t)id;
+    }
+    w->at_bar |= m;
+    w->active &= ~m;
+}
+
+/* Make a group of lanes the running one, merging the parked lanes that
+ * reached its pc; false when no lane can run. */
+static inline bool warp_ready(struct gv_warp *w)
+{
+    if (!w->active) {
+        resched(w);
+        if (!w->active) {
+            return false;
+        }
+    }
+    if (w->pc == w->min_wait) {
+        merge(w);
+    }
+    return true;
+}
+
+/* The running lanes that instruction @i's guard predicate lets through. */
+static inline uint32_t guarded(const struct gv_warp *w,
+                               const struct gv_dinsn *i, const uint64_t *R)
+{
+    uint32_t m = w->active;
+
+    if (i->guard) {
+        uint32_t p = predmask(R + i->g);
+
+        m &= (i->guard & GV_G_NEG) ? ~p : p;
+    }
+    return m;
+}
+
+/* Every 4096 warp instructions: was the launch stopped, or is it past
+ * its deadline (then it times out)? */
+static inline bool launch_stopped(struct gv_launch *L, struct gv_sm *sm)
+{
+    if (--sm->check != 0) {
+        return false;
+    }
+    sm->check = 4096;
+    if (atomic_load_explicit(&L->status, memory_order_relaxed)) {
+        return true;
+    }
+    if (L->deadline_ns && gv_now_ns() > L->deadline_ns) {
+        int none = GV_ERR_NONE;
+
+        atomic_compare_exchange_strong(&L->status, &none,
+                                       GV_ERR_TIMEOUT);
+        return true;
+    }
+    return false;
+}
+
+/* ld.param with a constant offset: one value for every lane. */
+static inline bool ldp_uni(struct gv_launch *L, const struct gv_dinsn *i,
+                           const uint64_t *A, uint64_t *D, uint32_t m)
+{
+    /* A is a constant slot: one offset for every lane */
+    const uint8_t *p = gv_param_ptr(L, A[0] + (uint64_t)(int64_t)i->imm,
+                                    tbits(i->type) / 8, false);
+    uint64_t v;
+
+    if (!m) {
+        return true;
+    }
+    if (!p) {
+        gv_simt_fault(L, GV_RULE_COMPUTE_PARAM, UINT64_MAX);
+        return false;
+    }
+    v = gv_simt_load(p, i->type);
+    LANES(m, D[l] = v);
+    return true;
+}
+
+/* ---- the per-lane forms of the fast integer ops ---- */
+
+static inline uint64_t bfe_u32(uint64_t a, uint64_t b, uint64_t c)
+{
+    uint32_t pos = b & 0xff, len = c & 0xff;
+    uint32_t k = pos >= 32 ? 0 : (len < 32 - pos ? len : 32 - pos);
+
+    return k ? ((uint32_t)a >> pos) & (uint32_t)lmask(k) : 0;
+}
+
+static inline uint64_t mulwide_s32(uint64_t a, uint64_t b)
+{
+    return (uint64_t)((int64_t)(int32_t)a * (int32_t)b);
+}
+
+static inline uint64_t mulwide_u32(uint64_t a, uint64_t b)
+{
+    return (uint64_t)(uint32_t)a * (uint32_t)b;
+}
+
+static inline uint64_t shl32(uint64_t a, uint64_t b)
+{
+    return (uint32_t)b >= 32 ? 0 : (uint32_t)(a << (uint32_t)b);
+}
+
+static inline uint64_t shl64(uint64_t a, uint64_t b)
+{
+    return (uint32_t)b >= 64 ? 0 : a << (uint32_t)b;
+}
+
+static inline uint64_t shr_u32(uint64_t a, uint64_t b)
+{
+    return (uint32_t)b >= 32 ? 0 : (uint32_t)a >> (uint32_t)b;
+}
+
+static inline uint64_t shr_s32(uint64_t a, uint64_t b)
+{
+    /* cppcheck-suppress shiftTooManyBitsSigned ; arithmetic in GCC, clang */
+    return (uint32_t)((int32_t)a >> ((uint32_t)b >= 32 ? 31 : (uint32_t)b));
+}
+
+static inline uint64_t shr_u64(uint64_t a, uint64_t b)
+{
+    return (uint32_t)b >= 64 ? 0 : a >> (uint32_t)b;
+}
+
+static inline uint64_t shr_s64(uint64_t a, uint64_t b)
+{
+    /* cppcheck-suppress shiftTooManyBitsSigned ; arithmetic in GCC, clang */
+    return (uint64_t)((int64_t)a >> ((uint32_t)b >= 64 ? 63 : (uint32_t)b));
+}
+
 #define F32(x) f32(x)
 
 __attribute__((target_clones("fma", "default")))
@@ -823,7 +1089,8 @@ static void fma_f64(uint64_t *D, const uint64_t *A, const uint64_t *B,
 enum { W_STOP, W_IDLE };
 
 /* Run warp @w until none of its lanes can run (all exited or at a
- * barrier) or the launch stops. */
+ * barrier) or the launch stops.  One switch over the fast kinds, each
+ * case one lane loop or a call of an inline helper above. */
 static int run_warp(struct gv_launch *L, struct gv_sm *sm, struct gv_warp *w)
 {
     const struct gv_dinsn *code = L->f->code;
@@ -834,36 +1101,15 @@ static int run_warp(struct gv_launch *L, struct gv_sm *sm, struct gv_warp *w)
         const struct gv_dinsn *i;
         uint32_t m;
 
-        if (!w->active) {
-            resched(w);
-            if (!w->active) {
-                sm->lane_insns += lanes;
-                return W_IDLE;
-            }
+        if (!warp_ready(w)) {
+            sm->lane_insns += lanes;
+            return W_IDLE;
         }
-        if (w->pc == w->min_wait) {
-            merge(w);
-        }
-        if (--sm->check == 0) {
-            sm->check = 4096;
-            if (atomic_load_explicit(&L->status, memory_order_relaxed)) {
-                return W_STOP;
-            }
-            if (L->deadline_ns && gv_now_ns() > L->deadline_ns) {
-                int none = GV_ERR_NONE;
-
-                atomic_compare_exchange_strong(&L->status, &none,
-                                               GV_ERR_TIMEOUT);
-                return W_STOP;
-            }
+        if (launch_stopped(L, sm)) {
+            return W_STOP;
         }
         i = &code[w->pc];
-        m = w->active;
-        if (i->guard) {
-            uint32_t p = predmask(R + i->g);
-
-            m &= (i->guard & GV_G_NEG) ? ~p : p;
-        }
+        m = guarded(w, i, R);
         w->issued++;
         lanes += m == FULL ? GV_WARP : popc32(m);
 
@@ -890,58 +1136,27 @@ static int run_warp(struct gv_launch *L, struct gv_sm *sm, struct gv_warp *w)
         case GV_K_MAD32:
             LANES(m, D[l] = (uint32_t)(A[l] * B[l] + C[l]));
             break;
-        case GV_K_MULWIDE_S32:
-            LANES(m, D[l] = (uint64_t)((int64_t)(int32_t)A[l] *
-                                       (int32_t)B[l]));
-            break;
-        case GV_K_MULWIDE_U32:
-            LANES(m, D[l] = (uint64_t)(uint32_t)A[l] * (uint32_t)B[l]);
-            break;
+        case GV_K_MULWIDE_S32: LANES(m, D[l] = mulwide_s32(A[l], B[l])); break;
+        case GV_K_MULWIDE_U32: LANES(m, D[l] = mulwide_u32(A[l], B[l])); break;
         case GV_K_MADWIDE_U32:
-            LANES(m, D[l] = (uint64_t)(uint32_t)A[l] * (uint32_t)B[l] + C[l]);
+            LANES(m, D[l] = mulwide_u32(A[l], B[l]) + C[l]);
             break;
         case GV_K_MADWIDE_S32:
-            LANES(m, D[l] = (uint64_t)((int64_t)(int32_t)A[l] *
-                                       (int32_t)B[l]) + C[l]);
+            LANES(m, D[l] = mulwide_s32(A[l], B[l]) + C[l]);
             break;
-        case GV_K_BFE_U32:
-            LANES(m, {
-                uint32_t pos = B[l] & 0xff, len = C[l] & 0xff;
-                uint32_t k = pos >= 32 ? 0 : (len < 32 - pos ? len : 32 - pos);
-
-                D[l] = k ? ((uint32_t)A[l] >> pos) & (uint32_t)lmask(k) : 0;
-            });
-            break;
+        case GV_K_BFE_U32: LANES(m, D[l] = bfe_u32(A[l], B[l], C[l])); break;
         case GV_K_AND32: LANES(m, D[l] = (uint32_t)(A[l] & B[l])); break;
         case GV_K_AND64: LANES(m, D[l] = A[l] & B[l]); break;
         case GV_K_OR32: LANES(m, D[l] = (uint32_t)(A[l] | B[l])); break;
         case GV_K_OR64: LANES(m, D[l] = A[l] | B[l]); break;
         case GV_K_XOR32: LANES(m, D[l] = (uint32_t)(A[l] ^ B[l])); break;
         case GV_K_XOR64: LANES(m, D[l] = A[l] ^ B[l]); break;
-        case GV_K_SHL32:
-            LANES(m, D[l] = (uint32_t)B[l] >= 32 ? 0
-                            : (uint32_t)(A[l] << (uint32_t)B[l]));
-            break;
-        case GV_K_SHL64:
-            LANES(m, D[l] = (uint32_t)B[l] >= 64 ? 0
-                            : A[l] << (uint32_t)B[l]);
-            break;
-        case GV_K_SHR_U32:
-            LANES(m, D[l] = (uint32_t)B[l] >= 32 ? 0
-                            : (uint32_t)A[l] >> (uint32_t)B[l]);
-            break;
-        case GV_K_SHR_S32:
-            LANES(m, D[l] = (uint32_t)((int32_t)A[l] >>
-                            ((uint32_t)B[l] >= 32 ? 31 : (uint32_t)B[l])));
-            break;
-        case GV_K_SHR_U64:
-            LANES(m, D[l] = (uint32_t)B[l] >= 64 ? 0
-                            : A[l] >> (uint32_t)B[l]);
-            break;
-        case GV_K_SHR_S64:
-            LANES(m, D[l] = (uint64_t)((int64_t)A[l] >>
-                            ((uint32_t)B[l] >= 64 ? 63 : (uint32_t)B[l])));
-            break;
+        case GV_K_SHL32: LANES(m, D[l] = shl32(A[l], B[l])); break;
+        case GV_K_SHL64: LANES(m, D[l] = shl64(A[l], B[l])); break;
+        case GV_K_SHR_U32: LANES(m, D[l] = shr_u32(A[l], B[l])); break;
+        case GV_K_SHR_S32: LANES(m, D[l] = shr_s32(A[l], B[l])); break;
+        case GV_K_SHR_U64: LANES(m, D[l] = shr_u64(A[l], B[l])); break;
+        case GV_K_SHR_S64: LANES(m, D[l] = shr_s64(A[l], B[l])); break;
         case GV_K_ADDF: LANES(m, D[l] = bf(f32(A[l]) + f32(B[l]))); break;
         case GV_K_SUBF: LANES(m, D[l] = bf(f32(A[l]) - f32(B[l]))); break;
         case GV_K_MULF: LANES(m, D[l] = bf(f32(A[l]) * f32(B[l]))); break;
@@ -980,173 +1195,38 @@ static int run_warp(struct gv_launch *L, struct gv_sm *sm, struct gv_warp *w)
             LANES(m, D[l] = (uint64_t)(int64_t)(int32_t)A[l]);
             break;
         case GV_K_CVT_U32_U64: LANES(m, D[l] = (uint32_t)A[l]); break;
-        case GV_K_LDS8:
-        case GV_K_LDS32:
-        case GV_K_LDS64:
-        case GV_K_STS32:
+        case GV_K_LDS8: case GV_K_LDS32: case GV_K_LDS64: case GV_K_STS32:
             if (!gv_simt_shared_fast(L, sm, i, R, m)) {
                 return W_STOP;
             }
             break;
-        case GV_K_LDG32:
-        case GV_K_LDG64:
-        case GV_K_STG32:
-        case GV_K_STG64:
+        case GV_K_LDG32: case GV_K_LDG64: case GV_K_STG32: case GV_K_STG64:
             if (!gv_simt_global_fast(L, sm, i, R, m)) {
                 return W_STOP;
             }
             break;
-        case GV_K_LD:
-        case GV_K_ST:
-        case GV_K_ATOM:
+        case GV_K_LD: case GV_K_ST: case GV_K_ATOM:
             if (!gv_simt_ldst(L, sm, w, i, m)) {
                 return W_STOP;
             }
             break;
-        case GV_K_BRA: {
-            uint32_t nt = w->active & ~m;
-
-            if (!m) {
-                break;
+        case GV_K_LDP_UNI:
+            if (!ldp_uni(L, i, A, D, m)) {
+                return W_STOP;
             }
-            if (nt) {
-                for (uint32_t mm = nt; mm; mm &= mm - 1) {
-                    w->lane_pc[__builtin_ctz(mm)] = w->pc + 1;
-                }
-                w->waiting |= nt;
-                w->active = m;
-                if (w->pc + 1 < w->min_wait) {
-                    w->min_wait = w->pc + 1;
-                }
-            }
-            w->pc = (uint32_t)i->imm;
-            if (w->pc > w->min_wait) {
-                resched(w);
-            }
+            break;
+        case GV_K_MADDR: LANES(m, D[l] = L->data_va + A[l]); break;
+        case GV_K_BRA:
+            branch(w, i, m);
             continue;
-        }
         case GV_K_EXIT:
             w->alive &= ~m;
             w->active &= ~m;
             break;
-        case GV_K_BAR: {
-            unsigned id = m ? (unsigned)A[__builtin_ctz(m)] & 15 : 0;
-
-            if (!m) {
-                break;
-            }
-            if (i->mod & GV_BAR_COUNT) {
-                sm->bar_expected[id] = (uint32_t)B[__builtin_ctz(m)];
-            }
-            sm->bar_arrived[id] += popc32(m);
-            if (i->mod & GV_BAR_ARRIVE) {
-                break;
-            }
-            for (uint32_t mm = m; mm; mm &= mm - 1) {
-                w->lane_pc[__builtin_ctz(mm)] = w->pc + 1;
-                w->lane_bar[__builtin_ctz(mm)] = (uint8_t)id;
-            }
-            w->at_bar |= m;
-            w->active &= ~m;
-            break;
-        }
-        case GV_K_S2R:
-            switch (i->mod) {
-            case GV_SR_TID_X:
-                if (L->block[0] % GV_WARP == 0 ||
-                    L->block[1] * L->block[2] == 1) {
-                    /* a warp never wraps a row: tid.x = warp base + lane */
-                    uint32_t t0 = (w->id * GV_WARP) % L->block[0];
-
-                    LANES(m, D[l] = t0 + l);
-                    break;
-                }
-                LANES(m, D[l] = sreg(L, sm, w, i->mod, l));
-                break;
-            case GV_SR_LANEID:
-                LANES(m, D[l] = l);
-                break;
-            case GV_SR_NTID_X: case GV_SR_NTID_Y: case GV_SR_NTID_Z:
-            case GV_SR_CTAID_X: case GV_SR_CTAID_Y: case GV_SR_CTAID_Z:
-            case GV_SR_NCTAID_X: case GV_SR_NCTAID_Y: case GV_SR_NCTAID_Z:
-            case GV_SR_WARPID: case GV_SR_NWARPID: case GV_SR_SMID:
-            case GV_SR_NSMID: case GV_SR_GRIDID: {
-                uint64_t v = sreg(L, sm, w, i->mod, 0);  /* uniform */
-
-                LANES(m, D[l] = v);
-                break;
-            }
-            default:
-                LANES(m, D[l] = sreg(L, sm, w, i->mod, l));
-                break;
-            }
-            break;
-        case GV_K_LDP_UNI: {
-            /* A is a constant slot: one offset for every lane */
-            const uint8_t *p = gv_param_ptr(L, A[0] + (uint64_t)(int64_t)i->imm,
-                                            tbits(i->type) / 8, false);
-            uint64_t v;
-
-            if (!m) {
-                break;
-            }
-            if (!p) {
-                gv_simt_fault(L, GV_RULE_COMPUTE_PARAM, UINT64_MAX);
-                return W_STOP;
-            }
-            v = gv_simt_load(p, i->type);
-            LANES(m, D[l] = v);
-            break;
-        }
-        case GV_K_MADDR:
-            LANES(m, D[l] = L->data_va + A[l]);
-            break;
-        case GV_K_SHFL: {
-            uint64_t src[GV_WARP];
-
-            memcpy(src, A, sizeof(src));
-            for (uint32_t mm = m; mm; mm &= mm - 1) {
-                unsigned l = __builtin_ctz(mm);
-                uint32_t bv = B[l] & 31, cv = C[l] & 31, seg = (C[l] >> 8) & 31;
-                int32_t maxl = (int32_t)((l & seg) | (cv & ~seg));
-                int32_t minl = (int32_t)(l & seg), j;
-                bool ok;
-
-                switch (i->mod) {
-                case GV_SHFL_UP:
-                    j = (int32_t)l - (int32_t)bv;
-                    ok = j >= maxl;
-                    break;
-                case GV_SHFL_DOWN: j = (int32_t)(l + bv); ok = j <= maxl; break;
-                case GV_SHFL_BFLY: j = (int32_t)(l ^ bv); ok = j <= maxl; break;
-                default: j = minl | (int32_t)(bv & ~seg); ok = j <= maxl; break;
-                }
-                /* j is a lane of the warp whenever ok (PTX's clamp);
-                 * the index check makes that local, not a proof */
-                D[l] = (uint32_t)src[ok && (uint32_t)j < GV_WARP ? (uint32_t)j
-                                                                 : l];
-            }
-            break;
-        }
-        case GV_K_VOTE: {
-            uint32_t ballot = 0;
-
-            for (uint32_t mm = m; mm; mm &= mm - 1) {
-                unsigned l = __builtin_ctz(mm);
-
-                ballot |= (uint32_t)(A[l] & 1) << l;
-            }
-            uint64_t v;
-
-            switch (i->mod) {
-            case GV_VOTE_ALL: v = ballot == m; break;
-            case GV_VOTE_ANY: v = ballot != 0; break;
-            case GV_VOTE_UNI: v = ballot == 0 || ballot == m; break;
-            default: v = ballot; break;
-            }
-            LANES(m, D[l] = v);
-            break;
-        }
+        case GV_K_BAR: bar_arrive(sm, w, i, A, B, m); break;
+        case GV_K_S2R: s2r(L, sm, w, i->mod, D, m); break;
+        case GV_K_SHFL: shfl(i, D, A, B, C, m); break;
+        case GV_K_VOTE: vote(i, D, A, m); break;
         default: /* GV_K_TRAP */
             if (m) {
                 gv_simt_fault(L, GV_RULE_COMPUTE_TRAP, UINT64_MAX);

@@ -22,7 +22,6 @@ KERNEL_STYLE = ('guest-driver/', 'guest-attack/',
 WIDE_OK = {'include/graviton/': 100}
 LONG_FILES = {}
 LONG_FUNCS = {
-    ('hw/core/gv_simt.c', 'run_warp'): "the interpreter's dispatch switch",
     ('bench/bench_copy.c', 'main'): 'a table of runs; to be split',
     ('tests/guest/attack/atk20_reentry.c', 'main'): 'one check a line',
     ('tests/guest/driver_badargs.c', 'main'): 'one bad argument a line',
