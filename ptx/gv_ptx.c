@@ -366,7 +366,7 @@ int gv_ptx_translate_syms(const char *ptx, size_t len, uint8_t **out,
     p.err = err;
     p.err_len = err_len;
     p.src = ptx;
-    p.end = ptx + len;
+    p.end = ptx ? ptx + len : NULL;     /* no offset from NULL */
     if (setjmp(p.fail)) {
         free(ys);
         gvp_free_all(&p);

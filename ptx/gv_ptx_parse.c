@@ -575,7 +575,15 @@ static int64_t expr_bin(struct ps *ps, const char *construct, int level)
             v = (r < 0 || r > 63) ? 0 : (int64_t)((uint64_t)v << r);
             break;
         case '>':
-            v = (r < 0 || r > 63) ? (v < 0 ? -1 : 0) : v >> r;
+            /* arithmetic shift, computed unsigned (a negative value
+             * shifted right is implementation-defined in C) */
+            if (r < 0 || r > 63) {
+                v = v < 0 ? -1 : 0;
+            } else if (v < 0) {
+                v = (int64_t)~(~(uint64_t)v >> r);
+            } else {
+                v = (int64_t)((uint64_t)v >> r);
+            }
             break;
         case '&':
             v &= r;

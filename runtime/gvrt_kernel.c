@@ -591,7 +591,7 @@ int gvrt_free_unmapped(struct gvrt_stream *st, uint64_t va, uint64_t size,
                        bool *unmapped)
 {
     uint64_t pages = (size + GV_PAGE_SIZE - 1) >> GV_PAGE_SHIFT;
-    bool dummy;
+    bool dummy = false;
     int r;
 
     unmapped = unmapped ? unmapped : &dummy;

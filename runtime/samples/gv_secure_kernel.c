@@ -88,6 +88,9 @@ static int secure_memcpy(struct gvrt_stream *st, const struct gvrt_module *g,
     uint32_t grid[3] = { 16, 1, 1 }, block[3] = { 128, 1, 1 }, res = 0;
     int r, psize;
 
+    if (!ct) {
+        return -ENOMEM;
+    }
     memset(&a, 0, sizeof(a));
     getrandom(a.key, sizeof(a.key), 0);        /* fresh key per copy */
     getrandom(a.iv, sizeof(a.iv), 0);
@@ -123,6 +126,7 @@ int main(int argc, char **argv)
     float *a, *b, *c, *w;
     int32_t nn = (int32_t)n;
     void *args[] = { &va, &vb, &vc, &nn };
+    const char *what = NULL;
     double t0;
     int r;
 
@@ -155,17 +159,24 @@ int main(int argc, char **argv)
     b = malloc(sz);
     c = malloc(sz);
     w = malloc(sz);
+    if (!a || !b || !c || !w) {
+        what = "host memory";
+        r = -ENOMEM;
+        goto out;
+    }
     gv_bench_fill_matmul(a, b, n);
     if ((r = gvrt_malloc(&st, sz, &va)) || (r = gvrt_malloc(&st, sz, &vb)) ||
         (r = gvrt_malloc(&st, sz, &vc)) ||
         (r = gvrt_malloc(&st, GV_GCM_STATE_SIZE(16), &state))) {
-        return fail("secure memory", r);
+        what = "secure memory";
+        goto out;
     }
     STEP("secure memory: every page's summary verified (protected)\n");
     t0 = now_ms();
     if ((r = secure_memcpy(&st, &gcm, va, a, sz, state)) ||
         (r = secure_memcpy(&st, &gcm, vb, b, sz, state))) {
-        return fail("secure memcpy (AuthDec)", r);
+        what = "secure memcpy (AuthDec)";
+        goto out;
     }
     STEP("secure memcpy of A and B: tags verified by the AuthDec kernel "
          "(%.1f ms)\n", now_ms() - t0);
@@ -175,15 +186,19 @@ int main(int argc, char **argv)
                     block, 0, p,
                     (uint32_t)gvrt_pack_params(&mm, 0, args, p, sizeof(p)));
     if (r) {
-        return fail("matmul launch", r);
+        what = "matmul launch";
+        goto out;
     }
     STEP("encrypted launch of matmul: done (%.1f ms)\n", now_ms() - t0);
     if ((r = gvrt_memcpy_dtoh(&st, c, vc, sz))) {
-        return fail("copy out", r);
+        what = "copy out";
+        goto out;
     }
     gv_bench_ref_matmul(a, b, w, n);
     if (gv_bench_check_floats(c, w, (size_t)n * n, 0, NULL)) {
-        return fail("result", 0);
+        what = "result";
+        r = 0;
+        goto out;
     }
     STEP("product copied out encrypted by the copy engine, equal to the "
          "CPU's\n");
@@ -193,7 +208,8 @@ int main(int argc, char **argv)
         (r = gvrt_free(&st, state, GV_GCM_STATE_SIZE(16))) ||
         (r = gvrt_free(&st, mm.va, mm.size)) ||
         (r = gvrt_free(&st, gcm.va, gcm.size))) {
-        return fail("secure free", r);
+        what = "secure free";
+        goto out;
     }
     STEP("secure memory cleared and freed with the runtime's MACs\n");
     printf("secure kernel: OK\n");
@@ -202,6 +218,10 @@ int main(int argc, char **argv)
     gvrt_stream_close(&st);
     gvrt_secure_fini(&s);
     gvrt_dev_close(&dev);
-    free(a); free(b); free(c); free(w);
-    return 0;
+out:
+    free(a);
+    free(b);
+    free(c);
+    free(w);
+    return what ? fail(what, r) : 0;
 }
