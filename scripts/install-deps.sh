@@ -26,6 +26,8 @@ pkgs=(
     python3-matplotlib dataset-fashion-mnist
     # the kernel's checkpatch.pl for the guest driver's style (kernel-style)
     linux-source-6.1
+    # the other style gates (tests/style, docs/style.md)
+    cppcheck clang-format
 )
 
 export DEBIAN_FRONTEND=noninteractive
