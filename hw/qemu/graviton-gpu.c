@@ -73,6 +73,15 @@
 #include "../core/gv_core.h"
 #include "graviton/gv_regs.h"
 
+/*
+ * The engine's bottom half runs under the device's re-entrancy guard
+ * (qemu_bh_new_guarded, QEMU 8.0, backported to Debian 12's 7.2); a QEMU
+ * without it would leave the bottom half unguarded, so it is refused.
+ */
+#ifndef qemu_bh_new_guarded
+#error "this QEMU lacks qemu_bh_new_guarded (use Debian 12's QEMU 7.2)"
+#endif
+
 #define TYPE_GRAVITON_GPU "graviton-gpu"
 OBJECT_DECLARE_SIMPLE_TYPE(GravitonGPUState, GRAVITON_GPU)
 
@@ -481,16 +490,12 @@ static void gv_realize(PCIDevice *pdev, Error **errp)
     const char *why = NULL;
     uint8_t *conf = pdev->config;
 
-#ifdef qemu_bh_new_guarded
     /*
-     * QEMU's own re-entrancy guard, where it has one (Debian's 7.2.x
-     * backports it), covers the bottom half as it covers our MMIO.
+     * QEMU's own re-entrancy guard covers the bottom half as it covers our
+     * MMIO (Debian 12's QEMU 7.2 backports it; see the #error above).
      */
     s->engine_bh = qemu_bh_new_guarded(gv_engine_bh, s,
                                        &DEVICE(s)->mem_reentrancy_guard);
-#else
-    s->engine_bh = qemu_bh_new(gv_engine_bh, s);
-#endif
     s->core = gv_dev_new(&cfg, &gv_qemu_ops, s, &why);
     if (!s->core) {
         error_setg(errp, "graviton-gpu: %s", why);
