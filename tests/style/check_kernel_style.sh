@@ -3,7 +3,7 @@
 # guest-attack/): the kernel's own scripts/checkpatch.pl, taken from
 # Debian's linux-source-6.1 (scripts/install-deps.sh installs it) into the
 # build directory once.  TAP; skips when the package is absent.
-# Two checks are left out, as choices of ours (docs/build-and-boot.md):
+# Two checks are left out, as choices of ours (docs/style.md):
 # BLOCK_COMMENT_STYLE (the networking style of block comments, "*/" on the
 # last text line) and MACRO_WITH_FLOW_CONTROL (the ioctl handler's
 # GV_COPY_IN, which returns -EFAULT).
