@@ -1060,14 +1060,31 @@ static inline uint64_t shr_s64(uint64_t a, uint64_t b)
 
 #define F32(x) f32(x)
 
-__attribute__((target_clones("fma", "default")))
+/*
+ * The fused multiply-adds in one version with the FMA instructions and one
+ * without, chosen at load time by an ifunc resolver.  ThreadSanitizer
+ * crashes in that resolver (it runs before TSan's runtime is set up), so a
+ * TSan build has the default version only.
+ */
+#if defined(__SANITIZE_THREAD__)
+#define GV_FMA_CLONES
+#elif defined(__has_feature)
+#if __has_feature(thread_sanitizer)
+#define GV_FMA_CLONES
+#endif
+#endif
+#ifndef GV_FMA_CLONES
+#define GV_FMA_CLONES __attribute__((target_clones("fma", "default")))
+#endif
+
+GV_FMA_CLONES
 static void fma_f32(uint64_t *D, const uint64_t *A, const uint64_t *B,
                     const uint64_t *C, uint32_t m)
 {
     LANES(m, D[l] = bf(fmaf(f32(A[l]), f32(B[l]), f32(C[l]))));
 }
 
-__attribute__((target_clones("fma", "default")))
+GV_FMA_CLONES
 static void fma_f64(uint64_t *D, const uint64_t *A, const uint64_t *B,
                     const uint64_t *C, uint32_t m)
 {
