@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Build everything and run every test:
 #   1. the host unit tests under ASan+UBSan (build-sanitize/, -Dwerror=true),
-#   2. the host unit tests under valgrind (build/, --setup valgrind),
-#   3. all tests: host unit tests, qtest device tests, and the guest tests
+#   2. the engine's tests under ThreadSanitizer (build-tsan/),
+#   3. the host unit tests under valgrind (build/, --setup valgrind),
+#   4. all tests: host unit tests, qtest device tests, and the guest tests
 #      (boots Linux in our QEMU with the emulated GPU).
 # Extra arguments go to the second `meson test` (e.g. --suite unit).
 # SPDX-License-Identifier: GPL-2.0-or-later
@@ -18,6 +19,15 @@ san=${build}-sanitize
         -Db_lundef=false -Dwerror=true >/dev/null
 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
     meson test -C "$san" --print-errorlogs --suite unit
+
+# The engine's tests under ThreadSanitizer (build-tsan/): the SM worker
+# threads beside the device's own; tests/tsan.supp says what is left out.
+tsan=${build}-tsan
+[ -f "$tsan/build.ninja" ] ||
+    meson setup "$tsan" -Dguest=disabled -Db_sanitize=thread \
+        -Db_lundef=false >/dev/null
+TSAN_OPTIONS="suppressions=$PWD/tests/tsan.supp:second_deadlock_stack=1" \
+    meson test -C "$tsan" --print-errorlogs compute-engine copy-engine
 
 [ -f "$build/build.ninja" ] || meson setup "$build" >/dev/null
 meson test -C "$build" --setup valgrind --print-errorlogs --suite unit
