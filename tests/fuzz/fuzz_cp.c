@@ -103,6 +103,20 @@ static struct gv_dev *dev(void)
     return fzb.td->dev;
 }
 
+/* Fresh protected memory from the bench's allocator (restored with the
+ * snapshot), or, once an input has used it all, the region's last
+ * page: an input may ask for pages any number of times. */
+static uint64_t alloc_prot(uint64_t bytes, uint64_t align)
+{
+    struct td *t = fzb.td;
+    uint64_t a = (t->prot_next + align - 1) & ~(align - 1);
+
+    if (a < t->prot_next || a + bytes > t->unprot + t->prot) {
+        return t->unprot + t->prot - GV_PAGE_SIZE;
+    }
+    return td_alloc_prot(t, bytes, align);
+}
+
 /* A device-physical address: mostly real pages, tables, descriptors and
  * region boundaries, sometimes the raw value. */
 static uint64_t pick_pa(uint8_t sel, uint64_t raw, unsigned chid)
@@ -113,7 +127,7 @@ static uint64_t pick_pa(uint8_t sel, uint64_t raw, unsigned chid)
     switch (sel % 13) {
     case 0: return raw;
     case 12: return fzb.page3 + (sel & 0x80 ? 4096 : 0);
-    case 1: return td_alloc_prot(fzb.td, 4096, 4096);
+    case 1: return alloc_prot(4096, 4096);
     case 2: return fzb.page1;
     case 3: return fzb.page2 + (sel & 0x80 ? 4096 : 0);
     case 4: return fzb.table1;
@@ -122,8 +136,7 @@ static uint64_t pick_pa(uint8_t sel, uint64_t raw, unsigned chid)
     case 7: return d->chan[c].pgd_addr;
     case 8: return (raw % (d->unprot_size | 1)) & ~0xfffull;
     case 9: return d->hidden_base + ((raw % (1u << 20)) & ~0xfffull);
-    case 10: return td_alloc_prot(fzb.td, GV_BIG_PAGE_SIZE,
-                                  GV_BIG_PAGE_SIZE);
+    case 10: return alloc_prot(GV_BIG_PAGE_SIZE, GV_BIG_PAGE_SIZE);
     default: return d->unprot_size + d->prot_size - 4096 + (raw & 0x1fff);
     }
 }
@@ -558,8 +571,8 @@ static void act_recreate(void)
     fzb_submit(TD_BOOT_CHID, &dc, sizeof(dc));
     cc.chid = c;
     cc.flags = GV_CREATE_SECURE;
-    cc.desc_addr = td_alloc_prot(fzb.td, GV_DESC_BYTES, GV_PAGE_SIZE);
-    cc.pgd_addr = td_alloc_prot(fzb.td, GV_PGD_BYTES, GV_PAGE_SIZE);
+    cc.desc_addr = alloc_prot(GV_DESC_BYTES, GV_PAGE_SIZE);
+    cc.pgd_addr = alloc_prot(GV_PGD_BYTES, GV_PAGE_SIZE);
     memcpy(cc.uk_pub, fzb.sec.uk_pub, sizeof(cc.uk_pub));
     cc.result_addr = FZB_GROUP_ADDR + 0x3000;
     fzb_submit(TD_BOOT_CHID, &cc, sizeof(cc));
