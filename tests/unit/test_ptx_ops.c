@@ -1190,7 +1190,13 @@ static void test_rounding(void)
         }
     }
     CU_ASSERT_EQUAL(bad, 0);
-    CU_ASSERT(differ > 1000);   /* the modes matter for these inputs */
+    /* The modes matter for these inputs, except under valgrind: its
+     * amd64 emulation rounds SSE arithmetic to nearest whatever MXCSR
+     * says, for the engine and the reference alike (meson's valgrind
+     * setup sets GV_UNDER_VALGRIND). */
+    if (!getenv("GV_UNDER_VALGRIND")) {
+        CU_ASSERT(differ > 1000);
+    }
 }
 
 /* ==== errors ==== */
