@@ -19,128 +19,8 @@
 #include "gv_core.h"
 #include "gv_ktest.h"
 #include "gv_ptx.h"
+#include "ptx_run.h"
 
-#define VRAM    (64ull << 20)
-#define UNPROT  (16ull << 20)
-#define PROT    (40ull << 20)
-
-static struct td *td;
-static struct kt kt1;
-
-static void exec_setup(void)
-{
-    td = td_new(VRAM, UNPROT, PROT, false);
-    kt_init(&kt1, td, 1, NULL, 1 << 20, true);
-}
-
-static void exec_teardown(void)
-{
-    td_check(td);
-    td_free(td);
-    td = NULL;
-}
-
-/* Translate @ptx (checked by gv_isa_check and the engine); NULL with a
- * failed assertion if it does not translate. */
-static uint8_t *translate(const char *ptx, size_t *len)
-{
-    uint8_t *img = NULL;
-    char err[512];
-
-    err[0] = 0;
-    if (gv_ptx_translate(ptx, strlen(ptx), &img, len, err, sizeof(err))) {
-        fprintf(stderr, "\n    translation failed: %s\n", err);
-        CU_FAIL("translation failed");
-        return NULL;
-    }
-    if (gv_isa_check(img, *len, err, sizeof(err))) {
-        fprintf(stderr, "\n    gv_isa_check: %s\n", err);
-        CU_FAIL("gv_isa_check refuses the translator's output");
-    }
-    if (gv_compute_check_module(img, (uint32_t)*len, err, sizeof(err))) {
-        fprintf(stderr, "\n    engine: %s\n", err);
-        CU_FAIL("the engine refuses the translator's output");
-    }
-    return img;
-}
-
-/* Run entry k(.param .u64 out, .param .u64 in) of @ptx on one block of
- * @threads; @out is zeroed first, @in copied in.  The launch's error, or
- * -1. */
-static int run(const char *ptx, uint32_t threads, void *out, uint32_t out_len,
-               const void *in, uint32_t in_len)
-{
-    size_t len;
-    uint8_t *img = translate(ptx, &len);
-    uint64_t o, i, params[2], mva;
-    void *zero;
-    int fi, rc;
-
-    if (!img) {
-        return -1;
-    }
-    fi = gv_isa_find_func(img, len, "k");
-    CU_ASSERT_FATAL(fi >= 0);
-    o = kt_alloc(&kt1, out_len);
-    i = kt_alloc(&kt1, in_len ? in_len : 8);
-    zero = calloc(1, out_len);
-    CU_ASSERT_FATAL(zero != NULL);
-    kt_write(&kt1, o, zero, out_len);
-    free(zero);
-    if (in_len) {
-        kt_write(&kt1, i, in, in_len);
-    }
-    params[0] = o;
-    params[1] = i;
-    mva = kt_load(&kt1, img, (uint32_t)len);
-    {
-        struct kt_launch l = {
-            .module_va = mva, .module_size = (uint32_t)len,
-            .func = (uint32_t)fi,
-            .grid = { 1, 1, 1 }, .block = { threads, 1, 1 },
-            .params = params, .param_size = sizeof(params),
-        };
-
-        rc = kt_launch(&kt1, &l);
-    }
-    if (rc != GV_ERR_NONE) {
-        fprintf(stderr, "\n    launch: %s\n", gv_error_name((unsigned)rc));
-    }
-    kt_read(&kt1, o, out, out_len);
-    free(img);
-    return rc;
-}
-
-/* @ptx must fail at line @line with @needle in the message. */
-static void expect_err(const char *ptx, int line, const char *needle)
-{
-    uint8_t *img = (uint8_t *)1;
-    size_t len = 0;
-    char err[512], want[32];
-    int rc = gv_ptx_translate(ptx, strlen(ptx), &img, &len, err,
-                              sizeof(err));
-
-    snprintf(want, sizeof(want), "line %d:", line);
-    if (rc != -1 || img || strncmp(err, want, strlen(want)) ||
-        !strstr(err, needle)) {
-        fprintf(stderr, "\n    expected \"%s ...%s...\", got rc %d \"%s\"\n",
-                want, needle, rc, rc ? err : "");
-        CU_FAIL("wrong error");
-    }
-    if (rc == 0) {
-        free(img);
-    }
-}
-
-static uint32_t rng_state = 0x9e3779b9u;
-
-static uint32_t rnd32(void)
-{
-    rng_state ^= rng_state << 13;
-    rng_state ^= rng_state >> 17;
-    rng_state ^= rng_state << 5;
-    return rng_state;
-}
 
 #define KHEAD ".version 7.8\n.target sm_90\n.address_size 64\n" \
               ".visible .entry k(.param .u64 k_out, .param .u64 k_in)\n"
@@ -650,27 +530,27 @@ static bool half_match(uint32_t got, uint32_t want, int fmt, int op)
  * cancellations matter). */
 static uint32_t rnd_half(bool bf)
 {
-    uint32_t r = rnd32();
+    uint32_t r = ptxr_rnd32();
 
     if (r % 3 == 0) {
-        return rnd32() & 0xffff;
+        return ptxr_rnd32() & 0xffff;
     }
     if (bf) {
-        return (0x3f00 + rnd32() % 0x100) ^ (r & 0x8000);
+        return (0x3f00 + ptxr_rnd32() % 0x100) ^ (r & 0x8000);
     }
-    return (0x3800 + rnd32() % 0x800) ^ (r & 0x8000);
+    return (0x3800 + ptxr_rnd32() % 0x800) ^ (r & 0x8000);
 }
 
 /* A double just off a half's midpoint (rounding it twice lands on the
  * midpoint), or a random value. */
 static double near_mid(bool bf)
 {
-    uint32_t h = rnd32() % (bf ? 0x7f00 : 0x7b00) + 0x400;
+    uint32_t h = ptxr_rnd32() % (bf ? 0x7f00 : 0x7b00) + 0x400;
     double x = bf ? dec_bf(h) : dec_h(h), up = bf ? dec_bf(h + 1)
                                                  : dec_h(h + 1);
     double mid = (x + up) / 2, off = ldexp(up - x, -20);
 
-    return rnd32() & 1 ? mid + off : mid - off;
+    return ptxr_rnd32() & 1 ? mid + off : mid - off;
 }
 
 static void test_half(void)
@@ -686,11 +566,12 @@ static void test_half(void)
         in[t].b = rnd_half(false) | rnd_half(true) << 16;
         in[t].c = rnd_half(false) | rnd_half(true) << 16;
         in[t].f = (float)(t % 2 ? near_mid(false) : near_mid(true));
-        in[t].g = (float)ldexp((double)(int32_t)rnd32(), -(int)(t % 40));
-        in[t].d = t % 4 == 3 ? ldexp((double)rnd32(), -(int)(t % 50))
+        in[t].g = (float)ldexp((double)(int32_t)ptxr_rnd32(), -(int)(t % 40));
+        in[t].d = t % 4 == 3 ? ldexp((double)ptxr_rnd32(), -(int)(t % 50))
                              : near_mid(t % 2);
     }
-    CU_ASSERT_EQUAL_FATAL(run(half_ptx, T, out, sizeof(out), in, sizeof(in)),
+    CU_ASSERT_EQUAL_FATAL(ptxr_run(half_ptx, T, out, sizeof(out), in,
+                                   sizeof(in)),
                           GV_ERR_NONE);
     for (int t = 0; t < T; t++) {
         for (int k = 0; k < NH; k++) {
@@ -774,7 +655,7 @@ static void test_atomics(void)
     uint32_t win;
     int zero = 0;
 
-    CU_ASSERT_EQUAL_FATAL(run(atom_ptx, T, out, sizeof(out), NULL, 0),
+    CU_ASSERT_EQUAL_FATAL(ptxr_run(atom_ptx, T, out, sizeof(out), NULL, 0),
                           GV_ERR_NONE);
     CU_ASSERT_EQUAL(out[0], 0x54005000u);       /* f16 32.0 | 64.0 */
     CU_ASSERT_EQUAL(out[1], 0x42804200u);       /* bf16 32.0 | 64.0 */
@@ -811,26 +692,26 @@ static void test_atomics(void)
 
 static void test_errors(void)
 {
-    expect_err(EBODY("add.ftz.bf16 %h1, %h2, %h3;"), 9,
+    ptxr_expect_err(EBODY("add.ftz.bf16 %h1, %h2, %h3;"), 9,
                ".ftz needs .f16 or .f16x2");
-    expect_err(EBODY("add.relu.f16 %h1, %h2, %h3;"), 9,
+    ptxr_expect_err(EBODY("add.relu.f16 %h1, %h2, %h3;"), 9,
                ".relu is valid on fma without .sat only");
-    expect_err(EBODY("add.NaN.f16 %h1, %h2, %h3;"), 9,
+    ptxr_expect_err(EBODY("add.NaN.f16 %h1, %h2, %h3;"), 9,
                ".NaN is valid on min and max only");
-    expect_err(EBODY("ex2.f16 %h1, %h2;"), 9, "ex2.f16: expected .approx");
-    expect_err(EBODY("add.approx.f16 %h1, %h2, %h3;"), 9,
+    ptxr_expect_err(EBODY("ex2.f16 %h1, %h2;"), 9, "ex2.f16: expected .approx");
+    ptxr_expect_err(EBODY("add.approx.f16 %h1, %h2, %h3;"), 9,
                ".approx is not valid here");
-    expect_err(EBODY("add.sat.bf16 %h1, %h2, %h3;"), 9,
+    ptxr_expect_err(EBODY("add.sat.bf16 %h1, %h2, %h3;"), 9,
                ".sat is not valid here");
-    expect_err(EBODY("setp.lt.f16x2 %p1, %r2, %r3;"), 9,
+    ptxr_expect_err(EBODY("setp.lt.f16x2 %p1, %r2, %r3;"), 9,
                "setp on .f16x2 writes p|q");
-    expect_err(EBODY("cvt.bf16.f32 %h1, %r2;"), 9, "needs .rn");
-    expect_err(EBODY("cvt.rn.bf16.s32 %h1, %r2;"), 9,
+    ptxr_expect_err(EBODY("cvt.bf16.f32 %h1, %r2;"), 9, "needs .rn");
+    ptxr_expect_err(EBODY("cvt.rn.bf16.s32 %h1, %r2;"), 9,
                "conversions between .bf16 and .s32 are not supported");
-    expect_err(EBODY("rcp.rn.f16 %h1, %h2;"), 9, "is not valid here");
-    expect_err(EBODY("atom.global.min.f16 %h1, [%r1], %h2;"), 9,
+    ptxr_expect_err(EBODY("rcp.rn.f16 %h1, %h2;"), 9, "is not valid here");
+    ptxr_expect_err(EBODY("atom.global.min.f16 %h1, [%r1], %h2;"), 9,
                "this atomic operation is not supported on .f16");
-    expect_err(EBODY("atom.global.add.noftz.f32 %r1, [%r1], %r2;"), 9,
+    ptxr_expect_err(EBODY("atom.global.add.noftz.f32 %r1, [%r1], %r2;"), 9,
                ".noftz needs a half-precision type");
 }
 
@@ -847,7 +728,7 @@ int gv_register_suites(void)
     };
 
     if (gv_add_suite("ptx-half", NULL, NULL, translate) ||
-        gv_add_suite("ptx-half-exec", exec_setup, exec_teardown, exec)) {
+        gv_add_suite("ptx-half-exec", ptxr_setup, ptxr_teardown, exec)) {
         return -1;
     }
     return 0;

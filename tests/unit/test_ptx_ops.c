@@ -21,128 +21,8 @@
 #include "gv_core.h"
 #include "gv_ktest.h"
 #include "gv_ptx.h"
+#include "ptx_run.h"
 
-#define VRAM    (64ull << 20)
-#define UNPROT  (16ull << 20)
-#define PROT    (40ull << 20)
-
-static struct td *td;
-static struct kt kt1;
-
-static void exec_setup(void)
-{
-    td = td_new(VRAM, UNPROT, PROT, false);
-    kt_init(&kt1, td, 1, NULL, 1 << 20, true);
-}
-
-static void exec_teardown(void)
-{
-    td_check(td);
-    td_free(td);
-    td = NULL;
-}
-
-/* Translate @ptx (checked by gv_isa_check and the engine); NULL with a
- * failed assertion if it does not translate. */
-static uint8_t *translate(const char *ptx, size_t *len)
-{
-    uint8_t *img = NULL;
-    char err[512];
-
-    err[0] = 0;
-    if (gv_ptx_translate(ptx, strlen(ptx), &img, len, err, sizeof(err))) {
-        fprintf(stderr, "\n    translation failed: %s\n", err);
-        CU_FAIL("translation failed");
-        return NULL;
-    }
-    if (gv_isa_check(img, *len, err, sizeof(err))) {
-        fprintf(stderr, "\n    gv_isa_check: %s\n", err);
-        CU_FAIL("gv_isa_check refuses the translator's output");
-    }
-    if (gv_compute_check_module(img, (uint32_t)*len, err, sizeof(err))) {
-        fprintf(stderr, "\n    engine: %s\n", err);
-        CU_FAIL("the engine refuses the translator's output");
-    }
-    return img;
-}
-
-/* Run entry k(.param .u64 out, .param .u64 in) of @ptx on one block of
- * @threads; @out is zeroed first, @in copied in.  The launch's error, or
- * -1. */
-static int run(const char *ptx, uint32_t threads, void *out, uint32_t out_len,
-               const void *in, uint32_t in_len)
-{
-    size_t len;
-    uint8_t *img = translate(ptx, &len);
-    uint64_t o, i, params[2], mva;
-    void *zero;
-    int fi, rc;
-
-    if (!img) {
-        return -1;
-    }
-    fi = gv_isa_find_func(img, len, "k");
-    CU_ASSERT_FATAL(fi >= 0);
-    o = kt_alloc(&kt1, out_len);
-    i = kt_alloc(&kt1, in_len ? in_len : 8);
-    zero = calloc(1, out_len);
-    CU_ASSERT_FATAL(zero != NULL);
-    kt_write(&kt1, o, zero, out_len);
-    free(zero);
-    if (in_len) {
-        kt_write(&kt1, i, in, in_len);
-    }
-    params[0] = o;
-    params[1] = i;
-    mva = kt_load(&kt1, img, (uint32_t)len);
-    {
-        struct kt_launch l = {
-            .module_va = mva, .module_size = (uint32_t)len,
-            .func = (uint32_t)fi,
-            .grid = { 1, 1, 1 }, .block = { threads, 1, 1 },
-            .params = params, .param_size = sizeof(params),
-        };
-
-        rc = kt_launch(&kt1, &l);
-    }
-    if (rc != GV_ERR_NONE) {
-        fprintf(stderr, "\n    launch: %s\n", gv_error_name((unsigned)rc));
-    }
-    kt_read(&kt1, o, out, out_len);
-    free(img);
-    return rc;
-}
-
-/* @ptx must fail at line @line with @needle in the message. */
-static void expect_err(const char *ptx, int line, const char *needle)
-{
-    uint8_t *img = (uint8_t *)1;
-    size_t len = 0;
-    char err[512], want[32];
-    int rc = gv_ptx_translate(ptx, strlen(ptx), &img, &len, err,
-                              sizeof(err));
-
-    snprintf(want, sizeof(want), "line %d:", line);
-    if (rc != -1 || img || strncmp(err, want, strlen(want)) ||
-        !strstr(err, needle)) {
-        fprintf(stderr, "\n    expected \"%s ...%s...\", got rc %d \"%s\"\n",
-                want, needle, rc, rc ? err : "");
-        CU_FAIL("wrong error");
-    }
-    if (rc == 0) {
-        free(img);
-    }
-}
-
-static uint32_t rng_state = 0x9e3779b9u;
-
-static uint32_t rnd32(void)
-{
-    rng_state ^= rng_state << 13;
-    rng_state ^= rng_state >> 17;
-    rng_state ^= rng_state << 5;
-    return rng_state;
-}
 
 /* Compare @n results of thread @t with the reference; print the first
  * few differences. */
@@ -399,11 +279,11 @@ static void test_int_ops(void)
 
     for (uint32_t t = 0; t < T; t++) {
         for (int k = 0; k < 3; k++) {
-            uint32_t r = rnd32();
+            uint32_t r = ptxr_rnd32();
 
             /* edge values, small shift counts and offsets, random */
-            in[3 * t + k] = r % 3 == 0 ? int_edges[rnd32() % NEDGE]
-                            : r % 3 == 1 ? rnd32() % 80 : rnd32();
+            in[3 * t + k] = r % 3 == 0 ? int_edges[ptxr_rnd32() % NEDGE]
+                            : r % 3 == 1 ? ptxr_rnd32() % 80 : ptxr_rnd32();
         }
     }
     in[0] = 0;          /* bfind of 0, sad of equal values */
@@ -411,7 +291,8 @@ static void test_int_ops(void)
     in[3] = 0xffffffffu;
     in[4] = 32;         /* szext / bmsk with 32 */
     in[5] = 32;         /* fns offset 0 */
-    CU_ASSERT_EQUAL_FATAL(run(int_ptx, T, out, sizeof(out), in, sizeof(in)),
+    CU_ASSERT_EQUAL_FATAL(ptxr_run(int_ptx, T, out, sizeof(out), in,
+                                   sizeof(in)),
                           GV_ERR_NONE);
     for (uint32_t t = 0; t < T; t++) {
         uint32_t want[NINT];
@@ -510,11 +391,11 @@ static void test_carry(void)
     int bad = 0;
 
     for (uint32_t i = 0; i < 8 * T; i++) {
-        uint32_t r = rnd32();
+        uint32_t r = ptxr_rnd32();
 
-        in[i] = r % 4 == 0 ? 0xffffffffu : r % 4 == 1 ? 0 : rnd32();
+        in[i] = r % 4 == 0 ? 0xffffffffu : r % 4 == 1 ? 0 : ptxr_rnd32();
     }
-    CU_ASSERT_EQUAL_FATAL(run(carry_ptx, T, out, sizeof(out), in,
+    CU_ASSERT_EQUAL_FATAL(ptxr_run(carry_ptx, T, out, sizeof(out), in,
                               sizeof(in)), GV_ERR_NONE);
     for (uint32_t t = 0; t < T; t++) {
         const uint32_t *v = &in[8 * t];
@@ -650,7 +531,7 @@ static void test_fclass(void)
         in[t].c = dv[t];
         in[t].d = dv[(t + 5) % T];
     }
-    CU_ASSERT_EQUAL_FATAL(run(fclass_ptx, T, out, sizeof(out), in,
+    CU_ASSERT_EQUAL_FATAL(ptxr_run(fclass_ptx, T, out, sizeof(out), in,
                               sizeof(in)), GV_ERR_NONE);
     for (int t = 0; t < T; t++) {
         unsigned want = class_bits(fpclassify(in[t].a), 0) |
@@ -713,7 +594,7 @@ static void test_activemask(void)
     enum { T = 80 };
     uint32_t out[T];
 
-    CU_ASSERT_EQUAL_FATAL(run(amask_ptx, T, out, sizeof(out), NULL, 0),
+    CU_ASSERT_EQUAL_FATAL(ptxr_run(amask_ptx, T, out, sizeof(out), NULL, 0),
                           GV_ERR_NONE);
     for (uint32_t t = 0; t < T; t++) {
         uint32_t want = 0;
@@ -835,10 +716,11 @@ static void test_bar_red(void)
     int bad = 0;
 
     for (uint32_t t = 0; t < T; t++) {
-        in[t] = rnd32();
+        in[t] = ptxr_rnd32();
         n += in[t] & 1;
     }
-    CU_ASSERT_EQUAL_FATAL(run(bred_ptx, T, out, sizeof(out), in, sizeof(in)),
+    CU_ASSERT_EQUAL_FATAL(ptxr_run(bred_ptx, T, out, sizeof(out), in,
+                                   sizeof(in)),
                           GV_ERR_NONE);
     for (uint32_t t = 0; t < T; t++) {
         const uint32_t want[8] = { n, n == T, n > 0, T - n, 1, 0, 1, 1 };
@@ -850,7 +732,7 @@ static void test_bar_red(void)
     /* producers and consumers: each consumer summed the four rounds of
      * its slot; the producers' popc (tid % 4 == 0: 16 of 64), the
      * consumers' (tid < 70: 6 of 64) times 100000 */
-    CU_ASSERT_EQUAL_FATAL(run(pc_ptx, 128, out, 128 * 4, NULL, 0),
+    CU_ASSERT_EQUAL_FATAL(ptxr_run(pc_ptx, 128, out, 128 * 4, NULL, 0),
                           GV_ERR_NONE);
     for (uint32_t t = 0; t < 128; t++) {
         uint32_t want = t < 64 ? 16 : 600000 + 6000 + 4 * (t - 64);
@@ -972,7 +854,8 @@ static void test_cvt_edges(void)
         in[t].f = (float)vals[t];
         in[t].d = vals[t];
     }
-    CU_ASSERT_EQUAL_FATAL(run(ptx, T, out, sizeof(out), in, sizeof(in)),
+    CU_ASSERT_EQUAL_FATAL(ptxr_run(ptx, T, out, sizeof(out), in,
+                                   sizeof(in)),
                           GV_ERR_NONE);
     free(ptx);
     for (int t = 0; t < T; t++) {
@@ -1112,14 +995,15 @@ static double ref_rnd(int op, int m, bool f64, double x, double y, double z)
 
 static double rnd_value(void)
 {
-    switch (rnd32() % 8) {
-    case 0: return (double)(int32_t)rnd32();
-    case 1: return ldexp((double)rnd32() + 1, -(int)(rnd32() % 60));
-    case 2: return -ldexp((double)rnd32() * 3 + 1, (int)(rnd32() % 40));
+    switch (ptxr_rnd32() % 8) {
+    case 0: return (double)(int32_t)ptxr_rnd32();
+    case 1: return ldexp((double)ptxr_rnd32() + 1, -(int)(ptxr_rnd32() % 60));
+    case 2: return -ldexp((double)ptxr_rnd32() * 3 + 1,
+                          (int)(ptxr_rnd32() % 40));
     case 3: return 1.0 / 3.0;
-    case 4: return ldexp(1.0, -130 + (int)(rnd32() % 8));      /* tiny */
-    case 5: return 3.0e38 * (rnd32() & 1 ? 1 : -1);            /* huge */
-    default: return ((double)rnd32() / 4294967296.0 - 0.5) * 1e6;
+    case 4: return ldexp(1.0, -130 + (int)(ptxr_rnd32() % 8));      /* tiny */
+    case 5: return 3.0e38 * (ptxr_rnd32() & 1 ? 1 : -1);            /* huge */
+    default: return ((double)ptxr_rnd32() / 4294967296.0 - 0.5) * 1e6;
     }
 }
 
@@ -1151,10 +1035,11 @@ static void test_rounding(void)
             double v = rnd_value();
 
             in[t].f[k] = (float)v;
-            in[t].d[k] = v * (1.0 + ldexp((double)rnd32(), -60));
+            in[t].d[k] = v * (1.0 + ldexp((double)ptxr_rnd32(), -60));
         }
     }
-    CU_ASSERT_EQUAL_FATAL(run(ptx, T, out, sizeof(out), in, sizeof(in)),
+    CU_ASSERT_EQUAL_FATAL(ptxr_run(ptx, T, out, sizeof(out), in,
+                                   sizeof(in)),
                           GV_ERR_NONE);
     free(ptx);
     for (int t = 0; t < T; t++) {
@@ -1207,42 +1092,42 @@ static void test_rounding(void)
 
 static void test_errors(void)
 {
-    expect_err(EBODY("sad.f32 %r1, %r2, %r3, %r1;"), 9,
+    ptxr_expect_err(EBODY("sad.f32 %r1, %r2, %r3, %r1;"), 9,
                "sad.f32: sad needs an integer type");
-    expect_err(EBODY("bfind.b32 %r1, %r2;"), 9, "bfind needs");
-    expect_err(EBODY("fns.u32 %r1, %r2, 0, 1;"), 9, "fns needs .b32");
-    expect_err(EBODY("bmsk.b32 %r1, %r2, %r3;"), 9,
+    ptxr_expect_err(EBODY("bfind.b32 %r1, %r2;"), 9, "bfind needs");
+    ptxr_expect_err(EBODY("fns.u32 %r1, %r2, 0, 1;"), 9, "fns needs .b32");
+    ptxr_expect_err(EBODY("bmsk.b32 %r1, %r2, %r3;"), 9,
                "bmsk.b32: expected .clamp or .wrap");
-    expect_err(EBODY("szext.clamp.u64 %rd1, %rd2, %r3;"), 9,
+    ptxr_expect_err(EBODY("szext.clamp.u64 %rd1, %rd2, %r3;"), 9,
                "szext needs .u32 or .s32");
-    expect_err(EBODY("dp4a.u32 %r1, %r2, %r3, %r1;"), 9,
+    ptxr_expect_err(EBODY("dp4a.u32 %r1, %r2, %r3, %r1;"), 9,
                "needs the types of a and b");
-    expect_err(EBODY("dp2a.u32.u32 %r1, %r2, %r3, %r1;"), 9,
+    ptxr_expect_err(EBODY("dp2a.u32.u32 %r1, %r2, %r3, %r1;"), 9,
                "expected .lo or .hi");
-    expect_err(EBODY("addc.cc.u16 %r1, %r2, %r3;"), 9,
+    ptxr_expect_err(EBODY("addc.cc.u16 %r1, %r2, %r3;"), 9,
                "extended-precision arithmetic needs");
-    expect_err(EBODY("madc.u32 %r1, %r2, %r3, %r1;"), 9,
+    ptxr_expect_err(EBODY("madc.u32 %r1, %r2, %r3, %r1;"), 9,
                "madc.u32: expected .lo or .hi");
-    expect_err(EBODY("set.lt.and.u64.u32 %rd1, %r2, %r3, %p1;"), 9,
+    ptxr_expect_err(EBODY("set.lt.and.u64.u32 %rd1, %r2, %r3, %p1;"), 9,
                "the result of set is");
-    expect_err(EBODY("set.lt.and.u32.u32 %r1, %r2, %r3;"), 9,
+    ptxr_expect_err(EBODY("set.lt.and.u32.u32 %r1, %r2, %r3;"), 9,
                "expected 4 operands");
-    expect_err(EBODY("min.rz.f32 %r1, %r2, %r3;"), 9,
+    ptxr_expect_err(EBODY("min.rz.f32 %r1, %r2, %r3;"), 9,
                "min has no directed rounding");
-    expect_err(EBODY("add.rm.s32 %r1, %r2, %r3;"), 9,
+    ptxr_expect_err(EBODY("add.rm.s32 %r1, %r2, %r3;"), 9,
                "rounding .rm needs .f32 or .f64");
-    expect_err(EBODY("div.approx.rp.f32 %r1, %r2, %r3;"), 9,
+    ptxr_expect_err(EBODY("div.approx.rp.f32 %r1, %r2, %r3;"), 9,
                "a rounding mode and .approx exclude each other");
-    expect_err(EBODY("setp.lt.rz.f32 %p1, %r2, %r3;"), 9,
+    ptxr_expect_err(EBODY("setp.lt.rz.f32 %p1, %r2, %r3;"), 9,
                "a comparison has no rounding");
-    expect_err(EBODY("bar.arrive 1;"), 9,
+    ptxr_expect_err(EBODY("bar.arrive 1;"), 9,
                "bar.arrive: bar.arrive needs a barrier number and a thread "
                "count");
-    expect_err(EBODY("bar.red.popc.pred %p1, 0, %p1;"), 9,
+    ptxr_expect_err(EBODY("bar.red.popc.pred %p1, 0, %p1;"), 9,
                "bar.red.popc needs .u32");
-    expect_err(EBODY("bar.red.and.u32 %r1, 0, %p1;"), 9,
+    ptxr_expect_err(EBODY("bar.red.and.u32 %r1, 0, %p1;"), 9,
                "bar.red.and needs .pred");
-    expect_err(EBODY("bar.red.popc.u32 %r1, 16, %p1;"), 9,
+    ptxr_expect_err(EBODY("bar.red.popc.u32 %r1, 16, %p1;"), 9,
                "expected a barrier number 0..15");
 }
 
@@ -1273,7 +1158,7 @@ static void test_fences(void)
 {
     uint64_t out[2];
 
-    CU_ASSERT_EQUAL_FATAL(run(fence_ptx, 1, out, sizeof(out), NULL, 0),
+    CU_ASSERT_EQUAL_FATAL(ptxr_run(fence_ptx, 1, out, sizeof(out), NULL, 0),
                           GV_ERR_NONE);
     CU_ASSERT_EQUAL(out[0], 2);
     CU_ASSERT_EQUAL(out[1], 8);         /* 5 + 2, cas to 9, & 12 */
@@ -1299,7 +1184,7 @@ int gv_register_suites(void)
     };
 
     if (gv_add_suite("ptx-ops", NULL, NULL, translate) ||
-        gv_add_suite("ptx-ops-exec", exec_setup, exec_teardown, exec)) {
+        gv_add_suite("ptx-ops-exec", ptxr_setup, ptxr_teardown, exec)) {
         return -1;
     }
     return 0;

@@ -1,0 +1,137 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * What test-ptx-ops and test-ptx-half share: a device with channel 1,
+ * PTX translated and checked (the ISA checker, the engine's validator),
+ * run on one block with an out and an in buffer, and expected errors.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cunit_main.h"
+#include "gv_core.h"
+#include "gv_ktest.h"
+#include "gv_ptx.h"
+#include "ptx_run.h"
+
+#define VRAM    (64ull << 20)
+#define UNPROT  (16ull << 20)
+#define PROT    (40ull << 20)
+
+static struct td *td;
+static struct kt kt1;
+
+void ptxr_setup(void)
+{
+    td = td_new(VRAM, UNPROT, PROT, false);
+    kt_init(&kt1, td, 1, NULL, 1 << 20, true);
+}
+
+void ptxr_teardown(void)
+{
+    td_check(td);
+    td_free(td);
+    td = NULL;
+}
+
+/* Translate @ptx (checked by gv_isa_check and the engine); NULL with a
+ * failed assertion if it does not translate. */
+uint8_t *ptxr_translate(const char *ptx, size_t *len)
+{
+    uint8_t *img = NULL;
+    char err[512];
+
+    err[0] = 0;
+    if (gv_ptx_translate(ptx, strlen(ptx), &img, len, err, sizeof(err))) {
+        fprintf(stderr, "\n    translation failed: %s\n", err);
+        CU_FAIL("translation failed");
+        return NULL;
+    }
+    if (gv_isa_check(img, *len, err, sizeof(err))) {
+        fprintf(stderr, "\n    gv_isa_check: %s\n", err);
+        CU_FAIL("gv_isa_check refuses the translator's output");
+    }
+    if (gv_compute_check_module(img, (uint32_t)*len, err, sizeof(err))) {
+        fprintf(stderr, "\n    engine: %s\n", err);
+        CU_FAIL("the engine refuses the translator's output");
+    }
+    return img;
+}
+
+/* Run entry k(.param .u64 out, .param .u64 in) of @ptx on one block of
+ * @threads; @out is zeroed first, @in copied in.  The launch's error, or
+ * -1. */
+int ptxr_run(const char *ptx, uint32_t threads, void *out,
+             uint32_t out_len, const void *in, uint32_t in_len)
+{
+    size_t len;
+    uint8_t *img = ptxr_translate(ptx, &len);
+    uint64_t o, i, params[2], mva;
+    void *zero;
+    int fi, rc;
+
+    if (!img) {
+        return -1;
+    }
+    fi = gv_isa_find_func(img, len, "k");
+    CU_ASSERT_FATAL(fi >= 0);
+    o = kt_alloc(&kt1, out_len);
+    i = kt_alloc(&kt1, in_len ? in_len : 8);
+    zero = calloc(1, out_len);
+    CU_ASSERT_FATAL(zero != NULL);
+    kt_write(&kt1, o, zero, out_len);
+    free(zero);
+    if (in_len) {
+        kt_write(&kt1, i, in, in_len);
+    }
+    params[0] = o;
+    params[1] = i;
+    mva = kt_load(&kt1, img, (uint32_t)len);
+    {
+        struct kt_launch l = {
+            .module_va = mva, .module_size = (uint32_t)len,
+            .func = (uint32_t)fi,
+            .grid = { 1, 1, 1 }, .block = { threads, 1, 1 },
+            .params = params, .param_size = sizeof(params),
+        };
+
+        rc = kt_launch(&kt1, &l);
+    }
+    if (rc != GV_ERR_NONE) {
+        fprintf(stderr, "\n    launch: %s\n", gv_error_name((unsigned)rc));
+    }
+    kt_read(&kt1, o, out, out_len);
+    free(img);
+    return rc;
+}
+
+/* @ptx must fail at line @line with @needle in the message. */
+void ptxr_expect_err(const char *ptx, int line, const char *needle)
+{
+    uint8_t *img = (uint8_t *)1;
+    size_t len = 0;
+    char err[512], want[32];
+    int rc = gv_ptx_translate(ptx, strlen(ptx), &img, &len, err,
+                              sizeof(err));
+
+    snprintf(want, sizeof(want), "line %d:", line);
+    if (rc != -1 || img || strncmp(err, want, strlen(want)) ||
+        !strstr(err, needle)) {
+        fprintf(stderr, "\n    expected \"%s ...%s...\", got rc %d \"%s\"\n",
+                want, needle, rc, rc ? err : "");
+        CU_FAIL("wrong error");
+    }
+    if (rc == 0) {
+        free(img);
+    }
+}
+
+static uint32_t rng_state = 0x9e3779b9u;
+
+uint32_t ptxr_rnd32(void)
+{
+    rng_state ^= rng_state << 13;
+    rng_state ^= rng_state >> 17;
+    rng_state ^= rng_state << 5;
+    return rng_state;
+}
