@@ -129,6 +129,27 @@ host() {
         nice "$b/tests/fuzz/$h" -runs=0 "$corpus" >"$out/$h-corpus.log" \
             2>&1 || true
     done
+    # rule coverage over time: the harnesses' @@FZ-RULES lines
+    echo
+    echo "rules (checks) reached during the run, at minute:"
+    for h in "${harnesses[@]}"; do
+        grep -a '^@@FZ-RULES ' "$out/$h.log" >"$out/$h-rules-over-time.txt" \
+            2>/dev/null || true
+        awk -v h="$h" -v m="$minutes" '
+            { t[NR] = $2; r[NR] = $4 }
+            END {
+                n = split("0.1 0.5 1 2 5 10 15 20 30 60 120", at, " ")
+                line = sprintf("%-12s", h)
+                for (k = 1; k <= n && at[k] <= m; k++) {
+                    v = "-"
+                    for (i = 1; i <= NR; i++)
+                        if (t[i] <= at[k] * 60) v = r[i]
+                    line = line sprintf(" %s:%s", at[k], v)
+                }
+                if (NR) line = line sprintf(" end:%s", r[NR])
+                print line
+            }' "$out/$h-rules-over-time.txt"
+    done
     printf '\n%-12s %10s %8s %7s  %-26s %s\n' harness executions \
         'exec/s' edges 'rule coverage (corpus)' findings
     for h in "${harnesses[@]}"; do

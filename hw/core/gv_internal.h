@@ -122,6 +122,8 @@ struct gv_chan {
      * checks and went on to run: what the fuzzers' oracles count (a
      * secure channel runs only groups its runtime sealed, once each). */
     uint64_t groups_accepted;
+    /* Unmap/destroy MACs accepted (each MAC of the runtime once). */
+    uint64_t auths_accepted;
     unsigned ctx;               /* index into the context table */
     uint64_t desc_addr;
     uint64_t pgd_addr;

@@ -235,6 +235,7 @@ static bool chan_check_mac(struct gv_dev *dev, unsigned chid,
         return false;
     }
     sec->auth_counter++;
+    dev->chan[chid].auths_accepted++;
     return true;
 }
 

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "graviton/gv_rules.h"
 
@@ -24,10 +25,44 @@ static unsigned long long fz_inputs;
 static const char *fz_checks[FZ_MAX_CHECKS];
 static unsigned fz_nchecks;
 
+/* Rule coverage over time: under libFuzzer, a line each time the run
+ * reaches a rule or check for the first time and once a minute,
+ * "@@FZ-RULES SECONDS INPUTS REACHED" (scripts/fuzz.sh tabulates them). */
+static double fz_now(void)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static void fz_progress(bool reached_new)
+{
+#ifdef GV_LIBFUZZER
+    static double t0, last;
+    double t = fz_now();
+
+    if (t0 == 0) {
+        t0 = t;
+        last = t;
+    }
+    if (!reached_new && t - last < 60) {
+        return;
+    }
+    last = t;
+    fprintf(stderr, "@@FZ-RULES %.1f %llu %u\n", t - t0, fz_inputs,
+            fz_nchecks ? fz_nchecks : fz_rules_reached());
+#else
+    (void)reached_new;
+    (void)fz_now;
+#endif
+}
+
 void fz_rules_begin(struct gv_dev *dev)
 {
     fz_inputs++;
     if (!dev) {
+        fz_progress(false);
         return;
     }
     for (unsigned r = 0; r < GV_RULE__COUNT; r++) {
@@ -37,6 +72,8 @@ void fz_rules_begin(struct gv_dev *dev)
 
 void fz_rules_end(struct gv_dev *dev)
 {
+    bool reached_new = false;
+
     if (!dev) {
         return;
     }
@@ -44,8 +81,10 @@ void fz_rules_end(struct gv_dev *dev)
         uint64_t d = gv_dev_rule_hits(dev, r) - fz_before[r];
 
         fz_extra[r] = d > 255 ? 255 : (uint8_t)d;
+        reached_new |= d && !fz_total[r];
         fz_total[r] += d;
     }
+    fz_progress(reached_new);
 }
 
 void fz_note_check(const char *name)
@@ -60,6 +99,7 @@ void fz_note_check(const char *name)
     }
     if (fz_nchecks < FZ_MAX_CHECKS) {
         fz_checks[fz_nchecks++] = name;
+        fz_progress(true);
     }
 }
 

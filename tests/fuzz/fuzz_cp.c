@@ -24,7 +24,9 @@
  *  9  reset:        the device's RESET
  * 10  recreate:     channel 2 destroyed (with the runtime's MAC) and made
  *                   again: a new incarnation, new keys
- * 11  replay:       u8 channel: the last sealed group again
+ * 11  replay:       u8 channel: the last sealed group again; with bit 7
+ *                   the last management command that carried a MAC
+ *                   (an authorised unmap or destroy) again
  *
  * After every input gv_dev_check() must pass (fzb_end()); a failure or a
  * sanitizer report is a finding.  Built with libFuzzer (then with a
@@ -54,6 +56,14 @@ static uint8_t *module;                 /* a valid GVX module */
 static uint32_t module_len;
 static uint8_t last_sealed[sizeof(struct gv_group_hdr) + 512];
 static uint32_t last_sealed_len;
+/* The last management command that carried a runtime's MAC (A_REPLAY
+ * with bit 7 sends it again), and the MAC of the current action's
+ * command, if it has one (the authorisation oracle). */
+static uint8_t last_auth[sizeof(struct gv_cmd_ch_pte) + 4 * 8];
+static uint32_t last_auth_len;
+static uint8_t last_auth_mac[GV_TAG_LEN];
+static uint8_t act_mac[GV_TAG_LEN];
+static bool act_has_mac;
 
 static uint16_t rd16(const uint8_t *p)
 {
@@ -192,6 +202,8 @@ static uint32_t mk_pte(const uint8_t *a, uint8_t *out, unsigned chid)
                        (c.flags ? GV_BIG_PAGE_SHIFT : GV_PAGE_SHIFT),
                        (uint64_t)count << (c.flags ? GV_BIG_PAGE_SHIFT :
                                            GV_PAGE_SHIFT), c.mac);
+        memcpy(act_mac, c.mac, GV_TAG_LEN);
+        act_has_mac = true;
     }
     memcpy(out, &c, sizeof(c));
     for (unsigned k = 0; k < count; k++) {
@@ -234,6 +246,8 @@ static uint32_t mk_mgmt(const uint8_t *a, uint8_t *out)
         c.flags = a[2] & 1u;
         if (a[2] & 2u) {
             gvrt_mac_destroy(&fzb.sec, chid, c.mac);
+            memcpy(act_mac, c.mac, GV_TAG_LEN);
+            act_has_mac = true;
         }
         memcpy(out, &c, sizeof(c));
         len = sizeof(c);
@@ -330,7 +344,9 @@ static uint32_t mk_engine(const uint8_t *a, uint8_t *out)
  *    secure channel passes its runtime's checks (MAC under the keys of
  *    its quote, the keyed digest of what the channel holds), and never
  *    reuses a counter of that incarnation (gaps are fine: the driver may
- *    hide a report).
+ *    hide a report);
+ *  - an unmap or destroy MAC is accepted only if its runtime made it, and
+ *    each once (watch_auths()).
  */
 #define RESULT_ADDR (FZB_GROUP_ADDR + 0x2000)
 
@@ -339,6 +355,10 @@ struct watch {
     uint64_t accepted;          /* its groups_accepted at the last check */
     uint64_t honest;            /* honest groups sealed, not yet run */
     uint64_t report_next;       /* the lowest counter a new report may use */
+    uint64_t auths;             /* its auths_accepted at the last check */
+    uint64_t auth_issued;       /* its runtime's MACs issued, then */
+    unsigned nmacs;             /* MACs accepted in this incarnation */
+    uint8_t macs[16][GV_TAG_LEN];
 };
 static const unsigned watched[] = { FZB_SECURE_CHID, FZB_VICTIM_CHID,
                                     FZB_STREAM_CHID };
@@ -379,7 +399,40 @@ static void watch_sync(struct gv_dev *d, unsigned chid, struct watch *w)
         w->incarnation = d->chsec[chid].incarnation;
         w->accepted = d->chan[chid].groups_accepted;
         w->report_next = d->chsec[chid].report_counter;
+        w->auths = d->chan[chid].auths_accepted;
+        w->auth_issued = rt_of(chid)->auth_counter[chid];
     }
+}
+
+/* The authorisation oracle: the device accepts an unmap or destroy MAC
+ * of a secure channel only if its runtime made it for this incarnation
+ * (no more accepted than issued since the channel was seen), and each
+ * MAC only once (a replayed unmap, attack 2). */
+static void watch_auths(struct gv_dev *d, unsigned chid, struct watch *w)
+{
+    uint64_t now = d->chan[chid].auths_accepted;
+    uint64_t issued = rt_of(chid)->auth_counter[chid] - w->auth_issued;
+
+    if (now == w->auths) {
+        return;
+    }
+    if (now - w->auths > issued) {
+        oracle_fail(chid, "%" PRIu64 " unmap/destroy MAC(s) accepted, its "
+                    "runtime made %" PRIu64 ": a forged or replayed "
+                    "authorisation", now - w->auths, issued);
+    }
+    if (act_has_mac && now - w->auths == 1) {
+        for (unsigned k = 0; k < w->nmacs; k++) {
+            if (!memcmp(w->macs[k], act_mac, GV_TAG_LEN)) {
+                oracle_fail(chid, "an unmap/destroy MAC accepted a second "
+                            "time: a replayed authorisation");
+            }
+        }
+        if (w->nmacs < 16) {
+            memcpy(w->macs[w->nmacs++], act_mac, GV_TAG_LEN);
+        }
+    }
+    w->auths = now;
 }
 
 static void watch_groups(struct gv_dev *d, unsigned chid, struct watch *w)
@@ -469,6 +522,7 @@ static void watch_before(void)
 
     fzb_guest_write(RESULT_ADDR, zero, sizeof(zero));
     sealed_honest = false;
+    act_has_mac = false;
 }
 
 static void watch_after(uint8_t action)
@@ -484,6 +538,7 @@ static void watch_after(uint8_t action)
             continue;
         }
         watch_groups(d, chid, &watch[i]);
+        watch_auths(d, chid, &watch[i]);
     }
     watch_report(d, action % A_COUNT == A_MGMT);
 }
@@ -632,6 +687,11 @@ static void act_run(const uint8_t *p, size_t n)
         break;
     case A_MGMT:
         len = mk_mgmt(p + 1, buf);
+        if (act_has_mac && len <= sizeof(last_auth)) {
+            memcpy(last_auth, buf, len);
+            memcpy(last_auth_mac, act_mac, GV_TAG_LEN);
+            last_auth_len = len;
+        }
         fzb_submit(TD_BOOT_CHID, buf, len);
         break;
     case A_SECURE:
@@ -649,7 +709,11 @@ static void act_run(const uint8_t *p, size_t n)
         act_recreate();
         break;
     default:
-        if (last_sealed_len) {
+        if ((p[1] & 0x80) && last_auth_len) {   /* an authorisation again */
+            act_has_mac = true;
+            memcpy(act_mac, last_auth_mac, GV_TAG_LEN);
+            fzb_submit(TD_BOOT_CHID, last_auth, last_auth_len);
+        } else if (last_sealed_len) {
             fzb_ring_group(p[1] & 1u ? p[1] % 4 : FZB_SECURE_CHID,
                            last_sealed, last_sealed_len);
         }
@@ -667,6 +731,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     }
     fzb_begin();
     last_sealed_len = 0;
+    last_auth_len = 0;
     gv_debug_write(dev(), fzb.page1, module, module_len);
     gv_debug_write(dev(), fzb.page2, module, module_len);
     for (unsigned i = 0; i < NWATCH; i++) {
