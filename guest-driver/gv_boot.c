@@ -155,6 +155,7 @@ static int gv_boot_wait_held(struct gv_device *gdev, u32 put)
 static const char * const gv_rule_names[] = {
 	GV_RULE_LIST(GV_RULE_NAME_)
 };
+
 #undef GV_RULE_NAME_
 
 static const char *gv_rule_name(u32 rule)

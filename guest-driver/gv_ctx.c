@@ -24,8 +24,8 @@
 
 #include "gv_drv.h"
 
-#define GV_VA_BASE	(1ull << GV_PDE_SHIFT)
-#define GV_VA_LIMIT	(1ull << GV_VA_BITS)
+#define GV_VA_BASE	BIT_ULL(GV_PDE_SHIFT)
+#define GV_VA_LIMIT	BIT_ULL(GV_VA_BITS)
 #define GV_VA_ALIGN	GV_BIG_PAGE_SIZE
 #define GV_ALLOC_MAX	(4ull << 30)
 #define GV_RING_ENTRIES	256
@@ -71,7 +71,7 @@ struct gv_alloc {
 
 struct gv_ctx {
 	struct gv_device *gdev;
-	struct mutex lock;
+	struct mutex lock;		/* serialises the context's ioctls */
 	struct list_head node;		/* in gdev->contexts */
 	pid_t pid;
 	bool has_chan, secure;
@@ -649,8 +649,9 @@ long gv_ctx_chan_create(struct gv_ctx *ctx, struct graviton_chan_create *arg)
 
 	mutex_lock(&ctx->lock);
 	err = -EINVAL;
-	if (ctx->has_chan && (secure != ctx->secure ||
-	    (secure && memcmp(arg->uk_pub, ctx->uk_pub, GV_EC_PUB_LEN))))
+	if (ctx->has_chan &&
+	    (secure != ctx->secure ||
+	     (secure && memcmp(arg->uk_pub, ctx->uk_pub, GV_EC_PUB_LEN))))
 		goto out_unlock;
 	err = -ENOMEM;
 	ch = kzalloc(sizeof(*ch), GFP_KERNEL);
@@ -951,6 +952,15 @@ static u64 fence_read(struct gv_device *gdev, u64 fence_pa)
 	return readq(gdev->unprot + fence_pa);
 }
 
+/* What a fence wait waits for: the value, a stopped channel, or the
+ * device going away. */
+static bool fence_done(struct gv_device *gdev, u64 fence_pa, u64 value,
+		       u32 chid)
+{
+	return READ_ONCE(gdev->gone) || fence_read(gdev, fence_pa) >= value ||
+	       chan_failed(gdev, chid);
+}
+
 long gv_ctx_wait(struct gv_ctx *ctx, struct graviton_wait *arg)
 {
 	struct gv_device *gdev = ctx->gdev;
@@ -980,10 +990,9 @@ long gv_ctx_wait(struct gv_ctx *ctx, struct graviton_wait *arg)
 	 * the channel is destroyed meanwhile we read a stale word of the
 	 * unprotected window, which is harmless, and time out. */
 	left = wait_event_interruptible_timeout(gdev->fence_wq,
-			READ_ONCE(gdev->gone) ||
-			fence_read(gdev, fence_pa) >= arg->value ||
-			chan_failed(gdev, chid),
-			msecs_to_jiffies(arg->timeout_ms));
+						fence_done(gdev, fence_pa,
+							   arg->value, chid),
+						msecs_to_jiffies(arg->timeout_ms));
 	if (READ_ONCE(gdev->gone)) {
 		ret = -ENODEV;	/* the device is being removed */
 	} else {

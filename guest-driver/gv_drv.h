@@ -27,7 +27,7 @@
 #define GV_BOOT_BUF_SIZE (64u << 10)    /* one group + its result */
 
 /* gen_pool returns 0 for "no memory": pool addresses are biased. */
-#define GV_POOL_BIAS (1ull << 48)
+#define GV_POOL_BIAS BIT_ULL(48)
 
 struct gv_device {
 	/*
@@ -75,7 +75,7 @@ struct gv_device {
 
 	/* attestation */
 	struct graviton_ak_info ak;
-	struct mutex cert_lock;
+	struct mutex cert_lock;	/* ak_cert */
 	u8 *ak_cert;
 	u32 ak_cert_len;
 

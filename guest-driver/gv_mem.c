@@ -59,7 +59,8 @@ void gv_mem_fini(struct gv_device *gdev)
 		gen_pool_destroy(gdev->unprot_pool);
 	if (gdev->prot_pool)
 		gen_pool_destroy(gdev->prot_pool);
-	gdev->unprot_pool = gdev->prot_pool = NULL;
+	gdev->unprot_pool = NULL;
+	gdev->prot_pool = NULL;
 }
 
 static u64 pool_alloc(struct gen_pool *p, u64 bytes, u64 align)

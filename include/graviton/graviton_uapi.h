@@ -114,6 +114,7 @@ struct graviton_blob {
 	__u32 len;
 	__u32 flags;
 };
+
 #define GRAVITON_AK_CERT_MAX    4096
 
 /**
@@ -146,6 +147,7 @@ struct graviton_chan_create {
 	__u64 summary_ptr;
 	__u64 reserved;
 };
+
 #define GRAVITON_CHAN_SECURE    (1u << 0)
 
 /**
@@ -159,6 +161,7 @@ struct graviton_chan_destroy {
 	__u32 flags;
 	__u8 mac[16];
 };
+
 #define GRAVITON_DESTROY_AUTH   (1u << 0)
 
 /**
@@ -187,6 +190,7 @@ struct graviton_mem_alloc {
 	__u32 summaries_count;
 	__u64 reserved[2];
 };
+
 #define GRAVITON_MEM_BIG        (1u << 0)  /* 128 KiB pages */
 #define GRAVITON_MEM_UNPROTECTED (1u << 1) /* unprotected region (not for secrets) */
 #define GRAVITON_MEM_READONLY   (1u << 2)
@@ -263,6 +267,7 @@ struct graviton_submit {
 	__u32 len;
 	__u32 error;
 };
+
 #define GRAVITON_SUBMIT_CLEAR_ERROR     (1u << 0)
 #define GRAVITON_CMDBUF_SIZE    (256u << 10)
 
