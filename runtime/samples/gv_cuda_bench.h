@@ -4,6 +4,7 @@
 #define GV_CUDA_BENCH_H
 
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -15,6 +16,9 @@ extern int reps;                /* repetitions; the median is reported */
 extern bool machine;            /* print "@@" lines for scripts/paper.py */
 
 double now_us(void);
+/* The device clock (ns) when the device models time (docs/devtime.md),
+ * else 0: one handle on device 0, opened on first use. */
+uint64_t dev_clock_ns(void);
 double median(double *t, int n);
 
 #define TRY(call)                                                         \

@@ -27,8 +27,9 @@ static const struct {
 #define NSIZES (sizeof(sizes) / sizeof(sizes[0]))
 #define NSCHEMES (sizeof(schemes) / sizeof(schemes[0]))
 
-/* medians, µs: [scheme + 1 (0: plain)][size][in, out, crypto in, out] */
-static double res[NSCHEMES + 1][NSIZES][4];
+/* medians, µs: [scheme + 1 (0: plain)][size][in, out, crypto in, out,
+ * modelled device time in, out (0 without the model)] */
+static double res[NSCHEMES + 1][NSIZES][6];
 
 static unsigned long long crypto_us(void)
 {
@@ -39,25 +40,29 @@ static unsigned long long crypto_us(void)
 }
 
 /* @n bytes in and out, the medians into @r. */
-static void one(size_t n, CUdeviceptr d, void *h, double r[4])
+static void one(size_t n, CUdeviceptr d, void *h, double r[6])
 {
-    double t[4][MAX_REPS];
+    double t[6][MAX_REPS];
     int k = n >= (4u << 20) && reps > 3 ? 3 : reps;
 
     for (int i = 0; i < k; i++) {
         unsigned long long c0 = crypto_us(), c1;
+        uint64_t d0 = dev_clock_ns(), d1;
         double t0 = now_us();
 
         TRY(cuMemcpyHtoD(d, h, n));
         t[0][i] = now_us() - t0;
+        d1 = dev_clock_ns();
         c1 = crypto_us();
         t[2][i] = (double)(c1 - c0);
+        t[4][i] = (double)(d1 - d0) / 1e3;
         t0 = now_us();
         TRY(cuMemcpyDtoH(h, d, n));
         t[1][i] = now_us() - t0;
+        t[5][i] = (double)(dev_clock_ns() - d1) / 1e3;
         t[3][i] = (double)(crypto_us() - c1);
     }
-    for (int j = 0; j < 4; j++) {
+    for (int j = 0; j < 6; j++) {
         r[j] = median(t[j], k);
     }
 }
@@ -72,12 +77,14 @@ static void report(size_t max)
 
             for (int d = 0; d < 2; d++) {
                 if (machine) {
-                    printf("@@T2 %s %s %zu %.1f %.1f\n", name, dirs[d],
-                           sizes[z], res[s][z][d], res[s][z][2 + d]);
+                    printf("@@T2 %s %s %zu %.1f %.1f %.1f\n", name,
+                           dirs[d], sizes[z], res[s][z][d],
+                           res[s][z][2 + d], res[s][z][4 + d]);
                 } else {
                     printf("%-13s %s %9zu B %12.1f us (host crypto "
-                           "%10.1f us)\n", name, dirs[d], sizes[z],
-                           res[s][z][d], res[s][z][2 + d]);
+                           "%10.1f us, device %10.1f us)\n", name, dirs[d],
+                           sizes[z], res[s][z][d], res[s][z][2 + d],
+                           res[s][z][4 + d]);
                 }
             }
         }

@@ -85,5 +85,27 @@ if m and os.path.exists(fm % ("images", 3)):
           all(abs(float(a) - float(b)) < 1e-4 for a, b in zip(ours, theirs)),
           "the CNN's losses equal a numpy reference's",
           m.group(4) + ref.stdout + ref.stderr)
+# Tables 2 and 3 in modelled device time (the Titan Black's profile):
+# every call and copy has the device's share, the secure one more
+p = subprocess.run(["bash", os.path.join(src, "scripts", "paper.sh"),
+                    "--no-ninja", "--smoke", "-B", build, "--out",
+                    out + "-timing", "--timing", "titan-black", "table2",
+                    "table3"], capture_output=True, text=True)
+check(p.returncode == 0, "paper.sh --smoke --timing titan-black table2 "
+      "table3 succeeds", p.stdout + p.stderr)
+report = ""
+if os.path.exists(os.path.join(out + "-timing", "report.md")):
+    with open(os.path.join(out + "-timing", "report.md")) as f:
+        report = f.read()
+m = re.search(r"\| cuCtxCreate \| 77.65 → 252.63 \| ([\d.]+) → ([\d.]+) \| "
+              r"[\d.]+x \|", report.split("in modelled device time")[-1])
+check(m is not None and 0 < float(m.group(1)) < float(m.group(2)),
+      "Table 3 in device time: cuCtxCreate costs the device more in a "
+      "secure context (the quote)", report)
+m = re.search(r"\| ours, plain \| ([\d.]+) / ([\d.]+) \|(?:.*\n)*?"
+              r"\| ours, authdec-gcm \| ([\d.]+) / ([\d.]+) \|", report)
+check(m is not None and 0 < float(m.group(1)) < float(m.group(3)),
+      "Table 2 in device time: AuthDec's kernels add to the plain copy",
+      report)
 print(f"1..{len(results)}")
 sys.exit(0 if all(results) else 1)
