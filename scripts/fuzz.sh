@@ -16,14 +16,18 @@
 #       --smoke: a bounded check for CI (scripts/test.sh): no merge, and
 #       exit status 1 if any harness found something.
 #   bash scripts/fuzz.sh guest [--minutes N] [--seed S] [--no-build]
+#                              [--corpus DIR]
 #       The guest fuzzer (tests/guest/fuzz/gv-fuzz): builds the guest image
 #       (and QEMU) unless --no-build, boots the guest with the device's
 #       debug block (debug=on), runs a campaign of N minutes (default 10)
 #       from seed S (default: the time), prints its figures (steps per
 #       second, rules reached over time, unreached rules, findings) and
-#       copies each finding out of the console log as a step file.
-#       Logs and findings: build/fuzz-guest/DATE/.  Exit status 1 on a
-#       finding, or when QEMU crashed or hung (the seed is printed).
+#       copies each finding and, at the end, the campaign's corpus out of
+#       the console log as step files.  --corpus DIR: the campaign starts
+#       from the step files (*.gvfs) of DIR, e.g. an earlier campaign's
+#       corpus/ (they are added to the guest's initramfs).
+#       Logs, findings/ and corpus/: build/fuzz-guest/DATE/.  Exit status 1
+#       on a finding, or when QEMU crashed or hung (the seed is printed).
 #   bash scripts/fuzz.sh guest --replay FILE
 #       One saved input (a step file) again in a booted guest.
 #   bash scripts/fuzz.sh all [--minutes N]
@@ -176,7 +180,7 @@ guest_boot() {
 }
 
 guest() {
-    local minutes=10 seed build=1 replay=
+    local minutes=10 seed build=1 replay= corpus=
     seed=$(date +%s)
     while [ $# -gt 0 ]; do
         case $1 in
@@ -184,6 +188,7 @@ guest() {
         --seed) seed=$2; shift 2 ;;
         --no-build) build=0; shift ;;
         --replay) replay=$2; shift 2 ;;
+        --corpus) corpus=$2; shift 2 ;;
         *) usage ;;
         esac
     done
@@ -205,10 +210,34 @@ guest() {
     mkdir -p "$out/findings"
     secs=$(awk -v m="$minutes" 'BEGIN { printf "%d", m * 60 }')
     echo "== guest campaign: $minutes min, seed $seed (log: $out)" >&2
-    guest_boot "$b" --name fuzz-guest --timeout $((secs + 300)) \
-        --log "$out/console.log" --qemu-log "$out/qemu.log" \
-        --append "gv.fuzz_seed=$seed" --append "gv.fuzz_secs=$secs" \
-        test gv-fuzz >"$out/tap.txt" 2>&1 || true
+    if [ -n "$corpus" ]; then
+        # the seeds go into the guest with gv-fuzz (gvboot.py run: an extra
+        # initramfs archive, /gv/run/corpus)
+        local d f n=0
+        if [ ! -d "$corpus" ]; then
+            echo "fuzz.sh: --corpus $corpus: no such directory" >&2
+            return 2
+        fi
+        d=$(mktemp -d)
+        mkdir "$d/corpus"
+        cp "$b/tests/guest/fuzz/gv-fuzz" "$d/"
+        for f in "$corpus"/*.gvfs; do
+            if [ -f "$f" ] && [ "$n" -lt 1024 ]; then
+                cp "$f" "$d/corpus/"
+                n=$((n + 1))
+            fi
+        done
+        echo "== seeds: $n step files from $corpus" >&2
+        guest_boot "$b" --timeout $((secs + 300)) --log "$out/console.log" \
+            --qemu-log "$out/qemu.log" run "$d/gv-fuzz" -- --seed "$seed" \
+            --seconds "$secs" --corpus corpus >"$out/tap.txt" 2>&1 || true
+        rm -rf "$d"
+    else
+        guest_boot "$b" --name fuzz-guest --timeout $((secs + 300)) \
+            --log "$out/console.log" --qemu-log "$out/qemu.log" \
+            --append "gv.fuzz_seed=$seed" --append "gv.fuzz_secs=$secs" \
+            test gv-fuzz >"$out/tap.txt" 2>&1 || true
+    fi
     local log=$out/console.log
     # findings: the hex lines of each, back into step files
     for n in $(grep -ao '@@GVF-HEX [0-9]*' "$log" | awk '{print $2}' |
@@ -216,6 +245,13 @@ guest() {
         grep -a "^@@GVF-HEX $n " "$log" | awk '{printf "%s", $3}' |
             xxd -r -p >"$out/findings/finding-$n.gvfs"
     done
+    # the corpus at the end: one step file per input (one pass over the log)
+    mkdir -p "$out/corpus"
+    { grep -a '^@@GVF-CORPUS [0-9]* ' "$log" || true; } |
+        awk '{ h[$2] = h[$2] $3 } END { for (k in h) print k, h[k] }' |
+        while read -r k hex; do
+            printf '%s' "$hex" | xxd -r -p >"$out/corpus/input-$k.gvfs"
+        done
     grep -a '^@@GVF-STAT' "$log" >"$out/figures.txt" || true
     grep -a '^@@GVF-RULE' "$log" >"$out/rules-over-time.txt" || true
     echo "-- figures (every 5 s; the last is the end)"
@@ -237,6 +273,9 @@ guest() {
              "hung): seed $seed; see $out/tap.txt and $log"
         return 1
     fi
+    echo "corpus: $(ls "$out/corpus" | wc -l) inputs in $out/corpus" \
+         "(seed a campaign: bash scripts/fuzz.sh guest --corpus DIR;" \
+         "in-process on the host: build/tests/fuzz/gvfs-replay FILE...)"
     echo "findings: $(ls "$out/findings" | wc -l) in $out/findings" \
          "(replay: bash scripts/fuzz.sh guest --replay FILE)"
     [ -z "$(ls "$out/findings")" ]

@@ -10,7 +10,8 @@
  *
  * Files: gvf_gen.c makes and mutates steps, gvf_exec.c runs them on the
  * device, gvf_oracle.c reads coverage and checks the oracles, gvf_main.c
- * is the campaign, the corpus, the findings and --replay.
+ * is the campaign, the corpus, the findings and --replay; gvf_step.c the
+ * steps and step files (shared with the host's replay, gvf_step.h).
  */
 #ifndef GVF_H
 #define GVF_H
@@ -22,76 +23,9 @@
 #include "gva.h"
 #include "gvv.h"
 #include "graviton/gv_rules.h"
+#include "gvf_step.h"
 
-/*
- * One step: a 16-byte header, then @len bytes of data (little-endian, as
- * written to a step file; docs/fuzzing.md has the table):
- *
- *   kind  u8   GVF_K_*
- *   chan  u8   the fuzzer's channel slot (0..GVF_SLOTS-1), a victim
- *              stream, or an access size: by kind
- *   len   u16  bytes of data after the header (<= GVF_DATA_MAX)
- *   a     u32  by kind
- *   b     u64  by kind
- */
-struct gvf_step {
-    uint8_t kind;
-    uint8_t chan;
-    uint16_t len;
-    uint32_t a;
-    uint64_t b;
-    uint8_t data[];
-};
-
-#define GVF_DATA_MAX    2048u
-#define GVF_STEP_MAX    (sizeof(struct gvf_step) + GVF_DATA_MAX)
-#define GVF_SLOTS       4u      /* the fuzzer's own channels per input */
 #define GVF_RECS        8u      /* recorded groups kept */
-#define GVF_KERNELS     5u      /* hand-assembled modules */
-#define GVF_KERN_SHARED 16u     /* their static shared memory (bytes) */
-
-enum gvf_kind {
-    GVF_K_MMIO_WR = 1,  /* chan: size 1/2/4/8; a: BAR0 offset; b: value */
-    GVF_K_MMIO_RD,      /* chan: size; a: BAR0 offset */
-    GVF_K_BOOT,         /* data: CH_* commands for the bootstrap channel;
-                         * a: GVF_G_* group mutations; b: entry flags |
-                         * entry address choice << 8 */
-    GVF_K_ENGINE,       /* chan: slot; data: engine commands; a: counter
-                         * delta (secure: sealed at next + (int32)a);
-                         * b: bit to flip + 1 (0: none) | GVF_G_* << 32 */
-    GVF_K_CHAN_NEW,     /* chan: slot; a: 0 normal, 1 secure, 2 stream of
-                         * slot b, 3 raw flags in b >> 32 */
-    GVF_K_CHAN_DEL,     /* chan: slot; a: 1 = re-create it at once on the
-                         * same chid (a new incarnation) */
-    GVF_K_VICTIM,       /* chan: victim stream; a: GVV_RUN or GVV_SEAL;
-                         * b: record slot: the group is kept */
-    GVF_K_INJECT,       /* a: record slot; chan: target: < GVF_SLOTS the
-                         * fuzzer's slot, else victim stream chan - 4;
-                         * b: bit to flip + 1 (0: none) | trim << 32 */
-    GVF_K_RECORD_OWN,   /* chan: slot; b: record slot: the slot's last
-                         * group (sealed) is kept for later replay */
-    GVF_K_RESET,        /* a device reset (the world is rebuilt); before
-                         * the driver is back: region sizes from b (U in
-                         * 128 KiB units: bits 0-15, P: 16-31, + 4 KiB if
-                         * bit 40), the lock if a & 1 */
-    GVF_K_BAR2,         /* chan: size 1/2/8 | 0x80 write; b: BAR2 offset;
-                         * a: value */
-    GVF_K__COUNT
-};
-
-/* group mutations (GVF_K_BOOT a, GVF_K_ENGINE b >> 32) */
-#define GVF_G_MAGIC     (1u << 0)       /* header magic changed */
-#define GVF_G_FLAGS     (1u << 1)       /* header flags toggled */
-#define GVF_G_LEN_UP    (1u << 2)       /* payload_len + 8 */
-#define GVF_G_LEN_DOWN  (1u << 3)       /* payload_len - 8 */
-#define GVF_G_RESERVED  (1u << 4)       /* reserved field set */
-#define GVF_G_ENTRY_LEN (1u << 5)       /* ring entry length off by 8 */
-
-/* A sequence of steps: packed in @buf. */
-struct gvf_input {
-    uint32_t nsteps, size;
-    uint8_t *buf;
-};
 
 /* What the fuzzer knows about the device and the victim. */
 struct gvf_known {
@@ -104,14 +38,6 @@ struct gvf_known {
     uint64_t dma_bus, bar0_bus, bar2_bus;
     uint32_t kern_size[GVF_KERNELS];
 };
-
-/* Where each slot's channel puts things (its VAs) */
-#define GVF_VA_UNPROT   0x10000ull              /* 16 unprotected pages */
-#define GVF_VA_PROT     0x100000ull             /* 4 protected pages */
-#define GVF_VA_BIG      (1ull << 30)            /* PDE 1: big pages */
-#define GVF_UNPROT_PAGES 16u
-#define GVF_PROT_PAGES  4u
-#define GVF_KERN_OFF(k) ((uint64_t)(k) * 4096u) /* in the unprotected pages */
 
 /* A recorded group */
 struct gvf_rec {
@@ -162,11 +88,6 @@ void gvf_gen_input(struct gvf_rng *r, const struct gvf_known *k,
 void gvf_mutate(struct gvf_rng *r, const struct gvf_known *k,
                 const struct gvf_input *in, const struct gvf_input *other,
                 unsigned max, struct gvf_input *out);
-void gvf_input_free(struct gvf_input *in);
-int gvf_input_copy(const struct gvf_input *in, struct gvf_input *out);
-/* Step @i of @in (NULL past the end). */
-const struct gvf_step *gvf_step_at(const struct gvf_input *in, uint32_t i);
-const char *gvf_kind_name(unsigned kind);
 
 /* ---- gvf_exec.c ---- */
 int gvf_world_up(struct gvf_world *w);          /* victim + attacker */

@@ -30,52 +30,6 @@ static void barrier(void)
     __atomic_thread_fence(__ATOMIC_SEQ_CST);
 }
 
-/* ---- the hand-assembled kernels every channel of the fuzzer carries ---- */
-
-static uint8_t *kernel(unsigned which, uint32_t *size)
-{
-    struct gva_kasm k = { .nregs = 2, .shared_size = GVF_KERN_SHARED,
-                          .local_size = 16,
-                          .param_size = 16 };
-    uint16_t none = GV_ISA_NONE;
-    char err[200];
-
-    gva_kins(&k, GV_I_LD, GV_T_U64, GV_SPACE_PARAM, 0, gva_k(&k, 0), none,
-             0);
-    switch (which) {
-    case 0:     /* st.global [param0] = param1 */
-        gva_kins(&k, GV_I_LD, GV_T_U64, GV_SPACE_PARAM, 1, gva_k(&k, 8),
-                 none, 0);
-        gva_kins(&k, GV_I_ST, GV_T_U64, GV_SPACE_GLOBAL, none, 0, 1, 0);
-        break;
-    case 1:     /* ld.global [param0] -> st.global [param1] */
-        gva_kins(&k, GV_I_LD, GV_T_U64, GV_SPACE_GLOBAL, 1, 0, none, 0);
-        gva_kins(&k, GV_I_LD, GV_T_U64, GV_SPACE_PARAM, 0, gva_k(&k, 8),
-                 none, 0);
-        gva_kins(&k, GV_I_ST, GV_T_U64, GV_SPACE_GLOBAL, none, 0, 1, 0);
-        break;
-    case 2:     /* generic load at param0, shared store at param1 */
-        gva_kins(&k, GV_I_LD, GV_T_U64, GV_SPACE_GENERIC, 1, 0, none, 0);
-        gva_kins(&k, GV_I_LD, GV_T_U64, GV_SPACE_PARAM, 0, gva_k(&k, 8),
-                 none, 0);
-        gva_kins(&k, GV_I_ST, GV_T_U64, GV_SPACE_SHARED, none, 0, 1, 0);
-        gva_kins(&k, GV_I_ST, GV_T_U64, GV_SPACE_LOCAL, none, 0, 1, 0);
-        break;
-    case 4:     /* ld.shared [param0] -> st.global [param1]: what an
-                 * out-of-bounds shared load would read comes back */
-        gva_kins(&k, GV_I_LD, GV_T_U64, GV_SPACE_SHARED, 1, 0, none, 0);
-        gva_kins(&k, GV_I_LD, GV_T_U64, GV_SPACE_PARAM, 0, gva_k(&k, 8),
-                 none, 0);
-        gva_kins(&k, GV_I_ST, GV_T_U64, GV_SPACE_GLOBAL, none, 0, 1, 0);
-        break;
-    default:    /* trap */
-        gva_kins(&k, GV_I_TRAP, GV_T_NONE, 0, none, none, none, 0);
-        break;
-    }
-    gva_kins(&k, GV_I_EXIT, GV_T_NONE, 0, none, none, none, 0);
-    return gva_kimage(&k, size, err, sizeof(err));
-}
-
 /* ---- the world ---- */
 
 static void known(struct gvf_world *w)
@@ -195,7 +149,7 @@ int gvf_world_up(struct gvf_world *w)
     for (unsigned i = 0; i < GVF_KERNELS; i++) {
         uint32_t size = 0;
 
-        w->kern[i] = kernel(i, &size);
+        w->kern[i] = gvf_kernel(i, &size);
         w->k.kern_size[i] = size;
         if (!w->kern[i]) {
             return -EINVAL;
@@ -389,34 +343,6 @@ static int submit(struct gva *a, unsigned chid, struct gva_buf *ring,
     return er.chid == chid ? (int)er.code : 0;
 }
 
-/* Header and ring-entry mutations of a group at @g (@len bytes). */
-static uint32_t mutate_group(uint8_t *g, uint32_t len, uint32_t how,
-                             uint32_t *entry_len)
-{
-    struct gv_group_hdr *h = (void *)g;
-
-    *entry_len = len;
-    if (how & GVF_G_MAGIC) {
-        h->magic ^= 0x100;
-    }
-    if (how & GVF_G_FLAGS) {
-        h->flags ^= GV_GROUP_ENCRYPTED;
-    }
-    if (how & GVF_G_LEN_UP) {
-        h->payload_len += 8;
-    }
-    if (how & GVF_G_LEN_DOWN) {
-        h->payload_len -= 8;
-    }
-    if (how & GVF_G_RESERVED) {
-        h->reserved = 1;
-    }
-    if (how & GVF_G_ENTRY_LEN) {
-        *entry_len = len - 8;
-    }
-    return len;
-}
-
 static bool aims_at_victim(struct gvf_world *w, const uint8_t *cmds,
                            uint32_t len, uint32_t upto)
 {
@@ -448,7 +374,7 @@ static int exec_boot(struct gvf_world *w, const struct gvf_step *s)
     uint64_t addr = w->dma.bus + DMA_GROUP_OFF;
     int r;
 
-    mutate_group(g, n, s->a, &elen);
+    gvf_group_mutate(g, n, s->a, &elen);
     switch ((s->b >> 8) & 0xff) {
     case 1:     /* the group in unprotected VRAM */
         gva_bar2_write(a, w->k.own_unprot, g, (n + 7) & ~7u);
@@ -474,47 +400,6 @@ static int exec_boot(struct gvf_world *w, const struct gvf_step *s)
         w->tainted = true;
     }
     return r;
-}
-
-/* The expected-fault oracle.  A step that is one unchanged LAUNCH of
- * kernel 4 (ld.shared [param0] -> st.global [param1]) whose shared offset
- * is outside the block's shared memory (or misaligned) must fault there,
- * at the load: if it completes, or faults at the global store, the shared
- * load went through (leak 3 of the security issue: a bounds check that
- * wraps around 2^64).  @r is the step's result, @rule the error's. */
-static void expect_shared_fault(struct gvf_world *w, const struct gvf_step *s,
-                                int r, uint32_t rule)
-{
-    struct gv_cmd_launch l;
-    uint64_t p[2], total;
-
-    if (s->len != sizeof(l) + 16 || s->b || s->a) {
-        return;
-    }
-    memcpy(&l, s->data, sizeof(l));
-    memcpy(p, s->data + sizeof(l), 16);
-    if (l.hdr.op != GV_OP_LAUNCH || l.hdr.size != s->len ||
-        l.module_va != GVF_VA_UNPROT + GVF_KERN_OFF(4) ||
-        l.module_size != w->k.kern_size[4] || l.func || l.flags || l.pad ||
-        l.param_size != 16 || l.fence_va || l.shared_dyn > (32u << 10) ||
-        l.grid[0] > 3 || l.block[0] > 64 || l.grid[1] != 1 ||
-        l.grid[2] != 1 || l.block[1] != 1 || l.block[2] != 1) {
-        return;
-    }
-    total = GVF_KERN_SHARED + l.shared_dyn;
-    if (p[0] % 8 == 0 && p[0] <= total - 8) {
-        return;                 /* in bounds: any outcome */
-    }
-    if (r == 0 || (r > 0 && (rule == GV_RULE_COMPUTE_VA_RANGE ||
-                             rule == GV_RULE_COMPUTE_UNMAPPED ||
-                             rule == GV_RULE_COMPUTE_NOT_OWNED ||
-                             rule == GV_RULE_COMPUTE_READ_ONLY))) {
-        snprintf(w->why, sizeof(w->why), "a shared load at offset 0x%llx "
-                 "of %llu bytes of shared memory did not fault (%s)",
-                 (unsigned long long)p[0], (unsigned long long)total,
-                 r == 0 ? "the launch completed"
-                        : "the global store after it faulted");
-    }
 }
 
 static int exec_engine(struct gvf_world *w, const struct gvf_step *s)
@@ -544,12 +429,14 @@ static int exec_engine(struct gvf_world *w, const struct gvf_step *s)
     if (flip && flip - 1 < 8 * n) {
         g[(flip - 1) / 8] ^= (uint8_t)(1u << ((flip - 1) % 8));
     }
-    mutate_group(g, n, (uint32_t)(s->b >> 32), &elen);
+    gvf_group_mutate(g, n, (uint32_t)(s->b >> 32), &elen);
     memcpy(sl->last, g, n);
     sl->last_len = n;
     w->a.last.rule = 0;
     r = submit(&w->a, ch->chid, &ch->ring, &ch->put, ch->buf.bus, elen, 0);
-    expect_shared_fault(w, s, r, w->a.last.rule);
+    /* the expected-fault oracle of a bounds probe (gvf_step.h) */
+    gvf_probe_escaped(s, w->k.kern_size[4], r, w->a.last.rule, w->why,
+                      sizeof(w->why));
     return r;
 }
 

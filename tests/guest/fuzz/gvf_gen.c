@@ -31,16 +31,6 @@ static bool one_in(struct gvf_rng *r, uint32_t n)
     return gvf_below(r, n) == 0;
 }
 
-const char *gvf_kind_name(unsigned kind)
-{
-    static const char *const names[GVF_K__COUNT] = {
-        "?", "mmio-write", "mmio-read", "boot", "engine", "chan-new",
-        "chan-del", "victim", "inject", "record-own", "reset", "bar2",
-    };
-
-    return kind < GVF_K__COUNT ? names[kind] : "?";
-}
-
 /* ---- values on the edges ---- */
 
 static uint64_t edge_u64(struct gvf_rng *r)
@@ -648,22 +638,6 @@ uint32_t gvf_gen_step(struct gvf_rng *r, const struct gvf_known *k,
 
 /* ---- inputs ---- */
 
-const struct gvf_step *gvf_step_at(const struct gvf_input *in, uint32_t i)
-{
-    uint32_t off = 0;
-
-    for (uint32_t n = 0; n < in->nsteps; n++) {
-        const struct gvf_step *s = (const void *)(in->buf + off);
-
-        if (n == i) {
-            return s;
-        }
-        off += (uint32_t)sizeof(*s) + s->len;
-        off = (off + 7) & ~7u;
-    }
-    return NULL;
-}
-
 static void push(struct gvf_input *in, const void *step)
 {
     const struct gvf_step *s = step;
@@ -678,24 +652,6 @@ static void push(struct gvf_input *in, const void *step)
     memset(b + in->size + n, 0, pad - n);
     in->size += pad;
     in->nsteps++;
-}
-
-void gvf_input_free(struct gvf_input *in)
-{
-    free(in->buf);
-    memset(in, 0, sizeof(*in));
-}
-
-int gvf_input_copy(const struct gvf_input *in, struct gvf_input *out)
-{
-    out->buf = malloc(in->size ? in->size : 1);
-    if (!out->buf) {
-        return -1;
-    }
-    memcpy(out->buf, in->buf, in->size);
-    out->size = in->size;
-    out->nsteps = in->nsteps;
-    return 0;
 }
 
 void gvf_gen_input(struct gvf_rng *r, const struct gvf_known *k,

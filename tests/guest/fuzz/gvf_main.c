@@ -3,17 +3,20 @@
  * gv-fuzz: the guest fuzzer (docs/fuzzing.md).
  *
  *   gv-fuzz [--seed S] [--seconds N] [--steps N] [--max-len N]
- *           [--out DIR]                       a campaign
+ *           [--out DIR] [--corpus DIR]        a campaign (seeded from
+ *                                             the step files of DIR)
  *   gv-fuzz --replay FILE                     one saved input again
  *
  * Without options the kernel command line gives them (gv.fuzz_seed=,
  * gv.fuzz_secs=, gv.fuzz_steps=), so the boot harness can run it as a
  * guest test.  Lines starting with "@@GVF-" are for the host
  * (scripts/fuzz.sh): the seed first, figures every few seconds, each
- * finding as hex lines of its step file, the unreached rules at the end.
+ * finding as hex lines of its step file, the unreached rules and the
+ * corpus (hex lines of each input's step file) at the end.
  * The exit status is 1 if an oracle was violated, 2 if the fuzzer could
  * not run.
  */
+#include <dirent.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -28,20 +31,13 @@
 #define VICTIM_EVERY    4u      /* inputs between victim checks */
 #define FULL_SCAN_MS    60000u  /* between scans of all of BAR2 */
 #define STAT_MS         5000u
-#define STEPF_MAGIC     0x53465647u     /* "GVFS" */
-#define STEPF_VERSION   1u
-
-struct stepf_hdr {
-    uint32_t magic, version;
-    uint64_t seed;
-    uint32_t nsteps, size;
-};
+#define SEEDS_MAX       1024u   /* step files read from --corpus DIR */
 
 struct campaign {
     uint64_t seed, steps_max;
     double secs;
     unsigned max_len;
-    const char *out;
+    const char *out, *corpus_dir;
     struct gvf_world w;
     struct gvf_rng rng;
     struct gvf_input corpus[CORPUS_MAX];
@@ -65,81 +61,21 @@ static unsigned rules_hit(const uint32_t *map)
     return gvf_map_count(map) - (map[0] & 1);   /* rule 0 is "none" */
 }
 
-/* ---- step files ---- */
+/* ---- step files (gvf_step.c) ---- */
 
-static int save_input(const char *path, uint64_t seed,
+/* The host reads a step file back from the console: @tag, @n, then hex,
+ * 64 bytes a line (scripts/fuzz.sh: findings, the corpus). */
+static void print_hex(const char *tag, unsigned n, uint64_t seed,
                       const struct gvf_input *in)
 {
-    struct stepf_hdr h = { STEPF_MAGIC, STEPF_VERSION, seed, in->nsteps,
-                           in->size };
-    FILE *f = fopen(path, "wb");
-    bool ok;
-
-    if (!f) {
-        return -errno;
-    }
-    ok = fwrite(&h, sizeof(h), 1, f) == 1 &&
-         fwrite(in->buf, 1, in->size, f) == in->size;
-    return fclose(f) == 0 && ok ? 0 : -EIO;
-}
-
-static int load_input(const char *path, uint64_t *seed, struct gvf_input *in)
-{
-    struct stepf_hdr h;
-    FILE *f = fopen(path, "rb");
-    int r = -EINVAL;
-
-    memset(in, 0, sizeof(*in));
-    if (!f) {
-        return -errno;
-    }
-    if (fread(&h, sizeof(h), 1, f) == 1 && h.magic == STEPF_MAGIC &&
-        h.version == STEPF_VERSION && h.size < (64u << 20)) {
-        in->buf = malloc(h.size ? h.size : 1);
-        if (in->buf && fread(in->buf, 1, h.size, f) == h.size) {
-            in->size = h.size;
-            in->nsteps = h.nsteps;
-            *seed = h.seed;
-            r = 0;
-        }
-    }
-    fclose(f);
-    if (r == 0) {
-        /* every step must lie inside the file */
-        uint32_t off = 0;
-
-        for (uint32_t i = 0; i < in->nsteps && r == 0; i++) {
-            const struct gvf_step *s = (const void *)(in->buf + off);
-
-            if (off + sizeof(*s) > in->size ||
-                off + sizeof(*s) + s->len > in->size ||
-                s->len > GVF_DATA_MAX) {
-                r = -EINVAL;
-            }
-            off = (off + (uint32_t)sizeof(*s) + s->len + 7) & ~7u;
-        }
-    }
-    if (r) {
-        gvf_input_free(in);
-    }
-    return r;
-}
-
-/* The host reads a finding back from the console: hex, 64 bytes a line. */
-static void print_hex(unsigned n, uint64_t seed, const struct gvf_input *in)
-{
-    struct stepf_hdr h = { STEPF_MAGIC, STEPF_VERSION, seed, in->nsteps,
-                           in->size };
-    uint8_t *b = malloc(sizeof(h) + in->size);
-    size_t len = sizeof(h) + in->size;
+    size_t len;
+    uint8_t *b = gvf_stepf_encode(seed, in, &len);
 
     if (!b) {
         return;
     }
-    memcpy(b, &h, sizeof(h));
-    memcpy(b + sizeof(h), in->buf, in->size);
     for (size_t o = 0; o < len; o += 64) {
-        printf("@@GVF-HEX %u ", n);
+        printf("%s %u ", tag, n);
         for (size_t i = o; i < len && i < o + 64; i++) {
             printf("%02x", b[i]);
         }
@@ -192,9 +128,9 @@ static void finding(struct campaign *c, const struct gvf_input *in,
            n, (unsigned long long)c->seed, (unsigned long long)c->inputs,
            cut.nsteps, now() - c->t0, v->why);
     describe(&cut);
-    print_hex(n, c->seed, &cut);
+    print_hex("@@GVF-HEX", n, c->seed, &cut);
     snprintf(path, sizeof(path), "%s/finding-%u.gvfs", c->out, n);
-    if (save_input(path, c->seed, &cut) == 0) {
+    if (gvf_stepf_save(path, c->seed, &cut) == 0) {
         printf("#   saved as %s (gv-fuzz --replay %s)\n", path, path);
     }
     fflush(stdout);
@@ -320,6 +256,93 @@ static void new_rules(struct campaign *c, const struct gvf_input *in)
     }
 }
 
+/* Runs @in as one input of the campaign: oracles, findings, coverage
+ * (the corpus keeps it if it reached a new rule), figures. */
+static void one_input(struct campaign *c, const struct gvf_input *in)
+{
+    struct gvf_verdict v;
+    bool full = (now() - c->last_scan) * 1000 > FULL_SCAN_MS;
+    double t = now();
+    int bad;
+
+    bad = run_input(c, in, c->inputs % VICTIM_EVERY == 0, full, &v);
+    if (full) {
+        c->scan_s = now() - t;          /* the input and its full scan */
+        c->last_scan = now();
+    }
+    c->inputs++;
+    if (v.bad) {
+        finding(c, in, bad < 0 ? 0 : (uint32_t)bad, &v);
+        c->w.tainted = true;            /* start the victim again */
+        gvf_input_end(&c->w);
+    }
+    if (c->w.open) {
+        new_rules(c, in);
+    }
+    if ((now() - c->last_stat) * 1000 > STAT_MS) {
+        stat_line(c);
+        c->last_stat = now();
+    }
+}
+
+static bool time_left(const struct campaign *c)
+{
+    return (c->secs <= 0 || now() - c->t0 < c->secs) &&
+           (!c->steps_max || c->steps < c->steps_max);
+}
+
+static int by_name(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* The seeds: every *.gvfs step file of @dir, in name order, run first as
+ * inputs of the campaign; one that reaches a rule no earlier input reached
+ * joins the corpus (as any input does), so the corpus stays minimal. */
+static void seeds(struct campaign *c, const char *dir)
+{
+    char *name[SEEDS_MAX], path[512], why[200];
+    unsigned n = 0, loaded = 0, ran = 0, before = c->ncorpus;
+    struct dirent *e;
+    DIR *d = opendir(dir);
+
+    if (!d) {
+        printf("@@GVF-SEEDS %s: %s\n", dir, strerror(errno));
+        return;
+    }
+    while ((e = readdir(d)) != NULL && n < SEEDS_MAX) {
+        size_t l = strlen(e->d_name);
+
+        if (l > 5 && !strcmp(e->d_name + l - 5, ".gvfs") &&
+            (name[n] = strdup(e->d_name)) != NULL) {
+            n++;
+        }
+    }
+    closedir(d);
+    qsort(name, n, sizeof(name[0]), by_name);
+    for (unsigned i = 0; i < n; i++) {
+        struct gvf_input in;
+        uint64_t seed;
+
+        snprintf(path, sizeof(path), "%s/%s", dir, name[i]);
+        if (gvf_stepf_load(path, &seed, &in, why, sizeof(why)) != 0) {
+            printf("@@GVF-SEED-BAD %s: %s\n", name[i], why);
+        } else if (time_left(c)) {
+            loaded++;
+            one_input(c, &in);
+            ran++;
+        } else {
+            loaded++;
+        }
+        gvf_input_free(&in);
+        free(name[i]);
+    }
+    printf("@@GVF-SEEDS dir=%s files=%u loaded=%u ran=%u kept=%u "
+           "rules=%u/%u\n", dir, n, loaded, ran, c->ncorpus - before,
+           rules_hit(c->map), GV_RULE__COUNT - 1);
+    fflush(stdout);
+}
+
 static int campaign(struct campaign *c)
 {
     char path[512];
@@ -330,34 +353,15 @@ static int campaign(struct campaign *c)
            (unsigned long long)c->steps_max, c->max_len);
     fflush(stdout);
     gvf_hit_map(&c->w.a, c->map);
-    while ((c->secs <= 0 || now() - c->t0 < c->secs) &&
-           (!c->steps_max || c->steps < c->steps_max)) {
+    if (c->corpus_dir) {
+        seeds(c, c->corpus_dir);
+    }
+    while (time_left(c)) {
         struct gvf_input in;
-        struct gvf_verdict v;
-        bool full = (now() - c->last_scan) * 1000 > FULL_SCAN_MS;
-        double t = now();
-        int bad;
 
         pick_input(c, &in);
-        bad = run_input(c, &in, c->inputs % VICTIM_EVERY == 0, full, &v);
-        if (full) {
-            c->scan_s = now() - t;      /* the input and its full scan */
-            c->last_scan = now();
-        }
-        c->inputs++;
-        if (v.bad) {
-            finding(c, &in, bad < 0 ? 0 : (uint32_t)bad, &v);
-            c->w.tainted = true;        /* start the victim again */
-            gvf_input_end(&c->w);
-        }
-        if (c->w.open) {
-            new_rules(c, &in);
-        }
+        one_input(c, &in);
         gvf_input_free(&in);
-        if ((now() - c->last_stat) * 1000 > STAT_MS) {
-            stat_line(c);
-            c->last_stat = now();
-        }
     }
     {
         /* a last full check: all of BAR2, the victim */
@@ -383,11 +387,14 @@ static int campaign(struct campaign *c)
            GV_RULE__COUNT - 1,
            100.0 * rules_hit(c->map) / (GV_RULE__COUNT - 1), c->nfindings,
            c->nviolations);
+    /* the corpus: saved in the guest, and to the host as hex lines */
     for (unsigned i = 0; i < c->ncorpus; i++) {
         snprintf(path, sizeof(path), "%s/corpus-%u.gvfs", c->out, i);
-        save_input(path, c->seed, &c->corpus[i]);
+        gvf_stepf_save(path, c->seed, &c->corpus[i]);
+        print_hex("@@GVF-CORPUS", i, c->seed, &c->corpus[i]);
     }
-    printf("# corpus: %u inputs saved in %s\n", c->ncorpus, c->out);
+    printf("@@GVF-CORPUS-END inputs=%u (saved in %s)\n", c->ncorpus,
+           c->out);
     return c->nfindings ? 1 : 0;
 }
 
@@ -396,10 +403,11 @@ static int replay(struct campaign *c, const char *path)
     struct gvf_input in;
     struct gvf_verdict v;
     uint64_t seed = 0;
-    int bad, r = load_input(path, &seed, &in);
+    char why[200];
+    int bad;
 
-    if (r) {
-        printf("gv-fuzz: %s: not a step file (%d)\n", path, r);
+    if (gvf_stepf_load(path, &seed, &in, why, sizeof(why)) != 0) {
+        printf("gv-fuzz: %s: not a step file: %s\n", path, why);
         return 2;
     }
     printf("gv-fuzz: replaying %s: %u steps (seed %llu)\n", path,
@@ -437,6 +445,8 @@ static void options(struct campaign *c, int argc, char **argv,
             c->max_len = (unsigned)atoi(argv[i + 1]);
         } else if (!strcmp(argv[i], "--out")) {
             c->out = argv[i + 1];
+        } else if (!strcmp(argv[i], "--corpus")) {
+            c->corpus_dir = argv[i + 1];
         } else if (!strcmp(argv[i], "--replay")) {
             *replay_path = argv[i + 1];
         } else {

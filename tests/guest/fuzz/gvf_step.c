@@ -1,0 +1,332 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * gv-fuzz: steps and step files, shared by the guest fuzzer and the host's
+ * replay (gvf_step.h).
+ */
+#include "gvf_step.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "graviton/gv_rules.h"
+#include "gva.h"
+
+/* ---- step files ---- */
+
+static int bad(char *why, size_t why_len, const char *fmt,
+               unsigned long long x, unsigned long long y)
+{
+    if (why && why_len) {
+        snprintf(why, why_len, fmt, x, y);
+    }
+    return -1;
+}
+
+int gvf_stepf_parse(const uint8_t *buf, size_t len, uint64_t *seed,
+                    struct gvf_input *in, char *why, size_t why_len)
+{
+    struct gvf_stepf_hdr h;
+    uint64_t off = 0;
+    const uint8_t *steps;
+
+    memset(in, 0, sizeof(*in));
+    if (len < sizeof(h)) {
+        return bad(why, why_len,
+                   "truncated: %llu bytes, the header alone "
+                   "is %llu",
+                   len, sizeof(h));
+    }
+    memcpy(&h, buf, sizeof(h));
+    if (h.magic != GVF_STEPF_MAGIC) {
+        return bad(why, why_len,
+                   "bad magic 0x%llx (a step file has "
+                   "0x%llx, \"GVFS\")",
+                   h.magic, GVF_STEPF_MAGIC);
+    }
+    if (h.version != GVF_STEPF_VERSION) {
+        return bad(why, why_len, "version %llu (this reader knows %llu)",
+                   h.version, GVF_STEPF_VERSION);
+    }
+    if (h.size > GVF_STEPF_MAX || h.size != len - sizeof(h)) {
+        return bad(why, why_len,
+                   "the header says %llu bytes of steps, the "
+                   "file has %llu",
+                   h.size, len - sizeof(h));
+    }
+    steps = buf + sizeof(h);
+    for (uint32_t i = 0; i < h.nsteps; i++) {
+        struct gvf_step s;
+        uint64_t n;
+
+        /* off <= h.size here: the header of step i, then its data */
+        if (h.size - off < sizeof(s)) {
+            return bad(why, why_len,
+                       "step %llu: its header at %llu runs "
+                       "past the end",
+                       i, off);
+        }
+        memcpy(&s, steps + off, sizeof(s));
+        if (s.len > GVF_DATA_MAX) {
+            return bad(why, why_len,
+                       "step %llu: %llu bytes of data (at "
+                       "most 2048)",
+                       i, s.len);
+        }
+        n = (sizeof(s) + s.len + 7) & ~7ull;
+        if (h.size - off - sizeof(s) < s.len) {
+            return bad(why, why_len,
+                       "step %llu: its data (%llu bytes) runs "
+                       "past the end",
+                       i, s.len);
+        }
+        if (h.size - off < n) {
+            return bad(why, why_len,
+                       "step %llu: its padding runs past the "
+                       "end (%llu)",
+                       i, off + n);
+        }
+        off += n;
+    }
+    if (off != h.size) {
+        return bad(why, why_len, "%llu bytes after the last of %llu steps",
+                   h.size - off, h.nsteps);
+    }
+    in->buf = malloc(h.size ? h.size : 1);
+    if (!in->buf) {
+        return bad(why, why_len, "out of memory (%llu bytes)", h.size, 0);
+    }
+    memcpy(in->buf, steps, h.size);
+    in->size = h.size;
+    in->nsteps = h.nsteps;
+    *seed = h.seed;
+    return 0;
+}
+
+int gvf_stepf_load(const char *path, uint64_t *seed, struct gvf_input *in,
+                   char *why, size_t why_len)
+{
+    size_t cap = sizeof(struct gvf_stepf_hdr) + GVF_STEPF_MAX + 1, len = 0;
+    uint8_t *b;
+    FILE *f = fopen(path, "rb");
+    int r;
+
+    memset(in, 0, sizeof(*in));
+    if (!f) {
+        if (why && why_len) {
+            snprintf(why, why_len, "%s", strerror(errno));
+        }
+        return -1;
+    }
+    b = malloc(cap);
+    if (b) {
+        len = fread(b, 1, cap, f); /* one byte more than allowed */
+    }
+    fclose(f);
+    if (!b) {
+        return bad(why, why_len, "out of memory", 0, 0);
+    }
+    r = gvf_stepf_parse(b, len, seed, in, why, why_len);
+    free(b);
+    return r;
+}
+
+uint8_t *gvf_stepf_encode(uint64_t seed, const struct gvf_input *in,
+                          size_t *len)
+{
+    struct gvf_stepf_hdr h = { GVF_STEPF_MAGIC, GVF_STEPF_VERSION, seed,
+                               in->nsteps, in->size };
+    uint8_t *b = malloc(sizeof(h) + in->size);
+
+    if (!b) {
+        return NULL;
+    }
+    memcpy(b, &h, sizeof(h));
+    if (in->size) {
+        memcpy(b + sizeof(h), in->buf, in->size);
+    }
+    *len = sizeof(h) + in->size;
+    return b;
+}
+
+int gvf_stepf_save(const char *path, uint64_t seed, const struct gvf_input *in)
+{
+    size_t len;
+    uint8_t *b = gvf_stepf_encode(seed, in, &len);
+    FILE *f;
+    bool ok;
+
+    if (!b) {
+        return -ENOMEM;
+    }
+    f = fopen(path, "wb");
+    if (!f) {
+        free(b);
+        return -errno;
+    }
+    ok = fwrite(b, 1, len, f) == len;
+    free(b);
+    return fclose(f) == 0 && ok ? 0 : -EIO;
+}
+
+/* ---- inputs ---- */
+
+const char *gvf_kind_name(unsigned kind)
+{
+    static const char *const names[GVF_K__COUNT] = {
+        "?",      "mmio-write", "mmio-read", "boot",
+        "engine", "chan-new",   "chan-del",  "victim",
+        "inject", "record-own", "reset",     "bar2",
+    };
+
+    return kind < GVF_K__COUNT ? names[kind] : "?";
+}
+
+const struct gvf_step *gvf_step_at(const struct gvf_input *in, uint32_t i)
+{
+    uint32_t off = 0;
+
+    for (uint32_t n = 0; n < in->nsteps; n++) {
+        const struct gvf_step *s = (const void *)(in->buf + off);
+
+        if (n == i) {
+            return s;
+        }
+        off += (uint32_t)sizeof(*s) + s->len;
+        off = (off + 7) & ~7u;
+    }
+    return NULL;
+}
+
+void gvf_input_free(struct gvf_input *in)
+{
+    free(in->buf);
+    memset(in, 0, sizeof(*in));
+}
+
+int gvf_input_copy(const struct gvf_input *in, struct gvf_input *out)
+{
+    out->buf = malloc(in->size ? in->size : 1);
+    if (!out->buf) {
+        return -1;
+    }
+    memcpy(out->buf, in->buf, in->size);
+    out->size = in->size;
+    out->nsteps = in->nsteps;
+    return 0;
+}
+
+/* ---- groups and the probe oracle ---- */
+
+void gvf_group_mutate(uint8_t *g, uint32_t len, uint32_t how,
+                      uint32_t *entry_len)
+{
+    struct gv_group_hdr h;
+
+    *entry_len = len;
+    memcpy(&h, g, sizeof(h));
+    if (how & GVF_G_MAGIC) {
+        h.magic ^= 0x100;
+    }
+    if (how & GVF_G_FLAGS) {
+        h.flags ^= GV_GROUP_ENCRYPTED;
+    }
+    if (how & GVF_G_LEN_UP) {
+        h.payload_len += 8;
+    }
+    if (how & GVF_G_LEN_DOWN) {
+        h.payload_len -= 8;
+    }
+    if (how & GVF_G_RESERVED) {
+        h.reserved = 1;
+    }
+    if (how & GVF_G_ENTRY_LEN) {
+        *entry_len = len - 8;
+    }
+    memcpy(g, &h, sizeof(h));
+}
+
+bool gvf_probe_escaped(const struct gvf_step *s, uint32_t kern4_size, int r,
+                       uint32_t rule, char *why, size_t why_len)
+{
+    struct gv_cmd_launch l;
+    uint64_t p[2], total;
+
+    if (s->kind != GVF_K_ENGINE || s->len != sizeof(l) + 16 || s->b || s->a) {
+        return false;
+    }
+    memcpy(&l, s->data, sizeof(l));
+    memcpy(p, s->data + sizeof(l), 16);
+    if (l.hdr.op != GV_OP_LAUNCH || l.hdr.size != s->len ||
+        l.module_va != GVF_VA_UNPROT + GVF_KERN_OFF(4) ||
+        l.module_size != kern4_size || l.func || l.flags || l.pad ||
+        l.param_size != 16 || l.fence_va || l.shared_dyn > (32u << 10) ||
+        l.grid[0] > 3 || l.block[0] > 64 || l.grid[1] != 1 || l.grid[2] != 1 ||
+        l.block[1] != 1 || l.block[2] != 1) {
+        return false;
+    }
+    total = GVF_KERN_SHARED + l.shared_dyn;
+    if (p[0] % 8 == 0 && p[0] <= total - 8) {
+        return false; /* in bounds: any outcome */
+    }
+    if (r == 0 || (r > 0 && (rule == GV_RULE_COMPUTE_VA_RANGE ||
+                             rule == GV_RULE_COMPUTE_UNMAPPED ||
+                             rule == GV_RULE_COMPUTE_NOT_OWNED ||
+                             rule == GV_RULE_COMPUTE_READ_ONLY))) {
+        snprintf(why, why_len,
+                 "a shared load at offset 0x%llx of %llu "
+                 "bytes of shared memory did not fault (%s)",
+                 (unsigned long long)p[0], (unsigned long long)total,
+                 r == 0 ? "the launch completed"
+                        : "the global store after it faulted");
+        return true;
+    }
+    return false;
+}
+
+/* ---- the hand-assembled kernels every channel of the fuzzer carries ---- */
+
+uint8_t *gvf_kernel(unsigned which, uint32_t *size)
+{
+    struct gva_kasm k = { .nregs = 2,
+                          .shared_size = GVF_KERN_SHARED,
+                          .local_size = 16,
+                          .param_size = 16 };
+    uint16_t none = GV_ISA_NONE;
+    char err[200];
+
+    gva_kins(&k, GV_I_LD, GV_T_U64, GV_SPACE_PARAM, 0, gva_k(&k, 0), none, 0);
+    switch (which) {
+    case 0: /* st.global [param0] = param1 */
+        gva_kins(&k, GV_I_LD, GV_T_U64, GV_SPACE_PARAM, 1, gva_k(&k, 8), none,
+                 0);
+        gva_kins(&k, GV_I_ST, GV_T_U64, GV_SPACE_GLOBAL, none, 0, 1, 0);
+        break;
+    case 1: /* ld.global [param0] -> st.global [param1] */
+        gva_kins(&k, GV_I_LD, GV_T_U64, GV_SPACE_GLOBAL, 1, 0, none, 0);
+        gva_kins(&k, GV_I_LD, GV_T_U64, GV_SPACE_PARAM, 0, gva_k(&k, 8), none,
+                 0);
+        gva_kins(&k, GV_I_ST, GV_T_U64, GV_SPACE_GLOBAL, none, 0, 1, 0);
+        break;
+    case 2: /* generic load at param0, shared store at param1 */
+        gva_kins(&k, GV_I_LD, GV_T_U64, GV_SPACE_GENERIC, 1, 0, none, 0);
+        gva_kins(&k, GV_I_LD, GV_T_U64, GV_SPACE_PARAM, 0, gva_k(&k, 8), none,
+                 0);
+        gva_kins(&k, GV_I_ST, GV_T_U64, GV_SPACE_SHARED, none, 0, 1, 0);
+        gva_kins(&k, GV_I_ST, GV_T_U64, GV_SPACE_LOCAL, none, 0, 1, 0);
+        break;
+    case 4: /* ld.shared [param0] -> st.global [param1]: what an
+                 * out-of-bounds shared load would read comes back */
+        gva_kins(&k, GV_I_LD, GV_T_U64, GV_SPACE_SHARED, 1, 0, none, 0);
+        gva_kins(&k, GV_I_LD, GV_T_U64, GV_SPACE_PARAM, 0, gva_k(&k, 8), none,
+                 0);
+        gva_kins(&k, GV_I_ST, GV_T_U64, GV_SPACE_GLOBAL, none, 0, 1, 0);
+        break;
+    default: /* trap */
+        gva_kins(&k, GV_I_TRAP, GV_T_NONE, 0, none, none, none, 0);
+        break;
+    }
+    gva_kins(&k, GV_I_EXIT, GV_T_NONE, 0, none, none, none, 0);
+    return gva_kimage(&k, size, err, sizeof(err));
+}
