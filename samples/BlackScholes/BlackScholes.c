@@ -60,6 +60,44 @@ static double now_ms(void)
     return t.tv_sec * 1e3 + t.tv_nsec / 1e6;
 }
 
+/* The device's clock since @base was recorded (ms): modelled device time
+ * when the device models it (docs/devtime.md), else the host's. */
+static double device_ms(CUevent base, CUevent mark)
+{
+    float ms = 0;
+
+    checkCudaErrors(cuEventRecord(mark, 0));
+    checkCudaErrors(cuEventSynchronize(mark));
+    checkCudaErrors(cuEventElapsedTime(&ms, base, mark));
+    return ms;
+}
+
+/* The prices against the CPU's: the L1 norm of the difference, relative
+ * to the reference's, under 1e-6. */
+static int check_prices(const float *S, const float *X, const float *T,
+                        const float *callPut, int optN)
+{
+    double sumDelta = 0, sumRef = 0, maxDelta = 0, l1;
+
+    for (int i = 0; i < optN; i++) {
+        float call, put;
+        double d;
+
+        blackScholesCPU(&call, &put, S[i], X[i], T[i], RISKFREE,
+                        VOLATILITY);
+        d = fabs(call - callPut[2 * i]) + fabs(put - callPut[2 * i + 1]);
+        sumDelta += d;
+        sumRef += fabs(call) + fabs(put);
+        if (d > maxDelta) {
+            maxDelta = d;
+        }
+    }
+    l1 = sumDelta / sumRef;
+    printf("  L1 norm of the error %.3e, max abs error %.3e: %s\n", l1,
+           maxDelta, l1 < 1e-6 ? "ok" : "WRONG");
+    return l1 < 1e-6;
+}
+
 int main(int argc, char **argv)
 {
     double t_start = now_ms(), t_init, t_copy = 0, t_kern = 0, t_done, t0;
@@ -72,12 +110,12 @@ int main(int argc, char **argv)
     CUmodule mod;
     CUfunction kernel;
     CUstream stream;
-    CUevent start, stop;
+    CUevent start, stop, base, mark;
+    double dev_init, dev_copy = 0, dev_kern = 0, d0;
     CUdeviceptr dCallPut, dS, dX, dT, dR, dV;
     size_t rSize, vSize;
     char path[4096];
     float *S, *X, *T, *callPut, ms;
-    double sumDelta = 0, sumRef = 0, maxDelta = 0, l1;
     int ok;
 
     printf("BlackScholes (driver API): %d options, %d iterations, %d "
@@ -95,6 +133,11 @@ int main(int argc, char **argv)
     checkCudaErrors(cuCtxCreate(&ctx, 0, dev));
 #endif
     printContextKind("BlackScholes");
+    /* the device clock by phase, from the context's creation on */
+    checkCudaErrors(cuEventCreate(&base, CU_EVENT_DEFAULT));
+    checkCudaErrors(cuEventCreate(&mark, CU_EVENT_DEFAULT));
+    checkCudaErrors(cuEventRecord(base, 0));
+    checkCudaErrors(cuEventSynchronize(base));
     checkCudaErrors(cuModuleLoad(&mod, findModulePath(PTX_FILE, path,
                                                       sizeof(path))));
     checkCudaErrors(cuModuleGetFunction(&kernel, mod, "BlackScholesGPU"));
@@ -131,6 +174,7 @@ int main(int argc, char **argv)
     checkCudaErrors(cuEventCreate(&start, CU_EVENT_DEFAULT));
     checkCudaErrors(cuEventCreate(&stop, CU_EVENT_DEFAULT));
     t_init = now_ms();
+    dev_init = device_ms(base, mark);
 
     /* each batch: its options in, the launches, the prices out (the
      * paper's application: batches of options, iterations per batch) */
@@ -141,12 +185,15 @@ int main(int argc, char **argv)
         if (blocks > 480) {
             blocks = 480;
         }
+        d0 = device_ms(base, mark);
         t0 = now_ms();
         checkCudaErrors(cuMemcpyHtoDAsync(dS, S, bytes, stream));
         checkCudaErrors(cuMemcpyHtoDAsync(dX, X, bytes, stream));
         checkCudaErrors(cuMemcpyHtoDAsync(dT, T, bytes, stream));
         checkCudaErrors(cuStreamSynchronize(stream));
         t_copy += now_ms() - t0;
+        dev_copy += device_ms(base, mark) - d0;
+        d0 = device_ms(base, mark);
         t0 = now_ms();
         checkCudaErrors(cuEventRecord(start, stream));
         for (int i = 0; i < iterations; i++) {
@@ -156,38 +203,26 @@ int main(int argc, char **argv)
         checkCudaErrors(cuEventRecord(stop, stream));
         checkCudaErrors(cuEventSynchronize(stop));
         t_kern += now_ms() - t0;
+        dev_kern += device_ms(base, mark) - d0;
         checkCudaErrors(cuEventElapsedTime(&ms, start, stop));
         if (b == 0) {
             printf("  %d launches of %d x %d threads: %.3f ms each\n",
                    iterations, blocks, threads, ms / iterations);
         }
+        d0 = device_ms(base, mark);
         t0 = now_ms();
         checkCudaErrors(cuMemcpyDtoHAsync(callPut, dCallPut, 2 * bytes,
                                           stream));
         checkCudaErrors(cuStreamSynchronize(stream));
         t_copy += now_ms() - t0;
+        dev_copy += device_ms(base, mark) - d0;
     }
     checkCudaErrors(cuStreamQuery(stream));
 
-    /* L1 norm of the difference, relative to the reference's */
-    for (int i = 0; i < optN; i++) {
-        float call, put;
-        double d;
+    ok = check_prices(S, X, T, callPut, optN);
 
-        blackScholesCPU(&call, &put, S[i], X[i], T[i], RISKFREE,
-                        VOLATILITY);
-        d = fabs(call - callPut[2 * i]) + fabs(put - callPut[2 * i + 1]);
-        sumDelta += d;
-        sumRef += fabs(call) + fabs(put);
-        if (d > maxDelta) {
-            maxDelta = d;
-        }
-    }
-    l1 = sumDelta / sumRef;
-    ok = l1 < 1e-6;
-    printf("  L1 norm of the error %.3e, max abs error %.3e: %s\n", l1,
-           maxDelta, ok ? "ok" : "WRONG");
-
+    checkCudaErrors(cuEventDestroy(base));
+    checkCudaErrors(cuEventDestroy(mark));
     checkCudaErrors(cuEventDestroy(start));
     checkCudaErrors(cuEventDestroy(stop));
     checkCudaErrors(cuStreamDestroy(stream));
@@ -206,6 +241,8 @@ int main(int argc, char **argv)
            "rest (CPU check, frees, destroy) %.1f ms, total %.1f ms\n",
            t_init - t_start, t_copy, t_kern,
            t_done - t_init - t_copy - t_kern, t_done - t_start);
+    printf("  device clock: init %.3f ms, copies %.3f ms, kernels %.3f ms\n",
+           dev_init, dev_copy, dev_kern);
     printf("Result = %s\n", ok ? "PASS" : "FAIL");
     return ok ? EXIT_SUCCESS : EXIT_FAILURE;
 }
