@@ -435,12 +435,59 @@ static void do_atom(struct cg *cg, const struct gvp_stmt *s, struct opc *o,
              c, e);
 }
 
+/* An ALU instruction of type u32 into a new slot. */
+static uint16_t alu32(struct cg *cg, unsigned op, unsigned t, uint16_t a,
+                      uint16_t b)
+{
+    uint16_t d = (uint16_t)gvp_new_slot(cg);
+
+    gvp_emit(cg, op, t, 0, d, a, b, 0, 0);
+    return d;
+}
+
+/* shfl's predicate result p (PTX ISA, "shfl.sync"): whether the source
+ * lane is inside the lane's segment, from b and c as the SHFL instruction
+ * computes it (hw/core/gv_simt.c shfl()):
+ *   seg = c[12:8], maxLane = (lane & seg) | (c[4:0] & ~seg),
+ *   minLane = lane & seg; up: j = lane - b[4:0], p = j >= maxLane;
+ *   down: j = lane + b[4:0]; bfly: j = lane ^ b[4:0];
+ *   idx: j = minLane | (b[4:0] & ~seg); otherwise p = j <= maxLane.
+ * Returns the slot of p's value; the caller moves it into p last. */
+static uint16_t shfl_pred(struct cg *cg, int mode, uint16_t b, uint16_t c)
+{
+    uint16_t k31 = gvp_konst(cg, 31), lane = (uint16_t)gvp_new_slot(cg);
+    uint16_t bv, cv, seg, nseg, maxl, minl, j, p;
+
+    gvp_emit(cg, GV_I_S2R, GV_T_U32, GV_SR_LANEID, lane, 0, 0, 0, 0);
+    bv = alu32(cg, GV_I_AND, GV_T_U32, b, k31);
+    cv = alu32(cg, GV_I_AND, GV_T_U32, c, k31);
+    seg = alu32(cg, GV_I_AND, GV_T_U32,
+                alu32(cg, GV_I_SHR, GV_T_U32, c, gvp_konst(cg, 8)), k31);
+    nseg = alu32(cg, GV_I_NOT, GV_T_U32, seg, 0);
+    minl = alu32(cg, GV_I_AND, GV_T_U32, lane, seg);
+    maxl = alu32(cg, GV_I_OR, GV_T_U32, minl,
+                 alu32(cg, GV_I_AND, GV_T_U32, cv, nseg));
+    switch (mode) {
+    case GV_SHFL_UP: j = alu32(cg, GV_I_SUB, GV_T_S32, lane, bv); break;
+    case GV_SHFL_DOWN: j = alu32(cg, GV_I_ADD, GV_T_U32, lane, bv); break;
+    case GV_SHFL_BFLY: j = alu32(cg, GV_I_XOR, GV_T_U32, lane, bv); break;
+    default:
+        j = alu32(cg, GV_I_OR, GV_T_U32, minl,
+                  alu32(cg, GV_I_AND, GV_T_U32, bv, nseg));
+        break;
+    }
+    p = (uint16_t)gvp_new_slot(cg);
+    gvp_emit(cg, GV_I_SETP, GV_T_S32,
+             mode == GV_SHFL_UP ? GV_CMP_GE : GV_CMP_LE, p, j, maxl, 0, 0);
+    return p;
+}
+
 static void do_shfl(struct cg *cg, const struct gvp_stmt *s, struct opc *o)
 {
     static const char *const modes[] = { "up", "down", "bfly", "idx", NULL };
     bool sync = gvp_take(o, "sync");
     int k = gvp_take_one(o, modes), pt = gvp_one_type(cg, o);
-    uint16_t m = GV_ISA_NONE;
+    uint16_t m = GV_ISA_NONE, p = GV_ISA_NONE, pv = 0, a, b, c, d;
 
     gvp_opc_done(cg, o);
     if (k < 0) {
@@ -450,15 +497,28 @@ static void do_shfl(struct cg *cg, const struct gvp_stmt *s, struct opc *o)
         FAIL(cg, "shfl needs .b32");
     }
     gvp_nopd(cg, s, sync ? 5 : 4);
-    if (s->opd[0].kind == OK_PAIR) {
-        FAIL(cg, "the predicate result of shfl (d|p) is not supported");
-    }
     if (sync) {
         m = gvp_src(cg, &s->opd[4], PT_B32);
     }
-    gvp_emit(cg, GV_I_SHFL, GV_T_U32, (unsigned)k, gvp_dst(cg, &s->opd[0]),
-             gvp_src(cg, &s->opd[1], PT_B32), gvp_src(cg, &s->opd[2], PT_B32),
-             gvp_src(cg, &s->opd[3], PT_B32), m);
+    a = gvp_src(cg, &s->opd[1], PT_B32);
+    b = gvp_src(cg, &s->opd[2], PT_B32);
+    c = gvp_src(cg, &s->opd[3], PT_B32);
+    if (s->opd[0].kind == OK_PAIR) {      /* d|p: p from b and c first */
+        struct gvp_opd x = s->opd[0];
+
+        pv = shfl_pred(cg, k, b, c);
+        x.kind = OK_NAME;
+        x.name = s->opd[0].name2;
+        p = gvp_dst(cg, &x);
+        x.name = s->opd[0].name;
+        d = gvp_dst(cg, &x);
+    } else {
+        d = gvp_dst(cg, &s->opd[0]);
+    }
+    gvp_emit(cg, GV_I_SHFL, GV_T_U32, (unsigned)k, d, a, b, c, m);
+    if (p != GV_ISA_NONE) {
+        gvp_emit(cg, GV_I_MOV, GV_T_PRED, 0, p, pv, 0, 0, 0);
+    }
 }
 
 static void do_vote(struct cg *cg, const struct gvp_stmt *s, struct opc *o)

@@ -615,6 +615,97 @@ static void test_activemask(void)
     }
 }
 
+/* ==== shfl.sync with the predicate result d|p ==== */
+
+/* Each thread: a = 7 * tid + 3, b and c from in[0], in[1]; the four
+ * modes with d|p, and idx again with d the same register as b (p must
+ * come from b's old value). out[9t ..]: d, p of up, down, bfly, idx,
+ * then the aliased idx's p. */
+static const char shflp_ptx[] =
+    KHEAD
+    "{\n"
+    ".reg .b32 %r<24>;\n"
+    ".reg .b64 %rd<8>;\n"
+    ".reg .pred %p<8>;\n"
+    "ld.param.u64 %rd1, [k_out];\n"
+    "ld.param.u64 %rd2, [k_in];\n"
+    "mov.u32 %r1, %tid.x;\n"
+    "mad.lo.u32 %r2, %r1, 7, 3;\n"
+    "ld.global.u32 %r3, [%rd2];\n"
+    "ld.global.u32 %r4, [%rd2+4];\n"
+    "shfl.sync.up.b32 %r10|%p1, %r2, %r3, %r4, -1;\n"
+    "shfl.sync.down.b32 %r11|%p2, %r2, %r3, %r4, -1;\n"
+    "shfl.sync.bfly.b32 %r12|%p3, %r2, %r3, %r4, -1;\n"
+    "shfl.sync.idx.b32 %r13|%p4, %r2, %r3, %r4, -1;\n"
+    "mov.u32 %r9, %r3;\n"
+    "shfl.sync.idx.b32 %r9|%p5, %r2, %r9, %r4, -1;\n"
+    "selp.u32 %r14, 1, 0, %p1;\n"
+    "selp.u32 %r15, 1, 0, %p2;\n"
+    "selp.u32 %r16, 1, 0, %p3;\n"
+    "selp.u32 %r17, 1, 0, %p4;\n"
+    "selp.u32 %r18, 1, 0, %p5;\n"
+    "mul.wide.u32 %rd3, %r1, 40;\n"
+    "add.s64 %rd4, %rd1, %rd3;\n"
+    "st.global.v4.u32 [%rd4], {%r10, %r14, %r11, %r15};\n"
+    "st.global.v4.u32 [%rd4+16], {%r12, %r16, %r13, %r17};\n"
+    "st.global.v2.u32 [%rd4+32], {%r9, %r18};\n"
+    "ret;\n"
+    "}\n";
+
+/* The PTX ISA's shfl.sync: the source lane j of lane @l and whether it
+ * is in the segment. */
+static bool shfl_ref(int mode, uint32_t l, uint32_t b, uint32_t c,
+                     uint32_t *j)
+{
+    int32_t seg = (int32_t)(c >> 8 & 31), cv = (int32_t)(c & 31);
+    int32_t bv = (int32_t)(b & 31), lane = (int32_t)l;
+    int32_t maxl = (lane & seg) | (cv & ~seg), minl = lane & seg, src;
+    bool ok;
+
+    switch (mode) {
+    case 0: src = lane - bv; ok = src >= maxl; break;
+    case 1: src = lane + bv; ok = src <= maxl; break;
+    case 2: src = lane ^ bv; ok = src <= maxl; break;
+    default: src = minl | (bv & ~seg); ok = src <= maxl; break;
+    }
+    *j = ok ? (uint32_t)src : l;
+    return ok;
+}
+
+static void test_shfl_pred(void)
+{
+    /* (b, c): whole warp, segments of 8 and 16 (c's clamp and mask as
+     * __shfl_*_sync(width) make them), b over 31 */
+    static const uint32_t bc[][2] = {
+        { 1, 0 }, { 1, 31 }, { 5, 31 }, { 3, 0x1800 }, { 3, 0x181f },
+        { 9, 0x101f }, { 33, 31 }, { 0, 0 }, { 31, 0x1f }, { 2, 0x1000 },
+    };
+    enum { T = 64 };
+    uint32_t out[T * 10];
+
+    for (size_t k = 0; k < sizeof(bc) / sizeof(bc[0]); k++) {
+        CU_ASSERT_EQUAL_FATAL(ptxr_run(shflp_ptx, T, out, sizeof(out), bc[k],
+                                       sizeof(bc[k])), GV_ERR_NONE);
+        for (uint32_t t = 0; t < T; t++) {
+            for (int m = 0; m < 5; m++) {
+                uint32_t j, l = t & 31;
+                bool ok = shfl_ref(m < 4 ? m : 3, l, bc[k][0], bc[k][1], &j);
+                uint32_t want = 7 * ((t & ~31u) + j) + 3;
+
+                if (out[t * 10 + 2 * m] != want ||
+                    out[t * 10 + 2 * m + 1] != (uint32_t)ok) {
+                    fprintf(stderr, "\n    b %u c %#x thread %u mode %d: "
+                            "%u|%u, expected %u|%d\n", bc[k][0], bc[k][1],
+                            t, m, out[t * 10 + 2 * m],
+                            out[t * 10 + 2 * m + 1], want, ok);
+                    CU_FAIL("shfl.sync d|p");
+                    return;
+                }
+            }
+        }
+    }
+}
+
 /* ==== bar.red, barriers with a thread count ==== */
 
 static const char bred_ptx[] =
@@ -1175,6 +1266,7 @@ int gv_register_suites(void)
         { "carry chains (.cc, addc, subc, madc)", test_carry },
         { "testp and copysign", test_fclass },
         { "activemask in divergent code", test_activemask },
+        { "shfl.sync d|p: the predicate of every mode", test_shfl_pred },
         { "bar.red, bar.arrive, barriers with a count", test_bar_red },
         { ".rn .rz .rm .rp on f32/f64 arithmetic", test_rounding },
         { "fences and atomics of every scope", test_fences },
