@@ -6,11 +6,14 @@
  *
  * Processing is synchronous: a PUT write runs every entry from GET to PUT
  * before the MMIO write returns, except what must wait for the compute
- * engine (a running launch): bootstrap channels' rings (their CH_*
- * commands could change page tables under the kernel) and a group that
- * launches (kept, already authenticated, until the engine is free); the
- * launching channel's own ring waits for its launch.  Copies and fences on
- * other channels go on meanwhile.  A group that fails (fetch, format or
+ * engine: a launching channel's own ring waits for its launch, and
+ * bootstrap channels' rings wait while any launch runs (their CH_*
+ * commands could change page tables under a kernel).  Launches of
+ * different channels run at the same time; only while a bootstrap ring
+ * waits is a group that launches kept (authenticated, not run) until the
+ * running launches have ended and the bootstrap rings have run, so a
+ * stream of launches cannot starve the management commands.  Copies and
+ * fences go on meanwhile.  A group that fails (fetch, format or
  * authentication) is skipped: it does not execute, GET moves past it, the
  * error registers describe it and GV_INTR_ERROR is raised; the channel
  * keeps running.  A secure channel's counter only advances on groups that
@@ -218,6 +221,21 @@ static bool group_launches(const uint8_t *cmds, uint32_t len)
     return false;
 }
 
+/* Is a bootstrap ring waiting for the running launches to end?  Then no
+ * launch starts until it has run (gv_channels_poll()). */
+static bool boot_waits(struct gv_dev *dev)
+{
+    for (unsigned k = 0; k < GV_MAX_CHANNELS; k++) {
+        const struct gv_chan *ch = &dev->chan[k];
+
+        if (ch->type == GV_CHAN_TYPE_BOOTSTRAP && ch->ring_entries &&
+            ch->get != ch->put) {
+            return gv_engine_busy(dev);
+        }
+    }
+    return false;
+}
+
 static int run_entry(struct gv_dev *dev, unsigned chid,
                      const struct gv_gpfifo_entry *e, uint32_t ring_index,
                      uint8_t *buf)
@@ -275,8 +293,7 @@ static int run_entry(struct gv_dev *dev, unsigned chid,
                          h.payload_len);
     }
     ch->groups_accepted++;
-    if (gv_engine_busy(dev) &&
-        group_launches(buf + sizeof(h), h.payload_len)) {
+    if (group_launches(buf + sizeof(h), h.payload_len) && boot_waits(dev)) {
         ch->stash = malloc(h.payload_len);
         if (!ch->stash) {
             return gv_refuse(dev, GV_RULE_GROUP_STASH_NO_MEMORY, chid,
@@ -359,7 +376,7 @@ static void process_ring(struct gv_dev *dev, unsigned chid)
      * it had succeeded. */
     while (ch->get != ch->put && ch->type != GV_CHAN_TYPE_FREE &&
            !ch->launch_wait && !ch->stash && !stopped(ch) &&
-           !(gv_engine_busy(dev) && ch->type == GV_CHAN_TYPE_BOOTSTRAP)) {
+           !(ch->type == GV_CHAN_TYPE_BOOTSTRAP && gv_engine_busy(dev))) {
         struct gv_gpfifo_entry e;
         uint32_t idx = ch->get;
         int err = dma_read(dev, GV_RULE_RING_ENTRY_FETCH, chid,
@@ -379,7 +396,7 @@ static void process_ring(struct gv_dev *dev, unsigned chid)
             if (dev->ops && dev->ops->engine_done) {
                 return;
             }
-            gv_engine_finish(dev, true);
+            gv_engine_finish(dev, chid, true);
             continue;
         }
         ch->get = (idx + 1) % ch->ring_entries;
@@ -416,23 +433,36 @@ static void run_stash(struct gv_dev *dev, unsigned chid)
     }
 }
 
+/* Does channel @k have ring entries to run? */
+static bool has_work(const struct gv_chan *ch)
+{
+    return ch->type != GV_CHAN_TYPE_FREE && ch->ring_entries &&
+           ch->get != ch->put;
+}
+
 void gv_channels_poll(struct gv_dev *dev)
 {
-    if (!gv_engine_finish(dev, false)) {
+    if (!gv_engine_finish(dev, NO_CHAN, false)) {
         return;
     }
-    /* A kept launch first (in channel order), then every ring with work
-     * (process_ring() holds back what must still wait). */
-    for (unsigned k = 0; k < GV_MAX_CHANNELS && !gv_engine_busy(dev); k++) {
-        if (dev->chan[k].stash) {
-            run_stash(dev, k);
+    /* The engine idle: the bootstrap rings that waited for it first, then
+     * the launches kept meanwhile (in channel order), then every ring
+     * with work (process_ring() holds back what must still wait). */
+    if (!gv_engine_busy(dev)) {
+        for (unsigned k = 0; k < GV_MAX_CHANNELS; k++) {
+            if (dev->chan[k].type == GV_CHAN_TYPE_BOOTSTRAP &&
+                has_work(&dev->chan[k])) {
+                process_ring(dev, k);
+            }
+        }
+        for (unsigned k = 0; k < GV_MAX_CHANNELS; k++) {
+            if (dev->chan[k].stash) {
+                run_stash(dev, k);
+            }
         }
     }
     for (unsigned k = 0; k < GV_MAX_CHANNELS; k++) {
-        struct gv_chan *ch = &dev->chan[k];
-
-        if (ch->type != GV_CHAN_TYPE_FREE && ch->ring_entries &&
-            ch->get != ch->put) {
+        if (has_work(&dev->chan[k])) {
             process_ring(dev, k);
         }
     }

@@ -6,12 +6,12 @@
  * that take thread blocks from a shared counter and run them
  * (gv_simt.c).
  *
- * One launch runs at a time, on every SM.  While it runs the command
- * processor holds the bootstrap rings, so no page table changes under a
- * running kernel, and the launching channel's ring; a group that launches
- * on another channel is kept until the engine is free (gv_channel.c).
- * Other channels' copies and fences go on.  Completion:
- * the last SM out calls the host's engine_done() (any thread); the host
+ * Launches of different channels run at the same time, sharing the SMs
+ * (gv_sched.c: the worker threads and their scheduling).  The command
+ * processor holds the bootstrap rings while any launch runs, so no page
+ * table changes under a running kernel, and each launching channel's
+ * ring until its launch ends (gv_channel.c).  Completion: the last SM
+ * out of a launch calls the host's engine_done() (any thread); the host
  * then calls gv_dev_engine_poll() on its main thread, which writes the
  * fence, raises the interrupts and resumes the rings.  A host without
  * engine_done (tests, benchmarks) gets launches that complete before the
@@ -22,34 +22,14 @@
 
 #include "gv_bounds.h"
 
-#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <unistd.h>
 
-#define GV_MODCACHE 8
-/* What one SM may allocate for a block, so that a guest cannot make the
- * host allocate (and zero) unbounded memory: 16 SMs at most, 16 MiB of
- * registers and 16 MiB of local memory each. */
-#define GV_MAX_SMS 16
-#define GV_REGFILE_MAX (16u << 20)      /* bytes of registers per SM */
-#define GV_LOCALMEM_MAX (16u << 20)     /* bytes of local memory per SM */
-
-struct gv_engine {
-    pthread_mutex_t lock;
-    pthread_cond_t work_cv, done_cv;
-    pthread_t *th;
-    struct gv_sm *sms;
-    unsigned nsm, nthreads;
-    struct gv_launch *L;        /* the running launch, NULL when idle */
-    uint64_t gen;
-    unsigned running;           /* SMs still in the launch */
-    bool done, quit;
-    /* where the launch came from */
-    uint32_t ring_index, pos, entry_flags;
-    struct gv_kmodule *cache[GV_MODCACHE];
-    unsigned cache_next;
-};
+/* What one block may need, so that a guest cannot make the host allocate
+ * (and zero) unbounded memory: 16 MiB of registers and 16 MiB of local
+ * memory (gv_sched.c bounds what an SM holds for all its blocks). */
+#define GV_REGFILE_MAX (16u << 20)      /* bytes of registers per block */
+#define GV_LOCALMEM_MAX (16u << 20)     /* bytes of local memory per block */
 
 /* ---- module validation and decoding ---- */
 
@@ -592,11 +572,47 @@ int gv_compute_check_module(const uint8_t *img, uint32_t size, char *why,
     return km ? 0 : -1;
 }
 
+/* Give back a use of @km: freed if it left the cache meanwhile. */
+static void module_put(struct gv_kmodule *km)
+{
+    if (--km->users == 0 && km->evicted) {
+        kmodule_free(km);
+    }
+}
+
+/* Put @km in the cache, evicting the oldest entry (freed now, or by its
+ * last launch if a running launch still uses it). */
+static void module_cache(struct gv_dev *dev, struct gv_kmodule *km)
+{
+    struct gv_kmodule **slot = &dev->modcache[dev->modcache_next];
+
+    if (*slot && (*slot)->users) {
+        (*slot)->evicted = true;
+    } else {
+        kmodule_free(*slot);
+    }
+    *slot = km;
+    dev->modcache_next = (dev->modcache_next + 1) % GV_MODCACHE;
+}
+
+void gv_modcache_clear(struct gv_dev *dev)
+{
+    for (unsigned k = 0; k < GV_MODCACHE; k++) {
+        struct gv_kmodule *km = dev->modcache[k];
+
+        if (km && km->users) {
+            km->evicted = true;
+        } else {
+            kmodule_free(km);
+        }
+        dev->modcache[k] = NULL;
+    }
+}
+
 /* The decoded module at @va of @chid's context (cached by content). */
 static struct gv_kmodule *module_get(struct gv_dev *dev, unsigned chid,
                                      uint64_t va, uint32_t size, int *err)
 {
-    struct gv_engine *eng = dev->eng;
     unsigned ctx = dev->chan[chid].ctx;
     uint8_t *img = malloc(size);
     struct gv_kmodule *km;
@@ -615,7 +631,7 @@ static struct gv_kmodule *module_get(struct gv_dev *dev, unsigned chid,
         return NULL;
     }
     for (unsigned k = 0; k < GV_MODCACHE; k++) {
-        km = eng->cache[k];
+        km = dev->modcache[k];
         if (km && km->ctx == ctx && km->va == va && km->size == size &&
             memcmp(km->raw, img, size) == 0) {
             free(img);
@@ -631,15 +647,22 @@ static struct gv_kmodule *module_get(struct gv_dev *dev, unsigned chid,
     }
     km->ctx = ctx;
     km->va = va;
-    kmodule_free(eng->cache[eng->cache_next]);
-    eng->cache[eng->cache_next] = km;
-    eng->cache_next = (eng->cache_next + 1) % GV_MODCACHE;
+    module_cache(dev, km);
     return km;
 }
 
-/* ---- the SMs ---- */
+/* ---- a slot of an SM ---- */
 
-static int sm_prepare(struct gv_sm *sm, const struct gv_launch *L)
+size_t gv_sm_need(const struct gv_launch *L)
+{
+    const struct gv_kfunc *f = L->f;
+
+    return (size_t)f->nslots * GV_WARP * L->nwarps * 8 +
+           (size_t)f->local_size * GV_WARP * L->nwarps + L->shared_total +
+           L->nwarps * sizeof(struct gv_warp);
+}
+
+int gv_sm_prepare(struct gv_sm *sm, const struct gv_launch *L)
 {
     const struct gv_kfunc *f = L->f;
     size_t regs = (size_t)f->nslots * GV_WARP * L->nwarps * 8;
@@ -693,201 +716,12 @@ static int sm_prepare(struct gv_sm *sm, const struct gv_launch *L)
     return GV_ERR_NONE;
 }
 
-static void sm_run(struct gv_sm *sm, struct gv_launch *L)
-{
-    int err = sm_prepare(sm, L);
-
-    if (err != GV_ERR_NONE) {
-        int none = GV_ERR_NONE;
-
-        atomic_compare_exchange_strong(&L->status, &none, err);
-        return;
-    }
-    for (;;) {
-        uint64_t b = atomic_fetch_add(&L->next_block, 1);
-
-        if (b >= L->nblocks || atomic_load(&L->status) != GV_ERR_NONE) {
-            break;
-        }
-        if (gv_simt_run_block(L, sm, b) != GV_ERR_NONE) {
-            break;
-        }
-    }
-    atomic_fetch_add(&L->lane_insns, sm->lane_insns);
-}
-
-struct worker_arg {
-    struct gv_dev *dev;
-    unsigned id;
-};
-
-static void *worker(void *p)
-{
-    struct worker_arg *wa = p;
-    struct gv_dev *dev = wa->dev;
-    struct gv_engine *eng = dev->eng;
-    struct gv_sm *sm = &eng->sms[wa->id];
-    uint64_t seen = 0;
-
-    free(wa);
-    pthread_mutex_lock(&eng->lock);
-    for (;;) {
-        struct gv_launch *L;
-        bool last;
-
-        while (!eng->quit && eng->gen == seen) {
-            pthread_cond_wait(&eng->work_cv, &eng->lock);
-        }
-        if (eng->quit) {
-            break;
-        }
-        seen = eng->gen;
-        L = eng->L;
-        pthread_mutex_unlock(&eng->lock);
-        sm_run(sm, L);
-        pthread_mutex_lock(&eng->lock);
-        last = --eng->running == 0;
-        if (last) {
-            eng->done = true;
-            pthread_cond_broadcast(&eng->done_cv);
-        }
-        if (last && dev->ops && dev->ops->engine_done) {
-            pthread_mutex_unlock(&eng->lock);
-            dev->ops->engine_done(dev->opaque);
-            pthread_mutex_lock(&eng->lock);
-        }
-    }
-    pthread_mutex_unlock(&eng->lock);
-    return NULL;
-}
-
-int gv_engine_init(struct gv_dev *dev, unsigned nsm, const char **err)
-{
-    struct gv_engine *eng = calloc(1, sizeof(*eng));
-    long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
-
-    if (nsm == 0) {
-        nsm = ncpu > 0 ? (unsigned)ncpu : 1;
-    }
-    if (nsm > GV_MAX_SMS) {
-        nsm = GV_MAX_SMS;
-    }
-    if (!eng || !(eng->sms = calloc(nsm, sizeof(*eng->sms))) ||
-        !(eng->th = calloc(nsm, sizeof(*eng->th)))) {
-        goto oom;
-    }
-    pthread_mutex_init(&eng->lock, NULL);
-    pthread_cond_init(&eng->work_cv, NULL);
-    pthread_cond_init(&eng->done_cv, NULL);
-    eng->nsm = nsm;
-    dev->eng = eng;
-    dev->compute_sms = nsm;
-    for (unsigned k = 0; k < nsm; k++) {
-        struct worker_arg *wa = malloc(sizeof(*wa));
-
-        eng->sms[k].id = k;
-        if (!wa) {
-            goto oom;
-        }
-        wa->dev = dev;
-        wa->id = k;
-        if (pthread_create(&eng->th[k], NULL, worker, wa) != 0) {
-            free(wa);
-            if (err) {
-                *err = "cannot start the compute engine's threads";
-            }
-            return -1;
-        }
-        eng->nthreads++;
-    }
-    return 0;
-oom:
-    if (err) {
-        *err = "out of memory";
-    }
-    if (eng && !dev->eng) {
-        free(eng->sms);
-        free(eng->th);
-        free(eng);
-    }
-    return -1;
-}
-
-/* Wait for the running launch's SMs to leave it (caller holds the lock). */
-static void wait_done(struct gv_engine *eng)
-{
-    while (eng->L && !eng->done) {
-        pthread_cond_wait(&eng->done_cv, &eng->lock);
-    }
-}
-
-void gv_engine_abort(struct gv_dev *dev)
-{
-    struct gv_engine *eng = dev->eng;
-    struct gv_launch *L;
-
-    if (!eng) {
-        return;
-    }
-    pthread_mutex_lock(&eng->lock);
-    L = eng->L;
-    if (L) {
-        int none = GV_ERR_NONE;
-
-        atomic_compare_exchange_strong(&L->status, &none, GV_ERR_TIMEOUT);
-        wait_done(eng);
-        eng->L = NULL;
-    }
-    pthread_mutex_unlock(&eng->lock);
-    free(L);
-    /* A module decoded for a context that no longer exists is useless. */
-    for (unsigned k = 0; k < GV_MODCACHE; k++) {
-        kmodule_free(eng->cache[k]);
-        eng->cache[k] = NULL;
-    }
-}
-
-void gv_engine_free(struct gv_dev *dev)
-{
-    struct gv_engine *eng = dev->eng;
-
-    if (!eng) {
-        return;
-    }
-    gv_engine_abort(dev);
-    pthread_mutex_lock(&eng->lock);
-    eng->quit = true;
-    pthread_cond_broadcast(&eng->work_cv);
-    pthread_mutex_unlock(&eng->lock);
-    for (unsigned k = 0; k < eng->nthreads; k++) {
-        pthread_join(eng->th[k], NULL);
-    }
-    for (unsigned k = 0; k < eng->nsm; k++) {
-        free(eng->sms[k].warps);
-        free(eng->sms[k].regs);
-        free(eng->sms[k].local);
-        free(eng->sms[k].shared);
-    }
-    pthread_mutex_destroy(&eng->lock);
-    pthread_cond_destroy(&eng->work_cv);
-    pthread_cond_destroy(&eng->done_cv);
-    free(eng->sms);
-    free(eng->th);
-    free(eng);
-    dev->eng = NULL;
-}
-
-bool gv_engine_busy(struct gv_dev *dev)
-{
-    return dev->eng && dev->eng->L;
-}
 
 /* ---- LAUNCH ---- */
 
 int gv_exec_launch(struct gv_dev *dev, unsigned chid, const uint8_t *cmd,
                    uint32_t size)
 {
-    struct gv_engine *eng = dev->eng;
     struct gv_cmd_launch c;
     struct gv_kmodule *km;
     const struct gv_kfunc *f;
@@ -909,7 +743,7 @@ int gv_exec_launch(struct gv_dev *dev, unsigned chid, const uint8_t *cmd,
         return gv_refuse(dev, GV_RULE_LAUNCH_FENCE_UNALIGNED, chid,
                          c.fence_va, 0);
     }
-    if (!eng) {
+    if (!dev->eng) {
         return gv_refuse(dev, GV_RULE_LAUNCH_NO_ENGINE, chid, 0, 0);
     }
     nthreads = (uint64_t)c.block[0] * c.block[1] * c.block[2];
@@ -955,6 +789,8 @@ int gv_exec_launch(struct gv_dev *dev, unsigned chid, const uint8_t *cmd,
     }
     L->dev = dev;
     L->chid = chid;
+    L->km = km;
+    km->users++;
     L->f = f;
     L->module_va = c.module_va;
     L->data_va = c.module_va + km->data_off;
@@ -976,15 +812,8 @@ int gv_exec_launch(struct gv_dev *dev, unsigned chid, const uint8_t *cmd,
     atomic_init(&L->next_block, 0);
     atomic_init(&L->status, GV_ERR_NONE);
     atomic_init(&L->lane_insns, 0);
-
-    pthread_mutex_lock(&eng->lock);
-    eng->L = L;
-    eng->done = false;
-    eng->running = eng->nthreads;
-    eng->gen++;
-    eng->pos = dev->cur_pos;
-    pthread_cond_broadcast(&eng->work_cv);
-    pthread_mutex_unlock(&eng->lock);
+    L->pos = dev->cur_pos;
+    gv_sched_submit(dev, L);
     dev->launch_started = true;
     return GV_ERR_NONE;
 }
@@ -1003,40 +832,18 @@ static void launch_refused(struct gv_dev *dev, const struct gv_launch *L,
     case GV_ERR_TIMEOUT:
         rule = GV_RULE_COMPUTE_WATCHDOG;
         break;
-    default:                    /* sm_prepare(): GV_ERR_NO_RESOURCES */
+    default:                    /* gv_sm_prepare(): GV_ERR_NO_RESOURCES */
         rule = GV_RULE_COMPUTE_SM_NO_MEMORY;
         break;
     }
     gv_refuse(dev, rule, L->chid, L->fault_va, L->module_va);
 }
 
-/* The launch has ended (or @wait: wait until it has): write its fence,
- * raise its interrupts, move its channel's ring on.  Returns false if no
- * launch had ended. */
-bool gv_engine_finish(struct gv_dev *dev, bool wait)
+void gv_launch_complete(struct gv_dev *dev, struct gv_launch *L)
 {
-    struct gv_engine *eng = dev->eng;
-    struct gv_launch *L;
-    int status;
-
-    if (!eng) {
-        return false;
-    }
-    pthread_mutex_lock(&eng->lock);
-    if (wait) {
-        wait_done(eng);
-    }
-    L = eng->L;
-    if (!L || !eng->done) {
-        pthread_mutex_unlock(&eng->lock);
-        return false;
-    }
-    eng->L = NULL;
-    pthread_mutex_unlock(&eng->lock);
-
     struct gv_chan *ch = &dev->chan[L->chid];
+    int status = atomic_load(&L->status);
 
-    status = atomic_load(&L->status);
     dev->compute_lane_insns += atomic_load(&L->lane_insns);
     gv_devtime_launch(dev, atomic_load(&L->lane_insns));
     if (status != GV_ERR_NONE) {
@@ -1049,7 +856,7 @@ bool gv_engine_finish(struct gv_dev *dev, bool wait)
             gv_guest_error(dev, "graviton-gpu: channel %u: kernel faulted "
                            "(address 0x%" PRIx64 ")", L->chid, L->fault_va);
         }
-        gv_group_failed(dev, L->chid, status, eng->pos);
+        gv_group_failed(dev, L->chid, status, L->pos);
     } else if (L->flags & GV_LAUNCH_IRQ) {
         gv_irq_raise(dev, GV_INTR_LAUNCH);
     }
@@ -1061,8 +868,13 @@ bool gv_engine_finish(struct gv_dev *dev, bool wait)
         gv_irq_raise(dev, GV_INTR_CHANNEL);
     }
     ch->launch_wait = false;
+}
+
+void gv_launch_free(struct gv_dev *dev, struct gv_launch *L)
+{
+    (void)dev;
+    module_put(L->km);
     free(L);
-    return true;
 }
 
 uint64_t gv_dev_compute_lane_insns(const struct gv_dev *dev)

@@ -106,6 +106,9 @@ uint64_t gv_dev_vram_size(const struct gv_dev *dev);
 void gv_dev_engine_poll(struct gv_dev *dev);
 /* Lane-instructions the compute engine has executed (statistics). */
 uint64_t gv_dev_compute_lane_insns(const struct gv_dev *dev);
+/* The most launches that have run blocks at the same time, on different
+ * SMs or sharing SMs (statistics; kept across resets). */
+unsigned gv_dev_compute_max_concurrent(const struct gv_dev *dev);
 /* Validate a GVX module image as LAUNCH does: 0, or -1 and why. */
 int gv_compute_check_module(const uint8_t *img, uint32_t size, char *why,
                             size_t why_len);

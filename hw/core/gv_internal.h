@@ -211,8 +211,11 @@ struct gv_dev {
     uint8_t *copy_buf;          /* the copy engine's staging buffer */
     uint64_t copy_buf_size;
 
-    /* the compute engine (gv_compute.c) */
+    /* the compute engine (gv_compute.c, its scheduler gv_sched.c) */
     struct gv_engine *eng;
+#define GV_MODCACHE 8
+    struct gv_kmodule *modcache[GV_MODCACHE];   /* decoded (gv_compute.c) */
+    unsigned modcache_next;
     unsigned compute_sms;
     bool launch_started;        /* set by a LAUNCH just accepted */
     uint64_t compute_lane_insns;
@@ -349,15 +352,20 @@ int gv_exec_copy(struct gv_dev *dev, unsigned chid, const uint8_t *cmd,
 int gv_exec_set_copy_key(struct gv_dev *dev, unsigned chid,
                          const uint8_t *cmd, uint32_t size);
 
-/* gv_compute.c: the compute engine */
+/* gv_sched.c: the compute engine's SMs and its scheduler */
 int gv_engine_init(struct gv_dev *dev, unsigned nsm, const char **err);
 void gv_engine_free(struct gv_dev *dev);
-/* Stop the running launch (reset), forget decoded modules. */
+/* Stop every launch (reset), forget decoded modules. */
 void gv_engine_abort(struct gv_dev *dev);
+/* Is a launch running (or ended, not yet finished by the device)? */
 bool gv_engine_busy(struct gv_dev *dev);
+/* Finish the launches that have ended (of channel @chid; NO_CHAN: any;
+ * @wait: wait until @chid's has ended): fences, interrupts, rings.
+ * Returns false if none had. */
+bool gv_engine_finish(struct gv_dev *dev, unsigned chid, bool wait);
+/* gv_compute.c: the LAUNCH command */
 int gv_exec_launch(struct gv_dev *dev, unsigned chid, const uint8_t *cmd,
                    uint32_t size);
-bool gv_engine_finish(struct gv_dev *dev, bool wait);
 
 /* gv_mgmt.c: the CH_* commands; each returns GV_ERR_* */
 int gv_ch_create(struct gv_dev *dev, const uint8_t *cmd, uint32_t size);

@@ -16,6 +16,8 @@
 #include "gv_crypto.h"
 #include "graviton/gv_keys.h"
 
+#include <stdlib.h>
+
 /* ---- contexts and channels ---- */
 
 static bool chan_active(const struct gv_dev *dev, unsigned chid)
@@ -879,6 +881,10 @@ int gv_ch_destroy(struct gv_dev *dev, const uint8_t *cmd, uint32_t size)
     gv_ctx_release(dev, c.chid);
     memset(&dev->chsec[c.chid], 0, sizeof(dev->chsec[c.chid]));
     gvc_aead_free(ch->aead);
+    /* A launching group kept while this command waited for the engine
+     * (gv_channel.c) dies with the channel; no launch of it is running:
+     * CH_* commands run only when the engine is idle. */
+    free(ch->stash);
     memset(ch, 0, sizeof(*ch));
     gv_tlb_flush(dev);
     return GV_ERR_NONE;

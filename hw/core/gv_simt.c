@@ -964,25 +964,34 @@ static inline uint32_t guarded(const struct gv_warp *w,
     return m;
 }
 
+enum { W_STOP, W_IDLE, W_YIELD, W_GO };
+
 /* Every 4096 warp instructions: was the launch stopped, or is it past
- * its deadline (then it times out)? */
-static inline bool launch_stopped(struct gv_launch *L, struct gv_sm *sm)
+ * its deadline (then it times out)?  W_STOP.  Is the SM's time slice for
+ * this block over, or has a launch arrived that it may take on
+ * (gv_sched.c)?  W_YIELD.  Else W_GO. */
+static inline int launch_check(struct gv_launch *L, struct gv_sm *sm)
 {
     if (--sm->check != 0) {
-        return false;
+        return W_GO;
     }
     sm->check = 4096;
     if (atomic_load_explicit(&L->status, memory_order_relaxed)) {
-        return true;
+        return W_STOP;
     }
     if (L->deadline_ns && gv_now_ns() > L->deadline_ns) {
         int none = GV_ERR_NONE;
 
         atomic_compare_exchange_strong(&L->status, &none,
                                        GV_ERR_TIMEOUT);
-        return true;
+        return W_STOP;
     }
-    return false;
+    if ((sm->slice && --sm->slice == 0) ||
+        atomic_load_explicit(sm->arrivals, memory_order_relaxed) !=
+            sm->arrivals_seen) {
+        return W_YIELD;
+    }
+    return W_GO;
 }
 
 /* ld.param with a constant offset: one value for every lane. */
@@ -1103,11 +1112,11 @@ static void fma_f64(uint64_t *D, const uint64_t *A, const uint64_t *B,
 
 #define ID(x) (x)
 
-enum { W_STOP, W_IDLE };
-
 /* Run warp @w until none of its lanes can run (all exited or at a
- * barrier) or the launch stops.  One switch over the fast kinds, each
- * case one lane loop or a call of an inline helper above. */
+ * barrier), the launch stops or the SM's time slice ends (W_YIELD: the
+ * warp's state is whole, at an instruction not yet run).  One switch
+ * over the fast kinds, each case one lane loop or a call of an inline
+ * helper above. */
 static int run_warp(struct gv_launch *L, struct gv_sm *sm, struct gv_warp *w)
 {
     const struct gv_dinsn *code = L->f->code;
@@ -1122,8 +1131,13 @@ static int run_warp(struct gv_launch *L, struct gv_sm *sm, struct gv_warp *w)
             sm->lane_insns += lanes;
             return W_IDLE;
         }
-        if (launch_stopped(L, sm)) {
-            return W_STOP;
+        int c = launch_check(L, sm);
+
+        if (c != W_GO) {
+            if (c == W_YIELD) {
+                sm->lane_insns += lanes;
+            }
+            return c;
         }
         i = &code[w->pc];
         m = guarded(w, i, R);
@@ -1302,7 +1316,8 @@ static void bar_release(struct gv_sm *sm, uint32_t nw)
     }
 }
 
-int gv_simt_run_block(struct gv_launch *L, struct gv_sm *sm, uint64_t block)
+void gv_simt_block_start(struct gv_launch *L, struct gv_sm *sm,
+                         uint64_t block)
 {
     const struct gv_kfunc *f = L->f;
     uint32_t nw = L->nwarps;
@@ -1328,20 +1343,36 @@ int gv_simt_run_block(struct gv_launch *L, struct gv_sm *sm, uint64_t block)
     }
     memset(sm->bar_arrived, 0, sizeof(sm->bar_arrived));
     memset(sm->bar_expected, 0, sizeof(sm->bar_expected));
-    for (;;) {
-        bool bar = false;
+    sm->next_warp = 0;
+    sm->bar_seen = false;
+}
 
-        for (uint32_t k = 0; k < nw; k++) {
+int gv_simt_block_run(struct gv_launch *L, struct gv_sm *sm)
+{
+    uint32_t nw = L->nwarps;
+
+    for (;;) {
+        for (uint32_t k = sm->next_warp; k < nw; k++) {
             struct gv_warp *w = &sm->warps[k];
 
-            if ((w->active || w->waiting) && run_warp(L, sm, w) == W_STOP) {
-                return atomic_load(&L->status);
+            if (w->active || w->waiting) {
+                int r = run_warp(L, sm, w);
+
+                if (r == W_STOP) {
+                    return atomic_load(&L->status);
+                }
+                if (r == W_YIELD) {
+                    sm->next_warp = k;
+                    return GV_SIMT_YIELD;
+                }
             }
-            bar |= w->at_bar != 0;
+            sm->bar_seen |= w->at_bar != 0;
         }
-        if (!bar) {
+        sm->next_warp = 0;
+        if (!sm->bar_seen) {
             return atomic_load(&L->status);
         }
+        sm->bar_seen = false;
         bar_release(sm, nw);
     }
 }

@@ -45,11 +45,16 @@ struct gv_kmodule {
     uint32_t data_off;          /* the data section's offset */
     struct gv_kfunc *funcs;
     uint32_t nfuncs;
+    /* Launches using it (device thread only); a module evicted from the
+     * cache while in use is freed by its last launch. */
+    unsigned users;
+    bool evicted;
 };
 
 struct gv_launch {
     struct gv_dev *dev;
     unsigned chid;
+    struct gv_kmodule *km;      /* holds a use of the module */
     const struct gv_kfunc *f;
     uint64_t module_va;
     uint64_t data_va;           /* module_va + the data section's offset */
@@ -66,6 +71,11 @@ struct gv_launch {
     atomic_uint_fast64_t lane_insns;
     uint64_t fault_va;          /* first fault (under the engine lock) */
     unsigned fault_rule;        /* its GV_RULE_COMPUTE_* (set with it) */
+    uint32_t pos;               /* the LAUNCH's ring position */
+    /* the scheduler's (gv_sched.c), under the engine lock */
+    struct gv_launch *next;     /* the engine's launches, oldest first */
+    unsigned resident;          /* SM slots holding it */
+    bool finished;              /* every block done, or stopped */
 };
 
 struct gv_simt_tlbe {
@@ -89,9 +99,16 @@ struct gv_warp {
     uint8_t *local;             /* GV_WARP * local_size bytes */
 };
 
-/* One streaming multiprocessor: a worker thread's private state. */
+/* A slot of a streaming multiprocessor: the state of one resident thread
+ * block (and the buffers it keeps for the next block of the same launch).
+ * An SM (a worker thread, gv_sched.c) holds up to GV_SM_SLOTS of them, of
+ * different launches, and switches between them every time slice. */
 struct gv_sm {
-    unsigned id;
+    unsigned id;                /* the SM's: %smid */
+    struct gv_launch *L;        /* the launch it holds, or NULL */
+    size_t need;                /* bytes of block state it reserved */
+    bool fresh;                 /* not yet prepared for L */
+    bool in_block;              /* a block is started (maybe yielded) */
     struct gv_warp *warps;
     uint32_t nwarps_alloc;
     uint64_t *regs;
@@ -105,6 +122,12 @@ struct gv_sm {
     uint32_t ctaid[3];
     uint64_t lane_insns;
     unsigned check;             /* countdown to the next watchdog check */
+    unsigned slice;             /* checks left in the time slice (0: no
+                                   end: the SM has no other block) */
+    const atomic_uint *arrivals;        /* the engine's launch count */
+    unsigned arrivals_seen;     /* ... when the slice began */
+    uint32_t next_warp;         /* where a yielded block goes on */
+    bool bar_seen;              /* ... and whether a warp waits at a bar */
     /* the block's barriers: threads arrived, and the count that completes
      * each (0: every live thread) */
     uint32_t bar_arrived[16], bar_expected[16];
@@ -221,10 +244,15 @@ static inline uint64_t bd(double d)
 
 
 /* gv_simt.c */
-/* Run block @block of launch @L on @sm.  Returns GV_ERR_NONE, or the
- * error that stops the launch (GV_ERR_FAULT with L->fault_va set,
- * GV_ERR_TIMEOUT). */
-int gv_simt_run_block(struct gv_launch *L, struct gv_sm *sm, uint64_t block);
+/* Start block @block of launch @L on @sm; gv_simt_block_run() runs it. */
+void gv_simt_block_start(struct gv_launch *L, struct gv_sm *sm,
+                         uint64_t block);
+/* Run the block started on @sm until it ends, or the SM's time slice ends
+ * (GV_SIMT_YIELD: call again to go on).  Returns GV_ERR_NONE when the
+ * block is done, or the error that stops the launch (GV_ERR_FAULT with
+ * L->fault_va set, GV_ERR_TIMEOUT). */
+#define GV_SIMT_YIELD (-1)
+int gv_simt_block_run(struct gv_launch *L, struct gv_sm *sm);
 /* Per-lane evaluation of the ALU instructions (exported for tests). */
 uint64_t gv_simt_alu(const struct gv_dinsn *i, uint64_t a, uint64_t b,
                      uint64_t c, uint64_t e);
@@ -242,6 +270,21 @@ unsigned gv_simt_global_fault_rule(struct gv_launch *L, uint64_t va,
 /* LD, ST and ATOM in any space and of any type. */
 bool gv_simt_ldst(struct gv_launch *L, struct gv_sm *sm, struct gv_warp *w,
                   const struct gv_dinsn *i, uint32_t m);
+
+/* gv_compute.c, for gv_sched.c: a launch has ended (the device's
+ * thread): write its fence, raise its interrupts, move its channel's ring
+ * on; then (also after an abort) give back its module and free it. */
+void gv_launch_complete(struct gv_dev *dev, struct gv_launch *L);
+void gv_launch_free(struct gv_dev *dev, struct gv_launch *L);
+/* Forget the decoded modules (none in use). */
+void gv_modcache_clear(struct gv_dev *dev);
+/* Allocate and zero @sm's buffers for its launch; GV_ERR_NO_RESOURCES. */
+int gv_sm_prepare(struct gv_sm *sm, const struct gv_launch *L);
+/* The bytes of block state a slot of @L needs. */
+size_t gv_sm_need(const struct gv_launch *L);
+
+/* gv_sched.c: hand a launch to the SMs (the device's thread). */
+void gv_sched_submit(struct gv_dev *dev, struct gv_launch *L);
 
 /* gv_mmu.c: translation without the (main-thread) TLB, for the engine's
  * worker threads: 0 and the physical address and read-only flag, or -1. */

@@ -533,6 +533,36 @@ static void test_put_during_launch(void)
 }
 
 /*
+ * Concurrent kernels through QEMU: while channel 1's long launch runs,
+ * channel 2's launch (another context) starts beside it and completes,
+ * with its fence and interrupts, before channel 1's; then channel 1's
+ * completes too.  (One launch at a time kept channel 2's until channel
+ * 1's had ended.)
+ */
+static void test_launches_overlap(void)
+{
+    struct launch_cmd l = make_launch(A_VA, B_VA, C_VA, N, 1u << 19,
+                                      FENCE_VA, 0x10c);
+    uint32_t il;
+    bool done = false;
+
+    lock_and_bootstrap();
+    make_channel(1, UNPROT);
+    make_channel(2, UNPROT + (1 << 20));
+    fill_memory();
+    il = submit(1, &l, sizeof(l), 0);
+    launch_ok(2, FENCE_VA + 8, 0x20c);
+    CU_ASSERT_EQUAL(rd(GV_REG_CHAN(1, GV_CHAN_GET)), il);  /* still runs */
+    CU_ASSERT_EQUAL(vram_rd64(FENCE_VA), 0);
+    for (int i = 0; i < 4 && !done && !qt->broken; i++) {
+        done = wait_ring(1, il, FENCE_VA, 0x10c, NULL);
+    }
+    CU_ASSERT(done);
+    CU_ASSERT_EQUAL(vram_rd64(FENCE_VA), 0x10c);
+    CU_ASSERT_EQUAL(check_c(), 0);
+}
+
+/*
  * CH_DESTROY of the launching channel, from the bootstrap channel while a
  * long launch runs, waits for it: the launch's fence is written through
  * the channel's tables before the channel goes.  The slot can then be
@@ -649,9 +679,9 @@ static void reprogram_refused(unsigned chid)
 }
 
 /*
- * Attack: repoint a ring or a host window under held work.  Channel 1 has
- * a long launch running, channel 2 a launch kept until the engine is
- * free; the driver rewinds both PUTs to GET, so "GET == PUT" says idle.
+ * Attack: repoint a ring or a host window under held work.  Channels 1
+ * and 2 each have a long launch running (at the same time); the driver
+ * rewinds both PUTs to GET, so "GET == PUT" says idle.
  * Every ring and host-window write is refused (CHANNEL_BUSY) and changes
  * nothing.  A reset then stops the launch, and a new life's channel takes
  * a new ring and runs.
@@ -673,7 +703,7 @@ static void test_reprogram_during_launch(void)
     wr(GV_REG_CHAN(1, GV_CHAN_PUT), i1);
     wr(GV_REG_CHAN(2, GV_CHAN_PUT), i2);
     CU_ASSERT_EQUAL_FATAL(rd(GV_REG_CHAN(1, GV_CHAN_GET)), i1);  /* running */
-    CU_ASSERT_EQUAL_FATAL(rd(GV_REG_CHAN(2, GV_CHAN_GET)), i2);  /* kept */
+    CU_ASSERT_EQUAL_FATAL(rd(GV_REG_CHAN(2, GV_CHAN_GET)), i2);  /* running */
     reprogram_refused(1);
     reprogram_refused(2);
     CU_ASSERT_EQUAL(rd(GV_REG_CHAN(1, GV_CHAN_HOSTWIN_LO)), 0x300000);
@@ -784,6 +814,8 @@ int gv_register_suites(void)
           test_fault_stops_channel },
         { "the launching channel waits, others go on",
           test_put_during_launch },
+        { "two channels' launches run at the same time",
+          test_launches_overlap },
         { "CH_DESTROY of the launching channel waits",
           test_destroy_waits_for_launch },
         { "a device reset stops a launch", test_reset_during_launch },

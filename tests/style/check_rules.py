@@ -31,10 +31,10 @@ ALLOWED = [
     ('gv_core.c', r'names\[GV_ERR__COUNT\]', 'the size of that table'),
     ('gv_core.c', r'code < GV_ERR__COUNT', 'a bound of that table'),
     ('gv_compute.c', r'return GV_ERR_NO_RESOURCES;',
-     "sm_prepare(), on a compute thread: the launch's status, counted as "
-     'compute.sm_no_memory when the launch ends (launch_refused)'),
-    ('gv_compute.c', r'&none, GV_ERR_TIMEOUT\);',
-     'gv_engine_abort(): a reset stops the launch; never reported'),
+     "gv_sm_prepare(), on a compute thread: the launch's status, counted "
+     'as compute.sm_no_memory when the launch ends (launch_refused)'),
+    ('gv_sched.c', r'&none, GV_ERR_TIMEOUT\);',
+     'gv_engine_abort(): a reset stops the launches; never reported'),
     ('gv_compute.c', r'case GV_ERR_(FAULT|TIMEOUT):',
      "launch_refused(): the status of an ended launch to its rule"),
     ('gv_compute.c', r'status == GV_ERR_FAULT',

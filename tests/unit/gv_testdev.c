@@ -105,6 +105,21 @@ int td_engine_wait(struct td *td, unsigned timeout_ms)
     return -1;
 }
 
+int td_engine_wait_chan(struct td *td, unsigned chid, unsigned timeout_ms)
+{
+    for (unsigned ms = 0; ms < timeout_ms; ms++) {
+        if (td_rd(td, GV_REG_CHAN(chid, GV_CHAN_GET)) == td->put[chid]) {
+            return 0;
+        }
+        if (__atomic_exchange_n(&td->engine_done, 0, __ATOMIC_SEQ_CST)) {
+            gv_dev_engine_poll(td->dev);
+            continue;
+        }
+        usleep(1000);
+    }
+    return -1;
+}
+
 void td_submit_async(struct td *td, unsigned chid, const void *cmds,
                      uint32_t len, unsigned slot)
 {

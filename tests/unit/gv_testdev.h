@@ -83,6 +83,10 @@ extern bool td_aes_engine;
 /* Wait up to @timeout_ms for a launch to end, then gv_dev_engine_poll();
  * 0, or -1 on timeout. */
 int td_engine_wait(struct td *td, unsigned timeout_ms);
+/* Finish ended launches (td_engine_wait) until channel @chid's GET
+ * reaches its PUT (launches of other channels may end first); 0, or -1
+ * after @timeout_ms. */
+int td_engine_wait_chan(struct td *td, unsigned chid, unsigned timeout_ms);
 /* Submit @cmds in a plaintext group from group slot @slot (< 64; each
  * pending group needs its own) without waiting or checking anything. */
 void td_submit_async(struct td *td, unsigned chid, const void *cmds,

@@ -725,10 +725,12 @@ static uint32_t get_of(struct td *t, unsigned chid)
 
 /*
  * Asynchronous completion (as in QEMU): while channel 1's launch runs,
- * channel 2's fence and copy go through at once, channel 2's own launch is
- * kept (authenticated, not run) until the engine is free, and the
- * bootstrap channel's CH_* commands wait (page tables must not change
- * under a kernel).  Then everything completes in order.
+ * channel 2's fence and copy go through at once, and so does channel 2's
+ * own launch, beside channel 1's (concurrent kernels); it ends first.
+ * The bootstrap channel's CH_* commands wait (page tables must not change
+ * under a kernel), and while they wait a new launch (channel 2's second)
+ * is kept, authenticated, not run.  When channel 1's launch ends, the
+ * bootstrap ring runs, then the kept launch.
  */
 static void test_async_overlap(void)
 {
@@ -770,33 +772,43 @@ static void test_async_overlap(void)
     CU_ASSERT_EQUAL(get_of(t2, 2), t2->put[2]);
     kt_read(&ka2, fence2, &v, 8);
     CU_ASSERT_EQUAL(v, 0xfe11ce);
-    /* channel 2's launch is kept; the bootstrap channel waits */
+    /* channel 2's launch runs beside channel 1's, and ends first */
     td_submit_async(t2, 2, buf, kt_launch_cmd(&l2, buf), 2);
-    put2 = t2->put[2];
-    CU_ASSERT(get_of(t2, 2) != put2);
-    td_submit_async(t2, TD_BOOT_CHID, &cm, sizeof(cm), 3);
-    CU_ASSERT(get_of(t2, TD_BOOT_CHID) != t2->put[TD_BOOT_CHID]);
-    CU_ASSERT_EQUAL(gv_debug_pmm(t2->dev, cm.pgt_addr), 0);
-    kt_read(&ka1, out1, &count, 4);
-    CU_ASSERT_EQUAL(count, 0);                      /* not done yet */
-    CU_ASSERT(get_of(t2, 1) != t2->put[1]);
-
-    /* launch 1 ends: its ring moves, launch 2 starts, CH_MEASURE waits */
-    CU_ASSERT_EQUAL_FATAL(td_engine_wait(t2, 60000), 0);
-    CU_ASSERT_EQUAL(get_of(t2, 1), t2->put[1]);
-    kt_read(&ka1, out1, &count, 4);
-    CU_ASSERT_EQUAL(count, 8u << 20);
-    CU_ASSERT(td_rd(t2, GV_REG_INTR_STATUS) & GV_INTR_LAUNCH);
-    /* launch 2 ends: then the bootstrap ring runs */
-    CU_ASSERT_EQUAL_FATAL(td_engine_wait(t2, 60000), 0);
-    CU_ASSERT_EQUAL(get_of(t2, 2), put2);
+    CU_ASSERT_EQUAL_FATAL(td_engine_wait_chan(t2, 2, 60000), 0);
     kt_read(&ka2, out2, gids, sizeof(gids));
     for (uint32_t k = 0; k < 64; k++) {
         CU_ASSERT_EQUAL(gids[k], k);
     }
+    kt_read(&ka1, out1, &count, 4);
+    CU_ASSERT_EQUAL(count, 0);                      /* not done yet */
+    CU_ASSERT(get_of(t2, 1) != t2->put[1]);
+    CU_ASSERT(gv_dev_compute_max_concurrent(t2->dev) >= 2);
+    /* the bootstrap channel waits; meanwhile a launch is kept */
+    td_submit_async(t2, TD_BOOT_CHID, &cm, sizeof(cm), 3);
+    CU_ASSERT(get_of(t2, TD_BOOT_CHID) != t2->put[TD_BOOT_CHID]);
+    CU_ASSERT_EQUAL(gv_debug_pmm(t2->dev, cm.pgt_addr), 0);
+    memset(gids, 0, sizeof(gids));
+    kt_write(&ka2, out2, gids, sizeof(gids));
+    td_submit_async(t2, 2, buf, kt_launch_cmd(&l2, buf), 4);
+    put2 = t2->put[2];
+    CU_ASSERT(get_of(t2, 2) != put2);
+    kt_read(&ka2, out2, gids, sizeof(gids));
+    CU_ASSERT_EQUAL(gids[63], 0);                   /* kept, not run */
+
+    /* launch 1 ends: its ring moves, the bootstrap ring runs, then the
+     * kept launch */
+    CU_ASSERT_EQUAL_FATAL(td_engine_wait_chan(t2, 1, 60000), 0);
+    kt_read(&ka1, out1, &count, 4);
+    CU_ASSERT_EQUAL(count, 8u << 20);
+    CU_ASSERT(td_rd(t2, GV_REG_INTR_STATUS) & GV_INTR_LAUNCH);
     CU_ASSERT_EQUAL(get_of(t2, TD_BOOT_CHID), t2->put[TD_BOOT_CHID]);
-    CU_ASSERT_EQUAL(td_rd(t2, GV_REG_ERROR_COUNT), 0);
     CU_ASSERT(gv_debug_pmm(t2->dev, cm.pgt_addr) != 0);    /* installed */
+    CU_ASSERT_EQUAL_FATAL(td_engine_wait_chan(t2, 2, 60000), 0);
+    kt_read(&ka2, out2, gids, sizeof(gids));
+    for (uint32_t k = 0; k < 64; k++) {
+        CU_ASSERT_EQUAL(gids[k], k);
+    }
+    CU_ASSERT_EQUAL(td_rd(t2, GV_REG_ERROR_COUNT), 0);
     td_check(t2);
     td_free(t2);
     free(img1);
@@ -831,7 +843,8 @@ static void reprogram_refused(struct td *t, unsigned chid)
  * A channel's ring and host window cannot be reprogrammed while it holds
  * work back (rule CHANNEL_BUSY), even when the driver makes it look idle
  * by writing PUT = GET: channel 1 with its launch running on the engine,
- * channel 2 with its launching group kept until the engine is free.
+ * channel 2 with its launching group kept (a bootstrap command waits for
+ * the engine, so no launch starts meanwhile).
  * Once both launches are done, both channels take a new ring.
  */
 static void test_reprogram_while_held(void)
@@ -858,8 +871,13 @@ static void test_reprogram_while_held(void)
     struct kt_launch l2 = { .module_va = m2, .module_size = len2,
                             .block = { 64 }, .params = &out2,
                             .param_size = 8 };
+    /* a bootstrap command, which waits for the engine */
+    struct gv_cmd_ch_pde cm = {
+        .hdr = { GV_OP_CH_PDE, sizeof(cm) }, .chid = 2, .pgd_index = 5,
+        .pgt_addr = td_alloc_prot(t2, GV_PGT_SMALL_BYTES, GV_PAGE_SIZE) };
 
     td_submit_async(t2, 1, buf, kt_launch_cmd(&l1, buf), 0);
+    td_submit_async(t2, TD_BOOT_CHID, &cm, sizeof(cm), 3);
     td_submit_async(t2, 2, buf, kt_launch_cmd(&l2, buf), 1);
     put1 = t2->put[1];
     put2 = t2->put[2];
@@ -876,8 +894,8 @@ static void test_reprogram_while_held(void)
     td_wr(t2, GV_REG_CHAN(2, GV_CHAN_PUT), put2);
 
     /* Both launches end where they were submitted. */
-    CU_ASSERT_EQUAL_FATAL(td_engine_wait(t2, 60000), 0);
-    CU_ASSERT_EQUAL_FATAL(td_engine_wait(t2, 60000), 0);
+    CU_ASSERT_EQUAL_FATAL(td_engine_wait_chan(t2, 1, 60000), 0);
+    CU_ASSERT_EQUAL_FATAL(td_engine_wait_chan(t2, 2, 60000), 0);
     CU_ASSERT_EQUAL(get_of(t2, 1), put1);
     CU_ASSERT_EQUAL(get_of(t2, 2), put2);
     kt_read(&ka1, out1, &count, 4);
