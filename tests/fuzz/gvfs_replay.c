@@ -54,6 +54,7 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "graviton/gv_rules.h"
 #include "gv_crypto.h"
@@ -104,6 +105,7 @@ struct world {
     uint8_t *kern[GVF_KERNELS];
     uint32_t kern_size[GVF_KERNELS];
     unsigned resets;
+    uint32_t last_rule; /* of the last refusal a submission met */
 };
 
 static bool quiet;
@@ -212,7 +214,7 @@ static int submit(struct world *w, unsigned chid, uint32_t *put, uint64_t addr,
     }
     code = rd(w, GV_REG_ERROR_CODE);
     echid = rd(w, GV_REG_ERROR_CHID);
-    *rule = rd(w, GV_REG_ERROR_RULE);
+    *rule = w->last_rule = rd(w, GV_REG_ERROR_RULE);
     wr(w, GV_REG_ERROR_ACK, 1);
     return echid == chid ? (int)code : 0;
 }
@@ -452,14 +454,47 @@ static int attacker_up(struct world *w)
     return 0;
 }
 
+/* One EK for the whole run (as a device keeps its EK): a file of ours. */
+static char ek_file[64];
+
+static void ek_remove(void)
+{
+    unlink(ek_file);
+}
+
+static const char *ek_path(void)
+{
+    struct gvc_key *k = NULL;
+
+    if (ek_file[0]) {
+        return ek_file;
+    }
+    snprintf(ek_file, sizeof(ek_file), "/tmp/gvfs-replay-ek-%d.pem",
+             (int)getpid());
+    if (gvc_key_generate(&k) != GVC_OK ||
+        gvc_key_save_pem(k, ek_file, true) != GVC_OK) {
+        gvc_key_free(k);
+        ek_file[0] = 0;
+        return NULL;
+    }
+    gvc_key_free(k);
+    atexit(ek_remove);
+    return ek_file;
+}
+
 static int world_up(struct world *w, uint64_t vram)
 {
+    const char *ek = ek_path();
+
     memset(w, 0, sizeof(*w));
+    if (!ek) {
+        return -1;
+    }
     w->vram = vram;
     regions_split(vram, &w->u, &w->p);
     td_debug = true;             /* gvboot.py: debug=on */
     td_launch_timeout_ms = 1000; /* a launch that loops */
-    w->td = td_new(vram, w->u, w->p, true);
+    w->td = td_new_ek(vram, w->u, w->p, ek);
     td_debug = false;
     td_launch_timeout_ms = 0;
     w->dev = w->td->dev;
@@ -895,6 +930,7 @@ static int exec_step(struct world *w, const struct gvf_step *s,
     uint8_t *c;
 
     memset(o, 0, sizeof(*o));
+    w->last_rule = 0;
     if (!boot_alive(w)) {
         o->skip = "the device was reset by an earlier register write: the "
                   "guest skips the rest of the input";
@@ -990,6 +1026,8 @@ static void describe(unsigned i, const struct gvf_step *s,
            gvf_kind_name(s->kind), s->chan, s->a, s->b, s->len);
     if (o->skip) {
         printf("skipped: %s\n", o->skip);
+    } else if (o->r == -EAGAIN) {
+        printf("ran: the ring did not move (the guest gives up on it too)\n");
     } else if (o->r < 0) {
         printf("ran: %s\n", strerror(-o->r));
     } else if (o->r > 0) {
@@ -1035,6 +1073,9 @@ static int replay_file(const char *path, uint64_t vram)
         struct outcome o;
 
         o.r = exec_step(w, s, &o);
+        if (o.r > 0 && !o.rule) {
+            o.rule = w->last_rule; /* a command of chan-new, chan-del */
+        }
         ran += !o.skip;
         skipped += o.skip != NULL;
         if (!quiet || o.skip) {
