@@ -194,7 +194,8 @@ guest() {
     done
     local b=${GV_BUILD:-$src/build}
     if [ "$build" = 1 ]; then
-        nice ninja -C "$b" -j1 hw/qemu guest/initramfs.cpio.gz >/dev/null
+        nice ninja -C "$b" -j1 hw/qemu-system-x86_64 guest/initramfs.cpio.gz \
+            >/dev/null
     fi
     if [ -n "$replay" ]; then
         local d
