@@ -9,7 +9,7 @@
 uint64_t dev_clock_ns(void)
 {
     static struct gvrt_dev dev;
-    static int state;           /* 0: not opened, 1: open, -1: no model */
+    static int state; /* 0: not opened, 1: open, -1: no model */
     uint64_t v = 0;
 
     if (state == 0) {
