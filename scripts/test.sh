@@ -27,7 +27,8 @@ tsan=${build}-tsan
     meson setup "$tsan" -Dguest=disabled -Db_sanitize=thread \
         -Db_lundef=false >/dev/null
 TSAN_OPTIONS="suppressions=$PWD/tests/tsan.supp:second_deadlock_stack=1" \
-    meson test -C "$tsan" --print-errorlogs compute-engine copy-engine
+    meson test -C "$tsan" --print-errorlogs compute-engine compute-concurrent \
+        copy-engine
 
 [ -f "$build/build.ninja" ] || meson setup "$build" >/dev/null
 meson test -C "$build" --setup valgrind --print-errorlogs --suite unit
