@@ -863,6 +863,15 @@ size_t LLVMFuzzerCustomMutator(uint8_t *data, size_t size, size_t max,
             }
         }
         break;
+    case 6:                         /* a replay after one of them */
+        if (nact && size + 2 <= max) {
+            at = off[rnd(&s) % nact + 1];
+            memmove(data + at + 2, data + at, size - at);
+            data[at] = A_REPLAY;
+            data[at + 1] = (uint8_t)(rnd(&s) & 0x81);
+            return size + 2;
+        }
+        break;
     default:
         break;
     }
