@@ -2,9 +2,8 @@
 /*
  * Graviton GPU device core: the compute engine.  The LAUNCH command,
  * module validation and decoding (with a small cache, so a module is
- * decoded once however often it is launched), and the SMs: worker threads
- * that take thread blocks from a shared counter and run them
- * (gv_simt.c).
+ * decoded once however often it is launched, and held by the launches
+ * that use it), and the state of an SM's slot (gv_sm_prepare).
  *
  * Launches of different channels run at the same time, sharing the SMs
  * (gv_sched.c: the worker threads and their scheduling).  The command

@@ -83,6 +83,17 @@ static bool holds(const struct gv_smt *t, const struct gv_launch *L)
     return false;
 }
 
+static struct gv_sm *slot_new(struct gv_engine *eng, unsigned smid)
+{
+    struct gv_sm *sm = calloc(1, sizeof(*sm));
+
+    if (sm) {
+        sm->id = smid;
+        sm->arrivals = &eng->arrivals;
+    }
+    return sm;
+}
+
 /* Give @L a free slot of @t; false if none can be made. */
 static bool place(struct gv_engine *eng, struct gv_smt *t, struct gv_launch *L,
                   size_t need)
@@ -94,12 +105,10 @@ static bool place(struct gv_engine *eng, struct gv_smt *t, struct gv_launch *L,
             continue;
         }
         if (!sm) {
-            sm = calloc(1, sizeof(*sm));
+            sm = slot_new(eng, t->id);
             if (!sm) {
                 return false;
             }
-            sm->id = t->id;
-            sm->arrivals = &eng->arrivals;
             t->slot[k] = sm;
         }
         sm->L = L;
@@ -317,9 +326,14 @@ int gv_engine_init(struct gv_dev *dev, unsigned nsm, const char **err)
     dev->compute_sms = nsm;
     for (unsigned k = 0; k < nsm; k++) {
         struct worker_arg *wa = malloc(sizeof(*wa));
+        /* the first slot now: an SM that holds nothing can always take
+         * a launch */
+        struct gv_sm *sm = slot_new(eng, k);
 
         eng->smt[k].id = k;
-        if (!wa) {
+        eng->smt[k].slot[0] = sm;
+        if (!wa || !sm) {
+            free(wa);
             goto oom;
         }
         wa->dev = dev;

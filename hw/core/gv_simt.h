@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * Graviton GPU device core: the compute engine's private structures.
- * gv_compute.c validates and decodes modules, runs the LAUNCH command and
- * the worker threads (SMs); gv_simt.c executes thread blocks, and
- * gv_simt_mem.c their memory instructions.
+ * gv_compute.c validates and decodes modules and runs the LAUNCH command;
+ * gv_sched.c runs the worker threads (SMs) and shares them between the
+ * launches; gv_simt.c executes thread blocks, and gv_simt_mem.c their
+ * memory instructions.
  */
 #ifndef GV_SIMT_H
 #define GV_SIMT_H

@@ -469,6 +469,57 @@ static void test_destroy_kept(void)
     free(iw);
 }
 
+/*
+ * The module cache (8 entries) evicts a module whose launch still runs:
+ * context A's kernel waits while context B launches nine other modules;
+ * A's kernel then goes on, from its module (held by the launch, freed by
+ * it: ASan sees a use after free otherwise).
+ */
+static void test_module_evicted_in_use(void)
+{
+    struct td *t = async_dev(0);
+    struct kt ka, kb;
+    uint32_t lh, lg, gids[32], seven = 7;
+    uint8_t *ih = mod_handshake(&lh), *ig = ka_store_gid(&lg), buf[256];
+    uint64_t out;
+    struct hs a;
+
+    kt_init(&ka, t, 1, NULL, 64 << 10, true);
+    kt_init(&kb, t, 2, NULL, 64 << 10, true);
+    hs_init(&a, &ka, &ka);
+    out = kt_alloc(&kb, sizeof(gids));
+
+    struct kt_launch la = { .module_va = kt_load(&ka, ih, lh),
+                            .module_size = lh,
+                            .params = a.params,
+                            .param_size = 24 };
+
+    td_submit_async(t, 1, buf, kt_launch_cmd(&la, buf), 0);
+    for (unsigned m = 0; m < 9; m++) {
+        struct kt_launch lb = { .module_va = kt_load(&kb, ig, lg),
+                                .module_size = lg,
+                                .block = { 32 },
+                                .params = &out,
+                                .param_size = 8 };
+
+        memset(gids, 0, sizeof(gids));
+        kt_write(&kb, out, gids, sizeof(gids));
+        td_submit_async(t, 2, buf, kt_launch_cmd(&lb, buf), 1 + m);
+        CU_ASSERT_EQUAL_FATAL(td_engine_wait_chan(t, 2, 60000), 0);
+        kt_read(&kb, out, gids, sizeof(gids));
+        CU_ASSERT_EQUAL(gids[31], 31);
+    }
+    CU_ASSERT(running(t, 1));
+    kt_write(&ka, a.flag, &seven, 4);
+    CU_ASSERT_EQUAL_FATAL(td_engine_wait_chan(t, 1, 60000), 0);
+    CU_ASSERT_EQUAL(rd32(&ka, a.out), 7);
+    CU_ASSERT_EQUAL(td_rd(t, GV_REG_ERROR_COUNT), 0);
+    td_check(t);
+    td_free(t);
+    free(ih);
+    free(ig);
+}
+
 int gv_register_suites(void)
 {
     static const struct gv_cunit_test t[] = {
@@ -479,6 +530,8 @@ int gv_register_suites(void)
           test_offender_alone },
         { "reset while two contexts' kernels run", test_reset_while_running },
         { "CH_DESTROY of a channel with a kept launch", test_destroy_kept },
+        { "a module evicted from the cache while its launch runs",
+          test_module_evicted_in_use },
         { NULL, NULL },
     };
 
