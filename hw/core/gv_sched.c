@@ -133,10 +133,17 @@ static void admit(struct gv_engine *eng, struct gv_smt *t)
         size_t best_need = 0;
 
         for (struct gv_launch *L = eng->head; L; L = L->next) {
+            uint64_t next = atomic_load(&L->next_block);
             size_t need;
 
             if (L->finished || atomic_load(&L->status) != GV_ERR_NONE ||
-                atomic_load(&L->next_block) >= L->nblocks || holds(t, L)) {
+                next >= L->nblocks || holds(t, L)) {
+                continue;
+            }
+            /* An SM that runs other launches takes one only if it has
+             * more blocks left than slots: else those slots run them
+             * (and an idle SM, which takes any, sooner). */
+            if (t->nres && L->nblocks - next <= L->resident) {
                 continue;
             }
             need = gv_sm_need(L);
