@@ -433,7 +433,7 @@ static void run_stash(struct gv_dev *dev, unsigned chid)
     }
 }
 
-/* Does channel @k have ring entries to run? */
+/* Does @ch have ring entries to run? */
 static bool has_work(const struct gv_chan *ch)
 {
     return ch->type != GV_CHAN_TYPE_FREE && ch->ring_entries &&
