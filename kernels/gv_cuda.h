@@ -17,6 +17,15 @@
 #ifndef GV_CUDA_H
 #define GV_CUDA_H
 
+#ifdef __NVCC__
+/*
+ * NVIDIA's nvcc (tests/ptx/nvcc: the same kernels in nvcc's dialect of
+ * PTX, kept as test data) has its own qualifiers, built-in variables,
+ * atomics, shuffles and math functions (expf and logf at full accuracy).
+ */
+#define GV_WARP_SIZE 32
+#define GV_FULL_MASK 0xffffffffu
+#else
 #include "__clang_cuda_builtin_vars.h"
 
 #define __global__ __attribute__((global))
@@ -254,4 +263,5 @@ static __device__ __forceinline__ double fma(double a, double b, double c)
     return __builtin_fma(a, b, c);
 }
 
+#endif /* !__NVCC__ */
 #endif /* GV_CUDA_H */

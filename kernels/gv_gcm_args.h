@@ -59,7 +59,11 @@ struct gv_gcm_args {
     uint32_t pad;                       /* 100 */
     uint8_t aad[GV_GCM_AAD_MAX];        /* 104 */
 };
+#ifdef __cplusplus     /* CUDA C++ (nvcc has no _Static_assert) */
+static_assert(sizeof(struct gv_gcm_args) == 168, "gv_gcm_args ABI size");
+#else
 _Static_assert(sizeof(struct gv_gcm_args) == 168, "gv_gcm_args ABI size");
+#endif
 
 /*
  * The state area: GV_GCM_STATE_SIZE(g) bytes for a gv_gcm_ghash grid of g

@@ -71,7 +71,11 @@ struct gv_kmac_args {
     uint32_t pad;                       /* 148 */
     uint8_t aad[GV_KMAC_AAD_MAX];       /* 152 */
 };
+#ifdef __cplusplus     /* CUDA C++ (nvcc has no _Static_assert) */
+static_assert(sizeof(struct gv_kmac_args) == 216, "gv_kmac_args ABI size");
+#else
 _Static_assert(sizeof(struct gv_kmac_args) == 216, "gv_kmac_args ABI size");
+#endif
 
 /*
  * The state area: GV_KMAC_STATE_SIZE(n) bytes for n chunks.  It needs no
