@@ -803,6 +803,33 @@ static void test_watchdog(void)
     launch_ok(1, FENCE_VA + 8, 0x8);
 }
 
+/* The watchdog ends only the offender: while channel 1's launch runs into
+ * its deadline, channel 2's (another context) runs beside it and
+ * completes normally, with its fence; then channel 1's ends with TIMEOUT,
+ * and channel 2 has no error. */
+static void test_watchdog_alone(void)
+{
+    struct launch_cmd l = make_launch(A_VA, B_VA, C_VA, N, 1u << 22,
+                                      FENCE_VA, 0x7);
+    uint32_t errors, idx;
+
+    lock_and_bootstrap();
+    make_channel(1, UNPROT);
+    make_channel(2, UNPROT + (1 << 20));
+    fill_memory();
+    errors = rd(GV_REG_ERROR_COUNT);
+    idx = submit(1, &l, sizeof(l), 0);
+    launch_ok(2, FENCE_VA + 8, 0x8);
+    CU_ASSERT_EQUAL(rd(GV_REG_CHAN(1, GV_CHAN_GET)), idx);  /* still runs */
+    CU_ASSERT_FATAL(wait_ring(1, idx, 0, 0, NULL));
+    CU_ASSERT_EQUAL(rd(GV_REG_ERROR_COUNT), errors + 1);
+    CU_ASSERT_EQUAL(rd(GV_REG_ERROR_CODE), GV_ERR_TIMEOUT);
+    CU_ASSERT_EQUAL(rd(GV_REG_ERROR_CHID), 1);
+    CU_ASSERT_EQUAL(vram_rd64(FENCE_VA), 0);
+    CU_ASSERT_FALSE(rd(GV_REG_CHAN(2, GV_CHAN_STATUS)) &
+                    GV_CHAN_STATUS_ERROR);
+}
+
 int gv_register_suites(void)
 {
     static const struct gv_cunit_test t[] = {
@@ -826,6 +853,7 @@ int gv_register_suites(void)
 
     static const struct gv_cunit_test w[] = {
         { "the watchdog stops a long launch", test_watchdog },
+        { "the watchdog stops only the offender", test_watchdog_alone },
         { NULL, NULL },
     };
 
