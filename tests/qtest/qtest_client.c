@@ -95,6 +95,14 @@ static bool qt_cmd_reply(struct qt *qt, char *reply, size_t reply_len,
     if (qt->broken) {
         return false;
     }
+    if (qt->trace) {
+        va_list aq;
+
+        va_copy(aq, ap);
+        vfprintf(qt->trace, fmt, aq);
+        va_end(aq);
+        fputc('\n', qt->trace);
+    }
     vfprintf(qt->to, fmt, ap);
     fputc('\n', qt->to);
     fflush(qt->to);

@@ -17,6 +17,7 @@ struct qt {
     FILE *to;       /* QEMU's stdin */
     FILE *from;     /* QEMU's stdout */
     bool broken;    /* QEMU died or answered nonsense */
+    FILE *trace;    /* if set: a copy of every command sent (a replay) */
 };
 
 /* Start QEMU (path from $GV_QEMU) with @extra_args (a string split on
