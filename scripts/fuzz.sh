@@ -30,8 +30,16 @@
 #       on a finding, or when QEMU crashed or hung (the seed is printed).
 #   bash scripts/fuzz.sh guest --replay FILE
 #       One saved input (a step file) again in a booted guest.
+#   bash scripts/fuzz.sh qtest [--minutes N] [--seed S]
+#       The QEMU device's register file, aperture and DMA paths through
+#       qtest (tests/qtest/qtest_fuzz.c): one QEMU per seed, 20,000 steps
+#       each, seeds S, S+1, ... for N minutes (default 10); prints steps,
+#       steps per second, rules reached (all seeds together) and findings,
+#       each with its qtest replay.  GV_QEMU names another QEMU (an
+#       ASan/UBSan build).  Logs: build/fuzz-qtest/DATE/.
 #   bash scripts/fuzz.sh all [--minutes N]
-#       Both: every host harness, then the guest fuzzer, N minutes each.
+#       All three: every host harness, the qtest campaign, then the guest
+#       fuzzer, N minutes each.
 #
 # Runs one harness at a time, one job (-jobs=1 -workers=1), niced.
 set -euo pipefail
@@ -170,6 +178,58 @@ host() {
     fi
 }
 
+qtest_campaign() {
+    local minutes=10 seed=1
+    while [ $# -gt 0 ]; do
+        case $1 in
+        --minutes) minutes=$2; shift 2 ;;
+        --seed) seed=$2; shift 2 ;;
+        *) usage ;;
+        esac
+    done
+    local b=${GV_BUILD:-$src/build}
+    nice ninja -C "$b" -j1 tests/qtest/qtest-mmio-fuzz \
+        hw/qemu-system-x86_64 >/dev/null
+    local out end s=$seed found=0 rc
+    out=$b/fuzz-qtest/$(date +%Y%m%d-%H%M%S)
+    mkdir -p "$out"
+    end=$(( $(date +%s) + $(awk -v m="$minutes" 'BEGIN { printf "%d", m * 60 }') ))
+    export GV_QEMU=${GV_QEMU:-$b/hw/qemu-system-x86_64}
+    export GV_FIRMWARE=${GV_FIRMWARE:-$b/hw/firmware}
+    echo "== qtest campaign: $minutes min from seed $seed (log: $out)" >&2
+    while [ "$(date +%s)" -lt "$end" ]; do
+        rc=0
+        timeout 600 nice "$b/tests/qtest/qtest-mmio-fuzz" --seed "$s" \
+            --steps 20000 --trace "$out/seed-$s.trace" \
+            >"$out/seed-$s.log" 2>&1 || rc=$?
+        if [ "$rc" = 0 ]; then
+            rm -f "$out/seed-$s.trace"
+        else
+            found=$((found + 1))
+            echo "finding: seed $s (exit $rc): $(grep -a 'FINDING' \
+                "$out/seed-$s.log" || tail -1 "$out/seed-$s.log")" >&2
+        fi
+        s=$((s + 1))
+    done
+    python3 - "$out" "$minutes" "$found" <<'PY'
+import glob, sys
+out, minutes, found = sys.argv[1], float(sys.argv[2]), int(sys.argv[3])
+m, steps, runs = [0] * 16, 0, 0
+for f in glob.glob(out + "/seed-*.log"):
+    runs += 1
+    for line in open(f, errors="replace"):
+        if line.startswith("@@QF-MAP "):
+            m = [a | int(w, 16) for a, w in zip(m, line.split()[1:])]
+        elif line.startswith("@@QF-STEPS "):
+            steps += int(line.split()[1])
+rules = sum(bin(w).count("1") for w in m)
+print(f"qtest: {runs} QEMU runs, {steps} steps "
+      f"({steps / (minutes * 60):.0f}/s), {rules} of 160 rules reached, "
+      f"{found} finding(s); logs and replays: {out}")
+PY
+    [ "$found" = 0 ]
+}
+
 # The guest's boot: gvboot.py with the debug block and the build's PKI.
 guest_boot() {
     local b=$1
@@ -291,6 +351,10 @@ guest)
     shift
     guest "$@"
     ;;
+qtest)
+    shift
+    qtest_campaign "$@"
+    ;;
 all)
     # the host harnesses, then the guest fuzzer, each N minutes
     shift
@@ -302,6 +366,7 @@ all)
         esac
     done
     host "${m[@]}" || rc=1
+    qtest_campaign "${m[@]}" || rc=1
     guest "${m[@]}" || rc=1
     exit $rc
     ;;

@@ -395,6 +395,11 @@ int main(int argc, char **argv)
                n / (secs > 0 ? secs : 1), rules_reached(),
                rd(GV_REG_DBG_RULE_COUNT) - 1);
     }
+    printf("@@QF-MAP");                 /* for scripts/fuzz.sh qtest */
+    for (unsigned i = 0; i < GV_DBG_HIT_MAP_WORDS; i++) {
+        printf(" %08x", hit_map[i]);
+    }
+    printf("\n@@QF-STEPS %" PRIu64 "\n", n);
     if (qt->trace) {
         fclose(qt->trace);
         qt->trace = NULL;
