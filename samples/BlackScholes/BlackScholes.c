@@ -60,18 +60,6 @@ static double now_ms(void)
     return t.tv_sec * 1e3 + t.tv_nsec / 1e6;
 }
 
-/* The device's clock since @base was recorded (ms): modelled device time
- * when the device models it (docs/devtime.md), else the host's. */
-static double device_ms(CUevent base, CUevent mark)
-{
-    float ms = 0;
-
-    checkCudaErrors(cuEventRecord(mark, 0));
-    checkCudaErrors(cuEventSynchronize(mark));
-    checkCudaErrors(cuEventElapsedTime(&ms, base, mark));
-    return ms;
-}
-
 /* The prices against the CPU's: the L1 norm of the difference, relative
  * to the reference's, under 1e-6. */
 static int check_prices(const float *S, const float *X, const float *T,
@@ -174,7 +162,7 @@ int main(int argc, char **argv)
     checkCudaErrors(cuEventCreate(&start, CU_EVENT_DEFAULT));
     checkCudaErrors(cuEventCreate(&stop, CU_EVENT_DEFAULT));
     t_init = now_ms();
-    dev_init = device_ms(base, mark);
+    dev_init = deviceClockMs(base, mark);
 
     /* each batch: its options in, the launches, the prices out (the
      * paper's application: batches of options, iterations per batch) */
@@ -185,15 +173,15 @@ int main(int argc, char **argv)
         if (blocks > 480) {
             blocks = 480;
         }
-        d0 = device_ms(base, mark);
+        d0 = deviceClockMs(base, mark);
         t0 = now_ms();
         checkCudaErrors(cuMemcpyHtoDAsync(dS, S, bytes, stream));
         checkCudaErrors(cuMemcpyHtoDAsync(dX, X, bytes, stream));
         checkCudaErrors(cuMemcpyHtoDAsync(dT, T, bytes, stream));
         checkCudaErrors(cuStreamSynchronize(stream));
         t_copy += now_ms() - t0;
-        dev_copy += device_ms(base, mark) - d0;
-        d0 = device_ms(base, mark);
+        dev_copy += deviceClockMs(base, mark) - d0;
+        d0 = deviceClockMs(base, mark);
         t0 = now_ms();
         checkCudaErrors(cuEventRecord(start, stream));
         for (int i = 0; i < iterations; i++) {
@@ -203,19 +191,19 @@ int main(int argc, char **argv)
         checkCudaErrors(cuEventRecord(stop, stream));
         checkCudaErrors(cuEventSynchronize(stop));
         t_kern += now_ms() - t0;
-        dev_kern += device_ms(base, mark) - d0;
+        dev_kern += deviceClockMs(base, mark) - d0;
         checkCudaErrors(cuEventElapsedTime(&ms, start, stop));
         if (b == 0) {
             printf("  %d launches of %d x %d threads: %.3f ms each\n",
                    iterations, blocks, threads, ms / iterations);
         }
-        d0 = device_ms(base, mark);
+        d0 = deviceClockMs(base, mark);
         t0 = now_ms();
         checkCudaErrors(cuMemcpyDtoHAsync(callPut, dCallPut, 2 * bytes,
                                           stream));
         checkCudaErrors(cuStreamSynchronize(stream));
         t_copy += now_ms() - t0;
-        dev_copy += device_ms(base, mark) - d0;
+        dev_copy += deviceClockMs(base, mark) - d0;
     }
     checkCudaErrors(cuStreamQuery(stream));
 

@@ -45,18 +45,6 @@ static double now_ms(void)
     return t.tv_sec * 1e3 + t.tv_nsec / 1e6;
 }
 
-/* The device's clock since @base was recorded (ms): modelled device time
- * when the device models it, else the host's. */
-static double device_ms(CUevent base, CUevent mark)
-{
-    float ms = 0;
-
-    checkCudaErrors(cuEventRecord(mark, 0));
-    checkCudaErrors(cuEventSynchronize(mark));
-    checkCudaErrors(cuEventElapsedTime(&ms, base, mark));
-    return ms;
-}
-
 /* A deterministic uniform number in [-1, 1). */
 static float lcg(uint32_t *s)
 {
@@ -253,7 +241,7 @@ int main(int argc, char **argv)
     checkCudaErrors(cuModuleGetFunction(&m.back, mod, "ae_backward"));
     checkCudaErrors(cuModuleGetFunction(&m.upd, mod, "ae_update"));
     init_net(&m, batch);
-    d_init = device_ms(base, mark);
+    d_init = deviceClockMs(base, mark);
     t_init = now_ms();
 
     for (int k = 0; k < batches; k++) {
@@ -268,19 +256,19 @@ int main(int argc, char **argv)
             x[i] = img[(size_t)first * PIXELS + i] / 255.0f;
         }
         t1 = now_ms();
-        d1 = device_ms(base, mark);
+        d1 = deviceClockMs(base, mark);
         checkCudaErrors(cuMemcpyHtoD(m.A[0], x, in_bytes));
-        d2 = device_ms(base, mark);
+        d2 = deviceClockMs(base, mark);
         t_copy += now_ms() - t1;
         t1 = now_ms();
         train_step(&m, batch, lr);
         checkCudaErrors(cuCtxSynchronize());
-        d3 = device_ms(base, mark);
+        d3 = deviceClockMs(base, mark);
         t_kern += now_ms() - t1;
         /* the loss of this batch's forward pass */
         t1 = now_ms();
         checkCudaErrors(cuMemcpyDtoH(y, m.A[NL], out_bytes));
-        d_copy += d2 - d1 + device_ms(base, mark) - d3;
+        d_copy += d2 - d1 + deviceClockMs(base, mark) - d3;
         d_kern += d3 - d2;
         t_copy += now_ms() - t1;
         for (size_t i = 0; i < (size_t)batch * PIXELS; i++) {

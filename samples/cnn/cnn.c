@@ -108,12 +108,7 @@ static double cpu_ms(void)
  * time when the device models it, else the host's. */
 static double device_ms(struct phases *p)
 {
-    float ms = 0;
-
-    checkCudaErrors(cuEventRecord(p->mark, 0));
-    checkCudaErrors(cuEventSynchronize(p->mark));
-    checkCudaErrors(cuEventElapsedTime(&ms, p->base, p->mark));
-    return ms;
+    return deviceClockMs(p->base, p->mark);
 }
 
 /* The host time the context's copies spent in cryptography so far (ms;

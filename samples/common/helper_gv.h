@@ -118,6 +118,19 @@ static inline const char *findModulePath(const char *name, char *buf,
     exit(EXIT_FAILURE);
 }
 
+/* The device's clock since event @base was recorded (ms), through @mark
+ * (recorded on the default stream and waited for): modelled device time
+ * when the device models it (docs/devtime.md), else the host's. */
+static inline double deviceClockMs(CUevent base, CUevent mark)
+{
+    float ms = 0;
+
+    checkCudaErrors(cuEventRecord(mark, 0));
+    checkCudaErrors(cuEventSynchronize(mark));
+    checkCudaErrors(cuEventElapsedTime(&ms, base, mark));
+    return ms;
+}
+
 /* One line: what kind of context the current one is (Graviton: secure
  * or normal, and for a secure one what its attestation established). */
 static inline void printContextKind(const char *prog)
