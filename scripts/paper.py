@@ -390,28 +390,35 @@ def table2_device(out, t2, sizes, hdr):
     out.append("")
 
 
+def table3_rows(out, t3, at, digits, paper_ratio):
+    """Table 3's rows from columns @at, @at + 1 (normal, secure) of t3:
+    the paper's calls, then ours alone."""
+    f = f".{digits}f"
+    for name, (pn, ps) in PAPER_T3.items():
+        ours = t3.get(T3_OURS[name])
+        oc = orr = "-"
+        if ours:
+            n, s = ours[at] / 1e3, ours[at + 1] / 1e3
+            oc = f"{n:{f}} → {s:{f}}"
+            orr = f"{s / n:.1f}x" if n > 0 else "-"
+        pr = f" {ps / pn:.1f}x |" if paper_ratio else ""
+        out.append(f"| {name} | {pn} → {ps} | {oc} |{pr} {orr} |")
+    for k in [k for k in t3 if k not in T3_OURS.values()]:
+        n, s = t3[k][at] / 1e3, t3[k][at + 1] / 1e3
+        ns = f"{n:{f}}" if n > 0 else "-"
+        orr = f"{s / n:.1f}x" if n > 0 and not paper_ratio else "-"
+        pr = " - |" if paper_ratio else ""
+        out.append(f"| {k.strip()} (ours only) | - | {ns} → {s:{f}} |{pr} "
+                   f"{orr} |")
+
+
 def table3(out, t3):
     if not t3:
         return
     out.append("## Table 3: driver API latency (ms), normal → secure\n")
     out.append("| call | paper | ours | paper ratio | our ratio |")
     out.append("|---|---|---|---|---|")
-    for name, (pn, ps) in PAPER_T3.items():
-        ours = t3.get(T3_OURS[name])
-        if ours:
-            n, s = ours[0] / 1e3, ours[1] / 1e3
-            oc = f"{n:.3f} → {s:.3f}"
-            orr = f"{s / n:.1f}x" if n > 0 else "-"
-        else:
-            oc = orr = "-"
-        out.append(f"| {name} | {pn} → {ps} | {oc} | {ps / pn:.1f}x | "
-                   f"{orr} |")
-    extra = [k for k in t3 if k not in T3_OURS.values()]
-    for k in extra:
-        n, s = t3[k][:2]
-        ns = f"{n / 1e3:.3f}" if n > 0 else "-"
-        out.append(f"| {k.strip()} (ours only) | - | {ns} → "
-                   f"{s / 1e3:.3f} | - | - |")
+    table3_rows(out, t3, 0, 3, True)
     out.append("")
     table3_device(out, t3)
 
@@ -432,20 +439,7 @@ def table3_device(out, t3):
     out.append("| call | paper (whole call) | ours, device time | "
                "our ratio |")
     out.append("|---|---|---|---|")
-    for name, (pn, ps) in PAPER_T3.items():
-        ours = t3.get(T3_OURS[name])
-        if ours:
-            n, s = ours[2] / 1e3, ours[3] / 1e3
-            oc = f"{n:.4f} → {s:.4f}"
-            orr = f"{s / n:.1f}x" if n > 0 else "-"
-        else:
-            oc = orr = "-"
-        out.append(f"| {name} | {pn} → {ps} | {oc} | {orr} |")
-    for k in [k for k in t3 if k not in T3_OURS.values()]:
-        n, s = t3[k][2] / 1e3, t3[k][3] / 1e3
-        out.append(f"| {k.strip()} (ours only) | - | {n:.4f} → {s:.4f} | "
-                   f"{s / n:.1f}x |" if n > 0 else
-                   f"| {k.strip()} (ours only) | - | - → {s:.4f} | - |")
+    table3_rows(out, t3, 2, 4, False)
     out.append("")
 
 
