@@ -97,18 +97,29 @@ static inline uint8_t *gv_tlb_page(struct gv_launch *L, struct gv_sm *sm,
     return write && t->ro ? NULL : t->host;
 }
 
-static inline uint8_t *gv_global_ptr(struct gv_launch *L, struct gv_sm *sm,
-                                  uint64_t va, unsigned size, bool write)
+/* A run of @n accesses of @size bytes, [va, va + n * size): @va aligned
+ * to @size, the whole run inside the VA space and inside one page (so
+ * every access of it is), translated once. */
+static inline uint8_t *gv_global_run_ptr(struct gv_launch *L,
+                                         struct gv_sm *sm, uint64_t va,
+                                         unsigned size, unsigned n,
+                                         bool write)
 {
-    uint64_t in_page = va & (GV_PAGE_SIZE - 1);
+    uint64_t in_page = va & (GV_PAGE_SIZE - 1), len = (uint64_t)size * n;
     uint8_t *page;
 
-    if (!gv_aligned(va, size) || !gv_range_ok(va, size, GV_VA_LIMIT) ||
-        !gv_range_ok(in_page, size, GV_PAGE_SIZE)) {
+    if (!gv_aligned(va, size) || !gv_range_ok(va, len, GV_VA_LIMIT) ||
+        !gv_range_ok(in_page, len, GV_PAGE_SIZE)) {
         return NULL;
     }
     page = gv_tlb_page(L, sm, va, write);
     return page ? page + in_page : NULL;
+}
+
+static inline uint8_t *gv_global_ptr(struct gv_launch *L, struct gv_sm *sm,
+                                  uint64_t va, unsigned size, bool write)
+{
+    return gv_global_run_ptr(L, sm, va, size, 1, write);
 }
 
 /* A generic address: global below 2^40, else an offset in the shared or
@@ -230,6 +241,58 @@ static inline bool gv_simt_shared_fast(struct gv_launch *L,
     return true;
 }
 
+/* The coalesced pattern of a full warp, lane l at A[0] + imm + l * sz
+ * (consecutive lanes, consecutive addresses) and the 32 accesses in one
+ * page: one check and one translation for the warp (gv_global_run_ptr),
+ * then a plain copy.  false: not that pattern, or the run was refused;
+ * the per-lane path then decides, and faults as it always did (at the
+ * same lane, by the same rule). */
+static inline __attribute__((always_inline))
+bool gv_global_fast_run(struct gv_launch *L, struct gv_sm *sm,
+                        const struct gv_dinsn *i, uint64_t *R,
+                        const unsigned k)
+{
+    uint64_t *D = R + i->d;
+    const uint64_t *A = R + i->a, *B = R + i->b;
+    const bool wr = k == GV_K_STG32 || k == GV_K_STG64;
+    const unsigned sz = k == GV_K_LDG32 || k == GV_K_STG32 ? 4 : 8;
+    const uint64_t a0 = A[0];
+    uint64_t diff = 0, want = a0;
+    uint8_t *p;
+
+    /* A[l] == a0 + l * sz for every lane (mod 2^64) */
+    for (unsigned l = 0; l < GV_WARP; l++, want += sz) {
+        diff |= A[l] ^ want;
+    }
+    if (diff) {
+        return false;
+    }
+    p = gv_global_run_ptr(L, sm, a0 + (uint64_t)(int64_t)i->imm, sz,
+                          GV_WARP, wr);
+    if (!p) {
+        return false;
+    }
+    if (k == GV_K_LDG32) {
+        for (unsigned l = 0; l < GV_WARP; l++) {
+            uint32_t x;
+
+            memcpy(&x, p + 4 * l, 4);
+            D[l] = x;
+        }
+    } else if (k == GV_K_LDG64) {
+        memcpy(D, p, 8 * GV_WARP);
+    } else if (k == GV_K_STG32) {
+        for (unsigned l = 0; l < GV_WARP; l++) {
+            uint32_t v = (uint32_t)B[l];
+
+            memcpy(p + 4 * l, &v, 4);
+        }
+    } else {
+        memcpy(p, B, 8 * GV_WARP);
+    }
+    return true;
+}
+
 /* LDG32/LDG64/STG32/STG64: global memory, one translation per page
  * run.  One of LDG32/LDG64/STG32/STG64, @k a constant once inlined (so the
  * size and the load/store choice fold away in each copy). */
@@ -246,6 +309,9 @@ bool gv_global_fast(struct gv_launch *L, struct gv_sm *sm,
     uint8_t *p[GV_WARP], *page = NULL;
     uint64_t lastp = UINT64_MAX;
 
+    if (m == FULL && gv_global_fast_run(L, sm, i, R, k)) {
+        return true;
+    }
     for (uint32_t mm = m; mm; mm &= mm - 1) {
         unsigned l = __builtin_ctz(mm);
         uint64_t va = A[l] + imm;
