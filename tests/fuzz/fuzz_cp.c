@@ -812,6 +812,35 @@ static size_t gen_action(uint8_t *out, size_t room, uint32_t *s)
     return n;
 }
 
+/* Does action @p carry a runtime's MAC (an authorised unmap or destroy:
+ * mk_pte with a[2] bit 2, mk_mgmt's destroy with a[2] bit 1)? */
+static bool act_authorised(const uint8_t *p)
+{
+    return p[0] % A_COUNT == A_MGMT &&
+           ((p[1] % 5 == 2 && (p[3] & 4u)) || (p[1] % 5 == 3 && (p[3] & 2u)));
+}
+
+/* Where to insert a replay: half the time after the action that follows
+ * an authorised one (the attacker replays a recorded authorisation once
+ * the state has moved on: *@auth), else after any action. */
+static size_t replay_point(const uint8_t *data, const size_t *off,
+                           size_t nact, uint32_t *s, bool *auth)
+{
+    size_t found[256], n = 0, k;
+
+    for (size_t i = 0; i < nact; i++) {
+        if (act_authorised(data + off[i])) {
+            found[n++] = i;
+        }
+    }
+    *auth = n && rnd(s) % 2;
+    if (*auth) {
+        k = found[rnd(s) % n] + 2;
+        return off[k > nact ? nact : k];
+    }
+    return off[rnd(s) % nact + 1];
+}
+
 size_t LLVMFuzzerCustomMutator(uint8_t *data, size_t size, size_t max,
                                unsigned int seed)
 {
@@ -865,10 +894,12 @@ size_t LLVMFuzzerCustomMutator(uint8_t *data, size_t size, size_t max,
         break;
     case 6:                         /* a replay after one of them */
         if (nact && size + 2 <= max) {
-            at = off[rnd(&s) % nact + 1];
+            bool auth;
+
+            at = replay_point(data, off, nact, &s, &auth);
             memmove(data + at + 2, data + at, size - at);
             data[at] = A_REPLAY;
-            data[at + 1] = (uint8_t)(rnd(&s) & 0x81);
+            data[at + 1] = (uint8_t)(auth ? 0x80 : rnd(&s) & 0x81);
             return size + 2;
         }
         break;
