@@ -1084,6 +1084,14 @@ static inline uint64_t shr_s64(uint64_t a, uint64_t b)
 #endif
 #ifndef GV_FMA_CLONES
 #define GV_FMA_CLONES __attribute__((target_clones("fma", "default")))
+/* The interpreter's loop in a second version with AVX2, where the host
+ * has it: every full-warp lane loop moves 4 lanes per instruction instead
+ * of 2.  Not "fma" nor AVX-512 (which implies FMA in GCC): the compiler
+ * would fuse a * b + c in the AVX2 version only, and results must not
+ * depend on the host. */
+#define GV_SIMD_CLONES __attribute__((target_clones("avx2", "default")))
+#else
+#define GV_SIMD_CLONES
 #endif
 
 GV_FMA_CLONES
@@ -1117,6 +1125,7 @@ static void fma_f64(uint64_t *D, const uint64_t *A, const uint64_t *B,
  * warp's state is whole, at an instruction not yet run).  One switch
  * over the fast kinds, each case one lane loop or a call of an inline
  * helper above. */
+GV_SIMD_CLONES
 static int run_warp(struct gv_launch *L, struct gv_sm *sm, struct gv_warp *w)
 {
     const struct gv_dinsn *code = L->f->code;
