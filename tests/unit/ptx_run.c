@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * What test-ptx-ops and test-ptx-half share: a device with channel 1,
+ * What test-ptx-ops, test-ptx-half and test-ptx-compat share: a device
+ * with channel 1,
  * PTX translated and checked (the ISA checker, the engine's validator),
  * run on one block with an out and an in buffer, and expected errors.
  */
@@ -58,23 +59,48 @@ uint8_t *ptxr_translate(const char *ptx, size_t *len)
     return img;
 }
 
-/* Run entry k(.param .u64 out, .param .u64 in) of @ptx on one block of
- * @threads; @out is zeroed first, @in copied in.  The launch's error, or
- * -1. */
-int ptxr_run(const char *ptx, uint32_t threads, void *out,
-             uint32_t out_len, const void *in, uint32_t in_len)
+struct kt *ptxr_kt(void)
+{
+    return &kt1;
+}
+
+int ptxr_launch(const uint8_t *img, size_t len, const char *entry,
+                uint32_t threads, const void *params, uint32_t psize)
+{
+    int fi = gv_isa_find_func(img, len, entry), rc;
+    uint64_t mva;
+
+    CU_ASSERT_FATAL(fi >= 0);
+    mva = kt_load(&kt1, img, (uint32_t)len);
+    {
+        struct kt_launch l = {
+            .module_va = mva, .module_size = (uint32_t)len,
+            .func = (uint32_t)fi,
+            .grid = { 1, 1, 1 }, .block = { threads, 1, 1 },
+            .params = params, .param_size = psize,
+        };
+
+        rc = kt_launch(&kt1, &l);
+    }
+    if (rc != GV_ERR_NONE) {
+        fprintf(stderr, "\n    launch: %s\n", gv_error_name((unsigned)rc));
+    }
+    return rc;
+}
+
+int ptxr_run_entry(const char *ptx, const char *entry, uint32_t threads,
+                   void *out, uint32_t out_len, const void *in,
+                   uint32_t in_len)
 {
     size_t len;
     uint8_t *img = ptxr_translate(ptx, &len);
-    uint64_t o, i, params[2], mva;
+    uint64_t o, i, params[2];
     void *zero;
-    int fi, rc;
+    int rc;
 
     if (!img) {
         return -1;
     }
-    fi = gv_isa_find_func(img, len, "k");
-    CU_ASSERT_FATAL(fi >= 0);
     o = kt_alloc(&kt1, out_len);
     i = kt_alloc(&kt1, in_len ? in_len : 8);
     zero = calloc(1, out_len);
@@ -86,23 +112,16 @@ int ptxr_run(const char *ptx, uint32_t threads, void *out,
     }
     params[0] = o;
     params[1] = i;
-    mva = kt_load(&kt1, img, (uint32_t)len);
-    {
-        struct kt_launch l = {
-            .module_va = mva, .module_size = (uint32_t)len,
-            .func = (uint32_t)fi,
-            .grid = { 1, 1, 1 }, .block = { threads, 1, 1 },
-            .params = params, .param_size = sizeof(params),
-        };
-
-        rc = kt_launch(&kt1, &l);
-    }
-    if (rc != GV_ERR_NONE) {
-        fprintf(stderr, "\n    launch: %s\n", gv_error_name((unsigned)rc));
-    }
+    rc = ptxr_launch(img, len, entry, threads, params, sizeof(params));
     kt_read(&kt1, o, out, out_len);
     free(img);
     return rc;
+}
+
+int ptxr_run(const char *ptx, uint32_t threads, void *out,
+             uint32_t out_len, const void *in, uint32_t in_len)
+{
+    return ptxr_run_entry(ptx, "k", threads, out, out_len, in, in_len);
 }
 
 /* @ptx must fail at line @line with @needle in the message. */

@@ -18,133 +18,12 @@
 #include "gv_core.h"
 #include "gv_ktest.h"
 #include "gv_ptx.h"
-
-#define VRAM    (64ull << 20)
-#define UNPROT  (16ull << 20)
-#define PROT    (40ull << 20)
-
-static struct td *td;
-static struct kt kt1;
-
-static void exec_setup(void)
-{
-    td = td_new(VRAM, UNPROT, PROT, false);
-    kt_init(&kt1, td, 1, NULL, 1 << 20, true);
-}
-
-static void exec_teardown(void)
-{
-    td_check(td);
-    td_free(td);
-    td = NULL;
-}
-
-/* Translate @ptx (checked by gv_isa_check and the engine); NULL with a
- * failed assertion if it does not translate. */
-static uint8_t *translate(const char *ptx, size_t *len)
-{
-    uint8_t *img = NULL;
-    char err[512];
-
-    err[0] = 0;
-    if (gv_ptx_translate(ptx, strlen(ptx), &img, len, err, sizeof(err))) {
-        fprintf(stderr, "\n    translation failed: %s\n", err);
-        CU_FAIL("translation failed");
-        return NULL;
-    }
-    if (gv_isa_check(img, *len, err, sizeof(err))) {
-        fprintf(stderr, "\n    gv_isa_check: %s\n", err);
-        CU_FAIL("gv_isa_check refuses the translator's output");
-    }
-    if (gv_compute_check_module(img, (uint32_t)*len, err, sizeof(err))) {
-        fprintf(stderr, "\n    engine: %s\n", err);
-        CU_FAIL("the engine refuses the translator's output");
-    }
-    return img;
-}
-
-/* Launch @entry of @img on one block of @threads with @params. */
-static int launch(const uint8_t *img, size_t len, const char *entry,
-                  uint32_t threads, const void *params, uint32_t psize)
-{
-    int fi = gv_isa_find_func(img, len, entry), rc;
-    uint64_t mva;
-
-    CU_ASSERT_FATAL(fi >= 0);
-    mva = kt_load(&kt1, img, (uint32_t)len);
-    {
-        struct kt_launch l = {
-            .module_va = mva, .module_size = (uint32_t)len,
-            .func = (uint32_t)fi,
-            .grid = { 1, 1, 1 }, .block = { threads, 1, 1 },
-            .params = params, .param_size = psize,
-        };
-
-        rc = kt_launch(&kt1, &l);
-    }
-    if (rc != GV_ERR_NONE) {
-        fprintf(stderr, "\n    launch: %s\n", gv_error_name((unsigned)rc));
-    }
-    return rc;
-}
-
-/* Run entry @entry(.param .u64 out, .param .u64 in) of @ptx on one block
- * of @threads; @out is zeroed first, @in copied in.  The launch's error,
- * or -1. */
-static int run(const char *ptx, const char *entry, uint32_t threads,
-               void *out, uint32_t out_len, const void *in, uint32_t in_len)
-{
-    size_t len;
-    uint8_t *img = translate(ptx, &len);
-    uint64_t o, i, params[2];
-    void *zero;
-    int rc;
-
-    if (!img) {
-        return -1;
-    }
-    o = kt_alloc(&kt1, out_len);
-    i = kt_alloc(&kt1, in_len ? in_len : 8);
-    zero = calloc(1, out_len);
-    CU_ASSERT_FATAL(zero != NULL);
-    kt_write(&kt1, o, zero, out_len);
-    free(zero);
-    if (in_len) {
-        kt_write(&kt1, i, in, in_len);
-    }
-    params[0] = o;
-    params[1] = i;
-    rc = launch(img, len, entry, threads, params, sizeof(params));
-    kt_read(&kt1, o, out, out_len);
-    free(img);
-    return rc;
-}
-
-/* @ptx must fail at line @line with @needle in the message. */
-static void expect_err(const char *ptx, int line, const char *needle)
-{
-    uint8_t *img = (uint8_t *)1;
-    size_t len = 0;
-    char err[512], want[32];
-    int rc = gv_ptx_translate(ptx, strlen(ptx), &img, &len, err,
-                              sizeof(err));
-
-    snprintf(want, sizeof(want), "line %d:", line);
-    if (rc != -1 || img || strncmp(err, want, strlen(want)) ||
-        !strstr(err, needle)) {
-        fprintf(stderr, "\n    expected \"%s ...%s...\", got rc %d \"%s\"\n",
-                want, needle, rc, rc ? err : "");
-        CU_FAIL("wrong error");
-    }
-    if (rc == 0) {
-        free(img);
-    }
-}
+#include "ptx_run.h"
 
 static bool translates(const char *ptx)
 {
     size_t len;
-    uint8_t *img = translate(ptx, &len);
+    uint8_t *img = ptxr_translate(ptx, &len);
 
     free(img);
     return img != NULL;
@@ -209,7 +88,7 @@ static void test_exec_prototypes(void)
 {
     uint32_t out[32];
 
-    CU_ASSERT_EQUAL_FATAL(run(proto_ptx, "k", 32, out, sizeof(out), NULL,
+    CU_ASSERT_EQUAL_FATAL(ptxr_run_entry(proto_ptx, "k", 32, out, sizeof(out), NULL,
                               0), GV_ERR_NONE);
     for (uint32_t t = 0; t < 32; t++) {
         CU_ASSERT_EQUAL(out[t], 2 * t);
@@ -236,11 +115,11 @@ static void test_versions(void)
                          ".entry e { exit; }\n"));
     CU_ASSERT(translates(".version 2.3\n.target sm_20\n.address_size 32\n"
                          ".entry e { exit; }\n"));
-    expect_err(".version 10.0\n.target sm_70\n.entry e() { ret; }\n", 1,
+    ptxr_expect_err(".version 10.0\n.target sm_70\n.entry e() { ret; }\n", 1,
                "(1.0 to 9.x)");
-    expect_err(".version 2.0\n.target sm_20\n.address_size 48\n", 3,
+    ptxr_expect_err(".version 2.0\n.target sm_20\n.address_size 48\n", 3,
                ".address_size: expected 32 or 64");
-    expect_err(".version 2.0\n.target sm_20, foo\n", 2, "unknown target");
+    ptxr_expect_err(".version 2.0\n.target sm_20, foo\n", 2, "unknown target");
 }
 
 /* ==== map_f64_to_f32 ==== */
@@ -271,7 +150,7 @@ static void test_map_f64(void)
 {
     float out[64];
     size_t len;
-    uint8_t *img = translate(f64_ptx, &len);
+    uint8_t *img = ptxr_translate(f64_ptx, &len);
     struct gv_isa_module h;
 
     CU_ASSERT_PTR_NOT_NULL_FATAL(img);
@@ -297,7 +176,7 @@ static void test_map_f64(void)
         CU_ASSERT_EQUAL(hi, 0);
     }
     free(img);
-    CU_ASSERT_EQUAL_FATAL(run(f64_ptx, "k", 64, out, sizeof(out), NULL, 0),
+    CU_ASSERT_EQUAL_FATAL(ptxr_run_entry(f64_ptx, "k", 64, out, sizeof(out), NULL, 0),
                           GV_ERR_NONE);
     for (int t = 0; t < 64; t++) {
         volatile float want = (float)t * 1.5f;
@@ -389,7 +268,7 @@ static void test_mul24(void)
 
     CU_ASSERT_EQUAL_FATAL(NM24, 16);
     memcpy(in, m24_in, sizeof(in));
-    CU_ASSERT_EQUAL_FATAL(run(m24_ptx, "k", 256, out, sizeof(out), in,
+    CU_ASSERT_EQUAL_FATAL(ptxr_run_entry(m24_ptx, "k", 256, out, sizeof(out), in,
                               sizeof(in)), GV_ERR_NONE);
     for (uint32_t t = 0; t < 256; t++) {
         uint32_t want[10];
@@ -447,7 +326,7 @@ static void test_slct(void)
     };
     uint32_t out[16 * 3];
 
-    CU_ASSERT_EQUAL_FATAL(run(slct_ptx, "k", 16, out, sizeof(out), in,
+    CU_ASSERT_EQUAL_FATAL(ptxr_run_entry(slct_ptx, "k", 16, out, sizeof(out), in,
                               sizeof(in)), GV_ERR_NONE);
     for (int t = 0; t < 16; t++) {
         float f;
@@ -493,7 +372,7 @@ static void test_setp_ftz(void)
     };
     uint32_t out[8 * 2];
 
-    CU_ASSERT_EQUAL_FATAL(run(setp_ftz_ptx, "k", 8, out, sizeof(out), in,
+    CU_ASSERT_EQUAL_FATAL(ptxr_run_entry(setp_ftz_ptx, "k", 8, out, sizeof(out), in,
                               sizeof(in)), GV_ERR_NONE);
     for (int t = 0; t < 8; t++) {
         float f;
@@ -528,7 +407,7 @@ static void test_mov_f16(void)
     static const uint32_t in[] = { 0x3c00, 0xfc00, 0x7e01, 0x0001 };
     uint32_t out[4];
 
-    CU_ASSERT_EQUAL_FATAL(run(mov_f16_ptx, "k", 4, out, sizeof(out), in,
+    CU_ASSERT_EQUAL_FATAL(ptxr_run_entry(mov_f16_ptx, "k", 4, out, sizeof(out), in,
                               sizeof(in)), GV_ERR_NONE);
     for (int t = 0; t < 4; t++) {
         CU_ASSERT_EQUAL(out[t] & 0xffff, in[t]);
@@ -584,13 +463,13 @@ static void test_isspacep(void)
 {
     uint32_t out[32];
 
-    CU_ASSERT_EQUAL_FATAL(run(isspacep_ptx, "k", 32, out, sizeof(out),
+    CU_ASSERT_EQUAL_FATAL(ptxr_run_entry(isspacep_ptx, "k", 32, out, sizeof(out),
                               NULL, 0), GV_ERR_NONE);
     for (int t = 0; t < 32; t++) {
         /* global: global; shared: shared; local: local */
         CU_ASSERT_EQUAL(out[t], 1u | 16u | 256u);
     }
-    expect_err(HEAD20 ".entry e {\n.reg .u64 %rd1;\n.reg .pred %p1;\n"
+    ptxr_expect_err(HEAD20 ".entry e {\n.reg .u64 %rd1;\n.reg .pred %p1;\n"
                "isspacep.const %p1, %rd1;\nexit;\n}\n", 6, "isspacep.const");
 }
 
@@ -643,13 +522,13 @@ static void test_module_vars(void)
 {
     uint32_t out[32];
 
-    CU_ASSERT_EQUAL_FATAL(run(modvar_ptx, "k", 32, out, sizeof(out), NULL,
+    CU_ASSERT_EQUAL_FATAL(ptxr_run_entry(modvar_ptx, "k", 32, out, sizeof(out), NULL,
                               0), GV_ERR_NONE);
     for (uint32_t t = 0; t < 32; t++) {
         CU_ASSERT_EQUAL(out[t], t + 2 * (t + 100));
     }
     /* local memory starts at zero in every launch */
-    CU_ASSERT_EQUAL_FATAL(run(modvar_ptx, "k2", 32, out, sizeof(out), NULL,
+    CU_ASSERT_EQUAL_FATAL(ptxr_run_entry(modvar_ptx, "k2", 32, out, sizeof(out), NULL,
                               0), GV_ERR_NONE);
     for (uint32_t t = 0; t < 32; t++) {
         CU_ASSERT_EQUAL(out[t], 7u);
@@ -708,7 +587,7 @@ static void test_indirect_calls(void)
 {
     uint32_t out[32];
 
-    CU_ASSERT_EQUAL_FATAL(run(icall_ptx, "k", 32, out, sizeof(out), NULL,
+    CU_ASSERT_EQUAL_FATAL(ptxr_run_entry(icall_ptx, "k", 32, out, sizeof(out), NULL,
                               0), GV_ERR_NONE);
     for (uint32_t t = 0; t < 32; t++) {
         CU_ASSERT_EQUAL(out[t], t >= 24 ? 1000u : t % 2 ? 2 * t : 3 * t);
@@ -734,7 +613,7 @@ static const char noentry_ptx[] =
 static void test_no_entry(void)
 {
     size_t len, n = 0;
-    uint8_t *img = translate(noentry_ptx, &len), *img2 = NULL;
+    uint8_t *img = ptxr_translate(noentry_ptx, &len), *img2 = NULL;
     struct gv_ptx_symbol *ys = NULL;
     struct gv_isa_module h;
     char *dis, err[256];
@@ -758,13 +637,13 @@ static void test_no_entry(void)
     free(ys);
     free(img2);
     {
-        uint64_t mva = kt_load(&kt1, img, (uint32_t)len);
+        uint64_t mva = kt_load(ptxr_kt(), img, (uint32_t)len);
         struct kt_launch l = {
             .module_va = mva, .module_size = (uint32_t)h.total_size,
             .grid = { 1, 1, 1 }, .block = { 1, 1, 1 },
         };
 
-        CU_ASSERT_NOT_EQUAL(kt_launch(&kt1, &l), GV_ERR_NONE);
+        CU_ASSERT_NOT_EQUAL(kt_launch(ptxr_kt(), &l), GV_ERR_NONE);
     }
     free(img);
 }
@@ -773,7 +652,7 @@ static void test_no_entry(void)
 static void test_big_data(void)
 {
     size_t len;
-    uint8_t *img = translate(HEAD20 "\t.global .align 8 .b8 buf[16908288];\n"
+    uint8_t *img = ptxr_translate(HEAD20 "\t.global .align 8 .b8 buf[16908288];\n"
                              "\t.global .u32 after = 7;\n"
                              "\t.entry e { exit; }\n", &len);
     struct gv_isa_module h;
@@ -786,7 +665,7 @@ static void test_big_data(void)
     CU_ASSERT_EQUAL(v, 7);
     CU_ASSERT_EQUAL(img[h.data_off + 12345678], 0);
     free(img);
-    expect_err(HEAD20 "\t.global .b8 huge[40000000];\n", 3,
+    ptxr_expect_err(HEAD20 "\t.global .b8 huge[40000000];\n", 3,
                "huge: module data larger than");
 }
 
@@ -830,15 +709,15 @@ static void ocelot_generic(const char *ptx)
     static const uint32_t want[9] = { 1000, 1001, 1002, 0, 0, 0, 0, 0, 0 };
     uint32_t out[9];
     size_t len;
-    uint8_t *img = translate(ptx, &len);
-    uint64_t o = kt_alloc(&kt1, sizeof(out));
+    uint8_t *img = ptxr_translate(ptx, &len);
+    uint64_t o = kt_alloc(ptxr_kt(), sizeof(out));
 
     CU_ASSERT_PTR_NOT_NULL_FATAL(img);
     memset(out, 0xff, sizeof(out));
-    kt_write(&kt1, o, out, sizeof(out));
-    CU_ASSERT_EQUAL(launch(img, len, "genericmemory", 1, &o, 8),
+    kt_write(ptxr_kt(), o, out, sizeof(out));
+    CU_ASSERT_EQUAL(ptxr_launch(img, len, "genericmemory", 1, &o, 8),
                     GV_ERR_NONE);
-    kt_read(&kt1, o, out, sizeof(out));
+    kt_read(ptxr_kt(), o, out, sizeof(out));
     CU_ASSERT_EQUAL(memcmp(out, want, sizeof(want)), 0);
     free(img);
 }
@@ -850,15 +729,15 @@ static void ocelot_indirect(const char *ptx)
 {
     uint32_t out[64];
     size_t len;
-    uint8_t *img = translate(ptx, &len);
+    uint8_t *img = ptxr_translate(ptx, &len);
     struct { uint64_t out; uint32_t n; } __attribute__((packed)) p;
 
     CU_ASSERT_PTR_NOT_NULL_FATAL(img);
-    p.out = kt_alloc(&kt1, sizeof(out));
+    p.out = kt_alloc(ptxr_kt(), sizeof(out));
     p.n = 1;
-    CU_ASSERT_EQUAL(launch(img, len, "kernelEntry", 64, &p, 12),
+    CU_ASSERT_EQUAL(ptxr_launch(img, len, "kernelEntry", 64, &p, 12),
                     GV_ERR_NONE);
-    kt_read(&kt1, p.out, out, sizeof(out));
+    kt_read(ptxr_kt(), p.out, out, sizeof(out));
     for (uint32_t i = 0; i < 64; i++) {
         CU_ASSERT_EQUAL(out[i], i * (2 + ((i + 1) & 3)));
     }
@@ -886,29 +765,29 @@ static void test_ocelot_kernels(void)
 
 static void test_errors(void)
 {
-    expect_err(HEAD20 ".entry e {\n.reg .u32 %r<4>;\n"
+    ptxr_expect_err(HEAD20 ".entry e {\n.reg .u32 %r<4>;\n"
                "mul24.s32 %r1, %r2, %r3;\nexit;\n}\n", 5,
                "mul24.s32: expected .hi or .lo");
-    expect_err(HEAD20 ".entry e {\n.reg .u64 %r<4>;\n"
+    ptxr_expect_err(HEAD20 ".entry e {\n.reg .u64 %r<4>;\n"
                "mul24.lo.u64 %r1, %r2, %r3;\nexit;\n}\n", 5,
                "needs .u32 or .s32");
-    expect_err(HEAD20 ".entry e {\n.reg .u32 %r<4>;\n"
+    ptxr_expect_err(HEAD20 ".entry e {\n.reg .u32 %r<4>;\n"
                "mad24.lo.sat.s32 %r1, %r2, %r3, %r1;\nexit;\n}\n", 5,
                ".sat needs mad24.hi.s32");
-    expect_err(HEAD20 ".entry e {\n.reg .u32 %r<4>;\n"
+    ptxr_expect_err(HEAD20 ".entry e {\n.reg .u32 %r<4>;\n"
                "slct.u32.u32 %r1, %r2, %r3, %r1;\nexit;\n}\n", 5,
                "selector");
     /* an indirect call with no candidate, or without a prototype */
-    expect_err(HEAD20 ".entry e {\n.reg .u64 %rd1;\n"
+    ptxr_expect_err(HEAD20 ".entry e {\n.reg .u64 %rd1;\n"
                "p: .callprototype _ ();\n"
                "call %rd1, p;\nexit;\n}\n", 6,
                "no function of this signature");
-    expect_err(HEAD20 ".entry e {\n.reg .u64 %rd1;\n"
+    ptxr_expect_err(HEAD20 ".entry e {\n.reg .u64 %rd1;\n"
                "call %rd1;\nexit;\n}\n", 5, "prototype or target list");
     /* textures and dynamic parallelism stay refused with their line */
-    expect_err(HEAD20 ".tex .u32 t0;\n", 3, ".tex: textures");
-    expect_err(HEAD20 ".global .texref t0;\n", 3, ".texref: textures");
-    expect_err(".version 3.2\n.target sm_35\n.address_size 64\n"
+    ptxr_expect_err(HEAD20 ".tex .u32 t0;\n", 3, ".tex: textures");
+    ptxr_expect_err(HEAD20 ".global .texref t0;\n", 3, ".texref: textures");
+    ptxr_expect_err(".version 3.2\n.target sm_35\n.address_size 64\n"
                ".extern .func (.param .b64 r) cudaGetParameterBuffer\n"
                "(.param .b64 a, .param .b64 b);\n"
                ".entry e() {\n.reg .b64 %rd<2>;\n"
@@ -917,10 +796,10 @@ static void test_errors(void)
                "ret;\n}\n", 12, "cudaGetParameterBuffer: dynamic "
                "parallelism");
     /* a module begins with .version */
-    expect_err("", 1, "module: no .version directive");
-    expect_err(".target sm_20\n.entry e { exit; }", 2, "no .version");
+    ptxr_expect_err("", 1, "module: no .version directive");
+    ptxr_expect_err(".target sm_20\n.entry e { exit; }", 2, "no .version");
     /* a module-scope .local cannot be initialised */
-    expect_err(HEAD20 ".local .u32 x = 1;\n", 3, "module-scope .local");
+    ptxr_expect_err(HEAD20 ".local .u32 x = 1;\n", 3, "module-scope .local");
 }
 
 int gv_register_suites(void)
@@ -948,7 +827,7 @@ int gv_register_suites(void)
     };
 
     if (gv_add_suite("ptx-compat", NULL, NULL, translate) ||
-        gv_add_suite("ptx-compat-exec", exec_setup, exec_teardown, exec)) {
+        gv_add_suite("ptx-compat-exec", ptxr_setup, ptxr_teardown, exec)) {
         return -1;
     }
     return 0;
