@@ -88,8 +88,8 @@ static void test_exec_prototypes(void)
 {
     uint32_t out[32];
 
-    CU_ASSERT_EQUAL_FATAL(ptxr_run_entry(proto_ptx, "k", 32, out, sizeof(out), NULL,
-                              0), GV_ERR_NONE);
+    CU_ASSERT_EQUAL_FATAL(ptxr_run(proto_ptx, 32, out, sizeof(out), NULL,
+                                   0), GV_ERR_NONE);
     for (uint32_t t = 0; t < 32; t++) {
         CU_ASSERT_EQUAL(out[t], 2 * t);
     }
@@ -176,7 +176,7 @@ static void test_map_f64(void)
         CU_ASSERT_EQUAL(hi, 0);
     }
     free(img);
-    CU_ASSERT_EQUAL_FATAL(ptxr_run_entry(f64_ptx, "k", 64, out, sizeof(out), NULL, 0),
+    CU_ASSERT_EQUAL_FATAL(ptxr_run(f64_ptx, 64, out, sizeof(out), NULL, 0),
                           GV_ERR_NONE);
     for (int t = 0; t < 64; t++) {
         volatile float want = (float)t * 1.5f;
@@ -268,8 +268,8 @@ static void test_mul24(void)
 
     CU_ASSERT_EQUAL_FATAL(NM24, 16);
     memcpy(in, m24_in, sizeof(in));
-    CU_ASSERT_EQUAL_FATAL(ptxr_run_entry(m24_ptx, "k", 256, out, sizeof(out), in,
-                              sizeof(in)), GV_ERR_NONE);
+    CU_ASSERT_EQUAL_FATAL(ptxr_run(m24_ptx, 256, out, sizeof(out), in,
+                                   sizeof(in)), GV_ERR_NONE);
     for (uint32_t t = 0; t < 256; t++) {
         uint32_t want[10];
 
@@ -326,8 +326,8 @@ static void test_slct(void)
     };
     uint32_t out[16 * 3];
 
-    CU_ASSERT_EQUAL_FATAL(ptxr_run_entry(slct_ptx, "k", 16, out, sizeof(out), in,
-                              sizeof(in)), GV_ERR_NONE);
+    CU_ASSERT_EQUAL_FATAL(ptxr_run(slct_ptx, 16, out, sizeof(out), in,
+                                   sizeof(in)), GV_ERR_NONE);
     for (int t = 0; t < 16; t++) {
         float f;
         bool sub;
@@ -372,8 +372,8 @@ static void test_setp_ftz(void)
     };
     uint32_t out[8 * 2];
 
-    CU_ASSERT_EQUAL_FATAL(ptxr_run_entry(setp_ftz_ptx, "k", 8, out, sizeof(out), in,
-                              sizeof(in)), GV_ERR_NONE);
+    CU_ASSERT_EQUAL_FATAL(ptxr_run(setp_ftz_ptx, 8, out, sizeof(out), in,
+                                   sizeof(in)), GV_ERR_NONE);
     for (int t = 0; t < 8; t++) {
         float f;
         bool sub;
@@ -407,8 +407,8 @@ static void test_mov_f16(void)
     static const uint32_t in[] = { 0x3c00, 0xfc00, 0x7e01, 0x0001 };
     uint32_t out[4];
 
-    CU_ASSERT_EQUAL_FATAL(ptxr_run_entry(mov_f16_ptx, "k", 4, out, sizeof(out), in,
-                              sizeof(in)), GV_ERR_NONE);
+    CU_ASSERT_EQUAL_FATAL(ptxr_run(mov_f16_ptx, 4, out, sizeof(out), in,
+                                   sizeof(in)), GV_ERR_NONE);
     for (int t = 0; t < 4; t++) {
         CU_ASSERT_EQUAL(out[t] & 0xffff, in[t]);
     }
@@ -463,8 +463,8 @@ static void test_isspacep(void)
 {
     uint32_t out[32];
 
-    CU_ASSERT_EQUAL_FATAL(ptxr_run_entry(isspacep_ptx, "k", 32, out, sizeof(out),
-                              NULL, 0), GV_ERR_NONE);
+    CU_ASSERT_EQUAL_FATAL(ptxr_run(isspacep_ptx, 32, out, sizeof(out),
+                                   NULL, 0), GV_ERR_NONE);
     for (int t = 0; t < 32; t++) {
         /* global: global; shared: shared; local: local */
         CU_ASSERT_EQUAL(out[t], 1u | 16u | 256u);
@@ -522,14 +522,15 @@ static void test_module_vars(void)
 {
     uint32_t out[32];
 
-    CU_ASSERT_EQUAL_FATAL(ptxr_run_entry(modvar_ptx, "k", 32, out, sizeof(out), NULL,
-                              0), GV_ERR_NONE);
+    CU_ASSERT_EQUAL_FATAL(ptxr_run(modvar_ptx, 32, out, sizeof(out), NULL,
+                                   0), GV_ERR_NONE);
     for (uint32_t t = 0; t < 32; t++) {
         CU_ASSERT_EQUAL(out[t], t + 2 * (t + 100));
     }
     /* local memory starts at zero in every launch */
-    CU_ASSERT_EQUAL_FATAL(ptxr_run_entry(modvar_ptx, "k2", 32, out, sizeof(out), NULL,
-                              0), GV_ERR_NONE);
+    CU_ASSERT_EQUAL_FATAL(ptxr_run_entry(modvar_ptx, "k2", 32, out,
+                                         sizeof(out), NULL, 0),
+                          GV_ERR_NONE);
     for (uint32_t t = 0; t < 32; t++) {
         CU_ASSERT_EQUAL(out[t], 7u);
     }
@@ -587,8 +588,8 @@ static void test_indirect_calls(void)
 {
     uint32_t out[32];
 
-    CU_ASSERT_EQUAL_FATAL(ptxr_run_entry(icall_ptx, "k", 32, out, sizeof(out), NULL,
-                              0), GV_ERR_NONE);
+    CU_ASSERT_EQUAL_FATAL(ptxr_run(icall_ptx, 32, out, sizeof(out), NULL,
+                                   0), GV_ERR_NONE);
     for (uint32_t t = 0; t < 32; t++) {
         CU_ASSERT_EQUAL(out[t], t >= 24 ? 1000u : t % 2 ? 2 * t : 3 * t);
     }
@@ -652,9 +653,10 @@ static void test_no_entry(void)
 static void test_big_data(void)
 {
     size_t len;
-    uint8_t *img = ptxr_translate(HEAD20 "\t.global .align 8 .b8 buf[16908288];\n"
-                             "\t.global .u32 after = 7;\n"
-                             "\t.entry e { exit; }\n", &len);
+    uint8_t *img = ptxr_translate(HEAD20
+                                  "\t.global .align 8 .b8 buf[16908288];\n"
+                                  "\t.global .u32 after = 7;\n"
+                                  "\t.entry e { exit; }\n", &len);
     struct gv_isa_module h;
     uint32_t v;
 
