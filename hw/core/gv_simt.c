@@ -1124,6 +1124,23 @@ static void fma_f64(uint64_t *D, const uint64_t *A, const uint64_t *B,
 
 #define ID(x) (x)
 
+/* The fast shared and global forms out of line (run_warp stays small
+ * enough to keep its state in registers), in the same versions as
+ * run_warp: the full-warp checks and copies use the host's vectors. */
+GV_SIMD_CLONES
+static bool shared_fast(struct gv_launch *L, struct gv_sm *sm,
+                        const struct gv_dinsn *i, uint64_t *R, uint32_t m)
+{
+    return gv_simt_shared_fast(L, sm, i, R, m);
+}
+
+GV_SIMD_CLONES
+static bool global_fast(struct gv_launch *L, struct gv_sm *sm,
+                        const struct gv_dinsn *i, uint64_t *R, uint32_t m)
+{
+    return gv_simt_global_fast(L, sm, i, R, m);
+}
+
 /* Run warp @w until none of its lanes can run (all exited or at a
  * barrier), the launch stops or the SM's time slice ends (W_YIELD: the
  * warp's state is whole, at an instruction not yet run).  One switch
@@ -1240,12 +1257,12 @@ static int run_warp(struct gv_launch *L, struct gv_sm *sm, struct gv_warp *w)
             break;
         case GV_K_CVT_U32_U64: LANES(m, D[l] = (uint32_t)A[l]); break;
         case GV_K_LDS8: case GV_K_LDS32: case GV_K_LDS64: case GV_K_STS32:
-            if (!gv_simt_shared_fast(L, sm, i, R, m)) {
+            if (!shared_fast(L, sm, i, R, m)) {
                 return W_STOP;
             }
             break;
         case GV_K_LDG32: case GV_K_LDG64: case GV_K_STG32: case GV_K_STG64:
-            if (!gv_simt_global_fast(L, sm, i, R, m)) {
+            if (!global_fast(L, sm, i, R, m)) {
                 return W_STOP;
             }
             break;

@@ -173,11 +173,62 @@ static inline void gv_simt_store(uint8_t *p, unsigned size, uint64_t v)
 
 /* ---- the fast forms (inline in run_warp: one per warp instruction) ---- */
 
+/* A full warp's shared offsets A[l] + imm all pass gv_shared_ok() for
+ * @size iff the largest does and all are aligned (their OR is): one
+ * check for the warp, the same answer as 32. */
+static inline bool gv_shared_warp_ok(uint64_t total, const uint64_t *A,
+                                     uint64_t imm, unsigned size)
+{
+    uint64_t hi = 0, any = 0;
+
+    for (unsigned l = 0; l < GV_WARP; l++) {
+        uint64_t off = A[l] + imm;
+
+        hi = off > hi ? off : hi;
+        any |= off;
+    }
+    return gv_aligned(any, size) && gv_shared_ok(total, hi, size);
+}
+
+/* The full-warp case of gv_simt_shared_fast once gv_shared_warp_ok()
+ * passed: plain loops without a check per lane. */
+static inline void gv_shared_warp(uint8_t *sh, const struct gv_dinsn *i,
+                                  uint64_t *D, const uint64_t *A,
+                                  const uint64_t *B, uint64_t imm)
+{
+    switch (i->k) {
+    case GV_K_LDS8:
+        for (unsigned l = 0; l < GV_WARP; l++) {
+            D[l] = sh[A[l] + imm];
+        }
+        break;
+    case GV_K_LDS32:
+        for (unsigned l = 0; l < GV_WARP; l++) {
+            uint32_t v;
+
+            memcpy(&v, sh + (A[l] + imm), 4);
+            D[l] = v;
+        }
+        break;
+    case GV_K_LDS64:
+        for (unsigned l = 0; l < GV_WARP; l++) {
+            memcpy(&D[l], sh + (A[l] + imm), 8);
+        }
+        break;
+    default:                                    /* STS32 */
+        for (unsigned l = 0; l < GV_WARP; l++) {
+            uint32_t v = (uint32_t)B[l];
+
+            memcpy(sh + (A[l] + imm), &v, 4);
+        }
+        break;
+    }
+}
+
 /* LDS8/LDS32/LDS64/STS32: shared memory, 8/32/64-bit. */
-static inline bool gv_simt_shared_fast(struct gv_launch *L,
-                                       struct gv_sm *sm,
-                                       const struct gv_dinsn *i,
-                                       uint64_t *R, uint32_t m)
+static inline __attribute__((always_inline))
+bool gv_simt_shared_fast(struct gv_launch *L, struct gv_sm *sm,
+                         const struct gv_dinsn *i, uint64_t *R, uint32_t m)
 {
     uint64_t *D = R + i->d;
     const uint64_t *A = R + i->a, *B = R + i->b;
@@ -185,6 +236,12 @@ static inline bool gv_simt_shared_fast(struct gv_launch *L,
     uint8_t *const sh = sm->shared;
     bool bad = false;
 
+    if (m == FULL &&
+        gv_shared_warp_ok(total, A, imm,
+                          i->k == GV_K_LDS8 ? 1 : i->k == GV_K_LDS64 ? 8 : 4)) {
+        gv_shared_warp(sh, i, D, A, B, imm);
+        return true;
+    }
     /* Loads in one pass (a fault stops the launch, so a partly written
      * destination is never seen); stores check every lane first.  Each
      * offset is checked by gv_shared_ok() before sh + off is formed. */
@@ -350,10 +407,9 @@ bool gv_global_fast(struct gv_launch *L, struct gv_sm *sm,
     return true;
 }
 
-static inline bool gv_simt_global_fast(struct gv_launch *L,
-                                       struct gv_sm *sm,
-                                       const struct gv_dinsn *i,
-                                       uint64_t *R, uint32_t m)
+static inline __attribute__((always_inline))
+bool gv_simt_global_fast(struct gv_launch *L, struct gv_sm *sm,
+                         const struct gv_dinsn *i, uint64_t *R, uint32_t m)
 {
     switch (i->k) {
     case GV_K_LDG32: return gv_global_fast(L, sm, i, R, m, GV_K_LDG32);
