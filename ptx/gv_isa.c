@@ -193,6 +193,12 @@ static const struct opinfo opinfo[GV_I__COUNT] = {
     [GV_I_FNS] = { { F_DST, F_SRC, F_SRC, F_SRC }, M_ZERO, TB(GV_T_U32) },
 };
 
+bool gv_isa_type_ok(unsigned op, unsigned type)
+{
+    return op < GV_I__COUNT && type < GV_T__COUNT &&
+           (opinfo[op].types == T_ANY || (opinfo[op].types & TB(type)));
+}
+
 /* ---- reading a possibly hostile, possibly unaligned image ---- */
 
 struct img {

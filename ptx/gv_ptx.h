@@ -9,6 +9,7 @@
 #ifndef GV_PTX_H
 #define GV_PTX_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -68,6 +69,9 @@ int gv_isa_find_func(const uint8_t *img, size_t len, const char *name);
 char *gv_isa_disasm(const uint8_t *img, size_t len);
 
 /* Name of a GVX opcode, type or special register ("?" when out of range). */
+/* Is @type one of opcode @op's types in the ISA (what gv_isa_check and
+ * the device accept)? */
+bool gv_isa_type_ok(unsigned op, unsigned type);
 const char *gv_isa_op_name(unsigned op);
 const char *gv_isa_type_name(unsigned type);
 const char *gv_isa_sreg_name(unsigned sreg);

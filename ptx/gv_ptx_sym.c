@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "graviton/gv_isa.h"
+#include "gv_ptx.h"
 #include "gv_ptx_cg.h"
 
 static uint32_t hash_str(const char *s)
@@ -174,8 +175,17 @@ uint32_t gvp_emit(struct cg *cg, unsigned op, unsigned type, unsigned mod,
                   uint16_t d, uint16_t a, uint16_t b, uint16_t c,
                   uint16_t e)
 {
-    struct gv_insn *i = PUSH(cg, cg->ins, cg->nins, cg->capins);
+    struct gv_insn *i;
 
+    /* Every instruction the translator makes is one the device runs: a
+     * PTX type an instruction accepts but the ISA's does not is refused
+     * here, for every instruction at once (fuzz-ptx found three such:
+     * setp.f16, mov.f16, brev.b16). */
+    if (!gv_isa_type_ok(op, type)) {
+        FAIL(cg, "the device's ISA has no %s of type %s", gv_isa_op_name(op),
+             gv_isa_type_name(type));
+    }
+    i = PUSH(cg, cg->ins, cg->nins, cg->capins);
     if (cg->nins > 0x7fffffff) {
         FAIL(cg, "module too large");
     }

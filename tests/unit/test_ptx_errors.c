@@ -144,6 +144,12 @@ static void test_errors(void)
         CU_ASSERT_PTR_NULL(fimg);
         CU_ASSERT(strncmp(ferr, "/nonexistent/k.ptx: ", 20) == 0);
     }
+    /* fuzz-ptx, campaign of 2 December: brev.b16 was translated into a
+     * BREV of type u16, which no device runs (PTX has brev .b32/.b64);
+     * every instruction is now checked against the ISA as it is made */
+    expect_err("", "mov.u32 %r1, 0;\nbrev.b16 %r2, %r1;\nret;", 1,
+               "the device's ISA has no brev of type u16",
+               "an (instruction, type) pair the ISA lacks");
     expect_err(".global .align 4 .u32 gvar;\n",
                "ld.shared.u32 %r1, [gvar];\nret;", 0, "ld.shared.u32",
                "a .global variable through the shared space");
