@@ -1229,106 +1229,6 @@ static void test_escape_global(void)
     run_escapes(t, sizeof(t) / sizeof(t[0]));
 }
 
-/* Lane l of a warp at param0 + l * size: a load copied to param1 + l *
- * size, or a store of the lane's own address. */
-static uint8_t *mod_run(unsigned type, bool ld, uint32_t *len)
-{
-    struct ka a;
-    uint32_t p0, p1;
-    uint16_t size = tbits(type) / 8;
-
-    ka_init(&a, 8);
-    p0 = ka_param64(&a);
-    p1 = ka_param64(&a);
-    ka_op(&a, GV_I_S2R, GV_T_U32, GV_SR_TID_X, 0, 0, 0, 0, 0);
-    ka_op(&a, GV_I_LD, GV_T_U64, GV_SPACE_PARAM, 1, ka_k(&a, p0), 0, 0, 0);
-    ka_op(&a, GV_I_LD, GV_T_U64, GV_SPACE_PARAM, 2, ka_k(&a, p1), 0, 0, 0);
-    ka_op(&a, GV_I_MULWIDE, GV_T_U32, 0, 3, 0, ka_k(&a, size), 0, 0);
-    ka_op(&a, GV_I_ADD, GV_T_U64, 0, 4, 1, 3, 0, 0);
-    ka_op(&a, GV_I_ADD, GV_T_U64, 0, 5, 2, 3, 0, 0);
-    if (ld) {
-        ka_op(&a, GV_I_LD, type, GV_SPACE_GLOBAL, 6, 4, 0, 0, 0);
-        ka_op(&a, GV_I_ST, type, GV_SPACE_GLOBAL, 0, 5, 6, 0, 0);
-    } else {
-        ka_op(&a, GV_I_ST, type, GV_SPACE_GLOBAL, 0, 4, 4, 0, 0);
-    }
-    ka_op(&a, GV_I_EXIT, 0, 0, 0, 0, 0, 0, 0);
-    return ka_build(&a, len);
-}
-
-/* The coalesced path (a full warp's 32 consecutive accesses in one page:
- * one check, one translation) and the runs it leaves to the per-lane
- * path.  A run that crosses into an unmapped page faults by the same
- * rule and changes nothing; one
- * that crosses between two mapped pages, or ends at a page's end, runs;
- * a misaligned run faults as misaligned. */
-static void test_coalesced_runs(void)
-{
-    static const unsigned types[] = { GV_T_U32, GV_T_U64 };
-    const uint64_t end = KT_VA_BASE + k1.size;
-    uint64_t two = kt_alloc(&k1, 8192), out = kt_alloc(&k1, 256);
-    uint64_t bnd = (two + GV_PAGE_SIZE) & ~(uint64_t)(GV_PAGE_SIZE - 1);
-    uint8_t fill[256], got[256], zero[256] = { 0 };
-
-    for (unsigned i = 0; i < sizeof(fill); i++) {
-        fill[i] = (uint8_t)(0xa5 ^ i);
-    }
-    for (unsigned c = 0; c < 8; c++) {
-        unsigned type = types[c & 1], sz = tbits(type) / 8;
-        bool ld = c & 2, cross = !(c & 4);
-        uint32_t len;
-        uint8_t *img = mod_run(type, ld, &len);
-        uint64_t params[2], base = cross ? end - 16 * sz : bnd - 16 * sz;
-        struct kt_launch l = { .module_va = kt_load(&k1, img, len),
-                               .module_size = len, .block = { 32 },
-                               .params = params, .param_size = 16 };
-        int r;
-
-        params[0] = base;
-        params[1] = out;
-        kt_write(&k1, base, fill, 16 * sz);
-        if (!cross) {
-            kt_write(&k1, bnd, fill + 16 * sz, 16 * sz);
-        }
-        kt_write(&k1, out, zero, sizeof(zero));
-        td_wr(td, GV_REG_ERROR_ACK, 1);
-        r = kt_launch(&k1, &l);
-        if (cross) {
-            CU_ASSERT_EQUAL(r, GV_ERR_FAULT);
-            CU_ASSERT_EQUAL(td_rd(td, GV_REG_ERROR_RULE),
-                            GV_RULE_COMPUTE_UNMAPPED);
-            kt_read(&k1, out, got, sizeof(got));
-            CU_ASSERT_EQUAL(memcmp(got, zero, sizeof(got)), 0);
-            kt_read(&k1, base, got, 16 * sz);
-            CU_ASSERT_EQUAL(memcmp(got, fill, 16 * sz), 0);
-        } else if (ld) {
-            CU_ASSERT_EQUAL(r, GV_ERR_NONE);
-            kt_read(&k1, out, got, 32 * sz);
-            CU_ASSERT_EQUAL(memcmp(got, fill, 32 * sz), 0);
-        } else {
-            CU_ASSERT_EQUAL(r, GV_ERR_NONE);
-            for (unsigned lane = 0; lane < 32; lane++) {
-                uint64_t v = 0, va = base + lane * sz;
-
-                kt_read(&k1, va, &v, sz);
-                CU_ASSERT_EQUAL(v, sz == 4 ? (uint32_t)va : va);
-            }
-        }
-        /* the whole run at the end of the last mapped page */
-        params[0] = end - 32 * sz;
-        CU_ASSERT_EQUAL(kt_launch(&k1, &l), GV_ERR_NONE);
-        /* misaligned by 2: the per-lane path's rule */
-        params[0] = bnd - 16 * sz + 2;
-        td_wr(td, GV_REG_ERROR_ACK, 1);
-        CU_ASSERT_EQUAL(kt_launch(&k1, &l), GV_ERR_FAULT);
-        CU_ASSERT_EQUAL(td_rd(td, GV_REG_ERROR_RULE),
-                        GV_RULE_COMPUTE_MISALIGNED);
-        td_wr(td, GV_REG_ERROR_ACK, 1);
-        free(img);
-    }
-    check_still_works(&k1);
-}
-
 /* Module sections and function ranges whose end wraps around 2^32 (each
  * would fit if computed in 32 bits): refused before anything runs. */
 static void test_escape_module(void)
@@ -1527,8 +1427,6 @@ int gv_register_suites(void)
           test_escape_generic },
         { "attack 16: global addresses near 2^64 and 2^40, MADDR wraps",
           test_escape_global },
-        { "coalesced global runs: page ends, unmapped and misaligned",
-          test_coalesced_runs },
         { "attack 16: module sections that wrap", test_escape_module },
         { "attack 16: shuffle lanes out of range", test_escape_shfl },
         { "ring and host window not reprogrammed under a held launch "

@@ -377,6 +377,103 @@ static void test_compute_faults(void)
     free(img);
 }
 
+/* Lane l of a warp at param0 + l * size: a load copied to param1 + l *
+ * size, or a store of the lane's own address. */
+static uint8_t *mod_run(unsigned type, bool ld, uint32_t *len)
+{
+    struct ka a;
+    uint32_t p0, p1;
+    uint16_t size = type == GV_T_U64 ? 8 : 4;
+
+    ka_init(&a, 8);
+    p0 = ka_param64(&a);
+    p1 = ka_param64(&a);
+    ka_op(&a, GV_I_S2R, GV_T_U32, GV_SR_TID_X, 0, 0, 0, 0, 0);
+    ka_op(&a, GV_I_LD, GV_T_U64, GV_SPACE_PARAM, 1, ka_k(&a, p0), 0, 0, 0);
+    ka_op(&a, GV_I_LD, GV_T_U64, GV_SPACE_PARAM, 2, ka_k(&a, p1), 0, 0, 0);
+    ka_op(&a, GV_I_MULWIDE, GV_T_U32, 0, 3, 0, ka_k(&a, size), 0, 0);
+    ka_op(&a, GV_I_ADD, GV_T_U64, 0, 4, 1, 3, 0, 0);
+    ka_op(&a, GV_I_ADD, GV_T_U64, 0, 5, 2, 3, 0, 0);
+    if (ld) {
+        ka_op(&a, GV_I_LD, type, GV_SPACE_GLOBAL, 6, 4, 0, 0, 0);
+        ka_op(&a, GV_I_ST, type, GV_SPACE_GLOBAL, 0, 5, 6, 0, 0);
+    } else {
+        ka_op(&a, GV_I_ST, type, GV_SPACE_GLOBAL, 0, 4, 4, 0, 0);
+    }
+    ka_op(&a, GV_I_EXIT, 0, 0, 0, 0, 0, 0, 0);
+    return ka_build(&a, len);
+}
+
+/* The coalesced path (a full warp's 32 consecutive accesses in one page:
+ * one check, one translation) and the runs it leaves to the per-lane
+ * path.  A run that crosses into an unmapped page faults by the same
+ * rule and changes nothing; one that crosses between two mapped pages,
+ * or ends at a page's end, runs; a misaligned run faults as misaligned. */
+static void test_coalesced_runs(void)
+{
+    static const unsigned types[] = { GV_T_U32, GV_T_U64 };
+    struct kt k;
+    uint64_t end, two, out, bnd;
+    uint8_t fill[256], got[256], zero[256] = { 0 };
+
+    kt_init(&k, td, 1, NULL, 64 << 10, true);
+    end = KT_VA_BASE + k.size;
+    two = kt_alloc(&k, 8192);
+    out = kt_alloc(&k, 256);
+    bnd = (two + GV_PAGE_SIZE) & ~(uint64_t)(GV_PAGE_SIZE - 1);
+    for (unsigned i = 0; i < sizeof(fill); i++) {
+        fill[i] = (uint8_t)(0xa5 ^ i);
+    }
+    for (unsigned c = 0; c < 8; c++) {
+        unsigned type = types[c & 1], sz = type == GV_T_U64 ? 8 : 4;
+        bool ld = c & 2, cross = !(c & 4);
+        uint32_t len;
+        uint8_t *img = mod_run(type, ld, &len);
+        uint64_t params[2], base = cross ? end - 16 * sz : bnd - 16 * sz;
+        struct kt_launch l = { .module_va = kt_load(&k, img, len),
+                               .module_size = len, .block = { 32 },
+                               .params = params, .param_size = 16 };
+
+        params[0] = base;
+        params[1] = out;
+        kt_write(&k, base, fill, 16 * sz);
+        if (!cross) {
+            kt_write(&k, bnd, fill + 16 * sz, 16 * sz);
+        }
+        kt_write(&k, out, zero, sizeof(zero));
+        fresh();
+        if (cross) {
+            expect(kt_launch(&k, &l), GV_RULE_COMPUTE_UNMAPPED,
+                   GV_RULE_COMPUTE_VA_RANGE);
+            kt_read(&k, out, got, sizeof(got));
+            CU_ASSERT_EQUAL(memcmp(got, zero, sizeof(got)), 0);
+            kt_read(&k, base, got, 16 * sz);
+            CU_ASSERT_EQUAL(memcmp(got, fill, 16 * sz), 0);
+        } else if (ld) {
+            CU_ASSERT_EQUAL(kt_launch(&k, &l), GV_ERR_NONE);
+            kt_read(&k, out, got, 32 * sz);
+            CU_ASSERT_EQUAL(memcmp(got, fill, 32 * sz), 0);
+        } else {
+            CU_ASSERT_EQUAL(kt_launch(&k, &l), GV_ERR_NONE);
+            for (unsigned lane = 0; lane < 32; lane++) {
+                uint64_t v = 0, va = base + lane * sz;
+
+                kt_read(&k, va, &v, sz);
+                CU_ASSERT_EQUAL(v, sz == 4 ? (uint32_t)va : va);
+            }
+        }
+        /* the whole run at the end of the last mapped page */
+        params[0] = end - 32 * sz;
+        CU_ASSERT_EQUAL(kt_launch(&k, &l), GV_ERR_NONE);
+        /* misaligned by 2: the per-lane path's rule */
+        params[0] = bnd - 16 * sz + 2;
+        fresh();
+        expect(kt_launch(&k, &l), GV_RULE_COMPUTE_MISALIGNED,
+               GV_RULE_COMPUTE_UNMAPPED);
+        free(img);
+    }
+}
+
 static void test_mmio(void)
 {
     uint32_t bad = td_rd(td, GV_REG_BAD_ACCESS_COUNT);
@@ -504,6 +601,8 @@ int gv_register_suites(void)
         { "copy engine", test_copy_engine },
         { "compute faults, attributed when the launch ends",
           test_compute_faults },
+        { "coalesced global runs: page ends, unmapped and misaligned",
+          test_coalesced_runs },
         { "MMIO; the debug block off", test_mmio },
         { "counters: reset, kept across a device reset",
           test_reset_counters },
