@@ -124,6 +124,10 @@ struct gvp_init {
 };
 
 #define GVP_MAX_DIMS 8
+/* The most registers one .reg declaration may name (%r<N>): nvcc's and
+ * clang's stay in the thousands; the translator keeps a table of N slots
+ * per range (fuzz-ptx: %r<333333331> made it allocate 1.3 GB). */
+#define GVP_MAX_REG_RANGE (1u << 20)
 
 /* A variable or register declaration (one name). */
 struct gvp_decl {

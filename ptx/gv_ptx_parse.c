@@ -862,9 +862,15 @@ static struct gvp_decl *parse_decl(struct ps *ps, int space, bool ext,
         if (accept(ps, '<')) {
             const struct gvp_tok *c = next(ps);
 
-            if (c->kind != TK_INT || c->u > 0x7fffffff) {
+            if (c->kind != TK_INT) {
                 gvp_fail(ps->p, t->line, construct,
                          "a register count is expected in %s<N>", d->name);
+            }
+            if (c->u > GVP_MAX_REG_RANGE) {
+                gvp_fail(ps->p, t->line, construct,
+                         "%s<%llu>: more than %u registers in one range",
+                         d->name, (unsigned long long)c->u,
+                         GVP_MAX_REG_RANGE);
             }
             d->range = (int32_t)c->u;
             expect(ps, '>', construct);

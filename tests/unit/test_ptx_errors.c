@@ -150,6 +150,15 @@ static void test_errors(void)
     expect_err("", "mov.u32 %r1, 0;\nbrev.b16 %r2, %r1;\nret;", 1,
                "the device's ISA has no brev of type u16",
                "an (instruction, type) pair the ISA lacks");
+    /* fuzz-ptx, the same day: a module-scope %r<333333331> made the
+     * translator allocate 1.3 GB (a timeout); ranges are capped in the
+     * parser, for every scope */
+    expect_err("", ".reg .b32 %rz<333333331>;\nret;", 0,
+               "%rz<333333331>: more than 1048576 registers in one range",
+               "a huge register range in a function");
+    expect_err(".reg .b32 %mz<2000000000>;\n", "ret;", -4,
+               "more than 1048576 registers",
+               "a huge register range at module scope");
     expect_err(".global .align 4 .u32 gvar;\n",
                "ld.shared.u32 %r1, [gvar];\nret;", 0, "ld.shared.u32",
                "a .global variable through the shared space");
