@@ -1141,15 +1141,6 @@ static bool global_fast(struct gv_launch *L, struct gv_sm *sm,
     return gv_simt_global_fast(L, sm, i, R, m);
 }
 
-/* run_warp's operands (R, its register file; i, the instruction) as
- * expressions, so each case computes only those it uses (as locals, all
- * four were computed and spilled for every instruction: 9 % of
- * vector_add's instructions). */
-#define D (R + i->d)
-#define A ((const uint64_t *)R + i->a)
-#define B ((const uint64_t *)R + i->b)
-#define C ((const uint64_t *)R + i->c)
-
 /* Run warp @w until none of its lanes can run (all exited or at a
  * barrier), the launch stops or the SM's time slice ends (W_YIELD: the
  * warp's state is whole, at an instruction not yet run).  One switch
@@ -1182,6 +1173,9 @@ static int run_warp(struct gv_launch *L, struct gv_sm *sm, struct gv_warp *w)
         m = guarded(w, i, R);
         w->issued++;
         lanes += m == FULL ? GV_WARP : popc32(m);
+
+        uint64_t *D = R + i->d;
+        const uint64_t *A = R + i->a, *B = R + i->b, *C = R + i->c;
 
         switch (i->k) {
         case GV_K_NOP:
@@ -1304,10 +1298,6 @@ static int run_warp(struct gv_launch *L, struct gv_sm *sm, struct gv_warp *w)
         w->pc++;
     }
 }
-#undef D
-#undef A
-#undef B
-#undef C
 
 /* Every warp is blocked at a barrier or done: release the barriers that
  * are complete (their count, or every live thread, arrived; the
