@@ -285,6 +285,16 @@ def table1(out, t1, cp):
     out.append("")
 
 
+def table2_head(out, sizes, hdr):
+    """Table 2's header and the paper's rows, for the sizes we ran."""
+    out.append(hdr)
+    out.append("|---" * (len(sizes) + 1) + "|")
+    for name, vals in PAPER_T2.items():
+        cells = [fmt(vals[T2_SIZES.index(s)]) if s in T2_SIZES else "-"
+                 for s in sizes]
+        out.append(f"| paper: {name} | " + " | ".join(cells) + " |")
+
+
 def table2(out, t2, native=None):
     sizes = sorted({k[2] for k in t2})
     if not sizes:
@@ -298,12 +308,7 @@ def table2(out, t2, native=None):
                "closest to our `authdec-kmac` (AES-256-CTR + a KMAC256 "
                "tree).\n")
     hdr = "| row | " + " | ".join(size_name(s) for s in sizes) + " |"
-    out.append(hdr)
-    out.append("|---" * (len(sizes) + 1) + "|")
-    for name, vals in PAPER_T2.items():
-        cells = [fmt(vals[T2_SIZES.index(s)]) if s in T2_SIZES else "-"
-                 for s in sizes]
-        out.append(f"| paper: {name} | " + " | ".join(cells) + " |")
+    table2_head(out, sizes, hdr)
     base = [t2.get(("plain", "htod", s), (0, 0, 0))[0] / 1e3 for s in sizes]
     out.append("| ours: plain copy | " +
                " | ".join(fmt(b) for b in base) + " |")
@@ -375,12 +380,7 @@ def table2_device(out, t2, sizes, hdr):
                "plus the device's cryptography (the copy engine's crypto "
                "mode, or AuthDec's kernels). The paper's figures are its "
                "GPU's. Host to device / device to host.\n")
-    out.append(hdr)
-    out.append("|---" * (len(sizes) + 1) + "|")
-    for name, vals in PAPER_T2.items():
-        cells = [fmt(vals[T2_SIZES.index(s)]) if s in T2_SIZES else "-"
-                 for s in sizes]
-        out.append(f"| paper: {name} | " + " | ".join(cells) + " |")
+    table2_head(out, sizes, hdr)
     for sch in ["plain"] + SCHEMES:
         if (sch, "htod", sizes[0]) not in t2:
             continue
