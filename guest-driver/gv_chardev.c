@@ -140,6 +140,22 @@ static u64 gv_devtime(struct gv_device *gdev)
 	return v;
 }
 
+/* One of the command processor's profile counters (GV_PROF_*): the
+ * selector and the LO/HI pair are one access at a time. */
+static u64 gv_prof(struct gv_device *gdev, u32 sel)
+{
+	static DEFINE_SPINLOCK(lock);
+	unsigned long flags;
+	u64 v;
+
+	spin_lock_irqsave(&lock, flags);
+	gv_wr(gdev, GV_REG_PROF_SEL, sel);
+	v = gv_rd(gdev, GV_REG_PROF_LO);
+	v |= (u64)gv_rd(gdev, GV_REG_PROF_HI) << 32;
+	spin_unlock_irqrestore(&lock, flags);
+	return v;
+}
+
 static long gv_ioc_get_param(struct gv_device *gdev, void __user *uarg)
 {
 	struct graviton_param p;
@@ -175,6 +191,13 @@ static long gv_ioc_get_param(struct gv_device *gdev, void __user *uarg)
 		if (!gv_rd(gdev, GV_REG_DEVTIME_PROFILE))
 			return -ENODATA;
 		p.value = gv_devtime(gdev);
+		break;
+	case GRAVITON_PARAM_PROF_BUSY ... GRAVITON_PARAM_PROF_IRQ:
+		/* the profile registers came with device ABI 1.6 */
+		if ((gdev->abi_version & 0xffff) < 6)
+			return -ENODATA;
+		p.value = gv_prof(gdev, GV_PROF_BUSY + p.param -
+				  GRAVITON_PARAM_PROF_BUSY);
 		break;
 	default:
 		return -EINVAL;

@@ -263,6 +263,8 @@ static int run_entry(struct gv_dev *dev, unsigned chid,
     if (ch->type == GV_CHAN_TYPE_SECURE) {
         uint8_t iv[12], aad[sizeof(h) + 4];
         struct gv_chan_secret *sec = &dev->chsec[chid];
+        uint64_t t0;
+        bool opened;
 
         /* Every group of a secure channel is authenticated. */
         if (!(h.flags & GV_GROUP_ENCRYPTED)) {
@@ -277,9 +279,12 @@ static int run_entry(struct gv_dev *dev, unsigned chid,
         gv_iv(iv, GV_IV_DOMAIN_CMDG, sec->cmd_counter);
         memcpy(aad, &h, sizeof(h));
         memcpy(aad + sizeof(h), &(uint32_t){ chid }, 4);
-        if (gvc_aead_open(ch->aead, iv, aad, sizeof(aad), buf + sizeof(h),
-                          h.payload_len, buf + sizeof(h),
-                          buf + sizeof(h) + h.payload_len) != GVC_OK) {
+        t0 = gv_prof_begin(dev, GV_PROF_CRYPTO);
+        opened = gvc_aead_open(ch->aead, iv, aad, sizeof(aad),
+                               buf + sizeof(h), h.payload_len, buf + sizeof(h),
+                               buf + sizeof(h) + h.payload_len) == GVC_OK;
+        gv_prof_end(dev, GV_PROF_CRYPTO, t0);
+        if (!opened) {
             return gv_refuse(dev, GV_RULE_GROUP_AUTH, chid, sec->cmd_counter,
                              h.payload_len);
         }
@@ -342,7 +347,7 @@ void gv_group_failed(struct gv_dev *dev, unsigned chid, unsigned err,
     }
 }
 
-static void process_ring(struct gv_dev *dev, unsigned chid)
+static void run_ring(struct gv_dev *dev, unsigned chid)
 {
     struct gv_chan *ch = &dev->chan[chid];
     uint8_t *buf;
@@ -406,6 +411,15 @@ static void process_ring(struct gv_dev *dev, unsigned chid)
             gv_irq_raise(dev, GV_INTR_CHANNEL);
         }
     }
+}
+
+/* Run @chid's ring, its time counted as the command processor's. */
+static void process_ring(struct gv_dev *dev, unsigned chid)
+{
+    uint64_t t0 = gv_prof_begin(dev, GV_PROF_BUSY);
+
+    run_ring(dev, chid);
+    gv_prof_end(dev, GV_PROF_BUSY, t0);
 }
 
 /* Run channel @chid's kept group (the engine is free): it starts its
@@ -652,6 +666,10 @@ void gv_chan_reg_write(struct gv_dev *dev, unsigned chid, unsigned reg,
             return;
         }
         ch->put = val;
+        if (dev->prof.armed) {
+            dev->prof.doorbell_ns = gv_now_ns();
+            dev->prof.armed = false;
+        }
         process_ring(dev, chid);
         return;
     case GV_CHAN_CTRL:

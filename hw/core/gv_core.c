@@ -31,6 +31,40 @@ void gv_guest_error(struct gv_dev *dev, const char *fmt, ...)
     dev->ops->guest_error(dev->opaque, msg);
 }
 
+uint32_t gv_prof_reg_read(struct gv_dev *dev, uint64_t off)
+{
+    struct gv_prof *p = &dev->prof;
+    uint64_t v = 0;
+
+    if (off == GV_REG_PROF_SEL) {
+        return p->sel;
+    }
+    if (off == GV_REG_PROF_HI) {
+        return p->hi;
+    }
+    switch (p->sel) {
+    case GV_PROF_BUSY:
+    case GV_PROF_INIT:
+    case GV_PROF_CRYPTO:
+        v = p->acc[p->sel];
+        break;
+    case GV_PROF_NOW:
+        v = gv_now_ns();
+        p->armed = true;
+        break;
+    case GV_PROF_DOORBELL:
+        v = p->doorbell_ns;
+        break;
+    case GV_PROF_IRQ:
+        v = p->irq_ns;
+        break;
+    default:
+        break;
+    }
+    p->hi = (uint32_t)(v >> 32);
+    return (uint32_t)v;
+}
+
 void gv_irq_update(struct gv_dev *dev)
 {
     bool level = (dev->intr_status & dev->intr_mask) != 0;
@@ -41,6 +75,7 @@ void gv_irq_update(struct gv_dev *dev)
     dev->irq_level = level;
     if (level) {
         dev->intr_count++;
+        dev->prof.irq_ns = gv_now_ns();
     }
     if (dev->ops && dev->ops->set_irq) {
         dev->ops->set_irq(dev->opaque, level);
@@ -412,6 +447,10 @@ static uint32_t reg_read(struct gv_dev *dev, uint64_t off)
         return dev->devtime_hi;
     case GV_REG_DEVTIME_PROFILE:
         return dev->tp ? dev->tp->id | (dev->cfg.aes_engine ? 0x100 : 0) : 0;
+    case GV_REG_PROF_SEL:
+    case GV_REG_PROF_LO:
+    case GV_REG_PROF_HI:
+        return gv_prof_reg_read(dev, off);
     case GV_REG_RESET:
     case GV_REG_INTR_ACK:
     case GV_REG_INTR_RAISE:
@@ -468,6 +507,9 @@ static void reg_write(struct gv_dev *dev, uint64_t off, uint32_t val)
     case GV_REG_ERROR_ACK:
         dev->error_code = dev->error_chid = dev->error_pos = 0;
         dev->error_rule = 0;
+        break;
+    case GV_REG_PROF_SEL:
+        dev->prof.sel = val;
         break;
     case GV_REG_UNPROT_SIZE_LO:
     case GV_REG_UNPROT_SIZE_HI:

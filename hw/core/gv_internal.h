@@ -225,6 +225,18 @@ struct gv_dev {
     uint64_t devtime_ns;
     uint32_t devtime_hi;        /* DEVTIME_HI latched by a DEVTIME_LO read */
 
+    /* The command processor's host-time profile (GV_REG_PROF_*, the
+     * paper's Table 1 split): nanoseconds spent in processing rings,
+     * clearing memory and cryptography, and when the last doorbell (the
+     * first after a NOW read) and interrupt happened. */
+    struct gv_prof {
+        uint64_t acc[GV_PROF_CRYPTO + 1];
+        unsigned depth[GV_PROF_CRYPTO + 1];
+        uint64_t doorbell_ns, irq_ns;
+        bool armed;             /* the next doorbell's time is kept */
+        uint32_t sel, hi;       /* PROF_SEL; PROF_HI latched by PROF_LO */
+    } prof;
+
     /* Re-entrancy guard (attack 20, gv_core.c): set while the device
      * handles a register or aperture access, a reset or an engine poll.
      * What arrives meanwhile came from the device itself (DMA or an MSI
@@ -277,6 +289,23 @@ unsigned gv_take_rule(struct gv_dev *dev, unsigned code);
  * refused (debug off, or not a writable register). */
 uint32_t gv_dbg_reg_read(struct gv_dev *dev, uint64_t off);
 bool gv_dbg_reg_write(struct gv_dev *dev, uint64_t off, uint32_t val);
+
+/* The command processor's profile (struct gv_prof): the host's monotonic
+ * clock (gv_simt.c), and a begin/end pair that adds the time between them to
+ * counter @k (GV_PROF_BUSY, _INIT, _CRYPTO); nested pairs of one counter
+ * count once.  Only the command processor's thread calls them. */
+uint64_t gv_now_ns(void);
+static inline uint64_t gv_prof_begin(struct gv_dev *dev, unsigned k)
+{
+    return dev->prof.depth[k]++ ? 0 : gv_now_ns();
+}
+static inline void gv_prof_end(struct gv_dev *dev, unsigned k, uint64_t t0)
+{
+    if (--dev->prof.depth[k] == 0) {
+        dev->prof.acc[k] += gv_now_ns() - t0;
+    }
+}
+uint32_t gv_prof_reg_read(struct gv_dev *dev, uint64_t off);
 
 /* gv_regions.c */
 enum gv_region { GV_REGION_UNPROT, GV_REGION_PROT, GV_REGION_HIDDEN,

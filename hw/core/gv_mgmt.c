@@ -215,11 +215,15 @@ static bool chan_gmac(struct gv_dev *dev, unsigned chid, uint32_t domain,
                       uint64_t counter, const void *aad, size_t aad_len,
                       uint8_t tag[GV_TAG_LEN])
 {
+    uint64_t t0 = gv_prof_begin(dev, GV_PROF_CRYPTO);
     uint8_t iv[12];
+    bool ok;
 
     gv_iv(iv, domain, counter);
-    return gvc_aead_seal(dev->chan[chid].aead, iv, aad, aad_len, NULL, 0,
-                         NULL, tag) == GVC_OK;
+    ok = gvc_aead_seal(dev->chan[chid].aead, iv, aad, aad_len, NULL, 0,
+                       NULL, tag) == GVC_OK;
+    gv_prof_end(dev, GV_PROF_CRYPTO, t0);
+    return ok;
 }
 
 /* Does @mac authorise @aad (the next authorisation counter)?  The
@@ -229,11 +233,15 @@ static bool chan_check_mac(struct gv_dev *dev, unsigned chid,
                            const uint8_t mac[GV_TAG_LEN])
 {
     struct gv_chan_secret *sec = &dev->chsec[chid];
+    uint64_t t0 = gv_prof_begin(dev, GV_PROF_CRYPTO);
     uint8_t iv[12];
+    bool ok;
 
     gv_iv(iv, GV_IV_DOMAIN_AUTH, sec->auth_counter);
-    if (gvc_aead_open(dev->chan[chid].aead, iv, aad, aad_len, NULL, 0, NULL,
-                      mac) != GVC_OK) {
+    ok = gvc_aead_open(dev->chan[chid].aead, iv, aad, aad_len, NULL, 0, NULL,
+                       mac) == GVC_OK;
+    gv_prof_end(dev, GV_PROF_CRYPTO, t0);
+    if (!ok) {
         return false;
     }
     sec->auth_counter++;
@@ -310,18 +318,21 @@ static int create_secure(struct gv_dev *dev, const struct gv_cmd_ch_create *c,
     struct gv_ctx *x = &dev->ctx[ctx];
     struct gv_quote q;
     uint8_t kchan[32];
-    int err;
+    uint64_t t0 = gv_prof_begin(dev, GV_PROF_CRYPTO);
+    int err = GV_ERR_NONE;
 
     if (new_ctx) {
         memset(x, 0, sizeof(*x));
         if (gvc_random(x->cek, sizeof(x->cek)) != GVC_OK) {
-            return gv_refuse(dev, GV_RULE_CH_CREATE_CEK, c->chid, 0, 0);
+            err = gv_refuse(dev, GV_RULE_CH_CREATE_CEK, c->chid, 0, 0);
         }
         memcpy(x->uk_hash, uk_hash, GV_HASH_LEN);
     }
     /* The quote wraps CEK under UK_pub: a bad key fails here. */
-    err = gv_attest_quote(dev, c->chid, c->uk_pub, c->nonce, x->cek, inc,
-                          &q);
+    if (err == GV_ERR_NONE) {
+        err = gv_attest_quote(dev, c->chid, c->uk_pub, c->nonce, x->cek, inc,
+                              &q);
+    }
     if (err == GV_ERR_NONE &&
         (gv_derive_key(x->cek, GV_KDF_CHAN, c->chid, inc, kchan) ||
          gv_derive_key(x->cek, GV_KDF_MEAS, c->chid, inc, kmeas) ||
@@ -329,6 +340,7 @@ static int create_secure(struct gv_dev *dev, const struct gv_cmd_ch_create *c,
         err = gv_refuse(dev, GV_RULE_CH_CREATE_KEYS, c->chid, inc, 0);
     }
     memset(kchan, 0, sizeof(kchan));
+    gv_prof_end(dev, GV_PROF_CRYPTO, t0);
     if (err == GV_ERR_NONE && c->result_addr) {
         err = gv_dma_write(dev, GV_RULE_CH_CREATE_RESULT_WRITE, c->chid,
                            c->result_addr, &q, sizeof(q));
@@ -408,7 +420,11 @@ int gv_ch_create(struct gv_dev *dev, const uint8_t *cmd, uint32_t size)
             return gv_refuse(dev, GV_RULE_CH_CREATE_NO_AK, c.chid,
                              dev->attest_status, 0);
         }
-        if (gvc_sha256(c.uk_pub, GV_EC_PUB_LEN, uk_hash) != GVC_OK) {
+        uint64_t t0 = gv_prof_begin(dev, GV_PROF_CRYPTO);
+        bool ok = gvc_sha256(c.uk_pub, GV_EC_PUB_LEN, uk_hash) == GVC_OK;
+
+        gv_prof_end(dev, GV_PROF_CRYPTO, t0);
+        if (!ok) {
             return gv_refuse(dev, GV_RULE_CH_CREATE_UK_HASH, c.chid, 0, 0);
         }
         ctx = find_ctx(dev, uk_hash);
@@ -898,6 +914,8 @@ int gv_ch_measure(struct gv_dev *dev, const uint8_t *cmd, uint32_t size)
     struct gv_measurement m;
     struct gvc_hmac_ctx *h = NULL;
     uint8_t buf[GV_PAGE_SIZE];
+    uint64_t t0;
+    bool ok;
     int err;
 
     if (size != sizeof(c)) {
@@ -921,8 +939,11 @@ int gv_ch_measure(struct gv_dev *dev, const uint8_t *cmd, uint32_t size)
     }
     /* Keyed (attack 14): only the holder of CEK can tell what the digest
      * is of, so measuring a byte of a secret tells the driver nothing. */
-    if (gvc_hmac_sha256_new(&h, dev->chsec[c.chid].meas_key,
-                            sizeof(dev->chsec[c.chid].meas_key)) != GVC_OK) {
+    t0 = gv_prof_begin(dev, GV_PROF_CRYPTO);
+    ok = gvc_hmac_sha256_new(&h, dev->chsec[c.chid].meas_key,
+                             sizeof(dev->chsec[c.chid].meas_key)) == GVC_OK;
+    gv_prof_end(dev, GV_PROF_CRYPTO, t0);
+    if (!ok) {
         return gv_refuse(dev, GV_RULE_CH_MEASURE_CRYPTO, c.chid, c.va, c.size);
     }
     for (uint64_t off = 0; off < c.size;) {
@@ -936,7 +957,10 @@ int gv_ch_measure(struct gv_dev *dev, const uint8_t *cmd, uint32_t size)
         if (err != GV_ERR_NONE) {
             goto done;
         }
-        if (gvc_hmac_sha256_update(h, buf, n) != GVC_OK) {
+        t0 = gv_prof_begin(dev, GV_PROF_CRYPTO);
+        ok = gvc_hmac_sha256_update(h, buf, n) == GVC_OK;
+        gv_prof_end(dev, GV_PROF_CRYPTO, t0);
+        if (!ok) {
             goto crypto_failed;
         }
         off += n;
@@ -944,9 +968,12 @@ int gv_ch_measure(struct gv_dev *dev, const uint8_t *cmd, uint32_t size)
     m = (struct gv_measurement){ .magic = GV_MEASURE_MAGIC, .chid = c.chid,
                                  .va = c.va, .size = c.size,
                                  .counter = dev->chsec[c.chid].report_counter };
-    if (gvc_hmac_sha256_final(h, m.digest) != GVC_OK ||
-        !chan_gmac(dev, c.chid, GV_IV_DOMAIN_MEAS, m.counter, &m,
-                   offsetof(struct gv_measurement, mac), m.mac)) {
+    t0 = gv_prof_begin(dev, GV_PROF_CRYPTO);
+    ok = gvc_hmac_sha256_final(h, m.digest) == GVC_OK &&
+         chan_gmac(dev, c.chid, GV_IV_DOMAIN_MEAS, m.counter, &m,
+                   offsetof(struct gv_measurement, mac), m.mac);
+    gv_prof_end(dev, GV_PROF_CRYPTO, t0);
+    if (!ok) {
         goto crypto_failed;
     }
     dev->chsec[c.chid].report_counter++;

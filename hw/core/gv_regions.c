@@ -74,10 +74,12 @@ void gv_scrub(struct gv_dev *dev, uint64_t addr, uint64_t len)
     uint64_t a = ALIGN_UP(addr, host_page);
     uint64_t end = addr + len;
     uint64_t e = end & ~(host_page - 1);
+    uint64_t t0;
 
     if (len == 0) {
         return;
     }
+    t0 = gv_prof_begin(dev, GV_PROF_INIT);
     if (e > a && e - a >= GV_SCRUB_MADVISE_MIN) {
         /* Large runs: hand the pages back; they read as zero again. */
         memset(dev->vram + addr, 0, a - addr);
@@ -88,6 +90,7 @@ void gv_scrub(struct gv_dev *dev, uint64_t addr, uint64_t len)
     } else {
         memset(dev->vram + addr, 0, len);
     }
+    gv_prof_end(dev, GV_PROF_INIT, t0);
 }
 
 int gv_regions_lock(struct gv_dev *dev)

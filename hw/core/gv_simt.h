@@ -257,7 +257,6 @@ int gv_simt_block_run(struct gv_launch *L, struct gv_sm *sm);
 /* Per-lane evaluation of the ALU instructions (exported for tests). */
 uint64_t gv_simt_alu(const struct gv_dinsn *i, uint64_t a, uint64_t b,
                      uint64_t c, uint64_t e);
-uint64_t gv_now_ns(void);
 
 /* gv_simt_mem.c: the memory instructions, every offset through one
  * checked accessor per space (gv_simt_mem.h).  Each returns true, or false

@@ -15,7 +15,7 @@
 #include <linux/types.h>
 
 #define GRAVITON_UAPI_MAJOR     1
-#define GRAVITON_UAPI_MINOR     5
+#define GRAVITON_UAPI_MINOR     6
 #define GRAVITON_UAPI_VERSION   ((GRAVITON_UAPI_MAJOR << 16) | GRAVITON_UAPI_MINOR)
 
 #define GRAVITON_DEV_NAME       "graviton"      /* /dev/graviton0, ... */
@@ -81,6 +81,17 @@ enum graviton_param_id {
 	GRAVITON_PARAM_DEVICE_TIME = 7,
 	/* uapi 1.5: its profile (GV_REG_DEVTIME_PROFILE; 0: off) */
 	GRAVITON_PARAM_DEVICE_TIME_PROFILE = 8,
+	/* uapi 1.6: the command processor's host-time profile (device ABI
+	 * 1.6, GV_REG_PROF_*; ENODATA on an older device), ns of the host's
+	 * monotonic clock: totals of ring processing, memory clearing and
+	 * cryptography; the host's clock now (which arms the doorbell
+	 * stamp); the first doorbell since; the last interrupt */
+	GRAVITON_PARAM_PROF_BUSY = 9,
+	GRAVITON_PARAM_PROF_INIT = 10,
+	GRAVITON_PARAM_PROF_CRYPTO = 11,
+	GRAVITON_PARAM_PROF_NOW = 12,
+	GRAVITON_PARAM_PROF_DOORBELL = 13,
+	GRAVITON_PARAM_PROF_IRQ = 14,
 };
 
 /**

@@ -31,7 +31,7 @@
 /* Identity */
 #define GV_ID_MAGIC             0x47525654u     /* "GRVT" */
 #define GV_ABI_MAJOR            1u
-#define GV_ABI_MINOR            5u
+#define GV_ABI_MINOR            6u
 #define GV_ABI_VERSION          ((GV_ABI_MAJOR << 16) | GV_ABI_MINOR)
 
 /* ---- BAR0 register map (offsets in bytes; all registers 32 bits) ---- */
@@ -86,6 +86,25 @@
 #define GV_REG_DEVTIME_HI       0x00b4  /* RO  high word, as of the LO read */
 #define GV_REG_DEVTIME_PROFILE  0x00b8  /* RO  0 off, 1 titan-black, 2 h100;
                                            bit 8: hardware AES engine */
+
+/* The command processor's host-time profile (ABI 1.6; docs/paper.md,
+ * Table 1's split): write a GV_PROF_* selector to PROF_SEL, then read
+ * LO (which latches HI) and HI.  Nanoseconds of the host's monotonic
+ * clock: NOW is the time of the LO read (and arms DOORBELL), BUSY, INIT
+ * and CRYPTO are totals since the device was created (processing rings;
+ * clearing device memory; cryptography), DOORBELL is when the first PUT
+ * after the last NOW read arrived, IRQ when the interrupt line last
+ * rose.  Another selector reads 0. */
+#define GV_REG_PROF_SEL         0x00c0  /* RW  GV_PROF_* */
+#define GV_REG_PROF_LO          0x00c4  /* RO  low word (latches HI) */
+#define GV_REG_PROF_HI          0x00c8  /* RO  high word, as of the LO read */
+#define GV_PROF_BUSY            0u
+#define GV_PROF_INIT            1u
+#define GV_PROF_CRYPTO          2u
+#define GV_PROF_NOW             3u
+#define GV_PROF_DOORBELL        4u
+#define GV_PROF_IRQ             5u
+#define GV_PROF__COUNT          6u
 
 /* Attestation, 0x0100 - 0x01ff: byte arrays, read 32 bits at a time. */
 #define GV_REG_ATTEST_STATUS    0x0100  /* RO  GV_ATTEST_* bits */

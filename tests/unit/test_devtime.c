@@ -2,7 +2,10 @@
 /*
  * The device-time model (hw/core/gv_devtime.c, docs/devtime.md): off it
  * reads 0; with a profile each command, secure group and launch advances
- * the modelled clock by what the profile says, exactly.
+ * the modelled clock by what the profile says, exactly.  And the command
+ * processor's host-time profile (GV_REG_PROF_*, Table 1's split): what
+ * each command spends clearing memory and in cryptography, and when the
+ * doorbell and the interrupt came.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -152,6 +155,91 @@ static void test_launch(void)
     td_free(td);
 }
 
+/* A profile counter through the registers (LO latches HI). */
+static uint64_t prof(struct td *td, uint32_t sel)
+{
+    uint32_t lo;
+
+    td_wr(td, GV_REG_PROF_SEL, sel);
+    lo = td_rd(td, GV_REG_PROF_LO);
+    return (uint64_t)td_rd(td, GV_REG_PROF_HI) << 32 | lo;
+}
+
+struct split {
+    uint64_t busy, init, crypto;
+};
+
+static struct split snap(struct td *td)
+{
+    return (struct split){ prof(td, GV_PROF_BUSY), prof(td, GV_PROF_INIT),
+                           prof(td, GV_PROF_CRYPTO) };
+}
+
+static struct split since(struct td *td, struct split a)
+{
+    struct split b = snap(td);
+
+    return (struct split){ b.busy - a.busy, b.init - a.init,
+                           b.crypto - a.crypto };
+}
+
+/* A secure CH_CREATE is mostly crypto (the quote); a small page table's
+ * CH_PDE clears 256 KiB and has none; both within the command's time. */
+static void test_prof_split(void)
+{
+    struct td *td = device(NULL, false);
+    struct gvrt_secure s;
+    struct split a, d;
+
+    memset(&s, 0, sizeof(s));
+    a = snap(td);
+    CU_ASSERT_EQUAL_FATAL(td_create_secure(td, 1, &s), GV_ERR_NONE);
+    d = since(td, a);
+    CU_ASSERT(d.crypto > 0);
+    CU_ASSERT(d.busy >= d.crypto + d.init);
+    CU_ASSERT_EQUAL_FATAL(td_create_normal(td, 2, 2), GV_ERR_NONE);
+    a = snap(td);
+    td_table(td, 2, 0, false);
+    d = since(td, a);
+    CU_ASSERT(d.init > 0);
+    CU_ASSERT_EQUAL(d.crypto, 0);
+    CU_ASSERT(d.busy >= d.init);
+    gvrt_secure_fini(&s);
+    td_free(td);
+}
+
+/* NOW is the host's clock and arms DOORBELL: the next PUT is stamped
+ * between two NOW reads, the one after it is not; IRQ stamps the line's
+ * rise.  An unknown selector reads 0. */
+static void test_prof_stamps(void)
+{
+    struct td *td = device(NULL, false);
+    uint64_t t0, t1, db;
+
+    CU_ASSERT_EQUAL_FATAL(td_create_normal(td, 1, 1), GV_ERR_NONE);
+    t0 = prof(td, GV_PROF_NOW);
+    td_table(td, 1, 0, false);
+    t1 = prof(td, GV_PROF_NOW);
+    db = prof(td, GV_PROF_DOORBELL);
+    CU_ASSERT(t0 < t1);
+    CU_ASSERT(db >= t0 && db <= t1);
+    td_table(td, 1, 1, true);               /* armed again by t1's read */
+    CU_ASSERT(prof(td, GV_PROF_DOORBELL) > t1);
+    td_table(td, 1, 2, true);               /* not armed: kept */
+    CU_ASSERT(prof(td, GV_PROF_DOORBELL) > t1);
+
+    td_wr(td, GV_REG_INTR_MASK, GV_INTR_SOFT);
+    t0 = prof(td, GV_PROF_NOW);
+    td_wr(td, GV_REG_INTR_RAISE, 1);
+    t1 = prof(td, GV_PROF_NOW);
+    CU_ASSERT(prof(td, GV_PROF_IRQ) >= t0);
+    CU_ASSERT(prof(td, GV_PROF_IRQ) <= t1);
+
+    CU_ASSERT_EQUAL(prof(td, GV_PROF__COUNT), 0);
+    CU_ASSERT_EQUAL(td_rd(td, GV_REG_PROF_SEL), GV_PROF__COUNT);
+    td_free(td);
+}
+
 int gv_register_suites(void)
 {
     static const struct gv_cunit_test t[] = {
@@ -160,6 +248,8 @@ int gv_register_suites(void)
         { "page tables: their clearing", test_tables },
         { "secure groups: firmware or AES engine", test_groups },
         { "a launch: fixed cost and lane instructions", test_launch },
+        { "profile: init and crypto within the command", test_prof_split },
+        { "profile: NOW, DOORBELL and IRQ stamps", test_prof_stamps },
         { NULL, NULL },
     };
 
