@@ -4,9 +4,14 @@
  * the PMM should say from every active channel's page tables and compares:
  * every mapped page accounted for, refcnts and entry counts right, lock
  * bits right, tables in protected memory, no page of one context reachable
- * from another, no virtual page mapped by both page sizes.
+ * from another, no virtual page mapped by both page sizes.  And what the
+ * design states about channels (design.md sections 2, 6, 7): a bootstrap
+ * channel's descriptor lies in unprotected memory; only a secure channel
+ * holds a copy key; the TLB, which the command processor flushes on every
+ * change, agrees with the tables (no stale translation, attack 19).
  */
 #include "gv_internal.h"
+#include "gv_simt.h"
 
 #include <inttypes.h>
 #include <stdarg.h>
@@ -154,6 +159,66 @@ static void walk_table(struct checker *k, unsigned chid, unsigned pgdi,
     }
 }
 
+/* Every TLB entry of the current generation translates as a fresh walk
+ * of the tables would (and only for a channel that may have one). */
+static void check_tlb(struct checker *k)
+{
+    struct gv_dev *dev = k->dev;
+
+    for (unsigned c = 0; c < GV_MAX_CHANNELS && !k->bad; c++) {
+        unsigned type = dev->chan[c].type;
+
+        for (unsigned i = 0; i < GV_TLB_ENTRIES && !k->bad; i++) {
+            const struct gv_tlb_entry *t = &dev->tlb[c][i];
+            uint64_t va = t->vpage << GV_PAGE_SHIFT, pa;
+            bool ro;
+
+            if (t->gen != dev->tlb_gen) {
+                continue;
+            }
+            if (type != GV_CHAN_TYPE_NORMAL && type != GV_CHAN_TYPE_SECURE) {
+                fail(k, "chid %u (type %u) has a live TLB entry for VA "
+                     "0x%" PRIx64, c, type, va);
+            } else if (gv_translate_mt(dev, c, va, &pa, &ro) != 0) {
+                fail(k, "chid %u: stale TLB entry VA 0x%" PRIx64 " -> 0x%"
+                     PRIx64 ", the tables map nothing there", c, va,
+                     t->ppage_flags);
+            } else if ((pa & GV_PTE_ADDR_MASK) !=
+                       (t->ppage_flags & GV_PTE_ADDR_MASK) ||
+                       ro != !!(t->ppage_flags & GV_PTE_READONLY)) {
+                fail(k, "chid %u: stale TLB entry VA 0x%" PRIx64 " -> 0x%"
+                     PRIx64 ", the tables say 0x%" PRIx64 "%s", c, va,
+                     t->ppage_flags, pa & GV_PTE_ADDR_MASK,
+                     ro ? " read-only" : "");
+            }
+        }
+    }
+}
+
+/* Per channel, what its type allows: a bootstrap channel's descriptor in
+ * unprotected memory (else the driver could aim one at a secure
+ * context's pages, attack 5); a copy key only on a secure channel (a key
+ * set any other way is the driver's). */
+static void check_channel_kinds(struct checker *k)
+{
+    struct gv_dev *dev = k->dev;
+
+    for (unsigned c = 0; c < GV_MAX_CHANNELS && !k->bad; c++) {
+        const struct gv_chan *ch = &dev->chan[c];
+
+        if (ch->type == GV_CHAN_TYPE_BOOTSTRAP &&
+            (ch->desc_addr % GV_PAGE_SIZE ||
+             gv_region_of(dev, ch->desc_addr, GV_DESC_BYTES) !=
+             GV_REGION_UNPROT)) {
+            fail(k, "bootstrap channel %u has its descriptor at 0x%" PRIx64
+                 ", not in unprotected memory", c, ch->desc_addr);
+        } else if (ch->type != GV_CHAN_TYPE_SECURE &&
+                   dev->chsec[c].has_copy_key) {
+            fail(k, "channel %u (type %u) holds a copy key", c, ch->type);
+        }
+    }
+}
+
 int gv_dev_check(struct gv_dev *dev, char *why, size_t why_len)
 {
     struct checker k = { .dev = dev, .why = why, .why_len = why_len };
@@ -163,7 +228,7 @@ int gv_dev_check(struct gv_dev *dev, char *why, size_t why_len)
     }
     if (!dev->locked) {
         for (unsigned c = 0; c < GV_MAX_CHANNELS; c++) {
-            if (dev->chan[c].type > GV_CHAN_TYPE_BOOTSTRAP) {
+            if (dev->chan[c].type != GV_CHAN_TYPE_FREE) {
                 fail(&k, "channel %u active before the regions lock", c);
             }
         }
@@ -204,6 +269,8 @@ int gv_dev_check(struct gv_dev *dev, char *why, size_t why_len)
             }
         }
     }
+    check_channel_kinds(&k);
+    check_tlb(&k);
     /* Compare with the PMM. */
     for (uint64_t i = 0; i < dev->prot_pages && !k.bad; i++) {
         uint64_t e = dev->pmm[i], pa = dev->unprot_size + i * GV_PAGE_SIZE;
