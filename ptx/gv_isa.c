@@ -89,116 +89,6 @@ const char *gv_isa_sreg_name(unsigned sreg)
     return sreg < GV_SR__COUNT ? sreg_names[sreg] : "?";
 }
 
-/* ---- what each opcode uses ---- */
-
-enum {
-    F_NO = 0,           /* field unused (ignored) */
-    F_DST,              /* register written */
-    F_DSTN,             /* register written, or GV_ISA_NONE */
-    F_SRC,              /* register or constant read */
-    F_SRCN,             /* register, constant or GV_ISA_NONE */
-    F_IMM,              /* immediate (offset, type, branch target) */
-    F_BARID,            /* constant 0..15 */
-};
-
-#define TB(t) (1u << (t))
-#define T_I16 (TB(GV_T_U16) | TB(GV_T_S16) | TB(GV_T_U32) | TB(GV_T_S32) | \
-               TB(GV_T_U64) | TB(GV_T_S64))
-#define T_FL (TB(GV_T_F32) | TB(GV_T_F64))
-#define T_MEM (TB(GV_T_U8) | TB(GV_T_S8) | T_I16 | T_FL | TB(GV_T_F16))
-#define T_NARROW (TB(GV_T_U16) | TB(GV_T_S16) | TB(GV_T_U32) | TB(GV_T_S32))
-#define T_ATOM (TB(GV_T_U32) | TB(GV_T_S32) | TB(GV_T_U64) | \
-                TB(GV_T_S64) | T_FL)
-#define T_ANY 0xffffffffu       /* type not used: ignored */
-
-/* Modifier classes */
-enum {
-    M_ZERO,             /* mod must be 0 */
-    M_ARITH,            /* GV_M_SAT | GV_M_FTZ */
-    M_FARITH,           /* the same, and GV_M_RND on f32/f64 */
-    M_SETP, M_TESTP, M_MEM, M_ATOM, M_SREG, M_SHFL, M_VOTE, M_PRMT, M_SHF,
-    M_BAR,
-    M_ANY,
-};
-
-struct opinfo {
-    uint8_t f[5];       /* d a b c e */
-    uint8_t mods;
-    uint32_t types;
-};
-
-static const struct opinfo opinfo[GV_I__COUNT] = {
-    [GV_I_NOP] = { { 0 }, M_ANY, T_ANY },
-    [GV_I_MOV] = { { F_DST, F_SRC }, M_ZERO,
-                   TB(GV_T_U8) | TB(GV_T_S8) | T_I16 | T_FL | TB(GV_T_PRED) },
-    [GV_I_ADD] = { { F_DST, F_SRC, F_SRC }, M_FARITH, T_I16 | T_FL },
-    [GV_I_SUB] = { { F_DST, F_SRC, F_SRC }, M_FARITH, T_I16 | T_FL },
-    [GV_I_MUL] = { { F_DST, F_SRC, F_SRC }, M_FARITH, T_I16 | T_FL },
-    [GV_I_MULHI] = { { F_DST, F_SRC, F_SRC }, M_ZERO, T_I16 },
-    [GV_I_MULWIDE] = { { F_DST, F_SRC, F_SRC }, M_ZERO, T_NARROW },
-    [GV_I_MAD] = { { F_DST, F_SRC, F_SRC, F_SRC }, M_FARITH, T_I16 | T_FL },
-    [GV_I_MADHI] = { { F_DST, F_SRC, F_SRC, F_SRC }, M_ZERO, T_I16 },
-    [GV_I_MADWIDE] = { { F_DST, F_SRC, F_SRC, F_SRC }, M_ZERO, T_NARROW },
-    [GV_I_DIV] = { { F_DST, F_SRC, F_SRC }, M_FARITH, T_I16 | T_FL },
-    [GV_I_REM] = { { F_DST, F_SRC, F_SRC }, M_ZERO, T_I16 },
-    [GV_I_ABS] = { { F_DST, F_SRC }, M_ARITH, T_I16 | T_FL },
-    [GV_I_NEG] = { { F_DST, F_SRC }, M_ARITH, T_I16 | T_FL },
-    [GV_I_MIN] = { { F_DST, F_SRC, F_SRC }, M_ARITH, T_I16 | T_FL },
-    [GV_I_MAX] = { { F_DST, F_SRC, F_SRC }, M_ARITH, T_I16 | T_FL },
-    [GV_I_AND] = { { F_DST, F_SRC, F_SRC }, M_ZERO, T_I16 | TB(GV_T_PRED) },
-    [GV_I_OR] = { { F_DST, F_SRC, F_SRC }, M_ZERO, T_I16 | TB(GV_T_PRED) },
-    [GV_I_XOR] = { { F_DST, F_SRC, F_SRC }, M_ZERO, T_I16 | TB(GV_T_PRED) },
-    [GV_I_NOT] = { { F_DST, F_SRC }, M_ZERO, T_I16 | TB(GV_T_PRED) },
-    [GV_I_CNOT] = { { F_DST, F_SRC }, M_ZERO, T_I16 },
-    [GV_I_SHL] = { { F_DST, F_SRC, F_SRC }, M_ZERO, T_I16 },
-    [GV_I_SHR] = { { F_DST, F_SRC, F_SRC }, M_ZERO, T_I16 },
-    [GV_I_POPC] = { { F_DST, F_SRC }, M_ZERO, TB(GV_T_U32) | TB(GV_T_U64) },
-    [GV_I_CLZ] = { { F_DST, F_SRC }, M_ZERO, TB(GV_T_U32) | TB(GV_T_U64) },
-    [GV_I_BREV] = { { F_DST, F_SRC }, M_ZERO, TB(GV_T_U32) | TB(GV_T_U64) },
-    [GV_I_BFE] = { { F_DST, F_SRC, F_SRC, F_SRC }, M_ZERO,
-                   TB(GV_T_U32) | TB(GV_T_S32) | TB(GV_T_U64) | TB(GV_T_S64) },
-    [GV_I_BFI] = { { F_DST, F_SRC, F_SRC, F_SRC, F_SRC }, M_ZERO,
-                   TB(GV_T_U32) | TB(GV_T_U64) },
-    [GV_I_PRMT] = { { F_DST, F_SRC, F_SRC, F_SRC }, M_PRMT, TB(GV_T_U32) },
-    [GV_I_SHF] = { { F_DST, F_SRC, F_SRC, F_SRC }, M_SHF, TB(GV_T_U32) },
-    [GV_I_FMA] = { { F_DST, F_SRC, F_SRC, F_SRC }, M_FARITH, T_FL },
-    [GV_I_RCP] = { { F_DST, F_SRC }, M_FARITH, T_FL },
-    [GV_I_SQRT] = { { F_DST, F_SRC }, M_FARITH, T_FL },
-    [GV_I_RSQRT] = { { F_DST, F_SRC }, M_ARITH, T_FL },
-    [GV_I_SIN] = { { F_DST, F_SRC }, M_ARITH, TB(GV_T_F32) },
-    [GV_I_COS] = { { F_DST, F_SRC }, M_ARITH, TB(GV_T_F32) },
-    [GV_I_EX2] = { { F_DST, F_SRC }, M_ARITH, TB(GV_T_F32) },
-    [GV_I_LG2] = { { F_DST, F_SRC }, M_ARITH, TB(GV_T_F32) },
-    [GV_I_TANH] = { { F_DST, F_SRC }, M_ARITH, TB(GV_T_F32) },
-    [GV_I_COPYSIGN] = { { F_DST, F_SRC, F_SRC }, M_ZERO, T_FL },
-    [GV_I_TESTP] = { { F_DST, F_SRC }, M_TESTP, T_FL },
-    [GV_I_SETP] = { { F_DST, F_SRC, F_SRC }, M_SETP, T_I16 | T_FL },
-    [GV_I_SELP] = { { F_DST, F_SRC, F_SRC, F_SRC }, M_ZERO,
-                    T_I16 | T_FL | TB(GV_T_PRED) },
-    [GV_I_CVT] = { { F_DST, F_SRC, F_NO, F_NO, F_IMM }, M_ARITH,
-                   TB(GV_T_U8) | TB(GV_T_S8) | T_I16 | T_FL | TB(GV_T_F16) },
-    [GV_I_LD] = { { F_DST, F_SRC, F_NO, F_NO, F_IMM }, M_MEM, T_MEM },
-    [GV_I_ST] = { { F_NO, F_SRC, F_SRC, F_NO, F_IMM }, M_MEM, T_MEM },
-    [GV_I_ATOM] = { { F_DSTN, F_SRC, F_SRC, F_NO, F_IMM }, M_ATOM, T_ATOM },
-    [GV_I_BRA] = { { F_NO, F_NO, F_IMM, F_IMM }, M_ANY, T_ANY },
-    [GV_I_EXIT] = { { 0 }, M_ANY, T_ANY },
-    [GV_I_BAR] = { { F_NO, F_BARID }, M_BAR, T_ANY },
-    [GV_I_S2R] = { { F_DST }, M_SREG, TB(GV_T_U32) | TB(GV_T_U64) },
-    [GV_I_MADDR] = { { F_DST, F_SRC }, M_ZERO, TB(GV_T_U64) },
-    [GV_I_SHFL] = { { F_DST, F_SRC, F_SRC, F_SRC, F_SRCN }, M_SHFL,
-                    TB(GV_T_U32) | TB(GV_T_S32) | TB(GV_T_F32) },
-    [GV_I_VOTE] = { { F_DST, F_SRC, F_NO, F_NO, F_SRCN }, M_VOTE,
-                    TB(GV_T_PRED) | TB(GV_T_U32) },
-    [GV_I_TRAP] = { { 0 }, M_ANY, T_ANY },
-    [GV_I_FNS] = { { F_DST, F_SRC, F_SRC, F_SRC }, M_ZERO, TB(GV_T_U32) },
-};
-
-bool gv_isa_type_ok(unsigned op, unsigned type)
-{
-    return op < GV_I__COUNT && type < GV_T__COUNT &&
-           (opinfo[op].types == T_ANY || (opinfo[op].types & TB(type)));
-}
-
 /* ---- reading a possibly hostile, possibly unaligned image ---- */
 
 struct img {
@@ -348,9 +238,9 @@ static int check_operand(struct img *m, uint32_t fi, uint32_t pc,
                          uint32_t nregs)
 {
     switch (role) {
-    case F_DST:
-    case F_DSTN:
-        if (v == GV_ISA_NONE && role == F_DSTN) {
+    case GV_ROLE_DST:
+    case GV_ROLE_DSTN:
+        if (v == GV_ISA_NONE && role == GV_ROLE_DSTN) {
             return 0;
         }
         if (v >= nregs) {
@@ -359,9 +249,9 @@ static int check_operand(struct img *m, uint32_t fi, uint32_t pc,
                        v, nregs);
         }
         return 0;
-    case F_SRC:
-    case F_SRCN:
-        if (v == GV_ISA_NONE && role == F_SRCN) {
+    case GV_ROLE_SRC:
+    case GV_ROLE_SRCN:
+        if (v == GV_ISA_NONE && role == GV_ROLE_SRCN) {
             return 0;
         }
         if (v < GV_ISA_CONST_BASE) {
@@ -377,7 +267,7 @@ static int check_operand(struct img *m, uint32_t fi, uint32_t pc,
                        pc, field, v, m->h.nconsts);
         }
         return 0;
-    case F_BARID:
+    case GV_ROLE_BARID:
         if (v < GV_ISA_CONST_BASE || v == GV_ISA_NONE ||
             v - GV_ISA_CONST_BASE >= m->h.nconsts ||
             get_const(m, v - GV_ISA_CONST_BASE) > 15) {
@@ -389,145 +279,51 @@ static int check_operand(struct img *m, uint32_t fi, uint32_t pc,
     return 0;
 }
 
-static int check_mods(struct img *m, uint32_t fi, uint32_t pc,
-                      const struct gv_insn *in, int cls)
-{
-    unsigned mod = in->mod;
-    bool ok = true;
-
-    switch (cls) {
-    case M_ZERO:
-        ok = mod == 0;
-        break;
-    case M_ARITH:
-        ok = (mod & ~(GV_M_SAT | GV_M_FTZ)) == 0;
-        break;
-    case M_FARITH:
-        ok = (mod & ~(GV_M_SAT | GV_M_FTZ | GV_M_RND)) == 0 &&
-             ((mod & GV_M_RND) == 0 ||
-              ((in->type == GV_T_F32 || in->type == GV_T_F64) &&
-               (mod & GV_M_RND) <= GV_RND_RP));
-        break;
-    case M_SETP:
-        /* the unordered forms, NUM and NAN compare floats only (the
-         * engine refuses them on integers); .ftz is for f32 */
-        ok = (mod & 0x1f) < GV_CMP__COUNT && (mod & 0x60) == 0 &&
-             ((mod & 0x1f) <= GV_CMP_GE || in->type == GV_T_F32 ||
-              in->type == GV_T_F64) &&
-             (!(mod & GV_M_FTZ) || in->type == GV_T_F32);
-        break;
-    case M_TESTP:
-        ok = mod <= GV_TESTP_SUBNORMAL;         /* as the engine */
-        break;
-    case M_MEM:
-        ok = mod <= GV_SPACE_GENERIC &&
-             !(in->op == GV_I_ST && mod == GV_SPACE_PARAM);
-        break;
-    case M_ATOM:
-        ok = (mod & 0xf) <= GV_SPACE_GENERIC &&
-             (mod & 0xf) != GV_SPACE_PARAM &&
-             (mod & 0xf) != GV_SPACE_LOCAL &&   /* the engine refuses it */
-             (mod >> 4) <= GV_ATOM_CAS;
-        if (ok) {
-            unsigned aop = mod >> 4;
-
-            if (aop == GV_ATOM_INC || aop == GV_ATOM_DEC) {
-                ok = in->type == GV_T_U32;
-            } else if (aop == GV_ATOM_AND || aop == GV_ATOM_OR ||
-                       aop == GV_ATOM_XOR) {
-                ok = in->type != GV_T_F32 && in->type != GV_T_F64;
-            }
-        }
-        break;
-    case M_SREG:
-        ok = mod < GV_SR__COUNT;
-        break;
-    case M_SHFL:
-        ok = mod <= GV_SHFL_IDX;
-        break;
-    case M_VOTE:
-        ok = mod <= GV_VOTE_BALLOT &&
-             in->type == (mod == GV_VOTE_BALLOT ? GV_T_U32 : GV_T_PRED);
-        break;
-    case M_PRMT:
-        ok = mod <= GV_PRMT_RC16;
-        break;
-    case M_SHF:
-        ok = (mod & ~(GV_SHF_R | GV_SHF_WRAP)) == 0;
-        break;
-    case M_BAR:
-        ok = mod == 0 || mod == GV_BAR_COUNT ||
-             mod == (GV_BAR_COUNT | GV_BAR_ARRIVE);
-        break;
-    default:
-        break;
-    }
-    if (!ok) {
-        return bad(m, "function %u, instruction %u: %s: invalid modifier "
-                   "0x%02x for type %s", fi, pc, op_names[in->op], mod,
-                   gv_isa_type_name(in->type));
-    }
-    return 0;
-}
-
 static int check_insn(struct img *m, uint32_t fi, const struct gv_isa_func *f,
                       uint32_t pc)
 {
     static const char fname[5][2] = { "d", "a", "b", "c", "e" };
     struct gv_insn in;
-    const struct opinfo *oi;
-    uint16_t fld[5];
+    uint8_t role[GV_ISA_NFIELDS];
+    uint16_t fld[GV_ISA_NFIELDS];
 
     get_insn(m, pc, &in);
-    if (in.op >= GV_I__COUNT) {
+    switch (gv_isa_form_check(&in)) {
+    case GV_FORM_OK:
+        break;
+    case GV_FORM_OPCODE:
         return bad(m, "function %u, instruction %u: unknown opcode %u", fi,
                    pc, in.op);
-    }
-    oi = &opinfo[in.op];
-    if (in.type >= GV_T__COUNT ||
-        (oi->types != T_ANY && !(oi->types & TB(in.type)))) {
+    case GV_FORM_TYPE:
         return bad(m, "function %u, instruction %u: %s: invalid type %u",
                    fi, pc, op_names[in.op], in.type);
-    }
-    if (in.guard & ~(GV_G_ON | GV_G_NEG) ||
-        (in.guard & GV_G_NEG && !(in.guard & GV_G_ON))) {
+    case GV_FORM_GUARD:
         return bad(m, "function %u, instruction %u: invalid guard 0x%02x",
                    fi, pc, in.guard);
+    case GV_FORM_MOD:
+        return bad(m, "function %u, instruction %u: %s: invalid modifier "
+                   "0x%02x for type %s", fi, pc, op_names[in.op], in.mod,
+                   gv_isa_type_name(in.type));
+    default:
+        return bad(m, "function %u, instruction %u: cvt: invalid source "
+                   "type / rounding 0x%04x", fi, pc, in.e);
     }
     if ((in.guard & GV_G_ON) && in.gpred >= f->nregs) {
         return bad(m, "function %u, instruction %u: guard predicate %u out "
                    "of range (nregs %u)", fi, pc, in.gpred, f->nregs);
     }
-    if (check_mods(m, fi, pc, &in, oi->mods)) {
-        return -1;
-    }
+    gv_isa_roles(&in, role);
     fld[0] = in.d;
     fld[1] = in.a;
     fld[2] = in.b;
     fld[3] = in.c;
     fld[4] = in.e;
-    for (int i = 0; i < 5; i++) {
-        int role = oi->f[i];
-
-        if (in.op == GV_I_ATOM && i == 3 && in.mod >> 4 == GV_ATOM_CAS) {
-            role = F_SRC;
-        }
-        if (in.op == GV_I_BAR && i == 2 && (in.mod & GV_BAR_COUNT)) {
-            role = F_SRC;
-        }
-        if (check_operand(m, fi, pc, fname[i], fld[i], role, f->nregs)) {
+    for (int i = 0; i < GV_ISA_NFIELDS; i++) {
+        if (check_operand(m, fi, pc, fname[i], fld[i], role[i], f->nregs)) {
             return -1;
         }
     }
-    if (in.op == GV_I_CVT) {
-        unsigned st = in.e & 0xff, rnd = (in.e >> 8) & 0xf;
-
-        if (in.e >> 12 || rnd > GV_RND_RPI || st == GV_T_NONE ||
-            st == GV_T_PRED || st >= GV_T__COUNT) {
-            return bad(m, "function %u, instruction %u: cvt: invalid source "
-                       "type / rounding 0x%04x", fi, pc, in.e);
-        }
-    } else if (in.op == GV_I_BRA) {
+    if (in.op == GV_I_BRA) {
         uint32_t t = in.b | (uint32_t)in.c << 16;
 
         if (t < f->insn_start || t - f->insn_start >= f->insn_count) {
@@ -760,12 +556,12 @@ static void dis_addr(struct sbuf *s, const struct img *m,
 static void dis_insn(struct sbuf *s, const struct img *m, uint32_t pc)
 {
     struct gv_insn in;
-    const struct opinfo *oi;
+    const struct gv_isa_rule *oi;
     const char *tn;
     bool first = true;
 
     get_insn(m, pc, &in);
-    oi = &opinfo[in.op];
+    oi = gv_isa_rule(in.op);
     tn = type_names[in.type];
     sb_printf(s, "  %04u  ", pc);
     if (in.guard & GV_G_ON) {
@@ -824,41 +620,41 @@ static void dis_insn(struct sbuf *s, const struct img *m, uint32_t pc)
     default:
         sb_printf(s, "%s", op_names[in.op]);
         switch (oi->mods) {
-        case M_FARITH:
+        case GV_MODS_FARITH:
             if (in.mod & GV_M_RND) {
                 sb_printf(s, ".%s", rnd_names[in.mod & GV_M_RND]);
             }
             /* fall through */
-        case M_ARITH:
+        case GV_MODS_ARITH:
             sb_printf(s, "%s%s", in.mod & GV_M_SAT ? ".sat" : "",
                       in.mod & GV_M_FTZ ? ".ftz" : "");
             break;
-        case M_SETP:
+        case GV_MODS_SETP:
             sb_printf(s, ".%s%s", cmp_names[in.mod & 0x1f],
                       in.mod & GV_M_FTZ ? ".ftz" : "");
             break;
-        case M_TESTP:
+        case GV_MODS_TESTP:
             sb_printf(s, ".%s", testp_names[in.mod]);
             break;
-        case M_SHFL:
+        case GV_MODS_SHFL:
             sb_printf(s, ".%s", shfl_names[in.mod]);
             break;
-        case M_VOTE:
+        case GV_MODS_VOTE:
             sb_printf(s, ".%s", vote_names[in.mod]);
             break;
-        case M_PRMT:
+        case GV_MODS_PRMT:
             if (in.mod) {
                 sb_printf(s, ".%s", prmt_names[in.mod]);
             }
             break;
-        case M_SHF:
+        case GV_MODS_SHF:
             sb_printf(s, ".%s.%s", in.mod & GV_SHF_R ? "r" : "l",
                       in.mod & GV_SHF_WRAP ? "wrap" : "clamp");
             break;
         default:
             break;
         }
-        if (oi->types != T_ANY) {
+        if (oi->types != GV_ISA_TANY) {
             sb_printf(s, ".%s", tn);
         }
         for (int i = 0; i < 5; i++) {
@@ -869,7 +665,7 @@ static void dis_insn(struct sbuf *s, const struct img *m, uint32_t pc)
             };
             uint16_t v;
 
-            if (oi->f[i] == F_NO || oi->f[i] == F_IMM) {
+            if (oi->role[i] == GV_ROLE_NO || oi->role[i] == GV_ROLE_IMM) {
                 continue;
             }
             memcpy(&v, (const uint8_t *)&in + offs[i], 2);

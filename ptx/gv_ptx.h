@@ -14,6 +14,7 @@
 #include <stdint.h>
 
 #include "graviton/gv_isa.h"
+#include "graviton/gv_isa_rules.h"
 
 /*
  * Translate @len bytes of PTX text at @ptx into a GVX module image.  On
@@ -68,10 +69,10 @@ int gv_isa_find_func(const uint8_t *img, size_t len, const char *name);
  */
 char *gv_isa_disasm(const uint8_t *img, size_t len);
 
-/* Name of a GVX opcode, type or special register ("?" when out of range). */
-/* Is @type one of opcode @op's types in the ISA (what gv_isa_check and
- * the device accept)? */
-bool gv_isa_type_ok(unsigned op, unsigned type);
+/* Name of a GVX opcode, type or special register ("?" when out of range).
+ * (Whether a type is one of an opcode's, gv_isa_type_ok(), and the other
+ * instruction rules are in graviton/gv_isa_rules.h, shared with the
+ * device.) */
 const char *gv_isa_op_name(unsigned op);
 const char *gv_isa_type_name(unsigned type);
 const char *gv_isa_sreg_name(unsigned sreg);

@@ -276,6 +276,13 @@ bool gv_simt_ldst(struct gv_launch *L, struct gv_sm *sm, struct gv_warp *w,
  * on; then (also after an abort) give back its module and free it. */
 void gv_launch_complete(struct gv_dev *dev, struct gv_launch *L);
 void gv_launch_free(struct gv_dev *dev, struct gv_launch *L);
+/* gv_module.c: the decoded module at @va of @chid's context, validated
+ * and decoded or found in the cache; NULL with the refusal in @err.  A
+ * launch holds a use (km->users) while it runs and gives it back with
+ * gv_module_put (freed then if the cache evicted it meanwhile). */
+struct gv_kmodule *gv_module_get(struct gv_dev *dev, unsigned chid,
+                                 uint64_t va, uint32_t size, int *err);
+void gv_module_put(struct gv_kmodule *km);
 /* Forget the decoded modules (none in use). */
 void gv_modcache_clear(struct gv_dev *dev);
 /* Allocate and zero @sm's buffers for its launch; GV_ERR_NO_RESOURCES. */
