@@ -114,6 +114,45 @@ int gvc_aead_open(struct gvc_aead *a, const uint8_t iv[12],
                   const void *ct, size_t len, void *pt,
                   const uint8_t tag[16]);
 
+/*
+ * AES-256-GCM in pieces, for a caller that cannot hold a whole message
+ * (the copy engine, docs/crypto.md "GCM in pieces").  Opening is split in
+ * two passes: gvc_gcm_split_auth_begin(), _auth() over the ciphertext in
+ * pieces of any size, and _auth_verify() compute GCM's tag without
+ * decrypting anything (GHASH alone) and compare it with @tag in constant
+ * time; only after that returned GVC_OK does gvc_gcm_split_decrypt()
+ * decrypt (AES-256-CTR from GCM's first data counter), in pieces, at most
+ * as many bytes as were authenticated.  The caller must feed the decryption
+ * exactly the bytes it authenticated, so it must keep them where nobody
+ * else can change them in between.  Sealing is fed in pieces the same way:
+ * _seal_begin(), _seal() (@pt and @ct the same buffer or disjoint), then
+ * _seal_final() writes the tag.  Any call starts over the object's message
+ * (a new _begin discards the old one); a failure ends it.  Outputs equal
+ * gvc_gcm_seal()/gvc_gcm_open()'s for the same message.
+ * gvc_gcm_split_new: GVC_ERR_ARG (@out or @key NULL), GVC_ERR_NOMEM,
+ * GVC_ERR_CRYPTO.  The others: GVC_ERR_ARG for a NULL object, @iv or
+ * @tag, a NULL buffer with a non-zero length, a call out of order (e.g.
+ * decrypting before a good tag, or more than was authenticated), or a
+ * message longer than GVC_GCM_MAX_LEN; GVC_ERR_AUTH (_auth_verify): the
+ * tag does not match; GVC_ERR_CRYPTO.  gvc_gcm_split_free: NULL is fine;
+ * it wipes the key schedules and GHASH's key.
+ */
+struct gvc_gcm_split;
+int gvc_gcm_split_new(struct gvc_gcm_split **out, const uint8_t key[32]);
+void gvc_gcm_split_free(struct gvc_gcm_split *s);
+int gvc_gcm_split_auth_begin(struct gvc_gcm_split *s, const uint8_t iv[12],
+                             const void *aad, size_t aad_len);
+int gvc_gcm_split_auth(struct gvc_gcm_split *s, const void *ct, size_t len);
+int gvc_gcm_split_auth_verify(struct gvc_gcm_split *s,
+                              const uint8_t tag[16]);
+int gvc_gcm_split_decrypt(struct gvc_gcm_split *s, const void *ct,
+                          size_t len, void *pt);
+int gvc_gcm_split_seal_begin(struct gvc_gcm_split *s, const uint8_t iv[12],
+                             const void *aad, size_t aad_len);
+int gvc_gcm_split_seal(struct gvc_gcm_split *s, const void *pt, size_t len,
+                       void *ct);
+int gvc_gcm_split_seal_final(struct gvc_gcm_split *s, uint8_t tag[16]);
+
 /* ---- KMAC256, and AES-256-CTR + a KMAC256 tree (secure copies) ---- */
 
 #define GVC_KMAC_KEY_MIN 4          /* OpenSSL's shortest KMAC key */

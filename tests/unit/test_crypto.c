@@ -752,7 +752,7 @@ int gv_register_suites(void)
     if (gv_add_suite("aes-gcm", NULL, NULL, gcm_tests) ||
         gv_add_suite("sha-hmac-hkdf", NULL, NULL, hash_tests) ||
         gv_add_suite("ecdsa", NULL, NULL, ecdsa_tests) ||
-        crypto_file_suites()) {
+        crypto_file_suites() || crypto_split_suites()) {
         return -1;
     }
     return 0;

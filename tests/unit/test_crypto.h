@@ -5,6 +5,7 @@
  *   test_crypto.c        AES-256-GCM, SHA-256, HMAC, HKDF, ECDSA P-256
  *   test_crypto_files.c  keys in PEM files, key wrapping, X.509,
  *                        OpenSSL's error queue
+ *   test_crypto_split.c  AES-256-GCM in pieces (gvc_gcm_split)
  */
 #ifndef TEST_CRYPTO_H
 #define TEST_CRYPTO_H
@@ -25,5 +26,7 @@ bool all_zero(const void *p, size_t n);
 
 /* test_crypto_files.c's suites (they run after test_crypto.c's). */
 int crypto_file_suites(void);
+/* test_crypto_split.c's: AES-256-GCM in pieces. */
+int crypto_split_suites(void);
 
 #endif /* TEST_CRYPTO_H */

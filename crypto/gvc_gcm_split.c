@@ -1,0 +1,373 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * AES-256-GCM in pieces (struct gvc_gcm_split): a decryption split into an
+ * authentication pass (GHASH alone) and, once the tag is known to be good,
+ * a decryption pass (AES-CTR alone), and an encryption fed in pieces.
+ *
+ * The authentication pass uses OpenSSL's GCM with the ciphertext fed as
+ * associated data after the real associated data padded to a block:
+ * OpenSSL then computes E(K, J0) ^ GHASH(H, A' || C' || L') where A' and
+ * C' are A and C padded exactly as GCM pads them, and only the length
+ * block L' = [8 (|A'| + |C|)]64 || [0]64 differs from GCM's
+ * L = [8 |A|]64 || [8 |C|]64.  GHASH is linear and the length block is
+ * its last block, multiplied by H once, so the real tag is the computed
+ * one xor (L ^ L') * H, with H = E(K, 0^128) (docs/crypto.md).
+ */
+#include <string.h>
+
+#include <openssl/core_names.h>
+#include <openssl/crypto.h>
+#include <openssl/err.h>
+
+#include "gvc_internal.h"
+
+/* EVP_CipherUpdate() takes an int; feed it at most this much at a time. */
+#define SPLIT_CHUNK (1u << 30)
+
+enum split_state { SPLIT_IDLE, SPLIT_AUTH, SPLIT_OPEN, SPLIT_SEAL };
+
+struct gvc_gcm_split {
+    EVP_CIPHER_CTX *gcm;        /* GHASH pass, and sealing */
+    EVP_CIPHER_CTX *ctr;        /* the decryption pass */
+    uint8_t h[16];              /* E(K, 0^128), GHASH's key */
+    uint8_t iv[12];
+    enum split_state state;
+    uint64_t aad_len, len;      /* bytes authenticated (or sealed) */
+    uint64_t done;              /* bytes decrypted since the tag checked */
+};
+
+void gvc_gcm_split_free(struct gvc_gcm_split *s)
+{
+    if (!s) {
+        return;
+    }
+    /* Frees and wipes the provider contexts, and so the key schedules. */
+    EVP_CIPHER_CTX_free(s->gcm);
+    EVP_CIPHER_CTX_free(s->ctr);
+    OPENSSL_clear_free(s, sizeof(*s));
+}
+
+/* H = AES-256(K, 0^128), through ECB without padding. */
+static int hash_key(const uint8_t *key, uint8_t h[16])
+{
+    static const uint8_t zero[16];
+    EVP_CIPHER_CTX *ctx = EVP_CIPHER_CTX_new();
+    EVP_CIPHER *ecb = EVP_CIPHER_fetch(NULL, "AES-256-ECB", NULL);
+    int outl = 0, rc = GVC_ERR_CRYPTO;
+
+    if (!ctx) {
+        rc = GVC_ERR_NOMEM;
+    } else if (ecb && EVP_CipherInit_ex2(ctx, ecb, key, NULL, 1, NULL) &&
+               EVP_CIPHER_CTX_set_padding(ctx, 0) &&
+               EVP_CipherUpdate(ctx, h, &outl, zero, 16) && outl == 16) {
+        rc = GVC_OK;
+    }
+    EVP_CIPHER_free(ecb);
+    EVP_CIPHER_CTX_free(ctx);
+    return rc;
+}
+
+static int cipher_ctx(EVP_CIPHER_CTX **out, const char *name,
+                      const uint8_t *key)
+{
+    EVP_CIPHER *c = EVP_CIPHER_fetch(NULL, name, NULL);
+    int rc = GVC_ERR_CRYPTO;
+
+    *out = EVP_CIPHER_CTX_new();
+    if (!*out) {
+        rc = GVC_ERR_NOMEM;
+    } else if (c && EVP_CIPHER_get_key_length(c) == GVC_AES_KEY_LEN &&
+               EVP_CipherInit_ex2(*out, c, key, NULL, 1, NULL)) {
+        rc = GVC_OK;
+    }
+    EVP_CIPHER_free(c);
+    return rc;
+}
+
+int gvc_gcm_split_new(struct gvc_gcm_split **out, const uint8_t key[32])
+{
+    struct gvc_gcm_split *s;
+    int rc;
+
+    if (!out || !key) {
+        return GVC_ERR_ARG;
+    }
+    ERR_set_mark();
+    s = OPENSSL_zalloc(sizeof(*s));
+    if (!s) {
+        rc = GVC_ERR_NOMEM;
+        goto done;
+    }
+    rc = cipher_ctx(&s->gcm, "AES-256-GCM", key);
+    if (rc == GVC_OK) {
+        rc = cipher_ctx(&s->ctr, "AES-256-CTR", key);
+    }
+    if (rc == GVC_OK) {
+        rc = hash_key(key, s->h);
+    }
+    if (rc == GVC_OK) {
+        *out = s;
+        s = NULL;
+    }
+done:
+    gvc_gcm_split_free(s);
+    ERR_pop_to_mark();
+    return rc;
+}
+
+/* Feed @len bytes through @ctx; @out NULL feeds them as AAD. */
+static int feed(EVP_CIPHER_CTX *ctx, uint8_t *out, const uint8_t *in,
+                size_t len)
+{
+    size_t off = 0;
+
+    while (off < len) {
+        size_t n = len - off < SPLIT_CHUNK ? len - off : SPLIT_CHUNK;
+        int outl = 0;
+
+        if (!EVP_CipherUpdate(ctx, out ? out + off : NULL, &outl, in + off,
+                              (int)n) ||
+            (size_t)outl != n) {
+            return GVC_ERR_CRYPTO;
+        }
+        off += n;
+    }
+    return GVC_OK;
+}
+
+/* Start a GCM message on s->gcm (encrypting: the tag comes out). */
+static int begin(struct gvc_gcm_split *s, const uint8_t *iv,
+                 const void *aad, size_t aad_len, bool pad)
+{
+    static const uint8_t zero[16];
+    int rc = GVC_ERR_CRYPTO;
+
+    ERR_set_mark();
+    s->state = SPLIT_IDLE;
+    if (EVP_CipherInit_ex2(s->gcm, NULL, NULL, iv, 1, NULL)) {
+        rc = feed(s->gcm, NULL, aad, aad_len);
+    }
+    if (rc == GVC_OK && pad && aad_len % 16) {
+        rc = feed(s->gcm, NULL, zero, 16 - aad_len % 16);
+    }
+    ERR_pop_to_mark();
+    if (rc == GVC_OK) {
+        memcpy(s->iv, iv, sizeof(s->iv));
+        s->aad_len = aad_len;
+        s->len = 0;
+        s->done = 0;
+    }
+    return rc;
+}
+
+static bool args_bad(const struct gvc_gcm_split *s, const void *in,
+                     size_t len, const void *out, bool need_out)
+{
+    return !s || (len && (!in || (need_out && !out))) ||
+           (uint64_t)len > GVC_GCM_MAX_LEN;
+}
+
+int gvc_gcm_split_auth_begin(struct gvc_gcm_split *s, const uint8_t iv[12],
+                             const void *aad, size_t aad_len)
+{
+    int rc;
+
+    if (!s || !iv || (!aad && aad_len) ||
+        (uint64_t)aad_len > GVC_GCM_MAX_LEN) {
+        return GVC_ERR_ARG;
+    }
+    rc = begin(s, iv, aad, aad_len, true);
+    if (rc == GVC_OK) {
+        s->state = SPLIT_AUTH;
+    }
+    return rc;
+}
+
+int gvc_gcm_split_auth(struct gvc_gcm_split *s, const void *ct, size_t len)
+{
+    int rc;
+
+    if (args_bad(s, ct, len, NULL, false) || s->state != SPLIT_AUTH ||
+        len > GVC_GCM_MAX_LEN - s->len) {
+        return GVC_ERR_ARG;
+    }
+    ERR_set_mark();
+    rc = feed(s->gcm, NULL, ct, len);
+    ERR_pop_to_mark();
+    if (rc != GVC_OK) {
+        s->state = SPLIT_IDLE;
+        return rc;
+    }
+    s->len += len;
+    return GVC_OK;
+}
+
+static void put_be64(uint8_t *p, uint64_t v)
+{
+    for (int i = 0; i < 8; i++) {
+        p[i] = (uint8_t)(v >> (56 - 8 * i));
+    }
+}
+
+static uint64_t get_be64(const uint8_t *p)
+{
+    uint64_t v = 0;
+
+    for (int i = 0; i < 8; i++) {
+        v = v << 8 | p[i];
+    }
+    return v;
+}
+
+/*
+ * @x = @x * @h in GF(2^128) with GCM's bit order (SP 800-38D, algorithm
+ * 1), in time independent of @h: every step does the same work, the
+ * reduction and the accumulation selected by masks.
+ */
+static void gf_mul(uint8_t x[16], const uint8_t h[16])
+{
+    uint64_t xh = get_be64(x), xl = get_be64(x + 8);
+    uint64_t vh = get_be64(h), vl = get_be64(h + 8);
+    uint64_t zh = 0, zl = 0;
+
+    for (int i = 0; i < 128; i++) {
+        uint64_t bit = i < 64 ? xh >> (63 - i) : xl >> (127 - i);
+        uint64_t take = 0 - (bit & 1), red = 0 - (vl & 1);
+
+        zh ^= vh & take;
+        zl ^= vl & take;
+        vl = vl >> 1 | vh << 63;
+        vh = (vh >> 1) ^ (UINT64_C(0xe1) << 56 & red);
+    }
+    put_be64(x, zh);
+    put_be64(x + 8, zl);
+}
+
+int gvc_gcm_split_auth_verify(struct gvc_gcm_split *s, const uint8_t tag[16])
+{
+    uint8_t got[16], fix[16];
+    uint64_t padded;
+    int outl = 0, rc = GVC_ERR_CRYPTO;
+    OSSL_PARAM params[2];
+
+    if (!s || !tag || s->state != SPLIT_AUTH) {
+        return GVC_ERR_ARG;
+    }
+    s->state = SPLIT_IDLE;
+    ERR_set_mark();
+    gvc_param_octets(&params[0], OSSL_CIPHER_PARAM_AEAD_TAG, got,
+                     sizeof(got));
+    gvc_param_end(&params[1]);
+    if (EVP_CipherFinal_ex(s->gcm, fix, &outl) && outl == 0 &&
+        EVP_CIPHER_CTX_get_params(s->gcm, params)) {
+        /* (L ^ L') * H, L' being the length block OpenSSL used */
+        padded = (s->aad_len + 15) / 16 * 16;
+        put_be64(fix, (s->aad_len * 8) ^ ((padded + s->len) * 8));
+        put_be64(fix + 8, s->len * 8);
+        gf_mul(fix, s->h);
+        for (int i = 0; i < 16; i++) {
+            got[i] ^= fix[i];
+        }
+        rc = CRYPTO_memcmp(got, tag, sizeof(got)) ? GVC_ERR_AUTH : GVC_OK;
+    }
+    ERR_pop_to_mark();
+    OPENSSL_cleanse(got, sizeof(got));
+    OPENSSL_cleanse(fix, sizeof(fix));
+    if (rc == GVC_OK) {
+        s->state = SPLIT_OPEN;
+    }
+    return rc;
+}
+
+int gvc_gcm_split_decrypt(struct gvc_gcm_split *s, const void *ct,
+                          size_t len, void *pt)
+{
+    uint8_t ctr[16];
+    int rc = GVC_OK;
+
+    if (args_bad(s, ct, len, pt, true) || s->state != SPLIT_OPEN ||
+        len > s->len - s->done) {
+        return GVC_ERR_ARG;
+    }
+    ERR_set_mark();
+    if (s->done == 0) {
+        /* GCM's first data counter block, inc32(J0) = IV || be32(2); the
+         * counter never passes 2^32 - 1 (GVC_GCM_MAX_LEN), so CTR's
+         * 128-bit increment is GCM's inc32. */
+        memcpy(ctr, s->iv, 12);
+        ctr[12] = ctr[13] = ctr[14] = 0;
+        ctr[15] = 2;
+        if (!EVP_CipherInit_ex2(s->ctr, NULL, NULL, ctr, 1, NULL)) {
+            rc = GVC_ERR_CRYPTO;
+        }
+    }
+    if (rc == GVC_OK) {
+        rc = feed(s->ctr, pt, ct, len);
+    }
+    ERR_pop_to_mark();
+    if (rc != GVC_OK) {
+        s->state = SPLIT_IDLE;
+        return rc;
+    }
+    s->done += len;
+    return GVC_OK;
+}
+
+int gvc_gcm_split_seal_begin(struct gvc_gcm_split *s, const uint8_t iv[12],
+                             const void *aad, size_t aad_len)
+{
+    int rc;
+
+    if (!s || !iv || (!aad && aad_len) ||
+        (uint64_t)aad_len > GVC_GCM_MAX_LEN) {
+        return GVC_ERR_ARG;
+    }
+    rc = begin(s, iv, aad, aad_len, false);
+    if (rc == GVC_OK) {
+        s->state = SPLIT_SEAL;
+    }
+    return rc;
+}
+
+int gvc_gcm_split_seal(struct gvc_gcm_split *s, const void *pt, size_t len,
+                       void *ct)
+{
+    int rc;
+
+    if (args_bad(s, pt, len, ct, true) || s->state != SPLIT_SEAL ||
+        len > GVC_GCM_MAX_LEN - s->len) {
+        return GVC_ERR_ARG;
+    }
+    ERR_set_mark();
+    rc = feed(s->gcm, ct, pt, len);
+    ERR_pop_to_mark();
+    if (rc != GVC_OK) {
+        s->state = SPLIT_IDLE;
+        return rc;
+    }
+    s->len += len;
+    return GVC_OK;
+}
+
+int gvc_gcm_split_seal_final(struct gvc_gcm_split *s, uint8_t tag[16])
+{
+    uint8_t final_buf[16];
+    OSSL_PARAM params[2];
+    int outl = 0, rc = GVC_ERR_CRYPTO;
+
+    if (!s || !tag || s->state != SPLIT_SEAL) {
+        return GVC_ERR_ARG;
+    }
+    s->state = SPLIT_IDLE;
+    ERR_set_mark();
+    gvc_param_octets(&params[0], OSSL_CIPHER_PARAM_AEAD_TAG, tag,
+                     GVC_GCM_TAG_LEN);
+    gvc_param_end(&params[1]);
+    if (EVP_CipherFinal_ex(s->gcm, final_buf, &outl) && outl == 0 &&
+        EVP_CIPHER_CTX_get_params(s->gcm, params)) {
+        rc = GVC_OK;
+    }
+    ERR_pop_to_mark();
+    OPENSSL_cleanse(final_buf, sizeof(final_buf));
+    return rc;
+}
