@@ -630,8 +630,8 @@ static void sem_input(const uint8_t *data, size_t size)
         break;
     }
     if (rc == 0 && sem_why[0]) {
-        fprintf(stderr, "fuzz: the runtime accepted a %s with a wrong %s\n",
-                what, sem_why);
+        fprintf(stderr, "fuzz: the runtime accepted a false %s: %s\n", what,
+                sem_why);
         abort();
     }
     if (rc != 0 && !sem_why[0]) {
