@@ -24,7 +24,9 @@
  *   crypto  the device's cryptography (quote, MACs, summaries, groups)
  *   intr    from the device's last interrupt to the ioctl's return,
  *           measured up to the next profile read, less half a profile
- *           read's round trip (calibrated here)
+ *           read's round trip (calibrated here); -1 when the ioctl saw
+ *           no interrupt (a bootstrap command completes within its
+ *           doorbell's MMIO write, and the driver reads GET)
  *   base    the rest of the ioctl: syscall, driver, MMIO exits
  * The profile is host time in QEMU: the emulated device's real cost.
  */
@@ -99,9 +101,9 @@ static double toc(struct gvrt_dev *dev, struct clocks c, int k)
         split_us[k][S_INIT] = init;
         split_us[k][S_CRYPTO] = crypto;
         split_us[k][S_INV] = busy - init - crypto;
-        /* no interrupt during the ioctl: none to count */
+        /* no interrupt during the ioctl: none to count (-1) */
         split_us[k][S_INTR] = p[P_IRQ] > c.p[P_NOW] ?
-            (double)(p[P_NOW] - p[P_IRQ]) / 1e3 - half_read_us : 0;
+            (double)(p[P_NOW] - p[P_IRQ]) / 1e3 - half_read_us : -1;
     }
     dev_ns[k] = (double)(dclock(dev) - c.dev);
     return us;

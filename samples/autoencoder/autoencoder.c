@@ -184,7 +184,7 @@ static uint64_t weights_hash(const struct net *m)
 int main(int argc, char **argv)
 {
     double t0 = now_ms(), t_init, t_copy = 0, t_kern = 0, t1, t_end;
-    double d_init, d_copy = 0, d_kern = 0, d1, d2, d3;
+    double d_init, d_copy = 0, d_kern = 0, d1, d2, d3, crypto;
     const char *data = NULL;
     int images = getCmdLineInt(argc, argv, "images", 1024);
     int batch = getCmdLineInt(argc, argv, "batch", 128);
@@ -296,6 +296,7 @@ int main(int argc, char **argv)
     checkCudaErrors(cuEventDestroy(base));
     checkCudaErrors(cuEventDestroy(mark));
     checkCudaErrors(cuModuleUnload(mod));
+    crypto = copyCryptoMs();
     checkCudaErrors(cuCtxDestroy(ctx));
     t_end = now_ms();
     printf("  time: init %.1f ms, copies %.1f ms, kernels %.1f ms, "
@@ -304,6 +305,7 @@ int main(int argc, char **argv)
            t_end - t0);
     printf("  device clock: init %.3f ms, copies %.3f ms, kernels %.3f ms\n",
            d_init, d_copy, d_kern);
+    printf("  copy crypto (host): %.1f ms\n", crypto);
     free(img);
     free(x);
     free(y);

@@ -111,16 +111,10 @@ static double device_ms(struct phases *p)
     return deviceClockMs(p->base, p->mark);
 }
 
-/* The host time the context's copies spent in cryptography so far (ms;
- * 0 in a normal context). */
+/* The host time the context's copies spent in cryptography so far. */
 static double crypto_ms(void)
 {
-    unsigned long long us = 0;
-
-#ifdef GRAVITON_CUDA_H
-    checkCudaErrors(cuGravitonCtxGetCopyCryptoTime(&us));
-#endif
-    return us / 1e3;
+    return copyCryptoMs();
 }
 
 /* A copy to or from the device, its host time and device clock counted

@@ -131,6 +131,18 @@ static inline double deviceClockMs(CUevent base, CUevent mark)
     return ms;
 }
 
+/* The host time the current context's copies spent in cryptography so
+ * far (ms; 0 in a normal context, or without graviton_cuda.h). */
+static inline double copyCryptoMs(void)
+{
+    unsigned long long us = 0;
+
+#ifdef GRAVITON_CUDA_H
+    checkCudaErrors(cuGravitonCtxGetCopyCryptoTime(&us));
+#endif
+    return us / 1e3;
+}
+
 /* One line: what kind of context the current one is (Graviton: secure
  * or normal, and for a secure one what its attestation established). */
 static inline void printContextKind(const char *prog)
