@@ -188,7 +188,7 @@ static void check_tlb(struct checker *k)
                        ro != !!(t->ppage_flags & GV_PTE_READONLY)) {
                 fail(k, "chid %u: stale TLB entry VA 0x%" PRIx64 " -> 0x%"
                      PRIx64 ", the tables say 0x%" PRIx64 "%s", c, va,
-                     t->ppage_flags, pa & GV_PTE_ADDR_MASK,
+                     t->ppage_flags, (uint64_t)(pa & GV_PTE_ADDR_MASK),
                      ro ? " read-only" : "");
             }
         }
@@ -217,6 +217,19 @@ static void check_channel_kinds(struct checker *k)
             fail(k, "channel %u (type %u) holds a copy key", c, ch->type);
         }
     }
+}
+
+int gv_dev_check_tlb(struct gv_dev *dev, char *why, size_t why_len)
+{
+    struct checker k = { .dev = dev, .why = why, .why_len = why_len };
+
+    if (why && why_len) {
+        why[0] = 0;
+    }
+    if (dev->locked) {
+        check_tlb(&k);
+    }
+    return k.bad ? -1 : 0;
 }
 
 int gv_dev_check(struct gv_dev *dev, char *why, size_t why_len)

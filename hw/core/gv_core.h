@@ -136,6 +136,9 @@ unsigned gv_dev_error_rule(const struct gv_dev *dev);
  * command): the PMM against every channel's page tables.  Returns 0, or
  * -1 with a description of the first inconsistency in @why. */
 int gv_dev_check(struct gv_dev *dev, char *why, size_t why_len);
+/* Only its TLB part, cheap enough for after every command: every live TLB
+ * entry translates as the tables do (no stale translation, attack 19). */
+int gv_dev_check_tlb(struct gv_dev *dev, char *why, size_t why_len);
 
 /* Debug/test access to device memory by physical address, bypassing the
  * region rules.  Not reachable from a guest. */

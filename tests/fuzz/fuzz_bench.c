@@ -102,8 +102,44 @@ static void confined(uint64_t addr, uint64_t len)
     abort();
 }
 
+/* A DMA into FZB_BAR0_GPA: the device's own registers (its first word).
+ * From inside the device (it is busy: this DMA is its own) the access
+ * must be refused and counted in BAD_ACCESS_COUNT; else the device ran
+ * inside itself, on state it was in the middle of changing. */
+static int bar0_dma(uint64_t addr, void *buf, uint64_t len, bool write)
+{
+    struct gv_dev *d = fzb.td->dev;
+    uint64_t off = (addr - FZB_BAR0_GPA) & ~3ull, bad = d->bad_access_count;
+    bool busy = gv_dev_busy(d);
+    uint32_t v = 0;
+
+    if (write) {
+        memcpy(&v, buf, len < 4 ? len : 4);
+        gv_mmio_write(d, off, v, 4);
+    } else {
+        v = (uint32_t)gv_mmio_read(d, off, 4);
+        memset(buf, 0xff, len);
+        memcpy(buf, &v, len < 4 ? len : 4);
+    }
+    if (busy && d->bad_access_count <= bad) {
+        fprintf(stderr, "fuzz: the device's own DMA %s its register 0x%"
+                PRIx64 " and was not refused: it ran inside itself "
+                "(re-entry, attack 20)\n", write ? "wrote" : "read", off);
+        abort();
+    }
+    return 0;
+}
+
+static bool to_bar0(uint64_t addr, uint64_t len)
+{
+    return len && in(addr, 1, FZB_BAR0_GPA, FZB_BAR0_SIZE);
+}
+
 static int fz_dma_read(void *opaque, uint64_t addr, void *buf, uint64_t len)
 {
+    if (to_bar0(addr, len)) {
+        return bar0_dma(addr, buf, len, false);
+    }
     confined(addr, len);
     return td_ops_orig->dma_read(opaque, addr, buf, len);
 }
@@ -111,6 +147,9 @@ static int fz_dma_read(void *opaque, uint64_t addr, void *buf, uint64_t len)
 static int fz_dma_write(void *opaque, uint64_t addr, const void *buf,
                         uint64_t len)
 {
+    if (to_bar0(addr, len)) {
+        return bar0_dma(addr, (void *)buf, len, true);
+    }
     confined(addr, len);
     mark_guest(addr, len);
     return td_ops_orig->dma_write(opaque, addr, buf, len);

@@ -53,6 +53,12 @@ struct fzb {
 #define FZB_HOSTWIN_SIZE (64u << 10)
 /* Where harnesses put command groups in guest memory. */
 #define FZB_GROUP_ADDR (TD_GUEST_BASE + (1ull << 20))
+/* The device's own BAR0 as a bus address: the bench routes DMA there to
+ * the device's registers, as a bus routes peer-to-peer DMA, and such an
+ * access made while the device is busy must be refused (re-entry,
+ * attack 20; a finding otherwise). */
+#define FZB_BAR0_GPA 0xfe000000ull
+#define FZB_BAR0_SIZE 0x10000u
 
 extern struct fzb fzb;
 /* Set by a harness that keeps every guest address the device may use in

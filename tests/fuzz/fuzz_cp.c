@@ -27,9 +27,13 @@
  * 11  replay:       u8 channel: the last sealed group again; with bit 7
  *                   the last management command that carried a MAC
  *                   (an authorised unmap or destroy) again
+ * 12  attack:       FZA_LEN bytes: u8 kind, fields -> one of the attacks
+ *                   of fuzz_attack.c (design.md section 11 as scripts)
  *
- * After every input gv_dev_check() must pass (fzb_end()); a failure or a
- * sanitizer report is a finding.  Built with libFuzzer (then with a
+ * After every input gv_dev_check() must pass (fzb_end()), after every
+ * action the oracles below and fuzz_attack.c's (expectations of the rule
+ * that refuses a forbidden command, LOCKED mappings, scrubbing, the TLB);
+ * a failure or a sanitizer report is a finding.  Built with libFuzzer (then with a
  * structure-aware mutator, LLVMFuzzerCustomMutator, that inserts,
  * deletes, duplicates and mutates whole actions), or as a replay program
  * over files, directories and seeded random scripts.
@@ -40,13 +44,14 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fuzz_attack.h"
 #include "fuzz_common.h"
 #include "gv_internal.h"
 #include "gv_ktest.h"
 
 enum {
     A_MMIO_W, A_MMIO_R, A_GROUP, A_APER, A_CMDS, A_LAUNCH, A_MGMT,
-    A_SECURE, A_ENGINE, A_RESET, A_RECREATE, A_REPLAY, A_COUNT
+    A_SECURE, A_ENGINE, A_RESET, A_RECREATE, A_REPLAY, A_ATTACK, A_COUNT
 };
 #define MGMT_LEN 24
 #define ENG_LEN 25
@@ -101,6 +106,7 @@ static size_t act_len(const uint8_t *p, size_t left)
     case A_SECURE: n = 1 + 1 + ENG_LEN + 2; break;
     case A_ENGINE: n = 1 + ENG_LEN; break;
     case A_REPLAY: n = 2; break;
+    case A_ATTACK: n = 1 + FZA_LEN; break;
     default: n = 1; break;
     }
     return n <= left ? n : 0;
@@ -169,7 +175,8 @@ static uint32_t mk_create(const uint8_t *a, uint8_t *out, unsigned chid)
 {
     struct gv_cmd_ch_create c = { .hdr = { GV_OP_CH_CREATE, sizeof(c) } };
 
-    c.chid = chid;
+    /* half the time one of the slots the bench leaves free */
+    c.chid = a[1] < 0xf0 && (a[1] & 0x40) ? 4u + a[1] % 3 * 3 % 4 : chid;
     c.flags = a[2] & 3u;
     c.desc_addr = pick_pa(a[3], rd64(a + 8), chid);
     c.pgd_addr = pick_pa(a[4], rd64(a + 16), chid);
@@ -523,6 +530,7 @@ static void watch_before(void)
     fzb_guest_write(RESULT_ADDR, zero, sizeof(zero));
     sealed_honest = false;
     act_has_mac = false;
+    fza_before();
 }
 
 static void watch_after(uint8_t action)
@@ -540,7 +548,17 @@ static void watch_after(uint8_t action)
         watch_groups(d, chid, &watch[i]);
         watch_auths(d, chid, &watch[i]);
     }
-    watch_report(d, action % A_COUNT == A_MGMT);
+    watch_report(d, action % A_COUNT == A_MGMT ||
+                    action % A_COUNT == A_ATTACK);
+    fza_after();
+}
+
+/* Between the steps of one attack (fuzz_attack.c): the oracles of an
+ * action's end, then of the next one's start. */
+void fzc_step(void)
+{
+    watch_after(A_MGMT);
+    watch_before();
 }
 
 /* ---- the actions ---- */
@@ -679,7 +697,7 @@ static void act_run(const uint8_t *p, size_t n)
     }
     case A_CMDS:
         if (n >= 3) {
-            fzb_submit(TD_BOOT_CHID, p + 3, (uint32_t)(n - 3));
+            fza_submit(TD_BOOT_CHID, p + 3, (uint32_t)(n - 3), false);
         }
         break;
     case A_LAUNCH:
@@ -692,21 +710,28 @@ static void act_run(const uint8_t *p, size_t n)
             memcpy(last_auth_mac, act_mac, GV_TAG_LEN);
             last_auth_len = len;
         }
-        fzb_submit(TD_BOOT_CHID, buf, len);
+        /* a MAC is the runtime's only if it made one, for its channels */
+        fza_submit(TD_BOOT_CHID, buf, len,
+                   !act_has_mac || (p[2] % 4 != FZB_SECURE_CHID &&
+                                    p[2] % 4 != FZB_STREAM_CHID) ||
+                   p[2] >= 0xf0);
         break;
     case A_SECURE:
         act_secure(p);
         break;
     case A_ENGINE:      /* plaintext: on a secure channel, refused */
         len = mk_engine(p + 1, buf);
-        fzb_submit((p[1] >> 2 & 3u) < 2 ? FZB_NORMAL_CHID :
-                   FZB_NORMAL_CHID + (p[1] >> 2 & 3u) - 1, buf, len);
+        fza_submit((p[1] >> 2 & 3u) < 2 ? FZB_NORMAL_CHID :
+                   FZB_NORMAL_CHID + (p[1] >> 2 & 3u) - 1, buf, len, false);
         break;
     case A_RESET:
         gv_mmio_write(dev(), GV_REG_RESET, GV_RESET_MAGIC, 4);
         break;
     case A_RECREATE:
         act_recreate();
+        break;
+    case A_ATTACK:
+        fza_run(p + 1);
         break;
     default:
         if ((p[1] & 0x80) && last_auth_len) {   /* an authorisation again */
@@ -737,6 +762,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     for (unsigned i = 0; i < NWATCH; i++) {
         watch_sync(dev(), watched[i], &watch[i]);
     }
+    fza_input_begin();
     while ((n = act_len(data, size)) != 0) {
         watch_before();
         act_run(data, n);
@@ -784,6 +810,7 @@ static size_t gen_action(uint8_t *out, size_t room, uint32_t *s)
     static const uint8_t ops[] = {
         A_MGMT, A_MGMT, A_MGMT, A_SECURE, A_SECURE, A_SECURE, A_ENGINE,
         A_ENGINE, A_LAUNCH, A_MMIO_W, A_RESET, A_RECREATE, A_REPLAY,
+        A_ATTACK, A_ATTACK, A_ATTACK,
     };
     uint8_t tmp[64];
     size_t n;

@@ -1,0 +1,1047 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * fuzz-cp's attacks and specification oracles (fuzz_attack.h).
+ *
+ * The oracles state what design.md promises, not what one check does:
+ * which rule refuses a forbidden command (the core names every refusal,
+ * gv_rules.h), that a LOCKED mapping needs its owner's authorisation
+ * (5.2), that a page is cleared before another context gets it (5.4),
+ * that the TLB the command processor flushes never disagrees with the
+ * tables (attack 19).  The attacks are short scripts of what a driver
+ * may send, so that the deep states those oracles watch (a stream in the
+ * victim's context, a freed page table, a device re-locked after planting
+ * state, a result address aimed at the device's own registers) are one
+ * action away instead of five.
+ */
+#include "fuzz_attack.h"
+
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "fuzz_common.h"
+#include "gv_internal.h"
+
+static struct gv_dev *dev(void)
+{
+    return fzb.td->dev;
+}
+
+static void finding(const char *fmt, ...)
+    __attribute__((format(printf, 1, 2), noreturn));
+
+static void finding(const char *fmt, ...)
+{
+    va_list ap;
+
+    fprintf(stderr, "fuzz: ");
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fprintf(stderr, "\n");
+    abort();
+}
+
+static uint64_t rd64(const uint8_t *p)
+{
+    uint64_t v;
+
+    memcpy(&v, p, 8);
+    return v;
+}
+
+static bool is_live(const struct gv_dev *d, unsigned chid)
+{
+    return chid < GV_MAX_CHANNELS &&
+           (d->chan[chid].type == GV_CHAN_TYPE_NORMAL ||
+            d->chan[chid].type == GV_CHAN_TYPE_SECURE);
+}
+
+/* ---- expectations: the rule that must refuse what the harness sent ---- */
+
+struct want {
+    const char *what;
+    unsigned via;
+    bool need_accept;           /* the group must pass its header checks */
+    unsigned lo, hi;            /* any rule in [lo, hi], or */
+    unsigned rules[6];          /* one of these */
+    unsigned n;
+};
+
+static void allow(struct want *w, unsigned rule)
+{
+    if (w->n < sizeof(w->rules) / sizeof(w->rules[0])) {
+        w->rules[w->n++] = rule;
+    }
+}
+
+/* A rule that may fire before the command is looked at: the ring entry,
+ * the fetch, the group header, the command framing. */
+static bool early_rule(unsigned r)
+{
+    return r == GV_RULE_RING_ENTRY_FETCH || r == GV_RULE_GROUP_ENTRY ||
+           r == GV_RULE_GROUP_FETCH || r == GV_RULE_GROUP_VRAM_ADDRESS ||
+           r == GV_RULE_GROUP_HEADER || r == GV_RULE_CMD_TRUNCATED ||
+           r == GV_RULE_CMD_SIZE || r == GV_RULE_CMD_LAUNCH_NOT_LAST;
+}
+
+static uint64_t entry_at(struct gv_dev *d, unsigned chid, unsigned pgdi,
+                         bool big, unsigned idx)
+{
+    uint64_t pde, table;
+
+    if (pgdi >= GV_PGD_ENTRIES ||
+        idx >= (big ? GV_PGT_BIG_ENTRIES : GV_PGT_SMALL_ENTRIES)) {
+        return 0;
+    }
+    pde = gv_pde_get(d, chid, pgdi, big);
+    table = pde & GV_PTE_ADDR_MASK;
+    if (!(pde & GV_PDE_VALID) || table >= gv_dev_vram_size(d) ||
+        gv_dev_vram_size(d) - table < (uint64_t)(idx + 1) * 8) {
+        return 0;
+    }
+    return *gv_pte_ptr(d, table, idx);
+}
+
+/* Is protected [pa, pa + bytes) mapped by a context other than @ctx? */
+static bool foreign(struct gv_dev *d, uint64_t pa, uint64_t bytes,
+                    unsigned ctx)
+{
+    if (gv_region_of(d, pa, bytes) != GV_REGION_PROT) {
+        return false;
+    }
+    for (uint64_t off = 0; off < bytes; off += GV_PAGE_SIZE) {
+        uint64_t e = *gv_pmm_entry(d, pa + off);
+
+        if (pmm_mapped(e) && pmm_owner(e) != ctx) {
+            return true;
+        }
+    }
+    return false;
+}
+
+static bool want_pte(struct gv_dev *d, const uint8_t *cmd, uint32_t size,
+                     bool forged, struct want *w)
+{
+    struct gv_cmd_ch_pte c;
+    bool big, alias = false, locked = false;
+    uint64_t pbytes;
+
+    if (size < sizeof(c)) {
+        return false;
+    }
+    memcpy(&c, cmd, sizeof(c));
+    if (c.count > GV_PTE_MAX_COUNT || size != sizeof(c) + c.count * 8ull) {
+        return false;
+    }
+    big = c.flags & GV_PTE_BIG;
+    pbytes = big ? GV_BIG_PAGE_SIZE : GV_PAGE_SIZE;
+    if (d->chan[c.chid].type == GV_CHAN_TYPE_SECURE && !c.result_addr) {
+        w->what = "a CH_PTE of a secure channel without a result address";
+        allow(w, GV_RULE_CH_PTE_SIZE);
+        allow(w, GV_RULE_CH_PTE_FORMAT);
+        allow(w, GV_RULE_CH_PTE_RANGE);
+        allow(w, GV_RULE_CH_PTE_NO_TABLE);
+        allow(w, GV_RULE_CH_PTE_NO_RESULT);
+        return true;
+    }
+    for (uint32_t i = 0; i < c.count; i++) {
+        uint64_t pte = rd64(cmd + sizeof(c) + i * 8ull);
+        uint64_t old = entry_at(d, c.chid, c.pgd_index, big,
+                                c.pgt_index + i);
+
+        if (old == pte) {
+            continue;
+        }
+        if ((pte & GV_PTE_VALID) &&
+            foreign(d, pte & GV_PTE_ADDR_MASK, pbytes, d->chan[c.chid].ctx)) {
+            alias = true;
+        }
+        if ((old & GV_PTE_VALID) &&
+            gv_region_of(d, old & GV_PTE_ADDR_MASK, pbytes) ==
+            GV_REGION_PROT &&
+            pmm_locked(*gv_pmm_entry(d, old & GV_PTE_ADDR_MASK))) {
+            locked = true;
+        }
+    }
+    if (alias) {
+        w->what = "a CH_PTE mapping another context's page (attack 1)";
+    } else if (locked && forged) {
+        w->what = "a CH_PTE changing a LOCKED mapping without its "
+                  "runtime's MAC (attack 2)";
+    } else {
+        return false;
+    }
+    /* refused before the commit (not the summary's write afterwards) */
+    w->lo = GV_RULE_CH_PTE_SIZE;
+    w->hi = GV_RULE_CH_PTE_BAD_MAC;
+    return true;
+}
+
+static bool want_mgmt(struct gv_dev *d, const uint8_t *cmd, uint32_t size,
+                      uint32_t op, bool forged, struct want *w)
+{
+    static const unsigned pre[][3] = {      /* size, format, bootstrap */
+        [GV_OP_CH_PDE] = { GV_RULE_CH_PDE_SIZE, GV_RULE_CH_PDE_FLAGS,
+                           GV_RULE_CH_PDE_TARGET_BOOTSTRAP },
+        [GV_OP_CH_PTE] = { GV_RULE_CH_PTE_SIZE, GV_RULE_CH_PTE_FORMAT,
+                           GV_RULE_CH_PTE_TARGET_BOOTSTRAP },
+        [GV_OP_CH_DESTROY] = { GV_RULE_CH_DESTROY_SIZE,
+                               GV_RULE_CH_DESTROY_FLAGS,
+                               GV_RULE_CH_DESTROY_TARGET_BOOTSTRAP },
+        [GV_OP_CH_MEASURE] = { GV_RULE_CH_MEASURE_SIZE,
+                               GV_RULE_CH_MEASURE_PAD,
+                               GV_RULE_CH_MEASURE_TARGET_BOOTSTRAP },
+    };
+    uint32_t t;
+    unsigned tt;
+
+    if (op < GV_OP_CH_PDE || op > GV_OP_CH_MEASURE || size < 16) {
+        return false;
+    }
+    memcpy(&t, cmd + 8, 4);
+    tt = t < GV_MAX_CHANNELS ? d->chan[t].type : GV_CHAN_TYPE_FREE;
+    allow(w, pre[op][0]);
+    allow(w, pre[op][1]);
+    if (tt == GV_CHAN_TYPE_BOOTSTRAP) {
+        w->what = "a CH_* aimed at a bootstrap channel (attack 5)";
+        allow(w, pre[op][2]);
+        return true;
+    }
+    if (!is_live(d, t)) {
+        return false;
+    }
+    if (op == GV_OP_CH_MEASURE && tt == GV_CHAN_TYPE_NORMAL) {
+        w->what = "CH_MEASURE of a normal channel";
+        allow(w, GV_RULE_CH_MEASURE_NOT_SECURE);
+        return true;
+    }
+    if (op == GV_OP_CH_DESTROY && size == sizeof(struct gv_cmd_ch_destroy)) {
+        struct gv_cmd_ch_destroy c;
+
+        memcpy(&c, cmd, sizeof(c));
+        if (c.flags != GV_DESTROY_AUTH) {
+            return false;
+        }
+        if (tt == GV_CHAN_TYPE_NORMAL) {
+            w->what = "an authorised CH_DESTROY of a normal channel";
+            allow(w, GV_RULE_CH_DESTROY_NOT_SECURE);
+            return true;
+        }
+        if (forged) {
+            w->what = "an authorised CH_DESTROY with a MAC its runtime "
+                      "did not make";
+            allow(w, GV_RULE_CH_DESTROY_BAD_MAC);
+            return true;
+        }
+        return false;
+    }
+    if (op == GV_OP_CH_PTE) {
+        w->n = 0;
+        return want_pte(d, cmd, size, forged, w);
+    }
+    if (op == GV_OP_CH_PDE && size == sizeof(struct gv_cmd_ch_pde)) {
+        struct gv_cmd_ch_pde c;
+        uint64_t bytes;
+
+        memcpy(&c, cmd, sizeof(c));
+        bytes = c.flags & GV_PDE_BIG ? GV_PGT_BIG_BYTES : GV_PGT_SMALL_BYTES;
+        if (c.pgt_addr && c.pgd_index < GV_PGD_ENTRIES &&
+            (gv_pde_get(d, t, c.pgd_index, c.flags & GV_PDE_BIG) &
+             GV_PTE_ADDR_MASK) != c.pgt_addr &&
+            foreign(d, c.pgt_addr, bytes, d->chan[t].ctx)) {
+            w->what = "a CH_PDE with another context's table (attack 1)";
+            w->n = 0;
+            w->lo = GV_RULE_CH_PDE_SIZE;
+            w->hi = GV_RULE_CH_PDE_NOT_WHOLE_TABLE;
+            return true;
+        }
+    }
+    return false;
+}
+
+/* What the design says of @cmds (its first command) sent on @via. */
+static bool want_of(unsigned via, const uint8_t *cmds, uint32_t len,
+                    bool forged, struct want *w)
+{
+    struct gv_dev *d = dev();
+    struct gv_cmd_hdr h;
+    unsigned type;
+
+    memset(w, 0, sizeof(*w));
+    w->via = via;
+    if (!d->locked || via >= GV_MAX_CHANNELS || len < sizeof(h)) {
+        return false;
+    }
+    type = d->chan[via].type;
+    if (type == GV_CHAN_TYPE_SECURE) {
+        w->what = "a plaintext group on a secure channel (attack 7)";
+        allow(w, GV_RULE_GROUP_PLAINTEXT_SECURE);
+        return true;
+    }
+    if (type != GV_CHAN_TYPE_BOOTSTRAP && type != GV_CHAN_TYPE_NORMAL) {
+        return false;
+    }
+    w->need_accept = true;
+    memcpy(&h, cmds, sizeof(h));
+    if (h.size < sizeof(h) || h.size > len) {
+        return false;
+    }
+    if (h.op >= GV_OP_CH_CREATE && h.op <= GV_OP_CH_MEASURE) {
+        if (type != GV_CHAN_TYPE_BOOTSTRAP) {
+            w->what = "a CH_* command on a normal channel";
+            allow(w, GV_RULE_CMD_MGMT_NOT_BOOTSTRAP);
+            return true;
+        }
+        return want_mgmt(d, cmds, h.size, h.op, forged, w);
+    }
+    if (h.op == GV_OP_NOP || h.op == GV_OP_FENCE || h.op == GV_OP_COPY ||
+        h.op == GV_OP_SET_COPY_KEY) {
+        if (type == GV_CHAN_TYPE_BOOTSTRAP) {
+            w->what = "an engine command on a bootstrap channel (attack 5)";
+            allow(w, GV_RULE_CMD_ENGINE_ON_BOOTSTRAP);
+            return true;
+        }
+        if (h.op == GV_OP_SET_COPY_KEY) {
+            w->what = "SET_COPY_KEY on a normal channel";
+            allow(w, GV_RULE_COPY_KEY_SIZE);
+            allow(w, GV_RULE_COPY_KEY_NOT_SECURE);
+            return true;
+        }
+    }
+    return false;
+}
+
+static bool satisfies(const struct want *w, unsigned r)
+{
+    if (early_rule(r) || (w->hi && r >= w->lo && r <= w->hi)) {
+        return true;
+    }
+    for (unsigned k = 0; k < w->n; k++) {
+        if (w->rules[k] == r) {
+            return true;
+        }
+    }
+    return false;
+}
+
+static uint64_t hits0[GV_RULE__COUNT];
+
+void fza_submit(unsigned via, const void *cmds, uint32_t len, bool forged)
+{
+    struct gv_dev *d = dev();
+    const struct gv_chan *ch = via < GV_MAX_CHANNELS ? &d->chan[via] : NULL;
+    struct want w;
+    uint32_t put0 = 0;
+    uint64_t acc0 = 0;
+    bool have;
+    char fired[160] = "";
+
+    /* Only when the ring is idle and runs exactly this group now. */
+    have = ch && want_of(via, cmds, len, forged, &w) &&
+           ch->ring_entries >= 2 && ch->get == ch->put && !ch->stopped &&
+           !ch->launch_wait && !ch->stash &&
+           !(ch->type == GV_CHAN_TYPE_BOOTSTRAP && gv_engine_busy(d));
+    if (have) {
+        put0 = ch->put;
+        acc0 = ch->groups_accepted;
+        memcpy(hits0, d->rule_hits, sizeof(hits0));
+    }
+    fzb_submit(via, cmds, len);
+    if (!have || ch->get != (put0 + 1) % ch->ring_entries ||
+        (w.need_accept && ch->groups_accepted != acc0 + 1)) {
+        return;
+    }
+    for (unsigned r = 1; r < GV_RULE__COUNT; r++) {
+        if (d->rule_hits[r] == hits0[r]) {
+            continue;
+        }
+        if (satisfies(&w, r)) {
+            return;
+        }
+        if (strlen(fired) < sizeof(fired) - 40) {
+            snprintf(fired + strlen(fired), sizeof(fired) - strlen(fired),
+                     " %s", gv_rule_name(r));
+        }
+    }
+    finding("expectation: %s, sent on channel %u, was not refused by a "
+            "rule that forbids it (%s%s%s; fired:%s)", w.what, via,
+            w.n ? gv_rule_name(w.rules[w.n - 1]) : gv_rule_name(w.lo),
+            w.n ? "" : " to ", w.n ? "" : gv_rule_name(w.hi),
+            fired[0] ? fired : " none");
+}
+
+/* ---- locked mappings (design 5.2) ---- */
+
+struct lockmap {
+    uint8_t chid, pgdi, big, idx;
+    uint64_t pte;
+};
+static struct lockmap locks[192];
+static unsigned nlocks;
+static uint64_t auths0[GV_MAX_CHANNELS], inc0[GV_MAX_CHANNELS];
+
+/* The LOCKED mappings of every secure channel in the part of the address
+ * space the harness's commands reach (PDEs 0-3, entries 0-15). */
+static void locks_record(struct gv_dev *d)
+{
+    nlocks = 0;
+    for (unsigned c = 0; c < GV_MAX_CHANNELS; c++) {
+        bool sec = d->chan[c].type == GV_CHAN_TYPE_SECURE;
+
+        auths0[c] = d->chan[c].auths_accepted;
+        inc0[c] = sec ? d->chsec[c].incarnation : 0;
+        for (unsigned i = 0; sec && i < 4 * 2 * 16; i++) {
+            unsigned pgdi = i / 32, big = i / 16 % 2, idx = i % 16;
+            uint64_t pte = entry_at(d, c, pgdi, big, idx);
+            uint64_t pa = pte & GV_PTE_ADDR_MASK;
+
+            if ((pte & GV_PTE_VALID) && nlocks < 192 &&
+                gv_region_of(d, pa, GV_PAGE_SIZE) == GV_REGION_PROT &&
+                pmm_locked(*gv_pmm_entry(d, pa))) {
+                locks[nlocks++] = (struct lockmap){ c, pgdi, big, idx, pte };
+            }
+        }
+    }
+}
+
+static void locks_check(struct gv_dev *d)
+{
+    if (!d->locked || !d->chsec) {
+        return;
+    }
+    /* An authorisation accepted, or a secure channel gone or made again:
+     * the runtime may have asked for the change. */
+    for (unsigned c = 0; c < GV_MAX_CHANNELS; c++) {
+        bool sec = d->chan[c].type == GV_CHAN_TYPE_SECURE;
+
+        if (d->chan[c].auths_accepted != auths0[c] ||
+            (sec ? d->chsec[c].incarnation : 0) != inc0[c]) {
+            return;
+        }
+    }
+    for (unsigned k = 0; k < nlocks; k++) {
+        const struct lockmap *l = &locks[k];
+        uint64_t now = entry_at(d, l->chid, l->pgdi, l->big, l->idx);
+
+        if (now != l->pte) {
+            finding("secure channel %u: its mapping of LOCKED page 0x%"
+                    PRIx64 " at VA 0x%" PRIx64 " became 0x%" PRIx64
+                    " without its runtime's authorisation (design 5.2, "
+                    "attack 2)", l->chid,
+                    (uint64_t)(l->pte & GV_PTE_ADDR_MASK),
+                    (uint64_t)l->pgdi << GV_PDE_SHIFT |
+                    (uint64_t)l->idx << (l->big ? GV_BIG_PAGE_SHIFT :
+                                         GV_PAGE_SHIFT), now);
+        }
+    }
+}
+
+/* ---- scrubbing (design 5.4) ----
+ *
+ * Per protected page, who held it last: a context (its index and a
+ * generation the harness counts, since an index is reused) and whether
+ * what it held was sensitive (a secure context's data, or any channel's
+ * descriptor, PGD or tables).  A page that becomes another context's
+ * data page must be zero then: the device scrubs such pages when they
+ * are freed. */
+struct holder {
+    uint16_t ctx;
+    uint8_t valid, sensitive;
+    uint32_t gen;
+};
+static struct holder *held;
+static uint64_t held_pages;
+static uint32_t ctx_gen[GV_MAX_CHANNELS];
+static bool ctx_dead[GV_MAX_CHANNELS];
+static uint8_t ctx_id[GV_MAX_CHANNELS][9];      /* secure, uk_hash[0..7] */
+
+static void ctx_track(struct gv_dev *d)
+{
+    for (unsigned i = 0; i < GV_MAX_CHANNELS; i++) {
+        uint8_t id[9];
+
+        if (!d->ctx[i].in_use) {
+            ctx_dead[i] = true;
+            continue;
+        }
+        id[0] = (uint8_t)d->ctx[i].secure;
+        memcpy(id + 1, d->ctx[i].uk_hash, 8);
+        if (ctx_dead[i] || memcmp(id, ctx_id[i], sizeof(id)) != 0) {
+            ctx_gen[i]++;
+            ctx_dead[i] = false;
+            memcpy(ctx_id[i], id, sizeof(id));
+        }
+    }
+}
+
+static bool page_zero(const uint8_t *p)
+{
+    for (unsigned k = 0; k < GV_PAGE_SIZE; k += 8) {
+        if (rd64(p + k)) {
+            return false;
+        }
+    }
+    return true;
+}
+
+static void scrub_observe(bool check)
+{
+    struct gv_dev *d = dev();
+
+    if (!d->locked || !d->pmm) {
+        held_pages = 0;             /* reset: everything scrubbed */
+        return;
+    }
+    ctx_track(d);
+    if (held_pages != d->prot_pages) {
+        free(held);
+        held = calloc(d->prot_pages, sizeof(*held));
+        held_pages = held ? d->prot_pages : 0;
+        check = false;
+    }
+    for (uint64_t p = 0; p < held_pages; p++) {
+        uint64_t e = d->pmm[p], pa = d->unprot_size + p * GV_PAGE_SIZE;
+        struct holder *h = &held[p];
+        unsigned o;
+
+        if (!pmm_mapped(e) || (o = pmm_owner(e)) >= GV_MAX_CHANNELS) {
+            continue;
+        }
+        if (check && h->valid && h->sensitive &&
+            (h->ctx != o || h->gen != ctx_gen[o]) &&
+            pmm_type(e) == GV_PT_DATA && !page_zero(d->vram + pa)) {
+            finding("scrub oracle: protected page 0x%" PRIx64 ", last held "
+                    "by context %u (secure data or tables), is context %u's "
+                    "data page now with the old contents still in it "
+                    "(design 5.4, attacks 6 and 10)", pa, h->ctx, o);
+        }
+        *h = (struct holder){ .ctx = (uint16_t)o, .valid = 1,
+                              .sensitive = pmm_locked(e) ||
+                                           pmm_type(e) != GV_PT_DATA,
+                              .gen = ctx_gen[o] };
+    }
+}
+
+/* ---- the harness's hooks ---- */
+
+void fza_input_begin(void)
+{
+    memset(ctx_dead, 1, sizeof(ctx_dead));
+    memset(ctx_id, 0, sizeof(ctx_id));
+    held_pages = 0;
+    scrub_observe(false);
+}
+
+void fza_before(void)
+{
+    struct gv_dev *d = dev();
+
+    nlocks = 0;
+    if (d->locked && d->chsec) {
+        locks_record(d);
+    }
+}
+
+void fza_after(void)
+{
+    struct gv_dev *d = dev();
+    char why[256];
+
+    locks_check(d);
+    scrub_observe(true);
+    if (gv_dev_check_tlb(d, why, sizeof(why)) != 0) {
+        finding("consistency check failed: %s", why);
+    }
+}
+
+/* ---- the attacks ---- */
+
+/* Fresh protected memory from the bench's allocator, or the region's
+ * last pages once an input has used it all. */
+static uint64_t fresh(uint64_t bytes, uint64_t align)
+{
+    struct td *t = fzb.td;
+    uint64_t a = (t->prot_next + align - 1) & ~(align - 1);
+
+    if (a < t->prot_next || a + bytes > t->unprot + t->prot) {
+        return (t->unprot + t->prot - bytes) & ~(align - 1);
+    }
+    return td_alloc_prot(t, bytes, align);
+}
+
+/* A free channel slot (the bench uses 0-3 and 5), or 7. */
+static unsigned free_slot(uint8_t sel)
+{
+    static const unsigned slots[] = { 4, 6, 7 };
+
+    for (unsigned k = 0; k < 3; k++) {
+        unsigned c = slots[(sel + k) % 3];
+
+        if (dev()->chan[c].type == GV_CHAN_TYPE_FREE) {
+            return c;
+        }
+    }
+    return 7;
+}
+
+static void boot(const void *cmd, uint32_t len, bool forged)
+{
+    fza_submit(TD_BOOT_CHID, cmd, len, forged);
+}
+
+static void pte1(unsigned chid, unsigned pgdi, bool big, unsigned idx,
+                 uint64_t pte, uint64_t result, const uint8_t *mac,
+                 bool forged)
+{
+    uint8_t buf[sizeof(struct gv_cmd_ch_pte) + 8];
+    struct gv_cmd_ch_pte c = { .hdr = { GV_OP_CH_PTE, sizeof(buf) } };
+
+    c.chid = chid;
+    c.pgd_index = pgdi;
+    c.pgt_index = idx;
+    c.count = 1;
+    c.flags = big ? GV_PTE_BIG : 0;
+    c.result_addr = result;
+    if (mac) {
+        memcpy(c.mac, mac, GV_TAG_LEN);
+    }
+    memcpy(buf, &c, sizeof(c));
+    memcpy(buf + sizeof(c), &pte, 8);
+    boot(buf, sizeof(buf), forged);
+}
+
+static void pde1(unsigned chid, unsigned pgdi, bool big, uint64_t table)
+{
+    struct gv_cmd_ch_pde c = { .hdr = { GV_OP_CH_PDE, sizeof(c) } };
+
+    c.chid = chid;
+    c.pgd_index = pgdi;
+    c.flags = big ? GV_PDE_BIG : 0;
+    c.pgt_addr = table;
+    boot(&c, sizeof(c), false);
+}
+
+static void create(unsigned chid, uint32_t flags, unsigned share,
+                   const uint8_t *uk, uint64_t pgd)
+{
+    struct gv_cmd_ch_create c = { .hdr = { GV_OP_CH_CREATE, sizeof(c) } };
+
+    c.chid = chid;
+    c.flags = flags;
+    c.share_chid = share;
+    c.desc_addr = fresh(GV_DESC_BYTES, GV_PAGE_SIZE);
+    c.pgd_addr = pgd ? pgd : fresh(GV_PGD_BYTES, GV_PAGE_SIZE);
+    if (uk) {
+        memcpy(c.uk_pub, uk, sizeof(c.uk_pub));
+    }
+    c.result_addr = FZB_GROUP_ADDR + 0x3000;
+    boot(&c, sizeof(c), false);
+}
+
+static void destroy(unsigned chid, bool auth, const uint8_t *mac)
+{
+    struct gv_cmd_ch_destroy c = { .hdr = { GV_OP_CH_DESTROY, sizeof(c) } };
+
+    c.chid = chid;
+    c.flags = auth ? GV_DESTROY_AUTH : 0;
+    if (mac) {
+        memcpy(c.mac, mac, GV_TAG_LEN);
+    }
+    boot(&c, sizeof(c), true);
+}
+
+static void measure(unsigned chid, uint64_t va, uint64_t size,
+                    uint64_t result)
+{
+    struct gv_cmd_ch_measure c = { .hdr = { GV_OP_CH_MEASURE, sizeof(c) } };
+
+    c.chid = chid;
+    c.va = va;
+    c.size = size;
+    c.result_addr = result;
+    boot(&c, sizeof(c), false);
+}
+
+static void fence(unsigned via, uint64_t va, uint64_t value)
+{
+    struct gv_cmd_fence f = { .hdr = { GV_OP_FENCE, sizeof(f) } };
+
+    f.va = va;
+    f.value = value;
+    fza_submit(via, &f, sizeof(f), false);
+}
+
+/* One engine command, per @sel: NOP, FENCE at @va, a copy to the host
+ * window, SET_COPY_KEY. */
+static uint32_t engine_cmd(uint8_t sel, uint64_t va, const uint8_t *key,
+                           uint8_t *out)
+{
+    switch (sel % 4) {
+    case 0: {
+        struct gv_cmd_hdr h = { GV_OP_NOP, sizeof(h) };
+
+        memcpy(out, &h, sizeof(h));
+        return sizeof(h);
+    }
+    case 1: {
+        struct gv_cmd_fence f = { .hdr = { GV_OP_FENCE, sizeof(f) } };
+
+        f.va = va & ~7ull;
+        f.value = 1;
+        memcpy(out, &f, sizeof(f));
+        return sizeof(f);
+    }
+    case 2: {
+        struct gv_cmd_copy c = { .hdr = { GV_OP_COPY, sizeof(c) } };
+
+        c.flags = GV_COPY_DST_HOST;
+        c.src = va;
+        c.size = 64;
+        memcpy(out, &c, sizeof(c));
+        return sizeof(c);
+    }
+    default: {
+        struct gv_cmd_set_copy_key k = {
+            .hdr = { GV_OP_SET_COPY_KEY, sizeof(k) } };
+
+        memcpy(k.key, key, 16);
+        memcpy(out, &k, sizeof(k));
+        return sizeof(k);
+    }
+    }
+}
+
+/* A well-formed CH_PDE, CH_PTE, CH_DESTROY or CH_MEASURE for @chid. */
+static uint32_t mgmt_cmd(uint8_t sel, unsigned chid, uint8_t *out)
+{
+    switch (sel % 4) {
+    case 0: {
+        struct gv_cmd_ch_pde c = { .hdr = { GV_OP_CH_PDE, sizeof(c) } };
+
+        c.chid = chid;
+        c.pgd_index = 1 + sel / 4 % 3;
+        c.flags = GV_PDE_BIG;
+        c.pgt_addr = fresh(GV_PGT_BIG_BYTES, GV_PAGE_SIZE);
+        memcpy(out, &c, sizeof(c));
+        return sizeof(c);
+    }
+    case 1: {
+        struct gv_cmd_ch_pte c = { .hdr = { GV_OP_CH_PTE, sizeof(c) + 8 } };
+        uint64_t pte = 0;
+
+        c.chid = chid;
+        c.pgt_index = 1 + sel / 4 % 7;
+        c.count = 1;
+        c.flags = GV_PTE_BIG;
+        c.result_addr = FZA_RESULT_ADDR;
+        memcpy(out, &c, sizeof(c));
+        memcpy(out + sizeof(c), &pte, 8);
+        return sizeof(c) + 8;
+    }
+    case 2: {
+        struct gv_cmd_ch_destroy c = {
+            .hdr = { GV_OP_CH_DESTROY, sizeof(c) } };
+
+        c.chid = chid;
+        memcpy(out, &c, sizeof(c));
+        return sizeof(c);
+    }
+    default: {
+        struct gv_cmd_ch_measure c = {
+            .hdr = { GV_OP_CH_MEASURE, sizeof(c) } };
+
+        c.chid = chid;
+        c.size = 64;
+        c.result_addr = FZA_RESULT_ADDR;
+        memcpy(out, &c, sizeof(c));
+        return sizeof(c);
+    }
+    }
+}
+
+/* The device's own registers, as a DMA target (fuzz_bench.c routes
+ * FZB_BAR0_GPA to BAR0, as a bus routes peer-to-peer DMA). */
+static uint64_t bar0_target(uint8_t sel)
+{
+    static const uint32_t regs[] = {
+        GV_REG_CHAN(1, GV_CHAN_PUT), GV_REG_RESET, GV_REG_SCRATCH,
+        GV_REG_CHAN(0, GV_CHAN_PUT), GV_REG_INTR_RAISE,
+        GV_REG_CHAN(2, GV_CHAN_RING_LO),
+    };
+
+    return FZB_BAR0_GPA + regs[sel % (sizeof(regs) / sizeof(regs[0]))];
+}
+
+static void chan_reg(unsigned chid, unsigned reg, uint32_t val)
+{
+    gv_mmio_write(dev(), GV_REG_CHAN(chid, reg), val, 4);
+}
+
+/* A stream the driver makes in a secure context (UK_pub is public) takes
+ * the owner's table; then the owner's table is swapped (attack 18). */
+static void atk_join(const uint8_t *a)
+{
+    unsigned s = free_slot(a[1]);
+    bool victim = !(a[2] & 4);
+    unsigned owner = victim ? FZB_VICTIM_CHID : FZB_SECURE_CHID;
+    const uint8_t *uk = victim ? fzb.victim.uk_pub : fzb.sec.uk_pub;
+    uint64_t table = victim ? fzb.table3 : fzb.table2;
+
+    switch (a[2] % 3) {
+    case 0:
+    case 1:
+        create(s, GV_CREATE_SECURE, 0, uk, 0);
+        fzc_step();
+        pde1(s, 0, true, table);
+        fzc_step();
+        pde1(owner, 0, true, a[3] & 1 ? 0 : fresh(GV_PGT_BIG_BYTES,
+                                                  GV_PAGE_SIZE));
+        break;
+    default:        /* a normal channel joining a secure context */
+        create(s, GV_CREATE_SHARE, a[3] % 2 ? owner : FZB_STREAM_CHID,
+               NULL, 0);
+        break;
+    }
+}
+
+/* Channel 1 writes @value at @off of a page it then frees (a normal
+ * channel's data: not scrubbed), which then becomes a new PGD or page
+ * table (attack 6: stale translations). */
+static void atk_dirty_reuse(const uint8_t *a)
+{
+    uint64_t va = 1ull << GV_PDE_SHIFT, r = fresh(GV_BIG_PAGE_SIZE,
+                                                  GV_BIG_PAGE_SIZE);
+    bool as_pgd = a[1] & 1;
+
+    pde1(FZB_NORMAL_CHID, 1, true, fresh(GV_PGT_BIG_BYTES, GV_PAGE_SIZE));
+    pte1(FZB_NORMAL_CHID, 1, true, 0, r | GV_PTE_VALID, 0, NULL, false);
+    /* a PDE to the victim's table, or a PTE to the victim's page */
+    fence(FZB_NORMAL_CHID, va + (as_pgd ? 8 : 0),
+          (as_pgd ? fzb.table3 : fzb.page3) | GV_PTE_VALID);
+    pte1(FZB_NORMAL_CHID, 1, true, 0, 0, 0, NULL, false);
+    fzc_step();
+    if (as_pgd) {
+        create(free_slot(a[2]), 0, 0, NULL, r);
+    } else {
+        pde1(FZB_NORMAL_CHID, 2, true, r);
+    }
+}
+
+/* A channel destroyed (no authorisation needed), then one page of its
+ * PGD, descriptor or table mapped as data into channel 1 (attack 10). */
+static void atk_free_then_map(const uint8_t *a)
+{
+    static const unsigned victims[] = { FZB_VICTIM_CHID, FZB_SECURE_CHID,
+                                        FZB_STREAM_CHID };
+    unsigned c = victims[a[1] % 3];
+    struct gv_dev *d = dev();
+    uint64_t pgd = d->chan[c].pgd_addr, desc = d->chan[c].desc_addr;
+    uint64_t table = gv_pde_get(d, c, 0, true) & GV_PTE_ADDR_MASK, pa;
+
+    if (!is_live(d, c)) {
+        return;
+    }
+    destroy(c, false, NULL);
+    fzc_step();
+    switch (a[2] % 3) {
+    case 0:         /* the first page holds the PDEs the bench uses */
+        pa = pgd + (a[3] & 0x80 ? (uint64_t)(a[3] % (GV_PGD_BYTES /
+                                                     GV_PAGE_SIZE)) *
+                                  GV_PAGE_SIZE : 0);
+        break;
+    case 1:
+        pa = desc;
+        break;
+    default:
+        pa = table ? table : pgd;
+        break;
+    }
+    pte1(FZB_NORMAL_CHID, 0, false, 1 + a[4] % 7, pa | GV_PTE_VALID, 0, NULL,
+         false);
+}
+
+/* Reset, plant state through the aperture (everything is accessible
+ * before the lock), configure and lock the regions again (attack 17). */
+static void atk_relock(const uint8_t *a)
+{
+    struct gv_dev *d = dev();
+    uint64_t u = fzb.td->unprot, p = fzb.td->prot;
+
+    gv_mmio_write(d, GV_REG_RESET, GV_RESET_MAGIC, 4);
+    fzc_step();
+    for (unsigned k = 0; k < 1u + a[1] % 4; k++) {
+        /* the PMM's first entries (hidden memory), or protected memory */
+        uint64_t off = k % 2 ? u + p + (uint64_t)a[2 + k] * 8 :
+                       u + (uint64_t)a[6 + k] * GV_PAGE_SIZE;
+
+        gv_aperture_write(d, off, rd64(a + 8) | 1, 8);
+    }
+    gv_mmio_write(d, GV_REG_UNPROT_SIZE_LO, (uint32_t)u, 4);
+    gv_mmio_write(d, GV_REG_UNPROT_SIZE_HI, (uint32_t)(u >> 32), 4);
+    gv_mmio_write(d, GV_REG_PROT_SIZE_LO, (uint32_t)p, 4);
+    gv_mmio_write(d, GV_REG_PROT_SIZE_HI, (uint32_t)(p >> 32), 4);
+    gv_mmio_write(d, GV_REG_REGION_LOCK, GV_LOCK_MAGIC, 4);
+}
+
+/* What a runtime does on channel 2: map a fresh page (a summary), then
+ * measure (a measurement), or unmap with its MAC. */
+static void atk_honest(const uint8_t *a)
+{
+    unsigned slot = 1 + a[1] % 7;
+    uint64_t va = (uint64_t)slot << GV_BIG_PAGE_SHIFT;
+    uint8_t mac[GV_TAG_LEN];
+
+    if (a[2] & 1) {
+        gvrt_mac_unmap(&fzb.sec, FZB_SECURE_CHID, va, GV_BIG_PAGE_SIZE, mac);
+        pte1(FZB_SECURE_CHID, 0, true, slot, 0, FZA_RESULT_ADDR, mac, false);
+        return;
+    }
+    pte1(FZB_SECURE_CHID, 0, true, slot,
+         fresh(GV_BIG_PAGE_SIZE, GV_BIG_PAGE_SIZE) | GV_PTE_VALID,
+         FZA_RESULT_ADDR, NULL, false);
+    fzc_step();
+    measure(FZB_SECURE_CHID, a[3] % 64 * 64, 1 + a[4] % 255,
+            FZA_RESULT_ADDR);
+}
+
+/* A DMA aimed at the device's own registers (attack 20): a report's
+ * result address, a host window, a ring. */
+static void atk_reentry(const uint8_t *a)
+{
+    uint64_t t = bar0_target(a[2]);
+    uint8_t cmd[64];
+    uint32_t len;
+
+    switch (a[1] % 3) {
+    case 0:
+        measure(FZB_SECURE_CHID, 0, 8, t);
+        break;
+    case 1:
+        chan_reg(FZB_NORMAL_CHID, GV_CHAN_HOSTWIN_LO, (uint32_t)FZB_BAR0_GPA);
+        chan_reg(FZB_NORMAL_CHID, GV_CHAN_HOSTWIN_HI,
+                 (uint32_t)(FZB_BAR0_GPA >> 32));
+        chan_reg(FZB_NORMAL_CHID, GV_CHAN_HOSTWIN_SIZE, FZB_BAR0_SIZE);
+        len = engine_cmd(2, 0, a + 4, cmd);
+        ((struct gv_cmd_copy *)cmd)->dst = t - FZB_BAR0_GPA;
+        ((struct gv_cmd_copy *)cmd)->size = 8;
+        fza_submit(FZB_NORMAL_CHID, cmd, len, false);
+        break;
+    default:
+        chan_reg(FZB_NORMAL_CHID, GV_CHAN_RING_LO, (uint32_t)t);
+        chan_reg(FZB_NORMAL_CHID, GV_CHAN_RING_HI, (uint32_t)(t >> 32));
+        chan_reg(FZB_NORMAL_CHID, GV_CHAN_PUT, 1);
+        break;
+    }
+}
+
+void fza_run(const uint8_t *a)
+{
+    static const uint8_t zero_mac[GV_TAG_LEN];
+    struct gv_dev *d = dev();
+    uint8_t cmd[160], mac[GV_TAG_LEN];
+    unsigned slot = 1 + a[1] % 7;
+    uint32_t len;
+
+    memset(mac, 0xa5, sizeof(mac));
+    switch (a[0] % FZA_KINDS) {
+    case 0:         /* a CH_* on a work channel */
+        len = mgmt_cmd(a[2], a[3] % 4, cmd);
+        fza_submit(a[1] % 3 ? FZB_NORMAL_CHID : FZB_VICTIM_CHID, cmd, len,
+                   false);
+        break;
+    case 1:         /* an engine command on the bootstrap channel */
+        len = engine_cmd(a[1], 0, a + 4, cmd);
+        fza_submit(TD_BOOT_CHID, cmd, len, false);
+        break;
+    case 2:         /* a CH_* aimed at the bootstrap channel */
+        len = mgmt_cmd(a[1], TD_BOOT_CHID, cmd);
+        boot(cmd, len, false);
+        break;
+    case 3:         /* CH_MEASURE of a normal channel */
+        measure(FZB_NORMAL_CHID, a[1] % 64 * 8, 1 + a[2] % 64,
+                FZA_RESULT_ADDR);
+        break;
+    case 4:         /* SET_COPY_KEY on a normal channel */
+        len = engine_cmd(3, 0, a + 4, cmd);
+        fza_submit(FZB_NORMAL_CHID, cmd, len, false);
+        break;
+    case 5:         /* a plaintext group on a secure channel */
+        len = engine_cmd(a[1] % 3, 0, a + 4, cmd);
+        fza_submit(a[2] & 1 ? FZB_VICTIM_CHID : FZB_SECURE_CHID, cmd, len,
+                   false);
+        break;
+    case 6:         /* an "authorised" destroy with a forged MAC */
+        destroy(a[1] & 1 ? FZB_SECURE_CHID : FZB_VICTIM_CHID, true,
+                a[2] & 1 ? zero_mac : mac);
+        break;
+    case 7:         /* a LOCKED page unmapped or remapped, forged MAC */
+        pte1(a[1] & 1 ? FZB_SECURE_CHID : FZB_VICTIM_CHID, 0, true, 0,
+             a[2] & 1 ? 0 : (fresh(GV_BIG_PAGE_SIZE, GV_BIG_PAGE_SIZE) |
+                             GV_PTE_VALID), FZA_RESULT_ADDR,
+             a[3] & 1 ? zero_mac : mac, true);
+        break;
+    case 8:         /* another context's page or table (attack 1) */
+        if (a[2] % 3 == 0) {
+            pte1(FZB_SECURE_CHID, 0, true, slot, fzb.page3 | GV_PTE_VALID,
+                 FZA_RESULT_ADDR, NULL, false);
+        } else {
+            pde1(a[2] % 3 == 1 ? FZB_SECURE_CHID : FZB_NORMAL_CHID,
+                 1 + a[3] % 3, true, a[4] & 1 ? fzb.table2 : fzb.table3);
+        }
+        break;
+    case 9:
+        atk_join(a);
+        break;
+    case 10:        /* one VA mapped by both page sizes */
+        pde1(FZB_NORMAL_CHID, 0, true, fresh(GV_PGT_BIG_BYTES,
+                                             GV_PAGE_SIZE));
+        pte1(FZB_NORMAL_CHID, 0, true, 0,
+             fresh(GV_BIG_PAGE_SIZE, GV_BIG_PAGE_SIZE) | GV_PTE_VALID, 0,
+             NULL, false);
+        break;
+    case 11:        /* a PTE into hidden memory (attack 4) */
+        pte1(FZB_NORMAL_CHID, 0, false, slot,
+             ((d->hidden_base + rd64(a + 8) % ((gv_dev_vram_size(d) -
+                                                d->hidden_base) | 1)) &
+              ~0xfffull) | GV_PTE_VALID, 0, NULL, false);
+        break;
+    case 12:        /* a secure mapping change without a summary */
+        pte1(FZB_SECURE_CHID, 0, true, slot,
+             fresh(GV_BIG_PAGE_SIZE, GV_BIG_PAGE_SIZE) | GV_PTE_VALID, 0,
+             NULL, false);
+        break;
+    case 13: {      /* a bootstrap channel on protected pages (attack 5) */
+        unsigned s = free_slot(a[1]);
+        uint64_t at = a[2] % 3 == 0 ? fzb.page3 : a[2] % 3 == 1 ?
+                      fresh(GV_PAGE_SIZE, GV_PAGE_SIZE) : fzb.table3;
+
+        chan_reg(s, GV_CHAN_DESC_LO, (uint32_t)at);
+        chan_reg(s, GV_CHAN_DESC_HI, (uint32_t)(at >> 32));
+        break;
+    }
+    case 14:        /* a stale translation after CH_PTE (attack 19) */
+        fence(FZB_NORMAL_CHID, a[1] % 64 * 8, rd64(a + 8));
+        pte1(FZB_NORMAL_CHID, 0, false, 0, a[2] & 1 ? 0 :
+             fresh(GV_PAGE_SIZE, GV_PAGE_SIZE) | GV_PTE_VALID, 0, NULL,
+             false);
+        break;
+    case 15:
+        atk_relock(a);
+        break;
+    case 16:
+        atk_honest(a);
+        break;
+    case 17:
+        atk_reentry(a);
+        break;
+    case 18:
+        atk_dirty_reuse(a);
+        break;
+    default:
+        atk_free_then_map(a);
+        break;
+    }
+}
