@@ -937,6 +937,46 @@ static void atk_reentry(const uint8_t *a)
     }
 }
 
+/* Channel 1's ring or host window reprogrammed while it holds a launch
+ * (the driver may write PUT = GET at any time): the launch ends against
+ * the ring and window it started with, so the device must refuse. */
+static void atk_held(const uint8_t *a)
+{
+    static const unsigned regs[] = {
+        GV_CHAN_RING_LO, GV_CHAN_RING_HI, GV_CHAN_RING_ENTRIES,
+        GV_CHAN_HOSTWIN_LO, GV_CHAN_HOSTWIN_HI, GV_CHAN_HOSTWIN_SIZE,
+    };
+    struct gv_chan *ch = &dev()->chan[FZB_NORMAL_CHID];
+    unsigned reg = regs[a[1] % 6];
+    uint8_t cmd[160];
+    uint32_t len = fzc_launch_cmd(cmd), val;
+    uint64_t ring, win;
+    uint32_t entries, size, get;
+
+    memcpy(&val, a + 4, 4);
+    if (reg == GV_CHAN_RING_ENTRIES) {
+        val = 1u << (val % 9);
+    }
+    fzb_engine_async(true);
+    fzb_submit(FZB_NORMAL_CHID, cmd, len);
+    if (ch->launch_wait || ch->stash) {
+        get = ch->get;
+        chan_reg(FZB_NORMAL_CHID, GV_CHAN_PUT, get);
+        ring = ch->ring_base;
+        entries = ch->ring_entries;
+        win = ch->hostwin_base;
+        size = ch->hostwin_size;
+        chan_reg(FZB_NORMAL_CHID, reg, val);
+        if (ch->ring_base != ring || ch->ring_entries != entries ||
+            ch->hostwin_base != win || ch->hostwin_size != size) {
+            finding("channel 1: its ring or host window was reprogrammed "
+                    "(register 0x%x) while it held a launch", reg);
+        }
+        chan_reg(FZB_NORMAL_CHID, GV_CHAN_PUT, (get + 1) % entries);
+    }
+    fzb_engine_async(false);
+}
+
 void fza_run(const uint8_t *a)
 {
     static const uint8_t zero_mac[GV_TAG_LEN];
@@ -1039,6 +1079,9 @@ void fza_run(const uint8_t *a)
         break;
     case 18:
         atk_dirty_reuse(a);
+        break;
+    case 20:
+        atk_held(a);
         break;
     default:
         atk_free_then_map(a);

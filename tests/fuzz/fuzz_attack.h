@@ -34,7 +34,7 @@
 #include <stdint.h>
 
 #define FZA_LEN 25              /* an attack's bytes: kind, then fields */
-#define FZA_KINDS 20
+#define FZA_KINDS 21
 /* Where the harness has the device write reports (fuzz_cp.c's oracle). */
 #define FZA_RESULT_ADDR (FZB_GROUP_ADDR + 0x2000)
 
@@ -52,5 +52,8 @@ void fza_after(void);
 /* Provided by the harness: its per-action oracles between the steps of
  * one attack (after the last step's, before the next one's). */
 void fzc_step(void);
+/* Provided by the harness: a valid LAUNCH for channel 1 into @out (room
+ * for 160 bytes); its length. */
+uint32_t fzc_launch_cmd(uint8_t *out);
 
 #endif /* FUZZ_ATTACK_H */

@@ -155,6 +155,34 @@ static int fz_dma_write(void *opaque, uint64_t addr, const void *buf,
     return td_ops_orig->dma_write(opaque, addr, buf, len);
 }
 
+static int engine_done_flag;
+
+static void fz_engine_done(void *opaque)
+{
+    (void)opaque;
+    __atomic_store_n(&engine_done_flag, 1, __ATOMIC_SEQ_CST);
+}
+
+void fzb_engine_async(bool on)
+{
+    struct gv_dev *d = fzb.td->dev;
+
+    if (on) {
+        __atomic_store_n(&engine_done_flag, 0, __ATOMIC_SEQ_CST);
+        fz_ops.engine_done = fz_engine_done;
+        return;
+    }
+    for (unsigned us = 0; us < 2000000 && gv_engine_busy(d) &&
+         !__atomic_load_n(&engine_done_flag, __ATOMIC_SEQ_CST); us += 100) {
+        usleep(100);
+    }
+    gv_dev_engine_poll(d);
+    fz_ops.engine_done = NULL;
+    if (gv_engine_busy(d)) {
+        gv_dev_engine_poll(d);
+    }
+}
+
 void fzb_guest_write(uint64_t gpa, const void *buf, uint64_t len)
 {
     if (gpa < TD_GUEST_BASE || len > TD_GUEST_SIZE ||
@@ -452,6 +480,7 @@ static void restore(void)
     uint64_t size = gv_dev_vram_size(dev);
 
     gv_channels_reset(dev);     /* engine stopped, key schedules freed */
+    fz_ops.engine_done = NULL;
     cur_dev = *dev;
     *dev = snap_dev;
     /* the host's objects and the statistics outlive inputs */

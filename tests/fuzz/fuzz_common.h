@@ -85,6 +85,10 @@ bool fzb_secret_word(uint64_t w);
 /* What maps VA 0 of secure channel @chid (big pages), walking its tables
  * without the TLB; 0 if nothing does. */
 uint64_t fzb_va0(struct gv_dev *d, unsigned chid);
+/* Launches asynchronous (@on: they end when the harness polls, so a
+ * channel holds its launch meanwhile), or synchronous again (@on false:
+ * waits for a launch in flight and polls).  Off at every restore. */
+void fzb_engine_async(bool on);
 /* Write guest memory (the bench tracks what it must restore). */
 void fzb_guest_write(uint64_t gpa, const void *buf, uint64_t len);
 /* Put @g at FZB_GROUP_ADDR and an entry at the device's current PUT of

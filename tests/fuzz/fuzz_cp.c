@@ -553,6 +553,20 @@ static void watch_after(uint8_t action)
     fza_after();
 }
 
+/* A valid launch of the module at channel 1's VA 0 (fuzz_attack.c),
+ * @out with room for 160 bytes. */
+uint32_t fzc_launch_cmd(uint8_t *out)
+{
+    struct kt_launch l = { .module_size = module_len };
+    uint64_t param = 2048;
+
+    l.grid[0] = 2;
+    l.block[0] = 32;
+    l.params = &param;
+    l.param_size = 8;
+    return kt_launch_cmd(&l, out);
+}
+
 /* Between the steps of one attack (fuzz_attack.c): the oracles of an
  * action's end, then of the next one's start. */
 void fzc_step(void)
