@@ -112,6 +112,19 @@ static inline double sat01(double x)
 
 /* ---- the per-lane ALU ---- */
 
+static atomic_uint_fast64_t unsupported;
+
+__attribute__((cold, noinline)) uint64_t gv_simt_unsupported(void)
+{
+    atomic_fetch_add_explicit(&unsupported, 1, memory_order_relaxed);
+    return 0;
+}
+
+uint64_t gv_simt_unsupported_count(void)
+{
+    return atomic_load_explicit(&unsupported, memory_order_relaxed);
+}
+
 static bool fcmp(unsigned cmp, double x, double y)
 {
     bool un = isnan(x) || isnan(y);
@@ -130,7 +143,8 @@ static bool fcmp(unsigned cmp, double x, double y)
     case GV_CMP_GTU: return un || x > y;
     case GV_CMP_GEU: return un || x >= y;
     case GV_CMP_NUM: return !un;
-    default: return un;
+    case GV_CMP_NAN: return un;
+    default: return gv_simt_unsupported();
     }
 }
 
@@ -251,7 +265,7 @@ static float fcalc32(unsigned op, float x, float y, float z)
     case GV_I_LG2: return log2f(x);
     case GV_I_TANH: return tanhf(x);
     case GV_I_COPYSIGN: return copysignf(y, x);
-    default: return 0;
+    default: return (float)gv_simt_unsupported();
     }
 }
 
@@ -301,7 +315,7 @@ static double fcalc64(unsigned op, double x, double y, double z)
     case GV_I_LG2: return log2(x);
     case GV_I_TANH: return tanh(x);
     case GV_I_COPYSIGN: return copysign(y, x);
-    default: return 0;
+    default: return (double)gv_simt_unsupported();
     }
 }
 
@@ -324,6 +338,9 @@ static uint64_t fop64(const struct gv_dinsn *i, double x, double y, double z)
  * once widened to double (regression: testp.subnormal.f32 was false). */
 static bool testp(unsigned kind, unsigned t, uint64_t a)
 {
+    if (t != GV_T_F32 && t != GV_T_F64) {
+        return gv_simt_unsupported();
+    }
     int c = t == GV_T_F32 ? fpclassify(f32(a)) : fpclassify(f64(a));
 
     switch (kind) {
@@ -332,7 +349,8 @@ static bool testp(unsigned kind, unsigned t, uint64_t a)
     case GV_TESTP_NUMBER: return c != FP_NAN;
     case GV_TESTP_NOTANUMBER: return c == FP_NAN;
     case GV_TESTP_NORMAL: return c == FP_NORMAL;
-    default: return c == FP_SUBNORMAL;
+    case GV_TESTP_SUBNORMAL: return c == FP_SUBNORMAL;
+    default: return gv_simt_unsupported();
     }
 }
 
@@ -395,6 +413,11 @@ static uint64_t cvt(const struct gv_dinsn *i, uint64_t a)
 {
     unsigned dt = i->type, st = i->stype, dn = tbits(dt), sn = tbits(st);
     bool sat = i->mod & GV_M_SAT;
+
+    if (dt == GV_T_NONE || dt == GV_T_PRED || st == GV_T_NONE ||
+        st == GV_T_PRED || i->rnd > GV_RND_RPI) {
+        return gv_simt_unsupported();
+    }
 
     if (!tflt(dt) && !tflt(st)) {
         if (sat) {
@@ -532,7 +555,30 @@ static bool setp(const struct gv_dinsn *i, uint64_t a, uint64_t b)
     if (tflt(t)) {
         return fcmp(i->mod & 0x1f, fget(t, a), fget(t, b));
     }
+    if ((i->mod & 0x1f) > GV_CMP_GE) {
+        return gv_simt_unsupported();   /* unordered: floats only */
+    }
     return icmp(i->mod & 0x1f, tsig(t), a, b, tbits(t));
+}
+
+/* Does the integer ALU below run @op on @t, a type that is not an
+ * integer (pred, f16, or f32/f64 of an op that does not compute in
+ * floating point)? */
+static bool alu_other_type(unsigned op, unsigned t)
+{
+    switch (op) {
+    case GV_I_MOV: case GV_I_SELP:
+        return t != GV_T_NONE;                  /* the bits as they are */
+    case GV_I_SETP:
+        return tflt(t) || t == GV_T_PRED;
+    case GV_I_AND: case GV_I_OR: case GV_I_XOR: case GV_I_NOT:
+    case GV_I_CNOT:
+        return t == GV_T_PRED;
+    case GV_I_CVT: case GV_I_TESTP:
+        return true;                            /* checked by cvt(), testp() */
+    default:
+        return false;
+    }
 }
 
 uint64_t gv_simt_alu(const struct gv_dinsn *i, uint64_t a, uint64_t b,
@@ -548,6 +594,9 @@ uint64_t gv_simt_alu(const struct gv_dinsn *i, uint64_t a, uint64_t b,
     if (t == GV_T_F64 && i->op != GV_I_SETP && i->op != GV_I_SELP &&
         i->op != GV_I_MOV && i->op != GV_I_CVT && i->op != GV_I_TESTP) {
         return fop64(i, f64(a), f64(b), f64(c));
+    }
+    if ((t < GV_T_U8 || t > GV_T_S64) && !alu_other_type(i->op, t)) {
+        return gv_simt_unsupported();
     }
     switch (i->op) {
     case GV_I_MOV:
@@ -661,6 +710,9 @@ uint64_t gv_simt_alu(const struct gv_dinsn *i, uint64_t a, uint64_t b,
         return zx(f, n);
     }
     case GV_I_PRMT:
+        if (i->mod > GV_PRMT_RC16) {
+            return gv_simt_unsupported();
+        }
         return prmt(i->mod, (uint32_t)a, (uint32_t)b, (uint32_t)c);
     case GV_I_SHF: {
         uint64_t v = (uint64_t)(uint32_t)b << 32 | (uint32_t)a;
@@ -681,7 +733,7 @@ uint64_t gv_simt_alu(const struct gv_dinsn *i, uint64_t a, uint64_t b,
     case GV_I_CVT:
         return cvt(i, a);
     default:
-        return 0;
+        return gv_simt_unsupported();
     }
 }
 
@@ -790,7 +842,8 @@ static uint64_t sreg(struct gv_launch *L, struct gv_sm *sm, struct gv_warp *w,
     case GV_SR_LANEMASK_GE: return ~((1u << l) - 1);
     case GV_SR_CLOCK: return (uint32_t)w->issued;
     case GV_SR_CLOCK64: return w->issued;
-    default: return gv_now_ns();
+    case GV_SR_GLOBALTIMER: return gv_now_ns();
+    default: return gv_simt_unsupported();
     }
 }
 
@@ -838,6 +891,9 @@ static inline void shfl(const struct gv_dinsn *i, uint64_t *D,
 {
     uint64_t src[GV_WARP];
 
+    if (tbits(i->type) != 32 || i->mod > GV_SHFL_IDX) {
+        gv_simt_unsupported();          /* the lanes exchange 32 bits */
+    }
     memcpy(src, A, sizeof(src));
     for (uint32_t mm = m; mm; mm &= mm - 1) {
         unsigned l = __builtin_ctz(mm);
@@ -867,6 +923,9 @@ static inline void vote(const struct gv_dinsn *i, uint64_t *D,
     uint32_t ballot = 0;
     uint64_t v;
 
+    if (i->mod > GV_VOTE_BALLOT) {
+        gv_simt_unsupported();
+    }
     for (uint32_t mm = m; mm; mm &= mm - 1) {
         unsigned l = __builtin_ctz(mm);
 

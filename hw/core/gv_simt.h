@@ -257,6 +257,13 @@ int gv_simt_block_run(struct gv_launch *L, struct gv_sm *sm);
 /* Per-lane evaluation of the ALU instructions (exported for tests). */
 uint64_t gv_simt_alu(const struct gv_dinsn *i, uint64_t a, uint64_t b,
                      uint64_t c, uint64_t e);
+/* An instruction form the interpreter has no code for: counted, and
+ * the instruction does nothing (0 for the ALU).  The decoder's rules
+ * (gv_isa_rules.c) allow only forms the engine runs, so the count stays
+ * 0; tests/unit/test_isa_rules.c runs every allowed form and checks it
+ * (a rule added without its code shows up there). */
+uint64_t gv_simt_unsupported(void);
+uint64_t gv_simt_unsupported_count(void);
 
 /* gv_simt_mem.c: the memory instructions, every offset through one
  * checked accessor per space (gv_simt_mem.h).  Each returns true, or false

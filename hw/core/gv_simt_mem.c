@@ -171,6 +171,26 @@ GV_ATOM_FN(atom64, uint64_t)
 
 /* ---- the instructions ---- */
 
+/* Is @i a form gv_simt_ldst() has code for: an access of 1, 2, 4 or 8
+ * bytes; atomics of 4 or 8, bitwise ones and INC/DEC on integers only? */
+static bool ldst_supported(const struct gv_dinsn *i)
+{
+    unsigned size = tbits(i->type) / 8, aop = i->mod >> 4;
+
+    if (i->type == GV_T_NONE || i->type == GV_T_PRED ||
+        (i->mod & 0xf) > GV_SPACE_GENERIC) {
+        return false;
+    }
+    if (i->k != GV_K_ATOM) {
+        return true;
+    }
+    if ((size != 4 && size != 8) || aop > GV_ATOM_CAS) {
+        return false;
+    }
+    return !tflt(i->type) || aop == GV_ATOM_ADD || aop == GV_ATOM_MIN ||
+           aop == GV_ATOM_MAX || aop == GV_ATOM_EXCH || aop == GV_ATOM_CAS;
+}
+
 /* The address lane @l computes: register + the instruction's offset,
  * modulo 2^64 (the accessors check the result). */
 static inline uint64_t lane_addr(const uint64_t *A, unsigned l,
@@ -188,6 +208,10 @@ bool gv_simt_ldst(struct gv_launch *L, struct gv_sm *sm, struct gv_warp *w,
     unsigned size = tbits(i->type) / 8, space = i->mod & 0xf;
     bool wr = i->k != GV_K_LD;
 
+    if (!ldst_supported(i)) {
+        gv_simt_unsupported();
+        return true;                    /* nothing accessed */
+    }
     for (uint32_t mm = m; mm; mm &= mm - 1) {
         unsigned l = __builtin_ctz(mm);
         uint64_t addr = lane_addr(A, l, i);
