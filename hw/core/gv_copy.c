@@ -9,7 +9,18 @@
  * alternative to the paper's AuthDec kernel) the engine decrypts or
  * encrypts with AES-256-GCM under the channel's copy key (K_copy: the key
  * SET_COPY_KEY gave, bound to the channel's incarnation, gv_keys.h) while
- * copying; a bad tag leaves the destination untouched.
+ * copying.
+ *
+ * Staging is bounded (COPY_CHUNK, and a physical address per page of the
+ * two ranges), never the whole copy.  A decrypting copy verifies first
+ * and decrypts in place: its destination must be the context's own
+ * protected memory, each physical page once, which nobody but the context
+ * can read or write; the ciphertext is fetched from the source once,
+ * straight into the destination, and authenticated there (GHASH alone);
+ * only after a good tag is it decrypted there (AES-CTR).  So the bytes
+ * decrypted are exactly the bytes authenticated, no unverified plaintext
+ * exists anywhere, and a bad tag leaves the destination zeroed
+ * (docs/commands.md, "Crypto mode").
  */
 #include "gv_internal.h"
 
@@ -22,6 +33,53 @@
 
 #define COPY_FLAGS (GV_COPY_SRC_HOST | GV_COPY_DST_HOST | GV_COPY_DECRYPT | \
                     GV_COPY_ENCRYPT)
+
+/* Staging for copies that go through the engine (device to device, host
+ * to host, encrypting), and the most a decrypting copy authenticates at a
+ * time while it is still in the cache. */
+#define COPY_CHUNK (256u << 10)
+/* Pages one range of a copy can touch: GV_COPY_MAX + a tag, unaligned. */
+#define COPY_PAGES (GV_COPY_MAX / GV_PAGE_SIZE + 2)
+#define PAGE_MASK_ ((uint64_t)GV_PAGE_SIZE - 1)
+
+/* One side of a copy: a range of the host window (as a guest-physical
+ * address, checked) or of virtual memory (with the physical address of
+ * each page it touches, checked). */
+struct copy_end {
+    bool host;
+    uint64_t addr;
+    uint64_t len;
+    uint64_t *pa;               /* virtual: page i's physical base */
+};
+
+/* The engine's bounded buffers, kept between copies: the staging chunk,
+ * two page lists and a bitmap of device pages (one bit per 4 KiB). */
+struct copy_bufs {
+    uint8_t *chunk;
+    uint64_t *src_pa, *dst_pa;
+    uint8_t *seen;
+};
+
+static int copy_bufs(struct gv_dev *dev, unsigned chid, struct copy_bufs *b)
+{
+    uint64_t lists = 2 * COPY_PAGES * sizeof(uint64_t);
+    uint64_t bitmap = (dev->cfg.vram_size / GV_PAGE_SIZE + 7) / 8;
+    uint64_t size = COPY_CHUNK + lists + bitmap;
+
+    if (dev->copy_buf_size != size) {
+        free(dev->copy_buf);
+        dev->copy_buf = calloc(1, size);
+        dev->copy_buf_size = dev->copy_buf ? size : 0;
+    }
+    if (!dev->copy_buf) {
+        return gv_refuse(dev, GV_RULE_COPY_NO_MEMORY, chid, size, 0);
+    }
+    b->chunk = dev->copy_buf;
+    b->src_pa = (uint64_t *)(dev->copy_buf + COPY_CHUNK);
+    b->dst_pa = b->src_pa + COPY_PAGES;
+    b->seen = (uint8_t *)(b->dst_pa + COPY_PAGES);
+    return GV_ERR_NONE;
+}
 
 /* [off, off + len) of @chid's host window, as a guest-physical address:
  * the one place the engine adds a guest-supplied offset to the window.
@@ -40,36 +98,267 @@ static int host_addr(struct gv_dev *dev, unsigned chid, uint64_t off,
     return GV_ERR_NONE;
 }
 
-static int copy_in(struct gv_dev *dev, unsigned chid, bool host,
-                   uint64_t src, void *buf, uint64_t len)
+/* Check one side before anything moves: the window range, or every page
+ * of the virtual range translated (for writing, as a destination). */
+static int end_check(struct gv_dev *dev, unsigned chid, bool host,
+                     uint64_t a, uint64_t len, bool write, uint64_t *pa,
+                     struct copy_end *e)
 {
-    uint64_t a;
-    int err;
+    uint64_t first = a & ~PAGE_MASK_, n;
 
-    if (!host) {
-        return gv_vm_read(dev, chid, src, buf, len);
+    e->host = host;
+    e->len = len;
+    e->pa = pa;
+    if (host) {
+        return host_addr(dev, chid, a, len, &e->addr);
     }
-    err = host_addr(dev, chid, src, len, &a);
-    if (err == GV_ERR_NONE && (!dev->ops || !dev->ops->dma_read ||
-                               dev->ops->dma_read(dev->opaque, a, buf, len))) {
-        err = gv_refuse(dev, GV_RULE_COPY_HOST_READ, chid, a, len);
+    e->addr = a;
+    if (!gv_range_ok(a, len, GV_VA_LIMIT)) {
+        return gv_refuse(dev, GV_RULE_MMU_VA_RANGE, chid, a, len);
+    }
+    n = ((a & PAGE_MASK_) + len + PAGE_MASK_) / GV_PAGE_SIZE;
+    for (uint64_t i = 0; i < n; i++) {
+        uint64_t p;
+        int err = gv_translate(dev, chid, i ? first + i * GV_PAGE_SIZE : a,
+                               write, &p);
+
+        if (err != GV_ERR_NONE) {
+            return err;
+        }
+        pa[i] = p & ~PAGE_MASK_;
+    }
+    return GV_ERR_NONE;
+}
+
+/* The device-memory run of virtual side @e at @off: its physical address,
+ * and how many bytes (at most @max) are contiguous there. */
+static uint64_t end_run(const struct copy_end *e, uint64_t off, uint64_t max,
+                        uint64_t *n)
+{
+    uint64_t in = (e->addr & PAGE_MASK_) + off;
+    uint64_t i = in / GV_PAGE_SIZE, pa = e->pa[i] + (in & PAGE_MASK_);
+    uint64_t run = GV_PAGE_SIZE - (in & PAGE_MASK_);
+
+    if (max > e->len - off) {
+        max = e->len - off;
+    }
+    while (run < max && e->pa[i + 1] == e->pa[i] + GV_PAGE_SIZE) {
+        run += GV_PAGE_SIZE;
+        i++;
+    }
+    *n = run < max ? run : max;
+    return pa;
+}
+
+/* @len bytes of side @e at @off into @buf (which may be device memory). */
+static int end_read(struct gv_dev *dev, unsigned chid,
+                    const struct copy_end *e, uint64_t off, uint8_t *buf,
+                    uint64_t len)
+{
+    if (e->host) {
+        if (!dev->ops || !dev->ops->dma_read ||
+            dev->ops->dma_read(dev->opaque, e->addr + off, buf, len)) {
+            return gv_refuse(dev, GV_RULE_COPY_HOST_READ, chid,
+                             e->addr + off, len);
+        }
+        return GV_ERR_NONE;
+    }
+    for (uint64_t done = 0, n; done < len; done += n) {
+        uint64_t pa = end_run(e, off + done, len - done, &n);
+
+        memmove(buf + done, dev->vram + pa, n);
+    }
+    return GV_ERR_NONE;
+}
+
+static int end_write(struct gv_dev *dev, unsigned chid,
+                     const struct copy_end *e, uint64_t off,
+                     const uint8_t *buf, uint64_t len)
+{
+    if (e->host) {
+        return gv_dma_write(dev, GV_RULE_COPY_HOST_WRITE, chid,
+                            e->addr + off, buf, len);
+    }
+    for (uint64_t done = 0, n; done < len; done += n) {
+        uint64_t pa = end_run(e, off + done, len - done, &n);
+
+        memmove(dev->vram + pa, buf + done, n);
+    }
+    return GV_ERR_NONE;
+}
+
+/*
+ * A plain copy through the staging chunk.  Ranges in one space that
+ * overlap are copied back to front when the destination lies above the
+ * source, so the result is as if everything were read before anything is
+ * written (by address: two virtual ranges that share physical pages
+ * through different addresses get whatever the chunk order gives).
+ */
+static int copy_plain(struct gv_dev *dev, unsigned chid,
+                      const struct copy_end *src, const struct copy_end *dst,
+                      uint8_t *chunk)
+{
+    uint64_t len = src->len;
+    bool back = src->host == dst->host && dst->addr > src->addr &&
+                dst->addr - src->addr < len;
+    int err = GV_ERR_NONE;
+
+    for (uint64_t done = 0; done < len && err == GV_ERR_NONE;) {
+        uint64_t n = len - done < COPY_CHUNK ? len - done : COPY_CHUNK;
+        uint64_t off = back ? len - done - n : done;
+
+        err = end_read(dev, chid, src, off, chunk, n);
+        if (err == GV_ERR_NONE) {
+            err = end_write(dev, chid, dst, off, chunk, n);
+        }
+        done += n;
     }
     return err;
 }
 
-static int copy_out(struct gv_dev *dev, unsigned chid, bool host,
-                    uint64_t dst, const void *buf, uint64_t len)
+/* An encrypting copy: each chunk read, sealed in the staging chunk and
+ * written out, then the tag; only ciphertext ever reaches @dst. */
+static int copy_encrypt(struct gv_dev *dev, unsigned chid,
+                        const struct gv_cmd_copy *c,
+                        const struct copy_end *src,
+                        const struct copy_end *dst, uint8_t *chunk)
 {
-    uint64_t a;
-    int err;
+    struct gvc_gcm_split *g = NULL;
+    uint8_t tag[GV_TAG_LEN];
+    uint64_t used = 0;
+    int err = GV_ERR_NONE;
 
-    if (!host) {
-        return gv_vm_write(dev, chid, dst, buf, len);
+    if (gvc_gcm_split_new(&g, dev->chsec[chid].copy_key) != GVC_OK ||
+        gvc_gcm_split_seal_begin(g, c->iv, &c->src, sizeof(c->src)) !=
+            GVC_OK) {
+        err = gv_refuse(dev, GV_RULE_COPY_SEAL, chid, c->dst, c->size);
     }
-    err = host_addr(dev, chid, dst, len, &a);
-    return err == GV_ERR_NONE ? gv_dma_write(dev, GV_RULE_COPY_HOST_WRITE,
-                                             chid, a, buf, len)
-                              : err;
+    for (uint64_t off = 0; off < c->size && err == GV_ERR_NONE;) {
+        uint64_t n = c->size - off < COPY_CHUNK ? c->size - off : COPY_CHUNK;
+
+        used = used > n ? used : n;
+        err = end_read(dev, chid, src, off, chunk, n);
+        if (err == GV_ERR_NONE &&
+            gvc_gcm_split_seal(g, chunk, n, chunk) != GVC_OK) {
+            err = gv_refuse(dev, GV_RULE_COPY_SEAL, chid, c->dst, c->size);
+        }
+        if (err == GV_ERR_NONE) {
+            err = end_write(dev, chid, dst, off, chunk, n);
+        }
+        off += n;
+    }
+    if (err == GV_ERR_NONE && gvc_gcm_split_seal_final(g, tag) != GVC_OK) {
+        err = gv_refuse(dev, GV_RULE_COPY_SEAL, chid, c->dst, c->size);
+    }
+    if (err == GV_ERR_NONE) {
+        err = end_write(dev, chid, dst, c->size, tag, sizeof(tag));
+    }
+    gvc_gcm_split_free(g);
+    /* no plaintext of a secure context lingers in the staging chunk */
+    memset(chunk, 0, used);
+    return err;
+}
+
+/*
+ * A decrypting copy's destination must be the context's own protected
+ * memory (page_allowed() gave only its own data pages there), each
+ * physical page once: then nobody else can read the ciphertext's
+ * decryption or change the ciphertext between its check and its
+ * decryption, and no write to one page lands in another.
+ */
+static int decrypt_dst_ok(struct gv_dev *dev, unsigned chid,
+                          const struct copy_end *dst, uint8_t *seen)
+{
+    uint64_t n = ((dst->addr & PAGE_MASK_) + dst->len + PAGE_MASK_) /
+                 GV_PAGE_SIZE, i;
+    int err = GV_ERR_NONE;
+
+    if (dst->host) {
+        return gv_refuse(dev, GV_RULE_COPY_DECRYPT_DST, chid, dst->addr, 0);
+    }
+    for (i = 0; i < n && err == GV_ERR_NONE; i++) {
+        uint64_t pg = dst->pa[i] / GV_PAGE_SIZE;
+
+        if (gv_region_of(dev, dst->pa[i], GV_PAGE_SIZE) != GV_REGION_PROT) {
+            err = gv_refuse(dev, GV_RULE_COPY_DECRYPT_DST, chid, dst->pa[i],
+                            1);
+        } else if (seen[pg / 8] & (1u << (pg % 8))) {
+            err = gv_refuse(dev, GV_RULE_COPY_DECRYPT_DST, chid, dst->pa[i],
+                            2);
+        } else {
+            seen[pg / 8] |= 1u << (pg % 8);
+        }
+    }
+    while (i-- > 0) {
+        uint64_t pg = dst->pa[i] / GV_PAGE_SIZE;
+
+        seen[pg / 8] &= ~(1u << (pg % 8));
+    }
+    return err;
+}
+
+/* Zero the whole destination of a decrypting copy that failed. */
+static void scrub_dst(struct gv_dev *dev, const struct copy_end *dst,
+                      uint64_t len)
+{
+    for (uint64_t off = 0, n; off < len; off += n) {
+        uint64_t pa = end_run(dst, off, len - off, &n);
+
+        gv_scrub(dev, pa, n);
+    }
+}
+
+/*
+ * A decrypting copy, verify first: pass 1 fetches the ciphertext once
+ * from the source straight into the destination, a run at a time, and
+ * authenticates each run there while it is in the cache; pass 2, after
+ * a good tag, decrypts the destination in place.  Any failure after the
+ * first byte moved zeroes the destination.
+ */
+static int copy_decrypt(struct gv_dev *dev, unsigned chid,
+                        const struct gv_cmd_copy *c,
+                        const struct copy_end *src,
+                        const struct copy_end *dst)
+{
+    struct gvc_gcm_split *g = NULL;
+    uint8_t tag[GV_TAG_LEN];
+    int err, rc;
+
+    /* the tag first, read once */
+    err = end_read(dev, chid, src, c->size, tag, sizeof(tag));
+    if (err != GV_ERR_NONE) {
+        return err;
+    }
+    rc = gvc_gcm_split_new(&g, dev->chsec[chid].copy_key);
+    if (rc == GVC_OK) {
+        rc = gvc_gcm_split_auth_begin(g, c->iv, &c->dst, sizeof(c->dst));
+    }
+    for (uint64_t off = 0, n; rc == GVC_OK && off < c->size; off += n) {
+        uint64_t pa = end_run(dst, off, COPY_CHUNK, &n);
+
+        err = end_read(dev, chid, src, off, dev->vram + pa, n);
+        if (err != GV_ERR_NONE) {
+            break;
+        }
+        rc = gvc_gcm_split_auth(g, dev->vram + pa, n);
+    }
+    if (err == GV_ERR_NONE && rc == GVC_OK) {
+        rc = gvc_gcm_split_auth_verify(g, tag);
+    }
+    for (uint64_t off = 0, n; err == GV_ERR_NONE && rc == GVC_OK &&
+                              off < c->size; off += n) {
+        uint64_t pa = end_run(dst, off, UINT64_MAX, &n);
+
+        rc = gvc_gcm_split_decrypt(g, dev->vram + pa, n, dev->vram + pa);
+    }
+    gvc_gcm_split_free(g);
+    if (err == GV_ERR_NONE && rc != GVC_OK) {
+        err = gv_refuse(dev, GV_RULE_COPY_DATA_AUTH, chid, c->src, c->size);
+    }
+    if (err != GV_ERR_NONE) {
+        scrub_dst(dev, dst, c->size);
+    }
+    return err;
 }
 
 int gv_exec_copy(struct gv_dev *dev, unsigned chid, const uint8_t *cmd,
@@ -77,9 +366,9 @@ int gv_exec_copy(struct gv_dev *dev, unsigned chid, const uint8_t *cmd,
 {
     struct gv_cmd_copy c;
     struct gv_chan_secret *sec = &dev->chsec[chid];
+    struct copy_end src, dst;
+    struct copy_bufs b = { 0 };
     bool dec, enc;
-    uint64_t in_len, out_len;
-    uint8_t *buf;
     int err;
 
     if (size != sizeof(c)) {
@@ -101,41 +390,40 @@ int gv_exec_copy(struct gv_dev *dev, unsigned chid, const uint8_t *cmd,
     if ((dec || enc) && !sec->has_copy_key) {
         return gv_refuse(dev, GV_RULE_COPY_NO_KEY, chid, c.flags, 0);
     }
-    /* c.size <= GV_COPY_MAX: adding the tag cannot wrap, and both
-     * lengths fit the staging buffer; each range is checked whole by
-     * gv_vm_read/gv_vm_write (the VA space) or host_addr (the window). */
-    in_len = c.size + (dec ? GV_TAG_LEN : 0);
-    out_len = c.size + (enc ? GV_TAG_LEN : 0);
-    /* The engine's staging buffer is kept between copies: allocating and
-     * faulting in tens of MiB per command would dominate large copies. */
-    if (dev->copy_buf_size < GV_COPY_MAX + GV_TAG_LEN) {
-        free(dev->copy_buf);
-        dev->copy_buf = malloc(GV_COPY_MAX + GV_TAG_LEN);
-        dev->copy_buf_size = dev->copy_buf ? GV_COPY_MAX + GV_TAG_LEN : 0;
+    err = copy_bufs(dev, chid, &b);
+    if (err != GV_ERR_NONE) {
+        return err;
     }
-    buf = dev->copy_buf;
-    if (!buf) {
-        return gv_refuse(dev, GV_RULE_COPY_NO_MEMORY, chid,
-                         GV_COPY_MAX + GV_TAG_LEN, 0);
-    }
-    err = copy_in(dev, chid, c.flags & GV_COPY_SRC_HOST, c.src, buf, in_len);
-    if (err == GV_ERR_NONE && dec &&
-        gvc_gcm_open(sec->copy_key, c.iv, &c.dst, sizeof(c.dst), buf, c.size,
-                     buf, buf + c.size) != GVC_OK) {
-        err = gv_refuse(dev, GV_RULE_COPY_DATA_AUTH, chid, c.src, c.size);
-    }
-    if (err == GV_ERR_NONE && enc &&
-        gvc_gcm_seal(sec->copy_key, c.iv, &c.src, sizeof(c.src), buf, c.size,
-                     buf, buf + c.size) != GVC_OK) {
-        err = gv_refuse(dev, GV_RULE_COPY_SEAL, chid, c.dst, c.size);
-    }
+    /* c.size <= GV_COPY_MAX: adding the tag cannot wrap, and both page
+     * lists have room; every range is checked whole, every page of it
+     * translated, before anything moves. */
+    err = end_check(dev, chid, c.flags & GV_COPY_SRC_HOST, c.src,
+                    c.size + (dec ? GV_TAG_LEN : 0), false, b.src_pa, &src);
     if (err == GV_ERR_NONE) {
-        err = copy_out(dev, chid, c.flags & GV_COPY_DST_HOST, c.dst, buf,
-                       out_len);
+        err = end_check(dev, chid, c.flags & GV_COPY_DST_HOST, c.dst,
+                        c.size + (enc ? GV_TAG_LEN : 0), true, b.dst_pa,
+                        &dst);
     }
-    /* no plaintext of a secure context lingers in the staging buffer */
-    memset(buf, 0, in_len > out_len ? in_len : out_len);
-    return err;
+    if (err != GV_ERR_NONE) {
+        return err;
+    }
+    /* A crypto copy runs front to back: a destination that overlaps the
+     * source from above (other than exactly, in place) would be read
+     * after it was written. */
+    if ((dec || enc) && src.host == dst.host && c.dst > c.src &&
+        c.dst - c.src < src.len) {
+        return gv_refuse(dev, GV_RULE_COPY_CRYPTO_OVERLAP, chid, c.src,
+                         c.dst);
+    }
+    if (dec) {
+        err = decrypt_dst_ok(dev, chid, &dst, b.seen);
+        return err == GV_ERR_NONE ? copy_decrypt(dev, chid, &c, &src, &dst)
+                                  : err;
+    }
+    if (enc) {
+        return copy_encrypt(dev, chid, &c, &src, &dst, b.chunk);
+    }
+    return copy_plain(dev, chid, &src, &dst, b.chunk);
 }
 
 int gv_exec_set_copy_key(struct gv_dev *dev, unsigned chid,

@@ -339,7 +339,11 @@
     X(159, COMPUTE_GENERIC_WINDOW, "compute.generic_window", FAULT,                                \
       "a generic address in no window (shared, local or global)")                                  \
     X(160, COMPUTE_TRAP, "compute.trap", FAULT,                                                    \
-      "a kernel executed trap")
+      "a kernel executed trap")                                                                    \
+    X(161, COPY_DECRYPT_DST, "copy.decrypt_dst", NOT_PROTECTED,                                    \
+      "a decrypting copy's destination is not the context's protected memory, each page once")     \
+    X(162, COPY_CRYPTO_OVERLAP, "copy.crypto_overlap", BAD_ADDRESS,                                \
+      "a crypto-mode copy whose destination overlaps its source from above")
 
 #define GV_RULE_ENUM_(n, id, name, code, desc) GV_RULE_##id = n,
 enum gv_rule {

@@ -44,6 +44,9 @@ static int fake_dma_write(void *opaque, uint64_t addr, const void *buf,
 {
     struct td *td = opaque;
 
+    if (td->dma_write_hook) {
+        return td->dma_write_hook(td, addr, buf, len);
+    }
     if (addr < TD_GUEST_BASE || len > TD_GUEST_SIZE ||
         addr - TD_GUEST_BASE > TD_GUEST_SIZE - len) {
         return -1;
@@ -230,6 +233,13 @@ void td_set_dma_read(struct td *td,
                                uint64_t len))
 {
     td->dma_read_hook = fn;
+}
+
+void td_set_dma_write(struct td *td,
+                      int (*fn)(void *td, uint64_t addr, const void *buf,
+                                uint64_t len))
+{
+    td->dma_write_hook = fn;
 }
 
 void td_free(struct td *td)

@@ -60,6 +60,9 @@ struct td {
     char tmpdir[128];
     /* optional: replaces the fake guest memory for DMA reads */
     int (*dma_read_hook)(void *td, uint64_t addr, void *buf, uint64_t len);
+    /* optional: replaces the fake guest memory for DMA writes */
+    int (*dma_write_hook)(void *td, uint64_t addr, const void *buf,
+                          uint64_t len);
     /* CH_PTE's result address td_pte() sends (0: its result area;
      * TD_NO_RESULT: none, as a driver hiding a mapping change would) */
     uint64_t pte_result_addr;
@@ -106,6 +109,10 @@ void td_free(struct td *td);
 void td_set_dma_read(struct td *td,
                      int (*fn)(void *td, uint64_t addr, void *buf,
                                uint64_t len));
+/* Route the device's DMA writes through @fn (it gets the struct td). */
+void td_set_dma_write(struct td *td,
+                      int (*fn)(void *td, uint64_t addr, const void *buf,
+                                uint64_t len));
 
 uint32_t td_rd(struct td *td, uint32_t reg);
 /* A byte array of BAR0 (AK_PUB, AK_SIG, EK_PUB), read 32 bits at a time. */

@@ -3,9 +3,9 @@
  * Unit tests of the copy engine: host window <-> device virtual memory,
  * device <-> device, the fault rules (unmapped, read-only, another
  * context's page, hidden memory, outside the host window) and the crypto
- * mode (decrypt/encrypt under the context's copy key; a bad tag leaves
- * the destination untouched), and attack 16: sources, destinations,
- * windows and tags whose range wraps around 2^64.
+ * mode (decrypt/encrypt under the context's copy key; a bad tag zeroes
+ * the destination; more in test_copy_crypto.c), and attack 16: sources,
+ * destinations, windows and tags whose range wraps around 2^64.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -224,8 +224,9 @@ static void test_crypto_decrypt(void)
     CU_ASSERT(gvrt_measurement_accept(&sa, 2, &m, dst, pt, sizeof(pt)) == 0);
 
     /* a flipped ciphertext byte, or another destination: refused, and
-     * the destination is untouched */
-    gv_debug_read(td->dev, td->prot_next - 8 * 4096 + 4096, &before, 8);
+     * the destination zeroed (the engine checks the ciphertext in the
+     * destination, test_copy_crypto.c), the rest of the page untouched */
+    gv_debug_read(td->dev, td->prot_next - 8 * 4096 + 4096 * 3, &before, 8);
     win(10)[0] ^= 1;
     CU_ASSERT_EQUAL(copy(&sa, 2, GV_COPY_SRC_HOST | GV_COPY_DECRYPT, 0,
                          4096, sizeof(pt), iv), GV_ERR_DATA_AUTH);
@@ -236,8 +237,14 @@ static void test_crypto_decrypt(void)
         uint64_t after;
 
         gv_debug_read(td->dev, td->prot_next - 8 * 4096 + 4096, &after, 8);
+        CU_ASSERT_EQUAL(after, 0);
+        gv_debug_read(td->dev, td->prot_next - 8 * 4096 + 4096 * 3, &after,
+                      8);
         CU_ASSERT_EQUAL(before, after);
     }
+    /* the good copy again (the failed one zeroed part of it) */
+    CU_ASSERT_EQUAL(copy(&sa, 2, GV_COPY_SRC_HOST | GV_COPY_DECRYPT, 0, dst,
+                         sizeof(pt), iv), GV_ERR_NONE);
 
     /* encrypt on the way out: the runtime can decrypt it */
     memset(win(65536), 0, sizeof(pt) + 16);
