@@ -13,6 +13,7 @@
  * its last block, multiplied by H once, so the real tag is the computed
  * one xor (L ^ L') * H, with H = E(K, 0^128) (docs/crypto.md).
  */
+#include <pthread.h>
 #include <string.h>
 
 #include <openssl/core_names.h>
@@ -47,41 +48,44 @@ void gvc_gcm_split_free(struct gvc_gcm_split *s)
     OPENSSL_clear_free(s, sizeof(*s));
 }
 
-/* H = AES-256(K, 0^128), through ECB without padding. */
-static int hash_key(const uint8_t *key, uint8_t h[16])
-{
-    static const uint8_t zero[16];
-    EVP_CIPHER_CTX *ctx = EVP_CIPHER_CTX_new();
-    EVP_CIPHER *ecb = EVP_CIPHER_fetch(NULL, "AES-256-ECB", NULL);
-    int outl = 0, rc = GVC_ERR_CRYPTO;
+/* The two ciphers, fetched once per process (a fetch costs more than a
+ * 4 KiB message); never freed, like OpenSSL's own method store. */
+static EVP_CIPHER *cipher_gcm, *cipher_ctr;
+static pthread_once_t ciphers_once = PTHREAD_ONCE_INIT;
 
-    if (!ctx) {
-        rc = GVC_ERR_NOMEM;
-    } else if (ecb && EVP_CipherInit_ex2(ctx, ecb, key, NULL, 1, NULL) &&
-               EVP_CIPHER_CTX_set_padding(ctx, 0) &&
-               EVP_CipherUpdate(ctx, h, &outl, zero, 16) && outl == 16) {
-        rc = GVC_OK;
-    }
-    EVP_CIPHER_free(ecb);
-    EVP_CIPHER_CTX_free(ctx);
-    return rc;
+static void ciphers_fetch(void)
+{
+    ERR_set_mark();
+    cipher_gcm = EVP_CIPHER_fetch(NULL, "AES-256-GCM", NULL);
+    cipher_ctr = EVP_CIPHER_fetch(NULL, "AES-256-CTR", NULL);
+    ERR_pop_to_mark();
 }
 
-static int cipher_ctx(EVP_CIPHER_CTX **out, const char *name,
+static int cipher_ctx(EVP_CIPHER_CTX **out, const EVP_CIPHER *c,
                       const uint8_t *key)
 {
-    EVP_CIPHER *c = EVP_CIPHER_fetch(NULL, name, NULL);
-    int rc = GVC_ERR_CRYPTO;
-
     *out = EVP_CIPHER_CTX_new();
     if (!*out) {
-        rc = GVC_ERR_NOMEM;
-    } else if (c && EVP_CIPHER_get_key_length(c) == GVC_AES_KEY_LEN &&
-               EVP_CipherInit_ex2(*out, c, key, NULL, 1, NULL)) {
-        rc = GVC_OK;
+        return GVC_ERR_NOMEM;
     }
-    EVP_CIPHER_free(c);
-    return rc;
+    if (!c || EVP_CIPHER_get_key_length(c) != GVC_AES_KEY_LEN ||
+        !EVP_CipherInit_ex2(*out, c, key, NULL, 1, NULL)) {
+        return GVC_ERR_CRYPTO;
+    }
+    return GVC_OK;
+}
+
+/* H = AES-256(K, 0^128): CTR's keystream for the counter block 0. */
+static int hash_key(EVP_CIPHER_CTX *ctr, uint8_t h[16])
+{
+    static const uint8_t zero[16];
+    int outl = 0;
+
+    if (!EVP_CipherInit_ex2(ctr, NULL, NULL, zero, 1, NULL) ||
+        !EVP_CipherUpdate(ctr, h, &outl, zero, 16) || outl != 16) {
+        return GVC_ERR_CRYPTO;
+    }
+    return GVC_OK;
 }
 
 int gvc_gcm_split_new(struct gvc_gcm_split **out, const uint8_t key[32])
@@ -92,18 +96,21 @@ int gvc_gcm_split_new(struct gvc_gcm_split **out, const uint8_t key[32])
     if (!out || !key) {
         return GVC_ERR_ARG;
     }
+    if (pthread_once(&ciphers_once, ciphers_fetch) != 0) {
+        return GVC_ERR_CRYPTO;
+    }
     ERR_set_mark();
     s = OPENSSL_zalloc(sizeof(*s));
     if (!s) {
         rc = GVC_ERR_NOMEM;
         goto done;
     }
-    rc = cipher_ctx(&s->gcm, "AES-256-GCM", key);
+    rc = cipher_ctx(&s->gcm, cipher_gcm, key);
     if (rc == GVC_OK) {
-        rc = cipher_ctx(&s->ctr, "AES-256-CTR", key);
+        rc = cipher_ctx(&s->ctr, cipher_ctr, key);
     }
     if (rc == GVC_OK) {
-        rc = hash_key(key, s->h);
+        rc = hash_key(s->ctr, s->h);
     }
     if (rc == GVC_OK) {
         *out = s;

@@ -202,6 +202,9 @@ static void translate_entry(struct cg *cg, const struct gvp_func *f)
     cg->depth = 0;
     gvp_sym_pop(cg, -1);
     peephole(cg, start);
+    cg->nregs = gvp_regs_allocate(cg->ins + start,
+                                  (uint32_t)cg->nins - start, start,
+                                  cg->nregs);
     cg->shared_size = gvp_align_up(cg->shared_size, 16);
     if (cg->shared_size > GV_ISA_MAX_SHARED) {
         FAIL(cg, "more than %u bytes of shared memory", GV_ISA_MAX_SHARED);

@@ -1078,12 +1078,19 @@ static inline bool ldp_uni(struct gv_launch *L, const struct gv_dinsn *i,
 
 /* ---- the per-lane forms of the fast integer ops ---- */
 
+/*
+ * PTX bfe.u32: len = min(c, 32 - b) bits of a from bit b (0 if b >= 32
+ * or the length is 0).  a >> b has at most 32 - b bits, so masking it to
+ * min(c, 32) bits is the same; written without branches, so that the
+ * full-warp loop vectorises (AES kernels extract a byte per table lookup).
+ */
 static inline uint64_t bfe_u32(uint64_t a, uint64_t b, uint64_t c)
 {
-    uint32_t pos = b & 0xff, len = c & 0xff;
-    uint32_t k = pos >= 32 ? 0 : (len < 32 - pos ? len : 32 - pos);
+    uint64_t pos = b & 0xff, len = c & 0xff;
+    uint64_t v = pos >= 32 ? 0 : (uint64_t)(uint32_t)a >> (pos & 31);
+    uint64_t mask = len >= 32 ? 0xffffffffull : (1ull << (len & 31)) - 1;
 
-    return k ? ((uint32_t)a >> pos) & (uint32_t)lmask(k) : 0;
+    return v & mask;
 }
 
 static inline uint64_t mulwide_s32(uint64_t a, uint64_t b)

@@ -185,8 +185,10 @@ GV_ABI_ASSERT(struct gv_cmd_fence, 24);
  * (HOSTWIN registers, set by the driver).  With GV_COPY_DECRYPT the source
  * holds AES-256-GCM ciphertext || tag under the context's copy key, with
  * iv from the command and aad = the destination address (u64 LE); the
- * destination is written only if the tag verifies.  GV_COPY_ENCRYPT
- * writes ciphertext || tag (size + 16 bytes). */
+ * destination must be the context's own protected memory (the engine
+ * checks the ciphertext there before decrypting it in place) and is
+ * zeroed if the tag does not verify.  GV_COPY_ENCRYPT writes ciphertext
+ * || tag (size + 16 bytes).  docs/commands.md has the details. */
 struct gv_cmd_copy {
     struct gv_cmd_hdr hdr;
     uint32_t flags;             /* GV_COPY_* */

@@ -744,6 +744,8 @@ static void test_vector_mem(void)
               "ld.global.nc.u32 %r4, [%rd2+4];\n"
               "ld.u32 %r5, [%rd2];\n"
               "st.global.v2.f32 [%rd2+40000], {%f1, %f2};\n"
+              /* all four live at once: four slots (ptx/gv_ptx_regs.c) */
+              "st.global.v4.f32 [%rd2+128], {%f1, %f2, %f3, %f4};\n"
               "ret;")) {
         return;
     }

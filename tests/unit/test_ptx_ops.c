@@ -8,7 +8,10 @@
  * mad.cc/madc; 128-bit sums, differences and products), testp and
  * copysign, activemask in divergent code, and every float-to-integer
  * cvt edge case (NaN, infinities, out of range, -0.0, each rounding) of
- * f32/f64 into s8..s64/u8..u64; and the errors of each.
+ * f32/f64 into s8..s64/u8..u64; and the errors of each.  Also bfe.u32
+ * with register position and length (the engine's vectorised form) and
+ * the translator's register slots (ptx/gv_ptx_regs.c): guarded defs,
+ * registers read before any write, loops, shfl.
  */
 #include <fenv.h>
 #include <math.h>
@@ -20,6 +23,7 @@
 #include "cunit_main.h"
 #include "gv_core.h"
 #include "gv_ktest.h"
+#include "graviton/gv_isa.h"
 #include "gv_ptx.h"
 #include "ptx_run.h"
 
@@ -1255,6 +1259,162 @@ static void test_fences(void)
     CU_ASSERT_EQUAL(out[1], 8);         /* 5 + 2, cas to 9, & 12 */
 }
 
+/* ==== bfe.u32 with register position and length (the engine's
+ * vectorised BFE_U32: every position and length, 0..255 and beyond) ==== */
+
+static const char bfe_ptx[] =
+    KHEAD
+    "{\n"
+    ".reg .b32 %r<8>;\n"
+    ".reg .b64 %rd<8>;\n"
+    "ld.param.u64 %rd1, [k_out];\n"
+    "ld.param.u64 %rd2, [k_in];\n"
+    "mov.u32 %r1, %tid.x;\n"
+    "mul.wide.u32 %rd3, %r1, 12;\n"
+    "add.s64 %rd3, %rd2, %rd3;\n"
+    "ld.global.u32 %r2, [%rd3];\n"
+    "ld.global.u32 %r3, [%rd3+4];\n"
+    "ld.global.u32 %r4, [%rd3+8];\n"
+    "bfe.u32 %r5, %r2, %r3, %r4;\n"
+    "mul.wide.u32 %rd4, %r1, 4;\n"
+    "add.s64 %rd4, %rd1, %rd4;\n"
+    "st.global.u32 [%rd4], %r5;\n"
+    "ret;\n"
+    "}\n";
+
+/* PTX ISA, bfe: bit i of d is bit pos + i of a while i < len and
+ * pos + i <= 31 (pos and len are b and c & 0xff), else 0 (unsigned). */
+static uint32_t ref_bfe_u32(uint32_t a, uint32_t b, uint32_t c)
+{
+    uint32_t pos = b & 0xff, len = c & 0xff, d = 0;
+
+    for (uint32_t i = 0; i < 32; i++) {
+        if (i < len && pos + i <= 31 && (a >> (pos + i) & 1)) {
+            d |= 1u << i;
+        }
+    }
+    return d;
+}
+
+static void test_bfe(void)
+{
+    enum { T = 1024 };
+    static uint32_t in[3 * T], out[T];
+    int bad = 0;
+
+    for (uint32_t t = 0; t < T; t++) {
+        in[3 * t] = ptxr_rnd32() | 0x80000001u;
+        /* positions and lengths around 0, 31, 32 and 255, bits above */
+        in[3 * t + 1] = t < 34 * 8 ? t / 8 + (t % 8 == 7 ? 0x100 : 0)
+                        : ptxr_rnd32() % 3 ? ptxr_rnd32() % 40
+                        : ptxr_rnd32();
+        in[3 * t + 2] = t < 34 * 8 ? (t % 8) * 5 : ptxr_rnd32() % 3
+                        ? ptxr_rnd32() % 40 : ptxr_rnd32();
+    }
+    in[3 * 1000 + 1] = 255;
+    in[3 * 1000 + 2] = 255;
+    in[3 * 1001 + 1] = 0;
+    in[3 * 1001 + 2] = 255;
+    CU_ASSERT_EQUAL_FATAL(ptxr_run(bfe_ptx, T, out, sizeof(out), in,
+                                   sizeof(in)), GV_ERR_NONE);
+    for (uint32_t t = 0; t < T; t++) {
+        uint32_t want = ref_bfe_u32(in[3 * t], in[3 * t + 1], in[3 * t + 2]);
+
+        check_u32("bfe.u32", t, &out[t], &want, 1, &bad);
+    }
+    CU_ASSERT_EQUAL(bad, 0);
+}
+
+/* ==== register slots (ptx/gv_ptx_regs.c): registers share slots only
+ * where their live ranges allow ==== */
+
+/* out[t] = { r5, r7, r15-sum, r20 } with odd threads taking no guarded
+ * def and no write of r7.  Temporaries die before each of them, so a
+ * wrong live range gives them a used slot: a non-zero value. */
+static const char regs_ptx[] =
+    KHEAD
+    "{\n"
+    ".reg .b32 %r<40>;\n"
+    ".reg .b64 %rd<8>;\n"
+    ".reg .pred %p<4>;\n"
+    "ld.param.u64 %rd1, [k_out];\n"
+    "mov.u32 %r1, %tid.x;\n"
+    "mul.wide.u32 %rd2, %r1, 16;\n"
+    "add.s64 %rd2, %rd1, %rd2;\n"
+    "and.b32 %r30, %r1, 1;\n"
+    "setp.eq.u32 %p1, %r30, 0;\n"
+    /* temporaries that die here */
+    "add.u32 %r2, %r1, 0x1234;\n"
+    "add.u32 %r3, %r2, 0x5678;\n"
+    "xor.b32 %r4, %r3, 0x9abc;\n"
+    "st.global.u32 [%rd2+12], %r4;\n"
+    /* a guarded def: odd lanes keep the register's initial 0 */
+    "@%p1 mov.u32 %r5, 7;\n"
+    /* a write on one path only: odd lanes read the initial 0 */
+    "add.u32 %r8, %r1, 0x4321;\n"
+    "xor.b32 %r9, %r8, 0x1111;\n"
+    "st.global.u32 [%rd2+12], %r9;\n"
+    "@!%p1 bra SKIP;\n"
+    "mov.u32 %r7, 9;\n"
+    "SKIP:\n"
+    /* a register read on the fall-through path only, never written:
+     * live from the entry, so odd lanes read 0 (r24 too on even lanes) */
+    "add.u32 %r10, %r1, 0x2468;\n"
+    "xor.b32 %r11, %r10, 0x1357;\n"
+    "st.global.u32 [%rd2+12], %r11;\n"
+    "@%p1 bra SKIP2;\n"
+    "mov.u32 %r24, %r22;\n"
+    "SKIP2:\n"
+    "add.u32 %r7, %r7, %r24;\n"
+    "@%p1 add.u32 %r7, %r7, 0;\n"     /* p1 lives on: no slot for r22 */
+    /* a register defined before a loop, read only at the loop's top */
+    "mov.u32 %r15, 3;\n"
+    "mov.u32 %r16, 0;\n"
+    "mov.u32 %r17, 0;\n"
+    "LOOP:\n"
+    "add.u32 %r16, %r16, %r15;\n"
+    "add.u32 %r18, %r17, 0x7777;\n"
+    "xor.b32 %r19, %r18, %r16;\n"
+    "st.global.u32 [%rd2+12], %r19;\n"
+    "add.u32 %r17, %r17, 1;\n"
+    "setp.lt.u32 %p2, %r17, 4;\n"
+    "@%p2 bra LOOP;\n"
+    /* shfl's destination is never a slot its sources die in */
+    "add.u32 %r21, %r1, 100;\n"
+    "shfl.sync.bfly.b32 %r20, %r21, 1, 31, -1;\n"
+    "st.global.v4.u32 [%rd2], {%r5, %r7, %r16, %r20};\n"
+    "ret;\n"
+    "}\n";
+
+static void test_regs(void)
+{
+    enum { T = 64 };
+    static uint32_t out[4 * T];
+    const struct gv_isa_module *h;
+    const struct gv_isa_func *f;
+    size_t len;
+    uint8_t *img = ptxr_translate(regs_ptx, &len);
+    int bad = 0;
+
+    CU_ASSERT_PTR_NOT_NULL_FATAL(img);
+    h = (const struct gv_isa_module *)img;
+    f = (const struct gv_isa_func *)(img + h->funcs_off);
+    /* 50 PTX registers, far fewer live at once */
+    CU_ASSERT(f->nregs < 24);
+    free(img);
+    CU_ASSERT_EQUAL_FATAL(ptxr_run(regs_ptx, T, out, sizeof(out), NULL, 0),
+                          GV_ERR_NONE);
+    for (uint32_t t = 0; t < T; t++) {
+        uint32_t want[4] = { t & 1 ? 0 : 7, t & 1 ? 0 : 9, 12,
+                             (t ^ 1) + 100 };
+
+        check_u32("register slots", t, &out[4 * t], want, 3, &bad);
+        check_u32("register slots (shfl)", t, &out[4 * t + 3], &want[3], 1,
+                  &bad);
+    }
+    CU_ASSERT_EQUAL(bad, 0);
+}
+
 int gv_register_suites(void)
 {
     static const struct gv_cunit_test translate[] = {
@@ -1270,6 +1430,8 @@ int gv_register_suites(void)
         { "bar.red, bar.arrive, barriers with a count", test_bar_red },
         { ".rn .rz .rm .rp on f32/f64 arithmetic", test_rounding },
         { "fences and atomics of every scope", test_fences },
+        { "bfe.u32 with register position and length", test_bfe },
+        { "register slots shared only where live ranges allow", test_regs },
         { "float -> integer cvt: NaN, inf, range, rounding",
           test_cvt_edges },
         { NULL, NULL },
