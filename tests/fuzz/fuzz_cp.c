@@ -33,10 +33,10 @@
  * After every input gv_dev_check() must pass (fzb_end()), after every
  * action the oracles below and fuzz_attack.c's (expectations of the rule
  * that refuses a forbidden command, LOCKED mappings, scrubbing, the TLB);
- * a failure or a sanitizer report is a finding.  Built with libFuzzer (then with a
- * structure-aware mutator, LLVMFuzzerCustomMutator, that inserts,
- * deletes, duplicates and mutates whole actions), or as a replay program
- * over files, directories and seeded random scripts.
+ * a failure or a sanitizer report is a finding.  Built with libFuzzer
+ * (then with a structure-aware mutator, LLVMFuzzerCustomMutator, that
+ * inserts, deletes, duplicates and mutates whole actions), or as a replay
+ * program over files, directories and seeded random scripts.
  */
 #include <inttypes.h>
 #include <stdarg.h>
