@@ -558,17 +558,13 @@ static int unmap_authorised(struct gvrt_stream *st, uint64_t va,
         *unmapped = r == 0 || nsums > 0;
     }
     /* Each unmap is reported: accept them all, in order, even after an
-     * error (the ones that ran changed the mapping). */
-    for (uint32_t i = 0; i < nsums && i < cap; i++) {
-        if (sums[i].va != cva[i] || sums[i].k != 0) {
-            st->s->failed = "unmap summary address";
-            r = -EBADMSG;
-            goto done;
-        }
-        if (gvrt_summary_accept(st->s, &sums[i], false) != 0) {
-            r = -EBADMSG;
-            goto done;
-        }
+     * error (the ones that ran changed the mapping); each of this
+     * stream's channel. */
+    if (gvrt_unmap_summaries_accept(st->s, st->handle, sums,
+                                    nsums < cap ? nsums : cap, cva,
+                                    n) != 0) {
+        r = -EBADMSG;
+        goto done;
     }
     if (!r && nsums != n) {
         st->s->failed = "unmap summary count";

@@ -247,6 +247,27 @@ int gvrt_summary_accept(struct gvrt_secure *s, const struct gv_pte_summary *m,
     return 0;
 }
 
+int gvrt_unmap_summaries_accept(struct gvrt_secure *s, unsigned chid,
+                                const struct gv_pte_summary *sums,
+                                uint32_t nsums, const uint64_t *va,
+                                uint32_t n)
+{
+    for (uint32_t i = 0; i < nsums; i++) {
+        if (sums[i].chid != chid) {
+            s->failed = "unmap summary channel";
+            return -EBADMSG;
+        }
+        if (i >= n || sums[i].va != va[i] || sums[i].k != 0) {
+            s->failed = "unmap summary address";
+            return -EBADMSG;
+        }
+        if (gvrt_summary_accept(s, &sums[i], false) != 0) {
+            return -EBADMSG;
+        }
+    }
+    return 0;
+}
+
 int gvrt_measure_digest(const struct gvrt_secure *s, unsigned chid,
                         const void *data, uint64_t len,
                         uint8_t digest[GV_HASH_LEN])

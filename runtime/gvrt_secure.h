@@ -93,6 +93,15 @@ uint32_t gvrt_seal_group_at(const struct gvrt_secure *s, unsigned chid,
  * counter) and, with @all_protected, n == k.  Advances the counter. */
 int gvrt_summary_accept(struct gvrt_secure *s, const struct gv_pte_summary *m,
                         bool all_protected);
+/* Check the @nsums summaries of an unmap the runtime asked of channel
+ * @chid, in order: summary i must be of @chid (a valid summary of another
+ * channel of the context is not this unmap's), at @va[i] (i < @n), with
+ * no protected page left (k = 0), and pass gvrt_summary_accept().  0, or
+ * -EBADMSG with s->failed naming the check. */
+int gvrt_unmap_summaries_accept(struct gvrt_secure *s, unsigned chid,
+                                const struct gv_pte_summary *sums,
+                                uint32_t nsums, const uint64_t *va,
+                                uint32_t n);
 /* Check a CH_MEASURE result against what the runtime expects channel
  * @chid to hold at [@va, @va + @len): MAC, freshness, va and size, and the
  * keyed digest (HMAC under K_meas) of @expect.  Advances the counter. */

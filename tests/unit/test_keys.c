@@ -15,6 +15,7 @@
  *  - attack 11 on the runtime's side: quotes for another UK_pub, from an
  *    uncertified AK, from a debug device or old firmware, replayed.
  */
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -407,6 +408,43 @@ static void test_attack21_silent_remap(void)
     CU_ASSERT(gvrt_summary_accept(&victim, &hidden, false) == 0);
 }
 
+/* Attack 21 across streams (found by fuzz-rt's structured mode): the
+ * runtime asks stream 1 to unmap a VA; the driver hands back a true,
+ * fresh summary of an unmap at that VA by stream 2 of the same context.
+ * Before, the runtime checked only the summary's VA and k (and its MAC
+ * and counter under the channel it names), so stream 1's mapping could
+ * stay while the runtime believed it gone.  The summary must be the
+ * asked channel's; refused, it changes no counter. */
+static void test_attack21_unmap_summary_of_other_stream(void)
+{
+    uint64_t t = victim_setup(), va = 6 * GV_PAGE_SIZE, zero = 0, pte;
+    struct gv_pte_summary sum;
+    uint8_t mac[GV_TAG_LEN];
+
+    (void)t;
+    pte = td_alloc_prot(td, 4096, 4096) | GV_PTE_VALID;
+    CU_ASSERT_EQUAL(td_pte(td, 2, 0, 6, 1, &pte, false, NULL, &sum),
+                    GV_ERR_NONE);
+    CU_ASSERT(gvrt_summary_accept(&victim, &sum, true) == 0);
+    gvrt_mac_unmap(&victim, 2, va, GV_PAGE_SIZE, mac);
+    CU_ASSERT_EQUAL(td_pte(td, 2, 0, 6, 1, &zero, false, mac, &sum),
+                    GV_ERR_NONE);
+    /* shown as stream 1's unmap: refused by name */
+    victim.failed = NULL;
+    CU_ASSERT_EQUAL(gvrt_unmap_summaries_accept(&victim, 1, &sum, 1, &va, 1),
+                    -EBADMSG);
+    CU_ASSERT(victim.failed && strcmp(victim.failed,
+                                      "unmap summary channel") == 0);
+    /* a wrong VA is refused too; as stream 2's, at its VA, accepted (the
+     * refusals advanced no counter) */
+    va += GV_PAGE_SIZE;
+    CU_ASSERT_EQUAL(gvrt_unmap_summaries_accept(&victim, 2, &sum, 1, &va, 1),
+                    -EBADMSG);
+    va -= GV_PAGE_SIZE;
+    CU_ASSERT_EQUAL(gvrt_unmap_summaries_accept(&victim, 2, &sum, 1, &va, 1),
+                    0);
+}
+
 /* Attack 18, joining by UK_pub (found by the attack suite): the driver
  * creates a stream in the victim's context with the victim's public
  * UK_pub, installs the victim's populated (LOCKED) table in it, then takes
@@ -594,6 +632,8 @@ int gv_register_suites(void)
           test_attack10_tables_scrubbed_at_destroy },
         { "silent remap is a counter gap (attack 21)",
           test_attack21_silent_remap },
+        { "attack21_unmap_summary_of_other_stream",
+          test_attack21_unmap_summary_of_other_stream },
         { "a driver's stream cannot swap the victim's table (attack 18)",
           test_attack18_rogue_stream_swaps_table },
         { NULL, NULL },
