@@ -14,7 +14,7 @@
  * All in the device core, median of the runs (AuthDec: sizes up to 4 MiB
  * unless --all, it is ~1000x slower).
  *
- *   bench-copy [--runs N] [--all]
+ *   bench-copy [--runs N] [--all] [--size KIB (that size only)]
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -116,7 +116,7 @@ static int launch(struct td *td, struct gvrt_secure *s, const uint8_t *mod,
     struct kt_launch l = { .module_va = MOD_VA, .module_size = mlen,
                            .func = (uint32_t)gv_isa_find_func(mod, mlen,
                                                               entry),
-                           .grid = { grid }, .block = { 256 },
+                           .grid = { grid }, .block = { GV_GCM_BLOCK },
                            .params = a, .param_size = sizeof(*a) };
     uint32_t n = kt_launch_cmd(&l, buf);
 
@@ -129,16 +129,17 @@ static int launch(struct td *td, struct gvrt_secure *s, const uint8_t *mod,
 static double authdec(struct td *td, struct gvrt_secure *s,
                       const uint8_t *mod, uint32_t mlen, const uint8_t *key,
                       const uint8_t *iv, uint64_t n, uint64_t state_pa,
-                      int runs, double *t)
+                      int runs, double *t, double *insns)
 {
     struct gv_gcm_args a = { .data = 0, .len = n,
                              .state = MOD_VA + (512u << 10) };
     uint8_t *pt = malloc(n + 1);
-    uint32_t grid = (uint32_t)(n / (16 * 256 * 4)) + 1;
+    uint32_t grid = GV_GCM_GRID;
     struct gv_cmd_copy c = { .hdr = { GV_OP_COPY, sizeof(c) },
                              .flags = GV_COPY_SRC_HOST, .size = n };
 
-    grid = grid > 1024 ? 1024 : grid;
+    uint64_t i0 = gv_dev_compute_lane_insns(td->dev);
+
     memset(pt, 0x5a, n + 1);
     memcpy(a.key, key, 32);
     memcpy(a.iv, iv, 12);
@@ -165,6 +166,9 @@ static double authdec(struct td *td, struct gvrt_secure *s,
         }
     }
     free(pt);
+    /* GPU instructions (one per lane) per 16-byte block, both kernels */
+    *insns = (double)(gv_dev_compute_lane_insns(td->dev) - i0) / runs /
+             (double)((n + 15) / 16);
     return median(t, runs);
 }
 
@@ -288,24 +292,31 @@ int main(int argc, char **argv)
     };
     int runs = 9;
     bool all = false;
+    uint64_t only = 0;                  /* --size: that size only */
     struct gvrt_secure s = { 0 };
     struct td *td;
     uint8_t key[32], engine_key[32], iv[12] = { 7 };
     uint64_t prot = 192ull << 20;
     static uint64_t ptes[GV_PTE_MAX_COUNT];
-    double *t = calloc(runs > 0 ? runs : 1, sizeof(double));
+    double *t;
+    double insns[sizeof(sizes) / sizeof(sizes[0])] = { 0 };
 
     for (int i = 1; i < argc; i++) {
         if (!strcmp(argv[i], "--runs") && i + 1 < argc) {
             runs = atoi(argv[++i]);
         } else if (!strcmp(argv[i], "--all")) {
             all = true;
+        } else if (!strcmp(argv[i], "--size") && i + 1 < argc) {
+            only = strtoull(argv[++i], NULL, 10) << 10;
+            all = true;
         } else {
             runs = 0;
         }
     }
+    t = calloc(runs > 0 ? runs : 1, sizeof(double));
     if (runs < 1 || runs > 1000) {
-        fprintf(stderr, "usage: bench-copy [--runs N] [--all]\n");
+        fprintf(stderr, "usage: bench-copy [--runs N] [--all] "
+                "[--size KIB]\n");
         return 2;
     }
     window_size = (64 << 20) + 64;
@@ -376,8 +387,12 @@ int main(int argc, char **argv)
         struct gv_cmd_copy c = { .hdr = { GV_OP_COPY, sizeof(c) },
                                  .flags = GV_COPY_SRC_HOST, .src = 0,
                                  .dst = 0, .size = n };
-        uint8_t *pt = malloc(n);
+        uint8_t *pt;
 
+        if (only && n != only) {
+            continue;
+        }
+        pt = malloc(n);
         memset(pt, 0x42, n);
         for (int k = 0; k < runs; k++) {
             double t0 = now_ms();
@@ -412,7 +427,7 @@ int main(int argc, char **argv)
                (unsigned long long)(n >> 10), plain, aes, dec, aes + dec);
         if (all || n <= (4u << 20)) {
             double kd = authdec(td, &s, mod, (uint32_t)mlen, key, iv, n,
-                                state_pa, runs, t);
+                                state_pa, runs, t, &insns[i]);
 
             if (kd < 0) {
                 return 1;
@@ -425,6 +440,15 @@ int main(int argc, char **argv)
                sizes[i].total);
         free(pt);
     }
+    printf("\nAuthDec GPU instructions per 16-byte block (ghash + decrypt, "
+           "one per lane):");
+    for (size_t i = 0; i < sizeof(sizes) / sizeof(sizes[0]); i++) {
+        if (insns[i] > 0) {
+            printf(" %llu K: %.0f", (unsigned long long)(sizes[i].size >> 10),
+                   insns[i]);
+        }
+    }
+    printf("\n");
     printf("\ncopy engine total = AES on CPU + decrypting copy; AuthDec total "
            "= AES on CPU + plain copy + AuthDec kernels (ghash, decrypt);\n"
            "the paper's total is its AuthDec path (AES-256 + a SHA-3 MAC on a "

@@ -25,6 +25,14 @@ typedef unsigned long long uint64_t;
 #define GV_GCM_MAX_LEN          ((1ull << 36) - 32)
 /* Most blocks a gv_gcm_ghash grid may have (one state slot each). */
 #define GV_GCM_MAX_SLOTS        1024u
+/*
+ * The geometry the trusted runtime launches every kernel with
+ * (runtime/core/gvrt_authdec.c, bench/bench_copy.c): 2,048 threads, each
+ * a run of blocks, so per-thread and per-block setup (round keys, the
+ * GHASH tables and tree) is paid once per run, not once per few blocks.
+ */
+#define GV_GCM_GRID             16u
+#define GV_GCM_BLOCK            128u
 
 /*
  * The kernels' only parameter, passed by value (168 bytes).  Every kernel

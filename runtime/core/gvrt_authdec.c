@@ -26,8 +26,8 @@
 
 extern const char gvrt_aesgcm_ptx[];
 
-#define GCM_GRID        16u
-#define GCM_BLOCK       128u
+#define GCM_GRID        GV_GCM_GRID
+#define GCM_BLOCK       GV_GCM_BLOCK
 #define SCRATCH_ALIGN   (64u << 10)
 
 /* A context-internal allocation: user calls cannot free it. */
