@@ -227,7 +227,8 @@ static void raw_input(const uint8_t *data, size_t size)
 #define SEM_EDIT 10
 #define SEM_MAX_EDITS 8
 
-enum { OBJ_QUOTE, OBJ_SUMMARY, OBJ_MEASURE, OBJ_FRESH, OBJ_COUNT };
+enum { OBJ_QUOTE, OBJ_SUMMARY, OBJ_MEASURE, OBJ_FRESH, OBJ_UNMAP,
+       OBJ_COUNT };
 
 /* What the lying device does.  Every member is a byte range edits apply
  * to; sem_init() gives the honest device. */
@@ -295,6 +296,14 @@ static const struct sem_field measure_fields[] = {
     SF("byte XOR", bytes_x), SF("asked channel", arg_chid),
     SF("asked va", arg_va), SF("asked length", arg_len),
 };
+/* OBJ_UNMAP: a summary shown as the report of an unmap the runtime asked
+ * of channel arg_chid at arg_va (gvrt_unmap_summaries_accept) */
+static const struct sem_field unmap_fields[] = {
+    SF("magic", p.magic), SF("channel", p.chid), SF("va", p.va),
+    SF("n", p.n), SF("k", p.k), SF("counter", p.counter),
+    SF("hash", p.hash), SF_MAC, SF("asked channel", arg_chid),
+    SF("asked va", arg_va),
+};
 static const struct sem_field fresh_fields[] = {
     SF("magic", m.magic), SF("channel", m.chid), SF("counter", m.counter),
     SF_MAC, SF("asked channel", arg_chid),
@@ -311,6 +320,8 @@ static const struct {
       sizeof(measure_fields) / sizeof(measure_fields[0]) },
     { "report (gvrt_report_fresh)", fresh_fields,
       sizeof(fresh_fields) / sizeof(fresh_fields[0]) },
+    { "unmap summary (gvrt_unmap_summaries_accept)", unmap_fields,
+      sizeof(unmap_fields) / sizeof(unmap_fields[0]) },
 };
 
 static struct gvc_key *rogue_ak;        /* a key that is not the AK */
@@ -546,6 +557,34 @@ static int sem_summary(const struct sem *e, struct gvrt_secure *s)
     return gvrt_summary_accept(s, &m, all_protected);
 }
 
+/* OBJ_UNMAP: honest, the summary of an unmap at the summary's VA on its
+ * channel, nothing left mapped (sem_input() sets that up). */
+static int sem_unmap(const struct sem *e, struct gvrt_secure *s)
+{
+    struct gv_pte_summary m = e->p;
+    uint64_t va = e->arg_va;
+
+    *s = sec_summ;
+    sem_mac(e, s, m.chid, GV_IV_DOMAIN_SUMM, m.counter, &m,
+            offsetof(struct gv_pte_summary, mac), m.mac);
+    if (m.magic != GV_SUMMARY_MAGIC) {
+        wrong("magic 0x%x", m.magic);
+    }
+    if (m.chid != e->arg_chid) {
+        wrong("channel %u (the unmap was asked of channel %u)", m.chid,
+              e->arg_chid);
+    }
+    if (m.va != va) {
+        wrong("va 0x%" PRIx64 " (the unmap was at 0x%" PRIx64 ")", m.va,
+              va);
+    }
+    if (m.k != 0) {
+        wrong("k %u (protected pages still mapped)", m.k);
+    }
+    sem_counter(s, m.chid, m.counter);
+    return gvrt_unmap_summaries_accept(s, e->arg_chid, &m, 1, &va, 1);
+}
+
 /* OBJ_MEASURE and OBJ_FRESH. */
 static int sem_measure(const struct sem *e, struct gvrt_secure *s,
                        bool fresh)
@@ -609,6 +648,11 @@ static void sem_input(const uint8_t *data, size_t size)
     int rc;
 
     sem_init(&e);
+    if (obj == OBJ_UNMAP) {
+        e.p.n = e.p.k = 0;
+        e.arg_chid = e.p.chid;
+        e.arg_va = e.p.va;
+    }
     for (size_t at = SEM_HDR; at + SEM_EDIT <= size; at += SEM_EDIT) {
         const struct sem_field *f =
             &sem_objs[obj].f[data[at] % sem_objs[obj].n];
@@ -624,6 +668,9 @@ static void sem_input(const uint8_t *data, size_t size)
         break;
     case OBJ_SUMMARY:
         rc = sem_summary(&e, &s);
+        break;
+    case OBJ_UNMAP:
+        rc = sem_unmap(&e, &s);
         break;
     default:
         rc = sem_measure(&e, &s, obj == OBJ_FRESH);
