@@ -134,7 +134,7 @@ static double authdec(struct td *td, struct gvrt_secure *s,
     struct gv_gcm_args a = { .data = 0, .len = n,
                              .state = MOD_VA + (512u << 10) };
     uint8_t *pt = malloc(n + 1);
-    uint32_t grid = GV_GCM_GRID;
+    uint32_t grid = gv_gcm_grid(n);
     struct gv_cmd_copy c = { .hdr = { GV_OP_COPY, sizeof(c) },
                              .flags = GV_COPY_SRC_HOST, .size = n };
 

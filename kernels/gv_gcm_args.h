@@ -27,12 +27,25 @@ typedef unsigned long long uint64_t;
 #define GV_GCM_MAX_SLOTS        1024u
 /*
  * The geometry the trusted runtime launches every kernel with
- * (runtime/core/gvrt_authdec.c, bench/bench_copy.c): 2,048 threads, each
- * a run of blocks, so per-thread and per-block setup (round keys, the
- * GHASH tables and tree) is paid once per run, not once per few blocks.
+ * (runtime/core/gvrt_authdec.c, bench/bench_copy.c): blocks of
+ * GV_GCM_BLOCK threads, gv_gcm_grid(len) of them (at most GV_GCM_GRID),
+ * so that each thread takes a run of at least 16 blocks of 16 bytes
+ * where the data allows: the per-thread and per-block setup (round keys,
+ * the GHASH tables and tree, about 30,000 instructions per block of
+ * threads) is paid once per run, not once per few blocks.
  */
 #define GV_GCM_GRID             16u
 #define GV_GCM_BLOCK            128u
+
+#ifndef __CUDA__
+static inline uint32_t gv_gcm_grid(uint64_t len)
+{
+    uint64_t per = 16ull * 16 * GV_GCM_BLOCK;  /* bytes per block */
+    uint64_t g = len / per + (len % per != 0);
+
+    return g < 1 ? 1 : g > GV_GCM_GRID ? GV_GCM_GRID : (uint32_t)g;
+}
+#endif
 
 /*
  * The kernels' only parameter, passed by value (168 bytes).  Every kernel

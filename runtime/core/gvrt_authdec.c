@@ -117,7 +117,7 @@ static int run(struct gvrt_ctx *c, struct gvrt_cstream *s,
                const struct gv_gcm_args *a, const int *funcs,
                uint8_t tag[GV_GCM_TAG_LEN])
 {
-    static const uint32_t grid[3] = { GCM_GRID, 1, 1 };
+    const uint32_t grid[3] = { gv_gcm_grid(a->len), 1, 1 };
     static const uint32_t block[3] = { GCM_BLOCK, 1, 1 };
     struct gvrt_module *m = &c->ad.mod->m;
     uint8_t p[sizeof(*a)], st[GV_GCM_ST_TAG + GV_GCM_TAG_LEN];
