@@ -16,26 +16,33 @@
 #include <stddef.h>
 
 #define TB(t) GV_ISA_TBIT(t)
-#define T_INT (TB(GV_T_U16) | TB(GV_T_S16) | TB(GV_T_U32) | TB(GV_T_S32) | \
-               TB(GV_T_U64) | TB(GV_T_S64))
+#define T_INT \
+    (TB(GV_T_U16) | TB(GV_T_S16) | TB(GV_T_U32) | TB(GV_T_S32) | \
+     TB(GV_T_U64) | TB(GV_T_S64))
 #define T_I8 (TB(GV_T_U8) | TB(GV_T_S8))
 #define T_FL (TB(GV_T_F32) | TB(GV_T_F64))
 #define T_MEM (T_I8 | T_INT | T_FL | TB(GV_T_F16))
 #define T_NARROW (TB(GV_T_U16) | TB(GV_T_S16) | TB(GV_T_U32) | TB(GV_T_S32))
-#define T_ATOM (TB(GV_T_U32) | TB(GV_T_S32) | TB(GV_T_U64) | \
-                TB(GV_T_S64) | T_FL)
+#define T_ATOM \
+    (TB(GV_T_U32) | TB(GV_T_S32) | TB(GV_T_U64) | TB(GV_T_S64) | T_FL)
 #define T_U32_U64 (TB(GV_T_U32) | TB(GV_T_U64))
 #define T_ANY GV_ISA_TANY
 
 enum {
-    NO = GV_ROLE_NO, D = GV_ROLE_DST, DN = GV_ROLE_DSTN, S = GV_ROLE_SRC,
-    SN = GV_ROLE_SRCN, I = GV_ROLE_IMM, BAR = GV_ROLE_BARID,
+    NO = GV_ROLE_NO,
+    D = GV_ROLE_DST,
+    DN = GV_ROLE_DSTN,
+    S = GV_ROLE_SRC,
+    SN = GV_ROLE_SRCN,
+    I = GV_ROLE_IMM,
+    BAR = GV_ROLE_BARID,
 };
 
 static const struct gv_isa_rule rules[GV_I__COUNT] = {
     [GV_I_NOP] = { { NO }, GV_MODS_ANY, T_ANY },
-    [GV_I_MOV] = { { D, S }, GV_MODS_ZERO, T_I8 | T_INT | T_FL |
-                                           TB(GV_T_PRED) },
+    [GV_I_MOV] = { { D, S },
+                   GV_MODS_ZERO,
+                   T_I8 | T_INT | T_FL | TB(GV_T_PRED) },
     [GV_I_ADD] = { { D, S, S }, GV_MODS_FARITH, T_INT | T_FL },
     [GV_I_SUB] = { { D, S, S }, GV_MODS_FARITH, T_INT | T_FL },
     [GV_I_MUL] = { { D, S, S }, GV_MODS_FARITH, T_INT | T_FL },
@@ -60,9 +67,9 @@ static const struct gv_isa_rule rules[GV_I__COUNT] = {
     [GV_I_POPC] = { { D, S }, GV_MODS_ZERO, T_U32_U64 },
     [GV_I_CLZ] = { { D, S }, GV_MODS_ZERO, T_U32_U64 },
     [GV_I_BREV] = { { D, S }, GV_MODS_ZERO, T_U32_U64 },
-    [GV_I_BFE] = { { D, S, S, S }, GV_MODS_ZERO,
-                   TB(GV_T_U32) | TB(GV_T_S32) | TB(GV_T_U64) |
-                   TB(GV_T_S64) },
+    [GV_I_BFE] = { { D, S, S, S },
+                   GV_MODS_ZERO,
+                   TB(GV_T_U32) | TB(GV_T_S32) | TB(GV_T_U64) | TB(GV_T_S64) },
     [GV_I_BFI] = { { D, S, S, S, S }, GV_MODS_ZERO, T_U32_U64 },
     [GV_I_PRMT] = { { D, S, S, S }, GV_MODS_PRMT, TB(GV_T_U32) },
     [GV_I_SHF] = { { D, S, S, S }, GV_MODS_SHF, TB(GV_T_U32) },
@@ -78,9 +85,11 @@ static const struct gv_isa_rule rules[GV_I__COUNT] = {
     [GV_I_COPYSIGN] = { { D, S, S }, GV_MODS_ZERO, T_FL },
     [GV_I_TESTP] = { { D, S }, GV_MODS_TESTP, T_FL },
     [GV_I_SETP] = { { D, S, S }, GV_MODS_SETP, T_INT | T_FL },
-    [GV_I_SELP] = { { D, S, S, S }, GV_MODS_ZERO,
+    [GV_I_SELP] = { { D, S, S, S },
+                    GV_MODS_ZERO,
                     T_INT | T_FL | TB(GV_T_PRED) },
-    [GV_I_CVT] = { { D, S, NO, NO, I }, GV_MODS_ARITH,
+    [GV_I_CVT] = { { D, S, NO, NO, I },
+                   GV_MODS_ARITH,
                    T_I8 | T_INT | T_FL | TB(GV_T_F16) },
     [GV_I_LD] = { { D, S, NO, NO, I }, GV_MODS_MEM, T_MEM },
     [GV_I_ST] = { { NO, S, S, NO, I }, GV_MODS_MEM, T_MEM },
@@ -90,9 +99,11 @@ static const struct gv_isa_rule rules[GV_I__COUNT] = {
     [GV_I_BAR] = { { NO, BAR }, GV_MODS_BAR, T_ANY },
     [GV_I_S2R] = { { D }, GV_MODS_SREG, T_U32_U64 },
     [GV_I_MADDR] = { { D, S }, GV_MODS_ZERO, TB(GV_T_U64) },
-    [GV_I_SHFL] = { { D, S, S, S, SN }, GV_MODS_SHFL,
+    [GV_I_SHFL] = { { D, S, S, S, SN },
+                    GV_MODS_SHFL,
                     TB(GV_T_U32) | TB(GV_T_S32) | TB(GV_T_F32) },
-    [GV_I_VOTE] = { { D, S, NO, NO, SN }, GV_MODS_VOTE,
+    [GV_I_VOTE] = { { D, S, NO, NO, SN },
+                    GV_MODS_VOTE,
                     TB(GV_T_PRED) | TB(GV_T_U32) },
     [GV_I_TRAP] = { { NO }, GV_MODS_ANY, T_ANY },
     [GV_I_FNS] = { { D, S, S, S }, GV_MODS_ZERO, TB(GV_T_U32) },
@@ -115,10 +126,10 @@ void gv_isa_roles(const struct gv_insn *x, uint8_t role[GV_ISA_NFIELDS])
         role[k] = x->op < GV_I__COUNT ? rules[x->op].role[k] : GV_ROLE_NO;
     }
     if (x->op == GV_I_ATOM && (x->mod >> 4) == GV_ATOM_CAS) {
-        role[3] = GV_ROLE_SRC;          /* CAS: the value stored */
+        role[3] = GV_ROLE_SRC; /* CAS: the value stored */
     }
     if (x->op == GV_I_BAR && (x->mod & GV_BAR_COUNT)) {
-        role[2] = GV_ROLE_SRC;          /* the thread count */
+        role[2] = GV_ROLE_SRC; /* the thread count */
     }
 }
 
@@ -218,8 +229,10 @@ enum gv_isa_form gv_isa_form_check(const struct gv_insn *x)
 const char *gv_isa_form_name(enum gv_isa_form f)
 {
     static const char *const names[] = {
-        [GV_FORM_OK] = "ok", [GV_FORM_OPCODE] = "opcode",
-        [GV_FORM_TYPE] = "type", [GV_FORM_GUARD] = "guard",
+        [GV_FORM_OK] = "ok",
+        [GV_FORM_OPCODE] = "opcode",
+        [GV_FORM_TYPE] = "type",
+        [GV_FORM_GUARD] = "guard",
         [GV_FORM_MOD] = "modifier",
         [GV_FORM_CVT] = "conversion (source type or rounding)",
     };

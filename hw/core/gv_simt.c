@@ -581,23 +581,14 @@ static bool alu_other_type(unsigned op, unsigned t)
     }
 }
 
-uint64_t gv_simt_alu(const struct gv_dinsn *i, uint64_t a, uint64_t b,
-                     uint64_t c, uint64_t e)
+/* The ALU but for f32/f64 arithmetic (gv_simt_alu takes that): integer,
+ * bitwise and predicate operations, compare, select, convert. */
+static inline uint64_t alu_int(const struct gv_dinsn *i, uint64_t a,
+                               uint64_t b, uint64_t c, uint64_t e)
 {
     unsigned t = i->type, n = tbits(t);
     bool s = tsig(t);
 
-    if (t == GV_T_F32 && i->op != GV_I_SETP && i->op != GV_I_SELP &&
-        i->op != GV_I_MOV && i->op != GV_I_CVT && i->op != GV_I_TESTP) {
-        return fop32(i, f32(a), f32(b), f32(c));
-    }
-    if (t == GV_T_F64 && i->op != GV_I_SETP && i->op != GV_I_SELP &&
-        i->op != GV_I_MOV && i->op != GV_I_CVT && i->op != GV_I_TESTP) {
-        return fop64(i, f64(a), f64(b), f64(c));
-    }
-    if ((t < GV_T_U8 || t > GV_T_S64) && !alu_other_type(i->op, t)) {
-        return gv_simt_unsupported();
-    }
     switch (i->op) {
     case GV_I_MOV:
         return zx(a, n);
@@ -735,6 +726,25 @@ uint64_t gv_simt_alu(const struct gv_dinsn *i, uint64_t a, uint64_t b,
     default:
         return gv_simt_unsupported();
     }
+}
+
+uint64_t gv_simt_alu(const struct gv_dinsn *i, uint64_t a, uint64_t b,
+                     uint64_t c, uint64_t e)
+{
+    unsigned t = i->type;
+
+    if (t == GV_T_F32 && i->op != GV_I_SETP && i->op != GV_I_SELP &&
+        i->op != GV_I_MOV && i->op != GV_I_CVT && i->op != GV_I_TESTP) {
+        return fop32(i, f32(a), f32(b), f32(c));
+    }
+    if (t == GV_T_F64 && i->op != GV_I_SETP && i->op != GV_I_SELP &&
+        i->op != GV_I_MOV && i->op != GV_I_CVT && i->op != GV_I_TESTP) {
+        return fop64(i, f64(a), f64(b), f64(c));
+    }
+    if ((t < GV_T_U8 || t > GV_T_S64) && !alu_other_type(i->op, t)) {
+        return gv_simt_unsupported();
+    }
+    return alu_int(i, a, b, c, e);
 }
 
 /* ---- warps ---- */

@@ -19,43 +19,43 @@
 
 /* What an operand field (d a b c e) of an instruction is. */
 enum gv_isa_role {
-    GV_ROLE_NO = 0,     /* unused (ignored) */
-    GV_ROLE_DST,        /* a register, written */
-    GV_ROLE_DSTN,       /* a register written, or GV_ISA_NONE (no result) */
-    GV_ROLE_SRC,        /* a register or a constant, read */
-    GV_ROLE_SRCN,       /* a register, a constant or GV_ISA_NONE */
-    GV_ROLE_IMM,        /* an immediate (offset, source type, target) */
-    GV_ROLE_BARID,      /* a constant 0..15 (a barrier id) */
+    GV_ROLE_NO = 0, /* unused (ignored) */
+    GV_ROLE_DST,    /* a register, written */
+    GV_ROLE_DSTN,   /* a register written, or GV_ISA_NONE (no result) */
+    GV_ROLE_SRC,    /* a register or a constant, read */
+    GV_ROLE_SRCN,   /* a register, a constant or GV_ISA_NONE */
+    GV_ROLE_IMM,    /* an immediate (offset, source type, target) */
+    GV_ROLE_BARID,  /* a constant 0..15 (a barrier id) */
 };
 
 /* Why an instruction's form is invalid (GV_FORM_OK: it is valid). */
 enum gv_isa_form {
     GV_FORM_OK = 0,
-    GV_FORM_OPCODE,     /* no such opcode */
-    GV_FORM_TYPE,       /* a type the opcode does not allow */
-    GV_FORM_GUARD,      /* guard bits other than ON, or NEG without ON */
-    GV_FORM_MOD,        /* a modifier the opcode (and type) does not allow */
-    GV_FORM_CVT,        /* CVT: bad source type or rounding in e */
+    GV_FORM_OPCODE, /* no such opcode */
+    GV_FORM_TYPE,   /* a type the opcode does not allow */
+    GV_FORM_GUARD,  /* guard bits other than ON, or NEG without ON */
+    GV_FORM_MOD,    /* a modifier the opcode (and type) does not allow */
+    GV_FORM_CVT,    /* CVT: bad source type or rounding in e */
 };
 
-#define GV_ISA_NFIELDS 5        /* d a b c e */
+#define GV_ISA_NFIELDS 5 /* d a b c e */
 
 /* The forms an opcode's modifier (gv_insn.mod) may take. */
 enum gv_isa_modform {
-    GV_MODS_ZERO = 0,   /* 0 */
-    GV_MODS_ARITH,      /* GV_M_SAT | GV_M_FTZ */
-    GV_MODS_FARITH,     /* the same, and GV_M_RND (RN..RP) on f32/f64 */
-    GV_MODS_SETP,       /* GV_CMP_* (unordered, NUM, NAN: floats), FTZ: f32 */
-    GV_MODS_TESTP,      /* GV_TESTP_* */
-    GV_MODS_MEM,        /* GV_SPACE_* (ST: not PARAM) */
-    GV_MODS_ATOM,       /* space (not LOCAL, PARAM) | GV_ATOM_* << 4 */
-    GV_MODS_SREG,       /* GV_SR_* */
-    GV_MODS_SHFL,       /* GV_SHFL_* */
-    GV_MODS_VOTE,       /* GV_VOTE_* (ALL ANY UNI: type pred; BALLOT: u32) */
-    GV_MODS_PRMT,       /* GV_PRMT_* */
-    GV_MODS_SHF,        /* GV_SHF_R | GV_SHF_WRAP */
-    GV_MODS_BAR,        /* 0, GV_BAR_COUNT, GV_BAR_COUNT | GV_BAR_ARRIVE */
-    GV_MODS_ANY,        /* ignored */
+    GV_MODS_ZERO = 0, /* 0 */
+    GV_MODS_ARITH,    /* GV_M_SAT | GV_M_FTZ */
+    GV_MODS_FARITH,   /* the same, and GV_M_RND (RN..RP) on f32/f64 */
+    GV_MODS_SETP,     /* GV_CMP_* (unordered, NUM, NAN: floats), FTZ: f32 */
+    GV_MODS_TESTP,    /* GV_TESTP_* */
+    GV_MODS_MEM,      /* GV_SPACE_* (ST: not PARAM) */
+    GV_MODS_ATOM,     /* space (not LOCAL, PARAM) | GV_ATOM_* << 4 */
+    GV_MODS_SREG,     /* GV_SR_* */
+    GV_MODS_SHFL,     /* GV_SHFL_* */
+    GV_MODS_VOTE,     /* GV_VOTE_* (ALL ANY UNI: type pred; BALLOT: u32) */
+    GV_MODS_PRMT,     /* GV_PRMT_* */
+    GV_MODS_SHF,      /* GV_SHF_R | GV_SHF_WRAP */
+    GV_MODS_BAR,      /* 0, GV_BAR_COUNT, GV_BAR_COUNT | GV_BAR_ARRIVE */
+    GV_MODS_ANY,      /* ignored */
 };
 
 /* The type bit of @t in a type set; GV_ISA_TANY: the type is ignored. */
@@ -64,11 +64,11 @@ enum gv_isa_modform {
 
 /* One opcode's rule. */
 struct gv_isa_rule {
-    uint8_t role[GV_ISA_NFIELDS];       /* enum gv_isa_role, d a b c e; the
+    uint8_t role[GV_ISA_NFIELDS]; /* enum gv_isa_role, d a b c e; the
                                            conditional fields (ATOM's c,
                                            BAR's b) are GV_ROLE_NO here */
-    uint8_t mods;                       /* enum gv_isa_modform */
-    uint32_t types;                     /* GV_ISA_TBIT set or GV_ISA_TANY */
+    uint8_t mods;                 /* enum gv_isa_modform */
+    uint32_t types;               /* GV_ISA_TBIT set or GV_ISA_TANY */
 };
 
 /* The rule of opcode @op, or NULL if there is no such opcode. */

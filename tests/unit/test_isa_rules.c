@@ -24,9 +24,9 @@
 #include "gv_simt.h"
 #include "graviton/gv_isa_rules.h"
 
-#define VRAM    (64ull << 20)
-#define UNPROT  (16ull << 20)
-#define PROT    (40ull << 20)
+#define VRAM (64ull << 20)
+#define UNPROT (16ull << 20)
+#define PROT (40ull << 20)
 
 /* ---- 1. the two checkers agree ---- */
 
@@ -64,18 +64,19 @@ static bool probe_run(struct probe *p, const struct gv_insn *x, bool last)
     int a, b;
 
     memcpy(p->img + p->insns_off, last ? &nop : x, sizeof(*x));
-    memcpy(p->img + p->insns_off + sizeof(*x), last ? x : &exit_,
-           sizeof(*x));
+    memcpy(p->img + p->insns_off + sizeof(*x), last ? x : &exit_, sizeof(*x));
     a = gv_isa_check(p->img, p->len, e1, sizeof(e1));
     b = gv_compute_check_module(p->img, p->len, e2, sizeof(e2));
     p->checked++;
     p->accepted += a == 0;
     if ((a == 0) != (b == 0)) {
         if (p->disagree++ < 10) {
-            fprintf(stderr, "\n    op %u type %u mod 0x%02x guard %u "
+            fprintf(stderr,
+                    "\n    op %u type %u mod 0x%02x guard %u "
                     "d a b c e %04x %04x %04x %04x %04x: gv_isa_check %s, "
-                    "device %s", x->op, x->type, x->mod, x->guard, x->d,
-                    x->a, x->b, x->c, x->e, a ? e1 : "ok", b ? e2 : "ok");
+                    "device %s",
+                    x->op, x->type, x->mod, x->guard, x->d, x->a, x->b, x->c,
+                    x->e, a ? e1 : "ok", b ? e2 : "ok");
         }
     }
     return a == 0;
@@ -92,9 +93,13 @@ static void test_forms_agree(void)
             for (unsigned mod = 0; mod < 256; mod++) {
                 /* d, a = constant 0 (also a barrier id), b, c; e = 3: a
                  * CVT from u16, an offset; BRA's target 1 (the EXIT) */
-                struct gv_insn x = { .op = (uint8_t)op, .type = (uint8_t)t,
-                                     .mod = (uint8_t)mod, .d = 0,
-                                     .a = GV_ISA_CONST_BASE, .b = 1, .c = 0,
+                struct gv_insn x = { .op = (uint8_t)op,
+                                     .type = (uint8_t)t,
+                                     .mod = (uint8_t)mod,
+                                     .d = 0,
+                                     .a = GV_ISA_CONST_BASE,
+                                     .b = 1,
+                                     .c = 0,
                                      .e = 3 };
 
                 probe_run(&p, &x, false);
@@ -120,8 +125,11 @@ static void test_cvt_agree(void)
     probe_init(&p);
     for (unsigned t = 0; t <= GV_T__COUNT; t++) {
         for (unsigned e = 0; e < 0x2000; e++) {
-            struct gv_insn x = { .op = GV_I_CVT, .type = (uint8_t)t,
-                                 .d = 1, .a = 2, .e = (uint16_t)e };
+            struct gv_insn x = { .op = GV_I_CVT,
+                                 .type = (uint8_t)t,
+                                 .d = 1,
+                                 .a = 2,
+                                 .e = (uint16_t)e };
 
             probe_run(&p, &x, false);
         }
@@ -162,8 +170,17 @@ static bool some_form(unsigned op, struct gv_insn *x)
 static void test_operands_agree(void)
 {
     static const uint16_t vals[] = {
-        0, 1, 3, 4, 5, 0x7fff, GV_ISA_CONST_BASE, GV_ISA_CONST_BASE + 1,
-        GV_ISA_CONST_BASE + 2, 0xfffe, GV_ISA_NONE,
+        0,
+        1,
+        3,
+        4,
+        5,
+        0x7fff,
+        GV_ISA_CONST_BASE,
+        GV_ISA_CONST_BASE + 1,
+        GV_ISA_CONST_BASE + 2,
+        0xfffe,
+        GV_ISA_NONE,
     };
     struct probe p;
     unsigned nops = 0;
@@ -181,8 +198,8 @@ static void test_operands_agree(void)
         for (unsigned k = 0; k < GV_ISA_NFIELDS + 1; k++) {
             for (size_t v = 0; v < sizeof(vals) / sizeof(vals[0]); v++) {
                 struct gv_insn x = base;
-                uint16_t *f[GV_ISA_NFIELDS + 1] = { &x.d, &x.a, &x.b, &x.c,
-                                                    &x.e, &x.gpred };
+                uint16_t *f[GV_ISA_NFIELDS + 1] = { &x.d, &x.a, &x.b,
+                                                    &x.c, &x.e, &x.gpred };
 
                 *f[k] = vals[v];
                 if (k == GV_ISA_NFIELDS) {
@@ -203,7 +220,7 @@ static void test_operands_agree(void)
 struct decision {
     const char *what;
     struct gv_insn x;
-    bool last;                  /* as the function's last instruction */
+    bool last; /* as the function's last instruction */
     bool valid;
 };
 
@@ -212,50 +229,102 @@ struct decision {
 
 static const struct decision decisions[] = {
     /* the device took any type or modifier for these */
-    { "setp.pred", { .op = GV_I_SETP, .type = GV_T_PRED, .a = 1, .b = 2 },
-      false, false },
-    { "add.u8", { .op = GV_I_ADD, .type = GV_T_U8, .a = 1, .b = 2 },
-      false, false },
+    { "setp.pred",
+      { .op = GV_I_SETP, .type = GV_T_PRED, .a = 1, .b = 2 },
+      false,
+      false },
+    { "add.u8",
+      { .op = GV_I_ADD, .type = GV_T_U8, .a = 1, .b = 2 },
+      false,
+      false },
     { "add.u32 with an undefined modifier bit",
       { .op = GV_I_ADD, .type = GV_T_U32, .mod = 0x08, .a = 1, .b = 2 },
-      false, false },
+      false,
+      false },
     { "add.rz.u32 (rounding on an integer)",
-      { .op = GV_I_ADD, .type = GV_T_U32, .mod = GV_RND_RZ, .a = 1,
-        .b = 2 }, false, false },
-    { "mulhi.u32 with .sat", { .op = GV_I_MULHI, .type = GV_T_U32,
-      .mod = GV_M_SAT, .a = 1, .b = 2 }, false, false },
-    { "popc.u16", { .op = GV_I_POPC, .type = GV_T_U16, .a = 1 },
-      false, false },
-    { "sin.f64", { .op = GV_I_SIN, .type = GV_T_F64, .a = 1 },
-      false, false },
-    { "setp.eq.ftz.f64", { .op = GV_I_SETP, .type = GV_T_F64,
-      .mod = GV_CMP_EQ | GV_M_FTZ, .a = 1, .b = 2 }, false, false },
-    { "cvt with an undefined modifier bit", { .op = GV_I_CVT,
-      .type = GV_T_U32, .mod = 0x01, .a = 1, .e = GV_T_F32 },
-      false, false },
-    { "shfl.f64 (the lanes exchange 32 bits)", { .op = GV_I_SHFL,
-      .type = GV_T_F64, .a = 1, .b = 2, .c = 3, .e = GV_ISA_NONE },
-      false, false },
-    { "vote.all.u32", { .op = GV_I_VOTE, .type = GV_T_U32,
-      .mod = GV_VOTE_ALL, .a = 1, .e = GV_ISA_NONE }, false, false },
-    { "vote.ballot.u32", { .op = GV_I_VOTE, .type = GV_T_U32,
-      .mod = GV_VOTE_BALLOT, .a = 1, .e = GV_ISA_NONE }, false, true },
+      { .op = GV_I_ADD, .type = GV_T_U32, .mod = GV_RND_RZ, .a = 1, .b = 2 },
+      false,
+      false },
+    { "mulhi.u32 with .sat",
+      { .op = GV_I_MULHI, .type = GV_T_U32, .mod = GV_M_SAT, .a = 1, .b = 2 },
+      false,
+      false },
+    { "popc.u16",
+      { .op = GV_I_POPC, .type = GV_T_U16, .a = 1 },
+      false,
+      false },
+    { "sin.f64", { .op = GV_I_SIN, .type = GV_T_F64, .a = 1 }, false, false },
+    { "setp.eq.ftz.f64",
+      { .op = GV_I_SETP,
+        .type = GV_T_F64,
+        .mod = GV_CMP_EQ | GV_M_FTZ,
+        .a = 1,
+        .b = 2 },
+      false,
+      false },
+    { "cvt with an undefined modifier bit",
+      { .op = GV_I_CVT, .type = GV_T_U32, .mod = 0x01, .a = 1, .e = GV_T_F32 },
+      false,
+      false },
+    { "shfl.f64 (the lanes exchange 32 bits)",
+      { .op = GV_I_SHFL,
+        .type = GV_T_F64,
+        .a = 1,
+        .b = 2,
+        .c = 3,
+        .e = GV_ISA_NONE },
+      false,
+      false },
+    { "vote.all.u32",
+      { .op = GV_I_VOTE,
+        .type = GV_T_U32,
+        .mod = GV_VOTE_ALL,
+        .a = 1,
+        .e = GV_ISA_NONE },
+      false,
+      false },
+    { "vote.ballot.u32",
+      { .op = GV_I_VOTE,
+        .type = GV_T_U32,
+        .mod = GV_VOTE_BALLOT,
+        .a = 1,
+        .e = GV_ISA_NONE },
+      false,
+      true },
     { "s2r.f32", { .op = GV_I_S2R, .type = GV_T_F32 }, false, false },
-    { "maddr.u32", { .op = GV_I_MADDR, .type = GV_T_U32, .a = 1 },
-      false, false },
-    { "atom.global.inc.u64", { .op = GV_I_ATOM, .type = GV_T_U64,
-      .mod = GV_ATOM_INC << 4, .a = 1, .b = 2 }, false, false },
-    { "atom.global.inc.u32", { .op = GV_I_ATOM, .type = GV_T_U32,
-      .mod = GV_ATOM_INC << 4, .a = 1, .b = 2 }, false, true },
+    { "maddr.u32",
+      { .op = GV_I_MADDR, .type = GV_T_U32, .a = 1 },
+      false,
+      false },
+    { "atom.global.inc.u64",
+      { .op = GV_I_ATOM,
+        .type = GV_T_U64,
+        .mod = GV_ATOM_INC << 4,
+        .a = 1,
+        .b = 2 },
+      false,
+      false },
+    { "atom.global.inc.u32",
+      { .op = GV_I_ATOM,
+        .type = GV_T_U32,
+        .mod = GV_ATOM_INC << 4,
+        .a = 1,
+        .b = 2 },
+      false,
+      true },
     /* the device did not check these */
-    { "guard NEG without ON", { .op = GV_I_MOV, .type = GV_T_U32,
-      .guard = GV_G_NEG, .a = 1 }, false, false },
+    { "guard NEG without ON",
+      { .op = GV_I_MOV, .type = GV_T_U32, .guard = GV_G_NEG, .a = 1 },
+      false,
+      false },
     { "barrier id 16", { .op = GV_I_BAR, .a = K16 }, false, false },
     { "barrier id 0", { .op = GV_I_BAR, .a = K0 }, false, true },
     /* the device refused this one */
     { "a function ending in trap", { .op = GV_I_TRAP }, true, true },
-    { "a function ending in a guarded trap", { .op = GV_I_TRAP,
-      .guard = GV_G_ON }, true, false },
+    { "a function ending in a guarded trap",
+      { .op = GV_I_TRAP, .guard = GV_G_ON },
+      true,
+      false },
 };
 
 static void test_decisions(void)
@@ -307,7 +376,7 @@ static uint16_t addr_of(struct ka *a, const struct gv_insn *x)
     case GV_SPACE_GLOBAL:
     case GV_SPACE_GENERIC:
         return ka_k(a, gbuf);
-    default:                    /* shared, local, param: offset 0 */
+    default: /* shared, local, param: offset 0 */
         return ka_k(a, 0);
     }
 }
@@ -326,11 +395,11 @@ static void add_form(struct ka *a, struct gv_insn x)
             *f[k] = (uint16_t)(k % 4);
             break;
         case GV_ROLE_SRC:
-            if (k == 1 && (x.op == GV_I_LD || x.op == GV_I_ST ||
-                           x.op == GV_I_ATOM)) {
+            if (k == 1 &&
+                (x.op == GV_I_LD || x.op == GV_I_ST || x.op == GV_I_ATOM)) {
                 *f[k] = addr_of(a, &x);
             } else if (k == 2 && x.op == GV_I_BAR) {
-                *f[k] = ka_k(a, 32);            /* the block's threads */
+                *f[k] = ka_k(a, 32); /* the block's threads */
             } else {
                 *f[k] = ka_k(a, 1);
             }
@@ -341,7 +410,7 @@ static void add_form(struct ka *a, struct gv_insn x)
         case GV_ROLE_BARID:
             *f[k] = ka_k(a, 0);
             break;
-        default:                /* CVT's e is the form's; offsets 0 */
+        default: /* CVT's e is the form's; offsets 0 */
             if (x.op != GV_I_CVT) {
                 *f[k] = 0;
             }
@@ -359,8 +428,10 @@ static void add_form(struct ka *a, struct gv_insn x)
 static bool run_forms(struct ka *a)
 {
     uint64_t before = gv_simt_unsupported_count();
-    struct kt_launch l = { .grid = { 1 }, .block = { 32 },
-                           .params = &gbuf, .param_size = 8 };
+    struct kt_launch l = { .grid = { 1 },
+                           .block = { 32 },
+                           .params = &gbuf,
+                           .param_size = 8 };
     uint32_t len;
     uint8_t *img;
     int err;
@@ -408,9 +479,11 @@ static unsigned flush(struct ka *a)
         }
         one->ins[one->n++] = x;
         if (!run_forms(one) && bad++ < 10) {
-            fprintf(stderr, "\n    not run by the engine: %s.%s mod 0x%02x "
-                    "e 0x%04x", gv_isa_op_name(x.op),
-                    gv_isa_type_name(x.type), x.mod, x.e);
+            fprintf(stderr,
+                    "\n    not run by the engine: %s.%s mod 0x%02x "
+                    "e 0x%04x",
+                    gv_isa_op_name(x.op), gv_isa_type_name(x.type), x.mod,
+                    x.e);
         }
     }
     free(one);
@@ -432,7 +505,8 @@ static void collect(struct ka *a, unsigned op, unsigned t, unsigned *bad,
         }
         for (unsigned st = 0; st < nst; st++) {
             for (unsigned rnd = 0; rnd < nrnd; rnd++) {
-                struct gv_insn x = { .op = (uint8_t)op, .type = (uint8_t)t,
+                struct gv_insn x = { .op = (uint8_t)op,
+                                     .type = (uint8_t)t,
                                      .mod = (uint8_t)mod,
                                      .e = (uint16_t)(st | rnd << 8) };
 
@@ -481,9 +555,12 @@ static void test_engine_runs_forms(void)
     ka_op(a, GV_I_TRAP, 0, 0, 0, 0, 0, 0, 0);
     uint32_t len;
     uint8_t *img = ka_build(a, &len);
-    struct kt_launch l = { .grid = { 1 }, .block = { 32 },
-                           .params = &gbuf, .param_size = 8,
-                           .module_va = mod_va, .module_size = len };
+    struct kt_launch l = { .grid = { 1 },
+                           .block = { 32 },
+                           .params = &gbuf,
+                           .param_size = 8,
+                           .module_va = mod_va,
+                           .module_size = len };
 
     kt_write(&k1, mod_va, img, len);
     CU_ASSERT_EQUAL(kt_launch(&k1, &l), GV_ERR_FAULT);
@@ -497,10 +574,10 @@ static void test_engine_runs_forms(void)
 static void test_unsupported_counted(void)
 {
     static const struct gv_dinsn forms[] = {
-        { .op = GV_I_FNS, .type = GV_T_F32 },           /* f32 ALU */
-        { .op = GV_I_FNS, .type = GV_T_F64 },           /* f64 ALU */
-        { .op = GV_I_SIN, .type = GV_T_U32 },           /* integer ALU */
-        { .op = GV_I_ADD, .type = GV_T_PRED },          /* non-integer type */
+        { .op = GV_I_FNS, .type = GV_T_F32 },  /* f32 ALU */
+        { .op = GV_I_FNS, .type = GV_T_F64 },  /* f64 ALU */
+        { .op = GV_I_SIN, .type = GV_T_U32 },  /* integer ALU */
+        { .op = GV_I_ADD, .type = GV_T_PRED }, /* non-integer type */
         { .op = GV_I_ADD, .type = GV_T_F16 },
         { .op = GV_I_SETP, .type = GV_T_U32, .mod = GV_CMP_LTU },
         { .op = GV_I_SETP, .type = GV_T_F32, .mod = GV_CMP__COUNT },
