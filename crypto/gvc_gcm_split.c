@@ -14,6 +14,7 @@
  * one xor (L ^ L') * H, with H = E(K, 0^128) (docs/crypto.md).
  */
 #include <pthread.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <openssl/core_names.h>
@@ -28,13 +29,20 @@
 enum split_state { SPLIT_IDLE, SPLIT_AUTH, SPLIT_OPEN, SPLIT_SEAL };
 
 struct gvc_gcm_split {
-    EVP_CIPHER_CTX *gcm;        /* GHASH pass, and sealing */
-    EVP_CIPHER_CTX *ctr;        /* the decryption pass */
+    EVP_CIPHER_CTX *gcm;        /* sealing; GHASH pass without SIMD */
+    EVP_CIPHER_CTX *ctr;        /* the decryption pass, H, E(K, J0) */
     uint8_t h[16];              /* E(K, 0^128), GHASH's key */
     uint8_t iv[12];
     enum split_state state;
     uint64_t aad_len, len;      /* bytes authenticated (or sealed) */
     uint64_t done;              /* bytes decrypted since the tag checked */
+    bool ctr_ready;             /* s->ctr is positioned at done */
+    /* with SIMD (gvc_gcm_simd.c): GHASH without OpenSSL */
+    bool simd;
+    uint8_t ej0[16];            /* E(K, J0), the tag's mask */
+    struct gvc_ghash gh;
+    uint8_t part[16];           /* a partial ciphertext block */
+    size_t part_len;
 };
 
 void gvc_gcm_split_free(struct gvc_gcm_split *s)
@@ -75,17 +83,26 @@ static int cipher_ctx(EVP_CIPHER_CTX **out, const EVP_CIPHER *c,
     return GVC_OK;
 }
 
-/* H = AES-256(K, 0^128): CTR's keystream for the counter block 0. */
-static int hash_key(EVP_CIPHER_CTX *ctr, uint8_t h[16])
+/* AES-256(K, @block): CTR's keystream for that counter block. */
+static int aes_block(EVP_CIPHER_CTX *ctr, const uint8_t *block,
+                     uint8_t out[16])
 {
     static const uint8_t zero[16];
     int outl = 0;
 
-    if (!EVP_CipherInit_ex2(ctr, NULL, NULL, zero, 1, NULL) ||
-        !EVP_CipherUpdate(ctr, h, &outl, zero, 16) || outl != 16) {
+    if (!EVP_CipherInit_ex2(ctr, NULL, NULL, block, 1, NULL) ||
+        !EVP_CipherUpdate(ctr, out, &outl, zero, 16) || outl != 16) {
         return GVC_ERR_CRYPTO;
     }
     return GVC_OK;
+}
+
+/* H = AES-256(K, 0^128). */
+static int hash_key(EVP_CIPHER_CTX *ctr, uint8_t h[16])
+{
+    static const uint8_t zero[16];
+
+    return aes_block(ctr, zero, h);
 }
 
 int gvc_gcm_split_new(struct gvc_gcm_split **out, const uint8_t key[32])
@@ -105,12 +122,16 @@ int gvc_gcm_split_new(struct gvc_gcm_split **out, const uint8_t key[32])
         rc = GVC_ERR_NOMEM;
         goto done;
     }
+    s->simd = gvc_simd_ok() && !getenv("GVC_NO_SIMD");
     rc = cipher_ctx(&s->gcm, cipher_gcm, key);
     if (rc == GVC_OK) {
         rc = cipher_ctx(&s->ctr, cipher_ctr, key);
     }
     if (rc == GVC_OK) {
         rc = hash_key(s->ctr, s->h);
+    }
+    if (rc == GVC_OK && s->simd) {
+        gvc_ghash_init(&s->gh, s->h);
     }
     if (rc == GVC_OK) {
         *out = s;
@@ -174,6 +195,56 @@ static bool args_bad(const struct gvc_gcm_split *s, const void *in,
            (uint64_t)len > GVC_GCM_MAX_LEN;
 }
 
+/* The SIMD path's authentication: GHASH of the AAD padded, E(K, J0). */
+static int simd_begin(struct gvc_gcm_split *s, const uint8_t *iv,
+                      const void *aad, size_t aad_len)
+{
+    uint8_t j0[16] = { 0 };
+    const uint8_t *a = aad;
+    int rc;
+
+    memset(s->gh.acc, 0, sizeof(s->gh.acc));
+    gvc_ghash_blocks(&s->gh, a, aad_len / 16);
+    if (aad_len % 16) {
+        uint8_t last[16] = { 0 };
+
+        memcpy(last, a + aad_len / 16 * 16, aad_len % 16);
+        gvc_ghash_blocks(&s->gh, last, 1);
+    }
+    memcpy(j0, iv, 12);
+    j0[15] = 1;
+    ERR_set_mark();
+    rc = aes_block(s->ctr, j0, s->ej0);
+    ERR_pop_to_mark();
+    memcpy(s->iv, iv, sizeof(s->iv));
+    s->aad_len = aad_len;
+    s->len = 0;
+    s->done = 0;
+    s->part_len = 0;
+    return rc;
+}
+
+/* Absorb @len bytes of ciphertext, whole blocks straight from @p. */
+static void simd_auth(struct gvc_gcm_split *s, const uint8_t *p, size_t len)
+{
+    if (s->part_len) {
+        size_t k = 16 - s->part_len < len ? 16 - s->part_len : len;
+
+        memcpy(s->part + s->part_len, p, k);
+        s->part_len += k;
+        p += k;
+        len -= k;
+        if (s->part_len < 16) {
+            return;
+        }
+        gvc_ghash_blocks(&s->gh, s->part, 1);
+        s->part_len = 0;
+    }
+    gvc_ghash_blocks(&s->gh, p, len / 16);
+    memcpy(s->part, p + len / 16 * 16, len % 16);
+    s->part_len = len % 16;
+}
+
 int gvc_gcm_split_auth_begin(struct gvc_gcm_split *s, const uint8_t iv[12],
                              const void *aad, size_t aad_len)
 {
@@ -182,6 +253,14 @@ int gvc_gcm_split_auth_begin(struct gvc_gcm_split *s, const uint8_t iv[12],
     if (!s || !iv || (!aad && aad_len) ||
         (uint64_t)aad_len > GVC_GCM_MAX_LEN) {
         return GVC_ERR_ARG;
+    }
+    if (s->simd) {
+        s->state = SPLIT_IDLE;
+        rc = simd_begin(s, iv, aad, aad_len);
+        if (rc == GVC_OK) {
+            s->state = SPLIT_AUTH;
+        }
+        return rc;
     }
     rc = begin(s, iv, aad, aad_len, true);
     if (rc == GVC_OK) {
@@ -197,6 +276,11 @@ int gvc_gcm_split_auth(struct gvc_gcm_split *s, const void *ct, size_t len)
     if (args_bad(s, ct, len, NULL, false) || s->state != SPLIT_AUTH ||
         len > GVC_GCM_MAX_LEN - s->len) {
         return GVC_ERR_ARG;
+    }
+    if (s->simd) {
+        simd_auth(s, ct, len);
+        s->len += len;
+        return GVC_OK;
     }
     ERR_set_mark();
     rc = feed(s->gcm, NULL, ct, len);
@@ -250,6 +334,33 @@ static void gf_mul(uint8_t x[16], const uint8_t h[16])
     put_be64(x + 8, zl);
 }
 
+/* The last partial block, the length block, the tag compared. */
+static int simd_verify(struct gvc_gcm_split *s, const uint8_t *tag)
+{
+    uint8_t got[16];
+    int rc;
+
+    if (s->part_len) {
+        memset(s->part + s->part_len, 0, 16 - s->part_len);
+        gvc_ghash_blocks(&s->gh, s->part, 1);
+    }
+    put_be64(got, s->aad_len * 8);
+    put_be64(got + 8, s->len * 8);
+    gvc_ghash_blocks(&s->gh, got, 1);
+    gvc_ghash_final(&s->gh, got);
+    for (int i = 0; i < 16; i++) {
+        got[i] ^= s->ej0[i];
+    }
+    rc = CRYPTO_memcmp(got, tag, sizeof(got)) ? GVC_ERR_AUTH : GVC_OK;
+    OPENSSL_cleanse(got, sizeof(got));
+    OPENSSL_cleanse(s->part, sizeof(s->part));
+    if (rc == GVC_OK) {
+        s->state = SPLIT_OPEN;
+        s->ctr_ready = false;
+    }
+    return rc;
+}
+
 int gvc_gcm_split_auth_verify(struct gvc_gcm_split *s, const uint8_t tag[16])
 {
     uint8_t got[16], fix[16];
@@ -261,6 +372,9 @@ int gvc_gcm_split_auth_verify(struct gvc_gcm_split *s, const uint8_t tag[16])
         return GVC_ERR_ARG;
     }
     s->state = SPLIT_IDLE;
+    if (s->simd) {
+        return simd_verify(s, tag);
+    }
     ERR_set_mark();
     gvc_param_octets(&params[0], OSSL_CIPHER_PARAM_AEAD_TAG, got,
                      sizeof(got));
@@ -282,31 +396,33 @@ int gvc_gcm_split_auth_verify(struct gvc_gcm_split *s, const uint8_t tag[16])
     OPENSSL_cleanse(fix, sizeof(fix));
     if (rc == GVC_OK) {
         s->state = SPLIT_OPEN;
+        s->ctr_ready = false;
     }
     return rc;
 }
 
-int gvc_gcm_split_decrypt(struct gvc_gcm_split *s, const void *ct,
-                          size_t len, void *pt)
+/* Decrypt at s->done, positioning s->ctr there first if it is not. */
+static int decrypt(struct gvc_gcm_split *s, const void *ct, size_t len,
+                   void *pt)
 {
     uint8_t ctr[16];
+    uint32_t block = (uint32_t)(2 + s->done / 16);
     int rc = GVC_OK;
 
-    if (args_bad(s, ct, len, pt, true) || s->state != SPLIT_OPEN ||
-        len > s->len - s->done) {
-        return GVC_ERR_ARG;
-    }
     ERR_set_mark();
-    if (s->done == 0) {
-        /* GCM's first data counter block, inc32(J0) = IV || be32(2); the
-         * counter never passes 2^32 - 1 (GVC_GCM_MAX_LEN), so CTR's
-         * 128-bit increment is GCM's inc32. */
+    if (!s->ctr_ready) {
+        /* GCM's counter block for byte done (a multiple of 16): inc32
+         * of J0 = IV || be32(1), 1 + done / 16 times.  It never passes
+         * 2^32 - 1 (GVC_GCM_MAX_LEN), so CTR's 128-bit increment is
+         * GCM's inc32. */
         memcpy(ctr, s->iv, 12);
-        ctr[12] = ctr[13] = ctr[14] = 0;
-        ctr[15] = 2;
+        for (int i = 0; i < 4; i++) {
+            ctr[12 + i] = (uint8_t)(block >> (24 - 8 * i));
+        }
         if (!EVP_CipherInit_ex2(s->ctr, NULL, NULL, ctr, 1, NULL)) {
             rc = GVC_ERR_CRYPTO;
         }
+        s->ctr_ready = true;
     }
     if (rc == GVC_OK) {
         rc = feed(s->ctr, pt, ct, len);
@@ -318,6 +434,16 @@ int gvc_gcm_split_decrypt(struct gvc_gcm_split *s, const void *ct,
     }
     s->done += len;
     return GVC_OK;
+}
+
+int gvc_gcm_split_decrypt(struct gvc_gcm_split *s, const void *ct,
+                          size_t len, void *pt)
+{
+    if (args_bad(s, ct, len, pt, true) || s->state != SPLIT_OPEN ||
+        len > s->len - s->done) {
+        return GVC_ERR_ARG;
+    }
+    return decrypt(s, ct, len, pt);
 }
 
 int gvc_gcm_split_seal_begin(struct gvc_gcm_split *s, const uint8_t iv[12],

@@ -88,6 +88,21 @@ static inline void gvc_param_end(OSSL_PARAM *p)
 }
 
 /*
+ * GHASH with 512-bit vectors (gvc_gcm_simd.c), for gvc_gcm_split where
+ * gvc_simd_ok(): the CPU has AVX-512F/BW and VPCLMULQDQ.  gvc_ghash: H^16
+ * .. H^1 and the accumulator, bytes reversed.  gvc_ghash_blocks()
+ * absorbs @n whole blocks; gvc_ghash_final() gives GHASH so far.
+ */
+struct gvc_ghash {
+    uint8_t pow[16][16];
+    uint8_t acc[16];
+};
+bool gvc_simd_ok(void);
+void gvc_ghash_init(struct gvc_ghash *g, const uint8_t h[16]);
+void gvc_ghash_blocks(struct gvc_ghash *g, const uint8_t *p, size_t n);
+void gvc_ghash_final(struct gvc_ghash *g, uint8_t out[16]);
+
+/*
  * PEM passphrase callback that never gives one, so that an encrypted PEM
  * fails instead of OpenSSL prompting on the terminal.
  */
