@@ -619,15 +619,13 @@ GV_FN uint32_t gv_gcm_aad_word(const struct gv_gcm_args *a, int k)
     return n >= 4 ? w : w & ((1u << 8 * n) - 1);
 }
 
-/* ceil(log2(p)): the levels of a tree over p leaves */
+/*
+ * ceil(log2(p)): the levels of a tree over p leaves.  One clz (the loop
+ * it replaces ran up to 11 times in every phase of every thread).
+ */
 GV_FN uint32_t gv_log2(uint32_t p)
 {
-    uint32_t l = 0;
-
-    while ((1u << l) < p) {
-        l++;
-    }
-    return l;
+    return p <= 1 ? 0 : 32 - (uint32_t)__builtin_clz(p - 1);
 }
 
 /* ---- gv_gcm_ghash ----
