@@ -194,6 +194,33 @@ MUTATIONS = [
      '    if (holds_work(ch)) {',
      '    if (0) {',
      'a ring or host window repointed under a held launch'),
+    ('copy-decrypt-dst', 'hw/core/gv_copy.c',
+     '        if (gv_region_of(dev, dst->pa[i], GV_PAGE_SIZE) != '
+     'GV_REGION_PROT) {',
+     '        if (0) {',
+     'a decrypting copy into memory the driver can read or write'),
+    ('copy-decrypt-alias', 'hw/core/gv_copy.c',
+     '        } else if (seen[pg / 8] & (1u << (pg % 8))) {',
+     '        } else if (0) {',
+     'a decrypting copy into one physical page mapped twice'),
+    ('copy-double-fetch', 'hw/core/gv_copy.c',
+     '        rc = gvc_gcm_split_decrypt(g, dev->vram + pa, n, '
+     'dev->vram + pa);',
+     '        end_read(dev, chid, src, off, dev->vram + pa, n);\n'
+     '        rc = gvc_gcm_split_decrypt(g, dev->vram + pa, n, '
+     'dev->vram + pa);',
+     'a decrypting copy that reads its source again after the tag check'),
+    ('copy-scrub', 'hw/core/gv_copy.c',
+     '        scrub_dst(dev, dst, c->size);', '        (void)scrub_dst;',
+     'a failed decrypting copy leaving ciphertext in the destination'),
+    ('gcm-split-tag', 'crypto/gvc_gcm_split.c',
+     '    rc = CRYPTO_memcmp(got, tag, sizeof(got)) ? GVC_ERR_AUTH : GVC_OK;\n'
+     '    OPENSSL_cleanse(got, sizeof(got));\n'
+     '    OPENSSL_cleanse(s->part',
+     '    rc = GVC_OK;\n'
+     '    OPENSSL_cleanse(got, sizeof(got));\n'
+     '    OPENSSL_cleanse(s->part',
+     'a copy engine decryption under a wrong tag (512-bit GHASH path)'),
     ('copy-key-secure', 'hw/core/gv_copy.c',
      '    if (dev->chan[chid].type != GV_CHAN_TYPE_SECURE) {\n'
      '        return gv_refuse(dev, GV_RULE_COPY_KEY_NOT_SECURE, chid,',
