@@ -216,7 +216,36 @@ static int copy_plain(struct gv_dev *dev, unsigned chid,
     return err;
 }
 
-/* An encrypting copy: each chunk read, sealed in the staging chunk and
+/* Seal @n bytes of @src at @off into @chunk: from device memory straight
+ * (each byte read once; the tag covers the ciphertext in @chunk), from
+ * the window through @chunk. */
+static int seal_in(struct gv_dev *dev, unsigned chid,
+                   const struct gv_cmd_copy *c, struct gvc_gcm_split *g,
+                   const struct copy_end *src, uint64_t off, uint8_t *chunk,
+                   uint64_t n)
+{
+    int err = GV_ERR_NONE;
+
+    if (src->host) {
+        err = end_read(dev, chid, src, off, chunk, n);
+        if (err == GV_ERR_NONE &&
+            gvc_gcm_split_seal(g, chunk, n, chunk) != GVC_OK) {
+            err = gv_refuse(dev, GV_RULE_COPY_SEAL, chid, c->dst, c->size);
+        }
+        return err;
+    }
+    for (uint64_t done = 0, m; done < n && err == GV_ERR_NONE; done += m) {
+        uint64_t pa = end_run(src, off + done, n - done, &m);
+
+        if (gvc_gcm_split_seal(g, dev->vram + pa, m, chunk + done) !=
+            GVC_OK) {
+            err = gv_refuse(dev, GV_RULE_COPY_SEAL, chid, c->dst, c->size);
+        }
+    }
+    return err;
+}
+
+/* An encrypting copy: each chunk sealed into the staging chunk and
  * written out, then the tag; only ciphertext ever reaches @dst. */
 static int copy_encrypt(struct gv_dev *dev, unsigned chid,
                         const struct gv_cmd_copy *c,
@@ -237,11 +266,7 @@ static int copy_encrypt(struct gv_dev *dev, unsigned chid,
         uint64_t n = c->size - off < COPY_CHUNK ? c->size - off : COPY_CHUNK;
 
         used = used > n ? used : n;
-        err = end_read(dev, chid, src, off, chunk, n);
-        if (err == GV_ERR_NONE &&
-            gvc_gcm_split_seal(g, chunk, n, chunk) != GVC_OK) {
-            err = gv_refuse(dev, GV_RULE_COPY_SEAL, chid, c->dst, c->size);
-        }
+        err = seal_in(dev, chid, c, g, src, off, chunk, n);
         if (err == GV_ERR_NONE) {
             err = end_write(dev, chid, dst, off, chunk, n);
         }
