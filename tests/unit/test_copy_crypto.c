@@ -3,7 +3,8 @@
  * Unit tests of the copy engine's crypto mode with bounded staging
  * (hw/core/gv_copy.c): decrypting and encrypting round trips at sizes
  * across page and staging-chunk boundaries up to 64 MiB; a bad tag
- * (copy.data_auth, the destination zeroed); a double-fetch attack on the
+ * (copy.data_auth, the destination zeroed; so too when the source's
+ * fetch fails half-way); a double-fetch attack on the
  * source (a host that returns other bytes on a second read must not get
  * one unauthenticated byte into the destination); plaintext never in the
  * host window in the encrypting direction, not even when its DMA fails
@@ -298,6 +299,35 @@ static void test_bad_tag_zeroes(void)
     free(got);
 }
 
+/* The host refuses the second chunk's read: FETCH (copy.host_read), and
+ * the first chunk's ciphertext, already in the destination, zeroed. */
+static int fail_second_chunk(void *t, uint64_t addr, void *buf, uint64_t len)
+{
+    if (addr == WIN_BASE + CHUNK) {
+        return -1;
+    }
+    return win_read(t, addr, buf, len);
+}
+
+static void test_fetch_fails_zeroes(void)
+{
+    uint64_t n = 2 * CHUNK + 100;
+    uint8_t *pt = malloc(n), *got = malloc(n);
+
+    CU_ASSERT_FATAL(pt && got);
+    memset(pt, 0x77, n);
+    vm_fill(0, 0xcc, n);
+    seal_for(0, pt, n);
+    td_set_dma_read(td, fail_second_chunk);
+    expect_rule(copy(GV_COPY_SRC_HOST | GV_COPY_DECRYPT, 0, 0, n),
+                GV_ERR_FETCH, GV_RULE_COPY_HOST_READ);
+    td_set_dma_read(td, win_read);
+    vm_read(0, got, n);
+    CU_ASSERT(all_byte(got, 0, n));
+    free(pt);
+    free(got);
+}
+
 /*
  * Double fetch: the host returns the honest ciphertext on the first read
  * of each byte of the window and that byte changed on any later read.
@@ -499,6 +529,8 @@ int gv_register_suites(void)
         { "64 MiB round trip", test_round_trip_64m },
         { "bad tag: copy.data_auth, destination zeroed",
           test_bad_tag_zeroes },
+        { "a fetch failing half-way: destination zeroed",
+          test_fetch_fails_zeroes },
         { "double fetch: only authenticated bytes", test_double_fetch },
         { "encrypting: no plaintext in the window, even half-way",
           test_encrypt_never_plain },
