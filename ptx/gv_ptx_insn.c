@@ -847,9 +847,14 @@ static void do_bar_red(struct cg *cg, const struct gvp_stmt *s,
 static void do_bar(struct cg *cg, const struct gvp_stmt *s, struct opc *o)
 {
     if (gvp_take(o, "warp")) {
+        /* bar.warp.sync M: a rendezvous of the lanes of M, as vote.sync's
+         * (a ballot into a scratch register; docs/compute.md) */
         gvp_take(o, "sync");
         gvp_opc_done(cg, o);
-        gvp_emit(cg, GV_I_NOP, GV_T_NONE, 0, 0, 0, 0, 0, 0);
+        gvp_nopd(cg, s, 1);
+        gvp_emit(cg, GV_I_VOTE, GV_T_U32, GV_VOTE_BALLOT,
+                 (uint16_t)gvp_new_slot(cg), gvp_konst(cg, 1), 0, 0,
+                 gvp_src(cg, &s->opd[0], PT_B32));
         return;
     }
     gvp_take(o, "cta");

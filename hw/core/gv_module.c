@@ -303,6 +303,9 @@ static int decode_func(const struct gv_isa_module *h, const uint8_t *img,
             di->stype = x->e & 0xff;
             di->rnd = (x->e >> 8) & 0xf;
             di->e = 0;
+        } else if ((x->op == GV_I_SHFL || x->op == GV_I_VOTE) &&
+                   x->e != GV_ISA_NONE) {
+            di->rnd = GV_D_MEMBER;      /* e: the member mask's slot */
         }
         di->op = x->op;
         di->type = x->type;

@@ -31,6 +31,7 @@
 #pragma GCC optimize("O3", "fp-contract=off")
 
 #include "gv_simt_mem.h"
+#include "gv_simt_warp.h"
 
 #include <fenv.h>
 #include <math.h>
@@ -893,63 +894,6 @@ static inline void s2r(struct gv_launch *L, struct gv_sm *sm,
     }
 }
 
-/* ---- warp-wide instructions: shuffles and votes ---- */
-
-static inline void shfl(const struct gv_dinsn *i, uint64_t *D,
-                        const uint64_t *A, const uint64_t *B,
-                        const uint64_t *C, uint32_t m)
-{
-    uint64_t src[GV_WARP];
-
-    if (tbits(i->type) != 32 || i->mod > GV_SHFL_IDX) {
-        gv_simt_unsupported();          /* the lanes exchange 32 bits */
-    }
-    memcpy(src, A, sizeof(src));
-    for (uint32_t mm = m; mm; mm &= mm - 1) {
-        unsigned l = __builtin_ctz(mm);
-        uint32_t bv = B[l] & 31, cv = C[l] & 31, seg = (C[l] >> 8) & 31;
-        int32_t maxl = (int32_t)((l & seg) | (cv & ~seg));
-        int32_t minl = (int32_t)(l & seg), j;
-        bool ok;
-
-        switch (i->mod) {
-        case GV_SHFL_UP:
-            j = (int32_t)l - (int32_t)bv;
-            ok = j >= maxl;
-            break;
-        case GV_SHFL_DOWN: j = (int32_t)(l + bv); ok = j <= maxl; break;
-        case GV_SHFL_BFLY: j = (int32_t)(l ^ bv); ok = j <= maxl; break;
-        default: j = minl | (int32_t)(bv & ~seg); ok = j <= maxl; break;
-        }
-        /* j is a lane of the warp whenever ok (PTX's clamp);
-         * the index check makes that local, not a proof */
-        D[l] = (uint32_t)src[ok && (uint32_t)j < GV_WARP ? (uint32_t)j : l];
-    }
-}
-
-static inline void vote(const struct gv_dinsn *i, uint64_t *D,
-                        const uint64_t *A, uint32_t m)
-{
-    uint32_t ballot = 0;
-    uint64_t v;
-
-    if (i->mod > GV_VOTE_BALLOT) {
-        gv_simt_unsupported();
-    }
-    for (uint32_t mm = m; mm; mm &= mm - 1) {
-        unsigned l = __builtin_ctz(mm);
-
-        ballot |= (uint32_t)(A[l] & 1) << l;
-    }
-    switch (i->mod) {
-    case GV_VOTE_ALL: v = ballot == m; break;
-    case GV_VOTE_ANY: v = ballot != 0; break;
-    case GV_VOTE_UNI: v = ballot == 0 || ballot == m; break;
-    default: v = ballot; break;
-    }
-    LANES(m, D[l] = v);
-}
-
 /* ---- control: branches and barriers ---- */
 
 /* bra: the lanes of @m jump; the rest of the running group waits at the
@@ -1356,14 +1300,10 @@ static int run_warp(struct gv_launch *L, struct gv_sm *sm, struct gv_warp *w)
         case GV_K_BRA:
             branch(w, i, m);
             continue;
-        case GV_K_EXIT:
-            w->alive &= ~m;
-            w->active &= ~m;
-            break;
+        case GV_K_EXIT: lanes_exit(w, code, m); break;
         case GV_K_BAR: bar_arrive(sm, w, i, A, B, m); break;
         case GV_K_S2R: s2r(L, sm, w, i->mod, D, m); break;
-        case GV_K_SHFL: shfl(i, D, A, B, C, m); break;
-        case GV_K_VOTE: vote(i, D, A, m); break;
+        case GV_K_SHFL: case GV_K_VOTE: warp_op(w, code, i, m); break;
         default: /* GV_K_TRAP */
             if (m) {
                 gv_simt_fault(L, GV_RULE_COMPUTE_TRAP, UINT64_MAX);
@@ -1378,13 +1318,16 @@ static int run_warp(struct gv_launch *L, struct gv_sm *sm, struct gv_warp *w)
 /* Every warp is blocked at a barrier or done: release the barriers that
  * are complete (their count, or every live thread, arrived; the
  * arrivals beyond a count are the next round's).  If none is, the block
- * would wait forever: release them all, as before barriers had ids. */
-static void bar_release(struct gv_sm *sm, uint32_t nw)
+ * would wait forever: release them all, as before barriers had ids;
+ * unless lanes wait at a warp-synchronous instruction for lanes at a
+ * barrier: a deadlock (false). */
+static bool bar_release(struct gv_sm *sm, uint32_t nw)
 {
-    uint32_t live = 0, open = 0;
+    uint32_t live = 0, open = 0, sync = 0;
 
     for (uint32_t k = 0; k < nw; k++) {
         live += popc32(sm->warps[k].alive);
+        sync |= sm->warps[k].at_sync;
     }
     for (unsigned id = 0; id < 16; id++) {
         uint32_t need = sm->bar_expected[id] ? sm->bar_expected[id] : live;
@@ -1394,6 +1337,9 @@ static void bar_release(struct gv_sm *sm, uint32_t nw)
         }
     }
     if (!open) {
+        if (sync) {
+            return false;
+        }
         open = 0xffff;
     }
     for (unsigned id = 0; id < 16; id++) {
@@ -1420,6 +1366,7 @@ static void bar_release(struct gv_sm *sm, uint32_t nw)
         }
         recompute_min(w);
     }
+    return true;
 }
 
 void gv_simt_block_start(struct gv_launch *L, struct gv_sm *sm,
@@ -1443,7 +1390,7 @@ void gv_simt_block_start(struct gv_launch *L, struct gv_sm *sm,
         w->pc = 0;
         w->alive = left >= GV_WARP ? FULL : (1u << left) - 1;
         w->active = w->alive;
-        w->waiting = w->at_bar = 0;
+        w->waiting = w->at_bar = w->at_sync = 0;
         w->min_wait = UINT32_MAX;
         w->id = k;
     }
@@ -1476,9 +1423,13 @@ int gv_simt_block_run(struct gv_launch *L, struct gv_sm *sm)
         }
         sm->next_warp = 0;
         if (!sm->bar_seen) {
+            gv_simt_sync_stuck(L, sm, nw);
             return atomic_load(&L->status);
         }
         sm->bar_seen = false;
-        bar_release(sm, nw);
+        if (!bar_release(sm, nw)) {
+            gv_simt_sync_stuck(L, sm, nw);
+            return atomic_load(&L->status);
+        }
     }
 }

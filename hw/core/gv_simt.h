@@ -29,6 +29,10 @@ struct gv_dinsn {
     int32_t imm;                /* memory offset, or branch target pc */
 };
 
+/* gv_dinsn.rnd of SHFL and VOTE: operand e holds a member mask (the
+ * warp-synchronous forms: shfl.sync, vote.sync, bar.warp.sync). */
+#define GV_D_MEMBER 1
+
 struct gv_kfunc {
     struct gv_dinsn *code;
     uint32_t ncode;
@@ -92,6 +96,8 @@ struct gv_warp {
     uint32_t alive;             /* lanes not exited */
     uint32_t waiting;           /* diverged lanes, parked at lane_pc */
     uint32_t at_bar;            /* lanes waiting at a barrier (at lane_pc) */
+    uint32_t at_sync;           /* lanes waiting at a warp-synchronous
+                                   instruction (at lane_pc; gv_simt.c) */
     uint32_t min_wait;          /* lowest lane_pc of waiting lanes */
     uint32_t lane_pc[GV_WARP];
     uint8_t lane_bar[GV_WARP];  /* the barrier a lane at_bar waits at */

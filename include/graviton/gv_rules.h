@@ -343,7 +343,9 @@
     X(161, COPY_DECRYPT_DST, "copy.decrypt_dst", NOT_PROTECTED,                                    \
       "a decrypting copy's destination is not the context's protected memory, each page once")     \
     X(162, COPY_CRYPTO_OVERLAP, "copy.crypto_overlap", BAD_ADDRESS,                                \
-      "a crypto-mode copy whose destination overlaps its source from above")
+      "a crypto-mode copy whose destination overlaps its source from above")                       \
+    X(163, COMPUTE_WARP_SYNC, "compute.warp_sync", FAULT,                                          \
+      "lanes wait at shfl/vote/bar.warp.sync for lanes of the mask that can never arrive")
 
 #define GV_RULE_ENUM_(n, id, name, code, desc) GV_RULE_##id = n,
 enum gv_rule {

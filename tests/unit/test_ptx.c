@@ -953,10 +953,16 @@ static void test_sync(void)
     CU_ASSERT_FATAL(i >= 0);
     CU_ASSERT_EQUAL(kv(&m, m.in[i].a), 1);
     CU_ASSERT_EQUAL(count(&m, GV_I_BAR), 3);
-    /* membar, fence, bar.warp.sync: nothing or NOPs */
+    /* bar.warp.sync M: a rendezvous, a ballot with member mask M */
+    i = find(&m, GV_I_VOTE, 0);
+    CU_ASSERT_FATAL(i >= 0);
+    CU_ASSERT_EQUAL(m.in[i].mod, GV_VOTE_BALLOT);
+    CU_ASSERT_EQUAL((uint32_t)kv(&m, m.in[i].e), 0xffffffffu);
+    CU_ASSERT_EQUAL(count(&m, GV_I_VOTE), 1);
+    /* membar, fence: nothing or NOPs */
     for (i = 0; i < m.n; i++) {
         CU_ASSERT(m.in[i].op == GV_I_BAR || m.in[i].op == GV_I_NOP ||
-                  m.in[i].op == GV_I_EXIT);
+                  m.in[i].op == GV_I_EXIT || m.in[i].op == GV_I_VOTE);
     }
     mod_free(&m);
 }
