@@ -287,6 +287,29 @@ uint64_t fzb_va0(struct gv_dev *d, unsigned chid)
     return pte & GV_PTE_VALID ? pte & GV_PTE_ADDR_MASK : 0;
 }
 
+/* Is @pa still a page of the victim's context (mapped, locked, its
+ * owner the context of the victim's key)?  Channel 3 may be gone while
+ * its context lives on in another channel (a stream the driver made
+ * with the public UK_pub takes the victim's table): the design frees and
+ * scrubs a page only when its last reference goes, and only the holder
+ * of the victim's CEK can use that context. */
+static bool victim_context_page(struct gv_dev *d, uint64_t pa)
+{
+    uint64_t e;
+    unsigned o;
+
+    if (!d->locked || !d->pmm ||
+        gv_region_of(d, pa, GV_PAGE_SIZE) != GV_REGION_PROT) {
+        return false;
+    }
+    e = *gv_pmm_entry(d, pa);
+    o = pmm_owner(e);
+    return pmm_mapped(e) && pmm_locked(e) && o < GV_MAX_CHANNELS &&
+           d->ctx[o].in_use && d->ctx[o].secure &&
+           memcmp(d->ctx[o].uk_hash, fzb.victim_uk_hash,
+                  sizeof(fzb.victim_uk_hash)) == 0;
+}
+
 int fzb_secret_check(char *why, size_t len)
 {
     struct gv_dev *d = fzb.td->dev;
@@ -318,7 +341,8 @@ int fzb_secret_check(char *why, size_t len)
         uint64_t pa = p * 4096;
 
         if (!(res[p] & 1) || (alive && pa >= fzb.page3 &&
-                              pa < fzb.page3 + GV_BIG_PAGE_SIZE)) {
+                              pa < fzb.page3 + GV_BIG_PAGE_SIZE) ||
+            (!alive && victim_context_page(d, pa))) {
             continue;
         }
         if ((at = secret_in(d->vram + pa, 4096)) >= 0) {
@@ -393,6 +417,9 @@ static void build_victim(struct td *td)
     gv_debug_write(td->dev, fzb.page3, fill, GV_BIG_PAGE_SIZE);
     free(fill);
     fzb.victim_incarnation = td->dev->chsec[FZB_VICTIM_CHID].incarnation;
+    memcpy(fzb.victim_uk_hash,
+           td->dev->ctx[td->dev->chan[FZB_VICTIM_CHID].ctx].uk_hash,
+           sizeof(fzb.victim_uk_hash));
     secret_prepare();
 }
 

@@ -41,6 +41,7 @@ struct fzb {
     struct gvrt_secure victim;
     uint64_t page3, table3;
     uint64_t victim_incarnation;
+    uint8_t victim_uk_hash[32];     /* its context's, in the device */
     uint8_t canary[8];
 };
 #define FZB_NORMAL_CHID 1
@@ -78,7 +79,8 @@ void fzb_end(void);
  * outside the victim's own page, or, while the victim's channel lives
  * (same incarnation), its VA 0 not mapping its page or the page changed.
  * A destroyed victim is denial of service, not a finding, but its secret
- * must be gone. */
+ * must be gone, but from pages its context still holds (a stream of it
+ * the driver made keeps its table, and so its page, alive). */
 int fzb_secret_check(char *why, size_t len);
 /* Whether @w holds 8 bytes of the victim's secret (at any alignment). */
 bool fzb_secret_word(uint64_t w);
