@@ -10,7 +10,10 @@
  *   second rounding never changes the correctly rounded result;
  * - fma: in f64 (the product is exact), then rounded: f16 by CVT (the
  *   engine rounds f64 to f16 once), bf16 through f32 rounded to odd;
- * - neg, abs: the sign bit;
+ * - neg, abs: the sign bit; min/max.xorsign.abs: the magnitudes, then
+ *   the sign bit;
+ * - cvt between bf16 and the integer types: through f32 (rounded to odd
+ *   from an integer, then to bf16 in the asked mode);
  * - setp on .f16/.bf16: the f32 comparison of the widened operands.
  *
  * A .f16 value is the 16-bit pattern in a register, an .x2 value the
@@ -123,7 +126,7 @@ static const struct hop hops[] = {
     { "tanh", GV_I_TANH, 1, false },    /* .approx */
 };
 
-enum { HF_FTZ = 1, HF_RELU = 2, HF_NAN = 4 };
+enum { HF_FTZ = 1, HF_RELU = 2, HF_NAN = 4, HF_XORSIGN = 8 };
 
 /* .ftz: a subnormal (exponent 0) becomes a zero of its sign. */
 static uint16_t flush(struct cg *cg, uint16_t h, bool bf)
@@ -152,15 +155,44 @@ static uint16_t relu(struct cg *cg, uint16_t r, bool bf)
     return emit_t(cg, GV_I_SELP, GV_T_U32, 0, gvp_konst(cg, 0x7fff), r, nan);
 }
 
+/* min/max.xorsign.abs (PTX ISA 9.0, "Half Precision Floating-Point
+ * Instructions: min, max"): the operation on |a| and |b|, then, unless
+ * the result is NaN, its sign the XOR of a's and b's signs.  The
+ * operands' magnitudes into @in; the sign bit to give the result. */
+static uint16_t xorsign_in(struct cg *cg, uint16_t *in)
+{
+    uint16_t sg = emit_t(cg, GV_I_XOR, GV_T_U32, 0, in[0], in[1], 0);
+
+    for (unsigned k = 0; k < 2; k++) {
+        in[k] = emit_t(cg, GV_I_AND, GV_T_U32, 0, in[k],
+                       gvp_konst(cg, 0x7fff), 0);
+    }
+    return emit_t(cg, GV_I_AND, GV_T_U32, 0, sg, gvp_konst(cg, 0x8000), 0);
+}
+
+static uint16_t xorsign_out(struct cg *cg, uint16_t r, uint16_t sg, bool bf)
+{
+    uint16_t nan = emit_t(cg, GV_I_SETP, GV_T_U32, GV_CMP_GT, r,
+                          gvp_konst(cg, bf ? 0x7f80 : 0x7c00), 0);
+
+    /* r is |a| or |b| (or the canonical NaN): its sign bit is clear */
+    return emit_t(cg, GV_I_SELP, GV_T_U32, 0, r,
+                  emit_t(cg, GV_I_OR, GV_T_U32, 0, r, sg, 0), nan);
+}
+
 /* One element of @h's operation on elements @v: its 16-bit result.
- * @fl: HF_* (.ftz on inputs and result, .relu, min/max .NaN). */
+ * @fl: HF_* (.ftz on inputs and result, .relu, min/max .NaN and
+ * .xorsign.abs). */
 static uint16_t half_elem(struct cg *cg, const struct hop *h, unsigned mod,
                           unsigned fl, bool bf, const uint16_t *v)
 {
-    uint16_t x[3], in[3], r;
+    uint16_t x[3], in[3], r, sg = 0;
 
     for (unsigned k = 0; k < h->nsrc; k++) {
         in[k] = fl & HF_FTZ ? flush(cg, v[k], bf) : v[k];
+    }
+    if (fl & HF_XORSIGN) {
+        sg = xorsign_in(cg, in);
     }
     v = in;
     if (h->op == GV_I_NEG || h->op == GV_I_ABS) {
@@ -191,6 +223,9 @@ static uint16_t half_elem(struct cg *cg, const struct hop *h, unsigned mod,
     }
     if (fl & HF_RELU) {
         r = relu(cg, r, bf);
+    }
+    if (fl & HF_XORSIGN) {
+        r = xorsign_out(cg, r, sg, bf);
     }
     return fl & HF_FTZ ? flush(cg, r, bf) : r;
 }
@@ -239,7 +274,11 @@ static void do_half(struct cg *cg, const struct gvp_stmt *s, struct opc *o,
         fl |= HF_NAN;
     }
     if (gvp_take(o, "xorsign")) {
-        FAIL(cg, ".xorsign.abs is not supported");
+        if (!gvp_take(o, "abs") ||
+            (h->op != GV_I_MIN && h->op != GV_I_MAX)) {
+            FAIL(cg, ".xorsign.abs is valid on min and max only");
+        }
+        fl |= HF_XORSIGN;
     }
     gvp_opc_done(cg, o);
     gvp_nopd(cg, s, (int)h->nsrc + 1);
@@ -286,6 +325,87 @@ static uint16_t cvt_in(struct cg *cg, const struct gvp_opd *o, int st,
     return w64 ? cvt(cg, GV_T_F64, GV_T_F32, GV_RND_NONE, x) : x;
 }
 
+/* Round @f, an f32 rounded to odd (its last bit set when inexact), to a
+ * bf16 in mode @rnd (GV_RND_RN .. _RP). */
+static uint16_t bf16_round(struct cg *cg, uint16_t f, unsigned rnd)
+{
+    uint16_t t, nz, inc;
+
+    if (rnd == GV_RND_RN) {
+        return narrow(cg, f, true);
+    }
+    t = emit_t(cg, GV_I_SHR, GV_T_U32, 0, f, gvp_konst(cg, 16), 0);
+    if (rnd == GV_RND_RZ) {
+        return t;           /* sign and magnitude: truncation */
+    }
+    /* .rm/.rp: the magnitude up when inexact and the sign says so */
+    nz = emit_t(cg, GV_I_AND, GV_T_U32, 0, f, gvp_konst(cg, 0xffff), 0);
+    nz = emit_t(cg, GV_I_SETP, GV_T_U32, GV_CMP_NE, nz, gvp_konst(cg, 0), 0);
+    nz = emit_t(cg, GV_I_SELP, GV_T_U32, 0, gvp_konst(cg, 1),
+                gvp_konst(cg, 0), nz);
+    inc = emit_t(cg, GV_I_SHR, GV_T_U32, 0, f, gvp_konst(cg, 31), 0);
+    if (rnd == GV_RND_RP) {
+        inc = emit_t(cg, GV_I_XOR, GV_T_U32, 0, inc, gvp_konst(cg, 1), 0);
+    }
+    inc = emit_t(cg, GV_I_AND, GV_T_U32, 0, inc, nz, 0);
+    return emit_t(cg, GV_I_ADD, GV_T_U32, 0, t, inc, 0);
+}
+
+static bool int_type(int pt)
+{
+    return gvp_types[pt].kind == K_U || gvp_types[pt].kind == K_S;
+}
+
+/* cvt between .bf16 and an integer type (PTX ISA 9.0, "cvt").  To an
+ * integer (.rni .rzi .rmi .rpi required): the exact f32 value converted
+ * by the engine's CVT (saturating; NaN gives 0, or 1 << 63 into 64
+ * bits).  From an integer (.rn .rz .rm .rp required): the value widened
+ * to 64 bits, converted to f32 toward zero, the last bit set if that was
+ * inexact (rounding to odd: f32 keeps more than 2 * 8 + 2 bits, so the
+ * second rounding is exact), then rounded to bf16. */
+static void cvt_bf16_int(struct cg *cg, const struct gvp_stmt *s,
+                         struct opc *o, int dt, int st, bool rn)
+{
+    static const char *const rnds[] = { "rn", "rz", "rm", "rp", "rni",
+                                        "rzi", "rmi", "rpi", NULL };
+    int k = gvp_take_one(o, rnds);
+    unsigned rnd = k >= 0 ? GV_RND_RN + (unsigned)k
+                   : rn ? GV_RND_RN : GV_RND_NONE;
+    unsigned mod = gvp_take(o, "sat") ? GV_M_SAT : 0, w;
+    uint16_t x, f, back, inexact;
+
+    gvp_opc_done(cg, o);
+    gvp_nopd(cg, s, 2);
+    if (st == PT_BF16) {
+        if (rnd < GV_RND_RNI) {
+            FAIL(cg, "a conversion from .bf16 to an integer needs .rni, "
+                     ".rzi, .rmi or .rpi");
+        }
+        x = widen(cg, gvp_src(cg, &s->opd[1], PT_B16), true);
+        gvp_emit(cg, GV_I_CVT, gvp_gvt(cg, dt), mod, gvp_dst(cg, &s->opd[0]),
+                 x, 0, 0, (uint16_t)(GV_T_F32 | rnd << 8));
+        return;
+    }
+    if (rnd < GV_RND_RN || rnd > GV_RND_RP) {
+        FAIL(cg, "a conversion from an integer to .bf16 needs .rn, .rz, "
+                 ".rm or .rp");
+    }
+    if (mod) {
+        FAIL(cg, ".sat is not supported on a conversion to .bf16");
+    }
+    w = gvp_types[st].kind == K_S ? GV_T_S64 : GV_T_U64;
+    x = cvt(cg, w, gvp_gvt(cg, st), GV_RND_NONE,
+            gvp_src(cg, &s->opd[1], st));
+    f = cvt(cg, GV_T_F32, w, GV_RND_RZ, x);
+    back = cvt(cg, w, GV_T_F32, GV_RND_RZI, f);
+    inexact = emit_t(cg, GV_I_SETP, GV_T_U64, GV_CMP_NE, back, x, 0);
+    f = emit_t(cg, GV_I_SELP, GV_T_U32, 0,
+               emit_t(cg, GV_I_OR, GV_T_U32, 0, f, gvp_konst(cg, 1), 0), f,
+               inexact);
+    gvp_emit(cg, GV_I_MOV, GV_T_U16, 0, gvp_dst(cg, &s->opd[0]),
+             bf16_round(cg, f, rnd), 0, 0, 0);
+}
+
 /* cvt with a .bf16 or .x2 type (PTX ISA, "cvt"): between bf16 and
  * f16/f32/f64 (.rn into a half), and cvt.rn.f16x2/.bf16x2.f32 d, a, b
  * (d = {b, a}: a in the upper half). */
@@ -297,6 +417,10 @@ void gvp_half_cvt(struct cg *cg, const struct gvp_stmt *s, struct opc *o,
                dt == PT_F16 || dt == PT_F16X2;
     uint16_t r[2], d;
 
+    if ((dt == PT_BF16 && int_type(st)) || (st == PT_BF16 && int_type(dt))) {
+        cvt_bf16_int(cg, s, o, dt, st, rn);
+        return;
+    }
     gvp_opc_done(cg, o);
     gvp_nopd(cg, s, dx2 ? 3 : 2);
     if ((st != PT_F32 && st != PT_F64 && st != PT_F16 && st != PT_BF16) ||

@@ -6,8 +6,9 @@
  * round exactly (one rounding of the double-precision result to the
  * format's significand and exponent range): add, sub, mul, fma, min,
  * max, neg, abs on .f16, .f16x2, .bf16 and .bf16x2 (.sat, .ftz, .relu,
- * .NaN), setp on each, cvt between the half types and f32/f64 (f64 ->
- * f16 in one rounding, the .x2 packs), the half atomics; and the errors.
+ * .NaN, .xorsign.abs), setp on each, cvt between the half types and
+ * f32/f64 (f64 -> f16 in one rounding, the .x2 packs) and between .bf16
+ * and the integer types, the half atomics; and the errors.
  */
 #include <math.h>
 #include <stdbool.h>
@@ -684,6 +685,336 @@ static void test_atomics(void)
     CU_ASSERT_EQUAL(zero, 1);
 }
 
+/* ==== min/max.xorsign.abs ==== */
+
+/* PTX ISA 9.0, "Half Precision Floating-Point Instructions: min, max":
+ * the sign the XOR of a's and b's, the operation on |a| and |b|, the
+ * sign given to the result unless it is NaN.  @nanf: .NaN; @ftz: .ftz
+ * (inputs and result). */
+static uint32_t ref_xorsign(bool max, bool nanf, bool ftz, bool bf,
+                            uint32_t a, uint32_t b)
+{
+    uint32_t s, r;
+
+    a &= 0xffff;
+    b &= 0xffff;
+    if (ftz) {
+        a = ftz16(a);
+        b = ftz16(b);
+    }
+    s = (a ^ b) & 0x8000;
+    a &= 0x7fff;
+    b &= 0x7fff;
+    if (nanf && (is_nan16(a, bf) || is_nan16(b, bf))) {
+        return 0x7fff;
+    }
+    r = ref_op(max ? 5 : 4, bf, a, b, 0);
+    r = is_nan16(r, bf) ? r : (r & 0x7fff) | s;
+    return ftz ? ftz16(r) : r;
+}
+
+#define NX 10           /* results per thread */
+
+/* Thread t: A, B (.b32 pairs; f16 from the low halves, bf16 from the
+ * high ones) at in + 8t; NX words at out + 4 NX t. */
+static const char xorsign_ptx[] =
+    KHEAD
+    "{\n"
+    ".reg .b16 %h<32>;\n"
+    ".reg .b32 %r<32>;\n"
+    ".reg .b64 %rd<8>;\n"
+    "ld.param.u64 %rd1, [k_out];\n"
+    "ld.param.u64 %rd2, [k_in];\n"
+    "mov.u32 %r1, %tid.x;\n"
+    "mul.wide.u32 %rd3, %r1, 8;\n"
+    "add.s64 %rd3, %rd2, %rd3;\n"
+    "ld.global.v2.b32 {%r2, %r3}, [%rd3];\n"
+    "mul.wide.u32 %rd4, %r1, 40;\n"
+    "add.s64 %rd4, %rd1, %rd4;\n"
+    "mov.b32 {%h1, %h2}, %r2;\n"
+    "mov.b32 {%h3, %h4}, %r3;\n"
+    "min.xorsign.abs.f16 %h10, %h1, %h3;\n"
+    "max.xorsign.abs.f16 %h11, %h1, %h3;\n"
+    "min.NaN.xorsign.abs.f16 %h12, %h1, %h3;\n"
+    "min.ftz.xorsign.abs.f16 %h13, %h1, %h3;\n"
+    "min.xorsign.abs.bf16 %h14, %h2, %h4;\n"
+    "max.NaN.xorsign.abs.bf16 %h15, %h2, %h4;\n"
+    "min.xorsign.abs.f16x2 %r10, %r2, %r3;\n"
+    "max.ftz.xorsign.abs.f16x2 %r11, %r2, %r3;\n"
+    "min.xorsign.abs.bf16x2 %r12, %r2, %r3;\n"
+    "max.xorsign.abs.bf16x2 %r13, %r2, %r3;\n"
+    "mov.b32 %r20, {%h10, %h11};\n"
+    "mov.b32 %r21, {%h12, %h13};\n"
+    "mov.b32 %r22, {%h14, %h15};\n"
+    "st.global.v2.b32 [%rd4], {%r20, %r21};\n"
+    "st.global.b32 [%rd4+8], %r22;\n"
+    "st.global.v4.b32 [%rd4+12], {%r10, %r11, %r12, %r13};\n"
+    "ret;\n"
+    "}\n";
+
+/* Special operands: zeros, infinities, NaNs of both signs, subnormals,
+ * equal magnitudes. */
+static const uint16_t xs_f16[] = {
+    0x0000, 0x8000, 0x7c00, 0xfc00, 0x7e00, 0xfe00, 0x0001, 0x8001,
+    0x03ff, 0x3c00, 0xbc00, 0x7bff, 0xfbff, 0x3555,
+};
+static const uint16_t xs_bf[] = {
+    0x0000, 0x8000, 0x7f80, 0xff80, 0x7fc0, 0xffc0, 0x0001, 0x8001,
+    0x007f, 0x3f80, 0xbf80, 0x7f7f, 0xff7f, 0x3eab,
+};
+
+static void test_xorsign(void)
+{
+    enum { NS = sizeof(xs_f16) / sizeof(xs_f16[0]), T = NS * NS + 60 };
+    static uint32_t in[2 * T], out[NX * T];
+    int bad = 0;
+
+    for (int t = 0; t < T; t++) {
+        if (t < NS * NS) {
+            in[2 * t] = xs_f16[t / NS] | (uint32_t)xs_bf[t / NS] << 16;
+            in[2 * t + 1] = xs_f16[t % NS] | (uint32_t)xs_bf[t % NS] << 16;
+        } else {
+            in[2 * t] = rnd_half(false) | rnd_half(true) << 16;
+            in[2 * t + 1] = rnd_half(false) | rnd_half(true) << 16;
+        }
+    }
+    CU_ASSERT_EQUAL_FATAL(ptxr_run(xorsign_ptx, T, out, sizeof(out), in,
+                                   sizeof(in)),
+                          GV_ERR_NONE);
+    for (int t = 0; t < T; t++) {
+        uint32_t a = in[2 * t], b = in[2 * t + 1], ah = a >> 16, bh = b >> 16;
+        const uint32_t *o = &out[NX * t];
+        uint32_t got[12] = {
+            o[0], o[0] >> 16, o[1], o[1] >> 16, o[2], o[2] >> 16,
+            o[3], o[3] >> 16, o[4], o[4] >> 16, o[5], o[5] >> 16,
+        };
+        uint32_t want[12] = {
+            ref_xorsign(false, false, false, false, a, b),
+            ref_xorsign(true, false, false, false, a, b),
+            ref_xorsign(false, true, false, false, a, b),
+            ref_xorsign(false, false, true, false, a, b),
+            ref_xorsign(false, false, false, true, ah, bh),
+            ref_xorsign(true, true, false, true, ah, bh),
+            ref_xorsign(false, false, false, false, a, b),
+            ref_xorsign(false, false, false, false, ah, bh),
+            ref_xorsign(true, false, true, false, a, b),
+            ref_xorsign(true, false, true, false, ah, bh),
+            ref_xorsign(false, false, false, true, a, b),
+            ref_xorsign(false, false, false, true, ah, bh),
+        };
+        static const bool isbf[12] = { 0, 0, 0, 0, 1, 1, 0, 0, 0, 0, 1, 1 };
+
+        for (int k = 0; k < 12; k++) {
+            uint32_t g = got[k] & 0xffff;
+
+            if (g != want[k] && !(is_nan16(g, isbf[k]) &&
+                                  is_nan16(want[k], isbf[k]))) {
+                if (bad++ < 10) {
+                    fprintf(stderr, "\n    xorsign thread %d result %d (a "
+                            "%#x b %#x): %#x, expected %#x\n", t, k, a, b,
+                            g, want[k]);
+                }
+            }
+        }
+    }
+    CU_ASSERT_EQUAL(bad, 0);
+    /* the reference: -2 and 3 give -2 (min) and -3 (max) */
+    CU_ASSERT_EQUAL(ref_xorsign(false, false, false, false, 0xc000, 0x4200),
+                    0xc000);
+    CU_ASSERT_EQUAL(ref_xorsign(true, false, false, false, 0xc000, 0x4200),
+                    0xc200);
+}
+
+/* ==== cvt between .bf16 and the integer types ==== */
+
+static const char *const itypes[8] = {
+    "s8", "s16", "s32", "s64", "u8", "u16", "u32", "u64",
+};
+static const char *const irnds[4] = { "rni", "rzi", "rmi", "rpi" };
+static const char *const frnds[4] = { "rn", "rz", "rm", "rp" };
+
+/* PTX ISA 9.0, "cvt", float -> integer: rounded as asked, saturated to
+ * the destination's range; NaN gives 0, or 1 << 63 into a 64-bit type
+ * (the source is not .f64). */
+static uint64_t ref_bf2i(uint32_t b, int rnd, int dt)
+{
+    double x = dec_bf(b), r;
+    unsigned w = 8u << (dt & 3);
+    uint64_t mask = w == 64 ? ~0ull : (1ull << w) - 1;
+
+    if (isnan(x)) {
+        return w == 64 ? 1ull << 63 : 0;
+    }
+    r = rnd == 0 ? nearbyint(x) : rnd == 1 ? trunc(x)
+        : rnd == 2 ? floor(x) : ceil(x);
+    if (dt < 4) {
+        if (r < -ldexp(1.0, (int)w - 1)) {
+            return (1ull << (w - 1)) & mask;
+        }
+        if (r >= ldexp(1.0, (int)w - 1)) {
+            return (1ull << (w - 1)) - 1;
+        }
+        return (uint64_t)(int64_t)r & mask;
+    }
+    if (r <= 0) {
+        return 0;
+    }
+    return r >= ldexp(1.0, (int)w) ? mask : (uint64_t)r;
+}
+
+/* The integer @v (the low bits of type @st, itypes' index) rounded to
+ * bf16 in mode @rnd (rn rz rm rp), exactly: long double holds every
+ * 64-bit integer. */
+static uint32_t ref_i2bf(uint64_t v, int st, int rnd)
+{
+    unsigned w = 8u << (st & 3);
+    uint64_t u = w == 64 ? v : v & ((1ull << w) - 1);
+    long double x, q, r;
+    int e;
+    float f;
+    uint32_t bits;
+
+    if (st < 4 && w < 64 && (u >> (w - 1))) {
+        u |= ~0ull << w;                /* sign-extend */
+    }
+    x = st < 4 ? (long double)(int64_t)u : (long double)u;
+    if (x == 0) {
+        return 0;
+    }
+    frexpl(x, &e);
+    q = ldexpl(1.0L, e - 8);            /* 8 significant bits */
+    r = x / q;
+    r = rnd == 0 ? nearbyintl(r) : rnd == 1 ? truncl(r)
+        : rnd == 2 ? floorl(r) : ceill(r);
+    f = (float)(r * q);                 /* exact: at most 9 bits */
+    memcpy(&bits, &f, 4);
+    return bits >> 16;
+}
+
+/* Thread t: a bf16 at in + 16t, a 64-bit integer at in + 16t + 8.
+ * Results (u64 each) at out + 512t: 0..31 bf16 -> itypes[k / 4] with
+ * irnds[k % 4]; 32..63 the integer as itypes[(k - 32) / 4] -> bf16 with
+ * frnds[k % 4]. */
+static char *bf16_int_ptx(void)
+{
+    size_t cap = 64 << 10, n = 0;
+    char *p = malloc(cap);
+
+    CU_ASSERT_FATAL(p != NULL);
+    n += (size_t)snprintf(p + n, cap - n, "%s",
+                          KHEAD "{\n"
+                          ".reg .b16 %h<4>;\n.reg .b16 %rs<4>;\n"
+                          ".reg .b32 %r<8>;\n.reg .b64 %rd<16>;\n"
+                          "ld.param.u64 %rd1, [k_out];\n"
+                          "ld.param.u64 %rd2, [k_in];\n"
+                          "mov.u32 %r1, %tid.x;\n"
+                          "mul.wide.u32 %rd3, %r1, 16;\n"
+                          "add.s64 %rd3, %rd2, %rd3;\n"
+                          "ld.global.u32 %r5, [%rd3];\n"
+                          "mov.b32 {%h1, %h2}, %r5;\n"
+                          "ld.global.u64 %rd6, [%rd3+8];\n"
+                          "cvt.u16.u64 %rs2, %rd6;\n"
+                          "cvt.u32.u64 %r6, %rd6;\n"
+                          "mul.wide.u32 %rd4, %r1, 512;\n"
+                          "add.s64 %rd4, %rd1, %rd4;\n");
+    for (int dt = 0; dt < 8; dt++) {
+        for (int r = 0; r < 4; r++) {
+            int k = dt * 4 + r, w = 8 << (dt & 3);
+            const char *reg = w <= 16 ? "%rs1" : w == 32 ? "%r2" : "%rd5";
+            const char *st = w <= 16 ? "u16" : w == 32 ? "u32" : "u64";
+
+            n += (size_t)snprintf(p + n, cap - n,
+                                  "cvt.%s.%s.bf16 %s, %%h1;\n"
+                                  "st.global.%s [%%rd4+%d], %s;\n",
+                                  irnds[r], itypes[dt], reg, st, 8 * k, reg);
+        }
+    }
+    for (int sti = 0; sti < 8; sti++) {
+        for (int r = 0; r < 4; r++) {
+            int k = 32 + sti * 4 + r, w = 8 << (sti & 3);
+            const char *src = w <= 16 ? "%rs2" : w == 32 ? "%r6" : "%rd6";
+
+            n += (size_t)snprintf(p + n, cap - n,
+                                  "cvt.%s.bf16.%s %%h3, %s;\n"
+                                  "st.global.b16 [%%rd4+%d], %%h3;\n",
+                                  frnds[r], itypes[sti], src, 8 * k);
+        }
+    }
+    snprintf(p + n, cap - n, "ret;\n}\n");
+    return p;
+}
+
+static void test_bf16_int(void)
+{
+    static const uint16_t bfs[] = {
+        0x7fc0, 0xffc0, 0x7f81, 0x7f80, 0xff80, 0x0000, 0x8000, 0x0001,
+        0x8001, 0x007f, 0x3f00, 0xbf00, 0x3fc0, 0xbfc0, 0x4020, 0xc020,
+        0x3eff, 0x42fe, 0x4300, 0xc300, 0xc301, 0x437f, 0x4380, 0x46ff,
+        0x4700, 0xc700, 0xc701, 0x477f, 0x4780, 0x4eff, 0x4f00, 0xcf00,
+        0xcf01, 0x4f7f, 0x4f80, 0x5eff, 0x5f00, 0xdf00, 0xdf01, 0x5f7f,
+        0x5f80, 0x7f7f, 0xff7f, 0x3f40, 0xbf40, 0x4010, 0x4030, 0xc030,
+    };
+    static const uint64_t ints[] = {
+        0, 1, ~0ull, 127, 128, (uint64_t)-128, (uint64_t)-129, 255, 256,
+        257, 259, 383, 385, 0x7fff, 0x8000, 0xffff, 0x8001, 0x7fffffff,
+        0x80000000, 0xffffffff, 0x80000001, 0x80800000, 0x80800001,
+        0x7f7fffff, 0x7fffffffffffffffull, 0x8000000000000000ull,
+        0x8000000000000001ull, 0x0180000000000000ull,
+        0x0180000000000001ull, 0x017fffffffffffffull,
+        0xfe80000000000000ull, 0xff7fffffffffffffull, 0x1ff, 0x201,
+        0x10001, 0xff80, (uint64_t)-0x181, (uint64_t)-0x183,
+    };
+    enum { NB = sizeof(bfs) / sizeof(bfs[0]) };
+    enum { NI = sizeof(ints) / sizeof(ints[0]), T = 96 };
+    static struct {
+        uint32_t b, pad;
+        uint64_t i;
+    } in[T];
+    static uint64_t out[64 * T];
+    char *ptx = bf16_int_ptx();
+    int bad = 0;
+
+    for (int t = 0; t < T; t++) {
+        in[t].b = t < NB ? bfs[t] : ptxr_rnd32() & 0xffff;
+        in[t].i = t < NI ? ints[t]
+                         : ((uint64_t)ptxr_rnd32() << 32 | ptxr_rnd32()) >>
+                               (t % 64);
+    }
+    CU_ASSERT_EQUAL_FATAL(ptxr_run(ptx, T, out, sizeof(out), in,
+                                   sizeof(in)),
+                          GV_ERR_NONE);
+    free(ptx);
+    for (int t = 0; t < T; t++) {
+        for (int k = 0; k < 64; k++) {
+            int ty = (k % 32) / 4, r = k % 4;
+            unsigned w = 8u << (ty & 3);
+            uint64_t got = out[64 * t + k], want;
+
+            if (k < 32) {
+                want = ref_bf2i(in[t].b, r, ty);
+                got &= w == 64 ? ~0ull : (1ull << w) - 1;
+            } else {
+                want = ref_i2bf(in[t].i, ty, r);
+            }
+            if (got != want && bad++ < 10) {
+                fprintf(stderr, "\n    thread %d (bf16 %#x, int %#llx) "
+                        "result %d: cvt.%s.%s: %#llx, expected %#llx\n", t,
+                        in[t].b, (unsigned long long)in[t].i, k,
+                        k < 32 ? irnds[r] : frnds[r], itypes[ty],
+                        (unsigned long long)got, (unsigned long long)want);
+            }
+        }
+    }
+    CU_ASSERT_EQUAL(bad, 0);
+    /* the references: ties to even, directed modes by sign */
+    CU_ASSERT_EQUAL(ref_i2bf(257, 2, 0), 0x4380);       /* 256 */
+    CU_ASSERT_EQUAL(ref_i2bf(259, 2, 0), 0x4382);       /* 260 */
+    CU_ASSERT_EQUAL(ref_i2bf((uint64_t)-257, 2, 2), 0xc381);  /* -258 */
+    CU_ASSERT_EQUAL(ref_i2bf((uint64_t)-257, 2, 3), 0xc380);  /* -256 */
+    CU_ASSERT_EQUAL(ref_bf2i(0x7fc0, 0, 3), 1ull << 63);
+    CU_ASSERT_EQUAL(ref_bf2i(0x3fc0, 0, 2), 2);           /* 1.5 -> 2 */
+}
+
 /* ==== errors ==== */
 
 #define EBODY(insn) \
@@ -706,8 +1037,16 @@ static void test_errors(void)
     ptxr_expect_err(EBODY("setp.lt.f16x2 %p1, %r2, %r3;"), 9,
                "setp on .f16x2 writes p|q");
     ptxr_expect_err(EBODY("cvt.bf16.f32 %h1, %r2;"), 9, "needs .rn");
-    ptxr_expect_err(EBODY("cvt.rn.bf16.s32 %h1, %r2;"), 9,
-               "conversions between .bf16 and .s32 are not supported");
+    ptxr_expect_err(EBODY("cvt.bf16.s32 %h1, %r2;"), 9,
+               "an integer to .bf16 needs .rn, .rz, .rm or .rp");
+    ptxr_expect_err(EBODY("cvt.rn.s32.bf16 %r1, %h2;"), 9,
+               "from .bf16 to an integer needs .rni, .rzi, .rmi or .rpi");
+    ptxr_expect_err(EBODY("cvt.rn.sat.bf16.u32 %h1, %r2;"), 9,
+               ".sat is not supported on a conversion to .bf16");
+    ptxr_expect_err(EBODY("add.xorsign.abs.f16 %h1, %h2, %h3;"), 9,
+               ".xorsign.abs is valid on min and max only");
+    ptxr_expect_err(EBODY("min.xorsign.f16 %h1, %h2, %h3;"), 9,
+               ".xorsign.abs is valid on min and max only");
     ptxr_expect_err(EBODY("rcp.rn.f16 %h1, %h2;"), 9, "is not valid here");
     ptxr_expect_err(EBODY("atom.global.min.f16 %h1, [%r1], %h2;"), 9,
                "this atomic operation is not supported on .f16");
@@ -724,6 +1063,9 @@ int gv_register_suites(void)
     static const struct gv_cunit_test exec[] = {
         { "f16 f16x2 bf16 bf16x2 arithmetic, setp and cvt", test_half },
         { "atom/red.add on the half types, atom.cas.b16", test_atomics },
+        { "min/max.xorsign.abs on the half types", test_xorsign },
+        { "cvt between .bf16 and every integer type, every rounding",
+          test_bf16_int },
         { NULL, NULL },
     };
 
