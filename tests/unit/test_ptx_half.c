@@ -863,30 +863,35 @@ static uint64_t ref_bf2i(uint32_t b, int rnd, int dt)
 }
 
 /* The integer @v (the low bits of type @st, itypes' index) rounded to
- * bf16 in mode @rnd (rn rz rm rp), exactly: long double holds every
- * 64-bit integer. */
+ * bf16 in mode @rnd (rn rz rm rp), exactly, in integers: the top 8
+ * significant bits of the magnitude, rounded by the bits below them. */
 static uint32_t ref_i2bf(uint64_t v, int st, int rnd)
 {
-    unsigned w = 8u << (st & 3);
-    uint64_t u = w == 64 ? v : v & ((1ull << w) - 1);
-    long double x, q, r;
-    int e;
+    unsigned w = 8u << (st & 3), shift = 0;
+    uint64_t u = w == 64 ? v : v & ((1ull << w) - 1), q, rem = 0, half;
+    bool neg = false, up = false;
     float f;
     uint32_t bits;
 
-    if (st < 4 && w < 64 && (u >> (w - 1))) {
-        u |= ~0ull << w;                /* sign-extend */
+    if (st < 4 && (u >> (w - 1))) {
+        neg = true;
+        u = (0 - u) & (w == 64 ? ~0ull : (1ull << w) - 1);
     }
-    x = st < 4 ? (long double)(int64_t)u : (long double)u;
-    if (x == 0) {
+    if (u == 0) {
         return 0;
     }
-    frexpl(x, &e);
-    q = ldexpl(1.0L, e - 8);            /* 8 significant bits */
-    r = x / q;
-    r = rnd == 0 ? nearbyintl(r) : rnd == 1 ? truncl(r)
-        : rnd == 2 ? floorl(r) : ceill(r);
-    f = (float)(r * q);                 /* exact: at most 9 bits */
+    while ((u >> shift) >= 256) {
+        shift++;
+    }
+    q = u >> shift;
+    if (shift) {
+        rem = u & ((1ull << shift) - 1);
+        half = 1ull << (shift - 1);
+        up = rnd == 0 ? rem > half || (rem == half && (q & 1))
+             : rnd == 2 ? neg && rem : rnd == 3 ? !neg && rem : false;
+    }
+    f = ldexpf((float)(q + up), (int)shift);    /* exact: <= 2^8 << 56 */
+    f = neg ? -f : f;
     memcpy(&bits, &f, 4);
     return bits >> 16;
 }
