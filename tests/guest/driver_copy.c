@@ -137,6 +137,22 @@ static void secure_copy(void)
     memcpy(cb, g, n);
     gvrt_submit(&dev, ch, 0, n, &err);
     CHECK(err == GV_ERR_DATA_AUTH, "tampered data refused (%u)", err);
+    /* a refused decrypting copy leaves its destination zeroed, not the
+     * unverified plaintext (docs/commands.md, the crypto mode) */
+    {
+        uint8_t *zero = calloc(1, 8192);
+
+        CHECK(zero && gvrt_measure(&dev, ch, va, 8192, &m) == 0 &&
+              gvrt_measurement_accept(&s, ch, &m, va, zero, 8192) == 0,
+              "the refused copy left secure memory zeroed");
+        free(zero);
+    }
+    /* the good ciphertext again */
+    cb[DATA_OFF + 5] ^= 1;
+    n = gvrt_seal_group(&s, ch, &c, sizeof(c), g);
+    memcpy(cb, g, n);
+    CHECK(gvrt_submit(&dev, ch, 0, n, &err) == 0 && err == 0,
+          "the good ciphertext decrypted again (%u)", err);
 
     /* out again, encrypted */
     c = copy_cmd(GV_COPY_DST_HOST | GV_COPY_ENCRYPT, va, OUT_OFF, 8192, iv);
