@@ -96,6 +96,25 @@ static void sync_release(struct gv_warp *w, uint32_t r)
     w->waiting |= r;
 }
 
+/* After a set completed or lanes exited: if lanes went on behind the
+ * running group (at a lower pc), park the running lanes at the next
+ * instruction too, so that the scheduler runs the lowest group first and
+ * the warp reconverges at the join as before (resched in gv_simt.c);
+ * run_warp's pc + 1 then moves no lane. */
+static void sync_behind(struct gv_warp *w)
+{
+    uint32_t next = w->pc + 1;
+
+    if (!w->active || w->min_wait >= next) {
+        return;
+    }
+    for (uint32_t mm = w->active; mm; mm &= mm - 1) {
+        w->lane_pc[__builtin_ctz(mm)] = next;
+    }
+    w->waiting |= w->active;
+    w->active = 0;
+}
+
 /* The running lanes @m execute @i (at w->pc), not all of whose member
  * mask is here: each group of them with one mask completes its set (and
  * goes on, with the lanes that waited) or waits. */
@@ -125,6 +144,7 @@ void gv_simt_sync_arrive(struct gv_warp *w, const struct gv_dinsn *code,
         sync_eval(w, code, u);
         sync_release(w, u & ~g);
     }
+    sync_behind(w);
 }
 
 /* Lanes exited: complete the waiting sets whose other lanes are all
@@ -145,6 +165,7 @@ void gv_simt_sync_exit(struct gv_warp *w, const struct gv_dinsn *code)
             sync_release(w, u);
         }
     }
+    sync_behind(w);
 }
 
 /* Every lane of the block that can run has run: lanes still waiting at a

@@ -283,8 +283,9 @@ static void test_ptx_order(void)
     }
 }
 
-/* bar.warp.sync with a member mask of the lanes of one branch; the other
- * half meets at its own mask. */
+/* bar.warp.sync -1 in both branches of an if/else, between a shared
+ * write and a read of the neighbour's value; after the rendezvous the
+ * warp reconverges at the join. */
 static void test_ptx_bar_warp(void)
 {
     static const char ptx[] = PTX_HEAD ".shared .align 4 .b32 s[32];\n"
@@ -308,9 +309,11 @@ static void test_ptx_bar_warp(void)
                                        "bar.warp.sync -1;\n"
                                        "ld.shared.u32 %r7, [%rd7];\n"
                                        "$Ljoin:\n"
+                                       "activemask.b32 %r9;\n"
                                        "st.global.u32 [%rd4], %r7;\n"
+                                       "st.global.u32 [%rd4+128], %r9;\n"
                                        "ret;\n}\n";
-    uint32_t out[32];
+    uint32_t out[64];
 
     CU_ASSERT_EQUAL_FATAL(ptxr_run(ptx, 32, out, sizeof(out), NULL, 0),
                           GV_ERR_NONE);
@@ -318,6 +321,8 @@ static void test_ptx_bar_warp(void)
         unsigned j = l ^ 1;
 
         CU_ASSERT_EQUAL(out[l], (j & 1) ? j * 10 : j);
+        /* the warp reconverged at the join (docs/compute.md) */
+        CU_ASSERT_EQUAL(out[32 + l], FULL);
     }
 }
 
