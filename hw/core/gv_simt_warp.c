@@ -46,7 +46,7 @@ static void sync_eval(struct gv_warp *w, const struct gv_dinsn *code,
                       uint32_t u)
 {
     const struct gv_dinsn *i = &code[w->lane_pc[__builtin_ctz(u)]];
-    uint64_t *R = w->R, a[GV_WARP] = { 0 }, d[GV_WARP];
+    uint64_t *R = w->R, a[GV_WARP] = { 0 }, d[GV_WARP] = { 0 };
     uint32_t ballot = 0;
 
     for (uint32_t mm = u; mm; mm &= mm - 1) {
