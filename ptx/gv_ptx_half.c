@@ -186,7 +186,7 @@ static uint16_t xorsign_out(struct cg *cg, uint16_t r, uint16_t sg, bool bf)
 static uint16_t half_elem(struct cg *cg, const struct hop *h, unsigned mod,
                           unsigned fl, bool bf, const uint16_t *v)
 {
-    uint16_t x[3], in[3], r, sg = 0;
+    uint16_t x[3] = { 0 }, in[3] = { 0 }, r, sg = 0;
 
     for (unsigned k = 0; k < h->nsrc; k++) {
         in[k] = fl & HF_FTZ ? flush(cg, v[k], bf) : v[k];
