@@ -89,6 +89,9 @@ def parse_guest(path):
             m = re.match(r"\s+copy crypto \(host\): ([\d.]+) ms$", line)
             if m and mode and app == "BS":
                 bs["crypto_" + mode] = float(m.group(1))
+            m = re.match(r"\s+prices hash ([0-9a-f]+)$", line)
+            if m and mode and app == "BS":
+                bs["hash_" + mode] = m.group(1)
             if line.startswith("@@T1 "):
                 f = line.split()[1:]
                 dv = (float(f[3]), float(f[4])) if len(f) >= 5 else (0, 0)
@@ -615,6 +618,10 @@ def fig10(out, bs):
         out.append(f"| {ph} | {n[i]:.1f} | {s[i]:.1f} |")
     out.append(f"\nSecure overhead: **{over:+.0f}%** (paper: "
                f"+{PAPER_FIG10['BlackScholes']}%).\n")
+    hn, hs = bs.get("hash_normal"), bs.get("hash_secure")
+    if hn and hs:
+        out.append(f"The two runs' prices (every batch; hash {hn}) are "
+                   f"{'bit-identical' if hn == hs else 'DIFFERENT'}.\n")
     if "launch_normal" in bs and "launch_secure" in bs:
         timing = bs.get("timing", "off")
         clock = ("modelled device time, " + timing if timing != "off"
