@@ -291,14 +291,14 @@ MUTATIONS = [
 MEASURE_PLAIN = [
     (MGMT, '    struct gvc_hmac_ctx *h = NULL;',
      '    struct gvc_sha256_ctx *h = NULL;'),
-    (MGMT, '    if (gvc_hmac_sha256_new(&h, dev->chsec[c.chid].meas_key,\n'
-           '                            sizeof(dev->chsec[c.chid].meas_key)) '
-           '!= GVC_OK) {',
-     '    if (gvc_sha256_new(&h) != GVC_OK) {'),
-    (MGMT, '        if (gvc_hmac_sha256_update(h, buf, n) != GVC_OK) {',
-     '        if (gvc_sha256_update(h, buf, n) != GVC_OK) {'),
-    (MGMT, '    if (gvc_hmac_sha256_final(h, m.digest) != GVC_OK ||',
-     '    if (gvc_sha256_final(h, m.digest) != GVC_OK ||'),
+    (MGMT, '    ok = gvc_hmac_sha256_new(&h, dev->chsec[c.chid].meas_key,\n'
+           '                             sizeof(dev->chsec[c.chid].meas_key)) '
+           '== GVC_OK;',
+     '    ok = gvc_sha256_new(&h) == GVC_OK;'),
+    (MGMT, '        ok = gvc_hmac_sha256_update(h, buf, n) == GVC_OK;',
+     '        ok = gvc_sha256_update(h, buf, n) == GVC_OK;'),
+    (MGMT, '    ok = gvc_hmac_sha256_final(h, m.digest) == GVC_OK &&',
+     '    ok = gvc_sha256_final(h, m.digest) == GVC_OK &&'),
     (MGMT, '    gvc_hmac_sha256_free(h);', '    gvc_sha256_free(h);'),
 ]
 GUEST_MUTATIONS = [
