@@ -65,8 +65,7 @@ void gvc_aead_free(struct gvc_aead *a)
     OPENSSL_free(a);
 }
 
-/* Feed @len bytes through the cipher; @out NULL feeds them as AAD. */
-static int gcm_feed(EVP_CIPHER_CTX *ctx, uint8_t *out, const uint8_t *in,
+int gvc_cipher_feed(EVP_CIPHER_CTX *ctx, uint8_t *out, const uint8_t *in,
                     size_t len)
 {
     size_t off = 0;
@@ -115,9 +114,9 @@ static int gcm_crypt(struct gvc_aead *a, bool enc, const uint8_t *iv,
         rc = GVC_ERR_CRYPTO;
         goto done;
     }
-    rc = gcm_feed(a->ctx, NULL, aad, aad_len);
+    rc = gvc_cipher_feed(a->ctx, NULL, aad, aad_len);
     if (rc == GVC_OK) {
-        rc = gcm_feed(a->ctx, out, in, len);
+        rc = gvc_cipher_feed(a->ctx, out, in, len);
     }
     if (rc != GVC_OK) {
         goto done;

@@ -23,9 +23,6 @@
 
 #include "gvc_internal.h"
 
-/* EVP_CipherUpdate() takes an int; feed it at most this much at a time. */
-#define SPLIT_CHUNK (1u << 30)
-
 enum split_state { SPLIT_IDLE, SPLIT_AUTH, SPLIT_OPEN, SPLIT_SEAL };
 
 struct gvc_gcm_split {
@@ -143,23 +140,21 @@ done:
     return rc;
 }
 
-/* Feed @len bytes through @ctx; @out NULL feeds them as AAD. */
-static int feed(EVP_CIPHER_CTX *ctx, uint8_t *out, const uint8_t *in,
-                size_t len)
+/* @len more bytes of the message through s->gcm (@out NULL: as AAD, the
+ * authentication pass); a failure ends the message. */
+static int gcm_step(struct gvc_gcm_split *s, uint8_t *out, const uint8_t *in,
+                    size_t len)
 {
-    size_t off = 0;
+    int rc;
 
-    while (off < len) {
-        size_t n = len - off < SPLIT_CHUNK ? len - off : SPLIT_CHUNK;
-        int outl = 0;
-
-        if (!EVP_CipherUpdate(ctx, out ? out + off : NULL, &outl, in + off,
-                              (int)n) ||
-            (size_t)outl != n) {
-            return GVC_ERR_CRYPTO;
-        }
-        off += n;
+    ERR_set_mark();
+    rc = gvc_cipher_feed(s->gcm, out, in, len);
+    ERR_pop_to_mark();
+    if (rc != GVC_OK) {
+        s->state = SPLIT_IDLE;
+        return rc;
     }
+    s->len += len;
     return GVC_OK;
 }
 
@@ -173,10 +168,10 @@ static int begin(struct gvc_gcm_split *s, const uint8_t *iv,
     ERR_set_mark();
     s->state = SPLIT_IDLE;
     if (EVP_CipherInit_ex2(s->gcm, NULL, NULL, iv, 1, NULL)) {
-        rc = feed(s->gcm, NULL, aad, aad_len);
+        rc = gvc_cipher_feed(s->gcm, NULL, aad, aad_len);
     }
     if (rc == GVC_OK && pad && aad_len % 16) {
-        rc = feed(s->gcm, NULL, zero, 16 - aad_len % 16);
+        rc = gvc_cipher_feed(s->gcm, NULL, zero, 16 - aad_len % 16);
     }
     ERR_pop_to_mark();
     if (rc == GVC_OK) {
@@ -271,8 +266,6 @@ int gvc_gcm_split_auth_begin(struct gvc_gcm_split *s, const uint8_t iv[12],
 
 int gvc_gcm_split_auth(struct gvc_gcm_split *s, const void *ct, size_t len)
 {
-    int rc;
-
     if (args_bad(s, ct, len, NULL, false) || s->state != SPLIT_AUTH ||
         len > GVC_GCM_MAX_LEN - s->len) {
         return GVC_ERR_ARG;
@@ -282,15 +275,7 @@ int gvc_gcm_split_auth(struct gvc_gcm_split *s, const void *ct, size_t len)
         s->len += len;
         return GVC_OK;
     }
-    ERR_set_mark();
-    rc = feed(s->gcm, NULL, ct, len);
-    ERR_pop_to_mark();
-    if (rc != GVC_OK) {
-        s->state = SPLIT_IDLE;
-        return rc;
-    }
-    s->len += len;
-    return GVC_OK;
+    return gcm_step(s, NULL, ct, len);
 }
 
 static void put_be64(uint8_t *p, uint64_t v)
@@ -425,7 +410,7 @@ static int decrypt(struct gvc_gcm_split *s, const void *ct, size_t len,
         s->ctr_ready = true;
     }
     if (rc == GVC_OK) {
-        rc = feed(s->ctr, pt, ct, len);
+        rc = gvc_cipher_feed(s->ctr, pt, ct, len);
     }
     ERR_pop_to_mark();
     if (rc != GVC_OK) {
@@ -465,21 +450,11 @@ int gvc_gcm_split_seal_begin(struct gvc_gcm_split *s, const uint8_t iv[12],
 int gvc_gcm_split_seal(struct gvc_gcm_split *s, const void *pt, size_t len,
                        void *ct)
 {
-    int rc;
-
     if (args_bad(s, pt, len, ct, true) || s->state != SPLIT_SEAL ||
         len > GVC_GCM_MAX_LEN - s->len) {
         return GVC_ERR_ARG;
     }
-    ERR_set_mark();
-    rc = feed(s->gcm, ct, pt, len);
-    ERR_pop_to_mark();
-    if (rc != GVC_OK) {
-        s->state = SPLIT_IDLE;
-        return rc;
-    }
-    s->len += len;
-    return GVC_OK;
+    return gcm_step(s, ct, pt, len);
 }
 
 int gvc_gcm_split_seal_final(struct gvc_gcm_split *s, uint8_t tag[16])

@@ -54,6 +54,13 @@ int gvc_write_file(const char *path, const void *data, size_t len,
                    unsigned mode);
 
 /*
+ * Feed @len bytes through the cipher context @ctx in pieces OpenSSL's int
+ * lengths can carry; @out NULL feeds them as AAD.  GVC_ERR_CRYPTO.
+ */
+int gvc_cipher_feed(EVP_CIPHER_CTX *ctx, uint8_t *out, const uint8_t *in,
+                    size_t len);
+
+/*
  * OSSL_PARAM builders that leave no uninitialised padding in the array.
  * The structs OSSL_PARAM_construct_*() return carry 4 bytes of padding,
  * which gcc copies through vector registers; OpenSSL's GHASH assembly later
