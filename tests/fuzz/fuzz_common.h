@@ -117,6 +117,18 @@ void fz_set_name(const char *name);
  * counted into the same summary as "checks reached". */
 void fz_note_check(const char *name);
 
+/* ---- the custom mutators' randomness ---- */
+
+/* xorshift32: the next of the custom mutators' reproducible numbers,
+ * from libFuzzer's seed in *@s (not 0). */
+static inline uint32_t fz_rnd(uint32_t *s)
+{
+    *s ^= *s << 13;
+    *s ^= *s >> 17;
+    *s ^= *s << 5;
+    return *s;
+}
+
 /* ---- replay ---- */
 
 /* Run argv's files and directories, "--random N SEED" (N random inputs

@@ -794,14 +794,6 @@ size_t LLVMFuzzerMutate(uint8_t *data, size_t size, size_t max);
 size_t LLVMFuzzerCustomMutator(uint8_t *data, size_t size, size_t max,
                                unsigned int seed);
 
-static uint32_t rnd(uint32_t *s)
-{
-    *s ^= *s << 13;
-    *s ^= *s >> 17;
-    *s ^= *s << 5;
-    return *s;
-}
-
 /* A register worth writing: the channel registers of channels 0..3 and
  * the global ones a driver touches. */
 static uint16_t pick_reg(uint32_t r)
@@ -829,21 +821,21 @@ static size_t gen_action(uint8_t *out, size_t room, uint32_t *s)
     uint8_t tmp[64];
     size_t n;
 
-    tmp[0] = ops[rnd(s) % sizeof(ops)];
+    tmp[0] = ops[fz_rnd(s) % sizeof(ops)];
     for (size_t k = 1; k < sizeof(tmp); k++) {
-        tmp[k] = (uint8_t)rnd(s);
+        tmp[k] = (uint8_t)fz_rnd(s);
     }
     if (tmp[0] == A_MMIO_W) {
-        uint16_t reg = pick_reg(rnd(s));
+        uint16_t reg = pick_reg(fz_rnd(s));
 
         memcpy(tmp + 1, &reg, 2);
-        if (rnd(s) % 2) {
+        if (fz_rnd(s) % 2) {
             memset(tmp + 3, 0, 4);
         }
     } else if (tmp[0] == A_SECURE) {
-        tmp[1] &= rnd(s) % 2 ? 0x03 : 0xff;     /* mostly the right one */
+        tmp[1] &= fz_rnd(s) % 2 ? 0x03 : 0xff;     /* mostly the right one */
     } else if (tmp[0] == A_LAUNCH) {
-        tmp[1] &= 0xf8 | (rnd(s) % 2);
+        tmp[1] &= 0xf8 | (fz_rnd(s) % 2);
     }
     n = act_len(tmp, sizeof(tmp));
     if (n == 0 || n > room) {
@@ -874,12 +866,12 @@ static size_t replay_point(const uint8_t *data, const size_t *off,
             found[n++] = i;
         }
     }
-    *auth = n && rnd(s) % 2;
+    *auth = n && fz_rnd(s) % 2;
     if (*auth) {
-        k = found[rnd(s) % n] + 2;
+        k = found[fz_rnd(s) % n] + 2;
         return off[k > nact ? nact : k];
     }
-    return off[rnd(s) % nact + 1];
+    return off[fz_rnd(s) % nact + 1];
 }
 
 size_t LLVMFuzzerCustomMutator(uint8_t *data, size_t size, size_t max,
@@ -894,9 +886,9 @@ size_t LLVMFuzzerCustomMutator(uint8_t *data, size_t size, size_t max,
     }
     size = pos;                     /* drop a truncated tail */
     off[nact] = pos;
-    switch (rnd(&s) % 8) {
+    switch (fz_rnd(&s) % 8) {
     case 0: case 1: case 2:         /* insert a new action */
-        at = nact ? off[rnd(&s) % (nact + 1)] : 0;
+        at = nact ? off[fz_rnd(&s) % (nact + 1)] : 0;
         if (size + 64 > max) {
             break;
         }
@@ -906,7 +898,7 @@ size_t LLVMFuzzerCustomMutator(uint8_t *data, size_t size, size_t max,
         return size + n;
     case 3:                         /* delete one */
         if (nact) {
-            at = rnd(&s) % nact;
+            at = fz_rnd(&s) % nact;
             len = off[at + 1] - off[at];
             memmove(data + off[at], data + off[at + 1], size - off[at + 1]);
             return size - len;
@@ -914,7 +906,7 @@ size_t LLVMFuzzerCustomMutator(uint8_t *data, size_t size, size_t max,
         break;
     case 4:                         /* duplicate one at the end */
         if (nact) {
-            at = rnd(&s) % nact;
+            at = fz_rnd(&s) % nact;
             len = off[at + 1] - off[at];
             if (size + len <= max) {
                 memmove(data + size, data + off[at], len);
@@ -924,7 +916,7 @@ size_t LLVMFuzzerCustomMutator(uint8_t *data, size_t size, size_t max,
         break;
     case 5:                         /* mutate one's fields */
         if (nact) {
-            at = rnd(&s) % nact;
+            at = fz_rnd(&s) % nact;
             len = off[at + 1] - off[at];
             if (len > 1 && data[off[at]] % A_COUNT != A_GROUP &&
                 data[off[at]] % A_COUNT != A_CMDS) {
@@ -940,7 +932,7 @@ size_t LLVMFuzzerCustomMutator(uint8_t *data, size_t size, size_t max,
             at = replay_point(data, off, nact, &s, &auth);
             memmove(data + at + 2, data + at, size - at);
             data[at] = A_REPLAY;
-            data[at + 1] = (uint8_t)(auth ? 0x80 : rnd(&s) & 0x81);
+            data[at + 1] = (uint8_t)(auth ? 0x80 : fz_rnd(&s) & 0x81);
             return size + 2;
         }
         break;

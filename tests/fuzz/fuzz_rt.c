@@ -717,29 +717,21 @@ size_t LLVMFuzzerMutate(uint8_t *data, size_t size, size_t max);
 size_t LLVMFuzzerCustomMutator(uint8_t *data, size_t size, size_t max,
                                unsigned int seed);
 
-static uint32_t rnd(uint32_t *s)
-{
-    *s ^= *s << 13;
-    *s ^= *s >> 17;
-    *s ^= *s << 5;
-    return *s;
-}
-
 static uint64_t sem_value(unsigned op, uint32_t *s)
 {
     static const int32_t delta[] = { 1, -1, 2, -2, 16, -16, 0x10000,
                                      -0x10000 };
-    uint64_t v = (uint64_t)rnd(s) << 32 | rnd(s);
+    uint64_t v = (uint64_t)fz_rnd(s) << 32 | fz_rnd(s);
 
     switch (op % 3) {
     case 0:                     /* one bit at an index, or random bytes */
-        return rnd(s) % 4 ? (v & 0xff) | 1ull << (8 + rnd(s) % 8) : v;
+        return fz_rnd(s) % 4 ? (v & 0xff) | 1ull << (8 + fz_rnd(s) % 8) : v;
     case 1:
-        return (uint32_t)delta[rnd(s) % (sizeof(delta) / sizeof(delta[0]))];
+        return (uint32_t)delta[fz_rnd(s) % (sizeof(delta) / sizeof(delta[0]))];
     default:
-        switch (rnd(s) % 4) {
+        switch (fz_rnd(s) % 4) {
         case 0: return 0;
-        case 1: return 1 + rnd(s) % 3;
+        case 1: return 1 + fz_rnd(s) % 3;
         case 2: return ~0ull;
         default: return v;
         }
@@ -750,8 +742,8 @@ static void sem_gen_edit(uint8_t *p, uint32_t *s)
 {
     uint64_t v;
 
-    p[0] = (uint8_t)rnd(s);
-    p[1] = (uint8_t)(rnd(s) % 3);
+    p[0] = (uint8_t)fz_rnd(s);
+    p[1] = (uint8_t)(fz_rnd(s) % 3);
     v = sem_value(p[1], s);
     memcpy(p + 2, &v, 8);
 }
@@ -765,9 +757,9 @@ size_t LLVMFuzzerCustomMutator(uint8_t *data, size_t size, size_t max,
     uint64_t v;
 
     if (size < SEM_HDR || data[0] != SEM_MARK) {
-        if (rnd(&s) % 16 == 0 && max >= SEM_HDR + SEM_EDIT) {
+        if (fz_rnd(&s) % 16 == 0 && max >= SEM_HDR + SEM_EDIT) {
             data[0] = SEM_MARK;
-            data[1] = (uint8_t)(rnd(&s) % OBJ_COUNT);
+            data[1] = (uint8_t)(fz_rnd(&s) % OBJ_COUNT);
             sem_gen_edit(data + SEM_HDR, &s);
             return SEM_HDR + SEM_EDIT;
         }
@@ -776,9 +768,9 @@ size_t LLVMFuzzerCustomMutator(uint8_t *data, size_t size, size_t max,
     n = (size - SEM_HDR) / SEM_EDIT;
     n = n > SEM_MAX_EDITS ? SEM_MAX_EDITS : n;
     size = SEM_HDR + n * SEM_EDIT;
-    k = n ? rnd(&s) % n : 0;
+    k = n ? fz_rnd(&s) % n : 0;
     p = data + SEM_HDR + k * SEM_EDIT;
-    switch (rnd(&s) % 8) {
+    switch (fz_rnd(&s) % 8) {
     case 0: case 1:             /* add an edit */
         if (n < SEM_MAX_EDITS && size + SEM_EDIT <= max) {
             sem_gen_edit(data + size, &s);
@@ -792,7 +784,7 @@ size_t LLVMFuzzerCustomMutator(uint8_t *data, size_t size, size_t max,
         }
         break;
     case 3:                     /* another object */
-        data[1] = (uint8_t)rnd(&s);
+        data[1] = (uint8_t)fz_rnd(&s);
         return size;
     case 4: case 5:             /* another value */
         if (n) {
@@ -803,7 +795,7 @@ size_t LLVMFuzzerCustomMutator(uint8_t *data, size_t size, size_t max,
         break;
     case 6:                     /* another field or op */
         if (n) {
-            p[rnd(&s) % 2] = (uint8_t)rnd(&s);
+            p[fz_rnd(&s) % 2] = (uint8_t)fz_rnd(&s);
             return size;
         }
         break;
