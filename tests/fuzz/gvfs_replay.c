@@ -61,7 +61,7 @@
 #include "gv_internal.h"
 #include "gv_testdev.h"
 #include "gva.h"
-#include "gvf_step.h"
+#include "gvf.h"
 
 #define VICTIM_CHID 1u           /* and VICTIM_CHID + 1: its second stream */
 #define VICTIM_VA (128ull << 20) /* the driver's first VA (PDE 1) */
@@ -1091,13 +1091,82 @@ static int replay_file(const char *path, uint64_t vram)
         }
     }
     if (rc == 0) {
+        unsigned nrules = 0;
+
+        for (unsigned r = 1; r < GV_RULE__COUNT; r++) {
+            nrules += w->dev->rule_hits[r] != 0;
+        }
         printf("gvfs-replay: %s: clean: %u steps ran, %u skipped, %u "
-               "resets; every oracle held after every step\n",
-               path, ran, skipped, w->resets);
+               "resets, %u rules; every oracle held after every step\n",
+               path, ran, skipped, w->resets, nrules);
+        if (!quiet) {
+            printf("  rules:");
+            for (unsigned r = 1; r < GV_RULE__COUNT; r++) {
+                if (w->dev->rule_hits[r]) {
+                    printf(" %s", rule_name(r));
+                }
+            }
+            printf("\n");
+        }
     }
     world_down(w);
     free(w);
     gvf_input_free(&in);
+    return rc;
+}
+
+/* --attacks DIR: each script of gvf_attack.c as a step file
+ * DIR/attack-NAME.gvfs, drawn with the layout of this bench, which is
+ * the guest's (the attacker's pool and slots; the victim's descriptors
+ * and PGDs are the bench's, the guest driver's may differ). */
+static int write_attacks(const char *dir, uint64_t vram, uint64_t seed)
+{
+    struct gvf_known k;
+    struct world *w = calloc(1, sizeof(*w));
+    int rc = 0;
+
+    if (!w || world_up(w, vram) != 0) {
+        fprintf(stderr, "gvfs-replay: the device could not be built\n");
+        free(w);
+        return 2;
+    }
+    memset(&k, 0, sizeof(k));
+    k.unprot = w->u;
+    k.prot = w->p;
+    k.vram = w->vram;
+    k.hidden = w->u + w->p;
+    k.own_prot = w->own_prot;
+    k.own_unprot = w->own_unprot;
+    for (unsigned i = 0; i < GVV_MAX_STREAMS; i++) {
+        k.vic_chid[i] = VICTIM_CHID + i;
+        k.vic_desc[i] = w->dev->chan[VICTIM_CHID + i].desc_addr;
+        k.vic_pgd[i] = w->dev->chan[VICTIM_CHID + i].pgd_addr;
+        k.vic_fence_va[i] = VICTIM_VA + GV_BIG_PAGE_SIZE - 8;
+    }
+    k.vic_lo = w->u;
+    k.vic_hi = w->td->prot_next;
+    k.dma_bus = G_BOOT;
+    k.bar0_bus = BAR0_BUS;
+    k.bar2_bus = BAR0_BUS + (16u << 20);
+    memcpy(k.kern_size, w->kern_size, sizeof(k.kern_size));
+    for (unsigned i = 0; i < gvf_attack_count() && rc == 0; i++) {
+        struct gvf_rng r = { seed + i };
+        struct gvf_input in;
+        char path[4096];
+
+        gvf_gen_attack(&r, &k, i, &in);
+        snprintf(path, sizeof(path), "%s/attack-%s.gvfs", dir,
+                 gvf_attack_name(i));
+        if (gvf_stepf_save(path, seed, &in) != 0) {
+            fprintf(stderr, "gvfs-replay: %s: %s\n", path, strerror(errno));
+            rc = 2;
+        } else {
+            printf("gvfs-replay: %s: %u steps\n", path, in.nsteps);
+        }
+        gvf_input_free(&in);
+    }
+    world_down(w);
+    free(w);
     return rc;
 }
 
@@ -1179,9 +1248,12 @@ int main(int argc, char **argv)
             }
             continue;
         }
+        if (!strcmp(argv[i], "--attacks") && i + 1 < argc) {
+            return write_attacks(argv[i + 1], vram, 1203);
+        }
         if (argv[i][0] == '-') {
             fprintf(stderr, "usage: gvfs-replay [-q] [--vram MIB] "
-                            "FILE|DIR...\n");
+                            "FILE|DIR... | --attacks DIR\n");
             return 2;
         }
         files++;

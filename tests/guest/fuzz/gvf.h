@@ -88,6 +88,15 @@ void gvf_gen_input(struct gvf_rng *r, const struct gvf_known *k,
 void gvf_mutate(struct gvf_rng *r, const struct gvf_known *k,
                 const struct gvf_input *in, const struct gvf_input *other,
                 unsigned max, struct gvf_input *out);
+/* A step (header and data) appended to @in, padded to 8 bytes */
+void gvf_input_push(struct gvf_input *in, const struct gvf_step *s);
+
+/* ---- gvf_attack.c: design.md section 11's attacks and scripts for the
+ * refusals random steps seldom reach, as whole inputs ---- */
+unsigned gvf_attack_count(void);
+const char *gvf_attack_name(unsigned which);
+void gvf_gen_attack(struct gvf_rng *r, const struct gvf_known *k,
+                    unsigned which, struct gvf_input *out);
 
 /* ---- gvf_exec.c ---- */
 int gvf_world_up(struct gvf_world *w);          /* victim + attacker */

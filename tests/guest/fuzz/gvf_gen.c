@@ -372,7 +372,13 @@ static uint32_t gen_launch(struct gvf_rng *r, const struct gvf_known *k,
     }
     l.fence_va = one_in(r, 2) ? pick_va(r, k) : 0;
     l.fence_value = gvf_rand(r);
-    if (kern == 4 && one_in(r, 2)) {
+    if (kern == 5 && !one_in(r, 4)) {
+        /* a vote.sync whose lanes wait for each other (param0 = 1, two
+         * lanes or more), a parameter read at param1 */
+        param[0] = !one_in(r, 4);
+        param[1] = one_in(r, 3) ? 8 * gvf_below(r, 6) : 0;
+        l.block[0] = 2 + gvf_below(r, 63);
+    } else if (kern == 4 && one_in(r, 2)) {
         /* the shared read-back: offsets about the block's shared memory
          * (the expected-fault oracle, gvf_exec.c), a store the fuzzer
          * reads (its unprotected pages past the kernels) */
@@ -442,10 +448,62 @@ static uint32_t gen_copy(struct gvf_rng *r, const struct gvf_known *k,
     return sizeof(c);
 }
 
+/* The copy engine's crypto mode, as a secure channel uses it: a copy key
+ * (most of the time), then a decrypting or encrypting copy between the
+ * channel's protected and unprotected pages or its host window, with
+ * ranges that overlap, sit in the wrong memory or hold no valid tag. */
+static uint32_t gen_crypto(struct gvf_rng *r, const struct gvf_known *k,
+                           uint8_t *out)
+{
+    static const uint64_t side[] = {
+        GVF_VA_PROT, GVF_VA_PROT + GV_PAGE_SIZE,
+        GVF_VA_UNPROT + 8 * GV_PAGE_SIZE, GVF_VA_UNPROT + 12 * GV_PAGE_SIZE,
+    };
+    struct gv_cmd_copy c = { .hdr = { GV_OP_COPY, sizeof(c) } };
+    uint32_t len = 0;
+
+    if (!one_in(r, 5)) {
+        struct gv_cmd_set_copy_key s = { .hdr = { GV_OP_SET_COPY_KEY,
+                                                  sizeof(s) } };
+
+        s.key[0] = (uint8_t)gvf_below(r, 4);    /* a few keys only */
+        memcpy(out, &s, sizeof(s));
+        len = sizeof(s);
+    }
+    c.flags = one_in(r, 2) ? GV_COPY_DECRYPT : GV_COPY_ENCRYPT;
+    c.src = side[gvf_below(r, 4)] + 8 * gvf_below(r, 4);
+    c.dst = side[gvf_below(r, 4)];
+    switch (gvf_below(r, 6)) {
+    case 0:             /* overlapping from above, or exactly in place */
+        c.dst = c.src + 8 * gvf_below(r, 4);
+        break;
+    case 1:
+        c.flags |= GV_COPY_DST_HOST;
+        c.dst = 8 * gvf_below(r, 64);
+        break;
+    case 2:
+        c.flags |= GV_COPY_SRC_HOST;
+        c.src = 8 * gvf_below(r, 64);
+        break;
+    default:
+        break;
+    }
+    c.size = one_in(r, 8) ? pick_va(r, k) : 8 * (1 + gvf_below(r, 512));
+    for (unsigned i = 0; i < sizeof(c.iv); i++) {
+        c.iv[i] = (uint8_t)gvf_below(r, 2);
+    }
+    memcpy(out + len, &c, sizeof(c));
+    return len + (uint32_t)sizeof(c);
+}
+
 static uint32_t gen_engine(struct gvf_rng *r, const struct gvf_known *k,
                            uint8_t *out)
 {
     uint32_t len = 0, n = 1 + gvf_below(r, 3);
+
+    if (one_in(r, 6)) {
+        return gen_crypto(r, k, out);
+    }
 
     for (uint32_t i = 0; i < n && len + 200 < GVF_DATA_MAX; i++) {
         uint8_t *c = out + len;
@@ -629,8 +687,23 @@ uint32_t gvf_gen_step(struct gvf_rng *r, const struct gvf_known *k,
         s->kind = GVF_K_RESET;
         s->a = gvf_below(r, 2);
         s->b = gvf_rand(r) & 0x1ffffffffffull;
-        if (one_in(r, 2)) {     /* plausible sizes: 64 MiB + 64 MiB */
+        switch (gvf_below(r, 6)) {
+        case 0:
+        case 1:
+        case 2:         /* plausible sizes: 64 MiB + 64 MiB */
             s->b = (s->b & ~0xffffffffull) | 512 | 512u << 16;
+            break;
+        case 3:         /* U = 0 */
+            s->b &= ~0xffffull;
+            break;
+        case 4: {       /* all but 128 KiB: no room for the hidden one */
+            uint64_t u = gvf_below(r, 256), all = k->vram >> 17;
+
+            s->b = (s->b & ~0xffffffffull) | u | (all - u - 1) << 16;
+            break;
+        }
+        default:
+            break;
         }
     }
     return (uint32_t)sizeof(*s) + s->len;
@@ -638,9 +711,8 @@ uint32_t gvf_gen_step(struct gvf_rng *r, const struct gvf_known *k,
 
 /* ---- inputs ---- */
 
-static void push(struct gvf_input *in, const void *step)
+void gvf_input_push(struct gvf_input *in, const struct gvf_step *s)
 {
-    const struct gvf_step *s = step;
     uint32_t n = (uint32_t)sizeof(*s) + s->len, pad = (n + 7) & ~7u;
     uint8_t *b = realloc(in->buf, in->size + pad);
 
@@ -661,6 +733,12 @@ void gvf_gen_input(struct gvf_rng *r, const struct gvf_known *k,
     unsigned n = 1 + gvf_below(r, max);
 
     memset(out, 0, sizeof(*out));
+    /* one input in six: an attack of design.md section 11 or a script
+     * for a refusal random steps seldom reach (gvf_attack.c) */
+    if (one_in(r, 6)) {
+        gvf_gen_attack(r, k, gvf_below(r, gvf_attack_count()), out);
+        return;
+    }
     /* most inputs start with a channel of their own to aim engine steps */
     if (!one_in(r, 4)) {
         struct gvf_step *s = (void *)step;
@@ -668,11 +746,11 @@ void gvf_gen_input(struct gvf_rng *r, const struct gvf_known *k,
         memset(s, 0, sizeof(*s));
         s->kind = GVF_K_CHAN_NEW;
         s->a = one_in(r, 2);
-        push(out, s);
+        gvf_input_push(out, s);
     }
     for (unsigned i = 0; i < n; i++) {
         gvf_gen_step(r, k, step);
-        push(out, step);
+        gvf_input_push(out, (void *)step);
     }
 }
 
@@ -718,7 +796,7 @@ void gvf_mutate(struct gvf_rng *r, const struct gvf_known *k,
         if (i == at) {
             if (op == 0 || (op == 1 && n > 1)) {
                 gvf_gen_step(r, k, step);       /* insert / replace */
-                push(out, step);
+                gvf_input_push(out, (void *)step);
                 if (op == 1) {
                     continue;
                 }
@@ -726,18 +804,18 @@ void gvf_mutate(struct gvf_rng *r, const struct gvf_known *k,
                 const struct gvf_step *o =
                     gvf_step_at(other, gvf_below(r, other->nsteps));
 
-                push(out, o);                   /* splice */
+                gvf_input_push(out, o);                   /* splice */
             } else if (op == 3 && s && n > 1) {
                 continue;                       /* delete */
             } else if (s) {
                 memcpy(step, s, sizeof(*s) + s->len);
                 tweak(r, (void *)step);         /* change a field */
-                push(out, step);
+                gvf_input_push(out, (void *)step);
                 continue;
             }
         }
         if (s) {
-            push(out, s);
+            gvf_input_push(out, s);
         }
     }
     if (!out->nsteps) {

@@ -323,6 +323,19 @@ uint8_t *gvf_kernel(unsigned which, uint32_t *size)
                  0);
         gva_kins(&k, GV_I_ST, GV_T_U64, GV_SPACE_GLOBAL, none, 0, 1, 0);
         break;
+    case 5: /* ld.param [param1]; a vote.sync whose member mask is lane
+             * (tid ^ param0)'s alone: with param0 = 1 and two lanes or
+             * more each lane waits for a lane that waits for another
+             * mask (compute.warp_sync); a param1 past the parameters
+             * faults first (compute.param) */
+        gva_kins(&k, GV_I_LD, GV_T_U64, GV_SPACE_PARAM, 1, gva_k(&k, 8), none,
+                 0);
+        gva_kins(&k, GV_I_LD, GV_T_U64, GV_SPACE_PARAM, 1, 1, none, 0);
+        gva_kins(&k, GV_I_S2R, GV_T_U32, GV_SR_TID_X, 1, none, none, 0);
+        gva_kins(&k, GV_I_XOR, GV_T_U32, 0, 1, 1, 0, 0);
+        gva_kins(&k, GV_I_SHL, GV_T_U32, 0, 1, gva_k(&k, 1), 1, 0);
+        gva_kins(&k, GV_I_VOTE, GV_T_U32, GV_VOTE_BALLOT, 0, 1, none, 1);
+        break;
     default: /* trap */
         gva_kins(&k, GV_I_TRAP, GV_T_NONE, 0, none, none, none, 0);
         break;
