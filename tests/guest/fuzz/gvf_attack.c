@@ -329,6 +329,8 @@ static void atk_forge(struct gvf_rng *r, const struct gvf_known *k,
     chan_new(in, 0, 1, 0);
     pte(in, NULL, SLOT_CHID(0), 0, false, PGT_OF(GVF_VA_PROT) + 8,
         P(k, 40 + gvf_below(r, 8)) | GV_PTE_VALID, 0);
+    pte(in, NULL, SLOT_CHID(0), 0, false, PGT_OF(GVF_VA_PROT) + 9,
+        P(k, 48) | GV_PTE_VALID, NOWHERE);
     measure(in, SLOT_CHID(0), GVF_VA_PROT, 64, NOWHERE);
     measure(in, SLOT_CHID(0), GVF_VA_PROT, 1 + gvf_below(r, 4096),
             k->dma_bus + (128u << 10));
@@ -342,9 +344,12 @@ static void atk_unprot(struct gvf_rng *r, const struct gvf_known *k,
            k->dma_bus + (128u << 10));
     create(in, RAW_CHID, GV_CREATE_SECURE, P(k, 32), U(k, 16), 0, p256_g,
            k->dma_bus + (128u << 10));
+    create(in, RAW_CHID, 0, P(k, 32), P(k, 0) + 8 * (1 + gvf_below(r, 511)),
+           0, NULL, 0);
     chan_new(in, 0, 1, 0);
     pte(in, NULL, SLOT_CHID(0), 0, false, 40, U(k, 8 + gvf_below(r, 8)) |
         GV_PTE_VALID, k->dma_bus + (128u << 10));
+    pde(in, SLOT_CHID(0), 2, coin(r), U(k, 16));
 }
 
 /* 10: a destroyed channel's pages mapped as data */
@@ -430,6 +435,7 @@ static void atk_kernel(struct gvf_rng *r, const struct gvf_known *k,
      * 16 is in bounds, the local one after it is not */
     engine_launch(in, k, 0, 2, 1 + gvf_below(r, 8), 16,
                   GVF_VA_UNPROT + 8 * GV_PAGE_SIZE, 16);
+    engine_launch(in, k, 0, 2, 1, 16, (1ull << 41) << gvf_below(r, 7), 0);
     engine(in, 0, c, copy(c, r, 0, GVF_VA_UNPROT, ~0ull - 4095,
                           8 * (1 + gvf_below(r, 64))));
 }
@@ -601,9 +607,10 @@ static void scr_framing(struct gvf_rng *r, const struct gvf_known *k,
 {
     struct gv_cmd_ch_pte p = { .hdr = { GV_OP_CH_PTE, 8 } };
     struct gv_cmd_launch l = { .hdr = { GV_OP_LAUNCH, 8 } };
-    uint8_t c[16] = { 0 };
+    struct gv_cmd_hdr h;
+    uint8_t c[128] = { 0 };
+    uint32_t n;
 
-    (void)k;
     p.hdr.size = 8 * (1 + gvf_below(r, 6));
     boot(in, &p, p.hdr.size);
     memcpy(c, &p.hdr, 4);
@@ -611,6 +618,18 @@ static void scr_framing(struct gvf_rng *r, const struct gvf_known *k,
     chan_new(in, 0, 0, 0);
     l.hdr.size = 8 * (1 + gvf_below(r, 9));
     engine(in, 0, &l, l.hdr.size);
+    n = copy_key(c, r);
+    memcpy(&h, c, sizeof(h));
+    h.size -= 8 * (1 + gvf_below(r, 3));
+    memcpy(c, &h, sizeof(h));
+    engine(in, 0, c, h.size);
+    /* the module's 16 bytes of parameters, 8 given */
+    n = launch(c, k, gvf_below(r, 3), 1, 0, GVF_VA_UNPROT, 0);
+    memcpy(&l, c, sizeof(l));
+    l.param_size = 8;
+    l.hdr.size -= 8;
+    memcpy(c, &l, sizeof(l));
+    engine(in, 0, c, n - 8);
 }
 
 /* Page tables: one VA mapped by both page sizes (ch_pte.double_map), a
@@ -626,6 +645,22 @@ static void scr_tables(struct gvf_rng *r, const struct gvf_known *k,
     pte(in, NULL, SLOT_CHID(0), 0, true, 1 + gvf_below(r, 8),
         P(k, 40 + gvf_below(r, 8)) | GV_PTE_VALID, 0);
     pde(in, SLOT_CHID(0), 1 + gvf_below(r, 4), true, P(k, 33));
+    /* a table page as data; one page twice in one command */
+    pte(in, NULL, SLOT_CHID(0), 0, false, 40, P(k, 34 + gvf_below(r, 2)) |
+        GV_PTE_VALID, 0);
+    {
+        uint8_t b[sizeof(struct gv_cmd_ch_pte) + 16];
+        struct gv_cmd_ch_pte c = { .hdr = { GV_OP_CH_PTE, sizeof(b) } };
+        uint64_t e = P(k, 41 + gvf_below(r, 6)) | GV_PTE_VALID;
+
+        c.chid = SLOT_CHID(0);
+        c.pgt_index = 48;
+        c.count = 2;
+        memcpy(b, &c, sizeof(c));
+        memcpy(b + sizeof(c), &e, 8);
+        memcpy(b + sizeof(c) + 8, &e, 8);
+        boot(in, b, sizeof(b));
+    }
 }
 
 /* The host window moved to where there is no memory: its DMA fails
@@ -642,6 +677,51 @@ static void scr_hostwin(struct gvf_rng *r, const struct gvf_known *k,
                           GVF_VA_UNPROT + 8 * GV_PAGE_SIZE, 64));
     engine(in, 0, c, copy(c, r, GV_COPY_DST_HOST, GVF_VA_UNPROT,
                           8 * gvf_below(r, 64), 64));
+}
+
+/* A launch long enough that the guest stops waiting for it (3 s): the
+ * driver then writes PUT = GET and reprograms the ring or the host
+ * window while the launch is held (chreg.holds_work) */
+static void scr_held(struct gvf_rng *r, const struct gvf_known *k,
+                     struct gvf_input *in)
+{
+    static const uint32_t regs[] = { GV_CHAN_RING_LO, GV_CHAN_RING_ENTRIES,
+                                     GV_CHAN_HOSTWIN_LO,
+                                     GV_CHAN_HOSTWIN_SIZE };
+    uint8_t c[128];
+    struct gv_cmd_launch l;
+    uint32_t n = launch(c, k, 1, 1024, 0, GVF_VA_UNPROT + 8 * GV_PAGE_SIZE,
+                        GVF_VA_UNPROT + 9 * GV_PAGE_SIZE);
+
+    memcpy(&l, c, sizeof(l));
+    l.grid[0] = 1u << (16 + gvf_below(r, 2));  /* 0.3-1 s on the host */
+    memcpy(c, &l, sizeof(l));
+    chan_new(in, 0, 0, 0);
+    engine(in, 0, c, n);
+    mmio(in, SLOT_CHID(0), GV_CHAN_PUT, 0);
+    mmio(in, SLOT_CHID(0), regs[gvf_below(r, 4)], 128);
+}
+
+/* Authorised destroys: of a normal channel (ch_destroy.auth_not_secure),
+ * with a forged MAC (ch_destroy.mac) of the fuzzer's secure channel and
+ * the victim's */
+static void scr_destroy(struct gvf_rng *r, const struct gvf_known *k,
+                        struct gvf_input *in)
+{
+    struct gv_cmd_ch_destroy d = { .hdr = { GV_OP_CH_DESTROY, sizeof(d) } };
+    unsigned who[3] = { SLOT_CHID(0), SLOT_CHID(1),
+                        k->vic_chid[gvf_below(r, GVV_MAX_STREAMS)] };
+
+    chan_new(in, 0, 0, 0);
+    chan_new(in, 1, 1, 0);
+    for (unsigned i = 0; i < 3; i++) {
+        d.chid = who[i];
+        d.flags = GV_DESTROY_AUTH;
+        for (unsigned j = 0; j < GV_TAG_LEN; j++) {
+            d.mac[j] = coin(r) ? 0 : (uint8_t)gvf_rand(r);
+        }
+        boot(in, &d, sizeof(d));
+    }
 }
 
 /* ---- the table ---- */
@@ -679,6 +759,7 @@ static const struct {
     { "x-warp-sync", scr_warp },       { "x-ring", scr_ring },
     { "x-read-only", scr_read_only },  { "x-framing", scr_framing },
     { "x-tables", scr_tables },        { "x-host-window", scr_hostwin },
+    { "x-held", scr_held },            { "x-destroy", scr_destroy },
 };
 
 unsigned gvf_attack_count(void)
