@@ -393,13 +393,13 @@ static void atk_quote(struct gvf_rng *r, const struct gvf_known *k,
 /* 12, 17: a reset (the rest of an input is skipped after one): regions
  * configured badly or well, locked or not, with state planted first */
 static void atk_reset(struct gvf_rng *r, const struct gvf_known *k,
-                      struct gvf_input *in)
+                      struct gvf_input *in, unsigned how)
 {
     uint64_t units = k->vram >> 17, u, p;
 
     step(in, GVF_K_BAR2, 8 | 0x80, (uint32_t)gvf_rand(r), U(k, 1), NULL, 0);
     step(in, GVF_K_BAR2, 8, 0, k->own_prot, NULL, 0);
-    switch (gvf_below(r, 4)) {
+    switch (how) {
     case 0:             /* U = 0 */
         u = 0;
         p = units / 2;
@@ -420,24 +420,38 @@ static void atk_reset(struct gvf_rng *r, const struct gvf_known *k,
     step(in, GVF_K_RESET, 0, 1, u | p << 16, NULL, 0);
 }
 
-/* 13, 16: kernels and copies reaching past their context and bounds */
+/* 13: a kernel reaching past its context: the victim's VA (unmapped
+ * here), past the VA space, a generic address in no window */
 static void atk_kernel(struct gvf_rng *r, const struct gvf_known *k,
                        struct gvf_input *in)
 {
-    uint8_t c[64];
-
     chan_new(in, 0, 0, 0);
     engine_launch(in, k, 0, 1, 1, 0, k->vic_fence_va[0],
                   GVF_VA_UNPROT + 8 * GV_PAGE_SIZE);
+    engine_launch(in, k, 0, 0, 1 + gvf_below(r, 8), 0,
+                  (1ull << 40) - 8 * gvf_below(r, 2), 1);
+    engine_launch(in, k, 0, 2, 1, 16, (1ull << 41) << gvf_below(r, 7), 0);
+}
+
+/* 16: offsets that wrap: shared (the leak-3 probe), local, a copy's
+ * range, a fence at the top of the VA space */
+static void atk_wrap(struct gvf_rng *r, const struct gvf_known *k,
+                     struct gvf_input *in)
+{
+    uint8_t c[64];
+
+    chan_new(in, 0, coin(r), 0);
     engine_launch(in, k, 0, 4, 1, 0, ~0ull - 7,
                   GVF_VA_UNPROT + 8 * GV_PAGE_SIZE);
     /* shared memory of 16 + 16 bytes, local of 16: the shared store at
      * 16 is in bounds, the local one after it is not */
     engine_launch(in, k, 0, 2, 1 + gvf_below(r, 8), 16,
                   GVF_VA_UNPROT + 8 * GV_PAGE_SIZE, 16);
-    engine_launch(in, k, 0, 2, 1, 16, (1ull << 41) << gvf_below(r, 7), 0);
     engine(in, 0, c, copy(c, r, 0, GVF_VA_UNPROT, ~0ull - 4095,
                           8 * (1 + gvf_below(r, 64))));
+    engine(in, 0, c, copy(c, r, 0, GVF_VA_UNPROT, GVF_VA_PROT,
+                          coin(r) ? 0 : ~0ull - 7));
+    engine(in, 0, c, fence(c, ~0ull - 7, 0));
 }
 
 /* 14: CH_MEASURE of one byte: the digest is keyed */
@@ -729,6 +743,24 @@ static void scr_destroy(struct gvf_rng *r, const struct gvf_known *k,
 typedef void attack_fn(struct gvf_rng *r, const struct gvf_known *k,
                        struct gvf_input *in);
 
+static void atk_reset12(struct gvf_rng *r, const struct gvf_known *k,
+                        struct gvf_input *in)
+{
+    atk_reset(r, k, in, 0);
+}
+
+static void atk_preplant(struct gvf_rng *r, const struct gvf_known *k,
+                         struct gvf_input *in)
+{
+    atk_reset(r, k, in, 3);
+}
+
+static void scr_regions(struct gvf_rng *r, const struct gvf_known *k,
+                        struct gvf_input *in)
+{
+    atk_reset(r, k, in, 1);
+}
+
 static void atk_groups7(struct gvf_rng *r, const struct gvf_known *k,
                         struct gvf_input *in)
 {
@@ -750,16 +782,17 @@ static const struct {
     { "05-bootstrap", atk_bootstrap }, { "06-stale", atk_stale },
     { "07-groups", atk_groups7 },      { "08-forge", atk_forge },
     { "09-unprot", atk_unprot },       { "10-freed", atk_freed },
-    { "11-quote", atk_quote },         { "12-reset", atk_reset },
+    { "11-quote", atk_quote },         { "12-reset", atk_reset12 },
     { "13-kernel", atk_kernel },       { "14-measure", atk_measure },
-    { "15-reincarnate", atk_groups15 }, { "16-wrap", atk_kernel },
-    { "17-preplant", atk_reset },      { "18-join", atk_join },
+    { "15-reincarnate", atk_groups15 }, { "16-wrap", atk_wrap },
+    { "17-preplant", atk_preplant },      { "18-join", atk_join },
     { "19-stale-tlb", atk_stale_tlb }, { "20-reentry", atk_reentry },
     { "21-remap", atk_remap },         { "x-crypto", scr_crypto },
     { "x-warp-sync", scr_warp },       { "x-ring", scr_ring },
     { "x-read-only", scr_read_only },  { "x-framing", scr_framing },
     { "x-tables", scr_tables },        { "x-host-window", scr_hostwin },
     { "x-held", scr_held },            { "x-destroy", scr_destroy },
+    { "x-regions", scr_regions },
 };
 
 unsigned gvf_attack_count(void)
