@@ -135,13 +135,22 @@ static bool to_bar0(uint64_t addr, uint64_t len)
     return len && in(addr, 1, FZB_BAR0_GPA, FZB_BAR0_SIZE);
 }
 
+void (*fzb_build_hook)(struct td *td);
+void (*fzb_dma_read_filter)(uint64_t addr, void *buf, uint64_t len);
+
 static int fz_dma_read(void *opaque, uint64_t addr, void *buf, uint64_t len)
 {
+    int rc;
+
     if (to_bar0(addr, len)) {
         return bar0_dma(addr, buf, len, false);
     }
     confined(addr, len);
-    return td_ops_orig->dma_read(opaque, addr, buf, len);
+    rc = td_ops_orig->dma_read(opaque, addr, buf, len);
+    if (rc == 0 && fzb_dma_read_filter) {
+        fzb_dma_read_filter(addr, buf, len);
+    }
+    return rc;
 }
 
 static int fz_dma_write(void *opaque, uint64_t addr, const void *buf,
@@ -453,6 +462,9 @@ static void build(void)
     fzb.host2 = TD_GUEST_BASE + (5ull << 20);
     td_hostwin(td, FZB_NORMAL_CHID, fzb.host1, FZB_HOSTWIN_SIZE);
     td_hostwin(td, FZB_SECURE_CHID, fzb.host2, FZB_HOSTWIN_SIZE);
+    if (fzb_build_hook) {
+        fzb_build_hook(td);
+    }
     td_ops_orig = td->dev->ops;
     fz_ops = *td_ops_orig;
     fz_ops.dma_read = fz_dma_read;
@@ -567,6 +579,7 @@ void fzb_begin(void)
     if (no_snap < 0) {
         no_snap = getenv("GV_FUZZ_NO_SNAPSHOT") != NULL;
     }
+    fzb_dma_read_filter = NULL;
     if (!fzb.td) {
         build();
         if (!no_snap) {

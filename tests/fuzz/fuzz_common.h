@@ -67,6 +67,16 @@ extern struct fzb fzb;
  * then aborts (a copy that escaped its host window, attack 16). */
 extern bool fzb_dma_confined;
 
+/* Set by a harness before its first fzb_begin(): called on the new
+ * bench, before the snapshot, to add the harness's own objects (so they
+ * are restored with the rest; fuzz-engine: channel 2's small pages). */
+extern void (*fzb_build_hook)(struct td *td);
+/* Set by a harness for one input (fzb_begin() clears it): called on the
+ * bytes of every DMA read the device makes from guest memory, which it may
+ * change (a host that answers a second read of the same bytes with other
+ * bytes: a double fetch, fuzz_engine.c). */
+extern void (*fzb_dma_read_filter)(uint64_t addr, void *buf, uint64_t len);
+
 /* Before an input: the first call builds the device and snapshots it;
  * later ones restore the snapshot (GV_FUZZ_NO_SNAPSHOT=1: build a new
  * device for every input instead, as before the snapshot). */

@@ -21,6 +21,13 @@
  *    source offset negated, near 2^64; bit 1: the destination's), 1 byte
  *    reserved.  Every DMA must stay in the rings, the group area and the
  *    host windows (fzb_dma_confined).
+ *  mode 2 (first byte even, bit 7 set): a bounds probe (below).
+ *  mode 3 (first byte's low nibble 1): decrypting copies checked against
+ *    the design's crypto mode (below).
+ *  mode 4 (first byte's low nibble 9): page-table entries corrupted
+ *    through a back door, accesses through them checked against the PMM
+ *    (below).
+ *  Modes 1 and 3 share the copy key; mode 1 takes the other odd bytes.
  *
  * gv_dev_check() after every input; replay with --seeds DIR writes the
  * seed inputs (the test kernels' modules) into DIR.
@@ -36,6 +43,7 @@
 #include "gv_internal.h"
 #include "gv_ktest.h"
 #include "gv_ptx.h"
+#include "gv_simt.h"
 
 #define PARAM_VA (64u << 10)
 #define MODULE_MAX (64u << 10)
@@ -231,6 +239,584 @@ static void run_probe(const uint8_t *p, size_t n)
     }
 }
 
+/* ---- mode 3: decrypting copies against the design ----
+ *
+ * docs/commands.md, "Crypto mode": a decrypting copy's destination must
+ * be the context's own protected memory, each physical page once, else
+ * copy.decrypt_dst refuses it before anything moves; a destination above
+ * its source that overlaps it is refused (copy.crypto_overlap); the bytes
+ * decrypted are the bytes authenticated, each read from the source once;
+ * a bad tag (or a source read failing half-way) zeroes the destination.
+ * For this the bench gives channel 2 small pages at W_VA (fuzz_engine's
+ * build hook): protected pages, two unprotected ones and one protected
+ * page mapped at two VAs.  The harness seals every source itself (it
+ * knows the plaintext), optionally changes a byte, seals it for another
+ * destination, or answers a second read of the host window with other
+ * bytes (the double fetch of a malicious host), and checks each copy:
+ *
+ *  - a destination that is the host window, unprotected or maps one
+ *    page twice: refused by copy.decrypt_dst (or copy.crypto_overlap),
+ *    the destination unchanged;
+ *  - a device-to-device copy whose destination overlaps its source from
+ *    above: refused by copy.crypto_overlap, the destination unchanged;
+ *  - an accepted copy: its ciphertext and tag were the harness's own,
+ *    sealed for this destination, and the destination holds exactly the
+ *    plaintext, whatever a second read of the source returned;
+ *  - a refused one: copy.data_auth, the destination all zero (no
+ *    ciphertext, no plaintext); copy.host_read, zero or unchanged; and
+ *    an honest copy from the host window is never refused.
+ *
+ * Records of 16 bytes: u8 how (bits 0-1 destination: the big page at VA
+ * 0, the small pages, the host window, the source's own space and
+ * address moved by the signed byte dst[0]; bits 2-3 source: the host
+ * window, the window with a double fetch, the big page, the small pages;
+ * bit 4 sealed for another destination; bit 5 one byte changed; bit 6
+ * the destination filled with a pattern first; bit 7 at most 64 bytes),
+ * u16 destination, u16 source, u16 size, u8 plaintext seed, u8 second
+ * read's XOR, 4 bytes of IV, u8 XOR and u16 position of the change. */
+#define W_VA (1ull << GV_PDE_SHIFT)     /* channel 2's small pages */
+#define W_PAGES 9u
+#define W_SIZE (W_PAGES * 4096ull)
+#define W_UNPROT 4u                     /* unprotected: 4 and 8 */
+#define W_UNPROT2 8u
+#define W_ALIAS 5u                      /* 5 and 6: one protected page */
+#define CC_MAX 12288u
+static uint64_t w_pa[W_PAGES], w_table;
+
+static void build_small_pages(struct td *td)
+{
+    uint64_t pte;
+
+    w_table = td_table(td, FZB_SECURE_CHID, 1, false);
+    for (unsigned i = 0; i < W_PAGES; i++) {
+        if (i == W_UNPROT || i == W_UNPROT2) {
+            w_pa[i] = td_alloc_unprot(td, 4096, 4096);
+        } else if (i == W_ALIAS + 1) {
+            w_pa[i] = w_pa[W_ALIAS];
+        } else {
+            w_pa[i] = td_alloc_prot(td, 4096, 4096);
+        }
+        pte = w_pa[i] | GV_PTE_VALID;
+        if (td_pte(td, FZB_SECURE_CHID, 1, i, 1, &pte, false, NULL, NULL)) {
+            abort();
+        }
+    }
+}
+
+/* Channel 2's VA @va as the harness mapped it (mode 3 changes no
+ * mapping): its physical address, or UINT64_MAX. */
+static uint64_t map2(uint64_t va)
+{
+    if (va < GV_BIG_PAGE_SIZE) {
+        return fzb.page2 + va;
+    }
+    if (va >= W_VA && va - W_VA < W_SIZE) {
+        return w_pa[(va - W_VA) / 4096] + va % 4096;
+    }
+    return UINT64_MAX;
+}
+
+/* One side of a copy: an offset into channel 2's host window, or a VA. */
+struct side {
+    bool host;
+    uint64_t addr;
+};
+
+/* @n bytes of side @s read or written as the harness sees them (guest
+ * memory, or device memory through map2); false if not all of it is in
+ * the window or mapped. */
+static bool side_io(const struct side *s, uint8_t *buf, uint64_t n,
+                    bool write)
+{
+    struct gv_dev *d = fzb.td->dev;
+
+    if (s->host) {
+        if (s->addr > FZB_HOSTWIN_SIZE || n > FZB_HOSTWIN_SIZE - s->addr) {
+            return false;
+        }
+        if (write) {
+            fzb_guest_write(fzb.host2 + s->addr, buf, n);
+        } else {
+            memcpy(buf, fzb.td->guest + (fzb.host2 - TD_GUEST_BASE) +
+                   s->addr, n);
+        }
+        return true;
+    }
+    for (uint64_t done = 0, m; done < n; done += m) {
+        uint64_t va = s->addr + done, pa = map2(va);
+
+        m = 4096 - va % 4096 < n - done ? 4096 - va % 4096 : n - done;
+        if (pa == UINT64_MAX) {
+            return false;
+        }
+        if (write) {
+            gv_debug_write(d, pa, buf + done, m);
+        } else {
+            gv_debug_read(d, pa, buf + done, m);
+        }
+    }
+    return true;
+}
+
+/* Which design rule forbids decrypting into @s (@n bytes): NULL if none. */
+static const char *dst_forbidden(const struct side *s, uint64_t n)
+{
+    uint64_t first, last;
+
+    if (s->host) {
+        return "the host window";
+    }
+    if (s->addr < W_VA) {
+        return NULL;
+    }
+    first = (s->addr - W_VA) / 4096;
+    last = (s->addr - W_VA + n - 1) / 4096;
+    for (uint64_t i = first; i <= last; i++) {
+        if (i == W_UNPROT || i == W_UNPROT2) {
+            return "unprotected memory";
+        }
+    }
+    return first <= W_ALIAS && last >= W_ALIAS + 1
+           ? "one physical page mapped at two VAs" : NULL;
+}
+
+/* The double fetch: the first read of each byte of channel 2's window
+ * returns it, every later read that byte XOR dfx. */
+static uint8_t df_reads[FZB_HOSTWIN_SIZE], dfx;
+
+static void double_fetch(uint64_t addr, void *buf, uint64_t len)
+{
+    uint8_t *b = buf;
+
+    for (uint64_t i = 0; i < len; i++) {
+        uint64_t a = addr + i - fzb.host2;
+
+        if (addr + i >= fzb.host2 && a < FZB_HOSTWIN_SIZE &&
+            df_reads[a]++) {
+            b[i] ^= dfx;
+        }
+    }
+}
+
+static bool all_zero(const uint8_t *p, uint64_t n)
+{
+    for (uint64_t i = 0; i < n; i++) {
+        if (p[i]) {
+            return false;
+        }
+    }
+    return true;
+}
+
+static void cc_fail(const struct gv_cmd_copy *c, const char *what,
+                    const char *rule)
+{
+    fprintf(stderr, "fuzz: crypto copy: a decrypting copy of %" PRIu64
+            " bytes from %s 0x%" PRIx64 " to %s 0x%" PRIx64 " %s (fired: "
+            "%s; docs/commands.md, crypto mode)\n", c->size,
+            c->flags & GV_COPY_SRC_HOST ? "window" : "VA", c->src,
+            c->flags & GV_COPY_DST_HOST ? "window" : "VA", c->dst, what,
+            rule);
+    abort();
+}
+
+/* The copy's source and destination from record @r. */
+static void cc_sides(const uint8_t *r, struct side *src, struct side *dst)
+{
+    uint64_t d = r[1] | r[2] << 8, s = r[3] | r[4] << 8;
+
+    src->host = (r[0] >> 2 & 3u) < 2;
+    src->addr = src->host ? s % FZB_HOSTWIN_SIZE
+                : (r[0] >> 2 & 3u) == 2 ? s % GV_BIG_PAGE_SIZE
+                                        : W_VA + s % W_SIZE;
+    switch (r[0] & 3u) {
+    case 0:
+        *dst = (struct side){ false, d % GV_BIG_PAGE_SIZE };
+        break;
+    case 1:
+        *dst = (struct side){ false, W_VA + d % W_SIZE };
+        break;
+    case 2:
+        *dst = (struct side){ true, d % FZB_HOSTWIN_SIZE };
+        break;
+    default:
+        *dst = (struct side){ src->host, src->addr + (int8_t)r[1] };
+    }
+}
+
+/* The rules fired since @before, the first's name in @name; the count. */
+static unsigned fired(const uint64_t *before, const char **name,
+                      unsigned *first)
+{
+    struct gv_dev *d = fzb.td->dev;
+    unsigned n = 0;
+
+    *name = "none";
+    *first = 0;
+    for (unsigned k = 1; k < GV_RULE__COUNT; k++) {
+        if (d->rule_hits[k] != before[k] && !n++) {
+            *name = gv_rule_name(k);
+            *first = k;
+        }
+    }
+    return n;
+}
+
+/* What the design says of copy @c after it ran (see above). */
+static void cc_check(const struct gv_cmd_copy *c, const struct side *src,
+                     const struct side *dst, bool framed, bool honest,
+                     const uint8_t *pt, const uint8_t *before,
+                     const uint64_t *hits)
+{
+    static uint8_t now[CC_MAX];
+    char why[96];
+    const char *forbid = dst_forbidden(dst, c->size), *rule;
+    unsigned first, n = fired(hits, &rule, &first);
+    bool overlap = src->host == dst->host && c->dst > c->src &&
+                   c->dst - c->src < c->size + GV_TAG_LEN;
+
+    if (!framed) {
+        if (!n) {
+            cc_fail(c, "outside the channel's window or mappings was "
+                    "accepted", rule);
+        }
+        return;
+    }
+    side_io(dst, now, c->size, false);
+    if (forbid || overlap) {
+        if (forbid && first != GV_RULE_COPY_DECRYPT_DST &&
+            first != GV_RULE_COPY_CRYPTO_OVERLAP) {
+            snprintf(why, sizeof(why), "into %s was not refused by "
+                     "copy.decrypt_dst", forbid);
+            cc_fail(c, why, rule);
+        }
+        if (!forbid && first != GV_RULE_COPY_CRYPTO_OVERLAP) {
+            cc_fail(c, "overlapping its source from above was not refused "
+                    "by copy.crypto_overlap", rule);
+        }
+        if (memcmp(now, before, c->size) != 0) {
+            cc_fail(c, "was refused but changed its destination", rule);
+        }
+        return;
+    }
+    if (!n) {
+        if (!honest) {
+            cc_fail(c, "was accepted though its tag does not authenticate "
+                    "what the harness sealed for it", rule);
+        }
+        if (memcmp(now, pt, c->size) != 0) {
+            cc_fail(c, "was accepted but its destination is not the "
+                    "plaintext the tag authenticated", rule);
+        }
+        return;
+    }
+    if (first == GV_RULE_COPY_DATA_AUTH ||
+        first == GV_RULE_COPY_HOST_READ) {
+        if (!all_zero(now, c->size) &&
+            (first == GV_RULE_COPY_DATA_AUTH ||
+             memcmp(now, before, c->size) != 0)) {
+            cc_fail(c, "was refused and left bytes (ciphertext or "
+                    "plaintext) in its destination, not zeros", rule);
+        }
+    } else {
+        cc_fail(c, "was refused by a rule that does not apply", rule);
+    }
+    if (honest && src->host) {
+        cc_fail(c, "was honest, from the host window, and refused", rule);
+    }
+}
+
+static void run_crypto_copy(const uint8_t *r, const uint8_t kcopy[32])
+{
+    static uint8_t pt[CC_MAX], ct[CC_MAX + GV_TAG_LEN], before[CC_MAX];
+    struct gv_cmd_copy c = { .hdr = { GV_OP_COPY, sizeof(c) } };
+    struct gv_dev *d = fzb.td->dev;
+    struct side src, dst;
+    uint64_t hits[GV_RULE__COUNT], aad, groups, pos;
+    bool framed, honest;
+
+    cc_sides(r, &src, &dst);
+    c.flags = GV_COPY_DECRYPT | (src.host ? GV_COPY_SRC_HOST : 0) |
+              (dst.host ? GV_COPY_DST_HOST : 0);
+    c.src = src.addr;
+    c.dst = dst.addr;
+    c.size = 1 + (uint64_t)(r[5] | r[6] << 8) % (r[0] & 0x80 ? 64 : CC_MAX);
+    memcpy(c.iv, r + 9, 4);
+    for (uint64_t i = 0; i < c.size; i++) {
+        pt[i] = (uint8_t)(r[7] + i * 167 + (i >> 8));
+    }
+    aad = c.dst + (r[0] & 0x10 ? 4096 : 0);
+    gvc_gcm_seal(kcopy, c.iv, &aad, sizeof(aad), pt, c.size, ct,
+                 ct + c.size);
+    pos = (uint64_t)(r[14] | r[15] << 8) % (c.size + GV_TAG_LEN);
+    ct[pos] ^= r[0] & 0x20 ? r[13] : 0;
+    honest = !(r[0] & 0x10) && !((r[0] & 0x20) && r[13]);
+    if (r[0] & 0x40) {
+        memset(before, 0xa5 ^ r[7], c.size);
+        side_io(&dst, before, c.size, true);
+    }
+    framed = side_io(&src, ct, c.size + GV_TAG_LEN, true);
+    if (!side_io(&dst, before, c.size, false)) {
+        framed = false;
+    }
+    if ((r[0] >> 2 & 3u) == 1) {
+        memset(df_reads, 0, sizeof(df_reads));
+        dfx = r[8] | 1u;
+        fzb_dma_read_filter = double_fetch;
+    }
+    memcpy(hits, d->rule_hits, sizeof(hits));
+    groups = d->chan[FZB_SECURE_CHID].groups_accepted;
+    submit_secure(&c, sizeof(c));
+    fzb_dma_read_filter = NULL;
+    if (d->chan[FZB_SECURE_CHID].stopped) {
+        gv_mmio_write(d, GV_REG_CHAN(FZB_SECURE_CHID, GV_CHAN_CTRL),
+                      GV_CHAN_CTRL_CLEAR_ERR, 4);
+    }
+    if (d->chan[FZB_SECURE_CHID].groups_accepted != groups + 1) {
+        return;                 /* the ring did not run it */
+    }
+    cc_check(&c, &src, &dst, framed, honest, pt, before, hits);
+}
+
+/* ---- mode 4: the MMU against corrupted page tables ----
+ *
+ * The MMU re-checks, on every walk, that a PTE points at a page the
+ * channel's engines may touch (design 5: a mapped DATA page of the
+ * channel's context, or unprotected memory): defence in depth, since
+ * CH_PTE and CH_PDE never write anything else.  This mode models the
+ * second bug or fault that would: it writes entries of channel 1's and 2's
+ * page tables and PGDs through a back door (device memory directly) and
+ * then makes accesses through them: translations (for reading and
+ * writing), the MMU's classification, an engine read, a copy from that VA
+ * into the host window.  Oracle: every physical address a translation
+ * returns is unprotected memory or, in the protected region, a page the
+ * PMM says is mapped, DATA and owned by the channel's context; a write
+ * through a read-only PTE is refused; no byte of the victim's secret is
+ * read (and the victim oracle after the input).  The entries are put back
+ * and the TLB flushed before the input's consistency check.
+ *
+ * Records of 12 bytes: u8 what (bits 0-1: channel 2's big table, its
+ * small table at W_VA, channel 1's small table, a PDE; bit 2: the PDE's
+ * channel 1; bit 3: its big half; bits 4-6: the value: raw, a protected
+ * page, a bench object, an unprotected page, hidden memory or past the
+ * end, the old entry with a bit flipped, the old entry moved by pages, an
+ * object with low bits set; bit 7: read-only), u16 entry, u8 access
+ * (bits 0-2: translate to read, to write, classify, an engine read of 16
+ * bytes, a copy to the window, translate without a TLB flush, the next
+ * page, all of the first four; bits 3-7: the offset in the page / 128),
+ * u64 value. */
+#define MMU_RECORDS 16
+
+struct mmu_undo {
+    uint64_t at, old;
+};
+
+static uint64_t mmu_object(uint64_t v)
+{
+    struct gv_dev *d = fzb.td->dev;
+    const uint64_t o[] = {
+        fzb.page1, fzb.page2, fzb.page3, fzb.table1, fzb.table2, fzb.table3,
+        w_table, w_pa[0], w_pa[W_ALIAS], w_pa[W_UNPROT],
+        d->chan[1].pgd_addr, d->chan[2].pgd_addr, d->chan[3].pgd_addr,
+        d->chan[5].pgd_addr, d->chan[1].desc_addr, d->chan[2].desc_addr,
+        d->chan[3].desc_addr, d->chan[0].desc_addr,
+    };
+
+    /* an object and one of its first 32 pages (a big page has 32) */
+    return o[v % (sizeof(o) / sizeof(o[0]))] + (v >> 8) % 32 * 4096;
+}
+
+static uint64_t mmu_value(unsigned kind, uint64_t old, uint64_t v)
+{
+    struct gv_dev *d = fzb.td->dev;
+    uint64_t vram = gv_dev_vram_size(d), top = d->unprot_size + d->prot_size;
+
+    switch (kind) {
+    case 0: return v;
+    case 1: return d->unprot_size + v % (d->prot_size / 4096) * 4096;
+    case 2: return mmu_object(v);
+    case 3: return v % (d->unprot_size / 4096) * 4096;
+    case 4: return v & 1 ? top + (v >> 1) % ((vram - top) / 4096) * 4096
+                         : vram + (v >> 1) % 64 * 4096;
+    case 5: return old ^ 1ull << (v % 64);
+    case 6: return old + (uint64_t)(int64_t)(int8_t)v * 4096;
+    default: return mmu_object(v) | (v >> 32 & 0xffc);
+    }
+}
+
+/* The oracle: @pa, which channel @chid's translation of @va returned, is
+ * one its engines may touch (by the harness's reading of the PMM). */
+static void mmu_check(unsigned chid, uint64_t va, uint64_t pa,
+                      const char *how)
+{
+    struct gv_dev *d = fzb.td->dev;
+    uint64_t page = pa & ~4095ull, e;
+    const char *why;
+
+    if (page < d->unprot_size) {
+        return;
+    }
+    if (page - d->unprot_size >= d->prot_size) {
+        why = "hidden memory or outside device memory";
+    } else {
+        e = *gv_pmm_entry(d, page);
+        if (!pmm_mapped(e)) {
+            why = "a free protected page";
+        } else if (pmm_type(e) != GV_PT_DATA) {
+            why = "a descriptor, PGD or page table";
+        } else if (pmm_owner(e) != d->chan[chid].ctx) {
+            why = "another context's page";
+        } else {
+            return;
+        }
+    }
+    fprintf(stderr, "fuzz: mmu: %s of channel %u's VA 0x%" PRIx64
+            " through a corrupted table gave 0x%" PRIx64 ": %s, not a "
+            "mapped data page of its context (design 5, attack 13)\n", how,
+            chid, va, pa, why);
+    abort();
+}
+
+/* Where record @r writes (@at: device address of the entry), and the VA
+ * and channel that translate through it. */
+static void mmu_target(const uint8_t *r, uint64_t *at, uint64_t *va,
+                       unsigned *chid)
+{
+    struct gv_dev *d = fzb.td->dev;
+    unsigned idx = r[1] | r[2] << 8;
+    bool big = r[0] & 8u;
+
+    switch (r[0] & 3u) {
+    case 0:
+        *chid = FZB_SECURE_CHID;
+        *at = fzb.table2 + idx % GV_PGT_BIG_ENTRIES * 8;
+        *va = (uint64_t)(idx % GV_PGT_BIG_ENTRIES) << GV_BIG_PAGE_SHIFT;
+        break;
+    case 1:
+        *chid = FZB_SECURE_CHID;
+        *at = w_table + idx % GV_PGT_SMALL_ENTRIES * 8;
+        *va = W_VA + ((uint64_t)(idx % GV_PGT_SMALL_ENTRIES) << 12);
+        break;
+    case 2:
+        *chid = FZB_NORMAL_CHID;
+        *at = fzb.table1 + idx % GV_PGT_SMALL_ENTRIES * 8;
+        *va = (uint64_t)(idx % GV_PGT_SMALL_ENTRIES) << 12;
+        break;
+    default:
+        *chid = r[0] & 4u ? FZB_NORMAL_CHID : FZB_SECURE_CHID;
+        *at = d->chan[*chid].pgd_addr + idx % 4 * 16 + (big ? 8 : 0);
+        *va = ((uint64_t)(idx % 4) << GV_PDE_SHIFT) +
+              ((uint64_t)(idx >> 2) << (big ? GV_BIG_PAGE_SHIFT : 12) &
+               ((1ull << GV_PDE_SHIFT) - 1));
+    }
+}
+
+/* One translation of @va (@write) checked; the PA or UINT64_MAX. */
+static void mmu_translate(unsigned chid, uint64_t va, bool write, bool ro)
+{
+    struct gv_dev *d = fzb.td->dev;
+    uint64_t pa;
+
+    if (gv_translate(d, chid, va, write, &pa) != GV_ERR_NONE) {
+        return;
+    }
+    mmu_check(chid, va, pa, write ? "a translation to write" :
+              "a translation to read");
+    if (write && ro) {
+        fprintf(stderr, "fuzz: mmu: a write through channel %u's "
+                "read-only PTE for VA 0x%" PRIx64 " was translated\n", chid,
+                va);
+        abort();
+    }
+}
+
+static void mmu_access(const uint8_t *r, unsigned chid, uint64_t va,
+                       bool ro)
+{
+    struct gv_dev *d = fzb.td->dev;
+    unsigned kind = r[3] & 7u;
+    uint64_t pa, w[2];
+    bool rdonly;
+
+    va += (r[3] >> 3) * 128u;
+    if (kind != 5) {
+        gv_tlb_flush(d);
+    }
+    if (kind == 0 || kind == 5 || kind == 7) {
+        mmu_translate(chid, va, false, ro);
+    }
+    if (kind == 1 || kind == 7) {
+        mmu_translate(chid, va, true, ro);
+    }
+    if (kind == 6) {
+        mmu_translate(chid, va + 4096, false, false);
+    }
+    if ((kind == 2 || kind == 7) &&
+        (gv_mmu_classify(d, chid, va, false) == GV_MMU_OK) !=
+        (gv_translate_mt(d, chid, va, &pa, &rdonly) == 0)) {
+        fprintf(stderr, "fuzz: mmu: classify and translate disagree on "
+                "channel %u's VA 0x%" PRIx64 "\n", chid, va);
+        abort();
+    }
+    if ((kind == 2 || kind == 7) &&
+        gv_translate_mt(d, chid, va, &pa, &rdonly) == 0) {
+        mmu_check(chid, va, pa, "a compute-engine translation");
+    }
+    if ((kind == 3 || kind == 7) &&
+        gv_vm_read(d, chid, va & ~15ull, w, sizeof(w)) == GV_ERR_NONE &&
+        (fzb_secret_word(w[0]) || fzb_secret_word(w[1]))) {
+        fprintf(stderr, "fuzz: mmu: channel %u's engine read the victim's "
+                "secret at VA 0x%" PRIx64 "\n", chid, va);
+        abort();
+    }
+    if (kind == 4) {
+        struct gv_cmd_copy c = { .hdr = { GV_OP_COPY, sizeof(c) },
+                                 .flags = GV_COPY_DST_HOST, .src = va,
+                                 .dst = 0, .size = 64 };
+
+        if (chid == FZB_SECURE_CHID) {
+            submit_secure(&c, sizeof(c));
+        } else {
+            fzb_submit(chid, &c, sizeof(c));
+        }
+        if (d->chan[chid].stopped) {
+            gv_mmio_write(d, GV_REG_CHAN(chid, GV_CHAN_CTRL),
+                          GV_CHAN_CTRL_CLEAR_ERR, 4);
+        }
+    }
+}
+
+static void run_mmu(const uint8_t *p, size_t n)
+{
+    struct gv_dev *d = fzb.td->dev;
+    struct mmu_undo undo[MMU_RECORDS];
+    unsigned k = 0, chid;
+    bool pde_touched = false;
+
+    for (; k < MMU_RECORDS && (k + 1) * 12 <= n; k++) {
+        const uint8_t *r = p + k * 12;
+        uint64_t at, va, old, v;
+
+        memcpy(&v, r + 4, 8);
+        mmu_target(r, &at, &va, &chid);
+        memcpy(&old, d->vram + at, 8);
+        undo[k] = (struct mmu_undo){ at, old };
+        v = mmu_value(r[0] >> 4 & 7u, old, v);
+        if (r[0] >> 4 & 7u) {
+            v = (v & ~(uint64_t)GV_PTE_FLAGS) | GV_PTE_VALID |
+                (r[0] & 0x80 ? GV_PTE_READONLY : 0);
+        }
+        memcpy(d->vram + at, &v, 8);
+        pde_touched |= (r[0] & 3u) == 3;
+        mmu_access(r, chid, va, !pde_touched && (r[0] & 3u) == 0 &&
+                   (v & GV_PTE_VALID) && (v & GV_PTE_READONLY));
+    }
+    while (k-- > 0) {
+        memcpy(d->vram + undo[k].at, &undo[k].old, 8);
+    }
+    gv_tlb_flush(d);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     struct gv_cmd_set_copy_key k = {
@@ -239,17 +825,24 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
     fz_set_name("fuzz-engine");
     fzb_dma_confined = true;
+    fzb_build_hook = build_small_pages;
     fzb_begin();
     if (size >= 1 && data[0] % 2 == 0 && data[0] & 0x80) {
         run_probe(data + 1, size - 1);
     } else if (size >= 1 && data[0] % 2 == 0) {
         run_launch(data + 1, size - 1);
+    } else if (size >= 1 && (data[0] & 0x0f) == 0x09) {
+        run_mmu(data + 1, size - 1);
     } else if (size >= 1) {
         memcpy(k.key, copy_key_cmd, sizeof(k.key));
         submit_secure(&k, sizeof(k));
         gvrt_copy_key(&fzb.sec, FZB_SECURE_CHID, copy_key_cmd, kcopy);
-        for (size_t off = 1; off + 24 <= size && off < 1 + 24 * 16;
-             off += 24) {
+        for (size_t off = 1; (data[0] & 0x0f) == 0x01 &&
+             off + 16 <= size && off < 1 + 16 * 16; off += 16) {
+            run_crypto_copy(data + off, kcopy);
+        }
+        for (size_t off = 1; (data[0] & 0x0f) != 0x01 &&
+             off + 24 <= size && off < 1 + 24 * 16; off += 24) {
             run_copy(data + off, kcopy);
         }
     }
