@@ -57,6 +57,7 @@ EXPECT = {
     'x-held': ['chreg.not_idle', 'group.entry'],
     'x-host-window': ['copy.host_read', 'copy.host_write'],
     'x-read-only': ['mmu.read_only', 'compute.read_only'],
+    'x-refcnt': ['ch_pde.table_refcnt', 'ch_pte.page_refcnt'],
     'x-regions': ['aperture.protected', 'regions.hidden_too_small',
         'boot.not_locked', 'chreg.put_free_slot'],
     'x-ring': ['chreg.not_idle', 'chreg.put_range', 'ring.entry_fetch'],

@@ -738,6 +738,56 @@ static void scr_destroy(struct gvf_rng *r, const struct gvf_known *k,
     }
 }
 
+/* Reference counts (8 bits in the PMM): one protected page mapped at
+ * 256 VAs of a channel (ch_pte.page_refcnt), or one big-page table in
+ * 256 PDEs (ch_pde.table_refcnt): 32 CH_PTE or 64 CH_PDE a group */
+static uint32_t refcnt_group(const struct gvf_known *k, bool tables,
+                             unsigned at, uint8_t *b)
+{
+    uint32_t n = 0;
+
+    for (unsigned i = 0; i < (tables ? 64u : 32u); i++, at++) {
+        if (tables) {
+            struct gv_cmd_ch_pde c = { .hdr = { GV_OP_CH_PDE, sizeof(c) } };
+
+            c.chid = SLOT_CHID(0);
+            c.pgd_index = 8 + at;
+            c.flags = GV_PDE_BIG;
+            c.pgt_addr = P(k, 34);
+            memcpy(b + n, &c, sizeof(c));
+            n += sizeof(c);
+        } else {
+            struct gv_cmd_ch_pte c = { .hdr = { GV_OP_CH_PTE,
+                                                sizeof(c) + 8 } };
+            uint64_t e = P(k, 40) | GV_PTE_VALID;
+
+            c.chid = SLOT_CHID(0);
+            c.pgt_index = 1024 + at;
+            c.count = 1;
+            memcpy(b + n, &c, sizeof(c));
+            memcpy(b + n + sizeof(c), &e, 8);
+            n += sizeof(c) + 8;
+        }
+    }
+    return n;
+}
+
+static void scr_refcnt(struct gvf_rng *r, const struct gvf_known *k,
+                       struct gvf_input *in)
+{
+    uint8_t b[GVF_DATA_MAX];
+    bool tables = coin(r);
+
+    chan_new(in, 0, 0, 0);
+    for (unsigned v = 0; v < 2; v++, tables = !tables) {
+        unsigned per = tables ? 64 : 32;
+
+        for (unsigned g = 0; g <= 256 / per; g++) {
+            boot(in, b, refcnt_group(k, tables, g * per, b));
+        }
+    }
+}
+
 /* ---- the table ---- */
 
 typedef void attack_fn(struct gvf_rng *r, const struct gvf_known *k,
@@ -792,7 +842,7 @@ static const struct {
     { "x-read-only", scr_read_only },  { "x-framing", scr_framing },
     { "x-tables", scr_tables },        { "x-host-window", scr_hostwin },
     { "x-held", scr_held },            { "x-destroy", scr_destroy },
-    { "x-regions", scr_regions },
+    { "x-regions", scr_regions },      { "x-refcnt", scr_refcnt },
 };
 
 unsigned gvf_attack_count(void)
