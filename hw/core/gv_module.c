@@ -345,6 +345,7 @@ static int decode_func(const struct gv_isa_module *h, const uint8_t *img,
     if (kf->code[kf->ncode - 1].guard) {
         BAD("function %u: last instruction is guarded", fi);
     }
+    gv_fuse_lookups(kf);
     return 0;
 fail:
     return -1;

@@ -452,6 +452,13 @@ static bool shared_fast(struct gv_launch *L, struct gv_sm *sm,
 }
 
 GV_SIMD_CLONES
+static bool lut_fast(struct gv_launch *L, struct gv_sm *sm,
+                     const struct gv_dinsn *i, uint64_t *R)
+{
+    return gv_simt_lut(L, sm, i, R);
+}
+
+GV_SIMD_CLONES
 static bool global_fast(struct gv_launch *L, struct gv_sm *sm,
                         const struct gv_dinsn *i, uint64_t *R, uint32_t m)
 {
@@ -473,6 +480,7 @@ static int run_warp(struct gv_launch *L, struct gv_sm *sm, struct gv_warp *w)
     for (;;) {
         const struct gv_dinsn *i;
         uint32_t m;
+        unsigned k;
 
         if (!warp_ready(w)) {
             sm->lane_insns += lanes;
@@ -494,7 +502,9 @@ static int run_warp(struct gv_launch *L, struct gv_sm *sm, struct gv_warp *w)
         uint64_t *D = R + i->d;
         const uint64_t *A = R + i->a, *B = R + i->b, *C = R + i->c;
 
-        switch (i->k) {
+        k = i->k;
+    again:
+        switch (k) {
         case GV_K_NOP:
             break;
         case GV_K_GENERIC: {
@@ -588,6 +598,18 @@ static int run_warp(struct gv_launch *L, struct gv_sm *sm, struct gv_warp *w)
                 return W_STOP;
             }
             break;
+        case GV_K_LUT:              /* a fused lookup (gv_fuse.c) */
+            if (m != FULL) {
+                k = i->kbase;           /* one by one */
+                goto again;
+            }
+            if (!lut_fast(L, sm, i, R)) {
+                return W_STOP;
+            }
+            w->issued += i->fn - 1u;
+            lanes += (i->fn - 1u) * GV_WARP;
+            w->pc += i->fn;
+            continue;
         case GV_K_LDP_UNI:
             if (!ldp_uni(L, i, A, D, m)) {
                 return W_STOP;

@@ -27,7 +27,17 @@ struct gv_dinsn {
     uint32_t g, d, a, b, c, e;  /* slot offsets (unused: slot 0; no result:
                                    the sink slot, the last one) */
     int32_t imm;                /* memory offset, or branch target pc */
+    /* GV_K_LUT (gv_fuse.c): the first of @fn instructions fused, its own
+     * kind @kbase; the index is ((u32)a >> @fsh) & @fmask, the scale of
+     * the mad.wide @fscale; @fkeep: GV_FUSE_KEEP_* of the registers that
+     * are read before they are written again. */
+    uint8_t fn, fsh, fkeep;
+    uint16_t kbase;
+    uint32_t fmask, fscale;
 };
+
+#define GV_FUSE_KEEP_INDEX 1        /* the extract's result */
+#define GV_FUSE_KEEP_ADDR  2        /* the mad.wide's result */
 
 /* gv_dinsn.rnd of SHFL and VOTE: operand e holds a member mask (the
  * warp-synchronous forms: shfl.sync, vote.sync, bar.warp.sync). */
@@ -163,6 +173,7 @@ enum {
     GV_K_BFE_U32, GV_K_LDS8,
     GV_K_BRA, GV_K_EXIT, GV_K_BAR, GV_K_S2R, GV_K_MADDR, GV_K_SHFL,
     GV_K_VOTE, GV_K_TRAP,
+    GV_K_LUT,                   /* a fused table lookup (gv_fuse.c) */
 };
 
 /* ---- values: the ISA's types (shared by gv_simt.c and gv_simt_mem.c) ---- */
@@ -270,6 +281,11 @@ uint64_t gv_simt_alu(const struct gv_dinsn *i, uint64_t a, uint64_t b,
  * (a rule added without its code shows up there). */
 uint64_t gv_simt_unsupported(void);
 uint64_t gv_simt_unsupported_count(void);
+
+/* gv_fuse.c: after a function is decoded, each table lookup (an index
+ * extract, mad.wide.u32 by a constant, one or two shared loads from its
+ * result; adjacent, unguarded) becomes one GV_K_LUT micro-op. */
+void gv_fuse_lookups(struct gv_kfunc *kf);
 
 /* gv_simt_mem.c: the memory instructions, every offset through one
  * checked accessor per space (gv_simt_mem.h).  Each returns true, or false

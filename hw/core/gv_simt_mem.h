@@ -419,4 +419,53 @@ bool gv_simt_global_fast(struct gv_launch *L, struct gv_sm *sm,
     }
 }
 
+/* GV_K_LUT for a full warp (gv_fuse.c): a table lookup, code[pc ..
+ * pc + fn), in one dispatch, with the results of running the
+ * instructions one by one: the extract's and the mad.wide's registers
+ * are written (the fusion ensured the base is not the index, so reading
+ * it first is the same), and each load is checked for the warp as its
+ * fast form checks it (gv_shared_warp_ok); where that check fails the
+ * load runs as its own fast form, which faults by the same rule.  A full
+ * warp has no lane parked at a later pc, so none can join in the middle
+ * of the run. */
+static inline __attribute__((always_inline))
+bool gv_simt_lut(struct gv_launch *L, struct gv_sm *sm,
+                 const struct gv_dinsn *i, uint64_t *R)
+{
+    const struct gv_dinsn *mw = i + 1;
+    const uint64_t *A = R + i->a, *C = R + mw->c;
+    const uint32_t sh = i->fsh, mask = i->fmask, scale = i->fscale;
+    uint64_t idx[GV_WARP], addr[GV_WARP];
+
+    for (unsigned l = 0; l < GV_WARP; l++) {
+        uint32_t v = ((uint32_t)A[l] >> sh) & mask;
+
+        idx[l] = v;
+        addr[l] = (uint64_t)v * scale + C[l];
+    }
+    if (i->fkeep & GV_FUSE_KEEP_INDEX) {
+        memcpy(R + i->d, idx, sizeof(idx));
+    }
+    if (i->fkeep & GV_FUSE_KEEP_ADDR) {
+        memcpy(R + mw->d, addr, sizeof(addr));
+    }
+    for (unsigned k = 2; k < i->fn; k++) {
+        const struct gv_dinsn *ld = i + k;
+        const uint64_t imm = (uint64_t)(int64_t)ld->imm;
+        unsigned size = ld->k == GV_K_LDS8 ? 1 : ld->k == GV_K_LDS64 ? 8 : 4;
+
+        /* addr[] is the loads' address register: no load of the run
+         * writes it (gv_fuse.c) */
+        if (gv_shared_warp_ok(L->shared_total, addr, imm, size)) {
+            gv_shared_warp(sm->shared, ld, R + ld->d, addr, addr, imm);
+            continue;
+        }
+        memcpy(R + mw->d, addr, sizeof(addr));      /* its operand */
+        if (!gv_simt_shared_fast(L, sm, ld, R, FULL)) {
+            return false;
+        }
+    }
+    return true;
+}
+
 #endif /* GV_SIMT_MEM_H */

@@ -1,0 +1,159 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * Graviton GPU device core: decode-time fusion of table lookups.
+ *
+ * A table lookup in shared memory is, in the PTX that compilers write
+ * and so in GVX, three adjacent instructions: an index extracted from a
+ * word (bfe.u32, and.b32 or shr.u32 by a constant, cvt.u32.u64), a
+ * mad.wide.u32 of the index by a constant scale onto a table base, and
+ * a shared load (sometimes two) from that address.  T-table AES is
+ * three quarters such lookups, GHASH with 8-bit tables half.  The
+ * decoder marks the first instruction of each such run GV_K_LUT; the
+ * interpreter then runs the whole run for a full warp in one dispatch
+ * (gv_simt_lut in gv_simt_mem.h), with the results of running them one
+ * by one: every register is written, every load goes through the same
+ * checked fast form and faults by the same rule.  The instructions keep
+ * their own kinds: a partial warp, or a branch into the middle of the
+ * run, runs them one by one (GV_K_LUT falls back to the first one's own
+ * kind, @kbase).
+ */
+#include "gv_simt.h"
+
+/* Slot offset @slot holds a constant: its value in @v. */
+static bool const_slot(const struct gv_kfunc *kf, uint32_t slot, uint64_t *v)
+{
+    uint32_t s = slot / GV_WARP;
+
+    if (s < kf->nregs || s + 1 >= kf->nslots) {   /* a register, the sink */
+        return false;
+    }
+    *v = kf->consts[s - kf->nregs];
+    return true;
+}
+
+/* The extract @x as ((u32)a >> @sh) & @mask, exactly as its own kind
+ * computes it (gv_simt.c): false if it is not one, or not by constants. */
+static bool extract_form(const struct gv_kfunc *kf, const struct gv_dinsn *x,
+                         uint8_t *sh, uint32_t *mask)
+{
+    uint64_t b, c;
+
+    *sh = 0;
+    *mask = UINT32_MAX;
+    switch (x->k) {
+    case GV_K_CVT_U32_U64:                      /* (u32)a */
+        return true;
+    case GV_K_AND32:                            /* (u32)(a & b) */
+        if (!const_slot(kf, x->b, &b)) {
+            return false;
+        }
+        *mask = (uint32_t)b;
+        return true;
+    case GV_K_SHR_U32:                          /* shr_u32 */
+        if (!const_slot(kf, x->b, &b)) {
+            return false;
+        }
+        if ((uint32_t)b >= 32) {
+            *mask = 0;
+        } else {
+            *sh = (uint8_t)b;
+        }
+        return true;
+    case GV_K_BFE_U32:                          /* bfe_u32 */
+        if (!const_slot(kf, x->b, &b) || !const_slot(kf, x->c, &c)) {
+            return false;
+        }
+        b &= 0xff;
+        c &= 0xff;
+        if (b >= 32) {
+            *mask = 0;
+        } else {
+            *sh = (uint8_t)b;
+            *mask = c >= 32 ? UINT32_MAX : (1u << c) - 1;
+        }
+        return true;
+    default:
+        return false;
+    }
+}
+
+/* A kind that reads only operands a, b, c (slot 0 when unused) and
+ * writes only d: the plain ALU kinds, the fast loads and stores. */
+static bool plain_kind(unsigned k)
+{
+    return (k >= GV_K_MOV32 && k <= GV_K_CVT_U32_U64) ||
+           (k >= GV_K_LDS32 && k <= GV_K_LDS8 && k != GV_K_LDP_UNI);
+}
+
+/* Is slot @s dead from code[n] on: on the straight line from there,
+ * written (by an unguarded plain instruction) before any instruction
+ * reads it?  Anything else (a branch, the end, a barrier, a warp op, the
+ * generic evaluator) ends the search: not dead. */
+static bool dead_from(const struct gv_kfunc *kf, uint32_t n, uint32_t s)
+{
+    for (uint32_t j = n; j < kf->ncode && j < n + 64; j++) {
+        const struct gv_dinsn *y = &kf->code[j];
+
+        if (!plain_kind(y->k) || y->a == s || y->b == s || y->c == s ||
+            y->e == s || (y->guard && y->g == s)) {
+            return false;
+        }
+        if (!y->guard && y->d == s) {
+            return true;
+        }
+    }
+    return false;
+}
+
+static bool shared_load(const struct gv_dinsn *x, uint32_t addr)
+{
+    return !x->guard && x->a == addr &&
+           (x->k == GV_K_LDS8 || x->k == GV_K_LDS32 || x->k == GV_K_LDS64);
+}
+
+/* Is code[n..] a lookup?  Then make code[n] its GV_K_LUT. */
+static void fuse_at(struct gv_kfunc *kf, uint32_t n)
+{
+    struct gv_dinsn *x = &kf->code[n];
+    const struct gv_dinsn *mw = x + 1, *ld = x + 2;
+    uint64_t scale;
+    uint32_t mask;
+    uint8_t sh;
+
+    if (x->guard || mw->guard || mw->k != GV_K_MADWIDE_U32 ||
+        !extract_form(kf, x, &sh, &mask)) {
+        return;
+    }
+    /* the index is one factor, the scale the other, and the base is
+     * not the index (it is read before the index is written) */
+    if (!((mw->a == x->d && const_slot(kf, mw->b, &scale)) ||
+          (mw->b == x->d && const_slot(kf, mw->a, &scale))) ||
+        mw->c == x->d || !shared_load(ld, mw->d)) {
+        return;
+    }
+    x->fn = 3;
+    if (n + 3 < kf->ncode && shared_load(ld + 1, mw->d) && ld->d != mw->d) {
+        x->fn = 4;
+    }
+    /* the index and the address need not be written where the run
+     * itself, or the code after it, writes them before a read */
+    bool d0 = mw->d == x->d || ld->d == x->d ||
+              (x->fn == 4 && ld[1].d == x->d) ||
+              dead_from(kf, n + x->fn, x->d);
+    bool d1 = ld->d == mw->d || (x->fn == 4 && ld[1].d == mw->d) ||
+              dead_from(kf, n + x->fn, mw->d);
+
+    x->fkeep = (d0 ? 0 : GV_FUSE_KEEP_INDEX) | (d1 ? 0 : GV_FUSE_KEEP_ADDR);
+    x->fsh = sh;
+    x->fmask = mask;
+    x->fscale = (uint32_t)scale;
+    x->kbase = x->k;
+    x->k = GV_K_LUT;
+}
+
+void gv_fuse_lookups(struct gv_kfunc *kf)
+{
+    for (uint32_t n = 0; n + 2 < kf->ncode; n++) {
+        fuse_at(kf, n);
+    }
+}

@@ -1,0 +1,250 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * test-lut: the engine's fused table lookups (hw/core/gv_fuse.c): an
+ * index extract (bfe.u32, and.b32, shr.u32, cvt.u32.u64), mad.wide.u32
+ * by a constant and one or two shared loads run as one micro-op for a
+ * full warp.  Checked against a CPU reference in full warps (fused),
+ * a partial warp and divergent lanes (one by one), with the index and
+ * the address read again afterwards (their registers must be written)
+ * or not; the instruction count of a fused run is that of the
+ * instructions; and a lookup out of the table in a full warp faults by
+ * the shared-memory rule.
+ */
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cunit_main.h"
+#include "gv_core.h"
+#include "gv_ktest.h"
+#include "gv_testdev.h"
+#include "graviton/gv_isa.h"
+#include "graviton/gv_rules.h"
+#include "ptx_run.h"
+
+#define HEAD ".version 7.8\n.target sm_80\n.address_size 64\n"
+
+/* Table word j (1024 words, 4 KiB of shared memory). */
+static uint32_t tab_word(uint32_t j)
+{
+    return j * 0x9e3779b9u ^ 0x5bd1e995u;
+}
+
+#define NOUT 10         /* results per thread */
+
+/*
+ * Every thread writes the whole table (the same words: a fixed count of
+ * instructions per thread), then, from x = in[tid] (u32) and y = in[tid]
+ * as u64 shifted:
+ *   0  tab[((x >> 8) & 255) + 256]       bfe.u32, ld [a+1024]
+ *   1  tab[x & 255]                      and.b32, ld [a]
+ *   2  tab[(x >> 24) + 768]              shr.u32, ld [a+3072]
+ *   3  lo word of 16-byte entry (u32)y & 255: cvt + and, mad.wide by 16,
+ *      two ld.u64 (entry = words 4i..4i+3)
+ *   4  hi: the second load
+ *   5  byte (x >> 16) & 255 of the table, ld.u8 (scale 1)
+ *   6  the index of result 0 read again (its register stays live)
+ *   7  the address of result 1 read again, minus the base
+ *   8, 9: results of a lookup in a branch only odd lanes take
+ */
+static const char lut_ptx[] =
+    HEAD
+    ".visible .entry k(.param .u64 k_out, .param .u64 k_in)\n"
+    "{\n"
+    ".reg .b32 %r<40>;\n"
+    ".reg .b64 %rd<40>;\n"
+    ".reg .pred %p<4>;\n"
+    ".shared .align 16 .b8 tab[4096];\n"
+    "ld.param.u64 %rd1, [k_out];\n"
+    "ld.param.u64 %rd2, [k_in];\n"
+    "mov.u32 %r1, %tid.x;\n"
+    "mov.u64 %rd3, tab;\n"
+    "mov.u32 %r2, 0;\n"
+    "FILL:\n"
+    "mul.lo.u32 %r3, %r2, -1640531527;\n"
+    "xor.b32 %r3, %r3, 1540483477;\n"
+    "mul.wide.u32 %rd4, %r2, 4;\n"
+    "add.s64 %rd4, %rd3, %rd4;\n"
+    "st.shared.u32 [%rd4], %r3;\n"
+    "add.u32 %r2, %r2, 1;\n"
+    "setp.lt.u32 %p1, %r2, 1024;\n"
+    "@%p1 bra FILL;\n"
+    "bar.sync 0;\n"
+    "mul.wide.u32 %rd5, %r1, 8;\n"
+    "add.s64 %rd6, %rd2, %rd5;\n"
+    "ld.global.u64 %rd7, [%rd6];\n"
+    "cvt.u32.u64 %r4, %rd7;\n"
+    "mul.wide.u32 %rd8, %r1, 40;\n"
+    "add.s64 %rd9, %rd1, %rd8;\n"
+    /* 0 */
+    "bfe.u32 %r5, %r4, 8, 8;\n"
+    "mad.wide.u32 %rd10, %r5, 4, %rd3;\n"
+    "ld.shared.u32 %r6, [%rd10+1024];\n"
+    /* 1 */
+    "and.b32 %r7, %r4, 255;\n"
+    "mad.wide.u32 %rd11, %r7, 4, %rd3;\n"
+    "ld.shared.u32 %r8, [%rd11];\n"
+    /* 2: the index register reused for the result */
+    "shr.u32 %r9, %r4, 24;\n"
+    "mad.wide.u32 %rd12, %r9, 4, %rd3;\n"
+    "ld.shared.u32 %r9, [%rd12+3072];\n"
+    /* 3, 4 */
+    "shr.u64 %rd13, %rd7, 32;\n"
+    "cvt.u32.u64 %r10, %rd13;\n"
+    "mad.wide.u32 %rd14, %r10, 16, %rd3;\n"
+    "ld.shared.u64 %rd15, [%rd14];\n"
+    "ld.shared.u64 %rd16, [%rd14+8];\n"
+    /* 5 */
+    "bfe.u32 %r11, %r4, 16, 8;\n"
+    "mad.wide.u32 %rd17, %r11, 1, %rd3;\n"
+    "ld.shared.u8 %r12, [%rd17];\n"
+    /* 6, 7: the index and the address read again */
+    "sub.s64 %rd18, %rd11, %rd3;\n"
+    "cvt.u32.u64 %r13, %rd18;\n"
+    /* 8, 9: odd lanes only */
+    "mov.u32 %r14, 0;\n"
+    "mov.u32 %r15, 0;\n"
+    "and.b32 %r16, %r1, 1;\n"
+    "setp.eq.u32 %p2, %r16, 0;\n"
+    "@%p2 bra SKIP;\n"
+    "bfe.u32 %r17, %r4, 4, 8;\n"
+    "mad.wide.u32 %rd19, %r17, 4, %rd3;\n"
+    "ld.shared.u32 %r14, [%rd19+2048];\n"
+    "mov.u32 %r15, %r17;\n"
+    "SKIP:\n"
+    "st.global.u32 [%rd9], %r6;\n"
+    "st.global.u32 [%rd9+4], %r8;\n"
+    "st.global.u32 [%rd9+8], %r9;\n"
+    "cvt.u32.u64 %r20, %rd15;\n"
+    "st.global.u32 [%rd9+12], %r20;\n"
+    "cvt.u32.u64 %r21, %rd16;\n"
+    "st.global.u32 [%rd9+16], %r21;\n"
+    "st.global.u32 [%rd9+20], %r12;\n"
+    "st.global.u32 [%rd9+24], %r5;\n"
+    "st.global.u32 [%rd9+28], %r13;\n"
+    "st.global.u32 [%rd9+32], %r14;\n"
+    "st.global.u32 [%rd9+36], %r15;\n"
+    "ret;\n"
+    "}\n";
+
+static void lut_ref(uint32_t t, uint64_t y, uint32_t *o)
+{
+    uint32_t x = (uint32_t)y, hi = (uint32_t)(y >> 32), b = x >> 16 & 255;
+    uint32_t w = tab_word(b / 4);
+
+    o[0] = tab_word((x >> 8 & 255) + 256);
+    o[1] = tab_word(x & 255);
+    o[2] = tab_word((x >> 24) + 768);
+    o[3] = tab_word(4 * (hi & 255));
+    o[4] = tab_word(4 * (hi & 255) + 2);
+    o[5] = w >> (8 * (b % 4)) & 255;
+    o[6] = x >> 8 & 255;
+    o[7] = 4 * (x & 255);
+    o[8] = t & 1 ? tab_word((x >> 4 & 255) + 512) : 0;
+    o[9] = t & 1 ? x >> 4 & 255 : 0;
+}
+
+/* Run on @threads; the launch's lane instructions in @insns. */
+static void run_lut(uint32_t threads, uint64_t *insns)
+{
+    uint64_t in[128];
+    uint32_t out[128 * NOUT], want[NOUT];
+    struct kt *k = ptxr_kt();
+    uint64_t i0 = gv_dev_compute_lane_insns(k->td->dev);
+    int bad = 0;
+
+    for (uint32_t t = 0; t < threads; t++) {
+        /* the high word's low byte indexes 16-byte entries: at most 255 */
+        in[t] = (uint64_t)(ptxr_rnd32() & 0xff) << 32 | ptxr_rnd32();
+    }
+    CU_ASSERT_EQUAL_FATAL(ptxr_run(lut_ptx, threads, out,
+                                   threads * NOUT * 4, in, threads * 8),
+                          GV_ERR_NONE);
+    *insns = gv_dev_compute_lane_insns(k->td->dev) - i0;
+    for (uint32_t t = 0; t < threads; t++) {
+        lut_ref(t, in[t], want);
+        for (int j = 0; j < NOUT; j++) {
+            if (out[t * NOUT + j] != want[j] && bad++ < 8) {
+                fprintf(stderr, "\n    %u threads: thread %u result %d: "
+                        "%#x, expected %#x\n", threads, t, j,
+                        out[t * NOUT + j], want[j]);
+            }
+        }
+    }
+    CU_ASSERT_EQUAL(bad, 0);
+}
+
+/* Full warps (fused), a partial warp (one by one), divergent lanes; the
+ * same count of instructions per thread either way. */
+static void test_lut_results(void)
+{
+    uint64_t n64, n48, n32;
+
+    run_lut(64, &n64);
+    run_lut(48, &n48);
+    run_lut(32, &n32);
+    CU_ASSERT(n64 > 0);
+    CU_ASSERT_EQUAL(n64, 2 * n32);
+    CU_ASSERT_EQUAL(n48 * 4, n64 * 3);
+}
+
+/* The index masked to 10 bits: a lookup of word 1023 + 768 leaves the
+ * 4 KiB table; in a full warp (fused) the launch faults by the
+ * shared-memory rule, as one by one; in range, it runs. */
+static const char lut_oob_ptx[] =
+    HEAD
+    ".visible .entry k(.param .u64 k_out, .param .u64 k_in)\n"
+    "{\n"
+    ".reg .b32 %r<8>;\n"
+    ".reg .b64 %rd<12>;\n"
+    ".shared .align 16 .b8 tab[4096];\n"
+    "ld.param.u64 %rd1, [k_out];\n"
+    "ld.param.u64 %rd2, [k_in];\n"
+    "mov.u32 %r1, %tid.x;\n"
+    "mov.u64 %rd3, tab;\n"
+    "mul.wide.u32 %rd5, %r1, 8;\n"
+    "add.s64 %rd6, %rd2, %rd5;\n"
+    "ld.global.u64 %rd7, [%rd6];\n"
+    "cvt.u32.u64 %r4, %rd7;\n"
+    "and.b32 %r5, %r4, 1023;\n"
+    "mad.wide.u32 %rd10, %r5, 4, %rd3;\n"
+    "ld.shared.u32 %r6, [%rd10+3072];\n"
+    "mul.wide.u32 %rd8, %r1, 4;\n"
+    "add.s64 %rd9, %rd1, %rd8;\n"
+    "st.global.u32 [%rd9], %r6;\n"
+    "ret;\n"
+    "}\n";
+
+static void test_lut_fault(void)
+{
+    struct gv_dev *dev = ptxr_kt()->td->dev;
+    uint64_t in[64] = { 0 }, h0;
+    uint32_t out[64];
+
+    for (unsigned lane = 0; lane < 64; lane += 21) {
+        memset(in, 0, sizeof(in));
+        in[lane] = 256;                 /* 3072 + 1024 = the end */
+        h0 = gv_dev_rule_hits(dev, GV_RULE_COMPUTE_SHARED_RANGE);
+        CU_ASSERT_EQUAL(ptxr_run(lut_oob_ptx, 64, out, sizeof(out), in,
+                                 sizeof(in)), GV_ERR_FAULT);
+        CU_ASSERT_EQUAL(gv_dev_rule_hits(dev, GV_RULE_COMPUTE_SHARED_RANGE),
+                        h0 + 1);
+    }
+    memset(in, 0, sizeof(in));
+    in[5] = 255;                        /* the last word */
+    CU_ASSERT_EQUAL(ptxr_run(lut_oob_ptx, 64, out, sizeof(out), in,
+                             sizeof(in)), GV_ERR_NONE);
+}
+
+int gv_register_suites(void)
+{
+    static const struct gv_cunit_test t[] = {
+        { "fused lookups: full, partial and divergent warps",
+          test_lut_results },
+        { "fused lookups: out of the table faults", test_lut_fault },
+        { NULL, NULL },
+    };
+
+    return gv_add_suite("lut", ptxr_setup, ptxr_teardown, t);
+}
