@@ -132,7 +132,10 @@ static void fuse_at(struct gv_kfunc *kf, uint32_t n)
         return;
     }
     x->fn = 3;
-    if (n + 3 < kf->ncode && shared_load(ld + 1, mw->d) && ld->d != mw->d) {
+    /* a second load from the same address, if the first one does not
+     * overwrite what the address is computed from */
+    if (n + 3 < kf->ncode && shared_load(ld + 1, mw->d) &&
+        ld->d != mw->d && ld->d != x->a && ld->d != mw->c) {
         x->fn = 4;
     }
     /* the index and the address need not be written where the run

@@ -419,15 +419,52 @@ bool gv_simt_global_fast(struct gv_launch *L, struct gv_sm *sm,
     }
 }
 
+/* The loads of a fused lookup once gv_shared_warp_ok() passed: each
+ * lane's address recomputed from the extract's and the mad.wide's
+ * operands (not read back from the vector stores that just wrote it). */
+static inline void gv_lut_gather(uint8_t *sh, const struct gv_dinsn *i,
+                                 const struct gv_dinsn *ld, uint64_t *R)
+{
+    const uint64_t *A = R + i->a, *C = R + (i + 1)->c;
+    const uint32_t s = i->fsh, mask = i->fmask, scale = i->fscale;
+    const uint64_t imm = (uint64_t)(int64_t)ld->imm;
+    uint64_t *D = R + ld->d;
+
+#define GV_LUT_OFF(l) \
+    ((uint64_t)(((uint32_t)A[l] >> s) & mask) * scale + C[l] + imm)
+    switch (ld->k) {
+    case GV_K_LDS8:
+        for (unsigned l = 0; l < GV_WARP; l++) {
+            D[l] = sh[GV_LUT_OFF(l)];
+        }
+        break;
+    case GV_K_LDS32:
+        for (unsigned l = 0; l < GV_WARP; l++) {
+            uint32_t v;
+
+            memcpy(&v, sh + GV_LUT_OFF(l), 4);
+            D[l] = v;
+        }
+        break;
+    default:                                    /* LDS64 */
+        for (unsigned l = 0; l < GV_WARP; l++) {
+            memcpy(&D[l], sh + GV_LUT_OFF(l), 8);
+        }
+        break;
+    }
+#undef GV_LUT_OFF
+}
+
 /* GV_K_LUT for a full warp (gv_fuse.c): a table lookup, code[pc ..
  * pc + fn), in one dispatch, with the results of running the
- * instructions one by one: the extract's and the mad.wide's registers
- * are written (the fusion ensured the base is not the index, so reading
- * it first is the same), and each load is checked for the warp as its
- * fast form checks it (gv_shared_warp_ok); where that check fails the
- * load runs as its own fast form, which faults by the same rule.  A full
- * warp has no lane parked at a later pc, so none can join in the middle
- * of the run. */
+ * instructions one by one.  Each load is checked for the warp as its
+ * fast form checks it (gv_shared_warp_ok on the addresses); where that
+ * check fails the address register is written and the load runs as its
+ * own fast form, which faults by the same rule.  The extract's and the
+ * mad.wide's registers are written last where they are read again (the
+ * fusion ensured that no load writes the operands a later one reads,
+ * and that a kept register is written by no load).  A full warp has no
+ * lane parked at a later pc, so none can join in the middle of the run. */
 static inline __attribute__((always_inline))
 bool gv_simt_lut(struct gv_launch *L, struct gv_sm *sm,
                  const struct gv_dinsn *i, uint64_t *R)
@@ -443,27 +480,25 @@ bool gv_simt_lut(struct gv_launch *L, struct gv_sm *sm,
         idx[l] = v;
         addr[l] = (uint64_t)v * scale + C[l];
     }
-    if (i->fkeep & GV_FUSE_KEEP_INDEX) {
-        memcpy(R + i->d, idx, sizeof(idx));
-    }
-    if (i->fkeep & GV_FUSE_KEEP_ADDR) {
-        memcpy(R + mw->d, addr, sizeof(addr));
-    }
     for (unsigned k = 2; k < i->fn; k++) {
         const struct gv_dinsn *ld = i + k;
-        const uint64_t imm = (uint64_t)(int64_t)ld->imm;
         unsigned size = ld->k == GV_K_LDS8 ? 1 : ld->k == GV_K_LDS64 ? 8 : 4;
 
-        /* addr[] is the loads' address register: no load of the run
-         * writes it (gv_fuse.c) */
-        if (gv_shared_warp_ok(L->shared_total, addr, imm, size)) {
-            gv_shared_warp(sm->shared, ld, R + ld->d, addr, addr, imm);
+        if (gv_shared_warp_ok(L->shared_total, addr,
+                              (uint64_t)(int64_t)ld->imm, size)) {
+            gv_lut_gather(sm->shared, i, ld, R);
             continue;
         }
         memcpy(R + mw->d, addr, sizeof(addr));      /* its operand */
         if (!gv_simt_shared_fast(L, sm, ld, R, FULL)) {
             return false;
         }
+    }
+    if (i->fkeep & GV_FUSE_KEEP_INDEX) {
+        memcpy(R + i->d, idx, sizeof(idx));
+    }
+    if (i->fkeep & GV_FUSE_KEEP_ADDR) {
+        memcpy(R + mw->d, addr, sizeof(addr));
     }
     return true;
 }
