@@ -10,12 +10,12 @@
  * three quarters such lookups, GHASH with 8-bit tables half.  The
  * decoder marks the first instruction of each such run GV_K_LUT; the
  * interpreter then runs the whole run for a full warp in one dispatch
- * (gv_simt_lut in gv_simt_mem.h), with the results of running them one
- * by one: every register is written, every load goes through the same
- * checked fast form and faults by the same rule.  The instructions keep
- * their own kinds: a partial warp, or a branch into the middle of the
- * run, runs them one by one (GV_K_LUT falls back to the first one's own
- * kind, @kbase).
+ * (gv_simt_lut in gv_simt_mem.h), with the results of running them
+ * one by one: every register read again is written, every load is
+ * checked as its fast form checks it and faults by the same rule.  The
+ * instructions keep their own kinds: a partial warp, or a branch into
+ * the middle of the run, runs them one by one (GV_K_LUT then computes
+ * only the extract, from the same shift and mask).
  */
 #include "gv_simt.h"
 
@@ -150,7 +150,6 @@ static void fuse_at(struct gv_kfunc *kf, uint32_t n)
     x->fsh = sh;
     x->fmask = mask;
     x->fscale = (uint32_t)scale;
-    x->kbase = x->k;
     x->k = GV_K_LUT;
 }
 

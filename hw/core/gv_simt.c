@@ -446,16 +446,13 @@ static void fma_f64(uint64_t *D, const uint64_t *A, const uint64_t *B,
  * run_warp: the full-warp checks and copies use the host's vectors. */
 GV_SIMD_CLONES
 static bool shared_fast(struct gv_launch *L, struct gv_sm *sm,
-                        const struct gv_dinsn *i, uint64_t *R, uint32_t m)
+                        struct gv_warp *w, const struct gv_dinsn *i,
+                        uint64_t *R, uint32_t m)
 {
+    if (i->k == GV_K_LUT) {                     /* gv_fuse.c */
+        return gv_simt_lut_step(L, sm, w, i, R, m);
+    }
     return gv_simt_shared_fast(L, sm, i, R, m);
-}
-
-GV_SIMD_CLONES
-static bool lut_fast(struct gv_launch *L, struct gv_sm *sm,
-                     const struct gv_dinsn *i, uint64_t *R)
-{
-    return gv_simt_lut(L, sm, i, R);
 }
 
 GV_SIMD_CLONES
@@ -480,7 +477,6 @@ static int run_warp(struct gv_launch *L, struct gv_sm *sm, struct gv_warp *w)
     for (;;) {
         const struct gv_dinsn *i;
         uint32_t m;
-        unsigned k;
 
         if (!warp_ready(w)) {
             sm->lane_insns += lanes;
@@ -502,9 +498,7 @@ static int run_warp(struct gv_launch *L, struct gv_sm *sm, struct gv_warp *w)
         uint64_t *D = R + i->d;
         const uint64_t *A = R + i->a, *B = R + i->b, *C = R + i->c;
 
-        k = i->k;
-    again:
-        switch (k) {
+        switch (i->k) {
         case GV_K_NOP:
             break;
         case GV_K_GENERIC: {
@@ -584,7 +578,8 @@ static int run_warp(struct gv_launch *L, struct gv_sm *sm, struct gv_warp *w)
             break;
         case GV_K_CVT_U32_U64: LANES(m, D[l] = (uint32_t)A[l]); break;
         case GV_K_LDS8: case GV_K_LDS32: case GV_K_LDS64: case GV_K_STS32:
-            if (!shared_fast(L, sm, i, R, m)) {
+        case GV_K_LUT:
+            if (!shared_fast(L, sm, w, i, R, m)) {
                 return W_STOP;
             }
             break;
@@ -598,18 +593,6 @@ static int run_warp(struct gv_launch *L, struct gv_sm *sm, struct gv_warp *w)
                 return W_STOP;
             }
             break;
-        case GV_K_LUT:              /* a fused lookup (gv_fuse.c) */
-            if (m != FULL) {
-                k = i->kbase;           /* one by one */
-                goto again;
-            }
-            if (!lut_fast(L, sm, i, R)) {
-                return W_STOP;
-            }
-            w->issued += i->fn - 1u;
-            lanes += (i->fn - 1u) * GV_WARP;
-            w->pc += i->fn;
-            continue;
         case GV_K_LDP_UNI:
             if (!ldp_uni(L, i, A, D, m)) {
                 return W_STOP;

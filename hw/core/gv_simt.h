@@ -27,12 +27,11 @@ struct gv_dinsn {
     uint32_t g, d, a, b, c, e;  /* slot offsets (unused: slot 0; no result:
                                    the sink slot, the last one) */
     int32_t imm;                /* memory offset, or branch target pc */
-    /* GV_K_LUT (gv_fuse.c): the first of @fn instructions fused, its own
-     * kind @kbase; the index is ((u32)a >> @fsh) & @fmask, the scale of
-     * the mad.wide @fscale; @fkeep: GV_FUSE_KEEP_* of the registers that
-     * are read before they are written again. */
+    /* GV_K_LUT (gv_fuse.c): the first of @fn instructions fused; its
+     * result (the index) is ((u32)a >> @fsh) & @fmask, the scale of the
+     * mad.wide @fscale; @fkeep: GV_FUSE_KEEP_* of the registers that are
+     * read before they are written again. */
     uint8_t fn, fsh, fkeep;
-    uint16_t kbase;
     uint32_t fmask, fscale;
 };
 

@@ -503,4 +503,26 @@ bool gv_simt_lut(struct gv_launch *L, struct gv_sm *sm,
     return true;
 }
 
+/* GV_K_LUT at warp @w's pc: a full warp runs the fused run (then the
+ * interpreter's pc++ moves past it, and its other instructions are
+ * counted); otherwise only the extract, which is ((u32)a >> fsh) & fmask
+ * (gv_fuse.c), and the others follow one by one. */
+static inline __attribute__((always_inline))
+bool gv_simt_lut_step(struct gv_launch *L, struct gv_sm *sm,
+                      struct gv_warp *w, const struct gv_dinsn *i,
+                      uint64_t *R, uint32_t m)
+{
+    const uint64_t *A = R + i->a;
+    uint64_t *D = R + i->d;
+
+    if (m != FULL) {
+        LANES(m, D[l] = ((uint32_t)A[l] >> i->fsh) & i->fmask);
+        return true;
+    }
+    w->pc += i->fn - 1u;
+    w->issued += i->fn - 1u;
+    sm->lane_insns += (i->fn - 1u) * GV_WARP;
+    return gv_simt_lut(L, sm, i, R);
+}
+
 #endif /* GV_SIMT_MEM_H */
