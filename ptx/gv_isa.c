@@ -331,6 +331,12 @@ static int check_insn(struct img *m, uint32_t fi, const struct gv_isa_func *f,
                        "outside the function [%u, %u)", fi, pc, t,
                        f->insn_start, f->insn_start + f->insn_count);
         }
+        if (gv_isa_join(&in, &t) &&
+            (t < f->insn_start || t - f->insn_start >= f->insn_count)) {
+            return bad(m, "function %u, instruction %u: reconvergence point "
+                       "%u outside the function [%u, %u)", fi, pc, t,
+                       f->insn_start, f->insn_start + f->insn_count);
+        }
     }
     return 0;
 }
@@ -595,6 +601,11 @@ static void dis_insn(struct sbuf *s, const struct img *m, uint32_t pc)
         break;
     case GV_I_BRA:
         sb_printf(s, "bra %04u", in.b | (uint32_t)in.c << 16);
+        uint32_t j;
+
+        if (gv_isa_join(&in, &j)) {
+            sb_printf(s, ", join %04u", j);
+        }
         break;
     case GV_I_BAR:
         sb_printf(s, "bar ");

@@ -20,8 +20,9 @@
  * - .func calls are inlined at the call site (the ISA has no call), with
  *   fresh registers and labels per call; parameters and return values pass
  *   through local memory exactly as the PTX writes them.  Recursion is an
- *   error.  The instruction order of the PTX is kept: the engine's
- *   reconvergence relies on the layout compilers produce.
+ *   error.  The instruction order of the PTX is kept; every conditional
+ *   branch carries its reconvergence point, the immediate post-dominator
+ *   (gv_ptx_join.c), where the engine makes its lanes meet.
  * - Every modifier of an instruction must be understood or explicitly
  *   harmless; anything else is an error naming the line and the construct.
  */
@@ -202,6 +203,7 @@ static void translate_entry(struct cg *cg, const struct gvp_func *f)
     cg->depth = 0;
     gvp_sym_pop(cg, -1);
     peephole(cg, start);
+    gvp_joins(cg->ins + start, (uint32_t)cg->nins - start, start);
     cg->nregs = gvp_regs_allocate(cg->ins + start,
                                   (uint32_t)cg->nins - start, start,
                                   cg->nregs);

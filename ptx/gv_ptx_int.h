@@ -37,10 +37,15 @@ void gvp_fail(struct gvp *p, int line, const char *construct,
               const char *fmt, ...)
     __attribute__((noreturn, format(printf, 4, 5)));
 
+/* gv_ptx_join.c: give every conditional branch of one finished entry
+ * (@n instructions at module index @start) its reconvergence point, the
+ * immediate post-dominator of its block (BRA with GV_BRA_JOIN). */
+struct gv_insn;
+void gvp_joins(struct gv_insn *ins, uint32_t n, uint32_t start);
+
 /* gv_ptx_regs.c: give the registers of one finished entry (@n
  * instructions at module index @start, @nregs registers) the fewest slots
  * their live ranges allow, renaming them in place; the new count. */
-struct gv_insn;
 uint32_t gvp_regs_allocate(struct gv_insn *ins, uint32_t n, uint32_t start,
                            uint32_t nregs);
 

@@ -57,7 +57,7 @@ static bool field_imm(const struct gv_insn *i, int k)
 {
     switch (i->op) {
     case GV_I_BRA:
-        return k == 2 || k == 3;        /* the target */
+        return true;    /* the target, the reconvergence point, unused */
     case GV_I_CVT: case GV_I_LD: case GV_I_ST: case GV_I_ATOM:
         return k == 4;                  /* source type, offset */
     case GV_I_BAR:

@@ -94,7 +94,7 @@ static const struct gv_isa_rule rules[GV_I__COUNT] = {
     [GV_I_LD] = { { D, S, NO, NO, I }, GV_MODS_MEM, T_MEM },
     [GV_I_ST] = { { NO, S, S, NO, I }, GV_MODS_MEM, T_MEM },
     [GV_I_ATOM] = { { DN, S, S, NO, I }, GV_MODS_ATOM, T_ATOM },
-    [GV_I_BRA] = { { NO, NO, I, I }, GV_MODS_ANY, T_ANY },
+    [GV_I_BRA] = { { NO, NO, I, I }, GV_MODS_BRA, T_ANY },
     [GV_I_EXIT] = { { NO }, GV_MODS_ANY, T_ANY },
     [GV_I_BAR] = { { NO, BAR }, GV_MODS_BAR, T_ANY },
     [GV_I_S2R] = { { D }, GV_MODS_SREG, T_U32_U64 },
@@ -131,6 +131,18 @@ void gv_isa_roles(const struct gv_insn *x, uint8_t role[GV_ISA_NFIELDS])
     if (x->op == GV_I_BAR && (x->mod & GV_BAR_COUNT)) {
         role[2] = GV_ROLE_SRC; /* the thread count */
     }
+    if (x->op == GV_I_BRA && (x->mod & GV_BRA_JOIN)) {
+        role[0] = role[1] = GV_ROLE_IMM; /* the reconvergence point */
+    }
+}
+
+bool gv_isa_join(const struct gv_insn *x, uint32_t *pc)
+{
+    if (x->op != GV_I_BRA || !(x->mod & GV_BRA_JOIN)) {
+        return false;
+    }
+    *pc = (uint32_t)x->d | (uint32_t)x->a << 16;
+    return true;
 }
 
 static bool is_flt(unsigned t)
@@ -195,6 +207,9 @@ static bool mod_ok(const struct gv_insn *x, unsigned form)
     case GV_MODS_BAR:
         return mod == 0 || mod == GV_BAR_COUNT ||
                mod == (GV_BAR_COUNT | GV_BAR_ARRIVE);
+    case GV_MODS_BRA:
+        /* a reconvergence point only where lanes can diverge */
+        return mod == 0 || (mod == GV_BRA_JOIN && (x->guard & GV_G_ON));
     default:
         return true;
     }

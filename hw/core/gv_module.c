@@ -295,6 +295,12 @@ static int decode_func(const struct gv_isa_module *h, const uint8_t *img,
                     fi, n);
             }
             di->imm = (int32_t)(tgt - fn->insn_start);
+            if (gv_isa_join(x, &tgt) &&
+                (tgt < fn->insn_start ||
+                 !gv_range_ok(tgt - fn->insn_start, 1, fn->insn_count))) {
+                BAD("function %u instruction %u: reconvergence point out "
+                    "of the function", fi, n);
+            }
         } else if (x->op == GV_I_LD || x->op == GV_I_ST ||
                    x->op == GV_I_ATOM) {
             di->imm = (int16_t)x->e;
@@ -336,13 +342,26 @@ static int decode_func(const struct gv_isa_module *h, const uint8_t *img,
         di->c *= GV_WARP;
         di->e *= GV_WARP;
     }
+    /* Reconvergence points: the branch knows its own, and the instruction
+     * there is marked (run_warp checks the reconvergence stack only at
+     * marked instructions). */
+    for (uint32_t n = 0; n < kf->ncode; n++) {
+        uint32_t j;
+
+        if (gv_isa_join(&ins[fn->insn_start + n], &j)) {
+            j -= fn->insn_start;
+            kf->code[n].e = j;
+            kf->code[n].rnd = GV_D_JOIN;
+            kf->code[j].guard |= GV_G_JOIN;
+        }
+    }
     /* Falling off the end of the code is an exit. */
     if (kf->code[kf->ncode - 1].k != GV_K_BRA &&
         kf->code[kf->ncode - 1].k != GV_K_EXIT &&
         kf->code[kf->ncode - 1].k != GV_K_TRAP) {
         BAD("function %u: does not end with exit, branch or trap", fi);
     }
-    if (kf->code[kf->ncode - 1].guard) {
+    if (kf->code[kf->ncode - 1].guard & (GV_G_ON | GV_G_NEG)) {
         BAD("function %u: last instruction is guarded", fi);
     }
     gv_fuse_lookups(kf);

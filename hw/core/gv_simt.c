@@ -194,17 +194,22 @@ static inline void s2r(struct gv_launch *L, struct gv_sm *sm,
 /* ---- control: branches and barriers ---- */
 
 /* bra: the lanes of @m jump; the rest of the running group waits at the
- * next instruction. */
-static inline void branch(struct gv_warp *w, const struct gv_dinsn *i,
-                          uint32_t m)
+ * next instruction, and with a reconvergence point both meet there.
+ * False if the launch faulted. */
+static inline bool branch(struct gv_launch *L, struct gv_warp *w,
+                          const struct gv_dinsn *i, uint32_t m)
 {
     uint32_t nt = w->active & ~m;
 
     if (!m) {
         w->pc++;
-        return;
+        return true;
     }
     if (nt) {
+        if (i->rnd == GV_D_JOIN && !gv_simt_join_push(w, i->e, w->active)) {
+            gv_simt_fault(L, GV_RULE_COMPUTE_JOIN_STACK, UINT64_MAX);
+            return false;
+        }
         for (uint32_t mm = nt; mm; mm &= mm - 1) {
             w->lane_pc[__builtin_ctz(mm)] = w->pc + 1;
         }
@@ -218,6 +223,7 @@ static inline void branch(struct gv_warp *w, const struct gv_dinsn *i,
     if (w->pc > w->min_wait) {
         resched(w);
     }
+    return true;
 }
 
 /* bar: the lanes of @m arrive at barrier A (with count B); unless
@@ -252,6 +258,10 @@ static inline bool warp_ready(struct gv_warp *w)
 {
     if (!w->active) {
         resched(w);
+        /* held lanes never wait for lanes that cannot run */
+        while (!w->active && gv_simt_join_unblock(w)) {
+            resched(w);
+        }
         if (!w->active) {
             return false;
         }
@@ -262,13 +272,22 @@ static inline bool warp_ready(struct gv_warp *w)
     return true;
 }
 
-/* The running lanes that instruction @i's guard predicate lets through. */
-static inline uint32_t guarded(const struct gv_warp *w,
-                               const struct gv_dinsn *i, const uint64_t *R)
+/* The running lanes that instruction @i's guard predicate lets through;
+ * at a reconvergence point (GV_G_JOIN), after they met the others or
+ * stopped to wait for them (then none). */
+static inline uint32_t guarded(struct gv_warp *w, const struct gv_dinsn *i,
+                               const uint64_t *R)
 {
-    uint32_t m = w->active;
+    uint32_t m;
 
-    if (i->guard) {
+    if (!i->guard) {
+        return w->active;
+    }
+    if ((i->guard & GV_G_JOIN) && w->njoin) {
+        gv_simt_join_arrive(w);
+    }
+    m = w->active;
+    if (i->guard & GV_G_ON) {
         uint32_t p = predmask(R + i->g);
 
         m &= (i->guard & GV_G_NEG) ? ~p : p;
@@ -600,7 +619,9 @@ static int run_warp(struct gv_launch *L, struct gv_sm *sm, struct gv_warp *w)
             break;
         case GV_K_MADDR: LANES(m, D[l] = L->data_va + A[l]); break;
         case GV_K_BRA:
-            branch(w, i, m);
+            if (!branch(L, w, i, m)) {
+                return W_STOP;
+            }
             continue;
         case GV_K_EXIT: lanes_exit(w, code, m); break;
         case GV_K_BAR: bar_arrive(sm, w, i, A, B, m); break;
@@ -692,7 +713,8 @@ void gv_simt_block_start(struct gv_launch *L, struct gv_sm *sm,
         w->pc = 0;
         w->alive = left >= GV_WARP ? FULL : (1u << left) - 1;
         w->active = w->alive;
-        w->waiting = w->at_bar = w->at_sync = 0;
+        w->waiting = w->at_bar = w->at_sync = w->at_join = 0;
+        w->njoin = 0;
         w->min_wait = UINT32_MAX;
         w->id = k;
     }

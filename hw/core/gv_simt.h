@@ -41,6 +41,11 @@ struct gv_dinsn {
 /* gv_dinsn.rnd of SHFL and VOTE: operand e holds a member mask (the
  * warp-synchronous forms: shfl.sync, vote.sync, bar.warp.sync). */
 #define GV_D_MEMBER 1
+/* gv_dinsn.rnd of BRA: operand e is the branch's reconvergence point (a
+ * function-relative pc; GV_BRA_JOIN).  gv_dinsn.guard of the instruction
+ * at a reconvergence point has GV_G_JOIN (beside GV_G_ON, GV_G_NEG). */
+#define GV_D_JOIN 1
+#define GV_G_JOIN 0x80u
 
 struct gv_kfunc {
     struct gv_dinsn *code;
@@ -98,6 +103,17 @@ struct gv_simt_tlbe {
     bool ro;
 };
 
+/* An entry of a warp's reconvergence stack: the lanes that diverged at a
+ * branch whose reconvergence point is @pc (gv_simt_warp.c). */
+struct gv_join {
+    uint32_t pc, lanes;
+};
+
+/* Entries of the reconvergence stack: each divergent branch with a
+ * reconvergence point other than the top entry's pushes one; more than
+ * this faults (compute.join_stack). */
+#define GV_JOIN_MAX 64
+
 struct gv_warp {
     uint64_t *R;
     uint32_t pc;
@@ -107,12 +123,16 @@ struct gv_warp {
     uint32_t at_bar;            /* lanes waiting at a barrier (at lane_pc) */
     uint32_t at_sync;           /* lanes waiting at a warp-synchronous
                                    instruction (at lane_pc; gv_simt.c) */
+    uint32_t at_join;           /* lanes held at a reconvergence point (at
+                                   lane_pc) until the others arrive */
     uint32_t min_wait;          /* lowest lane_pc of waiting lanes */
     uint32_t lane_pc[GV_WARP];
     uint8_t lane_bar[GV_WARP];  /* the barrier a lane at_bar waits at */
     uint32_t id;
     uint64_t issued;
     uint8_t *local;             /* GV_WARP * local_size bytes */
+    uint32_t njoin;             /* entries of the reconvergence stack */
+    struct gv_join join[GV_JOIN_MAX];
 };
 
 /* A slot of a streaming multiprocessor: the state of one resident thread

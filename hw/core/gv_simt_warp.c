@@ -180,3 +180,162 @@ bool gv_simt_sync_stuck(struct gv_launch *L, struct gv_sm *sm, uint32_t nw)
     }
     return false;
 }
+
+/* ---- reconvergence at the immediate post-dominator ----
+ *
+ * A branch the translator gave a reconvergence point R (GV_BRA_JOIN: the
+ * branch's immediate post-dominator) pushes an entry (R, the running
+ * lanes) when its lanes diverge, unless the top entry already waits at R
+ * (a loop's exit branch, run once per iteration: its lanes join the
+ * entry).  A group of lanes that reaches R (an instruction marked
+ * GV_G_JOIN) while lanes of an entry at R are still elsewhere waits there
+ * (at_join); the group that completes the entry goes on with all of them.
+ * Lanes that exit are not waited for.  Holding is never a deadlock: when
+ * no lane of the warp can run otherwise (the others wait at a barrier or
+ * a warp-synchronous instruction), the innermost held lanes go on alone
+ * (gv_simt_join_unblock), as PTX's forward progress requires. */
+
+/* The lanes held, and the lanes waiting, at @pc. */
+static uint32_t held_at(const struct gv_warp *w, uint32_t pc)
+{
+    uint32_t h = 0;
+
+    for (uint32_t mm = w->at_join; mm; mm &= mm - 1) {
+        unsigned l = __builtin_ctz(mm);
+
+        h |= (uint32_t)(w->lane_pc[l] == pc) << l;
+    }
+    return h;
+}
+
+static uint32_t waiting_at(const struct gv_warp *w, uint32_t pc)
+{
+    uint32_t h = 0;
+
+    for (uint32_t mm = w->waiting; mm; mm &= mm - 1) {
+        unsigned l = __builtin_ctz(mm);
+
+        h |= (uint32_t)(w->lane_pc[l] == pc) << l;
+    }
+    return h;
+}
+
+static void join_remove(struct gv_warp *w, uint32_t k)
+{
+    memmove(&w->join[k], &w->join[k + 1],
+            (w->njoin - k - 1) * sizeof(w->join[0]));
+    w->njoin--;
+}
+
+/* The held lanes @r go on from their pc (parked: the scheduler picks). */
+static void join_release(struct gv_warp *w, uint32_t r)
+{
+    for (uint32_t mm = r; mm; mm &= mm - 1) {
+        unsigned l = __builtin_ctz(mm);
+
+        if (w->lane_pc[l] < w->min_wait) {
+            w->min_wait = w->lane_pc[l];
+        }
+    }
+    w->at_join &= ~r;
+    w->waiting |= r;
+}
+
+bool gv_simt_join_push(struct gv_warp *w, uint32_t pc, uint32_t lanes)
+{
+    uint32_t n = w->njoin;
+
+    /* entries whose lanes all exited wait for nobody */
+    while (n && !(w->join[n - 1].lanes & w->alive)) {
+        n--;
+    }
+    w->njoin = n;
+    if (n && w->join[n - 1].pc == pc) {
+        w->join[n - 1].lanes |= lanes;
+        return true;
+    }
+    if (n == GV_JOIN_MAX) {
+        return false;
+    }
+    w->join[n].pc = pc;
+    w->join[n].lanes = lanes;
+    w->njoin = n + 1;
+    return true;
+}
+
+void gv_simt_join_arrive(struct gv_warp *w)
+{
+    uint32_t pc = w->pc;
+
+    for (uint32_t k = w->njoin; k-- > 0;) {
+        const struct gv_join *j = &w->join[k];
+        uint32_t held, wait;
+
+        if (j->pc != pc || !(j->lanes & w->active)) {
+            continue;
+        }
+        held = held_at(w, pc);
+        wait = waiting_at(w, pc);
+        if (j->lanes & w->alive & ~(w->active | held | wait)) {
+            /* others of the entry are still on their way: wait here */
+            for (uint32_t mm = w->active; mm; mm &= mm - 1) {
+                w->lane_pc[__builtin_ctz(mm)] = pc;
+            }
+            w->at_join |= w->active;
+            w->active = 0;
+            return;
+        }
+        /* the last of them: all go on together */
+        w->active |= held | wait;
+        w->at_join &= ~held;
+        if (wait) {
+            w->waiting &= ~wait;
+            w->min_wait = UINT32_MAX;
+            for (uint32_t mm = w->waiting; mm; mm &= mm - 1) {
+                unsigned l = __builtin_ctz(mm);
+
+                if (w->lane_pc[l] < w->min_wait) {
+                    w->min_wait = w->lane_pc[l];
+                }
+            }
+        }
+        join_remove(w, k);
+    }
+}
+
+bool gv_simt_join_unblock(struct gv_warp *w)
+{
+    if (!w->at_join) {
+        return false;
+    }
+    for (uint32_t k = w->njoin; k-- > 0;) {
+        uint32_t held = held_at(w, w->join[k].pc);
+
+        if (held) {
+            join_release(w, held);
+            join_remove(w, k);
+            return true;
+        }
+    }
+    join_release(w, w->at_join); /* held by no entry: cannot happen */
+    return true;
+}
+
+void gv_simt_join_exit(struct gv_warp *w)
+{
+    bool released = false;
+
+    for (uint32_t k = w->njoin; k-- > 0;) {
+        const struct gv_join *j = &w->join[k];
+        uint32_t held = held_at(w, j->pc);
+
+        if (held && !(j->lanes & w->alive & ~held)) {
+            join_release(w, held);
+            join_remove(w, k);
+            released = true;
+        }
+    }
+    if (released) {
+        sync_behind(w);
+    }
+}

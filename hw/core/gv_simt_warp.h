@@ -75,6 +75,22 @@ void gv_simt_sync_exit(struct gv_warp *w, const struct gv_dinsn *code);
  * (compute.warp_sync) and returns true if there are any. */
 bool gv_simt_sync_stuck(struct gv_launch *L, struct gv_sm *sm, uint32_t nw);
 
+/* Reconvergence at the immediate post-dominator (gv_simt_warp.c;
+ * docs/compute.md, "Divergence and reconvergence").  A divergent branch
+ * with reconvergence point @pc of the running lanes @lanes: the lanes
+ * meet there.  False if the stack is full (the launch faults,
+ * compute.join_stack). */
+bool gv_simt_join_push(struct gv_warp *w, uint32_t pc, uint32_t lanes);
+/* The running lanes are at a reconvergence point (w->pc, marked
+ * GV_G_JOIN): they wait there for the other lanes of its entries (then
+ * w->active is 0), or all of them go on together. */
+void gv_simt_join_arrive(struct gv_warp *w);
+/* No lane of @w can run: the lanes held at the innermost reconvergence
+ * point go on without the others (false if none is held). */
+bool gv_simt_join_unblock(struct gv_warp *w);
+/* Lanes of @w exited: the held lanes that waited only for them go on. */
+void gv_simt_join_exit(struct gv_warp *w);
+
 static inline void shfl(const struct gv_dinsn *i, uint64_t *D,
                         const uint64_t *A, const uint64_t *B,
                         const uint64_t *C, uint32_t m)
@@ -151,6 +167,9 @@ static inline void lanes_exit(struct gv_warp *w, const struct gv_dinsn *code,
     w->active &= ~m;
     if (w->at_sync) {
         gv_simt_sync_exit(w, code);
+    }
+    if (w->at_join) {
+        gv_simt_join_exit(w);
     }
 }
 

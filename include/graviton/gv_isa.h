@@ -118,7 +118,10 @@ enum gv_isa_op {
                            f32 f64; mod = space | (GV_ATOM_* << 4); CAS: if old == b store c;
                            d may be GV_ISA_NONE (PTX red) */
     GV_I_BRA,           /* go to instruction index (b | c << 16) (module-absolute, inside the
-                           same function); the guard predicate makes it conditional */
+                           same function); the guard predicate makes it conditional; mod
+                           GV_BRA_JOIN (guarded only): d | a << 16 is the branch's
+                           reconvergence point (its immediate post-dominator, module-absolute,
+                           inside the function), where the lanes that diverge there meet */
     GV_I_EXIT,          /* the thread ends */
     /* block barrier a (constant, 0..15): the lanes wait until every live
      * thread of the block has arrived at barrier a, or, with GV_BAR_COUNT,
@@ -218,6 +221,7 @@ enum gv_isa_prmt {
 #define GV_BAR_COUNT            0x2u    /* BAR: b is the thread count */
 #define GV_SHF_R                0x1u    /* SHF: right (else left) */
 #define GV_SHF_WRAP             0x2u    /* SHF: amount mod 32 (else clamp to 32) */
+#define GV_BRA_JOIN             0x1u    /* BRA: d | a << 16 is the reconvergence point */
 
 /* guard (gv_insn.guard) */
 #define GV_G_ON                 0x1u    /* execute only where predicate gpred ... */

@@ -55,6 +55,7 @@ enum gv_isa_modform {
     GV_MODS_PRMT,     /* GV_PRMT_* */
     GV_MODS_SHF,      /* GV_SHF_R | GV_SHF_WRAP */
     GV_MODS_BAR,      /* 0, GV_BAR_COUNT, GV_BAR_COUNT | GV_BAR_ARRIVE */
+    GV_MODS_BRA,      /* 0, or GV_BRA_JOIN on a guarded BRA */
     GV_MODS_ANY,      /* ignored */
 };
 
@@ -66,7 +67,8 @@ enum gv_isa_modform {
 struct gv_isa_rule {
     uint8_t role[GV_ISA_NFIELDS]; /* enum gv_isa_role, d a b c e; the
                                            conditional fields (ATOM's c,
-                                           BAR's b) are GV_ROLE_NO here */
+                                           BAR's b, BRA's d a) are
+                                           GV_ROLE_NO here */
     uint8_t mods;                 /* enum gv_isa_modform */
     uint32_t types;               /* GV_ISA_TBIT set or GV_ISA_TANY */
 };
@@ -76,13 +78,17 @@ const struct gv_isa_rule *gv_isa_rule(unsigned op);
 /* Is @type one of the types of opcode @op? */
 bool gv_isa_type_ok(unsigned op, unsigned type);
 /* The roles of @x's operand fields, d a b c e, for its opcode and
- * modifier (ATOM's c only for CAS, BAR's b only with GV_BAR_COUNT).
+ * modifier (ATOM's c only for CAS, BAR's b only with GV_BAR_COUNT, BRA's
+ * d and a, the reconvergence point, only with GV_BRA_JOIN).
  * An unknown opcode uses no field. */
 void gv_isa_roles(const struct gv_insn *x, uint8_t role[GV_ISA_NFIELDS]);
 /* Is the form of @x (opcode, type, guard bits, modifier, CVT's source
  * type and rounding) valid?  Operands are checked against the function
  * by the caller, with gv_isa_roles(). */
 enum gv_isa_form gv_isa_form_check(const struct gv_insn *x);
+/* Does @x (a BRA with GV_BRA_JOIN) have a reconvergence point?  Then
+ * it (d | a << 16, module-absolute) is in @pc. */
+bool gv_isa_join(const struct gv_insn *x, uint32_t *pc);
 /* A short name of @f ("type", "modifier", ...). */
 const char *gv_isa_form_name(enum gv_isa_form f);
 

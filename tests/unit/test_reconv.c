@@ -1,0 +1,414 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * Reconvergence at the immediate post-dominator (docs/compute.md,
+ * "Divergence and reconvergence"; docs/ptx.md, "Reconvergence"): the
+ * translator gives every conditional branch its immediate post-dominator
+ * (BRA with GV_BRA_JOIN), and the lanes that diverge there meet there,
+ * whatever the layout.  Hand-written PTX in nvcc's style where a block
+ * placed after the join branches back to it (the lowest-pc scheduling
+ * the engine had before let the lanes at the join run on alone), loops
+ * with a break, nested divergence, warp-synchronous instructions at the
+ * join; each against a CPU reference.  Then the device's side: a
+ * reconvergence point outside its function is refused at load
+ * (launch.module_invalid), and a module whose branches nest deeper than
+ * the reconvergence stack faults (compute.join_stack).
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cunit_main.h"
+#include "gv_core.h"
+#include "gv_ktest.h"
+#include "gv_ptx.h"
+#include "gv_testdev.h"
+#include "graviton/gv_isa_rules.h"
+#include "graviton/gv_rules.h"
+#include "ptx_run.h"
+
+#define FULL 0xffffffffu
+
+/* k(out, in): %r2 = the lane, %rd4 = &out[tid]. */
+#define PTX_HEAD \
+    ".version 9.0\n.target sm_75\n.address_size 64\n" \
+    ".visible .entry k(.param .u64 k_out, .param .u64 k_in)\n{\n" \
+    ".reg .pred %p<8>;\n.reg .b32 %r<16>;\n.reg .b64 %rd<8>;\n" \
+    "ld.param.u64 %rd1, [k_out];\n" \
+    "cvta.to.global.u64 %rd2, %rd1;\n" \
+    "mov.u32 %r1, %tid.x;\n" \
+    "and.b32 %r2, %r1, 31;\n" \
+    "mul.wide.u32 %rd3, %r1, 4;\n" \
+    "add.s64 %rd4, %rd2, %rd3;\n"
+
+/* The module's first conditional branch: its reconvergence point, and
+ * the instruction there (UINT32_MAX, NULL if it has none). */
+static uint32_t first_join(const uint8_t *img, size_t len,
+                           struct gv_insn *at)
+{
+    struct gv_isa_module h;
+    const struct gv_insn *ins;
+
+    memcpy(&h, img, sizeof(h));
+    CU_ASSERT_FATAL(h.insns_off + (uint64_t)h.ninsns * 16 <= len);
+    ins = (const void *)(img + h.insns_off);
+    for (uint32_t k = 0; k < h.ninsns; k++) {
+        uint32_t j;
+
+        if (ins[k].op == GV_I_BRA && (ins[k].guard & GV_G_ON)) {
+            if (!gv_isa_join(&ins[k], &j)) {
+                return UINT32_MAX;
+            }
+            if (j < h.ninsns) {
+                *at = ins[j];
+            }
+            return j;
+        }
+    }
+    return UINT32_MAX;
+}
+
+/* An if/else whose else-block is placed after the function's ret and
+ * branches back to the join (as nvcc lays out an unlikely branch):
+ * activemask and vote.ballot at the join see the whole warp. */
+static const char ptx_else_last[] = PTX_HEAD
+    "setp.lt.u32 %p1, %r2, 11;\n"
+    "@%p1 bra $L__BB0_else;\n"
+    "mul.lo.u32 %r3, %r2, 3;\n"
+    "$L__BB0_join:\n"
+    "activemask.b32 %r4;\n"
+    "and.b32 %r6, %r3, 1;\n"
+    "setp.eq.u32 %p2, %r6, 1;\n"
+    "vote.ballot.b32 %r5, %p2;\n"
+    "st.global.u32 [%rd4], %r4;\n"
+    "st.global.u32 [%rd4+128], %r5;\n"
+    "st.global.u32 [%rd4+256], %r3;\n"
+    "ret;\n"
+    "$L__BB0_else:\n"
+    "add.s32 %r3, %r2, 7;\n"
+    "bra.uni $L__BB0_join;\n"
+    "}\n";
+
+static void test_else_last(void)
+{
+    uint32_t out[96], ballot = 0;
+    struct gv_insn at = { 0 };
+    size_t len;
+    uint8_t *img = ptxr_translate(ptx_else_last, &len);
+
+    /* the translator: the branch reconverges at the activemask */
+    CU_ASSERT_FATAL(img != NULL);
+    CU_ASSERT_NOT_EQUAL(first_join(img, len, &at), UINT32_MAX);
+    CU_ASSERT_EQUAL(at.op, GV_I_VOTE);
+    free(img);
+    CU_ASSERT_EQUAL_FATAL(ptxr_run(ptx_else_last, 32, out, sizeof(out),
+                                   NULL, 0), GV_ERR_NONE);
+    for (unsigned l = 0; l < 32; l++) {
+        uint32_t v = l < 11 ? l + 7 : l * 3;
+
+        ballot |= (v & 1) << l;
+    }
+    for (unsigned l = 0; l < 32; l++) {
+        CU_ASSERT_EQUAL(out[l], FULL);
+        CU_ASSERT_EQUAL(out[32 + l], ballot);
+        CU_ASSERT_EQUAL(out[64 + l], l < 11 ? l + 7 : l * 3);
+    }
+}
+
+/* A loop with a break inside an if whose block sits after the ret: the
+ * lanes that break and the lanes that finish the loop meet after it. */
+static void test_break(void)
+{
+    static const char ptx[] = PTX_HEAD
+        "mov.u32 %r3, 0;\n"
+        "mov.u32 %r4, 0;\n"
+        "$L__BB0_loop:\n"
+        "add.s32 %r4, %r4, %r3;\n"
+        "setp.gt.u32 %p1, %r4, %r2;\n"
+        "@%p1 bra $L__BB0_brk;\n"
+        "add.s32 %r3, %r3, 1;\n"
+        "setp.lt.u32 %p2, %r3, 6;\n"
+        "@%p2 bra $L__BB0_loop;\n"
+        "$L__BB0_out:\n"
+        "activemask.b32 %r5;\n"
+        "st.global.u32 [%rd4], %r4;\n"
+        "st.global.u32 [%rd4+128], %r3;\n"
+        "st.global.u32 [%rd4+256], %r5;\n"
+        "ret;\n"
+        "$L__BB0_brk:\n"
+        "mul.lo.u32 %r4, %r4, 10;\n"
+        "bra.uni $L__BB0_out;\n"
+        "}\n";
+    uint32_t out[96];
+
+    CU_ASSERT_EQUAL_FATAL(ptxr_run(ptx, 32, out, sizeof(out), NULL, 0),
+                          GV_ERR_NONE);
+    for (unsigned l = 0; l < 32; l++) {
+        uint32_t i = 0, acc = 0;
+
+        for (;;) {
+            acc += i;
+            if (acc > l) {
+                acc *= 10;
+                break;
+            }
+            if (++i >= 6) {
+                break;
+            }
+        }
+        CU_ASSERT_EQUAL(out[l], acc);
+        CU_ASSERT_EQUAL(out[32 + l], i);
+        CU_ASSERT_EQUAL(out[64 + l], FULL);
+    }
+}
+
+/* Nested divergence, both else-blocks after the ret: at the inner join
+ * the outer branch's side, at the outer join the whole warp. */
+static void test_nested(void)
+{
+    static const char ptx[] = PTX_HEAD
+        "and.b32 %r3, %r2, 1;\n"
+        "setp.eq.u32 %p1, %r3, 1;\n"
+        "@%p1 bra $L__BB0_odd;\n"
+        "setp.lt.u32 %p2, %r2, 12;\n"
+        "@%p2 bra $L__BB0_low;\n"
+        "mov.u32 %r4, 100;\n"
+        "$L__BB0_ijoin:\n"
+        "activemask.b32 %r5;\n"
+        "$L__BB0_ojoin:\n"
+        "activemask.b32 %r6;\n"
+        "st.global.u32 [%rd4], %r5;\n"
+        "st.global.u32 [%rd4+128], %r6;\n"
+        "st.global.u32 [%rd4+256], %r4;\n"
+        "ret;\n"
+        "$L__BB0_low:\n"
+        "mov.u32 %r4, 200;\n"
+        "bra.uni $L__BB0_ijoin;\n"
+        "$L__BB0_odd:\n"
+        "mov.u32 %r4, 300;\n"
+        "mov.u32 %r5, 7;\n"
+        "bra.uni $L__BB0_ojoin;\n"
+        "}\n";
+    uint32_t out[96];
+
+    CU_ASSERT_EQUAL_FATAL(ptxr_run(ptx, 32, out, sizeof(out), NULL, 0),
+                          GV_ERR_NONE);
+    for (unsigned l = 0; l < 32; l++) {
+        bool odd = l & 1;
+
+        CU_ASSERT_EQUAL(out[l], odd ? 7 : 0x55555555u);
+        CU_ASSERT_EQUAL(out[32 + l], FULL);
+        CU_ASSERT_EQUAL(out[64 + l], odd ? 300 : l < 12 ? 200 : 100);
+    }
+}
+
+/* bar.warp.sync and shfl.sync at the join of an if/else whose else-block
+ * is last: the writes of both sides are seen, the shuffle reads lanes
+ * of either side, and the warp is whole after them. */
+static void test_sync_at_join(void)
+{
+    static const char ptx[] = PTX_HEAD
+        ".shared .align 4 .b32 s[32];\n"
+        "mov.u64 %rd5, s;\n"
+        "mul.wide.u32 %rd6, %r2, 4;\n"
+        "add.s64 %rd5, %rd5, %rd6;\n"
+        "add.s32 %r7, %r2, 1;\n"
+        "and.b32 %r7, %r7, 31;\n"
+        "mul.wide.u32 %rd6, %r7, 4;\n"
+        "mov.u64 %rd7, s;\n"
+        "add.s64 %rd7, %rd7, %rd6;\n"
+        "setp.ge.u32 %p1, %r2, 20;\n"
+        "@%p1 bra $L__BB0_hi;\n"
+        "mul.lo.u32 %r3, %r2, 3;\n"
+        "st.shared.u32 [%rd5], %r3;\n"
+        "$L__BB0_join:\n"
+        "bar.warp.sync -1;\n"
+        "ld.shared.u32 %r8, [%rd7];\n"
+        "sub.s32 %r9, 31, %r2;\n"
+        "shfl.sync.idx.b32 %r10, %r3, %r9, 31, -1;\n"
+        "activemask.b32 %r11;\n"
+        "st.global.u32 [%rd4], %r8;\n"
+        "st.global.u32 [%rd4+128], %r10;\n"
+        "st.global.u32 [%rd4+256], %r11;\n"
+        "ret;\n"
+        "$L__BB0_hi:\n"
+        "add.s32 %r3, %r2, 1000;\n"
+        "st.shared.u32 [%rd5], %r3;\n"
+        "bra.uni $L__BB0_join;\n"
+        "}\n";
+    uint32_t out[96];
+
+    CU_ASSERT_EQUAL_FATAL(ptxr_run(ptx, 32, out, sizeof(out), NULL, 0),
+                          GV_ERR_NONE);
+    for (unsigned l = 0; l < 32; l++) {
+        unsigned n = (l + 1) & 31, j = 31 - l;
+
+        CU_ASSERT_EQUAL(out[l], n >= 20 ? n + 1000 : n * 3);
+        CU_ASSERT_EQUAL(out[32 + l], j >= 20 ? j + 1000 : j * 3);
+        CU_ASSERT_EQUAL(out[64 + l], FULL);
+    }
+}
+
+/* Exits inside divergent code: a branch one of whose paths leaves
+ * without passing the join (here to the ret) reconverges at the ret, its
+ * immediate post-dominator, not at the join: the lanes at the join are
+ * those the scheduler brings together (each side, the lowest pc first),
+ * as before; the values stay right. */
+static void test_exit_inside(void)
+{
+    static const char ptx[] = PTX_HEAD
+        "setp.lt.u32 %p1, %r2, 16;\n"
+        "@%p1 bra $L__BB0_low;\n"
+        "setp.eq.u32 %p2, %r2, 20;\n"
+        "@%p2 bra $L__BB0_end;\n"
+        "$L__BB0_join:\n"
+        "activemask.b32 %r5;\n"
+        "st.global.u32 [%rd4], %r5;\n"
+        "$L__BB0_end:\n"
+        "ret;\n"
+        "$L__BB0_low:\n"
+        "setp.eq.u32 %p3, %r2, 3;\n"
+        "@%p3 bra $L__BB0_end;\n"
+        "bra.uni $L__BB0_join;\n"
+        "}\n";
+    uint32_t out[32];
+
+    CU_ASSERT_EQUAL_FATAL(ptxr_run(ptx, 32, out, sizeof(out), NULL, 0),
+                          GV_ERR_NONE);
+    for (unsigned l = 0; l < 32; l++) {
+        bool gone = l == 3 || l == 20;
+        uint32_t side = l < 16 ? 0xffffu & ~(1u << 3)
+                               : 0xffff0000u & ~(1u << 20);
+
+        CU_ASSERT_EQUAL(out[l], gone ? 0 : side);
+    }
+}
+
+/* ---- the device's side: hand-assembled modules ---- */
+
+/* A loop in which the lanes diverge twice per iteration at branches with
+ * two reconvergence points that are never reached (after the exit),
+ * meeting in between by the scheduler: each iteration pushes two
+ * entries.  @join2: the second branch's point. */
+static uint8_t *overflow_module(uint32_t join2, uint32_t *len)
+{
+    struct ka a;
+    uint32_t b1, b2;
+
+    ka_init(&a, 8);
+    ka_param64(&a);
+    ka_op(&a, GV_I_S2R, GV_T_U32, GV_SR_LANEID, 1, 0, 0, 0, 0);
+    ka_op(&a, GV_I_AND, GV_T_U32, 0, 2, 1, ka_k(&a, 1), 0, 0);
+    ka_op(&a, GV_I_SETP, GV_T_U32, GV_CMP_EQ, 3, 2, ka_k(&a, 0), 0, 0);
+    ka_op(&a, GV_I_MOV, GV_T_U32, 0, 4, ka_k(&a, 0), 0, 0, 0);
+    b1 = ka_bra(&a, 6);                 /* 4 */
+    ka_guard(&a, 3, false);
+    ka_op(&a, GV_I_NOP, 0, 0, 0, 0, 0, 0, 0);
+    b2 = ka_bra(&a, 8);                 /* 6 */
+    ka_guard(&a, 3, false);
+    ka_op(&a, GV_I_NOP, 0, 0, 0, 0, 0, 0, 0);
+    ka_op(&a, GV_I_ADD, GV_T_U32, 0, 4, 4, ka_k(&a, 1), 0, 0);
+    ka_op(&a, GV_I_SETP, GV_T_U32, GV_CMP_LT, 5, 4, ka_k(&a, 100), 0, 0);
+    ka_bra(&a, 4);                      /* 10: uniform */
+    ka_guard(&a, 5, false);
+    ka_op(&a, GV_I_EXIT, 0, 0, 0, 0, 0, 0, 0);
+    ka_op(&a, GV_I_NOP, 0, 0, 0, 0, 0, 0, 0);  /* 12 */
+    ka_op(&a, GV_I_EXIT, 0, 0, 0, 0, 0, 0, 0); /* 13 */
+    a.ins[b1].mod = GV_BRA_JOIN;
+    a.ins[b1].d = 12;
+    a.ins[b2].mod = GV_BRA_JOIN;
+    a.ins[b2].d = (uint16_t)join2;
+    a.ins[b2].a = (uint16_t)(join2 >> 16);
+    return ka_build(&a, len);
+}
+
+static int launch_img(const uint8_t *img, uint32_t len)
+{
+    struct kt *k = ptxr_kt();
+    uint64_t out = kt_alloc(k, 256);
+    struct kt_launch l = { .grid = { 1 }, .block = { 32 } };
+
+    l.module_va = kt_load(k, img, len);
+    l.module_size = len;
+    l.params = &out;
+    l.param_size = 8;
+    return kt_launch(k, &l);
+}
+
+/* Branches nested deeper than the stack: the launch faults cleanly with
+ * compute.join_stack (and the device goes on: a good launch after it). */
+static void test_stack_overflow(void)
+{
+    struct td *td = ptxr_kt()->td;
+    uint64_t before = gv_dev_rule_hits(td->dev, GV_RULE_COMPUTE_JOIN_STACK);
+    uint32_t len;
+    uint8_t *img = overflow_module(13, &len);
+    uint32_t out[96];
+    char why[160];
+
+    CU_ASSERT_EQUAL(gv_isa_check(img, len, why, sizeof(why)), 0);
+    CU_ASSERT_EQUAL(launch_img(img, len), GV_ERR_FAULT);
+    CU_ASSERT_EQUAL(gv_dev_rule_hits(td->dev, GV_RULE_COMPUTE_JOIN_STACK),
+                    before + 1);
+    free(img);
+    CU_ASSERT_EQUAL(ptxr_run(ptx_else_last, 32, out, sizeof(out), NULL, 0),
+                    GV_ERR_NONE);
+    CU_ASSERT_EQUAL(out[0], FULL);
+}
+
+/* A reconvergence point outside its function, or on a branch that
+ * cannot diverge: refused by both checkers, and at LAUNCH. */
+static void test_bad_join(void)
+{
+    static const uint32_t bad[] = { 14, 0x10000 | 12, 0xffffffffu };
+    struct td *td = ptxr_kt()->td;
+    uint32_t len;
+    uint8_t *img;
+    char why[160];
+
+    for (size_t k = 0; k < sizeof(bad) / sizeof(bad[0]); k++) {
+        uint64_t before = gv_dev_rule_hits(td->dev,
+                                           GV_RULE_LAUNCH_MODULE_INVALID);
+
+        img = overflow_module(bad[k], &len);
+        CU_ASSERT_NOT_EQUAL(gv_isa_check(img, len, why, sizeof(why)), 0);
+        CU_ASSERT(strstr(why, "reconvergence point") != NULL);
+        CU_ASSERT_NOT_EQUAL(gv_compute_check_module(img, len, why,
+                                                    sizeof(why)), 0);
+        CU_ASSERT(strstr(why, "reconvergence point") != NULL);
+        CU_ASSERT_EQUAL(launch_img(img, len), GV_ERR_BAD_MODULE);
+        CU_ASSERT_EQUAL(gv_dev_rule_hits(td->dev,
+                                         GV_RULE_LAUNCH_MODULE_INVALID),
+                        before + 1);
+        free(img);
+    }
+    /* the last instruction (13) is inside: accepted */
+    img = overflow_module(13, &len);
+    CU_ASSERT_EQUAL(gv_compute_check_module(img, len, why, sizeof(why)), 0);
+    free(img);
+    /* GV_BRA_JOIN on an unconditional branch: an invalid modifier */
+    {
+        struct gv_insn x = { .op = GV_I_BRA, .mod = GV_BRA_JOIN };
+
+        CU_ASSERT_EQUAL(gv_isa_form_check(&x), GV_FORM_MOD);
+        x.guard = GV_G_ON;
+        CU_ASSERT_EQUAL(gv_isa_form_check(&x), GV_FORM_OK);
+        x.mod = 2;
+        CU_ASSERT_EQUAL(gv_isa_form_check(&x), GV_FORM_MOD);
+    }
+}
+
+int gv_register_suites(void)
+{
+    static const struct gv_cunit_test tests[] = {
+        { "if/else, the else-block after the ret", test_else_last },
+        { "a loop with a break inside an if", test_break },
+        { "nested divergence", test_nested },
+        { "bar.warp.sync and shfl.sync at the join", test_sync_at_join },
+        { "an exit inside divergent code", test_exit_inside },
+        { "a reconvergence stack overflow faults", test_stack_overflow },
+        { "a bad reconvergence point is refused", test_bad_join },
+        { NULL, NULL }
+    };
+
+    return gv_add_suite("reconv", ptxr_setup, ptxr_teardown, tests);
+}
