@@ -187,6 +187,16 @@ MUTATIONS = [
      '        !gv_range_ok(in_page, len, GV_PAGE_SIZE)) {',
      '        !gv_range_ok(in_page, size, GV_PAGE_SIZE)) {',
      'a warp\'s coalesced global run past its page (one translation)'),
+    ('join-point', 'hw/core/gv_module.c',
+     '            if (gv_isa_join(x, &tgt) &&\n'
+     '                (tgt < fn->insn_start ||',
+     '            if (0 && gv_isa_join(x, &tgt) &&\n'
+     '                (tgt < fn->insn_start ||',
+     'a reconvergence point outside its function (the engine marks the '
+     'instruction there)'),
+    ('join-stack', 'hw/core/gv_simt_warp.c',
+     '    if (n == GV_JOIN_MAX) {', '    if (0) {',
+     'a warp\'s reconvergence stack written past its end'),
     ('hostwin-bounds', 'hw/core/gv_copy.c',
      '    if (!ch->hostwin_size || !gv_range_ok(off, len, ch->hostwin_size) ||',
      '    if (!ch->hostwin_size || off + len > ch->hostwin_size ||',
