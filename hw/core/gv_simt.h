@@ -85,7 +85,13 @@ struct gv_launch {
     uint64_t fence_va, fence_value;
     uint32_t flags;
     uint64_t deadline_ns;       /* 0: no watchdog */
+    /* Taken by every SM for each block: a cache line of its own (the
+     * padding, whatever the allocation's alignment), so that the SMs'
+     * reads of the fields above (params, sizes, every instruction) never
+     * miss because another SM took a block. */
+    char pad_before[64];
     atomic_uint_fast64_t next_block;
+    char pad_after[64];
     atomic_int status;          /* GV_ERR_NONE while running well */
     atomic_uint_fast64_t lane_insns;
     uint64_t fault_va;          /* first fault (under the engine lock) */
