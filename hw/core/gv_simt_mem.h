@@ -225,6 +225,104 @@ static inline void gv_shared_warp(uint8_t *sh, const struct gv_dinsn *i,
     }
 }
 
+/* The shapes of a full warp's shared offsets that take one check per
+ * half-warp (16 lanes) instead of a look at every lane, as in a 16 x 16
+ * tile's loops (matmul: As[ty][k] is one offset per half, Bs[k][tx] 16
+ * consecutive ones; a block's sdata[tid]: 32 consecutive ones):
+ * GV_SH_BCAST, each half at one offset; GV_SH_RUN, each half at 16
+ * consecutive offsets of @size bytes (mod 2^64); else GV_SH_ANY. */
+enum { GV_SH_ANY, GV_SH_BCAST, GV_SH_RUN };
+
+static inline __attribute__((always_inline))
+unsigned gv_shared_shape(const uint64_t *A, const unsigned size)
+{
+    const uint64_t a0 = A[0], a1 = A[16];
+    uint64_t run = 0, same = 0;
+
+    for (unsigned j = 0; j < 16; j++) {
+        run |= (A[j] ^ (a0 + j * size)) | (A[16 + j] ^ (a1 + j * size));
+        same |= (A[j] ^ a0) | (A[16 + j] ^ a1);
+    }
+    return !same ? GV_SH_BCAST : !run ? GV_SH_RUN : GV_SH_ANY;
+}
+
+/* A half's check, from its first offset @off: a broadcast's one offset
+ * passes gv_shared_ok(); a run's @off is aligned and the whole run,
+ * [off, off + 16 * size), lies in the shared memory without wrapping
+ * (gv_range_ok), so each of its 16 offsets would pass.  A half that
+ * fails goes to the per-lane path, which decides (and faults) as ever. */
+static inline bool gv_shared_half_ok(uint64_t total, uint64_t off,
+                                     unsigned size, unsigned shape)
+{
+    return shape == GV_SH_BCAST
+               ? gv_shared_ok(total, off, size)
+               : gv_aligned(off, size) && gv_range_ok(off, 16ull * size,
+                                                      total);
+}
+
+/* One half-warp of a checked shape: D/B are the half's 16 slots.  A
+ * broadcast store leaves the last lane's value, as lane order does. */
+static inline __attribute__((always_inline))
+void gv_shared_half(uint8_t *sh, const unsigned k, unsigned shape,
+                    uint64_t *D, const uint64_t *B, uint64_t off)
+{
+    uint8_t b8[16];
+    uint32_t b32[16];
+    uint64_t b64[16];
+    bool run = shape == GV_SH_RUN;
+
+    switch (k) {
+    case GV_K_LDS8:
+        memcpy(b8, sh + off, run ? 16 : 1);
+        for (unsigned j = 0; j < 16; j++) {
+            D[j] = b8[run ? j : 0];
+        }
+        break;
+    case GV_K_LDS32:
+        memcpy(b32, sh + off, run ? 64 : 4);
+        for (unsigned j = 0; j < 16; j++) {
+            D[j] = b32[run ? j : 0];
+        }
+        break;
+    case GV_K_LDS64:
+        memcpy(b64, sh + off, run ? 128 : 8);
+        for (unsigned j = 0; j < 16; j++) {
+            D[j] = b64[run ? j : 0];
+        }
+        break;
+    default:                                    /* STS32 */
+        for (unsigned j = 0; j < 16; j++) {
+            b32[j] = (uint32_t)B[j];
+        }
+        if (run) {
+            memcpy(sh + off, b32, 64);
+        } else {
+            memcpy(sh + off, &b32[15], 4);
+        }
+        break;
+    }
+}
+
+/* A full warp in one of the shapes, both halves checked before either is
+ * performed (the offsets are read before D is written: D may be A);
+ * false: not a shape, or a half was refused. */
+static inline __attribute__((always_inline))
+bool gv_shared_halves(uint8_t *sh, uint64_t total, uint64_t *D,
+                      const uint64_t *A, const uint64_t *B, uint64_t imm,
+                      const unsigned k, const unsigned size)
+{
+    unsigned shape = gv_shared_shape(A, size);
+    uint64_t o0 = A[0] + imm, o1 = A[16] + imm;
+
+    if (shape == GV_SH_ANY || !gv_shared_half_ok(total, o0, size, shape) ||
+        !gv_shared_half_ok(total, o1, size, shape)) {
+        return false;
+    }
+    gv_shared_half(sh, k, shape, D, B, o0);
+    gv_shared_half(sh, k, shape, D + 16, B + 16, o1);
+    return true;
+}
+
 /* LDS8/LDS32/LDS64/STS32: shared memory, 8/32/64-bit. */
 static inline __attribute__((always_inline))
 bool gv_simt_shared_fast(struct gv_launch *L, struct gv_sm *sm,
@@ -236,11 +334,32 @@ bool gv_simt_shared_fast(struct gv_launch *L, struct gv_sm *sm,
     uint8_t *const sh = sm->shared;
     bool bad = false;
 
-    if (m == FULL &&
-        gv_shared_warp_ok(total, A, imm,
-                          i->k == GV_K_LDS8 ? 1 : i->k == GV_K_LDS64 ? 8 : 4)) {
-        gv_shared_warp(sh, i, D, A, B, imm);
-        return true;
+    if (m == FULL) {
+        unsigned sz = i->k == GV_K_LDS8 ? 1 : i->k == GV_K_LDS64 ? 8 : 4;
+        bool done;
+
+        /* each with its constant kind and size */
+        switch (i->k) {
+        case GV_K_LDS8:
+            done = gv_shared_halves(sh, total, D, A, B, imm, GV_K_LDS8, 1);
+            break;
+        case GV_K_LDS32:
+            done = gv_shared_halves(sh, total, D, A, B, imm, GV_K_LDS32, 4);
+            break;
+        case GV_K_LDS64:
+            done = gv_shared_halves(sh, total, D, A, B, imm, GV_K_LDS64, 8);
+            break;
+        default:
+            done = gv_shared_halves(sh, total, D, A, B, imm, GV_K_STS32, 4);
+            break;
+        }
+        if (done) {
+            return true;
+        }
+        if (gv_shared_warp_ok(total, A, imm, sz)) {
+            gv_shared_warp(sh, i, D, A, B, imm);
+            return true;
+        }
     }
     /* Loads in one pass (a fault stops the launch, so a partly written
      * destination is never seen); stores check every lane first.  Each

@@ -474,6 +474,102 @@ static void test_coalesced_runs(void)
     }
 }
 
+/* Shared memory of SH_RUN_SIZE bytes, word k = 7k + 1 (each lane stores
+ * its own: 32 consecutive); then lane l reads (or, with @st, writes its
+ * id then reads) the word at param0 + (l & 15) * 4 (@bcast false: a run
+ * of 16 per half-warp) or param0 + (l >> 4) * 8 (one offset per half),
+ * into out[l] (param1). */
+#define SH_RUN_SIZE 128u
+
+static uint8_t *mod_shared_shape(bool bcast, bool st, uint32_t *len)
+{
+    struct ka a;
+    uint32_t p0, p1;
+
+    ka_init(&a, 10);
+    a.shared_size = SH_RUN_SIZE;
+    p0 = ka_param64(&a);
+    p1 = ka_param64(&a);
+    ka_op(&a, GV_I_S2R, GV_T_U32, GV_SR_TID_X, 0, 0, 0, 0, 0);
+    ka_op(&a, GV_I_LD, GV_T_U64, GV_SPACE_PARAM, 1, ka_k(&a, p0), 0, 0, 0);
+    ka_op(&a, GV_I_LD, GV_T_U64, GV_SPACE_PARAM, 2, ka_k(&a, p1), 0, 0, 0);
+    ka_op(&a, GV_I_MULWIDE, GV_T_U32, 0, 7, 0, ka_k(&a, 4), 0, 0);
+    ka_op(&a, GV_I_MAD, GV_T_U32, 0, 8, 0, ka_k(&a, 7), ka_k(&a, 1), 0);
+    ka_op(&a, GV_I_ST, GV_T_U32, GV_SPACE_SHARED, 0, 7, 8, 0, 0);
+    if (bcast) {
+        ka_op(&a, GV_I_SHR, GV_T_U32, 0, 3, 0, ka_k(&a, 4), 0, 0);
+        ka_op(&a, GV_I_SHL, GV_T_U32, 0, 3, 3, ka_k(&a, 3), 0, 0);
+    } else {
+        ka_op(&a, GV_I_AND, GV_T_U32, 0, 3, 0, ka_k(&a, 15), 0, 0);
+        ka_op(&a, GV_I_SHL, GV_T_U32, 0, 3, 3, ka_k(&a, 2), 0, 0);
+    }
+    ka_op(&a, GV_I_ADD, GV_T_U64, 0, 4, 1, 3, 0, 0);
+    if (st) {
+        ka_op(&a, GV_I_ST, GV_T_U32, GV_SPACE_SHARED, 0, 4, 0, 0, 0);
+    }
+    ka_op(&a, GV_I_LD, GV_T_U32, GV_SPACE_SHARED, 5, 4, 0, 0, 0);
+    ka_op(&a, GV_I_ADD, GV_T_U64, 0, 6, 2, 7, 0, 0);
+    ka_op(&a, GV_I_ST, GV_T_U32, GV_SPACE_GLOBAL, 0, 6, 5, 0, 0);
+    ka_op(&a, GV_I_EXIT, 0, 0, 0, 0, 0, 0, 0);
+    return ka_build(&a, len);
+}
+
+/* The full-warp shared shapes checked once per half-warp (a run of 16
+ * consecutive words, or one word per half: gv_shared_halves) give what
+ * the per-lane path gives: the values, the last lane's store of a
+ * broadcast, and a fault by compute.shared_range for a run that passes
+ * the end by one word (mutation shared-run), a misaligned run, a
+ * broadcast past the end, and a run that wraps around 2^64. */
+static void test_shared_shapes(void)
+{
+    static const struct {
+        bool bcast, ok;
+        uint64_t base;
+    } t[] = {
+        { false, true, 0 }, { false, true, SH_RUN_SIZE - 64 },
+        { false, false, SH_RUN_SIZE - 60 }, { false, false, 2 },
+        { false, false, 0 - 32ull }, { true, true, SH_RUN_SIZE - 12 },
+        { true, false, SH_RUN_SIZE - 4 }, { true, false, 0 - 4ull },
+    };
+    struct kt k;
+    uint64_t out;
+
+    kt_init(&k, td, 1, NULL, 64 << 10, true);
+    out = kt_alloc(&k, 128);
+    for (unsigned c = 0; c < 2 * sizeof(t) / sizeof(t[0]); c++) {
+        bool st = c & 1, bcast = t[c / 2].bcast;
+        uint64_t params[2] = { t[c / 2].base, out };
+        uint32_t len, got[32], zero[32] = { 0 };
+        uint8_t *img = mod_shared_shape(bcast, st, &len);
+        struct kt_launch l = { .module_va = kt_load(&k, img, len),
+                               .module_size = len, .block = { 32 },
+                               .params = params, .param_size = 16 };
+
+        kt_write(&k, out, zero, sizeof(zero));
+        fresh();
+        if (!t[c / 2].ok) {
+            expect(kt_launch(&k, &l), GV_RULE_COMPUTE_SHARED_RANGE,
+                   GV_RULE_COMPUTE_LOCAL_RANGE);
+            kt_read(&k, out, got, sizeof(got));
+            CU_ASSERT_EQUAL(memcmp(got, zero, sizeof(got)), 0);
+            free(img);
+            continue;
+        }
+        CU_ASSERT_EQUAL(kt_launch(&k, &l), GV_ERR_NONE);
+        kt_read(&k, out, got, sizeof(got));
+        for (unsigned lane = 0; lane < 32; lane++) {
+            uint64_t off = params[0] + (bcast ? (lane >> 4) * 8
+                                              : (lane & 15) * 4);
+            /* stores: the last lane to store at the word, in lane order */
+            uint32_t want = st ? (bcast ? (lane | 15) : (lane & 15) + 16)
+                               : 7 * (uint32_t)(off / 4) + 1;
+
+            CU_ASSERT_EQUAL(got[lane], want);
+        }
+        free(img);
+    }
+}
+
 static void test_mmio(void)
 {
     uint32_t bad = td_rd(td, GV_REG_BAD_ACCESS_COUNT);
@@ -603,6 +699,8 @@ int gv_register_suites(void)
           test_compute_faults },
         { "coalesced global runs: page ends, unmapped and misaligned",
           test_coalesced_runs },
+        { "full-warp shared shapes: runs and broadcasts, ends, wraps",
+          test_shared_shapes },
         { "MMIO; the debug block off", test_mmio },
         { "counters: reset, kept across a device reset",
           test_reset_counters },
