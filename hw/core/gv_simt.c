@@ -297,16 +297,18 @@ static inline uint32_t guarded(struct gv_warp *w, const struct gv_dinsn *i,
 
 enum { W_STOP, W_IDLE, W_YIELD, W_GO };
 
-/* Every 4096 warp instructions: was the launch stopped, or is it past
- * its deadline (then it times out)?  W_STOP.  Is the SM's time slice for
+/* Every 4096 warp instructions (@check: run_warp's copy of sm->check,
+ * kept in a register): was the launch stopped, or is it past its
+ * deadline (then it times out)?  W_STOP.  Is the SM's time slice for
  * this block over, or has a launch arrived that it may take on
  * (gv_sched.c)?  W_YIELD.  Else W_GO. */
-static inline int launch_check(struct gv_launch *L, struct gv_sm *sm)
+static inline int launch_check(struct gv_launch *L, struct gv_sm *sm,
+                               unsigned *check)
 {
-    if (--sm->check != 0) {
+    if (--*check != 0) {
         return W_GO;
     }
-    sm->check = 4096;
+    *check = 4096;
     if (atomic_load_explicit(&L->status, memory_order_relaxed)) {
         return W_STOP;
     }
@@ -485,13 +487,17 @@ static bool global_fast(struct gv_launch *L, struct gv_sm *sm,
  * barrier), the launch stops or the SM's time slice ends (W_YIELD: the
  * warp's state is whole, at an instruction not yet run).  One switch
  * over the fast kinds, each case one lane loop or a call of an inline
- * helper above. */
+ * helper above.  The watchdog's countdown and the warp's issue count
+ * live in registers (check, issued), written back when the warp stops
+ * running (a W_STOP from a case leaves sm->check as it was: the launch
+ * ends) and before %clock is read. */
 GV_SIMD_CLONES
 static int run_warp(struct gv_launch *L, struct gv_sm *sm, struct gv_warp *w)
 {
     const struct gv_dinsn *code = L->f->code;
     uint64_t *R = w->R;
-    uint64_t lanes = 0;
+    uint64_t lanes = 0, issued = w->issued;
+    unsigned check = sm->check;
 
     for (;;) {
         const struct gv_dinsn *i;
@@ -499,20 +505,25 @@ static int run_warp(struct gv_launch *L, struct gv_sm *sm, struct gv_warp *w)
 
         if (!warp_ready(w)) {
             sm->lane_insns += lanes;
+            sm->check = check;
+            w->issued = issued;
             return W_IDLE;
         }
-        int c = launch_check(L, sm);
+        int c = launch_check(L, sm, &check);
 
         if (c != W_GO) {
             if (c == W_YIELD) {
                 sm->lane_insns += lanes;
             }
+            sm->check = check;
+            w->issued = issued;
             return c;
         }
         i = &code[w->pc];
         m = guarded(w, i, R);
-        w->issued++;
-        lanes += m == FULL ? GV_WARP : popc32(m);
+        issued++;
+        /* popcnt in the x86-64-v3/v4 versions */
+        lanes += m == FULL ? GV_WARP : (unsigned)__builtin_popcount(m);
 
         uint64_t *D = R + i->d;
         const uint64_t *A = R + i->a, *B = R + i->b, *C = R + i->c;
@@ -532,10 +543,14 @@ static int run_warp(struct gv_launch *L, struct gv_sm *sm, struct gv_warp *w)
         case GV_K_ADD64: LANES(m, D[l] = A[l] + B[l]); break;
         case GV_K_SUB32: LANES(m, D[l] = (uint32_t)(A[l] - B[l])); break;
         case GV_K_SUB64: LANES(m, D[l] = A[l] - B[l]); break;
-        case GV_K_MUL32: LANES(m, D[l] = (uint32_t)(A[l] * B[l])); break;
+        /* 32-bit products in 32-bit lanes (the same low half) */
+        case GV_K_MUL32:
+            LANES(m, D[l] = (uint32_t)A[l] * (uint32_t)B[l]);
+            break;
         case GV_K_MUL64: LANES(m, D[l] = A[l] * B[l]); break;
         case GV_K_MAD32:
-            LANES(m, D[l] = (uint32_t)(A[l] * B[l] + C[l]));
+            LANES(m, D[l] = (uint32_t)A[l] * (uint32_t)B[l] +
+                            (uint32_t)C[l]);
             break;
         case GV_K_MULWIDE_S32: LANES(m, D[l] = mulwide_s32(A[l], B[l])); break;
         case GV_K_MULWIDE_U32: LANES(m, D[l] = mulwide_u32(A[l], B[l])); break;
@@ -625,7 +640,10 @@ static int run_warp(struct gv_launch *L, struct gv_sm *sm, struct gv_warp *w)
             continue;
         case GV_K_EXIT: lanes_exit(w, code, m); break;
         case GV_K_BAR: bar_arrive(sm, w, i, A, B, m); break;
-        case GV_K_S2R: s2r(L, sm, w, i->mod, D, m); break;
+        case GV_K_S2R:
+            w->issued = issued;         /* %clock */
+            s2r(L, sm, w, i->mod, D, m);
+            break;
         case GV_K_SHFL: case GV_K_VOTE: warp_op(w, code, i, m); break;
         default: /* GV_K_TRAP */
             if (m) {
