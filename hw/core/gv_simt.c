@@ -612,10 +612,16 @@ static int run_warp(struct gv_launch *L, struct gv_sm *sm, struct gv_warp *w)
             break;
         case GV_K_CVT_U32_U64: LANES(m, D[l] = (uint32_t)A[l]); break;
         case GV_K_LDS8: case GV_K_LDS32: case GV_K_LDS64: case GV_K_STS32:
-        case GV_K_LUT:
             if (!shared_fast(L, sm, w, i, R, m)) {
                 return W_STOP;
             }
+            break;
+        case GV_K_LUT:                  /* counts the fused instructions */
+            w->issued = issued;
+            if (!shared_fast(L, sm, w, i, R, m)) {
+                return W_STOP;
+            }
+            issued = w->issued;
             break;
         case GV_K_LDG32: case GV_K_LDG64: case GV_K_STG32: case GV_K_STG64:
             if (!global_fast(L, sm, i, R, m)) {
