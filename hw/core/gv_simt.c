@@ -327,6 +327,17 @@ static inline int launch_check(struct gv_launch *L, struct gv_sm *sm,
     return W_GO;
 }
 
+/* run_warp returns @c: its counts back into the SM. */
+static inline int warp_leave(struct gv_sm *sm, uint64_t lanes,
+                             unsigned check, int c)
+{
+    if (c != W_STOP) {
+        sm->lane_insns += lanes;
+    }
+    sm->check = check;
+    return c;
+}
+
 /* ld.param with a constant offset: one value for every lane. */
 static inline bool ldp_uni(struct gv_launch *L, const struct gv_dinsn *i,
                            const uint64_t *A, uint64_t *D, uint32_t m)
@@ -363,6 +374,12 @@ static inline uint64_t bfe_u32(uint64_t a, uint64_t b, uint64_t c)
     uint64_t mask = len >= 32 ? 0xffffffffull : (1ull << (len & 31)) - 1;
 
     return v & mask;
+}
+
+/* mul.lo.u32 in 32-bit lanes (the same low half as 64-bit products) */
+static inline uint32_t mul32(uint64_t a, uint64_t b)
+{
+    return (uint32_t)a * (uint32_t)b;
 }
 
 static inline uint64_t mulwide_s32(uint64_t a, uint64_t b)
@@ -487,16 +504,16 @@ static bool global_fast(struct gv_launch *L, struct gv_sm *sm,
  * barrier), the launch stops or the SM's time slice ends (W_YIELD: the
  * warp's state is whole, at an instruction not yet run).  One switch
  * over the fast kinds, each case one lane loop or a call of an inline
- * helper above.  The watchdog's countdown and the warp's issue count
- * live in registers (check, issued), written back when the warp stops
- * running (a W_STOP from a case leaves sm->check as it was: the launch
- * ends) and before %clock is read. */
+ * helper above.  The watchdog's countdown lives in a register (check),
+ * written back when the warp stops running (warp_leave; a W_STOP from a
+ * case leaves sm->check as it was: the launch ends).  Lanes are counted
+ * with popcnt in the x86-64-v3/v4 versions. */
 GV_SIMD_CLONES
 static int run_warp(struct gv_launch *L, struct gv_sm *sm, struct gv_warp *w)
 {
     const struct gv_dinsn *code = L->f->code;
     uint64_t *R = w->R;
-    uint64_t lanes = 0, issued = w->issued;
+    uint64_t lanes = 0;
     unsigned check = sm->check;
 
     for (;;) {
@@ -504,25 +521,16 @@ static int run_warp(struct gv_launch *L, struct gv_sm *sm, struct gv_warp *w)
         uint32_t m;
 
         if (!warp_ready(w)) {
-            sm->lane_insns += lanes;
-            sm->check = check;
-            w->issued = issued;
-            return W_IDLE;
+            return warp_leave(sm, lanes, check, W_IDLE);
         }
         int c = launch_check(L, sm, &check);
 
         if (c != W_GO) {
-            if (c == W_YIELD) {
-                sm->lane_insns += lanes;
-            }
-            sm->check = check;
-            w->issued = issued;
-            return c;
+            return warp_leave(sm, lanes, check, c);
         }
         i = &code[w->pc];
         m = guarded(w, i, R);
-        issued++;
-        /* popcnt in the x86-64-v3/v4 versions */
+        w->issued++;
         lanes += m == FULL ? GV_WARP : (unsigned)__builtin_popcount(m);
 
         uint64_t *D = R + i->d;
@@ -543,14 +551,10 @@ static int run_warp(struct gv_launch *L, struct gv_sm *sm, struct gv_warp *w)
         case GV_K_ADD64: LANES(m, D[l] = A[l] + B[l]); break;
         case GV_K_SUB32: LANES(m, D[l] = (uint32_t)(A[l] - B[l])); break;
         case GV_K_SUB64: LANES(m, D[l] = A[l] - B[l]); break;
-        /* 32-bit products in 32-bit lanes (the same low half) */
-        case GV_K_MUL32:
-            LANES(m, D[l] = (uint32_t)A[l] * (uint32_t)B[l]);
-            break;
+        case GV_K_MUL32: LANES(m, D[l] = mul32(A[l], B[l])); break;
         case GV_K_MUL64: LANES(m, D[l] = A[l] * B[l]); break;
         case GV_K_MAD32:
-            LANES(m, D[l] = (uint32_t)A[l] * (uint32_t)B[l] +
-                            (uint32_t)C[l]);
+            LANES(m, D[l] = mul32(A[l], B[l]) + (uint32_t)C[l]);
             break;
         case GV_K_MULWIDE_S32: LANES(m, D[l] = mulwide_s32(A[l], B[l])); break;
         case GV_K_MULWIDE_U32: LANES(m, D[l] = mulwide_u32(A[l], B[l])); break;
@@ -612,16 +616,10 @@ static int run_warp(struct gv_launch *L, struct gv_sm *sm, struct gv_warp *w)
             break;
         case GV_K_CVT_U32_U64: LANES(m, D[l] = (uint32_t)A[l]); break;
         case GV_K_LDS8: case GV_K_LDS32: case GV_K_LDS64: case GV_K_STS32:
+        case GV_K_LUT:
             if (!shared_fast(L, sm, w, i, R, m)) {
                 return W_STOP;
             }
-            break;
-        case GV_K_LUT:                  /* counts the fused instructions */
-            w->issued = issued;
-            if (!shared_fast(L, sm, w, i, R, m)) {
-                return W_STOP;
-            }
-            issued = w->issued;
             break;
         case GV_K_LDG32: case GV_K_LDG64: case GV_K_STG32: case GV_K_STG64:
             if (!global_fast(L, sm, i, R, m)) {
@@ -646,10 +644,7 @@ static int run_warp(struct gv_launch *L, struct gv_sm *sm, struct gv_warp *w)
             continue;
         case GV_K_EXIT: lanes_exit(w, code, m); break;
         case GV_K_BAR: bar_arrive(sm, w, i, A, B, m); break;
-        case GV_K_S2R:
-            w->issued = issued;         /* %clock */
-            s2r(L, sm, w, i->mod, D, m);
-            break;
+        case GV_K_S2R: s2r(L, sm, w, i->mod, D, m); break;
         case GV_K_SHFL: case GV_K_VOTE: warp_op(w, code, i, m); break;
         default: /* GV_K_TRAP */
             if (m) {
