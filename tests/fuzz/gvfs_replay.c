@@ -1016,6 +1016,10 @@ static int oracles(struct world *w, const struct gvf_step *s,
         snprintf(why, len, "expected-fault oracle: %s", what);
         return -1;
     }
+    if (!o->skip && gvf_sync_misfault(s, o->r, o->rule, what, sizeof(what))) {
+        snprintf(why, len, "warp-sync oracle: %s", what);
+        return -1;
+    }
     return 0;
 }
 

@@ -412,12 +412,17 @@ static void atk_reset(struct gvf_rng *r, const struct gvf_known *k,
         u = units / 2;
         p = units;
         break;
+    case 4:             /* U not a multiple of 128 KiB */
+        u = (units / 16) | 1ull << 40;
+        p = units / 2;
+        break;
     default:            /* the driver's own split */
         u = units / 16;
         p = units - u - 8;
         break;
     }
-    step(in, GVF_K_RESET, 0, 1, u | p << 16, NULL, 0);
+    step(in, GVF_K_RESET, 0, 1, (u & 0xffff) | p << 16 | (u & 1ull << 40),
+         NULL, 0);
 }
 
 /* 13: a kernel reaching past its context: the victim's VA (unmapped
@@ -659,7 +664,9 @@ static void scr_tables(struct gvf_rng *r, const struct gvf_known *k,
     pte(in, NULL, SLOT_CHID(0), 0, true, 1 + gvf_below(r, 8),
         P(k, 40 + gvf_below(r, 8)) | GV_PTE_VALID, 0);
     pde(in, SLOT_CHID(0), 1 + gvf_below(r, 4), true, P(k, 33));
-    /* a table page as data; one page twice in one command */
+    /* an invalid entry with bits set; a table page as data; one page
+     * twice in one command */
+    pte(in, NULL, SLOT_CHID(0), 0, false, 49, P(k, 42) | 2, 0);
     pte(in, NULL, SLOT_CHID(0), 0, false, 40, P(k, 34 + gvf_below(r, 2)) |
         GV_PTE_VALID, 0);
     {
@@ -708,7 +715,9 @@ static void scr_held(struct gvf_rng *r, const struct gvf_known *k,
                         GVF_VA_UNPROT + 9 * GV_PAGE_SIZE);
 
     memcpy(&l, c, sizeof(l));
-    l.grid[0] = 1u << (16 + gvf_below(r, 2));  /* 0.3-1 s on the host */
+    /* 2^19-2^20 blocks: the guest gives up on it after 3 s; the host
+     * bench's watchdog (1 s) ends it (compute.watchdog) */
+    l.grid[0] = 1u << (19 + gvf_below(r, 2));
     memcpy(c, &l, sizeof(l));
     chan_new(in, 0, 0, 0);
     engine(in, 0, c, n);
@@ -811,6 +820,12 @@ static void scr_regions(struct gvf_rng *r, const struct gvf_known *k,
     atk_reset(r, k, in, 1);
 }
 
+static void scr_unaligned(struct gvf_rng *r, const struct gvf_known *k,
+                          struct gvf_input *in)
+{
+    atk_reset(r, k, in, 4);
+}
+
 static void atk_groups7(struct gvf_rng *r, const struct gvf_known *k,
                         struct gvf_input *in)
 {
@@ -843,6 +858,7 @@ static const struct {
     { "x-tables", scr_tables },        { "x-host-window", scr_hostwin },
     { "x-held", scr_held },            { "x-destroy", scr_destroy },
     { "x-regions", scr_regions },      { "x-refcnt", scr_refcnt },
+    { "x-unaligned", scr_unaligned },
 };
 
 unsigned gvf_attack_count(void)

@@ -435,8 +435,10 @@ static int exec_engine(struct gvf_world *w, const struct gvf_step *s)
     w->a.last.rule = 0;
     r = submit(&w->a, ch->chid, &ch->ring, &ch->put, ch->buf.bus, elen, 0);
     /* the expected-fault oracle of a bounds probe (gvf_step.h) */
-    gvf_probe_escaped(s, w->k.kern_size[4], r, w->a.last.rule, w->why,
-                      sizeof(w->why));
+    if (!gvf_probe_escaped(s, w->k.kern_size[4], r, w->a.last.rule, w->why,
+                           sizeof(w->why))) {
+        gvf_sync_misfault(s, r, w->a.last.rule, w->why, sizeof(w->why));
+    }
     return r;
 }
 

@@ -285,6 +285,45 @@ bool gvf_probe_escaped(const struct gvf_step *s, uint32_t kern4_size, int r,
     return false;
 }
 
+bool gvf_sync_misfault(const struct gvf_step *s, int r, uint32_t rule,
+                       char *why, size_t why_len)
+{
+    unsigned launches = 0, kern = 0;
+
+    if (s->kind != GVF_K_ENGINE || s->b || r <= 0 ||
+        rule != GV_RULE_COMPUTE_WARP_SYNC) {
+        return false;
+    }
+    for (uint32_t off = 0; off + sizeof(struct gv_cmd_hdr) <= s->len;) {
+        struct gv_cmd_launch l;
+        struct gv_cmd_hdr h;
+
+        memcpy(&h, s->data + off, sizeof(h));
+        if (h.size < sizeof(h) || h.size % 8 || h.size > s->len - off) {
+            break;
+        }
+        if (h.op == GV_OP_LAUNCH && h.size >= sizeof(l)) {
+            memcpy(&l, s->data + off, sizeof(l));
+            if (l.module_va < GVF_VA_UNPROT ||
+                (l.module_va - GVF_VA_UNPROT) % GVF_KERN_OFF(1) ||
+                (l.module_va - GVF_VA_UNPROT) / GVF_KERN_OFF(1) >= 5) {
+                return false;   /* kernel 5, or not one of the kernels */
+            }
+            kern = (unsigned)((l.module_va - GVF_VA_UNPROT) /
+                              GVF_KERN_OFF(1));
+            launches++;
+        }
+        off += h.size;
+    }
+    if (!launches) {
+        return false;
+    }
+    snprintf(why, why_len, "a launch of kernel %u, which has no "
+             "warp-synchronous instruction, faulted with compute.warp_sync",
+             kern);
+    return true;
+}
+
 /* ---- the hand-assembled kernels every channel of the fuzzer carries ---- */
 
 uint8_t *gvf_kernel(unsigned which, uint32_t *size)

@@ -148,6 +148,14 @@ void gvf_group_mutate(uint8_t *g, uint32_t len, uint32_t how,
 bool gvf_probe_escaped(const struct gvf_step *s, uint32_t kern4_size, int r,
                        uint32_t rule, char *why, size_t why_len);
 
+/* The warp-sync oracle.  compute.warp_sync is for lanes waiting at a
+ * warp-synchronous instruction (shfl, vote, bar.warp.sync); kernels 0-4
+ * have none.  An engine step sent unchanged (@s->b == 0) whose LAUNCHes
+ * are all of kernels 0-4 and which faults (@r > 0) with that rule: true,
+ * and why in @why. */
+bool gvf_sync_misfault(const struct gvf_step *s, int r, uint32_t rule,
+                       char *why, size_t why_len);
+
 /* Kernel @which (0..GVF_KERNELS-1) of the fuzzer's channels: a GVX image
  * (malloc'd) and its size. */
 uint8_t *gvf_kernel(unsigned which, uint32_t *size);
