@@ -62,7 +62,8 @@ EXPECT = {
         'boot.not_locked', 'chreg.put_free_slot'],
     'x-ring': ['chreg.not_idle', 'chreg.put_range', 'ring.entry_fetch'],
     'x-tables': ['ch_pde.not_whole_table', 'ch_pte.invalid_nonzero',
-        'ch_pte.page_unaligned', 'ch_pte.page_type', 'ch_pte.double_map', 'ch_pte.duplicate'],
+        'ch_pte.page_unaligned', 'ch_pte.page_type', 'ch_pte.double_map',
+        'ch_pte.duplicate'],
     'x-unaligned': ['regions.unaligned'],
     'x-warp-sync': ['compute.param', 'compute.warp_sync'],
 }
