@@ -35,6 +35,7 @@ static const char *const op_names[GV_I__COUNT] = {
     [GV_I_BRA] = "bra", [GV_I_EXIT] = "exit", [GV_I_BAR] = "bar",
     [GV_I_S2R] = "s2r", [GV_I_MADDR] = "maddr", [GV_I_SHFL] = "shfl",
     [GV_I_VOTE] = "vote", [GV_I_TRAP] = "trap", [GV_I_FNS] = "fns",
+    [GV_I_CALL] = "call", [GV_I_RET] = "ret",
 };
 
 static const char *const type_names[GV_T__COUNT] = {
@@ -323,12 +324,13 @@ static int check_insn(struct img *m, uint32_t fi, const struct gv_isa_func *f,
             return -1;
         }
     }
-    if (in.op == GV_I_BRA) {
+    if (in.op == GV_I_BRA || in.op == GV_I_CALL) {
         uint32_t t = in.b | (uint32_t)in.c << 16;
 
         if (t < f->insn_start || t - f->insn_start >= f->insn_count) {
-            return bad(m, "function %u, instruction %u: branch target %u "
-                       "outside the function [%u, %u)", fi, pc, t,
+            return bad(m, "function %u, instruction %u: %s target %u "
+                       "outside the function [%u, %u)", fi, pc,
+                       in.op == GV_I_BRA ? "branch" : "call", t,
                        f->insn_start, f->insn_start + f->insn_count);
         }
         if (gv_isa_join(&in, &t) &&
@@ -426,9 +428,9 @@ static int check_func(struct img *m, uint32_t fi)
     }
     get_insn(m, f.insn_start + f.insn_count - 1, &last);
     if (last.guard != 0 || (last.op != GV_I_EXIT && last.op != GV_I_BRA &&
-                            last.op != GV_I_TRAP)) {
+                            last.op != GV_I_TRAP && last.op != GV_I_RET)) {
         return bad(m, "function %u (%s): the last instruction is not an "
-                   "unconditional exit, bra or trap", fi, name);
+                   "unconditional exit, bra, trap or ret", fi, name);
     }
     return 0;
 }
@@ -606,6 +608,16 @@ static void dis_insn(struct sbuf *s, const struct img *m, uint32_t pc)
         if (gv_isa_join(&in, &j)) {
             sb_printf(s, ", join %04u", j);
         }
+        break;
+    case GV_I_CALL:
+        sb_printf(s, "call %04u, ", in.b | (uint32_t)in.c << 16);
+        dis_opnd(s, m, in.d);
+        sb_printf(s, ", frame end ");
+        dis_opnd(s, m, in.a);
+        break;
+    case GV_I_RET:
+        sb_printf(s, "ret ");
+        dis_opnd(s, m, in.a);
         break;
     case GV_I_BAR:
         sb_printf(s, "bar ");

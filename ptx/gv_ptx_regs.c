@@ -58,6 +58,8 @@ static bool field_imm(const struct gv_insn *i, int k)
     switch (i->op) {
     case GV_I_BRA:
         return true;    /* the target, the reconvergence point, unused */
+    case GV_I_CALL:
+        return k == 2 || k == 3;        /* the target */
     case GV_I_CVT: case GV_I_LD: case GV_I_ST: case GV_I_ATOM:
         return k == 4;                  /* source type, offset */
     case GV_I_BAR:
@@ -72,7 +74,7 @@ static bool writes_d(const struct gv_insn *i)
 {
     switch (i->op) {
     case GV_I_NOP: case GV_I_ST: case GV_I_BRA: case GV_I_EXIT:
-    case GV_I_BAR: case GV_I_TRAP:
+    case GV_I_BAR: case GV_I_TRAP: case GV_I_RET:
         return false;
     default:
         return i->d < GV_ISA_CONST_BASE;
@@ -96,7 +98,8 @@ static bool falls_through(const struct gv_insn *i)
     if (i->guard & GV_G_ON) {
         return true;
     }
-    return i->op != GV_I_BRA && i->op != GV_I_EXIT && i->op != GV_I_TRAP;
+    return i->op != GV_I_BRA && i->op != GV_I_EXIT && i->op != GV_I_TRAP &&
+           i->op != GV_I_RET;
 }
 
 

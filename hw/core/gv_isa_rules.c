@@ -107,6 +107,8 @@ static const struct gv_isa_rule rules[GV_I__COUNT] = {
                     TB(GV_T_PRED) | TB(GV_T_U32) },
     [GV_I_TRAP] = { { NO }, GV_MODS_ANY, T_ANY },
     [GV_I_FNS] = { { D, S, S, S }, GV_MODS_ZERO, TB(GV_T_U32) },
+    [GV_I_CALL] = { { D, S, I, I }, GV_MODS_ZERO, TB(GV_T_NONE) },
+    [GV_I_RET] = { { NO, S }, GV_MODS_ZERO, TB(GV_T_NONE) },
 };
 
 const struct gv_isa_rule *gv_isa_rule(unsigned op)

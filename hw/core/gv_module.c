@@ -146,6 +146,8 @@ static unsigned pick_kind(const struct gv_insn *x)
     case GV_I_SHFL: return GV_K_SHFL;
     case GV_I_VOTE: return GV_K_VOTE;
     case GV_I_TRAP: return GV_K_TRAP;
+    case GV_I_CALL: return GV_K_CALL;
+    case GV_I_RET: return GV_K_RET;
     default: return GV_K_GENERIC;
     }
 }
@@ -286,13 +288,13 @@ static int decode_func(const struct gv_isa_module *h, const uint8_t *img,
             BAD("function %u instruction %u: %s", fi, n, what);
         }
         di->g = (x->guard & GV_G_ON) ? x->gpred : 0;
-        if (x->op == GV_I_BRA) {
+        if (x->op == GV_I_BRA || x->op == GV_I_CALL) {
             uint32_t tgt = (uint32_t)x->b | (uint32_t)x->c << 16;
 
             if (tgt < fn->insn_start ||
                 !gv_range_ok(tgt - fn->insn_start, 1, fn->insn_count)) {
-                BAD("function %u instruction %u: branch out of the function",
-                    fi, n);
+                BAD("function %u instruction %u: %s out of the function",
+                    fi, n, x->op == GV_I_BRA ? "branch" : "call");
             }
             di->imm = (int32_t)(tgt - fn->insn_start);
             if (gv_isa_join(x, &tgt) &&
@@ -358,8 +360,9 @@ static int decode_func(const struct gv_isa_module *h, const uint8_t *img,
     /* Falling off the end of the code is an exit. */
     if (kf->code[kf->ncode - 1].k != GV_K_BRA &&
         kf->code[kf->ncode - 1].k != GV_K_EXIT &&
-        kf->code[kf->ncode - 1].k != GV_K_TRAP) {
-        BAD("function %u: does not end with exit, branch or trap", fi);
+        kf->code[kf->ncode - 1].k != GV_K_TRAP &&
+        kf->code[kf->ncode - 1].k != GV_K_RET) {
+        BAD("function %u: does not end with exit, branch, trap or ret", fi);
     }
     if (kf->code[kf->ncode - 1].guard & (GV_G_ON | GV_G_NEG)) {
         BAD("function %u: last instruction is guarded", fi);

@@ -197,7 +197,7 @@ enum {
     GV_K_STG64, GV_K_LDP_UNI, GV_K_MADWIDE_U32, GV_K_MADWIDE_S32,
     GV_K_BFE_U32, GV_K_LDS8,
     GV_K_BRA, GV_K_EXIT, GV_K_BAR, GV_K_S2R, GV_K_MADDR, GV_K_SHFL,
-    GV_K_VOTE, GV_K_TRAP,
+    GV_K_VOTE, GV_K_TRAP, GV_K_CALL, GV_K_RET,
     GV_K_LUT,                   /* a fused table lookup (gv_fuse.c) */
 };
 
@@ -323,6 +323,13 @@ unsigned gv_simt_global_fault_rule(struct gv_launch *L, uint64_t va,
 /* (The fast shared and global forms are inline, in gv_simt_mem.h.) */
 /* LD, ST and ATOM in any space and of any type. */
 bool gv_simt_ldst(struct gv_launch *L, struct gv_sm *sm, struct gv_warp *w,
+                  const struct gv_dinsn *i, uint32_t m);
+
+/* gv_simt_call.c: CALL or RET @i (at w->pc) by the running lanes @m
+ * (the guard's): true with w's pcs set (run_warp goes on without
+ * w->pc++), false when the launch faulted (compute.call_depth,
+ * compute.call_return). */
+bool gv_simt_call(struct gv_launch *L, struct gv_warp *w,
                   const struct gv_dinsn *i, uint32_t m);
 
 /* gv_compute.c, for gv_sched.c: a launch has ended (the device's

@@ -143,6 +143,18 @@ enum gv_isa_op {
      * upwards (c > 0) or downwards (c < 0; c = 0: bit b itself), 0xffffffff
      * if there is none or b > 31 (PTX fns; b is u32, c s32) */
     GV_I_FNS,
+    /* call: each lane's frame end a (u64, a byte offset in local memory)
+     * must be <= the function's local_size, else the launch faults
+     * (compute.call_depth: the call stack's depth limit); then d (u64) =
+     * the return address (the index of the instruction after the CALL in
+     * its function, an opaque value for RET) and the lanes go to
+     * instruction (b | c << 16) (module-absolute, inside the same
+     * function).  The translator's calling convention: docs/isa.md */
+    GV_I_CALL,
+    /* return: each lane goes to the return address a (u64) that a CALL
+     * wrote; one that is not an instruction of the function faults
+     * (compute.call_return) */
+    GV_I_RET,
     GV_I__COUNT
 };
 
@@ -247,7 +259,8 @@ GV_ISA_ASSERT(struct gv_insn, 16);
  * 256-byte aligned virtual address (LAUNCH's module_va); MADDR turns a
  * data offset into an address, so .global/.const variables live in the
  * module's own (writable) memory.  Only entry functions appear: the
- * translator inlines .func calls.
+ * translator inlines .func calls, and the functions that recurse are
+ * code inside the entry's instruction range, reached by CALL.
  */
 #define GV_ISA_MAGIC            0x584d5647u     /* "GVMX" */
 #define GV_ISA_VERSION          1u

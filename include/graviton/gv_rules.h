@@ -345,9 +345,13 @@
     X(162, COPY_CRYPTO_OVERLAP, "copy.crypto_overlap", BAD_ADDRESS,                                \
       "a crypto-mode copy whose destination overlaps its source from above")                       \
     X(163, COMPUTE_WARP_SYNC, "compute.warp_sync", FAULT,                                          \
-      "lanes wait at shfl/vote/bar.warp.sync for lanes of the mask that can never arrive")       \
+      "lanes wait at shfl/vote/bar.warp.sync for lanes of the mask that can never arrive")         \
     X(164, COMPUTE_JOIN_STACK, "compute.join_stack", FAULT,                                        \
-      "divergent branches nested deeper than a warp's reconvergence stack (64 entries)")
+      "divergent branches nested deeper than a warp's reconvergence stack (64 entries)")           \
+    X(165, COMPUTE_CALL_DEPTH, "compute.call_depth", FAULT,                                        \
+      "a call whose frame does not fit the thread's local memory (the call stack's depth limit)")  \
+    X(166, COMPUTE_CALL_RETURN, "compute.call_return", FAULT,                                      \
+      "a return to an address that is not an instruction of the function (a corrupted stack)")
 
 #define GV_RULE_ENUM_(n, id, name, code, desc) GV_RULE_##id = n,
 enum gv_rule {

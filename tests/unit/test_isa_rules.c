@@ -325,6 +325,28 @@ static const struct decision decisions[] = {
       { .op = GV_I_TRAP, .guard = GV_G_ON },
       true,
       false },
+    /* calls (new): a target inside the function, a register link */
+    { "a function ending in ret", { .op = GV_I_RET, .a = K0 }, true, true },
+    { "a function ending in a guarded ret",
+      { .op = GV_I_RET, .guard = GV_G_ON, .a = K0 },
+      true,
+      false },
+    { "call of the next instruction",
+      { .op = GV_I_CALL, .d = 1, .a = K0, .b = 1 },
+      false,
+      true },
+    { "call out of the function",
+      { .op = GV_I_CALL, .d = 1, .a = K0, .b = 2 },
+      false,
+      false },
+    { "call with a constant link",
+      { .op = GV_I_CALL, .d = K0, .a = K0, .b = 1 },
+      false,
+      false },
+    { "a function ending in call",
+      { .op = GV_I_CALL, .d = 1, .a = K0, .b = 1 },
+      true,
+      false },
 };
 
 static void test_decisions(void)
@@ -417,8 +439,11 @@ static void add_form(struct ka *a, struct gv_insn x)
             break;
         }
     }
-    if (x.op == GV_I_BRA) {
+    if (x.op == GV_I_BRA || x.op == GV_I_CALL) {
         x.b = (uint16_t)(a->n + 1);
+    }
+    if (x.op == GV_I_RET) {
+        x.a = ka_k(a, a->n + 1); /* the next instruction */
     }
     a->ins[a->n++] = x;
 }
@@ -474,8 +499,11 @@ static unsigned flush(struct ka *a)
         ka_forms(one);
         one->nconsts = a->nconsts;
         memcpy(one->consts, a->consts, sizeof(a->consts));
-        if (x.op == GV_I_BRA) {
+        if (x.op == GV_I_BRA || x.op == GV_I_CALL) {
             x.b = 1;
+        }
+        if (x.op == GV_I_RET) {
+            x.a = ka_k(one, 1);
         }
         one->ins[one->n++] = x;
         if (!run_forms(one) && bad++ < 10) {
