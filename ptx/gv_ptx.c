@@ -17,12 +17,13 @@
  *   part).  .local variables and the .param variables of call sequences:
  *   offsets in the thread's local memory.  .global/.const variables: the
  *   module's data section, addressed with MADDR.
- * - .func calls are inlined at the call site (the ISA has no call), with
- *   fresh registers and labels per call; parameters and return values pass
- *   through local memory exactly as the PTX writes them.  Recursion is an
- *   error.  The instruction order of the PTX is kept; every conditional
- *   branch carries its reconvergence point, the immediate post-dominator
- *   (gv_ptx_join.c), where the engine makes its lanes meet.
+ * - .func calls are inlined at the call site, with fresh registers and
+ *   labels per call; parameters and return values pass through local
+ *   memory exactly as the PTX writes them.  Functions that recurse are
+ *   called for real (CALL/RET, a call stack in local memory:
+ *   gv_ptx_rcall.c).  The instruction order of the PTX is kept; every
+ *   conditional branch carries its reconvergence point, the immediate
+ *   post-dominator (gv_ptx_join.c), where the engine makes its lanes meet.
  * - Every modifier of an instruction must be understood or explicitly
  *   harmless; anything else is an error naming the line and the construct.
  */
@@ -102,7 +103,7 @@ static void peephole(struct cg *cg, uint32_t start)
     struct gv_insn *ins = cg->ins + start;
 
     for (uint32_t k = 0; k < n; k++) {
-        if (ins[k].op == GV_I_BRA) {
+        if (ins[k].op == GV_I_BRA || ins[k].op == GV_I_CALL) {
             target[bra_target(&ins[k]) - start] = 1;
         }
     }
@@ -131,7 +132,7 @@ static void peephole(struct cg *cg, uint32_t start)
             continue;
         }
         ins[o] = ins[k];
-        if (ins[o].op == GV_I_BRA) {
+        if (ins[o].op == GV_I_BRA || ins[o].op == GV_I_CALL) {
             set_target(&ins[o], map[bra_target(&ins[o]) - start]);
         }
         o++;
@@ -143,12 +144,14 @@ static void translate_entry(struct cg *cg, const struct gvp_func *f)
 {
     struct gv_isa_func *out = PUSH(cg, cg->funcs, cg->nfuncs, cg->capfuncs);
     uint32_t start = (uint32_t)cg->nins, poff = 0;
+    bool real;
 
     memset(out, 0, sizeof(*out));
     cg->nregs = 0;
     cg->cc = 0;
     memset(cg->bred, 0, sizeof(cg->bred));
     gvp_compat_entry_start(cg);
+    gvp_rcall_entry_start(cg, f);
     cg->shared_size = cg->mod_shared_size;
     cg->next = 0;
     cg->nstack = 0;
@@ -202,11 +205,17 @@ static void translate_entry(struct cg *cg, const struct gvp_func *f)
     }
     cg->depth = 0;
     gvp_sym_pop(cg, -1);
+    /* the functions called for real follow, in the entry's range; their
+     * registers are saved by slot (docs/ptx.md, "Calls"): no
+     * reallocation then */
+    real = gvp_rcall_entry_end(cg);
     peephole(cg, start);
     gvp_joins(cg->ins + start, (uint32_t)cg->nins - start, start);
-    cg->nregs = gvp_regs_allocate(cg->ins + start,
-                                  (uint32_t)cg->nins - start, start,
-                                  cg->nregs);
+    if (!real) {
+        cg->nregs = gvp_regs_allocate(cg->ins + start,
+                                      (uint32_t)cg->nins - start, start,
+                                      cg->nregs);
+    }
     cg->shared_size = gvp_align_up(cg->shared_size, 16);
     if (cg->shared_size > GV_ISA_MAX_SHARED) {
         FAIL(cg, "more than %u bytes of shared memory", GV_ISA_MAX_SHARED);
@@ -387,6 +396,7 @@ int gv_ptx_translate_syms(const char *ptx, size_t len, uint8_t **out,
     for (int i = 0; i < NBUCKET; i++) {
         cg->bucket[i] = -1;
     }
+    gvp_rcall_analyse(cg);
     /* module scope: data and shared variables */
     for (int i = 0; i < m.nvars; i++) {
         struct gvp_decl *d = m.vars[i];

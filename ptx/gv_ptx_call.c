@@ -2,7 +2,9 @@
 /*
  * PTX translator, code generator: .func calls, inlined at the call site
  * with fresh registers and labels; parameters and results pass through
- * local memory exactly as the PTX moves them.
+ * local memory exactly as the PTX moves them.  Functions on a cycle of
+ * the call graph (recursion) are called for real instead:
+ * gv_ptx_rcall.c.
  */
 #include <math.h>
 #include <stdarg.h>
@@ -24,28 +26,27 @@ int gvp_func_index(const struct gvp_module *m, const char *name)
     return -1;
 }
 
-struct callsite {
-    const struct gvp_opd *rets, *args, *fn;
-};
+#define MAX_ARGS GVP_MAX_ARGS
+#define MAX_RETS GVP_MAX_RETS
 
-struct arg {
-    int kind;                   /* Y_REG: val; Y_LOCAL: off */
-    uint64_t off;
-    uint16_t val;
-};
+void gvp_local_ldst(struct cg *cg, unsigned op, unsigned t, uint16_t v,
+                    uint64_t off, bool framed)
+{
+    struct maddr ma = { .a = framed ? cg->sp : gvp_konst(cg, off),
+                        .off = framed ? (int64_t)off : 0,
+                        .space = GV_SPACE_LOCAL };
+    uint16_t a, e;
 
-struct res {
-    int kind;                   /* Y_REG: reg; Y_LOCAL: off */
-    uint64_t off;
-    uint16_t reg;
-    int pt;
-};
+    gvp_mem_ae(cg, &ma, 0, &a, &e);
+    if (op == GV_I_LD) {
+        gvp_emit(cg, GV_I_LD, t, GV_SPACE_LOCAL, v, a, 0, 0, e);
+    } else {
+        gvp_emit(cg, GV_I_ST, t, GV_SPACE_LOCAL, 0, a, v, 0, e);
+    }
+}
 
-#define MAX_ARGS 64
-#define MAX_RETS 8
-
-static void call_check(struct cg *cg, const struct gvp_func *f,
-                       const struct callsite *cs)
+void gvp_call_check(struct cg *cg, const struct gvp_func *f,
+                    const struct callsite *cs)
 {
     if (!f->has_body && (!strncmp(f->name, "cudaGetParameterBuffer", 22) ||
                          !strncmp(f->name, "cudaLaunchDevice", 16))) {
@@ -56,15 +57,6 @@ static void call_check(struct cg *cg, const struct gvp_func *f,
         FAIL(cg, "%s: %s", f->name, f->entry ? "calling a kernel entry"
                                              : "function has no body");
     }
-    for (int k = 0; k < cg->nstack; k++) {
-        if (cg->stack[k] == f) {
-            FAIL(cg, "recursive call of %s (recursion is not supported)",
-                 f->name);
-        }
-    }
-    if (cg->nstack == (int)(sizeof(cg->stack) / sizeof(cg->stack[0]))) {
-        FAIL(cg, "calls nested too deeply");
-    }
     if ((cs->args ? cs->args->n : 0) != f->nparams ||
         (cs->rets ? cs->rets->n : 0) > f->nrets || f->nrets > MAX_RETS) {
         FAIL(cg, "%s: wrong number of arguments or results", f->name);
@@ -74,11 +66,8 @@ static void call_check(struct cg *cg, const struct gvp_func *f,
     }
 }
 
-/* Evaluate the arguments and find the results' places, in the caller's
- * frame. */
-static void eval_args(struct cg *cg, const struct gvp_func *f,
-                      const struct callsite *cs, struct arg *ab,
-                      struct res *rb)
+void gvp_eval_args(struct cg *cg, const struct gvp_func *f,
+                   const struct callsite *cs, struct arg *ab, struct res *rb)
 {
     for (int k = 0; k < f->nparams; k++) {
         const struct gvp_opd *x = &cs->args->elts[k];
@@ -88,6 +77,7 @@ static void eval_args(struct cg *cg, const struct gvp_func *f,
         if (y && y->kind == Y_LOCAL && gvp_reg_lookup(cg, x->name) < 0) {
             ab[k].kind = Y_LOCAL;       /* a .param variable: alias it */
             ab[k].off = y->off;
+            ab[k].framed = y->framed;
         } else {
             ab[k].kind = Y_REG;
             ab[k].val = gvp_src(cg, x, p->ptype);
@@ -101,6 +91,7 @@ static void eval_args(struct cg *cg, const struct gvp_func *f,
         if (y && y->kind == Y_LOCAL) {
             rb[k].kind = Y_LOCAL;
             rb[k].off = y->off;
+            rb[k].framed = y->framed;
         } else {
             rb[k].kind = Y_REG;
             rb[k].reg = gvp_dst(cg, x);
@@ -133,6 +124,7 @@ static void bind_params(struct cg *cg, const struct gvp_func *f,
         y = gvp_sym_add(cg, p->name, Y_LOCAL, p->line);
         if (ab[k].kind == Y_LOCAL) {
             y->off = ab[k].off;
+            y->framed = ab[k].framed;
         } else {
             unsigned t = gvp_gvt(cg, p->ptype);
 
@@ -141,8 +133,8 @@ static void bind_params(struct cg *cg, const struct gvp_func *f,
                          "passed a register");
             }
             y->off = gvp_local_alloc(cg, p->size, gvp_decl_align(p));
-            gvp_emit(cg, GV_I_ST, t, GV_SPACE_LOCAL, 0, gvp_konst(cg, y->off),
-                     ab[k].val, 0, 0);
+            y->framed = cg->rcur != 0;
+            gvp_local_ldst(cg, GV_I_ST, t, ab[k].val, y->off, y->framed);
         }
     }
     for (int k = 0; k < f->nrets; k++) {
@@ -158,11 +150,14 @@ static void bind_params(struct cg *cg, const struct gvp_func *f,
         y = gvp_sym_add(cg, r->name, Y_LOCAL, r->line);
         if (rets && k < rets->n && rb[k].kind == Y_LOCAL) {
             y->off = rb[k].off;
+            y->framed = rb[k].framed;
         } else {
             y->off = gvp_local_alloc(cg, r->size, gvp_decl_align(r));
+            y->framed = cg->rcur != 0;
         }
         if (rets && k < rets->n && rb[k].kind == Y_REG) {
             rb[k].off = y->off;
+            rb[k].framed = y->framed;
         }
     }
 }
@@ -176,8 +171,16 @@ static void inline_call(struct cg *cg, const struct gvp_stmt *s,
     struct res rb[MAX_RETS];
     char *ret_label;
 
-    call_check(cg, f, cs);
-    eval_args(cg, f, cs, ab, rb);
+    gvp_call_check(cg, f, cs);
+    for (int k = 0; k < cg->nstack; k++) {
+        if (cg->stack[k] == f) {    /* gvp_rcall_analyse missed a cycle */
+            FAIL(cg, "recursive call of %s", f->name);
+        }
+    }
+    if (cg->nstack == (int)(sizeof(cg->stack) / sizeof(cg->stack[0]))) {
+        FAIL(cg, "calls nested too deeply");
+    }
+    gvp_eval_args(cg, f, cs, ab, rb);
     cg->stack[cg->nstack++] = f;
     cg->frame = ++cg->nframes;
     cg->depth = 1;
@@ -198,8 +201,8 @@ static void inline_call(struct cg *cg, const struct gvp_stmt *s,
             gvp_emit(cg, GV_I_MOV, GV_T_U64, 0, rb[k].reg, (uint16_t)rb[k].off,
                      0, 0, 0);
         } else {
-            gvp_emit(cg, GV_I_LD, gvp_gvt(cg, rb[k].pt), GV_SPACE_LOCAL,
-                     rb[k].reg, gvp_konst(cg, rb[k].off), 0, 0, 0);
+            gvp_local_ldst(cg, GV_I_LD, gvp_gvt(cg, rb[k].pt), rb[k].reg,
+                           rb[k].off, rb[k].framed);
         }
     }
     cg->depth = 0;
@@ -223,10 +226,26 @@ static void mark_opd(struct gvp_module *m, const struct gvp_opd *o)
     }
 }
 
-/* Mark the functions whose address the module takes (operands other
- * than a call's callee). */
-static void mark_addr_taken(struct gvp_module *m)
+static void mark_init(struct gvp_module *m, const struct gvp_init *in)
 {
+    if (!in) {
+        return;
+    }
+    if (!in->list) {
+        mark_opd(m, &in->val);
+    }
+    for (int k = 0; in->list && k < in->n; k++) {
+        mark_init(m, &in->elts[k]);
+    }
+}
+
+/* Mark the functions whose address the module takes (operands other
+ * than a call's callee, initialisers). */
+void gvp_mark_addr_taken(struct gvp_module *m)
+{
+    for (int i = 0; i < m->nvars; i++) {
+        mark_init(m, m->vars[i]->init);
+    }
     for (int i = 0; i < m->nfuncs; i++) {
         const struct gvp_func *f = m->funcs[i];
 
@@ -234,6 +253,9 @@ static void mark_addr_taken(struct gvp_module *m)
             const struct gvp_stmt *s = &f->stmts[j];
             int callee = -1;
 
+            for (int k = 0; s->kind == S_DECL && k < s->ndecl; k++) {
+                mark_init(m, s->decl[k].init);
+            }
             if (s->kind != S_INSN) {
                 continue;
             }
@@ -249,6 +271,17 @@ static void mark_addr_taken(struct gvp_module *m)
     }
 }
 
+/* Call @f: for real if it recurses, else inlined. */
+static void call_one(struct cg *cg, const struct gvp_stmt *s,
+                     struct gvp_func *f, const struct callsite *cs)
+{
+    if (f->real) {
+        gvp_rcall(cg, s, f, cs);
+    } else {
+        inline_call(cg, s, f, cs);
+    }
+}
+
 /*
  * call through a register: the candidates are the module's functions
  * whose address is taken and whose signature fits; compare and inline
@@ -261,10 +294,6 @@ static void indirect_call(struct cg *cg, const struct gvp_stmt *s,
     char *done = gvp_alloc(cg->p, 32);
     int n = 0;
 
-    if (!cg->marked) {
-        mark_addr_taken(cg->m);
-        cg->marked = true;
-    }
     snprintf(done, 32, "\001icall%zu", cg->nins);
     for (int i = 0; i < cg->m->nfuncs; i++) {
         struct gvp_func *f = cg->m->funcs[i];
@@ -285,7 +314,7 @@ static void indirect_call(struct cg *cg, const struct gvp_stmt *s,
         cg->gpred = p;
         gvp_branch_to(cg, next);
         cg->guard = 0;
-        inline_call(cg, s, f, cs);
+        call_one(cg, s, f, cs);
         gvp_branch_to(cg, done);
         gvp_label_define(cg, next, s->line);
         n++;
@@ -341,7 +370,7 @@ void gvp_do_call(struct cg *cg, const struct gvp_stmt *s, struct opc *o)
         cg->guard = 0;
     }
     if (fi >= 0) {
-        inline_call(cg, s, cg->m->funcs[fi], &cs);
+        call_one(cg, s, cg->m->funcs[fi], &cs);
     } else {
         indirect_call(cg, s, &cs);
     }

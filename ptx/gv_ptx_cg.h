@@ -34,6 +34,8 @@ struct sym {
     uint32_t rcount;
     uint64_t off;               /* param/local/shared/data offset, label pc */
     uint8_t ptype;
+    bool framed;                /* Y_LOCAL: off is from the stack pointer
+                                   (in a function called for real) */
 };
 
 #define NBUCKET 4096
@@ -48,6 +50,24 @@ struct extpatch {
     uint32_t cidx;              /* constant to patch */
     int64_t add;
 };
+
+/* A function called for real by the entry being generated
+ * (gv_ptx_rcall.c). */
+struct rfunc {
+    int fi;                     /* in the module */
+    uint32_t pro;               /* its prologue: the CALL target */
+    uint32_t size;              /* bytes of its frame */
+    uint16_t ksize;             /* the constant holding size */
+};
+
+/* A CALL whose target is rfunc @rf's prologue, once generated. */
+struct rpatch {
+    uint32_t at;
+    int rf;
+};
+
+/* The largest value transfer of a call for real, in 64-bit registers. */
+#define GVP_XFER_MAX 64
 
 struct cg {
     struct gvp *p;
@@ -81,9 +101,20 @@ struct cg {
     size_t nfix, capfix;
     const struct gvp_func *stack[32];
     int nstack;
-    bool marked;                /* addr_taken of the functions computed */
     uint32_t cc;                /* the carry flag's slot + 1, 0: none yet */
     uint32_t bred[16];          /* bar.red's shared counters + 1, 0: none */
+    /* calls for real (gv_ptx_rcall.c): the functions, the CALLs to
+     * patch, the stack pointer, link and transfer registers, the
+     * constant holding the entry's frame size; rcur: the rfunc being
+     * generated + 1 (0: the entry) */
+    struct rfunc *rf;
+    size_t nrf, caprf;
+    struct rpatch *rp;
+    size_t nrp, caprp;
+    uint16_t sp, lr, xfer[GVP_XFER_MAX], kentry;
+    int nxfer;                  /* transfer registers the module needs */
+    bool any_real;              /* some function is called for real */
+    int rcur;
 
     /* the statement being translated */
     int line;
@@ -131,6 +162,8 @@ void gvp_sym_pop(struct cg *cg, int depth);
 uint32_t gvp_new_slot(struct cg *cg);
 int gvp_reg_lookup(struct cg *cg, const char *name);
 uint16_t gvp_konst(struct cg *cg, uint64_t v);
+/* A constant of its own (not shared), for a value patched later. */
+uint16_t gvp_konst_fresh(struct cg *cg, uint64_t v);
 uint32_t gvp_emit(struct cg *cg, unsigned op, unsigned type, unsigned mod,
                   uint16_t d, uint16_t a, uint16_t b, uint16_t c,
                   uint16_t e);
@@ -193,6 +226,63 @@ void gvp_half_atom(struct cg *cg, const struct gvp_stmt *s, int k, int pt,
 /* ---- gv_ptx_call.c: calls (inlined) ---- */
 
 void gvp_do_call(struct cg *cg, const struct gvp_stmt *s, struct opc *o);
+
+struct callsite {
+    const struct gvp_opd *rets, *args, *fn;
+};
+
+/* An argument: a value (Y_REG: val) or a .param variable of the caller
+ * (Y_LOCAL: off, framed). */
+struct arg {
+    int kind;
+    uint64_t off;
+    uint16_t val;
+    bool framed;
+};
+
+/* Where a result goes: a register (Y_REG: reg) or a .param variable of
+ * the caller (Y_LOCAL: off, framed); pt: its type. */
+struct res {
+    int kind;
+    uint64_t off;
+    uint16_t reg;
+    int pt;
+    bool framed;
+};
+
+#define GVP_MAX_ARGS 64
+#define GVP_MAX_RETS 8
+
+/* The number of arguments and results of @cs fit @f, which has a body. */
+void gvp_call_check(struct cg *cg, const struct gvp_func *f,
+                    const struct callsite *cs);
+/* Evaluate the arguments and find the results' places, in the caller's
+ * frame. */
+void gvp_eval_args(struct cg *cg, const struct gvp_func *f,
+                   const struct callsite *cs, struct arg *ab, struct res *rb);
+/* Mark the functions whose address the module takes. */
+void gvp_mark_addr_taken(struct gvp_module *m);
+/* A load or store of local memory at @off (from the stack pointer when
+ * @framed): LD into @v, or ST of @v. */
+void gvp_local_ldst(struct cg *cg, unsigned op, unsigned t, uint16_t v,
+                    uint64_t off, bool framed);
+
+/* ---- gv_ptx_rcall.c: calls for real (functions that recurse) ---- */
+
+/* Before the entries: which functions lie on a cycle of the call graph
+ * (direct calls, and indirect calls to each function whose address is
+ * taken), and the transfer registers they need. */
+void gvp_rcall_analyse(struct cg *cg);
+/* At an entry's start: the stack pointer, link and transfer registers if
+ * the entry may call a function for real. */
+void gvp_rcall_entry_start(struct cg *cg, const struct gvp_func *f);
+/* Call @f (real) from the current frame. */
+void gvp_rcall(struct cg *cg, const struct gvp_stmt *s, struct gvp_func *f,
+               const struct callsite *cs);
+/* After the entry's body: generate the functions it calls for real and
+ * patch their frame sizes and targets; the entry's local size grows by
+ * the stack (cg->local_size).  False if it calls none. */
+bool gvp_rcall_entry_end(struct cg *cg);
 
 /* ---- gv_ptx.c: function bodies, entries, the module image ---- */
 

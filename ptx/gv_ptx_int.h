@@ -190,9 +190,10 @@ struct gvp_func {
     int nstmts;
     struct gvp_stmt *stmts;
     /* scratch of the code generator */
-    int visit;                  /* recursion check */
-    int visit_entry;
-    bool addr_taken;            /* its address is an operand somewhere */
+    bool addr_taken;            /* its address is an operand somewhere,
+                                   or in an initialiser */
+    bool real;                  /* on a cycle of the call graph: called
+                                   for real (gv_ptx_rcall.c) */
 };
 
 struct gvp_module {

@@ -52,7 +52,7 @@ static uint32_t target(const struct gv_insn *i)
 /* Does the thread end at @i (no successor but the exit)? */
 static bool ends(const struct gv_insn *i)
 {
-    return i->op == GV_I_EXIT || i->op == GV_I_TRAP;
+    return i->op == GV_I_EXIT || i->op == GV_I_TRAP || i->op == GV_I_RET;
 }
 
 static bool find_blocks(struct cfg *g)

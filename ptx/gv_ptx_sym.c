@@ -171,6 +171,11 @@ static uint16_t konst_fresh(struct cg *cg, uint64_t v)
     return (uint16_t)(GV_ISA_CONST_BASE + cg->nconsts - 1);
 }
 
+uint16_t gvp_konst_fresh(struct cg *cg, uint64_t v)
+{
+    return konst_fresh(cg, v);
+}
+
 uint32_t gvp_emit(struct cg *cg, unsigned op, unsigned type, unsigned mod,
                   uint16_t d, uint16_t a, uint16_t b, uint16_t c,
                   uint16_t e)
@@ -367,6 +372,14 @@ static uint16_t sym_addr(struct cg *cg, struct sym *y, int64_t add,
         return gvp_konst(cg, y->off + (uint64_t)add);
     case Y_LOCAL:
         *space = GV_SPACE_LOCAL;
+        if (y->framed) {        /* in the frame of a function called for
+                                   real: from the stack pointer */
+            uint16_t t = (uint16_t)gvp_new_slot(cg);
+
+            gvp_emit(cg, GV_I_ADD, GV_T_U64, 0, t, cg->sp,
+                     gvp_konst(cg, y->off + (uint64_t)add), 0, 0);
+            return t;
+        }
         return gvp_konst(cg, y->off + (uint64_t)add);
     case Y_SHARED:
         *space = GV_SPACE_SHARED;
@@ -635,7 +648,7 @@ void gvp_mem_operand(struct cg *cg, const struct gvp_opd *o, int space,
         ma->off = o->ival;
         /* a param-space pointer in an inlined function points at local
          * memory (where call parameters live) */
-        if (space == GV_SPACE_PARAM && cg->nstack > 1) {
+        if (space == GV_SPACE_PARAM && (cg->nstack > 1 || cg->rcur)) {
             ma->space = GV_SPACE_LOCAL;
         }
         return;
@@ -644,7 +657,13 @@ void gvp_mem_operand(struct cg *cg, const struct gvp_opd *o, int space,
     if (!y) {
         FAIL(cg, "%s is not declared", o->name);
     }
-    ma->a = sym_addr(cg, y, o->ival, &ma->space);
+    if (y->kind == Y_LOCAL && y->framed) {
+        ma->a = cg->sp;
+        ma->off = (int64_t)y->off + o->ival;
+        ma->space = GV_SPACE_LOCAL;
+    } else {
+        ma->a = sym_addr(cg, y, o->ival, &ma->space);
+    }
     if (space == GV_SPACE_GENERIC || ma->space == space ||
         (space == GV_SPACE_PARAM && ma->space == GV_SPACE_LOCAL)) {
         return;
@@ -763,6 +782,17 @@ static void write_scalar(struct cg *cg, uint64_t off, int pt,
     uint64_t x;
     unsigned sz = gvp_types[pt].size;
 
+    if (v->kind == OK_NAME && gvp_func_index(cg->m, v->name) >= 0) {
+        /* a function's address (for indirect calls): 64 bits */
+        if (sz != 8 || v->ival) {
+            gvp_fail(cg->p, in->line, "initialiser", "the address of "
+                     "function %s needs a 64-bit element, no offset",
+                     v->name);
+        }
+        x = GVP_FUNC_ADDR(gvp_func_index(cg->m, v->name));
+        memcpy(cg->data + off, &x, sz);
+        return;
+    }
     if (v->kind == OK_NAME) {
         gvp_fail(cg->p, in->line, "initialiser", "addresses of variables "
                  "(%s) in initialisers are not supported", v->name);
@@ -887,6 +917,7 @@ void gvp_declare(struct cg *cg, const struct gvp_stmt *s)
             }
             y = gvp_sym_add(cg, d->name, Y_LOCAL, d->line);
             y->off = gvp_local_alloc(cg, d->size, gvp_decl_align(d));
+            y->framed = cg->rcur != 0;
             y->ptype = d->ptype;
             break;
         case SP_SHARED:
