@@ -646,17 +646,11 @@ static int run_warp(struct gv_launch *L, struct gv_sm *sm, struct gv_warp *w)
         case GV_K_BAR: bar_arrive(sm, w, i, A, B, m); break;
         case GV_K_S2R: s2r(L, sm, w, i->mod, D, m); break;
         case GV_K_SHFL: case GV_K_VOTE: warp_op(w, code, i, m); break;
-        case GV_K_CALL: case GV_K_RET:
+        default: /* GV_K_CALL, GV_K_RET, GV_K_TRAP */
             if (!gv_simt_call(L, w, i, m)) {
                 return W_STOP;
             }
             continue;
-        default: /* GV_K_TRAP */
-            if (m) {
-                gv_simt_fault(L, GV_RULE_COMPUTE_TRAP, UINT64_MAX);
-                return W_STOP;
-            }
-            break;
         }
         w->pc++;
     }

@@ -325,10 +325,10 @@ unsigned gv_simt_global_fault_rule(struct gv_launch *L, uint64_t va,
 bool gv_simt_ldst(struct gv_launch *L, struct gv_sm *sm, struct gv_warp *w,
                   const struct gv_dinsn *i, uint32_t m);
 
-/* gv_simt_call.c: CALL or RET @i (at w->pc) by the running lanes @m
- * (the guard's): true with w's pcs set (run_warp goes on without
+/* gv_simt_call.c: CALL, RET or TRAP @i (at w->pc) by the running lanes
+ * @m (the guard's): true with w's pcs set (run_warp goes on without
  * w->pc++), false when the launch faulted (compute.call_depth,
- * compute.call_return). */
+ * compute.call_return, compute.trap). */
 bool gv_simt_call(struct gv_launch *L, struct gv_warp *w,
                   const struct gv_dinsn *i, uint32_t m);
 

@@ -16,6 +16,8 @@
  * lies beyond the thread's local memory faults with compute.call_depth
  * (the depth limit), a RET to an address that is no instruction of the
  * function with compute.call_return (a stack the kernel overwrote).
+ * TRAP, the other instruction that leaves the warp's straight line, is
+ * here too (compute.trap).
  */
 #include "gv_simt.h"
 
@@ -103,5 +105,17 @@ static bool ret(struct gv_launch *L, struct gv_warp *w,
 bool gv_simt_call(struct gv_launch *L, struct gv_warp *w,
                   const struct gv_dinsn *i, uint32_t m)
 {
-    return i->k == GV_K_CALL ? call(L, w, i, m) : ret(L, w, i, m);
+    switch (i->k) {
+    case GV_K_CALL:
+        return call(L, w, i, m);
+    case GV_K_RET:
+        return ret(L, w, i, m);
+    default: /* GV_K_TRAP */
+        if (m) {
+            gv_simt_fault(L, GV_RULE_COMPUTE_TRAP, UINT64_MAX);
+            return false;
+        }
+        w->pc++;
+        return true;
+    }
 }

@@ -201,6 +201,21 @@ MUTATIONS = [
      '               : gv_aligned(off, size) && gv_range_ok(off, 16ull * size,',
      '               : gv_aligned(off, size) && gv_range_ok(off, size,',
      'a half-warp\'s run of shared words past the end (one check)'),
+    ('call-depth', 'hw/core/gv_simt_call.c',
+     '        if (A[l] > L->f->local_size) {',
+     '        if (0) {',
+     'a call past the thread\'s local memory (the depth limit)'),
+    ('call-return', 'hw/core/gv_simt_call.c',
+     '        if (A[l] >= L->f->ncode) {',
+     '        if (0) {',
+     'a return to no instruction of the function (a stack overwritten)'),
+    ('call-target', 'hw/core/gv_module.c',
+     '                BAD("function %u instruction %u: %s out of the function",\n'
+     '                    fi, n, x->op == GV_I_BRA ? "branch" : "call");',
+     '                if (x->op == GV_I_BRA) {\n'
+     '                    BAD("function %u instruction %u: branch", fi, n);\n'
+     '                }',
+     'a module whose CALL leaves the function'),
     ('hostwin-bounds', 'hw/core/gv_copy.c',
      '    if (!ch->hostwin_size || !gv_range_ok(off, len, ch->hostwin_size) ||',
      '    if (!ch->hostwin_size || off + len > ch->hostwin_size ||',
