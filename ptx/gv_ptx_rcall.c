@@ -19,19 +19,24 @@
  *    engine faults (compute.call_depth) if that frame end is beyond the
  *    thread's local memory (the depth limit) before anything is written;
  *    sp -= the caller's frame size; the results come back in xfer.
- *  - The callee's prologue stores lr and every register of its own
- *    (those it and what is inlined into it use) into its frame, then its
- *    parameters from xfer; its epilogue puts the results into xfer,
- *    restores the registers, loads lr and RETs.  So a call changes no
- *    register of the caller but sp's temporaries, lr and xfer.
+ *  - The callee's prologue stores lr and the registers of its own (those
+ *    it and what is inlined into it use) that are live after one of its
+ *    CALLs into its frame, then its parameters from xfer; its epilogue
+ *    puts the results into xfer, restores the registers, loads lr and
+ *    RETs.  A register of the function is only ever written by the
+ *    function's activations, and an activation needs one kept only where
+ *    it is live across a CALL (which may reach another activation): so a
+ *    call changes nothing the caller still reads but lr and xfer.
  *  - Frame: [0, 8) lr, then parameters, results, .local and .param
  *    variables (as allocated), then the saved registers; 16-aligned.
  * The stack is GVP_STACK bytes of local memory after the entry's frame.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "graviton/gv_isa.h"
+#include "graviton/gv_isa_rules.h"
 #include "gv_ptx_cg.h"
 
 /* Bytes of call stack per thread after the entry's frame: 16 MiB of local
@@ -378,14 +383,159 @@ static void xfer_places(struct cg *cg, const struct gvp_decl *d,
     }
 }
 
-/* Save (GV_I_ST) or restore (GV_I_LD) the slots [lo, hi) at @at. */
-static void save_regs(struct cg *cg, unsigned op, uint32_t lo, uint32_t hi,
-                      uint64_t at)
+/* Save (GV_I_ST) or restore (GV_I_LD) the slots @regs at @at. */
+static void save_regs(struct cg *cg, unsigned op, const uint16_t *regs,
+                      uint32_t n, uint64_t at)
 {
-    for (uint32_t r = lo; r < hi; r++) {
-        gvp_local_ldst(cg, op, GV_T_U64, (uint16_t)r, at + 8ull * (r - lo),
-                       true);
+    for (uint32_t k = 0; k < n; k++) {
+        gvp_local_ldst(cg, op, GV_T_U64, regs[k], at + 8ull * k, true);
     }
+}
+
+/* ---- which registers a call must keep ---- */
+
+/* The live sets of the body [@b, @e) of a function with registers
+ * [lo, lo + nw * 64): one bit set per instruction, and the exit's (the
+ * epilogue: @out). */
+struct live {
+    const struct gv_insn *ins;
+    uint32_t b, e, lo, nw;
+    uint64_t *in;               /* (e - b + 1) x nw: live into each */
+};
+
+static void bit(uint64_t *set, const struct live *v, uint32_t r, bool on)
+{
+    if (r >= v->lo && r - v->lo < 64ull * v->nw) {
+        uint32_t k = r - v->lo;
+
+        if (on) {
+            set[k / 64] |= 1ull << (k % 64);
+        } else {
+            set[k / 64] &= ~(1ull << (k % 64));
+        }
+    }
+}
+
+/* Live into instruction @k from what is live out of it (@set, changed
+ * in place): its writes die, its reads (a guarded write's old value
+ * too) are born. */
+static void transfer(const struct live *v, uint32_t k, uint64_t *set)
+{
+    const struct gv_insn *i = &v->ins[k];
+    const uint16_t f[GV_ISA_NFIELDS] = { i->d, i->a, i->b, i->c, i->e };
+    uint8_t role[GV_ISA_NFIELDS];
+
+    gv_isa_roles(i, role);
+    for (int pass = 0; pass < 2; pass++) {
+        for (int j = 0; j < GV_ISA_NFIELDS; j++) {
+            bool dst = role[j] == GV_ROLE_DST || role[j] == GV_ROLE_DSTN;
+            bool src = role[j] == GV_ROLE_SRC || role[j] == GV_ROLE_SRCN;
+
+            if (f[j] >= GV_ISA_CONST_BASE) {
+                continue;
+            }
+            if (pass == 0 && dst && !i->guard) {
+                bit(set, v, f[j], false);
+            } else if (pass == 1 && (src || (dst && i->guard))) {
+                bit(set, v, f[j], true);
+            }
+        }
+    }
+    if (i->guard & GV_G_ON) {
+        bit(set, v, i->gpred, true);
+    }
+}
+
+static uint32_t tgt(const struct gv_insn *i)
+{
+    return (uint32_t)i->b | (uint32_t)i->c << 16;
+}
+
+/* Backward dataflow to a fixed point. */
+static void liveness(struct live *v, uint64_t *tmp)
+{
+    bool changed = true;
+    uint32_t nw = v->nw;
+
+    while (changed) {
+        changed = false;
+        for (uint32_t k = v->e; k-- > v->b;) {
+            const struct gv_insn *i = &v->ins[k];
+            uint64_t *in = v->in + (size_t)(k - v->b) * nw;
+            bool fall = (i->guard & GV_G_ON) ||
+                        (i->op != GV_I_BRA && i->op != GV_I_EXIT &&
+                         i->op != GV_I_TRAP && i->op != GV_I_RET);
+
+            memset(tmp, 0, nw * sizeof(uint64_t));
+            if (fall) {
+                const uint64_t *n = v->in + (size_t)(k + 1 - v->b) * nw;
+
+                for (uint32_t w = 0; w < nw; w++) {
+                    tmp[w] |= n[w];
+                }
+            }
+            if (i->op == GV_I_BRA && tgt(i) >= v->b && tgt(i) <= v->e) {
+                const uint64_t *n = v->in + (size_t)(tgt(i) - v->b) * nw;
+
+                for (uint32_t w = 0; w < nw; w++) {
+                    tmp[w] |= n[w];
+                }
+            }
+            transfer(v, k, tmp);
+            if (memcmp(tmp, in, nw * sizeof(uint64_t))) {
+                memcpy(in, tmp, nw * sizeof(uint64_t));
+                changed = true;
+            }
+        }
+    }
+}
+
+/* The registers of [lo, hi) live after a CALL of the body [b, e) (the
+ * epilogue reads the .reg results @rets), into @regs; their number.  All
+ * of them if the bit sets would be too large. */
+static uint32_t kept_regs(struct cg *cg, uint32_t b, uint32_t e, uint32_t lo,
+                          uint32_t hi, const struct gvp_func *f,
+                          const uint16_t *rets, uint16_t *regs)
+{
+    struct live v = { .ins = cg->ins, .b = b, .e = e, .lo = lo,
+                      .nw = (hi - lo + 63) / 64 };
+    uint64_t *keep, *tmp;
+    uint32_t n = 0;
+
+    v.in = (size_t)(e - b + 1) * v.nw <= (8u << 20)
+           ? calloc((size_t)(e - b + 1) * v.nw + 2 * v.nw + 1,
+                    sizeof(uint64_t))
+           : NULL;
+    if (!v.in) {
+        for (uint32_t r = lo; r < hi; r++) {
+            regs[n++] = (uint16_t)r;
+        }
+        return n;
+    }
+    keep = v.in + (size_t)(e - b + 1) * v.nw;
+    tmp = keep + v.nw;
+    for (int k = 0; k < f->nrets; k++) {
+        if (f->rets[k].space == SP_REG) {
+            bit(v.in + (size_t)(e - b) * v.nw, &v, rets[k], true);
+        }
+    }
+    liveness(&v, tmp);
+    for (uint32_t k = b; k < e; k++) {
+        if (cg->ins[k].op == GV_I_CALL) {
+            const uint64_t *after = v.in + (size_t)(k + 1 - b) * v.nw;
+
+            for (uint32_t w = 0; w < v.nw; w++) {
+                keep[w] |= after[w];
+            }
+        }
+    }
+    for (uint32_t r = lo; r < hi; r++) {
+        if (keep[(r - lo) / 64] >> ((r - lo) % 64) & 1) {
+            regs[n++] = (uint16_t)r;
+        }
+    }
+    free(v.in);
+    return n;
 }
 
 static void gen_real(struct cg *cg, int r)
@@ -393,7 +543,9 @@ static void gen_real(struct cg *cg, int r)
     struct gvp_func *f = cg->m->funcs[cg->rf[r].fi];
     uint64_t local = cg->local_size, save;
     int frame = cg->frame, depth = cg->depth, nstack = cg->nstack;
-    uint32_t lo = cg->nregs, hi, body = (uint32_t)cg->nins;
+    uint32_t lo = cg->nregs, hi, body = (uint32_t)cg->nins, nkept;
+    uint16_t *kept, *rets = gvp_alloc(cg->p, (size_t)(f->nrets + 1) *
+                                                 sizeof(*rets));
     struct place *pp = gvp_alloc(cg->p, (size_t)(f->nparams + 1) *
                                             sizeof(*pp));
     struct place *rp = gvp_alloc(cg->p, (size_t)(f->nrets + 1) *
@@ -422,21 +574,26 @@ static void gen_real(struct cg *cg, int r)
     gvp_label_define(cg, ret_label, f->line);
     gvp_fixups_resolve(cg, cg->frame);
     hi = cg->nregs;
+    for (int k = 0; k < f->nrets; k++) {
+        rets[k] = rp[k].slot;
+    }
+    kept = gvp_alloc(cg->p, (size_t)(hi - lo + 1) * sizeof(*kept));
+    nkept = kept_regs(cg, body, (uint32_t)cg->nins, lo, hi, f, rets, kept);
     save = gvp_align_up(cg->local_size, 8);
-    cg->rf[r].size = (uint32_t)gvp_align_up(save + 8ull * (hi - lo), 16);
+    cg->rf[r].size = (uint32_t)gvp_align_up(save + 8ull * nkept, 16);
     if (cg->rf[r].size > GV_ISA_MAX_LOCAL / 2) {
         FAIL(cg, "the frame of a recursive function is larger than %u "
              "bytes", GV_ISA_MAX_LOCAL / 2);
     }
     /* epilogue (every ret of the body comes here) */
     xfer_places(cg, f->rets, rp, f->nrets, GV_I_LD);
-    save_regs(cg, GV_I_LD, lo, hi, save);
+    save_regs(cg, GV_I_LD, kept, nkept, save);
     gvp_local_ldst(cg, GV_I_LD, GV_T_U64, cg->lr, 0, true);
     gvp_emit(cg, GV_I_RET, GV_T_NONE, 0, 0, cg->lr, 0, 0, 0);
     /* prologue, the CALL target */
     cg->rf[r].pro = (uint32_t)cg->nins;
     gvp_local_ldst(cg, GV_I_ST, GV_T_U64, cg->lr, 0, true);
-    save_regs(cg, GV_I_ST, lo, hi, save);
+    save_regs(cg, GV_I_ST, kept, nkept, save);
     xfer_places(cg, f->params, pp, f->nparams, GV_I_ST);
     gvp_emit(cg, GV_I_BRA, GV_T_NONE, 0, 0, 0, (uint16_t)body,
              (uint16_t)(body >> 16), 0);

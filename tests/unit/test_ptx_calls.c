@@ -671,6 +671,67 @@ static void test_struct(void)
     CU_ASSERT_EQUAL(bad, 0);
 }
 
+/* Old PTX (nvcc 2.x/3.x): .reg parameters and results, recursive.
+ * __device__ unsigned sum(unsigned n) { return n ? n + sum(n - 1) : 0; } */
+static const char reg_ptx[] =
+    "\t.version 2.1\n"
+    "\t.target sm_20\n"
+    "\t.func (.reg .u32 %ret) _Z3sumj (.reg .u32 %n)\n"
+    "\t{\n"
+    "\t.reg .u32 %r<4>;\n"
+    "\t.reg .pred %p<2>;\n"
+    "\tsetp.eq.u32 \t%p1, %n, 0;\n"
+    "\t@%p1 bra \t$Lt_0_1;\n"
+    "\tsub.u32 \t%r1, %n, 1;\n"
+    "\tcall.uni (%r2), _Z3sumj, (%r1);\n"
+    "\tadd.u32 \t%ret, %r2, %n;\n"
+    "\tret;\n"
+    "$Lt_0_1:\n"
+    "\tmov.u32 \t%ret, 0;\n"
+    "\tret;\n"
+    "\t}\n"
+    "\t.entry k (\n"
+    "\t\t.param .u64 __cudaparm_k_out,\n"
+    "\t\t.param .u64 __cudaparm_k_in)\n"
+    "\t{\n"
+    "\t.reg .u32 %r<4>;\n"
+    "\t.reg .u64 %rd<6>;\n"
+    "\tld.param.u64 \t%rd3, [__cudaparm_k_out];\n"
+    "\tld.param.u64 \t%rd4, [__cudaparm_k_in];\n"
+    "\tcvt.u32.u16 \t%r1, %tid.x;\n"
+    "\tmul.wide.u32 \t%rd5, %r1, 4;\n"
+    "\tadd.u64 \t%rd1, %rd3, %rd5;\n"
+    "\tadd.u64 \t%rd2, %rd4, %rd5;\n"
+    "\tld.global.u32 \t%r2, [%rd2+0];\n"
+    "\tcall.uni (%r3), _Z3sumj, (%r2);\n"
+    "\tst.global.u32 \t[%rd1+0], %r3;\n"
+    "\texit;\n"
+    "\t}\n";
+
+static int32_t sum_ref(int32_t n)
+{
+    return (int32_t)((uint32_t)n * ((uint32_t)n + 1) / 2);
+}
+
+static void test_reg_params(void)
+{
+    int32_t in[NT];
+
+    for (int t = 0; t < NT; t++) {
+        in[t] = (t * 9) % 50;
+    }
+    run_ref(reg_ptx, in, sum_ref, "sum");
+}
+
+/* Errors: a function address in a narrow element, or with an offset. */
+static void test_errors(void)
+{
+    ptxr_expect_err(HEAD FACT ".global .u32 t[1] = {_Z4facti};\n", 37,
+                    "needs a 64-bit element");
+    ptxr_expect_err(HEAD FACT ".global .u64 t[1] = {_Z4facti+8};\n", 37,
+                    "needs a 64-bit element");
+}
+
 /* The depth limit: one lane recursing 100,000 deep faults with
  * compute.call_depth, before any write past the thread's local memory
  * (not compute.local_range); the other channel's launch, and this
@@ -809,6 +870,8 @@ int gv_register_suites(void)
         { "mutual recursion", test_mutual },
         { "function addresses in .global initialisers", test_table },
         { "aggregates by value, real and inlined", test_struct },
+        { "old PTX: .reg parameters and results", test_reg_params },
+        { "function addresses: errors", test_errors },
         { "the depth limit faults, nothing else stops", test_depth_limit },
         { "CALL and RET checked by the engine", test_engine_checks },
         { NULL, NULL },
