@@ -81,8 +81,11 @@ static bool extract_form(const struct gv_kfunc *kf, const struct gv_dinsn *x,
  * writes only d: the plain ALU kinds, the fast loads and stores. */
 static bool plain_kind(unsigned k)
 {
+    /* a fused run's first instruction is one of those; the run's others
+     * follow it, with their own kinds */
     return (k >= GV_K_MOV32 && k <= GV_K_CVT_U32_U64) ||
-           (k >= GV_K_LDS32 && k <= GV_K_LDS8 && k != GV_K_LDP_UNI);
+           (k >= GV_K_LDS32 && k <= GV_K_LDS8 && k != GV_K_LDP_UNI) ||
+           k == GV_K_LUT || k == GV_K_XCHAIN;
 }
 
 /* Is slot @s dead from code[n] on: on the straight line from there,
@@ -153,9 +156,64 @@ static void fuse_at(struct gv_kfunc *kf, uint32_t n)
     x->k = GV_K_LUT;
 }
 
+/* Does XOR @y continue a chain whose results so far are @x[0..k): one
+ * operand the previous result, the other none of the chain's results? */
+static bool chain_next(const struct gv_dinsn *x, uint32_t k,
+                       const struct gv_dinsn *y)
+{
+    uint32_t prev = x[k - 1].d, other;
+
+    if (y->guard || y->k != x->k || (y->a == prev) == (y->b == prev)) {
+        return false;
+    }
+    other = y->a == prev ? y->b : y->a;
+    for (uint32_t j = 0; j < k; j++) {
+        if (x[j].d == other) {
+            return false;
+        }
+    }
+    return true;
+}
+
+/* Is code[n..] a chain of 2 to 8 XORs of one width, each of the previous
+ * result and another operand?  Then make code[n] its GV_K_XCHAIN. */
+static void chain_at(struct gv_kfunc *kf, uint32_t n)
+{
+    struct gv_dinsn *x = &kf->code[n];
+    uint32_t k = 1;
+    uint8_t keep = 0;
+
+    if (x->guard || (x->k != GV_K_XOR32 && x->k != GV_K_XOR64)) {
+        return;
+    }
+    while (k < 8 && n + k < kf->ncode && chain_next(x, k, x + k)) {
+        k++;
+    }
+    if (k < 2) {
+        return;
+    }
+    /* result j is kept unless the chain writes its register again or
+     * the code after it does before a read */
+    for (uint32_t j = 0; j < k; j++) {
+        bool dead = dead_from(kf, n + k, x[j].d);
+
+        for (uint32_t q = j + 1; q < k; q++) {
+            dead |= x[q].d == x[j].d;
+        }
+        keep |= (uint8_t)(dead ? 0 : 1u << j);
+    }
+    x->fn = (uint8_t)k;
+    x->fkeep = keep;
+    x->fscale = x->k == GV_K_XOR64 ? 64 : 32;
+    x->k = GV_K_XCHAIN;
+}
+
 void gv_fuse_lookups(struct gv_kfunc *kf)
 {
-    for (uint32_t n = 0; n + 2 < kf->ncode; n++) {
-        fuse_at(kf, n);
+    for (uint32_t n = 0; n + 1 < kf->ncode; n++) {
+        if (n + 2 < kf->ncode) {
+            fuse_at(kf, n);
+        }
+        chain_at(kf, n);
     }
 }

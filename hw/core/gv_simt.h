@@ -30,7 +30,8 @@ struct gv_dinsn {
     /* GV_K_LUT (gv_fuse.c): the first of @fn instructions fused; its
      * result (the index) is ((u32)a >> @fsh) & @fmask, the scale of the
      * mad.wide @fscale; @fkeep: GV_FUSE_KEEP_* of the registers that are
-     * read before they are written again. */
+     * read before they are written again.  GV_K_XCHAIN: @fn XORs of
+     * width @fscale; @fkeep bit k: the k-th's result is read again. */
     uint8_t fn, fsh, fkeep;
     uint32_t fmask, fscale;
 };
@@ -199,6 +200,7 @@ enum {
     GV_K_BRA, GV_K_EXIT, GV_K_BAR, GV_K_S2R, GV_K_MADDR, GV_K_SHFL,
     GV_K_VOTE, GV_K_TRAP, GV_K_CALL, GV_K_RET,
     GV_K_LUT,                   /* a fused table lookup (gv_fuse.c) */
+    GV_K_XCHAIN,                /* a fused chain of XORs (gv_fuse.c) */
 };
 
 /* ---- values: the ISA's types (shared by gv_simt.c and gv_simt_mem.c) ---- */
@@ -309,7 +311,8 @@ uint64_t gv_simt_unsupported_count(void);
 
 /* gv_fuse.c: after a function is decoded, each table lookup (an index
  * extract, mad.wide.u32 by a constant, one or two shared loads from its
- * result; adjacent, unguarded) becomes one GV_K_LUT micro-op. */
+ * result; adjacent, unguarded) becomes one GV_K_LUT micro-op, each chain
+ * of XORs one GV_K_XCHAIN. */
 void gv_fuse_lookups(struct gv_kfunc *kf);
 
 /* gv_simt_mem.c: the memory instructions, every offset through one

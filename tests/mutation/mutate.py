@@ -169,7 +169,7 @@ MUTATIONS = [
      '    return gv_aligned(off, size) && gv_range_ok(off, size, total);',
      '    return gv_aligned(off, size) && off + size <= total;',
      'a shared-memory offset that wraps into the heap (attack 16)'),
-    ('lut-bounds', 'hw/core/gv_simt_mem.h',
+    ('lut-bounds', 'hw/core/gv_simt_fuse.h',
      '        if (gv_shared_warp_ok(L->shared_total, addr,\n'
      '                              (uint64_t)(int64_t)ld->imm, size)) {',
      '        if (size) {',

@@ -1,0 +1,167 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * Graviton GPU device core: the fused runs of instructions (gv_fuse.c
+ * marks them at decode) as the interpreter runs them: GV_K_LUT, a table
+ * lookup in shared memory, and GV_K_XCHAIN, a chain of XORs.  A full
+ * warp runs the whole run in one dispatch; any other group of lanes
+ * runs its first instruction alone, and the others follow one by one.
+ * A full warp has no lane parked at a later pc, so none can join in the
+ * middle of a run.
+ */
+#ifndef GV_SIMT_FUSE_H
+#define GV_SIMT_FUSE_H
+
+#include "gv_simt_mem.h"
+
+/* The loads of a fused lookup once gv_shared_warp_ok() passed: each
+ * lane's address recomputed from the extract's and the mad.wide's
+ * operands (not read back from the vector stores that just wrote it). */
+static inline void gv_lut_gather(uint8_t *sh, const struct gv_dinsn *i,
+                                 const struct gv_dinsn *ld, uint64_t *R)
+{
+    const uint64_t *A = R + i->a, *C = R + (i + 1)->c;
+    const uint32_t s = i->fsh, mask = i->fmask, scale = i->fscale;
+    const uint64_t imm = (uint64_t)(int64_t)ld->imm;
+    uint64_t *D = R + ld->d;
+
+#define GV_LUT_OFF(l) \
+    ((uint64_t)(((uint32_t)A[l] >> s) & mask) * scale + C[l] + imm)
+    switch (ld->k) {
+    case GV_K_LDS8:
+        for (unsigned l = 0; l < GV_WARP; l++) {
+            D[l] = sh[GV_LUT_OFF(l)];
+        }
+        break;
+    case GV_K_LDS32:
+        for (unsigned l = 0; l < GV_WARP; l++) {
+            uint32_t v;
+
+            memcpy(&v, sh + GV_LUT_OFF(l), 4);
+            D[l] = v;
+        }
+        break;
+    default:                                    /* LDS64 */
+        for (unsigned l = 0; l < GV_WARP; l++) {
+            memcpy(&D[l], sh + GV_LUT_OFF(l), 8);
+        }
+        break;
+    }
+#undef GV_LUT_OFF
+}
+
+/* GV_K_LUT for a full warp (gv_fuse.c): a table lookup, code[pc ..
+ * pc + fn), in one dispatch, with the results of running the
+ * instructions one by one.  Each load is checked for the warp as its
+ * fast form checks it (gv_shared_warp_ok on the addresses); where that
+ * check fails the address register is written and the load runs as its
+ * own fast form, which faults by the same rule.  The extract's and the
+ * mad.wide's registers are written last where they are read again (the
+ * fusion ensured that no load writes the operands a later one reads,
+ * and that a kept register is written by no load).  A full warp has no
+ * lane parked at a later pc, so none can join in the middle of the run. */
+static inline __attribute__((always_inline))
+bool gv_simt_lut(struct gv_launch *L, struct gv_sm *sm,
+                 const struct gv_dinsn *i, uint64_t *R)
+{
+    const struct gv_dinsn *mw = i + 1;
+    const uint64_t *A = R + i->a, *C = R + mw->c;
+    const uint32_t sh = i->fsh, mask = i->fmask, scale = i->fscale;
+    uint64_t idx[GV_WARP], addr[GV_WARP];
+
+    for (unsigned l = 0; l < GV_WARP; l++) {
+        uint32_t v = ((uint32_t)A[l] >> sh) & mask;
+
+        idx[l] = v;
+        addr[l] = (uint64_t)v * scale + C[l];
+    }
+    for (unsigned k = 2; k < i->fn; k++) {
+        const struct gv_dinsn *ld = i + k;
+        unsigned size = ld->k == GV_K_LDS8 ? 1 : ld->k == GV_K_LDS64 ? 8 : 4;
+
+        if (gv_shared_warp_ok(L->shared_total, addr,
+                              (uint64_t)(int64_t)ld->imm, size)) {
+            gv_lut_gather(sm->shared, i, ld, R);
+            continue;
+        }
+        memcpy(R + mw->d, addr, sizeof(addr));      /* its operand */
+        if (!gv_simt_shared_fast(L, sm, ld, R, FULL)) {
+            return false;
+        }
+    }
+    if (i->fkeep & GV_FUSE_KEEP_INDEX) {
+        memcpy(R + i->d, idx, sizeof(idx));
+    }
+    if (i->fkeep & GV_FUSE_KEEP_ADDR) {
+        memcpy(R + mw->d, addr, sizeof(addr));
+    }
+    return true;
+}
+
+/* GV_K_LUT at warp @w's pc: a full warp runs the fused run (then the
+ * interpreter's pc++ moves past it, and its other instructions are
+ * counted); otherwise only the extract, which is ((u32)a >> fsh) & fmask
+ * (gv_fuse.c), and the others follow one by one. */
+static inline __attribute__((always_inline))
+bool gv_simt_lut_step(struct gv_launch *L, struct gv_sm *sm,
+                      struct gv_warp *w, const struct gv_dinsn *i,
+                      uint64_t *R, uint32_t m)
+{
+    const uint64_t *A = R + i->a;
+    uint64_t *D = R + i->d;
+
+    if (m != FULL) {
+        LANES(m, D[l] = ((uint32_t)A[l] >> i->fsh) & i->fmask);
+        return true;
+    }
+    w->pc += i->fn - 1u;
+    w->issued += i->fn - 1u;
+    sm->lane_insns += (i->fn - 1u) * GV_WARP;
+    return gv_simt_lut(L, sm, i, R);
+}
+
+/* GV_K_XCHAIN at warp @w's pc: @fn XORs, each of the previous result
+ * and one other operand (which none of the chain writes: gv_fuse.c), in
+ * one pass; the results read again are written (GV_FUSE_KEEP bit k:
+ * the k-th), masked to the width @fscale. */
+static inline __attribute__((always_inline))
+bool gv_simt_xchain_step(struct gv_sm *sm, struct gv_warp *w,
+                         const struct gv_dinsn *i, uint64_t *R, uint32_t m)
+{
+    const uint64_t wm = i->fscale == 64 ? UINT64_MAX : UINT32_MAX;
+    const uint64_t *A = R + i->a, *B = R + i->b;
+    uint64_t acc[GV_WARP];
+
+    if (m != FULL) {
+        uint64_t *D = R + i->d;
+
+        LANES(m, D[l] = (A[l] ^ B[l]) & wm);
+        return true;
+    }
+    for (unsigned l = 0; l < GV_WARP; l++) {
+        acc[l] = A[l] ^ B[l];
+    }
+    for (unsigned k = 0; k < i->fn; k++) {
+        const struct gv_dinsn *y = i + k;
+
+        if (k) {
+            const uint64_t *O = R + (y->a == y[-1].d ? y->b : y->a);
+
+            for (unsigned l = 0; l < GV_WARP; l++) {
+                acc[l] ^= O[l];
+            }
+        }
+        if (i->fkeep >> k & 1) {
+            uint64_t *D = R + y->d;
+
+            for (unsigned l = 0; l < GV_WARP; l++) {
+                D[l] = acc[l] & wm;
+            }
+        }
+    }
+    w->pc += i->fn - 1u;
+    w->issued += i->fn - 1u;
+    sm->lane_insns += (i->fn - 1u) * GV_WARP;
+    return true;
+}
+
+#endif /* GV_SIMT_FUSE_H */
