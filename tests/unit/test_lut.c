@@ -8,7 +8,7 @@
  * the address read again afterwards (their registers must be written)
  * or not; the instruction count of a fused run is that of the
  * instructions; and a lookup out of the table in a full warp faults by
- * the shared-memory rule.
+ * the shared-memory rule.  Also the fused chains of XORs (GV_K_XCHAIN).
  */
 #include <stdbool.h>
 #include <stdio.h>
@@ -41,7 +41,8 @@ static uint32_t tab_word(uint32_t j)
  *   1  tab[x & 255]                      and.b32, ld [a]
  *   2  tab[(x >> 24) + 768]              shr.u32, ld [a+3072]
  *   3  lo word of 16-byte entry (u32)y & 255: cvt + and, mad.wide by 16,
- *      two ld.u64 (entry = words 4i..4i+3)
+ *      two ld.u64 (entry = words 4i..4i+3), the first one into the
+ *      register the index was extracted from
  *   4  hi: the second load
  *   5  byte (x >> 16) & 255 of the table, ld.u8 (scale 1)
  *   6  the index of result 0 read again (its register stays live)
@@ -93,7 +94,7 @@ static const char lut_ptx[] =
     "shr.u64 %rd13, %rd7, 32;\n"
     "cvt.u32.u64 %r10, %rd13;\n"
     "mad.wide.u32 %rd14, %r10, 16, %rd3;\n"
-    "ld.shared.u64 %rd15, [%rd14];\n"
+    "ld.shared.u64 %rd13, [%rd14];\n"
     "ld.shared.u64 %rd16, [%rd14+8];\n"
     /* 5 */
     "bfe.u32 %r11, %r4, 16, 8;\n"
@@ -116,7 +117,7 @@ static const char lut_ptx[] =
     "st.global.u32 [%rd9], %r6;\n"
     "st.global.u32 [%rd9+4], %r8;\n"
     "st.global.u32 [%rd9+8], %r9;\n"
-    "cvt.u32.u64 %r20, %rd15;\n"
+    "cvt.u32.u64 %r20, %rd13;\n"
     "st.global.u32 [%rd9+12], %r20;\n"
     "cvt.u32.u64 %r21, %rd16;\n"
     "st.global.u32 [%rd9+16], %r21;\n"
@@ -191,50 +192,189 @@ static void test_lut_results(void)
 
 /* The index masked to 10 bits: a lookup of word 1023 + 768 leaves the
  * 4 KiB table; in a full warp (fused) the launch faults by the
- * shared-memory rule, as one by one; in range, it runs. */
-static const char lut_oob_ptx[] =
-    HEAD
-    ".visible .entry k(.param .u64 k_out, .param .u64 k_in)\n"
-    "{\n"
-    ".reg .b32 %r<8>;\n"
-    ".reg .b64 %rd<12>;\n"
-    ".shared .align 16 .b8 tab[4096];\n"
-    "ld.param.u64 %rd1, [k_out];\n"
-    "ld.param.u64 %rd2, [k_in];\n"
-    "mov.u32 %r1, %tid.x;\n"
-    "mov.u64 %rd3, tab;\n"
-    "mul.wide.u32 %rd5, %r1, 8;\n"
-    "add.s64 %rd6, %rd2, %rd5;\n"
-    "ld.global.u64 %rd7, [%rd6];\n"
-    "cvt.u32.u64 %r4, %rd7;\n"
-    "and.b32 %r5, %r4, 1023;\n"
-    "mad.wide.u32 %rd10, %r5, 4, %rd3;\n"
-    "ld.shared.u32 %r6, [%rd10+3072];\n"
-    "mul.wide.u32 %rd8, %r1, 4;\n"
-    "add.s64 %rd9, %rd1, %rd8;\n"
-    "st.global.u32 [%rd9], %r6;\n"
-    "ret;\n"
-    "}\n";
+ * shared-memory rule, as one by one; in range, it runs.  @KEEP: the
+ * index is stored too (the fused form that keeps its registers). */
+#define LUT_OOB_PTX(KEEP)                                               \
+    HEAD                                                                \
+    ".visible .entry k(.param .u64 k_out, .param .u64 k_in)\n"         \
+    "{\n"                                                              \
+    ".reg .b32 %r<8>;\n"                                               \
+    ".reg .b64 %rd<12>;\n"                                             \
+    ".shared .align 16 .b8 tab[4096];\n"                               \
+    "ld.param.u64 %rd1, [k_out];\n"                                    \
+    "ld.param.u64 %rd2, [k_in];\n"                                     \
+    "mov.u32 %r1, %tid.x;\n"                                           \
+    "mov.u64 %rd3, tab;\n"                                             \
+    "mul.wide.u32 %rd5, %r1, 8;\n"                                     \
+    "add.s64 %rd6, %rd2, %rd5;\n"                                      \
+    "ld.global.u64 %rd7, [%rd6];\n"                                    \
+    "cvt.u32.u64 %r4, %rd7;\n"                                         \
+    "and.b32 %r5, %r4, 1023;\n"                                        \
+    "mad.wide.u32 %rd10, %r5, 4, %rd3;\n"                              \
+    "ld.shared.u32 %r6, [%rd10+3072];\n"                               \
+    "mul.wide.u32 %rd8, %r1, 8;\n"                                     \
+    "add.s64 %rd9, %rd1, %rd8;\n"                                      \
+    "st.global.u32 [%rd9], %r6;\n"                                     \
+    KEEP                                                                \
+    "ret;\n"                                                           \
+    "}\n"
 
-static void test_lut_fault(void)
+static void lut_fault(const char *ptx, bool keep)
 {
     struct gv_dev *dev = ptxr_kt()->td->dev;
     uint64_t in[64] = { 0 }, h0;
-    uint32_t out[64];
+    uint32_t out[128];
 
     for (unsigned lane = 0; lane < 64; lane += 21) {
         memset(in, 0, sizeof(in));
         in[lane] = 256;                 /* 3072 + 1024 = the end */
         h0 = gv_dev_rule_hits(dev, GV_RULE_COMPUTE_SHARED_RANGE);
-        CU_ASSERT_EQUAL(ptxr_run(lut_oob_ptx, 64, out, sizeof(out), in,
+        CU_ASSERT_EQUAL(ptxr_run(ptx, 64, out, sizeof(out), in,
                                  sizeof(in)), GV_ERR_FAULT);
         CU_ASSERT_EQUAL(gv_dev_rule_hits(dev, GV_RULE_COMPUTE_SHARED_RANGE),
                         h0 + 1);
     }
     memset(in, 0, sizeof(in));
     in[5] = 255;                        /* the last word */
-    CU_ASSERT_EQUAL(ptxr_run(lut_oob_ptx, 64, out, sizeof(out), in,
-                             sizeof(in)), GV_ERR_NONE);
+    CU_ASSERT_EQUAL(ptxr_run(ptx, 64, out, sizeof(out), in, sizeof(in)),
+                    GV_ERR_NONE);
+    CU_ASSERT_EQUAL(out[10], 0);        /* shared memory starts zeroed */
+    CU_ASSERT_EQUAL(out[11], keep ? 255 : 0);
+}
+
+static void test_lut_fault(void)
+{
+    lut_fault(LUT_OOB_PTX(""), false);
+}
+
+static void test_lut_fault_keep(void)
+{
+    lut_fault(LUT_OOB_PTX("st.global.u32 [%rd9+4], %r5;\n"), true);
+}
+
+#define NXOR 10         /* results per thread */
+
+/*
+ * Chains of XORs (GV_K_XCHAIN): from a = in[tid] and words derived from
+ * it, 32-bit and 64-bit chains whose intermediate results are read again
+ * or not, whose previous result is either operand, chains broken by an
+ * operand that an earlier XOR of them wrote (x ^ x; a ^ b ^ c ^ (a ^ b)),
+ * and one by a guarded XOR that only even lanes run.
+ */
+static const char xor_ptx[] =
+    HEAD
+    ".visible .entry k(.param .u64 k_out, .param .u64 k_in)\n"
+    "{\n"
+    ".reg .b32 %r<40>;\n"
+    ".reg .b64 %rd<40>;\n"
+    ".reg .pred %p<4>;\n"
+    "ld.param.u64 %rd1, [k_out];\n"
+    "ld.param.u64 %rd2, [k_in];\n"
+    "mov.u32 %r1, %tid.x;\n"
+    "mul.wide.u32 %rd5, %r1, 8;\n"
+    "add.s64 %rd6, %rd2, %rd5;\n"
+    "ld.global.u64 %rd7, [%rd6];\n"
+    "mul.wide.u32 %rd8, %r1, 40;\n"
+    "add.s64 %rd9, %rd1, %rd8;\n"
+    "cvt.u32.u64 %r2, %rd7;\n"
+    "shr.u64 %rd10, %rd7, 32;\n"
+    "cvt.u32.u64 %r3, %rd10;\n"
+    "mul.lo.u32 %r4, %r2, 7;\n"
+    "mul.lo.u32 %r5, %r3, 13;\n"
+    "add.u32 %r6, %r2, %r3;\n"
+    /* 0, 1: r10 written twice, r11 read again, the last one r12 */
+    "xor.b32 %r10, %r2, %r3;\n"
+    "xor.b32 %r11, %r10, %r4;\n"
+    "xor.b32 %r10, %r5, %r11;\n"
+    "xor.b32 %r12, %r10, %r6;\n"
+    /* 2: r20 ^ r20 ends the chain; then r22 = 0 ^ r20 */
+    "xor.b32 %r20, %r2, %r4;\n"
+    "xor.b32 %r21, %r20, %r20;\n"
+    "xor.b32 %r22, %r21, %r20;\n"
+    /* 8: the third reads the first's result */
+    "xor.b32 %r30, %r2, %r3;\n"
+    "xor.b32 %r31, %r30, %r4;\n"
+    "xor.b32 %r32, %r31, %r30;\n"
+    /* 3: a guarded XOR in the middle (even lanes) */
+    "and.b32 %r7, %r1, 1;\n"
+    "setp.eq.u32 %p1, %r7, 0;\n"
+    "xor.b32 %r23, %r3, %r5;\n"
+    "@%p1 xor.b32 %r23, %r23, %r6;\n"
+    "xor.b32 %r24, %r23, %r2;\n"
+    /* 4, 5: 64-bit, the previous result as the second operand */
+    "mul.lo.u64 %rd11, %rd7, 3;\n"
+    "shl.b64 %rd12, %rd7, 17;\n"
+    "xor.b64 %rd13, %rd7, %rd11;\n"
+    "xor.b64 %rd14, %rd12, %rd13;\n"
+    "xor.b64 %rd15, %rd14, %rd10;\n"
+    "st.global.u32 [%rd9], %r12;\n"
+    "st.global.u32 [%rd9+4], %r11;\n"
+    "st.global.u32 [%rd9+8], %r22;\n"
+    "st.global.u32 [%rd9+12], %r24;\n"
+    "st.global.u64 [%rd9+16], %rd15;\n"
+    "st.global.u64 [%rd9+24], %rd13;\n"
+    "st.global.u32 [%rd9+32], %r32;\n"
+    "st.global.u32 [%rd9+36], %r22;\n"
+    "ret;\n"
+    "}\n";
+
+static void xor_ref(uint32_t t, uint64_t a, uint32_t *o)
+{
+    uint32_t r2 = (uint32_t)a, r3 = (uint32_t)(a >> 32), r4 = r2 * 7;
+    uint32_t r5 = r3 * 13, r6 = r2 + r3, r11 = r2 ^ r3 ^ r4;
+    uint32_t r23 = r3 ^ r5 ^ (t & 1 ? 0 : r6);
+    uint64_t rd13 = a ^ a * 3, rd15 = (a << 17) ^ rd13 ^ (a >> 32);
+
+    o[0] = r11 ^ r5 ^ r6;
+    o[1] = r11;
+    o[2] = r2 ^ r4;
+    o[3] = r23 ^ r2;
+    o[4] = (uint32_t)rd15;
+    o[5] = (uint32_t)(rd15 >> 32);
+    o[6] = (uint32_t)rd13;
+    o[7] = (uint32_t)(rd13 >> 32);
+    o[8] = r4;
+    o[9] = r2 ^ r4;
+}
+
+static void run_xor(uint32_t threads, uint64_t *insns)
+{
+    uint64_t in[128];
+    uint32_t out[128 * NXOR], want[NXOR];
+    struct kt *k = ptxr_kt();
+    uint64_t i0 = gv_dev_compute_lane_insns(k->td->dev);
+    int bad = 0;
+
+    for (uint32_t t = 0; t < threads; t++) {
+        in[t] = (uint64_t)ptxr_rnd32() << 32 | ptxr_rnd32();
+    }
+    CU_ASSERT_EQUAL_FATAL(ptxr_run(xor_ptx, threads, out,
+                                   threads * NXOR * 4, in, threads * 8),
+                          GV_ERR_NONE);
+    *insns = gv_dev_compute_lane_insns(k->td->dev) - i0;
+    for (uint32_t t = 0; t < threads; t++) {
+        xor_ref(t, in[t], want);
+        for (int j = 0; j < NXOR; j++) {
+            if (out[t * NXOR + j] != want[j] && bad++ < 8) {
+                fprintf(stderr, "\n    %u threads: thread %u result %d: "
+                        "%#x, expected %#x\n", threads, t, j,
+                        out[t * NXOR + j], want[j]);
+            }
+        }
+    }
+    CU_ASSERT_EQUAL(bad, 0);
+}
+
+static void test_xor_chains(void)
+{
+    uint64_t n64, n48, n32;
+
+    run_xor(64, &n64);
+    run_xor(48, &n48);
+    run_xor(32, &n32);
+    CU_ASSERT(n64 > 0);
+    CU_ASSERT_EQUAL(n64, 2 * n32);
+    CU_ASSERT_EQUAL(n48 * 4, n64 * 3);
 }
 
 int gv_register_suites(void)
@@ -243,6 +383,10 @@ int gv_register_suites(void)
         { "fused lookups: full, partial and divergent warps",
           test_lut_results },
         { "fused lookups: out of the table faults", test_lut_fault },
+        { "fused lookups keeping the index: out of the table faults",
+          test_lut_fault_keep },
+        { "fused XOR chains: full, partial and divergent warps",
+          test_xor_chains },
         { NULL, NULL },
     };
 
