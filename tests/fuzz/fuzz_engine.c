@@ -20,7 +20,8 @@
  *    position (a flip of the prepared ciphertext), u8 wrap (bit 0: the
  *    source offset negated, near 2^64; bit 1: the destination's), 1 byte
  *    reserved.  Every DMA must stay in the rings, the group area and the
- *    host windows (fzb_dma_confined).
+ *    host windows (fzb_dma_confined).  A refused copy's error is cleared,
+ *    so the next one runs.
  *  mode 2 (first byte even, bit 7 set): a bounds probe (below).
  *  mode 3 (first byte's low nibble 1): decrypting copies checked against
  *    the design's crypto mode (below).
@@ -58,6 +59,18 @@ static void submit_secure(const void *cmds, uint32_t len)
     }
     len = gvrt_seal_group(&fzb.sec, FZB_SECURE_CHID, cmds, len, g);
     fzb_ring_group(FZB_SECURE_CHID, g, len);
+}
+
+/* A work channel stops at a failed group until the driver clears the
+ * error (CLEAR_ERR): clear it, so the input's next command runs. */
+static void clear_error(unsigned chid)
+{
+    struct gv_dev *d = fzb.td->dev;
+
+    if (d->chan[chid].stopped) {
+        gv_mmio_write(d, GV_REG_CHAN(chid, GV_CHAN_CTRL),
+                      GV_CHAN_CTRL_CLEAR_ERR, 4);
+    }
 }
 
 static void run_launch(const uint8_t *p, size_t n)
@@ -119,6 +132,7 @@ static void run_copy(const uint8_t *r, const uint8_t kcopy[32])
     } else {
         submit_secure(&c, sizeof(c));
     }
+    clear_error(normal ? FZB_NORMAL_CHID : FZB_SECURE_CHID);
 }
 
 /* ---- mode 2: the bounds probes ----
@@ -568,10 +582,7 @@ static void run_crypto_copy(const uint8_t *r, const uint8_t kcopy[32])
     groups = d->chan[FZB_SECURE_CHID].groups_accepted;
     submit_secure(&c, sizeof(c));
     fzb_dma_read_filter = NULL;
-    if (d->chan[FZB_SECURE_CHID].stopped) {
-        gv_mmio_write(d, GV_REG_CHAN(FZB_SECURE_CHID, GV_CHAN_CTRL),
-                      GV_CHAN_CTRL_CLEAR_ERR, 4);
-    }
+    clear_error(FZB_SECURE_CHID);
     if (d->chan[FZB_SECURE_CHID].groups_accepted != groups + 1) {
         return;                 /* the ring did not run it */
     }
@@ -779,10 +790,7 @@ static void mmu_access(const uint8_t *r, unsigned chid, uint64_t va,
         } else {
             fzb_submit(chid, &c, sizeof(c));
         }
-        if (d->chan[chid].stopped) {
-            gv_mmio_write(d, GV_REG_CHAN(chid, GV_CHAN_CTRL),
-                          GV_CHAN_CTRL_CLEAR_ERR, 4);
-        }
+        clear_error(chid);
     }
 }
 
