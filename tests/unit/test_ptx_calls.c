@@ -9,7 +9,8 @@
  * the launch alone stops), and the engine's checks of CALL and RET in a
  * hand-made module (a target outside the function is refused at load, a
  * return to no instruction faults).  The PTX is written by hand in the
- * style of nvcc 12 (no nvcc here).
+ * style of nvcc 12 (no nvcc here); calls.cu is the same in CUDA C, run as
+ * clang's PTX built at test time.
  */
 #include <stdbool.h>
 #include <stdio.h>
@@ -732,6 +733,71 @@ static void test_errors(void)
                     "needs a 64-bit element");
 }
 
+/* clang's PTX of calls.cu (GV_CALLS_PTX; skipped without clang). */
+static char *read_file(const char *path)
+{
+    FILE *f = fopen(path, "rb");
+    char *text;
+    long n;
+
+    CU_ASSERT_FATAL(f != NULL);
+    fseek(f, 0, SEEK_END);
+    n = ftell(f);
+    rewind(f);
+    text = calloc(1, (size_t)n + 1);
+    CU_ASSERT_FATAL(text != NULL);
+    CU_ASSERT_FATAL(fread(text, 1, (size_t)n, f) == (size_t)n);
+    fclose(f);
+    return text;
+}
+
+static int32_t sumarr_ref(int32_t n)
+{
+    int32_t s = n > 0 ? sumarr_ref(n - 1) : 0;
+
+    for (int i = 0; i < 8; i++) {
+        s += n + i;
+    }
+    return s;
+}
+
+static void test_clang(void)
+{
+    const char *path = getenv("GV_CALLS_PTX");
+    int32_t in[NT], out[NT * 8];
+    char *ptx;
+    int bad = 0;
+
+    if (!path) {
+        fprintf(stderr, "(no clang: skipped) ");
+        return;
+    }
+    ptx = read_file(path);
+    for (int t = 0; t < NT; t++) {
+        in[t] = (t * 37 + 5) % 61;
+    }
+    CU_ASSERT_EQUAL_FATAL(ptxr_run_entry(ptx, "k_calls", NT, out,
+                                         sizeof(out), in, sizeof(in)),
+                          GV_ERR_NONE);
+    for (int t = 0; t < NT; t++) {
+        int32_t x = in[t], *o = out + t * 8;
+        struct P p = step_ref((struct P){ t, 1, t }, x % 9);
+        int32_t want[8] = { fact_ref(x % 13), fib_ref(x % 18),
+                            even_ref(x), sumarr_ref(x % 20), p.a, p.b,
+                            (int32_t)p.c,
+                            x & 1 ? fib_ref(x % 11) : fact_ref(x % 11) };
+
+        for (int k = 0; k < 8; k++) {
+            if (o[k] != want[k] && bad++ < 6) {
+                fprintf(stderr, "\n    lane %d word %d (in %d): %d, want %d",
+                        t, k, x, o[k], want[k]);
+            }
+        }
+    }
+    CU_ASSERT_EQUAL(bad, 0);
+    free(ptx);
+}
+
 /* The depth limit: one lane recursing 100,000 deep faults with
  * compute.call_depth, before any write past the thread's local memory
  * (not compute.local_range); the other channel's launch, and this
@@ -872,6 +938,7 @@ int gv_register_suites(void)
         { "aggregates by value, real and inlined", test_struct },
         { "old PTX: .reg parameters and results", test_reg_params },
         { "function addresses: errors", test_errors },
+        { "clang's PTX of calls.cu", test_clang },
         { "the depth limit faults, nothing else stops", test_depth_limit },
         { "CALL and RET checked by the engine", test_engine_checks },
         { NULL, NULL },
