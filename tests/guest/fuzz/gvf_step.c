@@ -307,10 +307,9 @@ bool gvf_sync_misfault(const struct gvf_step *s, int r, uint32_t rule,
             if (l.module_va < GVF_VA_UNPROT ||
                 (l.module_va - GVF_VA_UNPROT) % GVF_KERN_OFF(1) ||
                 (l.module_va - GVF_VA_UNPROT) / GVF_KERN_OFF(1) >= 5) {
-                return false;   /* kernel 5, or not one of the kernels */
+                return false; /* kernel 5, or not one of the kernels */
             }
-            kern = (unsigned)((l.module_va - GVF_VA_UNPROT) /
-                              GVF_KERN_OFF(1));
+            kern = (unsigned)((l.module_va - GVF_VA_UNPROT) / GVF_KERN_OFF(1));
             launches++;
         }
         off += h.size;
@@ -318,7 +317,8 @@ bool gvf_sync_misfault(const struct gvf_step *s, int r, uint32_t rule,
     if (!launches) {
         return false;
     }
-    snprintf(why, why_len, "a launch of kernel %u, which has no "
+    snprintf(why, why_len,
+             "a launch of kernel %u, which has no "
              "warp-synchronous instruction, faulted with compute.warp_sync",
              kern);
     return true;
