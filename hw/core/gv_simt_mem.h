@@ -417,12 +417,40 @@ bool gv_simt_shared_fast(struct gv_launch *L, struct gv_sm *sm,
     return true;
 }
 
-/* The coalesced pattern of a full warp, lane l at A[0] + imm + l * sz
- * (consecutive lanes, consecutive addresses) and the 32 accesses in one
- * page: one check and one translation for the warp (gv_global_run_ptr),
- * then a plain copy.  false: not that pattern, or the run was refused;
- * the per-lane path then decides, and faults as it always did (at the
- * same lane, by the same rule). */
+/* @n lanes' copy of a checked run at @p (n a constant once inlined). */
+static inline __attribute__((always_inline))
+void gv_global_copy(const unsigned k, uint64_t *D, const uint64_t *B,
+                    uint8_t *p, const unsigned n)
+{
+    if (k == GV_K_LDG32) {
+        for (unsigned l = 0; l < n; l++) {
+            uint32_t x;
+
+            memcpy(&x, p + 4 * l, 4);
+            D[l] = x;
+        }
+    } else if (k == GV_K_LDG64) {
+        memcpy(D, p, 8 * n);
+    } else if (k == GV_K_STG32) {
+        for (unsigned l = 0; l < n; l++) {
+            uint32_t v = (uint32_t)B[l];
+
+            memcpy(p + 4 * l, &v, 4);
+        }
+    } else {
+        memcpy(p, B, 8 * n);
+    }
+}
+
+/* The coalesced patterns of a full warp: each half-warp (16 lanes) at
+ * consecutive addresses, lane h + j at A[h] + imm + j * sz (mod 2^64),
+ * as a 16 x 16 tile's rows are (matmul).  When the halves continue each
+ * other (32 consecutive lanes) the run is one of 32 accesses, else two
+ * of 16; each run lies in one page: one check and one translation
+ * (gv_global_run_ptr), both runs before either is performed, then plain
+ * copies.  false: not a pattern, or a run was refused; the per-lane path
+ * then decides, and faults as it always did (at the same lane, by the
+ * same rule). */
 static inline __attribute__((always_inline))
 bool gv_global_fast_run(struct gv_launch *L, struct gv_sm *sm,
                         const struct gv_dinsn *i, uint64_t *R,
@@ -430,42 +458,34 @@ bool gv_global_fast_run(struct gv_launch *L, struct gv_sm *sm,
 {
     uint64_t *D = R + i->d;
     const uint64_t *A = R + i->a, *B = R + i->b;
+    const uint64_t imm = (uint64_t)(int64_t)i->imm;
     const bool wr = k == GV_K_STG32 || k == GV_K_STG64;
     const unsigned sz = k == GV_K_LDG32 || k == GV_K_STG32 ? 4 : 8;
-    const uint64_t a0 = A[0];
+    const uint64_t a0 = A[0], a1 = A[16];
     uint64_t diff = 0, want = a0;
-    uint8_t *p;
+    uint8_t *p[2];
 
-    /* A[l] == a0 + l * sz for every lane (mod 2^64) */
     for (unsigned l = 0; l < GV_WARP; l++, want += sz) {
-        diff |= A[l] ^ want;
+        diff |= A[l] ^ (l < 16 ? want : want - a0 - 16 * sz + a1);
     }
     if (diff) {
         return false;
     }
-    p = gv_global_run_ptr(L, sm, a0 + (uint64_t)(int64_t)i->imm, sz,
-                          GV_WARP, wr);
-    if (!p) {
+    if (a1 == a0 + 16 * sz) {                   /* 32 consecutive */
+        p[0] = gv_global_run_ptr(L, sm, a0 + imm, sz, GV_WARP, wr);
+        if (!p[0]) {
+            return false;
+        }
+        gv_global_copy(k, D, B, p[0], GV_WARP);
+        return true;
+    }
+    p[0] = gv_global_run_ptr(L, sm, a0 + imm, sz, 16, wr);
+    p[1] = p[0] ? gv_global_run_ptr(L, sm, a1 + imm, sz, 16, wr) : NULL;
+    if (!p[1]) {
         return false;
     }
-    if (k == GV_K_LDG32) {
-        for (unsigned l = 0; l < GV_WARP; l++) {
-            uint32_t x;
-
-            memcpy(&x, p + 4 * l, 4);
-            D[l] = x;
-        }
-    } else if (k == GV_K_LDG64) {
-        memcpy(D, p, 8 * GV_WARP);
-    } else if (k == GV_K_STG32) {
-        for (unsigned l = 0; l < GV_WARP; l++) {
-            uint32_t v = (uint32_t)B[l];
-
-            memcpy(p + 4 * l, &v, 4);
-        }
-    } else {
-        memcpy(p, B, 8 * GV_WARP);
-    }
+    gv_global_copy(k, D, B, p[0], 16);
+    gv_global_copy(k, D + 16, B + 16, p[1], 16);
     return true;
 }
 

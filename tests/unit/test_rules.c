@@ -474,6 +474,108 @@ static void test_coalesced_runs(void)
     }
 }
 
+/* As mod_run, the halves apart: lane l at param0 + (l & 15) * size +
+ * (l >> 4) * param2. */
+static uint8_t *mod_half_run(unsigned type, bool ld, uint32_t *len)
+{
+    struct ka a;
+    uint32_t p0, p1, p2;
+    uint16_t size = type == GV_T_U64 ? 8 : 4;
+
+    ka_init(&a, 10);
+    p0 = ka_param64(&a);
+    p1 = ka_param64(&a);
+    p2 = ka_param64(&a);
+    ka_op(&a, GV_I_S2R, GV_T_U32, GV_SR_TID_X, 0, 0, 0, 0, 0);
+    ka_op(&a, GV_I_LD, GV_T_U64, GV_SPACE_PARAM, 1, ka_k(&a, p0), 0, 0, 0);
+    ka_op(&a, GV_I_LD, GV_T_U64, GV_SPACE_PARAM, 2, ka_k(&a, p1), 0, 0, 0);
+    ka_op(&a, GV_I_LD, GV_T_U64, GV_SPACE_PARAM, 7, ka_k(&a, p2), 0, 0, 0);
+    ka_op(&a, GV_I_AND, GV_T_U32, 0, 8, 0, ka_k(&a, 15), 0, 0);
+    ka_op(&a, GV_I_MULWIDE, GV_T_U32, 0, 8, 8, ka_k(&a, size), 0, 0);
+    ka_op(&a, GV_I_SHR, GV_T_U32, 0, 9, 0, ka_k(&a, 4), 0, 0);
+    ka_op(&a, GV_I_MUL, GV_T_U64, 0, 9, 9, 7, 0, 0);
+    ka_op(&a, GV_I_ADD, GV_T_U64, 0, 4, 1, 8, 0, 0);
+    ka_op(&a, GV_I_ADD, GV_T_U64, 0, 4, 4, 9, 0, 0);
+    ka_op(&a, GV_I_MULWIDE, GV_T_U32, 0, 3, 0, ka_k(&a, size), 0, 0);
+    ka_op(&a, GV_I_ADD, GV_T_U64, 0, 5, 2, 3, 0, 0);
+    if (ld) {
+        ka_op(&a, GV_I_LD, type, GV_SPACE_GLOBAL, 6, 4, 0, 0, 0);
+        ka_op(&a, GV_I_ST, type, GV_SPACE_GLOBAL, 0, 5, 6, 0, 0);
+    } else {
+        ka_op(&a, GV_I_ST, type, GV_SPACE_GLOBAL, 0, 4, 4, 0, 0);
+    }
+    ka_op(&a, GV_I_EXIT, 0, 0, 0, 0, 0, 0, 0);
+    return ka_build(&a, len);
+}
+
+/* Two half-warp runs (gv_global_fast_run: one check and translation
+ * each): in two pages, both run; when the second half's run crosses
+ * into an unmapped page (mutation global-run-page) the warp faults by
+ * the same rule and changes nothing; the first half misaligned faults as
+ * misaligned. */
+static void test_half_runs(void)
+{
+    static const unsigned types[] = { GV_T_U32, GV_T_U64 };
+    struct kt k;
+    uint64_t end, two, out;
+    uint8_t fill[256], got[256], zero[256] = { 0 };
+
+    kt_init(&k, td, 1, NULL, 64 << 10, true);
+    end = KT_VA_BASE + k.size;
+    two = kt_alloc(&k, 8192);
+    out = kt_alloc(&k, 256);
+    for (unsigned i = 0; i < sizeof(fill); i++) {
+        fill[i] = (uint8_t)(0x3c ^ i);
+    }
+    for (unsigned c = 0; c < 4; c++) {
+        unsigned type = types[c & 1], sz = type == GV_T_U64 ? 8 : 4;
+        bool ld = c & 2;
+        uint32_t len;
+        uint8_t *img = mod_half_run(type, ld, &len);
+        uint64_t params[3] = { two, out, 4096 };
+        struct kt_launch l = { .module_va = kt_load(&k, img, len),
+                               .module_size = len, .block = { 32 },
+                               .params = params, .param_size = 24 };
+
+        kt_write(&k, two, fill, 16 * sz);
+        kt_write(&k, two + 4096, fill + 16 * sz, 16 * sz);
+        kt_write(&k, out, zero, sizeof(zero));
+        CU_ASSERT_EQUAL(kt_launch(&k, &l), GV_ERR_NONE);
+        if (ld) {
+            kt_read(&k, out, got, 32 * sz);
+            CU_ASSERT_EQUAL(memcmp(got, fill, 32 * sz), 0);
+        } else {
+            for (unsigned lane = 0; lane < 32; lane++) {
+                uint64_t v = 0, va = two + (lane & 15) * sz +
+                                     (lane >> 4) * 4096;
+
+                kt_read(&k, va, &v, sz);
+                CU_ASSERT_EQUAL(v, sz == 4 ? (uint32_t)va : va);
+            }
+        }
+        /* the first half's run at the last page's middle, the second's
+         * 8 accesses into the unmapped page after it */
+        params[0] = end - 2048 - 8 * sz;
+        params[2] = 2048;
+        kt_write(&k, params[0], fill, 16 * sz);
+        kt_write(&k, out, zero, sizeof(zero));
+        fresh();
+        expect(kt_launch(&k, &l), GV_RULE_COMPUTE_UNMAPPED,
+               GV_RULE_COMPUTE_VA_RANGE);
+        kt_read(&k, out, got, sizeof(got));
+        CU_ASSERT_EQUAL(memcmp(got, zero, sizeof(got)), 0);
+        kt_read(&k, params[0], got, 16 * sz);
+        CU_ASSERT_EQUAL(memcmp(got, fill, 16 * sz), 0);
+        /* misaligned by 2 */
+        params[0] = two + 2;
+        params[2] = 4096;
+        fresh();
+        expect(kt_launch(&k, &l), GV_RULE_COMPUTE_MISALIGNED,
+               GV_RULE_COMPUTE_UNMAPPED);
+        free(img);
+    }
+}
+
 /* Shared memory of SH_RUN_SIZE bytes, word k = 7k + 1 (each lane stores
  * its own: 32 consecutive); then lane l reads (or, with @st, writes its
  * id then reads) the word at param0 + (l & 15) * 4 (@bcast false: a run
@@ -699,6 +801,8 @@ int gv_register_suites(void)
           test_compute_faults },
         { "coalesced global runs: page ends, unmapped and misaligned",
           test_coalesced_runs },
+        { "half-warp global runs: two pages, unmapped, misaligned",
+          test_half_runs },
         { "full-warp shared shapes: runs and broadcasts, ends, wraps",
           test_shared_shapes },
         { "MMIO; the debug block off", test_mmio },
