@@ -82,3 +82,29 @@ extern "C" __global__ void k_calls(int *out, const int *in)
     o[6] = (int)p.c;
     o[7] = ops[x & 1](x % 11);
 }
+
+// Divergent at every level, with two nested reconvergence points: the
+// lanes of a warp go down different paths, up to 100 calls deep.
+__device__ __noinline__ unsigned nest(int n, unsigned m)
+{
+    unsigned r = 0;
+
+    if (n > 0) {
+        if (m & 1) {
+            r = nest(n - 1, m * 3 + 1) + 1;
+        } else {
+            r = nest(n - 1, m / 2 + 7) * 2;
+        }
+        if (m & 2) {
+            r ^= n;
+        }
+    }
+    return r;
+}
+
+extern "C" __global__ void k_nest(unsigned *out, const int *in)
+{
+    int t = threadIdx.x;
+
+    out[t] = nest(in[t], t * 2654435761u);
+}

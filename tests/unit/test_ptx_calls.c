@@ -761,6 +761,23 @@ static int32_t sumarr_ref(int32_t n)
     return s;
 }
 
+static uint32_t nest_ref(int32_t n, uint32_t m)
+{
+    uint32_t r = 0;
+
+    if (n > 0) {
+        if (m & 1) {
+            r = nest_ref(n - 1, m * 3 + 1) + 1;
+        } else {
+            r = nest_ref(n - 1, m / 2 + 7) * 2;
+        }
+        if (m & 2) {
+            r ^= (uint32_t)n;
+        }
+    }
+    return r;
+}
+
 static void test_clang(void)
 {
     const char *path = getenv("GV_CALLS_PTX");
@@ -792,6 +809,23 @@ static void test_clang(void)
                 fprintf(stderr, "\n    lane %d word %d (in %d): %d, want %d",
                         t, k, x, o[k], want[k]);
             }
+        }
+    }
+    CU_ASSERT_EQUAL(bad, 0);
+    /* k_nest: every lane its own path and depth (60 .. 100) */
+    for (int t = 0; t < NT; t++) {
+        in[t] = 100 - (t * 7) % 41;
+    }
+    CU_ASSERT_EQUAL_FATAL(ptxr_run_entry(ptx, "k_nest", NT, out,
+                                         sizeof(out), in, sizeof(in)),
+                          GV_ERR_NONE);
+    bad = 0;
+    for (int t = 0; t < NT; t++) {
+        uint32_t want = nest_ref(in[t], (uint32_t)t * 2654435761u);
+
+        if ((uint32_t)out[t] != want && bad++ < 4) {
+            fprintf(stderr, "\n    nest(%d): %u, want %u", in[t],
+                    (uint32_t)out[t], want);
         }
     }
     CU_ASSERT_EQUAL(bad, 0);
