@@ -7,9 +7,11 @@
  * The control-flow graph of the emitted instructions: basic blocks begin
  * at 0, at branch targets and after branches, exits and traps; a block's
  * successors are its branch target, the next block (unless it ends in an
- * unconditional branch, exit or trap) and, for an exit or a trap, a
- * virtual exit node.  Post-dominators are the dominators of the reverse
- * graph rooted at the virtual exit, by the iterative algorithm of Cooper,
+ * unconditional branch, exit or trap) and, for an exit, a trap or a
+ * return, a virtual exit node (so does any opcode newer than this pass;
+ * a call goes on to the next block, where it returns).  Post-dominators
+ * are the dominators of the reverse graph rooted at the virtual exit,
+ * by the iterative algorithm of Cooper,
  * Harvey and Kennedy ("A Simple, Fast Dominance Algorithm"): blocks in
  * reverse postorder of the reverse graph, each block's immediate
  * post-dominator the meet (nearest common post-dominator) of its
@@ -49,10 +51,15 @@ static uint32_t target(const struct gv_insn *i)
     return (uint32_t)i->b | (uint32_t)i->c << 16;
 }
 
-/* Does the thread end at @i (no successor but the exit)? */
+/* Does the thread leave at @i (an edge to the exit)?  EXIT, TRAP, RET
+ * (a real function is its own graph: its lanes go back to their return
+ * addresses), and any opcode after GV_I_RET, the last one this pass
+ * knows: a control transfer added later can then only cost a branch its
+ * reconvergence point, never give it a wrong one.  CALL goes on to the
+ * next instruction (where its lanes return). */
 static bool ends(const struct gv_insn *i)
 {
-    return i->op == GV_I_EXIT || i->op == GV_I_TRAP || i->op == GV_I_RET;
+    return i->op == GV_I_EXIT || i->op == GV_I_TRAP || i->op >= GV_I_RET;
 }
 
 static bool find_blocks(struct cfg *g)
