@@ -258,8 +258,10 @@ static inline bool warp_ready(struct gv_warp *w)
 {
     if (!w->active) {
         resched(w);
-        /* held lanes never wait for lanes that cannot run */
-        while (!w->active && gv_simt_join_unblock(w)) {
+        /* held lanes wait for lanes at a block barrier (the barrier
+         * brings them back, or bar_release lets the held lanes go);
+         * never for lanes that cannot run otherwise */
+        while (!w->active && !w->at_bar && gv_simt_join_unblock(w)) {
             resched(w);
         }
         if (!w->active) {
@@ -660,13 +662,16 @@ static int run_warp(struct gv_launch *L, struct gv_sm *sm, struct gv_warp *w)
 
 /* Every warp is blocked at a barrier or done: release the barriers that
  * are complete (their count, or every live thread, arrived; the
- * arrivals beyond a count are the next round's).  If none is, the block
- * would wait forever: release them all, as before barriers had ids;
- * unless lanes wait at a warp-synchronous instruction for lanes at a
- * barrier: a deadlock (false). */
+ * arrivals beyond a count are the next round's).  If none is, lanes held
+ * at a reconvergence point go on without the lanes at the barriers (they
+ * may be the ones the barriers wait for); if none are, the block would
+ * wait forever: release them all, as before barriers had ids; unless
+ * lanes wait at a warp-synchronous instruction for lanes at a barrier: a
+ * deadlock (false). */
 static bool bar_release(struct gv_sm *sm, uint32_t nw)
 {
     uint32_t live = 0, open = 0, sync = 0;
+    bool held = false;
 
     for (uint32_t k = 0; k < nw; k++) {
         live += popc32(sm->warps[k].alive);
@@ -680,6 +685,12 @@ static bool bar_release(struct gv_sm *sm, uint32_t nw)
         }
     }
     if (!open) {
+        for (uint32_t k = 0; k < nw; k++) {
+            held |= gv_simt_join_unblock(&sm->warps[k]);
+        }
+        if (held) {
+            return true;
+        }
         if (sync) {
             return false;
         }

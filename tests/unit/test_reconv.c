@@ -283,6 +283,44 @@ static void test_exit_inside(void)
     }
 }
 
+/* Two warps; in each, the lower half meets the other warp's lower half
+ * at a named barrier of 32 threads inside an if, and reads what it
+ * wrote.  The upper halves reach the join first and wait there for
+ * their lower halves, which the barrier brings back: the join sees the
+ * whole warp. */
+static void test_barrier_inside(void)
+{
+    static const char ptx[] = PTX_HEAD
+        ".shared .align 4 .b32 s[64];\n"
+        "mov.u32 %r4, 0;\n"
+        "setp.ge.u32 %p1, %r2, 16;\n"
+        "@%p1 bra $L__BB0_join;\n"
+        "mov.u64 %rd5, s;\n"
+        "mul.wide.u32 %rd6, %r1, 4;\n"
+        "add.s64 %rd6, %rd5, %rd6;\n"
+        "add.s32 %r3, %r1, 500;\n"
+        "st.shared.u32 [%rd6], %r3;\n"
+        "bar.sync 1, 32;\n"
+        "xor.b32 %r5, %r1, 32;\n"
+        "mul.wide.u32 %rd6, %r5, 4;\n"
+        "add.s64 %rd6, %rd5, %rd6;\n"
+        "ld.shared.u32 %r4, [%rd6];\n"
+        "$L__BB0_join:\n"
+        "activemask.b32 %r6;\n"
+        "st.global.u32 [%rd4], %r4;\n"
+        "st.global.u32 [%rd4+256], %r6;\n"
+        "ret;\n"
+        "}\n";
+    uint32_t out[128];
+
+    CU_ASSERT_EQUAL_FATAL(ptxr_run(ptx, 64, out, sizeof(out), NULL, 0),
+                          GV_ERR_NONE);
+    for (unsigned t = 0; t < 64; t++) {
+        CU_ASSERT_EQUAL(out[t], (t & 31) < 16 ? (t ^ 32) + 500 : 0);
+        CU_ASSERT_EQUAL(out[64 + t], FULL);
+    }
+}
+
 /* ---- the device's side: hand-assembled modules ---- */
 
 /* A loop in which the lanes diverge twice per iteration at branches with
@@ -405,6 +443,7 @@ int gv_register_suites(void)
         { "nested divergence", test_nested },
         { "bar.warp.sync and shfl.sync at the join", test_sync_at_join },
         { "an exit inside divergent code", test_exit_inside },
+        { "a named barrier inside an if", test_barrier_inside },
         { "a reconvergence stack overflow faults", test_stack_overflow },
         { "a bad reconvergence point is refused", test_bad_join },
         { NULL, NULL }
