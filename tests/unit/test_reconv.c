@@ -161,6 +161,55 @@ static void test_break(void)
     }
 }
 
+/* A break out of an if nested in a loop's body: the lanes that break
+ * and the lanes that stay meet after the loop, though the if's own join
+ * never sees the lanes that broke out. */
+static void test_nested_break(void)
+{
+    static const char ptx[] = PTX_HEAD
+        "mov.u32 %r3, 0;\n"
+        "mov.u32 %r4, 0;\n"
+        "$L__BB0_loop:\n"
+        "and.b32 %r7, %r3, 1;\n"
+        "setp.eq.u32 %p1, %r7, 0;\n"
+        "@%p1 bra $L__BB0_skip;\n"
+        "setp.gt.u32 %p2, %r3, %r2;\n"
+        "@%p2 bra $L__BB0_out;\n"
+        "add.s32 %r4, %r4, 100;\n"
+        "$L__BB0_skip:\n"
+        "add.s32 %r4, %r4, 1;\n"
+        "add.s32 %r3, %r3, 1;\n"
+        "setp.lt.u32 %p3, %r3, 40;\n"
+        "@%p3 bra $L__BB0_loop;\n"
+        "$L__BB0_out:\n"
+        "activemask.b32 %r5;\n"
+        "st.global.u32 [%rd4], %r4;\n"
+        "st.global.u32 [%rd4+128], %r3;\n"
+        "st.global.u32 [%rd4+256], %r5;\n"
+        "ret;\n"
+        "}\n";
+    uint32_t out[96];
+
+    CU_ASSERT_EQUAL_FATAL(ptxr_run(ptx, 32, out, sizeof(out), NULL, 0),
+                          GV_ERR_NONE);
+    for (unsigned l = 0; l < 32; l++) {
+        uint32_t i = 0, acc = 0;
+
+        for (; i < 40; i++) {
+            if (i & 1) {
+                if (i > l) {
+                    break;
+                }
+                acc += 100;
+            }
+            acc += 1;
+        }
+        CU_ASSERT_EQUAL(out[l], acc);
+        CU_ASSERT_EQUAL(out[32 + l], i);
+        CU_ASSERT_EQUAL(out[64 + l], FULL);
+    }
+}
+
 /* Nested divergence, both else-blocks after the ret: at the inner join
  * the outer branch's side, at the outer join the whole warp. */
 static void test_nested(void)
@@ -441,6 +490,7 @@ int gv_register_suites(void)
         { "if/else, the else-block after the ret", test_else_last },
         { "a loop with a break inside an if", test_break },
         { "nested divergence", test_nested },
+        { "a break out of an if in a loop", test_nested_break },
         { "bar.warp.sync and shfl.sync at the join", test_sync_at_join },
         { "an exit inside divergent code", test_exit_inside },
         { "a named barrier inside an if", test_barrier_inside },
