@@ -356,6 +356,10 @@ static int decode_func(const struct gv_isa_module *h, const uint8_t *img,
             kf->code[n].rnd = GV_D_JOIN;
             kf->code[j].guard |= GV_G_JOIN;
         }
+        /* a call's lanes meet at its return address (gv_simt_call.c) */
+        if (ins[fn->insn_start + n].op == GV_I_CALL && n + 1 < kf->ncode) {
+            kf->code[n + 1].guard |= GV_G_JOIN;
+        }
     }
     /* Falling off the end of the code is an exit. */
     if (kf->code[kf->ncode - 1].k != GV_K_BRA &&

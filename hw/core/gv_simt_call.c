@@ -9,7 +9,9 @@
  * lane to its own.  Lanes that go to different instructions are parked
  * with their own pc, as after a divergent branch (gv_simt.c: the lowest
  * group runs first, and lanes merge again when their pcs meet), so lanes
- * at different recursion depths share the warp.  Nothing here touches
+ * at different recursion depths share the warp; and the lanes of a CALL
+ * meet at its return address (an entry of the reconvergence stack,
+ * gv_simt_warp.c), however deep each of them recurses.  Nothing here touches
  * memory: the call stack is the translator's code.
  *
  * Both check every lane before changing anything: a CALL whose frame end
@@ -19,7 +21,7 @@
  * TRAP, the other instruction that leaves the warp's straight line, is
  * here too (compute.trap).
  */
-#include "gv_simt.h"
+#include "gv_simt_warp.h"
 
 /* The lanes of @w's running group go to lane_pc[] (set by the caller for
  * them all): run on at @t without parking when they all go there and no
@@ -59,6 +61,11 @@ static bool call(struct gv_launch *L, struct gv_warp *w,
             gv_simt_fault(L, GV_RULE_COMPUTE_CALL_DEPTH, A[l]);
             return false;
         }
+    }
+    /* the running lanes meet again at the return address */
+    if (m && !gv_simt_join_call(w, next, w->active)) {
+        gv_simt_fault(L, GV_RULE_COMPUTE_JOIN_STACK, UINT64_MAX);
+        return false;
     }
     for (uint32_t mm = w->active; mm; mm &= mm - 1) {
         unsigned l = __builtin_ctz(mm);

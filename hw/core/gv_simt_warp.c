@@ -339,3 +339,14 @@ void gv_simt_join_exit(struct gv_warp *w)
         sync_behind(w);
     }
 }
+
+bool gv_simt_join_call(struct gv_warp *w, uint32_t pc, uint32_t lanes)
+{
+    for (uint32_t k = 0; k < w->njoin; k++) {
+        if (w->join[k].pc == pc) {
+            w->join[k].lanes |= lanes;
+            return true;
+        }
+    }
+    return gv_simt_join_push(w, pc, lanes);
+}

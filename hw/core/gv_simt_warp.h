@@ -81,6 +81,12 @@ bool gv_simt_sync_stuck(struct gv_launch *L, struct gv_sm *sm, uint32_t nw);
  * meet there.  False if the stack is full (the launch faults,
  * compute.join_stack). */
 bool gv_simt_join_push(struct gv_warp *w, uint32_t pc, uint32_t lanes);
+/* A CALL by the running lanes @lanes (returning to @pc, its next
+ * instruction): they meet there when they return, whatever depths they
+ * recurse to; an entry at @pc anywhere in the stack takes them (so a
+ * recursion, direct or mutual, adds no entries).  False if the stack is
+ * full. */
+bool gv_simt_join_call(struct gv_warp *w, uint32_t pc, uint32_t lanes);
 /* The running lanes are at a reconvergence point (w->pc, marked
  * GV_G_JOIN): they wait there for the other lanes of its entries (then
  * w->active is 0), or all of them go on together. */

@@ -370,6 +370,60 @@ static void test_barrier_inside(void)
     }
 }
 
+/* A recursion that each lane takes to its own depth (a real call, not
+ * inlined): the lanes return to the call at different times and meet
+ * at its return address, where activemask is the whole warp. */
+static void test_call_return(void)
+{
+    static const char ptx[] =
+        ".version 8.4\n.target sm_75\n.address_size 64\n"
+        ".visible .func (.param .b32 func_retval0) _Z3sumi(\n"
+        "\t.param .b32 _Z3sumi_param_0\n)\n{\n"
+        "\t.reg .pred %p<2>;\n\t.reg .b32 %r<6>;\n"
+        "\tld.param.u32 %r2, [_Z3sumi_param_0];\n"
+        "\tmov.u32 %r5, 0;\n"
+        "\tsetp.lt.s32 %p1, %r2, 1;\n"
+        "\t@%p1 bra $L__BB0_2;\n"
+        "\tadd.s32 %r3, %r2, -1;\n"
+        "\t{ // callseq 0, 0\n"
+        "\t.param .b32 param0;\n"
+        "\tst.param.b32 [param0+0], %r3;\n"
+        "\t.param .b32 retval0;\n"
+        "\tcall.uni (retval0), _Z3sumi, (param0);\n"
+        "\tld.param.b32 %r4, [retval0+0];\n"
+        "\t} // callseq 0\n"
+        "\tadd.s32 %r5, %r4, %r2;\n"
+        "$L__BB0_2:\n"
+        "\tst.param.b32 [func_retval0+0], %r5;\n"
+        "\tret;\n}\n"
+        ".visible .entry k(.param .u64 k_out, .param .u64 k_in)\n{\n"
+        "\t.reg .b32 %r<8>;\n\t.reg .b64 %rd<8>;\n"
+        "\tld.param.u64 %rd1, [k_out];\n"
+        "\tcvta.to.global.u64 %rd2, %rd1;\n"
+        "\tmov.u32 %r1, %tid.x;\n"
+        "\tmul.wide.u32 %rd3, %r1, 4;\n"
+        "\tadd.s64 %rd4, %rd2, %rd3;\n"
+        "\t{ // callseq 1, 0\n"
+        "\t.param .b32 param0;\n"
+        "\tst.param.b32 [param0+0], %r1;\n"
+        "\t.param .b32 retval0;\n"
+        "\tcall.uni (retval0), _Z3sumi, (param0);\n"
+        "\tld.param.b32 %r2, [retval0+0];\n"
+        "\t} // callseq 1\n"
+        "\tactivemask.b32 %r3;\n"
+        "\tst.global.u32 [%rd4], %r2;\n"
+        "\tst.global.u32 [%rd4+128], %r3;\n"
+        "\tret;\n}\n";
+    uint32_t out[64];
+
+    CU_ASSERT_EQUAL_FATAL(ptxr_run(ptx, 32, out, sizeof(out), NULL, 0),
+                          GV_ERR_NONE);
+    for (unsigned l = 0; l < 32; l++) {
+        CU_ASSERT_EQUAL(out[l], l * (l + 1) / 2);
+        CU_ASSERT_EQUAL(out[32 + l], FULL);
+    }
+}
+
 /* ---- the device's side: hand-assembled modules ---- */
 
 /* A loop in which the lanes diverge twice per iteration at branches with
@@ -494,6 +548,7 @@ int gv_register_suites(void)
         { "bar.warp.sync and shfl.sync at the join", test_sync_at_join },
         { "an exit inside divergent code", test_exit_inside },
         { "a named barrier inside an if", test_barrier_inside },
+        { "a recursion to each lane's depth", test_call_return },
         { "a reconvergence stack overflow faults", test_stack_overflow },
         { "a bad reconvergence point is refused", test_bad_join },
         { NULL, NULL }
