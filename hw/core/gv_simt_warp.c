@@ -190,10 +190,13 @@ bool gv_simt_sync_stuck(struct gv_launch *L, struct gv_sm *sm, uint32_t nw)
  * entry).  A group of lanes that reaches R (an instruction marked
  * GV_G_JOIN) while lanes of an entry at R are still elsewhere waits there
  * (at_join); the group that completes the entry goes on with all of them.
- * Lanes that exit are not waited for.  Holding is never a deadlock: when
- * no lane of the warp can run otherwise (the others wait at a barrier or
- * a warp-synchronous instruction), the innermost held lanes go on alone
- * (gv_simt_join_unblock), as PTX's forward progress requires. */
+ * Lanes that exit are not waited for; lanes at a block barrier are (the
+ * barrier brings them back).  Holding is never a deadlock: when no lane
+ * of the warp can run otherwise and none is at a barrier (the others
+ * wait at a warp-synchronous instruction), or when the whole block waits
+ * and no barrier is complete (gv_simt.c, bar_release), the innermost
+ * held lanes go on alone (gv_simt_join_unblock), as PTX's forward
+ * progress requires. */
 
 /* The lanes held, and the lanes waiting, at @pc. */
 static uint32_t held_at(const struct gv_warp *w, uint32_t pc)
