@@ -210,6 +210,15 @@ static void chain_at(struct gv_kfunc *kf, uint32_t n)
 
 void gv_fuse_lookups(struct gv_kfunc *kf)
 {
+    for (uint32_t n = 0; n < kf->ncode; n++) {
+        struct gv_dinsn *x = &kf->code[n];
+
+        /* not a fusion: its own full-warp form (gv_simt_prmt) */
+        if (x->op == GV_I_PRMT && x->mod == GV_PRMT_DEFAULT &&
+            x->k == GV_K_GENERIC) {
+            x->k = GV_K_PRMT;
+        }
+    }
     for (uint32_t n = 0; n + 1 < kf->ncode; n++) {
         if (n + 2 < kf->ncode) {
             fuse_at(kf, n);

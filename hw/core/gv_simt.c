@@ -484,7 +484,7 @@ static void fma_f64(uint64_t *D, const uint64_t *A, const uint64_t *B,
 /* The fast shared and global forms out of line (run_warp stays small
  * enough to keep its state in registers), in the same versions as
  * run_warp: the full-warp checks and copies use the host's vectors. */
-/* ... and the fused runs (gv_simt_fuse.h), which share its case */
+/* ... and the fused runs and PRMT (gv_simt_fuse.h), which share its case */
 GV_SIMD_CLONES
 static bool shared_fast(struct gv_launch *L, struct gv_sm *sm,
                         struct gv_warp *w, const struct gv_dinsn *i,
@@ -493,6 +493,7 @@ static bool shared_fast(struct gv_launch *L, struct gv_sm *sm,
     switch (i->k) {
     case GV_K_LUT: return gv_simt_lut_step(L, sm, w, i, R, m);
     case GV_K_XCHAIN: return gv_simt_xchain_step(sm, w, i, R, m);
+    case GV_K_PRMT: gv_simt_prmt(i, R, m); return true;
     default: return gv_simt_shared_fast(L, sm, i, R, m);
     }
 }
@@ -620,7 +621,7 @@ static int run_warp(struct gv_launch *L, struct gv_sm *sm, struct gv_warp *w)
             break;
         case GV_K_CVT_U32_U64: LANES(m, D[l] = (uint32_t)A[l]); break;
         case GV_K_LDS8: case GV_K_LDS32: case GV_K_LDS64: case GV_K_STS32:
-        case GV_K_LUT: case GV_K_XCHAIN:
+        case GV_K_LUT: case GV_K_XCHAIN: case GV_K_PRMT:
             if (!shared_fast(L, sm, w, i, R, m)) {
                 return W_STOP;
             }

@@ -201,6 +201,7 @@ enum {
     GV_K_VOTE, GV_K_TRAP, GV_K_CALL, GV_K_RET,
     GV_K_LUT,                   /* a fused table lookup (gv_fuse.c) */
     GV_K_XCHAIN,                /* a fused chain of XORs (gv_fuse.c) */
+    GV_K_PRMT,                  /* prmt.b32, default mode (gv_fuse.c) */
 };
 
 /* ---- values: the ISA's types (shared by gv_simt.c and gv_simt_mem.c) ---- */
@@ -312,7 +313,7 @@ uint64_t gv_simt_unsupported_count(void);
 /* gv_fuse.c: after a function is decoded, each table lookup (an index
  * extract, mad.wide.u32 by a constant, one or two shared loads from its
  * result; adjacent, unguarded) becomes one GV_K_LUT micro-op, each chain
- * of XORs one GV_K_XCHAIN. */
+ * of XORs one GV_K_XCHAIN; a default-mode PRMT gets GV_K_PRMT. */
 void gv_fuse_lookups(struct gv_kfunc *kf);
 
 /* gv_simt_mem.c: the memory instructions, every offset through one

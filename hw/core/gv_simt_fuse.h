@@ -6,7 +6,7 @@
  * warp runs the whole run in one dispatch; any other group of lanes
  * runs its first instruction alone, and the others follow one by one.
  * A full warp has no lane parked at a later pc, so none can join in the
- * middle of a run.
+ * middle of a run.  Also GV_K_PRMT, prmt's full-warp form.
  */
 #ifndef GV_SIMT_FUSE_H
 #define GV_SIMT_FUSE_H
@@ -162,6 +162,37 @@ bool gv_simt_xchain_step(struct gv_sm *sm, struct gv_warp *w,
     w->issued += i->fn - 1u;
     sm->lane_insns += (i->fn - 1u) * GV_WARP;
     return true;
+}
+
+/* GV_K_PRMT, prmt.b32 in the default mode (GHASH's byte swaps): with one
+ * selector for the whole warp and no sign-replicating byte (bit 3 of a
+ * nibble), each result byte is byte (selector nibble) of {b, a}, the
+ * same shifts for every lane; anything else per lane, by the ALU. */
+static inline void gv_simt_prmt(const struct gv_dinsn *i, uint64_t *R,
+                                uint32_t m)
+{
+    const uint64_t *A = R + i->a, *B = R + i->b, *C = R + i->c;
+    const uint64_t *E = R + i->e;
+    uint64_t *D = R + i->d;
+    uint32_t c = (uint32_t)C[0], diff = 0;
+    unsigned s0 = (c & 7) * 8, s1 = (c >> 4 & 7) * 8;
+    unsigned s2 = (c >> 8 & 7) * 8, s3 = (c >> 12 & 7) * 8;
+
+    if (m == FULL) {
+        for (unsigned l = 0; l < GV_WARP; l++) {
+            diff |= (uint32_t)C[l] ^ c;
+        }
+    }
+    if (m != FULL || diff || (c & 0x8888)) {
+        LANES(m, D[l] = gv_simt_alu(i, A[l], B[l], C[l], E[l]));
+        return;
+    }
+    for (unsigned l = 0; l < GV_WARP; l++) {
+        uint64_t t = (uint64_t)(uint32_t)B[l] << 32 | (uint32_t)A[l];
+
+        D[l] = (t >> s0 & 0xff) | (t >> s1 & 0xff) << 8 |
+               (t >> s2 & 0xff) << 16 | (t >> s3 & 0xff) << 24;
+    }
 }
 
 #endif /* GV_SIMT_FUSE_H */

@@ -8,7 +8,8 @@
  * the address read again afterwards (their registers must be written)
  * or not; the instruction count of a fused run is that of the
  * instructions; and a lookup out of the table in a full warp faults by
- * the shared-memory rule.  Also the fused chains of XORs (GV_K_XCHAIN).
+ * the shared-memory rule.  Also the fused chains of XORs (GV_K_XCHAIN)
+ * and prmt's full-warp form (GV_K_PRMT).
  */
 #include <stdbool.h>
 #include <stdio.h>
@@ -377,6 +378,98 @@ static void test_xor_chains(void)
     CU_ASSERT_EQUAL(n48 * 4, n64 * 3);
 }
 
+#define NPRMT 4         /* results per thread */
+
+/* prmt.b32 in the default mode (GV_K_PRMT): a selector held in a register
+ * and the same in every lane (the full-warp form), one that differs per
+ * lane, and one with sign-replicating nibbles (both per lane). */
+static const char prmt_ptx[] =
+    HEAD
+    ".visible .entry k(.param .u64 k_out, .param .u64 k_in)\n"
+    "{\n"
+    ".reg .b32 %r<40>;\n"
+    ".reg .b64 %rd<40>;\n"
+    "ld.param.u64 %rd1, [k_out];\n"
+    "ld.param.u64 %rd2, [k_in];\n"
+    "mov.u32 %r1, %tid.x;\n"
+    "mul.wide.u32 %rd5, %r1, 8;\n"
+    "add.s64 %rd6, %rd2, %rd5;\n"
+    "ld.global.u64 %rd7, [%rd6];\n"
+    "mul.wide.u32 %rd8, %r1, 16;\n"
+    "add.s64 %rd9, %rd1, %rd8;\n"
+    "cvt.u32.u64 %r2, %rd7;\n"
+    "shr.u64 %rd10, %rd7, 32;\n"
+    "cvt.u32.u64 %r3, %rd10;\n"
+    "mov.u32 %r4, 291;\n"                      /* 0x0123 */
+    "prmt.b32 %r10, %r2, %r2, %r4;\n"
+    "mov.u32 %r5, 29712;\n"                    /* 0x7410 */
+    "prmt.b32 %r11, %r2, %r3, %r5;\n"
+    "mul.lo.u32 %r6, %r1, 4660;\n"             /* per lane */
+    "prmt.b32 %r12, %r3, %r2, %r6;\n"
+    "mov.u32 %r7, 34944;\n"                    /* 0x8880 */
+    "prmt.b32 %r13, %r2, %r3, %r7;\n"
+    "st.global.u32 [%rd9], %r10;\n"
+    "st.global.u32 [%rd9+4], %r11;\n"
+    "st.global.u32 [%rd9+8], %r12;\n"
+    "st.global.u32 [%rd9+12], %r13;\n"
+    "ret;\n"
+    "}\n";
+
+/* PTX ISA prmt, default mode: byte k of d is byte (c >> 4k) & 7 of
+ * {b, a}, or its sign bit replicated when (c >> 4k) & 8. */
+static uint32_t prmt_ref(uint32_t a, uint32_t b, uint32_t c)
+{
+    uint64_t t = (uint64_t)b << 32 | a;
+    uint32_t r = 0;
+
+    for (unsigned k = 0; k < 4; k++) {
+        unsigned n = c >> (4 * k) & 15;
+        uint32_t byte = t >> (8 * (n & 7)) & 0xff;
+
+        if (n & 8) {
+            byte = byte & 0x80 ? 0xff : 0;
+        }
+        r |= byte << (8 * k);
+    }
+    return r;
+}
+
+static void run_prmt(uint32_t threads)
+{
+    uint64_t in[128];
+    uint32_t out[128 * NPRMT], want[NPRMT];
+    int bad = 0;
+
+    for (uint32_t t = 0; t < threads; t++) {
+        in[t] = (uint64_t)ptxr_rnd32() << 32 | ptxr_rnd32();
+    }
+    CU_ASSERT_EQUAL_FATAL(ptxr_run(prmt_ptx, threads, out,
+                                   threads * NPRMT * 4, in, threads * 8),
+                          GV_ERR_NONE);
+    for (uint32_t t = 0; t < threads; t++) {
+        uint32_t a = (uint32_t)in[t], b = (uint32_t)(in[t] >> 32);
+
+        want[0] = prmt_ref(a, a, 0x0123);
+        want[1] = prmt_ref(a, b, 0x7410);
+        want[2] = prmt_ref(b, a, t * 4660);
+        want[3] = prmt_ref(a, b, 0x8880);
+        for (int j = 0; j < NPRMT; j++) {
+            if (out[t * NPRMT + j] != want[j] && bad++ < 8) {
+                fprintf(stderr, "\n    %u threads: thread %u prmt %d: "
+                        "%#x, expected %#x\n", threads, t, j,
+                        out[t * NPRMT + j], want[j]);
+            }
+        }
+    }
+    CU_ASSERT_EQUAL(bad, 0);
+}
+
+static void test_prmt(void)
+{
+    run_prmt(64);
+    run_prmt(48);
+}
+
 int gv_register_suites(void)
 {
     static const struct gv_cunit_test t[] = {
@@ -387,6 +480,8 @@ int gv_register_suites(void)
           test_lut_fault_keep },
         { "fused XOR chains: full, partial and divergent warps",
           test_xor_chains },
+        { "prmt: one selector for the warp, per lane, sign bytes",
+          test_prmt },
         { NULL, NULL },
     };
 
