@@ -180,8 +180,10 @@ static bool want_pte(struct gv_dev *d, const uint8_t *cmd, uint32_t size,
     return true;
 }
 
+/* @stable: no earlier command of the group changed channels or mappings
+ * (else only what depends on channel types is judged here). */
 static bool want_mgmt(struct gv_dev *d, const uint8_t *cmd, uint32_t size,
-                      uint32_t op, bool forged, struct want *w)
+                      uint32_t op, bool forged, bool stable, struct want *w)
 {
     static const unsigned pre[][3] = {      /* size, format, bootstrap */
         [GV_OP_CH_PDE] = { GV_RULE_CH_PDE_SIZE, GV_RULE_CH_PDE_FLAGS,
@@ -210,7 +212,7 @@ static bool want_mgmt(struct gv_dev *d, const uint8_t *cmd, uint32_t size,
         allow(w, pre[op][2]);
         return true;
     }
-    if (!is_live(d, t)) {
+    if (!stable || !is_live(d, t)) {
         return false;
     }
     if (op == GV_OP_CH_MEASURE && tt == GV_CHAN_TYPE_NORMAL) {
@@ -262,17 +264,17 @@ static bool want_mgmt(struct gv_dev *d, const uint8_t *cmd, uint32_t size,
     return false;
 }
 
-/* What the design says of @cmds (its first command) sent on @via. */
-static bool want_of(unsigned via, const uint8_t *cmds, uint32_t len,
-                    bool forged, struct want *w)
+/* What the design says of a group sent on @via as a whole (a plaintext
+ * group on a secure channel); *@cmds_too: its commands are judged too. */
+static bool want_group(unsigned via, struct want *w, bool *cmds_too)
 {
     struct gv_dev *d = dev();
-    struct gv_cmd_hdr h;
     unsigned type;
 
     memset(w, 0, sizeof(*w));
     w->via = via;
-    if (!d->locked || via >= GV_MAX_CHANNELS || len < sizeof(h)) {
+    *cmds_too = false;
+    if (!d->locked || via >= GV_MAX_CHANNELS) {
         return false;
     }
     type = d->chan[via].type;
@@ -281,21 +283,35 @@ static bool want_of(unsigned via, const uint8_t *cmds, uint32_t len,
         allow(w, GV_RULE_GROUP_PLAINTEXT_SECURE);
         return true;
     }
-    if (type != GV_CHAN_TYPE_BOOTSTRAP && type != GV_CHAN_TYPE_NORMAL) {
-        return false;
-    }
+    *cmds_too = type == GV_CHAN_TYPE_BOOTSTRAP ||
+                type == GV_CHAN_TYPE_NORMAL;
+    return false;
+}
+
+/* What the design says of the command @cmd (@size bytes, framed) of a
+ * group on bootstrap or normal channel @via.  @stable: the commands
+ * before it in the group changed no channel or mapping (no CH_CREATE,
+ * CH_PDE, CH_PTE or CH_DESTROY), so the device's state now is the state
+ * the command runs in; else only what depends on channel types alone
+ * (which no earlier command of a group can change) is judged. */
+static bool want_cmd(unsigned via, const uint8_t *cmd, uint32_t size,
+                     bool forged, bool stable, struct want *w)
+{
+    struct gv_dev *d = dev();
+    unsigned type = d->chan[via].type;
+    struct gv_cmd_hdr h;
+
+    memset(w, 0, sizeof(*w));
+    w->via = via;
     w->need_accept = true;
-    memcpy(&h, cmds, sizeof(h));
-    if (h.size < sizeof(h) || h.size > len) {
-        return false;
-    }
+    memcpy(&h, cmd, sizeof(h));
     if (h.op >= GV_OP_CH_CREATE && h.op <= GV_OP_CH_MEASURE) {
         if (type != GV_CHAN_TYPE_BOOTSTRAP) {
             w->what = "a CH_* command on a normal channel";
             allow(w, GV_RULE_CMD_MGMT_NOT_BOOTSTRAP);
             return true;
         }
-        return want_mgmt(d, cmds, h.size, h.op, forged, w);
+        return want_mgmt(d, cmd, size, h.op, forged, stable, w);
     }
     if (h.op == GV_OP_NOP || h.op == GV_OP_FENCE || h.op == GV_OP_COPY ||
         h.op == GV_OP_SET_COPY_KEY) {
@@ -314,6 +330,14 @@ static bool want_of(unsigned via, const uint8_t *cmds, uint32_t len,
     return false;
 }
 
+/* Does a command with opcode @op change channels or mappings if it
+ * runs? */
+static bool changes_state(uint32_t op)
+{
+    return op == GV_OP_CH_CREATE || op == GV_OP_CH_PDE ||
+           op == GV_OP_CH_PTE || op == GV_OP_CH_DESTROY;
+}
+
 static bool satisfies(const struct want *w, unsigned r)
 {
     if (early_rule(r) || (w->hi && r >= w->lo && r <= w->hi)) {
@@ -329,48 +353,155 @@ static bool satisfies(const struct want *w, unsigned r)
 
 static uint64_t hits0[GV_RULE__COUNT];
 
-void fza_submit(unsigned via, const void *cmds, uint32_t len, bool forged)
+/* The commands of a group as the core frames them (up to the first badly
+ * framed one) and what the design says of each. */
+#define GROUP_CMDS 64
+static struct judged {
+    struct want w;
+    bool forbidden, stable;
+    uint32_t off, size;
+} jd[GROUP_CMDS];
+
+static unsigned judge_cmds(unsigned via, const uint8_t *cmds, uint32_t len,
+                           bool forged)
+{
+    bool stable = true;
+    unsigned n = 0;
+
+    for (uint32_t off = 0; n < GROUP_CMDS && len - off >= 8;) {
+        struct gv_cmd_hdr h;
+        struct judged *j = &jd[n];
+
+        memcpy(&h, cmds + off, sizeof(h));
+        if (h.size < sizeof(h) || h.size % 8 || h.size > len - off) {
+            break;
+        }
+        j->off = off;
+        j->size = h.size;
+        j->stable = stable;
+        j->forbidden = want_cmd(via, cmds + off, h.size, forged, stable,
+                                &j->w);
+        stable = stable && !changes_state(h.op);
+        off += h.size;
+        n++;
+    }
+    return n;
+}
+
+/* Did a rule that @w allows fire since hits0?  The ones that fired in
+ * @fired otherwise. */
+static bool fired_ok(const struct want *w, char *fired, size_t room)
 {
     struct gv_dev *d = dev();
-    const struct gv_chan *ch = via < GV_MAX_CHANNELS ? &d->chan[via] : NULL;
-    struct want w;
-    uint32_t put0 = 0;
-    uint64_t acc0 = 0;
-    bool have;
-    char fired[160] = "";
 
-    /* Only when the ring is idle and runs exactly this group now. */
-    have = ch && want_of(via, cmds, len, forged, &w) &&
-           ch->ring_entries >= 2 && ch->get == ch->put && !ch->stopped &&
-           !ch->launch_wait && !ch->stash &&
-           !(ch->type == GV_CHAN_TYPE_BOOTSTRAP && gv_engine_busy(d));
-    if (have) {
-        put0 = ch->put;
-        acc0 = ch->groups_accepted;
-        memcpy(hits0, d->rule_hits, sizeof(hits0));
-    }
-    fzb_submit(via, cmds, len);
-    if (!have || ch->get != (put0 + 1) % ch->ring_entries ||
-        (w.need_accept && ch->groups_accepted != acc0 + 1)) {
-        return;
-    }
+    fired[0] = 0;
     for (unsigned r = 1; r < GV_RULE__COUNT; r++) {
         if (d->rule_hits[r] == hits0[r]) {
             continue;
         }
-        if (satisfies(&w, r)) {
-            return;
+        if (satisfies(w, r)) {
+            return true;
         }
-        if (strlen(fired) < sizeof(fired) - 40) {
-            snprintf(fired + strlen(fired), sizeof(fired) - strlen(fired),
-                     " %s", gv_rule_name(r));
+        if (strlen(fired) < room - 40) {
+            snprintf(fired + strlen(fired), room - strlen(fired), " %s",
+                     gv_rule_name(r));
         }
     }
-    finding("expectation: %s, sent on channel %u, was not refused by a "
-            "rule that forbids it (%s%s%s; fired:%s)", w.what, via,
-            w.n ? gv_rule_name(w.rules[w.n - 1]) : gv_rule_name(w.lo),
-            w.n ? "" : " to ", w.n ? "" : gv_rule_name(w.hi),
+    return false;
+}
+
+static void expect_fail(const struct want *w, unsigned k, unsigned n,
+                        const char *fired)
+{
+    finding("expectation: %s, command %u of %u of a group sent on channel "
+            "%u, was not refused by a rule that forbids it (%s%s%s; "
+            "fired:%s)", w->what, k, n, w->via,
+            w->n ? gv_rule_name(w->rules[w->n - 1]) : gv_rule_name(w->lo),
+            w->n ? "" : " to ", w->n ? "" : gv_rule_name(w->hi),
             fired[0] ? fired : " none");
+}
+
+/* Which command of the group just run on @ch failed (ERROR_POS's command
+ * index), @n if none did, or -1 if that is not known. */
+static int first_refused(const struct gv_chan *ch, unsigned via,
+                         uint32_t put0, uint32_t err0, unsigned n)
+{
+    struct gv_dev *d = dev();
+
+    if (d->error_count == err0) {
+        return (int)n;
+    }
+    if (d->error_count != err0 + 1 || d->error_chid != via ||
+        d->error_pos >> 16 != put0 || ch->type == GV_CHAN_TYPE_FREE) {
+        return -1;
+    }
+    return (int)(d->error_pos & 0xffff);
+}
+
+/*
+ * The commands of a group run in order and the first refused one stops
+ * it, the ones before it done (docs/commands.md): every command before
+ * the refused one ran, so none of them may be one the design forbids;
+ * the refused one, if forbidden, must have been refused by a rule that
+ * forbids it; the ones after it never ran.  The refused command is
+ * judged in the state it ran in: the state now (a refusal changes
+ * nothing) when commands before it changed channels or mappings.
+ */
+void fza_submit(unsigned via, const void *cmds, uint32_t len, bool forged)
+{
+    struct gv_dev *d = dev();
+    const struct gv_chan *ch = via < GV_MAX_CHANNELS ? &d->chan[via] : NULL;
+    const uint8_t *c = cmds;
+    struct want gw;
+    uint32_t put0 = 0, err0 = 0;
+    uint64_t acc0 = 0;
+    unsigned n = 0;
+    int f;
+    bool idle, group = false, cmds_too = false;
+    char fired[160];
+
+    /* Only when the ring is idle and runs exactly this group now. */
+    idle = ch && ch->ring_entries >= 2 && ch->get == ch->put &&
+           !ch->stopped && !ch->launch_wait && !ch->stash &&
+           !(ch->type == GV_CHAN_TYPE_BOOTSTRAP && gv_engine_busy(d));
+    if (idle) {
+        group = want_group(via, &gw, &cmds_too);
+        n = cmds_too ? judge_cmds(via, c, len, forged) : 0;
+        put0 = ch->put;
+        acc0 = ch->groups_accepted;
+        err0 = d->error_count;
+        memcpy(hits0, d->rule_hits, sizeof(hits0));
+    }
+    fzb_submit(via, cmds, len);
+    if (!idle || ch->get != (put0 + 1) % ch->ring_entries) {
+        return;
+    }
+    if (group) {
+        if (!fired_ok(&gw, fired, sizeof(fired))) {
+            expect_fail(&gw, 0, 1, fired);
+        }
+        return;
+    }
+    if (n == 0 || ch->groups_accepted != acc0 + 1 ||
+        (f = first_refused(ch, via, put0, err0, n)) < 0) {
+        return;
+    }
+    for (int k = 0; k < f && k < (int)n; k++) {
+        if (jd[k].forbidden) {
+            fired_ok(&jd[k].w, fired, sizeof(fired));
+            expect_fail(&jd[k].w, (unsigned)k, n, fired);
+        }
+    }
+    if (f >= (int)n) {
+        return;
+    }
+    if (!jd[f].stable) {
+        jd[f].forbidden = want_cmd(via, c + jd[f].off, jd[f].size, forged,
+                                   true, &jd[f].w);
+    }
+    if (jd[f].forbidden && !fired_ok(&jd[f].w, fired, sizeof(fired))) {
+        expect_fail(&jd[f].w, (unsigned)f, n, fired);
+    }
 }
 
 /* ---- locked mappings (design 5.2) ---- */
@@ -592,12 +723,12 @@ static void boot(const void *cmd, uint32_t len, bool forged)
     fza_submit(TD_BOOT_CHID, cmd, len, forged);
 }
 
-static void pte1(unsigned chid, unsigned pgdi, bool big, unsigned idx,
-                 uint64_t pte, uint64_t result, const uint8_t *mac,
-                 bool forged)
+/* A CH_PTE of one entry at @out (room for 96 bytes); its length. */
+static uint32_t put_pte(uint8_t *out, unsigned chid, unsigned pgdi, bool big,
+                        unsigned idx, uint64_t pte, uint64_t result,
+                        const uint8_t *mac)
 {
-    uint8_t buf[sizeof(struct gv_cmd_ch_pte) + 8];
-    struct gv_cmd_ch_pte c = { .hdr = { GV_OP_CH_PTE, sizeof(buf) } };
+    struct gv_cmd_ch_pte c = { .hdr = { GV_OP_CH_PTE, sizeof(c) + 8 } };
 
     c.chid = chid;
     c.pgd_index = pgdi;
@@ -608,9 +739,18 @@ static void pte1(unsigned chid, unsigned pgdi, bool big, unsigned idx,
     if (mac) {
         memcpy(c.mac, mac, GV_TAG_LEN);
     }
-    memcpy(buf, &c, sizeof(c));
-    memcpy(buf + sizeof(c), &pte, 8);
-    boot(buf, sizeof(buf), forged);
+    memcpy(out, &c, sizeof(c));
+    memcpy(out + sizeof(c), &pte, 8);
+    return sizeof(c) + 8;
+}
+
+static void pte1(unsigned chid, unsigned pgdi, bool big, unsigned idx,
+                 uint64_t pte, uint64_t result, const uint8_t *mac,
+                 bool forged)
+{
+    uint8_t buf[sizeof(struct gv_cmd_ch_pte) + 8];
+
+    boot(buf, put_pte(buf, chid, pgdi, big, idx, pte, result, mac), forged);
 }
 
 static void pde1(unsigned chid, unsigned pgdi, bool big, uint64_t table)
@@ -886,6 +1026,56 @@ static void atk_relock(const uint8_t *a)
     gv_mmio_write(d, GV_REG_REGION_LOCK, GV_LOCK_MAGIC, 4);
 }
 
+/* One group on the bootstrap channel: a command of channel 2's runtime
+ * (a measurement, which changes nothing, or a fresh page mapped at
+ * @slot), then one the design forbids (CH_MEASURE of channel 1, channel
+ * 2's LOCKED VA 0 unmapped or the victim destroyed with a forged MAC, the
+ * victim's page mapped into channel 2): the expectations judge every
+ * command of a group, not only its first. */
+static void atk_pair(const uint8_t *a, unsigned slot)
+{
+    struct gv_cmd_ch_measure m = { .hdr = { GV_OP_CH_MEASURE, sizeof(m) } };
+    struct gv_cmd_ch_destroy x = { .hdr = { GV_OP_CH_DESTROY, sizeof(x) } };
+    uint8_t buf[2 * 96], mac[GV_TAG_LEN];
+    uint32_t len;
+
+    memset(mac, 0xa5, sizeof(mac));
+    m.chid = FZB_SECURE_CHID;
+    m.size = 64;
+    m.result_addr = FZA_RESULT_ADDR;
+    if (a[6] & 1) {
+        memcpy(buf, &m, sizeof(m));
+        len = sizeof(m);
+    } else {
+        len = put_pte(buf, FZB_SECURE_CHID, 0, true, slot,
+                      fresh(GV_BIG_PAGE_SIZE, GV_BIG_PAGE_SIZE) |
+                      GV_PTE_VALID, FZA_RESULT_ADDR, NULL);
+    }
+    switch (a[7] % 4) {
+    case 0:
+        m.chid = FZB_NORMAL_CHID;
+        memcpy(buf + len, &m, sizeof(m));
+        len += sizeof(m);
+        break;
+    case 1:
+        len += put_pte(buf + len, FZB_SECURE_CHID, 0, true, 0, 0,
+                       FZA_RESULT_ADDR, mac);
+        break;
+    case 2:
+        x.chid = FZB_VICTIM_CHID;
+        x.flags = GV_DESTROY_AUTH;
+        memcpy(x.mac, mac, GV_TAG_LEN);
+        memcpy(buf + len, &x, sizeof(x));
+        len += sizeof(x);
+        break;
+    default:
+        len += put_pte(buf + len, FZB_SECURE_CHID, 0, true, 1 + slot % 7,
+                       fzb.page3 | GV_PTE_VALID, FZA_RESULT_ADDR, NULL);
+        break;
+    }
+    boot(buf, len, true);
+}
+
 /* What a runtime does on channel 2: map a fresh page (a summary), then
  * measure (a measurement), or unmap with its MAC. */
 static void atk_honest(const uint8_t *a)
@@ -894,6 +1084,10 @@ static void atk_honest(const uint8_t *a)
     uint64_t va = (uint64_t)slot << GV_BIG_PAGE_SHIFT;
     uint8_t mac[GV_TAG_LEN];
 
+    if (a[5] & 1) {
+        atk_pair(a, slot);
+        return;
+    }
     if (a[2] & 1) {
         gvrt_mac_unmap(&fzb.sec, FZB_SECURE_CHID, va, GV_BIG_PAGE_SIZE, mac);
         pte1(FZB_SECURE_CHID, 0, true, slot, 0, FZA_RESULT_ADDR, mac, false);
