@@ -1102,13 +1102,52 @@ static void atk_honest(const uint8_t *a)
 }
 
 /* A DMA aimed at the device's own registers (attack 20): a report's
- * result address, a host window, a ring. */
+ * result address, a host window, a ring; or its MSI (the guest programs
+ * the MSI address: fzb.msi_addr) with the interrupt raised from inside
+ * the device, by a register write (INTR_RAISE), an error or a fence's
+ * ring entry with its IRQ flag. */
+static void atk_msi(const uint8_t *a, uint64_t t)
+{
+    struct gv_dev *d = dev();
+
+    fzb.msi_addr = t;
+    memcpy(&fzb.msi_data, a + 4, 4);
+    gv_mmio_write(d, GV_REG_INTR_ACK, GV_INTR_ALL, 4);
+    gv_mmio_write(d, GV_REG_INTR_MASK, GV_INTR_ALL, 4);
+    switch (a[1] % 3) {
+    case 0:
+        gv_mmio_write(d, GV_REG_INTR_RAISE, GV_INTR_SOFT, 4);
+        break;
+    case 1: {           /* an error: an engine command on bootstrap */
+        struct gv_cmd_hdr nop = { GV_OP_NOP, sizeof(nop) };
+
+        fza_submit(TD_BOOT_CHID, &nop, sizeof(nop), false);
+        break;
+    }
+    default: {          /* a fence in a ring entry with its IRQ flag */
+        struct {
+            struct gv_group_hdr h;
+            struct gv_cmd_fence f;
+        } g = { .h = { .magic = GV_GROUP_MAGIC,
+                       .payload_len = sizeof(struct gv_cmd_fence) },
+                .f = { .hdr = { GV_OP_FENCE, sizeof(g.f) }, .value = 1 } };
+
+        fzb_ring_group_flags(FZB_NORMAL_CHID, &g, sizeof(g), GV_GPFIFO_IRQ);
+        break;
+    }
+    }
+}
+
 static void atk_reentry(const uint8_t *a)
 {
     uint64_t t = bar0_target(a[2]);
     uint8_t cmd[64];
     uint32_t len;
 
+    if (a[3] & 0x80) {
+        atk_msi(a, t);
+        return;
+    }
     switch (a[1] % 3) {
     case 0:
         measure(FZB_SECURE_CHID, 0, 8, t);

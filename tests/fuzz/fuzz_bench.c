@@ -106,10 +106,12 @@ static void confined(uint64_t addr, uint64_t len)
  * From inside the device (it is busy: this DMA is its own) the access
  * must be refused and counted in BAD_ACCESS_COUNT; else the device ran
  * inside itself, on state it was in the middle of changing. */
-static int bar0_dma(uint64_t addr, void *buf, uint64_t len, bool write)
+static int bar0_dma(uint64_t addr, void *buf, uint64_t len, bool write,
+                    const char *what)
 {
     struct gv_dev *d = fzb.td->dev;
     uint64_t off = (addr - FZB_BAR0_GPA) & ~3ull, bad = d->bad_access_count;
+    uint64_t hits = d->rule_hits[GV_RULE_MMIO_REENTRANT];
     bool busy = gv_dev_busy(d);
     uint32_t v = 0;
 
@@ -121,10 +123,12 @@ static int bar0_dma(uint64_t addr, void *buf, uint64_t len, bool write)
         memset(buf, 0xff, len);
         memcpy(buf, &v, len < 4 ? len : 4);
     }
-    if (busy && d->bad_access_count <= bad) {
-        fprintf(stderr, "fuzz: the device's own DMA %s its register 0x%"
-                PRIx64 " and was not refused: it ran inside itself "
-                "(re-entry, attack 20)\n", write ? "wrote" : "read", off);
+    if (busy && (d->bad_access_count <= bad ||
+                 d->rule_hits[GV_RULE_MMIO_REENTRANT] <= hits)) {
+        fprintf(stderr, "fuzz: the device's own %s %s its register 0x%"
+                PRIx64 " and was not refused and counted (mmio.reentrant): "
+                "it ran inside itself (re-entry, attack 20)\n", what,
+                write ? "wrote" : "read", off);
         abort();
     }
     return 0;
@@ -143,7 +147,7 @@ static int fz_dma_read(void *opaque, uint64_t addr, void *buf, uint64_t len)
     int rc;
 
     if (to_bar0(addr, len)) {
-        return bar0_dma(addr, buf, len, false);
+        return bar0_dma(addr, buf, len, false, "DMA");
     }
     confined(addr, len);
     rc = td_ops_orig->dma_read(opaque, addr, buf, len);
@@ -157,11 +161,28 @@ static int fz_dma_write(void *opaque, uint64_t addr, const void *buf,
                         uint64_t len)
 {
     if (to_bar0(addr, len)) {
-        return bar0_dma(addr, (void *)buf, len, true);
+        return bar0_dma(addr, (void *)buf, len, true, "DMA");
     }
     confined(addr, len);
     mark_guest(addr, len);
     return td_ops_orig->dma_write(opaque, addr, buf, len);
+}
+
+/* The interrupt: the test bench's, then, as QEMU's glue does with
+ * msi_notify() when MSI is on, the MSI message the guest programmed
+ * (fzb.msi_addr, fzb.msi_data) written on the bus.  The core never writes
+ * an MSI itself; this routes the write like any DMA, so one the guest
+ * aims at FZB_BAR0_GPA re-enters the device (attack 20) and must be
+ * refused there (bar0_dma()).  Anywhere else it is the interrupt
+ * controller's: dropped. */
+static void fz_set_irq(void *opaque, bool level)
+{
+    if (td_ops_orig->set_irq) {
+        td_ops_orig->set_irq(opaque, level);
+    }
+    if (level && to_bar0(fzb.msi_addr, 4)) {
+        bar0_dma(fzb.msi_addr, &fzb.msi_data, 4, true, "MSI");
+    }
 }
 
 static int engine_done_flag;
@@ -469,6 +490,7 @@ static void build(void)
     fz_ops = *td_ops_orig;
     fz_ops.dma_read = fz_dma_read;
     fz_ops.dma_write = fz_dma_write;
+    fz_ops.set_irq = fz_set_irq;
     td->dev->ops = &fz_ops;
 }
 
@@ -665,11 +687,18 @@ static uint32_t rd(uint32_t reg)
 
 void fzb_ring_group(unsigned chid, const void *g, uint32_t len)
 {
+    fzb_ring_group_flags(chid, g, len, 0);
+}
+
+void fzb_ring_group_flags(unsigned chid, const void *g, uint32_t len,
+                          uint32_t flags)
+{
     uint32_t entries = rd(GV_REG_CHAN(chid, GV_CHAN_RING_ENTRIES));
     uint32_t put = rd(GV_REG_CHAN(chid, GV_CHAN_PUT));
     uint64_t ring = rd(GV_REG_CHAN(chid, GV_CHAN_RING_LO)) |
                     (uint64_t)rd(GV_REG_CHAN(chid, GV_CHAN_RING_HI)) << 32;
-    struct gv_gpfifo_entry e = { .addr = FZB_GROUP_ADDR, .len = len };
+    struct gv_gpfifo_entry e = { .addr = FZB_GROUP_ADDR, .len = len,
+                                 .flags = flags };
 
     fzb_guest_write(FZB_GROUP_ADDR, g, len);
     fzb_guest_write(ring + (uint64_t)put * sizeof(e), &e, sizeof(e));

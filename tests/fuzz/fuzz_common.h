@@ -43,6 +43,12 @@ struct fzb {
     uint64_t victim_incarnation;
     uint8_t victim_uk_hash[32];     /* its context's, in the device */
     uint8_t canary[8];
+    /* The MSI message the guest programmed into the device's MSI
+     * capability (PCI configuration space: QEMU's, not the core's), which
+     * the bench writes on the bus when the interrupt rises; 0: none
+     * (INTx).  Cleared by every restore. */
+    uint64_t msi_addr;
+    uint32_t msi_data;
 };
 #define FZB_NORMAL_CHID 1
 #define FZB_SECURE_CHID 2
@@ -106,6 +112,9 @@ void fzb_guest_write(uint64_t gpa, const void *buf, uint64_t len);
 /* Put @g at FZB_GROUP_ADDR and an entry at the device's current PUT of
  * @chid's ring (wherever the input may have moved it), then ring. */
 void fzb_ring_group(unsigned chid, const void *g, uint32_t len);
+/* The same with the entry's @flags (GV_GPFIFO_*). */
+void fzb_ring_group_flags(unsigned chid, const void *g, uint32_t len,
+                          uint32_t flags);
 /* Call after a test-bench helper that writes guest memory itself. */
 void fzb_guest_touched(void);
 /* Submit @cmds in a plaintext group on @chid. */
