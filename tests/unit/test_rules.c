@@ -576,17 +576,24 @@ static void test_half_runs(void)
     }
 }
 
-/* Shared memory of SH_RUN_SIZE bytes, word k = 7k + 1 (each lane stores
- * its own: 32 consecutive); then lane l reads (or, with @st, writes its
- * id then reads) the word at param0 + (l & 15) * 4 (@bcast false: a run
- * of 16 per half-warp) or param0 + (l >> 4) * 8 (one offset per half),
- * into out[l] (param1). */
+/* Shared memory of SH_RUN_SIZE bytes, u32 word k = 7k + 1 (each lane
+ * stores its own: 32 consecutive); then lane l loads a @type (or, with
+ * @st, stores its id as one, then loads it) at param0 + (l & 15) * size
+ * (@bcast false: a run of 16 per half-warp) or param0 + (l >> 4) * 8
+ * (one offset per half), into out[l] (param1, @type's size apart). */
 #define SH_RUN_SIZE 128u
 
-static uint8_t *mod_shared_shape(bool bcast, bool st, uint32_t *len)
+static uint16_t tsize(unsigned type)
+{
+    return type == GV_T_U8 ? 1 : type == GV_T_U64 ? 8 : 4;
+}
+
+static uint8_t *mod_shared_shape(unsigned type, bool bcast, bool st,
+                                 uint32_t *len)
 {
     struct ka a;
     uint32_t p0, p1;
+    uint16_t size = tsize(type);
 
     ka_init(&a, 10);
     a.shared_size = SH_RUN_SIZE;
@@ -603,70 +610,94 @@ static uint8_t *mod_shared_shape(bool bcast, bool st, uint32_t *len)
         ka_op(&a, GV_I_SHL, GV_T_U32, 0, 3, 3, ka_k(&a, 3), 0, 0);
     } else {
         ka_op(&a, GV_I_AND, GV_T_U32, 0, 3, 0, ka_k(&a, 15), 0, 0);
-        ka_op(&a, GV_I_SHL, GV_T_U32, 0, 3, 3, ka_k(&a, 2), 0, 0);
+        ka_op(&a, GV_I_MUL, GV_T_U32, 0, 3, 3, ka_k(&a, size), 0, 0);
     }
     ka_op(&a, GV_I_ADD, GV_T_U64, 0, 4, 1, 3, 0, 0);
     if (st) {
-        ka_op(&a, GV_I_ST, GV_T_U32, GV_SPACE_SHARED, 0, 4, 0, 0, 0);
+        ka_op(&a, GV_I_ST, type, GV_SPACE_SHARED, 0, 4, 0, 0, 0);
     }
-    ka_op(&a, GV_I_LD, GV_T_U32, GV_SPACE_SHARED, 5, 4, 0, 0, 0);
+    ka_op(&a, GV_I_LD, type, GV_SPACE_SHARED, 5, 4, 0, 0, 0);
+    ka_op(&a, GV_I_MULWIDE, GV_T_U32, 0, 7, 0, ka_k(&a, size), 0, 0);
     ka_op(&a, GV_I_ADD, GV_T_U64, 0, 6, 2, 7, 0, 0);
-    ka_op(&a, GV_I_ST, GV_T_U32, GV_SPACE_GLOBAL, 0, 6, 5, 0, 0);
+    ka_op(&a, GV_I_ST, type, GV_SPACE_GLOBAL, 0, 6, 5, 0, 0);
     ka_op(&a, GV_I_EXIT, 0, 0, 0, 0, 0, 0, 0);
     return ka_build(&a, len);
 }
 
+/* What mod_shared_shape leaves in out[] (@want, 32 elements of @sz
+ * bytes), lane by lane in lane order as the ISA defines it; false if a
+ * lane's access is out of range or misaligned (the launch faults). */
+static bool shape_model(uint64_t base, bool bcast, bool st, unsigned sz,
+                        uint8_t *want)
+{
+    uint8_t sh[SH_RUN_SIZE];
+
+    for (uint32_t k = 0; k < SH_RUN_SIZE / 4; k++) {
+        uint32_t v = 7 * k + 1;
+
+        memcpy(sh + 4 * k, &v, 4);
+    }
+    for (unsigned pass = 0; pass < 2; pass++) {
+        for (unsigned lane = 0; lane < 32; lane++) {
+            uint64_t off = base + (bcast ? (lane >> 4) * 8
+                                         : (lane & 15) * sz);
+            uint64_t id = lane;
+
+            if (off % sz || off > SH_RUN_SIZE - sz) {
+                return false;
+            }
+            if (pass == 0 && st) {
+                memcpy(sh + off, &id, sz);      /* little-endian host */
+            } else if (pass == 1) {
+                memcpy(want + lane * sz, sh + off, sz);
+            }
+        }
+    }
+    return true;
+}
+
 /* The full-warp shared shapes checked once per half-warp (a run of 16
- * consecutive words, or one word per half: gv_shared_halves) give what
- * the per-lane path gives: the values, the last lane's store of a
- * broadcast, and a fault by compute.shared_range for a run that passes
- * the end by one word (mutation shared-run), a misaligned run, a
- * broadcast past the end, and a run that wraps around 2^64. */
+ * consecutive elements, or one offset per half: gv_shared_halves), of
+ * each fast width (LDS8, LDS32, LDS64; STS32) give what the per-lane
+ * path gives: the values, the last lane's store of a broadcast, and a
+ * fault by compute.shared_range for a run that passes the end by one
+ * element (mutation shared-run), a misaligned run, a broadcast past the
+ * end, and a run that wraps around 2^64. */
 static void test_shared_shapes(void)
 {
-    static const struct {
-        bool bcast, ok;
-        uint64_t base;
-    } t[] = {
-        { false, true, 0 }, { false, true, SH_RUN_SIZE - 64 },
-        { false, false, SH_RUN_SIZE - 60 }, { false, false, 2 },
-        { false, false, 0 - 32ull }, { true, true, SH_RUN_SIZE - 12 },
-        { true, false, SH_RUN_SIZE - 4 }, { true, false, 0 - 4ull },
-    };
+    static const unsigned types[] = { GV_T_U8, GV_T_U32, GV_T_U64 };
     struct kt k;
     uint64_t out;
 
     kt_init(&k, td, 1, NULL, 64 << 10, true);
-    out = kt_alloc(&k, 128);
-    for (unsigned c = 0; c < 2 * sizeof(t) / sizeof(t[0]); c++) {
-        bool st = c & 1, bcast = t[c / 2].bcast;
-        uint64_t params[2] = { t[c / 2].base, out };
-        uint32_t len, got[32], zero[32] = { 0 };
-        uint8_t *img = mod_shared_shape(bcast, st, &len);
+    out = kt_alloc(&k, 256);
+    for (unsigned c = 0; c < 3 * 2 * 2 * 8; c++) {
+        unsigned type = types[c % 3], sz = tsize(type), b = c / 12;
+        bool st = (c / 3) & 1, bcast = (c / 6) & 1;
+        const uint64_t run[8] = { 0, SH_RUN_SIZE - 16 * sz,
+                                  SH_RUN_SIZE - 15 * sz, 2, 0 - 32ull,
+                                  SH_RUN_SIZE - 16 * sz + 1, 4, 1 };
+        const uint64_t one[8] = { 0, SH_RUN_SIZE - 8 - sz, SH_RUN_SIZE - 8,
+                                  0 - 4ull, 0 - 8ull, 2, 4, 1 };
+        uint64_t params[2] = { bcast ? one[b] : run[b], out };
+        uint8_t got[256], want[256], zero[256] = { 0 };
+        uint32_t len;
+        uint8_t *img = mod_shared_shape(type, bcast, st, &len);
         struct kt_launch l = { .module_va = kt_load(&k, img, len),
                                .module_size = len, .block = { 32 },
                                .params = params, .param_size = 16 };
 
         kt_write(&k, out, zero, sizeof(zero));
         fresh();
-        if (!t[c / 2].ok) {
+        if (!shape_model(params[0], bcast, st, sz, want)) {
             expect(kt_launch(&k, &l), GV_RULE_COMPUTE_SHARED_RANGE,
                    GV_RULE_COMPUTE_LOCAL_RANGE);
             kt_read(&k, out, got, sizeof(got));
             CU_ASSERT_EQUAL(memcmp(got, zero, sizeof(got)), 0);
-            free(img);
-            continue;
-        }
-        CU_ASSERT_EQUAL(kt_launch(&k, &l), GV_ERR_NONE);
-        kt_read(&k, out, got, sizeof(got));
-        for (unsigned lane = 0; lane < 32; lane++) {
-            uint64_t off = params[0] + (bcast ? (lane >> 4) * 8
-                                              : (lane & 15) * 4);
-            /* stores: the last lane to store at the word, in lane order */
-            uint32_t want = st ? (bcast ? (lane | 15) : (lane & 15) + 16)
-                               : 7 * (uint32_t)(off / 4) + 1;
-
-            CU_ASSERT_EQUAL(got[lane], want);
+        } else {
+            CU_ASSERT_EQUAL(kt_launch(&k, &l), GV_ERR_NONE);
+            kt_read(&k, out, got, 32 * sz);
+            CU_ASSERT_EQUAL(memcmp(got, want, 32 * sz), 0);
         }
         free(img);
     }
