@@ -507,33 +507,117 @@ void fza_submit(unsigned via, const void *cmds, uint32_t len, bool forged)
 /* ---- locked mappings (design 5.2) ---- */
 
 struct lockmap {
-    uint8_t chid, pgdi, big, idx;
+    uint8_t chid, big;
+    uint16_t pgdi, idx;
     uint64_t pte;
 };
-static struct lockmap locks[192];
+#define LOCKS_MAX 4096
+static struct lockmap locks[LOCKS_MAX];
 static unsigned nlocks;
+static bool locks_full;                 /* more than LOCKS_MAX: not all */
 static uint64_t auths0[GV_MAX_CHANNELS], inc0[GV_MAX_CHANNELS];
 
-/* The LOCKED mappings of every secure channel in the part of the address
- * space the harness's commands reach (PDEs 0-3, entries 0-15). */
+/* Where the LOCKED pages of a context are mapped, by the PMM: the PGD
+ * indices and page sizes of the tables that map them (a data page's PMM
+ * entry records both), or "anywhere" when a page of the context (a
+ * table or a LOCKED page) is mapped more than once, since the PMM
+ * records only the first mapping's index. */
+#define HINTS_MAX 64
+static struct { uint16_t pgdi; uint8_t big; } hint[GV_MAX_CHANNELS][HINTS_MAX];
+static unsigned nhint[GV_MAX_CHANNELS];
+static bool anywhere[GV_MAX_CHANNELS];
+
+static void hint_add(unsigned o, unsigned pgdi, bool big)
+{
+    for (unsigned k = 0; k < nhint[o]; k++) {
+        if (hint[o][k].pgdi == pgdi && hint[o][k].big == big) {
+            return;
+        }
+    }
+    if (nhint[o] == HINTS_MAX) {
+        anywhere[o] = true;
+        return;
+    }
+    hint[o][nhint[o]].pgdi = (uint16_t)pgdi;
+    hint[o][nhint[o]++].big = big;
+}
+
+static void hints_of_pmm(struct gv_dev *d)
+{
+    memset(nhint, 0, sizeof(nhint));
+    memset(anywhere, 0, sizeof(anywhere));
+    for (uint64_t p = 0; p < d->prot_pages; p++) {
+        uint64_t e = d->pmm[p];
+        unsigned o = pmm_owner(e), t = pmm_type(e);
+
+        if (!pmm_mapped(e) || o >= GV_MAX_CHANNELS ||
+            !(pmm_locked(e) || t == GV_PT_PGT_SMALL || t == GV_PT_PGT_BIG)) {
+            continue;
+        }
+        if (pmm_refcnt(e) > 1) {
+            anywhere[o] = true;
+        } else if (t == GV_PT_DATA) {
+            hint_add(o, pmm_pgd_index(e), pmm_big(e));
+        }
+    }
+}
+
+/* Note the entries of channel @c's table at PDE @pgdi (@big pages) that
+ * map a LOCKED page: all of them, whatever their index. */
+static void locks_table(struct gv_dev *d, unsigned c, unsigned pgdi, bool big)
+{
+    uint64_t pde = gv_pde_get(d, c, pgdi, big);
+    uint64_t table = pde & GV_PTE_ADDR_MASK, size = gv_dev_vram_size(d);
+    unsigned n = big ? GV_PGT_BIG_ENTRIES : GV_PGT_SMALL_ENTRIES;
+    const uint64_t *t;
+
+    if (!(pde & GV_PDE_VALID) || table >= size || size - table < n * 8ull) {
+        return;
+    }
+    t = gv_pte_ptr(d, table, 0);
+    for (unsigned i = 0; i < n; i++) {
+        uint64_t pa = t[i] & GV_PTE_ADDR_MASK;
+
+        if (!(t[i] & GV_PTE_VALID) ||
+            gv_region_of(d, pa, GV_PAGE_SIZE) != GV_REGION_PROT ||
+            !pmm_locked(*gv_pmm_entry(d, pa))) {
+            continue;
+        }
+        if (nlocks == LOCKS_MAX) {
+            locks_full = true;
+            return;
+        }
+        locks[nlocks++] = (struct lockmap){ (uint8_t)c, big, (uint16_t)pgdi,
+                                            (uint16_t)i, t[i] };
+    }
+}
+
+/* The LOCKED mappings of every secure channel: every PDE, every entry,
+ * both page sizes.  Where the PMM says which tables can hold them (the
+ * usual case), only those tables are read; for a context with a page
+ * mapped twice (a shared table, a page at two addresses), all of its
+ * channels' PDEs. */
 static void locks_record(struct gv_dev *d)
 {
     nlocks = 0;
+    hints_of_pmm(d);
     for (unsigned c = 0; c < GV_MAX_CHANNELS; c++) {
         bool sec = d->chan[c].type == GV_CHAN_TYPE_SECURE;
+        unsigned o = d->chan[c].ctx;
 
         auths0[c] = d->chan[c].auths_accepted;
         inc0[c] = sec ? d->chsec[c].incarnation : 0;
-        for (unsigned i = 0; sec && i < 4 * 2 * 16; i++) {
-            unsigned pgdi = i / 32, big = i / 16 % 2, idx = i % 16;
-            uint64_t pte = entry_at(d, c, pgdi, big, idx);
-            uint64_t pa = pte & GV_PTE_ADDR_MASK;
-
-            if ((pte & GV_PTE_VALID) && nlocks < 192 &&
-                gv_region_of(d, pa, GV_PAGE_SIZE) == GV_REGION_PROT &&
-                pmm_locked(*gv_pmm_entry(d, pa))) {
-                locks[nlocks++] = (struct lockmap){ c, pgdi, big, idx, pte };
+        if (!sec || o >= GV_MAX_CHANNELS) {
+            continue;
+        }
+        if (!anywhere[o]) {
+            for (unsigned k = 0; k < nhint[o]; k++) {
+                locks_table(d, c, hint[o][k].pgdi, hint[o][k].big);
             }
+            continue;
+        }
+        for (unsigned i = 0; i < GV_PGD_ENTRIES * 2; i++) {
+            locks_table(d, c, i / 2, i % 2);
         }
     }
 }
