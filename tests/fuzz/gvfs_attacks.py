@@ -66,6 +66,8 @@ EXPECT = {
         'ch_pte.duplicate'],
     'x-unaligned': ['regions.unaligned'],
     'x-warp-sync': ['compute.param', 'compute.warp_sync'],
+    'x-calls': ['compute.join_stack', 'compute.call_depth',
+        'compute.call_return'],
 }
 
 

@@ -969,6 +969,10 @@ uint16_t gva_k(struct gva_kasm *k, uint64_t v)
             return (uint16_t)(GV_ISA_CONST_BASE + i);
         }
     }
+    if (k->nconst == GVA_KASM_CONSTS) {
+        k->full = true;
+        return GV_ISA_CONST_BASE;
+    }
     k->konst[k->nconst] = v;
     return (uint16_t)(GV_ISA_CONST_BASE + k->nconst++);
 }
@@ -976,8 +980,13 @@ uint16_t gva_k(struct gva_kasm *k, uint64_t v)
 void gva_kins(struct gva_kasm *k, uint8_t op, uint8_t type, uint8_t mod,
               uint16_t d, uint16_t a, uint16_t b, uint16_t e)
 {
-    struct gv_insn *in = &k->insn[k->ninsn++];
+    struct gv_insn *in;
 
+    if (k->ninsn == GVA_KASM_INSNS) {
+        k->full = true;
+        return;
+    }
+    in = &k->insn[k->ninsn++];
     memset(in, 0, sizeof(*in));
     in->op = op;
     in->type = type;
@@ -999,6 +1008,11 @@ uint8_t *gva_kimage(struct gva_kasm *k, uint32_t *size, char *err,
     uint32_t off = sizeof(h);
     uint8_t *img;
 
+    if (k->full) {
+        snprintf(err, err_len, "more than %u instructions or %u constants",
+                 GVA_KASM_INSNS, GVA_KASM_CONSTS);
+        return NULL;
+    }
     h.nfuncs = 1;
     h.funcs_off = off;
     off += sizeof(f);

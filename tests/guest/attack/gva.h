@@ -208,11 +208,14 @@ bool gva_scan_bar2(struct gva *a, uint64_t off, size_t len,
 bool gva_scan_regs(struct gva *a, const uint8_t *secret, size_t slen);
 
 /* ---- compute: hand-assembled GVX modules ---- */
+#define GVA_KASM_INSNS 192u
+#define GVA_KASM_CONSTS 32u
 struct gva_kasm {
-    struct gv_insn insn[64];
-    uint64_t konst[32];
+    struct gv_insn insn[GVA_KASM_INSNS];
+    uint64_t konst[GVA_KASM_CONSTS];
     uint32_t ninsn, nconst;
     uint32_t nregs, shared_size, local_size, param_size;
+    bool full;  /* an instruction or constant did not fit: no image */
 };
 /* operand: register @r, or constant @v */
 uint16_t gva_k(struct gva_kasm *k, uint64_t v);

@@ -587,6 +587,21 @@ static void scr_warp(struct gvf_rng *r, const struct gvf_known *k,
                   coin(r) ? 16 + 8 * gvf_below(r, 4) : 8);
 }
 
+/* Calls: a chain of CALLs past the reconvergence stack
+ * (compute.join_stack): kernel 6; a frame past local memory
+ * (compute.call_depth) and a RET to no instruction (compute.call_return):
+ * kernel 7 */
+static void scr_calls(struct gvf_rng *r, const struct gvf_known *k,
+                      struct gvf_input *in)
+{
+    chan_new(in, 0, 0, 0);
+    engine_launch(in, k, 0, 6, 1 + gvf_below(r, 32), 0, 0, 0);
+    engine_launch(in, k, 0, 7, 1 + gvf_below(r, 32), 0, 0,
+                  4096 + 8 * gvf_below(r, 512));
+    engine_launch(in, k, 0, 7, 1 + gvf_below(r, 32), 0,
+                  GVF_VA_UNPROT + 8 * gvf_below(r, 512), 8);
+}
+
 /* Ring and channel registers: a channel with no ring (ring.no_ring), a
  * ring in no memory (ring.entry_fetch) that leaves work pending, then
  * reprogrammed (chreg.not_idle) */
@@ -858,7 +873,7 @@ static const struct {
     { "x-tables", scr_tables },        { "x-host-window", scr_hostwin },
     { "x-held", scr_held },            { "x-destroy", scr_destroy },
     { "x-regions", scr_regions },      { "x-refcnt", scr_refcnt },
-    { "x-unaligned", scr_unaligned },
+    { "x-unaligned", scr_unaligned },  { "x-calls", scr_calls },
 };
 
 unsigned gvf_attack_count(void)

@@ -328,7 +328,7 @@ static uint32_t gen_launch(struct gvf_rng *r, const struct gvf_known *k,
                            uint8_t *out)
 {
     struct gv_cmd_launch l = { .hdr = { GV_OP_LAUNCH } };
-    unsigned kern = gvf_below(r, GVF_KERNELS);
+    unsigned kern = gvf_below(r, GVF_GEN_KERNELS);
     uint64_t param[2] = { pick_va(r, k), pick_va(r, k) };
 
     l.module_va = GVF_VA_UNPROT + GVF_KERN_OFF(kern);

@@ -375,6 +375,28 @@ uint8_t *gvf_kernel(unsigned which, uint32_t *size)
         gva_kins(&k, GV_I_SHL, GV_T_U32, 0, 1, gva_k(&k, 1), 1, 0);
         gva_kins(&k, GV_I_VOTE, GV_T_U32, GV_VOTE_BALLOT, 0, 1, none, 1);
         break;
+    case 6: /* a chain of CALLs, each with a return address of its own
+             * that no lane reaches: the 65th pushes past the warp's
+             * reconvergence stack (compute.join_stack) */
+        for (unsigned i = 0; i < 70; i++) {
+            gva_kins(&k, GV_I_CALL, GV_T_NONE, 0, 1, gva_k(&k, 0),
+                     (uint16_t)(k.ninsn + 2), 0);
+            k.insn[k.ninsn - 1].c = 0;
+            gva_kins(&k, GV_I_EXIT, GV_T_NONE, 0, none, none, none, 0);
+        }
+        break;
+    case 7: /* a CALL whose frame ends at param1 (past local_size:
+             * compute.call_depth), then a RET to param0, which is no
+             * instruction of the function (compute.call_return) */
+        k.nregs = 3;
+        gva_kins(&k, GV_I_LD, GV_T_U64, GV_SPACE_PARAM, 1, gva_k(&k, 8), none,
+                 0);
+        gva_kins(&k, GV_I_CALL, GV_T_NONE, 0, 2, 1, (uint16_t)(k.ninsn + 2),
+                 0);
+        k.insn[k.ninsn - 1].c = 0;
+        gva_kins(&k, GV_I_EXIT, GV_T_NONE, 0, none, none, none, 0);
+        gva_kins(&k, GV_I_RET, GV_T_NONE, 0, none, 0, none, 0);
+        break;
     default: /* trap */
         gva_kins(&k, GV_I_TRAP, GV_T_NONE, 0, none, none, none, 0);
         break;
