@@ -377,31 +377,113 @@ static void test_compute_faults(void)
     free(img);
 }
 
+static uint16_t tsize(unsigned type)
+{
+    return type == GV_T_U8 ? 1 : type == GV_T_U64 ? 8 : 4;
+}
+
+/* How the modules below start: two u64 parameters, r0 = tid.x, r1 =
+ * param0, r2 = param1. */
+static void mod_start(struct ka *a, uint32_t nregs)
+{
+    uint32_t p0, p1;
+
+    ka_init(a, nregs);
+    p0 = ka_param64(a);
+    p1 = ka_param64(a);
+    ka_op(a, GV_I_S2R, GV_T_U32, GV_SR_TID_X, 0, 0, 0, 0, 0);
+    ka_op(a, GV_I_LD, GV_T_U64, GV_SPACE_PARAM, 1, ka_k(a, p0), 0, 0, 0);
+    ka_op(a, GV_I_LD, GV_T_U64, GV_SPACE_PARAM, 2, ka_k(a, p1), 0, 0, 0);
+}
+
+/* How mod_run and mod_half_run end, from the lane's address r4 and its
+ * offset r3 in the output: a load at r4 copied to param1 + r3 (@ld), or
+ * a store of r4 at r4; the module. */
+static uint8_t *mod_run_end(struct ka *a, unsigned type, bool ld,
+                            uint32_t *len)
+{
+    ka_op(a, GV_I_ADD, GV_T_U64, 0, 5, 2, 3, 0, 0);
+    if (ld) {
+        ka_op(a, GV_I_LD, type, GV_SPACE_GLOBAL, 6, 4, 0, 0, 0);
+        ka_op(a, GV_I_ST, type, GV_SPACE_GLOBAL, 0, 5, 6, 0, 0);
+    } else {
+        ka_op(a, GV_I_ST, type, GV_SPACE_GLOBAL, 0, 4, 4, 0, 0);
+    }
+    ka_op(a, GV_I_EXIT, 0, 0, 0, 0, 0, 0, 0);
+    return ka_build(a, len);
+}
+
 /* Lane l of a warp at param0 + l * size: a load copied to param1 + l *
  * size, or a store of the lane's own address. */
 static uint8_t *mod_run(unsigned type, bool ld, uint32_t *len)
 {
     struct ka a;
-    uint32_t p0, p1;
-    uint16_t size = type == GV_T_U64 ? 8 : 4;
+    uint16_t size = tsize(type);
 
-    ka_init(&a, 8);
-    p0 = ka_param64(&a);
-    p1 = ka_param64(&a);
-    ka_op(&a, GV_I_S2R, GV_T_U32, GV_SR_TID_X, 0, 0, 0, 0, 0);
-    ka_op(&a, GV_I_LD, GV_T_U64, GV_SPACE_PARAM, 1, ka_k(&a, p0), 0, 0, 0);
-    ka_op(&a, GV_I_LD, GV_T_U64, GV_SPACE_PARAM, 2, ka_k(&a, p1), 0, 0, 0);
+    mod_start(&a, 8);
     ka_op(&a, GV_I_MULWIDE, GV_T_U32, 0, 3, 0, ka_k(&a, size), 0, 0);
     ka_op(&a, GV_I_ADD, GV_T_U64, 0, 4, 1, 3, 0, 0);
-    ka_op(&a, GV_I_ADD, GV_T_U64, 0, 5, 2, 3, 0, 0);
-    if (ld) {
-        ka_op(&a, GV_I_LD, type, GV_SPACE_GLOBAL, 6, 4, 0, 0, 0);
-        ka_op(&a, GV_I_ST, type, GV_SPACE_GLOBAL, 0, 5, 6, 0, 0);
-    } else {
-        ka_op(&a, GV_I_ST, type, GV_SPACE_GLOBAL, 0, 4, 4, 0, 0);
+    return mod_run_end(&a, type, ld, len);
+}
+
+/* A channel with 64 KiB mapped (ending at @end), two pages' worth at
+ * @two, 256 bytes of output at @out, and a pattern to write. */
+struct runs {
+    struct kt k;
+    uint64_t end, two, out;
+    uint8_t fill[256];
+};
+
+static void runs_init(struct runs *r, uint8_t pattern)
+{
+    kt_init(&r->k, td, 1, NULL, 64 << 10, true);
+    r->end = KT_VA_BASE + r->k.size;
+    r->two = kt_alloc(&r->k, 8192);
+    r->out = kt_alloc(&r->k, 256);
+    for (unsigned i = 0; i < sizeof(r->fill); i++) {
+        r->fill[i] = (uint8_t)(pattern ^ i);
     }
-    ka_op(&a, GV_I_EXIT, 0, 0, 0, 0, 0, 0, 0);
-    return ka_build(&a, len);
+}
+
+/* The launch @l of a run of @sz-byte accesses at @base (the second
+ * half-warp's @half bytes after the first's) ran: a load copied the
+ * pattern to the output, a store wrote each lane's address at it. */
+static void runs_check(struct runs *r, const struct kt_launch *l, bool ld,
+                       unsigned sz, uint64_t base, uint64_t half)
+{
+    uint8_t got[256];
+
+    CU_ASSERT_EQUAL(kt_launch(&r->k, l), GV_ERR_NONE);
+    if (ld) {
+        kt_read(&r->k, r->out, got, 32 * sz);
+        CU_ASSERT_EQUAL(memcmp(got, r->fill, 32 * sz), 0);
+        return;
+    }
+    for (unsigned lane = 0; lane < 32; lane++) {
+        uint64_t v = 0, va = base + (lane & 15) * sz + (lane >> 4) * half;
+
+        kt_read(&r->k, va, &v, sz);
+        CU_ASSERT_EQUAL(v, sz == 4 ? (uint32_t)va : va);
+    }
+}
+
+/* The launch @l, its first half-warp's run of @sz-byte accesses at
+ * @base (holding the pattern) and its output zeroed, faults by the
+ * unmapped-page rule and changes neither. */
+static void runs_fault(struct runs *r, const struct kt_launch *l,
+                       unsigned sz, uint64_t base)
+{
+    uint8_t got[256], zero[256] = { 0 };
+
+    kt_write(&r->k, base, r->fill, 16 * sz);
+    kt_write(&r->k, r->out, zero, sizeof(zero));
+    fresh();
+    expect(kt_launch(&r->k, l), GV_RULE_COMPUTE_UNMAPPED,
+           GV_RULE_COMPUTE_VA_RANGE);
+    kt_read(&r->k, r->out, got, sizeof(got));
+    CU_ASSERT_EQUAL(memcmp(got, zero, sizeof(got)), 0);
+    kt_read(&r->k, base, got, 16 * sz);
+    CU_ASSERT_EQUAL(memcmp(got, r->fill, 16 * sz), 0);
 }
 
 /* The coalesced path (a full warp's 32 consecutive accesses in one page:
@@ -412,63 +494,39 @@ static uint8_t *mod_run(unsigned type, bool ld, uint32_t *len)
 static void test_coalesced_runs(void)
 {
     static const unsigned types[] = { GV_T_U32, GV_T_U64 };
-    struct kt k;
-    uint64_t end, two, out, bnd;
-    uint8_t fill[256], got[256], zero[256] = { 0 };
+    struct runs r;
+    uint64_t bnd;
+    uint8_t zero[256] = { 0 };
 
-    kt_init(&k, td, 1, NULL, 64 << 10, true);
-    end = KT_VA_BASE + k.size;
-    two = kt_alloc(&k, 8192);
-    out = kt_alloc(&k, 256);
-    bnd = (two + GV_PAGE_SIZE) & ~(uint64_t)(GV_PAGE_SIZE - 1);
-    for (unsigned i = 0; i < sizeof(fill); i++) {
-        fill[i] = (uint8_t)(0xa5 ^ i);
-    }
+    runs_init(&r, 0xa5);
+    bnd = (r.two + GV_PAGE_SIZE) & ~(uint64_t)(GV_PAGE_SIZE - 1);
     for (unsigned c = 0; c < 8; c++) {
-        unsigned type = types[c & 1], sz = type == GV_T_U64 ? 8 : 4;
+        unsigned type = types[c & 1], sz = tsize(type);
         bool ld = c & 2, cross = !(c & 4);
         uint32_t len;
         uint8_t *img = mod_run(type, ld, &len);
-        uint64_t params[2], base = cross ? end - 16 * sz : bnd - 16 * sz;
-        struct kt_launch l = { .module_va = kt_load(&k, img, len),
+        uint64_t params[2], base = cross ? r.end - 16 * sz : bnd - 16 * sz;
+        struct kt_launch l = { .module_va = kt_load(&r.k, img, len),
                                .module_size = len, .block = { 32 },
                                .params = params, .param_size = 16 };
 
         params[0] = base;
-        params[1] = out;
-        kt_write(&k, base, fill, 16 * sz);
-        if (!cross) {
-            kt_write(&k, bnd, fill + 16 * sz, 16 * sz);
-        }
-        kt_write(&k, out, zero, sizeof(zero));
-        fresh();
+        params[1] = r.out;
         if (cross) {
-            expect(kt_launch(&k, &l), GV_RULE_COMPUTE_UNMAPPED,
-                   GV_RULE_COMPUTE_VA_RANGE);
-            kt_read(&k, out, got, sizeof(got));
-            CU_ASSERT_EQUAL(memcmp(got, zero, sizeof(got)), 0);
-            kt_read(&k, base, got, 16 * sz);
-            CU_ASSERT_EQUAL(memcmp(got, fill, 16 * sz), 0);
-        } else if (ld) {
-            CU_ASSERT_EQUAL(kt_launch(&k, &l), GV_ERR_NONE);
-            kt_read(&k, out, got, 32 * sz);
-            CU_ASSERT_EQUAL(memcmp(got, fill, 32 * sz), 0);
+            runs_fault(&r, &l, sz, base);
         } else {
-            CU_ASSERT_EQUAL(kt_launch(&k, &l), GV_ERR_NONE);
-            for (unsigned lane = 0; lane < 32; lane++) {
-                uint64_t v = 0, va = base + lane * sz;
-
-                kt_read(&k, va, &v, sz);
-                CU_ASSERT_EQUAL(v, sz == 4 ? (uint32_t)va : va);
-            }
+            kt_write(&r.k, base, r.fill, 32 * sz);
+            kt_write(&r.k, r.out, zero, sizeof(zero));
+            fresh();
+            runs_check(&r, &l, ld, sz, base, 16 * sz);
         }
         /* the whole run at the end of the last mapped page */
-        params[0] = end - 32 * sz;
-        CU_ASSERT_EQUAL(kt_launch(&k, &l), GV_ERR_NONE);
+        params[0] = r.end - 32 * sz;
+        CU_ASSERT_EQUAL(kt_launch(&r.k, &l), GV_ERR_NONE);
         /* misaligned by 2: the per-lane path's rule */
         params[0] = bnd - 16 * sz + 2;
         fresh();
-        expect(kt_launch(&k, &l), GV_RULE_COMPUTE_MISALIGNED,
+        expect(kt_launch(&r.k, &l), GV_RULE_COMPUTE_MISALIGNED,
                GV_RULE_COMPUTE_UNMAPPED);
         free(img);
     }
@@ -479,16 +537,11 @@ static void test_coalesced_runs(void)
 static uint8_t *mod_half_run(unsigned type, bool ld, uint32_t *len)
 {
     struct ka a;
-    uint32_t p0, p1, p2;
-    uint16_t size = type == GV_T_U64 ? 8 : 4;
+    uint32_t p2;
+    uint16_t size = tsize(type);
 
-    ka_init(&a, 10);
-    p0 = ka_param64(&a);
-    p1 = ka_param64(&a);
+    mod_start(&a, 10);
     p2 = ka_param64(&a);
-    ka_op(&a, GV_I_S2R, GV_T_U32, GV_SR_TID_X, 0, 0, 0, 0, 0);
-    ka_op(&a, GV_I_LD, GV_T_U64, GV_SPACE_PARAM, 1, ka_k(&a, p0), 0, 0, 0);
-    ka_op(&a, GV_I_LD, GV_T_U64, GV_SPACE_PARAM, 2, ka_k(&a, p1), 0, 0, 0);
     ka_op(&a, GV_I_LD, GV_T_U64, GV_SPACE_PARAM, 7, ka_k(&a, p2), 0, 0, 0);
     ka_op(&a, GV_I_AND, GV_T_U32, 0, 8, 0, ka_k(&a, 15), 0, 0);
     ka_op(&a, GV_I_MULWIDE, GV_T_U32, 0, 8, 8, ka_k(&a, size), 0, 0);
@@ -497,15 +550,7 @@ static uint8_t *mod_half_run(unsigned type, bool ld, uint32_t *len)
     ka_op(&a, GV_I_ADD, GV_T_U64, 0, 4, 1, 8, 0, 0);
     ka_op(&a, GV_I_ADD, GV_T_U64, 0, 4, 4, 9, 0, 0);
     ka_op(&a, GV_I_MULWIDE, GV_T_U32, 0, 3, 0, ka_k(&a, size), 0, 0);
-    ka_op(&a, GV_I_ADD, GV_T_U64, 0, 5, 2, 3, 0, 0);
-    if (ld) {
-        ka_op(&a, GV_I_LD, type, GV_SPACE_GLOBAL, 6, 4, 0, 0, 0);
-        ka_op(&a, GV_I_ST, type, GV_SPACE_GLOBAL, 0, 5, 6, 0, 0);
-    } else {
-        ka_op(&a, GV_I_ST, type, GV_SPACE_GLOBAL, 0, 4, 4, 0, 0);
-    }
-    ka_op(&a, GV_I_EXIT, 0, 0, 0, 0, 0, 0, 0);
-    return ka_build(&a, len);
+    return mod_run_end(&a, type, ld, len);
 }
 
 /* Two half-warp runs (gv_global_fast_run: one check and translation
@@ -516,61 +561,34 @@ static uint8_t *mod_half_run(unsigned type, bool ld, uint32_t *len)
 static void test_half_runs(void)
 {
     static const unsigned types[] = { GV_T_U32, GV_T_U64 };
-    struct kt k;
-    uint64_t end, two, out;
-    uint8_t fill[256], got[256], zero[256] = { 0 };
+    struct runs r;
+    uint8_t zero[256] = { 0 };
 
-    kt_init(&k, td, 1, NULL, 64 << 10, true);
-    end = KT_VA_BASE + k.size;
-    two = kt_alloc(&k, 8192);
-    out = kt_alloc(&k, 256);
-    for (unsigned i = 0; i < sizeof(fill); i++) {
-        fill[i] = (uint8_t)(0x3c ^ i);
-    }
+    runs_init(&r, 0x3c);
     for (unsigned c = 0; c < 4; c++) {
-        unsigned type = types[c & 1], sz = type == GV_T_U64 ? 8 : 4;
+        unsigned type = types[c & 1], sz = tsize(type);
         bool ld = c & 2;
         uint32_t len;
         uint8_t *img = mod_half_run(type, ld, &len);
-        uint64_t params[3] = { two, out, 4096 };
-        struct kt_launch l = { .module_va = kt_load(&k, img, len),
+        uint64_t params[3] = { r.two, r.out, 4096 };
+        struct kt_launch l = { .module_va = kt_load(&r.k, img, len),
                                .module_size = len, .block = { 32 },
                                .params = params, .param_size = 24 };
 
-        kt_write(&k, two, fill, 16 * sz);
-        kt_write(&k, two + 4096, fill + 16 * sz, 16 * sz);
-        kt_write(&k, out, zero, sizeof(zero));
-        CU_ASSERT_EQUAL(kt_launch(&k, &l), GV_ERR_NONE);
-        if (ld) {
-            kt_read(&k, out, got, 32 * sz);
-            CU_ASSERT_EQUAL(memcmp(got, fill, 32 * sz), 0);
-        } else {
-            for (unsigned lane = 0; lane < 32; lane++) {
-                uint64_t v = 0, va = two + (lane & 15) * sz +
-                                     (lane >> 4) * 4096;
-
-                kt_read(&k, va, &v, sz);
-                CU_ASSERT_EQUAL(v, sz == 4 ? (uint32_t)va : va);
-            }
-        }
+        kt_write(&r.k, r.two, r.fill, 16 * sz);
+        kt_write(&r.k, r.two + 4096, r.fill + 16 * sz, 16 * sz);
+        kt_write(&r.k, r.out, zero, sizeof(zero));
+        runs_check(&r, &l, ld, sz, r.two, 4096);
         /* the first half's run at the last page's middle, the second's
          * 8 accesses into the unmapped page after it */
-        params[0] = end - 2048 - 8 * sz;
+        params[0] = r.end - 2048 - 8 * sz;
         params[2] = 2048;
-        kt_write(&k, params[0], fill, 16 * sz);
-        kt_write(&k, out, zero, sizeof(zero));
-        fresh();
-        expect(kt_launch(&k, &l), GV_RULE_COMPUTE_UNMAPPED,
-               GV_RULE_COMPUTE_VA_RANGE);
-        kt_read(&k, out, got, sizeof(got));
-        CU_ASSERT_EQUAL(memcmp(got, zero, sizeof(got)), 0);
-        kt_read(&k, params[0], got, 16 * sz);
-        CU_ASSERT_EQUAL(memcmp(got, fill, 16 * sz), 0);
+        runs_fault(&r, &l, sz, params[0]);
         /* misaligned by 2 */
-        params[0] = two + 2;
+        params[0] = r.two + 2;
         params[2] = 4096;
         fresh();
-        expect(kt_launch(&k, &l), GV_RULE_COMPUTE_MISALIGNED,
+        expect(kt_launch(&r.k, &l), GV_RULE_COMPUTE_MISALIGNED,
                GV_RULE_COMPUTE_UNMAPPED);
         free(img);
     }
@@ -583,25 +601,14 @@ static void test_half_runs(void)
  * (one offset per half), into out[l] (param1, @type's size apart). */
 #define SH_RUN_SIZE 128u
 
-static uint16_t tsize(unsigned type)
-{
-    return type == GV_T_U8 ? 1 : type == GV_T_U64 ? 8 : 4;
-}
-
 static uint8_t *mod_shared_shape(unsigned type, bool bcast, bool st,
                                  uint32_t *len)
 {
     struct ka a;
-    uint32_t p0, p1;
     uint16_t size = tsize(type);
 
-    ka_init(&a, 10);
+    mod_start(&a, 10);
     a.shared_size = SH_RUN_SIZE;
-    p0 = ka_param64(&a);
-    p1 = ka_param64(&a);
-    ka_op(&a, GV_I_S2R, GV_T_U32, GV_SR_TID_X, 0, 0, 0, 0, 0);
-    ka_op(&a, GV_I_LD, GV_T_U64, GV_SPACE_PARAM, 1, ka_k(&a, p0), 0, 0, 0);
-    ka_op(&a, GV_I_LD, GV_T_U64, GV_SPACE_PARAM, 2, ka_k(&a, p1), 0, 0, 0);
     ka_op(&a, GV_I_MULWIDE, GV_T_U32, 0, 7, 0, ka_k(&a, 4), 0, 0);
     ka_op(&a, GV_I_MAD, GV_T_U32, 0, 8, 0, ka_k(&a, 7), ka_k(&a, 1), 0);
     ka_op(&a, GV_I_ST, GV_T_U32, GV_SPACE_SHARED, 0, 7, 8, 0, 0);
