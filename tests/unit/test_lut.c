@@ -147,48 +147,69 @@ static void lut_ref(uint32_t t, uint64_t y, uint32_t *o)
     o[9] = t & 1 ? x >> 4 & 255 : 0;
 }
 
-/* Run on @threads; the launch's lane instructions in @insns. */
-static void run_lut(uint32_t threads, uint64_t *insns)
+/* A kernel of this file k(out, in): its results per thread (u32), the
+ * mask of its random inputs' high words, and its CPU reference: thread
+ * @t's results @o from its input @in. */
+struct lut_case {
+    const char *name, *ptx;
+    int nout;
+    uint32_t hi_mask;
+    void (*ref)(uint32_t t, uint64_t in, uint32_t *o);
+};
+
+#define MAXOUT 10       /* results per thread, at most */
+
+/* Run @c on @threads, random inputs, against its reference; the
+ * launch's lane instructions. */
+static uint64_t run_case(const struct lut_case *c, uint32_t threads)
 {
     uint64_t in[128];
-    uint32_t out[128 * NOUT], want[NOUT];
-    struct kt *k = ptxr_kt();
-    uint64_t i0 = gv_dev_compute_lane_insns(k->td->dev);
-    int bad = 0;
+    uint32_t out[128 * MAXOUT], want[MAXOUT];
+    struct gv_dev *dev = ptxr_kt()->td->dev;
+    uint64_t i0 = gv_dev_compute_lane_insns(dev), insns;
+    int bad = 0, n = c->nout;
 
+    CU_ASSERT_FATAL(n <= MAXOUT && threads <= 128);
     for (uint32_t t = 0; t < threads; t++) {
-        /* the high word's low byte indexes 16-byte entries: at most 255 */
-        in[t] = (uint64_t)(ptxr_rnd32() & 0xff) << 32 | ptxr_rnd32();
+        in[t] = (uint64_t)(ptxr_rnd32() & c->hi_mask) << 32 | ptxr_rnd32();
     }
-    CU_ASSERT_EQUAL_FATAL(ptxr_run(lut_ptx, threads, out,
-                                   threads * NOUT * 4, in, threads * 8),
+    CU_ASSERT_EQUAL_FATAL(ptxr_run(c->ptx, threads, out, threads * n * 4,
+                                   in, threads * 8),
                           GV_ERR_NONE);
-    *insns = gv_dev_compute_lane_insns(k->td->dev) - i0;
+    insns = gv_dev_compute_lane_insns(dev) - i0;
     for (uint32_t t = 0; t < threads; t++) {
-        lut_ref(t, in[t], want);
-        for (int j = 0; j < NOUT; j++) {
-            if (out[t * NOUT + j] != want[j] && bad++ < 8) {
-                fprintf(stderr, "\n    %u threads: thread %u result %d: "
-                        "%#x, expected %#x\n", threads, t, j,
-                        out[t * NOUT + j], want[j]);
+        c->ref(t, in[t], want);
+        for (int j = 0; j < n; j++) {
+            if (out[t * n + j] != want[j] && bad++ < 8) {
+                fprintf(stderr, "\n    %s, %u threads: thread %u result %d: "
+                        "%#x, expected %#x\n", c->name, threads, t, j,
+                        out[t * n + j], want[j]);
             }
         }
     }
     CU_ASSERT_EQUAL(bad, 0);
+    return insns;
 }
 
 /* Full warps (fused), a partial warp (one by one), divergent lanes; the
  * same count of instructions per thread either way. */
-static void test_lut_results(void)
+static void run_warps(const struct lut_case *c)
 {
-    uint64_t n64, n48, n32;
+    uint64_t n64 = run_case(c, 64), n48 = run_case(c, 48);
+    uint64_t n32 = run_case(c, 32);
 
-    run_lut(64, &n64);
-    run_lut(48, &n48);
-    run_lut(32, &n32);
     CU_ASSERT(n64 > 0);
     CU_ASSERT_EQUAL(n64, 2 * n32);
     CU_ASSERT_EQUAL(n48 * 4, n64 * 3);
+}
+
+static void test_lut_results(void)
+{
+    /* the high word's low byte indexes 16-byte entries: at most 255 */
+    static const struct lut_case c = { "lookups", lut_ptx, NOUT, 0xff,
+                                       lut_ref };
+
+    run_warps(&c);
 }
 
 /* The index masked to 10 bits: a lookup of word 1023 + 768 leaves the
@@ -338,44 +359,12 @@ static void xor_ref(uint32_t t, uint64_t a, uint32_t *o)
     o[9] = r2 ^ r4;
 }
 
-static void run_xor(uint32_t threads, uint64_t *insns)
-{
-    uint64_t in[128];
-    uint32_t out[128 * NXOR], want[NXOR];
-    struct kt *k = ptxr_kt();
-    uint64_t i0 = gv_dev_compute_lane_insns(k->td->dev);
-    int bad = 0;
-
-    for (uint32_t t = 0; t < threads; t++) {
-        in[t] = (uint64_t)ptxr_rnd32() << 32 | ptxr_rnd32();
-    }
-    CU_ASSERT_EQUAL_FATAL(ptxr_run(xor_ptx, threads, out,
-                                   threads * NXOR * 4, in, threads * 8),
-                          GV_ERR_NONE);
-    *insns = gv_dev_compute_lane_insns(k->td->dev) - i0;
-    for (uint32_t t = 0; t < threads; t++) {
-        xor_ref(t, in[t], want);
-        for (int j = 0; j < NXOR; j++) {
-            if (out[t * NXOR + j] != want[j] && bad++ < 8) {
-                fprintf(stderr, "\n    %u threads: thread %u result %d: "
-                        "%#x, expected %#x\n", threads, t, j,
-                        out[t * NXOR + j], want[j]);
-            }
-        }
-    }
-    CU_ASSERT_EQUAL(bad, 0);
-}
-
 static void test_xor_chains(void)
 {
-    uint64_t n64, n48, n32;
+    static const struct lut_case c = { "xor", xor_ptx, NXOR, 0xffffffffu,
+                                       xor_ref };
 
-    run_xor(64, &n64);
-    run_xor(48, &n48);
-    run_xor(32, &n32);
-    CU_ASSERT(n64 > 0);
-    CU_ASSERT_EQUAL(n64, 2 * n32);
-    CU_ASSERT_EQUAL(n48 * 4, n64 * 3);
+    run_warps(&c);
 }
 
 #define NPRMT 4         /* results per thread */
@@ -434,40 +423,23 @@ static uint32_t prmt_ref(uint32_t a, uint32_t b, uint32_t c)
     return r;
 }
 
-static void run_prmt(uint32_t threads)
+static void prmt_refs(uint32_t t, uint64_t in, uint32_t *o)
 {
-    uint64_t in[128];
-    uint32_t out[128 * NPRMT], want[NPRMT];
-    int bad = 0;
+    uint32_t a = (uint32_t)in, b = (uint32_t)(in >> 32);
 
-    for (uint32_t t = 0; t < threads; t++) {
-        in[t] = (uint64_t)ptxr_rnd32() << 32 | ptxr_rnd32();
-    }
-    CU_ASSERT_EQUAL_FATAL(ptxr_run(prmt_ptx, threads, out,
-                                   threads * NPRMT * 4, in, threads * 8),
-                          GV_ERR_NONE);
-    for (uint32_t t = 0; t < threads; t++) {
-        uint32_t a = (uint32_t)in[t], b = (uint32_t)(in[t] >> 32);
-
-        want[0] = prmt_ref(a, a, 0x0123);
-        want[1] = prmt_ref(a, b, 0x7410);
-        want[2] = prmt_ref(b, a, t * 4660);
-        want[3] = prmt_ref(a, b, 0x8880);
-        for (int j = 0; j < NPRMT; j++) {
-            if (out[t * NPRMT + j] != want[j] && bad++ < 8) {
-                fprintf(stderr, "\n    %u threads: thread %u prmt %d: "
-                        "%#x, expected %#x\n", threads, t, j,
-                        out[t * NPRMT + j], want[j]);
-            }
-        }
-    }
-    CU_ASSERT_EQUAL(bad, 0);
+    o[0] = prmt_ref(a, a, 0x0123);
+    o[1] = prmt_ref(a, b, 0x7410);
+    o[2] = prmt_ref(b, a, t * 4660);
+    o[3] = prmt_ref(a, b, 0x8880);
 }
 
 static void test_prmt(void)
 {
-    run_prmt(64);
-    run_prmt(48);
+    static const struct lut_case c = { "prmt", prmt_ptx, NPRMT,
+                                       0xffffffffu, prmt_refs };
+
+    run_case(&c, 64);
+    run_case(&c, 48);
 }
 
 int gv_register_suites(void)
