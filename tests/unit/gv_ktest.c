@@ -124,6 +124,28 @@ int kt_launch(struct kt *k, const struct kt_launch *l)
     return r;
 }
 
+int kt_run(struct kt *k, const void *img, uint32_t len, uint32_t func,
+           uint32_t threads, const void *params, uint32_t psize)
+{
+    struct kt_launch l = {
+        .module_va = kt_load(k, img, len), .module_size = len,
+        .func = func, .grid = { 1, 1, 1 }, .block = { threads, 1, 1 },
+        .params = params, .param_size = psize,
+    };
+
+    return kt_launch(k, &l);
+}
+
+void kt_out_in(struct kt *k, uint64_t p[2], uint32_t out_len,
+               const void *in, uint32_t in_len)
+{
+    p[0] = kt_alloc(k, out_len);
+    p[1] = kt_alloc(k, in_len ? in_len : 8);
+    if (in_len) {
+        kt_write(k, p[1], in, in_len);
+    }
+}
+
 /* ---- assembler ---- */
 
 void ka_init(struct ka *a, uint32_t nregs)
@@ -189,6 +211,14 @@ uint32_t ka_param64(struct ka *a)
     return off;
 }
 
+void ka_gid(struct ka *a)
+{
+    ka_op(a, GV_I_S2R, GV_T_U32, GV_SR_TID_X, 0, 0, 0, 0, 0);
+    ka_op(a, GV_I_S2R, GV_T_U32, GV_SR_CTAID_X, 1, 0, 0, 0, 0);
+    ka_op(a, GV_I_S2R, GV_T_U32, GV_SR_NTID_X, 2, 0, 0, 0, 0);
+    ka_op(a, GV_I_MAD, GV_T_U32, 0, 3, 1, 2, 0, 0);
+}
+
 uint8_t *ka_build(struct ka *a, uint32_t *len)
 {
     struct gv_isa_module h = { .magic = GV_ISA_MAGIC,
@@ -241,10 +271,7 @@ uint8_t *ka_store_gid(uint32_t *len)
 
     ka_init(&a, 8);
     p = ka_param64(&a);
-    ka_op(&a, GV_I_S2R, GV_T_U32, GV_SR_TID_X, 0, 0, 0, 0, 0);
-    ka_op(&a, GV_I_S2R, GV_T_U32, GV_SR_CTAID_X, 1, 0, 0, 0, 0);
-    ka_op(&a, GV_I_S2R, GV_T_U32, GV_SR_NTID_X, 2, 0, 0, 0, 0);
-    ka_op(&a, GV_I_MAD, GV_T_U32, 0, 3, 1, 2, 0, 0);
+    ka_gid(&a);
     ka_op(&a, GV_I_LD, GV_T_U64, GV_SPACE_PARAM, 4, ka_k(&a, p), 0, 0, 0);
     ka_op(&a, GV_I_MULWIDE, GV_T_U32, 0, 5, 3, ka_k(&a, 4), 0, 0);
     ka_op(&a, GV_I_ADD, GV_T_U64, 0, 6, 4, 5, 0, 0);

@@ -45,6 +45,14 @@ struct kt_launch {
 };
 /* Submit a LAUNCH (alone in its group); the error it produced. */
 int kt_launch(struct kt *k, const struct kt_launch *l);
+/* Copy module @img in and run its function @func on one block of
+ * @threads with @params; the launch's error. */
+int kt_run(struct kt *k, const void *img, uint32_t len, uint32_t func,
+           uint32_t threads, const void *params, uint32_t psize);
+/* A kernel's (out, in) parameters in @p: @out_len bytes zeroed, and a
+ * copy of @in (@in_len bytes; 8 zeroed bytes when 0). */
+void kt_out_in(struct kt *k, uint64_t p[2], uint32_t out_len,
+               const void *in, uint32_t in_len);
 /* The parameters of vector_add and matmul, (a, b, c, n); kt_abc_in()
  * copies a and b in (@bytes each) and allocates c. */
 struct kt_abc {
@@ -81,6 +89,9 @@ uint32_t ka_bra(struct ka *a, uint32_t target);
 void ka_patch(struct ka *a, uint32_t at, uint32_t target);
 /* Add a u64 kernel parameter; its offset. */
 uint32_t ka_param64(struct ka *a);
+/* r3 = the global thread index, ctaid.x * ntid.x + tid.x (r0, r1, r2:
+ * tid.x, ctaid.x, ntid.x). */
+void ka_gid(struct ka *a);
 /* The module image (malloc'd). */
 uint8_t *ka_build(struct ka *a, uint32_t *len);
 /* A ready module: out[gid] = gid, gid = ctaid.x * ntid.x + tid.x; one u64

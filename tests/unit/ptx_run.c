@@ -68,23 +68,33 @@ int ptxr_launch(const uint8_t *img, size_t len, const char *entry,
                 uint32_t threads, const void *params, uint32_t psize)
 {
     int fi = gv_isa_find_func(img, len, entry), rc;
-    uint64_t mva;
 
     CU_ASSERT_FATAL(fi >= 0);
-    mva = kt_load(&kt1, img, (uint32_t)len);
-    {
-        struct kt_launch l = {
-            .module_va = mva, .module_size = (uint32_t)len,
-            .func = (uint32_t)fi,
-            .grid = { 1, 1, 1 }, .block = { threads, 1, 1 },
-            .params = params, .param_size = psize,
-        };
-
-        rc = kt_launch(&kt1, &l);
-    }
+    rc = kt_run(&kt1, img, (uint32_t)len, (uint32_t)fi, threads, params,
+                psize);
     if (rc != GV_ERR_NONE) {
         fprintf(stderr, "\n    launch: %s\n", gv_error_name((unsigned)rc));
     }
+    return rc;
+}
+
+int ptxr_launch_module(const uint8_t *img, uint32_t len, uint32_t threads)
+{
+    uint64_t out = kt_alloc(&kt1, 256);
+
+    return kt_run(&kt1, img, len, 0, threads, &out, sizeof(out));
+}
+
+int ptxr_run_img(const uint8_t *img, size_t len, const char *entry,
+                 uint32_t threads, void *out, uint32_t out_len,
+                 const void *in, uint32_t in_len)
+{
+    uint64_t p[2];
+    int rc;
+
+    kt_out_in(&kt1, p, out_len, in, in_len);
+    rc = ptxr_launch(img, len, entry, threads, p, sizeof(p));
+    kt_read(&kt1, p[0], out, out_len);
     return rc;
 }
 
@@ -94,26 +104,12 @@ int ptxr_run_entry(const char *ptx, const char *entry, uint32_t threads,
 {
     size_t len;
     uint8_t *img = ptxr_translate(ptx, &len);
-    uint64_t o, i, params[2];
-    void *zero;
     int rc;
 
     if (!img) {
         return -1;
     }
-    o = kt_alloc(&kt1, out_len);
-    i = kt_alloc(&kt1, in_len ? in_len : 8);
-    zero = calloc(1, out_len);
-    CU_ASSERT_FATAL(zero != NULL);
-    kt_write(&kt1, o, zero, out_len);
-    free(zero);
-    if (in_len) {
-        kt_write(&kt1, i, in, in_len);
-    }
-    params[0] = o;
-    params[1] = i;
-    rc = ptxr_launch(img, len, entry, threads, params, sizeof(params));
-    kt_read(&kt1, o, out, out_len);
+    rc = ptxr_run_img(img, len, entry, threads, out, out_len, in, in_len);
     free(img);
     return rc;
 }
@@ -143,6 +139,26 @@ void ptxr_expect_err(const char *ptx, int line, const char *needle)
     if (rc == 0) {
         free(img);
     }
+}
+
+char *ptxr_read_file(const char *path)
+{
+    FILE *f = fopen(path, "rb");
+    char *text;
+    long n;
+
+    if (!f) {
+        fprintf(stderr, "\n    %s: cannot open\n", path);
+    }
+    CU_ASSERT_FATAL(f != NULL);
+    fseek(f, 0, SEEK_END);
+    n = ftell(f);
+    rewind(f);
+    text = calloc(1, (size_t)n + 1);
+    CU_ASSERT_FATAL(text != NULL);
+    CU_ASSERT_FATAL(fread(text, 1, (size_t)n, f) == (size_t)n);
+    fclose(f);
+    return text;
 }
 
 static uint32_t rng_state = 0x9e3779b9u;

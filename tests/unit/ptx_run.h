@@ -10,6 +10,19 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/* The start of a kernel k(out, in) in nvcc's style: %r1 = tid.x, %r2 =
+ * the lane, %rd4 = &out[tid] (u32 elements); %p<8>, %r<16>, %rd<8>. */
+#define PTXR_LANE_HEAD                                                 \
+    ".version 9.0\n.target sm_75\n.address_size 64\n"                  \
+    ".visible .entry k(.param .u64 k_out, .param .u64 k_in)\n{\n"       \
+    ".reg .pred %p<8>;\n.reg .b32 %r<16>;\n.reg .b64 %rd<8>;\n"         \
+    "ld.param.u64 %rd1, [k_out];\n"                                     \
+    "cvta.to.global.u64 %rd2, %rd1;\n"                                  \
+    "mov.u32 %r1, %tid.x;\n"                                            \
+    "and.b32 %r2, %r1, 31;\n"                                           \
+    "mul.wide.u32 %rd3, %r1, 4;\n"                                      \
+    "add.s64 %rd4, %rd2, %rd3;\n"
+
 /* The suite's setup and teardown: a fresh device and channel 1. */
 void ptxr_setup(void);
 void ptxr_teardown(void);
@@ -28,11 +41,21 @@ int ptxr_run(const char *ptx, uint32_t threads, void *out, uint32_t out_len,
  * @params; the launch's error. */
 int ptxr_launch(const uint8_t *img, size_t len, const char *entry,
                 uint32_t threads, const void *params, uint32_t psize);
+/* As ptxr_run_entry, of the translated @img (@len bytes). */
+int ptxr_run_img(const uint8_t *img, size_t len, const char *entry,
+                 uint32_t threads, void *out, uint32_t out_len,
+                 const void *in, uint32_t in_len);
+/* Run function 0 of a hand-made module on one block of @threads, its
+ * one u64 parameter a fresh 256-byte buffer; the launch's error. */
+int ptxr_launch_module(const uint8_t *img, uint32_t len, uint32_t threads);
 /* The channel the harness runs on (its allocator, loads, launches). */
 struct kt;
 struct kt *ptxr_kt(void);
 /* @ptx must fail at line @line with @needle in the message. */
 void ptxr_expect_err(const char *ptx, int line, const char *needle);
+/* The whole file at @path, NUL-terminated (malloc'd); a fatal failed
+ * assertion if it cannot be read. */
+char *ptxr_read_file(const char *path);
 /* A fixed xorshift stream (the same inputs every run). */
 uint32_t ptxr_rnd32(void);
 

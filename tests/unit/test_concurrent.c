@@ -155,10 +155,7 @@ static uint8_t *mod_work(uint32_t *len)
 
     ka_init(&a, 12);
     p = ka_param64(&a);
-    ka_op(&a, GV_I_S2R, GV_T_U32, GV_SR_TID_X, 0, 0, 0, 0, 0);
-    ka_op(&a, GV_I_S2R, GV_T_U32, GV_SR_CTAID_X, 1, 0, 0, 0, 0);
-    ka_op(&a, GV_I_S2R, GV_T_U32, GV_SR_NTID_X, 2, 0, 0, 0, 0);
-    ka_op(&a, GV_I_MAD, GV_T_U32, 0, 3, 1, 2, 0, 0);
+    ka_gid(&a);
     ka_op(&a, GV_I_LD, GV_T_U64, GV_SPACE_PARAM, 4, ka_k(&a, p), 0, 0, 0);
     ka_op(&a, GV_I_MOV, GV_T_U32, 0, 5, ka_k(&a, 0), 0, 0, 0);
     ka_op(&a, GV_I_MOV, GV_T_U32, 0, 6, ka_k(&a, 0), 0, 0, 0);

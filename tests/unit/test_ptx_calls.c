@@ -159,15 +159,16 @@ static int32_t fib_ref(int32_t n)
     return n < 2 ? n : fib_ref(n - 1) + fib_ref(n - 2);
 }
 
-/* Run the entry k of @ptx on in[] and compare with @ref. */
-static void run_ref(const char *ptx, const int32_t *in,
-                    int32_t (*ref)(int32_t), const char *what)
+/* Run the entry @entry of @ptx on in[] and compare with @ref. */
+static void run_entry_ref(const char *ptx, const char *entry,
+                          const int32_t *in, int32_t (*ref)(int32_t),
+                          const char *what)
 {
     int32_t out[NT];
     int bad = 0;
 
-    CU_ASSERT_EQUAL_FATAL(ptxr_run(ptx, NT, out, sizeof(out), in,
-                                   NT * sizeof(int32_t)),
+    CU_ASSERT_EQUAL_FATAL(ptxr_run_entry(ptx, entry, NT, out, sizeof(out),
+                                         in, NT * sizeof(int32_t)),
                           GV_ERR_NONE);
     for (int t = 0; t < NT; t++) {
         if (out[t] != ref(in[t]) && bad++ < 4) {
@@ -176,6 +177,13 @@ static void run_ref(const char *ptx, const int32_t *in,
         }
     }
     CU_ASSERT_EQUAL(bad, 0);
+}
+
+/* The same, of the entry k. */
+static void run_ref(const char *ptx, const int32_t *in,
+                    int32_t (*ref)(int32_t), const char *what)
+{
+    run_entry_ref(ptx, "k", in, ref, what);
 }
 
 /* Every lane at its own depth: in[t] differs per lane, and the lanes
@@ -301,20 +309,13 @@ static int32_t odd_ref(int32_t n)
 
 static void test_mutual(void)
 {
-    int32_t in[NT], out[NT];
-    int bad = 0;
+    int32_t in[NT];
 
     for (int t = 0; t < NT; t++) {
         in[t] = (t * 13) % 40;
     }
     run_ref(even_odd_ptx, in, even_ref, "is_even");
-    CU_ASSERT_EQUAL_FATAL(ptxr_run_entry(even_odd_ptx, "k_odd", NT, out,
-                                         sizeof(out), in, sizeof(in)),
-                          GV_ERR_NONE);
-    for (int t = 0; t < NT; t++) {
-        bad += out[t] != odd_ref(in[t]);
-    }
-    CU_ASSERT_EQUAL(bad, 0);
+    run_entry_ref(even_odd_ptx, "k_odd", in, odd_ref, "is_odd");
 }
 
 /*
@@ -465,8 +466,7 @@ static int32_t ops_ref(int32_t x)
 
 static void test_table(void)
 {
-    int32_t in[NT], out[NT];
-    int bad = 0;
+    int32_t in[NT];
 
     for (int t = 0; t < NT; t++) {
         in[t] = (t * 11) % 30;  /* fact or fib of 0 .. 14, per lane */
@@ -475,16 +475,7 @@ static void test_table(void)
     for (int t = 0; t < NT; t++) {
         in[t] = (t * 5) % 27;
     }
-    CU_ASSERT_EQUAL_FATAL(ptxr_run_entry(table_ptx, "k_walk", NT, out,
-                                         sizeof(out), in, sizeof(in)),
-                          GV_ERR_NONE);
-    for (int t = 0; t < NT; t++) {
-        if (out[t] != walk_ref(in[t]) && bad++ < 4) {
-            fprintf(stderr, "\n    walk(%d): %d, want %d", in[t], out[t],
-                    walk_ref(in[t]));
-        }
-    }
-    CU_ASSERT_EQUAL(bad, 0);
+    run_entry_ref(table_ptx, "k_walk", in, walk_ref, "walk");
 }
 
 /*
@@ -733,24 +724,6 @@ static void test_errors(void)
                     "needs a 64-bit element");
 }
 
-/* clang's PTX of calls.cu (GV_CALLS_PTX; skipped without clang). */
-static char *read_file(const char *path)
-{
-    FILE *f = fopen(path, "rb");
-    char *text;
-    long n;
-
-    CU_ASSERT_FATAL(f != NULL);
-    fseek(f, 0, SEEK_END);
-    n = ftell(f);
-    rewind(f);
-    text = calloc(1, (size_t)n + 1);
-    CU_ASSERT_FATAL(text != NULL);
-    CU_ASSERT_FATAL(fread(text, 1, (size_t)n, f) == (size_t)n);
-    fclose(f);
-    return text;
-}
-
 static int32_t sumarr_ref(int32_t n)
 {
     int32_t s = n > 0 ? sumarr_ref(n - 1) : 0;
@@ -778,6 +751,7 @@ static uint32_t nest_ref(int32_t n, uint32_t m)
     return r;
 }
 
+/* clang's PTX of calls.cu (GV_CALLS_PTX; skipped without clang). */
 static void test_clang(void)
 {
     const char *path = getenv("GV_CALLS_PTX");
@@ -789,7 +763,7 @@ static void test_clang(void)
         fprintf(stderr, "(no clang: skipped) ");
         return;
     }
-    ptx = read_file(path);
+    ptx = ptxr_read_file(path);
     for (int t = 0; t < NT; t++) {
         in[t] = (t * 37 + 5) % 61;
     }
@@ -843,7 +817,7 @@ static void test_depth_limit(void)
     uint64_t depth = gv_dev_rule_hits(dev, GV_RULE_COMPUTE_CALL_DEPTH);
     uint64_t range = gv_dev_rule_hits(dev, GV_RULE_COMPUTE_LOCAL_RANGE);
     int32_t in[NT], out[NT];
-    uint64_t o, i, params[2];
+    uint64_t p[2];
     size_t len;
     uint8_t *img;
 
@@ -864,24 +838,12 @@ static void test_depth_limit(void)
     for (int t = 0; t < NT; t++) {
         in[t] = t % 13;
     }
-    o = kt_alloc(&k2, sizeof(out));
-    i = kt_alloc(&k2, sizeof(in));
-    kt_write(&k2, i, in, sizeof(in));
-    params[0] = o;
-    params[1] = i;
-    {
-        struct kt_launch l = {
-            .module_va = kt_load(&k2, img, (uint32_t)len),
-            .module_size = (uint32_t)len,
-            .grid = { 1, 1, 1 },
-            .block = { NT, 1, 1 },
-            .params = params,
-            .param_size = sizeof(params),
-        };
-
-        CU_ASSERT_EQUAL(kt_launch(&k2, &l), GV_ERR_NONE);
-    }
-    kt_read(&k2, o, out, sizeof(out));
+    kt_out_in(&k2, p, sizeof(out), in, sizeof(in));
+    CU_ASSERT_EQUAL(kt_run(&k2, img, (uint32_t)len,
+                           (uint32_t)gv_isa_find_func(img, len, "k"), NT, p,
+                           sizeof(p)),
+                    GV_ERR_NONE);
+    kt_read(&k2, p[0], out, sizeof(out));
     for (int t = 0; t < NT; t++) {
         CU_ASSERT_EQUAL(out[t], fact_ref(in[t]));
     }
@@ -906,22 +868,6 @@ static uint8_t *call_module(uint32_t target, uint64_t ret_to, uint32_t *len)
     return ka_build(&a, len);
 }
 
-static int launch_module(const uint8_t *img, uint32_t len)
-{
-    struct kt *k = ptxr_kt();
-    uint64_t out = kt_alloc(k, 8);
-    struct kt_launch l = {
-        .module_va = kt_load(k, img, len),
-        .module_size = len,
-        .grid = { 1, 1, 1 },
-        .block = { NT, 1, 1 },
-        .params = &out,
-        .param_size = 8,
-    };
-
-    return kt_launch(k, &l);
-}
-
 /* The engine's checks of CALL and RET: a target outside the function is
  * refused at load (by both checkers), a return to no instruction of the
  * function faults (compute.call_return); a good pair runs. */
@@ -936,7 +882,7 @@ static void test_engine_checks(void)
     img = call_module(2, UINT64_MAX, &len);     /* RET r1: back */
     CU_ASSERT_EQUAL(gv_isa_check(img, len, why, sizeof(why)), 0);
     CU_ASSERT_EQUAL(gv_compute_check_module(img, len, why, sizeof(why)), 0);
-    CU_ASSERT_EQUAL(launch_module(img, len), GV_ERR_NONE);
+    CU_ASSERT_EQUAL(ptxr_launch_module(img, len, NT), GV_ERR_NONE);
     free(img);
     for (uint32_t t = 3; t < 0x20000; t = t * 4 + 1) {
         img = call_module(t, UINT64_MAX, &len);
@@ -945,17 +891,17 @@ static void test_engine_checks(void)
                                                     sizeof(why)),
                             0);
         CU_ASSERT(strstr(why, "call out of the function") != NULL);
-        CU_ASSERT_NOT_EQUAL(launch_module(img, len), GV_ERR_NONE);
+        CU_ASSERT_NOT_EQUAL(ptxr_launch_module(img, len, NT), GV_ERR_NONE);
         free(img);
     }
     img = call_module(2, 3, &len);              /* RET to 3: no such */
     CU_ASSERT_EQUAL(gv_compute_check_module(img, len, why, sizeof(why)), 0);
-    CU_ASSERT_EQUAL(launch_module(img, len), GV_ERR_FAULT);
+    CU_ASSERT_EQUAL(ptxr_launch_module(img, len, NT), GV_ERR_FAULT);
     CU_ASSERT_EQUAL(gv_dev_rule_hits(dev, GV_RULE_COMPUTE_CALL_RETURN),
                     ret + 1);
     free(img);
     img = call_module(2, 1ull << 40, &len);
-    CU_ASSERT_EQUAL(launch_module(img, len), GV_ERR_FAULT);
+    CU_ASSERT_EQUAL(ptxr_launch_module(img, len, NT), GV_ERR_FAULT);
     CU_ASSERT_EQUAL(gv_dev_rule_hits(dev, GV_RULE_COMPUTE_CALL_RETURN),
                     ret + 2);
     free(img);

@@ -28,18 +28,6 @@
 
 #define FULL 0xffffffffu
 
-/* k(out, in): %r2 = the lane, %rd4 = &out[tid]. */
-#define PTX_HEAD \
-    ".version 9.0\n.target sm_75\n.address_size 64\n" \
-    ".visible .entry k(.param .u64 k_out, .param .u64 k_in)\n{\n" \
-    ".reg .pred %p<8>;\n.reg .b32 %r<16>;\n.reg .b64 %rd<8>;\n" \
-    "ld.param.u64 %rd1, [k_out];\n" \
-    "cvta.to.global.u64 %rd2, %rd1;\n" \
-    "mov.u32 %r1, %tid.x;\n" \
-    "and.b32 %r2, %r1, 31;\n" \
-    "mul.wide.u32 %rd3, %r1, 4;\n" \
-    "add.s64 %rd4, %rd2, %rd3;\n"
-
 /* 0: the translator's reconvergence points; else the seed of random
  * points that run_ok() gives every conditional branch instead (the
  * values must not change, only activemask may; test_bogus). */
@@ -82,10 +70,8 @@ static void bogus_points(uint8_t *img, size_t len)
 static bool run_ok(const char *ptx, uint32_t threads, void *out,
                    uint32_t out_len)
 {
-    struct kt *k = ptxr_kt();
-    uint64_t before = gv_dev_rule_hits(k->td->dev,
-                                       GV_RULE_COMPUTE_JOIN_STACK);
-    uint64_t p[2];
+    struct gv_dev *dev = ptxr_kt()->td->dev;
+    uint64_t before = gv_dev_rule_hits(dev, GV_RULE_COMPUTE_JOIN_STACK);
     size_t len;
     uint8_t *img;
     int rc;
@@ -98,19 +84,13 @@ static bool run_ok(const char *ptx, uint32_t threads, void *out,
     img = ptxr_translate(ptx, &len);
     CU_ASSERT_FATAL(img != NULL);
     bogus_points(img, len);
-    p[0] = kt_alloc(k, out_len);
-    p[1] = kt_alloc(k, 8);
-    memset(out, 0, out_len);
-    kt_write(k, p[0], out, out_len);
-    rc = ptxr_launch(img, len, "k", threads, p, sizeof(p));
+    rc = ptxr_run_img(img, len, "k", threads, out, out_len, NULL, 0);
     free(img);
     if (rc == GV_ERR_FAULT &&
-        gv_dev_rule_hits(k->td->dev, GV_RULE_COMPUTE_JOIN_STACK) ==
-            before + 1) {
+        gv_dev_rule_hits(dev, GV_RULE_COMPUTE_JOIN_STACK) == before + 1) {
         return false;
     }
     CU_ASSERT_EQUAL_FATAL(rc, GV_ERR_NONE);
-    kt_read(k, p[0], out, out_len);
     return true;
 }
 
@@ -144,7 +124,7 @@ static uint32_t first_join(const uint8_t *img, size_t len,
 /* An if/else whose else-block is placed after the function's ret and
  * branches back to the join (as nvcc lays out an unlikely branch):
  * activemask and vote.ballot at the join see the whole warp. */
-static const char ptx_else_last[] = PTX_HEAD
+static const char ptx_else_last[] = PTXR_LANE_HEAD
     "setp.lt.u32 %p1, %r2, 11;\n"
     "@%p1 bra $L__BB0_else;\n"
     "mul.lo.u32 %r3, %r2, 3;\n"
@@ -192,7 +172,7 @@ static void test_else_last(void)
  * lanes that break and the lanes that finish the loop meet after it. */
 static void test_break(void)
 {
-    static const char ptx[] = PTX_HEAD
+    static const char ptx[] = PTXR_LANE_HEAD
         "mov.u32 %r3, 0;\n"
         "mov.u32 %r4, 0;\n"
         "$L__BB0_loop:\n"
@@ -241,7 +221,7 @@ static void test_break(void)
  * never sees the lanes that broke out. */
 static void test_nested_break(void)
 {
-    static const char ptx[] = PTX_HEAD
+    static const char ptx[] = PTXR_LANE_HEAD
         "mov.u32 %r3, 0;\n"
         "mov.u32 %r4, 0;\n"
         "$L__BB0_loop:\n"
@@ -290,7 +270,7 @@ static void test_nested_break(void)
  * the outer branch's side, at the outer join the whole warp. */
 static void test_nested(void)
 {
-    static const char ptx[] = PTX_HEAD
+    static const char ptx[] = PTXR_LANE_HEAD
         "and.b32 %r3, %r2, 1;\n"
         "setp.eq.u32 %p1, %r3, 1;\n"
         "@%p1 bra $L__BB0_odd;\n"
@@ -331,7 +311,7 @@ static void test_nested(void)
  * of either side, and the warp is whole after them. */
 static void test_sync_at_join(void)
 {
-    static const char ptx[] = PTX_HEAD
+    static const char ptx[] = PTXR_LANE_HEAD
         ".shared .align 4 .b32 s[32];\n"
         "mov.u64 %rd5, s;\n"
         "mul.wide.u32 %rd6, %r2, 4;\n"
@@ -381,7 +361,7 @@ static void test_sync_at_join(void)
  * as before; the values stay right. */
 static void test_exit_inside(void)
 {
-    static const char ptx[] = PTX_HEAD
+    static const char ptx[] = PTXR_LANE_HEAD
         "setp.lt.u32 %p1, %r2, 16;\n"
         "@%p1 bra $L__BB0_low;\n"
         "setp.eq.u32 %p2, %r2, 20;\n"
@@ -416,7 +396,7 @@ static void test_exit_inside(void)
  * whole warp. */
 static void test_barrier_inside(void)
 {
-    static const char ptx[] = PTX_HEAD
+    static const char ptx[] = PTXR_LANE_HEAD
         ".shared .align 4 .b32 s[64];\n"
         "mov.u32 %r4, 0;\n"
         "setp.ge.u32 %p1, %r2, 16;\n"
@@ -541,19 +521,6 @@ static uint8_t *overflow_module(uint32_t join2, uint32_t *len)
     return ka_build(&a, len);
 }
 
-static int launch_img(const uint8_t *img, uint32_t len)
-{
-    struct kt *k = ptxr_kt();
-    uint64_t out = kt_alloc(k, 256);
-    struct kt_launch l = { .grid = { 1 }, .block = { 32 } };
-
-    l.module_va = kt_load(k, img, len);
-    l.module_size = len;
-    l.params = &out;
-    l.param_size = 8;
-    return kt_launch(k, &l);
-}
-
 /* Branches nested deeper than the stack: the launch faults cleanly with
  * compute.join_stack (and the device goes on: a good launch after it). */
 static void test_stack_overflow(void)
@@ -566,7 +533,7 @@ static void test_stack_overflow(void)
     char why[160];
 
     CU_ASSERT_EQUAL(gv_isa_check(img, len, why, sizeof(why)), 0);
-    CU_ASSERT_EQUAL(launch_img(img, len), GV_ERR_FAULT);
+    CU_ASSERT_EQUAL(ptxr_launch_module(img, len, 32), GV_ERR_FAULT);
     CU_ASSERT_EQUAL(gv_dev_rule_hits(td->dev, GV_RULE_COMPUTE_JOIN_STACK),
                     before + 1);
     free(img);
@@ -595,7 +562,7 @@ static void test_bad_join(void)
         CU_ASSERT_NOT_EQUAL(gv_compute_check_module(img, len, why,
                                                     sizeof(why)), 0);
         CU_ASSERT(strstr(why, "reconvergence point") != NULL);
-        CU_ASSERT_EQUAL(launch_img(img, len), GV_ERR_BAD_MODULE);
+        CU_ASSERT_EQUAL(ptxr_launch_module(img, len, 32), GV_ERR_BAD_MODULE);
         CU_ASSERT_EQUAL(gv_dev_rule_hits(td->dev,
                                          GV_RULE_LAUNCH_MODULE_INVALID),
                         before + 1);

@@ -32,22 +32,12 @@ static size_t ws_len;
 static void load_ws(void)
 {
     const char *path = getenv("GV_WS_PTX");
-    FILE *f;
     char *text;
-    long n;
 
     if (ws_img) {
         return;
     }
-    f = fopen(path ? path : "warp_sync.ptx", "rb");
-    CU_ASSERT_FATAL(f != NULL);
-    fseek(f, 0, SEEK_END);
-    n = ftell(f);
-    rewind(f);
-    text = calloc(1, (size_t)n + 1);
-    CU_ASSERT_FATAL(text != NULL);
-    CU_ASSERT_FATAL(fread(text, 1, (size_t)n, f) == (size_t)n);
-    fclose(f);
+    text = ptxr_read_file(path ? path : "warp_sync.ptx");
     ws_img = ptxr_translate(text, &ws_len);
     free(text);
     CU_ASSERT_FATAL(ws_img != NULL);
@@ -78,12 +68,8 @@ static int run_ws(const char *entry, const uint32_t *in, uint32_t *out)
     int rc;
 
     load_ws();
-    p[0] = kt_alloc(k, NT * WS_WORDS * 4);
-    p[1] = kt_alloc(k, NT * 4);
-    p[2] = kt_alloc(k, 4 * NT * 4);
-    memset(out, 0, NT * WS_WORDS * 4);
-    kt_write(k, p[0], out, NT * WS_WORDS * 4);
-    kt_write(k, p[1], in, NT * 4);
+    kt_out_in(k, p, NT * WS_WORDS * 4, in, NT * 4);
+    p[2] = kt_alloc(k, 4 * NT * 4);     /* side */
     rc = ptxr_launch(ws_img, ws_len, entry, NT, p, sizeof(p));
     kt_read(k, p[0], out, NT * WS_WORDS * 4);
     return rc;
@@ -235,23 +221,12 @@ static void test_exit(void)
 
 /* ---- hand-written PTX (nvcc's style) ---- */
 
-#define PTX_HEAD \
-    ".version 9.0\n.target sm_75\n.address_size 64\n" \
-    ".visible .entry k(.param .u64 k_out, .param .u64 k_in)\n{\n" \
-    ".reg .pred %p<8>;\n.reg .b32 %r<16>;\n.reg .b64 %rd<8>;\n" \
-    "ld.param.u64 %rd1, [k_out];\n" \
-    "cvta.to.global.u64 %rd2, %rd1;\n" \
-    "mov.u32 %r1, %tid.x;\n" \
-    "and.b32 %r2, %r1, 31;\n" \
-    "mul.wide.u32 %rd3, %r1, 4;\n" \
-    "add.s64 %rd4, %rd2, %rd3;\n"
-
 /* The lanes that branch forward reach their shuffle last, one lane
  * exits on the way: the waiting set is completed by a shuffle from a
  * higher pc, each lane with its own source lane and value. */
 static void test_ptx_order(void)
 {
-    static const char ptx[] = PTX_HEAD
+    static const char ptx[] = PTXR_LANE_HEAD
         "setp.ge.u32 %p1, %r2, 20;\n"
         "@%p1 bra $Lhigh;\n"
         "add.u32 %r3, %r2, 100;\n"
@@ -288,7 +263,7 @@ static void test_ptx_order(void)
  * warp reconverges at the join. */
 static void test_ptx_bar_warp(void)
 {
-    static const char ptx[] = PTX_HEAD ".shared .align 4 .b32 s[32];\n"
+    static const char ptx[] = PTXR_LANE_HEAD ".shared .align 4 .b32 s[32];\n"
                                        "mov.u64 %rd5, s;\n"
                                        "mul.wide.u32 %rd6, %r2, 4;\n"
                                        "add.s64 %rd5, %rd5, %rd6;\n"
@@ -335,7 +310,7 @@ static void expect_stuck(const char *body)
     struct td *td = ptxr_kt()->td;
     uint64_t before = gv_dev_rule_hits(td->dev, GV_RULE_COMPUTE_WARP_SYNC);
 
-    snprintf(ptx, sizeof(ptx), "%s%s", PTX_HEAD, body);
+    snprintf(ptx, sizeof(ptx), "%s%s", PTXR_LANE_HEAD, body);
     CU_ASSERT_EQUAL(ptxr_run(ptx, 32, out, sizeof(out), NULL, 0),
                     GV_ERR_FAULT);
     CU_ASSERT_EQUAL(gv_dev_rule_hits(td->dev, GV_RULE_COMPUTE_WARP_SYNC),
