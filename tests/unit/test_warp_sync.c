@@ -69,7 +69,7 @@ static int run_ws(const char *entry, const uint32_t *in, uint32_t *out)
 
     load_ws();
     kt_out_in(k, p, NT * WS_WORDS * 4, in, NT * 4);
-    p[2] = kt_alloc(k, 4 * NT * 4);     /* side */
+    p[2] = kt_alloc(k, 4 * NT * 4); /* side */
     rc = ptxr_launch(ws_img, ws_len, entry, NT, p, sizeof(p));
     kt_read(k, p[0], out, NT * WS_WORDS * 4);
     return rc;
@@ -264,30 +264,30 @@ static void test_ptx_order(void)
 static void test_ptx_bar_warp(void)
 {
     static const char ptx[] = PTXR_LANE_HEAD ".shared .align 4 .b32 s[32];\n"
-                                       "mov.u64 %rd5, s;\n"
-                                       "mul.wide.u32 %rd6, %r2, 4;\n"
-                                       "add.s64 %rd5, %rd5, %rd6;\n"
-                                       "xor.b32 %r5, %r2, 1;\n"
-                                       "mul.wide.u32 %rd6, %r5, 4;\n"
-                                       "mov.u64 %rd7, s;\n"
-                                       "add.s64 %rd7, %rd7, %rd6;\n"
-                                       "and.b32 %r6, %r2, 1;\n"
-                                       "setp.eq.u32 %p1, %r6, 1;\n"
-                                       "@%p1 bra $Lodd;\n"
-                                       "st.shared.u32 [%rd5], %r2;\n"
-                                       "bar.warp.sync -1;\n"
-                                       "ld.shared.u32 %r7, [%rd7];\n"
-                                       "bra.uni $Ljoin;\n"
-                                       "$Lodd:\n"
-                                       "mul.lo.u32 %r8, %r2, 10;\n"
-                                       "st.shared.u32 [%rd5], %r8;\n"
-                                       "bar.warp.sync -1;\n"
-                                       "ld.shared.u32 %r7, [%rd7];\n"
-                                       "$Ljoin:\n"
-                                       "activemask.b32 %r9;\n"
-                                       "st.global.u32 [%rd4], %r7;\n"
-                                       "st.global.u32 [%rd4+128], %r9;\n"
-                                       "ret;\n}\n";
+                                             "mov.u64 %rd5, s;\n"
+                                             "mul.wide.u32 %rd6, %r2, 4;\n"
+                                             "add.s64 %rd5, %rd5, %rd6;\n"
+                                             "xor.b32 %r5, %r2, 1;\n"
+                                             "mul.wide.u32 %rd6, %r5, 4;\n"
+                                             "mov.u64 %rd7, s;\n"
+                                             "add.s64 %rd7, %rd7, %rd6;\n"
+                                             "and.b32 %r6, %r2, 1;\n"
+                                             "setp.eq.u32 %p1, %r6, 1;\n"
+                                             "@%p1 bra $Lodd;\n"
+                                             "st.shared.u32 [%rd5], %r2;\n"
+                                             "bar.warp.sync -1;\n"
+                                             "ld.shared.u32 %r7, [%rd7];\n"
+                                             "bra.uni $Ljoin;\n"
+                                             "$Lodd:\n"
+                                             "mul.lo.u32 %r8, %r2, 10;\n"
+                                             "st.shared.u32 [%rd5], %r8;\n"
+                                             "bar.warp.sync -1;\n"
+                                             "ld.shared.u32 %r7, [%rd7];\n"
+                                             "$Ljoin:\n"
+                                             "activemask.b32 %r9;\n"
+                                             "st.global.u32 [%rd4], %r7;\n"
+                                             "st.global.u32 [%rd4+128], %r9;\n"
+                                             "ret;\n}\n";
     uint32_t out[64];
 
     CU_ASSERT_EQUAL_FATAL(ptxr_run(ptx, 32, out, sizeof(out), NULL, 0),
