@@ -5,6 +5,7 @@
  * PTX translated and checked (the ISA checker, the engine's validator),
  * run on one block with an out and an in buffer, and expected errors.
  */
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -159,6 +160,79 @@ char *ptxr_read_file(const char *path)
     CU_ASSERT_FATAL(fread(text, 1, (size_t)n, f) == (size_t)n);
     fclose(f);
     return text;
+}
+
+void ptxr_expect_errs(const char *head, int line, const struct ptxr_err *e,
+                      size_t n)
+{
+    char ptx[1024];
+
+    for (size_t i = 0; i < n; i++) {
+        snprintf(ptx, sizeof(ptx), "%s%s\nret;\n}\n", head, e[i].insn);
+        ptxr_expect_err(ptx, line, e[i].needle);
+    }
+}
+
+void ptxr_check_u32(const char *what, uint32_t t, const uint32_t *got,
+                    const uint32_t *want, int n, int *bad)
+{
+    for (int k = 0; k < n; k++) {
+        if (got[k] != want[k] && (*bad)++ < 8) {
+            fprintf(stderr, "\n    %s: thread %u result %d: %#x, expected "
+                    "%#x\n", what, t, k, got[k], want[k]);
+        }
+    }
+}
+
+const char *const ptxr_itypes[8] = {
+    "s8", "s16", "s32", "s64", "u8", "u16", "u32", "u64",
+};
+const char *const ptxr_irnds[4] = { "rni", "rzi", "rmi", "rpi" };
+const char *const ptxr_frnds[4] = { "rn", "rz", "rm", "rp" };
+
+uint64_t ptxr_ref_f2i(double x, bool src64, int rnd, int dt)
+{
+    unsigned w = 8u << (dt & 3);
+    uint64_t mask = w == 64 ? ~0ull : (1ull << w) - 1;
+    double r;
+
+    if (isnan(x)) {
+        return src64 || w == 64 ? 1ull << (w - 1) : 0;
+    }
+    r = rnd == 0 ? nearbyint(x) : rnd == 1 ? trunc(x)
+        : rnd == 2 ? floor(x) : ceil(x);
+    if (dt < 4) {
+        if (r < -ldexp(1.0, (int)w - 1)) {
+            return (1ull << (w - 1)) & mask;
+        }
+        if (r >= ldexp(1.0, (int)w - 1)) {
+            return (1ull << (w - 1)) - 1;
+        }
+        return (uint64_t)(int64_t)r & mask;
+    }
+    if (r <= 0) {
+        return 0;
+    }
+    return r >= ldexp(1.0, (int)w) ? mask : (uint64_t)r;
+}
+
+size_t ptxr_cvt_f2i(char *p, size_t cap, size_t n, const char *stype,
+                    const char *src, int k0)
+{
+    for (int dt = 0; dt < 8; dt++) {
+        for (int r = 0; r < 4; r++) {
+            int k = k0 + dt * 4 + r, w = 8 << (dt & 3);
+            const char *reg = w <= 16 ? "%rs1" : w == 32 ? "%r2" : "%rd5";
+            const char *st = w <= 16 ? "u16" : w == 32 ? "u32" : "u64";
+
+            n += (size_t)snprintf(p + n, cap - n,
+                                  "cvt.%s.%s.%s %s, %s;\n"
+                                  "st.global.%s [%%rd4+%d], %s;\n",
+                                  ptxr_irnds[r], ptxr_itypes[dt], stype, reg,
+                                  src, st, 8 * k, reg);
+        }
+    }
+    return n;
 }
 
 static uint32_t rng_state = 0x9e3779b9u;

@@ -7,6 +7,7 @@
 #ifndef PTX_RUN_H
 #define PTX_RUN_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -56,6 +57,36 @@ void ptxr_expect_err(const char *ptx, int line, const char *needle);
 /* The whole file at @path, NUL-terminated (malloc'd); a fatal failed
  * assertion if it cannot be read. */
 char *ptxr_read_file(const char *path);
+/* An instruction and the error it must give, for ptxr_expect_errs. */
+struct ptxr_err {
+    const char *insn, *needle;
+};
+/* Each of the @n instructions @e after @head, then ret and the closing
+ * brace, must fail at line @line with its needle. */
+void ptxr_expect_errs(const char *head, int line, const struct ptxr_err *e,
+                      size_t n);
+/* Compare @n results of thread @t with the reference; print the first
+ * few differences of all those counted in @bad. */
+void ptxr_check_u32(const char *what, uint32_t t, const uint32_t *got,
+                    const uint32_t *want, int n, int *bad);
+
+/* cvt's integer types (s8 s16 s32 s64 u8 u16 u32 u64: width 8 << (i &
+ * 3), signed below 4), its roundings to an integer and to a float. */
+extern const char *const ptxr_itypes[8];
+extern const char *const ptxr_irnds[4];
+extern const char *const ptxr_frnds[4];
+/* PTX ISA 9.0, "cvt", float -> integer type ptxr_itypes[@dt] with
+ * rounding ptxr_irnds[@rnd]: rounded as asked, saturated to the
+ * destination's range; NaN gives 0, or 1 << (width - 1) from .f64
+ * (@src64) or into a 64-bit type. */
+uint64_t ptxr_ref_f2i(double x, bool src64, int rnd, int dt);
+/* Append to the PTX at @p (@n of @cap bytes used) the 32 conversions of
+ * register @src (type @stype) into each integer type with each
+ * rounding, result dt * 4 + rnd stored at [%rd4 + 8 * (@k0 + dt * 4 +
+ * rnd)] from %rs1, %r2 or %rd5 by its width; the new length. */
+size_t ptxr_cvt_f2i(char *p, size_t cap, size_t n, const char *stype,
+                    const char *src, int k0);
+
 /* A fixed xorshift stream (the same inputs every run). */
 uint32_t ptxr_rnd32(void);
 

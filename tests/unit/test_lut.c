@@ -168,6 +168,7 @@ static uint64_t run_case(const struct lut_case *c, uint32_t threads)
     struct gv_dev *dev = ptxr_kt()->td->dev;
     uint64_t i0 = gv_dev_compute_lane_insns(dev), insns;
     int bad = 0, n = c->nout;
+    char what[64];
 
     CU_ASSERT_FATAL(n <= MAXOUT && threads <= 128);
     for (uint32_t t = 0; t < threads; t++) {
@@ -177,15 +178,10 @@ static uint64_t run_case(const struct lut_case *c, uint32_t threads)
                                    in, threads * 8),
                           GV_ERR_NONE);
     insns = gv_dev_compute_lane_insns(dev) - i0;
+    snprintf(what, sizeof(what), "%s, %u threads", c->name, threads);
     for (uint32_t t = 0; t < threads; t++) {
         c->ref(t, in[t], want);
-        for (int j = 0; j < n; j++) {
-            if (out[t * n + j] != want[j] && bad++ < 8) {
-                fprintf(stderr, "\n    %s, %u threads: thread %u result %d: "
-                        "%#x, expected %#x\n", c->name, threads, t, j,
-                        out[t * n + j], want[j]);
-            }
-        }
+        ptxr_check_u32(what, t, &out[t * n], want, n, &bad);
     }
     CU_ASSERT_EQUAL(bad, 0);
     return insns;

@@ -827,43 +827,14 @@ static void test_xorsign(void)
 
 /* ==== cvt between .bf16 and the integer types ==== */
 
-static const char *const itypes[8] = {
-    "s8", "s16", "s32", "s64", "u8", "u16", "u32", "u64",
-};
-static const char *const irnds[4] = { "rni", "rzi", "rmi", "rpi" };
-static const char *const frnds[4] = { "rn", "rz", "rm", "rp" };
-
-/* PTX ISA 9.0, "cvt", float -> integer: rounded as asked, saturated to
- * the destination's range; NaN gives 0, or 1 << 63 into a 64-bit type
- * (the source is not .f64). */
+/* PTX ISA 9.0, "cvt", bf16 -> integer: as from .f32. */
 static uint64_t ref_bf2i(uint32_t b, int rnd, int dt)
 {
-    double x = dec_bf(b), r;
-    unsigned w = 8u << (dt & 3);
-    uint64_t mask = w == 64 ? ~0ull : (1ull << w) - 1;
-
-    if (isnan(x)) {
-        return w == 64 ? 1ull << 63 : 0;
-    }
-    r = rnd == 0 ? nearbyint(x) : rnd == 1 ? trunc(x)
-        : rnd == 2 ? floor(x) : ceil(x);
-    if (dt < 4) {
-        if (r < -ldexp(1.0, (int)w - 1)) {
-            return (1ull << (w - 1)) & mask;
-        }
-        if (r >= ldexp(1.0, (int)w - 1)) {
-            return (1ull << (w - 1)) - 1;
-        }
-        return (uint64_t)(int64_t)r & mask;
-    }
-    if (r <= 0) {
-        return 0;
-    }
-    return r >= ldexp(1.0, (int)w) ? mask : (uint64_t)r;
+    return ptxr_ref_f2i(dec_bf(b), false, rnd, dt);
 }
 
-/* The integer @v (the low bits of type @st, itypes' index) rounded to
- * bf16 in mode @rnd (rn rz rm rp), exactly, in integers: the top 8
+/* The integer @v (the low bits of type @st, ptxr_itypes' index) rounded
+ * to bf16 in mode @rnd (rn rz rm rp), exactly, in integers: the top 8
  * significant bits of the magnitude, rounded by the bits below them. */
 static uint32_t ref_i2bf(uint64_t v, int st, int rnd)
 {
@@ -897,9 +868,9 @@ static uint32_t ref_i2bf(uint64_t v, int st, int rnd)
 }
 
 /* Thread t: a bf16 at in + 16t, a 64-bit integer at in + 16t + 8.
- * Results (u64 each) at out + 512t: 0..31 bf16 -> itypes[k / 4] with
- * irnds[k % 4]; 32..63 the integer as itypes[(k - 32) / 4] -> bf16 with
- * frnds[k % 4]. */
+ * Results (u64 each) at out + 512t: 0..31 bf16 -> ptxr_itypes[k / 4]
+ * with ptxr_irnds[k % 4] (ptxr_cvt_f2i); 32..63 the integer as
+ * ptxr_itypes[(k - 32) / 4] -> bf16 with ptxr_frnds[k % 4]. */
 static char *bf16_int_ptx(void)
 {
     size_t cap = 64 << 10, n = 0;
@@ -922,18 +893,7 @@ static char *bf16_int_ptx(void)
                           "cvt.u32.u64 %r6, %rd6;\n"
                           "mul.wide.u32 %rd4, %r1, 512;\n"
                           "add.s64 %rd4, %rd1, %rd4;\n");
-    for (int dt = 0; dt < 8; dt++) {
-        for (int r = 0; r < 4; r++) {
-            int k = dt * 4 + r, w = 8 << (dt & 3);
-            const char *reg = w <= 16 ? "%rs1" : w == 32 ? "%r2" : "%rd5";
-            const char *st = w <= 16 ? "u16" : w == 32 ? "u32" : "u64";
-
-            n += (size_t)snprintf(p + n, cap - n,
-                                  "cvt.%s.%s.bf16 %s, %%h1;\n"
-                                  "st.global.%s [%%rd4+%d], %s;\n",
-                                  irnds[r], itypes[dt], reg, st, 8 * k, reg);
-        }
-    }
+    n = ptxr_cvt_f2i(p, cap, n, "bf16", "%h1", 0);
     for (int sti = 0; sti < 8; sti++) {
         for (int r = 0; r < 4; r++) {
             int k = 32 + sti * 4 + r, w = 8 << (sti & 3);
@@ -942,7 +902,8 @@ static char *bf16_int_ptx(void)
             n += (size_t)snprintf(p + n, cap - n,
                                   "cvt.%s.bf16.%s %%h3, %s;\n"
                                   "st.global.b16 [%%rd4+%d], %%h3;\n",
-                                  frnds[r], itypes[sti], src, 8 * k);
+                                  ptxr_frnds[r], ptxr_itypes[sti], src,
+                                  8 * k);
         }
     }
     snprintf(p + n, cap - n, "ret;\n}\n");
@@ -1005,8 +966,9 @@ static void test_bf16_int(void)
                 fprintf(stderr, "\n    thread %d (bf16 %#x, int %#llx) "
                         "result %d: cvt.%s.%s: %#llx, expected %#llx\n", t,
                         in[t].b, (unsigned long long)in[t].i, k,
-                        k < 32 ? irnds[r] : frnds[r], itypes[ty],
-                        (unsigned long long)got, (unsigned long long)want);
+                        k < 32 ? ptxr_irnds[r] : ptxr_frnds[r],
+                        ptxr_itypes[ty], (unsigned long long)got,
+                        (unsigned long long)want);
             }
         }
     }
@@ -1022,41 +984,40 @@ static void test_bf16_int(void)
 
 /* ==== errors ==== */
 
-#define EBODY(insn) \
-    KHEAD "{\n.reg .b16 %h<4>;\n.reg .b32 %r<4>;\n.reg .pred %p1;\n" \
-    insn "\nret;\n}\n"
+/* The kernel k's start, its registers declared: an instruction after it
+ * stands on line 9. */
+#define EHEAD KHEAD "{\n.reg .b16 %h<4>;\n.reg .b32 %r<4>;\n.reg .pred %p1;\n"
 
 static void test_errors(void)
 {
-    ptxr_expect_err(EBODY("add.ftz.bf16 %h1, %h2, %h3;"), 9,
-               ".ftz needs .f16 or .f16x2");
-    ptxr_expect_err(EBODY("add.relu.f16 %h1, %h2, %h3;"), 9,
-               ".relu is valid on fma without .sat only");
-    ptxr_expect_err(EBODY("add.NaN.f16 %h1, %h2, %h3;"), 9,
-               ".NaN is valid on min and max only");
-    ptxr_expect_err(EBODY("ex2.f16 %h1, %h2;"), 9, "ex2.f16: expected .approx");
-    ptxr_expect_err(EBODY("add.approx.f16 %h1, %h2, %h3;"), 9,
-               ".approx is not valid here");
-    ptxr_expect_err(EBODY("add.sat.bf16 %h1, %h2, %h3;"), 9,
-               ".sat is not valid here");
-    ptxr_expect_err(EBODY("setp.lt.f16x2 %p1, %r2, %r3;"), 9,
-               "setp on .f16x2 writes p|q");
-    ptxr_expect_err(EBODY("cvt.bf16.f32 %h1, %r2;"), 9, "needs .rn");
-    ptxr_expect_err(EBODY("cvt.bf16.s32 %h1, %r2;"), 9,
-               "an integer to .bf16 needs .rn, .rz, .rm or .rp");
-    ptxr_expect_err(EBODY("cvt.rn.s32.bf16 %r1, %h2;"), 9,
-               "from .bf16 to an integer needs .rni, .rzi, .rmi or .rpi");
-    ptxr_expect_err(EBODY("cvt.rn.sat.bf16.u32 %h1, %r2;"), 9,
-               ".sat is not supported on a conversion to .bf16");
-    ptxr_expect_err(EBODY("add.xorsign.abs.f16 %h1, %h2, %h3;"), 9,
-               ".xorsign.abs is valid on min and max only");
-    ptxr_expect_err(EBODY("min.xorsign.f16 %h1, %h2, %h3;"), 9,
-               ".xorsign.abs is valid on min and max only");
-    ptxr_expect_err(EBODY("rcp.rn.f16 %h1, %h2;"), 9, "is not valid here");
-    ptxr_expect_err(EBODY("atom.global.min.f16 %h1, [%r1], %h2;"), 9,
-               "this atomic operation is not supported on .f16");
-    ptxr_expect_err(EBODY("atom.global.add.noftz.f32 %r1, [%r1], %r2;"), 9,
-               ".noftz needs a half-precision type");
+    static const struct ptxr_err e[] = {
+        { "add.ftz.bf16 %h1, %h2, %h3;", ".ftz needs .f16 or .f16x2" },
+        { "add.relu.f16 %h1, %h2, %h3;",
+          ".relu is valid on fma without .sat only" },
+        { "add.NaN.f16 %h1, %h2, %h3;", ".NaN is valid on min and max only" },
+        { "ex2.f16 %h1, %h2;", "ex2.f16: expected .approx" },
+        { "add.approx.f16 %h1, %h2, %h3;", ".approx is not valid here" },
+        { "add.sat.bf16 %h1, %h2, %h3;", ".sat is not valid here" },
+        { "setp.lt.f16x2 %p1, %r2, %r3;", "setp on .f16x2 writes p|q" },
+        { "cvt.bf16.f32 %h1, %r2;", "needs .rn" },
+        { "cvt.bf16.s32 %h1, %r2;",
+          "an integer to .bf16 needs .rn, .rz, .rm or .rp" },
+        { "cvt.rn.s32.bf16 %r1, %h2;",
+          "from .bf16 to an integer needs .rni, .rzi, .rmi or .rpi" },
+        { "cvt.rn.sat.bf16.u32 %h1, %r2;",
+          ".sat is not supported on a conversion to .bf16" },
+        { "add.xorsign.abs.f16 %h1, %h2, %h3;",
+          ".xorsign.abs is valid on min and max only" },
+        { "min.xorsign.f16 %h1, %h2, %h3;",
+          ".xorsign.abs is valid on min and max only" },
+        { "rcp.rn.f16 %h1, %h2;", "is not valid here" },
+        { "atom.global.min.f16 %h1, [%r1], %h2;",
+          "this atomic operation is not supported on .f16" },
+        { "atom.global.add.noftz.f32 %r1, [%r1], %r2;",
+          ".noftz needs a half-precision type" },
+    };
+
+    ptxr_expect_errs(EHEAD, 9, e, sizeof(e) / sizeof(e[0]));
 }
 
 int gv_register_suites(void)

@@ -28,19 +28,6 @@
 #include "ptx_run.h"
 
 
-/* Compare @n results of thread @t with the reference; print the first
- * few differences. */
-static void check_u32(const char *what, uint32_t t, const uint32_t *got,
-                      const uint32_t *want, int n, int *bad)
-{
-    for (int k = 0; k < n; k++) {
-        if (got[k] != want[k] && (*bad)++ < 8) {
-            fprintf(stderr, "\n    %s: thread %u result %d: %#x, expected "
-                    "%#x\n", what, t, k, got[k], want[k]);
-        }
-    }
-}
-
 #define HEAD    ".version 7.8\n.target sm_80\n.address_size 64\n"
 #define KHEAD   HEAD ".visible .entry k(.param .u64 k_out, .param .u64 k_in)\n"
 
@@ -302,7 +289,7 @@ static void test_int_ops(void)
         uint32_t want[NINT];
 
         int_ref(in[3 * t], in[3 * t + 1], in[3 * t + 2], want);
-        check_u32("integer ops", t, &out[NINT * t], want, NINT, &bad);
+        ptxr_check_u32("integer ops", t, &out[NINT * t], want, NINT, &bad);
     }
     CU_ASSERT_EQUAL(bad, 0);
     /* the ISA's own examples */
@@ -423,7 +410,7 @@ static void test_carry(void)
         put128(&want[20], (unsigned __int128)x0 * y0 + x1);
         want[24] = v[0] + v[4];
         want[25] = want[24] < v[0];
-        check_u32("carry chains", t, &out[NCARRY * t], want, NCARRY, &bad);
+        ptxr_check_u32("carry chains", t, &out[NCARRY * t], want, NCARRY, &bad);
     }
     CU_ASSERT_EQUAL(bad, 0);
 }
@@ -820,7 +807,7 @@ static void test_bar_red(void)
     for (uint32_t t = 0; t < T; t++) {
         const uint32_t want[8] = { n, n == T, n > 0, T - n, 1, 0, 1, 1 };
 
-        check_u32("bar.red", t, &out[8 * t], want, 8, &bad);
+        ptxr_check_u32("bar.red", t, &out[8 * t], want, 8, &bad);
     }
     CU_ASSERT_EQUAL(bad, 0);
     CU_ASSERT(n > 0 && n < T);
@@ -841,41 +828,6 @@ static void test_bar_red(void)
 }
 
 /* ==== float -> integer cvt: every edge ==== */
-
-static const char *const dtypes[8] = {
-    "s8", "s16", "s32", "s64", "u8", "u16", "u32", "u64",
-};
-static const char *const irnds[4] = { "rni", "rzi", "rmi", "rpi" };
-
-/* PTX ISA 9.0, "cvt": float -> integer conversions round
- * as asked, saturate to the destination's range; NaN gives 0, or
- * 1 << (width - 1) from .f64 or into a 64-bit type. */
-static uint64_t ref_cvt(double x, bool src64, int rnd, int dt)
-{
-    unsigned w = 8u << (dt & 3);
-    bool sgn = dt < 4;
-    uint64_t mask = w == 64 ? ~0ull : (1ull << w) - 1;
-    double r;
-
-    if (isnan(x)) {
-        return src64 || w == 64 ? 1ull << (w - 1) : 0;
-    }
-    r = rnd == 0 ? nearbyint(x) : rnd == 1 ? trunc(x)
-        : rnd == 2 ? floor(x) : ceil(x);
-    if (sgn) {
-        if (r < -ldexp(1.0, (int)w - 1)) {
-            return (1ull << (w - 1)) & mask;
-        }
-        if (r >= ldexp(1.0, (int)w - 1)) {
-            return (1ull << (w - 1)) - 1;
-        }
-        return (uint64_t)(int64_t)r & mask;
-    }
-    if (r <= 0) {
-        return 0;
-    }
-    return r >= ldexp(1.0, (int)w) ? mask : (uint64_t)r;
-}
 
 /* The kernel: thread t converts in[t] (f32 at +0, f64 at +8) into each
  * type with each rounding; result k (src * 32 + dtype * 4 + rnd) is a
@@ -900,22 +852,8 @@ static char *cvt_ptx(void)
                           "ld.global.f64 %fd1, [%rd3+8];\n"
                           "mul.wide.u32 %rd4, %r1, 512;\n"
                           "add.s64 %rd4, %rd1, %rd4;\n");
-    for (int src = 0; src < 2; src++) {
-        for (int dt = 0; dt < 8; dt++) {
-            for (int r = 0; r < 4; r++) {
-                int k = src * 32 + dt * 4 + r, w = 8 << (dt & 3);
-                const char *reg = w <= 16 ? "%rs1" : w == 32 ? "%r2" : "%rd5";
-                const char *st = w <= 16 ? "u16" : w == 32 ? "u32" : "u64";
-
-                n += (size_t)snprintf(p + n, cap - n,
-                                      "cvt.%s.%s.%s %s, %s;\n"
-                                      "st.global.%s [%%rd4+%d], %s;\n",
-                                      irnds[r], dtypes[dt],
-                                      src ? "f64" : "f32", reg,
-                                      src ? "%fd1" : "%f1", st, 8 * k, reg);
-            }
-        }
-    }
+    n = ptxr_cvt_f2i(p, cap, n, "f32", "%f1", 0);
+    n = ptxr_cvt_f2i(p, cap, n, "f64", "%fd1", 32);
     snprintf(p + n, cap - n, "ret;\n}\n");
     return p;
 }
@@ -959,30 +897,31 @@ static void test_cvt_edges(void)
             unsigned w = 8u << (dt & 3);
             uint64_t mask = w == 64 ? ~0ull : (1ull << w) - 1;
             double x = src ? in[t].d : (double)in[t].f;
-            uint64_t want = ref_cvt(x, src, r, dt);
+            uint64_t want = ptxr_ref_f2i(x, src, r, dt);
 
             if ((out[64 * t + k] & mask) != want && bad++ < 10) {
                 fprintf(stderr, "\n    cvt.%s.%s.%s(%.17g): %#llx, expected "
-                        "%#llx\n", irnds[r], dtypes[dt], src ? "f64" : "f32",
-                        x, (unsigned long long)(out[64 * t + k] & mask),
+                        "%#llx\n", ptxr_irnds[r], ptxr_itypes[dt],
+                        src ? "f64" : "f32", x,
+                        (unsigned long long)(out[64 * t + k] & mask),
                         (unsigned long long)want);
             }
         }
     }
     CU_ASSERT_EQUAL(bad, 0);
     /* the reference itself, by hand: NaN, saturation, -0.0, rounding */
-    CU_ASSERT_EQUAL(ref_cvt(NAN, false, 1, 2), 0);              /* s32 */
-    CU_ASSERT_EQUAL(ref_cvt(NAN, true, 1, 2), 0x80000000u);
-    CU_ASSERT_EQUAL(ref_cvt(NAN, false, 1, 7), 1ull << 63);     /* u64 */
-    CU_ASSERT_EQUAL(ref_cvt(NAN, true, 0, 4), 0x80);            /* u8 */
-    CU_ASSERT_EQUAL(ref_cvt(1e10, false, 1, 2), 0x7fffffff);
-    CU_ASSERT_EQUAL(ref_cvt(-INFINITY, false, 1, 5), 0);        /* u16 */
-    CU_ASSERT_EQUAL(ref_cvt(-INFINITY, false, 1, 0), 0x80);     /* s8 */
-    CU_ASSERT_EQUAL(ref_cvt(300.7, false, 3, 4), 0xff);
-    CU_ASSERT_EQUAL(ref_cvt(-0.0, false, 2, 3), 0);
-    CU_ASSERT_EQUAL(ref_cvt(2.5, false, 0, 2), 2);
-    CU_ASSERT_EQUAL(ref_cvt(-2.5, false, 2, 2), (uint32_t)-3);
-    CU_ASSERT_EQUAL(ref_cvt(-2.5, false, 3, 1), 0xfffe);        /* s16 */
+    CU_ASSERT_EQUAL(ptxr_ref_f2i(NAN, false, 1, 2), 0);              /* s32 */
+    CU_ASSERT_EQUAL(ptxr_ref_f2i(NAN, true, 1, 2), 0x80000000u);
+    CU_ASSERT_EQUAL(ptxr_ref_f2i(NAN, false, 1, 7), 1ull << 63);     /* u64 */
+    CU_ASSERT_EQUAL(ptxr_ref_f2i(NAN, true, 0, 4), 0x80);            /* u8 */
+    CU_ASSERT_EQUAL(ptxr_ref_f2i(1e10, false, 1, 2), 0x7fffffff);
+    CU_ASSERT_EQUAL(ptxr_ref_f2i(-INFINITY, false, 1, 5), 0);        /* u16 */
+    CU_ASSERT_EQUAL(ptxr_ref_f2i(-INFINITY, false, 1, 0), 0x80);     /* s8 */
+    CU_ASSERT_EQUAL(ptxr_ref_f2i(300.7, false, 3, 4), 0xff);
+    CU_ASSERT_EQUAL(ptxr_ref_f2i(-0.0, false, 2, 3), 0);
+    CU_ASSERT_EQUAL(ptxr_ref_f2i(2.5, false, 0, 2), 2);
+    CU_ASSERT_EQUAL(ptxr_ref_f2i(-2.5, false, 2, 2), (uint32_t)-3);
+    CU_ASSERT_EQUAL(ptxr_ref_f2i(-2.5, false, 3, 1), 0xfffe);        /* s16 */
 }
 
 /* ==== rounding modifiers on f32/f64 arithmetic ==== */
@@ -990,7 +929,6 @@ static void test_cvt_edges(void)
 static const char *const rops[7] = {
     "add", "sub", "mul", "fma", "div", "rcp", "sqrt",
 };
-static const char *const frnds[4] = { "rn", "rz", "rm", "rp" };
 
 /* Thread t: a, b, c = in[t] (f32 at +0, +4, +8; f64 at +16, +24, +32);
  * result k = f64 * 28 + op * 4 + rnd at out[56t + k] (8 bytes each). */
@@ -1027,7 +965,7 @@ static char *rnd_ptx(void)
                 int k = w * 28 + op * 4 + m;
 
                 n += (size_t)snprintf(p + n, cap - n, "%s.%s.%s %s5", rops[op],
-                                      frnds[m], t, r);
+                                      ptxr_frnds[m], t, r);
                 if (op < 3) {
                     n += (size_t)snprintf(p + n, cap - n, ", %s1, %s2", r, r);
                 } else if (op == 3) {
@@ -1159,7 +1097,7 @@ static void test_rounding(void)
             if (gb != wb && !(isnan(want) && nan_bits(gb, w))) {
                 if (bad++ < 8) {
                     fprintf(stderr, "\n    %s.%s.f%d thread %d: %#llx, "
-                            "expected %#llx\n", rops[op], frnds[m],
+                            "expected %#llx\n", rops[op], ptxr_frnds[m],
                             w ? 64 : 32, t, (unsigned long long)gb,
                             (unsigned long long)wb);
                 }
@@ -1181,49 +1119,37 @@ static void test_rounding(void)
 
 /* ==== errors ==== */
 
-#define EBODY(insn) \
-    KHEAD "{\n.reg .b32 %r<4>;\n.reg .b64 %rd<4>;\n.reg .pred %p1;\n" \
-    insn "\nret;\n}\n"
+/* The kernel k's start, its registers declared: an instruction after it
+ * stands on line 9. */
+#define EHEAD KHEAD "{\n.reg .b32 %r<4>;\n.reg .b64 %rd<4>;\n.reg .pred %p1;\n"
 
 static void test_errors(void)
 {
-    ptxr_expect_err(EBODY("sad.f32 %r1, %r2, %r3, %r1;"), 9,
-               "sad.f32: sad needs an integer type");
-    ptxr_expect_err(EBODY("bfind.b32 %r1, %r2;"), 9, "bfind needs");
-    ptxr_expect_err(EBODY("fns.u32 %r1, %r2, 0, 1;"), 9, "fns needs .b32");
-    ptxr_expect_err(EBODY("bmsk.b32 %r1, %r2, %r3;"), 9,
-               "bmsk.b32: expected .clamp or .wrap");
-    ptxr_expect_err(EBODY("szext.clamp.u64 %rd1, %rd2, %r3;"), 9,
-               "szext needs .u32 or .s32");
-    ptxr_expect_err(EBODY("dp4a.u32 %r1, %r2, %r3, %r1;"), 9,
-               "needs the types of a and b");
-    ptxr_expect_err(EBODY("dp2a.u32.u32 %r1, %r2, %r3, %r1;"), 9,
-               "expected .lo or .hi");
-    ptxr_expect_err(EBODY("addc.cc.u16 %r1, %r2, %r3;"), 9,
-               "extended-precision arithmetic needs");
-    ptxr_expect_err(EBODY("madc.u32 %r1, %r2, %r3, %r1;"), 9,
-               "madc.u32: expected .lo or .hi");
-    ptxr_expect_err(EBODY("set.lt.and.u64.u32 %rd1, %r2, %r3, %p1;"), 9,
-               "the result of set is");
-    ptxr_expect_err(EBODY("set.lt.and.u32.u32 %r1, %r2, %r3;"), 9,
-               "expected 4 operands");
-    ptxr_expect_err(EBODY("min.rz.f32 %r1, %r2, %r3;"), 9,
-               "min has no directed rounding");
-    ptxr_expect_err(EBODY("add.rm.s32 %r1, %r2, %r3;"), 9,
-               "rounding .rm needs .f32 or .f64");
-    ptxr_expect_err(EBODY("div.approx.rp.f32 %r1, %r2, %r3;"), 9,
-               "a rounding mode and .approx exclude each other");
-    ptxr_expect_err(EBODY("setp.lt.rz.f32 %p1, %r2, %r3;"), 9,
-               "a comparison has no rounding");
-    ptxr_expect_err(EBODY("bar.arrive 1;"), 9,
-               "bar.arrive: bar.arrive needs a barrier number and a thread "
-               "count");
-    ptxr_expect_err(EBODY("bar.red.popc.pred %p1, 0, %p1;"), 9,
-               "bar.red.popc needs .u32");
-    ptxr_expect_err(EBODY("bar.red.and.u32 %r1, 0, %p1;"), 9,
-               "bar.red.and needs .pred");
-    ptxr_expect_err(EBODY("bar.red.popc.u32 %r1, 16, %p1;"), 9,
-               "expected a barrier number 0..15");
+    static const struct ptxr_err e[] = {
+        { "sad.f32 %r1, %r2, %r3, %r1;", "sad.f32: sad needs an integer type" },
+        { "bfind.b32 %r1, %r2;", "bfind needs" },
+        { "fns.u32 %r1, %r2, 0, 1;", "fns needs .b32" },
+        { "bmsk.b32 %r1, %r2, %r3;", "bmsk.b32: expected .clamp or .wrap" },
+        { "szext.clamp.u64 %rd1, %rd2, %r3;", "szext needs .u32 or .s32" },
+        { "dp4a.u32 %r1, %r2, %r3, %r1;", "needs the types of a and b" },
+        { "dp2a.u32.u32 %r1, %r2, %r3, %r1;", "expected .lo or .hi" },
+        { "addc.cc.u16 %r1, %r2, %r3;", "extended-precision arithmetic needs" },
+        { "madc.u32 %r1, %r2, %r3, %r1;", "madc.u32: expected .lo or .hi" },
+        { "set.lt.and.u64.u32 %rd1, %r2, %r3, %p1;", "the result of set is" },
+        { "set.lt.and.u32.u32 %r1, %r2, %r3;", "expected 4 operands" },
+        { "min.rz.f32 %r1, %r2, %r3;", "min has no directed rounding" },
+        { "add.rm.s32 %r1, %r2, %r3;", "rounding .rm needs .f32 or .f64" },
+        { "div.approx.rp.f32 %r1, %r2, %r3;",
+          "a rounding mode and .approx exclude each other" },
+        { "setp.lt.rz.f32 %p1, %r2, %r3;", "a comparison has no rounding" },
+        { "bar.arrive 1;",
+          "bar.arrive: bar.arrive needs a barrier number and a thread count" },
+        { "bar.red.popc.pred %p1, 0, %p1;", "bar.red.popc needs .u32" },
+        { "bar.red.and.u32 %r1, 0, %p1;", "bar.red.and needs .pred" },
+        { "bar.red.popc.u32 %r1, 16, %p1;", "expected a barrier number 0..15" },
+    };
+
+    ptxr_expect_errs(EHEAD, 9, e, sizeof(e) / sizeof(e[0]));
 }
 
 /* Every fence and membar scope, and atomics of every scope (system and
@@ -1320,7 +1246,7 @@ static void test_bfe(void)
     for (uint32_t t = 0; t < T; t++) {
         uint32_t want = ref_bfe_u32(in[3 * t], in[3 * t + 1], in[3 * t + 2]);
 
-        check_u32("bfe.u32", t, &out[t], &want, 1, &bad);
+        ptxr_check_u32("bfe.u32", t, &out[t], &want, 1, &bad);
     }
     CU_ASSERT_EQUAL(bad, 0);
 }
@@ -1408,8 +1334,8 @@ static void test_regs(void)
         uint32_t want[4] = { t & 1 ? 0 : 7, t & 1 ? 0 : 9, 12,
                              (t ^ 1) + 100 };
 
-        check_u32("register slots", t, &out[4 * t], want, 3, &bad);
-        check_u32("register slots (shfl)", t, &out[4 * t + 3], &want[3], 1,
+        ptxr_check_u32("register slots", t, &out[4 * t], want, 3, &bad);
+        ptxr_check_u32("register slots (shfl)", t, &out[4 * t + 3], &want[3], 1,
                   &bad);
     }
     CU_ASSERT_EQUAL(bad, 0);
