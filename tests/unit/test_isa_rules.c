@@ -82,6 +82,15 @@ static bool probe_run(struct probe *p, const struct gv_insn *x, bool last)
     return a == 0;
 }
 
+/* The end of a sweep: the two checkers agreed on every form, and more
+ * than @min_valid forms were valid. */
+static void probe_done(struct probe *p, unsigned min_valid)
+{
+    CU_ASSERT_EQUAL(p->disagree, 0);
+    CU_ASSERT(p->accepted > min_valid);
+    free(p->img);
+}
+
 /* Every opcode (and a few beyond), type, modifier and guard. */
 static void test_forms_agree(void)
 {
@@ -110,11 +119,10 @@ static void test_forms_agree(void)
             }
         }
     }
-    CU_ASSERT_EQUAL(p.disagree, 0);
     /* the sweep means something: a few thousand forms are valid */
-    CU_ASSERT(p.accepted > 2000 && p.accepted < p.checked / 4);
+    CU_ASSERT(p.accepted < p.checked / 4);
     fprintf(stderr, "(%u forms, %u valid) ", p.checked, p.accepted);
-    free(p.img);
+    probe_done(&p, 2000);
 }
 
 /* CVT's e: every source type and rounding, and the bits above them. */
@@ -134,9 +142,7 @@ static void test_cvt_agree(void)
             probe_run(&p, &x, false);
         }
     }
-    CU_ASSERT_EQUAL(p.disagree, 0);
-    CU_ASSERT(p.accepted > 1000);
-    free(p.img);
+    probe_done(&p, 1000);
 }
 
 /* A valid form of opcode @op (ATOM: CAS, BAR: with a count, so that
@@ -211,8 +217,7 @@ static void test_operands_agree(void)
         }
     }
     CU_ASSERT_EQUAL(nops, GV_I__COUNT);
-    CU_ASSERT_EQUAL(p.disagree, 0);
-    free(p.img);
+    probe_done(&p, 0);
 }
 
 /* ---- 3. the decisions where the two sides disagreed ---- */
@@ -389,8 +394,7 @@ static void test_decisions(void)
             CU_FAIL("a decided rule does not hold");
         }
     }
-    CU_ASSERT_EQUAL(p.disagree, 0);
-    free(p.img);
+    probe_done(&p, 0);
 }
 
 /* ---- 2. every allowed form runs on the engine ---- */
@@ -429,6 +433,19 @@ static uint16_t addr_of(struct ka *a, const struct gv_insn *x)
     }
 }
 
+/* Append @x to @a, a branch, call or return to the instruction after
+ * it. */
+static void append_linked(struct ka *a, struct gv_insn x)
+{
+    if (x.op == GV_I_BRA || x.op == GV_I_CALL) {
+        x.b = (uint16_t)(a->n + 1);
+    }
+    if (x.op == GV_I_RET) {
+        x.a = ka_k(a, a->n + 1);
+    }
+    a->ins[a->n++] = x;
+}
+
 /* Append @x to @a with operands for its fields' roles. */
 static void add_form(struct ka *a, struct gv_insn x)
 {
@@ -465,13 +482,26 @@ static void add_form(struct ka *a, struct gv_insn x)
             break;
         }
     }
-    if (x.op == GV_I_BRA || x.op == GV_I_CALL) {
-        x.b = (uint16_t)(a->n + 1);
-    }
-    if (x.op == GV_I_RET) {
-        x.a = ka_k(a, a->n + 1); /* the next instruction */
-    }
-    a->ins[a->n++] = x;
+    append_linked(a, x);
+}
+
+/* The module of @a at mod_va, run on one block of 32 threads; the
+ * launch's error. */
+static int launch_forms(struct ka *a)
+{
+    struct kt_launch l = { .grid = { 1 },
+                           .block = { 32 },
+                           .params = &gbuf,
+                           .param_size = 8,
+                           .module_va = mod_va };
+    uint8_t *img = ka_build(a, &l.module_size);
+    int err;
+
+    CU_ASSERT_FATAL(l.module_size <= MOD_MAX);
+    kt_write(&k1, mod_va, img, l.module_size);
+    err = kt_launch(&k1, &l);
+    free(img);
+    return err;
 }
 
 /* Run the module of @a (EXIT appended) on one block of 32 threads; true
@@ -479,22 +509,10 @@ static void add_form(struct ka *a, struct gv_insn x)
 static bool run_forms(struct ka *a)
 {
     uint64_t before = gv_simt_unsupported_count();
-    struct kt_launch l = { .grid = { 1 },
-                           .block = { 32 },
-                           .params = &gbuf,
-                           .param_size = 8 };
-    uint32_t len;
-    uint8_t *img;
     int err;
 
     ka_op(a, GV_I_EXIT, 0, 0, 0, 0, 0, 0, 0);
-    img = ka_build(a, &len);
-    CU_ASSERT_FATAL(len <= MOD_MAX);
-    kt_write(&k1, mod_va, img, len);
-    l.module_va = mod_va;
-    l.module_size = len;
-    err = kt_launch(&k1, &l);
-    free(img);
+    err = launch_forms(a);
     a->n--;
     return err == GV_ERR_NONE && gv_simt_unsupported_count() == before;
 }
@@ -525,13 +543,7 @@ static unsigned flush(struct ka *a)
         ka_forms(one);
         one->nconsts = a->nconsts;
         memcpy(one->consts, a->consts, sizeof(a->consts));
-        if (x.op == GV_I_BRA || x.op == GV_I_CALL) {
-            x.b = 1;
-        }
-        if (x.op == GV_I_RET) {
-            x.a = ka_k(one, 1);
-        }
-        one->ins[one->n++] = x;
+        append_linked(one, x);
         if (!run_forms(one) && bad++ < 10) {
             fprintf(stderr,
                     "\n    not run by the engine: %s.%s mod 0x%02x "
@@ -607,19 +619,8 @@ static void test_engine_runs_forms(void)
 
     ka_forms(a);
     ka_op(a, GV_I_TRAP, 0, 0, 0, 0, 0, 0, 0);
-    uint32_t len;
-    uint8_t *img = ka_build(a, &len);
-    struct kt_launch l = { .grid = { 1 },
-                           .block = { 32 },
-                           .params = &gbuf,
-                           .param_size = 8,
-                           .module_va = mod_va,
-                           .module_size = len };
-
-    kt_write(&k1, mod_va, img, len);
-    CU_ASSERT_EQUAL(kt_launch(&k1, &l), GV_ERR_FAULT);
+    CU_ASSERT_EQUAL(launch_forms(a), GV_ERR_FAULT);
     CU_ASSERT_EQUAL(gv_simt_unsupported_count(), before);
-    free(img);
     free(a);
 }
 
