@@ -478,23 +478,33 @@ def table2_native_note(out, t2, sizes, native):
                "paper's native CPU.\n" % factor)
 
 
+def bs_figures(bs):
+    """BlackScholes' host times (init, copies, kernels, rest, total; ms)
+    of the normal and the secure run and the secure run's copy crypto;
+    None for what the log lacks."""
+    return bs.get("normal"), bs.get("secure"), bs.get("crypto_secure")
+
+
+def ae_figures(ae):
+    """The same of the autoencoder."""
+    n, s = ae.get("normal") or {}, ae.get("secure") or {}
+    return n.get("time"), s.get("time"), s.get("crypto")
+
+
+def fig10_apps(bs, ae):
+    """Figure 10's applications: (name, their figures) of each."""
+    return (("BlackScholes", bs_figures(bs)),
+            ("autoencoder", ae_figures(ae)))
+
+
 def apps_native(out, factor, bs, ae, cnn):
     """The applications' secure overhead with the guest CPU's copy crypto
     at native speed: each secure run's copy crypto (host time, measured by
     the runtime) divided by Table 2's factor, the rest as run."""
     rows = []
-    for name, key, ph in (("BlackScholes", "bs", None),
-                          ("autoencoder", "ae", None)):
-        src = bs if key == "bs" else ae
-        n = src.get("normal") if key == "bs" else \
-            (src.get("normal") or {}).get("time")
-        s = src.get("secure") if key == "bs" else \
-            (src.get("secure") or {}).get("time")
-        cr = bs.get("crypto_secure") if key == "bs" else \
-            (src.get("secure") or {}).get("crypto")
+    for name, (n, s, cr) in fig10_apps(bs, ae):
         if n and s and cr is not None:
-            rows.append((name, n[4], s[4], cr,
-                         PAPER_FIG10.get(name)))
+            rows.append((name, n[4], s[4], cr, PAPER_FIG10.get(name)))
     cn, cs = cnn.get("normal"), cnn.get("secure")
     if cn and cs and cn.get("time") and cs.get("time") and \
             cs.get("copy crypto"):
@@ -682,12 +692,9 @@ def split_rows(out, rows, digits=1):
 def fig10_split(out, bs, ae):
     """Figure 10's overhead split: copies vs the rest, host time."""
     rows = []
-    if "normal" in bs and "secure" in bs:
-        n, s = bs["normal"], bs["secure"]
-        rows.append(("BlackScholes, total", n[4], s[4], n[1], s[1], None))
-    if ae.get("normal", {}).get("time") and ae.get("secure", {}).get("time"):
-        n, s = ae["normal"]["time"], ae["secure"]["time"]
-        rows.append(("autoencoder, total", n[4], s[4], n[1], s[1], None))
+    for name, (n, s, _) in fig10_apps(bs, ae):
+        if n and s:
+            rows.append((f"{name}, total", n[4], s[4], n[1], s[1], None))
     if not rows:
         return
     out.append("### Figure 10: where the secure overhead goes (host time, "
