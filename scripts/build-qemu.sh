@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Build QEMU 7.2 (Debian's source package) with the graviton-gpu device.
 #
-#   scripts/build-qemu.sh REPO_ROOT OUT_DIR
+#   scripts/build-qemu.sh [--coverage] REPO_ROOT OUT_DIR
 #
 # Leaves OUT_DIR/qemu-system-x86_64 and OUT_DIR/firmware/ (SeaBIOS and the
 # option ROMs -kernel needs).  Everything expensive is cached under
@@ -9,9 +9,22 @@
 # build directory is configured once and rebuilt incrementally by ninja
 # (through ccache), so a second run does no network and compiles only what
 # changed in hw/ or crypto/.
+#
+# --coverage builds the coverage QEMU instead, in its own build directory
+# ($GV_CACHE/qemu/build-cov, marked by a file gv-coverage that
+# hw/qemu/meson.build.qemu reads): the same QEMU with the device core
+# compiled with -fsanitize-coverage=trace-pc, its edge count in the debug
+# block (docs/fuzzing.md).  Both builds share ccache without the build
+# directory in its key, so a build directory made after the other one
+# compiles little more than the core.
 # SPDX-License-Identifier: GPL-2.0-or-later
 set -euo pipefail
 
+coverage=0
+if [ "${1:-}" = --coverage ]; then
+    coverage=1
+    shift
+fi
 repo=$(cd "$1" && pwd)
 out=$(mkdir -p "$2" && cd "$2" && pwd)
 . "$repo/scripts/common.sh"
@@ -70,8 +83,13 @@ CONFIG_GRAVITON_GPU=y
 CONFIG_PCIE_PORT=y
 EOF
 
-# 3. Configure once (again only if the configure line changes).
+# 3. Configure once (again only if the configure line changes).  The
+#    coverage build has a lock of its own: the two can build at once.
 build="$qdir/build"
+if [ "$coverage" = 1 ]; then
+    build="$qdir/build-cov"
+    gv_lock qemu-cov
+fi
 cc=gcc
 [ -x /usr/lib/ccache/gcc ] && cc=/usr/lib/ccache/gcc
 conf=(--target-list=x86_64-softmmu --without-default-features
@@ -83,6 +101,7 @@ if [ ! -f "$build/build.ninja" ] || [ "$(cat "$build/.gv-conf" 2>/dev/null)" != 
     gv_log "configuring QEMU in $build"
     rm -rf "$build"
     mkdir -p "$build"
+    [ "$coverage" = 0 ] || touch "$build/gv-coverage"
     (cd "$build" && "$src/configure" "${conf[@]}" >configure.log 2>&1) ||
         { tail -n 30 "$build/configure.log"; gv_die "QEMU configure failed"; }
     echo "$confline" >"$build/.gv-conf"
@@ -91,12 +110,15 @@ fi
 # 4. Build (incremental).
 gv_log "building qemu-system-x86_64"
 export CCACHE_DIR=${CCACHE_DIR:-$GV_CACHE/ccache}
+export CCACHE_NOHASHDIR=1
 ninja -C "$build" -j"$(nproc)" qemu-system-x86_64 >"$build/ninja.log" 2>&1 ||
     { grep -B2 -A12 -m3 'error' "$build/ninja.log" || tail -n 40 "$build/ninja.log"
       gv_die "QEMU build failed (full log: $build/ninja.log)"; }
 
-# 5. Firmware: SeaBIOS from Debian's package, option ROMs built from source.
+# 5. Firmware (shared by both builds): SeaBIOS from Debian's package,
+#    option ROMs built from source.
 fw="$qdir/firmware"
+[ "$coverage" = 0 ] || gv_lock qemu
 if [ ! -f "$fw/linuxboot_dma.bin" ] || [ ! -f "$fw/kvmvapic.bin" ]; then
     gv_log "building option ROMs"
     mkdir -p "$fw/obj"

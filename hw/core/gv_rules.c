@@ -12,6 +12,7 @@
 #include "gv_internal.h"
 
 #include "graviton/gv_rules.h"
+#include "gv_cov.h"
 
 struct gv_rule_info {
     const char *name;
@@ -101,6 +102,9 @@ unsigned gv_dev_error_rule(const struct gv_dev *dev)
 
 /* ---- the debug block (GV_REG_DBG_*, the debug=on property) ---- */
 
+_Static_assert(GV_COV_MAP_SIZE == GV_DBG_EDGE_MAP_ENTRIES,
+               "the edge map's size is in the ABI");
+
 static uint32_t dbg_check(struct gv_dev *dev)
 {
     int rc = gv_dev_check(dev, dev->dbg_why, sizeof(dev->dbg_why));
@@ -134,6 +138,12 @@ uint32_t gv_dbg_reg_read(struct gv_dev *dev, uint64_t off)
         return (uint32_t)dev->rule_hits_total;
     case GV_REG_DBG_CHECK:
         return dbg_check(dev);
+    case GV_REG_DBG_EDGES:
+        return gv_cov_edges();
+    case GV_REG_DBG_EDGE_MAP_SIZE:
+        return gv_cov_available() ? GV_COV_MAP_SIZE : 0;
+    case GV_REG_DBG_EDGE_HASH:
+        return gv_cov_map_hash();
     default:
         break;
     }
@@ -169,6 +179,11 @@ bool gv_dbg_reg_write(struct gv_dev *dev, uint64_t off, uint32_t val)
     case GV_REG_DBG_CTRL:
         if (val == GV_DBG_CTRL_RESET_HITS) {
             gv_dev_rule_hits_reset(dev);
+            return true;
+        }
+        if (val == GV_DBG_CTRL_RESET_EDGES) {
+            /* The map is the process's: one for all devices. */
+            gv_cov_reset();
             return true;
         }
         return false;

@@ -31,7 +31,7 @@
 /* Identity */
 #define GV_ID_MAGIC             0x47525654u     /* "GRVT" */
 #define GV_ABI_MAJOR            1u
-#define GV_ABI_MINOR            6u
+#define GV_ABI_MINOR            7u
 #define GV_ABI_VERSION          ((GV_ABI_MAJOR << 16) | GV_ABI_MINOR)
 
 /* ---- BAR0 register map (offsets in bytes; all registers 32 bits) ---- */
@@ -117,7 +117,9 @@
 /* Debug block, 0x0800 - 0x09ff (ABI 1.4): only with the device property
  * debug=on (GV_CAP_DEBUG); otherwise every register of it reads 0 and
  * writes are refused and counted.  Per-rule hit counters (the named
- * refusals of graviton/gv_rules.h) and the device's consistency check. */
+ * refusals of graviton/gv_rules.h) and the device's consistency check;
+ * ABI 1.7: the edge coverage of the device core, in a QEMU built with it
+ * (scripts/build-qemu.sh --coverage; elsewhere EDGE_MAP_SIZE reads 0). */
 #define GV_REG_DBG_RULE_COUNT   0x0800  /* RO  number of rules (GV_RULE__COUNT) */
 #define GV_REG_DBG_RULE_SEL     0x0804  /* RW  rule whose counter HITS_LO/HI read */
 #define GV_REG_DBG_RULE_HITS_LO 0x0808  /* RO  its hits, low word (latches HI) */
@@ -125,13 +127,18 @@
 #define GV_REG_DBG_CTRL         0x0810  /* WO  GV_DBG_CTRL_* */
 #define GV_REG_DBG_CHECK        0x0814  /* RO  a read runs the check: GV_DBG_CHECK_* */
 #define GV_REG_DBG_HITS_TOTAL   0x0818  /* RO  hits of all rules, low 32 bits */
+#define GV_REG_DBG_EDGES        0x081c  /* RO  distinct edges of the core hit */
+#define GV_REG_DBG_EDGE_MAP_SIZE 0x0820 /* RO  edge map entries, 0: no coverage */
+#define GV_REG_DBG_EDGE_HASH    0x0824  /* RO  FNV-1a hash of the edge map */
 #define GV_REG_DBG_HIT_MAP      0x0840  /* RO  16 words: bit r%32 of word r/32 = rule r hit */
 #define GV_REG_DBG_CHECK_WHY    0x0900  /* RO  128 bytes: the last failed check's reason */
 #define GV_REG_DBG_BASE         0x0800
 #define GV_REG_DBG_END          0x0a00
 #define GV_DBG_HIT_MAP_WORDS    16
 #define GV_DBG_WHY_LEN          128
+#define GV_DBG_EDGE_MAP_ENTRIES 65536u  /* EDGE_MAP_SIZE in a coverage QEMU */
 #define GV_DBG_CTRL_RESET_HITS  1u      /* zero every rule's counter */
+#define GV_DBG_CTRL_RESET_EDGES 2u      /* clear the edge map and count */
 #define GV_DBG_CHECK_OK         1u      /* consistent */
 #define GV_DBG_CHECK_FAILED     2u      /* inconsistent: see CHECK_WHY */
 

@@ -110,6 +110,11 @@ int gvf_exec(struct gvf_world *w, const struct gvf_step *s);
 bool gvf_debug_present(struct gva *a);
 void gvf_hit_map(struct gva *a, uint32_t map[GV_DBG_HIT_MAP_WORDS]);
 unsigned gvf_map_count(const uint32_t map[GV_DBG_HIT_MAP_WORDS]);
+/* The device core's edge coverage (a coverage QEMU, scripts/build-qemu.sh
+ * --coverage): whether it has it, the distinct edges hit, a reset. */
+bool gvf_edges_present(struct gva *a);
+uint32_t gvf_edges(struct gva *a);
+void gvf_edges_reset(struct gva *a);
 void gvf_check(struct gvf_world *w, struct gvf_verdict *v);
 /* The secret nowhere the fuzzer reads (@full: all of BAR2 too) */
 void gvf_leak(struct gvf_world *w, bool full, struct gvf_verdict *v);

@@ -9,7 +9,12 @@
  *
  * Without options the kernel command line gives them (gv.fuzz_seed=,
  * gv.fuzz_secs=, gv.fuzz_steps=), so the boot harness can run it as a
- * guest test.  Lines starting with "@@GVF-" are for the host
+ * guest test; gv.fuzz_edges=cov or =none runs the edge-coverage check
+ * instead (the guest-edges tests).
+ * Coverage: the rules hit (the debug block's map) and, in a coverage QEMU
+ * (scripts/build-qemu.sh --coverage), the edges of the device core hit:
+ * an input that reaches a new rule or raises the edge count joins the
+ * corpus.  Lines starting with "@@GVF-" are for the host
  * (scripts/fuzz.sh): the seed first, figures every few seconds, each
  * finding as hex lines of its step file, the unreached rules and the
  * corpus (hex lines of each input's step file) at the end.
@@ -26,7 +31,7 @@
 #include "../gvtest.h"
 #include "gvf.h"
 
-#define CORPUS_MAX      256u
+#define CORPUS_MAX      512u
 #define FINDINGS_MAX    16u
 #define VICTIM_EVERY    4u      /* inputs between victim checks */
 #define FULL_SCAN_MS    60000u  /* between scans of all of BAR2 */
@@ -44,6 +49,9 @@ struct campaign {
     unsigned ncorpus, nfindings, nviolations;
     char finding_why[FINDINGS_MAX][256];
     uint32_t map[GV_DBG_HIT_MAP_WORDS];
+    bool edges_on;                      /* a coverage QEMU */
+    uint32_t edges;                     /* the most edges seen */
+    unsigned kept_edges;                /* corpus inputs kept for edges */
     uint64_t steps, inputs, skipped, refused;
     double t0, last_scan, last_stat, scan_s;
 };
@@ -198,16 +206,29 @@ static int run_input(struct campaign *c, const struct gvf_input *in,
     return v->bad ? bad : -1;
 }
 
+/* "edges=N", or "edges=-" without a coverage QEMU */
+static const char *edges_str(const struct campaign *c)
+{
+    static char b[16];
+
+    if (!c->edges_on) {
+        return "-";
+    }
+    snprintf(b, sizeof(b), "%u", c->edges);
+    return b;
+}
+
 static void stat_line(struct campaign *c)
 {
     double t = now() - c->t0;
 
     printf("@@GVF-STAT t=%.0f inputs=%llu steps=%llu steps/s=%.1f "
-           "rules=%u/%u corpus=%u findings=%u resets=%u scan=%.2fs\n", t,
+           "rules=%u/%u edges=%s corpus=%u findings=%u resets=%u "
+           "scan=%.2fs\n", t,
            (unsigned long long)c->inputs, (unsigned long long)c->steps,
            t > 0 ? (double)c->steps / t : 0.0, rules_hit(c->map),
-           GV_RULE__COUNT - 1, c->ncorpus, c->nfindings, c->w.resets,
-           c->scan_s);
+           GV_RULE__COUNT - 1, edges_str(c), c->ncorpus, c->nfindings,
+           c->w.resets, c->scan_s);
     fflush(stdout);
 }
 
@@ -231,10 +252,12 @@ static void pick_input(struct campaign *c, struct gvf_input *in)
     }
 }
 
-static void new_rules(struct campaign *c, const struct gvf_input *in)
+/* The corpus keeps @in if it reached a rule no input reached before, or
+ * (a coverage QEMU) raised the count of the core's edges hit. */
+static void new_coverage(struct campaign *c, const struct gvf_input *in)
 {
     uint32_t m[GV_DBG_HIT_MAP_WORDS];
-    bool fresh = false;
+    bool fresh = false, more_edges = false;
 
     gvf_hit_map(&c->w.a, m);
     for (unsigned i = 0; i < GV_DBG_HIT_MAP_WORDS; i++) {
@@ -250,14 +273,21 @@ static void new_rules(struct campaign *c, const struct gvf_input *in)
         fresh |= nw != 0;
         c->map[i] |= m[i];
     }
-    if (fresh && c->ncorpus < CORPUS_MAX &&
+    if (c->edges_on) {
+        uint32_t e = gvf_edges(&c->w.a);
+
+        more_edges = e > c->edges;
+        c->edges = e > c->edges ? e : c->edges;
+    }
+    if ((fresh || more_edges) && c->ncorpus < CORPUS_MAX &&
         gvf_input_copy(in, &c->corpus[c->ncorpus]) == 0) {
         c->ncorpus++;
+        c->kept_edges += !fresh;
     }
 }
 
 /* Runs @in as one input of the campaign: oracles, findings, coverage
- * (the corpus keeps it if it reached a new rule), figures. */
+ * (the corpus keeps it if it reached a new rule or edges), figures. */
 static void one_input(struct campaign *c, const struct gvf_input *in)
 {
     struct gvf_verdict v;
@@ -277,7 +307,7 @@ static void one_input(struct campaign *c, const struct gvf_input *in)
         gvf_input_end(&c->w);
     }
     if (c->w.open) {
-        new_rules(c, in);
+        new_coverage(c, in);
     }
     if ((now() - c->last_stat) * 1000 > STAT_MS) {
         stat_line(c);
@@ -338,8 +368,9 @@ static void seeds(struct campaign *c, const char *dir)
         free(name[i]);
     }
     printf("@@GVF-SEEDS dir=%s files=%u loaded=%u ran=%u kept=%u "
-           "rules=%u/%u\n", dir, n, loaded, ran, c->ncorpus - before,
-           rules_hit(c->map), GV_RULE__COUNT - 1);
+           "rules=%u/%u edges=%s\n", dir, n, loaded, ran,
+           c->ncorpus - before, rules_hit(c->map), GV_RULE__COUNT - 1,
+           edges_str(c));
     fflush(stdout);
 }
 
@@ -348,11 +379,14 @@ static int campaign(struct campaign *c)
     char path[512];
 
     c->t0 = c->last_scan = c->last_stat = now();
-    printf("@@GVF-START seed=%llu seconds=%.0f steps=%llu max-len=%u\n",
-           (unsigned long long)c->seed, c->secs,
-           (unsigned long long)c->steps_max, c->max_len);
+    c->edges_on = gvf_edges_present(&c->w.a);
+    printf("@@GVF-START seed=%llu seconds=%.0f steps=%llu max-len=%u "
+           "edges=%s\n", (unsigned long long)c->seed, c->secs,
+           (unsigned long long)c->steps_max, c->max_len,
+           c->edges_on ? "on" : "off (not a coverage QEMU)");
     fflush(stdout);
     gvf_hit_map(&c->w.a, c->map);
+    c->edges = c->edges_on ? gvf_edges(&c->w.a) : 0;
     if (c->corpus_dir) {
         seeds(c, c->corpus_dir);
     }
@@ -381,12 +415,13 @@ static int campaign(struct campaign *c)
         }
     }
     printf("\n@@GVF-DONE seed=%llu inputs=%llu steps=%llu "
-           "rules=%u/%u (%.1f%%) findings=%u violations=%u\n",
+           "rules=%u/%u (%.1f%%) edges=%s findings=%u violations=%u "
+           "corpus=%u (%u for edges)\n",
            (unsigned long long)c->seed, (unsigned long long)c->inputs,
            (unsigned long long)c->steps, rules_hit(c->map),
            GV_RULE__COUNT - 1,
-           100.0 * rules_hit(c->map) / (GV_RULE__COUNT - 1), c->nfindings,
-           c->nviolations);
+           100.0 * rules_hit(c->map) / (GV_RULE__COUNT - 1), edges_str(c),
+           c->nfindings, c->nviolations, c->ncorpus, c->kept_edges);
     /* the corpus: saved in the guest, and to the host as hex lines */
     for (unsigned i = 0; i < c->ncorpus; i++) {
         snprintf(path, sizeof(path), "%s/corpus-%u.gvfs", c->out, i);
@@ -421,6 +456,45 @@ static int replay(struct campaign *c, const char *path)
     }
     gvf_input_free(&in);
     return v.bad ? 1 : 0;
+}
+
+/* gv.fuzz_edges=cov: the device core's edges are counted (more than 0
+ * after the boot, more after a few inputs), and a reset clears them;
+ * gv.fuzz_edges=none: a QEMU without coverage reads 0 and says so. */
+static int edge_check(struct campaign *c, bool cov)
+{
+    struct gva *a = &c->w.a;
+    uint32_t size = gva_rd(a, GV_REG_DBG_EDGE_MAP_SIZE);
+    uint32_t boot = gvf_edges(a), e0, e1, e2;
+    bool ok;
+
+    gvf_edges_reset(a);
+    e0 = gvf_edges(a);
+    c->t0 = c->last_scan = c->last_stat = now();
+    c->edges_on = gvf_edges_present(a);
+    for (unsigned i = 0; i < 8; i++) {
+        struct gvf_input in;
+
+        gvf_gen_input(&c->rng, &c->w.k, c->max_len, &in);
+        one_input(c, &in);
+        gvf_input_free(&in);
+    }
+    e1 = gvf_edges(a);
+    gvf_edges_reset(a);
+    e2 = gvf_edges(a);
+    printf("@@GVF-EDGES map=%u boot=%u reset=%u inputs=%llu steps=%llu "
+           "after=%u reset-again=%u findings=%u\n", size, boot, e0,
+           (unsigned long long)c->inputs, (unsigned long long)c->steps, e1,
+           e2, c->nfindings);
+    if (cov) {
+        ok = size == GV_DBG_EDGE_MAP_ENTRIES && boot > 1000 && e0 < 100 &&
+             e1 > e0 + 500 && e2 < 100;
+    } else {
+        ok = size == 0 && boot == 0 && e0 == 0 && e1 == 0 && e2 == 0;
+    }
+    printf("gv-fuzz: edge check (%s QEMU): %s\n",
+           cov ? "coverage" : "plain", ok ? "ok" : "FAILED");
+    return ok && !c->nfindings ? 0 : 1;
 }
 
 static void options(struct campaign *c, int argc, char **argv,
@@ -480,7 +554,11 @@ int main(int argc, char **argv)
         gvf_world_down(&c.w);
         return 2;
     }
-    r = rp ? replay(&c, rp) : campaign(&c);
+    if (gvtest_cmdline("gv.fuzz_edges")) {
+        r = edge_check(&c, !strcmp(gvtest_cmdline("gv.fuzz_edges"), "cov"));
+    } else {
+        r = rp ? replay(&c, rp) : campaign(&c);
+    }
     gvf_world_down(&c.w);
     if (!gvtest_kernel_clean()) {
         printf("@@GVF-KERNEL warnings in the kernel log\n");

@@ -2,7 +2,8 @@
 /*
  * gv-fuzz: coverage and the oracles.
  *
- * Coverage is the debug block's map of the rules hit (docs/registers.md).
+ * Coverage is the debug block's map of the rules hit (docs/registers.md)
+ * and, in a coverage QEMU, the number of edges of the device core hit.
  * The oracles: the device's consistency check (the PMM against every
  * channel's page tables, hw/core/gv_check.c) after every step; the
  * victim's secret nowhere the fuzzer can read (its DMA buffers, results,
@@ -48,6 +49,21 @@ unsigned gvf_map_count(const uint32_t map[GV_DBG_HIT_MAP_WORDS])
         n += (unsigned)__builtin_popcount(map[i]);
     }
     return n;
+}
+
+bool gvf_edges_present(struct gva *a)
+{
+    return gva_rd(a, GV_REG_DBG_EDGE_MAP_SIZE) != 0;
+}
+
+uint32_t gvf_edges(struct gva *a)
+{
+    return gva_rd(a, GV_REG_DBG_EDGES);
+}
+
+void gvf_edges_reset(struct gva *a)
+{
+    gva_wr(a, GV_REG_DBG_CTRL, GV_DBG_CTRL_RESET_EDGES);
 }
 
 void gvf_check(struct gvf_world *w, struct gvf_verdict *v)
