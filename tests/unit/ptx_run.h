@@ -24,6 +24,15 @@
     "mul.wide.u32 %rd3, %r1, 4;\n"                                      \
     "add.s64 %rd4, %rd2, %rd3;\n"
 
+/* After the register declarations of a kernel k(out, in): %rd1 = out,
+ * %rd2 = in, %r1 = tid.x, %rd3 = in + tid.x * @STRIDE (bytes). */
+#define PTXR_IN_AT(STRIDE)                                             \
+    "ld.param.u64 %rd1, [k_out];\n"                                     \
+    "ld.param.u64 %rd2, [k_in];\n"                                      \
+    "mov.u32 %r1, %tid.x;\n"                                            \
+    "mul.wide.u32 %rd3, %r1, " #STRIDE ";\n"                            \
+    "add.s64 %rd3, %rd2, %rd3;\n"
+
 /* The suite's setup and teardown: a fresh device and channel 1. */
 void ptxr_setup(void);
 void ptxr_teardown(void);
