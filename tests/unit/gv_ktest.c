@@ -219,6 +219,14 @@ void ka_gid(struct ka *a)
     ka_op(a, GV_I_MAD, GV_T_U32, 0, 3, 1, 2, 0, 0);
 }
 
+void ka_st_u32_at(struct ka *a, uint16_t base, uint16_t idx, uint16_t val,
+                  uint16_t tmp)
+{
+    ka_op(a, GV_I_MULWIDE, GV_T_U32, 0, tmp, idx, ka_k(a, 4), 0, 0);
+    ka_op(a, GV_I_ADD, GV_T_U64, 0, tmp + 1, base, tmp, 0, 0);
+    ka_op(a, GV_I_ST, GV_T_U32, GV_SPACE_GLOBAL, 0, tmp + 1, val, 0, 0);
+}
+
 uint8_t *ka_build(struct ka *a, uint32_t *len)
 {
     struct gv_isa_module h = { .magic = GV_ISA_MAGIC,
@@ -273,9 +281,7 @@ uint8_t *ka_store_gid(uint32_t *len)
     p = ka_param64(&a);
     ka_gid(&a);
     ka_op(&a, GV_I_LD, GV_T_U64, GV_SPACE_PARAM, 4, ka_k(&a, p), 0, 0, 0);
-    ka_op(&a, GV_I_MULWIDE, GV_T_U32, 0, 5, 3, ka_k(&a, 4), 0, 0);
-    ka_op(&a, GV_I_ADD, GV_T_U64, 0, 6, 4, 5, 0, 0);
-    ka_op(&a, GV_I_ST, GV_T_U32, GV_SPACE_GLOBAL, 0, 6, 3, 0, 0);
+    ka_st_u32_at(&a, 4, 3, 3, 5);
     ka_op(&a, GV_I_EXIT, 0, 0, 0, 0, 0, 0, 0);
     return ka_build(&a, len);
 }

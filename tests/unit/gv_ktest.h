@@ -92,6 +92,10 @@ uint32_t ka_param64(struct ka *a);
 /* r3 = the global thread index, ctaid.x * ntid.x + tid.x (r0, r1, r2:
  * tid.x, ctaid.x, ntid.x). */
 void ka_gid(struct ka *a);
+/* Store u32 @val at u32 element @idx of the array at @base (a u64
+ * register), through registers @tmp and @tmp + 1. */
+void ka_st_u32_at(struct ka *a, uint16_t base, uint16_t idx, uint16_t val,
+                  uint16_t tmp);
 /* The module image (malloc'd). */
 uint8_t *ka_build(struct ka *a, uint32_t *len);
 /* A ready module: out[gid] = gid, gid = ctaid.x * ntid.x + tid.x; one u64

@@ -105,9 +105,7 @@ static uint8_t *mod_diverge(uint32_t *len)
     ka_op(&a, GV_I_MUL, GV_T_U32, 0, 11, 2, ka_k(&a, 1000), 0, 0);
     ka_op(&a, GV_I_ADD, GV_T_U32, 0, 12, 11, 10, 0, 0);
     ka_op(&a, GV_I_LD, GV_T_U64, GV_SPACE_PARAM, 13, ka_k(&a, p), 0, 0, 0);
-    ka_op(&a, GV_I_MULWIDE, GV_T_U32, 0, 14, 0, ka_k(&a, 4), 0, 0);
-    ka_op(&a, GV_I_ADD, GV_T_U64, 0, 15, 13, 14, 0, 0);
-    ka_op(&a, GV_I_ST, GV_T_U32, GV_SPACE_GLOBAL, 0, 15, 12, 0, 0);
+    ka_st_u32_at(&a, 13, 0, 12, 14);
     ka_op(&a, GV_I_EXIT, 0, 0, 0, 0, 0, 0, 0);
     return ka_build(&a, len);
 }
@@ -1305,9 +1303,7 @@ static void test_escape_shfl(void)
               ka_k(&a, UINT32_MAX), GV_ISA_NONE);
     }
     ka_op(&a, GV_I_LD, GV_T_U64, GV_SPACE_PARAM, 2, ka_k(&a, p), 0, 0, 0);
-    ka_op(&a, GV_I_MULWIDE, GV_T_U32, 0, 3, 0, ka_k(&a, 4), 0, 0);
-    ka_op(&a, GV_I_ADD, GV_T_U64, 0, 4, 2, 3, 0, 0);
-    ka_op(&a, GV_I_ST, GV_T_U32, GV_SPACE_GLOBAL, 0, 4, 1, 0, 0);
+    ka_st_u32_at(&a, 2, 0, 1, 3);
     ka_op(&a, GV_I_EXIT, 0, 0, 0, 0, 0, 0, 0);
     img = ka_build(&a, &len);
     mva = kt_load(&k1, img, len);

@@ -166,9 +166,7 @@ static uint8_t *mod_work(uint32_t *len)
           0);
     ka_bra(&a, loop);
     ka_guard(&a, 8, false);
-    ka_op(&a, GV_I_MULWIDE, GV_T_U32, 0, 9, 3, ka_k(&a, 4), 0, 0);
-    ka_op(&a, GV_I_ADD, GV_T_U64, 0, 10, 4, 9, 0, 0);
-    ka_op(&a, GV_I_ST, GV_T_U32, GV_SPACE_GLOBAL, 0, 10, 5, 0, 0);
+    ka_st_u32_at(&a, 4, 3, 5, 9);
     ka_op(&a, GV_I_EXIT, 0, 0, 0, 0, 0, 0, 0);
     return ka_build(&a, len);
 }
