@@ -199,6 +199,27 @@ static void hs_init(struct hs *h, struct kt *alloc, struct kt *k)
     h->params[2] = h->out;
 }
 
+/* Load the handshake module @img into @h's context and submit its
+ * launch there, as asynchronous submission @n. */
+static void hs_submit(struct td *t, struct hs *h, const uint8_t *img,
+                      uint32_t len, unsigned n)
+{
+    uint8_t buf[256];
+    struct kt_launch l = { .module_va = kt_load(h->k, img, len),
+                           .module_size = len,
+                           .params = h->params,
+                           .param_size = 24 };
+
+    td_submit_async(t, h->k->chid, buf, kt_launch_cmd(&l, buf), n);
+}
+
+/* Contexts A (channel 1) and B (channel 2), 64 KiB each. */
+static void two_contexts(struct td *t, struct kt *ka, struct kt *kb)
+{
+    kt_init(ka, t, 1, NULL, 64 << 10, true);
+    kt_init(kb, t, 2, NULL, 64 << 10, true);
+}
+
 static uint32_t rd32(struct kt *k, uint64_t va)
 {
     uint32_t v = 0;
@@ -264,8 +285,7 @@ static void test_two_contexts(void)
     struct td *t = async_dev(0);
     struct kt ka, kb;
 
-    kt_init(&ka, t, 1, NULL, 64 << 10, true);
-    kt_init(&kb, t, 2, NULL, 64 << 10, true);
+    two_contexts(t, &ka, &kb);
     CU_ASSERT_EQUAL(gv_dev_compute_max_concurrent(t->dev), 0);
     handshake(t, &ka, &kb, &kb);
     td_check(t);
@@ -387,8 +407,7 @@ static void test_reset_while_running(void)
     uint32_t le;
     uint8_t *ie = mod_endless(&le), buf[256];
 
-    kt_init(&ka, t, 1, NULL, 64 << 10, true);
-    kt_init(&kb, t, 2, NULL, 64 << 10, true);
+    two_contexts(t, &ka, &kb);
 
     struct kt_launch la = { .module_va = kt_load(&ka, ie, le),
                             .module_size = le,
@@ -427,22 +446,17 @@ static void test_destroy_kept(void)
     struct gv_cmd_ch_destroy d = { .hdr = { GV_OP_CH_DESTROY, sizeof(d) },
                                    .chid = 2 };
 
-    kt_init(&ka, t, 1, NULL, 64 << 10, true);
-    kt_init(&kb, t, 2, NULL, 64 << 10, true);
+    two_contexts(t, &ka, &kb);
     hs_init(&a, &ka, &ka);
     wb = kt_alloc(&kb, sizeof(out));
 
-    struct kt_launch la = { .module_va = kt_load(&ka, ih, lh),
-                            .module_size = lh,
-                            .params = a.params,
-                            .param_size = 24 };
     struct kt_launch lb = { .module_va = kt_load(&kb, iw, lw),
                             .module_size = lw,
                             .block = { 64 },
                             .params = &wb,
                             .param_size = 8 };
 
-    td_submit_async(t, 1, buf, kt_launch_cmd(&la, buf), 0);
+    hs_submit(t, &a, ih, lh, 0);
     td_submit_async(t, TD_BOOT_CHID, &d, sizeof(d), 1);
     td_submit_async(t, 2, buf, kt_launch_cmd(&lb, buf), 2);
     CU_ASSERT(running(t, TD_BOOT_CHID)); /* waits for the engine */
@@ -479,17 +493,10 @@ static void test_module_evicted_in_use(void)
     uint64_t out;
     struct hs a;
 
-    kt_init(&ka, t, 1, NULL, 64 << 10, true);
-    kt_init(&kb, t, 2, NULL, 64 << 10, true);
+    two_contexts(t, &ka, &kb);
     hs_init(&a, &ka, &ka);
     out = kt_alloc(&kb, sizeof(gids));
-
-    struct kt_launch la = { .module_va = kt_load(&ka, ih, lh),
-                            .module_size = lh,
-                            .params = a.params,
-                            .param_size = 24 };
-
-    td_submit_async(t, 1, buf, kt_launch_cmd(&la, buf), 0);
+    hs_submit(t, &a, ih, lh, 0);
     for (unsigned m = 0; m < 9; m++) {
         struct kt_launch lb = { .module_va = kt_load(&kb, ig, lg),
                                 .module_size = lg,
