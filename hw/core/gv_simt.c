@@ -248,6 +248,7 @@ static inline void bar_arrive(struct gv_sm *sm, struct gv_warp *w,
         w->lane_pc[__builtin_ctz(mm)] = w->pc + 1;
         w->lane_bar[__builtin_ctz(mm)] = (uint8_t)id;
     }
+    w->bar_whole = !w->at_bar;  /* the lanes at_bar: one pc, one id */
     w->at_bar |= m;
     w->active &= ~m;
 }
@@ -711,6 +712,22 @@ static bool bar_release(struct gv_sm *sm, uint32_t nw)
     for (uint32_t k = 0; k < nw; k++) {
         struct gv_warp *w = &sm->warps[k];
 
+        if (w->bar_whole && !w->waiting) {
+            /* what resched() would make of the lanes released one by
+             * one: one running group at their pc, none waiting (a warp
+             * whose lanes all stopped never has lanes waiting: checked
+             * anyway) */
+            unsigned l = (unsigned)__builtin_ctz(w->at_bar);
+
+            if (open >> w->lane_bar[l] & 1) {
+                w->pc = w->lane_pc[l];
+                w->active = w->at_bar;
+                w->at_bar = 0;
+                w->min_wait = UINT32_MAX;
+                w->bar_whole = false;
+            }
+            continue;
+        }
         for (uint32_t mm = w->at_bar; mm; mm &= mm - 1) {
             unsigned l = (unsigned)__builtin_ctz(mm);
 
@@ -746,6 +763,7 @@ void gv_simt_block_start(struct gv_launch *L, struct gv_sm *sm,
         w->alive = left >= GV_WARP ? FULL : (1u << left) - 1;
         w->active = w->alive;
         w->waiting = w->at_bar = w->at_sync = w->at_join = 0;
+        w->bar_whole = false;
         w->njoin = 0;
         w->min_wait = UINT32_MAX;
         w->id = k;

@@ -133,6 +133,9 @@ struct gv_warp {
     uint32_t at_join;           /* lanes held at a reconvergence point (at
                                    lane_pc) until the others arrive */
     uint32_t min_wait;          /* lowest lane_pc of waiting lanes */
+    /* the lanes at_bar arrived by one instruction (one pc, one
+     * barrier): bar_release lets them go as one group */
+    bool bar_whole;
     uint32_t lane_pc[GV_WARP];
     uint8_t lane_bar[GV_WARP];  /* the barrier a lane at_bar waits at */
     uint32_t id;

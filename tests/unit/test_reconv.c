@@ -428,6 +428,47 @@ static void test_barrier_inside(void)
     }
 }
 
+/* Two warps; in each, the odd and the even lanes reach the block's
+ * barrier by two different bar.sync (the odd ones first) and go on
+ * after their own: each lane says which, and reads its neighbour's
+ * value.  The barrier releases a warp's lanes as one group only when
+ * one instruction brought them all (bar_release). */
+static void test_barrier_two_pcs(void)
+{
+    static const char ptx[] = PTXR_LANE_HEAD
+        ".shared .align 4 .b32 s[64];\n"
+        "mov.u64 %rd5, s;\n"
+        "add.s64 %rd6, %rd5, %rd3;\n"
+        "add.s32 %r3, %r1, 500;\n"
+        "st.shared.u32 [%rd6], %r3;\n"
+        "and.b32 %r5, %r1, 1;\n"
+        "setp.eq.u32 %p1, %r5, 0;\n"
+        "@%p1 bra $L__BB0_even;\n"
+        "bar.sync 0;\n"
+        "mov.u32 %r4, 1000;\n"
+        "bra.uni $L__BB0_join;\n"
+        "$L__BB0_even:\n"
+        "bar.sync 0;\n"
+        "mov.u32 %r4, 2000;\n"
+        "$L__BB0_join:\n"
+        "xor.b32 %r6, %r1, 1;\n"
+        "mul.wide.u32 %rd7, %r6, 4;\n"
+        "add.s64 %rd7, %rd5, %rd7;\n"
+        "ld.shared.u32 %r7, [%rd7];\n"
+        "add.s32 %r4, %r4, %r7;\n"
+        "st.global.u32 [%rd4], %r4;\n"
+        "ret;\n"
+        "}\n";
+    uint32_t out[64];
+
+    if (!run_ok(ptx, 64, out, sizeof(out))) {
+        return;
+    }
+    for (unsigned t = 0; t < 64; t++) {
+        CU_ASSERT_EQUAL(out[t], ((t & 1) ? 1000 : 2000) + (t ^ 1) + 500);
+    }
+}
+
 /* A recursion that each lane takes to its own depth (a real call, not
  * inlined): the lanes return to the call at different times and meet
  * at its return address, where activemask is the whole warp. */
@@ -596,6 +637,7 @@ static void test_bogus(void)
         test_nested_break();
         test_sync_at_join();
         test_barrier_inside();
+        test_barrier_two_pcs();
         test_call_return();
     }
     bogus = 0;
@@ -611,6 +653,7 @@ int gv_register_suites(void)
         { "bar.warp.sync and shfl.sync at the join", test_sync_at_join },
         { "an exit inside divergent code", test_exit_inside },
         { "a named barrier inside an if", test_barrier_inside },
+        { "one barrier by two instructions", test_barrier_two_pcs },
         { "a recursion to each lane's depth", test_call_return },
         { "random reconvergence points: same values", test_bogus },
         { "a reconvergence stack overflow faults", test_stack_overflow },
