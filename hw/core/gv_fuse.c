@@ -208,6 +208,25 @@ static void chain_at(struct gv_kfunc *kf, uint32_t n)
     x->k = GV_K_XCHAIN;
 }
 
+/* Is code[n] an unguarded setp and code[n + 1] a branch guarded by its
+ * result (and not a reconvergence point)?  Then code[n] becomes
+ * GV_K_SETP_BRA, its own kind kept in fscale.  The branch keeps its
+ * kind: lanes that reach it by another branch run it alone. */
+static void setp_bra_at(struct gv_kfunc *kf, uint32_t n)
+{
+    struct gv_dinsn *x = &kf->code[n];
+    const struct gv_dinsn *y = x + 1;
+
+    if (x->guard || x->k < GV_K_SETP_S32 || x->k > GV_K_SETP_F32 ||
+        y->k != GV_K_BRA || !(y->guard & GV_G_ON) ||
+        (y->guard & GV_G_JOIN) || y->g != x->d) {
+        return;
+    }
+    x->fscale = x->k;
+    x->fn = 2;
+    x->k = GV_K_SETP_BRA;
+}
+
 void gv_fuse_lookups(struct gv_kfunc *kf)
 {
     for (uint32_t n = 0; n < kf->ncode; n++) {
@@ -224,5 +243,8 @@ void gv_fuse_lookups(struct gv_kfunc *kf)
             fuse_at(kf, n);
         }
         chain_at(kf, n);
+    }
+    for (uint32_t n = 0; n + 1 < kf->ncode; n++) {
+        setp_bra_at(kf, n);
     }
 }

@@ -482,6 +482,66 @@ static void fma_f64(uint64_t *D, const uint64_t *A, const uint64_t *B,
 
 #define ID(x) (x)
 
+/* p = the full warp's setp results as a mask */
+#define SETP_LOOP(T, CONV, OP)                                          \
+    for (unsigned l = 0; l < GV_WARP; l++) {                            \
+        p |= (uint32_t)((T)CONV(A[l]) OP (T)CONV(B[l])) << l;           \
+    }
+#define SETP_MASK(T, CONV)                                              \
+    switch (i->mod & 0x1f) {                                            \
+    case GV_CMP_EQ: SETP_LOOP(T, CONV, ==); break;                      \
+    case GV_CMP_NE: SETP_LOOP(T, CONV, !=); break;                      \
+    case GV_CMP_LT: SETP_LOOP(T, CONV, <); break;                       \
+    case GV_CMP_LE: SETP_LOOP(T, CONV, <=); break;                      \
+    case GV_CMP_GT: SETP_LOOP(T, CONV, >); break;                       \
+    default: SETP_LOOP(T, CONV, >=); break;                             \
+    }
+
+/* GV_K_SETP_BRA (gv_fuse.c): the setp (its own kind in fscale) for the
+ * lanes of @m; a full warp then runs the branch too, guarded by the
+ * predicate it just wrote, and counts it.  A full warp has no lane parked
+ * at the branch, so none can join there.  Any other group goes on to
+ * the branch by itself.  False if the launch faulted. */
+GV_SIMD_CLONES
+static bool setp_bra(struct gv_launch *L, struct gv_sm *sm,
+                     struct gv_warp *w, const struct gv_dinsn *i,
+                     uint64_t *R, uint32_t m)
+{
+    uint64_t *D = R + i->d;
+    const uint64_t *A = R + i->a, *B = R + i->b;
+    const struct gv_dinsn *br = i + 1;
+    uint32_t p = 0;
+
+    if (m != FULL) {
+        switch (i->fscale) {
+        case GV_K_SETP_S32: SETP_CASES(int32_t, ID); break;
+        case GV_K_SETP_U32: SETP_CASES(uint32_t, ID); break;
+        case GV_K_SETP_S64: SETP_CASES(int64_t, ID); break;
+        case GV_K_SETP_U64: SETP_CASES(uint64_t, ID); break;
+        default: SETP_CASES(float, F32); break;
+        }
+        w->pc++;
+        return true;
+    }
+    switch (i->fscale) {
+    case GV_K_SETP_S32: SETP_MASK(int32_t, ID); break;
+    case GV_K_SETP_U32: SETP_MASK(uint32_t, ID); break;
+    case GV_K_SETP_S64: SETP_MASK(int64_t, ID); break;
+    case GV_K_SETP_U64: SETP_MASK(uint64_t, ID); break;
+    default: SETP_MASK(float, F32); break;
+    }
+    for (unsigned l = 0; l < GV_WARP; l++) {
+        D[l] = p >> l & 1;
+    }
+    if (br->guard & GV_G_NEG) {
+        p = ~p;
+    }
+    w->pc++;
+    w->issued++;
+    sm->lane_insns += (unsigned)__builtin_popcount(p);   /* as guarded */
+    return branch(L, w, br, p);
+}
+
 /* The fast shared and global forms out of line (run_warp stays small
  * enough to keep its state in registers), in the same versions as
  * run_warp: the full-warp checks and copies use the host's vectors. */
@@ -645,6 +705,11 @@ static int run_warp(struct gv_launch *L, struct gv_sm *sm, struct gv_warp *w)
         case GV_K_MADDR: LANES(m, D[l] = L->data_va + A[l]); break;
         case GV_K_BRA:
             if (!branch(L, w, i, m)) {
+                return W_STOP;
+            }
+            continue;
+        case GV_K_SETP_BRA:
+            if (!setp_bra(L, sm, w, i, R, m)) {
                 return W_STOP;
             }
             continue;

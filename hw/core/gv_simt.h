@@ -27,7 +27,9 @@ struct gv_dinsn {
     uint32_t g, d, a, b, c, e;  /* slot offsets (unused: slot 0; no result:
                                    the sink slot, the last one) */
     int32_t imm;                /* memory offset, or branch target pc */
-    /* GV_K_LUT (gv_fuse.c): the first of @fn instructions fused; its
+    /* GV_K_SETP_BRA (gv_fuse.c): a setp whose own kind is @fscale,
+     * followed by a branch guarded by its result.
+     * GV_K_LUT (gv_fuse.c): the first of @fn instructions fused; its
      * result (the index) is ((u32)a >> @fsh) & @fmask, the scale of the
      * mad.wide @fscale; @fkeep: GV_FUSE_KEEP_* of the registers that are
      * read before they are written again.  GV_K_XCHAIN: @fn XORs of
@@ -205,6 +207,7 @@ enum {
     GV_K_LUT,                   /* a fused table lookup (gv_fuse.c) */
     GV_K_XCHAIN,                /* a fused chain of XORs (gv_fuse.c) */
     GV_K_PRMT,                  /* prmt.b32, default mode (gv_fuse.c) */
+    GV_K_SETP_BRA,              /* setp, then a branch on it (gv_fuse.c) */
 };
 
 /* ---- values: the ISA's types (shared by gv_simt.c and gv_simt_mem.c) ---- */
@@ -316,7 +319,8 @@ uint64_t gv_simt_unsupported_count(void);
 /* gv_fuse.c: after a function is decoded, each table lookup (an index
  * extract, mad.wide.u32 by a constant, one or two shared loads from its
  * result; adjacent, unguarded) becomes one GV_K_LUT micro-op, each chain
- * of XORs one GV_K_XCHAIN; a default-mode PRMT gets GV_K_PRMT. */
+ * of XORs one GV_K_XCHAIN; a default-mode PRMT gets GV_K_PRMT; a setp
+ * followed by a branch on its result GV_K_SETP_BRA. */
 void gv_fuse_lookups(struct gv_kfunc *kf);
 
 /* gv_simt_mem.c: the memory instructions, every offset through one

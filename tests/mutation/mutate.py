@@ -174,6 +174,21 @@ MUTATIONS = [
      '                              (uint64_t)(int64_t)ld->imm, size)) {',
      '        if (size) {',
      'a fused table lookup (gv_fuse.c) out of shared memory'),
+    ('setp-bra-warp', 'hw/core/gv_simt.c',
+     '    if (m != FULL) {\n'
+     '        switch (i->fscale) {',
+     '    if (0) {\n'
+     '        switch (i->fscale) {',
+     'a fused setp + branch run for a partial warp (lanes parked at the '
+     'branch)'),
+    ('setp-bra-pred', 'hw/core/gv_fuse.c',
+     '        (y->guard & GV_G_JOIN) || y->g != x->d) {',
+     '        (y->guard & GV_G_JOIN)) {',
+     'a setp fused with a branch on another predicate'),
+    ('bar-whole', 'hw/core/gv_simt.c',
+     '    w->bar_whole = !w->at_bar;',
+     '    w->bar_whole = true;',
+     'a barrier releasing lanes that arrived at two pcs as one group'),
     ('local-bounds', 'hw/core/gv_simt_mem.h',
      '    return gv_aligned(off, size) && gv_range_ok(off, size, n)',
      '    return gv_aligned(off, size) && off + size <= n',

@@ -9,7 +9,8 @@
  * or not; the instruction count of a fused run is that of the
  * instructions; and a lookup out of the table in a full warp faults by
  * the shared-memory rule.  Also the fused chains of XORs (GV_K_XCHAIN)
- * and prmt's full-warp form (GV_K_PRMT).
+ * and prmt's full-warp form (GV_K_PRMT), and setp with the branch on its
+ * result (GV_K_SETP_BRA).
  */
 #include <stdbool.h>
 #include <stdio.h>
@@ -438,6 +439,122 @@ static void test_prmt(void)
     run_case(&c, 48);
 }
 
+#define NSETP 9         /* results per thread */
+
+/* setp followed by a branch on its result (GV_K_SETP_BRA): each case
+ * j stores 1 or 2 (branch taken or not) plus 10 or 20 (the predicate
+ * read again by selp); signed and unsigned 32- and 64-bit, f32 with
+ * NaNs, the negated guard; case 6's odd lanes jump straight to the
+ * branch with a predicate of their own; case 8's branch is on another
+ * predicate than its setp's. */
+#define SETP_CASE(j, SETP, BRA)                                         \
+    "mov.u32 %r10, 1;\n" SETP BRA " L" #j ";\n"                         \
+    "mov.u32 %r10, 2;\n"                                                \
+    "L" #j ":\n"                                                        \
+    "selp.u32 %r11, 10, 20, %p1;\n"                                     \
+    "add.u32 %r10, %r10, %r11;\n"                                       \
+    "st.global.u32 [%rd9+" #j "*4], %r10;\n"
+static const char setp_ptx[] =
+    HEAD
+    ".visible .entry k(.param .u64 k_out, .param .u64 k_in)\n"
+    "{\n"
+    ".reg .b32 %r<40>;\n"
+    ".reg .b64 %rd<40>;\n"
+    ".reg .f32 %f<4>;\n"
+    ".reg .pred %p<4>;\n"
+    "ld.param.u64 %rd1, [k_out];\n"
+    "ld.param.u64 %rd2, [k_in];\n"
+    "mov.u32 %r1, %tid.x;\n"
+    "mul.wide.u32 %rd5, %r1, 8;\n"
+    "add.s64 %rd6, %rd2, %rd5;\n"
+    "ld.global.u64 %rd7, [%rd6];\n"
+    "mul.wide.u32 %rd8, %r1, 36;\n"
+    "add.s64 %rd9, %rd1, %rd8;\n"
+    "cvt.u32.u64 %r2, %rd7;\n"
+    "shr.u64 %rd10, %rd7, 32;\n"
+    "cvt.u32.u64 %r3, %rd10;\n"
+    "mov.b32 %f1, %r3;\n"
+    SETP_CASE(0, "setp.lt.s32 %p1, %r2, 0;\n", "@%p1 bra")
+    SETP_CASE(1, "setp.ge.u32 %p1, %r2, 4;\n", "@!%p1 bra")
+    SETP_CASE(2, "setp.gt.s64 %p1, %rd7, 0;\n", "@%p1 bra")
+    SETP_CASE(3, "setp.le.u64 %p1, %rd7, 4611686018427387904;\n",
+              "@!%p1 bra")
+    SETP_CASE(4, "setp.eq.s32 %p1, %r2, 3;\n", "@%p1 bra")
+    SETP_CASE(5, "setp.lt.f32 %p1, %f1, 0f3F800000;\n", "@%p1 bra")
+    "and.b32 %r20, %r1, 1;\n"
+    "setp.eq.u32 %p2, %r20, 1;\n"
+    "setp.lt.s32 %p1, %r2, 2;\n"
+    "mov.u32 %r10, 1;\n"
+    "@%p2 bra MID6;\n"
+    SETP_CASE(6, "setp.gt.s32 %p1, %r2, -3;\nMID6:\n", "@%p1 bra")
+    SETP_CASE(7, "setp.ne.u32 %p1, %r2, 5;\n", "@!%p1 bra")
+    SETP_CASE(8, "setp.gt.s32 %p3, %r2, 100;\n", "@%p1 bra")
+    "ret;\n"
+    "}\n";
+
+static void setp_ref(uint32_t t, uint64_t y, uint32_t *o)
+{
+    int32_t x = (int32_t)y;
+    uint32_t h = (uint32_t)(y >> 32);
+    float f;
+    bool p[NSETP];
+    bool neg[NSETP] = { false, true, false, true, false, false, false,
+                        true, false };
+
+    memcpy(&f, &h, 4);
+    p[0] = x < 0;
+    p[1] = (uint32_t)x >= 4;
+    p[2] = (int64_t)y > 0;
+    p[3] = y <= 4611686018427387904ull;
+    p[4] = x == 3;
+    p[5] = f < 1.0f;
+    p[6] = (t & 1) ? x < 2 : x > -3;
+    p[7] = (uint32_t)x != 5;
+    p[8] = p[7];                        /* a setp of another predicate */
+    for (int j = 0; j < NSETP; j++) {
+        o[j] = (p[j] != neg[j] ? 1 : 2) + (p[j] ? 10 : 20);
+    }
+}
+
+static void run_setp(uint32_t threads)
+{
+    static const uint32_t nan[3] = { 0x7fc00000u, 0xffc00001u,
+                                     0x3f800000u };
+    uint64_t in[128];
+    uint32_t out[128 * NSETP], want[NSETP];
+    int bad = 0;
+
+    for (uint32_t t = 0; t < threads; t++) {
+        uint32_t r = ptxr_rnd32(), h = ptxr_rnd32();
+
+        if (r % 5 == 0) {
+            h = nan[r / 5 % 3];
+        }
+        in[t] = (uint64_t)h << 32 | (uint32_t)((int32_t)(r % 16) - 8);
+    }
+    CU_ASSERT_EQUAL_FATAL(ptxr_run(setp_ptx, threads, out,
+                                   threads * NSETP * 4, in, threads * 8),
+                          GV_ERR_NONE);
+    for (uint32_t t = 0; t < threads; t++) {
+        setp_ref(t, in[t], want);
+        for (int j = 0; j < NSETP; j++) {
+            if (out[t * NSETP + j] != want[j] && bad++ < 8) {
+                fprintf(stderr, "\n    %u threads: thread %u case %d: "
+                        "%u, expected %u\n", threads, t, j,
+                        out[t * NSETP + j], want[j]);
+            }
+        }
+    }
+    CU_ASSERT_EQUAL(bad, 0);
+}
+
+static void test_setp_bra(void)
+{
+    run_setp(64);
+    run_setp(48);
+    run_setp(7);
+}
+
 int gv_register_suites(void)
 {
     static const struct gv_cunit_test t[] = {
@@ -450,6 +567,8 @@ int gv_register_suites(void)
           test_xor_chains },
         { "prmt: one selector for the warp, per lane, sign bytes",
           test_prmt },
+        { "setp then a branch on it: full, partial, joining lanes",
+          test_setp_bra },
         { NULL, NULL },
     };
 
