@@ -6,6 +6,7 @@
  * run on one block with an out and an in buffer, and expected errors.
  */
 #include <math.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -216,8 +217,28 @@ uint64_t ptxr_ref_f2i(double x, bool src64, int rnd, int dt)
     return r >= ldexp(1.0, (int)w) ? mask : (uint64_t)r;
 }
 
-size_t ptxr_cvt_f2i(char *p, size_t cap, size_t n, const char *stype,
-                    const char *src, int k0)
+void ptxr_text_new(struct ptxr_text *t)
+{
+    t->p = malloc(PTXR_TEXT_MAX);
+    t->n = 0;
+    CU_ASSERT_FATAL(t->p != NULL);
+    t->p[0] = 0;
+}
+
+void ptxr_printf(struct ptxr_text *t, const char *fmt, ...)
+{
+    va_list ap;
+    int r;
+
+    va_start(ap, fmt);
+    r = vsnprintf(t->p + t->n, PTXR_TEXT_MAX - t->n, fmt, ap);
+    va_end(ap);
+    CU_ASSERT_FATAL(r >= 0 && (size_t)r < PTXR_TEXT_MAX - t->n);
+    t->n += (size_t)r;
+}
+
+void ptxr_cvt_f2i(struct ptxr_text *t, const char *stype, const char *src,
+                  int k0)
 {
     for (int dt = 0; dt < 8; dt++) {
         for (int r = 0; r < 4; r++) {
@@ -225,14 +246,13 @@ size_t ptxr_cvt_f2i(char *p, size_t cap, size_t n, const char *stype,
             const char *reg = w <= 16 ? "%rs1" : w == 32 ? "%r2" : "%rd5";
             const char *st = w <= 16 ? "u16" : w == 32 ? "u32" : "u64";
 
-            n += (size_t)snprintf(p + n, cap - n,
-                                  "cvt.%s.%s.%s %s, %s;\n"
-                                  "st.global.%s [%%rd4+%d], %s;\n",
-                                  ptxr_irnds[r], ptxr_itypes[dt], stype, reg,
-                                  src, st, 8 * k, reg);
+            ptxr_printf(t,
+                        "cvt.%s.%s.%s %s, %s;\n"
+                        "st.global.%s [%%rd4+%d], %s;\n",
+                        ptxr_irnds[r], ptxr_itypes[dt], stype, reg, src, st,
+                        8 * k, reg);
         }
     }
-    return n;
 }
 
 static uint32_t rng_state = 0x9e3779b9u;

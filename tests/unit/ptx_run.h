@@ -89,12 +89,23 @@ extern const char *const ptxr_frnds[4];
  * destination's range; NaN gives 0, or 1 << (width - 1) from .f64
  * (@src64) or into a 64-bit type. */
 uint64_t ptxr_ref_f2i(double x, bool src64, int rnd, int dt);
-/* Append to the PTX at @p (@n of @cap bytes used) the 32 conversions of
- * register @src (type @stype) into each integer type with each
- * rounding, result dt * 4 + rnd stored at [%rd4 + 8 * (@k0 + dt * 4 +
- * rnd)] from %rs1, %r2 or %rd5 by its width; the new length. */
-size_t ptxr_cvt_f2i(char *p, size_t cap, size_t n, const char *stype,
-                    const char *src, int k0);
+/* A PTX text written piece by piece: ptxr_text_new, then ptxr_printf
+ * (a fatal failed assertion past PTXR_TEXT_MAX bytes); the text is @p
+ * (malloc'd). */
+#define PTXR_TEXT_MAX (64u << 10)
+struct ptxr_text {
+    char *p;
+    size_t n;
+};
+void ptxr_text_new(struct ptxr_text *t);
+void ptxr_printf(struct ptxr_text *t, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+/* Append to @t the 32 conversions of register @src (type @stype) into
+ * each integer type with each rounding, result dt * 4 + rnd stored at
+ * [%rd4 + 8 * (@k0 + dt * 4 + rnd)] from %rs1, %r2 or %rd5 by its
+ * width. */
+void ptxr_cvt_f2i(struct ptxr_text *t, const char *stype, const char *src,
+                  int k0);
 
 /* A fixed xorshift stream (the same inputs every run). */
 uint32_t ptxr_rnd32(void);

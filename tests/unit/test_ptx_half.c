@@ -865,37 +865,35 @@ static uint32_t ref_i2bf(uint64_t v, int st, int rnd)
  * ptxr_itypes[(k - 32) / 4] -> bf16 with ptxr_frnds[k % 4]. */
 static char *bf16_int_ptx(void)
 {
-    size_t cap = 64 << 10, n = 0;
-    char *p = malloc(cap);
+    struct ptxr_text text;
 
-    CU_ASSERT_FATAL(p != NULL);
-    n += (size_t)snprintf(p + n, cap - n, "%s",
-                          KHEAD "{\n"
-                          ".reg .b16 %h<4>;\n.reg .b16 %rs<4>;\n"
-                          ".reg .b32 %r<8>;\n.reg .b64 %rd<16>;\n"
-                          PTXR_IN_AT(16)
-                          "ld.global.u32 %r5, [%rd3];\n"
-                          "mov.b32 {%h1, %h2}, %r5;\n"
-                          "ld.global.u64 %rd6, [%rd3+8];\n"
-                          "cvt.u16.u64 %rs2, %rd6;\n"
-                          "cvt.u32.u64 %r6, %rd6;\n"
-                          "mul.wide.u32 %rd4, %r1, 512;\n"
-                          "add.s64 %rd4, %rd1, %rd4;\n");
-    n = ptxr_cvt_f2i(p, cap, n, "bf16", "%h1", 0);
+    ptxr_text_new(&text);
+    ptxr_printf(&text, "%s",
+                KHEAD "{\n"
+                ".reg .b16 %h<4>;\n.reg .b16 %rs<4>;\n"
+                ".reg .b32 %r<8>;\n.reg .b64 %rd<16>;\n"
+                PTXR_IN_AT(16)
+                "ld.global.u32 %r5, [%rd3];\n"
+                "mov.b32 {%h1, %h2}, %r5;\n"
+                "ld.global.u64 %rd6, [%rd3+8];\n"
+                "cvt.u16.u64 %rs2, %rd6;\n"
+                "cvt.u32.u64 %r6, %rd6;\n"
+                "mul.wide.u32 %rd4, %r1, 512;\n"
+                "add.s64 %rd4, %rd1, %rd4;\n");
+    ptxr_cvt_f2i(&text, "bf16", "%h1", 0);
     for (int sti = 0; sti < 8; sti++) {
         for (int r = 0; r < 4; r++) {
             int k = 32 + sti * 4 + r, w = 8 << (sti & 3);
             const char *src = w <= 16 ? "%rs2" : w == 32 ? "%r6" : "%rd6";
 
-            n += (size_t)snprintf(p + n, cap - n,
-                                  "cvt.%s.bf16.%s %%h3, %s;\n"
-                                  "st.global.b16 [%%rd4+%d], %%h3;\n",
-                                  ptxr_frnds[r], ptxr_itypes[sti], src,
-                                  8 * k);
+            ptxr_printf(&text,
+                        "cvt.%s.bf16.%s %%h3, %s;\n"
+                        "st.global.b16 [%%rd4+%d], %%h3;\n",
+                        ptxr_frnds[r], ptxr_itypes[sti], src, 8 * k);
         }
     }
-    snprintf(p + n, cap - n, "ret;\n}\n");
-    return p;
+    ptxr_printf(&text, "ret;\n}\n");
+    return text.p;
 }
 
 static void test_bf16_int(void)

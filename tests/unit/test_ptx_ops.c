@@ -822,24 +822,23 @@ static void test_bar_red(void)
  * .u64 at out[64t + k] (the converted bits, zero-extended). */
 static char *cvt_ptx(void)
 {
-    size_t cap = 64 << 10, n = 0;
-    char *p = malloc(cap);
+    struct ptxr_text text;
 
-    CU_ASSERT_FATAL(p != NULL);
-    n += (size_t)snprintf(p + n, cap - n, "%s",
-                          KHEAD "{\n"
-                          ".reg .b16 %rs<4>;\n.reg .b32 %r<8>;\n"
-                          ".reg .b64 %rd<16>;\n.reg .f32 %f<2>;\n"
-                          ".reg .f64 %fd<2>;\n"
-                          PTXR_IN_AT(16)
-                          "ld.global.f32 %f1, [%rd3];\n"
-                          "ld.global.f64 %fd1, [%rd3+8];\n"
-                          "mul.wide.u32 %rd4, %r1, 512;\n"
-                          "add.s64 %rd4, %rd1, %rd4;\n");
-    n = ptxr_cvt_f2i(p, cap, n, "f32", "%f1", 0);
-    n = ptxr_cvt_f2i(p, cap, n, "f64", "%fd1", 32);
-    snprintf(p + n, cap - n, "ret;\n}\n");
-    return p;
+    ptxr_text_new(&text);
+    ptxr_printf(&text, "%s",
+                KHEAD "{\n"
+                ".reg .b16 %rs<4>;\n.reg .b32 %r<8>;\n"
+                ".reg .b64 %rd<16>;\n.reg .f32 %f<2>;\n"
+                ".reg .f64 %fd<2>;\n"
+                PTXR_IN_AT(16)
+                "ld.global.f32 %f1, [%rd3];\n"
+                "ld.global.f64 %fd1, [%rd3+8];\n"
+                "mul.wide.u32 %rd4, %r1, 512;\n"
+                "add.s64 %rd4, %rd1, %rd4;\n");
+    ptxr_cvt_f2i(&text, "f32", "%f1", 0);
+    ptxr_cvt_f2i(&text, "f64", "%fd1", 32);
+    ptxr_printf(&text, "ret;\n}\n");
+    return text.p;
 }
 
 static void test_cvt_edges(void)
@@ -918,25 +917,24 @@ static const char *const rops[7] = {
  * result k = f64 * 28 + op * 4 + rnd at out[56t + k] (8 bytes each). */
 static char *rnd_ptx(void)
 {
-    size_t cap = 64 << 10, n = 0;
-    char *p = malloc(cap);
+    struct ptxr_text text;
 
-    CU_ASSERT_FATAL(p != NULL);
-    n += (size_t)snprintf(p + n, cap - n, "%s",
-                          KHEAD "{\n"
-                          ".reg .b32 %r<4>;\n.reg .b64 %rd<8>;\n"
-                          ".reg .f32 %f<8>;\n.reg .f64 %fd<8>;\n"
-                          PTXR_IN_AT(40)
-                          "ld.global.f32 %f1, [%rd3];\n"
-                          "ld.global.f32 %f2, [%rd3+4];\n"
-                          "ld.global.f32 %f3, [%rd3+8];\n"
-                          "ld.global.f64 %fd1, [%rd3+16];\n"
-                          "ld.global.f64 %fd2, [%rd3+24];\n"
-                          "ld.global.f64 %fd3, [%rd3+32];\n"
-                          "abs.f32 %f4, %f1;\n"
-                          "abs.f64 %fd4, %fd1;\n"
-                          "mul.wide.u32 %rd4, %r1, 448;\n"
-                          "add.s64 %rd4, %rd1, %rd4;\n");
+    ptxr_text_new(&text);
+    ptxr_printf(&text, "%s",
+                KHEAD "{\n"
+                ".reg .b32 %r<4>;\n.reg .b64 %rd<8>;\n"
+                ".reg .f32 %f<8>;\n.reg .f64 %fd<8>;\n"
+                PTXR_IN_AT(40)
+                "ld.global.f32 %f1, [%rd3];\n"
+                "ld.global.f32 %f2, [%rd3+4];\n"
+                "ld.global.f32 %f3, [%rd3+8];\n"
+                "ld.global.f64 %fd1, [%rd3+16];\n"
+                "ld.global.f64 %fd2, [%rd3+24];\n"
+                "ld.global.f64 %fd3, [%rd3+32];\n"
+                "abs.f32 %f4, %f1;\n"
+                "abs.f64 %fd4, %fd1;\n"
+                "mul.wide.u32 %rd4, %r1, 448;\n"
+                "add.s64 %rd4, %rd1, %rd4;\n");
     for (int w = 0; w < 2; w++) {
         const char *t = w ? "f64" : "f32", *r = w ? "%fd" : "%f";
 
@@ -944,27 +942,24 @@ static char *rnd_ptx(void)
             for (int m = 0; m < 4; m++) {
                 int k = w * 28 + op * 4 + m;
 
-                n += (size_t)snprintf(p + n, cap - n, "%s.%s.%s %s5", rops[op],
-                                      ptxr_frnds[m], t, r);
+                ptxr_printf(&text, "%s.%s.%s %s5", rops[op], ptxr_frnds[m],
+                            t, r);
                 if (op < 3) {
-                    n += (size_t)snprintf(p + n, cap - n, ", %s1, %s2", r, r);
+                    ptxr_printf(&text, ", %s1, %s2", r, r);
                 } else if (op == 3) {
-                    n += (size_t)snprintf(p + n, cap - n, ", %s1, %s2, %s3",
-                                          r, r, r);
+                    ptxr_printf(&text, ", %s1, %s2, %s3", r, r, r);
                 } else if (op == 4) {
-                    n += (size_t)snprintf(p + n, cap - n, ", %s1, %s2", r, r);
+                    ptxr_printf(&text, ", %s1, %s2", r, r);
                 } else {
-                    n += (size_t)snprintf(p + n, cap - n, ", %s%d", r,
-                                          op == 5 ? 1 : 4);
+                    ptxr_printf(&text, ", %s%d", r, op == 5 ? 1 : 4);
                 }
-                n += (size_t)snprintf(p + n, cap - n,
-                                      ";\nst.global.%s [%%rd4+%d], %s5;\n", t,
-                                      8 * k, r);
+                ptxr_printf(&text, ";\nst.global.%s [%%rd4+%d], %s5;\n",
+                            t, 8 * k, r);
             }
         }
     }
-    snprintf(p + n, cap - n, "ret;\n}\n");
-    return p;
+    ptxr_printf(&text, "ret;\n}\n");
+    return text.p;
 }
 
 static const int fe_modes[4] = {
