@@ -150,12 +150,14 @@ static void lut_ref(uint32_t t, uint64_t y, uint32_t *o)
 
 /* A kernel of this file k(out, in): its results per thread (u32), the
  * mask of its random inputs' high words, and its CPU reference: thread
- * @t's results @o from its input @in. */
+ * @t's results @o from its input @in; @input, if not NULL, draws the
+ * inputs instead. */
 struct lut_case {
     const char *name, *ptx;
     int nout;
     uint32_t hi_mask;
     void (*ref)(uint32_t t, uint64_t in, uint32_t *o);
+    uint64_t (*input)(void);
 };
 
 #define MAXOUT 10       /* results per thread, at most */
@@ -173,7 +175,9 @@ static uint64_t run_case(const struct lut_case *c, uint32_t threads)
 
     CU_ASSERT_FATAL(n <= MAXOUT && threads <= 128);
     for (uint32_t t = 0; t < threads; t++) {
-        in[t] = (uint64_t)(ptxr_rnd32() & c->hi_mask) << 32 | ptxr_rnd32();
+        in[t] = c->input ? c->input()
+                         : (uint64_t)(ptxr_rnd32() & c->hi_mask) << 32 |
+                               ptxr_rnd32();
     }
     CU_ASSERT_EQUAL_FATAL(ptxr_run(c->ptx, threads, out, threads * n * 4,
                                    in, threads * 8),
@@ -203,8 +207,9 @@ static void run_warps(const struct lut_case *c)
 static void test_lut_results(void)
 {
     /* the high word's low byte indexes 16-byte entries: at most 255 */
-    static const struct lut_case c = { "lookups", lut_ptx, NOUT, 0xff,
-                                       lut_ref };
+    static const struct lut_case c = { .name = "lookups", .ptx = lut_ptx,
+                                       .nout = NOUT, .hi_mask = 0xff,
+                                       .ref = lut_ref };
 
     run_warps(&c);
 }
@@ -358,8 +363,9 @@ static void xor_ref(uint32_t t, uint64_t a, uint32_t *o)
 
 static void test_xor_chains(void)
 {
-    static const struct lut_case c = { "xor", xor_ptx, NXOR, 0xffffffffu,
-                                       xor_ref };
+    static const struct lut_case c = { .name = "xor", .ptx = xor_ptx,
+                                       .nout = NXOR, .hi_mask = 0xffffffffu,
+                                       .ref = xor_ref };
 
     run_warps(&c);
 }
@@ -432,8 +438,9 @@ static void prmt_refs(uint32_t t, uint64_t in, uint32_t *o)
 
 static void test_prmt(void)
 {
-    static const struct lut_case c = { "prmt", prmt_ptx, NPRMT,
-                                       0xffffffffu, prmt_refs };
+    static const struct lut_case c = { .name = "prmt", .ptx = prmt_ptx,
+                                       .nout = NPRMT, .hi_mask = 0xffffffffu,
+                                       .ref = prmt_refs };
 
     run_case(&c, 64);
     run_case(&c, 48);
@@ -516,43 +523,29 @@ static void setp_ref(uint32_t t, uint64_t y, uint32_t *o)
     }
 }
 
-static void run_setp(uint32_t threads)
+/* A small signed low word (both sides of each comparison); a high word
+ * that is a NaN one time in five. */
+static uint64_t setp_input(void)
 {
     static const uint32_t nan[3] = { 0x7fc00000u, 0xffc00001u,
                                      0x3f800000u };
-    uint64_t in[128];
-    uint32_t out[128 * NSETP], want[NSETP];
-    int bad = 0;
+    uint32_t r = ptxr_rnd32(), h = ptxr_rnd32();
 
-    for (uint32_t t = 0; t < threads; t++) {
-        uint32_t r = ptxr_rnd32(), h = ptxr_rnd32();
-
-        if (r % 5 == 0) {
-            h = nan[r / 5 % 3];
-        }
-        in[t] = (uint64_t)h << 32 | (uint32_t)((int32_t)(r % 16) - 8);
+    if (r % 5 == 0) {
+        h = nan[r / 5 % 3];
     }
-    CU_ASSERT_EQUAL_FATAL(ptxr_run(setp_ptx, threads, out,
-                                   threads * NSETP * 4, in, threads * 8),
-                          GV_ERR_NONE);
-    for (uint32_t t = 0; t < threads; t++) {
-        setp_ref(t, in[t], want);
-        for (int j = 0; j < NSETP; j++) {
-            if (out[t * NSETP + j] != want[j] && bad++ < 8) {
-                fprintf(stderr, "\n    %u threads: thread %u case %d: "
-                        "%u, expected %u\n", threads, t, j,
-                        out[t * NSETP + j], want[j]);
-            }
-        }
-    }
-    CU_ASSERT_EQUAL(bad, 0);
+    return (uint64_t)h << 32 | (uint32_t)((int32_t)(r % 16) - 8);
 }
 
 static void test_setp_bra(void)
 {
-    run_setp(64);
-    run_setp(48);
-    run_setp(7);
+    static const struct lut_case c = { .name = "setp", .ptx = setp_ptx,
+                                       .nout = NSETP, .ref = setp_ref,
+                                       .input = setp_input };
+
+    run_case(&c, 64);
+    run_case(&c, 48);
+    run_case(&c, 7);
 }
 
 int gv_register_suites(void)
