@@ -16,7 +16,7 @@
 #       --smoke: a bounded check for CI (scripts/test.sh): no merge, and
 #       exit status 1 if any harness found something.
 #   bash scripts/fuzz.sh guest [--minutes N] [--seed S] [--no-build]
-#                              [--corpus DIR]
+#                              [--corpus DIR] [--edges]
 #       The guest fuzzer (tests/guest/fuzz/gv-fuzz): builds the guest image
 #       (and QEMU) unless --no-build, boots the guest with the device's
 #       debug block (debug=on), runs a campaign of N minutes (default 10)
@@ -26,6 +26,10 @@
 #       the console log as step files.  --corpus DIR: the campaign starts
 #       from the step files (*.gvfs) of DIR, e.g. an earlier campaign's
 #       corpus/ (they are added to the guest's initramfs).
+#       --edges: in the coverage QEMU (scripts/build-qemu.sh --coverage,
+#       built into build/hw-cov unless --no-build; the first build takes
+#       a while): the device core's edge coverage guides the campaign too
+#       and is reported next to the rules over time.
 #       Logs, findings/ and corpus/: build/fuzz-guest/DATE/.  Exit status 1
 #       on a finding, or when QEMU crashed or hung (the seed is printed).
 #   bash scripts/fuzz.sh guest --replay FILE
@@ -235,12 +239,12 @@ guest_boot() {
     local b=$1
     shift
     python3 "$src/guest/gvboot.py" --guest-dir "$b/guest" \
-        --qemu-dir "$b/hw" --ek "$b/guest/pki/gpu0-ek.pem" \
+        --qemu-dir "${qemu_dir:-$b/hw}" --ek "$b/guest/pki/gpu0-ek.pem" \
         --device-prop debug=on "$@"
 }
 
 guest() {
-    local minutes=10 seed build=1 replay= corpus=
+    local minutes=10 seed build=1 replay= corpus= edges=0
     seed=$(date +%s)
     while [ $# -gt 0 ]; do
         case $1 in
@@ -249,6 +253,7 @@ guest() {
         --no-build) build=0; shift ;;
         --replay) replay=$2; shift 2 ;;
         --corpus) corpus=$2; shift 2 ;;
+        --edges) edges=1; shift ;;
         *) usage ;;
         esac
     done
@@ -256,6 +261,19 @@ guest() {
     if [ "$build" = 1 ]; then
         nice ninja -C "$b" -j1 hw/qemu-system-x86_64 guest/initramfs.cpio.gz \
             >/dev/null
+    fi
+    qemu_dir=$b/hw
+    if [ "$edges" = 1 ]; then
+        qemu_dir=$b/hw-cov
+        if [ "$build" = 1 ]; then
+            echo "== the coverage QEMU ($qemu_dir)" >&2
+            nice bash "$src/scripts/build-qemu.sh" --coverage "$src" \
+                "$qemu_dir"
+        elif [ ! -x "$qemu_dir/qemu-system-x86_64" ]; then
+            echo "fuzz.sh: --edges --no-build: no coverage QEMU in" \
+                 "$qemu_dir" >&2
+            return 2
+        fi
     fi
     if [ -n "$replay" ]; then
         local d
@@ -317,6 +335,14 @@ guest() {
     grep -a '^@@GVF-RULE' "$log" >"$out/rules-over-time.txt" || true
     echo "-- figures (every 5 s; the last is the end)"
     tail -3 "$out/figures.txt"
+    echo "-- rules and edges over time (the last figures of each minute;" \
+         "edges=- without --edges)"
+    awk '{ for (i = 2; i <= NF; i++) { split($i, kv, "="); v[kv[1]] = kv[2] }
+           m = int(v["t"] / 60); t[m] = v["t"]; r[m] = v["rules"]
+           e[m] = v["edges"]; s[m] = v["steps/s"]; if (m > n) n = m }
+         END { for (i = 0; i <= n; i++) if (i in t)
+               printf "  t=%ss rules=%s edges=%s steps/s=%s\n", t[i], r[i],
+                      e[i], s[i] }' "$out/figures.txt"
     echo "-- rules reached over time (minute: rules)"
     awk '{ split($2, t, "="); m = int(t[2] / 60); n[m]++ }
          END { s = 0; for (i = 0; i <= '"$minutes"'; i++)

@@ -819,6 +819,17 @@ static void test_debug_block(void)
     td_wr(td, GV_REG_DBG_RULE_COUNT, 5);
     CU_ASSERT_EQUAL(hits(GV_RULE_MMIO_UNKNOWN_WRITE), 1);
     CU_ASSERT_EQUAL(td_rd(td, GV_REG_DBG_RULE_COUNT), gv_rule_count());
+
+    /* edge coverage (ABI 1.7): this core is not a coverage build, so the
+     * map is absent and empty; clearing it is accepted, 3 is refused */
+    CU_ASSERT_EQUAL(td_rd(td, GV_REG_DBG_EDGE_MAP_SIZE), 0);
+    CU_ASSERT_EQUAL(td_rd(td, GV_REG_DBG_EDGES), 0);
+    td_wr(td, GV_REG_DBG_CTRL, GV_DBG_CTRL_RESET_EDGES);
+    CU_ASSERT_EQUAL(hits(GV_RULE_MMIO_UNKNOWN_WRITE), 1);
+    td_wr(td, GV_REG_DBG_CTRL, 3);
+    CU_ASSERT_EQUAL(hits(GV_RULE_MMIO_UNKNOWN_WRITE), 2);
+    td_wr(td, GV_REG_DBG_EDGES, 1);             /* read-only */
+    CU_ASSERT_EQUAL(hits(GV_RULE_MMIO_UNKNOWN_WRITE), 3);
 }
 
 int gv_register_suites(void)

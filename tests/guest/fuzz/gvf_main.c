@@ -487,8 +487,8 @@ static int edge_check(struct campaign *c, bool cov)
            (unsigned long long)c->inputs, (unsigned long long)c->steps, e1,
            e2, c->nfindings);
     if (cov) {
-        ok = size == GV_DBG_EDGE_MAP_ENTRIES && boot > 1000 && e0 < 100 &&
-             e1 > e0 + 500 && e2 < 100;
+        ok = size == GV_DBG_EDGE_MAP_ENTRIES && boot > 200 && e0 < 100 &&
+             e1 > e0 + 200 && e2 < 100;
     } else {
         ok = size == 0 && boot == 0 && e0 == 0 && e1 == 0 && e2 == 0;
     }
