@@ -37,6 +37,19 @@ void ptxr_teardown(void)
     td = NULL;
 }
 
+int ptxr_add_suites(const char *name, const struct gv_cunit_test *translate,
+                    const struct gv_cunit_test *exec)
+{
+    char exec_name[64];
+
+    snprintf(exec_name, sizeof(exec_name), "%s-exec", name);
+    if (gv_add_suite(name, NULL, NULL, translate) ||
+        gv_add_suite(exec_name, ptxr_setup, ptxr_teardown, exec)) {
+        return -1;
+    }
+    return 0;
+}
+
 /* Translate @ptx (checked by gv_isa_check and the engine); NULL with a
  * failed assertion if it does not translate. */
 uint8_t *ptxr_translate(const char *ptx, size_t *len)

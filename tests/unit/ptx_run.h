@@ -36,6 +36,11 @@
 /* The suite's setup and teardown: a fresh device and channel 1. */
 void ptxr_setup(void);
 void ptxr_teardown(void);
+/* Register the suites @name (@translate: no device) and @name-exec
+ * (@exec: each test on ptxr_setup's device); 0, or -1. */
+struct gv_cunit_test;
+int ptxr_add_suites(const char *name, const struct gv_cunit_test *translate,
+                    const struct gv_cunit_test *exec);
 /* Translate @ptx (checked by gv_isa_check and the engine); NULL with a
  * failed assertion if it does not translate. */
 uint8_t *ptxr_translate(const char *ptx, size_t *len);

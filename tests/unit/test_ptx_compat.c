@@ -828,9 +828,5 @@ int gv_register_suites(void)
         { NULL, NULL },
     };
 
-    if (gv_add_suite("ptx-compat", NULL, NULL, translate) ||
-        gv_add_suite("ptx-compat-exec", ptxr_setup, ptxr_teardown, exec)) {
-        return -1;
-    }
-    return 0;
+    return ptxr_add_suites("ptx-compat", translate, exec);
 }

@@ -1021,9 +1021,5 @@ int gv_register_suites(void)
         { NULL, NULL },
     };
 
-    if (gv_add_suite("ptx-half", NULL, NULL, translate) ||
-        gv_add_suite("ptx-half-exec", ptxr_setup, ptxr_teardown, exec)) {
-        return -1;
-    }
-    return 0;
+    return ptxr_add_suites("ptx-half", translate, exec);
 }

@@ -1334,9 +1334,5 @@ int gv_register_suites(void)
         { NULL, NULL },
     };
 
-    if (gv_add_suite("ptx-ops", NULL, NULL, translate) ||
-        gv_add_suite("ptx-ops-exec", ptxr_setup, ptxr_teardown, exec)) {
-        return -1;
-    }
-    return 0;
+    return ptxr_add_suites("ptx-ops", translate, exec);
 }
