@@ -355,6 +355,8 @@ GV_FN void gv_aes256_block(uint64_t te, const uint32_t *rk, uint32_t *s)
     gv_aes_last(te, rk + 4 * GV_AES_ROUNDS, s);
 }
 
+#include "gv_aes_bs.h"
+
 /* ------------------------------------------------------------ GF(2^128) */
 
 struct gv_gf128 {
@@ -948,11 +950,13 @@ struct gv_ctr_io {
 
 /*
  * Block c of the output is block c of the input XORed with E(K, IV ||
- * 2 + c) (the last block byte by byte).  Each thread takes a contiguous
- * run of blocks.  Counter blocks differ only in word 3 and, within a run
- * of 256, only in its byte 15: so (Bernstein and Schwabe's counter-mode
- * caching) 15 of round 1's 16 table lookups and 12 of round 2's are done
- * once per 256 blocks.
+ * 2 + c) (the last block byte by byte).  The full blocks go 64 at a time
+ * through the bitsliced AES (gv_aes_bs.h), chunk k to thread k mod T (T
+ * threads in the grid); the rest (fewer than 64 blocks) through the
+ * T-tables, each thread a contiguous run.  There counter blocks differ
+ * only in word 3 and, within a run of 256, only in its byte 15: so
+ * (Bernstein and Schwabe's counter-mode caching) 15 of round 1's 16
+ * table lookups and 12 of round 2's are done once per 256 blocks.
  */
 GV_FN void gv_aes_ctr_run(const struct gv_ctr_io *io,
                           const struct gv_gcm_ctr_shared *sh,
@@ -961,12 +965,28 @@ GV_FN void gv_aes_ctr_run(const struct gv_ctr_io *io,
     uint64_t in = io->in, out = io->out;
     uint64_t te = gv_shaddr(sh->te);
     uint64_t nthr = (uint64_t)g->ntid * g->ncta;
+    uint64_t gtid = (uint64_t)g->cta * g->ntid + g->tid;
     uint64_t nblk = (io->len + 15) / 16, nfull = io->len / 16;
-    uint64_t q = (nblk + nthr - 1) / nthr;
-    uint64_t c = ((uint64_t)g->cta * g->ntid + g->tid) * q;
+    uint64_t nchunk = nfull / 64, base = 64 * nchunk;
+    uint64_t q = (nblk - base + nthr - 1) / nthr;
+    uint64_t c = base + gtid * q;
     uint64_t cend = c >= nblk ? c : nblk - c > q ? c + q : nblk;
     uint32_t rk[GV_AES_RK_WORDS], p[4], s0, s1, s2, k15;
 
+    for (uint64_t k = gtid; k < nchunk; k += nthr) {
+        uint64_t ks[GV_AES_BS_WORDS], off = 1024 * k;
+
+        gv_aes_bs_ctr64(sh->rk, io->iv, (uint32_t)(64 * k) + 2, ks);
+        GV_UNROLL
+        for (int b = 0; b < 64; b++) {
+            gv_st64(out + off + 16 * b, gv_ld64(in + off + 16 * b) ^ ks[b]);
+            gv_st64(out + off + 16 * b + 8,
+                    gv_ld64(in + off + 16 * b + 8) ^ ks[64 + b]);
+        }
+    }
+    if (c >= cend) {
+        return;
+    }
     GV_UNROLL
     for (int i = 0; i < GV_AES_RK_WORDS; i++) {
         rk[i] = sh->rk[i];

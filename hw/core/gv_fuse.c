@@ -85,7 +85,7 @@ static bool plain_kind(unsigned k)
      * follow it, with their own kinds */
     return (k >= GV_K_MOV32 && k <= GV_K_CVT_U32_U64) ||
            (k >= GV_K_LDS32 && k <= GV_K_LDS8 && k != GV_K_LDP_UNI) ||
-           k == GV_K_LUT || k == GV_K_XCHAIN;
+           k == GV_K_LUT || k == GV_K_XCHAIN || k == GV_K_LOGIC;
 }
 
 /* Is slot @s dead from code[n] on: on the straight line from there,
@@ -227,6 +227,55 @@ static void setp_bra_at(struct gv_kfunc *kf, uint32_t n)
     x->k = GV_K_SETP_BRA;
 }
 
+#define GV_LOGIC_MAX 1024               /* instructions in a GV_K_LOGIC */
+
+/* The kinds a GV_K_LOGIC run is made of (gv_simt.c's logic_op): integer
+ * operations of registers that cannot fault. */
+static bool logic_kind(unsigned k)
+{
+    switch (k) {
+    case GV_K_MOV32: case GV_K_MOV64: case GV_K_ADD32: case GV_K_ADD64:
+    case GV_K_SUB32: case GV_K_SUB64: case GV_K_AND32: case GV_K_AND64:
+    case GV_K_OR32: case GV_K_OR64: case GV_K_XOR32: case GV_K_XOR64:
+    case GV_K_SHL32: case GV_K_SHL64: case GV_K_SHR_U32: case GV_K_SHR_U64:
+    case GV_K_SHR_S64:
+    case GV_K_CVT_U64_U32: case GV_K_CVT_U32_U64: case GV_K_BFE_U32:
+        return true;
+    default:
+        return false;
+    }
+}
+
+/* Is code[n..] a run of 2 to GV_LOGIC_MAX unguarded instructions of
+ * logic_kind (or chains of XORs, whole), the first not a chain?  Then
+ * make code[n] its GV_K_LOGIC.  How many instructions it takes (1:
+ * none fused). */
+static uint32_t logic_at(struct gv_kfunc *kf, uint32_t n)
+{
+    struct gv_dinsn *x = &kf->code[n];
+    uint32_t len = 1;
+
+    if (x->guard || !logic_kind(x->k)) {
+        return 1;
+    }
+    while (n + len < kf->ncode) {
+        const struct gv_dinsn *y = &kf->code[n + len];
+        uint32_t take = y->k == GV_K_XCHAIN ? y->fn : 1;
+
+        if (y->guard || (!logic_kind(y->k) && y->k != GV_K_XCHAIN) ||
+            len + take > GV_LOGIC_MAX) {
+            break;
+        }
+        len += take;
+    }
+    if (len >= 2) {
+        x->fsh = (uint8_t)x->k;
+        x->fmask = len;
+        x->k = GV_K_LOGIC;
+    }
+    return len;
+}
+
 void gv_fuse_lookups(struct gv_kfunc *kf)
 {
     for (uint32_t n = 0; n < kf->ncode; n++) {
@@ -246,5 +295,11 @@ void gv_fuse_lookups(struct gv_kfunc *kf)
     }
     for (uint32_t n = 0; n + 1 < kf->ncode; n++) {
         setp_bra_at(kf, n);
+    }
+    for (uint32_t n = 0; n < kf->ncode;) {
+        const struct gv_dinsn *x = &kf->code[n];
+
+        n += x->k == GV_K_LUT || x->k == GV_K_XCHAIN ? x->fn
+                                                     : logic_at(kf, n);
     }
 }

@@ -559,6 +559,67 @@ static bool shared_fast(struct gv_launch *L, struct gv_sm *sm,
     }
 }
 
+/* One instruction of a GV_K_LOGIC run for the lanes @m, by its kind @k
+ * (gv_fuse.c's logic_kind): the same expressions as run_warp's cases. */
+static inline __attribute__((always_inline))
+void logic_op(unsigned k, uint64_t *D, const uint64_t *A, const uint64_t *B,
+              const uint64_t *C, uint32_t m)
+{
+    switch (k) {
+    case GV_K_BFE_U32: LANES(m, D[l] = bfe_u32(A[l], B[l], C[l])); break;
+    case GV_K_MOV64: LANES(m, D[l] = A[l]); break;
+    case GV_K_ADD32: LANES(m, D[l] = (uint32_t)(A[l] + B[l])); break;
+    case GV_K_ADD64: LANES(m, D[l] = A[l] + B[l]); break;
+    case GV_K_SUB32: LANES(m, D[l] = (uint32_t)(A[l] - B[l])); break;
+    case GV_K_SUB64: LANES(m, D[l] = A[l] - B[l]); break;
+    case GV_K_AND32: LANES(m, D[l] = (uint32_t)(A[l] & B[l])); break;
+    case GV_K_AND64: LANES(m, D[l] = A[l] & B[l]); break;
+    case GV_K_OR32: LANES(m, D[l] = (uint32_t)(A[l] | B[l])); break;
+    case GV_K_OR64: LANES(m, D[l] = A[l] | B[l]); break;
+    case GV_K_XOR32: LANES(m, D[l] = (uint32_t)(A[l] ^ B[l])); break;
+    case GV_K_XOR64: LANES(m, D[l] = A[l] ^ B[l]); break;
+    case GV_K_SHL32: LANES(m, D[l] = shl32(A[l], B[l])); break;
+    case GV_K_SHL64: LANES(m, D[l] = shl64(A[l], B[l])); break;
+    case GV_K_SHR_U32: LANES(m, D[l] = shr_u32(A[l], B[l])); break;
+    case GV_K_SHR_U64: LANES(m, D[l] = shr_u64(A[l], B[l])); break;
+    case GV_K_SHR_S64: LANES(m, D[l] = shr_s64(A[l], B[l])); break;
+    default:            /* MOV32, CVT_U64_U32, CVT_U32_U64 */
+        LANES(m, D[l] = (uint32_t)A[l]);
+        break;
+    }
+}
+
+/* GV_K_LOGIC at warp @w's pc: a full warp runs the fused run, fmask
+ * instructions (a chain of XORs inside in its own fused form), in one
+ * dispatch, each over the 32 lanes in order, so the results are those
+ * of running them one by one (none can fault); any other group of lanes
+ * runs the first one alone, and the others follow one by one.  A full
+ * warp has no lane parked at a later pc (the run has no reconvergence
+ * point: no guard), so none can join in the middle of the run. */
+GV_SIMD_CLONES
+static void logic_run(struct gv_sm *sm, struct gv_warp *w,
+                      const struct gv_dinsn *i, uint64_t *R, uint32_t m)
+{
+    if (m != FULL) {
+        logic_op(i->fsh, R + i->d, R + i->a, R + i->b, R + i->c, m);
+        return;
+    }
+    logic_op(i->fsh, R + i->d, R + i->a, R + i->b, R + i->c, FULL);
+    for (uint32_t j = 1; j < i->fmask; j++) {
+        const struct gv_dinsn *y = i + j;
+
+        if (y->k == GV_K_XCHAIN) {
+            gv_simt_xchain(y, R);
+            j += y->fn - 1u;
+        } else {
+            logic_op(y->k, R + y->d, R + y->a, R + y->b, R + y->c, FULL);
+        }
+    }
+    w->pc += i->fmask - 1u;
+    w->issued += i->fmask - 1u;
+    sm->lane_insns += (uint64_t)(i->fmask - 1u) * GV_WARP;
+}
+
 GV_SIMD_CLONES
 static bool global_fast(struct gv_launch *L, struct gv_sm *sm,
                         const struct gv_dinsn *i, uint64_t *R, uint32_t m)
@@ -687,6 +748,7 @@ static int run_warp(struct gv_launch *L, struct gv_sm *sm, struct gv_warp *w)
                 return W_STOP;
             }
             break;
+        case GV_K_LOGIC: logic_run(sm, w, i, R, m); break;
         case GV_K_LDG32: case GV_K_LDG64: case GV_K_STG32: case GV_K_STG64:
             if (!global_fast(L, sm, i, R, m)) {
                 return W_STOP;

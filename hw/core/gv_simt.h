@@ -33,7 +33,9 @@ struct gv_dinsn {
      * result (the index) is ((u32)a >> @fsh) & @fmask, the scale of the
      * mad.wide @fscale; @fkeep: GV_FUSE_KEEP_* of the registers that are
      * read before they are written again.  GV_K_XCHAIN: @fn XORs of
-     * width @fscale; @fkeep bit k: the k-th's result is read again. */
+     * width @fscale; @fkeep bit k: the k-th's result is read again.
+     * GV_K_LOGIC: the first of @fmask instructions fused, its own kind
+     * in @fsh. */
     uint8_t fn, fsh, fkeep;
     uint32_t fmask, fscale;
 };
@@ -208,6 +210,7 @@ enum {
     GV_K_XCHAIN,                /* a fused chain of XORs (gv_fuse.c) */
     GV_K_PRMT,                  /* prmt.b32, default mode (gv_fuse.c) */
     GV_K_SETP_BRA,              /* setp, then a branch on it (gv_fuse.c) */
+    GV_K_LOGIC,                 /* a fused run of integer ops (gv_fuse.c) */
 };
 
 /* ---- values: the ISA's types (shared by gv_simt.c and gv_simt_mem.c) ---- */
@@ -320,7 +323,9 @@ uint64_t gv_simt_unsupported_count(void);
  * extract, mad.wide.u32 by a constant, one or two shared loads from its
  * result; adjacent, unguarded) becomes one GV_K_LUT micro-op, each chain
  * of XORs one GV_K_XCHAIN; a default-mode PRMT gets GV_K_PRMT; a setp
- * followed by a branch on its result GV_K_SETP_BRA. */
+ * followed by a branch on its result GV_K_SETP_BRA; then each run of 2 to
+ * 1024 unguarded integer ALU instructions (logic, shifts, moves, adds;
+ * chains inside) one GV_K_LOGIC. */
 void gv_fuse_lookups(struct gv_kfunc *kf);
 
 /* gv_simt_mem.c: the memory instructions, every offset through one

@@ -119,24 +119,17 @@ bool gv_simt_lut_step(struct gv_launch *L, struct gv_sm *sm,
     return gv_simt_lut(L, sm, i, R);
 }
 
-/* GV_K_XCHAIN at warp @w's pc: @fn XORs, each of the previous result
+/* GV_K_XCHAIN for a full warp: @fn XORs, each of the previous result
  * and one other operand (which none of the chain writes: gv_fuse.c), in
  * one pass; the results read again are written (GV_FUSE_KEEP bit k:
  * the k-th), masked to the width @fscale. */
 static inline __attribute__((always_inline))
-bool gv_simt_xchain_step(struct gv_sm *sm, struct gv_warp *w,
-                         const struct gv_dinsn *i, uint64_t *R, uint32_t m)
+void gv_simt_xchain(const struct gv_dinsn *i, uint64_t *R)
 {
     const uint64_t wm = i->fscale == 64 ? UINT64_MAX : UINT32_MAX;
     const uint64_t *A = R + i->a, *B = R + i->b;
     uint64_t acc[GV_WARP];
 
-    if (m != FULL) {
-        uint64_t *D = R + i->d;
-
-        LANES(m, D[l] = (A[l] ^ B[l]) & wm);
-        return true;
-    }
     for (unsigned l = 0; l < GV_WARP; l++) {
         acc[l] = A[l] ^ B[l];
     }
@@ -158,6 +151,23 @@ bool gv_simt_xchain_step(struct gv_sm *sm, struct gv_warp *w,
             }
         }
     }
+}
+
+/* GV_K_XCHAIN at warp @w's pc: a full warp runs the chain; any other
+ * group of lanes its first XOR, and the others follow one by one. */
+static inline __attribute__((always_inline))
+bool gv_simt_xchain_step(struct gv_sm *sm, struct gv_warp *w,
+                         const struct gv_dinsn *i, uint64_t *R, uint32_t m)
+{
+    if (m != FULL) {
+        const uint64_t wm = i->fscale == 64 ? UINT64_MAX : UINT32_MAX;
+        const uint64_t *A = R + i->a, *B = R + i->b;
+        uint64_t *D = R + i->d;
+
+        LANES(m, D[l] = (A[l] ^ B[l]) & wm);
+        return true;
+    }
+    gv_simt_xchain(i, R);
     w->pc += i->fn - 1u;
     w->issued += i->fn - 1u;
     sm->lane_insns += (i->fn - 1u) * GV_WARP;
