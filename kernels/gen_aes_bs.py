@@ -320,11 +320,14 @@ def emit(order, out_ids, n, lam, beta):
     tmp = 0
     nxor = sum(1 for g in order if g[0] == '^')
     nand = len(order) - nxor
+    decls = []
     for op, s, p, q in order:
         names[s] = 't%d' % tmp
         tmp += 1
-        lines.append('    uint64_t %s = %s %s %s;' %
-                     (names[s], names[p], op, names[q]))
+        decls.append('%s = %s %s %s' % (names[s], names[p], op, names[q]))
+    # two declarations a line (the function stays under 150 lines)
+    for k in range(0, len(decls), 2):
+        lines.append('    uint64_t %s;' % ', '.join(decls[k:k + 2]))
     for b, s in enumerate(out_ids):
         lines.append('    x[%d] = %s;' % (b, names[s]))
     head = """/* SPDX-License-Identifier: GPL-2.0-or-later */

@@ -9,8 +9,9 @@
  * or not; the instruction count of a fused run is that of the
  * instructions; and a lookup out of the table in a full warp faults by
  * the shared-memory rule.  Also the fused chains of XORs (GV_K_XCHAIN)
- * and prmt's full-warp form (GV_K_PRMT), and setp with the branch on its
- * result (GV_K_SETP_BRA).
+ * and prmt's full-warp form (GV_K_PRMT), setp with the branch on its
+ * result (GV_K_SETP_BRA), and the fused runs of integer ALU instructions
+ * (GV_K_LOGIC).
  */
 #include <stdbool.h>
 #include <stdio.h>
@@ -548,6 +549,102 @@ static void test_setp_bra(void)
     run_case(&c, 7);
 }
 
+#define NLOGIC 10       /* results per thread: five u64 */
+
+/*
+ * A run of integer ALU instructions (GV_K_LOGIC): 32- and 64-bit logic,
+ * shifts by per-lane amounts (some past the width: 0, or the sign),
+ * bfe.u32, add, sub, mov, cvt, and a chain of XORs inside, from a =
+ * in[tid].
+ */
+static const char logic_ptx[] =
+    HEAD
+    ".visible .entry k(.param .u64 k_out, .param .u64 k_in)\n"
+    "{\n"
+    ".reg .b32 %r<40>;\n"
+    ".reg .b64 %rd<40>;\n"
+    "ld.param.u64 %rd1, [k_out];\n"
+    "ld.param.u64 %rd2, [k_in];\n"
+    "mov.u32 %r1, %tid.x;\n"
+    "mul.wide.u32 %rd5, %r1, 8;\n"
+    "add.s64 %rd6, %rd2, %rd5;\n"
+    "ld.global.u64 %rd7, [%rd6];\n"
+    "mul.wide.u32 %rd8, %r1, 40;\n"
+    "add.s64 %rd9, %rd1, %rd8;\n"
+    "cvt.u32.u64 %r2, %rd7;\n"
+    "shr.u64 %rd10, %rd7, 32;\n"
+    "cvt.u32.u64 %r3, %rd10;\n"
+    "and.b32 %r4, %r3, 63;\n"
+    "shl.b64 %rd11, %rd7, %r4;\n"
+    "shr.s64 %rd12, %rd7, %r4;\n"
+    "shr.u64 %rd13, %rd7, %r4;\n"
+    "add.u32 %r5, %r4, 40;\n"
+    "shl.b64 %rd14, %rd7, %r5;\n"
+    "shr.s64 %rd15, %rd7, %r5;\n"
+    "xor.b64 %rd16, %rd11, %rd12;\n"
+    "xor.b64 %rd17, %rd16, %rd13;\n"
+    "xor.b64 %rd18, %rd17, %rd14;\n"
+    "and.b64 %rd19, %rd18, %rd15;\n"
+    "or.b64 %rd20, %rd19, %rd7;\n"
+    "bfe.u32 %r6, %r2, %r4, 7;\n"
+    "sub.s64 %rd21, %rd20, %rd13;\n"
+    "shr.u32 %r7, %r2, %r5;\n"
+    "shl.b32 %r8, %r3, %r4;\n"
+    "xor.b32 %r9, %r7, %r8;\n"
+    "or.b32 %r10, %r9, %r6;\n"
+    "mov.b64 %rd22, %rd21;\n"
+    "cvt.u64.u32 %rd23, %r10;\n"
+    "add.s64 %rd24, %rd22, %rd23;\n"
+    "st.global.u64 [%rd9], %rd12;\n"
+    "st.global.u64 [%rd9+8], %rd15;\n"
+    "st.global.u64 [%rd9+16], %rd20;\n"
+    "st.global.u64 [%rd9+24], %rd21;\n"
+    "st.global.u64 [%rd9+32], %rd24;\n"
+    "ret;\n"
+    "}\n";
+
+/* a << s or a >> s (logical), 0 from 64 on */
+static uint64_t sh64(uint64_t a, unsigned s, int left)
+{
+    return s >= 64 ? 0 : left ? a << s : a >> s;
+}
+
+/* a >> s with the sign copied in (s clamped to 63) */
+static uint64_t sar64(uint64_t a, unsigned s)
+{
+    unsigned n = s >= 64 ? 63 : s;
+    uint64_t v = a >> n;
+
+    return a >> 63 && n ? v | ~(UINT64_MAX >> n) : v;
+}
+
+static void logic_ref(uint32_t t, uint64_t a, uint32_t *o)
+{
+    uint32_t r2 = (uint32_t)a, r3 = (uint32_t)(a >> 32), r4 = r3 & 63;
+    uint32_t r5 = r4 + 40, r6 = r4 >= 32 ? 0 : (r2 >> r4) & 0x7f;
+    uint32_t r7 = r5 >= 32 ? 0 : r2 >> r5, r8 = r4 >= 32 ? 0 : r3 << r4;
+    uint64_t rd11 = sh64(a, r4, 1), rd12 = sar64(a, r4);
+    uint64_t rd13 = sh64(a, r4, 0), rd14 = sh64(a, r5, 1);
+    uint64_t rd15 = sar64(a, r5);
+    uint64_t rd20 = ((rd11 ^ rd12 ^ rd13 ^ rd14) & rd15) | a;
+    uint64_t v[5] = { rd12, rd15, rd20, rd20 - rd13,
+                      rd20 - rd13 + ((r7 ^ r8) | r6) };
+
+    (void)t;
+    for (int j = 0; j < 5; j++) {
+        o[2 * j] = (uint32_t)v[j];
+        o[2 * j + 1] = (uint32_t)(v[j] >> 32);
+    }
+}
+
+static void test_logic_runs(void)
+{
+    static const struct lut_case c = { "logic", logic_ptx, NLOGIC,
+                                       0xffffffffu, logic_ref };
+
+    run_warps(&c);
+}
+
 int gv_register_suites(void)
 {
     static const struct gv_cunit_test t[] = {
@@ -562,6 +659,7 @@ int gv_register_suites(void)
           test_prmt },
         { "setp then a branch on it: full, partial, joining lanes",
           test_setp_bra },
+        { "fused integer runs: full and partial warps", test_logic_runs },
         { NULL, NULL },
     };
 
