@@ -542,23 +542,6 @@ static bool setp_bra(struct gv_launch *L, struct gv_sm *sm,
     return branch(L, w, br, p);
 }
 
-/* The fast shared and global forms out of line (run_warp stays small
- * enough to keep its state in registers), in the same versions as
- * run_warp: the full-warp checks and copies use the host's vectors. */
-/* ... and the fused runs and PRMT (gv_simt_fuse.h), which share its case */
-GV_SIMD_CLONES
-static bool shared_fast(struct gv_launch *L, struct gv_sm *sm,
-                        struct gv_warp *w, const struct gv_dinsn *i,
-                        uint64_t *R, uint32_t m)
-{
-    switch (i->k) {
-    case GV_K_LUT: return gv_simt_lut_step(L, sm, w, i, R, m);
-    case GV_K_XCHAIN: return gv_simt_xchain_step(sm, w, i, R, m);
-    case GV_K_PRMT: gv_simt_prmt(i, R, m); return true;
-    default: return gv_simt_shared_fast(L, sm, i, R, m);
-    }
-}
-
 /* One instruction of a GV_K_LOGIC run for the lanes @m, by its kind @k
  * (gv_fuse.c's logic_kind): the same expressions as run_warp's cases. */
 static inline __attribute__((always_inline))
@@ -596,8 +579,8 @@ void logic_op(unsigned k, uint64_t *D, const uint64_t *A, const uint64_t *B,
  * runs the first one alone, and the others follow one by one.  A full
  * warp has no lane parked at a later pc (the run has no reconvergence
  * point: no guard), so none can join in the middle of the run. */
-GV_SIMD_CLONES
-static void logic_run(struct gv_sm *sm, struct gv_warp *w,
+static inline __attribute__((always_inline))
+void logic_run(struct gv_sm *sm, struct gv_warp *w,
                       const struct gv_dinsn *i, uint64_t *R, uint32_t m)
 {
     if (m != FULL) {
@@ -618,6 +601,25 @@ static void logic_run(struct gv_sm *sm, struct gv_warp *w,
     w->pc += i->fmask - 1u;
     w->issued += i->fmask - 1u;
     sm->lane_insns += (uint64_t)(i->fmask - 1u) * GV_WARP;
+}
+
+/* The fast shared and global forms out of line (run_warp stays small
+ * enough to keep its state in registers), in the same versions as
+ * run_warp: the full-warp checks and copies use the host's vectors. */
+/* ... and the fused runs and PRMT (gv_simt_fuse.h, logic_run above),
+ * which share its case */
+GV_SIMD_CLONES
+static bool shared_fast(struct gv_launch *L, struct gv_sm *sm,
+                        struct gv_warp *w, const struct gv_dinsn *i,
+                        uint64_t *R, uint32_t m)
+{
+    switch (i->k) {
+    case GV_K_LUT: return gv_simt_lut_step(L, sm, w, i, R, m);
+    case GV_K_XCHAIN: return gv_simt_xchain_step(sm, w, i, R, m);
+    case GV_K_PRMT: gv_simt_prmt(i, R, m); return true;
+    case GV_K_LOGIC: logic_run(sm, w, i, R, m); return true;
+    default: return gv_simt_shared_fast(L, sm, i, R, m);
+    }
 }
 
 GV_SIMD_CLONES
@@ -743,12 +745,11 @@ static int run_warp(struct gv_launch *L, struct gv_sm *sm, struct gv_warp *w)
             break;
         case GV_K_CVT_U32_U64: LANES(m, D[l] = (uint32_t)A[l]); break;
         case GV_K_LDS8: case GV_K_LDS32: case GV_K_LDS64: case GV_K_STS32:
-        case GV_K_LUT: case GV_K_XCHAIN: case GV_K_PRMT:
+        case GV_K_LUT: case GV_K_XCHAIN: case GV_K_PRMT: case GV_K_LOGIC:
             if (!shared_fast(L, sm, w, i, R, m)) {
                 return W_STOP;
             }
             break;
-        case GV_K_LOGIC: logic_run(sm, w, i, R, m); break;
         case GV_K_LDG32: case GV_K_LDG64: case GV_K_STG32: case GV_K_STG64:
             if (!global_fast(L, sm, i, R, m)) {
                 return W_STOP;
