@@ -140,6 +140,18 @@ static void peephole(struct cg *cg, uint32_t start)
     cg->nins = start + w;
 }
 
+/* Take the reconvergence points off the branches (gvp_joins marks them
+ * again). */
+static void unjoin(struct gv_insn *ins, uint32_t n)
+{
+    for (uint32_t k = 0; k < n; k++) {
+        if (ins[k].op == GV_I_BRA && (ins[k].mod & GV_BRA_JOIN)) {
+            ins[k].mod &= (uint8_t)~GV_BRA_JOIN;
+            ins[k].d = ins[k].a = 0;
+        }
+    }
+}
+
 static void translate_entry(struct cg *cg, const struct gvp_func *f)
 {
     struct gv_isa_func *out = PUSH(cg, cg->funcs, cg->nfuncs, cg->capfuncs);
@@ -215,6 +227,14 @@ static void translate_entry(struct cg *cg, const struct gvp_func *f)
         cg->nregs = gvp_regs_allocate(cg->ins + start,
                                       (uint32_t)cg->nins - start, start,
                                       cg->nregs);
+        /* moves the allocation made self-moves go; then the
+         * reconvergence points again, at the new pcs */
+        if (gvp_regs_self_moves(cg->ins + start,
+                                (uint32_t)cg->nins - start)) {
+            peephole(cg, start);
+            unjoin(cg->ins + start, (uint32_t)cg->nins - start);
+            gvp_joins(cg->ins + start, (uint32_t)cg->nins - start, start);
+        }
     }
     cg->shared_size = gvp_align_up(cg->shared_size, 16);
     if (cg->shared_size > GV_ISA_MAX_SHARED) {

@@ -48,6 +48,9 @@ void gvp_joins(struct gv_insn *ins, uint32_t n, uint32_t start);
  * their live ranges allow, renaming them in place; the new count. */
 uint32_t gvp_regs_allocate(struct gv_insn *ins, uint32_t n, uint32_t start,
                            uint32_t nregs);
+/* Turn every unguarded 64-bit move of a register onto itself (left by
+ * the allocation's coalescing) into a NOP; true if there was one. */
+bool gvp_regs_self_moves(struct gv_insn *ins, uint32_t n);
 
 /* ---- PTX types ---- */
 

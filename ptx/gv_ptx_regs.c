@@ -38,6 +38,7 @@
 #include <string.h>
 
 #include "graviton/gv_isa.h"
+#include "graviton/gv_isa_rules.h"
 #include "gv_ptx_int.h"
 
 #define GVP_REGS_MAX_BYTES (64u << 20)
@@ -52,33 +53,15 @@ static void fields(struct gv_insn *i, uint16_t *f[5])
     f[4] = &i->e;
 }
 
-/* Does field @k (0 = d .. 4 = e) of @i hold an immediate, not a register? */
-static bool field_imm(const struct gv_insn *i, int k)
+/* The roles of @i's fields (gv_isa_roles): is field @k read, written? */
+static bool role_read(uint8_t role)
 {
-    switch (i->op) {
-    case GV_I_BRA:
-        return true;    /* the target, the reconvergence point, unused */
-    case GV_I_CALL:
-        return k == 2 || k == 3;        /* the target */
-    case GV_I_CVT: case GV_I_LD: case GV_I_ST: case GV_I_ATOM:
-        return k == 4;                  /* source type, offset */
-    case GV_I_BAR:
-        return k == 1;                  /* barrier id (a constant anyway) */
-    default:
-        return false;
-    }
+    return role == GV_ROLE_SRC || role == GV_ROLE_SRCN;
 }
 
-/* Does @i write its d field? */
-static bool writes_d(const struct gv_insn *i)
+static bool role_written(uint8_t role)
 {
-    switch (i->op) {
-    case GV_I_NOP: case GV_I_ST: case GV_I_BRA: case GV_I_EXIT:
-    case GV_I_BAR: case GV_I_TRAP: case GV_I_RET:
-        return false;
-    default:
-        return i->d < GV_ISA_CONST_BASE;
-    }
+    return role == GV_ROLE_DST || role == GV_ROLE_DSTN;
 }
 
 /* Is @v a register of a function with @nregs registers? */
@@ -157,28 +140,32 @@ static bool find_blocks(struct ra *r)
     return true;
 }
 
-/* The registers @i reads (uses) and writes (defs), through @fn. */
+/* The registers @i reads (uses) and writes (defs), through @fn: the
+ * fields the ISA's roles make sources, then those it makes results. */
 static void insn_regs(const struct ra *r, struct gv_insn *i,
                       void (*fn)(void *ctx, uint32_t reg, bool def),
                       void *ctx)
 {
+    uint8_t role[GV_ISA_NFIELDS];
     uint16_t *f[5];
-    bool wd = writes_d(i);
 
+    gv_isa_roles(i, role);
     fields(i, f);
     if ((i->guard & GV_G_ON) && is_reg(i->gpred, r->nregs)) {
         fn(ctx, i->gpred, false);
     }
     for (int k = 0; k < 5; k++) {
-        if (!field_imm(i, k) && is_reg(*f[k], r->nregs) && !(k == 0 && wd)) {
+        if (role_read(role[k]) && is_reg(*f[k], r->nregs)) {
             fn(ctx, *f[k], false);
         }
     }
-    if (wd && is_reg(i->d, r->nregs)) {
-        if (i->guard & GV_G_ON) {
-            fn(ctx, i->d, false);       /* lanes not guarded keep it */
+    for (int k = 0; k < 5; k++) {
+        if (role_written(role[k]) && is_reg(*f[k], r->nregs)) {
+            if (i->guard & GV_G_ON) {
+                fn(ctx, *f[k], false);  /* lanes not guarded keep it */
+            }
+            fn(ctx, *f[k], true);
         }
-        fn(ctx, i->d, true);
     }
 }
 
@@ -301,6 +288,50 @@ static void intervals(struct ra *r)
     }
 }
 
+/* Rename register @from to @to in every register field of the code. */
+static void rename_reg(struct ra *r, uint32_t from, uint32_t to)
+{
+    for (uint32_t k = 0; k < r->n; k++) {
+        struct gv_insn *i = &r->ins[k];
+        uint8_t role[GV_ISA_NFIELDS];
+        uint16_t *f[5];
+
+        gv_isa_roles(i, role);
+        fields(i, f);
+        if ((i->guard & GV_G_ON) && i->gpred == from) {
+            i->gpred = (uint16_t)to;
+        }
+        for (int q = 0; q < 5; q++) {
+            if ((role_read(role[q]) || role_written(role[q])) &&
+                *f[q] == from) {
+                *f[q] = (uint16_t)to;
+            }
+        }
+    }
+}
+
+/* A 64-bit move (cvta.to.global is one) whose source's interval ends
+ * at it and whose destination's begins there: no point has both live,
+ * so they become one register (the hull of both intervals), and the
+ * move copies a slot onto itself (gvp_regs_self_moves drops it). */
+static void coalesce(struct ra *r)
+{
+    for (uint32_t k = 0; k < r->n; k++) {
+        const struct gv_insn *i = &r->ins[k];
+        uint32_t d = i->d, a = i->a;
+
+        if (i->op != GV_I_MOV || i->guard ||
+            (i->type != GV_T_U64 && i->type != GV_T_S64) ||
+            !is_reg(d, r->nregs) || !is_reg(a, r->nregs) || d == a ||
+            r->hi[a] != k || r->lo[d] != k) {
+            continue;
+        }
+        rename_reg(r, d, a);
+        r->hi[a] = r->hi[d];
+        r->lo[d] = r->hi[d] = UINT32_MAX;
+    }
+}
+
 /* Order of (start << 32 | register) keys. */
 static int by_key(const void *x, const void *y)
 {
@@ -387,14 +418,17 @@ static uint32_t assign(struct ra *r)
     }
     for (uint32_t k = 0; k < r->n; k++) {
         struct gv_insn *i = &r->ins[k];
+        uint8_t role[GV_ISA_NFIELDS];
         uint16_t *f[5];
 
+        gv_isa_roles(i, role);
         fields(i, f);
         if ((i->guard & GV_G_ON) && is_reg(i->gpred, r->nregs)) {
             i->gpred = (uint16_t)slot[i->gpred];
         }
         for (int q = 0; q < 5; q++) {
-            if (!field_imm(i, q) && is_reg(*f[q], r->nregs)) {
+            if ((role_read(role[q]) || role_written(role[q])) &&
+                is_reg(*f[q], r->nregs)) {
                 *f[q] = (uint16_t)slot[*f[q]];
             }
         }
@@ -430,6 +464,7 @@ uint32_t gvp_regs_allocate(struct gv_insn *ins, uint32_t n, uint32_t start,
         if (r.use && r.def && r.in && r.out && r.lo && r.hi) {
             liveness(&r);
             intervals(&r);
+            coalesce(&r);
             res = assign(&r);
         }
     }
@@ -442,4 +477,22 @@ uint32_t gvp_regs_allocate(struct gv_insn *ins, uint32_t n, uint32_t start,
     free(r.bstart);
     free(r.blk);
     return res;
+}
+
+bool gvp_regs_self_moves(struct gv_insn *ins, uint32_t n)
+{
+    bool any = false;
+
+    for (uint32_t k = 0; k < n; k++) {
+        struct gv_insn *i = &ins[k];
+
+        if (i->op == GV_I_MOV && !i->guard && i->d == i->a &&
+            (i->type == GV_T_U64 || i->type == GV_T_S64) &&
+            i->d < GV_ISA_CONST_BASE) {
+            memset(i, 0, sizeof(*i));
+            i->op = GV_I_NOP;
+            any = true;
+        }
+    }
+    return any;
 }

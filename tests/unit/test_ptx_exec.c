@@ -566,6 +566,35 @@ static void test_exec_locals(void)
     }
 }
 
+/* 64-bit moves (cvta.to.global is one) whose source and destination
+ * become one register when no point has both live (ptx/gv_ptx_regs.c,
+ * coalesce): never when the source is read after the move, nor when the
+ * destination held a value before it. */
+static void test_exec_moves(void)
+{
+    uint64_t out[32 * 2];
+
+    CU_ASSERT_EQUAL_FATAL(
+        run("", PROLOGUE
+            "mov.u64 %rd5, %rd22;\n"       /* the source read again */
+            "add.s64 %rd5, %rd5, 1000;\n"
+            "add.s64 %rd6, %rd22, %rd5;\n"
+            "mov.u64 %rd7, 100;\n"         /* the destination live */
+            "add.s64 %rd8, %rd22, 8;\n"
+            "add.s64 %rd9, %rd7, %rd8;\n"
+            "mov.u64 %rd7, %rd8;\n"
+            "add.s64 %rd9, %rd9, %rd7;\n"
+            "cvta.to.global.u64 %rd10, %rd20;\n"   /* coalesced */
+            "mul.wide.u32 %rd11, %r29, 16;\n"
+            "add.s64 %rd12, %rd10, %rd11;\n"
+            "st.global.v2.u64 [%rd12], {%rd6, %rd9};\n"
+            "ret;", 32, out, sizeof(out), NULL, 0), GV_ERR_NONE);
+    for (uint32_t t = 0; t < 32; t++) {
+        CU_ASSERT_EQUAL(out[2 * t], 8 * t + 1000);
+        CU_ASSERT_EQUAL(out[2 * t + 1], 8 * t + 116);
+    }
+}
+
 /* ==== registration ==== */
 
 int ptx_exec_suites(void)
@@ -580,6 +609,7 @@ int ptx_exec_suites(void)
         { "shared, local, data", test_exec_memory },
         { "guarded expansions", test_exec_guarded },
         { "locals of inlined calls, narrow loads, f16", test_exec_locals },
+        { "64-bit moves coalesced or not", test_exec_moves },
         { NULL, NULL },
     };
 
