@@ -340,8 +340,10 @@ static int simd_verify(struct gvc_gcm_split *s, const uint8_t *tag)
     OPENSSL_cleanse(got, sizeof(got));
     OPENSSL_cleanse(s->part, sizeof(s->part));
     if (rc == GVC_OK) {
+        /* simd_begin() left s->ctr just past E(K, J0): at inc32(J0),
+         * byte 0 of the message (nothing used it since) */
         s->state = SPLIT_OPEN;
-        s->ctr_ready = false;
+        s->ctr_ready = true;
     }
     return rc;
 }

@@ -75,6 +75,7 @@ void gv_channels_reset(struct gv_dev *dev)
     gv_engine_abort(dev);
     for (unsigned i = 0; i < GV_MAX_CHANNELS; i++) {
         gvc_aead_free(dev->chan[i].aead);
+        gv_copy_forget(dev, i);
         free(dev->chan[i].stash);
     }
     memset(dev->chan, 0, sizeof(dev->chan));

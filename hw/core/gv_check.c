@@ -215,6 +215,9 @@ static void check_channel_kinds(struct checker *k)
         } else if (ch->type != GV_CHAN_TYPE_SECURE &&
                    dev->chsec[c].has_copy_key) {
             fail(k, "channel %u (type %u) holds a copy key", c, ch->type);
+        } else if (ch->copy && !dev->chsec[c].has_copy_key) {
+            fail(k, "channel %u keeps copy key schedules without a copy "
+                 "key", c);
         }
     }
 }

@@ -247,17 +247,37 @@ static int seal_in(struct gv_dev *dev, unsigned chid,
 
 /* An encrypting copy: each chunk sealed into the staging chunk and
  * written out, then the tag; only ciphertext ever reaches @dst. */
+/* Channel @chid's key schedules of K_copy, made on first use (a context
+ * costs two AES key expansions, H and GHASH's table: about as much as
+ * the cryptography of a 4 KiB copy); NULL if they cannot be made. */
+static struct gvc_gcm_split *copy_ctx(struct gv_dev *dev, unsigned chid)
+{
+    struct gv_chan *ch = &dev->chan[chid];
+
+    if (!ch->copy &&
+        gvc_gcm_split_new(&ch->copy, dev->chsec[chid].copy_key) != GVC_OK) {
+        ch->copy = NULL;
+    }
+    return ch->copy;
+}
+
+void gv_copy_forget(struct gv_dev *dev, unsigned chid)
+{
+    gvc_gcm_split_free(dev->chan[chid].copy);   /* wipes the schedules */
+    dev->chan[chid].copy = NULL;
+}
+
 static int copy_encrypt(struct gv_dev *dev, unsigned chid,
                         const struct gv_cmd_copy *c,
                         const struct copy_end *src,
                         const struct copy_end *dst, uint8_t *chunk)
 {
-    struct gvc_gcm_split *g = NULL;
+    struct gvc_gcm_split *g = copy_ctx(dev, chid);
     uint8_t tag[GV_TAG_LEN];
     uint64_t used = 0;
     int err = GV_ERR_NONE;
 
-    if (gvc_gcm_split_new(&g, dev->chsec[chid].copy_key) != GVC_OK ||
+    if (!g ||
         gvc_gcm_split_seal_begin(g, c->iv, &c->src, sizeof(c->src)) !=
             GVC_OK) {
         err = gv_refuse(dev, GV_RULE_COPY_SEAL, chid, c->dst, c->size);
@@ -278,7 +298,6 @@ static int copy_encrypt(struct gv_dev *dev, unsigned chid,
     if (err == GV_ERR_NONE) {
         err = end_write(dev, chid, dst, c->size, tag, sizeof(tag));
     }
-    gvc_gcm_split_free(g);
     /* no plaintext of a secure context lingers in the staging chunk */
     memset(chunk, 0, used);
     return err;
@@ -345,7 +364,7 @@ static int copy_decrypt(struct gv_dev *dev, unsigned chid,
                         const struct copy_end *src,
                         const struct copy_end *dst)
 {
-    struct gvc_gcm_split *g = NULL;
+    struct gvc_gcm_split *g;
     uint8_t tag[GV_TAG_LEN];
     int err, rc;
 
@@ -354,10 +373,9 @@ static int copy_decrypt(struct gv_dev *dev, unsigned chid,
     if (err != GV_ERR_NONE) {
         return err;
     }
-    rc = gvc_gcm_split_new(&g, dev->chsec[chid].copy_key);
-    if (rc == GVC_OK) {
-        rc = gvc_gcm_split_auth_begin(g, c->iv, &c->dst, sizeof(c->dst));
-    }
+    g = copy_ctx(dev, chid);
+    rc = g ? gvc_gcm_split_auth_begin(g, c->iv, &c->dst, sizeof(c->dst))
+           : GVC_ERR_NOMEM;
     for (uint64_t off = 0, n; rc == GVC_OK && off < c->size; off += n) {
         uint64_t pa = end_run(dst, off, COPY_CHUNK, &n);
 
@@ -376,7 +394,6 @@ static int copy_decrypt(struct gv_dev *dev, unsigned chid,
 
         rc = gvc_gcm_split_decrypt(g, dev->vram + pa, n, dev->vram + pa);
     }
-    gvc_gcm_split_free(g);
     if (err == GV_ERR_NONE && rc != GVC_OK) {
         err = gv_refuse(dev, GV_RULE_COPY_DATA_AUTH, chid, c->src, c->size);
     }
@@ -470,6 +487,7 @@ int gv_exec_set_copy_key(struct gv_dev *dev, unsigned chid,
     /* The key is the channel's, not the context's (each stream has its
      * own), and bound to this incarnation: a ciphertext made for an
      * earlier creation of the channel never verifies here (attack 15). */
+    gv_copy_forget(dev, chid);          /* the old key's schedules */
     memcpy(&k, cmd, sizeof(k));
     rc = gv_derive_key(k.key, GV_KDF_COPY, chid, sec->incarnation,
                        sec->copy_key);

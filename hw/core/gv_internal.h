@@ -14,6 +14,7 @@
 #include "graviton/gv_rules.h"
 
 struct gvc_aead;
+struct gvc_gcm_split;
 struct gvc_key;
 
 /* ---- PMM: one 64-bit entry per 4 KiB page of the protected region ---- */
@@ -134,6 +135,10 @@ struct gv_chan {
     uint64_t hostwin_base;      /* copy engine's window onto guest memory */
     uint32_t hostwin_size;
     struct gvc_aead *aead;      /* the key schedule of K_chan (gv_keys.h) */
+    /* K_copy's key schedules (AES-GCM, AES-CTR, GHASH's key), made at the
+     * channel's first crypto copy under its key and reused by the next;
+     * wiped (gv_copy_forget()) when the key changes or the channel goes. */
+    struct gvc_gcm_split *copy;
     bool launch_wait;           /* the entry at GET holds a running LAUNCH */
     bool launch_entry_irq;      /* ... with GV_GPFIFO_IRQ */
     /* A group that launches, fetched (and authenticated) while the engine
@@ -378,6 +383,8 @@ void gv_iv(uint8_t iv[12], uint32_t domain, uint64_t counter);
 /* gv_copy.c: the copy engine */
 int gv_exec_copy(struct gv_dev *dev, unsigned chid, const uint8_t *cmd,
                  uint32_t size);
+/* Wipe and free channel @chid's copy key schedules (gv_chan.copy). */
+void gv_copy_forget(struct gv_dev *dev, unsigned chid);
 int gv_exec_set_copy_key(struct gv_dev *dev, unsigned chid,
                          const uint8_t *cmd, uint32_t size);
 

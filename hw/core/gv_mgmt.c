@@ -897,6 +897,7 @@ int gv_ch_destroy(struct gv_dev *dev, const uint8_t *cmd, uint32_t size)
     gv_ctx_release(dev, c.chid);
     memset(&dev->chsec[c.chid], 0, sizeof(dev->chsec[c.chid]));
     gvc_aead_free(ch->aead);
+    gv_copy_forget(dev, c.chid);
     /* A launching group kept while this command waited for the engine
      * (gv_channel.c) dies with the channel; no launch of it is running:
      * CH_* commands run only when the engine is idle. */

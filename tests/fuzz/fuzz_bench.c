@@ -564,6 +564,7 @@ static void restore(void)
                                       &snap_fzb.victim : &snap_sec;
 
         dev->chan[c].aead = NULL;
+        dev->chan[c].copy = NULL;       /* made again on first use */
         if (snap_dev.chan[c].aead &&
             gvc_aead_new(&dev->chan[c].aead, s->chan_key[c]) != GVC_OK) {
             abort();
@@ -660,6 +661,7 @@ int fzb_verify_restore(void)
     cur_dev.copy_buf_size = snap_dev.copy_buf_size;
     for (unsigned c = 0; c < GV_MAX_CHANNELS; c++) {
         cur_dev.chan[c].aead = snap_dev.chan[c].aead;
+        cur_dev.chan[c].copy = snap_dev.chan[c].copy;
     }
     if (memcmp(&cur_dev, &snap_dev, sizeof(cur_dev)) != 0) {
         fprintf(stderr, "fuzz: restored struct gv_dev differs\n");

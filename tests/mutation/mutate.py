@@ -278,6 +278,11 @@ MUTATIONS = [
      '    OPENSSL_cleanse(got, sizeof(got));\n'
      '    OPENSSL_cleanse(s->part',
      'a copy engine decryption under a wrong tag (512-bit GHASH path)'),
+    ('copy-rekey-wipe', 'hw/core/gv_copy.c',
+     '    gv_copy_forget(dev, chid);          /* the old key\'s schedules */\n',
+     '',
+     'a channel\'s copy key schedules kept across SET_COPY_KEY (the old '
+     'key\'s ciphertexts accepted)'),
     ('copy-key-secure', 'hw/core/gv_copy.c',
      '    if (dev->chan[chid].type != GV_CHAN_TYPE_SECURE) {\n'
      '        return gv_refuse(dev, GV_RULE_COPY_KEY_NOT_SECURE, chid,',

@@ -10,7 +10,9 @@
  * host window in the encrypting direction, not even when its DMA fails
  * half-way; and the destinations a decrypting copy refuses
  * (copy.decrypt_dst: unprotected memory, the host window, a physical
- * page mapped twice) and overlaps (copy.crypto_overlap).
+ * page mapped twice) and overlaps (copy.crypto_overlap); the key
+ * schedules a channel keeps between copies: a new key wipes them (a
+ * ciphertext under the old key is refused), and so does the channel's end.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,6 +20,7 @@
 
 #include "cunit_main.h"
 #include "gv_crypto.h"
+#include "gv_internal.h"
 #include "gv_testdev.h"
 #include "graviton/gv_rules.h"
 
@@ -522,6 +525,46 @@ static void test_device_in_place(void)
     free(got);
 }
 
+/* Channel 2 keeps K_copy's key schedules from its first crypto copy on
+ * (gv_chan.copy); SET_COPY_KEY wipes them, so a ciphertext sealed under
+ * the old key is refused and one under the new key accepted, and so does
+ * the channel's destruction.  Last: it changes the key and ends channel 2. */
+static void test_key_schedules_wiped(void)
+{
+    struct gv_cmd_set_copy_key k = { .hdr = { GV_OP_SET_COPY_KEY,
+                                              sizeof(k) } };
+    uint64_t n = 4096, dst = 3 * 4096;
+    uint8_t *pt = malloc(n), *got = malloc(n), old[32], mac[GV_TAG_LEN];
+
+    CU_ASSERT_FATAL(pt && got);
+    gvc_random(pt, n);
+    round_trip(dst, n, pt, got);
+    CU_ASSERT_PTR_NOT_NULL(td->dev->chan[2].copy);
+    memcpy(old, key, sizeof(old));
+    gvc_random(k.key, sizeof(k.key));
+    CU_ASSERT_EQUAL_FATAL(td_submit_secure(td, &sa, 2, &k, sizeof(k)),
+                          GV_ERR_NONE);
+    CU_ASSERT_PTR_NULL(td->dev->chan[2].copy);
+    CU_ASSERT_FATAL(gvrt_copy_key(&sa, 2, k.key, key) == 0);
+    /* under the old key: refused, the destination zeroed */
+    CU_ASSERT_EQUAL(gvc_gcm_seal(old, next_iv(), &dst, 8, pt, n, window,
+                                 window + n), GVC_OK);
+    expect_rule(copy(GV_COPY_SRC_HOST | GV_COPY_DECRYPT, 0, dst, n),
+                GV_ERR_DATA_AUTH, GV_RULE_COPY_DATA_AUTH);
+    vm_read(dst, got, n);
+    CU_ASSERT(all_byte(got, 0, n));
+    td_wr(td, GV_REG_CHAN(2, GV_CHAN_CTRL), GV_CHAN_CTRL_CLEAR_ERR);
+    /* under the new one: both directions */
+    round_trip(dst, n, pt, got);
+    CU_ASSERT_PTR_NOT_NULL(td->dev->chan[2].copy);
+    gvrt_mac_destroy(&sa, 2, mac);
+    CU_ASSERT_EQUAL(td_destroy(td, 2, mac), GV_ERR_NONE);
+    CU_ASSERT_PTR_NULL(td->dev->chan[2].copy);
+    memset(old, 0, sizeof(old));
+    free(pt);
+    free(got);
+}
+
 int gv_register_suites(void)
 {
     static const struct gv_cunit_test t[] = {
@@ -538,6 +581,8 @@ int gv_register_suites(void)
           test_decrypt_dst_refused },
         { "device to device in place; overlaps refused",
           test_device_in_place },
+        { "a new key or the channel's end wipes its key schedules",
+          test_key_schedules_wiped },
         { NULL, NULL },
     };
 
