@@ -438,6 +438,47 @@ static int first_refused(const struct gv_chan *ch, unsigned via,
     return (int)(d->error_pos & 0xffff);
 }
 
+/* A group about to run on @via at ring entry put0, judged in the state it
+ * runs in (pend_open()), then against what the device did (pend_close()). */
+struct pend {
+    unsigned via, n;
+    uint32_t put0, err0;
+    uint64_t acc0;
+    bool group, forged;
+    struct want gw;
+    const uint8_t *c;
+};
+
+/* Is @ch's ring idle (it runs exactly the groups queued now, at once)? */
+static bool ring_idle(struct gv_dev *d, const struct gv_chan *ch)
+{
+    return ch->ring_entries >= 2 && ch->get == ch->put && !ch->stopped &&
+           !ch->launch_wait && !ch->stash &&
+           !(ch->type == GV_CHAN_TYPE_BOOTSTRAP && gv_engine_busy(d));
+}
+
+/* @c: the group's commands, or NULL (a group the harness does not
+ * judge: only what happened to it is noted). */
+static void pend_open(struct pend *p, unsigned via, uint32_t idx,
+                      const uint8_t *c, uint32_t len, bool forged)
+{
+    struct gv_dev *d = dev();
+    bool cmds_too = false;
+
+    memset(p, 0, sizeof(*p));
+    p->via = via;
+    p->put0 = idx;
+    p->c = c;
+    p->forged = forged;
+    if (c) {
+        p->group = want_group(via, &p->gw, &cmds_too);
+        p->n = cmds_too ? judge_cmds(via, c, len, forged) : 0;
+    }
+    p->acc0 = d->chan[via].groups_accepted;
+    p->err0 = d->error_count;
+    memcpy(hits0, d->rule_hits, sizeof(hits0));
+}
+
 /*
  * The commands of a group run in order and the first refused one stops
  * it, the ones before it done (docs/commands.md): every command before
@@ -446,45 +487,31 @@ static int first_refused(const struct gv_chan *ch, unsigned via,
  * forbids it; the ones after it never ran.  The refused command is
  * judged in the state it ran in: the state now (a refusal changes
  * nothing) when commands before it changed channels or mappings.
+ * Returns whether the group is known to have failed.
  */
-void fza_submit(unsigned via, const void *cmds, uint32_t len, bool forged)
+static bool pend_close(struct pend *p)
 {
     struct gv_dev *d = dev();
-    const struct gv_chan *ch = via < GV_MAX_CHANNELS ? &d->chan[via] : NULL;
-    const uint8_t *c = cmds;
-    struct want gw;
-    uint32_t put0 = 0, err0 = 0;
-    uint64_t acc0 = 0;
-    unsigned n = 0;
+    const struct gv_chan *ch = &d->chan[p->via];
+    unsigned n = p->n;
+    bool failed;
     int f;
-    bool idle, group = false, cmds_too = false;
     char fired[160];
 
-    /* Only when the ring is idle and runs exactly this group now. */
-    idle = ch && ch->ring_entries >= 2 && ch->get == ch->put &&
-           !ch->stopped && !ch->launch_wait && !ch->stash &&
-           !(ch->type == GV_CHAN_TYPE_BOOTSTRAP && gv_engine_busy(d));
-    if (idle) {
-        group = want_group(via, &gw, &cmds_too);
-        n = cmds_too ? judge_cmds(via, c, len, forged) : 0;
-        put0 = ch->put;
-        acc0 = ch->groups_accepted;
-        err0 = d->error_count;
-        memcpy(hits0, d->rule_hits, sizeof(hits0));
+    if (!ch->ring_entries || ch->get != (p->put0 + 1) % ch->ring_entries) {
+        return false;
     }
-    fzb_submit(via, cmds, len);
-    if (!idle || ch->get != (put0 + 1) % ch->ring_entries) {
-        return;
-    }
-    if (group) {
-        if (!fired_ok(&gw, fired, sizeof(fired))) {
-            expect_fail(&gw, 0, 1, fired);
+    failed = d->error_count == p->err0 + 1 && d->error_chid == p->via &&
+             d->error_pos >> 16 == p->put0;
+    if (p->group) {
+        if (!fired_ok(&p->gw, fired, sizeof(fired))) {
+            expect_fail(&p->gw, 0, 1, fired);
         }
-        return;
+        return failed;
     }
-    if (n == 0 || ch->groups_accepted != acc0 + 1 ||
-        (f = first_refused(ch, via, put0, err0, n)) < 0) {
-        return;
+    if (n == 0 || ch->groups_accepted != p->acc0 + 1 ||
+        (f = first_refused(ch, p->via, p->put0, p->err0, n)) < 0) {
+        return failed;
     }
     for (int k = 0; k < f && k < (int)n; k++) {
         if (jd[k].forbidden) {
@@ -493,14 +520,210 @@ void fza_submit(unsigned via, const void *cmds, uint32_t len, bool forged)
         }
     }
     if (f >= (int)n) {
-        return;
+        return failed;
     }
     if (!jd[f].stable) {
-        jd[f].forbidden = want_cmd(via, c + jd[f].off, jd[f].size, forged,
-                                   true, &jd[f].w);
+        jd[f].forbidden = want_cmd(p->via, p->c + jd[f].off, jd[f].size,
+                                   p->forged, true, &jd[f].w);
     }
     if (jd[f].forbidden && !fired_ok(&jd[f].w, fired, sizeof(fired))) {
         expect_fail(&jd[f].w, (unsigned)f, n, fired);
+    }
+    return failed;
+}
+
+/*
+ * Ring batches (fza_batch_begin(), fza_batch_flush()): several entries
+ * behind one doorbell.  The core runs a channel's entries in order, one
+ * group at a time; a work channel (normal, secure) that fails a group
+ * stops there (GET past the failed entry, STATUS "stopped", the entries
+ * behind it wait for CLEAR_ERR), a bootstrap channel runs on.  Each
+ * group is judged as a single one is, in the state it runs in: the bench
+ * calls batch_read() on every DMA read, and the read of a queued group
+ * (its own slot and length) comes after the entries before it finished
+ * and before anything of it ran.  After the doorbells, per channel that
+ * was idle: the entries that ran, GET and the stop are what the core's
+ * rule says.
+ */
+static struct bq {
+    bool judged, forged, fetched, failed;
+    uint32_t off, len;          /* its commands in bq_cmds */
+} bq[FZB_BATCH_MAX];
+static uint8_t bq_cmds[FZB_BATCH_MAX * FZB_BATCH_SLOT];
+static uint32_t bq_used;
+static struct pend bq_pend;
+static int bq_open = -1;
+static struct bch {
+    bool judged;
+    uint32_t type, entries;
+    uint64_t incarnation;
+} bch[GV_MAX_CHANNELS];
+
+void fza_batch_begin(void)
+{
+    memset(bq, 0, sizeof(bq));
+    bq_used = 0;
+    bq_open = -1;
+    fzb_batch_begin();
+}
+
+static void bq_close(void)
+{
+    if (bq_open >= 0) {
+        bq[bq_open].failed = pend_close(&bq_pend);
+        bq_open = -1;
+    }
+}
+
+static void batch_read(uint64_t addr, void *buf, uint64_t len)
+{
+    struct gv_dev *d = dev();
+    const struct fzb_queued *q;
+    unsigned k;
+
+    (void)buf;
+    for (k = 0; (q = fzb_batch_entry(k)) != NULL; k++) {
+        if (!bq[k].fetched && q->gaddr == addr && q->glen == len) {
+            break;
+        }
+    }
+    if (!q) {
+        return;
+    }
+    bq_close();
+    bq[k].fetched = true;
+    for (unsigned e = 0; e < k; e++) {
+        const struct fzb_queued *p = fzb_batch_entry(e);
+
+        if (p->chid == q->chid && bch[q->chid].judged &&
+            bch[q->chid].type != GV_CHAN_TYPE_BOOTSTRAP &&
+            d->chan[q->chid].type == bch[q->chid].type &&
+            (!bq[e].fetched || bq[e].failed)) {
+            finding("ring batch: channel %u ran ring entry %u after entry "
+                    "%u failed: a work channel stops at a failed group "
+                    "until CLEAR_ERR (docs/registers.md)", q->chid, q->idx,
+                    p->idx);
+        }
+    }
+    pend_open(&bq_pend, q->chid, q->idx,
+              bq[k].judged ? bq_cmds + bq[k].off : NULL, bq[k].len,
+              bq[k].forged);
+    bq_open = (int)k;
+}
+
+/* What the core's rule says of channel @c's entries of the batch, now
+ * that its doorbell has run them (an entry run after a failed one was
+ * seen by batch_read()): a bootstrap channel ran them all; a work
+ * channel either ran them all, none failing, or stopped at the one that
+ * failed (GET just past it). */
+static void batch_check(unsigned c)
+{
+    const struct gv_chan *ch = &dev()->chan[c];
+    const struct fzb_queued *q;
+    int bad = -1, last = -1;
+
+    for (unsigned k = 0; (q = fzb_batch_entry(k)) != NULL; k++) {
+        if (q->chid != c) {
+            continue;
+        }
+        if (bad < 0 && (!bq[k].fetched || bq[k].failed)) {
+            bad = (int)k;
+        }
+        if (q->idx == (ch->get + ch->ring_entries - 1) % ch->ring_entries) {
+            last = (int)k;
+        }
+    }
+    if (ch->type == GV_CHAN_TYPE_BOOTSTRAP || !ch->stopped) {
+        if (ch->get != fzb_batch_put(c) || ch->stopped) {
+            finding("ring batch: channel %u (type %u) %s at GET %u before "
+                    "PUT %u", c, ch->type,
+                    ch->stopped ? "stopped" : "stood still", ch->get,
+                    fzb_batch_put(c));
+        }
+        if (ch->type != GV_CHAN_TYPE_BOOTSTRAP && bad >= 0) {
+            finding("ring batch: channel %u failed ring entry %u and is "
+                    "not stopped: a work channel stops at a failed group "
+                    "until CLEAR_ERR (docs/registers.md)", c,
+                    fzb_batch_entry((unsigned)bad)->idx);
+        }
+        return;
+    }
+    if (last < 0) {
+        finding("ring batch: channel %u stopped at GET %u, past no entry "
+                "of the batch", c, ch->get);
+    }
+}
+
+/* Ring the batch's doorbells, judging every group as it runs, then
+ * each idle channel's ring. */
+void fza_batch_flush(void)
+{
+    struct gv_dev *d = dev();
+    const struct fzb_queued *q;
+    unsigned count[GV_MAX_CHANNELS] = { 0 };
+
+    if (!fzb_batching()) {
+        return;
+    }
+    for (unsigned k = 0; (q = fzb_batch_entry(k)) != NULL; k++) {
+        count[q->chid]++;
+    }
+    for (unsigned c = 0; c < GV_MAX_CHANNELS; c++) {
+        const struct gv_chan *ch = &d->chan[c];
+
+        bch[c].judged = count[c] && d->locked && ring_idle(d, ch) &&
+                        count[c] < ch->ring_entries &&
+                        ch->type != GV_CHAN_TYPE_FREE;
+        bch[c].type = ch->type;
+        bch[c].entries = ch->ring_entries;
+        bch[c].incarnation = ch->type == GV_CHAN_TYPE_SECURE && d->chsec ?
+                             d->chsec[c].incarnation : 0;
+    }
+    fzb_dma_read_filter = batch_read;
+    fzb_batch_ring();
+    fzb_dma_read_filter = NULL;
+    bq_close();
+    for (unsigned c = 0; c < GV_MAX_CHANNELS; c++) {
+        const struct gv_chan *ch = &d->chan[c];
+
+        if (bch[c].judged && ch->type == bch[c].type &&
+            ch->ring_entries == bch[c].entries && !ch->launch_wait &&
+            !ch->stash && (ch->type != GV_CHAN_TYPE_SECURE ||
+                           d->chsec[c].incarnation == bch[c].incarnation)) {
+            batch_check(c);
+        }
+    }
+}
+
+void fza_submit(unsigned via, const void *cmds, uint32_t len, bool forged)
+{
+    struct gv_dev *d = dev();
+    const struct gv_chan *ch = via < GV_MAX_CHANNELS ? &d->chan[via] : NULL;
+    struct pend p;
+    unsigned k = fzb_batch_count();
+    bool idle;
+
+    if (fzb_batching()) {
+        fzb_submit(via, cmds, len);
+        if (fzb_batch_count() == k + 1 &&
+            len <= sizeof(bq_cmds) - bq_used) {
+            bq[k].judged = true;
+            bq[k].forged = forged;
+            bq[k].off = bq_used;
+            bq[k].len = len;
+            memcpy(bq_cmds + bq_used, cmds, len);
+            bq_used += len;
+        }
+        return;
+    }
+    /* Only when the ring is idle and runs exactly this group now. */
+    idle = ch && ring_idle(d, ch);
+    if (idle) {
+        pend_open(&p, via, ch->put, cmds, len, forged);
+    }
+    fzb_submit(via, cmds, len);
+    if (idle) {
+        pend_close(&p);
     }
 }
 

@@ -43,6 +43,13 @@ void fza_run(const uint8_t *a);
 /* Submit @cmds in a plaintext group on @via, with the expectation oracle:
  * @forged says the command's MAC, if it has one, is not its runtime's. */
 void fza_submit(unsigned via, const void *cmds, uint32_t len, bool forged);
+/* Ring batches: fza_batch_begin() queues the groups that follow (the
+ * bench's fzb_batch_begin(), with fza_submit()'s judgements kept),
+ * fza_batch_flush() rings their doorbells and judges each group as it
+ * runs, and each idle channel's ring afterwards (a no-op without a
+ * batch). */
+void fza_batch_begin(void);
+void fza_batch_flush(void);
 /* At the start of an input (after fzb_begin()), before and after every
  * action. */
 void fza_input_begin(void);

@@ -73,6 +73,17 @@ static void mark_guest(uint64_t gpa, uint64_t len)
 
 bool fzb_dma_confined;
 
+/* The batch being queued (fzb_batch_begin()): its entries, and per
+ * channel the PUT the bench has written entries up to (valid[]: the
+ * channel has entries in this batch). */
+static struct {
+    bool on;
+    unsigned n;
+    struct fzb_queued q[FZB_BATCH_MAX];
+    uint32_t put[GV_MAX_CHANNELS];
+    bool valid[GV_MAX_CHANNELS];
+} batch;
+
 static bool in(uint64_t addr, uint64_t len, uint64_t base, uint64_t size)
 {
     return addr >= base && len <= size && addr - base <= size - len;
@@ -86,6 +97,8 @@ static void confined(uint64_t addr, uint64_t len)
     struct gv_dev *d = fzb.td->dev;
 
     if (!fzb_dma_confined || in(addr, len, FZB_GROUP_ADDR, 8192) ||
+        in(addr, len, FZB_BATCH_ADDR,
+           FZB_BATCH_MAX * (uint64_t)FZB_BATCH_SLOT) ||
         in(addr, len, fzb.host1, FZB_HOSTWIN_SIZE) ||
         in(addr, len, fzb.host2, FZB_HOSTWIN_SIZE)) {
         return;
@@ -603,6 +616,7 @@ void fzb_begin(void)
         no_snap = getenv("GV_FUZZ_NO_SNAPSHOT") != NULL;
     }
     fzb_dma_read_filter = NULL;
+    batch.on = false;
     if (!fzb.td) {
         build();
         if (!no_snap) {
@@ -692,6 +706,72 @@ void fzb_ring_group(unsigned chid, const void *g, uint32_t len)
     fzb_ring_group_flags(chid, g, len, 0);
 }
 
+void fzb_batch_begin(void)
+{
+    memset(&batch, 0, sizeof(batch));
+    batch.on = true;
+}
+
+bool fzb_batching(void)
+{
+    return batch.on;
+}
+
+unsigned fzb_batch_count(void)
+{
+    return batch.n;
+}
+
+const struct fzb_queued *fzb_batch_entry(unsigned k)
+{
+    return k < batch.n ? &batch.q[k] : NULL;
+}
+
+uint32_t fzb_batch_put(unsigned chid)
+{
+    return batch.put[chid % GV_MAX_CHANNELS];
+}
+
+void fzb_batch_ring(void)
+{
+    bool rung[GV_MAX_CHANNELS] = { false };
+
+    batch.on = false;
+    for (unsigned k = 0; k < batch.n; k++) {
+        unsigned c = batch.q[k].chid;
+
+        if (!rung[c]) {
+            rung[c] = true;
+            gv_mmio_write(fzb.td->dev, GV_REG_CHAN(c, GV_CHAN_PUT),
+                          batch.put[c], 4);
+        }
+    }
+}
+
+/* Queue @g (a batch is on, with room): its own slot, an entry at the
+ * channel's PUT as the bench has moved it, no doorbell. */
+static void batch_queue(unsigned chid, const void *g, uint32_t len,
+                        uint32_t flags, uint32_t entries, uint32_t put,
+                        uint64_t ring)
+{
+    struct fzb_queued *q = &batch.q[batch.n];
+    struct gv_gpfifo_entry e = { .flags = flags, .len = len };
+
+    if (!batch.valid[chid]) {
+        batch.valid[chid] = true;
+        batch.put[chid] = put;
+    }
+    q->chid = chid;
+    q->idx = batch.put[chid];
+    q->gaddr = FZB_BATCH_ADDR + batch.n * (uint64_t)FZB_BATCH_SLOT;
+    q->glen = len;
+    e.addr = q->gaddr;
+    fzb_guest_write(q->gaddr, g, len);
+    fzb_guest_write(ring + (uint64_t)q->idx * sizeof(e), &e, sizeof(e));
+    batch.put[chid] = entries ? (q->idx + 1) % entries : 1;
+    batch.n++;
+}
+
 void fzb_ring_group_flags(unsigned chid, const void *g, uint32_t len,
                           uint32_t flags)
 {
@@ -702,6 +782,11 @@ void fzb_ring_group_flags(unsigned chid, const void *g, uint32_t len,
     struct gv_gpfifo_entry e = { .addr = FZB_GROUP_ADDR, .len = len,
                                  .flags = flags };
 
+    if (batch.on && batch.n < FZB_BATCH_MAX && len <= FZB_BATCH_SLOT &&
+        chid < GV_MAX_CHANNELS) {
+        batch_queue(chid, g, len, flags, entries, put, ring);
+        return;
+    }
     fzb_guest_write(FZB_GROUP_ADDR, g, len);
     fzb_guest_write(ring + (uint64_t)put * sizeof(e), &e, sizeof(e));
     gv_mmio_write(fzb.td->dev, GV_REG_CHAN(chid, GV_CHAN_PUT),

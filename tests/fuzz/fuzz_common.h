@@ -115,6 +115,32 @@ void fzb_ring_group(unsigned chid, const void *g, uint32_t len);
 /* The same with the entry's @flags (GV_GPFIFO_*). */
 void fzb_ring_group_flags(unsigned chid, const void *g, uint32_t len,
                           uint32_t flags);
+/*
+ * Ring batches: several ring entries behind one doorbell.  Between
+ * fzb_batch_begin() and fzb_batch_ring(), fzb_ring_group*() (and so
+ * fzb_submit()) queue: the group goes to a slot of its own
+ * (FZB_BATCH_ADDR), its entry to the channel's PUT as the bench has moved
+ * it (the device's PUT at the channel's first entry), and no PUT is
+ * written; fzb_batch_ring() writes each channel's PUT once, in the order
+ * of its first entry, and ends the batch.  At most FZB_BATCH_MAX entries
+ * (more go through at once, as before).
+ */
+#define FZB_BATCH_MAX 8
+#define FZB_BATCH_SLOT 0x2100u
+#define FZB_BATCH_ADDR (FZB_GROUP_ADDR + 0x10000)
+struct fzb_queued {
+    unsigned chid;
+    uint32_t idx;               /* its ring entry */
+    uint64_t gaddr;             /* its group (guest-physical), */
+    uint32_t glen;              /* and length */
+};
+void fzb_batch_begin(void);
+bool fzb_batching(void);
+unsigned fzb_batch_count(void);
+const struct fzb_queued *fzb_batch_entry(unsigned k);
+/* The PUT the doorbell of @chid will write. */
+uint32_t fzb_batch_put(unsigned chid);
+void fzb_batch_ring(void);
 /* Call after a test-bench helper that writes guest memory itself. */
 void fzb_guest_touched(void);
 /* Submit @cmds in a plaintext group on @chid. */

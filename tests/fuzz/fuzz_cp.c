@@ -29,6 +29,16 @@
  *                   (an authorised unmap or destroy) again
  * 12  attack:       FZA_LEN bytes: u8 kind, fields -> one of the attacks
  *                   of fuzz_attack.c (design.md section 11 as scripts)
+ * 13  batch:        u8 k, u8 wrap: the group of each of the next 2 + k % 7
+ *                   actions that submit one (2, 4-8, 11) is queued as a
+ *                   ring entry and the doorbells are rung once, after the
+ *                   last (or before the first action that is not such
+ *                   one, or at the end of the input): several groups,
+ *                   maybe on several channels, behind one PUT each.
+ *                   wrap bit 7: first the ring of channel 0, 1, 2 or 1
+ *                   (bits 5:4) is made 4 << (bit 0) entries long and
+ *                   filled with all but 1 + (bit 1) of them (empty
+ *                   groups), so that the batch wraps around its end
  *
  * After every input gv_dev_check() must pass (fzb_end()), after every
  * action the oracles below and fuzz_attack.c's (expectations of the rule
@@ -51,7 +61,8 @@
 
 enum {
     A_MMIO_W, A_MMIO_R, A_GROUP, A_APER, A_CMDS, A_LAUNCH, A_MGMT,
-    A_SECURE, A_ENGINE, A_RESET, A_RECREATE, A_REPLAY, A_ATTACK, A_COUNT
+    A_SECURE, A_ENGINE, A_RESET, A_RECREATE, A_REPLAY, A_ATTACK, A_BATCH,
+    A_COUNT
 };
 #define MGMT_LEN 24
 #define ENG_LEN 25
@@ -107,6 +118,7 @@ static size_t act_len(const uint8_t *p, size_t left)
     case A_ENGINE: n = 1 + ENG_LEN; break;
     case A_REPLAY: n = 2; break;
     case A_ATTACK: n = 1 + FZA_LEN; break;
+    case A_BATCH: n = 3; break;
     default: n = 1; break;
     }
     return n <= left ? n : 0;
@@ -367,11 +379,16 @@ struct watch {
     unsigned nmacs;             /* MACs accepted in this incarnation */
     uint8_t macs[16][GV_TAG_LEN];
 };
+/* A ring batch is being queued: the groups of this many more actions
+ * (A_BATCH); batch_flushed: its doorbells rang during this action (the
+ * report the action finds may be any group's of the batch). */
+static unsigned batch_left;
+static bool batch_flushed;
 static const unsigned watched[] = { FZB_SECURE_CHID, FZB_VICTIM_CHID,
                                     FZB_STREAM_CHID };
 #define NWATCH (sizeof(watched) / sizeof(watched[0]))
 static struct watch watch[NWATCH];
-static bool sealed_honest;      /* set by act_secure() */
+static unsigned sealed_honest;  /* honest groups sealed by this action */
 
 static void oracle_fail(unsigned chid, const char *fmt, ...)
     __attribute__((format(printf, 2, 3), noreturn));
@@ -446,8 +463,8 @@ static void watch_groups(struct gv_dev *d, unsigned chid, struct watch *w)
 {
     uint64_t now = d->chan[chid].groups_accepted, delta;
 
-    if (chid == FZB_SECURE_CHID && sealed_honest) {
-        w->honest++;
+    if (chid == FZB_SECURE_CHID) {
+        w->honest += sealed_honest;
     }
     if (now < w->accepted) {
         oracle_fail(chid, "groups_accepted went back (%" PRIu64 " -> %"
@@ -528,7 +545,8 @@ static void watch_before(void)
     static const uint8_t zero[sizeof(struct gv_measurement) + 64];
 
     fzb_guest_write(RESULT_ADDR, zero, sizeof(zero));
-    sealed_honest = false;
+    sealed_honest = 0;
+    batch_flushed = false;
     act_has_mac = false;
     fza_before();
 }
@@ -548,8 +566,8 @@ static void watch_after(uint8_t action)
         watch_groups(d, chid, &watch[i]);
         watch_auths(d, chid, &watch[i]);
     }
-    watch_report(d, action % A_COUNT == A_MGMT ||
-                    action % A_COUNT == A_ATTACK);
+    watch_report(d, !batch_flushed && (action % A_COUNT == A_MGMT ||
+                                       action % A_COUNT == A_ATTACK));
     fza_after();
 }
 
@@ -608,6 +626,18 @@ static void act_launch(const uint8_t *p, size_t n)
     fzb_submit(FZB_NORMAL_CHID, cmd, len);
 }
 
+/* The runtime takes the device's command counter of channel 2 (after a
+ * group ran, or a batch was rung). */
+static void runtime_follows(void)
+{
+    struct gv_dev *d = dev();
+
+    if (d->locked && d->chsec) {
+        fzb.sec.cmd_counter[FZB_SECURE_CHID] =
+            d->chsec[FZB_SECURE_CHID].cmd_counter;
+    }
+}
+
 static void act_secure(const uint8_t *p)
 {
     uint8_t cmds[256], g[sizeof(last_sealed)];
@@ -616,6 +646,7 @@ static void act_secure(const uint8_t *p)
     uint64_t ctr = fzb.sec.cmd_counter[FZB_SECURE_CHID];
     uint32_t len = mk_engine(p + 2, cmds), glen;
     uint8_t pos = p[2 + ENG_LEN], x = p[3 + ENG_LEN];
+    bool honest;
 
     switch (mode % 8) {
     case 4: ctr -= 1; break;
@@ -625,19 +656,77 @@ static void act_secure(const uint8_t *p)
     default: break;
     }
     glen = gvrt_seal_group_at(&fzb.sec, FZB_SECURE_CHID, ctr, cmds, len, g);
-    sealed_honest = d->locked && d->chsec &&
-                    ctr == d->chsec[FZB_SECURE_CHID].cmd_counter;
+    /* in a batch the device is behind: the runtime's counter (synced
+     * when the batch began) counts the honest groups queued */
+    honest = d->locked && d->chsec &&
+             ctr == (fzb_batching() ? fzb.sec.cmd_counter[FZB_SECURE_CHID]
+                                    : d->chsec[FZB_SECURE_CHID].cmd_counter);
     if (x && (mode & 0x80)) {
         g[pos % glen] ^= x;
-        sealed_honest = false;
+        honest = false;
     }
+    sealed_honest += honest;
     memcpy(last_sealed, g, glen);
     last_sealed_len = glen;
     fzb_ring_group(FZB_SECURE_CHID, g, glen);
-    if (d->locked && d->chsec) {    /* the runtime follows the device */
-        fzb.sec.cmd_counter[FZB_SECURE_CHID] =
-            d->chsec[FZB_SECURE_CHID].cmd_counter;
+    if (fzb_batching()) {
+        fzb.sec.cmd_counter[FZB_SECURE_CHID] += honest;
+    } else {
+        runtime_follows();
     }
+}
+
+/* Does action @op submit exactly one group (so that it can be one entry of
+ * a ring batch)? */
+static bool batchable(uint8_t op)
+{
+    switch (op % A_COUNT) {
+    case A_GROUP: case A_CMDS: case A_LAUNCH: case A_MGMT: case A_SECURE:
+    case A_ENGINE: case A_REPLAY:
+        return true;
+    default:
+        return false;
+    }
+}
+
+static void batch_flush(void)
+{
+    if (fzb_batching()) {
+        fza_batch_flush();
+        batch_flushed = true;
+        runtime_follows();
+    }
+    batch_left = 0;
+}
+
+/* A_BATCH: maybe a short ring filled up to its end first, then the
+ * batch begins. */
+static void act_batch(const uint8_t *p)
+{
+    static const unsigned chans[] = { TD_BOOT_CHID, FZB_NORMAL_CHID,
+                                      FZB_SECURE_CHID, FZB_NORMAL_CHID };
+    unsigned c = chans[p[2] >> 4 & 3u];
+    uint32_t size = 4u << (p[2] & 1u);
+    static const uint8_t none[8];
+    uint8_t g[sizeof(struct gv_group_hdr) + GV_TAG_LEN];
+
+    if (p[2] & 0x80) {
+        gv_mmio_write(dev(), GV_REG_CHAN(c, GV_CHAN_RING_ENTRIES), size, 4);
+        for (uint32_t k = 0; k < size - 1 - (p[2] >> 1 & 1u); k++) {
+            if (c != FZB_SECURE_CHID) {
+                fzb_submit(c, none, 0);
+                continue;
+            }
+            runtime_follows();
+            sealed_honest += dev()->locked && dev()->chsec;
+            fzb_ring_group(c, g, gvrt_seal_group_at(
+                               &fzb.sec, c, fzb.sec.cmd_counter[c], none, 0,
+                               g));
+        }
+        runtime_follows();
+    }
+    batch_left = 2 + p[1] % 7u;
+    fza_batch_begin();
 }
 
 /* Channel 2 destroyed with the runtime's MAC and created again at the
@@ -747,6 +836,9 @@ static void act_run(const uint8_t *p, size_t n)
     case A_ATTACK:
         fza_run(p + 1);
         break;
+    case A_BATCH:
+        act_batch(p);
+        break;
     default:
         if ((p[1] & 0x80) && last_auth_len) {   /* an authorisation again */
             act_has_mac = true;
@@ -777,12 +869,24 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         watch_sync(dev(), watched[i], &watch[i]);
     }
     fza_input_begin();
+    batch_left = 0;
     while ((n = act_len(data, size)) != 0) {
         watch_before();
+        if (!batchable(data[0])) {
+            batch_flush();
+        }
         act_run(data, n);
+        if (batchable(data[0]) && batch_left && --batch_left == 0) {
+            batch_flush();
+        }
         watch_after(data[0]);
         data += n;
         size -= n;
+    }
+    if (fzb_batching()) {
+        watch_before();
+        batch_flush();
+        watch_after(A_BATCH);
     }
     fzb_end();
     return 0;
@@ -853,6 +957,30 @@ static bool act_authorised(const uint8_t *p)
            ((p[1] % 5 == 2 && (p[3] & 4u)) || (p[1] % 5 == 3 && (p[3] & 2u)));
 }
 
+/* A batch before action @at of @nact: its count the run of actions from
+ * there that submit one group each (2 to 8 of them), a wrap a quarter of
+ * the time; its length, 0 if fewer than two follow or no room. */
+static size_t batch_insert(uint8_t *data, size_t size, size_t max,
+                           const size_t *off, size_t nact, size_t at,
+                           uint32_t *s)
+{
+    size_t run = 0;
+
+    while (at + run < nact && run < FZB_BATCH_MAX &&
+           batchable(data[off[at + run]])) {
+        run++;
+    }
+    if (run < 2 || size + 3 > max) {
+        return 0;
+    }
+    run = 2 + fz_rnd(s) % (run - 1);
+    memmove(data + off[at] + 3, data + off[at], size - off[at]);
+    data[off[at]] = A_BATCH;
+    data[off[at] + 1] = (uint8_t)(run - 2);
+    data[off[at] + 2] = (uint8_t)(fz_rnd(s) % 4 ? 0 : 0x80 | fz_rnd(s));
+    return 3;
+}
+
 /* Where to insert a replay: half the time after the action that follows
  * an authorised one (the attacker replays a recorded authorisation once
  * the state has moved on: *@auth), else after any action. */
@@ -886,7 +1014,7 @@ size_t LLVMFuzzerCustomMutator(uint8_t *data, size_t size, size_t max,
     }
     size = pos;                     /* drop a truncated tail */
     off[nact] = pos;
-    switch (fz_rnd(&s) % 8) {
+    switch (fz_rnd(&s) % 9) {
     case 0: case 1: case 2:         /* insert a new action */
         at = nact ? off[fz_rnd(&s) % (nact + 1)] : 0;
         if (size + 64 > max) {
@@ -934,6 +1062,15 @@ size_t LLVMFuzzerCustomMutator(uint8_t *data, size_t size, size_t max,
             data[at] = A_REPLAY;
             data[at + 1] = (uint8_t)(auth ? 0x80 : fz_rnd(&s) & 0x81);
             return size + 2;
+        }
+        break;
+    case 7:                         /* split a run into one ring batch */
+        if (nact >= 2) {
+            n = batch_insert(data, size, max, off, nact,
+                             fz_rnd(&s) % nact, &s);
+            if (n) {
+                return size + n;
+            }
         }
         break;
     default:

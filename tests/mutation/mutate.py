@@ -251,6 +251,9 @@ MUTATIONS = [
      '    if (holds_work(ch)) {',
      '    if (0) {',
      'a ring or host window repointed under a held launch'),
+    ('ring-stop', CHAN,
+     '        ch->stopped = true;\n', '\n',
+     'a work channel running the groups queued behind a failed one'),
     ('copy-decrypt-dst', 'hw/core/gv_copy.c',
      '        if (gv_region_of(dev, dst->pa[i], GV_PAGE_SIZE) != '
      'GV_REGION_PROT) {',
