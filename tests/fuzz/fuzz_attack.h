@@ -56,6 +56,12 @@ void fza_input_begin(void);
 void fza_before(void);
 void fza_after(void);
 
+/* Entry @idx of channel @chid's table at PDE @pgdi (big or small pages),
+ * read without the TLB; 0 if there is none (fuzz_expect.c). */
+struct gv_dev;
+uint64_t fza_entry_at(struct gv_dev *d, unsigned chid, unsigned pgdi,
+                      bool big, unsigned idx);
+
 /* Provided by the harness: its per-action oracles between the steps of
  * one attack (after the last step's, before the next one's). */
 void fzc_step(void);
