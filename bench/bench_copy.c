@@ -108,14 +108,14 @@ static uint8_t *load_authdec(size_t *len)
     return img;
 }
 
-static int launch(struct td *td, struct gvrt_secure *s, const uint8_t *mod,
-                  uint32_t mlen, const char *entry, struct gv_gcm_args *a,
-                  uint32_t grid)
+/* Launch function @func of the module (gv_isa_find_func, looked up once
+ * before the timed runs: it checks the whole image each time). */
+static int launch(struct td *td, struct gvrt_secure *s, uint32_t mlen,
+                  int func, struct gv_gcm_args *a, uint32_t grid)
 {
     uint8_t buf[512];
     struct kt_launch l = { .module_va = MOD_VA, .module_size = mlen,
-                           .func = (uint32_t)gv_isa_find_func(mod, mlen,
-                                                              entry),
+                           .func = (uint32_t)func,
                            .grid = { grid }, .block = { GV_GCM_BLOCK },
                            .params = a, .param_size = sizeof(*a) };
     uint32_t n = kt_launch_cmd(&l, buf);
@@ -138,6 +138,8 @@ static double authdec(struct td *td, struct gvrt_secure *s,
     struct gv_cmd_copy c = { .hdr = { GV_OP_COPY, sizeof(c) },
                              .flags = GV_COPY_SRC_HOST, .size = n };
 
+    int fghash = gv_isa_find_func(mod, mlen, "gv_gcm_ghash");
+    int fdec = gv_isa_find_func(mod, mlen, "gv_gcm_decrypt");
     uint64_t i0 = gv_dev_compute_lane_insns(td->dev);
 
     memset(pt, 0x5a, n + 1);
@@ -153,8 +155,8 @@ static double authdec(struct td *td, struct gvrt_secure *s,
             return -1;
         }
         t0 = now_ms();
-        if (launch(td, s, mod, mlen, "gv_gcm_ghash", &a, grid) ||
-            launch(td, s, mod, mlen, "gv_gcm_decrypt", &a, grid)) {
+        if (fghash < 0 || fdec < 0 || launch(td, s, mlen, fghash, &a, grid) ||
+            launch(td, s, mlen, fdec, &a, grid)) {
             fprintf(stderr, "bench-copy: AuthDec launch failed\n");
             return -1;
         }

@@ -952,8 +952,9 @@ struct gv_ctr_io {
  * Block c of the output is block c of the input XORed with E(K, IV ||
  * 2 + c) (the last block byte by byte).  The full blocks go 64 at a time
  * through the bitsliced AES (gv_aes_bs.h), chunk k to thread k mod T (T
- * threads in the grid); the rest (fewer than 64 blocks) through the
- * T-tables, each thread a contiguous run.  There counter blocks differ
+ * threads in the grid), as many chunks as fill whole warps (a multiple
+ * of 32); the rest (fewer than 2,048 blocks) through the T-tables, each
+ * thread a contiguous run.  There counter blocks differ
  * only in word 3 and, within a run of 256, only in its byte 15: so
  * (Bernstein and Schwabe's counter-mode caching) 15 of round 1's 16
  * table lookups and 12 of round 2's are done once per 256 blocks.
@@ -967,7 +968,9 @@ GV_FN void gv_aes_ctr_run(const struct gv_ctr_io *io,
     uint64_t nthr = (uint64_t)g->ntid * g->ncta;
     uint64_t gtid = (uint64_t)g->cta * g->ntid + g->tid;
     uint64_t nblk = (io->len + 15) / 16, nfull = io->len / 16;
-    uint64_t nchunk = nfull / 64, base = 64 * nchunk;
+    /* whole warps of chunks (32): a partial warp would run the bitsliced
+     * code lane by lane, slower than the T-tables */
+    uint64_t nchunk = nfull / 64 / 32 * 32, base = 64 * nchunk;
     uint64_t q = (nblk - base + nthr - 1) / nthr;
     uint64_t c = base + gtid * q;
     uint64_t cend = c >= nblk ? c : nblk - c > q ? c + q : nblk;
