@@ -174,6 +174,17 @@ MUTATIONS = [
      '                              (uint64_t)(int64_t)ld->imm, size)) {',
      '        if (size) {',
      'a fused table lookup (gv_fuse.c) out of shared memory'),
+    ('logic-partial', 'hw/core/gv_simt.c',
+     '    if (m != FULL) {\n'
+     '        logic_op(i->fsh,',
+     '    if (0) {\n'
+     '        logic_op(i->fsh,',
+     'a fused integer run (GV_K_LOGIC) for a partial warp (lanes that are '
+     'not running)'),
+    ('logic-guard', 'hw/core/gv_fuse.c',
+     '        if (y->guard || (!logic_kind(y->k) && y->k != GV_K_XCHAIN) ||',
+     '        if ((!logic_kind(y->k) && y->k != GV_K_XCHAIN) ||',
+     'a guarded instruction in a fused integer run (run for every lane)'),
     ('setp-bra-warp', 'hw/core/gv_simt.c',
      '    if (m != FULL) {\n'
      '        switch (i->fscale) {',
