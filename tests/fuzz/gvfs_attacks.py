@@ -66,6 +66,7 @@ EXPECT = {
         'ch_pte.duplicate'],
     'x-unaligned': ['regions.unaligned'],
     'x-warp-sync': ['compute.param', 'compute.warp_sync'],
+    'x-diverge': ['compute.unmapped'],
     'x-calls': ['compute.join_stack', 'compute.call_depth',
         'compute.call_return'],
 }

@@ -602,6 +602,20 @@ static void scr_calls(struct gvf_rng *r, const struct gvf_known *k,
                   GVF_VA_UNPROT + 8 * gvf_below(r, 512), 8);
 }
 
+/* Divergence and a call (kernel 8): the lanes with tid & param0 set call
+ * a function that stores at param1 while the others go round it; the
+ * store in the function faults on an unmapped address
+ * (compute.unmapped), so the rule is reached only through the call */
+static void scr_diverge(struct gvf_rng *r, const struct gvf_known *k,
+                        struct gvf_input *in)
+{
+    chan_new(in, 0, 0, 0);
+    engine_launch(in, k, 0, GVF_KERN_DIVERGE, 2 + gvf_below(r, 31), 0,
+                  1 + gvf_below(r, 3), GVF_VA_UNPROT + 8 * GV_PAGE_SIZE);
+    engine_launch(in, k, 0, GVF_KERN_DIVERGE, 2 + gvf_below(r, 31), 0, 1,
+                  GVF_VA_PROT + 4 * GV_PAGE_SIZE + 8 * gvf_below(r, 8));
+}
+
 /* Ring and channel registers: a channel with no ring (ring.no_ring), a
  * ring in no memory (ring.entry_fetch) that leaves work pending, then
  * reprogrammed (chreg.not_idle) */
@@ -874,6 +888,7 @@ static const struct {
     { "x-held", scr_held },            { "x-destroy", scr_destroy },
     { "x-regions", scr_regions },      { "x-refcnt", scr_refcnt },
     { "x-unaligned", scr_unaligned },  { "x-calls", scr_calls },
+    { "x-diverge", scr_diverge },
 };
 
 unsigned gvf_attack_count(void)

@@ -151,8 +151,10 @@ int gvf_world_up(struct gvf_world *w)
 
         w->kern[i] = gvf_kernel(i, &size);
         w->k.kern_size[i] = size;
-        if (!w->kern[i]) {
-            return -EINVAL;
+        if (!w->kern[i] ||
+            GVF_KERN_OFF(i) + size > (i < 7 ? GVF_KERN_OFF(i + 1)
+                                            : GVF_KERN_OFF(8) + 2048u)) {
+            return -EINVAL;     /* the layout of GVF_KERN_OFF */
         }
     }
     return world_build(w, false);

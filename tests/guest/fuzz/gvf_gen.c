@@ -328,8 +328,14 @@ static uint32_t gen_launch(struct gvf_rng *r, const struct gvf_known *k,
                            uint8_t *out)
 {
     struct gv_cmd_launch l = { .hdr = { GV_OP_LAUNCH } };
-    unsigned kern = gvf_below(r, GVF_GEN_KERNELS);
+    unsigned kern = gvf_below(r, GVF_GEN_KERNELS + 1);
     uint64_t param[2] = { pick_va(r, k), pick_va(r, k) };
+
+    if (kern == GVF_GEN_KERNELS) {
+        /* divergence and a call: param0 picks the lanes that call */
+        kern = GVF_KERN_DIVERGE;
+        param[0] = one_in(r, 4) ? edge_u64(r) : gvf_below(r, 8);
+    }
 
     l.module_va = GVF_VA_UNPROT + GVF_KERN_OFF(kern);
     l.module_size = k->kern_size[kern];

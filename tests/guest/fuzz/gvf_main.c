@@ -50,7 +50,7 @@ struct campaign {
     char finding_why[FINDINGS_MAX][256];
     uint32_t map[GV_DBG_HIT_MAP_WORDS];
     bool edges_on;                      /* a coverage QEMU */
-    uint32_t edges;                     /* the most edges seen */
+    uint32_t edges;                     /* the edge count, last read */
     unsigned kept_edges;                /* corpus inputs kept for edges */
     uint64_t steps, inputs, skipped, refused;
     double t0, last_scan, last_stat, scan_s;
@@ -274,10 +274,12 @@ static void new_coverage(struct campaign *c, const struct gvf_input *in)
         c->map[i] |= m[i];
     }
     if (c->edges_on) {
+        /* against the last count, not the most: after a DBG_CTRL write
+         * of an input cleared the map, the count starts over */
         uint32_t e = gvf_edges(&c->w.a);
 
         more_edges = e > c->edges;
-        c->edges = e > c->edges ? e : c->edges;
+        c->edges = e;
     }
     if ((fresh || more_edges) && c->ncorpus < CORPUS_MAX &&
         gvf_input_copy(in, &c->corpus[c->ncorpus]) == 0) {

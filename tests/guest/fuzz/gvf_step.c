@@ -385,6 +385,32 @@ uint8_t *gvf_kernel(unsigned which, uint32_t *size)
             gva_kins(&k, GV_I_EXIT, GV_T_NONE, 0, none, none, none, 0);
         }
         break;
+    case 8: /* divergence: lanes with tid & param0 set branch to a CALL of
+             * a function that stores tid & param0 at param1 and returns;
+             * the others add 1 and jump; both meet at the exit (the
+             * branch's join point) */
+        k.nregs = 4;
+        gva_kins(&k, GV_I_S2R, GV_T_U32, GV_SR_TID_X, 1, none, none, 0);
+        gva_kins(&k, GV_I_AND, GV_T_U32, 0, 1, 1, 0, 0);
+        gva_kins(&k, GV_I_SETP, GV_T_U32, GV_CMP_NE, 2, 1, gva_k(&k, 0), 0);
+        /* 4: @r2 bra 7, join 8 */
+        gva_kins(&k, GV_I_BRA, GV_T_NONE, GV_BRA_JOIN, 8, 0, 7, 0);
+        k.insn[k.ninsn - 1].c = 0;
+        k.insn[k.ninsn - 1].guard = GV_G_ON;
+        k.insn[k.ninsn - 1].gpred = 2;
+        gva_kins(&k, GV_I_ADD, GV_T_U32, 0, 1, 1, gva_k(&k, 1), 0);
+        gva_kins(&k, GV_I_BRA, GV_T_NONE, 0, none, none, 8, 0);
+        k.insn[k.ninsn - 1].c = 0;
+        /* 7: call 9 (a frame of 8 bytes), back at 8 */
+        gva_kins(&k, GV_I_CALL, GV_T_NONE, 0, 3, gva_k(&k, 8), 9, 0);
+        k.insn[k.ninsn - 1].c = 0;
+        gva_kins(&k, GV_I_EXIT, GV_T_NONE, 0, none, none, none, 0);
+        /* 9: the function */
+        gva_kins(&k, GV_I_LD, GV_T_U64, GV_SPACE_PARAM, 0, gva_k(&k, 8), none,
+                 0);
+        gva_kins(&k, GV_I_ST, GV_T_U64, GV_SPACE_GLOBAL, none, 0, 1, 0);
+        gva_kins(&k, GV_I_RET, GV_T_NONE, 0, none, 3, none, 0);
+        break;
     case 7: /* a CALL whose frame ends at param1 (past local_size:
              * compute.call_depth), then a RET to param0, which is no
              * instruction of the function (compute.call_return) */

@@ -37,10 +37,12 @@ struct gvf_step {
 #define GVF_DATA_MAX    2048u
 #define GVF_STEP_MAX    (sizeof(struct gvf_step) + GVF_DATA_MAX)
 #define GVF_SLOTS       4u      /* the fuzzer's own channels per input */
-#define GVF_KERNELS     8u      /* hand-assembled modules */
-/* the ones random launches choose from: 6 and 7 fault by design (their
- * script is x-calls; a mutated module_va reaches them too) */
+#define GVF_KERNELS     9u      /* hand-assembled modules */
+/* the ones random launches choose from: 0-5 and GVF_KERN_DIVERGE; 6 and
+ * 7 fault by design (their script is x-calls; a mutated module_va
+ * reaches them too) */
 #define GVF_GEN_KERNELS 6u
+#define GVF_KERN_DIVERGE 8u     /* divergent branch and CALL/RET */
 #define GVF_KERN_SHARED 16u     /* their static shared memory (bytes) */
 
 enum gvf_kind {
@@ -92,7 +94,9 @@ struct gvf_input {
 #define GVF_VA_BIG      (1ull << 30)            /* PDE 1: big pages */
 #define GVF_UNPROT_PAGES 16u
 #define GVF_PROT_PAGES  4u
-#define GVF_KERN_OFF(k) ((uint64_t)(k) * 4096u) /* in the unprotected pages */
+/* In the unprotected pages: kernels 0-7 a page each, kernel 8 in the
+ * second half of kernel 7's (gvf_world_up checks that 7 fits before) */
+#define GVF_KERN_OFF(k) ((k) < 8 ? (uint64_t)(k) * 4096u : 7 * 4096u + 2048u)
 
 /* The layout of the attacker in the guest (libgvattack): its bootstrap
  * channel, its slots' channels (slot s: GVF_CHID_SLOT0 - s), the pool of
