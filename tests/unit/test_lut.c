@@ -640,7 +640,7 @@ static void logic_ref(uint32_t t, uint64_t a, uint32_t *o)
 static void test_logic_runs(void)
 {
     static const struct lut_case c = { "logic", logic_ptx, NLOGIC,
-                                       0xffffffffu, logic_ref };
+                                       0xffffffffu, logic_ref, NULL };
 
     run_warps(&c);
 }
