@@ -605,20 +605,27 @@ void logic_run(struct gv_sm *sm, struct gv_warp *w,
 
 /* The fast shared and global forms out of line (run_warp stays small
  * enough to keep its state in registers), in the same versions as
- * run_warp: the full-warp checks and copies use the host's vectors. */
-/* ... and the fused runs and PRMT (gv_simt_fuse.h, logic_run above),
- * which share its case */
+ * run_warp: the full-warp checks and copies use the host's vectors.
+ * The shared loads and stores have a function of their own (a small
+ * frame: matmul's inner loop is four of them per two products). */
 GV_SIMD_CLONES
 static bool shared_fast(struct gv_launch *L, struct gv_sm *sm,
-                        struct gv_warp *w, const struct gv_dinsn *i,
-                        uint64_t *R, uint32_t m)
+                        const struct gv_dinsn *i, uint64_t *R, uint32_t m)
+{
+    return gv_simt_shared_fast(L, sm, i, R, m);
+}
+
+/* The fused runs and PRMT (gv_simt_fuse.h, logic_run above). */
+GV_SIMD_CLONES
+static bool fused_fast(struct gv_launch *L, struct gv_sm *sm,
+                       struct gv_warp *w, const struct gv_dinsn *i,
+                       uint64_t *R, uint32_t m)
 {
     switch (i->k) {
     case GV_K_LUT: return gv_simt_lut_step(L, sm, w, i, R, m);
     case GV_K_XCHAIN: return gv_simt_xchain_step(sm, w, i, R, m);
     case GV_K_PRMT: gv_simt_prmt(i, R, m); return true;
-    case GV_K_LOGIC: logic_run(sm, w, i, R, m); return true;
-    default: return gv_simt_shared_fast(L, sm, i, R, m);
+    default: logic_run(sm, w, i, R, m); return true;     /* GV_K_LOGIC */
     }
 }
 
@@ -745,8 +752,12 @@ static int run_warp(struct gv_launch *L, struct gv_sm *sm, struct gv_warp *w)
             break;
         case GV_K_CVT_U32_U64: LANES(m, D[l] = (uint32_t)A[l]); break;
         case GV_K_LDS8: case GV_K_LDS32: case GV_K_LDS64: case GV_K_STS32:
+            if (!shared_fast(L, sm, i, R, m)) {
+                return W_STOP;
+            }
+            break;
         case GV_K_LUT: case GV_K_XCHAIN: case GV_K_PRMT: case GV_K_LOGIC:
-            if (!shared_fast(L, sm, w, i, R, m)) {
+            if (!fused_fast(L, sm, w, i, R, m)) {
                 return W_STOP;
             }
             break;

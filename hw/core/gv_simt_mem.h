@@ -236,14 +236,23 @@ enum { GV_SH_ANY, GV_SH_BCAST, GV_SH_RUN };
 static inline __attribute__((always_inline))
 unsigned gv_shared_shape(const uint64_t *A, const unsigned size)
 {
-    const uint64_t a0 = A[0], a1 = A[16];
-    uint64_t run = 0, same = 0;
+    const uint64_t a0 = A[0], a1 = A[16], step = A[1] - a0;
+    uint64_t diff = 0;
 
-    for (unsigned j = 0; j < 16; j++) {
-        run |= (A[j] ^ (a0 + j * size)) | (A[16 + j] ^ (a1 + j * size));
-        same |= (A[j] ^ a0) | (A[16 + j] ^ a1);
+    /* lane 1 names the one shape worth testing; all 32 lanes decide */
+    if (step == 0) {
+        for (unsigned j = 0; j < 16; j++) {
+            diff |= (A[j] ^ a0) | (A[16 + j] ^ a1);
+        }
+        return diff ? GV_SH_ANY : GV_SH_BCAST;
     }
-    return !same ? GV_SH_BCAST : !run ? GV_SH_RUN : GV_SH_ANY;
+    if (step != size) {
+        return GV_SH_ANY;
+    }
+    for (unsigned j = 0; j < 16; j++) {
+        diff |= (A[j] ^ (a0 + j * size)) | (A[16 + j] ^ (a1 + j * size));
+    }
+    return diff ? GV_SH_ANY : GV_SH_RUN;
 }
 
 /* A half's check, from its first offset @off: a broadcast's one offset
@@ -260,44 +269,68 @@ static inline bool gv_shared_half_ok(uint64_t total, uint64_t off,
                                                       total);
 }
 
-/* One half-warp of a checked shape: D/B are the half's 16 slots.  A
- * broadcast store leaves the last lane's value, as lane order does. */
+/* One half-warp of a checked shape: D/B are the half's 16 slots (the
+ * register file, never the shared memory: restrict lets the copies run
+ * as vectors).  Every copy has a constant size (a variable one became
+ * `rep movs`).  A broadcast store leaves the last lane's value, as lane
+ * order does. */
 static inline __attribute__((always_inline))
-void gv_shared_half(uint8_t *sh, const unsigned k, unsigned shape,
-                    uint64_t *D, const uint64_t *B, uint64_t off)
+void gv_shared_half(uint8_t *restrict sh, const unsigned k, unsigned shape,
+                    uint64_t *restrict D, const uint64_t *restrict B,
+                    uint64_t off)
 {
-    uint8_t b8[16];
-    uint32_t b32[16];
-    uint64_t b64[16];
-    bool run = shape == GV_SH_RUN;
+    const uint8_t *p = sh + off;
+    uint64_t v = 0;
 
+    if (shape == GV_SH_BCAST) {
+        switch (k) {
+        case GV_K_LDS8:
+            v = *p;
+            break;
+        case GV_K_LDS32: {
+            uint32_t x;
+
+            memcpy(&x, p, 4);
+            v = x;
+            break;
+        }
+        case GV_K_LDS64:
+            memcpy(&v, p, 8);
+            break;
+        default: {                              /* STS32 */
+            uint32_t x = (uint32_t)B[15];
+
+            memcpy(sh + off, &x, 4);
+            return;
+        }
+        }
+        for (unsigned j = 0; j < 16; j++) {
+            D[j] = v;
+        }
+        return;
+    }
     switch (k) {
     case GV_K_LDS8:
-        memcpy(b8, sh + off, run ? 16 : 1);
         for (unsigned j = 0; j < 16; j++) {
-            D[j] = b8[run ? j : 0];
+            D[j] = p[j];
         }
         break;
     case GV_K_LDS32:
-        memcpy(b32, sh + off, run ? 64 : 4);
         for (unsigned j = 0; j < 16; j++) {
-            D[j] = b32[run ? j : 0];
+            uint32_t x;
+
+            memcpy(&x, p + 4 * j, 4);
+            D[j] = x;
         }
         break;
     case GV_K_LDS64:
-        memcpy(b64, sh + off, run ? 128 : 8);
-        for (unsigned j = 0; j < 16; j++) {
-            D[j] = b64[run ? j : 0];
-        }
+        memcpy(D, p, 128);
         break;
     default:                                    /* STS32 */
         for (unsigned j = 0; j < 16; j++) {
-            b32[j] = (uint32_t)B[j];
-        }
-        if (run) {
-            memcpy(sh + off, b32, 64);
-        } else {
-            memcpy(sh + off, &b32[15], 4);
+            uint32_t x = (uint32_t)B[j];
+
+            memcpy(sh + off + 4 * j, &x, 4);
         }
         break;
     }
