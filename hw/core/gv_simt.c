@@ -470,6 +470,42 @@ static void fma_f64(uint64_t *D, const uint64_t *A, const uint64_t *B,
     LANES(m, D[l] = bd(fma(f64(A[l]), f64(B[l]), f64(C[l]))));
 }
 
+/* The same lane loops for the hosts with FMA, inline in the x86-64-v3 and
+ * v4 versions of run_warp (a call of a clone above costs the call and
+ * the registers it clobbers, in matmul's inner loop twice).  The default
+ * version cannot inline them (its target has no FMA): it calls them, so
+ * run_warp takes them only on a host with FMA (fma_host) and the clones
+ * above elsewhere.  Every version computes the exactly rounded fmaf/fma:
+ * bit-identical results. */
+#ifdef __SANITIZE_THREAD__
+#define GV_FMA_TARGET
+#else
+#define GV_FMA_TARGET __attribute__((target("fma")))
+#endif
+
+static inline GV_FMA_TARGET
+void fma_f32_host(uint64_t *D, const uint64_t *A, const uint64_t *B,
+                  const uint64_t *C, uint32_t m)
+{
+    LANES(m, D[l] = bf(fmaf(f32(A[l]), f32(B[l]), f32(C[l]))));
+}
+
+static inline GV_FMA_TARGET
+void fma_f64_host(uint64_t *D, const uint64_t *A, const uint64_t *B,
+                  const uint64_t *C, uint32_t m)
+{
+    LANES(m, D[l] = bd(fma(f64(A[l]), f64(B[l]), f64(C[l]))));
+}
+
+static inline bool fma_host(void)
+{
+#ifdef __SANITIZE_THREAD__
+    return false;
+#else
+    return __builtin_cpu_supports("fma");
+#endif
+}
+
 #define SETP_CASES(T, CONV)                                             \
     switch (i->mod & 0x1f) {                                            \
     case GV_CMP_EQ: LANES(m, D[l] = (T)CONV(A[l]) == (T)CONV(B[l])); break; \
@@ -717,7 +753,13 @@ static int run_warp(struct gv_launch *L, struct gv_sm *sm, struct gv_warp *w)
         case GV_K_SUBF: LANES(m, D[l] = bf(f32(A[l]) - f32(B[l]))); break;
         case GV_K_MULF: LANES(m, D[l] = bf(f32(A[l]) * f32(B[l]))); break;
         case GV_K_DIVF: LANES(m, D[l] = bf(f32(A[l]) / f32(B[l]))); break;
-        case GV_K_FMAF: fma_f32(D, A, B, C, m); break;
+        case GV_K_FMAF:
+            if (fma_host()) {
+                fma_f32_host(D, A, B, C, m);
+            } else {
+                fma_f32(D, A, B, C, m);
+            }
+            break;
         case GV_K_ABSF: LANES(m, D[l] = bf(fabsf(f32(A[l])))); break;
         case GV_K_NEGF: LANES(m, D[l] = bf(-f32(A[l]))); break;
         case GV_K_MINF:
@@ -736,7 +778,13 @@ static int run_warp(struct gv_launch *L, struct gv_sm *sm, struct gv_warp *w)
         case GV_K_ADDD: LANES(m, D[l] = bd(f64(A[l]) + f64(B[l]))); break;
         case GV_K_SUBD: LANES(m, D[l] = bd(f64(A[l]) - f64(B[l]))); break;
         case GV_K_MULD: LANES(m, D[l] = bd(f64(A[l]) * f64(B[l]))); break;
-        case GV_K_FMAD: fma_f64(D, A, B, C, m); break;
+        case GV_K_FMAD:
+            if (fma_host()) {
+                fma_f64_host(D, A, B, C, m);
+            } else {
+                fma_f64(D, A, B, C, m);
+            }
+            break;
         case GV_K_SETP_S32: SETP_CASES(int32_t, ID); break;
         case GV_K_SETP_U32: SETP_CASES(uint32_t, ID); break;
         case GV_K_SETP_S64: SETP_CASES(int64_t, ID); break;

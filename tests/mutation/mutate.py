@@ -250,6 +250,12 @@ MUTATIONS = [
      '                    BAD("function %u instruction %u: branch", fi, n);\n'
      '                }',
      'a module whose CALL leaves the function'),
+    ('fma-inline', 'hw/core/gv_simt.c',
+     '    LANES(m, D[l] = bf(fmaf(f32(A[l]), f32(B[l]), f32(C[l]))));\n'
+     '}\n\nstatic inline GV_FMA_TARGET',
+     '    LANES(m, D[l] = bf(f32(A[l]) * f32(B[l]) + f32(C[l])));\n'
+     '}\n\nstatic inline GV_FMA_TARGET',
+     'fma.rn.f32 inline in run_warp rounded twice (not fused)'),
     ('hostwin-bounds', 'hw/core/gv_copy.c',
      '    if (!ch->hostwin_size || !gv_range_ok(off, len, ch->hostwin_size) ||',
      '    if (!ch->hostwin_size || off + len > ch->hostwin_size ||',
