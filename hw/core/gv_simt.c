@@ -506,6 +506,30 @@ static inline bool fma_host(void)
 #endif
 }
 
+/* Cases of run_warp on one line each. */
+static inline uint64_t minf32(uint64_t a, uint64_t b)
+{
+    return bf(fminf(f32(a), f32(b)));
+}
+
+static inline uint64_t maxf32(uint64_t a, uint64_t b)
+{
+    return bf(fmaxf(f32(a), f32(b)));
+}
+
+static inline uint64_t rsqrtf32(uint64_t a)
+{
+    return bf(1.0f / sqrtf(f32(a)));
+}
+
+#define FMA_ANY(f, ...) do {                                            \
+        if (fma_host()) {                                               \
+            f##_host(__VA_ARGS__);                                      \
+        } else {                                                        \
+            f(__VA_ARGS__);                                             \
+        }                                                               \
+    } while (0)
+
 #define SETP_CASES(T, CONV)                                             \
     switch (i->mod & 0x1f) {                                            \
     case GV_CMP_EQ: LANES(m, D[l] = (T)CONV(A[l]) == (T)CONV(B[l])); break; \
@@ -753,38 +777,20 @@ static int run_warp(struct gv_launch *L, struct gv_sm *sm, struct gv_warp *w)
         case GV_K_SUBF: LANES(m, D[l] = bf(f32(A[l]) - f32(B[l]))); break;
         case GV_K_MULF: LANES(m, D[l] = bf(f32(A[l]) * f32(B[l]))); break;
         case GV_K_DIVF: LANES(m, D[l] = bf(f32(A[l]) / f32(B[l]))); break;
-        case GV_K_FMAF:
-            if (fma_host()) {
-                fma_f32_host(D, A, B, C, m);
-            } else {
-                fma_f32(D, A, B, C, m);
-            }
-            break;
+        case GV_K_FMAF: FMA_ANY(fma_f32, D, A, B, C, m); break;
         case GV_K_ABSF: LANES(m, D[l] = bf(fabsf(f32(A[l])))); break;
         case GV_K_NEGF: LANES(m, D[l] = bf(-f32(A[l]))); break;
-        case GV_K_MINF:
-            LANES(m, D[l] = bf(fminf(f32(A[l]), f32(B[l]))));
-            break;
-        case GV_K_MAXF:
-            LANES(m, D[l] = bf(fmaxf(f32(A[l]), f32(B[l]))));
-            break;
+        case GV_K_MINF: LANES(m, D[l] = minf32(A[l], B[l])); break;
+        case GV_K_MAXF: LANES(m, D[l] = maxf32(A[l], B[l])); break;
         case GV_K_SQRTF: LANES(m, D[l] = bf(sqrtf(f32(A[l])))); break;
         case GV_K_RCPF: LANES(m, D[l] = bf(1.0f / f32(A[l]))); break;
-        case GV_K_RSQRTF:
-            LANES(m, D[l] = bf(1.0f / sqrtf(f32(A[l]))));
-            break;
+        case GV_K_RSQRTF: LANES(m, D[l] = rsqrtf32(A[l])); break;
         case GV_K_EX2F: LANES(m, D[l] = bf(exp2f(f32(A[l])))); break;
         case GV_K_LG2F: LANES(m, D[l] = bf(log2f(f32(A[l])))); break;
         case GV_K_ADDD: LANES(m, D[l] = bd(f64(A[l]) + f64(B[l]))); break;
         case GV_K_SUBD: LANES(m, D[l] = bd(f64(A[l]) - f64(B[l]))); break;
         case GV_K_MULD: LANES(m, D[l] = bd(f64(A[l]) * f64(B[l]))); break;
-        case GV_K_FMAD:
-            if (fma_host()) {
-                fma_f64_host(D, A, B, C, m);
-            } else {
-                fma_f64(D, A, B, C, m);
-            }
-            break;
+        case GV_K_FMAD: FMA_ANY(fma_f64, D, A, B, C, m); break;
         case GV_K_SETP_S32: SETP_CASES(int32_t, ID); break;
         case GV_K_SETP_U32: SETP_CASES(uint32_t, ID); break;
         case GV_K_SETP_S64: SETP_CASES(int64_t, ID); break;
