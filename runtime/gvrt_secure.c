@@ -3,6 +3,8 @@
 #include "gvrt_secure.h"
 
 #include <errno.h>
+#include <stdatomic.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "gv_crypto.h"
@@ -19,6 +21,69 @@ static void iv_of(uint8_t iv[12], uint32_t domain, uint64_t counter)
     }
 }
 
+/* The kept K_chan contexts of one struct gvrt_secure (gvrt_secure.h). */
+struct gvrt_kept {
+    struct gvc_aead *aead[GVRT_MAX_CHANNELS];
+    uint64_t key_id[GVRT_MAX_CHANNELS];     /* the key each was made for */
+};
+
+/* The key_id of the next quote accepted, in the whole process: 0 is
+ * none, and 64 bits never wrap. */
+static atomic_uint_fast64_t next_key_id = 1;
+
+/* @s's kept contexts, or NULL where @s does not own them: a copy by value
+ * at another address than the struct gvrt_secure_init() made. */
+static struct gvrt_kept *kept_of(const struct gvrt_secure *s)
+{
+    return s->self == s ? s->kept : NULL;
+}
+
+/* Wipe and free channel @chid's kept context (OpenSSL's context free
+ * cleanses the key schedule). */
+static void kept_drop(struct gvrt_kept *k, unsigned chid)
+{
+    if (k) {
+        gvc_aead_free(k->aead[chid]);
+        k->aead[chid] = NULL;
+        k->key_id[chid] = 0;
+    }
+}
+
+/* Channel @chid's (valid) K_chan context, made at its first use under
+ * this key; NULL where @s is a copy or memory ran out (the caller then
+ * makes a one-shot call). */
+static struct gvc_aead *chan_aead(const struct gvrt_secure *s, unsigned chid)
+{
+    struct gvrt_kept *k = kept_of(s);
+
+    if (!k) {
+        return NULL;
+    }
+    if (k->aead[chid] && k->key_id[chid] == s->key_id[chid]) {
+        return k->aead[chid];
+    }
+    kept_drop(k, chid);         /* made for another key: never used */
+    if (gvc_aead_new(&k->aead[chid], s->chan_key[chid]) != GVC_OK) {
+        return NULL;
+    }
+    k->key_id[chid] = s->key_id[chid];
+    return k->aead[chid];
+}
+
+/* AES-256-GCM under channel @chid's (valid) K_chan, as gvc_gcm_seal(). */
+static int chan_seal(const struct gvrt_secure *s, unsigned chid,
+                     const uint8_t iv[12], const void *aad, size_t aad_len,
+                     const void *pt, size_t len, void *ct, uint8_t tag[16])
+{
+    struct gvc_aead *a = chan_aead(s, chid);
+
+    if (a) {
+        return gvc_aead_seal(a, iv, aad, aad_len, pt, len, ct, tag);
+    }
+    return gvc_gcm_seal(s->chan_key[chid], iv, aad, aad_len, pt, len, ct,
+                        tag);
+}
+
 /* A GMAC under channel @chid's key (K_chan). */
 static int gmac(const struct gvrt_secure *s, unsigned chid, uint32_t domain,
                 uint64_t counter, const void *aad, size_t len,
@@ -30,13 +95,22 @@ static int gmac(const struct gvrt_secure *s, unsigned chid, uint32_t domain,
         return -EINVAL;
     }
     iv_of(iv, domain, counter);
-    return gvc_gcm_seal(s->chan_key[chid], iv, aad, len, NULL, 0, NULL,
-                        tag) == GVC_OK ? 0 : -EIO;
+    return chan_seal(s, chid, iv, aad, len, NULL, 0, NULL, tag) == GVC_OK ?
+           0 : -EIO;
+}
+
+bool gvrt_secure_kept(const struct gvrt_secure *s, unsigned chid)
+{
+    const struct gvrt_kept *k = kept_of(s);
+
+    return k && chid < GVRT_MAX_CHANNELS && k->aead[chid];
 }
 
 int gvrt_secure_init(struct gvrt_secure *s)
 {
     memset(s, 0, sizeof(*s));
+    s->self = s;
+    s->kept = calloc(1, sizeof(*s->kept));  /* NULL: one-shot calls */
     if (gvc_key_generate(&s->uk) != GVC_OK ||
         gvc_key_pub(s->uk, s->uk_pub) != GVC_OK) {
         gvrt_secure_fini(s);
@@ -47,6 +121,14 @@ int gvrt_secure_init(struct gvrt_secure *s)
 
 void gvrt_secure_fini(struct gvrt_secure *s)
 {
+    struct gvrt_kept *k = kept_of(s);
+
+    if (k) {
+        for (unsigned c = 0; c < GVRT_MAX_CHANNELS; c++) {
+            kept_drop(k, c);
+        }
+        free(k);
+    }
     gvc_key_free(s->uk);
     memset(s, 0, sizeof(*s));
 }
@@ -117,6 +199,8 @@ int gvrt_quote_accept(struct gvrt_secure *s, const struct gv_quote *q,
     }
     memcpy(s->cek, cek, sizeof(cek));
     s->have_cek = true;
+    kept_drop(kept_of(s), chid);    /* the old key's schedule */
+    s->key_id[chid] = atomic_fetch_add(&next_key_id, 1);
     memcpy(s->chan_key[chid], kc, sizeof(kc));
     memcpy(s->meas_key[chid], km, sizeof(km));
     s->incarnation[chid] = q->incarnation;
@@ -178,8 +262,8 @@ uint32_t gvrt_seal_group_at(const struct gvrt_secure *s, unsigned chid,
     memcpy(aad, &h, sizeof(h));
     memcpy(aad + sizeof(h), &c32, 4);
     memcpy(out, &h, sizeof(h));
-    if (gvc_gcm_seal(s->chan_key[chid], iv, aad, sizeof(aad), cmds, len,
-                     out + sizeof(h), out + sizeof(h) + len) != GVC_OK) {
+    if (chan_seal(s, chid, iv, aad, sizeof(aad), cmds, len, out + sizeof(h),
+                  out + sizeof(h) + len) != GVC_OK) {
         return 0;
     }
     return sizeof(h) + len + GV_TAG_LEN;
@@ -352,5 +436,7 @@ void gvrt_mac_destroy(struct gvrt_secure *s, unsigned chid,
     if (chid < GVRT_MAX_CHANNELS) {
         gmac(s, chid, GV_IV_DOMAIN_AUTH, s->auth_counter[chid]++, &a,
              sizeof(a), mac);
+        /* the channel's end: its schedule goes (made again if used) */
+        kept_drop(kept_of(s), chid);
     }
 }

@@ -20,6 +20,7 @@
 
 struct gvc_key;
 struct gvc_aead;
+struct gvrt_kept;
 
 #define GVRT_MAX_CHANNELS GV_MAX_CHANNELS
 
@@ -47,6 +48,19 @@ struct gvrt_secure {
     /* the last check that failed: a constant string naming it ("quote
      * signature", "summary counter", ...), NULL if none yet */
     const char *failed;
+    /* K_chan's AES-GCM contexts (key schedules), one per channel, kept
+     * between messages (docs/runtime.md, "The runtime's state"): made at
+     * a channel's first seal or MAC, wiped and freed when a quote gives
+     * the channel a new key, at its destroy MAC and by
+     * gvrt_secure_fini().  Only the struct gvrt_secure_init() made (at
+     * @self) uses or frees them: a copy by value at another address seals
+     * with one-shot calls and frees nothing.  key_id[chid]: the quote
+     * whose key the channel has (a process-wide number, never reused); a
+     * kept context made for another key_id is never used (a copy put
+     * back at @self, e.g. a snapshot restored, finds its own key's). */
+    struct gvrt_kept *kept;
+    const struct gvrt_secure *self;
+    uint64_t key_id[GVRT_MAX_CHANNELS];
 };
 
 /*
@@ -57,7 +71,10 @@ struct gvrt_secure {
  */
 
 int gvrt_secure_init(struct gvrt_secure *s);     /* makes the UK pair */
-void gvrt_secure_fini(struct gvrt_secure *s);    /* wipes the keys */
+/* Wipes the keys; frees the kept contexts where @s is their owner. */
+void gvrt_secure_fini(struct gvrt_secure *s);
+/* Whether channel @chid has a kept K_chan context now (tests). */
+bool gvrt_secure_kept(const struct gvrt_secure *s, unsigned chid);
 
 /* Check a quote for a new channel and take its CEK: signed by @ak_pub, for
  * our UK_pub and @nonce, version 2, firmware at least min_fw, no flag set
