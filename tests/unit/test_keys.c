@@ -613,6 +613,73 @@ static void test_incarnations_unique(void)
     }
 }
 
+/* Seal a NOP group at counter 99 for @chid under @s; its length. */
+static uint32_t seal_nop(const struct gvrt_secure *s, unsigned chid,
+                         uint8_t g[64])
+{
+    struct gv_cmd_hdr nop = { GV_OP_NOP, sizeof(nop) };
+
+    return gvrt_seal_group_at(s, chid, 99, &nop, sizeof(nop), g);
+}
+
+/* Does @s seal what a copy of it at another address seals?  A copy owns
+ * no kept context and seals with one-shot calls under its chan_key. */
+static bool seals_as_copy(const struct gvrt_secure *s, unsigned chid)
+{
+    struct gvrt_secure copy = *s;
+    uint8_t a[64], b[64];
+    uint32_t na = seal_nop(s, chid, a), nb = seal_nop(&copy, chid, b);
+
+    CU_ASSERT_FALSE(gvrt_secure_kept(&copy, chid));
+    return na && na == nb && memcmp(a, b, na) == 0;
+}
+
+/* The runtime keeps K_chan's AES-GCM context per channel (docs/
+ * runtime.md): made at first use, wiped and freed when a quote gives the
+ * channel a new key and at its destroy MAC; one made for another key is
+ * never used, also when an older state is put back at the same address
+ * (the fuzz bench's snapshot). */
+static void test_kept_context(void)
+{
+    struct gv_cmd_hdr nop = { GV_OP_NOP, sizeof(nop) };
+    struct gvrt_secure snap;
+    uint8_t mac[GV_TAG_LEN];
+
+    CU_ASSERT_EQUAL_FATAL(td_create_secure(td, 1, &victim), GV_ERR_NONE);
+    CU_ASSERT_EQUAL_FATAL(td_create_secure(td, 2, &victim), GV_ERR_NONE);
+    CU_ASSERT_FALSE(gvrt_secure_kept(&victim, 1));
+    CU_ASSERT_EQUAL(td_submit_secure(td, &victim, 1, &nop, sizeof(nop)),
+                    GV_ERR_NONE);
+    CU_ASSERT_TRUE(gvrt_secure_kept(&victim, 1));
+    CU_ASSERT_FALSE(gvrt_secure_kept(&victim, 2));
+    CU_ASSERT_TRUE(seals_as_copy(&victim, 1));
+    snap = victim;
+
+    /* a new incarnation, a new key: the old key's context goes */
+    CU_ASSERT_EQUAL(td_destroy(td, 1, NULL), GV_ERR_NONE);
+    CU_ASSERT_EQUAL_FATAL(td_create_secure(td, 1, &victim), GV_ERR_NONE);
+    CU_ASSERT_FALSE(gvrt_secure_kept(&victim, 1));
+    CU_ASSERT_EQUAL(td_submit_secure(td, &victim, 1, &nop, sizeof(nop)),
+                    GV_ERR_NONE);
+    CU_ASSERT_TRUE(gvrt_secure_kept(&victim, 1));
+    CU_ASSERT_TRUE(seals_as_copy(&victim, 1));
+
+    /* the old state put back: sealed under the old key, not with the
+     * new key's context */
+    victim = snap;
+    CU_ASSERT_TRUE(seals_as_copy(&victim, 1));
+    CU_ASSERT_TRUE(seals_as_copy(&victim, 2));
+
+    /* the channel's end */
+    CU_ASSERT_TRUE(gvrt_secure_kept(&victim, 2));
+    gvrt_mac_destroy(&victim, 2, mac);
+    CU_ASSERT_FALSE(gvrt_secure_kept(&victim, 2));
+    CU_ASSERT_TRUE(gvrt_secure_kept(&victim, 1));
+    gvrt_secure_fini(&victim);
+    CU_ASSERT_FALSE(gvrt_secure_kept(&victim, 1));
+    CU_ASSERT_PTR_NULL(victim.kept);
+}
+
 int gv_register_suites(void)
 {
     static const struct gv_cunit_test incarnation[] = {
@@ -623,6 +690,8 @@ int gv_register_suites(void)
         { "copy ciphertext of an earlier incarnation (attack 15)",
           test_attack15_copy_ciphertext },
         { "incarnations never repeat", test_incarnations_unique },
+        { "the runtime's kept K_chan context: a new key, the end",
+          test_kept_context },
         { NULL, NULL },
     };
     static const struct gv_cunit_test reports[] = {
