@@ -20,6 +20,12 @@
  *    through fzb_guest_write()), or all of it when the harness used a
  *    test-bench helper that writes it directly;
  *  - the test bench's struct td and the runtime's struct gvrt_secure.
+ *    Its kept K_chan contexts (gvrt_secure.h) are not copied: the copies
+ *    here (snap_sec, snap_fzb) are at other addresses and so never use
+ *    or free them; fzb.sec and fzb.victim, put back at their own
+ *    addresses, keep theirs, and one made during an input for a key the
+ *    restored state does not have (another key_id) is never used but
+ *    made again from the restored key.
  *
  * The AK may differ after a restore if an input reset the device (a reset
  * makes a new one, as a real device does): nothing an input sees depends

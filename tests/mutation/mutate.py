@@ -351,6 +351,24 @@ MUTATIONS = [
      '    if (gvc_memcmp_ct(d, m->digest, GV_HASH_LEN) != 0) {',
      '    if (0) {',
      'a measurement of other contents accepted'),
+    # The runtime's kept K_chan contexts (runtime/gvrt_secure.c).
+    ('rt-kept-rekey-wipe', 'runtime/gvrt_secure.c',
+     '    kept_drop(kept_of(s), chid);    /* the old key\'s schedule */\n',
+     '',
+     'the old key\'s K_chan schedule kept after a new quote of the channel'),
+    ('rt-kept-key-id', 'runtime/gvrt_secure.c',
+     '    if (k->aead[chid] && k->key_id[chid] == s->key_id[chid]) {',
+     '    if (k->aead[chid]) {',
+     'a kept K_chan context of another key used (an older state put back)'),
+    ('rt-kept-destroy-wipe', 'runtime/gvrt_secure.c',
+     '        /* the channel\'s end: its schedule goes (made again if used) '
+     '*/\n        kept_drop(kept_of(s), chid);\n',
+     '',
+     'a channel\'s K_chan schedule kept after its destroy MAC'),
+    ('rt-kept-fini-free', 'runtime/gvrt_secure.c',
+     '            kept_drop(k, c);\n', '',
+     'the kept K_chan contexts neither wiped nor freed by gvrt_secure_fini '
+     '(a leak)'),
     # The AES-KMAC secure memcpy (kernels/gv_kmac.h, runtime/core/
     # gvrt_authkmac.c).
     ('kmac-tag-compare', 'kernels/gv_kmac.h',
