@@ -85,7 +85,8 @@ static bool plain_kind(unsigned k)
      * follow it, with their own kinds */
     return (k >= GV_K_MOV32 && k <= GV_K_CVT_U32_U64) ||
            (k >= GV_K_LDS32 && k <= GV_K_LDS8 && k != GV_K_LDP_UNI) ||
-           k == GV_K_LUT || k == GV_K_XCHAIN || k == GV_K_LOGIC;
+           k == GV_K_LUT || k == GV_K_XCHAIN || k == GV_K_LOGIC ||
+           k == GV_K_LDFMA;
 }
 
 /* Is slot @s dead from code[n] on: on the straight line from there,
@@ -276,6 +277,27 @@ static uint32_t logic_at(struct gv_kfunc *kf, uint32_t n)
     return len;
 }
 
+/* Is code[n..n+2] two unguarded 32-bit shared loads and an unguarded
+ * fma.f32 (a tile's product: matmul's inner loop is two of them)?  Then
+ * code[n] becomes GV_K_LDFMA, its own kind kept in fscale; the others
+ * keep theirs (a branch into the middle runs them one by one).  Unguarded
+ * excludes a reconvergence point (GV_G_JOIN is in the guard).  How many
+ * instructions it takes (1: none fused). */
+static uint32_t ldfma_at(struct gv_kfunc *kf, uint32_t n)
+{
+    struct gv_dinsn *x = &kf->code[n];
+
+    if (n + 2 >= kf->ncode || x->guard || x->k != GV_K_LDS32 ||
+        x[1].guard || x[1].k != GV_K_LDS32 ||
+        x[2].guard || x[2].k != GV_K_FMAF) {
+        return 1;
+    }
+    x->fscale = x->k;
+    x->fn = 3;
+    x->k = GV_K_LDFMA;
+    return 3;
+}
+
 void gv_fuse_lookups(struct gv_kfunc *kf)
 {
     for (uint32_t n = 0; n < kf->ncode; n++) {
@@ -301,5 +323,11 @@ void gv_fuse_lookups(struct gv_kfunc *kf)
 
         n += x->k == GV_K_LUT || x->k == GV_K_XCHAIN ? x->fn
                                                      : logic_at(kf, n);
+    }
+    /* not inside a lookup: its loads run as their own kinds */
+    for (uint32_t n = 0; n < kf->ncode;) {
+        const struct gv_dinsn *x = &kf->code[n];
+
+        n += x->k == GV_K_LUT ? x->fn : ldfma_at(kf, n);
     }
 }

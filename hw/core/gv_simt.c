@@ -675,6 +675,37 @@ static bool shared_fast(struct gv_launch *L, struct gv_sm *sm,
     return gv_simt_shared_fast(L, sm, i, R, m);
 }
 
+/* GV_K_LDFMA (gv_fuse.c): a full warp's two shared loads and fma in one
+ * dispatch, each as its own case runs it (the loads through
+ * gv_simt_shared_fast: checked before anything is written, a fault by
+ * the same rule stops the launch there); any other group runs the first
+ * load alone and goes on to the others one by one. */
+static inline __attribute__((always_inline))
+bool ldfma_run(struct gv_launch *L, struct gv_sm *sm, struct gv_warp *w,
+               const struct gv_dinsn *i, uint64_t *R, uint32_t m)
+{
+    struct gv_dinsn ld = *i;
+    const struct gv_dinsn *f = i + 2;
+
+    ld.k = (uint16_t)i->fscale;
+    if (!gv_simt_shared_fast(L, sm, &ld, R, m)) {
+        return false;
+    }
+    if (m != FULL) {
+        return true;
+    }
+    w->pc++;
+    w->issued++;
+    if (!gv_simt_shared_fast(L, sm, i + 1, R, FULL)) {
+        return false;
+    }
+    FMA_ANY(fma_f32, R + f->d, R + f->a, R + f->b, R + f->c, FULL);
+    w->pc++;
+    w->issued++;
+    sm->lane_insns += 2 * GV_WARP;
+    return true;
+}
+
 /* The fused runs and PRMT (gv_simt_fuse.h, logic_run above). */
 GV_SIMD_CLONES
 static bool fused_fast(struct gv_launch *L, struct gv_sm *sm,
@@ -685,6 +716,7 @@ static bool fused_fast(struct gv_launch *L, struct gv_sm *sm,
     case GV_K_LUT: return gv_simt_lut_step(L, sm, w, i, R, m);
     case GV_K_XCHAIN: return gv_simt_xchain_step(sm, w, i, R, m);
     case GV_K_PRMT: gv_simt_prmt(i, R, m); return true;
+    case GV_K_LDFMA: return ldfma_run(L, sm, w, i, R, m);
     default: logic_run(sm, w, i, R, m); return true;     /* GV_K_LOGIC */
     }
 }
@@ -811,6 +843,7 @@ static int run_warp(struct gv_launch *L, struct gv_sm *sm, struct gv_warp *w)
             }
             break;
         case GV_K_LUT: case GV_K_XCHAIN: case GV_K_PRMT: case GV_K_LOGIC:
+        case GV_K_LDFMA:
             if (!fused_fast(L, sm, w, i, R, m)) {
                 return W_STOP;
             }

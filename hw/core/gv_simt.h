@@ -35,7 +35,8 @@ struct gv_dinsn {
      * read before they are written again.  GV_K_XCHAIN: @fn XORs of
      * width @fscale; @fkeep bit k: the k-th's result is read again.
      * GV_K_LOGIC: the first of @fmask instructions fused, its own kind
-     * in @fsh. */
+     * in @fsh.  GV_K_LDFMA: two LDS32 and an FMAF, the first's own kind
+     * in @fscale. */
     uint8_t fn, fsh, fkeep;
     uint32_t fmask, fscale;
 };
@@ -211,6 +212,7 @@ enum {
     GV_K_PRMT,                  /* prmt.b32, default mode (gv_fuse.c) */
     GV_K_SETP_BRA,              /* setp, then a branch on it (gv_fuse.c) */
     GV_K_LOGIC,                 /* a fused run of integer ops (gv_fuse.c) */
+    GV_K_LDFMA,                 /* two shared loads, an fma (gv_fuse.c) */
 };
 
 /* ---- values: the ISA's types (shared by gv_simt.c and gv_simt_mem.c) ---- */
@@ -325,7 +327,8 @@ uint64_t gv_simt_unsupported_count(void);
  * of XORs one GV_K_XCHAIN; a default-mode PRMT gets GV_K_PRMT; a setp
  * followed by a branch on its result GV_K_SETP_BRA; then each run of 2 to
  * 1024 unguarded integer ALU instructions (logic, shifts, moves, adds;
- * chains inside) one GV_K_LOGIC. */
+ * chains inside) one GV_K_LOGIC; two 32-bit shared loads and an fma.f32
+ * outside a lookup one GV_K_LDFMA. */
 void gv_fuse_lookups(struct gv_kfunc *kf);
 
 /* gv_simt_mem.c: the memory instructions, every offset through one

@@ -256,6 +256,11 @@ MUTATIONS = [
      '    LANES(m, D[l] = bf(f32(A[l]) * f32(B[l]) + f32(C[l])));\n'
      '}\n\nstatic inline GV_FMA_TARGET',
      'fma.rn.f32 inline in run_warp rounded twice (not fused)'),
+    ('ldfma-partial', 'hw/core/gv_simt.c',
+     '    if (m != FULL) {\n        return true;\n    }\n    w->pc++;',
+     '    if (0) {\n        return true;\n    }\n    w->pc++;',
+     'two shared loads and an fma (GV_K_LDFMA) run for lanes that are not '
+     'running (a divergent warp)'),
     ('hostwin-bounds', 'hw/core/gv_copy.c',
      '    if (!ch->hostwin_size || !gv_range_ok(off, len, ch->hostwin_size) ||',
      '    if (!ch->hostwin_size || off + len > ch->hostwin_size ||',

@@ -710,6 +710,137 @@ static void test_shared_shapes(void)
     }
 }
 
+/* Two shared loads and an fma.f32 (GV_K_LDFMA for a full warp): shared
+ * word k = 0x3f800000 + (k << 16) for the @n threads' k (the others 0);
+ * lane l loads r11 from param0 + (l >> 4) * 4 (one offset per half) and
+ * r12 from param2 + (l & 15) * 4 (a run per half), r10 = fma(r11, r12,
+ * 1.0f); with @diverge the odd lanes branch past the three.  out[l],
+ * out[32 + l], out[64 + l] (u32 at param1): r10, r11, r12. */
+static uint8_t *mod_ldfma(bool diverge, uint32_t *len)
+{
+    struct ka a;
+    uint32_t p2, skip = 0;
+
+    mod_start(&a, 16);
+    p2 = ka_param64(&a);
+    ka_op(&a, GV_I_LD, GV_T_U64, GV_SPACE_PARAM, 3, ka_k(&a, p2), 0, 0, 0);
+    a.shared_size = 128;
+    ka_op(&a, GV_I_SHL, GV_T_U32, 0, 8, 0, ka_k(&a, 16), 0, 0);
+    ka_op(&a, GV_I_ADD, GV_T_U32, 0, 8, 8, ka_k(&a, 0x3f800000), 0, 0);
+    ka_op(&a, GV_I_MULWIDE, GV_T_U32, 0, 7, 0, ka_k(&a, 4), 0, 0);
+    ka_op(&a, GV_I_ST, GV_T_U32, GV_SPACE_SHARED, 0, 7, 8, 0, 0);
+    ka_op(&a, GV_I_SHR, GV_T_U32, 0, 4, 0, ka_k(&a, 4), 0, 0);
+    ka_op(&a, GV_I_SHL, GV_T_U32, 0, 4, 4, ka_k(&a, 2), 0, 0);
+    ka_op(&a, GV_I_ADD, GV_T_U64, 0, 4, 1, 4, 0, 0);
+    ka_op(&a, GV_I_AND, GV_T_U32, 0, 5, 0, ka_k(&a, 15), 0, 0);
+    ka_op(&a, GV_I_SHL, GV_T_U32, 0, 5, 5, ka_k(&a, 2), 0, 0);
+    ka_op(&a, GV_I_ADD, GV_T_U64, 0, 5, 3, 5, 0, 0);
+    ka_op(&a, GV_I_MOV, GV_T_U32, 0, 10, ka_k(&a, 0x3f800000), 0, 0, 0);
+    ka_op(&a, GV_I_MOV, GV_T_U32, 0, 11, ka_k(&a, 0x1234), 0, 0, 0);
+    ka_op(&a, GV_I_MOV, GV_T_U32, 0, 12, ka_k(&a, 0x5678), 0, 0, 0);
+    if (diverge) {
+        ka_op(&a, GV_I_AND, GV_T_U32, 0, 13, 0, ka_k(&a, 1), 0, 0);
+        ka_op(&a, GV_I_SETP, GV_T_U32, GV_CMP_NE, 14, 13, ka_k(&a, 0), 0, 0);
+        skip = ka_bra(&a, 0);
+        ka_guard(&a, 14, false);
+    }
+    ka_op(&a, GV_I_LD, GV_T_F32, GV_SPACE_SHARED, 11, 4, 0, 0, 0);
+    ka_op(&a, GV_I_LD, GV_T_F32, GV_SPACE_SHARED, 12, 5, 0, 0, 0);
+    ka_op(&a, GV_I_FMA, GV_T_F32, 0, 10, 11, 12, 10, 0);
+    if (diverge) {
+        ka_patch(&a, skip, a.n);
+    }
+    ka_op(&a, GV_I_MULWIDE, GV_T_U32, 0, 7, 0, ka_k(&a, 4), 0, 0);
+    ka_op(&a, GV_I_ADD, GV_T_U64, 0, 6, 2, 7, 0, 0);
+    for (uint16_t r = 10; r <= 12; r++) {
+        ka_op(&a, GV_I_ST, GV_T_U32, GV_SPACE_GLOBAL, 0, 6, r, 0, 0);
+        ka_op(&a, GV_I_ADD, GV_T_U64, 0, 6, 6, ka_k(&a, 128), 0, 0);
+    }
+    ka_op(&a, GV_I_EXIT, 0, 0, 0, 0, 0, 0, 0);
+    return ka_build(&a, len);
+}
+
+/* What mod_ldfma leaves in out[] (96 words), lane by lane; false if an
+ * active lane's load is out of range or misaligned (a fault). */
+static bool ldfma_model(unsigned n, bool diverge, uint64_t b0, uint64_t b2,
+                        uint32_t *want)
+{
+    for (unsigned l = 0; l < n; l++) {
+        uint64_t off[2] = { b0 + (l >> 4) * 4, b2 + (l & 15) * 4 };
+        uint32_t v[2];
+        float x, y, z;
+
+        want[l] = 0x3f800000;
+        want[32 + l] = 0x1234;
+        want[64 + l] = 0x5678;
+        if (diverge && (l & 1)) {
+            continue;
+        }
+        for (unsigned j = 0; j < 2; j++) {
+            if (off[j] % 4 || off[j] > 124) {
+                return false;
+            }
+            v[j] = off[j] / 4 < n ? 0x3f800000 + ((uint32_t)off[j] / 4 << 16)
+                                  : 0;
+        }
+        memcpy(&x, &v[0], 4);
+        memcpy(&y, &v[1], 4);
+        z = fmaf(x, y, 1.0f);
+        memcpy(&want[l], &z, 4);
+        want[32 + l] = v[0];
+        want[64 + l] = v[1];
+    }
+    return true;
+}
+
+/* Two shared loads and an fma as one dispatch (GV_K_LDFMA) give what the
+ * instructions one by one give: full, partial (24 threads) and divergent
+ * warps (mutation ldfma-partial: the odd lanes' registers kept), and a
+ * fault by compute.shared_range for either load past the end or
+ * misaligned (nothing stored). */
+static void test_ldfma(void)
+{
+    static const uint64_t bases[6][2] = {
+        { 0, 0 }, { 8, 64 }, { 124, 4 }, { 0, 68 }, { 2, 0 }, { 0, 2 },
+    };
+    struct kt k;
+    uint64_t out;
+
+    kt_init(&k, td, 1, NULL, 64 << 10, true);
+    out = kt_alloc(&k, 512);
+    for (unsigned c = 0; c < 4 * 6; c++) {
+        unsigned n = c & 1 ? 24 : 32;
+        bool diverge = c & 2;
+        uint64_t params[3] = { bases[c / 4][0], out, bases[c / 4][1] };
+        uint32_t got[96], want[96], zero[96] = { 0 }, len;
+        uint8_t *img = mod_ldfma(diverge, &len);
+        struct kt_launch l = { .module_va = kt_load(&k, img, len),
+                               .module_size = len, .block = { n },
+                               .params = params, .param_size = 24 };
+
+        kt_write(&k, out, zero, sizeof(zero));
+        fresh();
+        if (!ldfma_model(n, diverge, params[0], params[2], want)) {
+            expect(kt_launch(&k, &l), GV_RULE_COMPUTE_SHARED_RANGE,
+                   GV_RULE_COMPUTE_LOCAL_RANGE);
+            kt_read(&k, out, got, sizeof(got));
+            CU_ASSERT_EQUAL(memcmp(got, zero, sizeof(got)), 0);
+        } else {
+            CU_ASSERT_EQUAL(kt_launch(&k, &l), GV_ERR_NONE);
+            kt_read(&k, out, got, sizeof(got));
+            for (unsigned j = 0; j < 96; j++) {
+                if ((j & 31) < n && got[j] != want[j]) {
+                    CU_FAIL("ldfma: a lane's value");
+                    fprintf(stderr, "case %u word %u: %#x, want %#x\n", c,
+                            j, got[j], want[j]);
+                    break;
+                }
+            }
+        }
+        free(img);
+    }
+}
+
 static void test_mmio(void)
 {
     uint32_t bad = td_rd(td, GV_REG_BAD_ACCESS_COUNT);
@@ -854,6 +985,8 @@ int gv_register_suites(void)
           test_half_runs },
         { "full-warp shared shapes: runs and broadcasts, ends, wraps",
           test_shared_shapes },
+        { "two shared loads and an fma in one dispatch: as one by one",
+          test_ldfma },
         { "MMIO; the debug block off", test_mmio },
         { "counters: reset, kept across a device reset",
           test_reset_counters },
