@@ -684,11 +684,10 @@ static inline __attribute__((always_inline))
 bool ldfma_run(struct gv_launch *L, struct gv_sm *sm, struct gv_warp *w,
                const struct gv_dinsn *i, uint64_t *R, uint32_t m)
 {
-    struct gv_dinsn ld = *i;
     const struct gv_dinsn *f = i + 2;
 
-    ld.k = (uint16_t)i->fscale;
-    if (!gv_simt_shared_fast(L, sm, &ld, R, m)) {
+    /* both loads are LDS32 (their own kinds: fscale, i[1].k) */
+    if (!gv_simt_shared_k(L, sm, i, R, m, GV_K_LDS32)) {
         return false;
     }
     if (m != FULL) {
@@ -696,7 +695,7 @@ bool ldfma_run(struct gv_launch *L, struct gv_sm *sm, struct gv_warp *w,
     }
     w->pc++;
     w->issued++;
-    if (!gv_simt_shared_fast(L, sm, i + 1, R, FULL)) {
+    if (!gv_simt_shared_k(L, sm, i + 1, R, FULL, GV_K_LDS32)) {
         return false;
     }
     FMA_ANY(fma_f32, R + f->d, R + f->a, R + f->b, R + f->c, FULL);

@@ -192,11 +192,11 @@ static inline bool gv_shared_warp_ok(uint64_t total, const uint64_t *A,
 
 /* The full-warp case of gv_simt_shared_fast once gv_shared_warp_ok()
  * passed: plain loops without a check per lane. */
-static inline void gv_shared_warp(uint8_t *sh, const struct gv_dinsn *i,
+static inline void gv_shared_warp(uint8_t *sh, const unsigned k,
                                   uint64_t *D, const uint64_t *A,
                                   const uint64_t *B, uint64_t imm)
 {
-    switch (i->k) {
+    switch (k) {
     case GV_K_LDS8:
         for (unsigned l = 0; l < GV_WARP; l++) {
             D[l] = sh[A[l] + imm];
@@ -356,10 +356,12 @@ bool gv_shared_halves(uint8_t *sh, uint64_t total, uint64_t *D,
     return true;
 }
 
-/* LDS8/LDS32/LDS64/STS32: shared memory, 8/32/64-bit. */
+/* LDS8/LDS32/LDS64/STS32 (@k, i's kind, a constant once inlined):
+ * shared memory, 8/32/64-bit. */
 static inline __attribute__((always_inline))
-bool gv_simt_shared_fast(struct gv_launch *L, struct gv_sm *sm,
-                         const struct gv_dinsn *i, uint64_t *R, uint32_t m)
+bool gv_simt_shared_k(struct gv_launch *L, struct gv_sm *sm,
+                      const struct gv_dinsn *i, uint64_t *R, uint32_t m,
+                      const unsigned k)
 {
     uint64_t *D = R + i->d;
     const uint64_t *A = R + i->a, *B = R + i->b;
@@ -368,36 +370,20 @@ bool gv_simt_shared_fast(struct gv_launch *L, struct gv_sm *sm,
     bool bad = false;
 
     if (m == FULL) {
-        unsigned sz = i->k == GV_K_LDS8 ? 1 : i->k == GV_K_LDS64 ? 8 : 4;
-        bool done;
+        const unsigned sz = k == GV_K_LDS8 ? 1 : k == GV_K_LDS64 ? 8 : 4;
 
-        /* each with its constant kind and size */
-        switch (i->k) {
-        case GV_K_LDS8:
-            done = gv_shared_halves(sh, total, D, A, B, imm, GV_K_LDS8, 1);
-            break;
-        case GV_K_LDS32:
-            done = gv_shared_halves(sh, total, D, A, B, imm, GV_K_LDS32, 4);
-            break;
-        case GV_K_LDS64:
-            done = gv_shared_halves(sh, total, D, A, B, imm, GV_K_LDS64, 8);
-            break;
-        default:
-            done = gv_shared_halves(sh, total, D, A, B, imm, GV_K_STS32, 4);
-            break;
-        }
-        if (done) {
+        if (gv_shared_halves(sh, total, D, A, B, imm, k, sz)) {
             return true;
         }
         if (gv_shared_warp_ok(total, A, imm, sz)) {
-            gv_shared_warp(sh, i, D, A, B, imm);
+            gv_shared_warp(sh, k, D, A, B, imm);
             return true;
         }
     }
     /* Loads in one pass (a fault stops the launch, so a partly written
      * destination is never seen); stores check every lane first.  Each
      * offset is checked by gv_shared_ok() before sh + off is formed. */
-    switch (i->k) {
+    switch (k) {
     case GV_K_LDS8:
         LANES(m, {
             uint64_t off = A[l] + imm;
@@ -448,6 +434,19 @@ bool gv_simt_shared_fast(struct gv_launch *L, struct gv_sm *sm,
         return false;
     }
     return true;
+}
+
+/* The same for any of the four kinds: each with its constant kind. */
+static inline __attribute__((always_inline))
+bool gv_simt_shared_fast(struct gv_launch *L, struct gv_sm *sm,
+                         const struct gv_dinsn *i, uint64_t *R, uint32_t m)
+{
+    switch (i->k) {
+    case GV_K_LDS8: return gv_simt_shared_k(L, sm, i, R, m, GV_K_LDS8);
+    case GV_K_LDS32: return gv_simt_shared_k(L, sm, i, R, m, GV_K_LDS32);
+    case GV_K_LDS64: return gv_simt_shared_k(L, sm, i, R, m, GV_K_LDS64);
+    default: return gv_simt_shared_k(L, sm, i, R, m, GV_K_STS32);
+    }
 }
 
 /* @n lanes' copy of a checked run at @p (n a constant once inlined). */
