@@ -632,6 +632,70 @@ void logic_op(unsigned k, uint64_t *D, const uint64_t *A, const uint64_t *B,
     }
 }
 
+/* An operand's vector @v of the four (gv_simt_fuse.h: gv_w8). */
+#define WV(P) (((const gv_w8 *)(P))[v])
+/* The result of a full warp as @expr of the lanes' vectors a and b:
+ * every operand's vectors are loaded before the result's are stored,
+ * so D may be A or B (slots are equal or disjoint). */
+#define LOGIC_VEC(expr) do {                                            \
+        gv_w8 r_[GV_WV];                                                \
+        for (unsigned v = 0; v < GV_WV; v++) {                          \
+            const gv_w8 a = WV(A);                                      \
+            const gv_w8 b __attribute__((unused)) = WV(B);              \
+            r_[v] = (expr);                                             \
+        }                                                               \
+        for (unsigned v = 0; v < GV_WV; v++) {                          \
+            ((gv_w8 *)D)[v] = r_[v];                                    \
+        }                                                               \
+    } while (0)
+
+/* shl64, shr_u64, shr_s64, shl32 and shr_u32 (above) of the four
+ * lanes' a and b (macros: a function returning a 256-bit vector changes
+ * the ABI): the count is the low 32 bits of b, a count past the width
+ * gives 0 (the arithmetic shift: the sign) */
+#define CNT (b & 0xffffffffu)
+#define VSHL64 ((a << (CNT & 63)) & (gv_w8)(CNT < 64))
+#define VSHR_U64 ((a >> (CNT & 63)) & (gv_w8)(CNT < 64))
+#define VSHR_S64 ((gv_w8)((gv_s8)a >> (gv_s8)((CNT & (gv_w8)(CNT < 63)) | \
+                                              (63 & ~(gv_w8)(CNT < 63)))))
+#define VSHL32 ((a << (CNT & 31)) & 0xffffffffu & (gv_w8)(CNT < 32))
+#define VSHR_U32 (((a & 0xffffffffu) >> (CNT & 31)) & (gv_w8)(CNT < 32))
+
+/* Instruction @y of a GV_K_LOGIC run, of kind @k (its own, or a chain
+ * of XORs), for a full warp in the host's vectors (bfe.u32 as
+ * logic_op); how many instructions it was. */
+static inline __attribute__((always_inline))
+uint32_t logic_full(unsigned k, const struct gv_dinsn *y, uint64_t *R)
+{
+    uint64_t *D = R + y->d;
+    const uint64_t *A = R + y->a, *B = R + y->b;
+
+    switch (k) {
+    case GV_K_XCHAIN: gv_simt_xchain(y, R); return y->fn;
+    case GV_K_XOR64: LOGIC_VEC(a ^ b); break;
+    case GV_K_AND64: LOGIC_VEC(a & b); break;
+    case GV_K_OR64: LOGIC_VEC(a | b); break;
+    case GV_K_MOV64: LOGIC_VEC(a); break;
+    case GV_K_ADD32: LOGIC_VEC((a + b) & 0xffffffffu); break;
+    case GV_K_ADD64: LOGIC_VEC(a + b); break;
+    case GV_K_SUB32: LOGIC_VEC((a - b) & 0xffffffffu); break;
+    case GV_K_SUB64: LOGIC_VEC(a - b); break;
+    case GV_K_AND32: LOGIC_VEC(a & b & 0xffffffffu); break;
+    case GV_K_OR32: LOGIC_VEC((a | b) & 0xffffffffu); break;
+    case GV_K_XOR32: LOGIC_VEC((a ^ b) & 0xffffffffu); break;
+    case GV_K_SHL32: LOGIC_VEC(VSHL32); break;
+    case GV_K_SHL64: LOGIC_VEC(VSHL64); break;
+    case GV_K_SHR_U32: LOGIC_VEC(VSHR_U32); break;
+    case GV_K_SHR_U64: LOGIC_VEC(VSHR_U64); break;
+    case GV_K_SHR_S64: LOGIC_VEC(VSHR_S64); break;
+    case GV_K_BFE_U32: logic_op(k, D, A, B, R + y->c, FULL); break;
+    default:            /* MOV32, CVT_U64_U32, CVT_U32_U64 */
+        LOGIC_VEC(a & 0xffffffffu);
+        break;
+    }
+    return 1;
+}
+
 /* GV_K_LOGIC at warp @w's pc: a full warp runs the fused run, fmask
  * instructions (a chain of XORs inside in its own fused form), in one
  * dispatch, each over the 32 lanes in order, so the results are those
@@ -643,24 +707,19 @@ static inline __attribute__((always_inline))
 void logic_run(struct gv_sm *sm, struct gv_warp *w,
                       const struct gv_dinsn *i, uint64_t *R, uint32_t m)
 {
+    const uint32_t n = i->fmask;
+
     if (m != FULL) {
         logic_op(i->fsh, R + i->d, R + i->a, R + i->b, R + i->c, m);
         return;
     }
-    logic_op(i->fsh, R + i->d, R + i->a, R + i->b, R + i->c, FULL);
-    for (uint32_t j = 1; j < i->fmask; j++) {
-        const struct gv_dinsn *y = i + j;
-
-        if (y->k == GV_K_XCHAIN) {
-            gv_simt_xchain(y, R);
-            j += y->fn - 1u;
-        } else {
-            logic_op(y->k, R + y->d, R + y->a, R + y->b, R + y->c, FULL);
-        }
+    logic_full(i->fsh, i, R);
+    for (const struct gv_dinsn *y = i + 1, *end = i + n; y < end;) {
+        y += logic_full(y->k, y, R);
     }
-    w->pc += i->fmask - 1u;
-    w->issued += i->fmask - 1u;
-    sm->lane_insns += (uint64_t)(i->fmask - 1u) * GV_WARP;
+    w->pc += n - 1u;
+    w->issued += n - 1u;
+    sm->lane_insns += (uint64_t)(n - 1u) * GV_WARP;
 }
 
 /* The fast shared and global forms out of line (run_warp stays small

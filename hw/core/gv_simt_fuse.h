@@ -119,6 +119,19 @@ bool gv_simt_lut_step(struct gv_launch *L, struct gv_sm *sm,
     return gv_simt_lut(L, sm, i, R);
 }
 
+/*
+ * A warp's slot (32 lanes of 64 bits) as GV_WV host vectors of four
+ * lanes (GCC's vector extension: a 256-bit register in the x86-64-v3
+ * and v4 clones; 512-bit ones would be split through memory in v3).  The full-warp forms below load every
+ * operand's vectors before they store the result's, so a result that is
+ * also an operand (slots are equal or disjoint) needs no overlap check.
+ */
+typedef uint64_t gv_w8 __attribute__((vector_size(32), aligned(8),
+                                      may_alias));
+typedef int64_t gv_s8 __attribute__((vector_size(32), aligned(8),
+                                     may_alias));
+#define GV_WV (GV_WARP / 4)
+
 /* GV_K_XCHAIN for a full warp: @fn XORs, each of the previous result
  * and one other operand (which none of the chain writes: gv_fuse.c), in
  * one pass; the results read again are written (GV_FUSE_KEEP bit k:
@@ -127,27 +140,29 @@ static inline __attribute__((always_inline))
 void gv_simt_xchain(const struct gv_dinsn *i, uint64_t *R)
 {
     const uint64_t wm = i->fscale == 64 ? UINT64_MAX : UINT32_MAX;
-    const uint64_t *A = R + i->a, *B = R + i->b;
-    uint64_t acc[GV_WARP];
+    const gv_w8 *A = (const gv_w8 *)(R + i->a);
+    const gv_w8 *B = (const gv_w8 *)(R + i->b);
+    gv_w8 acc[GV_WV];
 
-    for (unsigned l = 0; l < GV_WARP; l++) {
-        acc[l] = A[l] ^ B[l];
+    for (unsigned v = 0; v < GV_WV; v++) {
+        acc[v] = A[v] ^ B[v];
     }
     for (unsigned k = 0; k < i->fn; k++) {
         const struct gv_dinsn *y = i + k;
 
         if (k) {
-            const uint64_t *O = R + (y->a == y[-1].d ? y->b : y->a);
+            const gv_w8 *O =
+                (const gv_w8 *)(R + (y->a == y[-1].d ? y->b : y->a));
 
-            for (unsigned l = 0; l < GV_WARP; l++) {
-                acc[l] ^= O[l];
+            for (unsigned v = 0; v < GV_WV; v++) {
+                acc[v] ^= O[v];
             }
         }
         if (i->fkeep >> k & 1) {
-            uint64_t *D = R + y->d;
+            gv_w8 *D = (gv_w8 *)(R + y->d);
 
-            for (unsigned l = 0; l < GV_WARP; l++) {
-                D[l] = acc[l] & wm;
+            for (unsigned v = 0; v < GV_WV; v++) {
+                D[v] = acc[v] & wm;
             }
         }
     }
