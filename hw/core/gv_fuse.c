@@ -203,6 +203,11 @@ static void chain_at(struct gv_kfunc *kf, uint32_t n)
         }
         keep |= (uint8_t)(dead ? 0 : 1u << j);
     }
+    /* each later XOR's operand that is not the previous result (the
+     * same whichever chain it is read in) */
+    for (uint32_t j = 1; j < k; j++) {
+        x[j].fmask = x[j].a == x[j - 1].d ? x[j].b : x[j].a;
+    }
     x->fn = (uint8_t)k;
     x->fkeep = keep;
     x->fscale = x->k == GV_K_XOR64 ? 64 : 32;
@@ -247,6 +252,20 @@ static bool logic_kind(unsigned k)
     }
 }
 
+/* A shift of a run by a constant count below its width: the count + 1
+ * in @fscale (gv_simt.c's logic_full shifts every lane by it). */
+static void const_shift(const struct gv_kfunc *kf, struct gv_dinsn *y)
+{
+    unsigned width = y->k == GV_K_SHL32 || y->k == GV_K_SHR_U32 ? 32 : 64;
+    uint64_t c;
+
+    if ((y->k == GV_K_SHL32 || y->k == GV_K_SHL64 || y->k == GV_K_SHR_U32 ||
+         y->k == GV_K_SHR_U64 || y->k == GV_K_SHR_S64) &&
+        const_slot(kf, y->b, &c) && (uint32_t)c < width) {
+        y->fscale = (uint32_t)c + 1;
+    }
+}
+
 /* Is code[n..] a run of 2 to GV_LOGIC_MAX unguarded instructions of
  * logic_kind (or chains of XORs, whole), the first not a chain?  Then
  * make code[n] its GV_K_LOGIC.  How many instructions it takes (1:
@@ -270,6 +289,9 @@ static uint32_t logic_at(struct gv_kfunc *kf, uint32_t n)
         len += take;
     }
     if (len >= 2) {
+        for (uint32_t j = 0; j < len; j++) {
+            const_shift(kf, &kf->code[n + j]);
+        }
         x->fsh = (uint8_t)x->k;
         x->fmask = len;
         x->k = GV_K_LOGIC;

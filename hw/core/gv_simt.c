@@ -661,6 +661,18 @@ void logic_op(unsigned k, uint64_t *D, const uint64_t *A, const uint64_t *B,
 #define VSHL32 ((a << (CNT & 31)) & 0xffffffffu & (gv_w8)(CNT < 32))
 #define VSHR_U32 (((a & 0xffffffffu) >> (CNT & 31)) & (gv_w8)(CNT < 32))
 
+/* A shift: by the constant count fscale - 1 (gv_fuse.c: below the
+ * width) as @by_c of a and c, else by each lane's as @by_b. */
+#define SHIFT_VEC(by_b, by_c) do {                                      \
+        if (y->fscale) {                                                \
+            const unsigned c = y->fscale - 1;                           \
+                                                                        \
+            LOGIC_VEC(by_c);                                            \
+        } else {                                                        \
+            LOGIC_VEC(by_b);                                            \
+        }                                                               \
+    } while (0)
+
 /* Instruction @y of a GV_K_LOGIC run, of kind @k (its own, or a chain
  * of XORs), for a full warp in the host's vectors (bfe.u32 as
  * logic_op); how many instructions it was. */
@@ -683,11 +695,11 @@ uint32_t logic_full(unsigned k, const struct gv_dinsn *y, uint64_t *R)
     case GV_K_AND32: LOGIC_VEC(a & b & 0xffffffffu); break;
     case GV_K_OR32: LOGIC_VEC((a | b) & 0xffffffffu); break;
     case GV_K_XOR32: LOGIC_VEC((a ^ b) & 0xffffffffu); break;
-    case GV_K_SHL32: LOGIC_VEC(VSHL32); break;
-    case GV_K_SHL64: LOGIC_VEC(VSHL64); break;
-    case GV_K_SHR_U32: LOGIC_VEC(VSHR_U32); break;
-    case GV_K_SHR_U64: LOGIC_VEC(VSHR_U64); break;
-    case GV_K_SHR_S64: LOGIC_VEC(VSHR_S64); break;
+    case GV_K_SHL32: SHIFT_VEC(VSHL32, (a << c) & 0xffffffffu); break;
+    case GV_K_SHL64: SHIFT_VEC(VSHL64, a << c); break;
+    case GV_K_SHR_U32: SHIFT_VEC(VSHR_U32, (a & 0xffffffffu) >> c); break;
+    case GV_K_SHR_U64: SHIFT_VEC(VSHR_U64, a >> c); break;
+    case GV_K_SHR_S64: SHIFT_VEC(VSHR_S64, (gv_w8)((gv_s8)a >> c)); break;
     case GV_K_BFE_U32: logic_op(k, D, A, B, R + y->c, FULL); break;
     default:            /* MOV32, CVT_U64_U32, CVT_U32_U64 */
         LOGIC_VEC(a & 0xffffffffu);

@@ -133,15 +133,16 @@ typedef int64_t gv_s8 __attribute__((vector_size(32), aligned(8),
 #define GV_WV (GV_WARP / 4)
 
 /* GV_K_XCHAIN for a full warp: @fn XORs, each of the previous result
- * and one other operand (which none of the chain writes: gv_fuse.c), in
- * one pass; the results read again are written (GV_FUSE_KEEP bit k:
- * the k-th), masked to the width @fscale. */
+ * and one other operand (which none of the chain writes: gv_fuse.c,
+ * which leaves its slot in each later XOR's fmask), in one pass; the
+ * results read again are written (GV_FUSE_KEEP bit k: the k-th), masked
+ * to the width @wm. */
 static inline __attribute__((always_inline))
-void gv_simt_xchain(const struct gv_dinsn *i, uint64_t *R)
+void gv_xchain_w(const struct gv_dinsn *i, uint64_t *R, const uint64_t wm)
 {
-    const uint64_t wm = i->fscale == 64 ? UINT64_MAX : UINT32_MAX;
     const gv_w8 *A = (const gv_w8 *)(R + i->a);
     const gv_w8 *B = (const gv_w8 *)(R + i->b);
+    const unsigned keep = i->fkeep;
     gv_w8 acc[GV_WV];
 
     for (unsigned v = 0; v < GV_WV; v++) {
@@ -151,20 +152,30 @@ void gv_simt_xchain(const struct gv_dinsn *i, uint64_t *R)
         const struct gv_dinsn *y = i + k;
 
         if (k) {
-            const gv_w8 *O =
-                (const gv_w8 *)(R + (y->a == y[-1].d ? y->b : y->a));
+            const gv_w8 *O = (const gv_w8 *)(R + y->fmask);
 
             for (unsigned v = 0; v < GV_WV; v++) {
                 acc[v] ^= O[v];
             }
         }
-        if (i->fkeep >> k & 1) {
+        if (keep >> k & 1) {
             gv_w8 *D = (gv_w8 *)(R + y->d);
 
             for (unsigned v = 0; v < GV_WV; v++) {
                 D[v] = acc[v] & wm;
             }
         }
+    }
+}
+
+/* GV_K_XCHAIN for a full warp, of width @fscale. */
+static inline __attribute__((always_inline))
+void gv_simt_xchain(const struct gv_dinsn *i, uint64_t *R)
+{
+    if (i->fscale == 64) {
+        gv_xchain_w(i, R, UINT64_MAX);
+    } else {
+        gv_xchain_w(i, R, UINT32_MAX);
     }
 }
 

@@ -553,9 +553,9 @@ static void test_setp_bra(void)
 
 /*
  * A run of integer ALU instructions (GV_K_LOGIC): 32- and 64-bit logic,
- * shifts by per-lane amounts (some past the width: 0, or the sign),
- * bfe.u32, add, sub, mov, cvt, and a chain of XORs inside, from a =
- * in[tid].
+ * shifts by per-lane amounts and by constants (some past the width: 0,
+ * or the sign), bfe.u32, add, sub, mov, cvt, and chains of XORs inside,
+ * from a = in[tid].
  */
 static const char logic_ptx[] =
     HEAD
@@ -595,11 +595,30 @@ static const char logic_ptx[] =
     "mov.b64 %rd22, %rd21;\n"
     "cvt.u64.u32 %rd23, %r10;\n"
     "add.s64 %rd24, %rd22, %rd23;\n"
+    "shl.b64 %rd25, %rd24, 13;\n"
+    "shr.s64 %rd26, %rd7, 63;\n"
+    "shr.u64 %rd27, %rd7, 64;\n"
+    "shl.b64 %rd28, %rd7, 70;\n"
+    "shr.s64 %rd29, %rd7, 80;\n"
+    "shr.u64 %rd30, %rd7, 7;\n"
+    "shl.b32 %r11, %r2, 31;\n"
+    "shr.u32 %r12, %r3, 5;\n"
+    "shr.u32 %r13, %r3, 40;\n"
+    "xor.b32 %r14, %r11, %r12;\n"
+    "xor.b32 %r15, %r14, %r13;\n"
+    "cvt.u64.u32 %rd31, %r15;\n"
+    "xor.b64 %rd32, %rd25, %rd26;\n"
+    "xor.b64 %rd33, %rd32, %rd27;\n"
+    "xor.b64 %rd34, %rd33, %rd28;\n"
+    "xor.b64 %rd35, %rd34, %rd29;\n"
+    "xor.b64 %rd36, %rd35, %rd30;\n"
+    "xor.b64 %rd37, %rd36, %rd31;\n"
+    "xor.b64 %rd38, %rd37, %rd24;\n"
     "st.global.u64 [%rd9], %rd12;\n"
     "st.global.u64 [%rd9+8], %rd15;\n"
     "st.global.u64 [%rd9+16], %rd20;\n"
     "st.global.u64 [%rd9+24], %rd21;\n"
-    "st.global.u64 [%rd9+32], %rd24;\n"
+    "st.global.u64 [%rd9+32], %rd38;\n"
     "ret;\n"
     "}\n";
 
@@ -627,8 +646,11 @@ static void logic_ref(uint32_t t, uint64_t a, uint32_t *o)
     uint64_t rd13 = sh64(a, r4, 0), rd14 = sh64(a, r5, 1);
     uint64_t rd15 = sar64(a, r5);
     uint64_t rd20 = ((rd11 ^ rd12 ^ rd13 ^ rd14) & rd15) | a;
-    uint64_t v[5] = { rd12, rd15, rd20, rd20 - rd13,
-                      rd20 - rd13 + ((r7 ^ r8) | r6) };
+    uint64_t rd24 = rd20 - rd13 + ((r7 ^ r8) | r6);
+    /* shifts by constants (some past the width), a chain of XORs */
+    uint64_t k = (rd24 << 13) ^ sar64(a, 63) ^ sar64(a, 80) ^ (a >> 7) ^
+                 (uint32_t)((r2 << 31) ^ (r3 >> 5));
+    uint64_t v[5] = { rd12, rd15, rd20, rd20 - rd13, rd24 ^ k };
 
     (void)t;
     for (int j = 0; j < 5; j++) {
