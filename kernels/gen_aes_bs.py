@@ -11,14 +11,15 @@ Canright): a = a1 y + a0 over GF(16) with y^2 = y + L has the inverse
 way; in GF(4) the inverse is the square.  Only the 36 ANDs of the
 multiplications are not linear: every linear part (the change of basis
 in, the sums the multiplications take, the change of basis out and A)
-is a set of XORs of signals, shared by a greedy search for the pair of
-signals most often XORed together (Paar's heuristic).  Every choice of
-the tower (N, L and the root that maps AES's x) is tried; the smallest
-circuit is kept, and checked against the S-box for all 256 inputs
-before it is written.
+is a set of XORs, layer by layer, chosen greedily by the distances of
+what is known to what is wanted (below: lower()).  --search tries every
+choice of the tower (N, L and the root that maps AES's x); TOWER is the
+smallest it found.  The circuit is checked against the S-box for all 256
+inputs before it is written.
 
 Usage: gen_aes_bs.py OUT.h      (or --check OUT.h: compare, exit 1 if
-                                 the file differs)
+                                 the file differs; --search OUT.h: try
+                                 every tower, not only TOWER's)
 """
 import sys
 
@@ -210,52 +211,137 @@ def sbox_linear_of_inverse(v):
     return r
 
 
-def paar(targets, first):
-    """XOR gates computing every target (a set of signal ids), shared;
-    the new signals numbered from @first."""
-    gates = {}
-    nxt = [first]
-    work = [set(t) for t in targets]
-    while True:
-        count = {}
-        for t in work:
-            if len(t) < 2:
+# ---- the linear parts: XORs by distances to the targets
+#
+# Each layer of the circuit (the inputs of the ANDs of one depth, or the
+# outputs) is a linear problem: compute target vectors over its variables
+# (the layer's base signals) from a set S of signals already known (the
+# variables, and every XOR made so far whose terms are among them).  The
+# distance of a target t is the fewest XORs that make t from S: t is a
+# sum of d + 1 elements of S.  Each step adds the one XOR of two signals
+# of S that leaves the smallest sum of distances (ties: the largest sum
+# of their squares, the most uneven, then the first), or, if a target is
+# one XOR away, that target.  A new signal n lowers a distance by at
+# most one, and lowers d(t) exactly when t + n is a sum of d(t) - 1
+# elements of S; so one table per sum size serves every candidate.
+# Unlike a search for common pairs of terms, this can use cancellation.
+
+
+def bit_masks(m):
+    """For each bit b < m: the set (bits of an int) of the 2^m points whose
+    bit b is 0."""
+    res = []
+    for b in range(m):
+        h = 1 << b
+        mask, width = (1 << h) - 1, 2 * h
+        while width < 1 << m:
+            mask |= mask << width
+            width *= 2
+        res.append(mask)
+    return res
+
+
+def translate(pts, s, masks):
+    """The set {p + s : p in pts} (pts as bits of an int)."""
+    b = 0
+    while s:
+        if s & 1:
+            h, mask = 1 << b, masks[b]
+            pts = ((pts >> h) & mask) | ((pts & mask) << h)
+        s >>= 1
+        b += 1
+    return pts
+
+
+def distances(base, targets, m, masks):
+    """Every target's distance, and sums[k] (bytes, one bit a point): the
+    sums of at most k elements of @base, for k below the largest."""
+    nbytes = ((1 << m) + 7) // 8
+    sums, dist = [1], {}
+    while len(dist) < len(targets):
+        prev = sums[-1]
+        reach = prev
+        for v in base:
+            reach |= translate(prev, v, masks)
+        sums.append(reach)
+        for t in targets:
+            if t not in dist and reach >> t & 1:
+                dist[t] = len(sums) - 2
+    return dist, [x.to_bytes(nbytes, 'little') for x in sums]
+
+
+def step(base, known, targets, dist, sums):
+    """The next XOR (new, a, b) by the rule above."""
+    for t in targets:
+        if dist[t] == 1:
+            a = next(v for v in base if v ^ t in known)
+            return t, a, a ^ t
+    best, pick = None, None
+    for i, a in enumerate(base):
+        for b in base[i + 1:]:
+            n = a ^ b
+            if n in known:
                 continue
-            ts = sorted(t)
-            for i in range(len(ts)):
-                for j in range(i + 1, len(ts)):
-                    k = (ts[i], ts[j])
-                    count[k] = count.get(k, 0) + 1
-        if not count:
-            break
-        best = max(count.items(), key=lambda kv: (kv[1], -kv[0][0],
-                                                  -kv[0][1]))[0]
-        g = nxt[0]
-        nxt[0] += 1
-        gates[g] = best
-        for t in work:
-            if best[0] in t and best[1] in t:
-                t.discard(best[0])
-                t.discard(best[1])
-                t.add(g)
-    return gates, [next(iter(t)) if t else None for t in work]
+            total = square = 0
+            for t in targets:
+                d, p = dist[t], t ^ n
+                if sums[d - 1][p >> 3] >> (p & 7) & 1:
+                    d -= 1
+                total += d
+                square += d * d
+            if best is None or (total, -square) < best:
+                best, pick = (total, -square), (n, a, b)
+    return pick
+
+
+def layer_xors(base, targets, m):
+    """XORs (new, a, b) of vectors over m variables making every target
+    from @base."""
+    masks = bit_masks(m)
+    base = list(dict.fromkeys(base))
+    known = set(base)
+    todo = [t for t in dict.fromkeys(targets) if t not in known]
+    gates = []
+    while todo:
+        dist, sums = distances(base, todo, m, masks)
+        gate = step(base, known, todo, dist, sums)
+        gates.append(gate)
+        base.append(gate[0])
+        known.add(gate[0])
+        if gate[0] in todo:
+            todo.remove(gate[0])
+    return gates
 
 
 def lower(c, outs):
-    """The circuit as a list of gates: ('^' | '&', dst, a, b)."""
-    targets = []
-    for a, b in c.ands:
-        targets += [a, b]
-    targets += outs
-    # ids: 0..nbase-1 base; Paar's new ids above.  Renumber later.
-    xg, res = paar([frozenset(t) for t in targets], c.nbase)
-    if any(r is None for r in res):
-        raise ValueError('a constant-zero signal')
-    deps = {}
-    for g, (p, q) in xg.items():
-        deps[g] = ('^', p, q)
-    for i, _ in enumerate(c.ands):
-        deps[8 + i] = ('&', res[2 * i], res[2 * i + 1])
+    """The circuit as a list of gates: ('^' | '&', dst, a, b), the linear
+    parts layer by layer (the ANDs' inputs by depth, then the outputs)."""
+    depth = {i: 0 for i in range(8)}
+    layers = {}
+    for i, (a, b) in enumerate(c.ands):
+        depth[8 + i] = 1 + max(depth[s] for s in a | b)
+        layers.setdefault(depth[8 + i], []).extend([a, b])
+    layers[max(layers) + 1] = list(outs)
+    known = {frozenset([i]): i for i in range(c.nbase)}   # terms -> id
+    deps, nxt = {}, c.nbase
+    for d in sorted(layers):
+        var = sorted(set().union(*layers[d]))
+        pos = {v: k for k, v in enumerate(var)}
+        ids, base = {}, []
+        for terms, sid in known.items():
+            if terms <= set(var):
+                vec = sum(1 << pos[v] for v in terms)
+                if vec not in ids:
+                    ids[vec] = sid
+                    base.append(vec)
+        targets = [sum(1 << pos[v] for v in t) for t in layers[d]]
+        for n, a, b in layer_xors(base, targets, len(var)):
+            deps[nxt] = ('^', ids[a], ids[b])
+            ids[n] = nxt
+            known[frozenset(v for v in var if n >> pos[v] & 1)] = nxt
+            nxt += 1
+    for i, (a, b) in enumerate(c.ands):
+        deps[8 + i] = ('&', known[a], known[b])
     order, seen = [], set(range(8))
 
     def visit(s):
@@ -267,7 +353,7 @@ def lower(c, outs):
         seen.add(s)
         order.append((op, s, p, q))
 
-    out_ids = res[2 * len(c.ands):]
+    out_ids = [known[o] for o in outs]
     for s in out_ids:
         visit(s)
     return order, out_ids
@@ -291,7 +377,13 @@ def check(order, out_ids):
     return True
 
 
+# The tower the search (--search, about two minutes) found best: 128
+# gates, as three others; the header is made from it.
+TOWER = (3, 9, 75)
+
+
 def best_circuit():
+    """The smallest circuit over every tower (a few seconds each)."""
     best = None
     g4 = list(range(4))
     for n in g4:
@@ -353,11 +445,18 @@ GV_FN void gv_aes_bs_sbox(uint64_t *x)
 def main():
     args = sys.argv[1:]
     check_only = args[:1] == ['--check']
-    if check_only:
+    search = args[:1] == ['--search']
+    if check_only or search:
         args = args[1:]
     if len(args) != 1:
         sys.exit(__doc__)
-    order, out_ids, n, lam, beta = best_circuit()
+    if search:
+        order, out_ids, n, lam, beta = best_circuit()
+        print('gen_aes_bs.py: %d gates, tower %d %d %d' %
+              (len(order), n, lam, beta))
+    else:
+        n, lam, beta = TOWER
+        order, out_ids = lower(*build(n, lam, beta))
     if not check(order, out_ids):
         sys.exit('gen_aes_bs.py: the circuit is not the S-box')
     text = emit(order, out_ids, n, lam, beta)
