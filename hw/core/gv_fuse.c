@@ -243,6 +243,7 @@ static bool logic_kind(unsigned k)
     case GV_K_MOV32: case GV_K_MOV64: case GV_K_ADD32: case GV_K_ADD64:
     case GV_K_SUB32: case GV_K_SUB64: case GV_K_AND32: case GV_K_AND64:
     case GV_K_OR32: case GV_K_OR64: case GV_K_XOR32: case GV_K_XOR64:
+    case GV_K_NOT32: case GV_K_NOT64:
     case GV_K_SHL32: case GV_K_SHL64: case GV_K_SHR_U32: case GV_K_SHR_U64:
     case GV_K_SHR_S64:
     case GV_K_CVT_U64_U32: case GV_K_CVT_U32_U64: case GV_K_BFE_U32:

@@ -74,6 +74,8 @@ static unsigned pick_kind(const struct gv_insn *x)
         return w32 ? GV_K_OR32 : w64 ? GV_K_OR64 : GV_K_GENERIC;
     case GV_I_XOR:
         return w32 ? GV_K_XOR32 : w64 ? GV_K_XOR64 : GV_K_GENERIC;
+    case GV_I_NOT:
+        return w32 ? GV_K_NOT32 : w64 ? GV_K_NOT64 : GV_K_GENERIC;
     case GV_I_SHL:
         return w32 ? GV_K_SHL32 : w64 ? GV_K_SHL64 : GV_K_GENERIC;
     case GV_I_SHR:

@@ -621,6 +621,8 @@ void logic_op(unsigned k, uint64_t *D, const uint64_t *A, const uint64_t *B,
     case GV_K_OR64: LANES(m, D[l] = A[l] | B[l]); break;
     case GV_K_XOR32: LANES(m, D[l] = (uint32_t)(A[l] ^ B[l])); break;
     case GV_K_XOR64: LANES(m, D[l] = A[l] ^ B[l]); break;
+    case GV_K_NOT32: LANES(m, D[l] = (uint32_t)~A[l]); break;
+    case GV_K_NOT64: LANES(m, D[l] = ~A[l]); break;
     case GV_K_SHL32: LANES(m, D[l] = shl32(A[l], B[l])); break;
     case GV_K_SHL64: LANES(m, D[l] = shl64(A[l], B[l])); break;
     case GV_K_SHR_U32: LANES(m, D[l] = shr_u32(A[l], B[l])); break;
@@ -685,6 +687,8 @@ uint32_t logic_full(unsigned k, const struct gv_dinsn *y, uint64_t *R)
     switch (k) {
     case GV_K_XCHAIN: gv_simt_xchain(y, R); return y->fn;
     case GV_K_XOR64: LOGIC_VEC(a ^ b); break;
+    case GV_K_NOT32: LOGIC_VEC(~a & 0xffffffffu); break;
+    case GV_K_NOT64: LOGIC_VEC(~a); break;
     case GV_K_AND64: LOGIC_VEC(a & b); break;
     case GV_K_OR64: LOGIC_VEC(a | b); break;
     case GV_K_MOV64: LOGIC_VEC(a); break;
@@ -776,7 +780,7 @@ bool ldfma_run(struct gv_launch *L, struct gv_sm *sm, struct gv_warp *w,
     return true;
 }
 
-/* The fused runs and PRMT (gv_simt_fuse.h, logic_run above). */
+/* The fused runs, PRMT and NOT (gv_simt_fuse.h, logic_run above). */
 GV_SIMD_CLONES
 static bool fused_fast(struct gv_launch *L, struct gv_sm *sm,
                        struct gv_warp *w, const struct gv_dinsn *i,
@@ -787,6 +791,9 @@ static bool fused_fast(struct gv_launch *L, struct gv_sm *sm,
     case GV_K_XCHAIN: return gv_simt_xchain_step(sm, w, i, R, m);
     case GV_K_PRMT: gv_simt_prmt(i, R, m); return true;
     case GV_K_LDFMA: return ldfma_run(L, sm, w, i, R, m);
+    case GV_K_NOT32: case GV_K_NOT64:
+        logic_op(i->k, R + i->d, R + i->a, R + i->b, R + i->c, m);
+        return true;
     default: logic_run(sm, w, i, R, m); return true;     /* GV_K_LOGIC */
     }
 }
@@ -913,7 +920,7 @@ static int run_warp(struct gv_launch *L, struct gv_sm *sm, struct gv_warp *w)
             }
             break;
         case GV_K_LUT: case GV_K_XCHAIN: case GV_K_PRMT: case GV_K_LOGIC:
-        case GV_K_LDFMA:
+        case GV_K_LDFMA: case GV_K_NOT32: case GV_K_NOT64:
             if (!fused_fast(L, sm, w, i, R, m)) {
                 return W_STOP;
             }

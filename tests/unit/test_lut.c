@@ -554,8 +554,8 @@ static void test_setp_bra(void)
 /*
  * A run of integer ALU instructions (GV_K_LOGIC): 32- and 64-bit logic,
  * shifts by per-lane amounts and by constants (some past the width: 0,
- * or the sign), bfe.u32, add, sub, mov, cvt, and chains of XORs inside,
- * from a = in[tid].
+ * or the sign), not, bfe.u32, add, sub, mov, cvt, and chains of XORs
+ * inside, from a = in[tid].
  */
 static const char logic_ptx[] =
     HEAD
@@ -614,6 +614,11 @@ static const char logic_ptx[] =
     "xor.b64 %rd36, %rd35, %rd30;\n"
     "xor.b64 %rd37, %rd36, %rd31;\n"
     "xor.b64 %rd38, %rd37, %rd24;\n"
+    "not.b64 %rd39, %rd38;\n"
+    "not.b32 %r16, %r2;\n"
+    "cvt.u64.u32 %rd3, %r16;\n"
+    "and.b64 %rd4, %rd39, %rd3;\n"
+    "xor.b64 %rd38, %rd38, %rd4;\n"
     "st.global.u64 [%rd9], %rd12;\n"
     "st.global.u64 [%rd9+8], %rd15;\n"
     "st.global.u64 [%rd9+16], %rd20;\n"
@@ -650,7 +655,9 @@ static void logic_ref(uint32_t t, uint64_t a, uint32_t *o)
     /* shifts by constants (some past the width), a chain of XORs */
     uint64_t k = (rd24 << 13) ^ sar64(a, 63) ^ sar64(a, 80) ^ (a >> 7) ^
                  (uint32_t)((r2 << 31) ^ (r3 >> 5));
-    uint64_t v[5] = { rd12, rd15, rd20, rd20 - rd13, rd24 ^ k };
+    uint64_t x = rd24 ^ k;
+    uint64_t v[5] = { rd12, rd15, rd20, rd20 - rd13,
+                      x ^ (~x & (uint32_t)~r2) };      /* not.b64, not.b32 */
 
     (void)t;
     for (int j = 0; j < 5; j++) {
