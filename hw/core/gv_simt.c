@@ -634,20 +634,20 @@ void logic_op(unsigned k, uint64_t *D, const uint64_t *A, const uint64_t *B,
     }
 }
 
-/* An operand's vector @v of the four (gv_simt_fuse.h: gv_w8). */
-#define WV(P) (((const gv_w8 *)(P))[v])
+/* An operand's vector @v of the four (gv_simt_fuse.h: gv_vu). */
+#define WV(P) (((const gv_vu *)(P))[v])
 /* The result of a full warp as @expr of the lanes' vectors a and b:
  * every operand's vectors are loaded before the result's are stored,
  * so D may be A or B (slots are equal or disjoint). */
 #define LOGIC_VEC(expr) do {                                            \
-        gv_w8 r_[GV_WV];                                                \
+        gv_vu r_[GV_WV];                                                \
         for (unsigned v = 0; v < GV_WV; v++) {                          \
-            const gv_w8 a = WV(A);                                      \
-            const gv_w8 b __attribute__((unused)) = WV(B);              \
+            const gv_vu a = WV(A);                                      \
+            const gv_vu b __attribute__((unused)) = WV(B);              \
             r_[v] = (expr);                                             \
         }                                                               \
         for (unsigned v = 0; v < GV_WV; v++) {                          \
-            ((gv_w8 *)D)[v] = r_[v];                                    \
+            ((gv_vu *)D)[v] = r_[v];                                    \
         }                                                               \
     } while (0)
 
@@ -656,12 +656,12 @@ void logic_op(unsigned k, uint64_t *D, const uint64_t *A, const uint64_t *B,
  * the ABI): the count is the low 32 bits of b, a count past the width
  * gives 0 (the arithmetic shift: the sign) */
 #define CNT (b & 0xffffffffu)
-#define VSHL64 ((a << (CNT & 63)) & (gv_w8)(CNT < 64))
-#define VSHR_U64 ((a >> (CNT & 63)) & (gv_w8)(CNT < 64))
-#define VSHR_S64 ((gv_w8)((gv_s8)a >> (gv_s8)((CNT & (gv_w8)(CNT < 63)) | \
-                                              (63 & ~(gv_w8)(CNT < 63)))))
-#define VSHL32 ((a << (CNT & 31)) & 0xffffffffu & (gv_w8)(CNT < 32))
-#define VSHR_U32 (((a & 0xffffffffu) >> (CNT & 31)) & (gv_w8)(CNT < 32))
+#define VSHL64 ((a << (CNT & 63)) & (gv_vu)(CNT < 64))
+#define VSHR_U64 ((a >> (CNT & 63)) & (gv_vu)(CNT < 64))
+#define VSHR_S64 ((gv_vu)((gv_vs)a >> (gv_vs)((CNT & (gv_vu)(CNT < 63)) | \
+                                              (63 & ~(gv_vu)(CNT < 63)))))
+#define VSHL32 ((a << (CNT & 31)) & 0xffffffffu & (gv_vu)(CNT < 32))
+#define VSHR_U32 (((a & 0xffffffffu) >> (CNT & 31)) & (gv_vu)(CNT < 32))
 
 /* A shift: by the constant count fscale - 1 (gv_fuse.c: below the
  * width) as @by_c of a and c, else by each lane's as @by_b. */
@@ -703,7 +703,7 @@ uint32_t logic_full(unsigned k, const struct gv_dinsn *y, uint64_t *R)
     case GV_K_SHL64: SHIFT_VEC(VSHL64, a << c); break;
     case GV_K_SHR_U32: SHIFT_VEC(VSHR_U32, (a & 0xffffffffu) >> c); break;
     case GV_K_SHR_U64: SHIFT_VEC(VSHR_U64, a >> c); break;
-    case GV_K_SHR_S64: SHIFT_VEC(VSHR_S64, (gv_w8)((gv_s8)a >> c)); break;
+    case GV_K_SHR_S64: SHIFT_VEC(VSHR_S64, (gv_vu)((gv_vs)a >> c)); break;
     case GV_K_BFE_U32: logic_op(k, D, A, B, R + y->c, FULL); break;
     default:            /* MOV32, CVT_U64_U32, CVT_U32_U64 */
         LOGIC_VEC(a & 0xffffffffu);

@@ -122,13 +122,14 @@ bool gv_simt_lut_step(struct gv_launch *L, struct gv_sm *sm,
 /*
  * A warp's slot (32 lanes of 64 bits) as GV_WV host vectors of four
  * lanes (GCC's vector extension: a 256-bit register in the x86-64-v3
- * and v4 clones; 512-bit ones would be split through memory in v3).  The full-warp forms below load every
- * operand's vectors before they store the result's, so a result that is
- * also an operand (slots are equal or disjoint) needs no overlap check.
+ * and v4 clones; 512-bit ones go through memory in v3).  The full-warp
+ * forms below load every operand's vectors before they store the
+ * result's, so a result that is also an operand (slots are equal or
+ * disjoint) needs no overlap check.
  */
-typedef uint64_t gv_w8 __attribute__((vector_size(32), aligned(8),
+typedef uint64_t gv_vu __attribute__((vector_size(32), aligned(8),
                                       may_alias));
-typedef int64_t gv_s8 __attribute__((vector_size(32), aligned(8),
+typedef int64_t gv_vs __attribute__((vector_size(32), aligned(8),
                                      may_alias));
 #define GV_WV (GV_WARP / 4)
 
@@ -140,10 +141,10 @@ typedef int64_t gv_s8 __attribute__((vector_size(32), aligned(8),
 static inline __attribute__((always_inline))
 void gv_xchain_w(const struct gv_dinsn *i, uint64_t *R, const uint64_t wm)
 {
-    const gv_w8 *A = (const gv_w8 *)(R + i->a);
-    const gv_w8 *B = (const gv_w8 *)(R + i->b);
+    const gv_vu *A = (const gv_vu *)(R + i->a);
+    const gv_vu *B = (const gv_vu *)(R + i->b);
     const unsigned keep = i->fkeep;
-    gv_w8 acc[GV_WV];
+    gv_vu acc[GV_WV];
 
     for (unsigned v = 0; v < GV_WV; v++) {
         acc[v] = A[v] ^ B[v];
@@ -152,14 +153,14 @@ void gv_xchain_w(const struct gv_dinsn *i, uint64_t *R, const uint64_t wm)
         const struct gv_dinsn *y = i + k;
 
         if (k) {
-            const gv_w8 *O = (const gv_w8 *)(R + y->fmask);
+            const gv_vu *O = (const gv_vu *)(R + y->fmask);
 
             for (unsigned v = 0; v < GV_WV; v++) {
                 acc[v] ^= O[v];
             }
         }
         if (keep >> k & 1) {
-            gv_w8 *D = (gv_w8 *)(R + y->d);
+            gv_vu *D = (gv_vu *)(R + y->d);
 
             for (unsigned v = 0; v < GV_WV; v++) {
                 D[v] = acc[v] & wm;
