@@ -542,20 +542,45 @@ static inline uint64_t rsqrtf32(uint64_t a)
 
 #define ID(x) (x)
 
-/* p = the full warp's setp results as a mask */
-#define SETP_LOOP(T, CONV, OP)                                          \
-    for (unsigned l = 0; l < GV_WARP; l++) {                            \
+/* p = the setp results of lanes 0 to N - 1 as a mask (N a constant: 32,
+ * or 1 for a uniform warp) */
+#define SETP_LOOP(T, CONV, OP, N)                                       \
+    for (unsigned l = 0; l < (N); l++) {                                \
         p |= (uint32_t)((T)CONV(A[l]) OP (T)CONV(B[l])) << l;           \
     }
-#define SETP_MASK(T, CONV)                                              \
+#define SETP_MASK(T, CONV, N)                                           \
     switch (i->mod & 0x1f) {                                            \
-    case GV_CMP_EQ: SETP_LOOP(T, CONV, ==); break;                      \
-    case GV_CMP_NE: SETP_LOOP(T, CONV, !=); break;                      \
-    case GV_CMP_LT: SETP_LOOP(T, CONV, <); break;                       \
-    case GV_CMP_LE: SETP_LOOP(T, CONV, <=); break;                      \
-    case GV_CMP_GT: SETP_LOOP(T, CONV, >); break;                       \
-    default: SETP_LOOP(T, CONV, >=); break;                             \
+    case GV_CMP_EQ: SETP_LOOP(T, CONV, ==, N); break;                   \
+    case GV_CMP_NE: SETP_LOOP(T, CONV, !=, N); break;                   \
+    case GV_CMP_LT: SETP_LOOP(T, CONV, <, N); break;                    \
+    case GV_CMP_LE: SETP_LOOP(T, CONV, <=, N); break;                   \
+    case GV_CMP_GT: SETP_LOOP(T, CONV, >, N); break;                    \
+    default: SETP_LOOP(T, CONV, >=, N); break;                          \
     }
+#define SETP_TYPES(N)                                                   \
+    switch (i->fscale) {                                                \
+    case GV_K_SETP_S32: SETP_MASK(int32_t, ID, N); break;               \
+    case GV_K_SETP_U32: SETP_MASK(uint32_t, ID, N); break;              \
+    case GV_K_SETP_S64: SETP_MASK(int64_t, ID, N); break;               \
+    case GV_K_SETP_U64: SETP_MASK(uint64_t, ID, N); break;              \
+    default: SETP_MASK(float, F32, N); break;                           \
+    }
+
+/* Do all 32 lanes of @A hold one value, and all of @B?  (A loop's
+ * counter and bound: the setp of lane 0 is then every lane's.)  Lane 31
+ * first: a thread index differs there, at the cost of two compares. */
+static inline bool uniform2(const uint64_t *A, const uint64_t *B)
+{
+    uint64_t diff = 0;
+
+    if (A[31] != A[0] || B[31] != B[0]) {
+        return false;
+    }
+    for (unsigned l = 1; l < GV_WARP - 1; l++) {
+        diff |= (A[l] ^ A[0]) | (B[l] ^ B[0]);
+    }
+    return !diff;
+}
 
 /* GV_K_SETP_BRA (gv_fuse.c): the setp (its own kind in fscale) for the
  * lanes of @m; a full warp then runs the branch too, guarded by the
@@ -583,15 +608,17 @@ static bool setp_bra(struct gv_launch *L, struct gv_sm *sm,
         w->pc++;
         return true;
     }
-    switch (i->fscale) {
-    case GV_K_SETP_S32: SETP_MASK(int32_t, ID); break;
-    case GV_K_SETP_U32: SETP_MASK(uint32_t, ID); break;
-    case GV_K_SETP_S64: SETP_MASK(int64_t, ID); break;
-    case GV_K_SETP_U64: SETP_MASK(uint64_t, ID); break;
-    default: SETP_MASK(float, F32); break;
-    }
-    for (unsigned l = 0; l < GV_WARP; l++) {
-        D[l] = p >> l & 1;
+    if (uniform2(A, B)) {
+        SETP_TYPES(1);
+        for (unsigned l = 0; l < GV_WARP; l++) {
+            D[l] = p;
+        }
+        p = 0u - p;                     /* lane 0's result, every lane's */
+    } else {
+        SETP_TYPES(GV_WARP);
+        for (unsigned l = 0; l < GV_WARP; l++) {
+            D[l] = p >> l & 1;
+        }
     }
     if (br->guard & GV_G_NEG) {
         p = ~p;

@@ -261,6 +261,11 @@ MUTATIONS = [
      '    if (0) {\n        return true;\n    }\n    w->pc++;',
      'two shared loads and an fma (GV_K_LDFMA) run for lanes that are not '
      'running (a divergent warp)'),
+    ('setp-uniform', 'hw/core/gv_simt.c',
+     '        diff |= (A[l] ^ A[0]) | (B[l] ^ B[0]);\n    }\n    return !diff;',
+     '        diff |= (A[l] ^ A[0]) | (B[l] ^ B[0]);\n    }\n    return true;',
+     'a full warp\'s setp + branch compared once (lane 0) though a middle '
+     'lane\'s operands differ'),
     ('hostwin-bounds', 'hw/core/gv_copy.c',
      '    if (!ch->hostwin_size || !gv_range_ok(off, len, ch->hostwin_size) ||',
      '    if (!ch->hostwin_size || off + len > ch->hostwin_size ||',

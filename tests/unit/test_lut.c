@@ -549,6 +549,37 @@ static void test_setp_bra(void)
     run_case(&c, 7);
 }
 
+/* Thread t's input (run_case asks in thread order, 32 threads a warp):
+ * one value for the whole warp, as a loop's counter and bound are (a
+ * full warp's GV_K_SETP_BRA then compares lane 0 once), except that in
+ * every other warp lane 13 has a value of its own, with lanes 0 and 31
+ * still equal (so the whole warp must be looked at: mutation
+ * setp-uniform). */
+static uint64_t setp_uniform_input(void)
+{
+    static unsigned n;
+    static uint64_t v;
+    unsigned lane = n % 32, warp = n / 32;
+
+    n++;
+    if (lane == 0) {
+        v = setp_input();
+    }
+    return warp % 2 && lane == 13 ? v ^ 0x800000000000000full : v;
+}
+
+static void test_setp_uniform(void)
+{
+    static const struct lut_case c = { .name = "setp-uniform",
+                                       .ptx = setp_ptx, .nout = NSETP,
+                                       .ref = setp_ref,
+                                       .input = setp_uniform_input };
+
+    for (int k = 0; k < 8; k++) {
+        run_case(&c, 128);
+    }
+}
+
 #define NLOGIC 10       /* results per thread: five u64 */
 
 /*
@@ -688,6 +719,8 @@ int gv_register_suites(void)
           test_prmt },
         { "setp then a branch on it: full, partial, joining lanes",
           test_setp_bra },
+        { "setp then a branch: operands uniform in the warp, or nearly",
+          test_setp_uniform },
         { "fused integer runs: full and partial warps", test_logic_runs },
         { NULL, NULL },
     };
