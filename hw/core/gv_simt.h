@@ -191,7 +191,7 @@ enum {
     GV_K_ADD32, GV_K_ADD64, GV_K_SUB32, GV_K_SUB64, GV_K_MUL32, GV_K_MUL64,
     GV_K_MAD32, GV_K_MULWIDE_S32, GV_K_MULWIDE_U32,
     GV_K_AND32, GV_K_AND64, GV_K_OR32, GV_K_OR64, GV_K_XOR32, GV_K_XOR64,
-    GV_K_NOT32, GV_K_NOT64,     /* run by shared_fast (run_warp's size) */
+    GV_K_NOT32, GV_K_NOT64,     /* run by fused_fast (run_warp's size) */
     GV_K_SHL32, GV_K_SHL64, GV_K_SHR_U32, GV_K_SHR_S32, GV_K_SHR_U64,
     GV_K_SHR_S64,
     GV_K_ADDF, GV_K_SUBF, GV_K_MULF, GV_K_FMAF, GV_K_DIVF,
