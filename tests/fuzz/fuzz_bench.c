@@ -160,6 +160,48 @@ static bool to_bar0(uint64_t addr, uint64_t len)
 
 void (*fzb_build_hook)(struct td *td);
 void (*fzb_dma_read_filter)(uint64_t addr, void *buf, uint64_t len);
+void (*fzb_group_fetch_hook)(unsigned chid, uint32_t idx, const void *g,
+                             uint64_t len);
+
+/* The core reads a ring entry (at the channel's GET) and then, unless it
+ * refuses the entry or the group is in VRAM, the group it names: that
+ * next read is the group's fetch (fzb_group_fetch_hook). */
+static struct {
+    bool armed;
+    unsigned chid;
+    uint32_t idx, len;
+    uint64_t addr;
+} next_group;
+
+static void note_fetch(uint64_t addr, const void *buf, uint64_t len)
+{
+    struct gv_dev *d = fzb.td->dev;
+    struct gv_gpfifo_entry e;
+    bool armed = next_group.armed;
+
+    next_group.armed = false;
+    if (armed && addr == next_group.addr && len == next_group.len) {
+        fzb_group_fetch_hook(next_group.chid, next_group.idx, buf, len);
+        return;
+    }
+    if (len != sizeof(e)) {
+        return;
+    }
+    memcpy(&e, buf, sizeof(e));
+    for (unsigned c = 0; c < GV_MAX_CHANNELS; c++) {
+        const struct gv_chan *ch = &d->chan[c];
+
+        if (ch->ring_entries && ch->get < ch->ring_entries &&
+            addr == ch->ring_base + (uint64_t)ch->get * sizeof(e)) {
+            next_group.armed = !(e.flags & GV_GPFIFO_VRAM);
+            next_group.chid = c;
+            next_group.idx = ch->get;
+            next_group.addr = e.addr;
+            next_group.len = e.len;
+            return;
+        }
+    }
+}
 
 static int fz_dma_read(void *opaque, uint64_t addr, void *buf, uint64_t len)
 {
@@ -172,6 +214,9 @@ static int fz_dma_read(void *opaque, uint64_t addr, void *buf, uint64_t len)
     rc = td_ops_orig->dma_read(opaque, addr, buf, len);
     if (rc == 0 && fzb_dma_read_filter) {
         fzb_dma_read_filter(addr, buf, len);
+    }
+    if (rc == 0 && fzb_group_fetch_hook) {
+        note_fetch(addr, buf, len);
     }
     return rc;
 }
@@ -622,6 +667,7 @@ void fzb_begin(void)
         no_snap = getenv("GV_FUZZ_NO_SNAPSHOT") != NULL;
     }
     fzb_dma_read_filter = NULL;
+    next_group.armed = false;
     batch.on = false;
     if (!fzb.td) {
         build();

@@ -82,6 +82,12 @@ extern void (*fzb_build_hook)(struct td *td);
  * change (a host that answers a second read of the same bytes with other
  * bytes: a double fetch, fuzz_engine.c). */
 extern void (*fzb_dma_read_filter)(uint64_t addr, void *buf, uint64_t len);
+/* Set by a harness once (it outlives inputs): called with every group
+ * the device fetches from guest memory, right after the read (the DMA
+ * read that follows the read of channel @chid's ring entry @idx, which
+ * named it); @g holds what the device read. */
+extern void (*fzb_group_fetch_hook)(unsigned chid, uint32_t idx,
+                                    const void *g, uint64_t len);
 
 /* Before an input: the first call builds the device and snapshots it;
  * later ones restore the snapshot (GV_FUZZ_NO_SNAPSHOT=1: build a new

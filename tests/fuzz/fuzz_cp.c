@@ -50,6 +50,7 @@
  */
 #include <inttypes.h>
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -364,8 +365,14 @@ static uint32_t mk_engine(const uint8_t *a, uint8_t *out)
  *    its quote, the keyed digest of what the channel holds), and never
  *    reuses a counter of that incarnation (gaps are fine: the driver may
  *    hide a report);
- *  - an unmap or destroy MAC is accepted only if its runtime made it, and
- *    each once (watch_auths()).
+ *  - an unmap or destroy MAC is accepted only if its runtime made it
+ *    (watch_auths()), and each once;
+ *  - every group the device accepts on a secure channel is one its
+ *    runtime sealed for the channel's incarnation, with the counter the
+ *    device expected, and accepted once (group_judge(): each group is
+ *    seen as the device fetches it, so the groups of a ring batch are
+ *    judged one by one too, as are the MACs of each management group,
+ *    macs_judge()).
  */
 #define RESULT_ADDR (FZB_GROUP_ADDR + 0x2000)
 
@@ -374,10 +381,10 @@ struct watch {
     uint64_t accepted;          /* its groups_accepted at the last check */
     uint64_t honest;            /* honest groups sealed, not yet run */
     uint64_t report_next;       /* the lowest counter a new report may use */
-    uint64_t auths;             /* its auths_accepted at the last check */
+    uint64_t auths;             /* its auths_accepted when first seen */
     uint64_t auth_issued;       /* its runtime's MACs issued, then */
     unsigned nmacs;             /* MACs accepted in this incarnation */
-    uint8_t macs[16][GV_TAG_LEN];
+    uint8_t macs[64][GV_TAG_LEN];
 };
 /* A ring batch is being queued: the groups of this many more actions
  * (A_BATCH); batch_flushed: its doorbells rang during this action (the
@@ -429,34 +436,244 @@ static void watch_sync(struct gv_dev *d, unsigned chid, struct watch *w)
 }
 
 /* The authorisation oracle: the device accepts an unmap or destroy MAC
- * of a secure channel only if its runtime made it for this incarnation
- * (no more accepted than issued since the channel was seen), and each
- * MAC only once (a replayed unmap, attack 2). */
+ * of a secure channel only if its runtime made it for this incarnation:
+ * no more accepted than issued since the channel was seen (each MAC only
+ * once: macs_judge()). */
 static void watch_auths(struct gv_dev *d, unsigned chid, struct watch *w)
 {
-    uint64_t now = d->chan[chid].auths_accepted;
+    uint64_t now = d->chan[chid].auths_accepted - w->auths;
     uint64_t issued = rt_of(chid)->auth_counter[chid] - w->auth_issued;
 
-    if (now == w->auths) {
-        return;
-    }
-    if (now - w->auths > issued) {
+    if (now > issued) {
         oracle_fail(chid, "%" PRIu64 " unmap/destroy MAC(s) accepted, its "
                     "runtime made %" PRIu64 ": a forged or replayed "
-                    "authorisation", now - w->auths, issued);
+                    "authorisation", now, issued);
     }
-    if (act_has_mac && now - w->auths == 1) {
-        for (unsigned k = 0; k < w->nmacs; k++) {
-            if (!memcmp(w->macs[k], act_mac, GV_TAG_LEN)) {
-                oracle_fail(chid, "an unmap/destroy MAC accepted a second "
-                            "time: a replayed authorisation");
+}
+
+/* ---- each group and each MAC, as the device fetches it ----
+ *
+ * The runtime's groups for channel 2 are logged as they are sealed (a
+ * hash of their bytes, the counter, the incarnation of the keys).  The
+ * bench reports every group the device fetches (fzb_group_fetch_hook);
+ * the next fetch, or the action's end, tells what became of it: on a
+ * watched secure channel, accepted if its groups_accepted grew by one.
+ * Within a ring batch the count of honest groups pending cannot tell
+ * one group from another (a replay accepted and an honest group then
+ * refused add up to the same count); this sees each group.
+ */
+#define SEAL_LOG 512
+static struct sealed {
+    uint64_t hash, incarnation, counter;
+    uint32_t chid, len;
+    bool accepted;
+} seal_log[SEAL_LOG];
+static unsigned nsealed;
+static bool seal_lost;          /* more sealed than the log holds */
+
+/* The group fetched last, until judged. */
+static struct {
+    bool on, secure, plain;
+    unsigned chid;
+    uint32_t len;
+    uint64_t hash, acc0, ctr0, inc0;
+    uint64_t auth0[NWATCH], ainc[NWATCH];
+    bool alive[NWATCH];
+    uint8_t g[GROUP_MAX + 64];  /* a plaintext group's bytes (its MACs) */
+} fg;
+
+static uint64_t fnv64(const uint8_t *p, uint64_t n)
+{
+    uint64_t h = 0xcbf29ce484222325ull;
+
+    for (uint64_t k = 0; k < n; k++) {
+        h = (h ^ p[k]) * 0x100000001b3ull;
+    }
+    return h;
+}
+
+static int watch_index(unsigned chid)
+{
+    for (unsigned i = 0; i < NWATCH; i++) {
+        if (watched[i] == chid) {
+            return (int)i;
+        }
+    }
+    return -1;
+}
+
+/* Channel @chid's runtime sealed @g for @counter. */
+static void seal_note(unsigned chid, const uint8_t *g, uint32_t len,
+                      uint64_t counter)
+{
+    if (nsealed == SEAL_LOG) {
+        seal_lost = true;
+        return;
+    }
+    seal_log[nsealed++] = (struct sealed){
+        .hash = fnv64(g, len), .incarnation = rt_of(chid)->incarnation[chid],
+        .counter = counter, .chid = chid, .len = len };
+}
+
+/* The fetched group was accepted on its secure channel: it must be one
+ * its runtime sealed for this incarnation, for the counter the device
+ * expected, not accepted before. */
+static void group_judge(void)
+{
+    struct sealed *hit = NULL;
+
+    for (unsigned k = 0; k < nsealed; k++) {
+        struct sealed *s = &seal_log[k];
+
+        if (s->hash != fg.hash || s->len != fg.len || s->chid != fg.chid ||
+            s->incarnation != fg.inc0) {
+            continue;
+        }
+        if (s->accepted) {
+            oracle_fail(fg.chid, "a group (sealed for counter %" PRIu64
+                        ") accepted a second time, at counter %" PRIu64
+                        ": a replayed group", s->counter, fg.ctr0);
+        }
+        hit = hit ? hit : s;
+    }
+    if (!hit) {
+        if (!seal_lost) {
+            oracle_fail(fg.chid, "a group of %u bytes accepted at counter %"
+                        PRIu64 " that its runtime never sealed for this "
+                        "incarnation: a forged, flipped, plaintext or "
+                        "stale group", fg.len, fg.ctr0);
+        }
+        return;
+    }
+    if (hit->counter != fg.ctr0) {
+        oracle_fail(fg.chid, "a group sealed for counter %" PRIu64 " was "
+                    "accepted at counter %" PRIu64 ": a replayed or "
+                    "reordered group", hit->counter, fg.ctr0);
+    }
+    hit->accepted = true;
+}
+
+/* A watched channel's auths_accepted grew during the fetched plaintext
+ * group by as many as the group holds commands aimed at it that carry a
+ * MAC (CH_PTE, an authorised CH_DESTROY): each of those MACs was
+ * accepted, and must not have been before in this incarnation. */
+static void macs_judge(struct gv_dev *d)
+{
+    const uint8_t *mac[NWATCH][8];
+    unsigned n[NWATCH] = { 0 };
+    struct gv_group_hdr h;
+    struct gv_cmd_hdr c;
+    const uint8_t *p = fg.g + sizeof(h);
+    uint32_t plen, chid, flags;
+    int i;
+
+    memcpy(&h, fg.g, sizeof(h));
+    plen = h.payload_len < fg.len - sizeof(h) ? h.payload_len
+                                               : fg.len - (uint32_t)sizeof(h);
+    for (uint32_t off = 0; plen - off >= sizeof(c); off += c.size) {
+        memcpy(&c, p + off, sizeof(c));
+        if (c.size < sizeof(c) || c.size > plen - off) {
+            break;
+        }
+        if (c.op == GV_OP_CH_PTE && c.size >= sizeof(struct gv_cmd_ch_pte)) {
+            memcpy(&chid, p + off + offsetof(struct gv_cmd_ch_pte, chid), 4);
+            i = watch_index(chid);
+            if (i >= 0 && n[i] < 8) {
+                mac[i][n[i]] = p + off + offsetof(struct gv_cmd_ch_pte, mac);
+            }
+        } else if (c.op == GV_OP_CH_DESTROY &&
+                   c.size >= sizeof(struct gv_cmd_ch_destroy)) {
+            memcpy(&chid, p + off + offsetof(struct gv_cmd_ch_destroy, chid),
+                   4);
+            memcpy(&flags,
+                   p + off + offsetof(struct gv_cmd_ch_destroy, flags), 4);
+            i = (flags & GV_DESTROY_AUTH) ? watch_index(chid) : -1;
+            if (i >= 0 && n[i] < 8) {
+                mac[i][n[i]] = p + off +
+                               offsetof(struct gv_cmd_ch_destroy, mac);
+            }
+        } else {
+            continue;
+        }
+        if (i >= 0) {
+            n[i]++;
+        }
+    }
+    for (unsigned w = 0; w < NWATCH; w++) {
+        unsigned c2 = watched[w];
+        struct watch *wt = &watch[w];
+
+        if (!fg.alive[w] || !chan_live(d, c2) || !n[w] || n[w] > 8 ||
+            d->chsec[c2].incarnation != fg.ainc[w] ||
+            wt->incarnation != fg.ainc[w] ||
+            d->chan[c2].auths_accepted - fg.auth0[w] != n[w]) {
+            continue;
+        }
+        for (unsigned k = 0; k < n[w]; k++) {
+            for (unsigned j = 0; j < wt->nmacs; j++) {
+                if (!memcmp(wt->macs[j], mac[w][k], GV_TAG_LEN)) {
+                    oracle_fail(c2, "an unmap/destroy MAC accepted a second "
+                                "time: a replayed authorisation");
+                }
+            }
+            if (wt->nmacs < sizeof(wt->macs) / sizeof(wt->macs[0])) {
+                memcpy(wt->macs[wt->nmacs++], mac[w][k], GV_TAG_LEN);
             }
         }
-        if (w->nmacs < 16) {
-            memcpy(w->macs[w->nmacs++], act_mac, GV_TAG_LEN);
-        }
     }
-    w->auths = now;
+}
+
+/* What became of the group fetched last (at the next fetch, or the end
+ * of an action). */
+static void group_resolve(void)
+{
+    struct gv_dev *d = dev();
+
+    if (!fg.on) {
+        return;
+    }
+    fg.on = false;
+    if (fg.secure && chan_live(d, fg.chid) &&
+        d->chsec[fg.chid].incarnation == fg.inc0 &&
+        d->chan[fg.chid].groups_accepted == fg.acc0 + 1) {
+        group_judge();
+    }
+    if (fg.plain) {
+        macs_judge(d);
+    }
+}
+
+static void group_fetched(unsigned chid, uint32_t idx, const void *g,
+                          uint64_t len)
+{
+    struct gv_dev *d = dev();
+    struct gv_group_hdr h;
+
+    (void)idx;
+    group_resolve();
+    if (len < sizeof(h) || len > UINT32_MAX) {
+        return;
+    }
+    memcpy(&h, g, sizeof(h));
+    fg.on = true;
+    fg.chid = chid;
+    fg.len = (uint32_t)len;
+    fg.hash = fnv64(g, len);
+    fg.acc0 = d->chan[chid].groups_accepted;
+    fg.secure = watch_index(chid) >= 0 && chan_live(d, chid);
+    if (fg.secure) {
+        fg.inc0 = d->chsec[chid].incarnation;
+        fg.ctr0 = d->chsec[chid].cmd_counter;
+    }
+    fg.plain = !(h.flags & GV_GROUP_ENCRYPTED) && len <= sizeof(fg.g);
+    if (fg.plain) {
+        memcpy(fg.g, g, len);
+    }
+    for (unsigned i = 0; i < NWATCH; i++) {
+        fg.alive[i] = chan_live(d, watched[i]);
+        fg.auth0[i] = d->chan[watched[i]].auths_accepted;
+        fg.ainc[i] = fg.alive[i] ? d->chsec[watched[i]].incarnation : 0;
+    }
 }
 
 static void watch_groups(struct gv_dev *d, unsigned chid, struct watch *w)
@@ -555,6 +772,7 @@ static void watch_after(uint8_t action)
 {
     struct gv_dev *d = dev();
 
+    group_resolve();
     for (unsigned i = 0; i < NWATCH; i++) {
         unsigned chid = watched[i];
 
@@ -656,6 +874,7 @@ static void act_secure(const uint8_t *p)
     default: break;
     }
     glen = gvrt_seal_group_at(&fzb.sec, FZB_SECURE_CHID, ctr, cmds, len, g);
+    seal_note(FZB_SECURE_CHID, g, glen, ctr);
     /* in a batch the device is behind: the runtime's counter (synced
      * when the batch began) counts the honest groups queued */
     honest = d->locked && d->chsec &&
@@ -717,11 +936,14 @@ static void act_batch(const uint8_t *p)
                 fzb_submit(c, none, 0);
                 continue;
             }
+            uint32_t glen;
+
             runtime_follows();
             sealed_honest += dev()->locked && dev()->chsec;
-            fzb_ring_group(c, g, gvrt_seal_group_at(
-                               &fzb.sec, c, fzb.sec.cmd_counter[c], none, 0,
-                               g));
+            glen = gvrt_seal_group_at(&fzb.sec, c, fzb.sec.cmd_counter[c],
+                                      none, 0, g);
+            seal_note(c, g, glen, fzb.sec.cmd_counter[c]);
+            fzb_ring_group(c, g, glen);
         }
         runtime_follows();
     }
@@ -861,6 +1083,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         module = ka_store_gid(&module_len);    /* what launches run */
     }
     fzb_begin();
+    fzb_group_fetch_hook = group_fetched;
+    fg.on = false;
+    nsealed = 0;
+    seal_lost = false;
     last_sealed_len = 0;
     last_auth_len = 0;
     gv_debug_write(dev(), fzb.page1, module, module_len);

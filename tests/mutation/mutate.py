@@ -281,6 +281,31 @@ MUTATIONS = [
     ('ring-stop', CHAN,
      '        ch->stopped = true;\n', '\n',
      'a work channel running the groups queued behind a failed one'),
+    # A replay window of one group, open only to the second ring entry one
+    # doorbell runs (a ring batch): the group of the previous counter is
+    # accepted again, and the counter moves on.
+    ('batch-replay', [
+        (CHAN, 'static int run_entry(struct gv_dev *dev, unsigned chid,\n',
+         'static unsigned entry_no;\n'
+         'static int run_entry(struct gv_dev *dev, unsigned chid,\n'),
+        (CHAN, '        gv_prof_end(dev, GV_PROF_CRYPTO, t0);\n'
+         '        if (!opened) {\n',
+         '        gv_prof_end(dev, GV_PROF_CRYPTO, t0);\n'
+         '        if (!opened && entry_no == 1 && sec->cmd_counter &&\n'
+         '            fetch(dev, chid, e, buf) == GV_ERR_NONE) {\n'
+         '            gv_iv(iv, GV_IV_DOMAIN_CMDG, sec->cmd_counter - 1);\n'
+         '            opened = gvc_aead_open(ch->aead, iv, aad, sizeof(aad),'
+         '\n                buf + sizeof(h), h.payload_len, buf + sizeof(h),'
+         '\n                buf + sizeof(h) + h.payload_len) == GVC_OK;\n'
+         '        }\n'
+         '        if (!opened) {\n'),
+        (CHAN, '    buf = dev->fetch_buf;\n',
+         '    buf = dev->fetch_buf;\n    entry_no = 0;\n'),
+        (CHAN, '            err = run_entry(dev, chid, &e, idx, buf);\n',
+         '            err = run_entry(dev, chid, &e, idx, buf);\n'
+         '            entry_no++;\n')], None, None,
+     'a group replayed as the second entry of a ring batch (a replay '
+     'window)'),
     ('copy-decrypt-dst', 'hw/core/gv_copy.c',
      '        if (gv_region_of(dev, dst->pa[i], GV_PAGE_SIZE) != '
      'GV_REGION_PROT) {',
