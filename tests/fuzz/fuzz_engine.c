@@ -24,19 +24,24 @@
  *    so the next one runs.
  *  mode 2 (first byte even, bit 7 set): a bounds probe (below).
  *  mode 3 (first byte's low nibble 1): decrypting copies checked against
- *    the design's crypto mode (below).
+ *    the design's crypto mode (below); with bit 4, a new copy key before
+ *    each record but the first.
  *  mode 4 (first byte's low nibble 9): page-table entries corrupted
  *    through a back door, accesses through them checked against the PMM
  *    (below).
+ *  mode 5 (first byte's low nibble 13): a module that loops, the
+ *    watchdog and another context's launch (below).
  *  Modes 1 and 3 share the copy key; mode 1 takes the other odd bytes.
  *
  * gv_dev_check() after every input; replay with --seeds DIR writes the
  * seed inputs (the test kernels' modules) into DIR.
  */
 #include <inttypes.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "fuzz_common.h"
 #include "graviton/gv_rules.h"
@@ -589,6 +594,274 @@ static void run_crypto_copy(const uint8_t *r, const uint8_t kcopy[32])
     cc_check(&c, &src, &dst, framed, honest, pt, before, hits);
 }
 
+/* ---- mode 5: modules that loop, and the watchdog ----
+ *
+ * A launch that never ends must be stopped by the watchdog with its named
+ * refusal (compute.watchdog), leave its channel and context consistent
+ * (stopped at the failed entry, no launch held, the engine idle, the
+ * checker content) and leave another context's launch unharmed, run
+ * after it or beside it.  Hand-assembled kernels on channel 2 (kind,
+ * bits 4-5 of the first byte):
+ *   0  an endless loop (a branch to itself);
+ *   1  a counted loop: r0 = count (a parameter), r0 -= 1 until 0, then
+ *      r0 (0) stored: count 0 wraps (2^64 turns), 1-256 ends at once;
+ *   2  divergent: the lanes with tid & mask spin, the others store and
+ *      exit (the warp lives while one lane spins);
+ *   3  a data-dependent exit: spin until the u64 at LOOP_WORD equals a
+ *      parameter; the harness writes it equal or not.
+ * Bytes: u8 how (kind; bit 6: channel 1's launch runs beside the loop,
+ * else after it), u8 grid, u8 block, u32 count or mask, u64 value.  A
+ * launch that must loop runs under LOOP_BUDGET_MS (so such inputs stay
+ * fast), one that must end and the other context's under a generous
+ * budget (a loaded host must not turn them into watchdog refusals); the
+ * harness changes only the device's watchdog setting, which the
+ * snapshot restores.  The loop runs asynchronously and the harness waits
+ * for it at most 5 s: a launch that outlives that is a finding.
+ */
+#define LOOP_BUDGET_MS 2u
+#define LOOP_SURE_MS 2000u
+#define LOOP_WORD (PARAM_VA + 8192)
+#define LOOP_OUT (PARAM_VA + 4096)
+#define OTHER_OUT 2048u         /* channel 1's output, in its page */
+
+static uint8_t *loop_kernel(unsigned kind, uint32_t *len)
+{
+    struct ka a;
+    uint32_t p0, p1, p2, top;
+
+    ka_init(&a, 8);
+    p0 = ka_param64(&a);
+    p1 = ka_param64(&a);
+    p2 = ka_param64(&a);
+    switch (kind) {
+    case 0:
+        ka_bra(&a, a.n);
+        break;
+    case 1:
+        ka_op(&a, GV_I_LD, GV_T_U64, GV_SPACE_PARAM, 0, ka_k(&a, p0), 0, 0,
+              0);
+        top = ka_op(&a, GV_I_SUB, GV_T_U64, 0, 0, 0, ka_k(&a, 1), 0, 0);
+        ka_op(&a, GV_I_SETP, GV_T_U64, GV_CMP_NE, 1, 0, ka_k(&a, 0), 0, 0);
+        ka_bra(&a, top);
+        ka_guard(&a, 1, false);
+        break;
+    case 2:
+        ka_op(&a, GV_I_S2R, GV_T_U32, GV_SR_TID_X, 2, 0, 0, 0, 0);
+        ka_op(&a, GV_I_LD, GV_T_U32, GV_SPACE_PARAM, 3, ka_k(&a, p0), 0, 0,
+              0);
+        ka_op(&a, GV_I_AND, GV_T_U32, 0, 0, 2, 3, 0, 0);
+        ka_op(&a, GV_I_SETP, GV_T_U32, GV_CMP_NE, 1, 0, ka_k(&a, 0), 0, 0);
+        ka_bra(&a, a.n);
+        ka_guard(&a, 1, false);
+        break;
+    default:
+        ka_op(&a, GV_I_LD, GV_T_U64, GV_SPACE_PARAM, 2, ka_k(&a, p0), 0, 0,
+              0);
+        ka_op(&a, GV_I_LD, GV_T_U64, GV_SPACE_PARAM, 3, ka_k(&a, p1), 0, 0,
+              0);
+        top = ka_op(&a, GV_I_LD, GV_T_U64, GV_SPACE_GLOBAL, 0, 2, 0, 0, 0);
+        ka_op(&a, GV_I_SETP, GV_T_U64, GV_CMP_NE, 1, 0, 3, 0, 0);
+        ka_bra(&a, top);
+        ka_guard(&a, 1, false);
+        ka_op(&a, GV_I_SUB, GV_T_U64, 0, 0, 0, 3, 0, 0);
+        break;
+    }
+    ka_op(&a, GV_I_LD, GV_T_U64, GV_SPACE_PARAM, 4, ka_k(&a, p2), 0, 0, 0);
+    ka_op(&a, GV_I_ST, GV_T_U64, GV_SPACE_GLOBAL, 0, 4, 0, 0, 0);
+    ka_op(&a, GV_I_EXIT, 0, 0, 0, 0, 0, 0, 0);
+    return ka_build(&a, len);
+}
+
+static void loop_fail(const char *fmt, ...)
+    __attribute__((format(printf, 1, 2), noreturn));
+
+static void loop_fail(const char *fmt, ...)
+{
+    va_list ap;
+
+    fprintf(stderr, "fuzz: looping module: ");
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fprintf(stderr, "\n");
+    abort();
+}
+
+/* Must the loop end (1), never end (-1), or either (0)? */
+static int loop_fate(unsigned kind, uint32_t count, unsigned block,
+                     bool equal)
+{
+    bool spins = false;
+
+    switch (kind) {
+    case 0:
+        return -1;
+    case 1:
+        return count == 0 || count >= (1u << 28) ? -1 : count <= 256 ? 1 : 0;
+    case 2:
+        for (unsigned t = 0; t < block; t++) {
+            spins |= (t & count) != 0;
+        }
+        return spins ? -1 : 1;
+    default:
+        return equal ? 1 : -1;
+    }
+}
+
+/* Channel 1's launch of the module at its VA 0 (out[gid] = gid), under
+ * its own generous watchdog. */
+static void other_launch(void)
+{
+    struct gv_dev *d = fzb.td->dev;
+    uint8_t cmd[256];
+    uint64_t out = OTHER_OUT;
+    struct kt_launch l = { 0 };
+    uint32_t len;
+    uint8_t *img = ka_store_gid(&len);
+
+    gv_debug_write(d, fzb.page1, img, len);
+    free(img);
+    memset(d->vram + fzb.page1 + OTHER_OUT, 0xff, 64 * 4);
+    l.module_size = len;
+    l.grid[0] = 2;
+    l.block[0] = 32;
+    l.params = &out;
+    l.param_size = 8;
+    d->cfg.launch_timeout_ms = LOOP_SURE_MS;
+    fzb_submit(FZB_NORMAL_CHID, cmd, kt_launch_cmd(&l, cmd));
+}
+
+static void other_check(uint64_t wd0)
+{
+    struct gv_dev *d = fzb.td->dev;
+    const struct gv_chan *c1 = &d->chan[FZB_NORMAL_CHID];
+    uint32_t v;
+
+    for (uint32_t gid = 0; gid < 64; gid++) {
+        memcpy(&v, d->vram + fzb.page1 + OTHER_OUT + gid * 4, 4);
+        if (v != gid) {
+            loop_fail("channel 1's launch (another context) beside or "
+                      "after a loop on channel 2 wrote %u for thread %u "
+                      "(watchdog refusals: %" PRIu64 ", channel 1 %s)", v,
+                      gid, d->rule_hits[GV_RULE_COMPUTE_WATCHDOG] - wd0,
+                      c1->stopped ? "stopped" : "running");
+        }
+    }
+    if (c1->stopped || c1->get != c1->put || c1->launch_wait) {
+        loop_fail("channel 1 is left %s after its launch beside a loop",
+                  c1->stopped ? "stopped" : "with work");
+    }
+}
+
+/* Wait for every launch to end: a bounded wait, so that a launch the
+ * watchdog does not stop is a finding, not a hung harness. */
+static void loop_wait(void)
+{
+    struct gv_dev *d = fzb.td->dev;
+
+    fzb_engine_async(false);
+    for (unsigned ms = 0; gv_engine_busy(d) && ms < 5000; ms++) {
+        usleep(1000);
+        gv_dev_engine_poll(d);
+    }
+    if (gv_engine_busy(d)) {
+        loop_fail("a launch outlived its watchdog by seconds");
+    }
+}
+
+static void run_loop(uint8_t how, const uint8_t *p, size_t n)
+{
+    struct gv_dev *d = fzb.td->dev;
+    const struct gv_chan *c2 = &d->chan[FZB_SECURE_CHID];
+    unsigned kind = how >> 4 & 3u;
+    bool beside = how & 0x40;
+    uint64_t value, word, params[3], wd0, hits[GV_RULE__COUNT], faults = 0;
+    uint32_t count, len, err0 = d->error_count;
+    struct kt_launch l = { 0 };
+    uint8_t cmd[256], *img;
+    int fate;
+
+    if (n < 15) {
+        return;
+    }
+    memcpy(&count, p + 2, 4);
+    memcpy(&value, p + 6, 8);
+    l.grid[0] = 1 + p[0] % 4;
+    l.block[0] = 1 + p[1] % 128;
+    word = p[14] & 1u ? value : value ^ (1u | p[14]);
+    fate = loop_fate(kind, count, l.block[0], word == value);
+    img = loop_kernel(kind, &len);
+    gv_debug_write(d, fzb.page2, img, len);
+    free(img);
+    gv_debug_write(d, fzb.page2 + LOOP_WORD, &word, 8);
+    memset(d->vram + fzb.page2 + LOOP_OUT, 0xff, 8);
+    params[0] = kind == 3 ? LOOP_WORD : count;
+    params[1] = value;
+    params[2] = LOOP_OUT;
+    l.module_size = len;
+    l.params = params;
+    l.param_size = sizeof(params);
+    memcpy(hits, d->rule_hits, sizeof(hits));
+    wd0 = hits[GV_RULE_COMPUTE_WATCHDOG];
+    d->cfg.launch_timeout_ms = fate > 0 ? LOOP_SURE_MS : LOOP_BUDGET_MS;
+    fzb_engine_async(true);
+    submit_secure(cmd, kt_launch_cmd(&l, cmd));
+    if (beside) {
+        other_launch();
+    }
+    loop_wait();
+    for (unsigned r = GV_RULE_COMPUTE_MISALIGNED; r < GV_RULE__COUNT; r++) {
+        faults += r == GV_RULE_COMPUTE_WATCHDOG ? 0
+                                                : d->rule_hits[r] - hits[r];
+    }
+    if (faults) {
+        loop_fail("a loop of kind %u faulted with a rule other than the "
+                  "watchdog's", kind);
+    }
+    if (fate < 0 && d->rule_hits[GV_RULE_COMPUTE_WATCHDOG] != wd0 + 1) {
+        loop_fail("a launch of kind %u that never ends (grid %u, block %u) "
+                  "was not refused once by compute.watchdog (%" PRIu64
+                  " times)", kind, l.grid[0], l.block[0],
+                  d->rule_hits[GV_RULE_COMPUTE_WATCHDOG] - wd0);
+    }
+    if (fate > 0 && d->rule_hits[GV_RULE_COMPUTE_WATCHDOG] != wd0) {
+        loop_fail("a launch of kind %u that ends at once was refused by "
+                  "compute.watchdog", kind);
+    }
+    if (d->rule_hits[GV_RULE_COMPUTE_WATCHDOG] != wd0) {
+        /* refused: the error names channel 2, which stopped past it */
+        if (d->error_count == err0 || d->error_chid != FZB_SECURE_CHID ||
+            d->error_rule != GV_RULE_COMPUTE_WATCHDOG || !c2->stopped ||
+            c2->get != c2->put || c2->launch_wait || gv_engine_busy(d)) {
+            loop_fail("after the watchdog's refusal: error %s on channel "
+                      "%u (rule %s), channel 2 %s, GET %u PUT %u, %s",
+                      d->error_count == err0 ? "not reported" : "reported",
+                      d->error_chid, gv_rule_name(d->error_rule),
+                      c2->stopped ? "stopped" : "not stopped", c2->get,
+                      c2->put, gv_engine_busy(d) ? "engine busy"
+                                                 : "engine idle");
+        }
+    } else if (fate >= 0) {
+        memcpy(&value, d->vram + fzb.page2 + LOOP_OUT, 8);
+        if (value != 0 || c2->stopped) {
+            loop_fail("a loop of kind %u that ended wrote 0x%" PRIx64
+                      " (0 expected)%s", kind, value,
+                      c2->stopped ? ", channel 2 stopped" : "");
+        }
+    }
+    {
+        char why[256];
+
+        if (gv_dev_check(d, why, sizeof(why)) != 0) {
+            loop_fail("consistency check after the loop: %s", why);
+        }
+    }
+    if (!beside) {
+        other_launch();
+    }
+    other_check(wd0);
+}
+
 /* ---- mode 4: the MMU against corrupted page tables ----
  *
  * The MMU re-checks, on every walk, that a PTE points at a page the
@@ -825,6 +1098,18 @@ static void run_mmu(const uint8_t *p, size_t n)
     gv_tlb_flush(d);
 }
 
+/* Mode 3 with bit 4 of the first byte: a new copy key before each
+ * record but the first, so each copy runs under a key set after an
+ * earlier copy used the old one (its schedules must be gone). */
+static void rekey(struct gv_cmd_set_copy_key *k, uint8_t kcopy[32],
+                  uint8_t n)
+{
+    k->key[4] = n;
+    submit_secure(k, sizeof(*k));
+    clear_error(FZB_SECURE_CHID);
+    gvrt_copy_key(&fzb.sec, FZB_SECURE_CHID, k->key, kcopy);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     struct gv_cmd_set_copy_key k = {
@@ -841,12 +1126,17 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         run_launch(data + 1, size - 1);
     } else if (size >= 1 && (data[0] & 0x0f) == 0x09) {
         run_mmu(data + 1, size - 1);
+    } else if (size >= 1 && (data[0] & 0x0f) == 0x0d) {
+        run_loop(data[0], data + 1, size - 1);
     } else if (size >= 1) {
         memcpy(k.key, copy_key_cmd, sizeof(k.key));
         submit_secure(&k, sizeof(k));
         gvrt_copy_key(&fzb.sec, FZB_SECURE_CHID, copy_key_cmd, kcopy);
         for (size_t off = 1; (data[0] & 0x0f) == 0x01 &&
              off + 16 <= size && off < 1 + 16 * 16; off += 16) {
+            if ((data[0] & 0x10) && off > 1) {
+                rekey(&k, kcopy, (uint8_t)off);
+            }
             run_crypto_copy(data + off, kcopy);
         }
         for (size_t off = 1; (data[0] & 0x0f) != 0x01 &&

@@ -278,6 +278,11 @@ MUTATIONS = [
      '    if (holds_work(ch)) {',
      '    if (0) {',
      'a ring or host window repointed under a held launch'),
+    ('watchdog', 'hw/core/gv_simt.c',
+     '    if (L->deadline_ns && gv_now_ns() > L->deadline_ns) {',
+     '    if (0) {',
+     'a launch that never ends holds its channel and the engine (no '
+     'watchdog)'),
     ('ring-stop', CHAN,
      '        ch->stopped = true;\n', '\n',
      'a work channel running the groups queued behind a failed one'),
