@@ -331,6 +331,10 @@ guest() {
         while read -r k hex; do
             printf '%s' "$hex" | xxd -r -p >"$out/corpus/input-$k.gvfs"
         done
+    # why each was kept: a new rule, or edges alone (how many it added);
+    # gvfs_merge.py reads it to take edge-kept inputs too
+    { grep -a '^@@GVF-CORPUS-KEPT ' "$log" || true; } |
+        awk '{ print "input-" $2 ".gvfs", $3, $4 }' >"$out/corpus/kept.txt"
     grep -a '^@@GVF-STAT' "$log" >"$out/figures.txt" || true
     grep -a '^@@GVF-RULE' "$log" >"$out/rules-over-time.txt" || true
     echo "-- figures (every 5 s; the last is the end)"

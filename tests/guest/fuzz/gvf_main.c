@@ -52,6 +52,10 @@ struct campaign {
     bool edges_on;                      /* a coverage QEMU */
     uint32_t edges;                     /* the edge count, last read */
     unsigned kept_edges;                /* corpus inputs kept for edges */
+    /* per corpus input: kept for a new rule (else for edges alone), and
+     * the edges it added (exported: the merge's choice of edge inputs) */
+    bool kept_rule[CORPUS_MAX];
+    uint32_t gained[CORPUS_MAX];
     uint64_t steps, inputs, skipped, refused;
     double t0, last_scan, last_stat, scan_s;
 };
@@ -258,6 +262,7 @@ static void new_coverage(struct campaign *c, const struct gvf_input *in)
 {
     uint32_t m[GV_DBG_HIT_MAP_WORDS];
     bool fresh = false, more_edges = false;
+    uint32_t gained = 0;
 
     gvf_hit_map(&c->w.a, m);
     for (unsigned i = 0; i < GV_DBG_HIT_MAP_WORDS; i++) {
@@ -279,10 +284,13 @@ static void new_coverage(struct campaign *c, const struct gvf_input *in)
         uint32_t e = gvf_edges(&c->w.a);
 
         more_edges = e > c->edges;
+        gained = more_edges ? e - c->edges : 0;
         c->edges = e;
     }
     if ((fresh || more_edges) && c->ncorpus < CORPUS_MAX &&
         gvf_input_copy(in, &c->corpus[c->ncorpus]) == 0) {
+        c->kept_rule[c->ncorpus] = fresh;
+        c->gained[c->ncorpus] = gained;
         c->ncorpus++;
         c->kept_edges += !fresh;
     }
@@ -428,6 +436,8 @@ static int campaign(struct campaign *c)
     for (unsigned i = 0; i < c->ncorpus; i++) {
         snprintf(path, sizeof(path), "%s/corpus-%u.gvfs", c->out, i);
         gvf_stepf_save(path, c->seed, &c->corpus[i]);
+        printf("@@GVF-CORPUS-KEPT %u %s %u\n", i,
+               c->kept_rule[i] ? "rules" : "edges", c->gained[i]);
         print_hex("@@GVF-CORPUS", i, c->seed, &c->corpus[i]);
     }
     printf("@@GVF-CORPUS-END inputs=%u (saved in %s)\n", c->ncorpus,
