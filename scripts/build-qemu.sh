@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Build QEMU 7.2 (Debian's source package) with the graviton-gpu device.
 #
-#   scripts/build-qemu.sh [--coverage] REPO_ROOT OUT_DIR
+#   scripts/build-qemu.sh [--coverage | --sanitize] REPO_ROOT OUT_DIR
 #
 # Leaves OUT_DIR/qemu-system-x86_64 and OUT_DIR/firmware/ (SeaBIOS and the
 # option ROMs -kernel needs).  Everything expensive is cached under
@@ -17,14 +17,21 @@
 # block (docs/fuzzing.md).  Both builds share ccache without the build
 # directory in its key, so a build directory made after the other one
 # compiles little more than the core.
+#
+# --sanitize builds the sanitizer QEMU the same way ($GV_CACHE/qemu/
+# build-san, marked by a file gv-sanitize): our device (core, glue and
+# crypto layer) compiled with -fsanitize=address,undefined and
+# -fno-sanitize-recover=undefined, the binary linked with ASan's and
+# UBSan's runtimes, the rest of QEMU as in the normal build (ccache hits).
+# Run it with ASAN_OPTIONS=detect_leaks=0 (docs/fuzzing.md).
 # SPDX-License-Identifier: GPL-2.0-or-later
 set -euo pipefail
 
-coverage=0
-if [ "${1:-}" = --coverage ]; then
-    coverage=1
-    shift
-fi
+variant=
+case ${1:-} in
+--coverage) variant=cov; shift ;;
+--sanitize) variant=san; shift ;;
+esac
 repo=$(cd "$1" && pwd)
 out=$(mkdir -p "$2" && cd "$2" && pwd)
 . "$repo/scripts/common.sh"
@@ -84,11 +91,12 @@ CONFIG_PCIE_PORT=y
 EOF
 
 # 3. Configure once (again only if the configure line changes).  The
-#    coverage build has a lock of its own: the two can build at once.
+#    coverage and sanitizer builds have a lock each: all three can build
+#    at once.
 build="$qdir/build"
-if [ "$coverage" = 1 ]; then
-    build="$qdir/build-cov"
-    gv_lock qemu-cov
+if [ -n "$variant" ]; then
+    build="$qdir/build-$variant"
+    gv_lock "qemu-$variant"
 fi
 cc=gcc
 [ -x /usr/lib/ccache/gcc ] && cc=/usr/lib/ccache/gcc
@@ -101,7 +109,10 @@ if [ ! -f "$build/build.ninja" ] || [ "$(cat "$build/.gv-conf" 2>/dev/null)" != 
     gv_log "configuring QEMU in $build"
     rm -rf "$build"
     mkdir -p "$build"
-    [ "$coverage" = 0 ] || touch "$build/gv-coverage"
+    case $variant in
+    cov) touch "$build/gv-coverage" ;;
+    san) touch "$build/gv-sanitize" ;;
+    esac
     (cd "$build" && "$src/configure" "${conf[@]}" >configure.log 2>&1) ||
         { tail -n 30 "$build/configure.log"; gv_die "QEMU configure failed"; }
     echo "$confline" >"$build/.gv-conf"
@@ -118,7 +129,7 @@ ninja -C "$build" -j"$(nproc)" qemu-system-x86_64 >"$build/ninja.log" 2>&1 ||
 # 5. Firmware (shared by both builds): SeaBIOS from Debian's package,
 #    option ROMs built from source.
 fw="$qdir/firmware"
-[ "$coverage" = 0 ] || gv_lock qemu
+[ -z "$variant" ] || gv_lock qemu
 if [ ! -f "$fw/linuxboot_dma.bin" ] || [ ! -f "$fw/kvmvapic.bin" ]; then
     gv_log "building option ROMs"
     mkdir -p "$fw/obj"
