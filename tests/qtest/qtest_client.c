@@ -52,9 +52,13 @@ struct qt *qt_start(const char *extra_args)
         free(args);
         return NULL;
     }
+    /* A write to a QEMU that died must fail with EPIPE (qt->broken, the
+     * fuzzer's finding), not kill the test with SIGPIPE. */
+    signal(SIGPIPE, SIG_IGN);
     qt = calloc(1, sizeof(*qt));
     qt->pid = fork();
     if (qt->pid == 0) {
+        signal(SIGPIPE, SIG_DFL);   /* QEMU starts as it would alone */
         dup2(in[0], 0);
         dup2(out[1], 1);
         close(in[1]);
@@ -79,9 +83,11 @@ void qt_quit(struct qt *qt)
     }
     fclose(qt->to);
     fclose(qt->from);
-    /* QEMU does not exit when qtest's stdin closes. */
-    kill(qt->pid, SIGTERM);
-    waitpid(qt->pid, &status, 0);
+    /* QEMU does not exit when qtest's stdin closes.  pid 0: reaped. */
+    if (qt->pid > 0) {
+        kill(qt->pid, SIGTERM);
+        waitpid(qt->pid, &status, 0);
+    }
     free(qt);
 }
 
@@ -103,9 +109,11 @@ static bool qt_cmd_reply(struct qt *qt, char *reply, size_t reply_len,
         va_end(aq);
         fputc('\n', qt->trace);
     }
-    vfprintf(qt->to, fmt, ap);
-    fputc('\n', qt->to);
-    fflush(qt->to);
+    if (vfprintf(qt->to, fmt, ap) < 0 || fputc('\n', qt->to) == EOF ||
+        fflush(qt->to) == EOF) {
+        qt->broken = true;          /* EPIPE: QEMU is gone */
+        return false;
+    }
     for (;;) {
         if (getline(&line, &cap, qt->from) < 0) {
             qt->broken = true;

@@ -13,7 +13,7 @@
 #include <sys/types.h>
 
 struct qt {
-    pid_t pid;
+    pid_t pid;      /* QEMU's; 0 once reaped */
     FILE *to;       /* QEMU's stdin */
     FILE *from;     /* QEMU's stdout */
     bool broken;    /* QEMU died or answered nonsense */

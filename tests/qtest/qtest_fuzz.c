@@ -18,14 +18,16 @@
  * so a failure replays with "qemu-system-x86_64 -M q35 -accel qtest
  * -qtest stdio -nodefaults ARGS < FILE" (ARGS: the -device line printed
  * at start).  Exit status 1 on a finding, with the seed and step.
- * --kill-at N kills QEMU at step N: the harness's own check that a dead
- * QEMU is a finding (test qtest-mmio-fuzz-selftest; exit status 0 only
- * if the harness reported exactly that).
+ * --kill-at N kills QEMU at step N and waits for it to be gone: the
+ * harness's own check that a dead QEMU is a finding (test
+ * qtest-mmio-fuzz-selftest; exit status 0 only if the harness reported
+ * exactly that, at step N + 1, whose first command meets a closed pipe).
  */
 #include <inttypes.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
 #include <time.h>
 
 #include "graviton/gv_cmds.h"
@@ -370,7 +372,11 @@ int main(int argc, char **argv)
         step();
         n++;
         if (n == kill_at) {
+            /* reaped: the next command is written to a dead QEMU, which
+             * must be a finding (EPIPE), not the harness's SIGPIPE */
             kill(qt->pid, SIGKILL);
+            waitpid(qt->pid, NULL, 0);
+            qt->pid = 0;
         }
         if (n % 32 == 0 || qt->broken) {
             why = check();
