@@ -34,13 +34,15 @@
 #       on a finding, or when QEMU crashed or hung (the seed is printed).
 #   bash scripts/fuzz.sh guest --replay FILE
 #       One saved input (a step file) again in a booted guest.
-#   bash scripts/fuzz.sh qtest [--minutes N] [--seed S]
+#   bash scripts/fuzz.sh qtest [--minutes N] [--seed S] [--sanitize]
 #       The QEMU device's register file, aperture and DMA paths through
 #       qtest (tests/qtest/qtest_fuzz.c): one QEMU per seed, 20,000 steps
 #       each, seeds S, S+1, ... for N minutes (default 10); prints steps,
 #       steps per second, rules reached (all seeds together) and findings,
-#       each with its qtest replay.  GV_QEMU names another QEMU (an
-#       ASan/UBSan build).  Logs: build/fuzz-qtest/DATE/.
+#       each with its qtest replay.  --sanitize: in the sanitizer QEMU
+#       (scripts/build-qemu.sh --sanitize, built into build/hw-san; our
+#       device under ASan and UBSan, every report a finding).  GV_QEMU
+#       names another QEMU.  Logs: build/fuzz-qtest/DATE/.
 #   bash scripts/fuzz.sh all [--minutes N]
 #       All three: every host harness, the qtest campaign, then the guest
 #       fuzzer, N minutes each.
@@ -183,17 +185,27 @@ host() {
 }
 
 qtest_campaign() {
-    local minutes=10 seed=1
+    local minutes=10 seed=1 san=0
     while [ $# -gt 0 ]; do
         case $1 in
         --minutes) minutes=$2; shift 2 ;;
         --seed) seed=$2; shift 2 ;;
+        --sanitize) san=1; shift ;;
         *) usage ;;
         esac
     done
     local b=${GV_BUILD:-$src/build}
     nice ninja -C "$b" -j1 tests/qtest/qtest-mmio-fuzz \
         hw/qemu-system-x86_64 >/dev/null
+    if [ "$san" = 1 ]; then
+        echo "== the sanitizer QEMU ($b/hw-san)" >&2
+        nice bash "$src/scripts/build-qemu.sh" --sanitize "$src" \
+            "$b/hw-san" >&2
+        export GV_QEMU=$b/hw-san/qemu-system-x86_64
+        # QEMU frees little at exit: leaks are not findings here
+        export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=0}
+        export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1}
+    fi
     local out end s=$seed found=0 rc
     out=$b/fuzz-qtest/$(date +%Y%m%d-%H%M%S)
     mkdir -p "$out"
@@ -212,23 +224,28 @@ qtest_campaign() {
             found=$((found + 1))
             echo "finding: seed $s (exit $rc): $(grep -a 'FINDING' \
                 "$out/seed-$s.log" || tail -1 "$out/seed-$s.log")" >&2
+            # the sanitizer QEMU's report, if it was one
+            grep -a -m1 -E 'SUMMARY: |runtime error' "$out/seed-$s.log" \
+                >&2 || true
         fi
         s=$((s + 1))
     done
     python3 - "$out" "$minutes" "$found" <<'PY'
 import glob, sys
 out, minutes, found = sys.argv[1], float(sys.argv[2]), int(sys.argv[3])
-m, steps, runs = [0] * 16, 0, 0
+m, steps, runs, total = [0] * 16, 0, 0, "?"
 for f in glob.glob(out + "/seed-*.log"):
     runs += 1
     for line in open(f, errors="replace"):
+        if " rules reached, " in line:
+            total = line.split(" rules reached, ")[0].split()[-1]
         if line.startswith("@@QF-MAP "):
             m = [a | int(w, 16) for a, w in zip(m, line.split()[1:])]
         elif line.startswith("@@QF-STEPS "):
             steps += int(line.split()[1])
 rules = sum(bin(w).count("1") for w in m)
 print(f"qtest: {runs} QEMU runs, {steps} steps "
-      f"({steps / (minutes * 60):.0f}/s), {rules} of 160 rules reached, "
+      f"({steps / (minutes * 60):.0f}/s), {rules} of {total} rules reached, "
       f"{found} finding(s); logs and replays: {out}")
 PY
     [ "$found" = 0 ]

@@ -38,6 +38,10 @@ meson test -C "$build" --setup valgrind --print-errorlogs --suite unit
 # minute; from a cache filled while the build directory was still in
 # ccache's key, once a whole QEMU build (24 min on two cores).
 export GV_EDGES=${GV_EDGES:-1}
+# The same for the sanitizer QEMU of qtest-mmio-fuzz-san: a third build
+# directory, our device under ASan and UBSan, the rest from ccache (about
+# 2 min when new, 20 s to bring up to date).
+export GV_SANQEMU=${GV_SANQEMU:-1}
 
 rc=0
 # A stale log must not be summarised if the build fails before the tests.
