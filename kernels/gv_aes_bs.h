@@ -30,13 +30,21 @@
 /*
  * AddRoundKey's word for bit @j of the round key word @w: a mask, in two
  * shifts (bit j to the top, then copied down by the arithmetic shift).
- * In PTX by hand: clang makes a bfe.s64 of it, which the engine runs
- * lane by lane; shl.b64 and shr.s64 are in its fused runs (gv_fuse.c).
+ * In PTX by hand: clang makes a bfe.s64 of it with j in a register,
+ * which the engine runs lane by lane; shl.b64 and shr.s64 are in its
+ * fused runs (gv_fuse.c).  Round 0's; the rounds take gv_bs_keybits.
  */
 #ifdef GV_GCM_HOST
 GV_FN uint64_t gv_bs_keybit(uint32_t w, uint32_t j)
 {
     return (uint64_t)((int64_t)((uint64_t)w << (63 - j)) >> 63);
+}
+
+GV_FN void gv_bs_keybits(uint32_t w, uint64_t *km)
+{
+    for (uint32_t j = 0; j < 32; j++) {
+        km[j] = gv_bs_keybit(w, j);
+    }
 }
 #else
 GV_FN uint64_t gv_bs_keybit(uint32_t w, uint32_t j)
@@ -47,6 +55,30 @@ GV_FN uint64_t gv_bs_keybit(uint32_t w, uint32_t j)
         : "=l"(r) : "l"((uint64_t)w), "r"(63 - j));
     return r;
 }
+
+/*
+ * The 32 masks of @w's bits (km[j]: bit j copied to all 64), one
+ * bfe.s64 of a 1-bit field each, the position a constant in the PTX
+ * (written out: clang keeps a loop's constants in registers), which the
+ * engine's fused runs take as a constant field (gv_fuse.c,
+ * GV_FUSE_FIELD): two shifts of every lane by the same counts.
+ */
+#define GV_BS_KB(j) \
+    asm("bfe.s64 %0, %1, " #j ", 1;" : "=l"(km[j]) : "l"(w64))
+GV_FN void gv_bs_keybits(uint32_t w, uint64_t *km)
+{
+    const uint64_t w64 = w;
+
+    GV_BS_KB(0); GV_BS_KB(1); GV_BS_KB(2); GV_BS_KB(3); GV_BS_KB(4);
+    GV_BS_KB(5); GV_BS_KB(6); GV_BS_KB(7); GV_BS_KB(8); GV_BS_KB(9);
+    GV_BS_KB(10); GV_BS_KB(11); GV_BS_KB(12); GV_BS_KB(13);
+    GV_BS_KB(14); GV_BS_KB(15); GV_BS_KB(16); GV_BS_KB(17);
+    GV_BS_KB(18); GV_BS_KB(19); GV_BS_KB(20); GV_BS_KB(21);
+    GV_BS_KB(22); GV_BS_KB(23); GV_BS_KB(24); GV_BS_KB(25);
+    GV_BS_KB(26); GV_BS_KB(27); GV_BS_KB(28); GV_BS_KB(29);
+    GV_BS_KB(30); GV_BS_KB(31);
+}
+#undef GV_BS_KB
 #endif
 #define GV_BS_KEYBIT(w, j) gv_bs_keybit(w, j)
 
@@ -64,8 +96,9 @@ GV_FN void gv_aes_bs_mix(uint64_t *st, const uint32_t *rk)
 
     GV_UNROLL
     for (int c = 0; c < 4; c++) {
-        uint64_t d[4][8], t[8];
-        uint32_t kw = rk[c] ^ 0x63636363u;
+        uint64_t d[4][8], t[8], km[32];
+
+        gv_bs_keybits(rk[c] ^ 0x63636363u, km);
 
         GV_UNROLL
         for (int r = 0; r < 4; r++) {
@@ -94,7 +127,7 @@ GV_FN void gv_aes_bs_mix(uint64_t *st, const uint32_t *rk)
             GV_UNROLL
             for (int i = 0; i < 8; i++) {
                 u[8 * (4 * c + r) + i] = st[GV_BS_SR(c, r, i)] ^ t[i] ^
-                                         x2[i] ^ GV_BS_KEYBIT(kw, 8 * r + i);
+                                         x2[i] ^ km[8 * r + i];
             }
         }
     }
@@ -111,14 +144,16 @@ GV_FN void gv_aes_bs_last(uint64_t *st, const uint32_t *rk)
 
     GV_UNROLL
     for (int c = 0; c < 4; c++) {
-        uint32_t kw = rk[c] ^ 0x63636363u;
+        uint64_t km[32];
+
+        gv_bs_keybits(rk[c] ^ 0x63636363u, km);
 
         GV_UNROLL
         for (int r = 0; r < 4; r++) {
             GV_UNROLL
             for (int i = 0; i < 8; i++) {
                 u[8 * (4 * c + r) + i] = st[GV_BS_SR(c, r, i)] ^
-                                         GV_BS_KEYBIT(kw, 8 * r + i);
+                                         km[8 * r + i];
             }
         }
     }

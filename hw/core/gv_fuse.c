@@ -247,6 +247,7 @@ static bool logic_kind(unsigned k)
     case GV_K_SHL32: case GV_K_SHL64: case GV_K_SHR_U32: case GV_K_SHR_U64:
     case GV_K_SHR_S64:
     case GV_K_CVT_U64_U32: case GV_K_CVT_U32_U64: case GV_K_BFE_U32:
+    case GV_K_BFE_S64:
         return true;
     default:
         return false;
@@ -254,12 +255,22 @@ static bool logic_kind(unsigned k)
 }
 
 /* A shift of a run by a constant count below its width: the count + 1
- * in @fscale (gv_simt.c's logic_full shifts every lane by it). */
+ * in @fscale (gv_simt.c's logic_full shifts every lane by it); a
+ * bfe.s64 of a constant field inside the word: GV_FUSE_FIELD, its
+ * length and position. */
 static void const_shift(const struct gv_kfunc *kf, struct gv_dinsn *y)
 {
     unsigned width = y->k == GV_K_SHL32 || y->k == GV_K_SHR_U32 ? 32 : 64;
-    uint64_t c;
+    uint64_t c, l;
 
+    if (y->k == GV_K_BFE_S64 && const_slot(kf, y->b, &c) &&
+        const_slot(kf, y->c, &l) && (l & 0xff) >= 1 &&
+        (c & 0xff) + (l & 0xff) <= 64) {
+        /* a field of @len bits at @pos, inside the word */
+        y->fscale = GV_FUSE_FIELD | (uint32_t)(l & 0xff) << 8 |
+                    (uint32_t)(c & 0xff);
+        return;
+    }
     if ((y->k == GV_K_SHL32 || y->k == GV_K_SHL64 || y->k == GV_K_SHR_U32 ||
          y->k == GV_K_SHR_U64 || y->k == GV_K_SHR_S64) &&
         const_slot(kf, y->b, &c) && (uint32_t)c < width) {

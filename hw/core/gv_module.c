@@ -67,7 +67,8 @@ static unsigned pick_kind(const struct gv_insn *x)
         return t == GV_T_S32 ? GV_K_MADWIDE_S32
                : t == GV_T_U32 ? GV_K_MADWIDE_U32 : GV_K_GENERIC;
     case GV_I_BFE:
-        return t == GV_T_U32 ? GV_K_BFE_U32 : GV_K_GENERIC;
+        return t == GV_T_U32 ? GV_K_BFE_U32
+               : t == GV_T_S64 ? GV_K_BFE_S64 : GV_K_GENERIC;
     case GV_I_AND:
         return w32 ? GV_K_AND32 : w64 ? GV_K_AND64 : GV_K_GENERIC;
     case GV_I_OR:

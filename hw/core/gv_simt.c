@@ -395,6 +395,22 @@ static inline uint64_t mulwide_u32(uint64_t a, uint64_t b)
     return (uint64_t)(uint32_t)a * (uint32_t)b;
 }
 
+/* bfe.s64 (gv_simt_alu.c's GV_I_BFE of an s64): the field of len bits
+ * at pos (what of it is inside the word), its top bit copied up (the
+ * word's sign if the field goes past it); len 0: 0. */
+static inline uint64_t bfe_s64(uint64_t a, uint64_t b, uint64_t c)
+{
+    unsigned pos = b & 0xff, len = c & 0xff;
+    unsigned k = pos >= 64 ? 0 : (len < 64 - pos ? len : 64 - pos);
+    uint64_t m = k >= 64 ? UINT64_MAX : (1ull << k) - 1;
+    uint64_t f = k ? (a >> pos) & m : 0;
+
+    if (len && (a >> (pos + len - 1 < 63 ? pos + len - 1 : 63) & 1)) {
+        f |= ~m;
+    }
+    return f;
+}
+
 static inline uint64_t shl32(uint64_t a, uint64_t b)
 {
     return (uint32_t)b >= 32 ? 0 : (uint32_t)(a << (uint32_t)b);
@@ -637,6 +653,7 @@ void logic_op(unsigned k, uint64_t *D, const uint64_t *A, const uint64_t *B,
 {
     switch (k) {
     case GV_K_BFE_U32: LANES(m, D[l] = bfe_u32(A[l], B[l], C[l])); break;
+    case GV_K_BFE_S64: LANES(m, D[l] = bfe_s64(A[l], B[l], C[l])); break;
     case GV_K_MOV64: LANES(m, D[l] = A[l]); break;
     case GV_K_ADD32: LANES(m, D[l] = (uint32_t)(A[l] + B[l])); break;
     case GV_K_ADD64: LANES(m, D[l] = A[l] + B[l]); break;
@@ -732,6 +749,16 @@ uint32_t logic_full(unsigned k, const struct gv_dinsn *y, uint64_t *R)
     case GV_K_SHR_U64: SHIFT_VEC(VSHR_U64, a >> c); break;
     case GV_K_SHR_S64: SHIFT_VEC(VSHR_S64, (gv_vu)((gv_vs)a >> c)); break;
     case GV_K_BFE_U32: logic_op(k, D, A, B, R + y->c, FULL); break;
+    case GV_K_BFE_S64:
+        if (y->fscale & GV_FUSE_FIELD) {    /* len >= 1, pos + len <= 64 */
+            const unsigned len = y->fscale >> 8 & 0xff;
+            const unsigned up = 64 - (y->fscale & 0xff) - len;
+
+            LOGIC_VEC((gv_vu)((gv_vs)(a << up) >> (64 - len)));
+        } else {
+            logic_op(k, D, A, B, R + y->c, FULL);
+        }
+        break;
     default:            /* MOV32, CVT_U64_U32, CVT_U32_U64 */
         LOGIC_VEC(a & 0xffffffffu);
         break;
@@ -818,7 +845,7 @@ static bool fused_fast(struct gv_launch *L, struct gv_sm *sm,
     case GV_K_XCHAIN: return gv_simt_xchain_step(sm, w, i, R, m);
     case GV_K_PRMT: gv_simt_prmt(i, R, m); return true;
     case GV_K_LDFMA: return ldfma_run(L, sm, w, i, R, m);
-    case GV_K_NOT32: case GV_K_NOT64:
+    case GV_K_NOT32: case GV_K_NOT64: case GV_K_BFE_S64:
         logic_op(i->k, R + i->d, R + i->a, R + i->b, R + i->c, m);
         return true;
     default: logic_run(sm, w, i, R, m); return true;     /* GV_K_LOGIC */
@@ -947,7 +974,7 @@ static int run_warp(struct gv_launch *L, struct gv_sm *sm, struct gv_warp *w)
             }
             break;
         case GV_K_LUT: case GV_K_XCHAIN: case GV_K_PRMT: case GV_K_LOGIC:
-        case GV_K_LDFMA: case GV_K_NOT32: case GV_K_NOT64:
+        case GV_K_LDFMA: case GV_K_NOT32: case GV_K_NOT64: case GV_K_BFE_S64:
             if (!fused_fast(L, sm, w, i, R, m)) {
                 return W_STOP;
             }

@@ -43,6 +43,10 @@ struct gv_dinsn {
 
 #define GV_FUSE_KEEP_INDEX 1        /* the extract's result */
 #define GV_FUSE_KEEP_ADDR  2        /* the mad.wide's result */
+/* gv_dinsn.fscale of a GV_K_BFE_S64 in a GV_K_LOGIC run: the field is
+ * constant, (fscale >> 8 & 0xff) bits at (fscale & 0xff), inside the
+ * word (gv_fuse.c) */
+#define GV_FUSE_FIELD 0x10000u
 
 /* gv_dinsn.rnd of SHFL and VOTE: operand e holds a member mask (the
  * warp-synchronous forms: shfl.sync, vote.sync, bar.warp.sync). */
@@ -205,7 +209,7 @@ enum {
     GV_K_LD, GV_K_ST, GV_K_ATOM,
     GV_K_LDS32, GV_K_LDS64, GV_K_STS32, GV_K_LDG32, GV_K_LDG64, GV_K_STG32,
     GV_K_STG64, GV_K_LDP_UNI, GV_K_MADWIDE_U32, GV_K_MADWIDE_S32,
-    GV_K_BFE_U32, GV_K_LDS8,
+    GV_K_BFE_U32, GV_K_BFE_S64, GV_K_LDS8,
     GV_K_BRA, GV_K_EXIT, GV_K_BAR, GV_K_S2R, GV_K_MADDR, GV_K_SHFL,
     GV_K_VOTE, GV_K_TRAP, GV_K_CALL, GV_K_RET,
     GV_K_LUT,                   /* a fused table lookup (gv_fuse.c) */

@@ -585,7 +585,8 @@ static void test_setp_uniform(void)
 /*
  * A run of integer ALU instructions (GV_K_LOGIC): 32- and 64-bit logic,
  * shifts by per-lane amounts and by constants (some past the width: 0,
- * or the sign), not, bfe.u32, add, sub, mov, cvt, and chains of XORs
+ * or the sign), not, bfe.u32, bfe.s64 (constant fields inside the word
+ * and past it, per-lane ones), add, sub, mov, cvt, and chains of XORs
  * inside, from a = in[tid].
  */
 static const char logic_ptx[] =
@@ -593,7 +594,7 @@ static const char logic_ptx[] =
     ".visible .entry k(.param .u64 k_out, .param .u64 k_in)\n"
     "{\n"
     ".reg .b32 %r<40>;\n"
-    ".reg .b64 %rd<40>;\n"
+    ".reg .b64 %rd<48>;\n"
     "ld.param.u64 %rd1, [k_out];\n"
     "ld.param.u64 %rd2, [k_in];\n"
     "mov.u32 %r1, %tid.x;\n"
@@ -650,6 +651,14 @@ static const char logic_ptx[] =
     "cvt.u64.u32 %rd3, %r16;\n"
     "and.b64 %rd4, %rd39, %rd3;\n"
     "xor.b64 %rd38, %rd38, %rd4;\n"
+    "bfe.s64 %rd40, %rd7, 17, 1;\n"
+    "bfe.s64 %rd41, %rd7, 5, 59;\n"
+    "bfe.s64 %rd42, %rd7, 60, 10;\n"
+    "bfe.s64 %rd43, %rd7, %r4, %r3;\n"
+    "xor.b64 %rd44, %rd40, %rd41;\n"
+    "xor.b64 %rd45, %rd44, %rd42;\n"
+    "xor.b64 %rd46, %rd45, %rd43;\n"
+    "xor.b64 %rd38, %rd38, %rd46;\n"
     "st.global.u64 [%rd9], %rd12;\n"
     "st.global.u64 [%rd9+8], %rd15;\n"
     "st.global.u64 [%rd9+16], %rd20;\n"
@@ -673,6 +682,32 @@ static uint64_t sar64(uint64_t a, unsigned s)
     return a >> 63 && n ? v | ~(UINT64_MAX >> n) : v;
 }
 
+/* bfe.s64: len bits at pos, the field's top bit (the word's sign past
+ * the word) copied up; len 0: 0 */
+static uint64_t sbfe(uint64_t a, unsigned pos, unsigned len)
+{
+    unsigned k;
+    uint64_t v;
+
+    pos &= 0xff;
+    len &= 0xff;
+    if (len == 0) {
+        return 0;
+    }
+    if (pos >= 64) {
+        return a >> 63 ? UINT64_MAX : 0;
+    }
+    k = len < 64 - pos ? len : 64 - pos;
+    v = a >> pos;
+    if (k < 64) {
+        v &= (1ull << k) - 1;
+        if (v >> (k - 1) & 1) {
+            v |= ~((1ull << k) - 1);
+        }
+    }
+    return v;
+}
+
 static void logic_ref(uint32_t t, uint64_t a, uint32_t *o)
 {
     uint32_t r2 = (uint32_t)a, r3 = (uint32_t)(a >> 32), r4 = r3 & 63;
@@ -687,8 +722,10 @@ static void logic_ref(uint32_t t, uint64_t a, uint32_t *o)
     uint64_t k = (rd24 << 13) ^ sar64(a, 63) ^ sar64(a, 80) ^ (a >> 7) ^
                  (uint32_t)((r2 << 31) ^ (r3 >> 5));
     uint64_t x = rd24 ^ k;
+    uint64_t f = sbfe(a, 17, 1) ^ sbfe(a, 5, 59) ^ sbfe(a, 60, 10) ^
+                 sbfe(a, r4, r3);                       /* bfe.s64 */
     uint64_t v[5] = { rd12, rd15, rd20, rd20 - rd13,
-                      x ^ (~x & (uint32_t)~r2) };      /* not.b64, not.b32 */
+                      x ^ (~x & (uint32_t)~r2) ^ f };  /* not.b64, not.b32 */
 
     (void)t;
     for (int j = 0; j < 5; j++) {
