@@ -185,6 +185,11 @@ MUTATIONS = [
      '        if (y->guard || (!logic_kind(y->k) && y->k != GV_K_XCHAIN) ||',
      '        if ((!logic_kind(y->k) && y->k != GV_K_XCHAIN) ||',
      'a guarded instruction in a fused integer run (run for every lane)'),
+    ('logic-field', 'hw/core/gv_fuse.c',
+     '        (c & 0xff) + (l & 0xff) <= 64) {',
+     '        1) {',
+     'a bfe.s64 field past the word run as a constant field (shift counts '
+     'out of range)'),
     ('setp-bra-warp', 'hw/core/gv_simt.c',
      '    if (m != FULL) {\n'
      '        switch (i->fscale) {',
