@@ -36,10 +36,12 @@ import mutate  # noqa: E402
 
 SRC = mutate.SRC
 HARNESSES = ['fuzz-cp', 'fuzz-engine', 'fuzz-rt']
-# Where a mutation's file points first: the engines' memory and copies
-# to fuzz-engine, the runtime's checks to fuzz-rt, the rest to fuzz-cp.
+# Where a mutation's file points first: the engines' memory, copies,
+# the SIMT interpreter and its scheduler (the watchdog) to fuzz-engine,
+# the runtime's checks to fuzz-rt, the rest to fuzz-cp.
 ENGINE_FIRST = ('hw/core/gv_simt_mem.h', 'hw/core/gv_bounds.h',
-                'hw/core/gv_copy.c', 'hw/core/gv_mmu.c')
+                'hw/core/gv_copy.c', 'hw/core/gv_mmu.c', 'hw/core/gv_simt.c',
+                'hw/core/gv_sched.c')
 # The oracles' and sanitizers' first words of a finding.
 FINDING = re.compile(r'(fuzz: .*|ERROR: AddressSanitizer: [^ ]*|'
                      r'runtime error: .*|ERROR: libFuzzer: .*)')
