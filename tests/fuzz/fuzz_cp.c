@@ -1097,10 +1097,18 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     fza_input_begin();
     batch_left = 0;
     while ((n = act_len(data, size)) != 0) {
-        watch_before();
-        if (!batchable(data[0])) {
+        /* a batch ends before an action that is not one of its own, and
+         * is judged on its own: the reports it wrote belong to the
+         * incarnations it ran in (the action may re-create channel 2) */
+        if (!batchable(data[0]) && fzb_batching()) {
+            watch_before();
             batch_flush();
+            watch_after(A_BATCH);
         }
+        if (!batchable(data[0])) {
+            batch_left = 0;
+        }
+        watch_before();
         act_run(data, n);
         if (batchable(data[0]) && batch_left && --batch_left == 0) {
             batch_flush();
