@@ -37,12 +37,8 @@ static void finding(const char *fmt, ...)
 {
     va_list ap;
 
-    fprintf(stderr, "fuzz: ");
     va_start(ap, fmt);
-    vfprintf(stderr, fmt, ap);
-    va_end(ap);
-    fprintf(stderr, "\n");
-    abort();
+    fz_vfail("", fmt, ap);
 }
 
 static uint64_t rd64(const uint8_t *p)

@@ -10,6 +10,14 @@
 
 #include "graviton/gv_rules.h"
 
+void fz_vfail(const char *prefix, const char *fmt, va_list ap)
+{
+    fprintf(stderr, "fuzz: %s", prefix);
+    vfprintf(stderr, fmt, ap);
+    fprintf(stderr, "\n");
+    abort();
+}
+
 /* libFuzzer counts every byte of this section as a coverage counter: the
  * rules an input made the device refuse are features of their own. */
 #ifdef GV_LIBFUZZER

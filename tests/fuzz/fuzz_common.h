@@ -15,6 +15,7 @@
 #ifndef FUZZ_COMMON_H
 #define FUZZ_COMMON_H
 
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -22,6 +23,12 @@
 #include "gv_testdev.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+/* A finding: "fuzz: ", @prefix and the message on stderr, then abort()
+ * (libFuzzer saves the input; the replay program stops on it).  The
+ * harnesses' own finding functions are wrappers that name the oracle. */
+void fz_vfail(const char *prefix, const char *fmt, va_list ap)
+    __attribute__((format(printf, 2, 0), noreturn));
 
 /* ---- the device bench (fuzz_bench.c) ---- */
 

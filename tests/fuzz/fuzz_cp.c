@@ -402,14 +402,12 @@ static void oracle_fail(unsigned chid, const char *fmt, ...)
 
 static void oracle_fail(unsigned chid, const char *fmt, ...)
 {
+    char prefix[32];
     va_list ap;
 
-    fprintf(stderr, "fuzz: secure channel %u: ", chid);
+    snprintf(prefix, sizeof(prefix), "secure channel %u: ", chid);
     va_start(ap, fmt);
-    vfprintf(stderr, fmt, ap);
-    va_end(ap);
-    fprintf(stderr, "\n");
-    abort();
+    fz_vfail(prefix, fmt, ap);
 }
 
 static struct gvrt_secure *rt_of(unsigned chid)

@@ -679,12 +679,8 @@ static void loop_fail(const char *fmt, ...)
 {
     va_list ap;
 
-    fprintf(stderr, "fuzz: looping module: ");
     va_start(ap, fmt);
-    vfprintf(stderr, fmt, ap);
-    va_end(ap);
-    fprintf(stderr, "\n");
-    abort();
+    fz_vfail("looping module: ", fmt, ap);
 }
 
 /* Must the loop end (1), never end (-1), or either (0)? */
