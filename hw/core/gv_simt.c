@@ -395,20 +395,11 @@ static inline uint64_t mulwide_u32(uint64_t a, uint64_t b)
     return (uint64_t)(uint32_t)a * (uint32_t)b;
 }
 
-/* bfe.s64 (gv_simt_alu.c's GV_I_BFE of an s64): the field of len bits
- * at pos (what of it is inside the word), its top bit copied up (the
- * word's sign if the field goes past it); len 0: 0. */
+/* bfe.s64: gv_bfe() of the word, position and length in the low byte
+ * of b and c */
 static inline uint64_t bfe_s64(uint64_t a, uint64_t b, uint64_t c)
 {
-    unsigned pos = b & 0xff, len = c & 0xff;
-    unsigned k = pos >= 64 ? 0 : (len < 64 - pos ? len : 64 - pos);
-    uint64_t m = k >= 64 ? UINT64_MAX : (1ull << k) - 1;
-    uint64_t f = k ? (a >> pos) & m : 0;
-
-    if (len && (a >> (pos + len - 1 < 63 ? pos + len - 1 : 63) & 1)) {
-        f |= ~m;
-    }
-    return f;
+    return gv_bfe(a, b & 0xff, c & 0xff, 64, true);
 }
 
 static inline uint64_t shl32(uint64_t a, uint64_t b)

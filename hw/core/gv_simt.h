@@ -259,6 +259,28 @@ static inline uint64_t lmask(unsigned k)
     return k >= 64 ? ~0ull : (1ull << k) - 1;
 }
 
+/* PTX bfe of the @n-bit value @a (zero above bit n - 1): the field of
+ * @len bits at @pos (what of it lies inside the n bits; none: 0), with
+ * @s its top bit (the value's top bit if the field goes past it) copied
+ * up through all 64 bits.  The generic ALU and the fused bfe.s64 share
+ * it. */
+static inline uint64_t gv_bfe(uint64_t a, unsigned pos, unsigned len,
+                              unsigned n, bool s)
+{
+    unsigned k = pos >= n ? 0 : (len < n - pos ? len : n - pos);
+    uint64_t m = lmask(k);
+    uint64_t f = k ? (a >> pos) & m : 0;
+
+    if (s && len) {
+        unsigned sb = pos + len - 1 < n - 1 ? pos + len - 1 : n - 1;
+
+        if ((a >> sb) & 1) {
+            f |= ~m;
+        }
+    }
+    return f;
+}
+
 static inline float f32(uint64_t v)
 {
     uint32_t u = (uint32_t)v;

@@ -651,27 +651,16 @@ static inline uint64_t alu_int(const struct gv_dinsn *i, uint64_t a,
     case GV_I_BREV:
         return brev(zx(a, n), n);
     case GV_I_BFE:
+        return zx(gv_bfe(zx(a, n), b & 0xff, c & 0xff, n, s), n);
     case GV_I_BFI: {
-        unsigned pos = (i->op == GV_I_BFE ? b : c) & 0xff;
-        unsigned len = (i->op == GV_I_BFE ? c : e) & 0xff;
+        unsigned pos = c & 0xff, len = e & 0xff;
         unsigned k = pos >= n ? 0 : (len < n - pos ? len : n - pos);
         uint64_t m = lmask(k);
 
-        if (i->op == GV_I_BFI) {
-            if (k == 0) {
-                return zx(b, n);        /* nothing inserted (no shift >= 64) */
-            }
-            return zx((b & ~(m << pos)) | ((a << pos) & (m << pos)), n);
+        if (k == 0) {
+            return zx(b, n);            /* nothing inserted (no shift >= 64) */
         }
-        uint64_t f = k ? (zx(a, n) >> pos) & m : 0;
-        if (s && len) {
-            unsigned sb = pos + len - 1 < n - 1 ? pos + len - 1 : n - 1;
-
-            if ((a >> sb) & 1) {
-                f |= ~m;
-            }
-        }
-        return zx(f, n);
+        return zx((b & ~(m << pos)) | ((a << pos) & (m << pos)), n);
     }
     case GV_I_PRMT:
         if (i->mod > GV_PRMT_RC16) {
