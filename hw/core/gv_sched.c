@@ -11,12 +11,12 @@
  * An SM holds up to GV_SM_SLOTS resident launches, at most one slot each,
  * within GV_SM_MEM_MAX bytes of block state (a launch always fits an SM
  * that holds nothing).  A slot runs its launch's blocks one after the
- * other, taken from the launch's shared counter, until none is left; the
- * SM switches between its slots every time slice (GV_SLICE watchdog
- * checks of 4096 warp instructions each), as a GPU's warp schedulers
- * interleave the resident blocks of several kernels.  A block stays in
- * its slot until it ends; its state (warps, registers, shared and local
- * memory) is the slot's.
+ * other, taken from the launch's shared counter in short runs
+ * (claim_block), until none is left; the SM switches between its slots
+ * every time slice (GV_SLICE watchdog checks of 4096 warp instructions
+ * each), as a GPU's warp schedulers interleave the resident blocks of
+ * several kernels.  A block stays in its slot until it ends; its state
+ * (warps, registers, shared and local memory) is the slot's.
  *
  * Fairness: an SM with room takes the launch that has the fewest slots on
  * all SMs, the oldest among equals.  A launch that arrives ends the
@@ -43,6 +43,7 @@
 #define GV_SM_MEM_MAX (64u << 20) /* block state an SM holds */
 #define GV_SLOT_KEEP (1u << 20)   /* a free slot keeps this much */
 #define GV_SLICE 4                /* watchdog checks per slice */
+#define GV_BLOCK_RUN 16           /* blocks a slot takes at once, at most */
 
 /* One SM: a worker thread and its slots. */
 struct gv_smt {
@@ -163,6 +164,36 @@ static void admit(struct gv_engine *eng, struct gv_smt *t)
 
 /* ---- running the slots (the SM's thread, without the lock) ---- */
 
+/* The next block @sm runs of @L, in @b; false when none is left.  The
+ * slot takes blocks from the launch's shared counter in runs, guided as
+ * OpenMP's schedule(guided) is: a quarter of an even share of what is
+ * left, at most GV_BLOCK_RUN, one when few are left; the run is taken
+ * whole (a compare-and-swap), so it never passes the grid's last block.
+ * The counter's cache line moves between the SMs' cores at every take
+ * (a third of vector_add's time when each block was one take:
+ * docs/benchmarks.md); short runs keep the tail balanced. */
+static bool claim_block(struct gv_launch *L, struct gv_sm *sm, uint64_t *b)
+{
+    uint64_t next, n;
+
+    if (sm->run_next < sm->run_end) {
+        *b = sm->run_next++;
+        return true;
+    }
+    next = atomic_load(&L->next_block);
+    do {
+        if (next >= L->nblocks) {
+            return false;
+        }
+        n = (L->nblocks - next) / (4 * (uint64_t)L->dev->compute_sms);
+        n = n < 1 ? 1 : n > GV_BLOCK_RUN ? GV_BLOCK_RUN : n;
+    } while (!atomic_compare_exchange_weak(&L->next_block, &next, next + n));
+    *b = next;
+    sm->run_next = next + 1;
+    sm->run_end = next + n;
+    return true;
+}
+
 /* Run @sm's launch until its time slice ends (false) or the slot is done
  * with the launch (true: no block left, or the launch stopped). */
 static bool slot_run(struct gv_sm *sm)
@@ -172,6 +203,7 @@ static bool slot_run(struct gv_sm *sm)
 
     if (sm->fresh) {
         sm->fresh = false;
+        sm->run_next = sm->run_end = 0;
         sm->in_block = false;
         r = gv_sm_prepare(sm, L);
         if (r != GV_ERR_NONE) {
@@ -181,9 +213,10 @@ static bool slot_run(struct gv_sm *sm)
     }
     for (;;) {
         if (!sm->in_block) {
-            uint64_t b = atomic_fetch_add(&L->next_block, 1);
+            uint64_t b;
 
-            if (b >= L->nblocks || atomic_load(&L->status) != GV_ERR_NONE) {
+            if (!claim_block(L, sm, &b) ||
+                atomic_load(&L->status) != GV_ERR_NONE) {
                 break;
             }
             gv_simt_block_start(L, sm, b);

@@ -174,6 +174,7 @@ struct gv_sm {
     size_t shared_size;
     struct gv_simt_tlbe tlb[GV_SIMT_TLB];
     uint64_t block;             /* index of the block being run */
+    uint64_t run_next, run_end; /* the blocks it took and has not run */
     uint32_t ctaid[3];
     uint64_t lane_insns;
     unsigned check;             /* countdown to the next watchdog check */

@@ -522,6 +522,82 @@ static void test_module_evicted_in_use(void)
     free(ig);
 }
 
+/*
+ * Every block of a grid runs once, on devices of 1 to 3 SMs: the SMs take
+ * blocks from the launch's counter in runs (gv_sched.c, claim_block), and
+ * a run that skipped, repeated or passed the grid's last block would show
+ * here.  Each thread adds 1 to out[ctaid.x]; 64 words past the grid
+ * must stay 0.
+ */
+static uint8_t *mod_count_blocks(uint32_t *len)
+{
+    struct ka a;
+    uint32_t p;
+
+    ka_init(&a, 4);
+    p = ka_param64(&a);
+    ka_op(&a, GV_I_LD, GV_T_U64, GV_SPACE_PARAM, 0, ka_k(&a, p), 0, 0, 0);
+    ka_op(&a, GV_I_S2R, GV_T_U32, GV_SR_CTAID_X, 1, 0, 0, 0, 0);
+    ka_op(&a, GV_I_MULWIDE, GV_T_U32, 0, 2, 1, ka_k(&a, 4), 0, 0);
+    ka_op(&a, GV_I_ADD, GV_T_U64, 0, 3, 0, 2, 0, 0);
+    ka_op(&a, GV_I_ATOM, GV_T_U32, GV_SPACE_GLOBAL | GV_ATOM_ADD << 4,
+          GV_ISA_NONE, 3, ka_k(&a, 1), 0, 0);
+    ka_op(&a, GV_I_EXIT, 0, 0, 0, 0, 0, 0, 0);
+    return ka_build(&a, len);
+}
+
+static void test_every_block_once(void)
+{
+    static const uint32_t grids[] = {
+        1, 2, 3, 17, 31, 33, 100, 257, 1000, 4097
+    };
+    const uint32_t most = 4097 + 64, threads = 40;
+    uint32_t len, *got = malloc(most * 4);
+    uint8_t *img = mod_count_blocks(&len);
+
+    CU_ASSERT_FATAL(got != NULL);
+    for (unsigned sms = 1; sms <= 3; sms++) {
+        struct td *t;
+        struct kt k;
+        uint64_t out, mva;
+
+        td_compute_sms = sms;
+        t = td_new(VRAM, UNPROT, PROT, false);
+        td_compute_sms = 0;
+        kt_init(&k, t, 1, NULL, 1 << 20, true);
+        mva = kt_load(&k, img, len);
+        out = kt_alloc(&k, most * 4);
+        for (size_t g = 0; g < sizeof(grids) / sizeof(grids[0]); g++) {
+            struct kt_launch l = { .module_va = mva,
+                                   .module_size = len,
+                                   .grid = { grids[g] },
+                                   .block = { threads },
+                                   .params = &out,
+                                   .param_size = 8 };
+            uint32_t bad = 0;
+
+            memset(got, 0, most * 4);
+            kt_write(&k, out, got, most * 4);
+            CU_ASSERT_EQUAL_FATAL(kt_launch(&k, &l), GV_ERR_NONE);
+            kt_read(&k, out, got, most * 4);
+            for (uint32_t b = 0; b < grids[g] + 64; b++) {
+                bad += got[b] != (b < grids[g] ? threads : 0);
+            }
+            if (bad) {
+                fprintf(stderr,
+                        "%u SMs, grid %u: %u blocks ran a wrong "
+                        "number of times\n",
+                        sms, grids[g], bad);
+                CU_FAIL("a block ran twice, never, or past the grid");
+            }
+        }
+        td_check(t);
+        td_free(t);
+    }
+    free(got);
+    free(img);
+}
+
 int gv_register_suites(void)
 {
     static const struct gv_cunit_test t[] = {
@@ -534,6 +610,8 @@ int gv_register_suites(void)
         { "CH_DESTROY of a channel with a kept launch", test_destroy_kept },
         { "a module evicted from the cache while its launch runs",
           test_module_evicted_in_use },
+        { "every block of a grid runs once, on 1 to 3 SMs",
+          test_every_block_once },
         { NULL, NULL },
     };
 
