@@ -3,7 +3,7 @@
  * gvfs-replay: a step file of the guest fuzzer (gv-fuzz, docs/fuzzing.md)
  * replayed in-process on the host, against the device core alone.
  *
- *   gvfs-replay [-q] [--vram MIB] FILE|DIR...
+ *   gvfs-replay [-q] [--no-host-skips] [--vram MIB] FILE|DIR...
  *
  * For each step file (a directory: its *.gvfs files, in name order) it
  * builds the device the guest had: device memory of the guest's size
@@ -14,37 +14,49 @@
  * VA, and the attacker as libgvattack lays it out: bootstrap channel 63
  * (its descriptor on the top unprotected page), the input's pool at the
  * top of both regions, the slots' channels 62..59 with their pages and
- * kernels below it.  Then it runs every step it can translate, the way
- * gvf_exec.c runs it in the guest (the shared parts are gvf_step.c's):
+ * kernels below it.  Then it runs every step, the way gvf_exec.c runs it
+ * in the guest (the shared parts are gvf_step.c's):
  *
  *   mmio-write, mmio-read    gv_mmio_write/read, the same sizes and checks
  *   bar2                     gv_aperture_write/read
- *   boot                     a group on bootstrap channel 63, mutated
+ *   boot                     a group on bootstrap channel 63, mutated; one
+ *                            aimed at the victim's channels taints it
  *   engine                   a group on the slot's channel, sealed for a
  *                            secure one with the slot's runtime
  *   chan-new, chan-del       libgvattack's CH_CREATE, CH_PDE, CH_PTE
- *   record-own, inject       the slot's last group, replayed into a slot
+ *   victim                   what gvv does (gvfs_victim.c): a NOP group of
+ *                            the stream run and recorded, or one sealed
+ *                            and withheld (the victim tainted)
+ *   record-own, inject       the slot's last group kept; a recording
+ *                            replayed into a slot or, as gva_inject()
+ *                            does, into a victim channel's ring
  *   reset                    the reset, the unlocked device's writes, then
  *                            the driver, the victim (a new secret) and the
- *                            attacker again
+ *                            attacker again; the recordings forgotten
  *
- * It skips, and says so, what needs the guest: victim steps and injections
- * into the victim's channels (the victim process, gvv), recordings of the
- * victim's groups, and the rest of an input after a register write reset
- * the device (the guest skips those too).  Guest-physical addresses inside
- * commands (results in the guest fuzzer's DMA buffer, BAR0's bus address)
- * point into nothing here: such commands fail their DMA, as most do in the
+ * It skips, and says so, what the guest skips too (a step on an empty
+ * slot, an injection of a recording there is none of, a victim step once
+ * the victim is tainted, the rest of an input after a register write reset
+ * the device) and, marked "[the guest runs it]", what only the guest can
+ * run: an injection into a victim ring a register step moved out of this
+ * bench's guest memory.  Each file ends with the count of both, the run
+ * with the steps skipped by reason; --no-host-skips makes a step of the
+ * second kind exit status 3.  Guest-physical addresses inside commands
+ * (results in the guest fuzzer's DMA buffer, BAR0's bus address) point
+ * into nothing here: such commands fail their DMA, as most do in the
  * guest.
  *
  * After every step: the device's consistency check (gv_dev_check), the
- * victim oracle (its secret, and every earlier victim's, in no device
- * memory outside the live victim's page, in no guest memory, in no value
- * a read step returned; the live victim's VA still maps its page and the
- * page is unchanged), and after an engine step the expected-fault oracle
- * of a bounds probe (gvf_probe_escaped()).  Exit status: 0 if every
- * oracle held for every file, 1 if one was violated (the step and the
- * rule are printed), 2 if a file is not a well-formed step file or the
- * device could not be built.
+ * step's own oracle (a group the victim ran accepted again on a secure
+ * channel: the guest's words), the victim oracle (its secret, and every
+ * earlier victim's, in no device memory outside the live victim's page,
+ * in no guest memory, in no value a read step returned; the live victim's
+ * VA still maps its page and the page is unchanged but for its fences),
+ * and after an engine step the expected-fault oracle of a bounds probe
+ * (gvf_probe_escaped()).  Exit status: 0 if every oracle held for every
+ * file, 1 if one was violated (the step and the rule are printed), 2 if a
+ * file is not a well-formed step file or the device could not be built,
+ * 3 (--no-host-skips) if a step the guest runs was skipped.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -52,61 +64,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include "graviton/gv_rules.h"
 #include "gv_crypto.h"
-#include "gv_internal.h"
-#include "gv_testdev.h"
 #include "gva.h"
-#include "gvf.h"
-
-#define VICTIM_CHID 1u           /* and VICTIM_CHID + 1: its second stream */
-#define VICTIM_VA (128ull << 20) /* the driver's first VA (PDE 1) */
-#define CANARIES 16u             /* a secret per victim life */
-#define RING 256u                /* GVA_RING */
-/* the attacker's guest memory: a group and results area (the guest's DMA
- * buffer), then each slot's 1 MiB buffer: groups at 0, host window */
-#define G_BOOT (TD_GUEST_BASE + (2ull << 20))
-#define G_RESULT (G_BOOT + (128u << 10))
-#define G_SLOT(s) (TD_GUEST_BASE + ((3ull + (s)) << 20))
-#define SLOT_BUF (1u << 20)
-#define BAR0_BUS 0xfe000000ull /* no guest memory there */
-#define RECS 8u
-
-struct slot {
-    bool live, secure;
-    unsigned chid;
-    uint32_t put;
-    uint64_t small_pgt;
-    struct gvrt_secure *sec;
-    uint8_t last[GVF_DATA_MAX + 64];
-    uint32_t last_len;
-};
-
-struct world {
-    struct td *td;
-    struct gv_dev *dev;
-    uint64_t vram, u, p, bar2;
-    /* the victim */
-    struct gvrt_secure victim;
-    bool victim_up;
-    uint64_t vic_page, vic_inc[2];
-    uint8_t canary[CANARIES][8];
-    unsigned ncanary;
-    /* the attacker */
-    uint64_t prot_next, unprot_next, own_prot, own_unprot;
-    uint32_t boot_put;
-    struct slot slot[GVF_SLOTS];
-    uint8_t *rec[RECS];
-    uint32_t rec_len[RECS];
-    uint8_t *kern[GVF_KERNELS];
-    uint32_t kern_size[GVF_KERNELS];
-    unsigned resets;
-    uint32_t last_rule; /* of the last refusal a submission met */
-};
+#include "gvfs_replay.h"
 
 static bool quiet;
 static const char *const rule_names[GV_RULE__COUNT] = {
@@ -121,31 +85,6 @@ static const char *rule_name(uint32_t rule)
 }
 
 /* ---- registers, memory, rings ---- */
-
-static uint32_t rd(struct world *w, uint32_t reg)
-{
-    return (uint32_t)gv_mmio_read(w->dev, reg, 4);
-}
-
-static void wr(struct world *w, uint32_t reg, uint32_t v)
-{
-    gv_mmio_write(w->dev, reg, v, 4);
-}
-
-static uint32_t chan_rd(struct world *w, unsigned chid, uint32_t reg)
-{
-    return rd(w, GV_REG_CHAN(chid, reg));
-}
-
-static void chan_wr(struct world *w, unsigned chid, uint32_t reg, uint32_t v)
-{
-    wr(w, GV_REG_CHAN(chid, reg), v);
-}
-
-static uint8_t *guest(struct world *w, uint64_t gpa)
-{
-    return w->td->guest + (gpa - TD_GUEST_BASE);
-}
 
 /* gva_bar2_write(): 8-byte stores through the aperture */
 static void bar2_write(struct world *w, uint64_t off, const void *buf,
@@ -188,14 +127,28 @@ static void ring_regs(struct world *w, unsigned chid)
     chan_wr(w, chid, GV_CHAN_RING_ENTRIES, RING);
 }
 
-/* gvf_exec.c's submit(): an entry at *@put of @chid's ring, the doorbell,
- * the verdict (0, a GV_ERR_* code, or < 0: the ring did not move); the
- * error's rule into *@rule. */
-static int submit(struct world *w, unsigned chid, uint32_t *put, uint64_t addr,
-                  uint32_t len, uint32_t flags, uint32_t *rule)
+int verdict(struct world *w, unsigned chid, uint32_t before, uint32_t *rule)
+{
+    uint32_t code, echid;
+
+    if (rd(w, GV_REG_ERROR_COUNT) == before) {
+        return 0;
+    }
+    code = rd(w, GV_REG_ERROR_CODE);
+    echid = rd(w, GV_REG_ERROR_CHID);
+    w->last_pos = rd(w, GV_REG_ERROR_POS);
+    *rule = w->last_rule = rd(w, GV_REG_ERROR_RULE);
+    wr(w, GV_REG_ERROR_ACK, 1);
+    return echid == chid ? (int)code : 0;
+}
+
+/* gvf_exec.c's submit(): the verdict is 0, a GV_ERR_* code, or < 0: the
+ * ring did not move. */
+int submit(struct world *w, unsigned chid, uint32_t *put, uint64_t addr,
+           uint32_t len, uint32_t flags, uint32_t *rule)
 {
     struct gv_gpfifo_entry e = { .addr = addr, .len = len, .flags = flags };
-    uint32_t before, next = (*put + 1) % RING, code, echid;
+    uint32_t before, next = (*put + 1) % RING;
 
     *rule = 0;
     memcpy(guest(w, TD_GUEST_BASE + chid * 4096ull + *put * sizeof(e)), &e,
@@ -209,14 +162,7 @@ static int submit(struct world *w, unsigned chid, uint32_t *put, uint64_t addr,
     if (chan_rd(w, chid, GV_CHAN_GET) != next) {
         return -EAGAIN; /* the guest gives up on it too */
     }
-    if (rd(w, GV_REG_ERROR_COUNT) == before) {
-        return 0;
-    }
-    code = rd(w, GV_REG_ERROR_CODE);
-    echid = rd(w, GV_REG_ERROR_CHID);
-    *rule = w->last_rule = rd(w, GV_REG_ERROR_RULE);
-    wr(w, GV_REG_ERROR_ACK, 1);
-    return echid == chid ? (int)code : 0;
+    return verdict(w, chid, before, rule);
 }
 
 /* libgvattack's gva_boot_run(): one plaintext group on channel 63 */
@@ -239,130 +185,6 @@ static bool boot_alive(struct world *w)
                GV_CHAN_TYPE_BOOTSTRAP;
 }
 
-/* ---- the victim oracle ---- */
-
-static bool secret_word(const struct world *w, uint64_t v)
-{
-    for (unsigned c = 0; c < w->ncanary; c++) {
-        for (unsigned r = 0; r < 8; r++) {
-            uint64_t s = 0;
-
-            for (unsigned k = 0; k < 8; k++) {
-                s |= (uint64_t)w->canary[c][(r + k) % 8] << (8 * k);
-            }
-            if (v == s) {
-                return true;
-            }
-        }
-    }
-    return false;
-}
-
-/* Offset of an aligned word of @p[0, @len) that holds 8 bytes of a secret
- * (a copy of 15 bytes or more at any alignment has one), or -1. */
-static int64_t secret_in(const struct world *w, const uint8_t *p, uint64_t len)
-{
-    bool byte[256] = { false };
-
-    for (unsigned c = 0; c < w->ncanary; c++) {
-        for (unsigned k = 0; k < 8; k++) {
-            byte[w->canary[c][k]] = true;
-        }
-    }
-    for (uint64_t k = 0; k + 8 <= len; k += 8) {
-        uint64_t v;
-
-        memcpy(&v, p + k, 8);
-        if (byte[v & 0xff] && secret_word(w, v)) {
-            return (int64_t)k;
-        }
-    }
-    return -1;
-}
-
-static bool victim_alive(struct world *w)
-{
-    struct gv_dev *d = w->dev;
-
-    return w->victim_up && d->locked && d->chsec &&
-           d->chan[VICTIM_CHID].type == GV_CHAN_TYPE_SECURE &&
-           d->chsec[VICTIM_CHID].incarnation == w->vic_inc[0];
-}
-
-/* What maps the victim's VA (a big page), walking its tables. */
-static uint64_t victim_va(struct world *w)
-{
-    unsigned pgdi = (unsigned)(VICTIM_VA >> GV_PDE_SHIFT);
-    uint64_t pde = gv_pde_get(w->dev, VICTIM_CHID, pgdi, true), pte;
-
-    if (!(pde & GV_PDE_VALID) ||
-        (pde & GV_PTE_ADDR_MASK) >= gv_dev_vram_size(w->dev)) {
-        return 0;
-    }
-    pte = *gv_pte_ptr(w->dev, pde & GV_PTE_ADDR_MASK, 0);
-    return pte & GV_PTE_VALID ? pte & GV_PTE_ADDR_MASK : 0;
-}
-
-static int secret_check(struct world *w, char *why, size_t len)
-{
-    struct gv_dev *d = w->dev;
-    uint64_t npages = w->vram / 4096;
-    bool alive = victim_alive(w);
-    unsigned char *res = malloc(npages);
-    const uint8_t *cur = w->canary[w->ncanary - 1];
-    int64_t at;
-    int r = 0;
-
-    if (alive && victim_va(w) != w->vic_page) {
-        snprintf(why, len,
-                 "the live victim's VA 0x%llx maps 0x%" PRIx64
-                 ", not its page 0x%" PRIx64,
-                 VICTIM_VA, victim_va(w), w->vic_page);
-        free(res);
-        return -1;
-    }
-    for (uint64_t k = 0; alive && k < GV_BIG_PAGE_SIZE; k++) {
-        if (d->vram[w->vic_page + k] != cur[k % 8]) {
-            snprintf(why, len,
-                     "the live victim's page 0x%" PRIx64
-                     " changed at byte %" PRIu64,
-                     w->vic_page, k);
-            free(res);
-            return -1;
-        }
-    }
-    if (!res || mincore(d->vram, w->vram, res) != 0) {
-        free(res);
-        res = NULL;
-    }
-    for (uint64_t pg = 0; pg < npages && r == 0; pg++) {
-        uint64_t pa = pg * 4096;
-
-        if ((res && !(res[pg] & 1)) || (alive && pa >= w->vic_page &&
-                                        pa < w->vic_page + GV_BIG_PAGE_SIZE)) {
-            continue;
-        }
-        if ((at = secret_in(w, d->vram + pa, 4096)) >= 0) {
-            snprintf(why, len,
-                     "a victim's secret at device address 0x%" PRIx64
-                     " (%s, victim %s)",
-                     pa + (uint64_t)at,
-                     gv_region_of(d, pa, 4096) == GV_REGION_PROT
-                         ? "protected"
-                         : "not protected",
-                     alive ? "alive" : "destroyed");
-            r = -1;
-        }
-    }
-    free(res);
-    if (r == 0 && (at = secret_in(w, w->td->guest, TD_GUEST_SIZE)) >= 0) {
-        snprintf(why, len, "a victim's secret in guest memory at 0x%" PRIx64,
-                 (uint64_t)(TD_GUEST_BASE + (uint64_t)at));
-        r = -1;
-    }
-    return r;
-}
-
 /* ---- the world: driver, victim, attacker ---- */
 
 /* gv_regions_setup() of the honest driver: U = max(vram / 16, 4 MiB),
@@ -382,46 +204,6 @@ static void regions_split(uint64_t vram, uint64_t *u, uint64_t *p)
         }
         *p = vram - *u - need;
     }
-}
-
-static int victim_up(struct world *w)
-{
-    struct td *td = w->td;
-    uint8_t *fill = malloc(GV_BIG_PAGE_SIZE);
-    unsigned pgdi = (unsigned)(VICTIM_VA >> GV_PDE_SHIFT);
-    uint64_t table, pte;
-    uint8_t *c;
-
-    if (!fill || w->ncanary == CANARIES) {
-        free(fill);
-        return -1;
-    }
-    memset(&w->victim, 0, sizeof(w->victim));
-    if (td_create_secure(td, VICTIM_CHID, &w->victim) ||
-        td_create_secure(td, VICTIM_CHID + 1, &w->victim)) {
-        free(fill);
-        return -1;
-    }
-    table = td_table(td, VICTIM_CHID, pgdi, true);
-    td_pde(td, VICTIM_CHID + 1, pgdi, true, table);
-    w->vic_page = td_alloc_prot(td, GV_BIG_PAGE_SIZE, GV_BIG_PAGE_SIZE);
-    pte = w->vic_page | GV_PTE_VALID;
-    if (td_pte(td, VICTIM_CHID, pgdi, 0, 1, &pte, true, NULL, NULL)) {
-        free(fill);
-        return -1;
-    }
-    c = w->canary[w->ncanary++];
-    gvc_random(c, 8);
-    c[0] |= 1; /* never a word of zeros */
-    for (uint64_t k = 0; k < GV_BIG_PAGE_SIZE; k++) {
-        fill[k] = c[k % 8];
-    }
-    gv_debug_write(w->dev, w->vic_page, fill, GV_BIG_PAGE_SIZE);
-    free(fill);
-    w->vic_inc[0] = w->dev->chsec[VICTIM_CHID].incarnation;
-    w->vic_inc[1] = w->dev->chsec[VICTIM_CHID + 1].incarnation;
-    w->victim_up = true;
-    return 0;
 }
 
 /* gva_open(), then gvf_input_begin(): bootstrap channel 63 with its
@@ -525,9 +307,7 @@ static void world_down(struct world *w)
     for (unsigned s = 0; s < GVF_SLOTS; s++) {
         slot_forget(&w->slot[s]);
     }
-    for (unsigned i = 0; i < RECS; i++) {
-        free(w->rec[i]);
-    }
+    recs_clear(w);
     for (unsigned k = 0; k < GVF_KERNELS; k++) {
         free(w->kern[k]);
     }
@@ -563,6 +343,8 @@ static int after_reset(struct world *w, const struct gvf_step *s)
     }
     gvrt_secure_fini(&w->victim);
     w->victim_up = false;
+    w->tainted = false;
+    recs_clear(w); /* the guest's world_rebuild() forgets them too */
     if (rd(w, GV_REG_REGION_LOCK) != 1) {
         regions_split(w->vram, &u, &p);
         wr(w, GV_REG_UNPROT_SIZE_LO, (uint32_t)u);
@@ -595,15 +377,6 @@ static int after_reset(struct world *w, const struct gvf_step *s)
 }
 
 /* ---- steps ---- */
-
-/* A step's outcome: the device's verdict (r >= 0) or why it was skipped */
-struct outcome {
-    int r;
-    uint32_t rule;
-    const char *skip;
-    bool has_value; /* a read: the value it returned */
-    uint64_t value;
-};
 
 static int exec_mmio(struct world *w, const struct gvf_step *s,
                      struct outcome *o)
@@ -678,6 +451,7 @@ static int exec_boot(struct world *w, const struct gvf_step *s,
     struct gv_group_hdr h = { .magic = GV_GROUP_MAGIC, .payload_len = s->len };
     uint32_t n = (uint32_t)sizeof(h) + s->len, elen;
     uint64_t addr = G_BOOT;
+    int r;
 
     memcpy(g, &h, sizeof(h));
     memcpy(g + sizeof(h), s->data, s->len);
@@ -697,10 +471,18 @@ static int exec_boot(struct world *w, const struct gvf_step *s,
         break;
     }
     memset(guest(w, G_RESULT), 0, 128u << 10);
-    return submit(w, GVF_CHID_BOOT, &w->boot_put, addr, elen,
-                  (uint32_t)(s->b & 0xff) |
-                      (((s->b >> 8) & 0xff) == 1 ? GV_GPFIFO_VRAM : 0),
-                  &o->rule);
+    r = submit(w, GVF_CHID_BOOT, &w->boot_put, addr, elen,
+               (uint32_t)(s->b & 0xff) |
+                   (((s->b >> 8) & 0xff) == 1 ? GV_GPFIFO_VRAM : 0),
+               &o->rule);
+    /* the commands before a refused one ran: at the victim's channels,
+     * they taint it (gvf_exec.c) */
+    if (r >= 0 && (r == 0 || (w->last_pos & 0xffff)) &&
+        aims_at_victim(s->data, s->len,
+                       r ? (w->last_pos & 0xffff) - 1 : ~0u)) {
+        w->tainted = true;
+    }
+    return r;
 }
 
 static int exec_engine(struct world *w, const struct gvf_step *s,
@@ -730,7 +512,7 @@ static int exec_engine(struct world *w, const struct gvf_step *s,
         n = (uint32_t)sizeof(h) + s->len;
     }
     if (!n) {
-        o->skip = "the runtime did not seal it";
+        o->skip = "the runtime did not seal it (nor does the guest's)";
         return -EIO;
     }
     if (flip && flip - 1 < 8 * n) {
@@ -891,43 +673,10 @@ static int chan_new(struct world *w, unsigned si, uint32_t kind, uint64_t b)
     return r;
 }
 
-/* inject into one of the fuzzer's own slots a group it recorded itself */
-static int exec_inject(struct world *w, const struct gvf_step *s,
-                       struct outcome *o)
-{
-    unsigned ri = s->a % RECS;
-    uint32_t flip = (uint32_t)s->b, trim = (uint32_t)(s->b >> 32), len;
-    struct slot *sl;
-    uint8_t *g;
-
-    if (s->chan >= GVF_SLOTS) {
-        o->skip = "into the victim's channels: needs the guest's victim";
-        return -ENOENT;
-    }
-    if (!w->rec[ri] || trim >= w->rec_len[ri]) {
-        o->skip = "no such recording here (the victim's groups are "
-                  "recorded only in the guest)";
-        return -ENOENT;
-    }
-    sl = &w->slot[s->chan];
-    if (!sl->live || w->rec_len[ri] - trim > GVA_HOST_OFF) {
-        o->skip = "no channel in the slot (the guest skips it too)";
-        return -ENOENT;
-    }
-    len = w->rec_len[ri] - trim;
-    g = guest(w, G_SLOT(s->chan));
-    memcpy(g, w->rec[ri], len);
-    if (flip && flip - 1 < 8 * len) {
-        g[(flip - 1) / 8] ^= (uint8_t)(1u << ((flip - 1) % 8));
-    }
-    return submit(w, sl->chid, &sl->put, G_SLOT(s->chan), len, 0, &o->rule);
-}
-
 static int exec_step(struct world *w, const struct gvf_step *s,
                      struct outcome *o)
 {
     struct slot *sl = &w->slot[s->chan % GVF_SLOTS];
-    uint8_t *c;
 
     memset(o, 0, sizeof(*o));
     w->last_rule = 0;
@@ -958,31 +707,28 @@ static int exec_step(struct world *w, const struct gvf_step *s,
         }
         return chan_destroy(w, sl);
     case GVF_K_VICTIM:
-        o->skip = "a victim step: needs the guest's victim process (gvv)";
-        return -ENOENT;
+        return exec_victim(w, s, o);
     case GVF_K_INJECT:
         return exec_inject(w, s, o);
     case GVF_K_RECORD_OWN:
-        if (!sl->live || !sl->last_len || !(c = malloc(sl->last_len))) {
+        if (!sl->live || !sl->last_len) {
             o->skip = "nothing to record (the guest skips it too)";
             return -ENOENT;
         }
-        memcpy(c, sl->last, sl->last_len);
-        free(w->rec[s->b % RECS]);
-        w->rec[s->b % RECS] = c;
-        w->rec_len[s->b % RECS] = sl->last_len;
+        record_own(w, (unsigned)(s->b % RECS), sl);
         return 0;
     case GVF_K_RESET:
         wr(w, GV_REG_RESET, GV_RESET_MAGIC);
         w->resets++;
         if (after_reset(w, s) != 0) {
             o->skip = "the world could not be built again after the reset "
-                      "(the regions the step locked leave no room)";
+                      "(the regions the step locked leave no room: the "
+                      "guest's driver fails too)";
             return -EIO;
         }
         return 0;
     default:
-        o->skip = "unknown kind";
+        o->skip = "unknown kind (the guest refuses it too)";
         return -EINVAL;
     }
 }
@@ -997,6 +743,11 @@ static int oracles(struct world *w, const struct gvf_step *s,
 
     if (gv_dev_check(w->dev, what, sizeof(what)) != 0) {
         snprintf(why, len, "consistency check (gv_dev_check): %s", what);
+        return -1;
+    }
+    if (w->why[0]) { /* the step's own (gvf_exec.c's words) */
+        snprintf(why, len, "%s", w->why);
+        w->why[0] = 0;
         return -1;
     }
     if (w->ncanary && secret_check(w, what, sizeof(what)) != 0) {
@@ -1045,13 +796,58 @@ static void describe(unsigned i, const struct gvf_step *s,
     }
 }
 
+/* The steps of every file replayed: ran, and skipped by reason */
+#define REASONS 32u
+static struct {
+    unsigned files, ran, victim, inject, skipped, host_only, nreasons;
+    const char *reason[REASONS];
+    bool host[REASONS];
+    unsigned count[REASONS];
+} tally;
+static bool no_host_skips; /* --no-host-skips */
+
+static void count_step(const struct gvf_step *s, const struct outcome *o)
+{
+    unsigned i = 0;
+
+    if (!o->skip) {
+        tally.ran++;
+        tally.victim += s->kind == GVF_K_VICTIM;
+        tally.inject += s->kind == GVF_K_INJECT && s->chan >= GVF_SLOTS;
+        return;
+    }
+    tally.skipped++;
+    tally.host_only += o->host_only;
+    while (i < tally.nreasons && tally.reason[i] != o->skip) {
+        i++;
+    }
+    if (i == tally.nreasons && i < REASONS) {
+        tally.reason[tally.nreasons++] = o->skip;
+        tally.host[i] = o->host_only;
+    }
+    tally.count[i < REASONS ? i : REASONS - 1]++;
+}
+
+static void print_tally(void)
+{
+    printf("gvfs-replay: %u files: %u steps ran (%u victim steps, %u "
+           "injections into its channels), %u skipped, %u of them steps "
+           "the guest runs\n",
+           tally.files, tally.ran, tally.victim, tally.inject, tally.skipped,
+           tally.host_only);
+    for (unsigned i = 0; i < tally.nreasons; i++) {
+        printf("  %u skipped: %s%s\n", tally.count[i], tally.reason[i],
+               tally.host[i] ? " [the guest runs it]" : "");
+    }
+}
+
 /* 0 clean, 1 an oracle violated, 2 not a step file or no device */
 static int replay_file(const char *path, uint64_t vram)
 {
     struct gvf_input in;
     struct world *w;
     uint64_t seed;
-    unsigned ran = 0, skipped = 0;
+    unsigned ran = 0, skipped = 0, host_only = 0;
     char why[400];
     int rc = 0;
 
@@ -1069,6 +865,7 @@ static int replay_file(const char *path, uint64_t vram)
         gvf_input_free(&in);
         return 2;
     }
+    tally.files++;
     printf("gvfs-replay: %s: %u steps (seed %" PRIu64 "), device %" PRIu64
            " MiB: U %" PRIu64 " MiB, P %" PRIu64 " MiB\n",
            path, in.nsteps, seed, vram >> 20, w->u >> 20, w->p >> 20);
@@ -1082,6 +879,8 @@ static int replay_file(const char *path, uint64_t vram)
         }
         ran += !o.skip;
         skipped += o.skip != NULL;
+        host_only += o.host_only;
+        count_step(s, &o);
         if (!quiet || o.skip) {
             describe(i, s, &o);
         }
@@ -1100,9 +899,10 @@ static int replay_file(const char *path, uint64_t vram)
         for (unsigned r = 1; r < GV_RULE__COUNT; r++) {
             nrules += w->dev->rule_hits[r] != 0;
         }
-        printf("gvfs-replay: %s: clean: %u steps ran, %u skipped, %u "
-               "resets, %u rules; every oracle held after every step\n",
-               path, ran, skipped, w->resets, nrules);
+        printf("gvfs-replay: %s: clean: %u steps ran, %u skipped (%u the "
+               "guest runs), %u resets, %u rules; every oracle held after "
+               "every step\n",
+               path, ran, skipped, host_only, w->resets, nrules);
         if (!quiet) {
             printf("  rules:");
             for (unsigned r = 1; r < GV_RULE__COUNT; r++) {
@@ -1145,7 +945,7 @@ static int write_attacks(const char *dir, uint64_t vram, uint64_t seed)
         k.vic_chid[i] = VICTIM_CHID + i;
         k.vic_desc[i] = w->dev->chan[VICTIM_CHID + i].desc_addr;
         k.vic_pgd[i] = w->dev->chan[VICTIM_CHID + i].pgd_addr;
-        k.vic_fence_va[i] = VICTIM_VA + GV_BIG_PAGE_SIZE - 8;
+        k.vic_fence_va[i] = VICTIM_VA + GV_BIG_PAGE_SIZE - 8 * (i + 1ull);
     }
     k.vic_lo = w->u;
     k.vic_hi = w->td->prot_next;
@@ -1252,12 +1052,16 @@ int main(int argc, char **argv)
             }
             continue;
         }
+        if (!strcmp(argv[i], "--no-host-skips")) {
+            no_host_skips = true;
+            continue;
+        }
         if (!strcmp(argv[i], "--attacks") && i + 1 < argc) {
             return write_attacks(argv[i + 1], vram, 1203);
         }
         if (argv[i][0] == '-') {
-            fprintf(stderr, "usage: gvfs-replay [-q] [--vram MIB] "
-                            "FILE|DIR... | --attacks DIR\n");
+            fprintf(stderr, "usage: gvfs-replay [-q] [--no-host-skips] "
+                            "[--vram MIB] FILE|DIR... | --attacks DIR\n");
             return 2;
         }
         files++;
@@ -1267,8 +1071,16 @@ int main(int argc, char **argv)
         rc = r > rc ? r : rc;
     }
     if (!files) {
-        fprintf(stderr, "usage: gvfs-replay [-q] [--vram MIB] FILE|DIR...\n");
+        fprintf(stderr, "usage: gvfs-replay [-q] [--no-host-skips] "
+                        "[--vram MIB] FILE|DIR...\n");
         return 2;
+    }
+    print_tally();
+    if (no_host_skips && tally.host_only && rc == 0) {
+        printf("gvfs-replay: %u steps the guest runs were skipped "
+               "(--no-host-skips)\n",
+               tally.host_only);
+        rc = 3;
     }
     return rc;
 }
