@@ -818,7 +818,7 @@ static void count_step(const struct gvf_step *s, const struct outcome *o)
     }
     tally.skipped++;
     tally.host_only += o->host_only;
-    while (i < tally.nreasons && tally.reason[i] != o->skip) {
+    while (i < tally.nreasons && strcmp(tally.reason[i], o->skip) != 0) {
         i++;
     }
     if (i == tally.nreasons && i < REASONS) {
