@@ -11,7 +11,11 @@ least one test fails; one that *survives* is a check no test notices, and
 the script exits 1.  docs/security.md has the table of a full run.
 
   tests/mutation/mutate.py [--list] [--only ID[,ID...]] [--qtest]
-                           [--workdir DIR] [--keep]
+                           [--tests NAME[,NAME...]] [--workdir DIR] [--keep]
+
+--tests runs only the named tests instead of the suites (meson then
+builds only what they need): the cheap check that one test kills one
+mutation, e.g. `--only cmd-counter --tests gvfs-victim`.
 
 Each mutation names the file, the exact text of the check (it must occur
 exactly once, or the mutation is reported STALE: update it when the code
@@ -507,6 +511,8 @@ def main():
                     help="revert issue 9's four fixes one at a time and run "
                          "the guest attack suite (no sanitizers: the guest "
                          "programs are static)")
+    ap.add_argument('--tests', default='',
+                    help='run only these tests (comma-separated names)')
     ap.add_argument('--workdir', default='/tmp/graviton-mutate')
     ap.add_argument('--keep', action='store_true')
     args = ap.parse_args()
@@ -549,6 +555,8 @@ def main():
     suites = ['--suite', 'unit'] + (['--suite', 'qtest'] if args.qtest else [])
     if args.guest:
         suites = ['guest-attack']
+    if args.tests:
+        suites = args.tests.split(',')
     env = dict(os.environ, UBSAN_OPTIONS='print_stacktrace=1:halt_on_error=1')
     base = subprocess.run(['meson', 'test', '-C', build, '-q'] + suites,
                           cwd=wt, env=env, stdout=subprocess.DEVNULL,
