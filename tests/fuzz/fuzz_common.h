@@ -162,6 +162,10 @@ void fzb_submit(unsigned chid, const void *cmds, uint32_t len);
  * (device struct, device memory, guest memory); 0 or -1 and a message. */
 int fzb_verify_restore(void);
 
+/* fuzz-engine's mode 6 (fuzz_gen.c): a generated module, @n bytes of
+ * its description at @p, run on the bench and on other devices. */
+void fz_run_gen(const uint8_t *p, size_t n);
+
 /* ---- rule coverage ---- */
 
 /* Call around each input with the device (NULL: none). */

@@ -31,7 +31,12 @@
  *    (below).
  *  mode 5 (first byte's low nibble 13): a module that loops, the
  *    watchdog and another context's launch (below).
- *  Modes 1 and 3 share the copy key; mode 1 takes the other odd bytes.
+ *  mode 6 (first byte's low nibble 7 and bit 6 set: 0x47, 0x57, 0x67,
+ *    0x77, 0xc7 ...): a generated module (tests/guest/fuzz/gvf_modgen.c)
+ *    and a differential oracle: the bench's launch, then the same on
+ *    devices with 1 and 3 SMs (fuzz_gen.c has the bytes and the oracle).
+ *  Modes 1 and 3 share the copy key; mode 1 takes the other odd bytes
+ *  (before mode 6, also those of mode 6; no committed input starts so).
  *
  * gv_dev_check() after every input; replay with --seeds DIR writes the
  * seed inputs (the test kernels' modules) into DIR.
@@ -1124,6 +1129,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         run_mmu(data + 1, size - 1);
     } else if (size >= 1 && (data[0] & 0x0f) == 0x0d) {
         run_loop(data[0], data + 1, size - 1);
+    } else if (size >= 1 && (data[0] & 0x4f) == 0x47) {
+        fz_run_gen(data + 1, size - 1);
     } else if (size >= 1) {
         memcpy(k.key, copy_key_cmd, sizeof(k.key));
         submit_secure(&k, sizeof(k));
