@@ -20,7 +20,7 @@ import tempfile
 
 MAGIC, VERSION = 0x53465647, 1
 (MMIO_WR, MMIO_RD, BOOT, ENGINE, CHAN_NEW, CHAN_DEL, VICTIM, INJECT,
- RECORD_OWN, RESET, BAR2) = range(1, 12)
+ RECORD_OWN, RESET, BAR2, GENMOD) = range(1, 13)
 OP_CH_PTE, OP_CH_DESTROY, OP_CH_MEASURE = 3, 4, 5
 OP_NOP, OP_FENCE = 0x100, 0x101
 EDGE = (1 << 64) - 8
@@ -61,6 +61,9 @@ def well_formed():
         step(ENGINE, 1, 0, 0, nop + fence),         # sealed, right counter
         step(ENGINE, 1, 0xffffffff, 0, nop),        # counter one behind
         step(ENGINE, 1, 0, 1 + 77, nop),            # a bit flipped
+        step(GENMOD, 0, 0x3f01fe, 1234),            # generated: 2 x 64
+        step(GENMOD, 1, 0x0500ff, EDGE),            # with its fault
+        step(GENMOD, 2, 0xffffffff, 7),             # a stream: skipped
         step(RECORD_OWN, 1, 0, 3),
         step(INJECT, 1, 3, 0),                      # its own group again
         step(INJECT, 5, 3, 0),                      # the victim's: skipped

@@ -526,6 +526,44 @@ static int exec_engine(struct world *w, const struct gvf_step *s,
     return r;
 }
 
+/* gvf_exec.c's exec_genmod(): a generated module, launched through the
+ * slot as an engine step would be */
+static int exec_genmod(struct world *w, const struct gvf_step *s,
+                       struct outcome *o)
+{
+    static uint8_t zero[GVF_GEN_IN - GVF_GEN_OUT], in[GVF_MG_IN_BYTES];
+    static uint64_t step[(sizeof(struct gvf_step) + GVF_GEN_CMD_MAX) / 8];
+    struct gvf_step *e = (struct gvf_step *)step;
+    struct slot *sl = &w->slot[s->chan % GVF_SLOTS];
+    struct gvf_mg_info info;
+    uint32_t len;
+    uint8_t *img;
+    int r;
+
+    if (!sl->live || !sl->up) {
+        o->skip = "no channel with pages in the slot (the guest skips it "
+                  "too)";
+        return -ENOENT;
+    }
+    img = gvf_genmod(s, &info, in, e->data, &len);
+    if (!img) {
+        o->skip = "out of memory";
+        return -ENOMEM;
+    }
+    bar2_write(w, sl->up + GVF_GEN_MOD, img, info.size);
+    bar2_write(w, sl->up + GVF_GEN_OUT, zero, sizeof(zero));
+    bar2_write(w, sl->up + GVF_GEN_IN, in, sizeof(in));
+    bar2_write(w, sl->up + GVF_GEN_ATOM, zero, GVF_MG_ATOM_BYTES);
+    free(img);
+    memset(e, 0, sizeof(*e));
+    e->kind = GVF_K_ENGINE;
+    e->chan = s->chan;
+    e->len = (uint16_t)len;
+    r = exec_engine(w, e, o);
+    o->fault_rule = info.fault_rule;
+    return r;
+}
+
 static int ch_create(struct world *w, struct slot *sl, uint32_t flags,
                      unsigned share, struct gv_quote *q)
 {
@@ -627,6 +665,7 @@ static int chan_new(struct world *w, unsigned si, uint32_t kind, uint64_t b)
     if (sl->live) {
         chan_destroy(w, sl);
     }
+    sl->up = 0;
     sl->chid = GVF_CHID_SLOT0 - si;
     if (kind == 1) {
         sl->sec = calloc(1, sizeof(*sl->sec));
@@ -666,6 +705,7 @@ static int chan_new(struct world *w, unsigned si, uint32_t kind, uint64_t b)
                    (w->kern_size[k] + 7) & ~7u);
     }
     r = map(w, sl, GVF_VA_UNPROT, up, GVF_UNPROT_PAGES);
+    sl->up = up;
     if (!r) {
         r = map(w, sl, GVF_VA_PROT,
                 prot_pages(w, GVF_PROT_PAGES * GV_PAGE_SIZE), GVF_PROT_PAGES);
@@ -695,6 +735,8 @@ static int exec_step(struct world *w, const struct gvf_step *s,
         return exec_boot(w, s, o);
     case GVF_K_ENGINE:
         return exec_engine(w, s, o);
+    case GVF_K_GENMOD:
+        return exec_genmod(w, s, o);
     case GVF_K_CHAN_NEW:
         return chan_new(w, s->chan % GVF_SLOTS, s->a % 4, s->b);
     case GVF_K_CHAN_DEL:
@@ -769,6 +811,12 @@ static int oracles(struct world *w, const struct gvf_step *s,
     }
     if (!o->skip && gvf_sync_misfault(s, o->r, o->rule, what, sizeof(what))) {
         snprintf(why, len, "warp-sync oracle: %s", what);
+        return -1;
+    }
+    if (s->kind == GVF_K_GENMOD && !o->skip &&
+        gvf_genmod_misfault(o->fault_rule, o->r, o->rule, what,
+                            sizeof(what))) {
+        snprintf(why, len, "generated-module oracle: %s", what);
         return -1;
     }
     return 0;

@@ -41,6 +41,7 @@ struct slot {
     bool live, secure;
     unsigned chid;
     uint32_t put;
+    uint64_t up; /* its unprotected pages (BAR2), 0: none */
     uint64_t small_pgt;
     struct gvrt_secure *sec;
     uint8_t last[GVF_DATA_MAX + 64];
@@ -84,6 +85,7 @@ struct outcome {
     bool host_only;
     bool has_value; /* a read: the value it returned */
     uint64_t value;
+    uint32_t fault_rule; /* a generated module's deliberate fault */
 };
 
 static inline uint32_t rd(struct world *w, uint32_t reg)

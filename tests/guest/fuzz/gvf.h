@@ -49,6 +49,7 @@ struct gvf_rec {
 struct gvf_slot {
     bool live;
     struct gva_chan ch;
+    uint64_t up;                        /* its unprotected pages, 0: none */
     uint8_t last[GVF_DATA_MAX + 64];    /* the last group it ran */
     uint32_t last_len;
 };

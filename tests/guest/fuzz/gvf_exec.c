@@ -444,6 +444,43 @@ static int exec_engine(struct gvf_world *w, const struct gvf_step *s)
     return r;
 }
 
+/* A generated module (gvf_modgen.h) in the slot's pages, launched as an
+ * engine step of its LAUNCH; the generated-module oracle (gvf_step.h). */
+static int exec_genmod(struct gvf_world *w, const struct gvf_step *s)
+{
+    static uint8_t zero[GVF_GEN_IN - GVF_GEN_OUT], in[GVF_MG_IN_BYTES];
+    static uint64_t step[(sizeof(struct gvf_step) + GVF_GEN_CMD_MAX) / 8];
+    struct gvf_step *e = (struct gvf_step *)step;
+    struct gvf_slot *sl = &w->slot[s->chan % GVF_SLOTS];
+    struct gvf_mg_info info;
+    uint32_t len;
+    uint8_t *img;
+    int r;
+
+    if (!sl->live || !sl->up) {
+        return -ENOENT;
+    }
+    img = gvf_genmod(s, &info, in, e->data, &len);
+    if (!img) {
+        return -ENOMEM;
+    }
+    gva_bar2_write(&w->a, sl->up + GVF_GEN_MOD, img, info.size);
+    gva_bar2_write(&w->a, sl->up + GVF_GEN_OUT, zero, sizeof(zero));
+    gva_bar2_write(&w->a, sl->up + GVF_GEN_IN, in, sizeof(in));
+    gva_bar2_write(&w->a, sl->up + GVF_GEN_ATOM, zero, GVF_MG_ATOM_BYTES);
+    free(img);
+    memset(e, 0, sizeof(*e));
+    e->kind = GVF_K_ENGINE;
+    e->chan = s->chan;
+    e->len = (uint16_t)len;
+    r = exec_engine(w, e);
+    if (!w->why[0]) {
+        gvf_genmod_misfault(info.fault_rule, r, w->a.last.rule, w->why,
+                            sizeof(w->why));
+    }
+    return r;
+}
+
 /* The fuzzer's channel in slot @si: its pages mapped, its kernels in. */
 static int chan_new(struct gvf_world *w, unsigned si, uint32_t kind,
                     uint64_t b)
@@ -461,6 +498,7 @@ static int chan_new(struct gvf_world *w, unsigned si, uint32_t kind,
         gva_chan_destroy(a, &sl->ch);
         sl->live = false;
     }
+    sl->up = 0;
     if (kind == 1) {
         sec = calloc(1, sizeof(*sec));
         if (!sec || gvrt_secure_init(sec)) {
@@ -504,6 +542,7 @@ static int chan_new(struct gvf_world *w, unsigned si, uint32_t kind,
     }
     r = gva_map(a, &sl->ch, GVF_VA_UNPROT, up, GVF_UNPROT_PAGES, false,
                 GV_PTE_VALID);
+    sl->up = up;
     if (!r) {
         r = gva_map(a, &sl->ch, GVF_VA_PROT,
                     gva_prot_pages(a, GVF_PROT_PAGES * GV_PAGE_SIZE),
@@ -739,6 +778,8 @@ int gvf_exec(struct gvf_world *w, const struct gvf_step *s)
         return exec_boot(w, s);
     case GVF_K_ENGINE:
         return exec_engine(w, s);
+    case GVF_K_GENMOD:
+        return exec_genmod(w, s);
     case GVF_K_CHAN_NEW:
         return chan_new(w, s->chan % GVF_SLOTS, s->a % 4, s->b);
     case GVF_K_CHAN_DEL:

@@ -644,6 +644,13 @@ uint32_t gvf_gen_step(struct gvf_rng *r, const struct gvf_known *k,
         s->len = (uint16_t)gen_mgmt(r, k, s->data);
         s->a = one_in(r, 8) ? 1u << gvf_below(r, 6) : 0;
         s->b = one_in(r, 10) ? gvf_below(r, 8) | gvf_below(r, 6) << 8 : 0;
+    } else if (w < 700 && one_in(r, 8)) {
+        s->kind = GVF_K_GENMOD;         /* a generated module */
+        s->b = gvf_rand(r);
+        s->a = (uint32_t)gvf_rand(r) & 0x3f01ffu;
+        if (!one_in(r, 4)) {
+            s->a &= ~(uint32_t)GVF_MG_FAULT;
+        }
     } else if (w < 700 && one_in(r, 6)) {
         s->kind = GVF_K_ENGINE;         /* a bounds probe, unchanged */
         s->len = (uint16_t)gen_probe(r, k, s->data);

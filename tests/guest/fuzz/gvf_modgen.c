@@ -23,6 +23,11 @@
 #define MG_SH_ATOM 64u          /* then the atomics' words */
 #define MG_SHARED (MG_SH_SLOTS + MG_SH_ATOM)
 #define NONE GV_ISA_NONE
+/* the largest image: header, function, 3 parameters, instructions,
+ * constants, strings, then the data at 256 */
+_Static_assert(((64 + 56 + 24 + 16 * MG_INSNS + 8 * MG_CONSTS + 8 + 255) &
+                ~255u) + MG_DATA <= GVF_MG_MAX_IMAGE,
+               "a generated image fits GVF_MG_MAX_IMAGE");
 
 /* registers */
 enum {
@@ -435,8 +440,7 @@ static const uint8_t aop32[8] = { GV_ATOM_ADD, GV_ATOM_MIN, GV_ATOM_MAX,
                                   GV_ATOM_AND, GV_ATOM_OR, GV_ATOM_XOR,
                                   GV_ATOM_ADD, GV_ATOM_MAX };
 
-static void atom_word(struct mg *g, bool wide, unsigned w, unsigned *aop,
-                      unsigned *t)
+static void atom_word(bool wide, unsigned w, unsigned *aop, unsigned *t)
 {
     *aop = aop32[w % 8];
     *t = wide ? (w & 1 ? GV_T_S64 : GV_T_U64) : (w & 1 ? GV_T_S32 : GV_T_U32);
@@ -466,14 +470,14 @@ static void gen_atom(struct mg *g)
     } else if (shared) {
         unsigned w = below(g, wide ? 4 : 8);
 
-        atom_word(g, wide, w, &aop, &t);
+        atom_word(wide, w, &aop, &t);
         off = MG_SH_SLOTS + (wide ? 32 + 8 * w : 4 * w);
         sp = GV_SPACE_SHARED;
         g->shared_atoms = true;
     } else {
         unsigned w = below(g, wide ? 8 : 16);
 
-        atom_word(g, wide, w, &aop, &t);
+        atom_word(wide, w, &aop, &t);
         off = wide ? 64 + 8 * w : 4 * w;
     }
     if (sp == GV_SPACE_SHARED) {
@@ -988,6 +992,7 @@ uint8_t *gvf_modgen(uint64_t seed, unsigned opts, struct gvf_mg_info *info)
         return NULL;
     }
     g->s = seed;
+    g->s = rnd(g);      /* nearby seeds: unrelated streams */
     g->opts = opts;
     for (unsigned i = 0; i < 8; i++) {
         g->pool[i] = rnd(g) >> below(g, 64);

@@ -56,7 +56,7 @@
 #define GVF_MG_SLOT_BYTES 80u   /* output bytes per thread */
 #define GVF_MG_MAX_BLOCK 256u
 #define GVF_MG_MAX_THREADS 512u
-#define GVF_MG_MAX_IMAGE 16384u /* an image is never larger */
+#define GVF_MG_MAX_IMAGE 12288u /* an image is never larger */
 
 struct gvf_mg_info {
     uint32_t size;              /* image bytes */

@@ -177,7 +177,7 @@ const char *gvf_kind_name(unsigned kind)
     static const char *const names[GVF_K__COUNT] = {
         "?",      "mmio-write", "mmio-read", "boot",
         "engine", "chan-new",   "chan-del",  "victim",
-        "inject", "record-own", "reset",     "bar2",
+        "inject", "record-own", "reset",     "bar2",   "genmod",
     };
 
     return kind < GVF_K__COUNT ? names[kind] : "?";
@@ -322,6 +322,85 @@ bool gvf_sync_misfault(const struct gvf_step *s, int r, uint32_t rule,
              "warp-synchronous instruction, faulted with compute.warp_sync",
              kern);
     return true;
+}
+
+/* ---- generated modules ---- */
+
+static const char *gen_rule(uint32_t rule)
+{
+    static const char *const names[GV_RULE__COUNT] = {
+#define GVF_GEN_RULE_(n, id, name, code, desc) [n] = name,
+        GV_RULE_LIST(GVF_GEN_RULE_)
+#undef GVF_GEN_RULE_
+    };
+
+    return rule && rule < GV_RULE__COUNT ? names[rule] : "none";
+}
+
+uint8_t *gvf_genmod(const struct gvf_step *s, struct gvf_mg_info *info,
+                    uint8_t in[GVF_MG_IN_BYTES], uint8_t *cmd,
+                    uint32_t *cmd_len)
+{
+    struct gv_cmd_launch l = { .hdr = { GV_OP_LAUNCH } };
+    uint8_t *img = gvf_modgen(s->b, s->a & 0xff, info);
+    uint64_t va = GVF_VA_UNPROT;
+
+    _Static_assert(sizeof(l) + GVF_MG_PARAMS <= GVF_GEN_CMD_MAX,
+                   "a generated module's LAUNCH fits");
+    _Static_assert(GVF_MG_MAX_IMAGE <= GVF_GEN_OUT - GVF_GEN_MOD &&
+                   128 * GVF_MG_SLOT_BYTES <= GVF_GEN_IN - GVF_GEN_OUT &&
+                   GVF_MG_IN_BYTES <= GVF_GEN_ATOM - GVF_GEN_IN &&
+                   GVF_GEN_ATOM + GVF_MG_ATOM_BYTES <=
+                       GVF_UNPROT_PAGES * 4096u,
+                   "a generated module's places fit the slot's pages");
+    if (!img) {
+        return NULL;
+    }
+    gvf_mg_input(s->b, in);
+    l.module_va = va + GVF_GEN_MOD;
+    l.module_size = info->size;
+    l.grid[0] = 1 + (s->a >> 8 & 1);
+    l.block[0] = 1 + (s->a >> 16 & 63);
+    l.grid[1] = l.grid[2] = l.block[1] = l.block[2] = 1;
+    l.param_size = GVF_MG_PARAMS;
+    l.hdr.size = (uint32_t)sizeof(l) + GVF_MG_PARAMS;
+    memcpy(cmd, &l, sizeof(l));
+    gvf_mg_params(s->b, va + GVF_GEN_OUT, va + GVF_GEN_IN, va + GVF_GEN_ATOM,
+                  cmd + sizeof(l));
+    *cmd_len = l.hdr.size;
+    return img;
+}
+
+bool gvf_genmod_misfault(uint32_t fault_rule, int r, uint32_t rule,
+                         char *why, size_t why_len)
+{
+    if (r == 0 && fault_rule) {
+        snprintf(why, why_len,
+                 "a generated module whose thread 0 faults (%s) "
+                 "completed", gen_rule(fault_rule));
+        return true;
+    }
+    if (r <= 0 || rule == fault_rule) {
+        return false;
+    }
+    switch (rule) {
+    case GV_RULE_COMPUTE_MISALIGNED:
+    case GV_RULE_COMPUTE_SHARED_RANGE:
+    case GV_RULE_COMPUTE_LOCAL_RANGE:
+    case GV_RULE_COMPUTE_PARAM:
+    case GV_RULE_COMPUTE_GENERIC_WINDOW:
+    case GV_RULE_COMPUTE_TRAP:
+    case GV_RULE_COMPUTE_WARP_SYNC:
+    case GV_RULE_COMPUTE_JOIN_STACK:
+    case GV_RULE_COMPUTE_CALL_DEPTH:
+    case GV_RULE_COMPUTE_CALL_RETURN:
+        snprintf(why, why_len,
+                 "a generated module faulted with %s; its own fault "
+                 "is %s", gen_rule(rule), gen_rule(fault_rule));
+        return true;
+    default:
+        return false;
+    }
 }
 
 /* ---- the hand-assembled kernels every channel of the fuzzer carries ---- */

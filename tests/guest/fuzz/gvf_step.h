@@ -14,6 +14,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "gvf_modgen.h"
+
 /*
  * One step: a 16-byte header, then @len bytes of data (little-endian, as
  * written to a step file; docs/fuzzing.md has the table):
@@ -71,6 +73,10 @@ enum gvf_kind {
                          * bit 40), the lock if a & 1 */
     GVF_K_BAR2,         /* chan: size 1/2/8 | 0x80 write; b: BAR2 offset;
                          * a: value */
+    GVF_K_GENMOD,       /* chan: slot; b: seed; a: generator options
+                         * (GVF_MG_*, bits 0-7) | grid - 1 (bit 8) |
+                         * block - 1 (bits 16-21): a generated module
+                         * (gvf_modgen.h) launched on the slot's channel */
     GVF_K__COUNT
 };
 
@@ -97,6 +103,15 @@ struct gvf_input {
 /* In the unprotected pages: kernels 0-7 a page each, kernel 8 in the
  * second half of kernel 7's (gvf_world_up checks that 7 fits before) */
 #define GVF_KERN_OFF(k) ((k) < 8 ? (uint64_t)(k) * 4096u : 7 * 4096u + 2048u)
+
+/* A GVF_K_GENMOD step's places in the slot's unprotected pages (offsets
+ * from GVF_VA_UNPROT): the module, its output slots, input table and
+ * atomics' words */
+#define GVF_GEN_MOD     (8 * 4096u)
+#define GVF_GEN_OUT     (11 * 4096u)
+#define GVF_GEN_IN      (14 * 4096u)
+#define GVF_GEN_ATOM    (15 * 4096u)
+#define GVF_GEN_CMD_MAX 256u    /* its LAUNCH command's bytes at most */
 
 /* The layout of the attacker in the guest (libgvattack): its bootstrap
  * channel, its slots' channels (slot s: GVF_CHID_SLOT0 - s), the pool of
@@ -162,6 +177,25 @@ bool gvf_probe_escaped(const struct gvf_step *s, uint32_t kern4_size, int r,
  * and why in @why. */
 bool gvf_sync_misfault(const struct gvf_step *s, int r, uint32_t rule,
                        char *why, size_t why_len);
+
+/* A GVF_K_GENMOD step @s: its module (malloc'd; NULL if out of memory)
+ * and what it is in @info, its input table in @in, and the LAUNCH of it
+ * on the slot's VAs (GVF_GEN_*) in @cmd (room: GVF_GEN_CMD_MAX), whose
+ * length goes to *@cmd_len. */
+uint8_t *gvf_genmod(const struct gvf_step *s, struct gvf_mg_info *info,
+                    uint8_t in[GVF_MG_IN_BYTES], uint8_t *cmd,
+                    uint32_t *cmd_len);
+
+/* The generated-module oracle.  A GVF_K_GENMOD launch (its module's
+ * deliberate fault @fault_rule, 0 if none) must end (@r == 0) or fault
+ * (@r > 0) with that rule, or with one the world can cause (the slot's
+ * pages changed: unmapped, not owned, read only; the watchdog; no
+ * memory).  A fault no generated module holds (a range, a misaligned
+ * access, a trap, a call or warp-sync fault other than its own), or a
+ * launch that ends although its module must fault: true, and why in
+ * @why. */
+bool gvf_genmod_misfault(uint32_t fault_rule, int r, uint32_t rule,
+                         char *why, size_t why_len);
 
 /* Kernel @which (0..GVF_KERNELS-1) of the fuzzer's channels: a GVX image
  * (malloc'd) and its size. */
