@@ -22,7 +22,8 @@
 #include "gvf_modgen.h"
 
 static unsigned long long types[GV_I__COUNT][GV_T__COUNT];
-static unsigned long long spaces[GV_I__COUNT][8], aops[16], mods[GV_I__COUNT][256];
+static unsigned long long spaces[GV_I__COUNT][8], aops[16];
+static unsigned long long mods[GV_I__COUNT][256];
 static unsigned long long rules[GV_RULE__COUNT], joins;
 static unsigned missing;
 

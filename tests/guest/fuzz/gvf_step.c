@@ -175,9 +175,9 @@ int gvf_stepf_save(const char *path, uint64_t seed, const struct gvf_input *in)
 const char *gvf_kind_name(unsigned kind)
 {
     static const char *const names[GVF_K__COUNT] = {
-        "?",      "mmio-write", "mmio-read", "boot",
-        "engine", "chan-new",   "chan-del",  "victim",
-        "inject", "record-own", "reset",     "bar2",   "genmod",
+        "?",        "mmio-write", "mmio-read", "boot",   "engine",
+        "chan-new", "chan-del",   "victim",    "inject", "record-own",
+        "reset",    "bar2",       "genmod",
     };
 
     return kind < GVF_K__COUNT ? names[kind] : "?";
@@ -348,10 +348,10 @@ uint8_t *gvf_genmod(const struct gvf_step *s, struct gvf_mg_info *info,
     _Static_assert(sizeof(l) + GVF_MG_PARAMS <= GVF_GEN_CMD_MAX,
                    "a generated module's LAUNCH fits");
     _Static_assert(GVF_MG_MAX_IMAGE <= GVF_GEN_OUT - GVF_GEN_MOD &&
-                   128 * GVF_MG_SLOT_BYTES <= GVF_GEN_IN - GVF_GEN_OUT &&
-                   GVF_MG_IN_BYTES <= GVF_GEN_ATOM - GVF_GEN_IN &&
-                   GVF_GEN_ATOM + GVF_MG_ATOM_BYTES <=
-                       GVF_UNPROT_PAGES * 4096u,
+                       128 * GVF_MG_SLOT_BYTES <= GVF_GEN_IN - GVF_GEN_OUT &&
+                       GVF_MG_IN_BYTES <= GVF_GEN_ATOM - GVF_GEN_IN &&
+                       GVF_GEN_ATOM + GVF_MG_ATOM_BYTES <=
+                           GVF_UNPROT_PAGES * 4096u,
                    "a generated module's places fit the slot's pages");
     if (!img) {
         return NULL;
@@ -371,13 +371,14 @@ uint8_t *gvf_genmod(const struct gvf_step *s, struct gvf_mg_info *info,
     return img;
 }
 
-bool gvf_genmod_misfault(uint32_t fault_rule, int r, uint32_t rule,
-                         char *why, size_t why_len)
+bool gvf_genmod_misfault(uint32_t fault_rule, int r, uint32_t rule, char *why,
+                         size_t why_len)
 {
     if (r == 0 && fault_rule) {
         snprintf(why, why_len,
                  "a generated module whose thread 0 faults (%s) "
-                 "completed", gen_rule(fault_rule));
+                 "completed",
+                 gen_rule(fault_rule));
         return true;
     }
     if (r <= 0 || rule == fault_rule) {
@@ -396,7 +397,8 @@ bool gvf_genmod_misfault(uint32_t fault_rule, int r, uint32_t rule,
     case GV_RULE_COMPUTE_CALL_RETURN:
         snprintf(why, why_len,
                  "a generated module faulted with %s; its own fault "
-                 "is %s", gen_rule(rule), gen_rule(fault_rule));
+                 "is %s",
+                 gen_rule(rule), gen_rule(fault_rule));
         return true;
     default:
         return false;
