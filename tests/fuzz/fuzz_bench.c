@@ -163,6 +163,11 @@ void (*fzb_dma_read_filter)(uint64_t addr, void *buf, uint64_t len);
 void (*fzb_group_fetch_hook)(unsigned chid, uint32_t idx, const void *g,
                              uint64_t len);
 
+bool fzb_vram_groups;
+bool fzb_fetch_vram;
+/* gv_channel.c's GV_FETCH_MAX: the longest ring entry the core fetches */
+#define FETCH_MAX (sizeof(struct gv_group_hdr) + GV_GROUP_MAX + GV_TAG_LEN)
+
 /* The core reads a ring entry (at the channel's GET) and then, unless it
  * refuses the entry or the group is in VRAM, the group it names: that
  * next read is the group's fetch (fzb_group_fetch_hook). */
@@ -172,6 +177,28 @@ static struct {
     uint32_t idx, len;
     uint64_t addr;
 } next_group;
+
+/* Ring entry @e of channel @chid names a group in VRAM: the core's
+ * run_entry() checks the entry and fetch() the range (unprotected only),
+ * then copies the group out of VRAM, with nothing in between, so what is
+ * in VRAM now is what it runs. */
+static void vram_fetch(unsigned chid, uint32_t idx,
+                       const struct gv_gpfifo_entry *e)
+{
+    struct gv_dev *d = fzb.td->dev;
+
+    if ((e->flags & ~GV_GPFIFO_FLAGS) ||
+        e->len < sizeof(struct gv_group_hdr) || e->len > FETCH_MAX ||
+        gv_region_of(d, e->addr, e->len) != GV_REGION_UNPROT) {
+        return;
+    }
+    fzb_fetch_vram = true;
+    if (fzb_dma_read_filter) {
+        fzb_dma_read_filter(e->addr, d->vram + e->addr, e->len);
+    }
+    fzb_group_fetch_hook(chid, idx, d->vram + e->addr, e->len);
+    fzb_fetch_vram = false;
+}
 
 static void note_fetch(uint64_t addr, const void *buf, uint64_t len)
 {
@@ -193,7 +220,11 @@ static void note_fetch(uint64_t addr, const void *buf, uint64_t len)
 
         if (ch->ring_entries && ch->get < ch->ring_entries &&
             addr == ch->ring_base + (uint64_t)ch->get * sizeof(e)) {
-            next_group.armed = !(e.flags & GV_GPFIFO_VRAM);
+            if (e.flags & GV_GPFIFO_VRAM) {
+                vram_fetch(c, ch->get, &e);
+                return;
+            }
+            next_group.armed = true;
             next_group.chid = c;
             next_group.idx = ch->get;
             next_group.addr = e.addr;
@@ -667,6 +698,8 @@ void fzb_begin(void)
         no_snap = getenv("GV_FUZZ_NO_SNAPSHOT") != NULL;
     }
     fzb_dma_read_filter = NULL;
+    fzb_vram_groups = false;
+    fzb_fetch_vram = false;
     next_group.armed = false;
     batch.on = false;
     if (!fzb.td) {
@@ -808,6 +841,7 @@ static void batch_queue(unsigned chid, const void *g, uint32_t len,
 {
     struct fzb_queued *q = &batch.q[batch.n];
     struct gv_gpfifo_entry e = { .flags = flags, .len = len };
+    bool vram = flags & GV_GPFIFO_VRAM;
 
     if (!batch.valid[chid]) {
         batch.valid[chid] = true;
@@ -815,10 +849,16 @@ static void batch_queue(unsigned chid, const void *g, uint32_t len,
     }
     q->chid = chid;
     q->idx = batch.put[chid];
-    q->gaddr = FZB_BATCH_ADDR + batch.n * (uint64_t)FZB_BATCH_SLOT;
+    q->gaddr = (vram ? FZB_VRAM_BATCH_ADDR : FZB_BATCH_ADDR) +
+               batch.n * (uint64_t)FZB_BATCH_SLOT;
     q->glen = len;
+    q->vram = vram;
     e.addr = q->gaddr;
-    fzb_guest_write(q->gaddr, g, len);
+    if (vram) {
+        gv_debug_write(fzb.td->dev, q->gaddr, g, len);
+    } else {
+        fzb_guest_write(q->gaddr, g, len);
+    }
     fzb_guest_write(ring + (uint64_t)q->idx * sizeof(e), &e, sizeof(e));
     batch.put[chid] = entries ? (q->idx + 1) % entries : 1;
     batch.n++;
@@ -834,12 +874,21 @@ void fzb_ring_group_flags(unsigned chid, const void *g, uint32_t len,
     struct gv_gpfifo_entry e = { .addr = FZB_GROUP_ADDR, .len = len,
                                  .flags = flags };
 
+    if (fzb_vram_groups) {
+        e.flags = flags |= GV_GPFIFO_VRAM;
+        e.addr = FZB_VRAM_GROUP_ADDR;
+    }
     if (batch.on && batch.n < FZB_BATCH_MAX && len <= FZB_BATCH_SLOT &&
         chid < GV_MAX_CHANNELS) {
         batch_queue(chid, g, len, flags, entries, put, ring);
         return;
     }
-    fzb_guest_write(FZB_GROUP_ADDR, g, len);
+    if (fzb_vram_groups) {
+        gv_debug_write(fzb.td->dev, e.addr, g,
+                       len <= FZB_VRAM_GROUP_MAX ? len : FZB_VRAM_GROUP_MAX);
+    } else {
+        fzb_guest_write(FZB_GROUP_ADDR, g, len);
+    }
     fzb_guest_write(ring + (uint64_t)put * sizeof(e), &e, sizeof(e));
     gv_mmio_write(fzb.td->dev, GV_REG_CHAN(chid, GV_CHAN_PUT),
                   entries ? (put + 1) % entries : 1, 4);

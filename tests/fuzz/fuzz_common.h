@@ -92,7 +92,7 @@ extern void (*fzb_dma_read_filter)(uint64_t addr, void *buf, uint64_t len);
 /* Set by a harness once (it outlives inputs): called with every group
  * the device fetches from guest memory, right after the read (the DMA
  * read that follows the read of channel @chid's ring entry @idx, which
- * named it); @g holds what the device read. */
+ * named it), or from VRAM (below); @g holds what the device read. */
 extern void (*fzb_group_fetch_hook)(unsigned chid, uint32_t idx,
                                     const void *g, uint64_t len);
 
@@ -129,6 +129,22 @@ void fzb_ring_group(unsigned chid, const void *g, uint32_t len);
 void fzb_ring_group_flags(unsigned chid, const void *g, uint32_t len,
                           uint32_t flags);
 /*
+ * Groups in VRAM: while fzb_vram_groups is on, fzb_ring_group*() put the
+ * group in the unprotected region of VRAM instead (FZB_VRAM_GROUP_ADDR,
+ * a batch's in slots after it: FZB_VRAM_BATCH_ADDR; written through the
+ * debug interface, as a driver writes it through the aperture)
+ * with GV_GPFIFO_VRAM in its ring entry.  The core copies such a group
+ * out of VRAM right after it reads the entry, with no DMA, so the bench
+ * reports it when it sees that read (the entry well-formed and the range
+ * unprotected, as the core's fetch() requires): to fzb_group_fetch_hook
+ * and fzb_dma_read_filter, with fzb_fetch_vram on and the VRAM address.
+ */
+#define FZB_VRAM_GROUP_ADDR 0x3c0000ull     /* 4 MiB unprotected */
+#define FZB_VRAM_GROUP_MAX 0x4000u
+#define FZB_VRAM_BATCH_ADDR (FZB_VRAM_GROUP_ADDR + FZB_VRAM_GROUP_MAX)
+extern bool fzb_vram_groups;
+extern bool fzb_fetch_vram;
+/*
  * Ring batches: several ring entries behind one doorbell.  Between
  * fzb_batch_begin() and fzb_batch_ring(), fzb_ring_group*() (and so
  * fzb_submit()) queue: the group goes to a slot of its own
@@ -144,8 +160,9 @@ void fzb_ring_group_flags(unsigned chid, const void *g, uint32_t len,
 struct fzb_queued {
     unsigned chid;
     uint32_t idx;               /* its ring entry */
-    uint64_t gaddr;             /* its group (guest-physical), */
+    uint64_t gaddr;             /* its group (guest-physical, or VRAM), */
     uint32_t glen;              /* and length */
+    bool vram;                  /* in unprotected VRAM (GV_GPFIFO_VRAM) */
 };
 void fzb_batch_begin(void);
 bool fzb_batching(void);

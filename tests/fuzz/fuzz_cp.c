@@ -38,7 +38,9 @@
  *                   wrap bit 7: first the ring of channel 0, 1, 2 or 1
  *                   (bits 5:4) is made 4 << (bit 0) entries long and
  *                   filled with all but 1 + (bit 1) of them (empty
- *                   groups), so that the batch wraps around its end
+ *                   groups), so that the batch wraps around its end;
+ *                   wrap bit 6: the batch's groups are put in
+ *                   unprotected VRAM, their entries GV_GPFIFO_VRAM
  *
  * After every input gv_dev_check() must pass (fzb_end()), after every
  * action the oracles below and fuzz_attack.c's (expectations of the rule
@@ -908,6 +910,7 @@ static bool batchable(uint8_t op)
 
 static void batch_flush(void)
 {
+    fzb_vram_groups = false;
     if (fzb_batching()) {
         fza_batch_flush();
         batch_flushed = true;
@@ -947,6 +950,7 @@ static void act_batch(const uint8_t *p)
     }
     batch_left = 2 + p[1] % 7u;
     fza_batch_begin();
+    fzb_vram_groups = p[2] & 0x40;
 }
 
 /* Channel 2 destroyed with the runtime's MAC and created again at the

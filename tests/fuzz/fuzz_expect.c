@@ -529,7 +529,8 @@ static bool pend_close(struct pend *p)
  * stops there (GET past the failed entry, STATUS "stopped", the entries
  * behind it wait for CLEAR_ERR), a bootstrap channel runs on.  Each
  * group is judged as a single one is, in the state it runs in: the bench
- * calls batch_read() on every DMA read, and the read of a queued group
+ * calls batch_read() on every DMA read (and on a group fetched from
+ * VRAM), and the read of a queued group
  * (its own slot and length) comes after the entries before it finished
  * and before anything of it ran.  After the doorbells, per channel that
  * was idle: the entries that ran, GET and the stop are what the core's
@@ -573,7 +574,8 @@ static void batch_read(uint64_t addr, void *buf, uint64_t len)
 
     (void)buf;
     for (k = 0; (q = fzb_batch_entry(k)) != NULL; k++) {
-        if (!bq[k].fetched && q->gaddr == addr && q->glen == len) {
+        if (!bq[k].fetched && q->gaddr == addr && q->glen == len &&
+            q->vram == fzb_fetch_vram) {
             break;
         }
     }

@@ -320,6 +320,31 @@ MUTATIONS = [
          '            entry_no++;\n')], None, None,
      'a group replayed as the second entry of a ring batch (a replay '
      'window)'),
+    # A replay window of one group per doorbell, open only to a group
+    # fetched from VRAM (GV_GPFIFO_VRAM): the first such group that fails
+    # its authentication is opened with the previous counter, and the
+    # counter moves on.
+    ('vram-replay', [
+        (CHAN, 'static int run_entry(struct gv_dev *dev, unsigned chid,\n',
+         'static bool vram_window;\n'
+         'static int run_entry(struct gv_dev *dev, unsigned chid,\n'),
+        (CHAN, '        gv_prof_end(dev, GV_PROF_CRYPTO, t0);\n'
+         '        if (!opened) {\n',
+         '        gv_prof_end(dev, GV_PROF_CRYPTO, t0);\n'
+         '        if (!opened && (e->flags & GV_GPFIFO_VRAM) && vram_window &&'
+         '\n            sec->cmd_counter &&'
+         '\n            fetch(dev, chid, e, buf) == GV_ERR_NONE) {\n'
+         '            vram_window = false;\n'
+         '            gv_iv(iv, GV_IV_DOMAIN_CMDG, sec->cmd_counter - 1);\n'
+         '            opened = gvc_aead_open(ch->aead, iv, aad, sizeof(aad),'
+         '\n                buf + sizeof(h), h.payload_len, buf + sizeof(h),'
+         '\n                buf + sizeof(h) + h.payload_len) == GVC_OK;\n'
+         '        }\n'
+         '        if (!opened) {\n'),
+        (CHAN, '    buf = dev->fetch_buf;\n',
+         '    buf = dev->fetch_buf;\n    vram_window = true;\n')], None, None,
+     'a group in VRAM replayed (a replay window for groups fetched from '
+     'VRAM)'),
     ('copy-decrypt-dst', 'hw/core/gv_copy.c',
      '        if (gv_region_of(dev, dst->pa[i], GV_PAGE_SIZE) != '
      'GV_REGION_PROT) {',
