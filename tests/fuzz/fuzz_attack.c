@@ -726,6 +726,7 @@ static void atk_honest(const uint8_t *a)
     }
     if (a[2] & 1) {
         gvrt_mac_unmap(&fzb.sec, FZB_SECURE_CHID, va, GV_BIG_PAGE_SIZE, mac);
+        fzc_mac_made(&fzb.sec, FZB_SECURE_CHID, mac);
         pte1(FZB_SECURE_CHID, 0, true, slot, 0, FZA_RESULT_ADDR, mac, false);
         return;
     }

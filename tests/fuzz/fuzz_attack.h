@@ -65,6 +65,11 @@ uint64_t fza_entry_at(struct gv_dev *d, unsigned chid, unsigned pgdi,
 /* Provided by the harness: its per-action oracles between the steps of
  * one attack (after the last step's, before the next one's). */
 void fzc_step(void);
+/* Provided by the harness: runtime @s just made @mac, an unmap or destroy
+ * MAC for channel @chid (the MAC oracle by bytes logs it). */
+struct gvrt_secure;
+void fzc_mac_made(const struct gvrt_secure *s, unsigned chid,
+                  const uint8_t *mac);
 /* Provided by the harness: a valid LAUNCH for channel 1 into @out (room
  * for 160 bytes); its length. */
 uint32_t fzc_launch_cmd(uint8_t *out);

@@ -40,7 +40,9 @@
  *                   filled with all but 1 + (bit 1) of them (empty
  *                   groups), so that the batch wraps around its end;
  *                   wrap bit 6: the batch's groups are put in
- *                   unprotected VRAM, their entries GV_GPFIFO_VRAM
+ *                   unprotected VRAM, their entries GV_GPFIFO_VRAM;
+ *                   wrap bit 2: its management commands (6, 11 with
+ *                   bit 7) go into one bootstrap group, its last entry
  *
  * After every input gv_dev_check() must pass (fzb_end()), after every
  * action the oracles below and fuzz_attack.c's (expectations of the rule
@@ -224,6 +226,7 @@ static uint32_t mk_pte(const uint8_t *a, uint8_t *out, unsigned chid)
                        (c.flags ? GV_BIG_PAGE_SHIFT : GV_PAGE_SHIFT),
                        (uint64_t)count << (c.flags ? GV_BIG_PAGE_SHIFT :
                                            GV_PAGE_SHIFT), c.mac);
+        fzc_mac_made(&fzb.sec, chid, c.mac);
         memcpy(act_mac, c.mac, GV_TAG_LEN);
         act_has_mac = true;
     }
@@ -268,6 +271,7 @@ static uint32_t mk_mgmt(const uint8_t *a, uint8_t *out)
         c.flags = a[2] & 1u;
         if (a[2] & 2u) {
             gvrt_mac_destroy(&fzb.sec, chid, c.mac);
+            fzc_mac_made(&fzb.sec, chid, c.mac);
             memcpy(act_mac, c.mac, GV_TAG_LEN);
             act_has_mac = true;
         }
@@ -385,14 +389,18 @@ struct watch {
     uint64_t report_next;       /* the lowest counter a new report may use */
     uint64_t auths;             /* its auths_accepted when first seen */
     uint64_t auth_issued;       /* its runtime's MACs issued, then */
-    unsigned nmacs;             /* MACs accepted in this incarnation */
-    uint8_t macs[64][GV_TAG_LEN];
 };
 /* A ring batch is being queued: the groups of this many more actions
  * (A_BATCH); batch_flushed: its doorbells rang during this action (the
  * report the action finds may be any group's of the batch). */
 static unsigned batch_left;
 static bool batch_flushed;
+/* A_BATCH wrap bit 2: the batch's management commands (A_MGMT, an
+ * authorisation again) are gathered into one bootstrap group, queued as
+ * the batch's last entry (several of a runtime's MACs in one group). */
+static bool merging;
+static uint8_t merged[1024];
+static uint32_t merged_len;
 static const unsigned watched[] = { FZB_SECURE_CHID, FZB_VICTIM_CHID,
                                     FZB_STREAM_CHID };
 #define NWATCH (sizeof(watched) / sizeof(watched[0]))
@@ -471,13 +479,26 @@ static struct sealed {
 static unsigned nsealed;
 static bool seal_lost;          /* more sealed than the log holds */
 
+/* The unmap and destroy MACs the runtimes made: for which channel,
+ * incarnation and authorisation counter, and whether the device has
+ * accepted it (macs_judge()). */
+#define MAC_LOG 256
+static struct made_mac {
+    uint8_t mac[GV_TAG_LEN];
+    uint64_t incarnation, counter;
+    uint32_t chid;
+    bool accepted;
+} mac_log[MAC_LOG];
+static unsigned nmade;
+static bool mac_lost;           /* more made than the log holds */
+
 /* The group fetched last, until judged. */
 static struct {
     bool on, secure, plain;
     unsigned chid;
-    uint32_t len;
-    uint64_t hash, acc0, ctr0, inc0;
-    uint64_t auth0[NWATCH], ainc[NWATCH];
+    uint32_t len, idx;
+    uint64_t hash, acc0, ctr0, inc0, err0, badmac0;
+    uint64_t auth0[NWATCH], ainc[NWATCH], actr0[NWATCH];
     bool alive[NWATCH];
     uint8_t g[GROUP_MAX + 64];  /* a plaintext group's bytes (its MACs) */
 } fg;
@@ -553,14 +574,98 @@ static void group_judge(void)
     hit->accepted = true;
 }
 
+void fzc_mac_made(const struct gvrt_secure *s, unsigned chid,
+                  const uint8_t *mac)
+{
+    if (chid >= GVRT_MAX_CHANNELS || s != rt_of(chid)) {
+        return;         /* not that channel's runtime: never its MAC */
+    }
+    if (nmade == MAC_LOG) {
+        mac_lost = true;
+        return;
+    }
+    mac_log[nmade] = (struct made_mac){
+        .incarnation = s->incarnation[chid],
+        .counter = s->auth_counter[chid] - 1, .chid = chid };
+    memcpy(mac_log[nmade++].mac, mac, GV_TAG_LEN);
+}
+
+static struct made_mac *mac_made_for(unsigned chid, uint64_t inc,
+                                     uint64_t counter)
+{
+    for (unsigned k = 0; k < nmade; k++) {
+        if (mac_log[k].chid == chid && mac_log[k].incarnation == inc &&
+            mac_log[k].counter == counter) {
+            return &mac_log[k];
+        }
+    }
+    return NULL;
+}
+
+/* How many commands of the fetched group may have had their MAC checked:
+ * all if the group did not fail (or where it failed is not known), else
+ * those before the refused one, and that one unless a bad-MAC rule
+ * refused it (a MAC accepted, then a later check refused). */
+static unsigned macs_ran(struct gv_dev *d)
+{
+    uint64_t bad = d->rule_hits[GV_RULE_CH_PTE_BAD_MAC] +
+                   d->rule_hits[GV_RULE_CH_DESTROY_BAD_MAC];
+
+    if (d->error_count != fg.err0 + 1 || d->error_chid != fg.chid ||
+        d->error_pos >> 16 != fg.idx) {
+        return UINT32_MAX;
+    }
+    return (d->error_pos & 0xffff) + (bad == fg.badmac0);
+}
+
+/* Channel @c (watched @w) accepted @m MACs during the fetched group, at
+ * its counters actr0 .. actr0 + m - 1: each must be the one its runtime
+ * made for that counter of this incarnation, not accepted before, and
+ * found in the group, in order, among the @n MACs of the commands that
+ * ran (@mac: those aimed at @c). */
+static void macs_match(unsigned c, unsigned w, uint64_t m,
+                       const uint8_t *const *mac, unsigned n)
+{
+    uint64_t j = 0;
+    struct made_mac *e;
+
+    for (unsigned k = 0; k < n && j < m; k++) {
+        e = mac_made_for(c, fg.ainc[w], fg.actr0[w] + j);
+        if (e && !e->accepted && !memcmp(e->mac, mac[k], GV_TAG_LEN)) {
+            e->accepted = true;
+            j++;
+        }
+    }
+    if (j == m || mac_lost) {
+        return;
+    }
+    for (unsigned k = 0; k < nmade; k++) {
+        for (unsigned i = 0; i < n; i++) {
+            if (mac_log[k].chid == c && mac_log[k].accepted &&
+                mac_log[k].incarnation == fg.ainc[w] &&
+                !memcmp(mac_log[k].mac, mac[i], GV_TAG_LEN)) {
+                oracle_fail(c, "an unmap/destroy MAC accepted a second "
+                            "time: a replayed authorisation (%" PRIu64
+                            " of %u MAC(s) of a group accepted, at counter "
+                            "%" PRIu64 ")", m, n, fg.actr0[w] + j);
+            }
+        }
+    }
+    oracle_fail(c, "an unmap/destroy MAC accepted at counter %" PRIu64
+                " that its runtime did not make for this incarnation and "
+                "counter (%" PRIu64 " of %u MAC(s) of a group accepted): a "
+                "forged or replayed authorisation", fg.actr0[w] + j, m, n);
+}
+
 /* A watched channel's auths_accepted grew during the fetched plaintext
- * group by as many as the group holds commands aimed at it that carry a
- * MAC (CH_PTE, an authorised CH_DESTROY): each of those MACs was
- * accepted, and must not have been before in this incarnation. */
+ * group: by at most as many as the group holds commands aimed at it
+ * that carry a MAC (CH_PTE, an authorised CH_DESTROY), and which of them
+ * ran is known from where the group stopped; each MAC accepted is judged
+ * by its bytes (macs_match()), even when only some were accepted. */
 static void macs_judge(struct gv_dev *d)
 {
     const uint8_t *mac[NWATCH][8];
-    unsigned n[NWATCH] = { 0 };
+    unsigned n[NWATCH] = { 0 }, ran = macs_ran(d), cmd = 0;
     struct gv_group_hdr h;
     struct gv_cmd_hdr c;
     const uint8_t *p = fg.g + sizeof(h);
@@ -570,7 +675,8 @@ static void macs_judge(struct gv_dev *d)
     memcpy(&h, fg.g, sizeof(h));
     plen = h.payload_len < fg.len - sizeof(h) ? h.payload_len
                                                : fg.len - (uint32_t)sizeof(h);
-    for (uint32_t off = 0; plen - off >= sizeof(c); off += c.size) {
+    for (uint32_t off = 0; plen - off >= sizeof(c) && cmd < ran;
+         off += c.size, cmd++) {
         memcpy(&c, p + off, sizeof(c));
         if (c.size < sizeof(c) || c.size > plen - off) {
             break;
@@ -601,24 +707,11 @@ static void macs_judge(struct gv_dev *d)
     }
     for (unsigned w = 0; w < NWATCH; w++) {
         unsigned c2 = watched[w];
-        struct watch *wt = &watch[w];
+        uint64_t m = d->chan[c2].auths_accepted - fg.auth0[w];
 
-        if (!fg.alive[w] || !chan_live(d, c2) || !n[w] || n[w] > 8 ||
-            d->chsec[c2].incarnation != fg.ainc[w] ||
-            wt->incarnation != fg.ainc[w] ||
-            d->chan[c2].auths_accepted - fg.auth0[w] != n[w]) {
-            continue;
-        }
-        for (unsigned k = 0; k < n[w]; k++) {
-            for (unsigned j = 0; j < wt->nmacs; j++) {
-                if (!memcmp(wt->macs[j], mac[w][k], GV_TAG_LEN)) {
-                    oracle_fail(c2, "an unmap/destroy MAC accepted a second "
-                                "time: a replayed authorisation");
-                }
-            }
-            if (wt->nmacs < sizeof(wt->macs) / sizeof(wt->macs[0])) {
-                memcpy(wt->macs[wt->nmacs++], mac[w][k], GV_TAG_LEN);
-            }
+        if (fg.alive[w] && chan_live(d, c2) && m && m <= n[w] &&
+            n[w] <= 8 && d->chsec[c2].incarnation == fg.ainc[w]) {
+            macs_match(c2, w, m, mac[w], n[w]);
         }
     }
 }
@@ -649,7 +742,6 @@ static void group_fetched(unsigned chid, uint32_t idx, const void *g,
     struct gv_dev *d = dev();
     struct gv_group_hdr h;
 
-    (void)idx;
     group_resolve();
     if (len < sizeof(h) || len > UINT32_MAX) {
         return;
@@ -660,6 +752,10 @@ static void group_fetched(unsigned chid, uint32_t idx, const void *g,
     fg.len = (uint32_t)len;
     fg.hash = fnv64(g, len);
     fg.acc0 = d->chan[chid].groups_accepted;
+    fg.idx = idx;
+    fg.err0 = d->error_count;
+    fg.badmac0 = d->rule_hits[GV_RULE_CH_PTE_BAD_MAC] +
+                 d->rule_hits[GV_RULE_CH_DESTROY_BAD_MAC];
     fg.secure = watch_index(chid) >= 0 && chan_live(d, chid);
     if (fg.secure) {
         fg.inc0 = d->chsec[chid].incarnation;
@@ -673,6 +769,7 @@ static void group_fetched(unsigned chid, uint32_t idx, const void *g,
         fg.alive[i] = chan_live(d, watched[i]);
         fg.auth0[i] = d->chan[watched[i]].auths_accepted;
         fg.ainc[i] = fg.alive[i] ? d->chsec[watched[i]].incarnation : 0;
+        fg.actr0[i] = fg.alive[i] ? d->chsec[watched[i]].auth_counter : 0;
     }
 }
 
@@ -910,6 +1007,11 @@ static bool batchable(uint8_t op)
 
 static void batch_flush(void)
 {
+    if (fzb_batching() && merged_len) {
+        fzb_submit(TD_BOOT_CHID, merged, merged_len);
+    }
+    merging = false;
+    merged_len = 0;
     fzb_vram_groups = false;
     if (fzb_batching()) {
         fza_batch_flush();
@@ -951,6 +1053,8 @@ static void act_batch(const uint8_t *p)
     batch_left = 2 + p[1] % 7u;
     fza_batch_begin();
     fzb_vram_groups = p[2] & 0x40;
+    merging = p[2] & 4;
+    merged_len = 0;
 }
 
 /* Channel 2 destroyed with the runtime's MAC and created again at the
@@ -968,6 +1072,7 @@ static void act_recreate(void)
     uint32_t entries = dev()->chan[c].ring_entries;
 
     gvrt_mac_destroy(&fzb.sec, c, dc.mac);
+    fzc_mac_made(&fzb.sec, c, dc.mac);
     fzb_submit(TD_BOOT_CHID, &dc, sizeof(dc));
     cc.chid = c;
     cc.flags = GV_CREATE_SECURE;
@@ -988,6 +1093,17 @@ static void act_recreate(void)
                   (uint32_t)fzb.host2, 4);
     gv_mmio_write(dev(), GV_REG_CHAN(c, GV_CHAN_HOSTWIN_SIZE),
                   FZB_HOSTWIN_SIZE, 4);
+}
+
+/* Gather @cmd into the batch's management group, if it gathers them. */
+static bool merge(const void *cmd, uint32_t len)
+{
+    if (!merging || !fzb_batching() || len > sizeof(merged) - merged_len) {
+        return false;
+    }
+    memcpy(merged + merged_len, cmd, len);
+    merged_len += len;
+    return true;
 }
 
 static void act_run(const uint8_t *p, size_t n)
@@ -1037,6 +1153,9 @@ static void act_run(const uint8_t *p, size_t n)
             memcpy(last_auth_mac, act_mac, GV_TAG_LEN);
             last_auth_len = len;
         }
+        if (merge(buf, len)) {
+            break;
+        }
         /* a MAC is the runtime's only if it made one, for its channels */
         fza_submit(TD_BOOT_CHID, buf, len,
                    !act_has_mac || (p[2] % 4 != FZB_SECURE_CHID &&
@@ -1067,7 +1186,9 @@ static void act_run(const uint8_t *p, size_t n)
         if ((p[1] & 0x80) && last_auth_len) {   /* an authorisation again */
             act_has_mac = true;
             memcpy(act_mac, last_auth_mac, GV_TAG_LEN);
-            fzb_submit(TD_BOOT_CHID, last_auth, last_auth_len);
+            if (!merge(last_auth, last_auth_len)) {
+                fzb_submit(TD_BOOT_CHID, last_auth, last_auth_len);
+            }
         } else if (last_sealed_len) {
             fzb_ring_group(p[1] & 1u ? p[1] % 4 : FZB_SECURE_CHID,
                            last_sealed, last_sealed_len);
@@ -1089,6 +1210,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     fg.on = false;
     nsealed = 0;
     seal_lost = false;
+    nmade = 0;
+    mac_lost = false;
     last_sealed_len = 0;
     last_auth_len = 0;
     gv_debug_write(dev(), fzb.page1, module, module_len);
@@ -1098,6 +1221,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     }
     fza_input_begin();
     batch_left = 0;
+    merging = false;
+    merged_len = 0;
     while ((n = act_len(data, size)) != 0) {
         /* a batch ends before an action that is not one of its own, and
          * is judged on its own: the reports it wrote belong to the

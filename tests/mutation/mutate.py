@@ -46,6 +46,13 @@ MUTATIONS = [
     ('auth-counter', MGMT,
      '    sec->auth_counter++;\n', '\n',
      'an unmap/destroy MAC replayed (attack 2)'),
+    # The authorisation counter advanced only for the first command of a
+    # group: a MAC later in a group can be accepted again.
+    ('auth-counter-2nd', MGMT,
+     '    sec->auth_counter++;\n',
+     '    if (!(dev->cur_pos & 0xffff)) {\n        sec->auth_counter++;\n'
+     '    }\n',
+     'an unmap/destroy MAC replayed as a later command of a group'),
     ('destroy-mac', MGMT,
      '        if (!chan_check_mac(dev, c.chid, &a, sizeof(a), c.mac)) {\n'
      '            return gv_refuse(dev, GV_RULE_CH_DESTROY_BAD_MAC, c.chid,\n'
