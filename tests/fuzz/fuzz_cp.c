@@ -372,7 +372,9 @@ static uint32_t mk_engine(const uint8_t *a, uint8_t *out)
  *    reuses a counter of that incarnation (gaps are fine: the driver may
  *    hide a report);
  *  - an unmap or destroy MAC is accepted only if its runtime made it
- *    (watch_auths()), and each once;
+ *    (watch_auths()), for that counter of the incarnation, and each once
+ *    (macs_judge(): by its bytes, also when a group's MACs were accepted
+ *    in part);
  *  - every group the device accepts on a secure channel is one its
  *    runtime sealed for the channel's incarnation, with the counter the
  *    device expected, and accepted once (group_judge(): each group is
