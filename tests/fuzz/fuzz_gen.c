@@ -14,7 +14,8 @@
  *    deliberate fault's rule, and must fault when the module has one; any
  *    other rule is a finding (a watchdog refusal on a loaded host only
  *    skips the rest);
- *  - the other devices give the same rule and, when the launch
+ *  - the other devices (their watchdog 5 s, so a launch that hangs there
+ *    is a finding) give the same rule and, when the launch
  *    completed, byte for byte the same outputs (every thread's slots and
  *    the atomics' compared words): the module's results do not depend on
  *    the number of SMs, the order blocks run in, or the channel;
@@ -41,6 +42,7 @@
 _Static_assert(G_END <= (128u << 10), "mode 6's areas fit channel 2's page");
 _Static_assert(GVF_MG_MAX_IMAGE <= G_OUT, "a generated module fits");
 #define G_TIMEOUT_MS 2000u
+#define G_OTHER_TIMEOUT_MS 5000u
 
 struct g_run {
     uint32_t rule;              /* the fault's rule, 0: none */
@@ -145,9 +147,10 @@ static struct g_dev *other_dev(unsigned sms)
 
     if (!o->td) {
         td_compute_sms = sms;
-        td_launch_timeout_ms = 0;
+        td_launch_timeout_ms = G_OTHER_TIMEOUT_MS;   /* a hang: a finding */
         o->td = td_new(16ull << 20, 4ull << 20, 4ull << 20, false);
         td_compute_sms = 0;
+        td_launch_timeout_ms = 0;
         kt_init(&o->k, o->td, 1, NULL, 256u << 10, false);
         o->base = kt_alloc(&o->k, 128u << 10);
     }
