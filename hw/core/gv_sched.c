@@ -319,6 +319,7 @@ static void *worker(void *p)
     free(wa);
     pthread_mutex_lock(&eng->lock);
     while (!eng->quit) {
+        void (*done)(void *);
         unsigned seen, ended;
 
         admit(eng, t);
@@ -330,9 +331,15 @@ static void *worker(void *p)
         pthread_mutex_unlock(&eng->lock);
         ended = run_slots(eng, t, seen);
         pthread_mutex_lock(&eng->lock);
-        if (release(eng, t, ended) && dev->ops && dev->ops->engine_done) {
+        /* the host's callback read once, under the lock: a host may
+         * change its ops (the fuzz bench switches launches between
+         * synchronous and asynchronous), and a second read after the
+         * unlock could find NULL */
+        done = release(eng, t, ended) && dev->ops ? dev->ops->engine_done
+                                                  : NULL;
+        if (done) {
             pthread_mutex_unlock(&eng->lock);
-            dev->ops->engine_done(dev->opaque);
+            done(dev->opaque);
             pthread_mutex_lock(&eng->lock);
         }
     }
