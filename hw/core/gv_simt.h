@@ -95,10 +95,11 @@ struct gv_launch {
     uint64_t fence_va, fence_value;
     uint32_t flags;
     uint64_t deadline_ns;       /* 0: no watchdog */
-    /* Taken by every SM for each block: a cache line of its own (the
-     * padding, whatever the allocation's alignment), so that the SMs'
-     * reads of the fields above (params, sizes, every instruction) never
-     * miss because another SM took a block. */
+    /* Taken by every SM for each run of blocks (gv_sched.c,
+     * claim_block): a cache line of its own (the padding, whatever the
+     * allocation's alignment), so that the SMs' reads of the fields above
+     * (params, sizes, every instruction) never miss because another SM
+     * took a run. */
     char pad_before[64];
     atomic_uint_fast64_t next_block;
     char pad_after[64];
