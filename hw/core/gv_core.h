@@ -57,6 +57,9 @@ struct gv_config {
      * the watchdog: a launch running longer is stopped (0 = never). */
     unsigned compute_sms;
     uint32_t launch_timeout_ms;
+    /* Run a block's warps one at a time, never in gangs (the gangs'
+     * differential tests; docs/compute.md). */
+    bool compute_solo;
     /* The debug block of BAR0 (per-rule hit counters, the consistency
      * check; GV_REG_DBG_*): off, it reads 0 and refuses writes. */
     bool debug;

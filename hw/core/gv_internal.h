@@ -222,6 +222,7 @@ struct gv_dev {
     struct gv_kmodule *modcache[GV_MODCACHE];   /* decoded (gv_compute.c) */
     unsigned modcache_next;
     unsigned compute_sms;
+    bool compute_solo;          /* no gangs (gv_config) */
     bool launch_started;        /* set by a LAUNCH just accepted */
     uint64_t compute_lane_insns;
 

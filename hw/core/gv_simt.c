@@ -594,27 +594,15 @@ static inline bool uniform2(const uint64_t *A, const uint64_t *B)
  * predicate it just wrote, and counts it.  A full warp has no lane parked
  * at the branch, so none can join there.  Any other group goes on to
  * the branch by itself.  False if the launch faulted. */
-GV_SIMD_CLONES
-static bool setp_bra(struct gv_launch *L, struct gv_sm *sm,
-                     struct gv_warp *w, const struct gv_dinsn *i,
-                     uint64_t *R, uint32_t m)
+static inline __attribute__((always_inline))
+bool setp_bra_full(struct gv_launch *L, struct gv_sm *sm, struct gv_warp *w,
+                   const struct gv_dinsn *i, uint64_t *R)
 {
     uint64_t *D = R + i->d;
     const uint64_t *A = R + i->a, *B = R + i->b;
     const struct gv_dinsn *br = i + 1;
     uint32_t p = 0;
 
-    if (m != FULL) {
-        switch (i->fscale) {
-        case GV_K_SETP_S32: SETP_CASES(int32_t, ID); break;
-        case GV_K_SETP_U32: SETP_CASES(uint32_t, ID); break;
-        case GV_K_SETP_S64: SETP_CASES(int64_t, ID); break;
-        case GV_K_SETP_U64: SETP_CASES(uint64_t, ID); break;
-        default: SETP_CASES(float, F32); break;
-        }
-        w->pc++;
-        return true;
-    }
     if (uniform2(A, B)) {
         SETP_TYPES(1);
         for (unsigned l = 0; l < GV_WARP; l++) {
@@ -634,6 +622,28 @@ static bool setp_bra(struct gv_launch *L, struct gv_sm *sm,
     w->issued++;
     sm->lane_insns += (unsigned)__builtin_popcount(p);   /* as guarded */
     return branch(L, w, br, p);
+}
+
+GV_SIMD_CLONES
+static bool setp_bra(struct gv_launch *L, struct gv_sm *sm,
+                     struct gv_warp *w, const struct gv_dinsn *i,
+                     uint64_t *R, uint32_t m)
+{
+    uint64_t *D = R + i->d;
+    const uint64_t *A = R + i->a, *B = R + i->b;
+
+    if (m == FULL) {
+        return setp_bra_full(L, sm, w, i, R);
+    }
+    switch (i->fscale) {
+    case GV_K_SETP_S32: SETP_CASES(int32_t, ID); break;
+    case GV_K_SETP_U32: SETP_CASES(uint32_t, ID); break;
+    case GV_K_SETP_S64: SETP_CASES(int64_t, ID); break;
+    case GV_K_SETP_U64: SETP_CASES(uint64_t, ID); break;
+    default: SETP_CASES(float, F32); break;
+    }
+    w->pc++;
+    return true;
 }
 
 /* One instruction of a GV_K_LOGIC run for the lanes @m, by its kind @k
@@ -826,10 +836,9 @@ bool ldfma_run(struct gv_launch *L, struct gv_sm *sm, struct gv_warp *w,
 }
 
 /* The fused runs, PRMT and NOT (gv_simt_fuse.h, logic_run above). */
-GV_SIMD_CLONES
-static bool fused_fast(struct gv_launch *L, struct gv_sm *sm,
-                       struct gv_warp *w, const struct gv_dinsn *i,
-                       uint64_t *R, uint32_t m)
+static inline __attribute__((always_inline))
+bool fused_any(struct gv_launch *L, struct gv_sm *sm, struct gv_warp *w,
+               const struct gv_dinsn *i, uint64_t *R, uint32_t m)
 {
     switch (i->k) {
     case GV_K_LUT: return gv_simt_lut_step(L, sm, w, i, R, m);
@@ -844,20 +853,191 @@ static bool fused_fast(struct gv_launch *L, struct gv_sm *sm,
 }
 
 GV_SIMD_CLONES
+static bool fused_fast(struct gv_launch *L, struct gv_sm *sm,
+                       struct gv_warp *w, const struct gv_dinsn *i,
+                       uint64_t *R, uint32_t m)
+{
+    return fused_any(L, sm, w, i, R, m);
+}
+
+/* The memory and fused kinds for the @n full warps of a gang (run_gang),
+ * from @w0 on, their slots @st apart: each warp's part as run_warp's
+ * case does it, in one call.  False if the launch faulted. */
+GV_SIMD_CLONES
+static bool gang_calls(struct gv_launch *L, struct gv_sm *sm,
+                       struct gv_warp *w0, const struct gv_dinsn *i,
+                       size_t st, uint32_t n)
+{
+    uint64_t *R = w0->R;
+
+    for (uint32_t g = 0; g < n; g++, R += st) {
+        bool ok;
+
+        switch (i->k) {
+        case GV_K_LDG32: case GV_K_LDG64: case GV_K_STG32: case GV_K_STG64:
+            ok = gv_simt_global_fast(L, sm, i, R, FULL);
+            break;
+        case GV_K_LDS8: case GV_K_LDS32: case GV_K_LDS64: case GV_K_STS32:
+            ok = gv_simt_shared_fast(L, sm, i, R, FULL);
+            break;
+        case GV_K_SETP_BRA:
+            w0[g].issued++;
+            ok = setp_bra_full(L, sm, &w0[g], i, R);
+            break;
+        default:
+            ok = fused_any(L, sm, &w0[g], i, R, FULL);
+            break;
+        }
+        if (!ok) {
+            return false;
+        }
+    }
+    return true;
+}
+
+GV_SIMD_CLONES
 static bool global_fast(struct gv_launch *L, struct gv_sm *sm,
                         const struct gv_dinsn *i, uint64_t *R, uint32_t m)
 {
     return gv_simt_global_fast(L, sm, i, R, m);
 }
 
+/* The lane-loop kinds: each reads the slots of its operands A, B and C
+ * and writes D's for the lanes of @m, and does nothing else.  EACH(s)
+ * runs the statement s: once in run_warp, once for each warp of a gang
+ * in gang_alu (with D, A, B and C moved on to the next warp's slots). */
+#define ALU_CASES(EACH)                                                 \
+    case GV_K_NOP: break;                                               \
+    case GV_K_MOV32: EACH(LANES(m, D[l] = (uint32_t)A[l])); break;      \
+    case GV_K_MOV64: EACH(LANES(m, D[l] = A[l])); break;                \
+    case GV_K_ADD32: EACH(LANES(m, D[l] = (uint32_t)(A[l] + B[l]))); break; \
+    case GV_K_ADD64: EACH(LANES(m, D[l] = A[l] + B[l])); break;         \
+    case GV_K_SUB32: EACH(LANES(m, D[l] = (uint32_t)(A[l] - B[l]))); break; \
+    case GV_K_SUB64: EACH(LANES(m, D[l] = A[l] - B[l])); break;         \
+    case GV_K_MUL32: EACH(LANES(m, D[l] = mul32(A[l], B[l]))); break;   \
+    case GV_K_MUL64: EACH(LANES(m, D[l] = A[l] * B[l])); break;         \
+    case GV_K_MAD32:                                                    \
+        EACH(LANES(m, D[l] = mul32(A[l], B[l]) + (uint32_t)C[l]));      \
+        break;                                                          \
+    case GV_K_MULWIDE_S32:                                              \
+        EACH(LANES(m, D[l] = mulwide_s32(A[l], B[l])));                 \
+        break;                                                          \
+    case GV_K_MULWIDE_U32:                                              \
+        EACH(LANES(m, D[l] = mulwide_u32(A[l], B[l])));                 \
+        break;                                                          \
+    case GV_K_MADWIDE_U32:                                              \
+        EACH(LANES(m, D[l] = mulwide_u32(A[l], B[l]) + C[l]));          \
+        break;                                                          \
+    case GV_K_MADWIDE_S32:                                              \
+        EACH(LANES(m, D[l] = mulwide_s32(A[l], B[l]) + C[l]));          \
+        break;                                                          \
+    case GV_K_BFE_U32:                                                  \
+        EACH(LANES(m, D[l] = bfe_u32(A[l], B[l], C[l])));               \
+        break;                                                          \
+    case GV_K_AND32: EACH(LANES(m, D[l] = (uint32_t)(A[l] & B[l]))); break; \
+    case GV_K_AND64: EACH(LANES(m, D[l] = A[l] & B[l])); break;         \
+    case GV_K_OR32: EACH(LANES(m, D[l] = (uint32_t)(A[l] | B[l]))); break; \
+    case GV_K_OR64: EACH(LANES(m, D[l] = A[l] | B[l])); break;          \
+    case GV_K_XOR32: EACH(LANES(m, D[l] = (uint32_t)(A[l] ^ B[l]))); break; \
+    case GV_K_XOR64: EACH(LANES(m, D[l] = A[l] ^ B[l])); break;         \
+    case GV_K_SHL32: EACH(LANES(m, D[l] = shl32(A[l], B[l]))); break;   \
+    case GV_K_SHL64: EACH(LANES(m, D[l] = shl64(A[l], B[l]))); break;   \
+    case GV_K_SHR_U32: EACH(LANES(m, D[l] = shr_u32(A[l], B[l]))); break; \
+    case GV_K_SHR_S32: EACH(LANES(m, D[l] = shr_s32(A[l], B[l]))); break; \
+    case GV_K_SHR_U64: EACH(LANES(m, D[l] = shr_u64(A[l], B[l]))); break; \
+    case GV_K_SHR_S64: EACH(LANES(m, D[l] = shr_s64(A[l], B[l]))); break; \
+    case GV_K_ADDF: EACH(LANES(m, D[l] = bf(f32(A[l]) + f32(B[l])))); break; \
+    case GV_K_SUBF: EACH(LANES(m, D[l] = bf(f32(A[l]) - f32(B[l])))); break; \
+    case GV_K_MULF: EACH(LANES(m, D[l] = bf(f32(A[l]) * f32(B[l])))); break; \
+    case GV_K_DIVF: EACH(LANES(m, D[l] = bf(f32(A[l]) / f32(B[l])))); break; \
+    case GV_K_FMAF: EACH(FMA_ANY(fma_f32, D, A, B, C, m)); break;       \
+    case GV_K_ABSF: EACH(LANES(m, D[l] = bf(fabsf(f32(A[l]))))); break; \
+    case GV_K_NEGF: EACH(LANES(m, D[l] = bf(-f32(A[l])))); break;       \
+    case GV_K_MINF: EACH(LANES(m, D[l] = minf32(A[l], B[l]))); break;   \
+    case GV_K_MAXF: EACH(LANES(m, D[l] = maxf32(A[l], B[l]))); break;   \
+    case GV_K_SQRTF: EACH(LANES(m, D[l] = bf(sqrtf(f32(A[l]))))); break; \
+    case GV_K_RCPF: EACH(LANES(m, D[l] = bf(1.0f / f32(A[l])))); break; \
+    case GV_K_RSQRTF: EACH(LANES(m, D[l] = rsqrtf32(A[l]))); break;     \
+    case GV_K_EX2F: EACH(LANES(m, D[l] = bf(exp2f(f32(A[l]))))); break; \
+    case GV_K_LG2F: EACH(LANES(m, D[l] = bf(log2f(f32(A[l]))))); break; \
+    case GV_K_ADDD: EACH(LANES(m, D[l] = bd(f64(A[l]) + f64(B[l])))); break; \
+    case GV_K_SUBD: EACH(LANES(m, D[l] = bd(f64(A[l]) - f64(B[l])))); break; \
+    case GV_K_MULD: EACH(LANES(m, D[l] = bd(f64(A[l]) * f64(B[l])))); break; \
+    case GV_K_FMAD: EACH(FMA_ANY(fma_f64, D, A, B, C, m)); break;       \
+    case GV_K_SETP_S32: EACH(SETP_CASES(int32_t, ID)); break;           \
+    case GV_K_SETP_U32: EACH(SETP_CASES(uint32_t, ID)); break;          \
+    case GV_K_SETP_S64: EACH(SETP_CASES(int64_t, ID)); break;           \
+    case GV_K_SETP_U64: EACH(SETP_CASES(uint64_t, ID)); break;          \
+    case GV_K_SETP_F32: EACH(SETP_CASES(float, F32)); break;            \
+    case GV_K_SELP32:                                                   \
+        EACH(LANES(m, D[l] = (uint32_t)((C[l] & 1) ? A[l] : B[l])));    \
+        break;                                                          \
+    case GV_K_SELP64:                                                   \
+        EACH(LANES(m, D[l] = (C[l] & 1) ? A[l] : B[l]));                \
+        break;                                                          \
+    case GV_K_CVT_U64_U32: EACH(LANES(m, D[l] = (uint32_t)A[l])); break; \
+    case GV_K_CVT_S64_S32:                                              \
+        EACH(LANES(m, D[l] = (uint64_t)(int64_t)(int32_t)A[l]));        \
+        break;                                                          \
+    case GV_K_CVT_U32_U64: EACH(LANES(m, D[l] = (uint32_t)A[l])); break; \
+    case GV_K_MADDR: EACH(LANES(m, D[l] = L->data_va + A[l])); break
+
+#define ONCE(s) do { s; } while (0)
+
+enum { S_NEXT, S_JUMP, S_STOP };
+
+/* Instruction @i for the lanes @m of warp @w: S_NEXT (the caller moves
+ * the warp's pc on), S_JUMP (the instruction set the pc), S_STOP (the
+ * launch stopped: a fault).  One switch over the fast kinds, each case
+ * one lane loop or a call of an inline helper above. */
+static inline __attribute__((always_inline))
+int warp_step(struct gv_launch *L, struct gv_sm *sm, struct gv_warp *w,
+              const struct gv_dinsn *i, uint64_t *R, uint32_t m)
+{
+    const struct gv_dinsn *code = L->f->code;
+    uint64_t *D = R + i->d;
+    const uint64_t *A = R + i->a, *B = R + i->b, *C = R + i->c;
+
+    switch (i->k) {
+    ALU_CASES(ONCE);
+    case GV_K_GENERIC: {
+        const uint64_t *E = R + i->e;
+
+        LANES(m, D[l] = gv_simt_alu(i, A[l], B[l], C[l], E[l]));
+        break;
+    }
+    case GV_K_LDS8: case GV_K_LDS32: case GV_K_LDS64: case GV_K_STS32:
+        return shared_fast(L, sm, i, R, m) ? S_NEXT : S_STOP;
+    case GV_K_LUT: case GV_K_XCHAIN: case GV_K_PRMT: case GV_K_LOGIC:
+    case GV_K_LDFMA: case GV_K_NOT32: case GV_K_NOT64: case GV_K_BFE_S64:
+        return fused_fast(L, sm, w, i, R, m) ? S_NEXT : S_STOP;
+    case GV_K_LDG32: case GV_K_LDG64: case GV_K_STG32: case GV_K_STG64:
+        return global_fast(L, sm, i, R, m) ? S_NEXT : S_STOP;
+    case GV_K_LD: case GV_K_ST: case GV_K_ATOM:
+        return gv_simt_ldst(L, sm, w, i, m) ? S_NEXT : S_STOP;
+    case GV_K_LDP_UNI:
+        return ldp_uni(L, i, A, D, m) ? S_NEXT : S_STOP;
+    case GV_K_BRA:
+        return branch(L, w, i, m) ? S_JUMP : S_STOP;
+    case GV_K_SETP_BRA:
+        return setp_bra(L, sm, w, i, R, m) ? S_JUMP : S_STOP;
+    case GV_K_EXIT: lanes_exit(w, code, m); break;
+    case GV_K_BAR: bar_arrive(sm, w, i, A, B, m); break;
+    case GV_K_S2R: s2r(L, sm, w, i->mod, D, m); break;
+    case GV_K_SHFL: case GV_K_VOTE: warp_op(w, code, i, m); break;
+    default: /* GV_K_CALL, GV_K_RET, GV_K_TRAP */
+        return gv_simt_call(L, w, i, m) ? S_JUMP : S_STOP;
+    }
+    return S_NEXT;
+}
+
 /* Run warp @w until none of its lanes can run (all exited or at a
  * barrier), the launch stops or the SM's time slice ends (W_YIELD: the
- * warp's state is whole, at an instruction not yet run).  One switch
- * over the fast kinds, each case one lane loop or a call of an inline
- * helper above.  The watchdog's countdown lives in a register (check),
- * written back when the warp stops running (warp_leave; a W_STOP from a
- * case leaves sm->check as it was: the launch ends).  Lanes are counted
- * with popcnt in the x86-64-v3/v4 versions. */
+ * warp's state is whole, at an instruction not yet run).  The watchdog's
+ * countdown lives in a register (check), written back when the warp
+ * stops running (warp_leave; a W_STOP from a case leaves sm->check as it
+ * was: the launch ends).  Lanes are counted with popcnt in the
+ * x86-64-v3/v4 versions. */
 GV_SIMD_CLONES
 static int run_warp(struct gv_launch *L, struct gv_sm *sm, struct gv_warp *w)
 {
@@ -883,130 +1063,178 @@ static int run_warp(struct gv_launch *L, struct gv_sm *sm, struct gv_warp *w)
         w->issued++;
         lanes += m == FULL ? GV_WARP : (unsigned)__builtin_popcount(m);
 
-        uint64_t *D = R + i->d;
-        const uint64_t *A = R + i->a, *B = R + i->b, *C = R + i->c;
+        int s = warp_step(L, sm, w, i, R, m);
 
-        switch (i->k) {
-        case GV_K_NOP:
-            break;
-        case GV_K_GENERIC: {
-            const uint64_t *E = R + i->e;
+        if (s == S_NEXT) {
+            w->pc++;
+        } else if (s == S_STOP) {
+            return W_STOP;
+        }
+    }
+}
 
-            LANES(m, D[l] = gv_simt_alu(i, A[l], B[l], C[l], E[l]));
-            break;
+/*
+ * Gangs: the warps of a block that are at one pc with all their lanes
+ * running and none parked (in lockstep) run together, one instruction
+ * for all of them before the next, instead of one warp after the other:
+ * the instruction is decoded and dispatched once, and a lane-loop kind
+ * runs as one loop over the gang's warps (their register slots are one
+ * array, a warp's after the one before).  The warps still run in their
+ * order at each instruction, each with the semantics of run_warp; what
+ * changes is only the interleaving of different warps' instructions,
+ * which PTX leaves open (no order between warps without a barrier, a
+ * fence or an atomic), and it is the same in every run (a gang is formed
+ * from the block's state alone).  A gang ends when its warps leave
+ * lockstep (a branch that diverges or goes different ways, an exit, a
+ * barrier, a warp-synchronous wait): they go on one at a time, and
+ * gangs form again where they meet (after a barrier).  docs/compute.md.
+ */
+static inline bool in_lockstep(const struct gv_warp *w, uint32_t pc)
+{
+    return w->pc == pc && w->active == FULL && w->alive == FULL &&
+           !(w->waiting | w->at_bar | w->at_sync | w->at_join | w->njoin) &&
+           w->min_wait == UINT32_MAX;
+}
+
+/* How many warps from @k on are in lockstep with warp @k (0: warp @k
+ * itself is not). */
+static uint32_t gang_size(struct gv_sm *sm, uint32_t k, uint32_t nw)
+{
+    uint32_t pc = sm->warps[k].pc, n = 0;
+
+    while (k + n < nw && in_lockstep(&sm->warps[k + n], pc)) {
+        n++;
+    }
+    return n;
+}
+
+/* An unguarded instruction @i for the @n full warps from @w0 on (whose
+ * slots start at w0->R, @st slots apart), each warp's part as warp_step
+ * does it, with one dispatch: G_DONE; G_STOP (a fault stopped the
+ * launch); G_JUMP (done, and each warp set its pc: a branch); G_NO:
+ * not a kind done here (nothing done).  The lane-loop
+ * kinds as one loop over the warps; parameters and uniform special
+ * registers read once. */
+enum { G_DONE, G_JUMP, G_STOP, G_NO };
+
+#define GANG_EACH(s)                                                    \
+    for (uint32_t g_ = 0; g_ < n; g_++, D += st, A += st, B += st,      \
+         C += st) {                                                     \
+        s;                                                              \
+    }
+
+static inline __attribute__((always_inline))
+int gang_step(struct gv_launch *L, struct gv_sm *sm, struct gv_warp *w0,
+              const struct gv_dinsn *i, size_t st, uint32_t n)
+{
+    const uint32_t m = FULL;
+    uint64_t *R = w0->R, *D = R + i->d;
+    const uint64_t *A = R + i->a, *B = R + i->b, *C = R + i->c;
+
+    switch (i->k) {
+    ALU_CASES(GANG_EACH);
+    case GV_K_LDP_UNI: {
+        /* A is a constant slot: one offset for every lane */
+        const uint8_t *p = gv_param_ptr(L, A[0] + (uint64_t)(int64_t)i->imm,
+                                        tbits(i->type) / 8, false);
+
+        if (!p) {
+            return G_NO;                /* warp_step faults */
         }
-        case GV_K_MOV32: LANES(m, D[l] = (uint32_t)A[l]); break;
-        case GV_K_MOV64: LANES(m, D[l] = A[l]); break;
-        case GV_K_ADD32: LANES(m, D[l] = (uint32_t)(A[l] + B[l])); break;
-        case GV_K_ADD64: LANES(m, D[l] = A[l] + B[l]); break;
-        case GV_K_SUB32: LANES(m, D[l] = (uint32_t)(A[l] - B[l])); break;
-        case GV_K_SUB64: LANES(m, D[l] = A[l] - B[l]); break;
-        case GV_K_MUL32: LANES(m, D[l] = mul32(A[l], B[l])); break;
-        case GV_K_MUL64: LANES(m, D[l] = A[l] * B[l]); break;
-        case GV_K_MAD32:
-            LANES(m, D[l] = mul32(A[l], B[l]) + (uint32_t)C[l]);
-            break;
-        case GV_K_MULWIDE_S32: LANES(m, D[l] = mulwide_s32(A[l], B[l])); break;
-        case GV_K_MULWIDE_U32: LANES(m, D[l] = mulwide_u32(A[l], B[l])); break;
-        case GV_K_MADWIDE_U32:
-            LANES(m, D[l] = mulwide_u32(A[l], B[l]) + C[l]);
-            break;
-        case GV_K_MADWIDE_S32:
-            LANES(m, D[l] = mulwide_s32(A[l], B[l]) + C[l]);
-            break;
-        case GV_K_BFE_U32: LANES(m, D[l] = bfe_u32(A[l], B[l], C[l])); break;
-        case GV_K_AND32: LANES(m, D[l] = (uint32_t)(A[l] & B[l])); break;
-        case GV_K_AND64: LANES(m, D[l] = A[l] & B[l]); break;
-        case GV_K_OR32: LANES(m, D[l] = (uint32_t)(A[l] | B[l])); break;
-        case GV_K_OR64: LANES(m, D[l] = A[l] | B[l]); break;
-        case GV_K_XOR32: LANES(m, D[l] = (uint32_t)(A[l] ^ B[l])); break;
-        case GV_K_XOR64: LANES(m, D[l] = A[l] ^ B[l]); break;
-        case GV_K_SHL32: LANES(m, D[l] = shl32(A[l], B[l])); break;
-        case GV_K_SHL64: LANES(m, D[l] = shl64(A[l], B[l])); break;
-        case GV_K_SHR_U32: LANES(m, D[l] = shr_u32(A[l], B[l])); break;
-        case GV_K_SHR_S32: LANES(m, D[l] = shr_s32(A[l], B[l])); break;
-        case GV_K_SHR_U64: LANES(m, D[l] = shr_u64(A[l], B[l])); break;
-        case GV_K_SHR_S64: LANES(m, D[l] = shr_s64(A[l], B[l])); break;
-        case GV_K_ADDF: LANES(m, D[l] = bf(f32(A[l]) + f32(B[l]))); break;
-        case GV_K_SUBF: LANES(m, D[l] = bf(f32(A[l]) - f32(B[l]))); break;
-        case GV_K_MULF: LANES(m, D[l] = bf(f32(A[l]) * f32(B[l]))); break;
-        case GV_K_DIVF: LANES(m, D[l] = bf(f32(A[l]) / f32(B[l]))); break;
-        case GV_K_FMAF: FMA_ANY(fma_f32, D, A, B, C, m); break;
-        case GV_K_ABSF: LANES(m, D[l] = bf(fabsf(f32(A[l])))); break;
-        case GV_K_NEGF: LANES(m, D[l] = bf(-f32(A[l]))); break;
-        case GV_K_MINF: LANES(m, D[l] = minf32(A[l], B[l])); break;
-        case GV_K_MAXF: LANES(m, D[l] = maxf32(A[l], B[l])); break;
-        case GV_K_SQRTF: LANES(m, D[l] = bf(sqrtf(f32(A[l])))); break;
-        case GV_K_RCPF: LANES(m, D[l] = bf(1.0f / f32(A[l]))); break;
-        case GV_K_RSQRTF: LANES(m, D[l] = rsqrtf32(A[l])); break;
-        case GV_K_EX2F: LANES(m, D[l] = bf(exp2f(f32(A[l])))); break;
-        case GV_K_LG2F: LANES(m, D[l] = bf(log2f(f32(A[l])))); break;
-        case GV_K_ADDD: LANES(m, D[l] = bd(f64(A[l]) + f64(B[l]))); break;
-        case GV_K_SUBD: LANES(m, D[l] = bd(f64(A[l]) - f64(B[l]))); break;
-        case GV_K_MULD: LANES(m, D[l] = bd(f64(A[l]) * f64(B[l]))); break;
-        case GV_K_FMAD: FMA_ANY(fma_f64, D, A, B, C, m); break;
-        case GV_K_SETP_S32: SETP_CASES(int32_t, ID); break;
-        case GV_K_SETP_U32: SETP_CASES(uint32_t, ID); break;
-        case GV_K_SETP_S64: SETP_CASES(int64_t, ID); break;
-        case GV_K_SETP_U64: SETP_CASES(uint64_t, ID); break;
-        case GV_K_SETP_F32: SETP_CASES(float, F32); break;
-        case GV_K_SELP32:
-            LANES(m, D[l] = (uint32_t)((C[l] & 1) ? A[l] : B[l]));
-            break;
-        case GV_K_SELP64: LANES(m, D[l] = (C[l] & 1) ? A[l] : B[l]); break;
-        case GV_K_CVT_U64_U32: LANES(m, D[l] = (uint32_t)A[l]); break;
-        case GV_K_CVT_S64_S32:
-            LANES(m, D[l] = (uint64_t)(int64_t)(int32_t)A[l]);
-            break;
-        case GV_K_CVT_U32_U64: LANES(m, D[l] = (uint32_t)A[l]); break;
-        case GV_K_LDS8: case GV_K_LDS32: case GV_K_LDS64: case GV_K_STS32:
-            if (!shared_fast(L, sm, i, R, m)) {
-                return W_STOP;
-            }
-            break;
-        case GV_K_LUT: case GV_K_XCHAIN: case GV_K_PRMT: case GV_K_LOGIC:
-        case GV_K_LDFMA: case GV_K_NOT32: case GV_K_NOT64: case GV_K_BFE_S64:
-            if (!fused_fast(L, sm, w, i, R, m)) {
-                return W_STOP;
-            }
-            break;
-        case GV_K_LDG32: case GV_K_LDG64: case GV_K_STG32: case GV_K_STG64:
-            if (!global_fast(L, sm, i, R, m)) {
-                return W_STOP;
-            }
-            break;
-        case GV_K_LD: case GV_K_ST: case GV_K_ATOM:
-            if (!gv_simt_ldst(L, sm, w, i, m)) {
-                return W_STOP;
-            }
-            break;
-        case GV_K_LDP_UNI:
-            if (!ldp_uni(L, i, A, D, m)) {
-                return W_STOP;
-            }
-            break;
-        case GV_K_MADDR: LANES(m, D[l] = L->data_va + A[l]); break;
-        case GV_K_BRA:
-            if (!branch(L, w, i, m)) {
-                return W_STOP;
-            }
-            continue;
-        case GV_K_SETP_BRA:
-            if (!setp_bra(L, sm, w, i, R, m)) {
-                return W_STOP;
-            }
-            continue;
-        case GV_K_EXIT: lanes_exit(w, code, m); break;
-        case GV_K_BAR: bar_arrive(sm, w, i, A, B, m); break;
-        case GV_K_S2R: s2r(L, sm, w, i->mod, D, m); break;
-        case GV_K_SHFL: case GV_K_VOTE: warp_op(w, code, i, m); break;
-        default: /* GV_K_CALL, GV_K_RET, GV_K_TRAP */
-            if (!gv_simt_call(L, w, i, m)) {
-                return W_STOP;
+        uint64_t v = gv_simt_load(p, i->type);
+
+        GANG_EACH(LANES(FULL, D[l] = v));
+        break;
+    }
+    case GV_K_S2R:
+        if (i->mod == GV_SR_WARPID || i->mod == GV_SR_CLOCK ||
+            i->mod == GV_SR_CLOCK64 || i->mod == GV_SR_GLOBALTIMER) {
+            return G_NO;                /* one value per warp */
+        }
+        for (uint32_t g = 0; g < n; g++, D += st) {
+            s2r(L, sm, &w0[g], i->mod, D, FULL);
+        }
+        break;
+    case GV_K_LDG32: case GV_K_LDG64: case GV_K_STG32: case GV_K_STG64:
+    case GV_K_LDS8: case GV_K_LDS32: case GV_K_LDS64: case GV_K_STS32:
+    case GV_K_LUT: case GV_K_XCHAIN: case GV_K_PRMT: case GV_K_LOGIC:
+    case GV_K_LDFMA: case GV_K_NOT32: case GV_K_NOT64: case GV_K_BFE_S64:
+        /* a full warp runs a whole fused run: every warp's pc moves on
+         * alike */
+        return gang_calls(L, sm, w0, i, st, n) ? G_DONE : G_STOP;
+    case GV_K_SETP_BRA:
+        return gang_calls(L, sm, w0, i, st, n) ? G_JUMP : G_STOP;
+    default:
+        return G_NO;
+    }
+    return G_DONE;
+}
+
+/* Run the gang of the @n (2 or more) warps from @w0 on until they leave
+ * lockstep (W_IDLE: the caller runs them on, one at a time), the launch
+ * stops or the time slice ends (W_YIELD, each warp's state whole, all at
+ * one instruction not yet run).  The watchdog counts each warp's
+ * instructions, as in run_warp. */
+GV_SIMD_CLONES
+static int run_gang(struct gv_launch *L, struct gv_sm *sm, struct gv_warp *w0,
+                    uint32_t n)
+{
+    const struct gv_dinsn *code = L->f->code;
+    const size_t st = (size_t)L->f->nslots * GV_WARP;
+    uint64_t lanes = 0;
+    unsigned check = sm->check;
+
+    for (;;) {
+        const struct gv_dinsn *i = &code[w0->pc];
+
+        if (check > n) {
+            check -= n - 1;
+        } else {
+            check = 1;
+        }
+        int c = launch_check(L, sm, &check);
+
+        if (c != W_GO) {
+            return warp_leave(sm, lanes, check, c);
+        }
+        int r = i->guard ? G_NO : gang_step(L, sm, w0, i, st, n);
+
+        if (r == G_STOP) {
+            return W_STOP;
+        }
+        if (r == G_DONE) {
+            lanes += (uint64_t)n * GV_WARP;
+            for (uint32_t g = 0; g < n; g++) {
+                w0[g].issued++;
+                w0[g].pc++;
             }
             continue;
         }
-        w->pc++;
+        if (r == G_JUMP) {
+            lanes += (uint64_t)n * GV_WARP;
+            goto lockstep;
+        }
+        for (uint32_t g = 0; g < n; g++) {
+            struct gv_warp *w = &w0[g];
+            uint32_t m = guarded(w, i, w->R);
+
+            w->issued++;
+            lanes += m == FULL ? GV_WARP : (unsigned)__builtin_popcount(m);
+
+            int s = warp_step(L, sm, w, i, w->R, m);
+
+            if (s == S_NEXT) {
+                w->pc++;
+            } else if (s == S_STOP) {
+                return W_STOP;
+            }
+        }
+lockstep:
+        for (uint32_t g = 0; g < n; g++) {
+            if (!in_lockstep(&w0[g], w0->pc)) {
+                return warp_leave(sm, lanes, check, W_IDLE);
+            }
+        }
     }
 }
 
@@ -1129,7 +1357,21 @@ int gv_simt_block_run(struct gv_launch *L, struct gv_sm *sm)
     for (;;) {
         for (uint32_t k = sm->next_warp; k < nw; k++) {
             struct gv_warp *w = &sm->warps[k];
+            uint32_t n = L->dev->compute_solo ? 0 : gang_size(sm, k, nw);
 
+            if (n >= 2) {
+                int r = run_gang(L, sm, w, n);
+
+                if (r == W_STOP) {
+                    return atomic_load(&L->status);
+                }
+                if (r == W_YIELD) {
+                    sm->next_warp = k;
+                    return GV_SIMT_YIELD;
+                }
+                k--;            /* out of lockstep: from warp k again */
+                continue;
+            }
             if (w->active || w->waiting) {
                 int r = run_warp(L, sm, w);
 
