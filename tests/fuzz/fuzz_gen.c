@@ -2,7 +2,9 @@
 /*
  * fuzz-engine's mode 6 (fuzz_engine.c): a generated module
  * (tests/guest/fuzz/gvf_modgen.c) run on the bench's secure channel 2
- * and again on two other devices, with 1 and 3 SMs, on a normal channel;
+ * and again on three other devices, with 1 and 3 SMs, and with 2 SMs
+ * running each block's warps one at a time (no gangs, docs/compute.md),
+ * on a normal channel;
  * docs/fuzzing.md, "Generated modules".
  *
  * Bytes (after the mode byte): u64 seed, u8 generator options
@@ -18,7 +20,8 @@
  *    is a finding) give the same rule and, when the launch
  *    completed, byte for byte the same outputs (every thread's slots and
  *    the atomics' compared words): the module's results do not depend on
- *    the number of SMs, the order blocks run in, or the channel;
+ *    the number of SMs, the order blocks run in, the warps' interleaving
+ *    (gangs or not), or the channel;
  *  - gv_dev_check() on each device (fzb_end() on the bench's).
  */
 #include <inttypes.h>
@@ -140,16 +143,18 @@ struct g_dev {
     uint64_t base;
 };
 
-static struct g_dev *other_dev(unsigned sms)
+static struct g_dev *other_dev(unsigned sms, bool solo)
 {
-    static struct g_dev devs[4];
-    struct g_dev *o = &devs[sms % 4];
+    static struct g_dev devs[4][2];
+    struct g_dev *o = &devs[sms % 4][solo];
 
     if (!o->td) {
         td_compute_sms = sms;
+        td_compute_solo = solo;
         td_launch_timeout_ms = G_OTHER_TIMEOUT_MS;   /* a hang: a finding */
         o->td = td_new(16ull << 20, 4ull << 20, 4ull << 20, false);
         td_compute_sms = 0;
+        td_compute_solo = false;
         td_launch_timeout_ms = 0;
         kt_init(&o->k, o->td, 1, NULL, 256u << 10, false);
         o->base = kt_alloc(&o->k, 128u << 10);
@@ -157,9 +162,10 @@ static struct g_dev *other_dev(unsigned sms)
     return o;
 }
 
-static void run_other(const struct g_case *c, unsigned sms, struct g_run *r)
+static void run_other(const struct g_case *c, unsigned sms, bool solo,
+                      struct g_run *r)
 {
-    struct g_dev *o = other_dev(sms);
+    struct g_dev *o = other_dev(sms, solo);
     struct gv_dev *d = o->td->dev;
     uint8_t cmd[256];
     uint64_t hits[GV_RULE__COUNT];
@@ -191,11 +197,14 @@ static const char *rname(uint32_t r)
 static void compare(const struct g_case *c, const struct g_run *a,
                     const struct g_run *b, unsigned sms)
 {
+    const char *dev = sms == 1 ? "a device with 1 SM"
+                      : sms == 2 ? "a device with 2 SMs and no gangs"
+                                 : "a device with 3 SMs";
     uint32_t len = gvf_mg_out_bytes(c->threads);
 
     if (a->rule != b->rule) {
-        gen_fail(c, "on the bench: %s; on a device with %u SMs: %s",
-                 rname(a->rule), sms, rname(b->rule));
+        gen_fail(c, "on the bench: %s; on %s: %s", rname(a->rule), dev,
+                 rname(b->rule));
     }
     if (a->rule) {
         return;                 /* a fault stops blocks anywhere */
@@ -203,13 +212,12 @@ static void compare(const struct g_case *c, const struct g_run *a,
     for (uint32_t i = 0; i < len; i++) {
         if (a->out[i] != b->out[i]) {
             gen_fail(c, "output byte %u (of %u) is 0x%02x on the bench, "
-                     "0x%02x on a device with %u SMs", i, len, a->out[i],
-                     b->out[i], sms);
+                     "0x%02x on %s", i, len, a->out[i], b->out[i], dev);
         }
     }
     if (memcmp(a->atom, b->atom, sizeof(a->atom))) {
-        gen_fail(c, "the atomics' words differ on the bench and on a "
-                 "device with %u SMs", sms);
+        gen_fail(c, "the atomics' words differ on the bench and on %s",
+                 dev);
     }
 }
 
@@ -270,8 +278,8 @@ void fz_run_gen(const uint8_t *p, size_t n)
         gen_fail(&c, "the launch ended with %s, the module's fault is %s",
                  rname(bench.rule), rname(c.info.fault_rule));
     }
-    for (unsigned sms = 1; sms <= 3; sms += 2) {
-        run_other(&c, sms, &other);
+    for (unsigned sms = 1; sms <= 3; sms++) {
+        run_other(&c, sms, sms == 2, &other);
         compare(&c, &bench, &other, sms);
     }
     free(img);

@@ -5,6 +5,7 @@
 
 unsigned td_compute_sms;
 uint32_t td_launch_timeout_ms;
+bool td_compute_solo;
 bool td_async;
 bool td_debug;
 const char *td_timing;
@@ -200,6 +201,7 @@ struct td *td_new_ek(uint64_t vram, uint64_t unprot, uint64_t prot,
     struct gv_config cfg = { .vram_size = vram, .ek_path = ek_path,
                              .compute_sms = td_compute_sms,
                              .launch_timeout_ms = td_launch_timeout_ms,
+                             .compute_solo = td_compute_solo,
                              .debug = td_debug, .timing = td_timing,
                              .aes_engine = td_aes_engine };
     const char *err = NULL;

@@ -73,6 +73,8 @@ struct td {
  * defaults: one SM per host CPU, no watchdog). */
 extern unsigned td_compute_sms;
 extern uint32_t td_launch_timeout_ms;
+/* ... and run each block's warps one at a time, never in gangs. */
+extern bool td_compute_solo;
 /* Devices made while this is set complete launches asynchronously, as in
  * QEMU: call td_engine_wait() to finish them (fence, interrupts, rings). */
 extern bool td_async;

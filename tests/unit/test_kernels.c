@@ -329,6 +329,123 @@ static void test_divergent_loops_barrier(void)
     free(img);
 }
 
+/* ---- gangs (docs/compute.md): warps in lockstep run together ----
+ * A guarded move while the block's warps are still one gang; then each
+ * warp of a block branches its own way (warp % 3), loops its own
+ * number of times (warp + 1), runs a guarded add for its odd lanes, then
+ * meets the others at a barrier and reads %warpid: the gangs split at the
+ * branch and at each loop exit and form again at the barrier. */
+static const char gang_ptx[] =
+    ".version 7.0\n.target sm_70\n.address_size 64\n"
+    ".visible .entry gang(.param .u64 out)\n{\n"
+    ".reg .pred %p<4>;\n.reg .b32 %r<12>;\n.reg .b64 %rd<4>;\n"
+    "mov.u32 %r1, %tid.x;\n"
+    "mov.u32 %r2, %ctaid.x;\n"
+    "mov.u32 %r3, %ntid.x;\n"
+    "mad.lo.u32 %r4, %r2, %r3, %r1;\n"
+    "and.b32 %r11, %r1, 2;\n"
+    "setp.ne.u32 %p0, %r11, 0;\n"
+    "mov.u32 %r11, 0;\n"
+    "@%p0 mov.u32 %r11, 5;\n"
+    "shr.u32 %r5, %r1, 5;\n"
+    "rem.u32 %r6, %r5, 3;\n"
+    "setp.ne.u32 %p1, %r6, 0;\n"
+    "@%p1 bra ELSE;\n"
+    "mul.lo.u32 %r7, %r4, 3;\n"
+    "bra JOIN;\n"
+    "ELSE:\n"
+    "add.u32 %r7, %r4, 1000;\n"
+    "JOIN:\n"
+    "mov.u32 %r8, 0;\n"
+    "LOOP:\n"
+    "add.u32 %r7, %r7, %r8;\n"
+    "xor.b32 %r7, %r7, %r5;\n"
+    "add.u32 %r8, %r8, 1;\n"
+    "setp.le.u32 %p2, %r8, %r5;\n"
+    "@%p2 bra LOOP;\n"
+    "and.b32 %r9, %r1, 1;\n"
+    "setp.eq.u32 %p3, %r9, 1;\n"
+    "@%p3 add.u32 %r7, %r7, 7;\n"
+    "bar.sync 0;\n"
+    "mov.u32 %r10, %warpid;\n"
+    "add.u32 %r7, %r7, %r10;\n"
+    "add.u32 %r7, %r7, %r11;\n"
+    "ld.param.u64 %rd1, [out];\n"
+    "cvta.to.global.u64 %rd1, %rd1;\n"
+    "mul.wide.u32 %rd2, %r4, 4;\n"
+    "add.s64 %rd3, %rd1, %rd2;\n"
+    "st.global.u32 [%rd3], %r7;\n"
+    "ret;\n}\n";
+
+static uint32_t gang_ref(uint32_t gid, uint32_t tid)
+{
+    uint32_t w = tid / 32, acc = w % 3 == 0 ? gid * 3 : gid + 1000;
+
+    for (uint32_t i = 0; i <= w; i++) {
+        acc = (acc + i) ^ w;
+    }
+    return acc + (tid & 1 ? 7 : 0) + w + (tid & 2 ? 5 : 0);
+}
+
+/* Run gang_ptx on a fresh device (gangs on, or @solo), blocks of @bx;
+ * the outputs checked against gang_ref; returns the lanes counted. */
+static uint64_t gang_run(const uint8_t *img, size_t ilen, bool solo,
+                         uint32_t bx)
+{
+    enum { GRID = 3 };
+    uint32_t n = GRID * bx, *out = calloc(n, 4);
+    struct td *t2;
+    struct kt k;
+    uint64_t m, vo, lanes;
+    unsigned bad = 0;
+
+    td_compute_solo = solo;
+    t2 = td_new(32 << 20, 8 << 20, 16 << 20, false);
+    td_compute_solo = false;
+    kt_init(&k, t2, 1, NULL, 256 << 10, false);
+    m = kt_load(&k, img, (uint32_t)ilen);
+    vo = kt_alloc(&k, n * 4);
+    struct kt_launch l = { .module_va = m, .module_size = (uint32_t)ilen,
+                           .grid = { GRID }, .block = { bx },
+                           .params = &vo, .param_size = 8 };
+
+    CU_ASSERT_EQUAL(kt_launch(&k, &l), GV_ERR_NONE);
+    kt_read(&k, vo, out, n * 4);
+    for (uint32_t t = 0; t < n; t++) {
+        bad += out[t] != gang_ref(t, t % bx);
+    }
+    CU_ASSERT_EQUAL(bad, 0);
+    if (bad) {
+        printf("\n  gangs %s, block %u: %u of %u outputs wrong\n",
+               solo ? "off" : "on", bx, bad, n);
+    }
+    lanes = gv_dev_compute_lane_insns(t2->dev);
+    td_check(t2);
+    td_free(t2);
+    free(out);
+    return lanes;
+}
+
+static void test_gangs(void)
+{
+    uint8_t *img;
+    size_t ilen;
+    char err[256];
+
+    CU_ASSERT_EQUAL_FATAL(gv_ptx_translate(gang_ptx, sizeof(gang_ptx) - 1,
+                                           &img, &ilen, err, sizeof(err)), 0);
+    /* 256: 8 full warps; 200: the last warp partial (never in a gang) */
+    for (uint32_t bx = 200; bx <= 256; bx += 56) {
+        uint64_t on = gang_run(img, ilen, false, bx);
+        uint64_t off = gang_run(img, ilen, true, bx);
+
+        /* the same lanes run the same instructions either way */
+        CU_ASSERT_EQUAL(on, off);
+        CU_ASSERT(on > 0);
+    }
+    free(img);
+}
+
 /* ---- AES-256-GCM: AuthDec and AuthEnc against OpenSSL ---- */
 
 static uint8_t *gcm_img;
@@ -725,6 +842,8 @@ int gv_register_suites(void)
           "registers)", test_nvcc_style },
         { "divergent loops then a barrier, 1-4 SMs",
           test_divergent_loops_barrier },
+        { "gangs: warps that branch and loop their own ways, with and "
+          "without gangs", test_gangs },
         { NULL, NULL },
     };
 
