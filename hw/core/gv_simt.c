@@ -610,10 +610,17 @@ bool setp_bra_full(struct gv_launch *L, struct gv_sm *sm, struct gv_warp *w,
         }
         p = 0u - p;                     /* lane 0's result, every lane's */
     } else {
-        SETP_TYPES(GV_WARP);
-        for (unsigned l = 0; l < GV_WARP; l++) {
-            D[l] = p >> l & 1;
+        /* each lane's 0 or 1 (a vector compare), then the mask of them */
+        const uint32_t m = FULL;
+
+        switch (i->fscale) {
+        case GV_K_SETP_S32: SETP_CASES(int32_t, ID); break;
+        case GV_K_SETP_U32: SETP_CASES(uint32_t, ID); break;
+        case GV_K_SETP_S64: SETP_CASES(int64_t, ID); break;
+        case GV_K_SETP_U64: SETP_CASES(uint64_t, ID); break;
+        default: SETP_CASES(float, F32); break;
         }
+        p = predmask(D);
     }
     if (br->guard & GV_G_NEG) {
         p = ~p;
@@ -1147,12 +1154,25 @@ int gang_step(struct gv_launch *L, struct gv_sm *sm, struct gv_warp *w0,
         break;
     }
     case GV_K_S2R:
-        if (i->mod == GV_SR_WARPID || i->mod == GV_SR_CLOCK ||
-            i->mod == GV_SR_CLOCK64 || i->mod == GV_SR_GLOBALTIMER) {
-            return G_NO;                /* one value per warp */
+        switch (i->mod) {
+        case GV_SR_NTID_X: case GV_SR_NTID_Y: case GV_SR_NTID_Z:
+        case GV_SR_CTAID_X: case GV_SR_CTAID_Y: case GV_SR_CTAID_Z:
+        case GV_SR_NCTAID_X: case GV_SR_NCTAID_Y: case GV_SR_NCTAID_Z:
+        case GV_SR_NWARPID: case GV_SR_SMID: case GV_SR_NSMID:
+        case GV_SR_GRIDID: {
+            uint64_t v = sreg(L, sm, w0, i->mod, 0);    /* the block's */
+
+            GANG_EACH(LANES(FULL, D[l] = v));
+            break;
         }
-        for (uint32_t g = 0; g < n; g++, D += st) {
-            s2r(L, sm, &w0[g], i->mod, D, FULL);
+        case GV_SR_WARPID: case GV_SR_CLOCK: case GV_SR_CLOCK64:
+        case GV_SR_GLOBALTIMER:
+            return G_NO;                /* one value per warp */
+        default:
+            for (uint32_t g = 0; g < n; g++, D += st) {
+                s2r(L, sm, &w0[g], i->mod, D, FULL);
+            }
+            break;
         }
         break;
     case GV_K_LDG32: case GV_K_LDG64: case GV_K_STG32: case GV_K_STG64:
