@@ -31,6 +31,7 @@
 #pragma GCC optimize("O3", "fp-contract=off")
 
 #include "gv_simt_fuse.h"
+#include "gv_simt_lanes.h"
 #include "gv_simt_warp.h"
 
 #include <math.h>
@@ -362,79 +363,6 @@ static inline bool ldp_uni(struct gv_launch *L, const struct gv_dinsn *i,
     return true;
 }
 
-/* ---- the per-lane forms of the fast integer ops ---- */
-
-/*
- * PTX bfe.u32: len = min(c, 32 - b) bits of a from bit b (0 if b >= 32
- * or the length is 0).  a >> b has at most 32 - b bits, so masking it to
- * min(c, 32) bits is the same; written without branches, so that the
- * full-warp loop vectorises (AES kernels extract a byte per table lookup).
- */
-static inline uint64_t bfe_u32(uint64_t a, uint64_t b, uint64_t c)
-{
-    uint64_t pos = b & 0xff, len = c & 0xff;
-    uint64_t v = pos >= 32 ? 0 : (uint64_t)(uint32_t)a >> (pos & 31);
-    uint64_t mask = len >= 32 ? 0xffffffffull : (1ull << (len & 31)) - 1;
-
-    return v & mask;
-}
-
-/* mul.lo.u32 in 32-bit lanes (the same low half as 64-bit products) */
-static inline uint32_t mul32(uint64_t a, uint64_t b)
-{
-    return (uint32_t)a * (uint32_t)b;
-}
-
-static inline uint64_t mulwide_s32(uint64_t a, uint64_t b)
-{
-    return (uint64_t)((int64_t)(int32_t)a * (int32_t)b);
-}
-
-static inline uint64_t mulwide_u32(uint64_t a, uint64_t b)
-{
-    return (uint64_t)(uint32_t)a * (uint32_t)b;
-}
-
-/* bfe.s64: gv_bfe() of the word, position and length in the low byte
- * of b and c */
-static inline uint64_t bfe_s64(uint64_t a, uint64_t b, uint64_t c)
-{
-    return gv_bfe(a, b & 0xff, c & 0xff, 64, true);
-}
-
-static inline uint64_t shl32(uint64_t a, uint64_t b)
-{
-    return (uint32_t)b >= 32 ? 0 : (uint32_t)(a << (uint32_t)b);
-}
-
-static inline uint64_t shl64(uint64_t a, uint64_t b)
-{
-    return (uint32_t)b >= 64 ? 0 : a << (uint32_t)b;
-}
-
-static inline uint64_t shr_u32(uint64_t a, uint64_t b)
-{
-    return (uint32_t)b >= 32 ? 0 : (uint32_t)a >> (uint32_t)b;
-}
-
-static inline uint64_t shr_s32(uint64_t a, uint64_t b)
-{
-    /* cppcheck-suppress shiftTooManyBitsSigned ; arithmetic in GCC, clang */
-    return (uint32_t)((int32_t)a >> ((uint32_t)b >= 32 ? 31 : (uint32_t)b));
-}
-
-static inline uint64_t shr_u64(uint64_t a, uint64_t b)
-{
-    return (uint32_t)b >= 64 ? 0 : a >> (uint32_t)b;
-}
-
-static inline uint64_t shr_s64(uint64_t a, uint64_t b)
-{
-    /* cppcheck-suppress shiftTooManyBitsSigned ; arithmetic in GCC, clang */
-    return (uint64_t)((int64_t)a >> ((uint32_t)b >= 64 ? 63 : (uint32_t)b));
-}
-
-#define F32(x) f32(x)
 
 /*
  * The fused multiply-adds in one version with the FMA instructions and one
@@ -513,22 +441,6 @@ static inline bool fma_host(void)
 #endif
 }
 
-/* Cases of run_warp on one line each. */
-static inline uint64_t minf32(uint64_t a, uint64_t b)
-{
-    return bf(fminf(f32(a), f32(b)));
-}
-
-static inline uint64_t maxf32(uint64_t a, uint64_t b)
-{
-    return bf(fmaxf(f32(a), f32(b)));
-}
-
-static inline uint64_t rsqrtf32(uint64_t a)
-{
-    return bf(1.0f / sqrtf(f32(a)));
-}
-
 #define FMA_ANY(f, ...) do {                                            \
         if (fma_host()) {                                               \
             f##_host(__VA_ARGS__);                                      \
@@ -536,42 +448,6 @@ static inline uint64_t rsqrtf32(uint64_t a)
             f(__VA_ARGS__);                                             \
         }                                                               \
     } while (0)
-
-#define SETP_CASES(T, CONV)                                             \
-    switch (i->mod & 0x1f) {                                            \
-    case GV_CMP_EQ: LANES(m, D[l] = (T)CONV(A[l]) == (T)CONV(B[l])); break; \
-    case GV_CMP_NE: LANES(m, D[l] = (T)CONV(A[l]) != (T)CONV(B[l])); break; \
-    case GV_CMP_LT: LANES(m, D[l] = (T)CONV(A[l]) < (T)CONV(B[l])); break; \
-    case GV_CMP_LE: LANES(m, D[l] = (T)CONV(A[l]) <= (T)CONV(B[l])); break; \
-    case GV_CMP_GT: LANES(m, D[l] = (T)CONV(A[l]) > (T)CONV(B[l])); break; \
-    default: LANES(m, D[l] = (T)CONV(A[l]) >= (T)CONV(B[l])); break;    \
-    }
-
-#define ID(x) (x)
-
-/* p = the setp results of lanes 0 to N - 1 as a mask (N a constant: 32,
- * or 1 for a uniform warp) */
-#define SETP_LOOP(T, CONV, OP, N)                                       \
-    for (unsigned l = 0; l < (N); l++) {                                \
-        p |= (uint32_t)((T)CONV(A[l]) OP (T)CONV(B[l])) << l;           \
-    }
-#define SETP_MASK(T, CONV, N)                                           \
-    switch (i->mod & 0x1f) {                                            \
-    case GV_CMP_EQ: SETP_LOOP(T, CONV, ==, N); break;                   \
-    case GV_CMP_NE: SETP_LOOP(T, CONV, !=, N); break;                   \
-    case GV_CMP_LT: SETP_LOOP(T, CONV, <, N); break;                    \
-    case GV_CMP_LE: SETP_LOOP(T, CONV, <=, N); break;                   \
-    case GV_CMP_GT: SETP_LOOP(T, CONV, >, N); break;                    \
-    default: SETP_LOOP(T, CONV, >=, N); break;                          \
-    }
-#define SETP_TYPES(N)                                                   \
-    switch (i->fscale) {                                                \
-    case GV_K_SETP_S32: SETP_MASK(int32_t, ID, N); break;               \
-    case GV_K_SETP_U32: SETP_MASK(uint32_t, ID, N); break;              \
-    case GV_K_SETP_S64: SETP_MASK(int64_t, ID, N); break;               \
-    case GV_K_SETP_U64: SETP_MASK(uint64_t, ID, N); break;              \
-    default: SETP_MASK(float, F32, N); break;                           \
-    }
 
 /* Do all 32 lanes of @A hold one value, and all of @B?  (A loop's
  * counter and bound: the setp of lane 0 is then every lane's.)  Lane 31
@@ -909,87 +785,6 @@ static bool global_fast(struct gv_launch *L, struct gv_sm *sm,
     return gv_simt_global_fast(L, sm, i, R, m);
 }
 
-/* The lane-loop kinds: each reads the slots of its operands A, B and C
- * and writes D's for the lanes of @m, and does nothing else.  EACH(s)
- * runs the statement s: once in run_warp, once for each warp of a gang
- * in gang_alu (with D, A, B and C moved on to the next warp's slots). */
-#define ALU_CASES(EACH)                                                 \
-    case GV_K_NOP: break;                                               \
-    case GV_K_MOV32: EACH(LANES(m, D[l] = (uint32_t)A[l])); break;      \
-    case GV_K_MOV64: EACH(LANES(m, D[l] = A[l])); break;                \
-    case GV_K_ADD32: EACH(LANES(m, D[l] = (uint32_t)(A[l] + B[l]))); break; \
-    case GV_K_ADD64: EACH(LANES(m, D[l] = A[l] + B[l])); break;         \
-    case GV_K_SUB32: EACH(LANES(m, D[l] = (uint32_t)(A[l] - B[l]))); break; \
-    case GV_K_SUB64: EACH(LANES(m, D[l] = A[l] - B[l])); break;         \
-    case GV_K_MUL32: EACH(LANES(m, D[l] = mul32(A[l], B[l]))); break;   \
-    case GV_K_MUL64: EACH(LANES(m, D[l] = A[l] * B[l])); break;         \
-    case GV_K_MAD32:                                                    \
-        EACH(LANES(m, D[l] = mul32(A[l], B[l]) + (uint32_t)C[l]));      \
-        break;                                                          \
-    case GV_K_MULWIDE_S32:                                              \
-        EACH(LANES(m, D[l] = mulwide_s32(A[l], B[l])));                 \
-        break;                                                          \
-    case GV_K_MULWIDE_U32:                                              \
-        EACH(LANES(m, D[l] = mulwide_u32(A[l], B[l])));                 \
-        break;                                                          \
-    case GV_K_MADWIDE_U32:                                              \
-        EACH(LANES(m, D[l] = mulwide_u32(A[l], B[l]) + C[l]));          \
-        break;                                                          \
-    case GV_K_MADWIDE_S32:                                              \
-        EACH(LANES(m, D[l] = mulwide_s32(A[l], B[l]) + C[l]));          \
-        break;                                                          \
-    case GV_K_BFE_U32:                                                  \
-        EACH(LANES(m, D[l] = bfe_u32(A[l], B[l], C[l])));               \
-        break;                                                          \
-    case GV_K_AND32: EACH(LANES(m, D[l] = (uint32_t)(A[l] & B[l]))); break; \
-    case GV_K_AND64: EACH(LANES(m, D[l] = A[l] & B[l])); break;         \
-    case GV_K_OR32: EACH(LANES(m, D[l] = (uint32_t)(A[l] | B[l]))); break; \
-    case GV_K_OR64: EACH(LANES(m, D[l] = A[l] | B[l])); break;          \
-    case GV_K_XOR32: EACH(LANES(m, D[l] = (uint32_t)(A[l] ^ B[l]))); break; \
-    case GV_K_XOR64: EACH(LANES(m, D[l] = A[l] ^ B[l])); break;         \
-    case GV_K_SHL32: EACH(LANES(m, D[l] = shl32(A[l], B[l]))); break;   \
-    case GV_K_SHL64: EACH(LANES(m, D[l] = shl64(A[l], B[l]))); break;   \
-    case GV_K_SHR_U32: EACH(LANES(m, D[l] = shr_u32(A[l], B[l]))); break; \
-    case GV_K_SHR_S32: EACH(LANES(m, D[l] = shr_s32(A[l], B[l]))); break; \
-    case GV_K_SHR_U64: EACH(LANES(m, D[l] = shr_u64(A[l], B[l]))); break; \
-    case GV_K_SHR_S64: EACH(LANES(m, D[l] = shr_s64(A[l], B[l]))); break; \
-    case GV_K_ADDF: EACH(LANES(m, D[l] = bf(f32(A[l]) + f32(B[l])))); break; \
-    case GV_K_SUBF: EACH(LANES(m, D[l] = bf(f32(A[l]) - f32(B[l])))); break; \
-    case GV_K_MULF: EACH(LANES(m, D[l] = bf(f32(A[l]) * f32(B[l])))); break; \
-    case GV_K_DIVF: EACH(LANES(m, D[l] = bf(f32(A[l]) / f32(B[l])))); break; \
-    case GV_K_FMAF: EACH(FMA_ANY(fma_f32, D, A, B, C, m)); break;       \
-    case GV_K_ABSF: EACH(LANES(m, D[l] = bf(fabsf(f32(A[l]))))); break; \
-    case GV_K_NEGF: EACH(LANES(m, D[l] = bf(-f32(A[l])))); break;       \
-    case GV_K_MINF: EACH(LANES(m, D[l] = minf32(A[l], B[l]))); break;   \
-    case GV_K_MAXF: EACH(LANES(m, D[l] = maxf32(A[l], B[l]))); break;   \
-    case GV_K_SQRTF: EACH(LANES(m, D[l] = bf(sqrtf(f32(A[l]))))); break; \
-    case GV_K_RCPF: EACH(LANES(m, D[l] = bf(1.0f / f32(A[l])))); break; \
-    case GV_K_RSQRTF: EACH(LANES(m, D[l] = rsqrtf32(A[l]))); break;     \
-    case GV_K_EX2F: EACH(LANES(m, D[l] = bf(exp2f(f32(A[l]))))); break; \
-    case GV_K_LG2F: EACH(LANES(m, D[l] = bf(log2f(f32(A[l]))))); break; \
-    case GV_K_ADDD: EACH(LANES(m, D[l] = bd(f64(A[l]) + f64(B[l])))); break; \
-    case GV_K_SUBD: EACH(LANES(m, D[l] = bd(f64(A[l]) - f64(B[l])))); break; \
-    case GV_K_MULD: EACH(LANES(m, D[l] = bd(f64(A[l]) * f64(B[l])))); break; \
-    case GV_K_FMAD: EACH(FMA_ANY(fma_f64, D, A, B, C, m)); break;       \
-    case GV_K_SETP_S32: EACH(SETP_CASES(int32_t, ID)); break;           \
-    case GV_K_SETP_U32: EACH(SETP_CASES(uint32_t, ID)); break;          \
-    case GV_K_SETP_S64: EACH(SETP_CASES(int64_t, ID)); break;           \
-    case GV_K_SETP_U64: EACH(SETP_CASES(uint64_t, ID)); break;          \
-    case GV_K_SETP_F32: EACH(SETP_CASES(float, F32)); break;            \
-    case GV_K_SELP32:                                                   \
-        EACH(LANES(m, D[l] = (uint32_t)((C[l] & 1) ? A[l] : B[l])));    \
-        break;                                                          \
-    case GV_K_SELP64:                                                   \
-        EACH(LANES(m, D[l] = (C[l] & 1) ? A[l] : B[l]));                \
-        break;                                                          \
-    case GV_K_CVT_U64_U32: EACH(LANES(m, D[l] = (uint32_t)A[l])); break; \
-    case GV_K_CVT_S64_S32:                                              \
-        EACH(LANES(m, D[l] = (uint64_t)(int64_t)(int32_t)A[l]));        \
-        break;                                                          \
-    case GV_K_CVT_U32_U64: EACH(LANES(m, D[l] = (uint32_t)A[l])); break; \
-    case GV_K_MADDR: EACH(LANES(m, D[l] = L->data_va + A[l])); break
-
-#define ONCE(s) do { s; } while (0)
 
 enum { S_NEXT, S_JUMP, S_STOP };
 

@@ -202,12 +202,21 @@ MUTATIONS = [
      'a bfe.s64 field past the word run as a constant field (shift counts '
      'out of range)'),
     ('setp-bra-warp', 'hw/core/gv_simt.c',
-     '    if (m != FULL) {\n'
-     '        switch (i->fscale) {',
-     '    if (0) {\n'
-     '        switch (i->fscale) {',
+     '    if (m == FULL) {\n'
+     '        return setp_bra_full(L, sm, w, i, R);',
+     '    if (m) {\n'
+     '        return setp_bra_full(L, sm, w, i, R);',
      'a fused setp + branch run for a partial warp (lanes parked at the '
      'branch)'),
+    ('gang-guard', 'hw/core/gv_simt.c',
+     'int r = i->guard ? G_NO : gang_step(L, sm, w0, i, st, n);',
+     'int r = gang_step(L, sm, w0, i, st, n);',
+     "a guarded instruction run as a gang's lane loop for every lane "
+     '(docs/compute.md, Gangs)'),
+    ('gang-lockstep', 'hw/core/gv_simt.c',
+     '    return w->pc == pc && w->active == FULL && w->alive == FULL &&',
+     '    return w->active == FULL && w->alive == FULL &&',
+     'warps at different instructions taken into one gang'),
     ('setp-bra-pred', 'hw/core/gv_fuse.c',
      '        (y->guard & GV_G_JOIN) || y->g != x->d) {',
      '        (y->guard & GV_G_JOIN)) {',
