@@ -106,6 +106,7 @@ struct GravitonGPUState {
     bool debug;
     char *timing;
     bool aes_engine;
+    bool solo_warps;
 };
 
 /* ---- host services for the core ---- */
@@ -486,7 +487,8 @@ static void gv_realize(PCIDevice *pdev, Error **errp)
                              .launch_timeout_ms = s->launch_timeout_ms,
                              .debug = s->debug,
                              .timing = s->timing,
-                             .aes_engine = s->aes_engine };
+                             .aes_engine = s->aes_engine,
+                             .compute_solo = s->solo_warps };
     const char *why = NULL;
     uint8_t *conf = pdev->config;
 
@@ -582,6 +584,7 @@ static Property gv_properties[] = {
     DEFINE_PROP_BOOL("debug", GravitonGPUState, debug, false),
     DEFINE_PROP_STRING("timing", GravitonGPUState, timing),
     DEFINE_PROP_BOOL("aes-engine", GravitonGPUState, aes_engine, false),
+    DEFINE_PROP_BOOL("solo-warps", GravitonGPUState, solo_warps, false),
     DEFINE_PROP_BOOL("x-dma-check", GravitonGPUState, dma_check, true),
     DEFINE_PROP_END_OF_LIST(),
 };

@@ -769,6 +769,14 @@ static void test_fault_stops_channel(void)
                     (GV_CHAN_STATUS_ERROR | GV_CHAN_STATUS_STOPPED));
 }
 
+/* The QEMU property solo-warps=on: each block's warps one at a time, no
+ * gangs (docs/compute.md); vector_add's results are the same. */
+static void setup_solo(void)
+{
+    dev_props = ",solo-warps=on";
+    setup();
+}
+
 /* The watchdog (QEMU property launch-timeout-ms) stops a long launch with
  * TIMEOUT and no fence; the channel then runs a launch normally. */
 static void setup_watchdog(void)
@@ -857,7 +865,13 @@ int gv_register_suites(void)
         { NULL, NULL },
     };
 
-    if (gv_add_suite("compute", setup, teardown, t)) {
+    static const struct gv_cunit_test solo[] = {
+        { "vector_add with solo-warps=on", test_vector_add },
+        { NULL, NULL },
+    };
+
+    if (gv_add_suite("compute", setup, teardown, t) ||
+        gv_add_suite("compute-solo-warps", setup_solo, teardown, solo)) {
         return -1;
     }
     return gv_add_suite("compute-watchdog", setup_watchdog, teardown, w);
