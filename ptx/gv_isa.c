@@ -435,6 +435,59 @@ static int check_func(struct img *m, uint32_t fi)
     return 0;
 }
 
+/* ---- writing an image (gv_ptx.h) ---- */
+
+/* @n entries of @size bytes at @src to @img + @off (none: nothing) */
+static void put(uint8_t *img, uint32_t off, const void *src, uint64_t n,
+                size_t size)
+{
+    if (n && src) {
+        memcpy(img + off, src, n * size);
+    }
+}
+
+uint8_t *gv_isa_write(const struct gv_isa_parts *p, size_t *len)
+{
+    struct gv_isa_module h = { .magic = GV_ISA_MAGIC,
+                               .version = GV_ISA_VERSION,
+                               .hdr_size = sizeof(h) };
+    uint64_t off = sizeof(h);
+    uint8_t *img;
+
+    h.nfuncs = p->nfuncs;
+    h.funcs_off = (uint32_t)off;
+    off += (uint64_t)p->nfuncs * sizeof(struct gv_isa_func);
+    h.nparams = p->nparams;
+    h.params_off = (uint32_t)off;
+    off += (uint64_t)p->nparams * sizeof(struct gv_isa_param);
+    h.ninsns = p->ninsns;
+    h.insns_off = (uint32_t)off;
+    off += (uint64_t)p->ninsns * sizeof(struct gv_insn);
+    h.nconsts = p->nconsts;
+    h.consts_off = (uint32_t)off;
+    off += (uint64_t)p->nconsts * 8;
+    h.strings_off = (uint32_t)off;
+    h.strings_size = p->strings_size;
+    off = (off + p->strings_size + 255) & ~(uint64_t)255;
+    h.data_off = (uint32_t)off;
+    h.data_size = p->data_size;
+    off = (off + p->data_size + 7) & ~(uint64_t)7;
+    *len = (size_t)off;
+    if (off > GV_ISA_MODULE_MAX || !(img = calloc(1, off))) {
+        return NULL;
+    }
+    h.total_size = (uint32_t)off;
+    memcpy(img, &h, sizeof(h));
+    put(img, h.funcs_off, p->funcs, p->nfuncs, sizeof(struct gv_isa_func));
+    put(img, h.params_off, p->params, p->nparams,
+        sizeof(struct gv_isa_param));
+    put(img, h.insns_off, p->insns, p->ninsns, sizeof(struct gv_insn));
+    put(img, h.consts_off, p->consts, p->nconsts, 8);
+    put(img, h.strings_off, p->strings, p->strings_size, 1);
+    put(img, h.data_off, p->data, p->data_size, 1);
+    return img;
+}
+
 int gv_isa_check(const uint8_t *img, size_t len, char *err, size_t err_len)
 {
     struct img m = { .p = img, .len = len, .err = err, .err_len = err_len };

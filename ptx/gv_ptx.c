@@ -267,61 +267,34 @@ static void translate_entry(struct cg *cg, const struct gvp_func *f)
 
 static uint8_t *assemble(struct cg *cg, size_t *len)
 {
-    struct gv_isa_module h = { .magic = GV_ISA_MAGIC,
-                               .version = GV_ISA_VERSION,
-                               .hdr_size = sizeof(h) };
-    uint64_t off = sizeof(h);
     uint8_t *img;
 
-    h.nfuncs = (uint32_t)cg->nfuncs;
-    h.funcs_off = (uint32_t)off;
-    off += cg->nfuncs * sizeof(struct gv_isa_func);
-    h.nparams = (uint32_t)cg->nparams;
-    h.params_off = (uint32_t)off;
-    off += cg->nparams * sizeof(struct gv_isa_param);
-    h.ninsns = (uint32_t)cg->nins;
-    h.insns_off = (uint32_t)off;
-    off += cg->nins * sizeof(struct gv_insn);
-    h.nconsts = (uint32_t)cg->nconsts;
-    h.consts_off = (uint32_t)off;
-    off += cg->nconsts * 8;
     if (!cg->nstrings) {
         add_string(cg, "");     /* a module without entries */
     }
-    h.strings_off = (uint32_t)off;
-    h.strings_size = (uint32_t)cg->nstrings;
-    off = gvp_align_up(off + cg->nstrings, 256);
-    h.data_off = (uint32_t)off;
-    h.data_size = (uint32_t)cg->ndata;
-    off = gvp_align_up(off + cg->ndata, 8);
-    if (off > GV_ISA_MODULE_MAX) {
+    if (cg->nstrings > UINT32_MAX || cg->ndata > UINT32_MAX ||
+        cg->nparams > UINT32_MAX || cg->nconsts > UINT32_MAX) {
         gvp_fail(cg->p, 0, "module", "the module is larger than %u bytes",
                  GV_ISA_MODULE_MAX);
     }
-    h.total_size = (uint32_t)off;
-    img = calloc(1, off);
+
+    struct gv_isa_parts parts = {
+        .funcs = cg->funcs, .nfuncs = (uint32_t)cg->nfuncs,
+        .params = cg->params, .nparams = (uint32_t)cg->nparams,
+        .insns = cg->ins, .ninsns = (uint32_t)cg->nins,
+        .consts = cg->consts, .nconsts = (uint32_t)cg->nconsts,
+        .strings = cg->strings, .strings_size = (uint32_t)cg->nstrings,
+        .data = cg->data, .data_size = (uint32_t)cg->ndata,
+    };
+
+    img = gv_isa_write(&parts, len);
+    if (!img && *len > GV_ISA_MODULE_MAX) {
+        gvp_fail(cg->p, 0, "module", "the module is larger than %u bytes",
+                 GV_ISA_MODULE_MAX);
+    }
     if (!img) {
         gvp_fail(cg->p, 0, "module", "out of memory");
     }
-    memcpy(img, &h, sizeof(h));
-    if (cg->nfuncs) {           /* none in a module without .entry */
-        memcpy(img + h.funcs_off, cg->funcs,
-               cg->nfuncs * sizeof(struct gv_isa_func));
-        memcpy(img + h.insns_off, cg->ins,
-               cg->nins * sizeof(struct gv_insn));
-    }
-    if (cg->nparams) {
-        memcpy(img + h.params_off, cg->params,
-               cg->nparams * sizeof(struct gv_isa_param));
-    }
-    if (cg->nconsts) {
-        memcpy(img + h.consts_off, cg->consts, cg->nconsts * 8);
-    }
-    memcpy(img + h.strings_off, cg->strings, cg->nstrings);
-    if (cg->ndata) {
-        memcpy(img + h.data_off, cg->data, cg->ndata);
-    }
-    *len = off;
     return img;
 }
 

@@ -59,6 +59,36 @@ int gv_ptx_translate_file(const char *path, uint8_t **out, size_t *out_len,
  */
 int gv_isa_check(const uint8_t *img, size_t len, char *err, size_t err_len);
 
+/*
+ * A module image from its parts, in the one layout every writer uses
+ * (the translator, gv-ptxas, the test and attack libraries, the module
+ * generator): the header, then the functions, parameters, instructions,
+ * constants and strings, each right after the one before (the strings
+ * @strings_size bytes, NUL-terminated names), then the data at the next
+ * multiple of 256 bytes, the image's size a multiple of 8.  A part with
+ * no entries may have a NULL pointer; NULL @data with a @data_size gives
+ * zeroed data.  The caller fills each function's fields; the header's
+ * are filled here.  A calloc'd image of *@len bytes, or NULL when out of
+ * memory or when *@len (set either way) is larger than GV_ISA_MODULE_MAX.
+ * Nothing is checked: run
+ * gv_isa_check() on the result where the parts are not known good.
+ */
+struct gv_isa_parts {
+    const struct gv_isa_func *funcs;
+    uint32_t nfuncs;
+    const struct gv_isa_param *params;
+    uint32_t nparams;
+    const struct gv_insn *insns;
+    uint32_t ninsns;
+    const uint64_t *consts;
+    uint32_t nconsts;
+    const char *strings;
+    uint32_t strings_size;
+    const uint8_t *data;
+    uint32_t data_size;
+};
+uint8_t *gv_isa_write(const struct gv_isa_parts *p, size_t *len);
+
 /* The index of the function named @name in a valid image, or -1. */
 int gv_isa_find_func(const uint8_t *img, size_t len, const char *name);
 

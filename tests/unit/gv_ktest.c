@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Compute-engine test helpers.  See gv_ktest.h. */
 #include "gv_ktest.h"
+#include "gv_ptx.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -229,46 +230,25 @@ void ka_st_u32_at(struct ka *a, uint16_t base, uint16_t idx, uint16_t val,
 
 uint8_t *ka_build(struct ka *a, uint32_t *len)
 {
-    struct gv_isa_module h = { .magic = GV_ISA_MAGIC,
-                               .version = GV_ISA_VERSION,
-                               .hdr_size = sizeof(h) };
+    static const char names[8] = "k";
     struct gv_isa_func f = { .flags = GV_FUNC_ENTRY, .insn_count = a->n,
                              .nregs = a->nregs, .nparams = a->nparams,
                              .param_size = a->param_size,
                              .shared_size = a->shared_size,
                              .local_size = a->local_size };
-    uint32_t off = sizeof(h);
-    uint8_t *img;
+    struct gv_isa_func fs[2] = { f, f };
+    struct gv_isa_parts p = {
+        .funcs = fs, .nfuncs = a->dup_func ? 2 : 1,
+        .params = (const struct gv_isa_param *)a->params,
+        .nparams = a->nparams,
+        .insns = a->ins, .ninsns = a->n,
+        .consts = a->consts, .nconsts = a->nconsts,
+        .strings = names, .strings_size = sizeof(names),
+    };
+    size_t n;
+    uint8_t *img = gv_isa_write(&p, &n);
 
-    h.nfuncs = a->dup_func ? 2 : 1;
-    h.funcs_off = off;
-    off += h.nfuncs * sizeof(f);
-    h.nparams = a->nparams;
-    h.params_off = off;
-    off += a->nparams * 8;
-    h.ninsns = a->n;
-    h.insns_off = off;
-    off += a->n * sizeof(struct gv_insn);
-    h.nconsts = a->nconsts;
-    h.consts_off = off;
-    off += a->nconsts * 8;
-    h.strings_off = off;
-    h.strings_size = 8;
-    off += 8;
-    off = (off + 255) & ~255u;
-    h.data_off = off;
-    h.total_size = off;
-    img = calloc(1, off);
-    memcpy(img, &h, sizeof(h));
-    memcpy(img + h.funcs_off, &f, sizeof(f));
-    if (a->dup_func) {
-        memcpy(img + h.funcs_off + sizeof(f), &f, sizeof(f));
-    }
-    memcpy(img + h.params_off, a->params, a->nparams * 8);
-    memcpy(img + h.insns_off, a->ins, a->n * sizeof(struct gv_insn));
-    memcpy(img + h.consts_off, a->consts, a->nconsts * 8);
-    memcpy(img + h.strings_off, "k", 2);
-    *len = off;
+    *len = (uint32_t)n;
     return img;
 }
 

@@ -1001,11 +1001,19 @@ void gva_kins(struct gva_kasm *k, uint8_t op, uint8_t type, uint8_t mod,
 uint8_t *gva_kimage(struct gva_kasm *k, uint32_t *size, char *err,
                     size_t err_len)
 {
-    struct gv_isa_module h = { .magic = GV_ISA_MAGIC,
-                               .version = GV_ISA_VERSION,
-                               .hdr_size = sizeof(h) };
-    struct gv_isa_func f = { .flags = GV_FUNC_ENTRY };
-    uint32_t off = sizeof(h);
+    static const char names[8] = "k";
+    struct gv_isa_func f = { .flags = GV_FUNC_ENTRY,
+                             .insn_count = k->ninsn, .nregs = k->nregs,
+                             .param_size = k->param_size,
+                             .shared_size = k->shared_size,
+                             .local_size = k->local_size };
+    struct gv_isa_parts p = {
+        .funcs = &f, .nfuncs = 1,
+        .insns = k->insn, .ninsns = k->ninsn,
+        .consts = k->konst, .nconsts = k->nconst,
+        .strings = names, .strings_size = sizeof(names),
+    };
+    size_t len;
     uint8_t *img;
 
     if (k->full) {
@@ -1013,40 +1021,16 @@ uint8_t *gva_kimage(struct gva_kasm *k, uint32_t *size, char *err,
                  GVA_KASM_INSNS, GVA_KASM_CONSTS);
         return NULL;
     }
-    h.nfuncs = 1;
-    h.funcs_off = off;
-    off += sizeof(f);
-    h.params_off = off;
-    h.ninsns = k->ninsn;
-    h.insns_off = off;
-    off += k->ninsn * (uint32_t)sizeof(struct gv_insn);
-    h.nconsts = k->nconst;
-    h.consts_off = off;
-    off += k->nconst * 8;
-    h.strings_off = off;
-    h.strings_size = 8;
-    off += 8;
-    h.data_off = (off + 255) & ~255u;
-    h.total_size = h.data_off;
-    f.insn_count = k->ninsn;
-    f.nregs = k->nregs;
-    f.param_size = k->param_size;
-    f.shared_size = k->shared_size;
-    f.local_size = k->local_size;
-    img = calloc(1, h.total_size);
+    img = gv_isa_write(&p, &len);
     if (!img) {
+        snprintf(err, err_len, "no image: out of memory");
         return NULL;
     }
-    memcpy(img, &h, sizeof(h));
-    memcpy(img + h.funcs_off, &f, sizeof(f));
-    memcpy(img + h.insns_off, k->insn, k->ninsn * sizeof(struct gv_insn));
-    memcpy(img + h.consts_off, k->konst, k->nconst * 8);
-    memcpy(img + h.strings_off, "k", 2);
-    if (gv_isa_check(img, h.total_size, err, err_len) != 0) {
+    if (gv_isa_check(img, len, err, err_len) != 0) {
         free(img);
         return NULL;
     }
-    *size = h.total_size;
+    *size = (uint32_t)len;
     return img;
 }
 

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "graviton/gv_isa.h"
+#include "gv_ptx.h"
 #include "graviton/gv_rules.h"
 
 #define MG_INSNS 512u
@@ -925,9 +926,7 @@ static void function(struct mg *g)
 
 static uint8_t *image(struct mg *g, uint64_t seed, struct gvf_mg_info *info)
 {
-    struct gv_isa_module h = { .magic = GV_ISA_MAGIC,
-                               .version = GV_ISA_VERSION,
-                               .hdr_size = sizeof(h) };
+    static const char names[8] = "gen";
     struct gv_isa_func f = { .flags = GV_FUNC_ENTRY, .insn_count = g->n,
                              .nregs = MG_NREGS, .nparams = 3,
                              .param_size = GVF_MG_PARAMS,
@@ -935,45 +934,27 @@ static uint8_t *image(struct mg *g, uint64_t seed, struct gvf_mg_info *info)
                                                 ? MG_SHARED : 0,
                              .local_size = MG_LOCAL };
     struct gv_isa_param pt[3] = { { 0, 8 }, { 8, 8 }, { 16, 8 } };
-    uint32_t off = sizeof(h);
-    uint8_t *img;
+    uint8_t data[MG_DATA];
 
-    h.nfuncs = 1;
-    h.funcs_off = off;
-    off += sizeof(f);
-    h.nparams = 3;
-    h.params_off = off;
-    off += sizeof(pt);
-    h.ninsns = g->n;
-    h.insns_off = off;
-    off += g->n * (uint32_t)sizeof(struct gv_insn);
-    h.nconsts = g->nk;
-    h.consts_off = off;
-    off += g->nk * 8;
-    h.strings_off = off;
-    h.strings_size = 8;
-    off += 8;
-    off = (off + 255) & ~255u;
-    h.data_off = off;
-    h.data_size = MG_DATA;
-    off += MG_DATA;
-    h.total_size = off;
-    img = calloc(1, off);
-    if (!img) {
-        return NULL;
-    }
-    memcpy(img, &h, sizeof(h));
-    memcpy(img + h.funcs_off, &f, sizeof(f));
-    memcpy(img + h.params_off, pt, sizeof(pt));
-    memcpy(img + h.insns_off, g->ins, g->n * sizeof(struct gv_insn));
-    memcpy(img + h.consts_off, g->k, g->nk * 8);
-    memcpy(img + h.strings_off, "gen", 4);
     for (uint32_t i = 0; i < MG_DATA; i += 8) {
         uint64_t v = seed * 0x2545f4914f6cdd1dull + i;
 
-        memcpy(img + h.data_off + i, &v, 8);
+        memcpy(data + i, &v, 8);
     }
-    info->size = off;
+
+    struct gv_isa_parts p = {
+        .funcs = &f, .nfuncs = 1, .params = pt, .nparams = 3,
+        .insns = g->ins, .ninsns = g->n, .consts = g->k, .nconsts = g->nk,
+        .strings = names, .strings_size = sizeof(names),
+        .data = data, .data_size = MG_DATA,
+    };
+    size_t len;
+    uint8_t *img = gv_isa_write(&p, &len);
+
+    if (!img) {
+        return NULL;
+    }
+    info->size = (uint32_t)len;
     info->ninsns = g->n;
     info->fault_rule = g->fault_rule;
     info->shared_size = f.shared_size;
