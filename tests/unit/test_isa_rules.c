@@ -657,6 +657,58 @@ static void test_unsupported_counted(void)
     }
 }
 
+/* gv_isa_write(): the one image layout.  A module's parts land where
+ * the header says, the image passes gv_isa_check(), and one larger than
+ * GV_ISA_MODULE_MAX is refused with the size it would have had. */
+static void test_isa_write(void)
+{
+    static const char names[8] = "k";
+    struct gv_insn ins[2] = {
+        { .op = GV_I_NOP, .a = GV_ISA_NONE, .b = GV_ISA_NONE,
+          .c = GV_ISA_NONE, .e = GV_ISA_NONE, .d = GV_ISA_NONE },
+        { .op = GV_I_EXIT, .a = GV_ISA_NONE, .b = GV_ISA_NONE,
+          .c = GV_ISA_NONE, .e = GV_ISA_NONE, .d = GV_ISA_NONE },
+    };
+    uint64_t k[2] = { 7, 9 };
+    uint8_t data[24] = { 1, 2, 3 };
+    struct gv_isa_func f = { .flags = GV_FUNC_ENTRY, .insn_count = 2,
+                             .nregs = 1 };
+    struct gv_isa_parts p = {
+        .funcs = &f, .nfuncs = 1, .insns = ins, .ninsns = 2, .consts = k,
+        .nconsts = 2, .strings = names, .strings_size = sizeof(names),
+        .data = data, .data_size = sizeof(data),
+    };
+    struct gv_isa_module h;
+    char err[256];
+    size_t len = 0;
+    uint8_t *img = gv_isa_write(&p, &len);
+
+    CU_ASSERT_PTR_NOT_NULL_FATAL(img);
+    memcpy(&h, img, sizeof(h));
+    CU_ASSERT_EQUAL(h.total_size, len);
+    CU_ASSERT_EQUAL(len % 8, 0);
+    CU_ASSERT_EQUAL(h.data_off % 256, 0);
+    CU_ASSERT_EQUAL(h.funcs_off, sizeof(h));
+    CU_ASSERT_EQUAL(h.insns_off, sizeof(h) + sizeof(f));
+    CU_ASSERT_EQUAL(memcmp(img + h.insns_off, ins, sizeof(ins)), 0);
+    CU_ASSERT_EQUAL(memcmp(img + h.consts_off, k, sizeof(k)), 0);
+    CU_ASSERT_EQUAL(memcmp(img + h.data_off, data, sizeof(data)), 0);
+    CU_ASSERT_STRING_EQUAL((const char *)img + h.strings_off, "k");
+    CU_ASSERT_EQUAL(gv_isa_check(img, len, err, sizeof(err)), 0);
+    free(img);
+    /* NULL data of a size: zeroed */
+    p.data = NULL;
+    img = gv_isa_write(&p, &len);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(img);
+    memcpy(&h, img, sizeof(h));
+    CU_ASSERT_EQUAL(img[h.data_off], 0);
+    free(img);
+    /* too large: refused, with its size */
+    p.data_size = GV_ISA_MODULE_MAX;
+    CU_ASSERT_PTR_NULL(gv_isa_write(&p, &len));
+    CU_ASSERT(len > GV_ISA_MODULE_MAX);
+}
+
 int gv_register_suites(void)
 {
     static const struct gv_cunit_test agree[] = {
@@ -664,6 +716,8 @@ int gv_register_suites(void)
         { "cvt source types and roundings", test_cvt_agree },
         { "operand fields", test_operands_agree },
         { "decided rules", test_decisions },
+        { "gv_isa_write: the image layout, too large refused",
+          test_isa_write },
         { NULL, NULL },
     };
     static const struct gv_cunit_test engine[] = {
