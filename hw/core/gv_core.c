@@ -210,6 +210,7 @@ struct gv_dev *gv_dev_new(const struct gv_config *cfg,
     dev->tp = gv_devtime_profile(cfg->timing);
     dev->cfg.timing = NULL;     /* not kept either: dev->tp says it */
     dev->compute_solo = cfg->compute_solo;
+    dev->compute_plain = cfg->compute_plain;
     if (gv_engine_init(dev, cfg->compute_sms, err) != 0) {
         gv_engine_free(dev);
         gv_attest_free(dev);

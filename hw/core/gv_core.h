@@ -60,6 +60,11 @@ struct gv_config {
     /* Run a block's warps one at a time, never in gangs (the gangs'
      * differential tests; docs/compute.md). */
     bool compute_solo;
+    /* Decode modules without the fast paths: every ALU instruction
+     * through the exact per-lane evaluator, every load and store through
+     * the per-lane path, no fused runs (the fast paths' differential
+     * tests; docs/compute.md). */
+    bool compute_plain;
     /* The debug block of BAR0 (per-rule hit counters, the consistency
      * check; GV_REG_DBG_*): off, it reads 0 and refuses writes. */
     bool debug;

@@ -223,6 +223,7 @@ struct gv_dev {
     unsigned modcache_next;
     unsigned compute_sms;
     bool compute_solo;          /* no gangs (gv_config) */
+    bool compute_plain;         /* no fast paths (gv_config) */
     bool launch_started;        /* set by a LAUNCH just accepted */
     uint64_t compute_lane_insns;
 

@@ -155,6 +155,25 @@ static unsigned pick_kind(const struct gv_insn *x)
     }
 }
 
+/* The kind of @x in a device without fast paths (gv_config.compute_plain):
+ * every ALU instruction through the exact per-lane evaluator, every load
+ * and store through the per-lane path (one translation and check per
+ * lane), no fusion; control, barriers, warp ops, special registers and
+ * calls as always (they have one form). */
+static unsigned plain_kind(const struct gv_insn *x)
+{
+    switch (x->op) {
+    case GV_I_NOP: return GV_K_NOP;
+    case GV_I_LD: return GV_K_LD;
+    case GV_I_ST: return GV_K_ST;
+    case GV_I_ATOM: case GV_I_BRA: case GV_I_EXIT: case GV_I_BAR:
+    case GV_I_S2R: case GV_I_MADDR: case GV_I_SHFL: case GV_I_VOTE:
+    case GV_I_TRAP: case GV_I_CALL: case GV_I_RET:
+        return pick_kind(x);
+    default: return GV_K_GENERIC;
+    }
+}
+
 static void kmodule_free(struct gv_kmodule *km)
 {
     if (!km) {
@@ -245,8 +264,8 @@ static int decode_operands(const struct gv_isa_module *h,
  * work is bounded by the function's size, not the pool's. */
 static int decode_func(const struct gv_isa_module *h, const uint8_t *img,
                        const struct gv_isa_func *fn, uint32_t fi,
-                       struct gv_kfunc *kf, uint32_t *cmap, char *why,
-                       size_t why_len)
+                       struct gv_kfunc *kf, uint32_t *cmap, bool plain,
+                       char *why, size_t why_len)
 {
     const struct gv_insn *ins = (const void *)(img + h->insns_off);
     const uint64_t *pool = (const void *)(img + h->consts_off);
@@ -322,7 +341,7 @@ static int decode_func(const struct gv_isa_module *h, const uint8_t *img,
         di->type = x->type;
         di->mod = x->mod;
         di->guard = x->guard;
-        di->k = (uint16_t)pick_kind(x);
+        di->k = (uint16_t)(plain ? plain_kind(x) : pick_kind(x));
     }
     /* Slots: registers, constants, the sink. */
     kf->nslots = fn->nregs + nconst + 1;
@@ -374,14 +393,16 @@ static int decode_func(const struct gv_isa_module *h, const uint8_t *img,
     if (kf->code[kf->ncode - 1].guard & (GV_G_ON | GV_G_NEG)) {
         BAD("function %u: last instruction is guarded", fi);
     }
-    gv_fuse_lookups(kf);
+    if (!plain) {
+        gv_fuse_lookups(kf);
+    }
     return 0;
 fail:
     return -1;
 }
 
 static struct gv_kmodule *module_decode(const uint8_t *img, uint32_t size,
-                                        char *why, size_t why_len)
+                                        bool plain, char *why, size_t why_len)
 {
     struct gv_isa_module h;
     struct gv_kmodule *km;
@@ -438,7 +459,7 @@ static struct gv_kmodule *module_decode(const uint8_t *img, uint32_t size,
         }
         total += fn.insn_count;
         km->nfuncs = fi + 1;
-        if (decode_func(&h, img, &fn, fi, &km->funcs[fi], cmap, why,
+        if (decode_func(&h, img, &fn, fi, &km->funcs[fi], cmap, plain, why,
                         why_len) != 0) {
             free(cmap);
             kmodule_free(km);
@@ -453,7 +474,7 @@ static struct gv_kmodule *module_decode(const uint8_t *img, uint32_t size,
 int gv_compute_check_module(const uint8_t *img, uint32_t size, char *why,
                             size_t why_len)
 {
-    struct gv_kmodule *km = module_decode(img, size, why, why_len);
+    struct gv_kmodule *km = module_decode(img, size, false, why, why_len);
 
     kmodule_free(km);
     return km ? 0 : -1;
@@ -525,7 +546,7 @@ struct gv_kmodule *gv_module_get(struct gv_dev *dev, unsigned chid,
             return km;
         }
     }
-    km = module_decode(img, size, why, sizeof(why));
+    km = module_decode(img, size, dev->compute_plain, why, sizeof(why));
     free(img);
     if (!km) {
         *err = gv_refuse(dev, GV_RULE_LAUNCH_MODULE_INVALID, chid, va, size);

@@ -75,6 +75,8 @@ extern unsigned td_compute_sms;
 extern uint32_t td_launch_timeout_ms;
 /* ... and run each block's warps one at a time, never in gangs. */
 extern bool td_compute_solo;
+/* ... and decode modules without the engine's fast paths. */
+extern bool td_compute_plain;
 /* Devices made while this is set complete launches asynchronously, as in
  * QEMU: call td_engine_wait() to finish them (fence, interrupts, rings). */
 extern bool td_async;

@@ -22,7 +22,9 @@
 #include "cunit_main.h"
 #include "gv_crypto.h"
 #include "gv_ktest.h"
+#include "gv_internal.h"
 #include "gv_ptx.h"
+#include "gv_simt.h"
 
 #define VRAM    (128ull << 20)
 #define UNPROT  (16ull << 20)
@@ -37,8 +39,64 @@ static void setup(void)
     kt_init(&k1, td, 1, NULL, 64 << 20, true);
 }
 
+/* The same kernels on a device without the engine's fast paths (every
+ * ALU instruction through the exact evaluator, every access through the
+ * per-lane path, no fused runs): the same results. */
+static void setup_plain(void)
+{
+    td_compute_plain = true;
+    setup();
+    td_compute_plain = false;
+}
+
+/* How many instructions of the device's cached modules have a fast kind
+ * (none on a device without fast paths); @all: how many there are. */
+static unsigned fast_kinds(const struct gv_dev *d, unsigned *all)
+{
+    unsigned n = 0;
+
+    *all = 0;
+    for (unsigned m = 0; m < GV_MODCACHE; m++) {
+        const struct gv_kmodule *km = d->modcache[m];
+
+        for (uint32_t f = 0; km && f < km->nfuncs; f++) {
+            *all += km->funcs[f].ncode;
+            for (uint32_t i = 0; i < km->funcs[f].ncode; i++) {
+                switch (km->funcs[f].code[i].k) {
+                case GV_K_NOP: case GV_K_GENERIC: case GV_K_LD: case GV_K_ST:
+                case GV_K_ATOM: case GV_K_BRA: case GV_K_EXIT: case GV_K_BAR:
+                case GV_K_S2R: case GV_K_MADDR: case GV_K_SHFL:
+                case GV_K_VOTE: case GV_K_TRAP: case GV_K_CALL:
+                case GV_K_RET:
+                    break;
+                default:
+                    n++;
+                }
+            }
+        }
+    }
+    return n;
+}
+
+static bool plain_dev;
+static void teardown(void);
+
+static void teardown_plain(void)
+{
+    plain_dev = true;
+    teardown();
+    plain_dev = false;
+}
+
 static void teardown(void)
 {
+    unsigned all, fast = fast_kinds(td->dev, &all);
+
+    /* the kernels that ran on td ran with their fast kinds, and without
+     * any on the plain device */
+    if (all) {
+        CU_ASSERT(plain_dev ? fast == 0 : fast > 0);
+    }
     td_check(td);
     td_free(td);
     td = NULL;
@@ -847,5 +905,18 @@ int gv_register_suites(void)
         { NULL, NULL },
     };
 
-    return gv_add_suite("kernels", setup, teardown, t);
+    static const struct gv_cunit_test plain[] = {
+        { "vector_add", test_vector_add },
+        { "matmul", test_matmul },
+        { "reduce_sum", test_reduce },
+        { "blackscholes", test_blackscholes },
+        { "memset32", test_memset32 },
+        { "intrinsics", test_intrinsics },
+        { "nvcc-style PTX", test_nvcc_style },
+        { NULL, NULL },
+    };
+
+    return gv_add_suite("kernels", setup, teardown, t) ||
+           gv_add_suite("kernels without fast paths", setup_plain,
+                        teardown_plain, plain);
 }
