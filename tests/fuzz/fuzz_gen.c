@@ -2,9 +2,10 @@
 /*
  * fuzz-engine's mode 6 (fuzz_engine.c): a generated module
  * (tests/guest/fuzz/gvf_modgen.c) run on the bench's secure channel 2
- * and again on three other devices, with 1 and 3 SMs, and with 2 SMs
- * running each block's warps one at a time (no gangs, docs/compute.md),
- * on a normal channel;
+ * and again on four other devices, with 1 and 3 SMs, with 2 SMs running
+ * each block's warps one at a time (no gangs, docs/compute.md), and with
+ * 4 SMs decoding modules without the fast paths (compute_plain: the exact
+ * evaluator and the per-lane memory path), on a normal channel;
  * docs/fuzzing.md, "Generated modules".
  *
  * Bytes (after the mode byte): u64 seed, u8 generator options
@@ -21,7 +22,7 @@
  *    completed, byte for byte the same outputs (every thread's slots and
  *    the atomics' compared words): the module's results do not depend on
  *    the number of SMs, the order blocks run in, the warps' interleaving
- *    (gangs or not), or the channel;
+ *    (gangs or not), the engine's fast paths, or the channel;
  *  - gv_dev_check() on each device (fzb_end() on the bench's).
  */
 #include <inttypes.h>
@@ -143,18 +144,20 @@ struct g_dev {
     uint64_t base;
 };
 
-static struct g_dev *other_dev(unsigned sms, bool solo)
+static struct g_dev *other_dev(unsigned sms)
 {
-    static struct g_dev devs[4][2];
-    struct g_dev *o = &devs[sms % 4][solo];
+    static struct g_dev devs[5];
+    struct g_dev *o = &devs[sms % 5];
 
     if (!o->td) {
         td_compute_sms = sms;
-        td_compute_solo = solo;
+        td_compute_solo = sms == 2;
+        td_compute_plain = sms == 4;
         td_launch_timeout_ms = G_OTHER_TIMEOUT_MS;   /* a hang: a finding */
         o->td = td_new(16ull << 20, 4ull << 20, 4ull << 20, false);
         td_compute_sms = 0;
         td_compute_solo = false;
+        td_compute_plain = false;
         td_launch_timeout_ms = 0;
         kt_init(&o->k, o->td, 1, NULL, 256u << 10, false);
         o->base = kt_alloc(&o->k, 128u << 10);
@@ -162,10 +165,9 @@ static struct g_dev *other_dev(unsigned sms, bool solo)
     return o;
 }
 
-static void run_other(const struct g_case *c, unsigned sms, bool solo,
-                      struct g_run *r)
+static void run_other(const struct g_case *c, unsigned sms, struct g_run *r)
 {
-    struct g_dev *o = other_dev(sms, solo);
+    struct g_dev *o = other_dev(sms);
     struct gv_dev *d = o->td->dev;
     uint8_t cmd[256];
     uint64_t hits[GV_RULE__COUNT];
@@ -199,7 +201,8 @@ static void compare(const struct g_case *c, const struct g_run *a,
 {
     const char *dev = sms == 1 ? "a device with 1 SM"
                       : sms == 2 ? "a device with 2 SMs and no gangs"
-                                 : "a device with 3 SMs";
+                      : sms == 3 ? "a device with 3 SMs"
+                                 : "a device with 4 SMs and no fast paths";
     uint32_t len = gvf_mg_out_bytes(c->threads);
 
     if (a->rule != b->rule) {
@@ -278,8 +281,8 @@ void fz_run_gen(const uint8_t *p, size_t n)
         gen_fail(&c, "the launch ended with %s, the module's fault is %s",
                  rname(bench.rule), rname(c.info.fault_rule));
     }
-    for (unsigned sms = 1; sms <= 3; sms++) {
-        run_other(&c, sms, sms == 2, &other);
+    for (unsigned sms = 1; sms <= 4; sms++) {
+        run_other(&c, sms, &other);
         compare(&c, &bench, &other, sms);
     }
     free(img);
