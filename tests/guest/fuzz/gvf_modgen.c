@@ -53,7 +53,14 @@ struct mg {
     uint32_t fault_rule;
 };
 
-/* ---- randomness ---- */
+/* ---- randomness ----
+ * One stream per module.  Never two draws (rnd, below, one_in, vreg,
+ * src, ...), or two new constants (K), in operands that C leaves
+ * unordered (a call's arguments, both sides of | or >>): GCC and clang
+ * evaluate arguments in opposite orders, and the same seed gave two
+ * modules.  Draw into locals first, in the order GCC took them (the
+ * last argument first), so the seeds keep their modules; the
+ * gvf-modgen test holds a hash of 200 seeds' modules. */
 
 static uint64_t rnd(struct mg *g)
 {
@@ -271,8 +278,8 @@ static unsigned alu_mod(struct mg *g, unsigned form, unsigned t)
         }
         /* fall through */
     case F_AR:
-        return m | (one_in(g, 4) ? GV_M_SAT : 0) |
-               (one_in(g, 4) ? GV_M_FTZ : 0);
+        m |= one_in(g, 4) ? GV_M_SAT : 0;
+        return m | (one_in(g, 4) ? GV_M_FTZ : 0);
     case F_SETP:
         m = is_fl(t) ? below(g, GV_CMP__COUNT) : below(g, GV_CMP_GE + 1);
         return m | (t == GV_T_F32 && one_in(g, 3) ? GV_M_FTZ : 0);
@@ -305,10 +312,14 @@ static void gen_alu(struct mg *g)
     if (a->op == GV_I_SELP && one_in(g, 2)) {
         s[2] = R_P2;
     }
-    op(g, a->op, t, alu_mod(g, a->form, t), vreg(g), s[0], s[1], s[2],
+    uint16_t d = vreg(g);
+
+    op(g, a->op, t, alu_mod(g, a->form, t), d, s[0], s[1], s[2],
        a->op == GV_I_CVT ? (uint16_t)e : s[3]);
     if (one_in(g, 6)) {         /* sometimes guarded */
-        guard(g, one_in(g, 2) ? R_P2 : R_P, one_in(g, 2));
+        bool neg = one_in(g, 2);
+
+        guard(g, one_in(g, 2) ? R_P2 : R_P, neg);
     }
 }
 
@@ -316,9 +327,9 @@ static void gen_alu(struct mg *g)
 static void gen_setp(struct mg *g)
 {
     unsigned t = pick_type(g, T_INT | T_FL);
+    uint16_t b = src(g, t), a = vreg(g);
 
-    op(g, GV_I_SETP, t, alu_mod(g, F_SETP, t), R_P2, vreg(g), src(g, t),
-       NONE, NONE);
+    op(g, GV_I_SETP, t, alu_mod(g, F_SETP, t), R_P2, a, b, NONE, NONE);
 }
 
 /* ---- memory ---- */
@@ -375,12 +386,13 @@ static void gen_slot(struct mg *g, bool store)
     uint16_t e;
     unsigned w = slot_addr(g, below(g, 12), &e), t = mem_type(g, w);
 
+    uint16_t v = vreg(g);
+
     if (store) {
-        op(g, GV_I_ST, t, space_of(g, GV_SPACE_GLOBAL), 0, R_A, vreg(g),
-           NONE, e);
+        op(g, GV_I_ST, t, space_of(g, GV_SPACE_GLOBAL), 0, R_A, v, NONE, e);
     } else {
-        op(g, GV_I_LD, t, space_of(g, GV_SPACE_GLOBAL), vreg(g), R_A, NONE,
-           NONE, e);
+        op(g, GV_I_LD, t, space_of(g, GV_SPACE_GLOBAL), v, R_A, NONE, NONE,
+           e);
     }
 }
 
@@ -397,8 +409,10 @@ static void gen_load_in(struct mg *g)
     }
     op(g, GV_I_AND, GV_T_U32, 0, R_A, R_A, K(g, mask), 0, 0);
     op(g, GV_I_MADWIDE, GV_T_U32, 0, R_A, R_A, K(g, sz), R_IN, 0);
-    op(g, GV_I_LD, t, space_of(g, GV_SPACE_GLOBAL), vreg(g), R_A, NONE, NONE,
-       0);
+
+    uint16_t d = vreg(g);
+
+    op(g, GV_I_LD, t, space_of(g, GV_SPACE_GLOBAL), d, R_A, NONE, NONE, 0);
 }
 
 static void gen_load_misc(struct mg *g)
@@ -406,10 +420,12 @@ static void gen_load_misc(struct mg *g)
     unsigned t = mem_type(g, 8);
 
     switch (below(g, 3)) {
-    case 0:                     /* a parameter value */
-        op(g, GV_I_LD, t, GV_SPACE_PARAM, vreg(g), K(g, 24 + 8 * below(g, 5)),
-           NONE, NONE, 0);
+    case 0: {                   /* a parameter value */
+        uint16_t a = K(g, 24 + 8 * below(g, 5));
+
+        op(g, GV_I_LD, t, GV_SPACE_PARAM, vreg(g), a, NONE, NONE, 0);
         break;
+    }
     case 1:                     /* the module's data section */
         op(g, GV_I_MADDR, GV_T_U64, 0, R_A, K(g, 8 * below(g, MG_DATA / 8)),
            0, 0, 0);
@@ -493,8 +509,10 @@ static void gen_atom(struct mg *g)
     } else if (one_in(g, 4)) {
         sp = GV_SPACE_GENERIC;
     }
-    op(g, GV_I_ATOM, t, sp | aop << 4, one_in(g, 2) ? NONE : R_SINK, base,
-       src(g, t), c, (uint16_t)off);
+    uint16_t b = src(g, t);
+
+    op(g, GV_I_ATOM, t, sp | aop << 4, one_in(g, 2) ? NONE : R_SINK, base, b,
+       c, (uint16_t)off);
 }
 
 /* ---- special registers ---- */
@@ -520,8 +538,10 @@ static void gen_sreg(struct mg *g)
                                                                  : GV_T_U32,
            s, R_SINK, 0, 0, 0, 0);
     } else {
-        op(g, GV_I_S2R, GV_T_U32, same[below(g, sizeof(same))], vreg(g), 0, 0,
-           0, 0);
+        uint16_t d = vreg(g);
+
+        op(g, GV_I_S2R, GV_T_U32, same[below(g, sizeof(same))], d, 0, 0, 0,
+           0);
     }
 }
 
@@ -538,13 +558,19 @@ static void warp_op(struct mg *g, unsigned kind, uint16_t mask)
     if (kind / 24 % 2 == 0) {   /* a shuffle of a lane or an offset */
         uint16_t b = one_in(g, 2) ? K(g, below(g, 40)) : vreg(g);
 
-        op(g, GV_I_SHFL, st[kind / 48 % 3], mode, vreg(g), vreg(g), b,
+        uint16_t a = vreg(g), d = vreg(g);
+
+        op(g, GV_I_SHFL, st[kind / 48 % 3], mode, d, a, b,
            K(g, mode == GV_SHFL_UP ? seg : seg | 0x1f), mask);
     } else if (mode == GV_VOTE_BALLOT) {
-        op(g, GV_I_VOTE, GV_T_U32, mode, one_in(g, 4) ? R_SINK : vreg(g),
-           vreg(g), NONE, NONE, mask);
+        uint16_t a = vreg(g);
+
+        op(g, GV_I_VOTE, GV_T_U32, mode, one_in(g, 4) ? R_SINK : vreg(g), a,
+           NONE, NONE, mask);
     } else {
-        op(g, GV_I_VOTE, GV_T_PRED, mode, vreg(g), vreg(g), NONE, NONE, mask);
+        uint16_t a = vreg(g), d = vreg(g);
+
+        op(g, GV_I_VOTE, GV_T_PRED, mode, d, a, NONE, NONE, mask);
     }
 }
 
@@ -554,7 +580,9 @@ static void gen_warp(struct mg *g)
     op(g, GV_I_VOTE, GV_T_U32, GV_VOTE_BALLOT, R_AMASK, R_ONE, NONE, NONE,
        NONE);
     for (unsigned i = 0, n = 1 + below(g, 3); i < n; i++) {
-        warp_op(g, below(g, 144), one_in(g, 4) ? NONE : R_AMASK);
+        uint16_t mask = one_in(g, 4) ? NONE : R_AMASK;
+
+        warp_op(g, below(g, 144), mask);
     }
 }
 
@@ -573,14 +601,20 @@ static bool gen_cond(struct mg *g)
            0, 0);
         op(g, GV_I_SETP, GV_T_U32, GV_CMP_NE, R_P, R_A2, K(g, 0), 0, 0);
         return false;
-    case 1:
-        op(g, GV_I_SETP, GV_T_U32, below(g, GV_CMP_GE + 1), R_P, R_TID,
-           K(g, below(g, 80)), 0, 0);
+    case 1: {
+        uint16_t b = K(g, below(g, 80));
+
+        op(g, GV_I_SETP, GV_T_U32, below(g, GV_CMP_GE + 1), R_P, R_TID, b, 0,
+           0);
         return false;
-    case 2:
-        op(g, GV_I_SETP, GV_T_U32, below(g, GV_CMP_GE + 1), R_P, R_CTA,
-           K(g, below(g, 3)), 0, 0);
+    }
+    case 2: {
+        uint16_t b = K(g, below(g, 3));
+
+        op(g, GV_I_SETP, GV_T_U32, below(g, GV_CMP_GE + 1), R_P, R_CTA, b, 0,
+           0);
         return true;
+    }
     case 3:
         op(g, GV_I_LD, GV_T_U32, GV_SPACE_PARAM, R_A2,
            K(g, 24 + 8 * below(g, 5)), NONE, NONE, 0);
@@ -589,9 +623,9 @@ static bool gen_cond(struct mg *g)
         return true;
     default: {
         unsigned t = pick_type(g, T_INT | T_FL);
+        uint16_t b = src(g, t), a = vreg(g);
 
-        op(g, GV_I_SETP, t, alu_mod(g, F_SETP, t), R_P, vreg(g), src(g, t),
-           NONE, NONE);
+        op(g, GV_I_SETP, t, alu_mod(g, F_SETP, t), R_P, a, b, NONE, NONE);
         return false;
     }
     }
@@ -730,21 +764,22 @@ static void gen_fault(struct mg *g)
         break;
     case 1:
         slot_addr(g, below(g, 4), &e);
+        e = (uint16_t)(1 + below(g, 7));
         op(g, GV_I_LD, GV_T_U64, GV_SPACE_GLOBAL, vreg(g), R_A, NONE, NONE,
-           (uint16_t)(1 + below(g, 7)));
+           e);
         break;
     case 2:
-        op(g, GV_I_LD, GV_T_U32, GV_SPACE_SHARED, vreg(g),
-           K(g, (g->opts & GVF_MG_SHARED ? MG_SHARED : 0) + 4 * below(g, 9)),
-           NONE, NONE, 0);
+        e = K(g, (g->opts & GVF_MG_SHARED ? MG_SHARED : 0) + 4 * below(g, 9));
+        op(g, GV_I_LD, GV_T_U32, GV_SPACE_SHARED, vreg(g), e, NONE, NONE, 0);
         break;
     case 3:
+        e = vreg(g);
         op(g, GV_I_ST, GV_T_U64, GV_SPACE_LOCAL, 0,
-           K(g, MG_LOCAL + 8 * below(g, 9)), vreg(g), NONE, 0);
+           K(g, MG_LOCAL + 8 * below(g, 9)), e, NONE, 0);
         break;
     case 4:
-        op(g, GV_I_LD, GV_T_U64, GV_SPACE_PARAM, vreg(g),
-           K(g, GVF_MG_PARAMS + 8 * below(g, 9)), NONE, NONE, 0);
+        e = K(g, GVF_MG_PARAMS + 8 * below(g, 9));
+        op(g, GV_I_LD, GV_T_U64, GV_SPACE_PARAM, vreg(g), e, NONE, NONE, 0);
         break;
     case 5:
         op(g, GV_I_MOV, GV_T_U64, 0, R_A, K(g, (1ull << 47) + 8 * below(g, 9)),
@@ -756,8 +791,9 @@ static void gen_fault(struct mg *g)
         op(g, GV_I_TRAP, 0, 0, 0, 0, 0, 0, 0);
         break;
     case 7:
+        e = K(g, 16);
         op(g, GV_I_SELP, GV_T_U64, 0, R_A, K(g, MG_LOCAL + 8 + below(g, 99)),
-           K(g, 16), R_P2, 0);
+           e, R_P2, 0);
         g->calls[g->ncalls++] = op(g, GV_I_CALL, GV_T_NONE, 0, R_RA, R_A, 0,
                                    0, 0);
         return;
@@ -1008,7 +1044,9 @@ void gvf_mg_params(uint64_t seed, uint64_t out, uint64_t in, uint64_t atom,
     struct mg g = { .s = seed ^ 0x5bd1e995u };
 
     for (unsigned i = 3; i < GVF_MG_PARAMS / 8; i++) {
-        v[i] = rnd(&g) >> below(&g, 64);
+        uint64_t r = rnd(&g);
+
+        v[i] = r >> below(&g, 64);
     }
     memcpy(p, v, sizeof(v));
 }
