@@ -664,19 +664,35 @@ static void test_isa_write(void)
 {
     static const char names[8] = "k";
     struct gv_insn ins[2] = {
-        { .op = GV_I_NOP, .a = GV_ISA_NONE, .b = GV_ISA_NONE,
-          .c = GV_ISA_NONE, .e = GV_ISA_NONE, .d = GV_ISA_NONE },
-        { .op = GV_I_EXIT, .a = GV_ISA_NONE, .b = GV_ISA_NONE,
-          .c = GV_ISA_NONE, .e = GV_ISA_NONE, .d = GV_ISA_NONE },
+        { .op = GV_I_NOP,
+          .a = GV_ISA_NONE,
+          .b = GV_ISA_NONE,
+          .c = GV_ISA_NONE,
+          .e = GV_ISA_NONE,
+          .d = GV_ISA_NONE },
+        { .op = GV_I_EXIT,
+          .a = GV_ISA_NONE,
+          .b = GV_ISA_NONE,
+          .c = GV_ISA_NONE,
+          .e = GV_ISA_NONE,
+          .d = GV_ISA_NONE },
     };
     uint64_t k[2] = { 7, 9 };
     uint8_t data[24] = { 1, 2, 3 };
-    struct gv_isa_func f = { .flags = GV_FUNC_ENTRY, .insn_count = 2,
+    struct gv_isa_func f = { .flags = GV_FUNC_ENTRY,
+                             .insn_count = 2,
                              .nregs = 1 };
     struct gv_isa_parts p = {
-        .funcs = &f, .nfuncs = 1, .insns = ins, .ninsns = 2, .consts = k,
-        .nconsts = 2, .strings = names, .strings_size = sizeof(names),
-        .data = data, .data_size = sizeof(data),
+        .funcs = &f,
+        .nfuncs = 1,
+        .insns = ins,
+        .ninsns = 2,
+        .consts = k,
+        .nconsts = 2,
+        .strings = names,
+        .strings_size = sizeof(names),
+        .data = data,
+        .data_size = sizeof(data),
     };
     struct gv_isa_module h;
     char err[256];
