@@ -58,9 +58,10 @@ struct mg {
  * src, ...), or two new constants (K), in operands that C leaves
  * unordered (a call's arguments, both sides of | or >>): GCC and clang
  * evaluate arguments in opposite orders, and the same seed gave two
- * modules.  Draw into locals first, in the order GCC took them (the
- * last argument first), so the seeds keep their modules; the
- * gvf-modgen test holds a hash of 200 seeds' modules. */
+ * modules (a UBSan build of GCC took `rnd(g) >> below(g, 64)` the
+ * other way round too).  Draw into locals first, in the order GCC -O2
+ * took them (the last argument first), so the seeds keep their modules;
+ * the gvf-modgen test holds a hash of 200 seeds' modules. */
 
 static uint64_t rnd(struct mg *g)
 {
@@ -1012,7 +1013,9 @@ uint8_t *gvf_modgen(uint64_t seed, unsigned opts, struct gvf_mg_info *info)
     g->s = rnd(g);      /* nearby seeds: unrelated streams */
     g->opts = opts;
     for (unsigned i = 0; i < 8; i++) {
-        g->pool[i] = rnd(g) >> below(g, 64);
+        uint64_t r = rnd(g);
+
+        g->pool[i] = r >> below(g, 64);
     }
     top = (opts & GVF_MG_BIG ? 16 : 6) + below(g, 8);
     fault_at = opts & GVF_MG_FAULT ? below(g, top + 1) : ~0u;
