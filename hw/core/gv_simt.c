@@ -489,13 +489,7 @@ bool setp_bra_full(struct gv_launch *L, struct gv_sm *sm, struct gv_warp *w,
         /* each lane's 0 or 1 (a vector compare), then the mask of them */
         const uint32_t m = FULL;
 
-        switch (i->fscale) {
-        case GV_K_SETP_S32: SETP_CASES(int32_t, ID); break;
-        case GV_K_SETP_U32: SETP_CASES(uint32_t, ID); break;
-        case GV_K_SETP_S64: SETP_CASES(int64_t, ID); break;
-        case GV_K_SETP_U64: SETP_CASES(uint64_t, ID); break;
-        default: SETP_CASES(float, F32); break;
-        }
+        SETP_FUSED();
         p = predmask(D);
     }
     if (br->guard & GV_G_NEG) {
@@ -518,13 +512,7 @@ static bool setp_bra(struct gv_launch *L, struct gv_sm *sm,
     if (m == FULL) {
         return setp_bra_full(L, sm, w, i, R);
     }
-    switch (i->fscale) {
-    case GV_K_SETP_S32: SETP_CASES(int32_t, ID); break;
-    case GV_K_SETP_U32: SETP_CASES(uint32_t, ID); break;
-    case GV_K_SETP_S64: SETP_CASES(int64_t, ID); break;
-    case GV_K_SETP_U64: SETP_CASES(uint64_t, ID); break;
-    default: SETP_CASES(float, F32); break;
-    }
+    SETP_FUSED();
     w->pc++;
     return true;
 }

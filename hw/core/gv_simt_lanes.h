@@ -115,6 +115,17 @@ static inline uint64_t rsqrtf32(uint64_t a)
 
 #define ID(x) (x)
 
+/* The setp of a fused setp + branch (GV_K_SETP_BRA), by its own kind
+ * (fscale), for the lanes of m: each lane's 0 or 1 in D. */
+#define SETP_FUSED()                                                    \
+    switch (i->fscale) {                                                \
+    case GV_K_SETP_S32: SETP_CASES(int32_t, ID); break;                 \
+    case GV_K_SETP_U32: SETP_CASES(uint32_t, ID); break;                \
+    case GV_K_SETP_S64: SETP_CASES(int64_t, ID); break;                 \
+    case GV_K_SETP_U64: SETP_CASES(uint64_t, ID); break;                \
+    default: SETP_CASES(float, F32); break;                             \
+    }
+
 /* p = the setp results of lanes 0 to N - 1 as a mask (N a constant: 32,
  * or 1 for a uniform warp) */
 #define SETP_LOOP(T, CONV, OP, N)                                       \
