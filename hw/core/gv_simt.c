@@ -156,8 +156,25 @@ static uint64_t sreg(struct gv_launch *L, struct gv_sm *sm, struct gv_warp *w,
     }
 }
 
+/* Is special register @id the same for every lane of a block (so a gang
+ * of its warps reads it once)? */
+static inline bool sreg_block_uniform(unsigned id)
+{
+    switch (id) {
+    case GV_SR_NTID_X: case GV_SR_NTID_Y: case GV_SR_NTID_Z:
+    case GV_SR_CTAID_X: case GV_SR_CTAID_Y: case GV_SR_CTAID_Z:
+    case GV_SR_NCTAID_X: case GV_SR_NCTAID_Y: case GV_SR_NCTAID_Z:
+    case GV_SR_NWARPID: case GV_SR_SMID: case GV_SR_NSMID:
+    case GV_SR_GRIDID:
+        return true;
+    default:
+        return false;
+    }
+}
+
 /* s2r: the special registers.  tid.x in the common layouts and the
- * uniform ones are computed once for the warp. */
+ * uniform ones (the block's, and %warpid) are computed once for the
+ * warp. */
 static inline void s2r(struct gv_launch *L, struct gv_sm *sm,
                        struct gv_warp *w, unsigned id, uint64_t *D,
                        uint32_t m)
@@ -176,18 +193,14 @@ static inline void s2r(struct gv_launch *L, struct gv_sm *sm,
     case GV_SR_LANEID:
         LANES(m, D[l] = l);
         break;
-    case GV_SR_NTID_X: case GV_SR_NTID_Y: case GV_SR_NTID_Z:
-    case GV_SR_CTAID_X: case GV_SR_CTAID_Y: case GV_SR_CTAID_Z:
-    case GV_SR_NCTAID_X: case GV_SR_NCTAID_Y: case GV_SR_NCTAID_Z:
-    case GV_SR_WARPID: case GV_SR_NWARPID: case GV_SR_SMID:
-    case GV_SR_NSMID: case GV_SR_GRIDID: {
-        uint64_t v = sreg(L, sm, w, id, 0);  /* uniform */
-
-        LANES(m, D[l] = v);
-        break;
-    }
     default:
-        LANES(m, D[l] = sreg(L, sm, w, id, l));
+        if (sreg_block_uniform(id) || id == GV_SR_WARPID) {
+            uint64_t v = sreg(L, sm, w, id, 0);  /* uniform */
+
+            LANES(m, D[l] = v);
+        } else {
+            LANES(m, D[l] = sreg(L, sm, w, id, l));
+        }
         break;
     }
 }
@@ -937,25 +950,19 @@ int gang_step(struct gv_launch *L, struct gv_sm *sm, struct gv_warp *w0,
         break;
     }
     case GV_K_S2R:
-        switch (i->mod) {
-        case GV_SR_NTID_X: case GV_SR_NTID_Y: case GV_SR_NTID_Z:
-        case GV_SR_CTAID_X: case GV_SR_CTAID_Y: case GV_SR_CTAID_Z:
-        case GV_SR_NCTAID_X: case GV_SR_NCTAID_Y: case GV_SR_NCTAID_Z:
-        case GV_SR_NWARPID: case GV_SR_SMID: case GV_SR_NSMID:
-        case GV_SR_GRIDID: {
+        if (i->mod == GV_SR_CLOCK || i->mod == GV_SR_CLOCK64) {
+            /* the warp's issued count, which run_warp (and the per-warp
+             * path) advance before the instruction, run_gang after */
+            return G_NO;
+        }
+        if (sreg_block_uniform(i->mod)) {
             uint64_t v = sreg(L, sm, w0, i->mod, 0);    /* the block's */
 
             GANG_EACH(LANES(FULL, D[l] = v));
             break;
         }
-        case GV_SR_WARPID: case GV_SR_CLOCK: case GV_SR_CLOCK64:
-        case GV_SR_GLOBALTIMER:
-            return G_NO;                /* one value per warp */
-        default:
-            for (uint32_t g = 0; g < n; g++, D += st) {
-                s2r(L, sm, &w0[g], i->mod, D, FULL);
-            }
-            break;
+        for (uint32_t g = 0; g < n; g++, D += st) {
+            s2r(L, sm, &w0[g], i->mod, D, FULL);
         }
         break;
     case GV_K_LDG32: case GV_K_LDG64: case GV_K_STG32: case GV_K_STG64:
@@ -1015,9 +1022,8 @@ static int run_gang(struct gv_launch *L, struct gv_sm *sm, struct gv_warp *w0,
         }
         if (r == G_JUMP) {
             lanes += (uint64_t)n * GV_WARP;
-            goto lockstep;
         }
-        for (uint32_t g = 0; g < n; g++) {
+        for (uint32_t g = 0; r == G_NO && g < n; g++) {
             struct gv_warp *w = &w0[g];
             uint32_t m = guarded(w, i, w->R);
 
@@ -1032,7 +1038,7 @@ static int run_gang(struct gv_launch *L, struct gv_sm *sm, struct gv_warp *w0,
                 return W_STOP;
             }
         }
-lockstep:
+        /* a branch, or a kind run warp by warp: still in lockstep? */
         for (uint32_t g = 0; g < n; g++) {
             if (!in_lockstep(&w0[g], w0->pc)) {
                 return warp_leave(sm, lanes, check, W_IDLE);

@@ -660,23 +660,19 @@ static void test_unsupported_counted(void)
 /* gv_isa_write(): the one image layout.  A module's parts land where
  * the header says, the image passes gv_isa_check(), and one larger than
  * GV_ISA_MODULE_MAX is refused with the size it would have had. */
+/* An instruction @op without operands */
+static struct gv_insn bare(uint8_t op)
+{
+    struct gv_insn x = { .op = op };
+
+    x.d = x.a = x.b = x.c = x.e = GV_ISA_NONE;
+    return x;
+}
+
 static void test_isa_write(void)
 {
     static const char names[8] = "k";
-    struct gv_insn ins[2] = {
-        { .op = GV_I_NOP,
-          .a = GV_ISA_NONE,
-          .b = GV_ISA_NONE,
-          .c = GV_ISA_NONE,
-          .e = GV_ISA_NONE,
-          .d = GV_ISA_NONE },
-        { .op = GV_I_EXIT,
-          .a = GV_ISA_NONE,
-          .b = GV_ISA_NONE,
-          .c = GV_ISA_NONE,
-          .e = GV_ISA_NONE,
-          .d = GV_ISA_NONE },
-    };
+    struct gv_insn ins[2] = { bare(GV_I_NOP), bare(GV_I_EXIT) };
     uint64_t k[2] = { 7, 9 };
     uint8_t data[24] = { 1, 2, 3 };
     struct gv_isa_func f = { .flags = GV_FUNC_ENTRY,
