@@ -9,7 +9,12 @@
  * checked against the CPU reference.
  *
  *   bench-compute [--runs N] [--sms N] [--quick] [--no-oclgrind]
- *                 [--only KERNEL] [--kernels DIR]
+ *                 [--no-jit] [--only KERNEL] [--kernels DIR]
+ *
+ * The compiled tier (docs/compute.md) is on, as in the QEMU device, and
+ * compiles each kernel's regions at its first gang (a warm-up run
+ * before the timed ones pays the compilation); --no-jit: the
+ * interpreter alone.
  *
  * Table 1 runs all three at sizes oclgrind finishes in seconds; table 2
  * runs the engine and pocl at the paper-like sizes (BlackScholes 4M
@@ -30,6 +35,7 @@
 
 static const char *kdir = GV_KERNEL_DIR;
 static unsigned runs = 3, sms;
+static bool jit = true;
 
 static double now(void)
 {
@@ -91,6 +97,8 @@ static struct td *dev_new(struct kt *k, uint64_t bytes)
     struct td *td;
 
     td_compute_sms = sms;
+    td_compute_jit = jit;
+    td_compute_jit_after = 0;
     td = td_new(prot + (48ull << 20), 16ull << 20, prot, false);
     kt_init(k, td, 1, NULL, bytes, true);
     return td;
@@ -289,14 +297,16 @@ int main(int argc, char **argv)
             kdir = argv[++i];
         } else if (!strcmp(argv[i], "--quick")) {
             quick = true;
+        } else if (!strcmp(argv[i], "--no-jit")) {
+            jit = false;
         } else if (!strcmp(argv[i], "--no-oclgrind")) {
             grind = false;
         } else if (!strcmp(argv[i], "--only") && i + 1 < argc) {
             only = argv[++i];
         } else {
             fprintf(stderr, "usage: bench-compute [--runs N] [--sms N] "
-                    "[--quick] [--no-oclgrind] [--only KERNEL] "
-                    "[--kernels DIR]\n");
+                    "[--quick] [--no-oclgrind] [--no-jit] "
+                    "[--only KERNEL] [--kernels DIR]\n");
             return 2;
         }
     }

@@ -88,6 +88,7 @@ int gv_sm_prepare(struct gv_sm *sm, const struct gv_launch *L)
     memset(sm->tlb, 0, sizeof(sm->tlb));
     sm->check = 4096;
     sm->lane_insns = 0;
+    sm->jit_insns = 0;
     return GV_ERR_NONE;
 }
 
@@ -187,6 +188,7 @@ int gv_exec_launch(struct gv_dev *dev, unsigned chid, const uint8_t *cmd,
     atomic_init(&L->next_block, 0);
     atomic_init(&L->status, GV_ERR_NONE);
     atomic_init(&L->lane_insns, 0);
+    atomic_init(&L->jit_insns, 0);
     L->pos = dev->cur_pos;
     gv_sched_submit(dev, L);
     dev->launch_started = true;
@@ -220,6 +222,7 @@ void gv_launch_complete(struct gv_dev *dev, struct gv_launch *L)
     int status = atomic_load(&L->status);
 
     dev->compute_lane_insns += atomic_load(&L->lane_insns);
+    dev->compute_jit_insns += atomic_load(&L->jit_insns);
     gv_devtime_launch(dev, atomic_load(&L->lane_insns));
     if (status != GV_ERR_NONE) {
         launch_refused(dev, L, status);
@@ -255,4 +258,9 @@ void gv_launch_free(struct gv_dev *dev, struct gv_launch *L)
 uint64_t gv_dev_compute_lane_insns(const struct gv_dev *dev)
 {
     return dev->compute_lane_insns;
+}
+
+uint64_t gv_dev_compute_jit_insns(const struct gv_dev *dev)
+{
+    return dev->compute_jit_insns;
 }

@@ -211,6 +211,8 @@ struct gv_dev *gv_dev_new(const struct gv_config *cfg,
     dev->cfg.timing = NULL;     /* not kept either: dev->tp says it */
     dev->compute_solo = cfg->compute_solo;
     dev->compute_plain = cfg->compute_plain;
+    dev->compute_jit = cfg->compute_jit;
+    dev->compute_jit_after = cfg->compute_jit_after;
     if (gv_engine_init(dev, cfg->compute_sms, err) != 0) {
         gv_engine_free(dev);
         gv_attest_free(dev);

@@ -65,6 +65,11 @@ struct gv_config {
      * the per-lane path, no fused runs (the fast paths' differential
      * tests; docs/compute.md). */
     bool compute_plain;
+    /* The compiled tier (docs/compute.md, "Compiled regions"): a
+     * function's regions are compiled to host code once its gangs have
+     * entered them @compute_jit_after times (0: at the first). */
+    bool compute_jit;
+    uint32_t compute_jit_after;
     /* The debug block of BAR0 (per-rule hit counters, the consistency
      * check; GV_REG_DBG_*): off, it reads 0 and refuses writes. */
     bool debug;
@@ -114,6 +119,8 @@ uint64_t gv_dev_vram_size(const struct gv_dev *dev);
 void gv_dev_engine_poll(struct gv_dev *dev);
 /* Lane-instructions the compute engine has executed (statistics). */
 uint64_t gv_dev_compute_lane_insns(const struct gv_dev *dev);
+/* Of them, those run by compiled regions (gv_config.compute_jit). */
+uint64_t gv_dev_compute_jit_insns(const struct gv_dev *dev);
 /* The most launches that have run blocks at the same time, on different
  * SMs or sharing SMs (statistics; kept across resets). */
 unsigned gv_dev_compute_max_concurrent(const struct gv_dev *dev);

@@ -224,8 +224,11 @@ struct gv_dev {
     unsigned compute_sms;
     bool compute_solo;          /* no gangs (gv_config) */
     bool compute_plain;         /* no fast paths (gv_config) */
+    bool compute_jit;           /* the compiled tier (gv_config) */
+    uint32_t compute_jit_after;
     bool launch_started;        /* set by a LAUNCH just accepted */
     uint64_t compute_lane_insns;
+    uint64_t compute_jit_insns;     /* of them, run compiled */
 
     /* the device-time model (gv_devtime.c): NULL when off */
     const struct gv_devtime_profile *tp;

@@ -10,6 +10,7 @@
  * (gv_module_get / gv_module_put).  LAUNCH itself is gv_compute.c.
  */
 #include "gv_simt.h"
+#include "gv_jit.h"
 
 #include "gv_bounds.h"
 #include "graviton/gv_isa_rules.h"
@@ -180,6 +181,7 @@ static void kmodule_free(struct gv_kmodule *km)
         return;
     }
     for (uint32_t i = 0; i < km->nfuncs; i++) {
+        gv_jit_free(&km->funcs[i]);
         free(km->funcs[i].code);
         free(km->funcs[i].consts);
     }
@@ -395,6 +397,7 @@ static int decode_func(const struct gv_isa_module *h, const uint8_t *img,
     }
     if (!plain) {
         gv_fuse_lookups(kf);
+        gv_jit_scan(kf);
     }
     return 0;
 fail:

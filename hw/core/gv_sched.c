@@ -232,7 +232,9 @@ static bool slot_run(struct gv_sm *sm)
         }
     }
     atomic_fetch_add(&L->lane_insns, sm->lane_insns);
+    atomic_fetch_add(&L->jit_insns, sm->jit_insns);
     sm->lane_insns = 0;
+    sm->jit_insns = 0;
     return true;
 }
 

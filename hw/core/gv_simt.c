@@ -30,6 +30,7 @@
  * differently from the others. */
 #pragma GCC optimize("O3", "fp-contract=off")
 
+#include "gv_jit.h"
 #include "gv_simt_fuse.h"
 #include "gv_simt_lanes.h"
 #include "gv_simt_warp.h"
@@ -156,20 +157,10 @@ static uint64_t sreg(struct gv_launch *L, struct gv_sm *sm, struct gv_warp *w,
     }
 }
 
-/* Is special register @id the same for every lane of a block (so a gang
- * of its warps reads it once)? */
-static inline bool sreg_block_uniform(unsigned id)
+uint64_t gv_simt_sreg(struct gv_launch *L, struct gv_sm *sm,
+                      struct gv_warp *w, unsigned id, unsigned l)
 {
-    switch (id) {
-    case GV_SR_NTID_X: case GV_SR_NTID_Y: case GV_SR_NTID_Z:
-    case GV_SR_CTAID_X: case GV_SR_CTAID_Y: case GV_SR_CTAID_Z:
-    case GV_SR_NCTAID_X: case GV_SR_NCTAID_Y: case GV_SR_NCTAID_Z:
-    case GV_SR_NWARPID: case GV_SR_SMID: case GV_SR_NSMID:
-    case GV_SR_GRIDID:
-        return true;
-    default:
-        return false;
-    }
+    return sreg(L, sm, w, id, l);
 }
 
 /* s2r: the special registers.  tid.x in the common layouts and the
@@ -194,7 +185,7 @@ static inline void s2r(struct gv_launch *L, struct gv_sm *sm,
         LANES(m, D[l] = l);
         break;
     default:
-        if (sreg_block_uniform(id) || id == GV_SR_WARPID) {
+        if (gv_sreg_block_uniform(id) || id == GV_SR_WARPID) {
             uint64_t v = sreg(L, sm, w, id, 0);  /* uniform */
 
             LANES(m, D[l] = v);
@@ -955,7 +946,7 @@ int gang_step(struct gv_launch *L, struct gv_sm *sm, struct gv_warp *w0,
              * path) advance before the instruction, run_gang after */
             return G_NO;
         }
-        if (sreg_block_uniform(i->mod)) {
+        if (gv_sreg_block_uniform(i->mod)) {
             uint64_t v = sreg(L, sm, w0, i->mod, 0);    /* the block's */
 
             GANG_EACH(LANES(FULL, D[l] = v));
@@ -1006,6 +997,22 @@ static int run_gang(struct gv_launch *L, struct gv_sm *sm, struct gv_warp *w0,
 
         if (c != W_GO) {
             return warp_leave(sm, lanes, check, c);
+        }
+        /* a compiled region: its instructions counted as run_gang counts
+         * them, the first one's already */
+        uint32_t len = L->f->jit_at && L->f->jit_at[w0->pc] &&
+                       L->dev->compute_jit
+                           ? gv_jit_gang(L, sm, w0, n, st, check) : 0;
+
+        if (len) {
+            check -= (len - 1) * n;
+            lanes += (uint64_t)len * n * GV_WARP;
+            sm->jit_insns += (uint64_t)len * n * GV_WARP;
+            for (uint32_t g = 0; g < n; g++) {
+                w0[g].issued += len;
+                w0[g].pc += len;
+            }
+            continue;
         }
         int r = i->guard ? G_NO : gang_step(L, sm, w0, i, st, n);
 

@@ -64,6 +64,11 @@ struct gv_kfunc {
     uint64_t *consts;           /* values of slots nregs..nslots-1 */
     uint32_t param_size, shared_size, local_size;
     uint32_t reqntid[3];
+    /* The compiled tier (gv_jit.h): per pc, the index + 1 of the region
+     * starting there (0: none); the regions and their code.  NULL: no
+     * region. */
+    uint32_t *jit_at;
+    struct gv_jit *jit;
 };
 
 struct gv_kmodule {
@@ -105,6 +110,7 @@ struct gv_launch {
     char pad_after[64];
     atomic_int status;          /* GV_ERR_NONE while running well */
     atomic_uint_fast64_t lane_insns;
+    atomic_uint_fast64_t jit_insns;
     uint64_t fault_va;          /* first fault (under the engine lock) */
     unsigned fault_rule;        /* its GV_RULE_COMPUTE_* (set with it) */
     uint32_t pos;               /* the LAUNCH's ring position */
@@ -178,6 +184,7 @@ struct gv_sm {
     uint64_t run_next, run_end; /* the blocks it took and has not run */
     uint32_t ctaid[3];
     uint64_t lane_insns;
+    uint64_t jit_insns;         /* of them, run compiled (gv_jit.h) */
     unsigned check;             /* countdown to the next watchdog check */
     unsigned slice;             /* checks left in the time slice (0: no
                                    end: the SM has no other block) */
@@ -314,6 +321,22 @@ static inline uint64_t bd(double d)
 
     memcpy(&v, &d, 8);
     return v;
+}
+
+/* Is special register @id the same for every lane of a block (so a gang
+ * of its warps reads it once)? */
+static inline bool gv_sreg_block_uniform(unsigned id)
+{
+    switch (id) {
+    case GV_SR_NTID_X: case GV_SR_NTID_Y: case GV_SR_NTID_Z:
+    case GV_SR_CTAID_X: case GV_SR_CTAID_Y: case GV_SR_CTAID_Z:
+    case GV_SR_NCTAID_X: case GV_SR_NCTAID_Y: case GV_SR_NCTAID_Z:
+    case GV_SR_NWARPID: case GV_SR_SMID: case GV_SR_NSMID:
+    case GV_SR_GRIDID:
+        return true;
+    default:
+        return false;
+    }
 }
 
 /* Every lane in @m, or the full-warp fast path. */

@@ -16,35 +16,78 @@
 /* ---- the per-lane forms of the fast integer ops ---- */
 
 /*
- * PTX bfe.u32: len = min(c, 32 - b) bits of a from bit b (0 if b >= 32
- * or the length is 0).  a >> b has at most 32 - b bits, so masking it to
- * min(c, 32) bits is the same; written without branches, so that the
- * full-warp loop vectorises (AES kernels extract a byte per table lookup).
+ * GV_LANE_FUNCS: the helpers of the lane expressions below, in a macro so
+ * that the compiled tier (gv_jit.c) puts the same text into the code it
+ * compiles (one definition of each operation's semantics).
+ *
+ * bfe_u32 is PTX bfe.u32: len = min(c, 32 - b) bits of a from bit b (0
+ * if b >= 32 or the length is 0).  a >> b has at most 32 - b bits, so
+ * masking it to min(c, 32) bits is the same; written without branches,
+ * so that the full-warp loop vectorises (AES kernels extract a byte per
+ * table lookup).  mul32 is mul.lo.u32 in 32-bit lanes (the same low half
+ * as 64-bit products).  The signed shifts are arithmetic in GCC and
+ * clang.
  */
-static inline uint64_t bfe_u32(uint64_t a, uint64_t b, uint64_t c)
-{
-    uint64_t pos = b & 0xff, len = c & 0xff;
-    uint64_t v = pos >= 32 ? 0 : (uint64_t)(uint32_t)a >> (pos & 31);
-    uint64_t mask = len >= 32 ? 0xffffffffull : (1ull << (len & 31)) - 1;
-
-    return v & mask;
+#define GV_LANE_FUNCS                                                   \
+static inline uint64_t bfe_u32(uint64_t a, uint64_t b, uint64_t c)      \
+{                                                                       \
+    uint64_t pos = b & 0xff, len = c & 0xff;                            \
+    uint64_t v = pos >= 32 ? 0 : (uint64_t)(uint32_t)a >> (pos & 31);   \
+    uint64_t mask = len >= 32 ? 0xffffffffull : (1ull << (len & 31)) - 1; \
+    return v & mask;                                                    \
+}                                                                       \
+static inline uint32_t mul32(uint64_t a, uint64_t b)                    \
+{                                                                       \
+    return (uint32_t)a * (uint32_t)b;                                   \
+}                                                                       \
+static inline uint64_t mulwide_s32(uint64_t a, uint64_t b)              \
+{                                                                       \
+    return (uint64_t)((int64_t)(int32_t)a * (int32_t)b);                \
+}                                                                       \
+static inline uint64_t mulwide_u32(uint64_t a, uint64_t b)              \
+{                                                                       \
+    return (uint64_t)(uint32_t)a * (uint32_t)b;                         \
+}                                                                       \
+static inline uint64_t shl32(uint64_t a, uint64_t b)                    \
+{                                                                       \
+    return (uint32_t)b >= 32 ? 0 : (uint32_t)(a << (uint32_t)b);        \
+}                                                                       \
+static inline uint64_t shl64(uint64_t a, uint64_t b)                    \
+{                                                                       \
+    return (uint32_t)b >= 64 ? 0 : a << (uint32_t)b;                    \
+}                                                                       \
+static inline uint64_t shr_u32(uint64_t a, uint64_t b)                  \
+{                                                                       \
+    return (uint32_t)b >= 32 ? 0 : (uint32_t)a >> (uint32_t)b;          \
+}                                                                       \
+static inline uint64_t shr_s32(uint64_t a, uint64_t b)                  \
+{                                                                       \
+    uint32_t s = (uint32_t)b >= 32 ? 31 : (uint32_t)b;                  \
+    return (uint32_t)((int32_t)a >> s);                                 \
+}                                                                       \
+static inline uint64_t shr_u64(uint64_t a, uint64_t b)                  \
+{                                                                       \
+    return (uint32_t)b >= 64 ? 0 : a >> (uint32_t)b;                    \
+}                                                                       \
+static inline uint64_t shr_s64(uint64_t a, uint64_t b)                  \
+{                                                                       \
+    uint32_t s = (uint32_t)b >= 64 ? 63 : (uint32_t)b;                  \
+    return (uint64_t)((int64_t)a >> s);                                 \
+}                                                                       \
+static inline uint64_t minf32(uint64_t a, uint64_t b)                   \
+{                                                                       \
+    return bf(fminf(f32(a), f32(b)));                                   \
+}                                                                       \
+static inline uint64_t maxf32(uint64_t a, uint64_t b)                   \
+{                                                                       \
+    return bf(fmaxf(f32(a), f32(b)));                                   \
+}                                                                       \
+static inline uint64_t rsqrtf32(uint64_t a)                             \
+{                                                                       \
+    return bf(1.0f / sqrtf(f32(a)));                                    \
 }
 
-/* mul.lo.u32 in 32-bit lanes (the same low half as 64-bit products) */
-static inline uint32_t mul32(uint64_t a, uint64_t b)
-{
-    return (uint32_t)a * (uint32_t)b;
-}
-
-static inline uint64_t mulwide_s32(uint64_t a, uint64_t b)
-{
-    return (uint64_t)((int64_t)(int32_t)a * (int32_t)b);
-}
-
-static inline uint64_t mulwide_u32(uint64_t a, uint64_t b)
-{
-    return (uint64_t)(uint32_t)a * (uint32_t)b;
-}
+GV_LANE_FUNCS
 
 /* bfe.s64: gv_bfe() of the word, position and length in the low byte
  * of b and c */
@@ -53,55 +96,7 @@ static inline uint64_t bfe_s64(uint64_t a, uint64_t b, uint64_t c)
     return gv_bfe(a, b & 0xff, c & 0xff, 64, true);
 }
 
-static inline uint64_t shl32(uint64_t a, uint64_t b)
-{
-    return (uint32_t)b >= 32 ? 0 : (uint32_t)(a << (uint32_t)b);
-}
-
-static inline uint64_t shl64(uint64_t a, uint64_t b)
-{
-    return (uint32_t)b >= 64 ? 0 : a << (uint32_t)b;
-}
-
-static inline uint64_t shr_u32(uint64_t a, uint64_t b)
-{
-    return (uint32_t)b >= 32 ? 0 : (uint32_t)a >> (uint32_t)b;
-}
-
-static inline uint64_t shr_s32(uint64_t a, uint64_t b)
-{
-    /* cppcheck-suppress shiftTooManyBitsSigned ; arithmetic in GCC, clang */
-    return (uint32_t)((int32_t)a >> ((uint32_t)b >= 32 ? 31 : (uint32_t)b));
-}
-
-static inline uint64_t shr_u64(uint64_t a, uint64_t b)
-{
-    return (uint32_t)b >= 64 ? 0 : a >> (uint32_t)b;
-}
-
-static inline uint64_t shr_s64(uint64_t a, uint64_t b)
-{
-    /* cppcheck-suppress shiftTooManyBitsSigned ; arithmetic in GCC, clang */
-    return (uint64_t)((int64_t)a >> ((uint32_t)b >= 64 ? 63 : (uint32_t)b));
-}
-
 #define F32(x) f32(x)
-
-/* Cases of run_warp on one line each. */
-static inline uint64_t minf32(uint64_t a, uint64_t b)
-{
-    return bf(fminf(f32(a), f32(b)));
-}
-
-static inline uint64_t maxf32(uint64_t a, uint64_t b)
-{
-    return bf(fmaxf(f32(a), f32(b)));
-}
-
-static inline uint64_t rsqrtf32(uint64_t a)
-{
-    return bf(1.0f / sqrtf(f32(a)));
-}
 
 #define SETP_CASES(T, CONV)                                             \
     switch (i->mod & 0x1f) {                                            \
@@ -150,84 +145,93 @@ static inline uint64_t rsqrtf32(uint64_t a)
     default: SETP_MASK(float, F32, N); break;                           \
     }
 
+/*
+ * GV_LANE_OPS: the lane-loop kinds that compute one expression of their
+ * operands' slots a, b and c (uint64_t) into D's, each with it: the
+ * interpreter's cases (ALU_CASES) and the compiled tier (gv_jit.c, which
+ * compiles the same text) both expand this one list, X(P, kind, expr)
+ * for each (P: the expander's own argument).
+ */
+#define GV_LANE_OPS(X, P)                                                  \
+    X(P, GV_K_MOV32, (uint32_t)a)                                          \
+    X(P, GV_K_MOV64, a)                                                    \
+    X(P, GV_K_ADD32, (uint32_t)(a + b))                                    \
+    X(P, GV_K_ADD64, a + b)                                                \
+    X(P, GV_K_SUB32, (uint32_t)(a - b))                                    \
+    X(P, GV_K_SUB64, a - b)                                                \
+    X(P, GV_K_MUL32, mul32(a, b))                                          \
+    X(P, GV_K_MUL64, a * b)                                                \
+    X(P, GV_K_MAD32, mul32(a, b) + (uint32_t)c)                            \
+    X(P, GV_K_MULWIDE_S32, mulwide_s32(a, b))                              \
+    X(P, GV_K_MULWIDE_U32, mulwide_u32(a, b))                              \
+    X(P, GV_K_MADWIDE_U32, mulwide_u32(a, b) + c)                          \
+    X(P, GV_K_MADWIDE_S32, mulwide_s32(a, b) + c)                          \
+    X(P, GV_K_BFE_U32, bfe_u32(a, b, c))                                   \
+    X(P, GV_K_AND32, (uint32_t)(a & b))                                    \
+    X(P, GV_K_AND64, a & b)                                                \
+    X(P, GV_K_OR32, (uint32_t)(a | b))                                     \
+    X(P, GV_K_OR64, a | b)                                                 \
+    X(P, GV_K_XOR32, (uint32_t)(a ^ b))                                    \
+    X(P, GV_K_XOR64, a ^ b)                                                \
+    X(P, GV_K_SHL32, shl32(a, b))                                          \
+    X(P, GV_K_SHL64, shl64(a, b))                                          \
+    X(P, GV_K_SHR_U32, shr_u32(a, b))                                      \
+    X(P, GV_K_SHR_S32, shr_s32(a, b))                                      \
+    X(P, GV_K_SHR_U64, shr_u64(a, b))                                      \
+    X(P, GV_K_SHR_S64, shr_s64(a, b))                                      \
+    X(P, GV_K_ADDF, bf(f32(a) + f32(b)))                                   \
+    X(P, GV_K_SUBF, bf(f32(a) - f32(b)))                                   \
+    X(P, GV_K_MULF, bf(f32(a) * f32(b)))                                   \
+    X(P, GV_K_DIVF, bf(f32(a) / f32(b)))                                   \
+    X(P, GV_K_ABSF, bf(fabsf(f32(a))))                                     \
+    X(P, GV_K_NEGF, bf(-f32(a)))                                           \
+    X(P, GV_K_MINF, minf32(a, b))                                          \
+    X(P, GV_K_MAXF, maxf32(a, b))                                          \
+    X(P, GV_K_SQRTF, bf(sqrtf(f32(a))))                                    \
+    X(P, GV_K_RCPF, bf(1.0f / f32(a)))                                     \
+    X(P, GV_K_RSQRTF, rsqrtf32(a))                                         \
+    X(P, GV_K_ADDD, bd(f64(a) + f64(b)))                                   \
+    X(P, GV_K_SUBD, bd(f64(a) - f64(b)))                                   \
+    X(P, GV_K_MULD, bd(f64(a) * f64(b)))                                   \
+    X(P, GV_K_SELP32, (uint32_t)((c & 1) ? a : b))                         \
+    X(P, GV_K_SELP64, (c & 1) ? a : b)                                     \
+    X(P, GV_K_CVT_U64_U32, (uint32_t)a)                                    \
+    X(P, GV_K_CVT_S64_S32, (uint64_t)(int64_t)(int32_t)a)                  \
+    X(P, GV_K_CVT_U32_U64, (uint32_t)a)
+
+/* The setp kinds, each with the type it compares in and the conversion
+ * from a slot (the interpreter's SETP_CASES, the fused setp, gv_jit.c) */
+#define GV_SETP_KINDS(X, P)                                                \
+    X(P, GV_K_SETP_S32, int32_t, ID)                                       \
+    X(P, GV_K_SETP_U32, uint32_t, ID)                                      \
+    X(P, GV_K_SETP_S64, int64_t, ID)                                       \
+    X(P, GV_K_SETP_U64, uint64_t, ID)                                      \
+    X(P, GV_K_SETP_F32, float, F32)
+
+/* One case of ALU_CASES from GV_LANE_OPS. */
+#define LANE_OP_CASE(EACH, K, E)                                              \
+    case K:                                                             \
+        EACH(LANES(m, {                                                 \
+            const uint64_t a = A[l], b = B[l], c = C[l];                \
+            (void)b;                                                    \
+            (void)c;                                                    \
+            D[l] = (E);                                                 \
+        }));                                                            \
+        break;
+#define SETP_KIND_CASE(EACH, K, T, CONV) case K: EACH(SETP_CASES(T, CONV)); break;
+
 /* The lane-loop kinds: each reads the slots of its operands A, B and C
  * and writes D's for the lanes of @m, and does nothing else.  EACH(s)
  * runs the statement s: once in run_warp, once for each warp of a gang
  * in gang_alu (with D, A, B and C moved on to the next warp's slots). */
 #define ALU_CASES(EACH)                                                 \
     case GV_K_NOP: break;                                               \
-    case GV_K_MOV32: EACH(LANES(m, D[l] = (uint32_t)A[l])); break;      \
-    case GV_K_MOV64: EACH(LANES(m, D[l] = A[l])); break;                \
-    case GV_K_ADD32: EACH(LANES(m, D[l] = (uint32_t)(A[l] + B[l]))); break; \
-    case GV_K_ADD64: EACH(LANES(m, D[l] = A[l] + B[l])); break;         \
-    case GV_K_SUB32: EACH(LANES(m, D[l] = (uint32_t)(A[l] - B[l]))); break; \
-    case GV_K_SUB64: EACH(LANES(m, D[l] = A[l] - B[l])); break;         \
-    case GV_K_MUL32: EACH(LANES(m, D[l] = mul32(A[l], B[l]))); break;   \
-    case GV_K_MUL64: EACH(LANES(m, D[l] = A[l] * B[l])); break;         \
-    case GV_K_MAD32:                                                    \
-        EACH(LANES(m, D[l] = mul32(A[l], B[l]) + (uint32_t)C[l]));      \
-        break;                                                          \
-    case GV_K_MULWIDE_S32:                                              \
-        EACH(LANES(m, D[l] = mulwide_s32(A[l], B[l])));                 \
-        break;                                                          \
-    case GV_K_MULWIDE_U32:                                              \
-        EACH(LANES(m, D[l] = mulwide_u32(A[l], B[l])));                 \
-        break;                                                          \
-    case GV_K_MADWIDE_U32:                                              \
-        EACH(LANES(m, D[l] = mulwide_u32(A[l], B[l]) + C[l]));          \
-        break;                                                          \
-    case GV_K_MADWIDE_S32:                                              \
-        EACH(LANES(m, D[l] = mulwide_s32(A[l], B[l]) + C[l]));          \
-        break;                                                          \
-    case GV_K_BFE_U32:                                                  \
-        EACH(LANES(m, D[l] = bfe_u32(A[l], B[l], C[l])));               \
-        break;                                                          \
-    case GV_K_AND32: EACH(LANES(m, D[l] = (uint32_t)(A[l] & B[l]))); break; \
-    case GV_K_AND64: EACH(LANES(m, D[l] = A[l] & B[l])); break;         \
-    case GV_K_OR32: EACH(LANES(m, D[l] = (uint32_t)(A[l] | B[l]))); break; \
-    case GV_K_OR64: EACH(LANES(m, D[l] = A[l] | B[l])); break;          \
-    case GV_K_XOR32: EACH(LANES(m, D[l] = (uint32_t)(A[l] ^ B[l]))); break; \
-    case GV_K_XOR64: EACH(LANES(m, D[l] = A[l] ^ B[l])); break;         \
-    case GV_K_SHL32: EACH(LANES(m, D[l] = shl32(A[l], B[l]))); break;   \
-    case GV_K_SHL64: EACH(LANES(m, D[l] = shl64(A[l], B[l]))); break;   \
-    case GV_K_SHR_U32: EACH(LANES(m, D[l] = shr_u32(A[l], B[l]))); break; \
-    case GV_K_SHR_S32: EACH(LANES(m, D[l] = shr_s32(A[l], B[l]))); break; \
-    case GV_K_SHR_U64: EACH(LANES(m, D[l] = shr_u64(A[l], B[l]))); break; \
-    case GV_K_SHR_S64: EACH(LANES(m, D[l] = shr_s64(A[l], B[l]))); break; \
-    case GV_K_ADDF: EACH(LANES(m, D[l] = bf(f32(A[l]) + f32(B[l])))); break; \
-    case GV_K_SUBF: EACH(LANES(m, D[l] = bf(f32(A[l]) - f32(B[l])))); break; \
-    case GV_K_MULF: EACH(LANES(m, D[l] = bf(f32(A[l]) * f32(B[l])))); break; \
-    case GV_K_DIVF: EACH(LANES(m, D[l] = bf(f32(A[l]) / f32(B[l])))); break; \
+    GV_LANE_OPS(LANE_OP_CASE, EACH)                                           \
+    GV_SETP_KINDS(SETP_KIND_CASE, EACH)                                       \
     case GV_K_FMAF: EACH(FMA_ANY(fma_f32, D, A, B, C, m)); break;       \
-    case GV_K_ABSF: EACH(LANES(m, D[l] = bf(fabsf(f32(A[l]))))); break; \
-    case GV_K_NEGF: EACH(LANES(m, D[l] = bf(-f32(A[l])))); break;       \
-    case GV_K_MINF: EACH(LANES(m, D[l] = minf32(A[l], B[l]))); break;   \
-    case GV_K_MAXF: EACH(LANES(m, D[l] = maxf32(A[l], B[l]))); break;   \
-    case GV_K_SQRTF: EACH(LANES(m, D[l] = bf(sqrtf(f32(A[l]))))); break; \
-    case GV_K_RCPF: EACH(LANES(m, D[l] = bf(1.0f / f32(A[l])))); break; \
-    case GV_K_RSQRTF: EACH(LANES(m, D[l] = rsqrtf32(A[l]))); break;     \
+    case GV_K_FMAD: EACH(FMA_ANY(fma_f64, D, A, B, C, m)); break;       \
     case GV_K_EX2F: EACH(LANES(m, D[l] = bf(exp2f(f32(A[l]))))); break; \
     case GV_K_LG2F: EACH(LANES(m, D[l] = bf(log2f(f32(A[l]))))); break; \
-    case GV_K_ADDD: EACH(LANES(m, D[l] = bd(f64(A[l]) + f64(B[l])))); break; \
-    case GV_K_SUBD: EACH(LANES(m, D[l] = bd(f64(A[l]) - f64(B[l])))); break; \
-    case GV_K_MULD: EACH(LANES(m, D[l] = bd(f64(A[l]) * f64(B[l])))); break; \
-    case GV_K_FMAD: EACH(FMA_ANY(fma_f64, D, A, B, C, m)); break;       \
-    case GV_K_SETP_S32: EACH(SETP_CASES(int32_t, ID)); break;           \
-    case GV_K_SETP_U32: EACH(SETP_CASES(uint32_t, ID)); break;          \
-    case GV_K_SETP_S64: EACH(SETP_CASES(int64_t, ID)); break;           \
-    case GV_K_SETP_U64: EACH(SETP_CASES(uint64_t, ID)); break;          \
-    case GV_K_SETP_F32: EACH(SETP_CASES(float, F32)); break;            \
-    case GV_K_SELP32:                                                   \
-        EACH(LANES(m, D[l] = (uint32_t)((C[l] & 1) ? A[l] : B[l])));    \
-        break;                                                          \
-    case GV_K_SELP64:                                                   \
-        EACH(LANES(m, D[l] = (C[l] & 1) ? A[l] : B[l]));                \
-        break;                                                          \
-    case GV_K_CVT_U64_U32: EACH(LANES(m, D[l] = (uint32_t)A[l])); break; \
-    case GV_K_CVT_S64_S32:                                              \
-        EACH(LANES(m, D[l] = (uint64_t)(int64_t)(int32_t)A[l]));        \
-        break;                                                          \
-    case GV_K_CVT_U32_U64: EACH(LANES(m, D[l] = (uint32_t)A[l])); break; \
     case GV_K_MADDR: EACH(LANES(m, D[l] = L->data_va + A[l])); break
 
 #define ONCE(s) do { s; } while (0)

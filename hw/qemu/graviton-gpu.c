@@ -107,6 +107,8 @@ struct GravitonGPUState {
     char *timing;
     bool aes_engine;
     bool solo_warps;
+    bool jit;
+    uint32_t jit_after;
 };
 
 /* ---- host services for the core ---- */
@@ -488,7 +490,9 @@ static void gv_realize(PCIDevice *pdev, Error **errp)
                              .debug = s->debug,
                              .timing = s->timing,
                              .aes_engine = s->aes_engine,
-                             .compute_solo = s->solo_warps };
+                             .compute_solo = s->solo_warps,
+                             .compute_jit = s->jit,
+                             .compute_jit_after = s->jit_after };
     const char *why = NULL;
     uint8_t *conf = pdev->config;
 
@@ -585,6 +589,8 @@ static Property gv_properties[] = {
     DEFINE_PROP_STRING("timing", GravitonGPUState, timing),
     DEFINE_PROP_BOOL("aes-engine", GravitonGPUState, aes_engine, false),
     DEFINE_PROP_BOOL("solo-warps", GravitonGPUState, solo_warps, false),
+    DEFINE_PROP_BOOL("jit", GravitonGPUState, jit, true),
+    DEFINE_PROP_UINT32("jit-after", GravitonGPUState, jit_after, 64),
     DEFINE_PROP_BOOL("x-dma-check", GravitonGPUState, dma_check, true),
     DEFINE_PROP_END_OF_LIST(),
 };

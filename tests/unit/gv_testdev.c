@@ -7,6 +7,8 @@ unsigned td_compute_sms;
 uint32_t td_launch_timeout_ms;
 bool td_compute_solo;
 bool td_compute_plain;
+bool td_compute_jit;
+uint32_t td_compute_jit_after;
 bool td_async;
 bool td_debug;
 const char *td_timing;
@@ -204,6 +206,8 @@ struct td *td_new_ek(uint64_t vram, uint64_t unprot, uint64_t prot,
                              .launch_timeout_ms = td_launch_timeout_ms,
                              .compute_solo = td_compute_solo,
                              .compute_plain = td_compute_plain,
+                             .compute_jit = td_compute_jit,
+                             .compute_jit_after = td_compute_jit_after,
                              .debug = td_debug, .timing = td_timing,
                              .aes_engine = td_aes_engine };
     const char *err = NULL;

@@ -77,6 +77,9 @@ extern uint32_t td_launch_timeout_ms;
 extern bool td_compute_solo;
 /* ... and decode modules without the engine's fast paths. */
 extern bool td_compute_plain;
+/* the compiled tier, compiling after that many gang visits */
+extern bool td_compute_jit;
+extern uint32_t td_compute_jit_after;
 /* Devices made while this is set complete launches asynchronously, as in
  * QEMU: call td_engine_wait() to finish them (fence, interrupts, rings). */
 extern bool td_async;

@@ -81,6 +81,23 @@ static unsigned fast_kinds(const struct gv_dev *d, unsigned *all)
 static bool plain_dev;
 static void teardown(void);
 
+/* The same kernels again on a device that compiles their regions at
+ * once (docs/compute.md, "Compiled regions"): the same results, and
+ * some of their instructions ran compiled. */
+static void setup_jit(void)
+{
+    td_compute_jit = true;
+    td_compute_jit_after = 0;
+    setup();
+    td_compute_jit = false;
+}
+
+static void teardown_jit(void)
+{
+    CU_ASSERT(gv_dev_compute_jit_insns(td->dev) > 0);
+    teardown();
+}
+
 static void teardown_plain(void)
 {
     plain_dev = true;
@@ -884,6 +901,8 @@ static void test_nvcc_style(void)
     free(x); free(y); free(w);
 }
 
+int gv_register_jit_suites(void);
+
 int gv_register_suites(void)
 {
     static const struct gv_cunit_test t[] = {
@@ -918,5 +937,8 @@ int gv_register_suites(void)
 
     return gv_add_suite("kernels", setup, teardown, t) ||
            gv_add_suite("kernels without fast paths", setup_plain,
-                        teardown_plain, plain);
+                        teardown_plain, plain) ||
+           gv_add_suite("kernels compiled", setup_jit, teardown_jit,
+                        plain) ||
+           gv_register_jit_suites();
 }

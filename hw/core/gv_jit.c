@@ -1,0 +1,412 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * Graviton GPU device core: the compiled tier (gv_jit.h).  This file
+ * finds the regions at decode time, runs the compiled ones, and decides
+ * when to compile; gv_jit_gen.c writes their C and compiles it.
+ */
+#include "gv_jit.h"
+#include "gv_jit_int.h"
+#include "gv_internal.h"
+#include "gv_simt_mem.h"
+
+#include <sched.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Is @x a kind a region may hold?  (unguarded; an S2R only of a register
+ * the region can compute: tid.x, the lane, or one of the block's) */
+static bool region_kind(const struct gv_kfunc *kf, const struct gv_dinsn *x)
+{
+    if (x->guard) {
+        return false;                   /* guarded, or a join point */
+    }
+    switch (x->k) {
+    case GV_K_NOP: case GV_K_FMAF: case GV_K_FMAD: case GV_K_MADDR:
+    case GV_K_LDG32: case GV_K_LDG64: case GV_K_STG32: case GV_K_STG64:
+        return true;
+    case GV_K_LDP_UNI:
+        return x->a / GV_WARP >= kf->nregs &&
+               x->a / GV_WARP + 1 < kf->nslots;
+    case GV_K_S2R:
+        return gv_jit_sreg_ok(x->mod);
+#define JIT_LANE_KIND(P, K, E) case K:
+    GV_JIT_LANE_KINDS(JIT_LANE_KIND)
+#undef JIT_LANE_KIND
+        return true;
+    default:
+        return false;
+    }
+}
+
+bool gv_jit_mem(unsigned k)
+{
+    return k == GV_K_LDG32 || k == GV_K_LDG64 || k == GV_K_STG32 ||
+           k == GV_K_STG64;
+}
+
+bool gv_jit_uni(unsigned k, unsigned mod)
+{
+    return k == GV_K_LDP_UNI ||
+           (k == GV_K_S2R && mod != GV_SR_TID_X && mod != GV_SR_LANEID);
+}
+
+/* Does the list @t of @n slots hold @s? */
+static bool has_slot(const uint32_t *t, uint32_t n, uint32_t s)
+{
+    for (uint32_t j = 0; j < n; j++) {
+        if (t[j] == s) {
+            return true;
+        }
+    }
+    return false;
+}
+
+/* The length of the region from @pc: eligible instructions, at most
+ * GV_JIT_MAXLEN of them, GV_JIT_MAXMEM accesses and GV_JIT_MAXUNI uniform
+ * values, and no access whose address depends on a load of the region
+ * (the tainted registers: a load's result, and what is computed from
+ * one). */
+static uint32_t region_len(const struct gv_kfunc *kf, uint32_t pc)
+{
+    uint32_t taint[GV_JIT_MAXLEN], nt = 0, nmem = 0, nuni = 0, len;
+
+    for (len = 0; pc + len < kf->ncode && len < GV_JIT_MAXLEN; len++) {
+        const struct gv_dinsn own = gv_jit_own(&kf->code[pc + len]);
+        const struct gv_dinsn *x = &own;
+        bool load = x->k == GV_K_LDG32 || x->k == GV_K_LDG64, from;
+
+        if (!region_kind(kf, x)) {
+            break;
+        }
+        if (gv_jit_mem(x->k)) {
+            if (has_slot(taint, nt, x->a) || nmem == GV_JIT_MAXMEM) {
+                break;
+            }
+            nmem++;
+        }
+        if (gv_jit_uni(x->k, x->mod)) {
+            if (nuni == GV_JIT_MAXUNI) {
+                break;
+            }
+            nuni++;
+        }
+        if (gv_jit_mem(x->k) && !load) {
+            continue;                   /* a store writes no register */
+        }
+        from = load || has_slot(taint, nt, x->a) ||
+               has_slot(taint, nt, x->b) || has_slot(taint, nt, x->c);
+        for (uint32_t j = 0; j < nt; j++) {
+            if (taint[j] == x->d) {
+                taint[j] = taint[--nt];
+                break;
+            }
+        }
+        if (from) {
+            taint[nt++] = x->d;
+        }
+    }
+    return len;
+}
+
+/* What the runtime needs of region @r: its accesses, and whether it
+ * reads tid.x. */
+static void region_info(const struct gv_kfunc *kf, struct gv_jreg *r)
+{
+    for (uint32_t k = 0; k < r->len; k++) {
+        const struct gv_dinsn own = gv_jit_own(&kf->code[r->pc + k]);
+        const struct gv_dinsn *x = &own;
+
+        r->tid |= x->k == GV_K_S2R && x->mod == GV_SR_TID_X;
+        if (gv_jit_uni(x->k, x->mod)) {
+            struct gv_juni *u = &r->uni[r->nuni++];
+
+            u->param = x->k == GV_K_LDP_UNI;
+            u->type = x->type;
+            u->sreg = x->mod;
+            u->off = u->param ? kf->consts[x->a / GV_WARP - kf->nregs] +
+                                    (uint64_t)(int64_t)x->imm : 0;
+        }
+        if (gv_jit_mem(x->k)) {
+            struct gv_jmem *m = &r->mem[r->nmem++];
+
+            m->size = x->k == GV_K_LDG64 || x->k == GV_K_STG64 ? 8 : 4;
+            m->write = x->k == GV_K_STG32 || x->k == GV_K_STG64;
+            m->imm = x->imm;
+            r->nstores += m->write;
+        }
+    }
+}
+
+void gv_jit_scan(struct gv_kfunc *kf)
+{
+    struct gv_jreg *r = NULL;
+    uint32_t n = 0;
+
+    kf->jit = NULL;
+    kf->jit_at = NULL;
+    for (uint32_t pc = 0; pc < kf->ncode;) {
+        uint32_t len = region_len(kf, pc);
+
+        if (len < GV_JIT_MINLEN) {
+            pc += len ? len : 1;
+            continue;
+        }
+        if (!kf->jit_at) {
+            kf->jit_at = calloc(kf->ncode, sizeof(*kf->jit_at));
+            if (!kf->jit_at) {
+                break;
+            }
+        }
+        struct gv_jreg *nr = realloc(r, (n + 1) * sizeof(*r));
+
+        if (!nr) {
+            break;
+        }
+        r = nr;
+        memset(&r[n], 0, sizeof(r[n]));
+        r[n].pc = pc;
+        r[n].len = len;
+        region_info(kf, &r[n]);
+        kf->jit_at[pc] = ++n;
+        pc += len;
+    }
+    if (!n) {
+        free(r);
+        free(kf->jit_at);
+        kf->jit_at = NULL;
+        return;
+    }
+    kf->jit = calloc(1, sizeof(*kf->jit));
+    if (!kf->jit) {
+        free(r);
+        free(kf->jit_at);
+        kf->jit_at = NULL;
+        return;
+    }
+    kf->jit->r = r;
+    kf->jit->n = n;
+}
+
+void gv_jit_free(struct gv_kfunc *kf)
+{
+    if (kf->jit) {
+        gv_jit_unload(kf->jit);
+        free(kf->jit->r);
+        free(kf->jit);
+    }
+    free(kf->jit_at);
+    kf->jit = NULL;
+    kf->jit_at = NULL;
+}
+
+uint32_t gv_jit_ready(const struct gv_kfunc *kf)
+{
+    struct gv_jit *j = kf->jit;
+    uint32_t n = 0;
+
+    if (!j || atomic_load_explicit(&j->state, memory_order_acquire) !=
+        GV_JIT_READY) {
+        return 0;
+    }
+    for (uint32_t k = 0; k < j->n; k++) {
+        n += j->r[k].body != NULL;
+    }
+    return n;
+}
+
+int gv_jit_compile(const struct gv_kfunc *kf, char *why, size_t why_len)
+{
+    struct gv_jit *j = kf->jit;
+    unsigned cold = GV_JIT_COLD;
+
+    if (!j) {
+        snprintf(why, why_len, "no region to compile");
+        return -1;
+    }
+    if (atomic_compare_exchange_strong(&j->state, &cold, GV_JIT_BUSY)) {
+        int rc = gv_jit_build(kf, j->why, sizeof(j->why));
+
+        atomic_store_explicit(&j->state, rc ? GV_JIT_FAILED : GV_JIT_READY,
+                              memory_order_release);
+    }
+    while (atomic_load_explicit(&j->state, memory_order_acquire) ==
+           GV_JIT_BUSY) {
+        sched_yield();
+    }
+    if (atomic_load(&j->state) != GV_JIT_READY) {
+        snprintf(why, why_len, "%s", j->why);
+        return -1;
+    }
+    return 0;
+}
+
+/* Is the code of @kf's regions ready?  Counts the gang's visit while it
+ * is not, and compiles on the device's threshold (in this SM's thread;
+ * the other SMs interpret meanwhile). */
+static bool jit_ready(struct gv_launch *L, const struct gv_kfunc *kf)
+{
+    struct gv_jit *j = kf->jit;
+    unsigned s = atomic_load_explicit(&j->state, memory_order_acquire);
+
+    if (s == GV_JIT_READY) {
+        return true;
+    }
+    if (s != GV_JIT_COLD) {
+        return false;
+    }
+    if (atomic_fetch_add_explicit(&j->hits, 1, memory_order_relaxed) <
+        L->dev->compute_jit_after) {
+        return false;
+    }
+    char why[8];
+
+    return gv_jit_compile(kf, why, sizeof(why)) == 0;
+}
+
+/* The values of the region's uniform instructions, for the gang at
+ * @w0: false if one cannot be had here (a parameter out of range: the
+ * interpreter faults). */
+static bool region_uniforms(struct gv_launch *L, struct gv_sm *sm,
+                            struct gv_warp *w0, const struct gv_jreg *r,
+                            uint64_t *U)
+{
+    for (uint32_t k = 0; k < r->nuni; k++) {
+        const struct gv_juni *u = &r->uni[k];
+        const uint8_t *p;
+
+        if (!u->param) {
+            U[k] = gv_simt_sreg(L, sm, w0, u->sreg, 0);
+            continue;
+        }
+        p = gv_param_ptr(L, u->off, tbits(u->type) / 8, false);
+        if (!p) {
+            return false;
+        }
+        U[k] = gv_simt_load(p, u->type);
+    }
+    return true;
+}
+
+/* May the accesses @k1 and @k2 of the gang's @n warps (runs at @P) run
+ * in the compiled order (warp after warp, each lane's instructions in
+ * turn) instead of the interpreter's (instruction after instruction)?
+ * Yes if neither stores, or if their runs (host addresses: two pages of
+ * the channel may be one of VRAM) do not overlap, except a warp's run of
+ * one with the same warp's identical run of the other (each lane then
+ * reads and writes only its own bytes, in its own order).  The runs of
+ * one access need no check: both orders take the warps in turn. */
+static bool pair_apart(const struct gv_jreg *r, uint32_t n, uint8_t **P,
+                       uint32_t k1, uint32_t k2)
+{
+    const uintptr_t s1 = r->mem[k1].size * GV_WARP;
+    const uintptr_t s2 = r->mem[k2].size * GV_WARP;
+
+    if (!r->mem[k1].write && !r->mem[k2].write) {
+        return true;
+    }
+    for (uint32_t g1 = 0; g1 < n; g1++) {
+        uintptr_t x = (uintptr_t)P[g1 * r->nmem + k1];
+
+        for (uint32_t g2 = 0; g2 < n; g2++) {
+            uintptr_t y = (uintptr_t)P[g2 * r->nmem + k2];
+
+            if (x < y + s2 && y < x + s1 &&
+                !(g1 == g2 && x == y && s1 == s2)) {
+                return false;
+            }
+        }
+    }
+    return true;
+}
+
+/* pair_apart for every two accesses of the region; the pairs whose
+ * spans (all their warps' runs) are apart first, cheaply. */
+static bool runs_apart(const struct gv_jreg *r, uint32_t n, uint8_t **P)
+{
+    uintptr_t lo[GV_JIT_MAXMEM], hi[GV_JIT_MAXMEM];
+
+    for (uint32_t k = 0; k < r->nmem; k++) {
+        lo[k] = UINTPTR_MAX;
+        hi[k] = 0;
+        for (uint32_t g = 0; g < n; g++) {
+            uintptr_t x = (uintptr_t)P[g * r->nmem + k];
+
+            lo[k] = x < lo[k] ? x : lo[k];
+            hi[k] = x + r->mem[k].size * GV_WARP > hi[k]
+                        ? x + r->mem[k].size * GV_WARP : hi[k];
+        }
+    }
+    for (uint32_t k1 = 0; k1 < r->nmem; k1++) {
+        for (uint32_t k2 = k1 + 1; k2 < r->nmem; k2++) {
+            if ((lo[k1] < hi[k2] && lo[k2] < hi[k1]) &&
+                !pair_apart(r, n, P, k1, k2)) {
+                return false;
+            }
+        }
+    }
+    return true;
+}
+
+/* Every access's run, translated (each warp's 32 lanes one aligned run
+ * in one page that the channel may access so), and the runs apart
+ * (runs_apart): false if any is not so. */
+static bool region_runs(struct gv_launch *L, struct gv_sm *sm,
+                        const struct gv_jreg *r, uint32_t n,
+                        const uint64_t *base, uint8_t **P)
+{
+    for (uint32_t g = 0; g < n; g++) {
+        for (uint32_t k = 0; k < r->nmem; k++) {
+            const struct gv_jmem *m = &r->mem[k];
+
+            P[g * r->nmem + k] = gv_global_run_ptr(
+                L, sm, base[g * r->nmem + k] + (uint64_t)(int64_t)m->imm,
+                m->size, GV_WARP, m->write);
+            if (!P[g * r->nmem + k]) {
+                return false;
+            }
+        }
+    }
+    if (!r->nstores) {
+        return true;
+    }
+    return runs_apart(r, n, P);
+}
+
+uint32_t gv_jit_gang(struct gv_launch *L, struct gv_sm *sm,
+                     struct gv_warp *w0, uint32_t n, size_t st,
+                     uint64_t budget)
+{
+    const struct gv_kfunc *kf = L->f;
+    const struct gv_jreg *r = &kf->jit->r[kf->jit_at[w0->pc] - 1];
+    uint64_t U[GV_JIT_MAXUNI], base[GV_JIT_MAXG * GV_JIT_MAXMEM];
+    uint8_t *P[GV_JIT_MAXG * GV_JIT_MAXMEM];
+    uint32_t T[GV_JIT_MAXG];
+
+    if (n > GV_JIT_MAXG || budget <= (uint64_t)r->len * n ||
+        !jit_ready(L, kf) || !r->body) {
+        return 0;
+    }
+    if (r->tid) {
+        /* tid.x = the warp's first thread's + the lane (s2r's form) */
+        if (L->block[0] % GV_WARP && L->block[1] * L->block[2] != 1) {
+            return 0;
+        }
+        /* consecutive warps: one tid.x after the other, modulo a row
+         * that is a multiple of GV_WARP (or is the whole block) */
+        T[0] = (w0->id * GV_WARP) % L->block[0];
+        for (uint32_t g = 1; g < n; g++) {
+            T[g] = T[g - 1] + GV_WARP == L->block[0] ? 0
+                                                      : T[g - 1] + GV_WARP;
+        }
+    }
+    if (!region_uniforms(L, sm, w0, r, U)) {
+        return 0;
+    }
+    if (r->nmem && (!r->addr(w0->R, st, n, U, T, L->data_va, base) ||
+                    !region_runs(L, sm, r, n, base, P))) {
+        return 0;
+    }
+    r->body(w0->R, st, n, U, T, L->data_va, P);
+    return r->len;
+}

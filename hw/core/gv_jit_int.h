@@ -1,0 +1,101 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * Graviton GPU device core: the compiled tier's own declarations
+ * (gv_jit.c, gv_jit_gen.c).
+ */
+#ifndef GV_JIT_INT_H
+#define GV_JIT_INT_H
+
+#include "gv_jit.h"
+#include "gv_simt_lanes.h"
+
+#include <stdatomic.h>
+
+enum {
+    GV_JIT_MINLEN = 2,          /* instructions: shorter runs stay */
+    GV_JIT_MAXLEN = 96,
+    GV_JIT_MAXMEM = 8,          /* accesses in a region */
+    GV_JIT_MAXUNI = 16,         /* uniform values in a region */
+    GV_JIT_MAXG = GV_ISA_MAX_BLOCK / GV_WARP,   /* warps in a gang */
+};
+
+/* Compiled code: @n warps from @R on (slots @st apart); @U the region's
+ * uniform values in order, @T each warp's first tid.x, @dva the data
+ * section's address.  addr: each access's address in lane 0 of each warp
+ * into @base (warp-major), true if every warp's lanes are the one run
+ * from it; body: the region, its accesses at @P (warp-major). */
+typedef bool (*gv_jit_addr_fn)(const uint64_t *R, size_t st, uint32_t n,
+                               const uint64_t *U, const uint32_t *T,
+                               uint64_t dva, uint64_t *base);
+typedef void (*gv_jit_body_fn)(uint64_t *R, size_t st, uint32_t n,
+                               const uint64_t *U, const uint32_t *T,
+                               uint64_t dva, uint8_t *const *P);
+
+struct gv_jmem {
+    uint8_t size;               /* 4 or 8 */
+    bool write;
+    int32_t imm;
+};
+
+struct gv_jreg {
+    uint32_t pc, len;           /* code[pc, pc + len) */
+    /* set by the compilation, before the state is GV_JIT_READY */
+    uint32_t nmem, nstores, nuni;
+    bool tid;                   /* reads tid.x */
+    struct gv_juni {            /* its uniform instructions, in order */
+        bool param;             /* ld.param of @type at @off, else s2r */
+        uint8_t type, sreg;
+        uint64_t off;
+    } uni[GV_JIT_MAXUNI];
+    struct gv_jmem mem[GV_JIT_MAXMEM];
+    gv_jit_addr_fn addr;
+    gv_jit_body_fn body;
+};
+
+enum { GV_JIT_COLD, GV_JIT_BUSY, GV_JIT_READY, GV_JIT_FAILED };
+
+struct gv_jit {
+    struct gv_jreg *r;
+    uint32_t n;
+    atomic_uint state;          /* GV_JIT_* */
+    atomic_uint hits;           /* gang visits while cold */
+    void *dl;                   /* the loaded code */
+    char why[160];              /* GV_JIT_FAILED: the reason */
+};
+
+/* The lane-loop kinds a region may hold (beside the others that
+ * region_kind names). */
+#define GV_JIT_SETP_KIND(X, K, T, CONV) X(P, K, ID)
+#define GV_JIT_LANE_KINDS(X)                                            \
+    GV_LANE_OPS(X, P)                                                   \
+    GV_SETP_KINDS(GV_JIT_SETP_KIND, X)
+
+/* The special registers a region computes. */
+static inline bool gv_jit_sreg_ok(unsigned id)
+{
+    return id == GV_SR_TID_X || id == GV_SR_LANEID ||
+           gv_sreg_block_uniform(id);
+}
+
+/* @x as the instruction it was before fusion (gv_fuse.c): the first of
+ * a GV_K_LOGIC or GV_K_LDFMA run keeps its own kind aside. */
+static inline struct gv_dinsn gv_jit_own(const struct gv_dinsn *x)
+{
+    struct gv_dinsn y = *x;
+
+    if (x->k == GV_K_LOGIC) {
+        y.k = x->fsh;
+    } else if (x->k == GV_K_LDFMA) {
+        y.k = (uint16_t)x->fscale;
+    }
+    return y;
+}
+
+bool gv_jit_mem(unsigned k);
+bool gv_jit_uni(unsigned k, unsigned mod);
+
+/* Write, compile and load the code of @kf's regions (gv_jit_gen.c). */
+int gv_jit_build(const struct gv_kfunc *kf, char *why, size_t why_len);
+void gv_jit_unload(struct gv_jit *j);
+
+#endif /* GV_JIT_INT_H */
