@@ -218,7 +218,8 @@ static inline uint64_t bfe_s64(uint64_t a, uint64_t b, uint64_t c)
             D[l] = (E);                                                 \
         }));                                                            \
         break;
-#define SETP_KIND_CASE(EACH, K, T, CONV) case K: EACH(SETP_CASES(T, CONV)); break;
+#define SETP_KIND_CASE(EACH, K, T, CONV)                                \
+    case K: EACH(SETP_CASES(T, CONV)); break;
 
 /* The lane-loop kinds: each reads the slots of its operands A, B and C
  * and writes D's for the lanes of @m, and does nothing else.  EACH(s)

@@ -2,9 +2,10 @@
 /*
  * fuzz-engine's mode 6 (fuzz_engine.c): a generated module
  * (tests/guest/fuzz/gvf_modgen.c) run on the bench's secure channel 2
- * and again on four other devices, with 1 and 3 SMs, with 2 SMs running
- * each block's warps one at a time (no gangs, docs/compute.md), and with
- * 4 SMs decoding modules without the fast paths (compute_plain: the exact
+ * and again on four other devices, with 1 SM, with 3 SMs compiling the
+ * module's regions at once (docs/compute.md, "Compiled regions"), with 2
+ * SMs running each block's warps one at a time (no gangs), and with 4 SMs
+ * decoding modules without the fast paths (compute_plain: the exact
  * evaluator and the per-lane memory path), on a normal channel;
  * docs/fuzzing.md, "Generated modules".
  *
@@ -153,11 +154,14 @@ static struct g_dev *other_dev(unsigned sms)
         td_compute_sms = sms;
         td_compute_solo = sms == 2;
         td_compute_plain = sms == 4;
+        td_compute_jit = sms == 3;      /* compiled regions, at once */
+        td_compute_jit_after = 0;
         td_launch_timeout_ms = G_OTHER_TIMEOUT_MS;   /* a hang: a finding */
         o->td = td_new(16ull << 20, 4ull << 20, 4ull << 20, false);
         td_compute_sms = 0;
         td_compute_solo = false;
         td_compute_plain = false;
+        td_compute_jit = false;
         td_launch_timeout_ms = 0;
         kt_init(&o->k, o->td, 1, NULL, 256u << 10, false);
         o->base = kt_alloc(&o->k, 128u << 10);

@@ -217,6 +217,16 @@ MUTATIONS = [
      '    return w->pc == pc && w->active == FULL && w->alive == FULL &&',
      '    return w->active == FULL && w->alive == FULL &&',
      'warps at different instructions taken into one gang'),
+    ('jit-overlap', 'hw/core/gv_jit.c',
+     '    return runs_apart(r, n, P);',
+     '    return true;',
+     "a compiled region run although a store overlaps another access's "
+     'run (docs/compute.md, Compiled regions)'),
+    ('jit-runs', 'hw/core/gv_jit.c',
+     '    if (r->nmem && (!r->addr(w0->R, st, n, U, T, L->data_va, base) ||',
+     '    if (r->nmem && (!(r->addr(w0->R, st, n, U, T, L->data_va, base) '
+     '|| 1) ||',
+     "a compiled region run although a warp's addresses are not one run"),
     ('setp-bra-pred', 'hw/core/gv_fuse.c',
      '        (y->guard & GV_G_JOIN) || y->g != x->d) {',
      '        (y->guard & GV_G_JOIN)) {',
