@@ -355,16 +355,30 @@ static bool region_runs(struct gv_launch *L, struct gv_sm *sm,
                         const struct gv_jreg *r, uint32_t n,
                         const uint64_t *base, uint8_t **P)
 {
-    for (uint32_t g = 0; g < n; g++) {
-        for (uint32_t k = 0; k < r->nmem; k++) {
-            const struct gv_jmem *m = &r->mem[k];
+    for (uint32_t k = 0; k < r->nmem; k++) {
+        const struct gv_jmem *m = &r->mem[k];
+        const uint64_t len = (uint64_t)m->size * GV_WARP;
+        uint64_t lastp = UINT64_MAX;
+        uint8_t *page = NULL;
 
-            P[g * r->nmem + k] = gv_global_run_ptr(
-                L, sm, base[g * r->nmem + k] + (uint64_t)(int64_t)m->imm,
-                m->size, GV_WARP, m->write);
+        for (uint32_t g = 0; g < n; g++) {
+            uint64_t va = base[g * r->nmem + k] + (uint64_t)(int64_t)m->imm;
+            uint64_t in_page = va & (GV_PAGE_SIZE - 1);
+
+            /* the page the warp before checked and translated for this
+             * access: its run checked here as gv_global_run_ptr does */
+            if (va >> GV_PAGE_SHIFT == lastp && gv_aligned(va, m->size) &&
+                gv_range_ok(in_page, len, GV_PAGE_SIZE)) {
+                P[g * r->nmem + k] = page + in_page;
+                continue;
+            }
+            P[g * r->nmem + k] = gv_global_run_ptr(L, sm, va, m->size,
+                                                   GV_WARP, m->write);
             if (!P[g * r->nmem + k]) {
                 return false;
             }
+            lastp = va >> GV_PAGE_SHIFT;
+            page = P[g * r->nmem + k] - in_page;
         }
     }
     if (!r->nstores) {

@@ -78,14 +78,16 @@ static inline bool gv_jit_sreg_ok(unsigned id)
 }
 
 /* @x as the instruction it was before fusion (gv_fuse.c): the first of
- * a GV_K_LOGIC or GV_K_LDFMA run keeps its own kind aside. */
+ * a GV_K_LOGIC or GV_K_LDFMA run keeps its own kind aside, and so does
+ * the setp of a GV_K_SETP_BRA (a region may end with that setp: the
+ * branch after it, guarded by its result, then runs as itself). */
 static inline struct gv_dinsn gv_jit_own(const struct gv_dinsn *x)
 {
     struct gv_dinsn y = *x;
 
     if (x->k == GV_K_LOGIC) {
         y.k = x->fsh;
-    } else if (x->k == GV_K_LDFMA) {
+    } else if (x->k == GV_K_LDFMA || x->k == GV_K_SETP_BRA) {
         y.k = (uint16_t)x->fscale;
     }
     return y;

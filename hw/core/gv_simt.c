@@ -971,6 +971,24 @@ int gang_step(struct gv_launch *L, struct gv_sm *sm, struct gv_warp *w0,
     return G_DONE;
 }
 
+/* A branch guarded by a predicate (not a reconvergence point) that no
+ * lane of the gang's @n warps takes: each warp just moves on (as
+ * branch() with no lane, counted as run_warp counts it: no lane). */
+static inline bool gang_not_taken(struct gv_warp *w0,
+                                  const struct gv_dinsn *i, uint32_t n)
+{
+    uint32_t any = 0;
+
+    if (i->k != GV_K_BRA || (i->guard & GV_G_JOIN) ||
+        !(i->guard & GV_G_ON)) {
+        return false;
+    }
+    for (uint32_t g = 0; g < n; g++) {
+        any |= guarded(&w0[g], i, w0[g].R);
+    }
+    return any == 0;
+}
+
 /* Run the gang of the @n (2 or more) warps from @w0 on until they leave
  * lockstep (W_IDLE: the caller runs them on, one at a time), the launch
  * stops or the time slice ends (W_YIELD, each warp's state whole, all at
@@ -1011,6 +1029,13 @@ static int run_gang(struct gv_launch *L, struct gv_sm *sm, struct gv_warp *w0,
             for (uint32_t g = 0; g < n; g++) {
                 w0[g].issued += len;
                 w0[g].pc += len;
+            }
+            continue;
+        }
+        if (gang_not_taken(w0, i, n)) {
+            for (uint32_t g = 0; g < n; g++) {
+                w0[g].issued++;
+                w0[g].pc++;
             }
             continue;
         }

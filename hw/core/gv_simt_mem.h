@@ -75,12 +75,17 @@ static inline uint8_t *gv_param_ptr(struct gv_launch *L, uint64_t off,
 
 /* The host address of @va's page through the SM's TLB, or NULL
  * (unmapped, not the context's, hidden; read-only for a write).  @va is
- * below GV_VA_LIMIT (gv_global_ptr checked it). */
+ * below GV_VA_LIMIT (gv_global_ptr checked it).  The entry is chosen by
+ * the page number's bytes folded together: arrays a multiple of 1 MiB
+ * apart (vector_add's three of 16 MiB) would otherwise take the same
+ * entry at each step and evict each other at every access (each a page
+ * walk; the entry's tag is the whole page number either way). */
 static inline uint8_t *gv_tlb_page(struct gv_launch *L, struct gv_sm *sm,
                                 uint64_t va, bool write)
 {
     uint64_t vpage = va >> GV_PAGE_SHIFT;
-    struct gv_simt_tlbe *t = &sm->tlb[vpage % GV_SIMT_TLB];
+    struct gv_simt_tlbe *t =
+        &sm->tlb[(vpage ^ (vpage >> 8) ^ (vpage >> 16)) % GV_SIMT_TLB];
 
     if (t->vpage != vpage + 1) {
         uint64_t pa;
