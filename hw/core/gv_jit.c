@@ -4,6 +4,11 @@
  * finds the regions at decode time, runs the compiled ones, and decides
  * when to compile; gv_jit_gen.c writes their C and compiles it.
  */
+/* The checks' loops over a gang's lanes and runs (gv_gang_not_taken's
+ * OR and AND of the predicate slots): vectorised whatever the build
+ * type, as gv_simt.c's. */
+#pragma GCC optimize("O3")
+
 #include "gv_jit.h"
 #include "gv_jit_int.h"
 #include "gv_internal.h"
@@ -13,6 +18,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+/* A gang short of the watchdog's countdown for a region checks the time
+ * and then has the whole countdown (run_gang): enough for any region. */
+_Static_assert((GV_JIT_MAXLEN + 1) * GV_JIT_MAXG < GV_SIMT_CHECK_EVERY,
+               "a region fits between two watchdog checks");
 
 /* Is @x a kind a region may hold?  (unguarded; an S2R only of a register
  * the region can compute: tid.x, the lane, or one of the block's) */
@@ -118,6 +128,8 @@ static void region_info(const struct gv_kfunc *kf, struct gv_jreg *r)
         const struct gv_dinsn *x = &own;
 
         r->tid |= x->k == GV_K_S2R && x->mod == GV_SR_TID_X;
+        r->setp_end = k + 1 == r->len && x->k >= GV_K_SETP_S32 &&
+                      x->k <= GV_K_SETP_F32;
         if (gv_jit_uni(x->k, x->mod)) {
             struct gv_juni *u = &r->uni[r->nuni++];
 
@@ -320,26 +332,50 @@ static bool pair_apart(const struct gv_jreg *r, uint32_t n, uint8_t **P,
     return true;
 }
 
-/* pair_apart for every two accesses of the region; the pairs whose
- * spans (all their warps' runs) are apart first, cheaply. */
-static bool runs_apart(const struct gv_jreg *r, uint32_t n, uint8_t **P)
+/* Every access's run, translated (each warp's 32 lanes one aligned run
+ * in one page that the channel may access so), and pair_apart for every
+ * two accesses whose spans (all their warps' runs, @lo to @hi) meet:
+ * false if any is not so. */
+static bool region_runs(struct gv_launch *L, struct gv_sm *sm,
+                        const struct gv_jreg *r, uint32_t n,
+                        const uint64_t *base, uint8_t **P)
 {
     uintptr_t lo[GV_JIT_MAXMEM], hi[GV_JIT_MAXMEM];
 
     for (uint32_t k = 0; k < r->nmem; k++) {
+        const struct gv_jmem *m = &r->mem[k];
+        const uint64_t len = (uint64_t)m->size * GV_WARP;
+        uint64_t lastp = UINT64_MAX;
+        uint8_t *page = NULL;
+
         lo[k] = UINTPTR_MAX;
         hi[k] = 0;
         for (uint32_t g = 0; g < n; g++) {
-            uintptr_t x = (uintptr_t)P[g * r->nmem + k];
+            uint64_t va = base[g * r->nmem + k] + (uint64_t)(int64_t)m->imm;
+            uint64_t in_page = va & (GV_PAGE_SIZE - 1);
+            uint8_t *p;
 
-            lo[k] = x < lo[k] ? x : lo[k];
-            hi[k] = x + r->mem[k].size * GV_WARP > hi[k]
-                        ? x + r->mem[k].size * GV_WARP : hi[k];
+            /* the page the warp before checked and translated for this
+             * access: its run checked here as gv_global_run_ptr does */
+            if (va >> GV_PAGE_SHIFT == lastp && gv_aligned(va, m->size) &&
+                gv_range_ok(in_page, len, GV_PAGE_SIZE)) {
+                p = page + in_page;
+            } else {
+                p = gv_global_run_ptr(L, sm, va, m->size, GV_WARP, m->write);
+                if (!p) {
+                    return false;
+                }
+                lastp = va >> GV_PAGE_SHIFT;
+                page = p - in_page;
+            }
+            P[g * r->nmem + k] = p;
+            lo[k] = (uintptr_t)p < lo[k] ? (uintptr_t)p : lo[k];
+            hi[k] = (uintptr_t)p + len > hi[k] ? (uintptr_t)p + len : hi[k];
         }
     }
-    for (uint32_t k1 = 0; k1 < r->nmem; k1++) {
+    for (uint32_t k1 = 0; r->nstores && k1 < r->nmem; k1++) {
         for (uint32_t k2 = k1 + 1; k2 < r->nmem; k2++) {
-            if ((lo[k1] < hi[k2] && lo[k2] < hi[k1]) &&
+            if (lo[k1] < hi[k2] && lo[k2] < hi[k1] &&
                 !pair_apart(r, n, P, k1, k2)) {
                 return false;
             }
@@ -348,63 +384,39 @@ static bool runs_apart(const struct gv_jreg *r, uint32_t n, uint8_t **P)
     return true;
 }
 
-/* Every access's run, translated (each warp's 32 lanes one aligned run
- * in one page that the channel may access so), and the runs apart
- * (runs_apart): false if any is not so. */
-static bool region_runs(struct gv_launch *L, struct gv_sm *sm,
-                        const struct gv_jreg *r, uint32_t n,
-                        const uint64_t *base, uint8_t **P)
+/* Does no lane of the gang take the branch after region @r?  Where the
+ * region ends with the setp the branch is guarded by, the body's OR and
+ * AND of its result (@pred) say; otherwise the predicate's slots. */
+static bool not_taken(const struct gv_kfunc *kf, const struct gv_jreg *r,
+                      uint32_t pred, const struct gv_warp *w0, uint32_t n)
 {
-    for (uint32_t k = 0; k < r->nmem; k++) {
-        const struct gv_jmem *m = &r->mem[k];
-        const uint64_t len = (uint64_t)m->size * GV_WARP;
-        uint64_t lastp = UINT64_MAX;
-        uint8_t *page = NULL;
+    const struct gv_dinsn *br = &kf->code[r->pc + r->len];
+    const struct gv_dinsn last = gv_jit_own(&kf->code[r->pc + r->len - 1]);
 
-        for (uint32_t g = 0; g < n; g++) {
-            uint64_t va = base[g * r->nmem + k] + (uint64_t)(int64_t)m->imm;
-            uint64_t in_page = va & (GV_PAGE_SIZE - 1);
-
-            /* the page the warp before checked and translated for this
-             * access: its run checked here as gv_global_run_ptr does */
-            if (va >> GV_PAGE_SHIFT == lastp && gv_aligned(va, m->size) &&
-                gv_range_ok(in_page, len, GV_PAGE_SIZE)) {
-                P[g * r->nmem + k] = page + in_page;
-                continue;
-            }
-            P[g * r->nmem + k] = gv_global_run_ptr(L, sm, va, m->size,
-                                                   GV_WARP, m->write);
-            if (!P[g * r->nmem + k]) {
-                return false;
-            }
-            lastp = va >> GV_PAGE_SHIFT;
-            page = P[g * r->nmem + k] - in_page;
-        }
+    if (!r->setp_end || br->k != GV_K_BRA || br->g != last.d ||
+        (br->guard & GV_G_JOIN) || !(br->guard & GV_G_ON)) {
+        return gv_gang_not_taken(w0, br, n);
     }
-    if (!r->nstores) {
-        return true;
-    }
-    return runs_apart(r, n, P);
+    return (br->guard & GV_G_NEG) ? (pred & 2) != 0 : (pred & 1) == 0;
 }
 
-uint32_t gv_jit_gang(struct gv_launch *L, struct gv_sm *sm,
-                     struct gv_warp *w0, uint32_t n, size_t st,
-                     uint64_t budget)
+/* Region @r for the gang, if its checks pass (nothing done if not);
+ * *@pred: the body's value. */
+static bool run_region(struct gv_launch *L, struct gv_sm *sm,
+                       struct gv_warp *w0, uint32_t n, size_t st,
+                       const struct gv_jreg *r, uint32_t *pred)
 {
-    const struct gv_kfunc *kf = L->f;
-    const struct gv_jreg *r = &kf->jit->r[kf->jit_at[w0->pc] - 1];
     uint64_t U[GV_JIT_MAXUNI], base[GV_JIT_MAXG * GV_JIT_MAXMEM];
     uint8_t *P[GV_JIT_MAXG * GV_JIT_MAXMEM];
     uint32_t T[GV_JIT_MAXG];
 
-    if (n > GV_JIT_MAXG || budget <= (uint64_t)r->len * n ||
-        !jit_ready(L, kf) || !r->body) {
-        return 0;
+    if (!r->body) {
+        return false;
     }
     if (r->tid) {
         /* tid.x = the warp's first thread's + the lane (s2r's form) */
         if (L->block[0] % GV_WARP && L->block[1] * L->block[2] != 1) {
-            return 0;
+            return false;
         }
         /* consecutive warps: one tid.x after the other, modulo a row
          * that is a multiple of GV_WARP (or is the whole block) */
@@ -415,12 +427,50 @@ uint32_t gv_jit_gang(struct gv_launch *L, struct gv_sm *sm,
         }
     }
     if (!region_uniforms(L, sm, w0, r, U)) {
-        return 0;
+        return false;
     }
     if (r->nmem && (!r->addr(w0->R, st, n, U, T, L->data_va, base) ||
                     !region_runs(L, sm, r, n, base, P))) {
+        return false;
+    }
+    *pred = r->body(w0->R, st, n, U, T, L->data_va, P);
+    return true;
+}
+
+uint32_t gv_jit_gang(struct gv_launch *L, struct gv_sm *sm,
+                     struct gv_warp *w0, uint32_t n, size_t st,
+                     uint64_t budget, uint64_t *lanes, bool *short_of)
+{
+    const struct gv_kfunc *kf = L->f;
+    uint32_t pc = w0->pc, done = 0;
+
+    *lanes = 0;
+    *short_of = false;
+    if (n > GV_JIT_MAXG || !jit_ready(L, kf)) {
         return 0;
     }
-    r->body(w0->R, st, n, U, T, L->data_va, P);
-    return r->len;
+    /* regions one after the other, across the branches between them that
+     * no lane takes (the `if (i < n)` of a kernel) */
+    while (pc < kf->ncode && kf->jit_at[pc]) {
+        const struct gv_jreg *r = &kf->jit->r[kf->jit_at[pc] - 1];
+
+        uint32_t pred;
+
+        if (budget <= (uint64_t)(done + r->len + 1) * n) {
+            *short_of = !done;
+            break;
+        }
+        if (!run_region(L, sm, w0, n, st, r, &pred)) {
+            break;
+        }
+        done += r->len;
+        pc += r->len;
+        *lanes += (uint64_t)r->len * n * GV_WARP;
+        if (pc >= kf->ncode || !not_taken(kf, r, pred, w0, n)) {
+            break;
+        }
+        done++;
+        pc++;
+    }
+    return done;
 }

@@ -26,12 +26,15 @@ void gv_jit_free(struct gv_kfunc *kf);
 
 /* Run the region at the pc of the gang of @n full warps from @w0 on
  * (their slots @st apart) if its code is ready and every access it makes
- * passed the checks: the number of instructions run (each warp's pc is
- * still to be moved on by the caller), or 0: nothing was done.  @budget:
- * the instructions the watchdog's countdown allows. */
+ * passed the checks, and the regions after it while the branch between
+ * is one that no lane takes: how many instructions each warp ran (its
+ * pc is still to be moved on by the caller, its issued count too), or
+ * 0: nothing was done; *@lanes: the lane instructions.  @budget: the
+ * warp instructions the watchdog's countdown allows; *@short_of: nothing
+ * was done because it did not allow the first region. */
 uint32_t gv_jit_gang(struct gv_launch *L, struct gv_sm *sm,
                      struct gv_warp *w0, uint32_t n, size_t st,
-                     uint64_t budget);
+                     uint64_t budget, uint64_t *lanes, bool *short_of);
 
 /* Compile @kf's regions now (tests): 0, or -1 with the reason in @why. */
 int gv_jit_compile(const struct gv_kfunc *kf, char *why, size_t why_len);

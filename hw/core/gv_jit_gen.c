@@ -398,8 +398,9 @@ static void emit_region(FILE *o, const struct gv_kfunc *kf,
     }
     fprintf(o, "  }\n  return bad == 0;\n}\n");
     /* body */
-    fprintf(o, "void gvj_b%u(uint64_t *restrict R, %s, "
+    fprintf(o, "uint32_t gvj_b%u(uint64_t *restrict R, %s, "
             "uint8_t *const *restrict P)\n{\n"
+            "  uint64_t any = 0, all = 1;\n"
             "  (void)U; (void)T; (void)dva; (void)P;\n"
             "  for (uint32_t g = 0; g < n; g++) {\n"
             "   uint64_t *restrict W = R + (size_t)g * st;\n", id, fn_args);
@@ -420,7 +421,13 @@ static void emit_region(FILE *o, const struct gv_kfunc *kf,
             fprintf(o, "    W[%uu * 32 + l] = v%u;\n", s, s);
         }
     }
-    fprintf(o, "   }\n  }\n}\n");
+    if (r->setp_end) {
+        const struct gv_dinsn x = gv_jit_own(&kf->code[r->pc + r->len - 1]);
+
+        fprintf(o, "    any |= v%u;\n    all &= v%u;\n", S(x.d), S(x.d));
+    }
+    fprintf(o, "   }\n  }\n  return (uint32_t)((any & 1) | (all & 1) << 1);"
+            "\n}\n");
 }
 
 /* The whole file for @kf into @o. */

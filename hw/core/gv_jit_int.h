@@ -23,13 +23,15 @@ enum {
  * uniform values in order, @T each warp's first tid.x, @dva the data
  * section's address.  addr: each access's address in lane 0 of each warp
  * into @base (warp-major), true if every warp's lanes are the one run
- * from it; body: the region, its accesses at @P (warp-major). */
+ * from it; body: the region, its accesses at @P (warp-major); if it
+ * ends with a setp (setp_end), bit 0 of its result OR-ed over every lane
+ * in bit 0 of the value, AND-ed in bit 1. */
 typedef bool (*gv_jit_addr_fn)(const uint64_t *R, size_t st, uint32_t n,
                                const uint64_t *U, const uint32_t *T,
                                uint64_t dva, uint64_t *base);
-typedef void (*gv_jit_body_fn)(uint64_t *R, size_t st, uint32_t n,
-                               const uint64_t *U, const uint32_t *T,
-                               uint64_t dva, uint8_t *const *P);
+typedef uint32_t (*gv_jit_body_fn)(uint64_t *R, size_t st, uint32_t n,
+                                   const uint64_t *U, const uint32_t *T,
+                                   uint64_t dva, uint8_t *const *P);
 
 struct gv_jmem {
     uint8_t size;               /* 4 or 8 */
@@ -42,6 +44,7 @@ struct gv_jreg {
     /* set by the compilation, before the state is GV_JIT_READY */
     uint32_t nmem, nstores, nuni;
     bool tid;                   /* reads tid.x */
+    bool setp_end;              /* its last instruction is a setp */
     struct gv_juni {            /* its uniform instructions, in order */
         bool param;             /* ld.param of @type at @off, else s2r */
         uint8_t type, sreg;

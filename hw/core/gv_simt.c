@@ -57,16 +57,6 @@ static inline unsigned popc32(uint32_t v)
     return (((v + (v >> 4)) & 0x0f0f0f0fu) * 0x01010101u) >> 24;
 }
 
-static inline uint32_t predmask(const uint64_t *P)
-{
-    uint32_t m = 0;
-
-    for (unsigned l = 0; l < GV_WARP; l++) {
-        m |= (uint32_t)(P[l] & 1) << l;
-    }
-    return m;
-}
-
 static void recompute_min(struct gv_warp *w)
 {
     uint32_t min = UINT32_MAX;
@@ -296,7 +286,7 @@ static inline uint32_t guarded(struct gv_warp *w, const struct gv_dinsn *i,
     }
     m = w->active;
     if (i->guard & GV_G_ON) {
-        uint32_t p = predmask(R + i->g);
+        uint32_t p = gv_predmask(R + i->g);
 
         m &= (i->guard & GV_G_NEG) ? ~p : p;
     }
@@ -316,7 +306,7 @@ static inline int launch_check(struct gv_launch *L, struct gv_sm *sm,
     if (--*check != 0) {
         return W_GO;
     }
-    *check = 4096;
+    *check = GV_SIMT_CHECK_EVERY;
     if (atomic_load_explicit(&L->status, memory_order_relaxed)) {
         return W_STOP;
     }
@@ -494,7 +484,7 @@ bool setp_bra_full(struct gv_launch *L, struct gv_sm *sm, struct gv_warp *w,
         const uint32_t m = FULL;
 
         SETP_FUSED();
-        p = predmask(D);
+        p = gv_predmask(D);
     }
     if (br->guard & GV_G_NEG) {
         p = ~p;
@@ -971,24 +961,6 @@ int gang_step(struct gv_launch *L, struct gv_sm *sm, struct gv_warp *w0,
     return G_DONE;
 }
 
-/* A branch guarded by a predicate (not a reconvergence point) that no
- * lane of the gang's @n warps takes: each warp just moves on (as
- * branch() with no lane, counted as run_warp counts it: no lane). */
-static inline bool gang_not_taken(struct gv_warp *w0,
-                                  const struct gv_dinsn *i, uint32_t n)
-{
-    uint32_t any = 0;
-
-    if (i->k != GV_K_BRA || (i->guard & GV_G_JOIN) ||
-        !(i->guard & GV_G_ON)) {
-        return false;
-    }
-    for (uint32_t g = 0; g < n; g++) {
-        any |= guarded(&w0[g], i, w0[g].R);
-    }
-    return any == 0;
-}
-
 /* Run the gang of the @n (2 or more) warps from @w0 on until they leave
  * lockstep (W_IDLE: the caller runs them on, one at a time), the launch
  * stops or the time slice ends (W_YIELD, each warp's state whole, all at
@@ -1016,23 +988,31 @@ static int run_gang(struct gv_launch *L, struct gv_sm *sm, struct gv_warp *w0,
         if (c != W_GO) {
             return warp_leave(sm, lanes, check, c);
         }
-        /* a compiled region: its instructions counted as run_gang counts
-         * them, the first one's already */
+        /* compiled regions: their instructions counted as run_gang
+         * counts them, the first one's already */
+        uint64_t jl = 0;
+        bool short_of = false;
         uint32_t len = L->f->jit_at && L->f->jit_at[w0->pc] &&
                        L->dev->compute_jit
-                           ? gv_jit_gang(L, sm, w0, n, st, check) : 0;
+                           ? gv_jit_gang(L, sm, w0, n, st, check, &jl,
+                                         &short_of)
+                           : 0;
 
+        if (short_of) {
+            check = 1;          /* the watchdog's check first, then again */
+            continue;
+        }
         if (len) {
             check -= (len - 1) * n;
-            lanes += (uint64_t)len * n * GV_WARP;
-            sm->jit_insns += (uint64_t)len * n * GV_WARP;
+            lanes += jl;
+            sm->jit_insns += jl;
             for (uint32_t g = 0; g < n; g++) {
                 w0[g].issued += len;
                 w0[g].pc += len;
             }
             continue;
         }
-        if (gang_not_taken(w0, i, n)) {
+        if (gv_gang_not_taken(w0, i, n)) {
             for (uint32_t g = 0; g < n; g++) {
                 w0[g].issued++;
                 w0[g].pc++;

@@ -17,6 +17,8 @@
 
 #define GV_WARP 32
 #define GV_SIMT_TLB 256
+/* warp instructions between two watchdog checks (gv_simt.c) */
+#define GV_SIMT_CHECK_EVERY 4096u
 
 /* A decoded instruction.  Register operands are offsets (in uint64_t
  * units) into a warp's register file, laid out slot-major: slot s of lane
@@ -337,6 +339,42 @@ static inline bool gv_sreg_block_uniform(unsigned id)
     default:
         return false;
     }
+}
+
+/* The lanes whose predicate slots @P hold 1, as a mask. */
+static inline uint32_t gv_predmask(const uint64_t *P)
+{
+    uint32_t m = 0;
+
+    for (unsigned l = 0; l < GV_WARP; l++) {
+        m |= (uint32_t)(P[l] & 1) << l;
+    }
+    return m;
+}
+
+/* Is @i a branch guarded by a predicate (not a reconvergence point) that
+ * no lane of the @n full warps from @w0 on takes?  (Each warp then just
+ * moves on, counted as run_warp counts it: issued, no lane.) */
+static inline bool gv_gang_not_taken(const struct gv_warp *w0,
+                                     const struct gv_dinsn *i, uint32_t n)
+{
+    uint64_t any = 0, all = 1;
+
+    if (i->k != GV_K_BRA || (i->guard & GV_G_JOIN) ||
+        !(i->guard & GV_G_ON)) {
+        return false;
+    }
+    /* bit 0 of every lane's predicate: none set (or, negated, all set);
+     * an OR and an AND of the slots, which vectorise */
+    for (uint32_t g = 0; g < n; g++) {
+        const uint64_t *P = w0[g].R + i->g;
+
+        for (unsigned l = 0; l < GV_WARP; l++) {
+            any |= P[l];
+            all &= P[l];
+        }
+    }
+    return (i->guard & GV_G_NEG) ? (all & 1) == 1 : (any & 1) == 0;
 }
 
 /* Every lane in @m, or the full-warp fast path. */

@@ -218,8 +218,8 @@ MUTATIONS = [
      '    return w->active == FULL && w->alive == FULL &&',
      'warps at different instructions taken into one gang'),
     ('jit-overlap', 'hw/core/gv_jit.c',
-     '    return runs_apart(r, n, P);',
-     '    return true;',
+     '                !pair_apart(r, n, P, k1, k2)) {',
+     '                false) {',
      "a compiled region run although a store overlaps another access's "
      'run (docs/compute.md, Compiled regions)'),
     ('jit-runs', 'hw/core/gv_jit.c',

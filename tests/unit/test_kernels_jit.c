@@ -104,7 +104,7 @@ static void jit_run(const char *ptx, bool jit, bool bad_a,
 
 static struct jit_out on, off;
 
-/* Regression for the overlap check (gv_jit.c, runs_apart): without it
+/* Regression for the overlap check (gv_jit.c, pair_apart): without it
  * the compiled region ran, and a[] chained. */
 static void test_jit_overlap(void)
 {
