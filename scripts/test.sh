@@ -21,14 +21,15 @@ UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
     meson test -C "$san" --print-errorlogs --suite unit
 
 # The engine's tests under ThreadSanitizer (build-tsan/): the SM worker
-# threads beside the device's own; tests/tsan.supp says what is left out.
+# threads beside the device's own, and the compiled tier's compilation in
+# an SM thread (compute-kernels); tests/tsan.supp says what is left out.
 tsan=${build}-tsan
 [ -f "$tsan/build.ninja" ] ||
     meson setup "$tsan" -Dguest=disabled -Db_sanitize=thread \
         -Db_lundef=false >/dev/null
 TSAN_OPTIONS="suppressions=$PWD/tests/tsan.supp:second_deadlock_stack=1" \
     meson test -C "$tsan" --print-errorlogs compute-engine compute-concurrent \
-        copy-engine
+        copy-engine compute-kernels
 
 [ -f "$build/build.ninja" ] || meson setup "$build" >/dev/null
 meson test -C "$build" --setup valgrind --print-errorlogs --suite unit
