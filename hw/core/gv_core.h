@@ -121,6 +121,9 @@ void gv_dev_engine_poll(struct gv_dev *dev);
 uint64_t gv_dev_compute_lane_insns(const struct gv_dev *dev);
 /* Of them, those run by compiled regions (gv_config.compute_jit). */
 uint64_t gv_dev_compute_jit_insns(const struct gv_dev *dev);
+/* Compilations of the compiled tier running in the background (all
+ * devices; tests wait for 0). */
+unsigned gv_jit_busy(void);
 /* The most launches that have run blocks at the same time, on different
  * SMs or sharing SMs (statistics; kept across resets). */
 unsigned gv_dev_compute_max_concurrent(const struct gv_dev *dev);

@@ -14,6 +14,7 @@
 #include "gv_internal.h"
 #include "gv_simt_mem.h"
 
+#include <pthread.h>
 #include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -198,14 +199,23 @@ void gv_jit_scan(struct gv_kfunc *kf)
     }
     kf->jit->r = r;
     kf->jit->n = n;
+    atomic_init(&kf->jit->refs, 1);
+}
+
+/* Let go of @j: the last one frees it. */
+static void jit_put(struct gv_jit *j)
+{
+    if (atomic_fetch_sub(&j->refs, 1) == 1) {
+        gv_jit_unload(j);
+        free(j->r);
+        free(j);
+    }
 }
 
 void gv_jit_free(struct gv_kfunc *kf)
 {
     if (kf->jit) {
-        gv_jit_unload(kf->jit);
-        free(kf->jit->r);
-        free(kf->jit);
+        jit_put(kf->jit);
     }
     free(kf->jit_at);
     kf->jit = NULL;
@@ -227,6 +237,18 @@ uint32_t gv_jit_ready(const struct gv_kfunc *kf)
     return n;
 }
 
+/* Compile @text into @j and publish the result (the state last). */
+static void jit_finish(struct gv_jit *j, const char *text)
+{
+    int rc = text ? gv_jit_load(j, text, j->why, sizeof(j->why)) : -1;
+
+    if (!text) {
+        snprintf(j->why, sizeof(j->why), "out of memory writing the code");
+    }
+    atomic_store_explicit(&j->state, rc ? GV_JIT_FAILED : GV_JIT_READY,
+                          memory_order_release);
+}
+
 int gv_jit_compile(const struct gv_kfunc *kf, char *why, size_t why_len)
 {
     struct gv_jit *j = kf->jit;
@@ -237,10 +259,15 @@ int gv_jit_compile(const struct gv_kfunc *kf, char *why, size_t why_len)
         return -1;
     }
     if (atomic_compare_exchange_strong(&j->state, &cold, GV_JIT_BUSY)) {
-        int rc = gv_jit_build(kf, j->why, sizeof(j->why));
+        char *text;
 
-        atomic_store_explicit(&j->state, rc ? GV_JIT_FAILED : GV_JIT_READY,
-                              memory_order_release);
+        for (uint32_t k = 0; k < j->n; k++) {
+            j->r[k].want = true;
+        }
+        text = gv_jit_text(kf);
+
+        jit_finish(j, text);
+        free(text);
     }
     while (atomic_load_explicit(&j->state, memory_order_acquire) ==
            GV_JIT_BUSY) {
@@ -253,13 +280,123 @@ int gv_jit_compile(const struct gv_kfunc *kf, char *why, size_t why_len)
     return 0;
 }
 
+/* Background compilations running (all devices): at most two at once, so
+ * a guest loading many hot modules takes at most two host cores for it. */
+static atomic_uint jit_busy;
+
+unsigned gv_jit_busy(void)
+{
+    return atomic_load(&jit_busy);
+}
+
+struct jit_job {
+    struct gv_jit *j;
+    char *text;
+};
+
+static void *jit_thread(void *p)
+{
+    struct jit_job *job = p;
+
+    jit_finish(job->j, job->text);
+    free(job->text);
+    jit_put(job->j);
+    free(job);
+    atomic_fetch_sub(&jit_busy, 1);
+    return NULL;
+}
+
+/* The regions a background compilation takes: those gangs reached so
+ * far, the most reached first, up to GV_JIT_BUDGET instructions (a
+ * function's every region can be much C: AES kernels' thousands of
+ * instructions took the compiler half a minute). */
+static void jit_choose(struct gv_jit *j)
+{
+    uint32_t left = GV_JIT_BUDGET;
+
+    for (uint32_t k = 0; k < j->n; k++) {
+        j->r[k].want = false;
+    }
+    for (;;) {
+        uint32_t best = UINT32_MAX, most = 0;
+
+        for (uint32_t k = 0; k < j->n; k++) {
+            unsigned h = atomic_load_explicit(&j->r[k].hits,
+                                              memory_order_relaxed);
+
+            if (!j->r[k].want && h > most && j->r[k].len <= left) {
+                best = k;
+                most = h;
+            }
+        }
+        if (best == UINT32_MAX) {
+            return;
+        }
+        j->r[best].want = true;
+        left -= j->r[best].len;
+    }
+}
+
+/* Compile @kf's regions in a thread of their own, the SMs interpreting
+ * meanwhile: the C is written here (it reads the function, which the
+ * launch keeps), the compilation there (it holds @j only). */
+static void jit_start(const struct gv_kfunc *kf)
+{
+    struct gv_jit *j = kf->jit;
+    unsigned cold = GV_JIT_COLD;
+    struct jit_job *job;
+    pthread_attr_t attr;
+    pthread_t th;
+
+    if (atomic_fetch_add(&jit_busy, 1) >= 2) {
+        atomic_fetch_sub(&jit_busy, 1);         /* later: a visit again */
+        return;
+    }
+    if (!atomic_compare_exchange_strong(&j->state, &cold, GV_JIT_BUSY)) {
+        atomic_fetch_sub(&jit_busy, 1);
+        return;
+    }
+    jit_choose(j);
+    job = malloc(sizeof(*job));
+    if (job) {
+        job->j = j;
+        job->text = gv_jit_text(kf);
+    }
+    if (!job || !job->text) {
+        if (job) {
+            free(job);
+        }
+        jit_finish(j, NULL);
+        atomic_fetch_sub(&jit_busy, 1);
+        return;
+    }
+    atomic_fetch_add(&j->refs, 1);
+    if (pthread_attr_init(&attr) == 0) {
+        pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
+        if (pthread_create(&th, &attr, jit_thread, job) == 0) {
+            pthread_attr_destroy(&attr);
+            return;
+        }
+        pthread_attr_destroy(&attr);
+    }
+    snprintf(j->why, sizeof(j->why), "no thread for the compilation");
+    atomic_store_explicit(&j->state, GV_JIT_FAILED, memory_order_release);
+    atomic_fetch_sub(&j->refs, 1);
+    free(job->text);
+    free(job);
+    atomic_fetch_sub(&jit_busy, 1);
+}
+
 /* Is the code of @kf's regions ready?  Counts the gang's visit while it
- * is not, and compiles on the device's threshold (in this SM's thread;
- * the other SMs interpret meanwhile). */
+ * is not; on the device's threshold, compiles: at once in this SM's
+ * thread when the threshold is 0 (tests, benchmarks: the first gang runs
+ * compiled code), else in the background (a guest's launch never waits
+ * for the compiler: it runs interpreted until the code is ready). */
 static bool jit_ready(struct gv_launch *L, const struct gv_kfunc *kf)
 {
     struct gv_jit *j = kf->jit;
     unsigned s = atomic_load_explicit(&j->state, memory_order_acquire);
+    char why[8];
 
     if (s == GV_JIT_READY) {
         return true;
@@ -267,13 +404,14 @@ static bool jit_ready(struct gv_launch *L, const struct gv_kfunc *kf)
     if (s != GV_JIT_COLD) {
         return false;
     }
-    if (atomic_fetch_add_explicit(&j->hits, 1, memory_order_relaxed) <
-        L->dev->compute_jit_after) {
-        return false;
+    if (!L->dev->compute_jit_after) {
+        return gv_jit_compile(kf, why, sizeof(why)) == 0;
     }
-    char why[8];
-
-    return gv_jit_compile(kf, why, sizeof(why)) == 0;
+    if (atomic_fetch_add_explicit(&j->hits, 1, memory_order_relaxed) + 1 >=
+        L->dev->compute_jit_after) {
+        jit_start(kf);
+    }
+    return false;
 }
 
 /* The values of the region's uniform instructions, for the gang at
@@ -446,7 +584,16 @@ uint32_t gv_jit_gang(struct gv_launch *L, struct gv_sm *sm,
 
     *lanes = 0;
     *short_of = false;
-    if (n > GV_JIT_MAXG || !jit_ready(L, kf)) {
+    if (n > GV_JIT_MAXG) {
+        return 0;
+    }
+    if (atomic_load_explicit(&kf->jit->state, memory_order_relaxed) !=
+        GV_JIT_READY) {
+        /* a region reached while cold: hot, compiled (jit_start) */
+        atomic_fetch_add_explicit(&kf->jit->r[kf->jit_at[pc] - 1].hits, 1,
+                                  memory_order_relaxed);
+    }
+    if (!jit_ready(L, kf)) {
         return 0;
     }
     /* regions one after the other, across the branches between them that

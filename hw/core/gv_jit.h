@@ -39,6 +39,9 @@ uint32_t gv_jit_gang(struct gv_launch *L, struct gv_sm *sm,
 /* Compile @kf's regions now (tests): 0, or -1 with the reason in @why. */
 int gv_jit_compile(const struct gv_kfunc *kf, char *why, size_t why_len);
 
+/* Background compilations running now (all devices; tests). */
+unsigned gv_jit_busy(void);
+
 /* How many of @kf's regions run compiled (0 before a compilation). */
 uint32_t gv_jit_ready(const struct gv_kfunc *kf);
 

@@ -435,18 +435,22 @@ static int emit_file(FILE *o, const struct gv_kfunc *kf)
 {
     const struct gv_jit *j = kf->jit;
     const uint32_t w = (kf->nregs + 63) / 64 + 1;
-    uint64_t *sets = calloc(4 * (size_t)w, 8), *none = sets + 3 * w;
+    uint64_t *sets = calloc(4 * (size_t)w, 8), *none;
     struct live lv;
 
     if (!sets || liveness(kf, &lv) != 0) {
         free(sets);
         return -1;
     }
+    none = sets + 3 * w;
     fputs(prelude, o);
     for (uint32_t id = 0; id < j->n; id++) {
         const struct gv_jreg *r = &j->r[id];
         uint32_t end = r->pc + r->len;
 
+        if (!r->want) {
+            continue;
+        }
         emit_region(o, kf, r, id,
                     end < kf->ncode ? lv.in + (size_t)end * lv.words : none,
                     sets, w);
@@ -525,15 +529,16 @@ static void log_line(const char *log, char *buf, size_t len)
     }
 }
 
-/* Take @kf's region functions from @dl: 0, or -1 if one is missing. */
-static int take_symbols(const struct gv_kfunc *kf, void *dl)
+/* Take @j's region functions from @dl: 0, or -1 if one is missing. */
+static int take_symbols(struct gv_jit *j, void *dl)
 {
-    struct gv_jit *j = kf->jit;
-
     for (uint32_t id = 0; id < j->n; id++) {
         char name[32];
         void *a, *b;
 
+        if (!j->r[id].want) {
+            continue;
+        }
         snprintf(name, sizeof(name), "gvj_a%u", id);
         a = dlsym(dl, name);
         snprintf(name, sizeof(name), "gvj_b%u", id);
@@ -548,12 +553,34 @@ static int take_symbols(const struct gv_kfunc *kf, void *dl)
     return 0;
 }
 
-int gv_jit_build(const struct gv_kfunc *kf, char *why, size_t why_len)
+char *gv_jit_text(const struct gv_kfunc *kf)
+{
+    char *text = NULL;
+    size_t len = 0;
+    FILE *o = open_memstream(&text, &len);
+
+    if (!o) {
+        return NULL;
+    }
+    if (emit_file(o, kf) != 0) {
+        fclose(o);
+        free(text);
+        return NULL;
+    }
+    if (fclose(o) != 0) {
+        free(text);
+        return NULL;
+    }
+    return text;
+}
+
+int gv_jit_load(struct gv_jit *j, const char *text, char *why,
+                size_t why_len)
 {
     const char *tmp = getenv("TMPDIR");
     char dir[256], src[300], so[300], log[300], msg[120];
     FILE *o;
-    int rc = -1;
+    int rc = -1, bad;
     void *dl;
 
     snprintf(dir, sizeof(dir), "%s/gv-jit-XXXXXX", tmp && *tmp ? tmp
@@ -567,23 +594,23 @@ int gv_jit_build(const struct gv_kfunc *kf, char *why, size_t why_len)
     snprintf(so, sizeof(so), "%s/r.so", dir);
     snprintf(log, sizeof(log), "%s/cc.log", dir);
     o = fopen(src, "w");
-    if (!o) {
-        snprintf(why, why_len, "cannot write %s", src);
-    } else if (emit_file(o, kf) != 0) {
-        fclose(o);
-        snprintf(why, why_len, "out of memory writing the code");
-    } else if (fclose(o) != 0) {
+    bad = !o;
+    if (o) {
+        bad = fputs(text, o) < 0;
+        bad |= fclose(o) != 0;
+    }
+    if (bad) {
         snprintf(why, why_len, "cannot write %s", src);
     } else if (run_cc(src, so, log) != 0) {
         log_line(log, msg, sizeof(msg));
         snprintf(why, why_len, "the C compiler failed: %s", msg);
     } else if (!(dl = dlopen(so, RTLD_NOW | RTLD_LOCAL))) {
         snprintf(why, why_len, "dlopen: %s", dlerror());
-    } else if (take_symbols(kf, dl) != 0) {
+    } else if (take_symbols(j, dl) != 0) {
         dlclose(dl);
         snprintf(why, why_len, "a region's function is missing");
     } else {
-        kf->jit->dl = dl;
+        j->dl = dl;
         rc = 0;
     }
     if (!getenv("GV_JIT_KEEP")) {

@@ -17,6 +17,8 @@ enum {
     GV_JIT_MAXMEM = 8,          /* accesses in a region */
     GV_JIT_MAXUNI = 16,         /* uniform values in a region */
     GV_JIT_MAXG = GV_ISA_MAX_BLOCK / GV_WARP,   /* warps in a gang */
+    GV_JIT_BUDGET = 2048,       /* instructions a background compilation
+                                   takes (jit_choose) */
 };
 
 /* Compiled code: @n warps from @R on (slots @st apart); @U the region's
@@ -53,6 +55,8 @@ struct gv_jreg {
     struct gv_jmem mem[GV_JIT_MAXMEM];
     gv_jit_addr_fn addr;
     gv_jit_body_fn body;
+    atomic_uint hits;           /* gangs that reached it while cold */
+    bool want;                  /* compiled (set before the C is written) */
 };
 
 enum { GV_JIT_COLD, GV_JIT_BUSY, GV_JIT_READY, GV_JIT_FAILED };
@@ -62,6 +66,9 @@ struct gv_jit {
     uint32_t n;
     atomic_uint state;          /* GV_JIT_* */
     atomic_uint hits;           /* gang visits while cold */
+    /* The function's, and a background compilation's while it runs: the
+     * last to let go frees it (a module may be freed meanwhile). */
+    atomic_uint refs;
     void *dl;                   /* the loaded code */
     char why[160];              /* GV_JIT_FAILED: the reason */
 };
@@ -99,8 +106,12 @@ static inline struct gv_dinsn gv_jit_own(const struct gv_dinsn *x)
 bool gv_jit_mem(unsigned k);
 bool gv_jit_uni(unsigned k, unsigned mod);
 
-/* Write, compile and load the code of @kf's regions (gv_jit_gen.c). */
-int gv_jit_build(const struct gv_kfunc *kf, char *why, size_t why_len);
+/* The C of @kf's regions (malloc'd; NULL: out of memory), and its
+ * compilation and loading into @j (0, or -1 with the reason); the latter
+ * reads nothing of the function (gv_jit_gen.c). */
+char *gv_jit_text(const struct gv_kfunc *kf);
+int gv_jit_load(struct gv_jit *j, const char *text, char *why,
+                size_t why_len);
 void gv_jit_unload(struct gv_jit *j);
 
 #endif /* GV_JIT_INT_H */

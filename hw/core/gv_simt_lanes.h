@@ -87,6 +87,8 @@ static inline uint64_t rsqrtf32(uint64_t a)                             \
     return bf(1.0f / sqrtf(f32(a)));                                    \
 }
 
+/* The signed shifts count at most 31 and 63: arithmetic in GCC, clang */
+/* cppcheck-suppress shiftTooManyBitsSigned */
 GV_LANE_FUNCS
 
 /* bfe.s64: gv_bfe() of the word, position and length in the low byte

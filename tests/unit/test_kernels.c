@@ -935,23 +935,10 @@ int gv_register_suites(void)
         { NULL, NULL },
     };
 
-    static const struct gv_cunit_test compiled[] = {
-        { "vector_add", test_vector_add },
-        { "matmul", test_matmul },
-        { "reduce_sum", test_reduce },
-        { "blackscholes", test_blackscholes },
-        { "memset32", test_memset32 },
-        { "AES-256-GCM AuthDec/AuthEnc", test_aesgcm },
-        { "AES-CTR + KMAC256 AuthDec/AuthEnc", test_kmac },
-        { "intrinsics", test_intrinsics },
-        { "nvcc-style PTX", test_nvcc_style },
-        { NULL, NULL },
-    };
-
     return gv_add_suite("kernels", setup, teardown, t) ||
            gv_add_suite("kernels without fast paths", setup_plain,
                         teardown_plain, plain) ||
            gv_add_suite("kernels compiled", setup_jit, teardown_jit,
-                        compiled) ||
+                        plain) ||
            gv_register_jit_suites();
 }

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cunit_main.h"
 #include "gv_core.h"
@@ -187,6 +188,92 @@ static void test_jit_runs_and_faults(void)
     CU_ASSERT_EQUAL(on.b[0], -1.0f);
 }
 
+/* Wait (at most 30 s) until no compilation runs in the background. */
+static bool jit_idle(void)
+{
+    for (unsigned t = 0; t < 3000 && gv_jit_busy(); t++) {
+        usleep(10000);
+    }
+    return gv_jit_busy() == 0;
+}
+
+/* The QEMU device's way (jit-after > 0): launches run interpreted while
+ * the regions compile in the background, then compiled; the results the
+ * same in every launch.  And a device freed while its compilation runs:
+ * the compilation finishes on its own reference (ASan, valgrind). */
+static void test_jit_background(void)
+{
+    static const char ptx[] =
+        JIT_PTX("unit", "256", "4",
+                "mul.wide.s32 %rd5, %r4, 4;\nadd.s64 %rd6, %rd2, %rd5;\n"
+                "st.global.f32 [%rd6], %f2;\n");
+    uint8_t *img;
+    size_t ilen;
+    char err[256];
+    struct td *t;
+    struct kt k;
+    uint64_t p[2], compiled = 0;
+    unsigned launches = 0, bad = 0;
+
+    CU_ASSERT_EQUAL_FATAL(gv_ptx_translate(ptx, strlen(ptx), &img, &ilen,
+                                           err, sizeof(err)), 0);
+    CU_ASSERT_FATAL(jit_idle());
+    td_compute_jit = true;
+    td_compute_jit_after = 8;
+    t = td_new(32 << 20, 8 << 20, 16 << 20, false);
+    kt_init(&k, t, 1, NULL, 1 << 20, false);
+    uint64_t m = kt_load(&k, img, (uint32_t)ilen);
+
+    p[0] = kt_alloc(&k, sizeof(on.a));
+    p[1] = kt_alloc(&k, sizeof(on.b));
+    for (unsigned i = 0; i < FLOATS; i++) {
+        on.a[i] = (float)i - 7.0f;
+    }
+    kt_write(&k, p[0], on.a, sizeof(on.a));
+    struct kt_launch l = { .module_va = m, .module_size = (uint32_t)ilen,
+                           .grid = { GRID }, .block = { BLOCK },
+                           .params = p, .param_size = sizeof(p) };
+
+    /* until a launch ran compiled (the compiler: seconds at most) */
+    while (launches < 2000 && !compiled) {
+        memset(on.b, 0, sizeof(on.b));
+        kt_write(&k, p[1], on.b, sizeof(on.b));
+        CU_ASSERT_EQUAL_FATAL(kt_launch(&k, &l), GV_ERR_NONE);
+        kt_read(&k, p[1], on.b, sizeof(on.b));
+        for (unsigned i = 0; i < GRID * BLOCK; i++) {
+            float want = ((float)i - 7.0f) * 2.0f + 1.0f;
+
+            bad += memcmp(&on.b[i], &want, 4) != 0;
+        }
+        compiled = gv_dev_compute_jit_insns(t->dev);
+        launches++;
+        if (!compiled) {
+            usleep(2000);
+        }
+    }
+    CU_ASSERT_EQUAL(bad, 0);
+    CU_ASSERT(compiled > 0);
+    CU_ASSERT(launches > 1);            /* the first ones interpreted */
+    td_check(t);
+    td_free(t);
+    /* again, freed while the compilation runs (started by the second
+     * gang, in the launch) */
+    td_compute_jit_after = 2;
+    t = td_new(32 << 20, 8 << 20, 16 << 20, false);
+    td_compute_jit = false;
+    td_compute_jit_after = 0;
+    kt_init(&k, t, 1, NULL, 1 << 20, false);
+    m = kt_load(&k, img, (uint32_t)ilen);
+    p[0] = kt_alloc(&k, sizeof(on.a));
+    p[1] = kt_alloc(&k, sizeof(on.b));
+    l.module_va = m;
+    CU_ASSERT_EQUAL(kt_launch(&k, &l), GV_ERR_NONE);
+    td_check(t);
+    td_free(t);
+    CU_ASSERT(jit_idle());
+    free(img);
+}
+
 int gv_register_jit_suites(void);
 
 int gv_register_jit_suites(void)
@@ -197,6 +284,8 @@ int gv_register_jit_suites(void)
         { "a store overlapping a load shifted by a lane: interpreted",
           test_jit_overlap },
         { "loads not one run per warp: interpreted", test_jit_stride },
+        { "compiled in the background, and a device freed meanwhile",
+          test_jit_background },
         { NULL, NULL },
     };
 
