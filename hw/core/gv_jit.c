@@ -154,7 +154,7 @@ static void region_info(const struct gv_kfunc *kf, struct gv_jreg *r)
 void gv_jit_scan(struct gv_kfunc *kf)
 {
     struct gv_jreg *r = NULL;
-    uint32_t n = 0;
+    uint32_t n = 0, cap = 0;
 
     kf->jit = NULL;
     kf->jit_at = NULL;
@@ -171,12 +171,16 @@ void gv_jit_scan(struct gv_kfunc *kf)
                 break;
             }
         }
-        struct gv_jreg *nr = realloc(r, (n + 1) * sizeof(*r));
+        if (n == cap) {
+            /* doubling: AES kernels have thousands of regions */
+            struct gv_jreg *nr = realloc(r, (cap ? 2 * cap : 8) * sizeof(*r));
 
-        if (!nr) {
-            break;
+            if (!nr) {
+                break;
+            }
+            r = nr;
+            cap = cap ? 2 * cap : 8;
         }
-        r = nr;
         memset(&r[n], 0, sizeof(r[n]));
         r[n].pc = pc;
         r[n].len = len;

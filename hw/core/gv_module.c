@@ -267,7 +267,7 @@ static int decode_operands(const struct gv_isa_module *h,
 static int decode_func(const struct gv_isa_module *h, const uint8_t *img,
                        const struct gv_isa_func *fn, uint32_t fi,
                        struct gv_kfunc *kf, uint32_t *cmap, bool plain,
-                       char *why, size_t why_len)
+                       bool jit, char *why, size_t why_len)
 {
     const struct gv_insn *ins = (const void *)(img + h->insns_off);
     const uint64_t *pool = (const void *)(img + h->consts_off);
@@ -397,6 +397,8 @@ static int decode_func(const struct gv_isa_module *h, const uint8_t *img,
     }
     if (!plain) {
         gv_fuse_lookups(kf);
+    }
+    if (!plain && jit) {
         gv_jit_scan(kf);
     }
     return 0;
@@ -405,7 +407,8 @@ fail:
 }
 
 static struct gv_kmodule *module_decode(const uint8_t *img, uint32_t size,
-                                        bool plain, char *why, size_t why_len)
+                                        bool plain, bool jit, char *why,
+                                        size_t why_len)
 {
     struct gv_isa_module h;
     struct gv_kmodule *km;
@@ -462,8 +465,8 @@ static struct gv_kmodule *module_decode(const uint8_t *img, uint32_t size,
         }
         total += fn.insn_count;
         km->nfuncs = fi + 1;
-        if (decode_func(&h, img, &fn, fi, &km->funcs[fi], cmap, plain, why,
-                        why_len) != 0) {
+        if (decode_func(&h, img, &fn, fi, &km->funcs[fi], cmap, plain, jit,
+                        why, why_len) != 0) {
             free(cmap);
             kmodule_free(km);
             return NULL;
@@ -477,7 +480,8 @@ static struct gv_kmodule *module_decode(const uint8_t *img, uint32_t size,
 int gv_compute_check_module(const uint8_t *img, uint32_t size, char *why,
                             size_t why_len)
 {
-    struct gv_kmodule *km = module_decode(img, size, false, why, why_len);
+    struct gv_kmodule *km = module_decode(img, size, false, false, why,
+                                          why_len);
 
     kmodule_free(km);
     return km ? 0 : -1;
@@ -549,7 +553,8 @@ struct gv_kmodule *gv_module_get(struct gv_dev *dev, unsigned chid,
             return km;
         }
     }
-    km = module_decode(img, size, dev->compute_plain, why, sizeof(why));
+    km = module_decode(img, size, dev->compute_plain, dev->compute_jit, why,
+                       sizeof(why));
     free(img);
     if (!km) {
         *err = gv_refuse(dev, GV_RULE_LAUNCH_MODULE_INVALID, chid, va, size);
