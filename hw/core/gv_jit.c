@@ -367,9 +367,7 @@ static void jit_start(const struct gv_kfunc *kf)
         job->text = gv_jit_text(kf);
     }
     if (!job || !job->text) {
-        if (job) {
-            free(job);
-        }
+        free(job);
         jit_finish(j, NULL);
         atomic_fetch_sub(&jit_busy, 1);
         return;
@@ -591,9 +589,11 @@ uint32_t gv_jit_gang(struct gv_launch *L, struct gv_sm *sm,
     if (n > GV_JIT_MAXG) {
         return 0;
     }
-    if (atomic_load_explicit(&kf->jit->state, memory_order_relaxed) !=
-        GV_JIT_READY) {
-        /* a region reached while cold: hot, compiled (jit_start) */
+    if (atomic_load_explicit(&kf->jit->state, memory_order_relaxed) ==
+        GV_JIT_COLD) {
+        /* a region reached while cold: hot, compiled (jit_start); not
+         * counted once compiled or failed (a shared line in the hot path
+         * of a host without a compiler) */
         atomic_fetch_add_explicit(&kf->jit->r[kf->jit_at[pc] - 1].hits, 1,
                                   memory_order_relaxed);
     }

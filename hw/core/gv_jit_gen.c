@@ -163,7 +163,7 @@ static void uses(const struct gv_kfunc *kf, const struct gv_dinsn *x,
     case GV_K_LDG32: case GV_K_LDG64:
         set_bit(s, S(x->a), kf->nregs);
         return;
-    case GV_K_STG32: case GV_K_STG64: case GV_K_SETP_BRA:
+    case GV_K_STG32: case GV_K_STG64:
         set_bit(s, S(x->a), kf->nregs);
         set_bit(s, S(x->b), kf->nregs);
         return;
@@ -184,7 +184,9 @@ static bool kills(const struct gv_dinsn *x)
 }
 
 /* Live-in sets of every pc, to a fixed point (backwards).  Successors:
- * the next pc, and a branch's target; an unguarded exit has none. */
+ * the next pc, and a branch's target; an unguarded exit has none.  Each
+ * instruction as gv_jit_own gives it: a fused setp + branch is its setp,
+ * and the branch after it its own instruction. */
 static int liveness(const struct gv_kfunc *kf, struct live *lv)
 {
     const uint32_t w = (kf->nregs + 63) / 64, nc = kf->ncode;
@@ -210,8 +212,7 @@ static int liveness(const struct gv_kfunc *kf, struct live *lv)
                 !(x->k == GV_K_BRA && uncond) && pc + 1 < nc) {
                 memcpy(tmp, lv->in + (size_t)(pc + 1) * w, w * 8);
             }
-            if ((x->k == GV_K_BRA || x->k == GV_K_SETP_BRA) && x->imm >= 0 &&
-                (uint32_t)x->imm < nc) {
+            if (x->k == GV_K_BRA && x->imm >= 0 && (uint32_t)x->imm < nc) {
                 for (uint32_t k = 0; k < w; k++) {
                     tmp[k] |= lv->in[(size_t)x->imm * w + k];
                 }
@@ -254,7 +255,6 @@ static void emit_insn(FILE *o, const struct gv_kfunc *kf,
                       bool addr)
 {
     const char *e = lane_expr(x);
-    unsigned sz = x->k == GV_K_LDG64 || x->k == GV_K_STG64 ? 8 : 4;
 
     if (e || is_setp(x->k)) {
         fprintf(o, "    { const uint64_t a = ");
@@ -316,7 +316,6 @@ static void emit_insn(FILE *o, const struct gv_kfunc *kf,
         operand(o, kf, S(x->b));
         fprintf(o, "; memcpy(p%u + 8 * l, &t, 8); }\n", *k);
     }
-    (void)sz;
     (*k)++;
 }
 
@@ -362,13 +361,29 @@ static const char fn_args[] =
     "size_t st, uint32_t n, const uint64_t *restrict U, "
     "const uint32_t *restrict T, uint64_t dva";
 
+/* The lane loop's statements of region @r: its registers' locals, then
+ * each instruction (@addr: as the address function has them). */
+static void emit_lanes(FILE *o, const struct gv_kfunc *kf,
+                       const struct gv_jreg *r, const uint64_t *in,
+                       const uint64_t *out, bool addr)
+{
+    uint32_t k = 0, u = 0;
+
+    emit_locals(o, kf, in, out);
+    for (uint32_t j = 0; j < r->len; j++) {
+        const struct gv_dinsn x = gv_jit_own(&kf->code[r->pc + j]);
+
+        emit_insn(o, kf, &x, &k, &u, addr);
+    }
+}
+
 /* The two functions of region @id. */
 static void emit_region(FILE *o, const struct gv_kfunc *kf,
                         const struct gv_jreg *r, uint32_t id,
                         const uint64_t *live_out, uint64_t *sets, uint32_t w)
 {
     uint64_t *in = sets, *out = sets + w;
-    uint32_t k, u;
+    uint32_t k;
 
     memset(sets, 0, 3 * w * 8);
     region_sets(kf, r, in, out, sets + 2 * w, w);
@@ -383,13 +398,7 @@ static void emit_region(FILE *o, const struct gv_kfunc *kf,
         fprintf(o, "   uint64_t A%u[32];\n", k);
     }
     fprintf(o, "   for (uint32_t l = 0; l < 32; l++) {\n");
-    emit_locals(o, kf, in, out);
-    k = u = 0;
-    for (uint32_t j = 0; j < r->len; j++) {
-        const struct gv_dinsn x = gv_jit_own(&kf->code[r->pc + j]);
-
-        emit_insn(o, kf, &x, &k, &u, true);
-    }
+    emit_lanes(o, kf, r, in, out, true);
     fprintf(o, "   }\n");
     for (k = 0; k < r->nmem; k++) {
         fprintf(o, "   for (uint32_t l = 0; l < 32; l++) bad |= A%u[l] ^ "
@@ -409,13 +418,7 @@ static void emit_region(FILE *o, const struct gv_kfunc *kf,
                 r->nmem, k);
     }
     fprintf(o, "   for (uint32_t l = 0; l < 32; l++) {\n");
-    emit_locals(o, kf, in, out);
-    k = u = 0;
-    for (uint32_t j = 0; j < r->len; j++) {
-        const struct gv_dinsn x = gv_jit_own(&kf->code[r->pc + j]);
-
-        emit_insn(o, kf, &x, &k, &u, false);
-    }
+    emit_lanes(o, kf, r, in, out, false);
     for (uint32_t s = 0; s < kf->nregs; s++) {
         if (bit(out, s) && bit(live_out, s)) {
             fprintf(o, "    W[%uu * 32 + l] = v%u;\n", s, s);

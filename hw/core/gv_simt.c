@@ -992,8 +992,7 @@ static int run_gang(struct gv_launch *L, struct gv_sm *sm, struct gv_warp *w0,
          * counts them, the first one's already */
         uint64_t jl = 0;
         bool short_of = false;
-        uint32_t len = L->f->jit_at && L->f->jit_at[w0->pc] &&
-                       L->dev->compute_jit
+        uint32_t len = L->f->jit_at && L->f->jit_at[w0->pc]
                            ? gv_jit_gang(L, sm, w0, n, st, check, &jl,
                                          &short_of)
                            : 0;

@@ -68,7 +68,8 @@ struct gv_kfunc {
     uint32_t reqntid[3];
     /* The compiled tier (gv_jit.h): per pc, the index + 1 of the region
      * starting there (0: none); the regions and their code.  NULL: no
-     * region. */
+     * region, or a device without the tier (modules are decoded per
+     * device, so jit_at alone says whether to try it). */
     uint32_t *jit_at;
     struct gv_jit *jit;
 };
