@@ -56,9 +56,9 @@ struct jit_out {
 };
 
 /* Run @ptx on a fresh device (compiled regions at once, or the
- * interpreter alone: @jit false), a and b filled with a ramp; @bad_a:
- * a points at unmapped memory. */
-static void jit_run(const char *ptx, bool jit, bool bad_a,
+ * interpreter alone: @jit false), a and b filled with a ramp; @bad_a (0:
+ * none): a points there instead (memory it may not read). */
+static void jit_run(const char *ptx, bool jit, uint64_t bad_a,
                     struct jit_out *o)
 {
     struct td *t;
@@ -86,7 +86,7 @@ static void jit_run(const char *ptx, bool jit, bool bad_a,
     kt_write(&k, p[0], o->a, sizeof(o->a));
     kt_write(&k, p[1], o->b, sizeof(o->b));
     if (bad_a) {
-        p[0] = 0x7f00000000ull;             /* mapped by nothing */
+        p[0] = bad_a;
     }
     struct kt_launch l = { .module_va = m, .module_size = (uint32_t)ilen,
                            .grid = { GRID }, .block = { BLOCK },
@@ -112,8 +112,8 @@ static void test_jit_overlap(void)
     float want[FLOATS];
     unsigned bad = 0;
 
-    jit_run(shift_ptx, true, false, &on);
-    jit_run(shift_ptx, false, false, &off);
+    jit_run(shift_ptx, true, 0, &on);
+    jit_run(shift_ptx, false, 0, &off);
     for (unsigned i = 0; i < FLOATS; i++) {
         want[i] = (float)i * 0.5f - 100.0f;
     }
@@ -141,8 +141,8 @@ static void test_jit_stride(void)
 {
     unsigned bad = 0;
 
-    jit_run(stride_ptx, true, false, &on);
-    jit_run(stride_ptx, false, false, &off);
+    jit_run(stride_ptx, true, 0, &on);
+    jit_run(stride_ptx, false, 0, &off);
     for (unsigned i = 0; i < GRID * BLOCK; i++) {
         float want = ((float)(2 * i) * 0.5f - 100.0f) * 2.0f + 1.0f;
 
@@ -166,8 +166,8 @@ static void test_jit_runs_and_faults(void)
                 "mul.wide.s32 %rd5, %r4, 4;\nadd.s64 %rd6, %rd2, %rd5;\n"
                 "st.global.f32 [%rd6], %f2;\n");
 
-    jit_run(ptx, true, false, &on);
-    jit_run(ptx, false, false, &off);
+    jit_run(ptx, true, 0, &on);
+    jit_run(ptx, false, 0, &off);
     CU_ASSERT_EQUAL(on.err, GV_ERR_NONE);
     CU_ASSERT(on.jit_insns > 0);
     CU_ASSERT_EQUAL(memcmp(on.b, off.b, sizeof(on.b)), 0);
@@ -179,13 +179,19 @@ static void test_jit_runs_and_faults(void)
             break;
         }
     }
-    jit_run(ptx, true, true, &on);
-    jit_run(ptx, false, true, &off);
-    CU_ASSERT_NOT_EQUAL(on.err, GV_ERR_NONE);
-    CU_ASSERT_EQUAL(on.err, off.err);
-    CU_ASSERT_EQUAL(on.jit_insns, 0);
-    CU_ASSERT_EQUAL(memcmp(on.b, off.b, sizeof(on.b)), 0);
-    CU_ASSERT_EQUAL(on.b[0], -1.0f);
+    /* mapped by nothing; and 2^64 - 8, whose lanes wrap to 0 (one run
+     * modulo 2^64: the run's check must refuse it, not the addresses') */
+    static const uint64_t bad[] = { 0x7f00000000ull, UINT64_MAX - 7 };
+
+    for (unsigned t = 0; t < 2; t++) {
+        jit_run(ptx, true, bad[t], &on);
+        jit_run(ptx, false, bad[t], &off);
+        CU_ASSERT_NOT_EQUAL(on.err, GV_ERR_NONE);
+        CU_ASSERT_EQUAL(on.err, off.err);
+        CU_ASSERT_EQUAL(on.jit_insns, 0);
+        CU_ASSERT_EQUAL(memcmp(on.b, off.b, sizeof(on.b)), 0);
+        CU_ASSERT_EQUAL(on.b[0], -1.0f);
+    }
 }
 
 /* Wait (at most 30 s) until no compilation runs in the background. */
