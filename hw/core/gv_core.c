@@ -196,6 +196,9 @@ struct gv_dev *gv_dev_new(const struct gv_config *cfg,
         }
         return NULL;
     }
+#ifdef MADV_HUGEPAGE
+    (void)madvise(mem, cfg->vram_size, MADV_HUGEPAGE);
+#endif
     dev->cfg = *cfg;
     dev->ops = ops;
     dev->opaque = opaque;

@@ -50,6 +50,12 @@ static bool region_kind(const struct gv_kfunc *kf, const struct gv_dinsn *x)
     }
 }
 
+bool gv_jit_bra(const struct gv_kfunc *kf, const struct gv_dinsn *x)
+{
+    return x->k == GV_K_BRA && (x->guard & GV_G_ON) &&
+           !(x->guard & GV_G_JOIN) && x->g / GV_WARP < kf->nregs;
+}
+
 bool gv_jit_mem(unsigned k)
 {
     return k == GV_K_LDG32 || k == GV_K_LDG64 || k == GV_K_STG32 ||
@@ -78,7 +84,7 @@ static bool has_slot(const uint32_t *t, uint32_t n, uint32_t s)
  * values, and no access whose address depends on a load of the region
  * (the tainted registers: a load's result, and what is computed from
  * one). */
-static uint32_t region_len(const struct gv_kfunc *kf, uint32_t pc)
+static uint32_t region_len(const struct gv_kfunc *kf, uint32_t pc, bool bra)
 {
     uint32_t taint[GV_JIT_MAXLEN], nt = 0, nmem = 0, nuni = 0, len;
 
@@ -87,8 +93,16 @@ static uint32_t region_len(const struct gv_kfunc *kf, uint32_t pc)
         const struct gv_dinsn *x = &own;
         bool load = x->k == GV_K_LDG32 || x->k == GV_K_LDG64, from;
 
-        if (!region_kind(kf, x)) {
+        if (!(bra && gv_jit_bra(kf, x)) && !region_kind(kf, x)) {
             break;
+        }
+        if (gv_jit_bra(kf, x)) {
+            /* its predicate is computed by the address function: not
+             * from a load */
+            if (has_slot(taint, nt, x->g)) {
+                break;
+            }
+            continue;
         }
         if (gv_jit_mem(x->k)) {
             if (has_slot(taint, nt, x->a) || nmem == GV_JIT_MAXMEM) {
@@ -129,6 +143,7 @@ static void region_info(const struct gv_kfunc *kf, struct gv_jreg *r)
         const struct gv_dinsn *x = &own;
 
         r->tid |= x->k == GV_K_S2R && x->mod == GV_SR_TID_X;
+        r->nbra += gv_jit_bra(kf, x);
         r->setp_end = k + 1 == r->len && x->k >= GV_K_SETP_S32 &&
                       x->k <= GV_K_SETP_F32;
         if (gv_jit_uni(x->k, x->mod)) {
@@ -151,15 +166,48 @@ static void region_info(const struct gv_kfunc *kf, struct gv_jreg *r)
     }
 }
 
+/* Room for one more region in @r (*@cap of them, @n used): NULL if
+ * none.  Doubling: AES kernels have thousands of regions. */
+static struct gv_jreg *region_new(struct gv_jreg **r, uint32_t n,
+                                  uint32_t *cap)
+{
+    if (n == *cap) {
+        struct gv_jreg *nr = realloc(*r, (*cap ? 2 * *cap : 8) *
+                                             sizeof(**r));
+
+        if (!nr) {
+            return NULL;
+        }
+        *r = nr;
+        *cap = *cap ? 2 * *cap : 8;
+    }
+    memset(&(*r)[n], 0, sizeof((*r)[n]));
+    return &(*r)[n];
+}
+
+/* Is the function from its first instruction one region (with branches
+ * that no lane may take) up to an exit?  Its length, else 0. */
+static uint32_t whole_len(const struct gv_kfunc *kf)
+{
+    uint32_t len = region_len(kf, 0, true);
+    const struct gv_dinsn *x = &kf->code[len];
+
+    if (len < GV_JIT_MINLEN || len >= kf->ncode || x->k != GV_K_EXIT ||
+        (x->guard & (GV_G_ON | GV_G_NEG))) {
+        return 0;
+    }
+    return len;
+}
+
 void gv_jit_scan(struct gv_kfunc *kf)
 {
-    struct gv_jreg *r = NULL;
-    uint32_t n = 0, cap = 0;
+    struct gv_jreg *r = NULL, *x;
+    uint32_t n = 0, cap = 0, whole;
 
     kf->jit = NULL;
     kf->jit_at = NULL;
     for (uint32_t pc = 0; pc < kf->ncode;) {
-        uint32_t len = region_len(kf, pc);
+        uint32_t len = region_len(kf, pc, false);
 
         if (len < GV_JIT_MINLEN) {
             pc += len ? len : 1;
@@ -171,22 +219,25 @@ void gv_jit_scan(struct gv_kfunc *kf)
                 break;
             }
         }
-        if (n == cap) {
-            /* doubling: AES kernels have thousands of regions */
-            struct gv_jreg *nr = realloc(r, (cap ? 2 * cap : 8) * sizeof(*r));
-
-            if (!nr) {
-                break;
-            }
-            r = nr;
-            cap = cap ? 2 * cap : 8;
+        if (!(x = region_new(&r, n, &cap))) {
+            break;
         }
-        memset(&r[n], 0, sizeof(r[n]));
-        r[n].pc = pc;
-        r[n].len = len;
-        region_info(kf, &r[n]);
+        x->pc = pc;
+        x->len = len;
+        region_info(kf, x);
         kf->jit_at[pc] = ++n;
         pc += len;
+    }
+    /* the whole function as one region besides (gv_jit_block): the first
+     * region itself when it is all of it */
+    whole = whole_len(kf);
+    if (whole && kf->jit_at && kf->jit_at[0] && r[0].len == whole) {
+        r[0].whole = true;
+    } else if (whole && (x = region_new(&r, n, &cap))) {
+        x->len = whole;
+        x->whole = true;
+        region_info(kf, x);
+        n++;
     }
     if (!n) {
         free(r);
@@ -203,6 +254,11 @@ void gv_jit_scan(struct gv_kfunc *kf)
     }
     kf->jit->r = r;
     kf->jit->n = n;
+    for (uint32_t k = 0; k < n; k++) {
+        if (r[k].whole) {
+            kf->jit->whole = k + 1;
+        }
+    }
     atomic_init(&kf->jit->refs, 1);
 }
 
@@ -392,8 +448,9 @@ static void jit_start(const struct gv_kfunc *kf)
 /* Is the code of @kf's regions ready?  Counts the gang's visit while it
  * is not; on the device's threshold, compiles: at once in this SM's
  * thread when the threshold is 0 (tests, benchmarks: the first gang runs
- * compiled code), else in the background (a guest's launch never waits
- * for the compiler: it runs interpreted until the code is ready). */
+ * compiled code, and the other SMs wait for it), else in the background
+ * (a guest's launch never waits for the compiler: it runs interpreted
+ * until the code is ready). */
 static bool jit_ready(struct gv_launch *L, const struct gv_kfunc *kf)
 {
     struct gv_jit *j = kf->jit;
@@ -403,11 +460,13 @@ static bool jit_ready(struct gv_launch *L, const struct gv_kfunc *kf)
     if (s == GV_JIT_READY) {
         return true;
     }
+    if (!L->dev->compute_jit_after) {
+        /* compiles, or waits for the SM that compiles */
+        return s != GV_JIT_FAILED &&
+               gv_jit_compile(kf, why, sizeof(why)) == 0;
+    }
     if (s != GV_JIT_COLD) {
         return false;
-    }
-    if (!L->dev->compute_jit_after) {
-        return gv_jit_compile(kf, why, sizeof(why)) == 0;
     }
     if (atomic_fetch_add_explicit(&j->hits, 1, memory_order_relaxed) + 1 >=
         L->dev->compute_jit_after) {
@@ -472,6 +531,37 @@ static bool pair_apart(const struct gv_jreg *r, uint32_t n, uint8_t **P,
     return true;
 }
 
+/* Are access @k's runs in the gang's @n warps one run, each warp's after
+ * the one before, that lies in one page the channel may access so?  Then
+ * its runs are at @P (one check and translation for the gang, as
+ * gv_global_run_ptr does for each warp's: the same pages, the same
+ * rules); false: nothing is known. */
+static bool gang_run(struct gv_launch *L, struct gv_sm *sm,
+                     const struct gv_jreg *r, uint32_t n,
+                     const uint64_t *base, uint32_t k, uint8_t **P)
+{
+    const struct gv_jmem *m = &r->mem[k];
+    const uint64_t len = (uint64_t)m->size * GV_WARP;
+    uint64_t off = 0;
+    uint8_t *p;
+
+    for (uint32_t g = 1; g < n; g++) {
+        off |= base[g * r->nmem + k] - base[k] - g * len;
+    }
+    if (off) {
+        return false;
+    }
+    p = gv_global_run_ptr(L, sm, base[k] + (uint64_t)(int64_t)m->imm,
+                          m->size, n * GV_WARP, m->write);
+    if (!p) {
+        return false;
+    }
+    for (uint32_t g = 0; g < n; g++) {
+        P[g * r->nmem + k] = p + g * len;
+    }
+    return true;
+}
+
 /* Every access's run, translated (each warp's 32 lanes one aligned run
  * in one page that the channel may access so), and pair_apart for every
  * two accesses whose spans (all their warps' runs, @lo to @hi) meet:
@@ -481,6 +571,7 @@ static bool region_runs(struct gv_launch *L, struct gv_sm *sm,
                         const uint64_t *base, uint8_t **P)
 {
     uintptr_t lo[GV_JIT_MAXMEM], hi[GV_JIT_MAXMEM];
+    bool gang[GV_JIT_MAXMEM];
 
     for (uint32_t k = 0; k < r->nmem; k++) {
         const struct gv_jmem *m = &r->mem[k];
@@ -488,6 +579,11 @@ static bool region_runs(struct gv_launch *L, struct gv_sm *sm,
         uint64_t lastp = UINT64_MAX;
         uint8_t *page = NULL;
 
+        if ((gang[k] = gang_run(L, sm, r, n, base, k, P))) {
+            lo[k] = (uintptr_t)P[k];
+            hi[k] = (uintptr_t)P[k] + n * len;
+            continue;
+        }
         lo[k] = UINTPTR_MAX;
         hi[k] = 0;
         for (uint32_t g = 0; g < n; g++) {
@@ -515,8 +611,19 @@ static bool region_runs(struct gv_launch *L, struct gv_sm *sm,
     }
     for (uint32_t k1 = 0; r->nstores && k1 < r->nmem; k1++) {
         for (uint32_t k2 = k1 + 1; k2 < r->nmem; k2++) {
-            if (lo[k1] < hi[k2] && lo[k2] < hi[k1] &&
-                !pair_apart(r, n, P, k1, k2)) {
+            if (lo[k1] >= hi[k2] || lo[k2] >= hi[k1]) {
+                continue;
+            }
+            if (gang[k1] && gang[k2] &&
+                (r->mem[k1].write || r->mem[k2].write)) {
+                /* two gangs' runs that meet: apart only if the same (each
+                 * warp's run then the same, as pair_apart allows) */
+                if (lo[k1] != lo[k2] || hi[k1] != hi[k2]) {
+                    return false;
+                }
+                continue;
+            }
+            if (!pair_apart(r, n, P, k1, k2)) {
                 return false;
             }
         }
@@ -569,8 +676,9 @@ static bool run_region(struct gv_launch *L, struct gv_sm *sm,
     if (!region_uniforms(L, sm, w0, r, U)) {
         return false;
     }
-    if (r->nmem && (!r->addr(w0->R, st, n, U, T, L->data_va, base) ||
-                    !region_runs(L, sm, r, n, base, P))) {
+    if ((r->nmem || r->nbra) &&
+        (!r->addr(w0->R, st, n, U, T, L->data_va, base) ||
+         !region_runs(L, sm, r, n, base, P))) {
         return false;
     }
     *pred = r->body(w0->R, st, n, U, T, L->data_va, P);
@@ -616,7 +724,8 @@ uint32_t gv_jit_gang(struct gv_launch *L, struct gv_sm *sm,
         }
         done += r->len;
         pc += r->len;
-        *lanes += (uint64_t)r->len * n * GV_WARP;
+        /* a branch no lane takes: issued, no lane (gv_gang_not_taken) */
+        *lanes += (uint64_t)(r->len - r->nbra) * n * GV_WARP;
         if (pc >= kf->ncode || !not_taken(kf, r, pred, w0, n)) {
             break;
         }
@@ -624,4 +733,49 @@ uint32_t gv_jit_gang(struct gv_launch *L, struct gv_sm *sm,
         pc++;
     }
     return done;
+}
+
+bool gv_jit_block(struct gv_launch *L, struct gv_sm *sm, uint64_t b)
+{
+    const struct gv_kfunc *kf = L->f;
+    const uint32_t nw = L->nwarps;
+    const struct gv_jreg *r;
+    struct gv_warp *w0 = &sm->warps[0];
+    uint64_t cost, lanes;
+    uint32_t pred;
+
+    if (!kf->jit || !kf->jit->whole || L->nthreads % GV_WARP ||
+        nw > GV_JIT_MAXG || L->dev->compute_solo) {
+        return false;
+    }
+    r = &kf->jit->r[kf->jit->whole - 1];
+    if (atomic_load_explicit(&kf->jit->state, memory_order_relaxed) ==
+        GV_JIT_COLD) {
+        /* reached while cold, as gv_jit_gang counts its regions */
+        atomic_fetch_add_explicit(&kf->jit->r[kf->jit->whole - 1].hits, 1,
+                                  memory_order_relaxed);
+    }
+    if (!jit_ready(L, kf)) {
+        return false;
+    }
+    /* each warp: the region, then the exit (the watchdog's count) */
+    cost = (uint64_t)(r->len + 1) * nw;
+    if (!r->body || sm->check <= cost) {
+        return false;
+    }
+    gv_simt_block_ids(L, sm, b);
+    /* what run_region reads of the first warp, as gv_simt_block_start
+     * sets it (the others' state is not needed: the block is started
+     * anew if the region does not run) */
+    w0->R = sm->regs;
+    w0->id = 0;
+    if (!run_region(L, sm, w0, nw, (size_t)kf->nslots * GV_WARP, r,
+                    &pred)) {
+        return false;
+    }
+    lanes = (uint64_t)(r->len - r->nbra) * nw * GV_WARP;
+    sm->check -= (unsigned)cost;
+    sm->jit_insns += lanes;
+    sm->lane_insns += lanes + (uint64_t)nw * GV_WARP;  /* and the exit */
+    return true;
 }

@@ -36,6 +36,14 @@ uint32_t gv_jit_gang(struct gv_launch *L, struct gv_sm *sm,
                      struct gv_warp *w0, uint32_t n, size_t st,
                      uint64_t budget, uint64_t *lanes, bool *short_of);
 
+/* Run block @b of @L whole in compiled code, without starting its warps,
+ * if the function is one region from its first instruction to an exit
+ * (a kernel such as vector_add), its code is ready, the block is of full
+ * warps, the watchdog's countdown allows it and every check passed: true,
+ * the block is done; false: nothing was done (the caller starts the block
+ * and runs it as any). */
+bool gv_jit_block(struct gv_launch *L, struct gv_sm *sm, uint64_t b);
+
 /* Compile @kf's regions now (tests): 0, or -1 with the reason in @why. */
 int gv_jit_compile(const struct gv_kfunc *kf, char *why, size_t why_len);
 

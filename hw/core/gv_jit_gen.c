@@ -279,6 +279,13 @@ static void emit_insn(FILE *o, const struct gv_kfunc *kf,
     switch (x->k) {
     case GV_K_NOP:
         return;
+    case GV_K_BRA:
+        /* the address function's check that no lane takes it */
+        if (addr) {
+            fprintf(o, "    bad |= (v%u ^ %uu) & 1;\n", S(x->g),
+                    (x->guard & GV_G_NEG) ? 1u : 0u);
+        }
+        return;
     case GV_K_LDP_UNI:
         fprintf(o, "    v%u = U[%u];\n", S(x->d), (*u)++);
         return;

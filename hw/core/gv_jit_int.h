@@ -45,8 +45,11 @@ struct gv_jreg {
     uint32_t pc, len;           /* code[pc, pc + len) */
     /* set by the compilation, before the state is GV_JIT_READY */
     uint32_t nmem, nstores, nuni;
+    uint32_t nbra;              /* guarded branches no lane may take */
     bool tid;                   /* reads tid.x */
     bool setp_end;              /* its last instruction is a setp */
+    bool whole;                 /* from the function's first instruction
+                                   to an exit after it (gv_jit_block) */
     struct gv_juni {            /* its uniform instructions, in order */
         bool param;             /* ld.param of @type at @off, else s2r */
         uint8_t type, sreg;
@@ -64,6 +67,8 @@ enum { GV_JIT_COLD, GV_JIT_BUSY, GV_JIT_READY, GV_JIT_FAILED };
 struct gv_jit {
     struct gv_jreg *r;
     uint32_t n;
+    uint32_t whole;             /* 1 + the index of the whole function's
+                                   region (gv_jit_block), or 0 */
     atomic_uint state;          /* GV_JIT_* */
     atomic_uint hits;           /* gang visits while cold */
     /* The function's, and a background compilation's while it runs: the
@@ -104,6 +109,10 @@ static inline struct gv_dinsn gv_jit_own(const struct gv_dinsn *x)
 }
 
 bool gv_jit_mem(unsigned k);
+/* Is @x a branch a region may hold: guarded by a register's predicate,
+ * not a reconvergence point?  The region runs only if no lane takes it
+ * (the address function checks), so it is straight code there. */
+bool gv_jit_bra(const struct gv_kfunc *kf, const struct gv_dinsn *x);
 bool gv_jit_uni(unsigned k, unsigned mod);
 
 /* The C of @kf's regions (malloc'd; NULL: out of memory), and its

@@ -32,6 +32,7 @@
  * to its SM's thread alone.  The device's thread submits, finishes and
  * aborts launches; it never runs kernels.
  */
+#include "gv_jit.h"
 #include "gv_simt.h"
 
 #include <pthread.h>
@@ -43,7 +44,7 @@
 #define GV_SM_MEM_MAX (64u << 20) /* block state an SM holds */
 #define GV_SLOT_KEEP (1u << 20)   /* a free slot keeps this much */
 #define GV_SLICE 4                /* watchdog checks per slice */
-#define GV_BLOCK_RUN 16           /* blocks a slot takes at once, at most */
+#define GV_BLOCK_RUN 64           /* blocks a slot takes at once, at most */
 
 /* One SM: a worker thread and its slots. */
 struct gv_smt {
@@ -218,6 +219,9 @@ static bool slot_run(struct gv_sm *sm)
             if (!claim_block(L, sm, &b) ||
                 atomic_load(&L->status) != GV_ERR_NONE) {
                 break;
+            }
+            if (gv_jit_block(L, sm, b)) {
+                continue; /* done whole, compiled */
             }
             gv_simt_block_start(L, sm, b);
             sm->in_block = true;

@@ -1137,16 +1137,22 @@ static bool bar_release(struct gv_sm *sm, uint32_t nw)
     return true;
 }
 
+void gv_simt_block_ids(struct gv_launch *L, struct gv_sm *sm,
+                       uint64_t block)
+{
+    sm->block = block;
+    sm->ctaid[0] = block % L->grid[0];
+    sm->ctaid[1] = (block / L->grid[0]) % L->grid[1];
+    sm->ctaid[2] = block / ((uint64_t)L->grid[0] * L->grid[1]);
+}
+
 void gv_simt_block_start(struct gv_launch *L, struct gv_sm *sm,
                          uint64_t block)
 {
     const struct gv_kfunc *f = L->f;
     uint32_t nw = L->nwarps;
 
-    sm->block = block;
-    sm->ctaid[0] = block % L->grid[0];
-    sm->ctaid[1] = (block / L->grid[0]) % L->grid[1];
-    sm->ctaid[2] = block / ((uint64_t)L->grid[0] * L->grid[1]);
+    gv_simt_block_ids(L, sm, block);
     for (uint32_t k = 0; k < nw; k++) {
         struct gv_warp *w = &sm->warps[k];
         uint32_t left = L->nthreads - k * GV_WARP;

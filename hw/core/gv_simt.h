@@ -392,6 +392,9 @@ static inline bool gv_gang_not_taken(const struct gv_warp *w0,
 
 
 /* gv_simt.c */
+/* Block @block's ids on @sm (sm->block, sm->ctaid). */
+void gv_simt_block_ids(struct gv_launch *L, struct gv_sm *sm,
+                       uint64_t block);
 /* Start block @block of launch @L on @sm; gv_simt_block_run() runs it. */
 void gv_simt_block_start(struct gv_launch *L, struct gv_sm *sm,
                          uint64_t block);

@@ -55,18 +55,29 @@ struct jit_out {
     float a[FLOATS], b[FLOATS];
 };
 
+/* A launch's shape: @n, if not 0, is a third parameter (a u32). */
+struct jit_shape {
+    unsigned grid, block;
+    uint32_t n;
+};
+
+static const struct jit_shape shape_default = { GRID, BLOCK, 0 };
+
 /* Run @ptx on a fresh device (compiled regions at once, or the
  * interpreter alone: @jit false), a and b filled with a ramp; @bad_a (0:
  * none): a points there instead (memory it may not read). */
-static void jit_run(const char *ptx, bool jit, uint64_t bad_a,
-                    struct jit_out *o)
+static void jit_launch(const char *ptx, bool jit, uint64_t bad_a,
+                       const struct jit_shape *sh, struct jit_out *o)
 {
     struct td *t;
     struct kt k;
     uint8_t *img;
     size_t ilen;
     char err[256];
-    uint64_t p[2];
+    struct {
+        uint64_t a, b;
+        uint32_t n;
+    } __attribute__((packed)) p;
 
     CU_ASSERT_EQUAL_FATAL(gv_ptx_translate(ptx, strlen(ptx), &img, &ilen,
                                            err, sizeof(err)), 0);
@@ -81,26 +92,34 @@ static void jit_run(const char *ptx, bool jit, uint64_t bad_a,
     }
     uint64_t m = kt_load(&k, img, (uint32_t)ilen);
 
-    p[0] = kt_alloc(&k, sizeof(o->a));
-    p[1] = kt_alloc(&k, sizeof(o->b));
-    kt_write(&k, p[0], o->a, sizeof(o->a));
-    kt_write(&k, p[1], o->b, sizeof(o->b));
+    p.a = kt_alloc(&k, sizeof(o->a));
+    p.b = kt_alloc(&k, sizeof(o->b));
+    p.n = sh->n;
+    kt_write(&k, p.a, o->a, sizeof(o->a));
+    kt_write(&k, p.b, o->b, sizeof(o->b));
     if (bad_a) {
-        p[0] = bad_a;
+        p.a = bad_a;
     }
     struct kt_launch l = { .module_va = m, .module_size = (uint32_t)ilen,
-                           .grid = { GRID }, .block = { BLOCK },
-                           .params = p, .param_size = sizeof(p) };
+                           .grid = { sh->grid }, .block = { sh->block },
+                           .params = &p,
+                           .param_size = sh->n ? sizeof(p) : 16 };
 
     o->err = kt_launch(&k, &l);
     if (!bad_a) {
-        kt_read(&k, p[0], o->a, sizeof(o->a));
+        kt_read(&k, p.a, o->a, sizeof(o->a));
     }
-    kt_read(&k, p[1], o->b, sizeof(o->b));
+    kt_read(&k, p.b, o->b, sizeof(o->b));
     o->jit_insns = gv_dev_compute_jit_insns(t->dev);
     td_check(t);
     td_free(t);
     free(img);
+}
+
+static void jit_run(const char *ptx, bool jit, uint64_t bad_a,
+                    struct jit_out *o)
+{
+    jit_launch(ptx, jit, bad_a, &shape_default, o);
 }
 
 static struct jit_out on, off;
@@ -192,6 +211,121 @@ static void test_jit_runs_and_faults(void)
         CU_ASSERT_EQUAL(memcmp(on.b, off.b, sizeof(on.b)), 0);
         CU_ASSERT_EQUAL(on.b[0], -1.0f);
     }
+}
+
+/* The head of a kernel of a, b and n: i = ctaid.x * ntid.x + tid.x in
+ * %r4, a in %rd1, b in %rd2, n in %r5. */
+#define HEAD_PTX(NAME)                                                  \
+    ".version 7.0\n.target sm_70\n.address_size 64\n"                   \
+    ".visible .entry " NAME "(.param .u64 pa, .param .u64 pb, "         \
+    ".param .u32 pn)\n{\n"                                              \
+    ".reg .pred %p<2>;\n.reg .b32 %r<8>;\n.reg .b64 %rd<8>;\n"          \
+    ".reg .f32 %f<4>;\n"                                                \
+    "ld.param.u64 %rd1, [pa];\nld.param.u64 %rd2, [pb];\n"              \
+    "ld.param.u32 %r5, [pn];\nmov.u32 %r1, %ctaid.x;\n"                 \
+    "mov.u32 %r3, %ntid.x;\nmov.u32 %r2, %tid.x;\n"                     \
+    "mad.lo.s32 %r4, %r1, %r3, %r2;\n"
+
+/* b[j] = a[j] * 2 + 1 for j = %r6 (the load) and %r4 (the store). */
+#define BODY_PTX                                                        \
+    "mul.wide.s32 %rd3, %r6, 4;\nadd.s64 %rd4, %rd1, %rd3;\n"           \
+    "ld.global.f32 %f1, [%rd4];\n"                                      \
+    "fma.rn.f32 %f2, %f1, 0f40000000, 0f3F800000;\n"                    \
+    "mul.wide.s32 %rd5, %r4, 4;\nadd.s64 %rd6, %rd2, %rd5;\n"           \
+    "st.global.f32 [%rd6], %f2;\n"
+
+/* Did @o's b get a[i] * 2 + 1 for i < @n (a[i ^ @swap]: @swap), and keep
+ * -1 from @n to the end?  The number of floats that did not. */
+static unsigned jit_wrong(const struct jit_out *o, unsigned n, unsigned swap)
+{
+    unsigned bad = 0;
+
+    for (unsigned i = 0; i < FLOATS; i++) {
+        float want = i < n ? ((float)(i ^ swap) * 0.5f - 100.0f) * 2.0f +
+                             1.0f : -1.0f;
+
+        bad += memcmp(&o->b[i], &want, 4) != 0;
+    }
+    return bad;
+}
+
+/* Regression for the branch check (the address function's, of a branch
+ * inside a region: gv_jit_gen.c): `if (i < n)` with n 100 short of the
+ * grid.  The last block's lanes past n take the branch: that block is
+ * interpreted (without the check, they stored past n); every other block
+ * runs whole, compiled (gv_jit_block). */
+static void test_jit_branch(void)
+{
+    static const char ptx[] =
+        HEAD_PTX("tail") "setp.ge.s32 %p1, %r4, %r5;\n@%p1 bra DONE;\n"
+        "mov.u32 %r6, %r4;\n" BODY_PTX "DONE:\nret;\n}\n";
+    const struct jit_shape sh = { GRID, BLOCK, GRID * BLOCK - 100 };
+
+    jit_launch(ptx, true, 0, &sh, &on);
+    jit_launch(ptx, false, 0, &sh, &off);
+    CU_ASSERT_EQUAL(on.err, GV_ERR_NONE);
+    CU_ASSERT_EQUAL(jit_wrong(&on, sh.n, 0), 0);
+    CU_ASSERT_EQUAL(memcmp(on.b, off.b, sizeof(on.b)), 0);
+    CU_ASSERT(on.jit_insns > 0);
+    CU_ASSERT_EQUAL(off.jit_insns, 0);
+}
+
+/* Regression for the gang's run (gv_jit.c, gang_run: its warps' runs one
+ * after the other): b[i] = a[i ^ 32], each warp's loads one run, the
+ * warps' runs swapped in pairs.  It runs compiled, warp by warp; taken
+ * as the gang's one run, it read a[i]. */
+static void test_jit_gang_order(void)
+{
+    static const char ptx[] =
+        HEAD_PTX("swap") "xor.b32 %r6, %r4, 32;\n" BODY_PTX "ret;\n}\n";
+    const struct jit_shape sh = { GRID, BLOCK, 1 };
+
+    jit_launch(ptx, true, 0, &sh, &on);
+    jit_launch(ptx, false, 0, &sh, &off);
+    CU_ASSERT_EQUAL(on.err, GV_ERR_NONE);
+    CU_ASSERT_EQUAL(jit_wrong(&on, GRID * BLOCK, 32), 0);
+    CU_ASSERT_EQUAL(memcmp(on.b, off.b, sizeof(on.b)), 0);
+    CU_ASSERT(on.jit_insns > 0);
+}
+
+/* Regression for the overlap check of runs that are not a gang's one run
+ * (gv_jit.c, pair_apart): the shift kernel with the warps swapped in
+ * pairs.  Each warp's store overlaps its own load shifted by a lane: the
+ * interpreter's result, nothing compiled. */
+static void test_jit_overlap_swapped(void)
+{
+    static const char ptx[] =
+        HEAD_PTX("shiftswap")
+        "xor.b32 %r2, %r2, 32;\nmad.lo.s32 %r4, %r1, 257, %r2;\n"
+        "mul.wide.s32 %rd3, %r4, 4;\nadd.s64 %rd4, %rd1, %rd3;\n"
+        "ld.global.f32 %f1, [%rd4];\n"
+        "fma.rn.f32 %f2, %f1, 0f40000000, 0f3F800000;\n"
+        "st.global.f32 [%rd4+4], %f2;\nret;\n}\n";
+    const struct jit_shape sh = { GRID, BLOCK, 1 };
+
+    jit_launch(ptx, true, 0, &sh, &on);
+    jit_launch(ptx, false, 0, &sh, &off);
+    CU_ASSERT_EQUAL(on.err, GV_ERR_NONE);
+    CU_ASSERT_EQUAL(memcmp(on.a, off.a, sizeof(on.a)), 0);
+    CU_ASSERT_EQUAL(on.jit_insns, 0);
+}
+
+/* Regression for the whole block's full warps (gv_jit.c, gv_jit_block):
+ * blocks of 100 threads, whose last warp has 4 lanes.  Compiled, the
+ * others' warps (gangs of three); run whole, the last block stored 28
+ * floats past the grid. */
+static void test_jit_block_partial(void)
+{
+    static const char ptx[] =
+        HEAD_PTX("partial") "mov.u32 %r6, %r4;\n" BODY_PTX "ret;\n}\n";
+    const struct jit_shape sh = { GRID, 100, 1 };
+
+    jit_launch(ptx, true, 0, &sh, &on);
+    jit_launch(ptx, false, 0, &sh, &off);
+    CU_ASSERT_EQUAL(on.err, GV_ERR_NONE);
+    CU_ASSERT_EQUAL(jit_wrong(&on, GRID * 100, 0), 0);
+    CU_ASSERT_EQUAL(memcmp(on.b, off.b, sizeof(on.b)), 0);
+    CU_ASSERT(on.jit_insns > 0);
 }
 
 /* Wait (at most 30 s) until no compilation runs in the background. */
@@ -290,6 +424,13 @@ int gv_register_jit_suites(void)
         { "a store overlapping a load shifted by a lane: interpreted",
           test_jit_overlap },
         { "loads not one run per warp: interpreted", test_jit_stride },
+        { "a branch inside a region some lanes take: interpreted",
+          test_jit_branch },
+        { "warps' runs not in order: each warp's own", test_jit_gang_order },
+        { "a store overlapping a load, warps swapped: interpreted",
+          test_jit_overlap_swapped },
+        { "blocks with a partial warp: not run whole",
+          test_jit_block_partial },
         { "compiled in the background, and a device freed meanwhile",
           test_jit_background },
         { NULL, NULL },
