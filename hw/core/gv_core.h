@@ -46,6 +46,13 @@ struct gv_host_ops {
      * event. */
     void (*refused)(void *opaque, unsigned rule, const char *name,
                     unsigned err, unsigned chid, uint64_t a, uint64_t b);
+    /* A kernel function's regions were compiled (@ok: @regions of them,
+     * @insns instructions) or could not be (@why; they stay interpreted),
+     * docs/compute.md "Compiled regions".  Once per function, from a
+     * compute-engine thread (the first SM to see the outcome); may be
+     * NULL.  QEMU turns it into a trace event. */
+    void (*jit)(void *opaque, bool ok, unsigned regions, unsigned insns,
+                const char *why);
 };
 
 struct gv_config {

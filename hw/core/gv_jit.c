@@ -15,10 +15,10 @@
 #include "gv_simt_mem.h"
 
 #include <pthread.h>
-#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 /* A gang short of the watchdog's countdown for a region checks the time
  * and then has the whole countdown (run_gang): enough for any region. */
@@ -331,7 +331,9 @@ int gv_jit_compile(const struct gv_kfunc *kf, char *why, size_t why_len)
     }
     while (atomic_load_explicit(&j->state, memory_order_acquire) ==
            GV_JIT_BUSY) {
-        sched_yield();
+        /* asleep: the compiler needs the host's cores (a spinning SM
+         * took one of two from it) */
+        nanosleep(&(struct timespec){ .tv_nsec = 200000 }, NULL);
     }
     if (atomic_load(&j->state) != GV_JIT_READY) {
         snprintf(why, why_len, "%s", j->why);
@@ -451,6 +453,30 @@ static void jit_start(const struct gv_kfunc *kf)
  * compiled code, and the other SMs wait for it), else in the background
  * (a guest's launch never waits for the compiler: it runs interpreted
  * until the code is ready). */
+/* Report the outcome of @j's compilation to the host, once. */
+static void jit_tell(struct gv_launch *L, struct gv_jit *j)
+{
+    unsigned s = atomic_load_explicit(&j->state, memory_order_acquire);
+    unsigned regions = 0, insns = 0;
+
+    /* told: read first (a shared line; no write on every visit) */
+    if ((s != GV_JIT_READY && s != GV_JIT_FAILED) ||
+        atomic_load_explicit(&j->told, memory_order_relaxed) ||
+        atomic_exchange(&j->told, true)) {
+        return;
+    }
+    for (uint32_t k = 0; k < j->n; k++) {
+        if (j->r[k].body) {
+            regions++;
+            insns += j->r[k].len;
+        }
+    }
+    if (L->dev->ops && L->dev->ops->jit) {
+        L->dev->ops->jit(L->dev->opaque, s == GV_JIT_READY, regions, insns,
+                         s == GV_JIT_READY ? "" : j->why);
+    }
+}
+
 static bool jit_ready(struct gv_launch *L, const struct gv_kfunc *kf)
 {
     struct gv_jit *j = kf->jit;
@@ -458,12 +484,19 @@ static bool jit_ready(struct gv_launch *L, const struct gv_kfunc *kf)
     char why[8];
 
     if (s == GV_JIT_READY) {
+        jit_tell(L, j);
         return true;
     }
     if (!L->dev->compute_jit_after) {
         /* compiles, or waits for the SM that compiles */
-        return s != GV_JIT_FAILED &&
-               gv_jit_compile(kf, why, sizeof(why)) == 0;
+        bool ok = s != GV_JIT_FAILED &&
+                  gv_jit_compile(kf, why, sizeof(why)) == 0;
+
+        jit_tell(L, j);
+        return ok;
+    }
+    if (s == GV_JIT_FAILED) {
+        jit_tell(L, j);
     }
     if (s != GV_JIT_COLD) {
         return false;

@@ -47,6 +47,11 @@ bool gv_jit_block(struct gv_launch *L, struct gv_sm *sm, uint64_t b);
 /* Compile @kf's regions now (tests): 0, or -1 with the reason in @why. */
 int gv_jit_compile(const struct gv_kfunc *kf, char *why, size_t why_len);
 
+/* Remove the directories of compilations whose process died before it
+ * removed them ($TMPDIR/gv-jit-<pid>-*, a minute old): done once per
+ * process before its first compilation; tests call it again. */
+void gv_jit_sweep(void);
+
 /* Background compilations running now (all devices; tests). */
 unsigned gv_jit_busy(void);
 

@@ -13,14 +13,19 @@
  */
 #include "gv_jit_int.h"
 
+#include <dirent.h>
 #include <dlfcn.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
+#include <signal.h>
 #include <spawn.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 extern char **environ;
@@ -282,7 +287,7 @@ static void emit_insn(FILE *o, const struct gv_kfunc *kf,
     case GV_K_BRA:
         /* the address function's check that no lane takes it */
         if (addr) {
-            fprintf(o, "    bad |= (v%u ^ %uu) & 1;\n", S(x->g),
+            fprintf(o, "    bad[l] |= (v%u ^ %uu) & 1;\n", S(x->g),
                     (x->guard & GV_G_NEG) ? 1u : 0u);
         }
         return;
@@ -396,7 +401,8 @@ static void emit_region(FILE *o, const struct gv_kfunc *kf,
     region_sets(kf, r, in, out, sets + 2 * w, w);
     /* addresses */
     fprintf(o, "bool gvj_a%u(const uint64_t *restrict R, %s, "
-            "uint64_t *restrict base)\n{\n  uint64_t bad = 0;\n"
+            "uint64_t *restrict base)\n{\n"
+            "  uint64_t bad[32] = { 0 }, any = 0;\n"
             "  (void)U; (void)T; (void)dva;\n"
             "  for (uint32_t g = 0; g < n; g++) {\n"
             "   const uint64_t *restrict W = R + (size_t)g * st;\n", id,
@@ -408,11 +414,12 @@ static void emit_region(FILE *o, const struct gv_kfunc *kf,
     emit_lanes(o, kf, r, in, out, true);
     fprintf(o, "   }\n");
     for (k = 0; k < r->nmem; k++) {
-        fprintf(o, "   for (uint32_t l = 0; l < 32; l++) bad |= A%u[l] ^ "
+        fprintf(o, "   for (uint32_t l = 0; l < 32; l++) bad[l] |= A%u[l] ^ "
                 "(A%u[0] + %uu * l);\n   base[g * %u + %u] = A%u[0];\n", k,
                 k, r->mem[k].size, r->nmem, k, k);
     }
-    fprintf(o, "  }\n  return bad == 0;\n}\n");
+    fprintf(o, "  }\n  for (uint32_t l = 0; l < 32; l++) any |= bad[l];\n"
+            "  return any == 0;\n}\n");
     /* body */
     fprintf(o, "uint32_t gvj_b%u(uint64_t *restrict R, %s, "
             "uint8_t *const *restrict P)\n{\n"
@@ -563,6 +570,59 @@ static int take_symbols(struct gv_jit *j, void *dl)
     return 0;
 }
 
+/* The files a compilation leaves in its directory @dir, and the
+ * directory: removed. */
+static void remove_dir(const char *dir)
+{
+    static const char *const names[] = { "r.c", "r.so", "cc.log" };
+    char path[320];
+
+    for (size_t k = 0; k < sizeof(names) / sizeof(names[0]); k++) {
+        snprintf(path, sizeof(path), "%s/%s", dir, names[k]);
+        unlink(path);
+    }
+    rmdir(dir);
+}
+
+static const char *tmp_dir(void)
+{
+    const char *tmp = getenv("TMPDIR");
+
+    return tmp && *tmp ? tmp : "/tmp";
+}
+
+/* Once per process: the directories of compilations whose process died
+ * before it removed them (a QEMU or a fuzzer killed while its compiler
+ * ran), gv-jit-<pid>-*, <pid> gone and the directory a minute old. */
+void gv_jit_sweep(void)
+{
+    const char *tmp = tmp_dir();
+    DIR *d = opendir(tmp);
+    struct dirent *e;
+
+    if (!d) {
+        return;
+    }
+    while ((e = readdir(d))) {
+        char dir[300];
+        struct stat st;
+        int pid;
+
+        if (sscanf(e->d_name, "gv-jit-%d-", &pid) != 1 || pid <= 0 ||
+            pid == getpid() || kill(pid, 0) == 0 || errno != ESRCH) {
+            continue;
+        }
+        snprintf(dir, sizeof(dir), "%s/%s", tmp, e->d_name);
+        if (stat(dir, &st) == 0 && S_ISDIR(st.st_mode) &&
+            st.st_uid == getuid() && time(NULL) - st.st_mtime > 60) {
+            remove_dir(dir);
+        }
+    }
+    closedir(d);
+}
+
+static pthread_once_t swept = PTHREAD_ONCE_INIT;
+
 char *gv_jit_text(const struct gv_kfunc *kf)
 {
     char *text = NULL;
@@ -587,14 +647,16 @@ char *gv_jit_text(const struct gv_kfunc *kf)
 int gv_jit_load(struct gv_jit *j, const char *text, char *why,
                 size_t why_len)
 {
-    const char *tmp = getenv("TMPDIR");
+    const bool keep = getenv("GV_JIT_KEEP") != NULL;
     char dir[256], src[300], so[300], log[300], msg[120];
     FILE *o;
     int rc = -1, bad;
     void *dl;
 
-    snprintf(dir, sizeof(dir), "%s/gv-jit-XXXXXX", tmp && *tmp ? tmp
-                                                              : "/tmp");
+    pthread_once(&swept, gv_jit_sweep);
+    /* named for the process (sweep), or kept: never swept */
+    snprintf(dir, sizeof(dir), "%s/gv-jit-%s%d-XXXXXX", tmp_dir(),
+             keep ? "keep-" : "", (int)getpid());
     if (!mkdtemp(dir)) {
         snprintf(why, why_len, "no temporary directory: %s",
                  strerror(errno));
@@ -623,11 +685,8 @@ int gv_jit_load(struct gv_jit *j, const char *text, char *why,
         j->dl = dl;
         rc = 0;
     }
-    if (!getenv("GV_JIT_KEEP")) {
-        unlink(src);
-        unlink(so);
-        unlink(log);
-        rmdir(dir);
+    if (!keep) {
+        remove_dir(dir);
     }
     return rc;
 }

@@ -75,6 +75,7 @@ struct gv_jit {
      * last to let go frees it (a module may be freed meanwhile). */
     atomic_uint refs;
     void *dl;                   /* the loaded code */
+    atomic_bool told;           /* the outcome was reported (jit_tell) */
     char why[160];              /* GV_JIT_FAILED: the reason */
 };
 

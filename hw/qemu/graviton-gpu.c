@@ -345,6 +345,20 @@ static void gv_refused(void *opaque, unsigned rule, const char *name,
     }
 }
 
+/*
+ * A kernel function's regions were compiled, or could not be (they stay
+ * interpreted).  Called from a compute-engine thread: a trace event only.
+ */
+static void gv_jit(void *opaque, bool ok, unsigned regions, unsigned insns,
+                   const char *why)
+{
+    if (ok) {
+        trace_graviton_jit_done(regions, insns);
+    } else {
+        trace_graviton_jit_failed(why);
+    }
+}
+
 static const struct gv_host_ops gv_qemu_ops = {
     .dma_read = gv_dma_read,
     .dma_write = gv_dma_write,
@@ -353,6 +367,7 @@ static const struct gv_host_ops gv_qemu_ops = {
     .regions_changed = gv_regions_changed,
     .engine_done = gv_engine_done,
     .refused = gv_refused,
+    .jit = gv_jit,
 };
 
 /* ---- BAR0: registers ---- */

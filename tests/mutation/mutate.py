@@ -236,7 +236,7 @@ MUTATIONS = [
      '        off |= 0;',
      "a gang's warps' runs taken as one run although not in order"),
     ('jit-branch', 'hw/core/gv_jit_gen.c',
-     '            fprintf(o, "    bad |= (v%u ^ %uu) & 1;\\n", S(x->g),',
+     '            fprintf(o, "    bad[l] |= (v%u ^ %uu) & 1;\\n", S(x->g),',
      '            fprintf(o, "    (void)v%u; (void)%uu;\\n", S(x->g),',
      'a compiled region run although some lane takes a branch inside it'),
     ('jit-block-full', 'hw/core/gv_jit.c',

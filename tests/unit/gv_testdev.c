@@ -77,11 +77,28 @@ static void fake_guest_error(void *opaque, const char *msg)
     snprintf(td->last_guest_error, sizeof(td->last_guest_error), "%s", msg);
 }
 
+/* Called from an engine thread, once per function: read after the
+ * launch (its end orders it). */
+static void fake_jit(void *opaque, bool ok, unsigned regions, unsigned insns,
+                     const char *why)
+{
+    struct td *td = opaque;
+
+    (void)regions;
+    (void)insns;
+    if (!ok) {
+        snprintf(td->jit_why, sizeof(td->jit_why), "%s", why);
+    }
+    __atomic_fetch_add(ok ? &td->jit_ok : &td->jit_failed, 1,
+                       __ATOMIC_SEQ_CST);
+}
+
 static const struct gv_host_ops td_ops = {
     .dma_read = fake_dma_read,
     .dma_write = fake_dma_write,
     .set_irq = fake_set_irq,
     .guest_error = fake_guest_error,
+    .jit = fake_jit,
 };
 
 /* Called from an engine thread: only a flag (the test thread polls). */
@@ -98,6 +115,7 @@ static const struct gv_host_ops td_async_ops = {
     .set_irq = fake_set_irq,
     .guest_error = fake_guest_error,
     .engine_done = fake_engine_done,
+    .jit = fake_jit,
 };
 
 int td_engine_wait(struct td *td, unsigned timeout_ms)

@@ -66,6 +66,10 @@ struct td {
     /* CH_PTE's result address td_pte() sends (0: its result area;
      * TD_NO_RESULT: none, as a driver hiding a mapping change would) */
     uint64_t pte_result_addr;
+    /* compilations reported (gv_host_ops.jit): done, failed, the last
+     * failure's reason */
+    int jit_ok, jit_failed;
+    char jit_why[160];
 };
 #define TD_NO_RESULT UINT64_MAX
 

@@ -9,10 +9,15 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "cunit_main.h"
 #include "gv_core.h"
+#include "gv_jit.h"
 #include "gv_ktest.h"
 #include "gv_ptx.h"
 #include "gv_testdev.h"
@@ -52,6 +57,8 @@ enum { GRID = 6, BLOCK = 256, FLOATS = GRID * 512 + 64 };
 struct jit_out {
     int err;
     uint64_t jit_insns;
+    int jit_ok, jit_failed;     /* compilations the host was told of */
+    char jit_why[160];
     float a[FLOATS], b[FLOATS];
 };
 
@@ -111,6 +118,9 @@ static void jit_launch(const char *ptx, bool jit, uint64_t bad_a,
     }
     kt_read(&k, p.b, o->b, sizeof(o->b));
     o->jit_insns = gv_dev_compute_jit_insns(t->dev);
+    o->jit_ok = t->jit_ok;
+    o->jit_failed = t->jit_failed;
+    snprintf(o->jit_why, sizeof(o->jit_why), "%s", t->jit_why);
     td_check(t);
     td_free(t);
     free(img);
@@ -189,6 +199,10 @@ static void test_jit_runs_and_faults(void)
     jit_run(ptx, false, 0, &off);
     CU_ASSERT_EQUAL(on.err, GV_ERR_NONE);
     CU_ASSERT(on.jit_insns > 0);
+    /* the host told once, of a success; nothing where nothing compiles */
+    CU_ASSERT_EQUAL(on.jit_ok, 1);
+    CU_ASSERT_EQUAL(on.jit_failed, 0);
+    CU_ASSERT_EQUAL(off.jit_ok + off.jit_failed, 0);
     CU_ASSERT_EQUAL(memcmp(on.b, off.b, sizeof(on.b)), 0);
     for (unsigned i = 0; i < GRID * BLOCK; i++) {
         float want = ((float)i * 0.5f - 100.0f) * 2.0f + 1.0f;
@@ -328,6 +342,73 @@ static void test_jit_block_partial(void)
     CU_ASSERT(on.jit_insns > 0);
 }
 
+/* A compilation that fails (a compiler that exits 1): the host is told
+ * why, once, and every block runs interpreted, with the same results. */
+static void test_jit_failed(void)
+{
+    static const char ptx[] =
+        HEAD_PTX("nocc") "mov.u32 %r6, %r4;\n" BODY_PTX "ret;\n}\n";
+    const struct jit_shape sh = { GRID, BLOCK, 1 };
+    const char *cc = getenv("GV_JIT_CC");
+    char *keep = cc ? strdup(cc) : NULL;
+
+    setenv("GV_JIT_CC", "false", 1);
+    jit_launch(ptx, true, 0, &sh, &on);
+    if (keep) {
+        setenv("GV_JIT_CC", keep, 1);
+    } else {
+        unsetenv("GV_JIT_CC");
+    }
+    free(keep);
+    CU_ASSERT_EQUAL(on.err, GV_ERR_NONE);
+    CU_ASSERT_EQUAL(jit_wrong(&on, GRID * BLOCK, 0), 0);
+    CU_ASSERT_EQUAL(on.jit_insns, 0);
+    CU_ASSERT_EQUAL(on.jit_ok, 0);
+    CU_ASSERT_EQUAL(on.jit_failed, 1);
+    CU_ASSERT_PTR_NOT_NULL(strstr(on.jit_why, "C compiler failed"));
+}
+
+/* A compilation's directory left by a process that died (killed while
+ * its compiler ran) is removed by the next process's sweep; a live
+ * process's, a young one and a kept one (GV_JIT_KEEP) are not. */
+static void test_jit_sweep(void)
+{
+    const char *tmp = getenv("TMPDIR") && *getenv("TMPDIR")
+                      ? getenv("TMPDIR") : "/tmp";
+    char dead[256], young[256], live[256], kept[256], file[300];
+    struct timespec old[2] = { { .tv_sec = time(NULL) - 600 },
+                               { .tv_sec = time(NULL) - 600 } };
+    pid_t pid = fork();
+
+    CU_ASSERT_FATAL(pid >= 0);
+    if (pid == 0) {
+        _exit(0);
+    }
+    waitpid(pid, NULL, 0);              /* a pid that is gone */
+    snprintf(dead, sizeof(dead), "%s/gv-jit-%d-sweep1", tmp, (int)pid);
+    snprintf(young, sizeof(young), "%s/gv-jit-%d-sweep2", tmp, (int)pid);
+    snprintf(live, sizeof(live), "%s/gv-jit-%d-sweep3", tmp, (int)getppid());
+    snprintf(kept, sizeof(kept), "%s/gv-jit-keep-%d-sweep4", tmp, (int)pid);
+    CU_ASSERT_FATAL(mkdir(dead, 0700) == 0 && mkdir(young, 0700) == 0 &&
+                    mkdir(live, 0700) == 0 && mkdir(kept, 0700) == 0);
+    snprintf(file, sizeof(file), "%s/r.so", dead);
+    FILE *f = fopen(file, "w");
+
+    CU_ASSERT_PTR_NOT_NULL_FATAL(f);
+    fclose(f);
+    utimensat(AT_FDCWD, dead, old, 0);
+    utimensat(AT_FDCWD, live, old, 0);
+    utimensat(AT_FDCWD, kept, old, 0);
+    gv_jit_sweep();
+    CU_ASSERT_NOT_EQUAL(access(dead, F_OK), 0);
+    CU_ASSERT_EQUAL(access(young, F_OK), 0);
+    CU_ASSERT_EQUAL(access(live, F_OK), 0);
+    CU_ASSERT_EQUAL(access(kept, F_OK), 0);
+    rmdir(young);
+    rmdir(live);
+    rmdir(kept);
+}
+
 /* Wait (at most 30 s) until no compilation runs in the background. */
 static bool jit_idle(void)
 {
@@ -431,6 +512,10 @@ int gv_register_jit_suites(void)
           test_jit_overlap_swapped },
         { "blocks with a partial warp: not run whole",
           test_jit_block_partial },
+        { "a compilation that fails: the host told, interpreted",
+          test_jit_failed },
+        { "a dead process's compilation directory swept",
+          test_jit_sweep },
         { "compiled in the background, and a device freed meanwhile",
           test_jit_background },
         { NULL, NULL },
