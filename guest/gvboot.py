@@ -73,7 +73,10 @@ def qemu_command(args, mode, extra, initrd=None):
            + (f",ek={args.ek}" if args.ek else "")
            + "".join(f",{p}" for p in args.device_prop)]
     if args.qemu_log:
-        cmd += ["-d", "guest_errors", "-D", args.qemu_log]
+        # the guest's mistakes, and whether kernels ran compiled
+        # (docs/compute.md, "Compiled regions")
+        cmd += ["-d", "guest_errors", "-D", args.qemu_log,
+                "-trace", "graviton_jit_*"]
     return cmd
 
 
