@@ -237,23 +237,6 @@ static void setp_bra_at(struct gv_kfunc *kf, uint32_t n)
 
 /* The kinds a GV_K_LOGIC run is made of (gv_simt.c's logic_op): integer
  * operations of registers that cannot fault. */
-static bool logic_kind(unsigned k)
-{
-    switch (k) {
-    case GV_K_MOV32: case GV_K_MOV64: case GV_K_ADD32: case GV_K_ADD64:
-    case GV_K_SUB32: case GV_K_SUB64: case GV_K_AND32: case GV_K_AND64:
-    case GV_K_OR32: case GV_K_OR64: case GV_K_XOR32: case GV_K_XOR64:
-    case GV_K_NOT32: case GV_K_NOT64:
-    case GV_K_SHL32: case GV_K_SHL64: case GV_K_SHR_U32: case GV_K_SHR_U64:
-    case GV_K_SHR_S64:
-    case GV_K_CVT_U64_U32: case GV_K_CVT_U32_U64: case GV_K_BFE_U32:
-    case GV_K_BFE_S64:
-        return true;
-    default:
-        return false;
-    }
-}
-
 /* A shift of a run by a constant count below its width: the count + 1
  * in @fscale (gv_simt.c's logic_full shifts every lane by it); a
  * bfe.s64 of a constant field inside the word: GV_FUSE_FIELD, its
@@ -287,14 +270,14 @@ static uint32_t logic_at(struct gv_kfunc *kf, uint32_t n)
     struct gv_dinsn *x = &kf->code[n];
     uint32_t len = 1;
 
-    if (x->guard || !logic_kind(x->k)) {
+    if (x->guard || !gv_logic_kind(x->k)) {
         return 1;
     }
     while (n + len < kf->ncode) {
         const struct gv_dinsn *y = &kf->code[n + len];
         uint32_t take = y->k == GV_K_XCHAIN ? y->fn : 1;
 
-        if (y->guard || (!logic_kind(y->k) && y->k != GV_K_XCHAIN) ||
+        if (y->guard || (!gv_logic_kind(y->k) && y->k != GV_K_XCHAIN) ||
             len + take > GV_LOGIC_MAX) {
             break;
         }

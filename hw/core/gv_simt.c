@@ -511,35 +511,33 @@ static bool setp_bra(struct gv_launch *L, struct gv_sm *sm,
     return true;
 }
 
+/* One case of logic_op: a kind of GV_LANE_OPS that gv_logic_kind takes,
+ * with its expression there (the others' cases fold away). */
+#define LOGIC_CASE(P, K, E)                                             \
+    case K:                                                             \
+        if (gv_logic_kind(K)) {                                         \
+            LANES(m, {                                                  \
+                const uint64_t a = A[l], b = B[l], c = C[l];            \
+                (void)b;                                                \
+                (void)c;                                                \
+                D[l] = (E);                                             \
+            });                                                         \
+        }                                                               \
+        break;
+
 /* One instruction of a GV_K_LOGIC run for the lanes @m, by its kind @k
- * (gv_fuse.c's logic_kind): the same expressions as run_warp's cases. */
+ * (gv_logic_kind): the expressions of run_warp's cases, from the same
+ * list (GV_LANE_OPS), and NOT and bfe.s64, which only runs have. */
 static inline __attribute__((always_inline))
 void logic_op(unsigned k, uint64_t *D, const uint64_t *A, const uint64_t *B,
               const uint64_t *C, uint32_t m)
 {
     switch (k) {
-    case GV_K_BFE_U32: LANES(m, D[l] = bfe_u32(A[l], B[l], C[l])); break;
+    GV_LANE_OPS(LOGIC_CASE, _)
     case GV_K_BFE_S64: LANES(m, D[l] = bfe_s64(A[l], B[l], C[l])); break;
-    case GV_K_MOV64: LANES(m, D[l] = A[l]); break;
-    case GV_K_ADD32: LANES(m, D[l] = (uint32_t)(A[l] + B[l])); break;
-    case GV_K_ADD64: LANES(m, D[l] = A[l] + B[l]); break;
-    case GV_K_SUB32: LANES(m, D[l] = (uint32_t)(A[l] - B[l])); break;
-    case GV_K_SUB64: LANES(m, D[l] = A[l] - B[l]); break;
-    case GV_K_AND32: LANES(m, D[l] = (uint32_t)(A[l] & B[l])); break;
-    case GV_K_AND64: LANES(m, D[l] = A[l] & B[l]); break;
-    case GV_K_OR32: LANES(m, D[l] = (uint32_t)(A[l] | B[l])); break;
-    case GV_K_OR64: LANES(m, D[l] = A[l] | B[l]); break;
-    case GV_K_XOR32: LANES(m, D[l] = (uint32_t)(A[l] ^ B[l])); break;
-    case GV_K_XOR64: LANES(m, D[l] = A[l] ^ B[l]); break;
     case GV_K_NOT32: LANES(m, D[l] = (uint32_t)~A[l]); break;
     case GV_K_NOT64: LANES(m, D[l] = ~A[l]); break;
-    case GV_K_SHL32: LANES(m, D[l] = shl32(A[l], B[l])); break;
-    case GV_K_SHL64: LANES(m, D[l] = shl64(A[l], B[l])); break;
-    case GV_K_SHR_U32: LANES(m, D[l] = shr_u32(A[l], B[l])); break;
-    case GV_K_SHR_U64: LANES(m, D[l] = shr_u64(A[l], B[l])); break;
-    case GV_K_SHR_S64: LANES(m, D[l] = shr_s64(A[l], B[l])); break;
-    default:            /* MOV32, CVT_U64_U32, CVT_U32_U64 */
-        LANES(m, D[l] = (uint32_t)A[l]);
+    default:
         break;
     }
 }

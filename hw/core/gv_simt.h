@@ -342,6 +342,26 @@ static inline bool gv_sreg_block_uniform(unsigned id)
     }
 }
 
+/* May @k be in a GV_K_LOGIC run (gv_fuse.c)?  The integer kinds whose
+ * expressions gv_simt.c's logic_op takes from GV_LANE_OPS (and NOT,
+ * bfe.s64). */
+static inline bool gv_logic_kind(unsigned k)
+{
+    switch (k) {
+    case GV_K_MOV32: case GV_K_MOV64: case GV_K_ADD32: case GV_K_ADD64:
+    case GV_K_SUB32: case GV_K_SUB64: case GV_K_AND32: case GV_K_AND64:
+    case GV_K_OR32: case GV_K_OR64: case GV_K_XOR32: case GV_K_XOR64:
+    case GV_K_NOT32: case GV_K_NOT64:
+    case GV_K_SHL32: case GV_K_SHL64: case GV_K_SHR_U32: case GV_K_SHR_U64:
+    case GV_K_SHR_S64:
+    case GV_K_CVT_U64_U32: case GV_K_CVT_U32_U64: case GV_K_BFE_U32:
+    case GV_K_BFE_S64:
+        return true;
+    default:
+        return false;
+    }
+}
+
 /* The lanes whose predicate slots @P hold 1, as a mask. */
 static inline uint32_t gv_predmask(const uint64_t *P)
 {
