@@ -190,10 +190,10 @@ static struct gv_jreg *region_new(struct gv_jreg **r, uint32_t n,
 static uint32_t whole_len(const struct gv_kfunc *kf)
 {
     uint32_t len = region_len(kf, 0, true);
-    const struct gv_dinsn *x = &kf->code[len];
 
-    if (len < GV_JIT_MINLEN || len >= kf->ncode || x->k != GV_K_EXIT ||
-        (x->guard & (GV_G_ON | GV_G_NEG))) {
+    if (len < GV_JIT_MINLEN || len >= kf->ncode ||
+        kf->code[len].k != GV_K_EXIT ||
+        (kf->code[len].guard & (GV_G_ON | GV_G_NEG))) {
         return 0;
     }
     return len;
@@ -447,12 +447,6 @@ static void jit_start(const struct gv_kfunc *kf)
     atomic_fetch_sub(&jit_busy, 1);
 }
 
-/* Is the code of @kf's regions ready?  Counts the gang's visit while it
- * is not; on the device's threshold, compiles: at once in this SM's
- * thread when the threshold is 0 (tests, benchmarks: the first gang runs
- * compiled code, and the other SMs wait for it), else in the background
- * (a guest's launch never waits for the compiler: it runs interpreted
- * until the code is ready). */
 /* Report the outcome of @j's compilation to the host, once. */
 static void jit_tell(struct gv_launch *L, struct gv_jit *j)
 {
@@ -477,6 +471,12 @@ static void jit_tell(struct gv_launch *L, struct gv_jit *j)
     }
 }
 
+/* Is the code of @kf's regions ready?  Counts the gang's visit while it
+ * is not; on the device's threshold, compiles: at once in this SM's
+ * thread when the threshold is 0 (tests, benchmarks: the first gang runs
+ * compiled code, and the other SMs wait for it), else in the background
+ * (a guest's launch never waits for the compiler: it runs interpreted
+ * until the code is ready). */
 static bool jit_ready(struct gv_launch *L, const struct gv_kfunc *kf)
 {
     struct gv_jit *j = kf->jit;
@@ -772,7 +772,7 @@ bool gv_jit_block(struct gv_launch *L, struct gv_sm *sm, uint64_t b)
 {
     const struct gv_kfunc *kf = L->f;
     const uint32_t nw = L->nwarps;
-    const struct gv_jreg *r;
+    struct gv_jreg *r;
     struct gv_warp *w0 = &sm->warps[0];
     uint64_t cost, lanes;
     uint32_t pred;
@@ -785,8 +785,7 @@ bool gv_jit_block(struct gv_launch *L, struct gv_sm *sm, uint64_t b)
     if (atomic_load_explicit(&kf->jit->state, memory_order_relaxed) ==
         GV_JIT_COLD) {
         /* reached while cold, as gv_jit_gang counts its regions */
-        atomic_fetch_add_explicit(&kf->jit->r[kf->jit->whole - 1].hits, 1,
-                                  memory_order_relaxed);
+        atomic_fetch_add_explicit(&r->hits, 1, memory_order_relaxed);
     }
     if (!jit_ready(L, kf)) {
         return false;

@@ -193,8 +193,8 @@ MUTATIONS = [
      'a fused integer run (GV_K_LOGIC) for a partial warp (lanes that are '
      'not running)'),
     ('logic-guard', 'hw/core/gv_fuse.c',
-     '        if (y->guard || (!logic_kind(y->k) && y->k != GV_K_XCHAIN) ||',
-     '        if ((!logic_kind(y->k) && y->k != GV_K_XCHAIN) ||',
+     '        if (y->guard || (!gv_logic_kind(y->k) && y->k != GV_K_XCHAIN) ||',
+     '        if ((!gv_logic_kind(y->k) && y->k != GV_K_XCHAIN) ||',
      'a guarded instruction in a fused integer run (run for every lane)'),
     ('logic-field', 'hw/core/gv_fuse.c',
      '        (c & 0xff) + (l & 0xff) <= 64) {',
