@@ -275,6 +275,8 @@ static void test_jit_branch(void)
         "mov.u32 %r6, %r4;\n" BODY_PTX "DONE:\nret;\n}\n";
     const struct jit_shape sh = { GRID, BLOCK, GRID * BLOCK - 100 };
 
+    const struct jit_shape one = { GRID * 8, 32, GRID * BLOCK - 20 };
+
     jit_launch(ptx, true, 0, &sh, &on);
     jit_launch(ptx, false, 0, &sh, &off);
     CU_ASSERT_EQUAL(on.err, GV_ERR_NONE);
@@ -282,6 +284,11 @@ static void test_jit_branch(void)
     CU_ASSERT_EQUAL(memcmp(on.b, off.b, sizeof(on.b)), 0);
     CU_ASSERT(on.jit_insns > 0);
     CU_ASSERT_EQUAL(off.jit_insns, 0);
+    /* blocks of one warp, which form no gang: run whole, compiled */
+    jit_launch(ptx, true, 0, &one, &on);
+    CU_ASSERT_EQUAL(on.err, GV_ERR_NONE);
+    CU_ASSERT_EQUAL(jit_wrong(&on, one.n, 0), 0);
+    CU_ASSERT(on.jit_insns > 0);
 }
 
 /* Regression for the gang's run (gv_jit.c, gang_run: its warps' runs one
