@@ -52,8 +52,7 @@ static bool region_kind(const struct gv_kfunc *kf, const struct gv_dinsn *x)
 
 bool gv_jit_bra(const struct gv_kfunc *kf, const struct gv_dinsn *x)
 {
-    return x->k == GV_K_BRA && (x->guard & GV_G_ON) &&
-           !(x->guard & GV_G_JOIN) && x->g / GV_WARP < kf->nregs;
+    return gv_guarded_bra(x) && x->g / GV_WARP < kf->nregs;
 }
 
 bool gv_jit_mem(unsigned k)
@@ -673,8 +672,7 @@ static bool not_taken(const struct gv_kfunc *kf, const struct gv_jreg *r,
     const struct gv_dinsn *br = &kf->code[r->pc + r->len];
     const struct gv_dinsn last = gv_jit_own(&kf->code[r->pc + r->len - 1]);
 
-    if (!r->setp_end || br->k != GV_K_BRA || br->g != last.d ||
-        (br->guard & GV_G_JOIN) || !(br->guard & GV_G_ON)) {
+    if (!r->setp_end || !gv_guarded_bra(br) || br->g != last.d) {
         return gv_gang_not_taken(w0, br, n);
     }
     return (br->guard & GV_G_NEG) ? (pred & 2) != 0 : (pred & 1) == 0;

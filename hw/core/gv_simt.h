@@ -373,6 +373,13 @@ static inline uint32_t gv_predmask(const uint64_t *P)
     return m;
 }
 
+/* Is @i a branch guarded by a predicate, not a reconvergence point? */
+static inline bool gv_guarded_bra(const struct gv_dinsn *i)
+{
+    return i->k == GV_K_BRA && !(i->guard & GV_G_JOIN) &&
+           (i->guard & GV_G_ON);
+}
+
 /* Is @i a branch guarded by a predicate (not a reconvergence point) that
  * no lane of the @n full warps from @w0 on takes?  (Each warp then just
  * moves on, counted as run_warp counts it: issued, no lane.) */
@@ -381,8 +388,7 @@ static inline bool gv_gang_not_taken(const struct gv_warp *w0,
 {
     uint64_t any = 0, all = 1;
 
-    if (i->k != GV_K_BRA || (i->guard & GV_G_JOIN) ||
-        !(i->guard & GV_G_ON)) {
+    if (!gv_guarded_bra(i)) {
         return false;
     }
     /* bit 0 of every lane's predicate: none set (or, negated, all set);
